@@ -1,0 +1,308 @@
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { addDays, businessDateAt, isIsoDate } from '../../shared/business-dates';
+import { defaultDatabasePath, defaultProfilesDir, defaultReportsDir } from '../engine/app-paths';
+import { generateDemo } from '../engine/demo/demo-generator';
+import { writeDemoFeeds } from '../engine/demo/demo-writer';
+import type { IngestOutcome } from '../engine/ingest/ingest-file';
+import { createServices, type Services } from '../engine/services';
+import { DEFAULT_RULES } from '../../shared/rules';
+
+/** Exit codes: 0 success, 1 a file was rejected or a command failed, 2 the command line was wrong. */
+const EXIT_OK = 0;
+const EXIT_FAILED = 1;
+const EXIT_USAGE = 2;
+
+class UsageError extends Error {}
+
+type Output = { out: (line: string) => void; err: (line: string) => void };
+
+const COMMON_OPTIONS = `  --db FILE        the database (default: $RECON_DB, else recon.db in the per-user app-data folder)
+  --profiles DIR   folder of user feed profiles (*.json; default: profiles/ in the app-data folder)
+  -h, --help       this help`;
+
+const HELP: Record<string, string> = {
+  '': `recon: reconcile Visa and Mastercard clearing files against the Zelle ledger
+
+Usage: recon <command> [options]
+
+Commands:
+  ingest <file-or-folder>...   read feed files into the database
+  match [--date D]             run matching as of a business date
+  report --date D [--out DIR]  run matching, then write the three reports and the manifest for D
+  status [--json]              what the database holds: files, records, matches, open items
+  demo --out DIR               write realistic demo feeds to try everything on
+
+Run 'recon <command> --help' for a command's options.`,
+  ingest: `Usage: recon ingest <file-or-folder>... [--db FILE] [--profiles DIR]
+
+Reads each file (folders recursively, in name order; hidden and .json files in folders are
+skipped), recognises its format from its content (Mastercard IPM, Visa Base II, or a CSV feed
+profile) and stores it whole or not at all. Rows that cannot be read are quarantined; the same
+bytes ingested twice are recognised.
+
+Exit status: 0 when every file was ingested or already known, 1 when any was rejected.
+
+${COMMON_OPTIONS}`,
+  match: `Usage: recon match [--date YYYY-MM-DD] [--db FILE]
+
+Runs matching as of a business date (default: the latest business date in the data), first
+catching up every day since the last run.
+
+${COMMON_OPTIONS}`,
+  report: `Usage: recon report --date YYYY-MM-DD [--out DIR] [--db FILE]
+
+Runs matching as of the date, then writes matches_D.csv, mismatches_D.csv,
+global_finance_D.csv and manifest_D.json to DIR (default: $RECON_REPORTS, else reports/ in the
+app-data folder). Writing a date again with nothing changed gives byte-identical files.
+
+${COMMON_OPTIONS}`,
+  status: `Usage: recon status [--json] [--db FILE]
+
+Prints the files ingested, records per side, matches, open items per category and reason, and
+quarantined rows.
+
+${COMMON_OPTIONS}`,
+  demo: `Usage: recon demo --out DIR [--days N] [--per-day N] [--seed N] [--start YYYY-MM-DD]
+
+Writes realistic Visa, Mastercard and Zelle CSV feeds, one folder per business day, with the
+faults the domain spec describes (splits, duplicates, amount differences, pending and failed
+payments, reversals, chargebacks, out-of-scope records, bad rows), plus expected.json: what
+each day's reports must hold. Defaults: 5 days, 200 payments a day, seed 1, starting so that
+the last day is yesterday.
+
+  -h, --help       this help`,
+};
+
+type OptionSpec = Record<string, { type: 'string' | 'boolean' }>;
+type ParsedArgs = { values: Record<string, string | boolean | undefined>; positionals: string[] };
+
+function parse(args: string[], options: OptionSpec): ParsedArgs {
+  try {
+    const parsed = parseArgs({
+      args,
+      options: { ...options, help: { type: 'boolean', short: 'h' } },
+      allowPositionals: true,
+      strict: true,
+    });
+    return { values: parsed.values as ParsedArgs['values'], positionals: parsed.positionals };
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+}
+
+const DB_OPTIONS: OptionSpec = { db: { type: 'string' }, profiles: { type: 'string' } };
+
+function openServices(values: { db?: string | boolean | undefined; profiles?: string | boolean | undefined }): Services {
+  return createServices({
+    dbPath: typeof values.db === 'string' ? values.db : defaultDatabasePath(),
+    profilesDir: typeof values.profiles === 'string' ? values.profiles : defaultProfilesDir(),
+  });
+}
+
+function requireDate(value: unknown, option: string): string {
+  if (typeof value !== 'string') throw new UsageError(`${option} YYYY-MM-DD is required`);
+  if (!isIsoDate(value)) throw new UsageError(`${option}: "${value}" is not a date written YYYY-MM-DD`);
+  return value;
+}
+
+function positiveInteger(value: unknown, option: string, fallback: number): number {
+  if (value === undefined) return fallback;
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed < 1) throw new UsageError(`${option}: "${String(value)}" is not a positive whole number`);
+  return parsed;
+}
+
+function describeOutcome(outcome: IngestOutcome): string {
+  const name = path.basename(outcome.file);
+  if (outcome.status === 'rejected') return `${name}: REJECTED: ${outcome.reason}`;
+  if (outcome.status === 'already-ingested') {
+    return `${name}: already ingested (${outcome.format}, as ${outcome.ingestedAs} at ${outcome.ingestedAt}); nothing stored`;
+  }
+  const parts = [`${outcome.rowsStored} rows in`, `${outcome.rowsQuarantined} quarantined`];
+  if (outcome.side === 'NETWORK') parts.push(`${outcome.rowsOutOfScope} out of scope`);
+  if (outcome.rowsStatusUpdated > 0) parts.push(`${outcome.rowsStatusUpdated} payments updated`);
+  if (outcome.rowsUnchanged > 0) parts.push(`${outcome.rowsUnchanged} payments already known`);
+  return `${name}: ingested as ${outcome.format}: ${parts.join(', ')}`;
+}
+
+async function ingestCommand(args: string[], output: Output): Promise<number> {
+  const { values, positionals } = parse(args, DB_OPTIONS);
+  if (values.help) return printHelp('ingest', output);
+  if (positionals.length === 0) throw new UsageError('name at least one file or folder to ingest');
+  const services = openServices(values);
+  try {
+    for (const problem of services.profileErrors) output.err(`profile skipped: ${problem}`);
+    const outcomes = await services.ingest(positionals);
+    if (outcomes.length === 0) output.out('no files found');
+    for (const outcome of outcomes) (outcome.status === 'rejected' ? output.err : output.out)(describeOutcome(outcome));
+    const rejected = outcomes.filter((outcome) => outcome.status === 'rejected').length;
+    const ingested = outcomes.filter((outcome) => outcome.status === 'ingested').length;
+    const known = outcomes.length - rejected - ingested;
+    output.out(`${ingested} ingested, ${known} already ingested, ${rejected} rejected`);
+    return rejected > 0 ? EXIT_FAILED : EXIT_OK;
+  } finally {
+    services.close();
+  }
+}
+
+async function runMatching(services: Services, date: string | undefined, output: Output): Promise<string | undefined> {
+  const result = await services.match(date, (progress) => {
+    if (progress.stage === 'done' && progress.days > 1 && progress.day < progress.days) {
+      output.out(`  caught up ${progress.asOfDate} (${progress.day}/${progress.days})`);
+    }
+  });
+  if (!result.asOfDate) {
+    output.out('nothing to match: the database holds no records yet');
+    return undefined;
+  }
+  if (result.laterRunDate) {
+    output.out(`matching already ran through ${result.laterRunDate}: the results stored for ${result.asOfDate} stand`);
+    return result.asOfDate;
+  }
+  const last = result.runs[result.runs.length - 1];
+  if (last) {
+    const reasons = Object.entries(last.byReason)
+      .filter(([, count]) => count > 0)
+      .map(([reason, count]) => `${reason} ${count}`)
+      .join(', ');
+    output.out(
+      `matched as of ${last.asOfDate} (rules v${last.ruleSetVersion}${result.runs.length > 1 ? `, ${result.runs.length} days run` : ''}): ` +
+        `${last.networkRecords} open network records, ${last.payments} payments; ${last.matchesCreated} new matches; ${reasons || 'nothing open'}`,
+    );
+  }
+  return result.asOfDate;
+}
+
+async function matchCommand(args: string[], output: Output): Promise<number> {
+  const { values } = parse(args, { ...DB_OPTIONS, date: { type: 'string' } });
+  if (values.help) return printHelp('match', output);
+  const date = values.date === undefined ? undefined : requireDate(values.date, '--date');
+  const services = openServices(values);
+  try {
+    await runMatching(services, date, output);
+    return EXIT_OK;
+  } finally {
+    services.close();
+  }
+}
+
+async function reportCommand(args: string[], output: Output): Promise<number> {
+  const { values } = parse(args, { ...DB_OPTIONS, date: { type: 'string' }, out: { type: 'string' } });
+  if (values.help) return printHelp('report', output);
+  const date = requireDate(values.date, '--date');
+  const outDir = typeof values.out === 'string' ? values.out : defaultReportsDir();
+  const services = openServices(values);
+  try {
+    await runMatching(services, date, output);
+    const written = services.writeReports(date, outDir);
+    for (const report of written.reports) {
+      const totals = Object.entries(report.totals)
+        .map(([currency, amount]) => `${amount} ${currency}`)
+        .join(', ');
+      output.out(`${report.path}: ${report.rows} rows${totals ? ` (${totals})` : ''}`);
+    }
+    output.out(`${written.manifestPath}`);
+    return EXIT_OK;
+  } finally {
+    services.close();
+  }
+}
+
+function statusCommand(args: string[], output: Output): number {
+  const { values } = parse(args, { ...DB_OPTIONS, json: { type: 'boolean' } });
+  if (values.help) return printHelp('status', output);
+  const services = openServices(values);
+  try {
+    const status = services.status();
+    if (values.json) {
+      output.out(JSON.stringify(status, null, 2));
+      return EXIT_OK;
+    }
+    output.out(`database: ${services.db.name}`);
+    output.out(`files: ${status.files.reduce((sum, row) => sum + row.files, 0)}`);
+    for (const row of status.files) {
+      output.out(
+        `  ${row.format.padEnd(16)} ${row.side.padEnd(8)} ${String(row.files).padStart(4)} files ${String(row.rowsStored).padStart(9)} rows ` +
+          `${row.rowsQuarantined} quarantined${row.side === 'NETWORK' ? `, ${row.rowsOutOfScope} out of scope` : ''}`,
+      );
+    }
+    output.out(
+      `network records: ${status.networkRecords.total} (${status.networkRecords.inScope} in scope, ${status.networkRecords.outOfScope} out of scope)`,
+    );
+    output.out(`ledger payments: ${status.ledgerPayments}`);
+    const kinds = Object.entries(status.matches.byKind)
+      .map(([kind, count]) => `${kind} ${count}`)
+      .join(', ');
+    output.out(`matches: ${status.matches.total}${kinds ? ` (${kinds})` : ''}`);
+    output.out(`open items: ${status.openItems.reduce((sum, row) => sum + row.items, 0)}`);
+    for (const row of status.openItems) output.out(`  ${row.category.padEnd(15)} ${row.reason.padEnd(22)} ${row.items}`);
+    output.out(`quarantined rows: ${status.quarantinedRows}`);
+    output.out(status.lastRunDate ? `last matching run: as of ${status.lastRunDate} (rules v${status.ruleSetVersion})` : 'no matching run yet');
+    return EXIT_OK;
+  } finally {
+    services.close();
+  }
+}
+
+function demoCommand(args: string[], output: Output): number {
+  const { values } = parse(args, {
+    out: { type: 'string' },
+    days: { type: 'string' },
+    'per-day': { type: 'string' },
+    seed: { type: 'string' },
+    start: { type: 'string' },
+  });
+  if (values.help) return printHelp('demo', output);
+  if (typeof values.out !== 'string') throw new UsageError('--out DIR is required');
+  const days = positiveInteger(values.days, '--days', 5);
+  const perDay = positiveInteger(values['per-day'], '--per-day', 200);
+  const seed = positiveInteger(values.seed, '--seed', 1);
+  const today = businessDateAt(Date.now(), DEFAULT_RULES);
+  const startDate = values.start === undefined ? addDays(today, -days) : requireDate(values.start, '--start');
+  const data = generateDemo({ startDate, days, perDay, seed });
+  const written = writeDemoFeeds(data, values.out);
+  output.out(`wrote ${written.files.length} feed files for ${days} business days from ${startDate} to ${values.out}`);
+  for (const file of written.files) output.out(`  ${file}`);
+  output.out(`expectations: ${written.expectationsPath}`);
+  return EXIT_OK;
+}
+
+function printHelp(command: string, output: Output): number {
+  output.out(HELP[command] ?? HELP['']!);
+  return EXIT_OK;
+}
+
+/** Runs the `recon` command line; returns the exit code. */
+export async function main(argv: string[], output: Output = { out: console.log, err: console.error }): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case 'ingest':
+        return await ingestCommand(rest, output);
+      case 'match':
+        return await matchCommand(rest, output);
+      case 'report':
+        return await reportCommand(rest, output);
+      case 'status':
+        return statusCommand(rest, output);
+      case 'demo':
+        return demoCommand(rest, output);
+      case undefined:
+      case 'help':
+      case '--help':
+      case '-h':
+        return printHelp(rest[0] ?? '', output);
+      default:
+        throw new UsageError(`unknown command "${command}"`);
+    }
+  } catch (error) {
+    if (error instanceof UsageError) {
+      output.err(`recon: ${error.message}`);
+      output.err(`Run 'recon ${command && HELP[command] ? `${command} ` : ''}--help' for usage.`);
+      return EXIT_USAGE;
+    }
+    output.err(`recon: ${(error as Error).message}`);
+    return EXIT_FAILED;
+  }
+}

@@ -1,0 +1,79 @@
+// The composition root: every front end (the desktop shell, the CLI, the test bridge, the
+// benchmark) builds the engine's services here from one config.
+
+import os from 'node:os';
+import { BUILTIN_PROFILES } from './feeds/csv/builtin-profiles';
+import { loadProfilesFromFolder, type FeedProfile } from './feeds/csv/feed-profile';
+import { ingestPaths, type IngestOutcome } from './ingest/ingest-file';
+import { runMatchingInWorker } from './matcher/match-worker-client';
+import { runMatchingThrough, type MatchingResult, type MatchProgress } from './matcher/matching-run';
+import { writeDailyReports, type DailyReports } from './reports/daily-reports';
+import { openDatabase, type Db } from './store/database';
+import { dataDateRange } from './store/matching-store';
+import { currentRuleSet } from './store/rule-sets';
+import { readStoreStatus, type StoreStatus } from './store/status-store';
+
+/** Everything the services need to know. */
+export type ServicesConfig = {
+  dbPath: string;
+  /** Folder of user feed profiles (JSON); missing = built-in profiles only. */
+  profilesDir?: string;
+  /** Who acts, for the audit log. */
+  actor?: string;
+  /** Run matching in a worker thread (the app, the CLI) or in this thread (tests of small data). */
+  matchInWorker?: boolean;
+  nativeBinding?: string;
+};
+
+/** The engine's operations, over one open database. */
+export type Services = {
+  db: Db;
+  profiles: readonly FeedProfile[];
+  /** Problems with user profiles (each names its file); the built-in ones still work. */
+  profileErrors: readonly string[];
+  ingest(paths: readonly string[]): Promise<IngestOutcome[]>;
+  match(asOfDate?: string, onProgress?: (progress: MatchProgress) => void): Promise<MatchingResult & { asOfDate: string }>;
+  writeReports(date: string, outDir: string): DailyReports;
+  status(): StoreStatus;
+  close(): void;
+};
+
+/** Opens the database and builds the services. */
+export function createServices(config: ServicesConfig): Services {
+  const db = openDatabase(config.dbPath, config.nativeBinding ? { nativeBinding: config.nativeBinding } : {});
+  const actor = config.actor ?? os.userInfo().username;
+  const loaded = config.profilesDir ? loadProfilesFromFolder(config.profilesDir) : { profiles: [], errors: [] };
+  const profiles = [...BUILTIN_PROFILES, ...loaded.profiles];
+
+  return {
+    db,
+    profiles,
+    profileErrors: loaded.errors,
+    ingest(paths) {
+      return ingestPaths(db, paths, { profiles, rules: currentRuleSet(db).rules, actor });
+    },
+    async match(asOfDate, onProgress) {
+      // Without a date, match as of the latest business date the data reaches.
+      const date = asOfDate ?? dataDateRange(db)?.last;
+      if (!date) return { runs: [], asOfDate: '' };
+      currentRuleSet(db);
+      const result =
+        config.matchInWorker === false || config.dbPath === ':memory:'
+          ? runMatchingThrough(db, date, onProgress)
+          : await runMatchingInWorker(
+              { dbPath: config.dbPath, asOfDate: date, ...(config.nativeBinding ? { nativeBinding: config.nativeBinding } : {}) },
+              onProgress,
+            );
+      return { ...result, asOfDate: date };
+    },
+    writeReports(date, outDir) {
+      return writeDailyReports(db, date, outDir);
+    },
+    status() {
+      return readStoreStatus(db);
+    },
+    close() {
+      db.close();
+    },
+  };
+}

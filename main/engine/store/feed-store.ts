@@ -1,0 +1,295 @@
+import { formatAmount } from '../../../shared/money';
+import type { LedgerPaymentInput, NetworkRecordInput, QuarantinedRow, Side } from '../../../shared/domain';
+import { localAndBusinessDate, parseInstant, dayNumber } from '../../../shared/business-dates';
+import { isInScope, type RuleSet } from '../../../shared/rules';
+import { appendAudit } from './audit-log';
+import type { Db } from './database';
+
+/** What the store keeps of an ingested file. */
+export type StoredFeedFile = {
+  id: number;
+  sha256: string;
+  fileName: string;
+  format: string;
+  side: Side;
+  ingestedAt: string;
+};
+
+/** The file already ingested with these bytes, if any. */
+export function findFeedFileBySha(db: Db, sha256: string): StoredFeedFile | undefined {
+  const row = db
+    .prepare('SELECT id, sha256, file_name, format, side, ingested_at FROM feed_files WHERE sha256 = ?')
+    .get(sha256) as
+    | { id: number; sha256: string; file_name: string; format: string; side: Side; ingested_at: string }
+    | undefined;
+  return row
+    ? { id: row.id, sha256: row.sha256, fileName: row.file_name, format: row.format, side: row.side, ingestedAt: row.ingested_at }
+    : undefined;
+}
+
+/** Counts of what became of a file's rows. */
+export type FeedFileCounts = {
+  rowsStored: number;
+  rowsQuarantined: number;
+  rowsOutOfScope: number;
+  /** Ledger payments sent again unchanged. */
+  rowsUnchanged: number;
+  /** Ledger payments sent again with a new status (or an identifier that was empty before). */
+  rowsStatusUpdated: number;
+};
+
+/** The sink a reader writes into, plus the file's closing step. Use only inside a transaction. */
+export type FeedWriter = {
+  network(record: NetworkRecordInput): void;
+  ledger(payment: LedgerPaymentInput): void;
+  quarantine(row: QuarantinedRow): void;
+  finish(summary: { side: Side; rowsRead: number; fileDate?: string; details: Record<string, unknown> }): FeedFileCounts;
+};
+
+type ExistingPayment = {
+  id: number;
+  file_name: string;
+  initiated_epoch_ms: number;
+  amount_minor: number;
+  currency: string;
+  status: string;
+  funding_network: string;
+  card_last4: string;
+  auth_code: string;
+  network_txn_id: string;
+  arn: string;
+};
+
+/**
+ * Starts a file's import record and returns the sink that stores its rows. Important: the caller
+ * owns the transaction; on a rejection it rolls back and nothing of the file remains.
+ */
+export function createFeedWriter(
+  db: Db,
+  file: { sha256: string; fileName: string; sourcePath: string; format: string; sizeBytes: number; side: Side },
+  rules: RuleSet,
+  actor: string,
+): FeedWriter {
+  const fileId = Number(
+    db
+      .prepare(
+        `INSERT INTO feed_files (sha256, file_name, source_path, format, side, size_bytes, ingested_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(file.sha256, file.fileName, file.sourcePath, file.format, file.side, file.sizeBytes, new Date().toISOString())
+      .lastInsertRowid,
+  );
+  const insertNetwork = db.prepare(
+    `INSERT INTO network_records (file_id, line_no, network, record_id, network_txn_id, arn, pan_first6, pan_last4,
+       auth_code, txn_type, is_second_presentment, amount_minor, currency, txn_date, settlement_date, mcc, descriptor,
+       in_scope, extra)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+     ON CONFLICT (network, record_id) DO NOTHING`,
+  );
+  const findNetworkFile = db.prepare(
+    `SELECT f.file_name AS fileName FROM network_records r JOIN feed_files f ON f.id = r.file_id
+     WHERE r.network = ? AND r.record_id = ?`,
+  );
+  const insertLedger = db.prepare(
+    `INSERT INTO ledger_payments (file_id, line_no, payment_id, initiated_at, initiated_epoch_ms, local_date,
+       business_date, amount_minor, currency, status, funding_network, card_last4, auth_code, network_txn_id, arn,
+       sender_token, recipient_token, extra)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+     ON CONFLICT (payment_id) DO NOTHING`,
+  );
+  const findPayment = db.prepare(
+    `SELECT p.id, f.file_name, p.initiated_epoch_ms, p.amount_minor, p.currency, p.status, p.funding_network,
+       p.card_last4, p.auth_code, p.network_txn_id, p.arn
+     FROM ledger_payments p JOIN feed_files f ON f.id = p.file_id WHERE p.payment_id = ?`,
+  );
+  const updatePayment = db.prepare(
+    `UPDATE ledger_payments SET status = ?, card_last4 = ?, auth_code = ?, network_txn_id = ?, arn = ? WHERE id = ?`,
+  );
+  const insertQuarantine = db.prepare('INSERT INTO quarantined_rows (file_id, line_no, raw, reason) VALUES (?, ?, ?, ?)');
+
+  const counts: FeedFileCounts = { rowsStored: 0, rowsQuarantined: 0, rowsOutOfScope: 0, rowsUnchanged: 0, rowsStatusUpdated: 0 };
+  let minDay = Number.POSITIVE_INFINITY;
+  let maxDay = Number.NEGATIVE_INFINITY;
+  const noteBusinessDate = (date: string): void => {
+    const day = dayNumber(date);
+    if (day < minDay) minDay = day;
+    if (day > maxDay) maxDay = day;
+  };
+
+  function quarantine(row: QuarantinedRow): void {
+    insertQuarantine.run(fileId, row.line, row.raw, row.reason);
+    counts.rowsQuarantined++;
+  }
+
+  function network(record: NetworkRecordInput): void {
+    const isScoped = isInScope(record.mcc, record.descriptor, rules.scope);
+    const result = insertNetwork.run(
+      fileId,
+      record.line,
+      record.network,
+      record.recordId,
+      record.networkTxnId,
+      record.arn,
+      record.panFirst6,
+      record.panLast4,
+      record.authCode,
+      record.txnType,
+      record.isSecondPresentment ? 1 : 0,
+      record.amountMinor,
+      record.currency,
+      record.txnDate,
+      record.settlementDate,
+      record.mcc,
+      record.descriptor,
+      isScoped ? 1 : 0,
+      record.extra && Object.keys(record.extra).length > 0 ? JSON.stringify(record.extra) : null,
+    );
+    if (result.changes === 0) {
+      const previous = findNetworkFile.get(record.network, record.recordId) as { fileName: string } | undefined;
+      quarantine({
+        line: record.line,
+        raw: describeNetworkRecord(record),
+        reason: `record_id "${record.recordId}" was already ingested${previous ? ` from ${previous.fileName}` : ''}`,
+      });
+      return;
+    }
+    counts.rowsStored++;
+    if (!isScoped) counts.rowsOutOfScope++;
+    noteBusinessDate(record.settlementDate);
+  }
+
+  function ledger(payment: LedgerPaymentInput): void {
+    const instant = parseInstant(payment.initiatedAt);
+    if (!instant.ok) {
+      quarantine({ line: payment.line, raw: describeLedgerPayment(payment), reason: `initiated_at: ${instant.problem}` });
+      return;
+    }
+    const dates = localAndBusinessDate(instant.epochMs, rules);
+    const result = insertLedger.run(
+      fileId,
+      payment.line,
+      payment.paymentId,
+      payment.initiatedAt,
+      instant.epochMs,
+      dates.localDate,
+      dates.businessDate,
+      payment.amountMinor,
+      payment.currency,
+      payment.status,
+      payment.fundingNetwork,
+      payment.cardLast4,
+      payment.authCode,
+      payment.networkTxnId,
+      payment.arn,
+      payment.senderToken,
+      payment.recipientToken,
+      payment.extra && Object.keys(payment.extra).length > 0 ? JSON.stringify(payment.extra) : null,
+    );
+    if (result.changes === 1) {
+      counts.rowsStored++;
+      noteBusinessDate(dates.businessDate);
+      return;
+    }
+    // The platform exports a payment again when its status moves (PENDING -> COMPLETED): take the
+    // new status and any identifier that was empty before; any other difference is a conflict
+    // an associate must see.
+    const existing = findPayment.get(payment.paymentId) as ExistingPayment;
+    const conflict = describePaymentConflict(existing, payment, instant.epochMs);
+    if (conflict) {
+      quarantine({
+        line: payment.line,
+        raw: describeLedgerPayment(payment),
+        reason: `payment_id "${payment.paymentId}" was already ingested from ${existing.file_name} with ${conflict}`,
+      });
+    } else {
+      const after = {
+        status: payment.status,
+        cardLast4: existing.card_last4 || payment.cardLast4,
+        authCode: existing.auth_code || payment.authCode,
+        networkTxnId: existing.network_txn_id || payment.networkTxnId,
+        arn: existing.arn || payment.arn,
+      };
+      const before = {
+        status: existing.status,
+        cardLast4: existing.card_last4,
+        authCode: existing.auth_code,
+        networkTxnId: existing.network_txn_id,
+        arn: existing.arn,
+      };
+      if (JSON.stringify(before) === JSON.stringify(after)) {
+        counts.rowsUnchanged++;
+        return;
+      }
+      updatePayment.run(after.status, after.cardLast4, after.authCode, after.networkTxnId, after.arn, existing.id);
+      appendAudit(db, {
+        actor,
+        action: 'ledger.update',
+        subjectType: 'ledger_payment',
+        subjectId: payment.paymentId,
+        before,
+        after: { ...after, file: file.fileName, line: payment.line },
+      });
+      counts.rowsStatusUpdated++;
+    }
+  }
+
+  function finish(summary: { side: Side; rowsRead: number; fileDate?: string; details: Record<string, unknown> }): FeedFileCounts {
+    const hasDates = Number.isFinite(minDay);
+    db.prepare(
+      `UPDATE feed_files SET side = ?, rows_read = ?, rows_stored = ?, rows_quarantined = ?, rows_out_of_scope = ?,
+         rows_unchanged = ?, rows_status_updated = ?, file_date = ?, min_business_date = ?, max_business_date = ?,
+         details = ?
+       WHERE id = ?`,
+    ).run(
+      summary.side,
+      summary.rowsRead,
+      counts.rowsStored,
+      counts.rowsQuarantined,
+      counts.rowsOutOfScope,
+      counts.rowsUnchanged,
+      counts.rowsStatusUpdated,
+      summary.fileDate ?? null,
+      hasDates ? new Date(minDay * 86_400_000).toISOString().slice(0, 10) : null,
+      hasDates ? new Date(maxDay * 86_400_000).toISOString().slice(0, 10) : null,
+      JSON.stringify(summary.details),
+      fileId,
+    );
+    appendAudit(db, {
+      actor,
+      action: 'feed.ingest',
+      subjectType: 'feed_file',
+      subjectId: file.sha256,
+      after: { fileName: file.fileName, format: file.format, rowsRead: summary.rowsRead, ...counts },
+    });
+    return { ...counts };
+  }
+
+  return { network, ledger, quarantine, finish };
+}
+
+function describePaymentConflict(existing: ExistingPayment, payment: LedgerPaymentInput, epochMs: number): string {
+  if (existing.amount_minor !== payment.amountMinor || existing.currency !== payment.currency) {
+    return `a different amount (${formatAmount(existing.amount_minor, existing.currency)} ${existing.currency}, now ${formatAmount(payment.amountMinor, payment.currency)} ${payment.currency})`;
+  }
+  if (existing.initiated_epoch_ms !== epochMs) return 'a different initiated_at';
+  if (existing.funding_network !== payment.fundingNetwork) return 'a different funding_network';
+  const fields: [string, string, string][] = [
+    ['card_last4', existing.card_last4, payment.cardLast4],
+    ['auth_code', existing.auth_code, payment.authCode],
+    ['network_txn_id', existing.network_txn_id, payment.networkTxnId],
+    ['arn', existing.arn, payment.arn],
+  ];
+  // A field filled in later (empty before) is new information, not a conflict; a changed one is.
+  for (const [name, before, after] of fields) {
+    if (before !== '' && after !== '' && before !== after) return `a different ${name}`;
+  }
+  return '';
+}
+
+function describeNetworkRecord(record: NetworkRecordInput): string {
+  return [record.network, record.recordId, record.txnType, record.amountMinor, record.currency, record.settlementDate].join(',');
+}
+
+function describeLedgerPayment(payment: LedgerPaymentInput): string {
+  return [payment.paymentId, payment.initiatedAt, payment.amountMinor, payment.currency, payment.status].join(',');
+}

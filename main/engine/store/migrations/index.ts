@@ -1,0 +1,7 @@
+import { initialSchema } from './001-initial';
+
+/** The schema versions in order: entry i brings a database from user_version i to i + 1. */
+export const MIGRATIONS: readonly string[] = [initialSchema];
+
+/** The schema version this build of the app writes. */
+export const SCHEMA_VERSION = MIGRATIONS.length;

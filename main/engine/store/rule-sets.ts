@@ -1,0 +1,41 @@
+import { DEFAULT_RULES, ruleSetSchema, type RuleSet } from '../../../shared/rules';
+import { appendAudit } from './audit-log';
+import type { Db } from './database';
+
+/** A stored, versioned rule set. */
+export type VersionedRuleSet = { version: number; rules: RuleSet };
+
+/** The newest rule set; the spec's defaults become version 1 the first time a database needs rules. */
+export function currentRuleSet(db: Db): VersionedRuleSet {
+  const row = db.prepare('SELECT version, rules FROM rule_sets ORDER BY version DESC LIMIT 1').get() as
+    | { version: number; rules: string }
+    | undefined;
+  if (row) return { version: row.version, rules: ruleSetSchema.parse(JSON.parse(row.rules)) };
+  return saveRuleSet(db, DEFAULT_RULES, 'system', 'defaults of the domain spec');
+}
+
+/** A stored rule set by version, or undefined. */
+export function ruleSetByVersion(db: Db, version: number): VersionedRuleSet | undefined {
+  const row = db.prepare('SELECT version, rules FROM rule_sets WHERE version = ?').get(version) as
+    | { version: number; rules: string }
+    | undefined;
+  return row ? { version: row.version, rules: ruleSetSchema.parse(JSON.parse(row.rules)) } : undefined;
+}
+
+/** Validates and stores rules as a new version; earlier versions stay, so old matches still name theirs. */
+export function saveRuleSet(db: Db, rules: RuleSet, actor: string, note: string): VersionedRuleSet {
+  const parsed = ruleSetSchema.parse(rules);
+  return db.transaction(() => {
+    const previous = db.prepare('SELECT MAX(version) AS version FROM rule_sets').get() as { version: number | null };
+    const version = (previous.version ?? 0) + 1;
+    db.prepare('INSERT INTO rule_sets (version, rules, created_at, created_by, note) VALUES (?, ?, ?, ?, ?)').run(
+      version,
+      JSON.stringify(parsed),
+      new Date().toISOString(),
+      actor,
+      note,
+    );
+    appendAudit(db, { actor, action: 'rules.save', subjectType: 'rule_set', subjectId: String(version), after: parsed });
+    return { version, rules: parsed };
+  })();
+}

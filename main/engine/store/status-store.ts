@@ -1,0 +1,50 @@
+import type { Db } from './database';
+
+/** A snapshot of the whole store, for `recon status` and the app's dashboard. */
+export type StoreStatus = {
+  files: { format: string; side: string; files: number; rowsStored: number; rowsQuarantined: number; rowsOutOfScope: number }[];
+  networkRecords: { total: number; inScope: number; outOfScope: number };
+  ledgerPayments: number;
+  matches: { total: number; byKind: Record<string, number> };
+  openItems: { category: string; reason: string; items: number }[];
+  quarantinedRows: number;
+  lastRunDate?: string;
+  ruleSetVersion?: number;
+};
+
+/** Counts of what the store holds now: files, records per side, matches, open items per category and reason, quarantine. */
+export function readStoreStatus(db: Db): StoreStatus {
+  const files = db
+    .prepare(
+      `SELECT format, side, COUNT(*) AS files, SUM(rows_stored) AS rowsStored, SUM(rows_quarantined) AS rowsQuarantined,
+         SUM(rows_out_of_scope) AS rowsOutOfScope
+       FROM feed_files GROUP BY format, side ORDER BY side DESC, format`,
+    )
+    .all() as StoreStatus['files'];
+  const network = db
+    .prepare('SELECT COUNT(*) AS total, COALESCE(SUM(in_scope), 0) AS inScope FROM network_records')
+    .get() as { total: number; inScope: number };
+  const ledgerPayments = db.prepare('SELECT COUNT(*) FROM ledger_payments').pluck().get() as number;
+  const kinds = db
+    .prepare("SELECT match_kind AS kind, COUNT(*) AS count FROM matches WHERE status = 'ACTIVE' GROUP BY match_kind ORDER BY match_kind")
+    .all() as { kind: string; count: number }[];
+  const openItems = db
+    .prepare(
+      `SELECT category, reason, COUNT(*) AS items FROM items WHERE status = 'OPEN'
+       GROUP BY category, reason ORDER BY category DESC, reason`,
+    )
+    .all() as StoreStatus['openItems'];
+  const quarantinedRows = db.prepare('SELECT COUNT(*) FROM quarantined_rows').pluck().get() as number;
+  const lastRun = db.prepare('SELECT as_of_date, rule_set_version FROM match_runs ORDER BY id DESC LIMIT 1').get() as
+    | { as_of_date: string; rule_set_version: number }
+    | undefined;
+  return {
+    files,
+    networkRecords: { total: network.total, inScope: network.inScope, outOfScope: network.total - network.inScope },
+    ledgerPayments,
+    matches: { total: kinds.reduce((sum, kind) => sum + kind.count, 0), byKind: Object.fromEntries(kinds.map((kind) => [kind.kind, kind.count])) },
+    openItems,
+    quarantinedRows,
+    ...(lastRun ? { lastRunDate: lastRun.as_of_date, ruleSetVersion: lastRun.rule_set_version } : {}),
+  };
+}

@@ -1,0 +1,149 @@
+// Business dates, the bank's time zone and the daily cut-off (spec section 7) live here and only
+// here. Calendar dates are 'YYYY-MM-DD' strings; instants are epoch milliseconds.
+
+/** The bank's calendar: its IANA time zone and the local time at which the business day ends. */
+export type BankCalendar = {
+  timeZone: string;
+  /** 'HH:MM' local time; a payment at or after it belongs to the next business date. */
+  cutoff: string;
+};
+
+/** The default calendar: 20:00 America/New_York. */
+export const DEFAULT_CALENDAR: BankCalendar = { timeZone: 'America/New_York', cutoff: '20:00' };
+
+const DAY_MS = 86_400_000;
+const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+/** Days since 1970-01-01 of a valid 'YYYY-MM-DD' date, or NaN when the text is not a real calendar date. */
+export function dayNumber(date: string): number {
+  const parts = ISO_DATE.exec(date);
+  if (!parts) return Number.NaN;
+  const year = Number(parts[1]);
+  const month = Number(parts[2]);
+  const day = Number(parts[3]);
+  const ms = Date.UTC(year, month - 1, day);
+  const check = new Date(ms);
+  if (check.getUTCFullYear() !== year || check.getUTCMonth() !== month - 1 || check.getUTCDate() !== day) {
+    return Number.NaN;
+  }
+  return ms / DAY_MS;
+}
+
+/** True when the text is a real calendar date written 'YYYY-MM-DD'. */
+export function isIsoDate(date: string): boolean {
+  return !Number.isNaN(dayNumber(date));
+}
+
+/** The 'YYYY-MM-DD' date of a day number. */
+export function dateOfDayNumber(days: number): string {
+  return new Date(days * DAY_MS).toISOString().slice(0, 10);
+}
+
+/** The date n calendar days after (or before, for negative n) the given date. */
+export function addDays(date: string, days: number): string {
+  return dateOfDayNumber(dayNumber(date) + days);
+}
+
+/** Calendar days from `from` to `to` (positive when `to` is later). */
+export function daysBetween(from: string, to: string): number {
+  return dayNumber(to) - dayNumber(from);
+}
+
+const INSTANT =
+  /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?(Z|z|[+-]\d{2}(?::?\d{2})?)$/;
+
+/** Epoch milliseconds of an ISO 8601 timestamp that carries Z or an offset, or why it cannot be read. */
+export function parseInstant(text: string): { ok: true; epochMs: number } | { ok: false; problem: string } {
+  const parts = INSTANT.exec(text.trim());
+  if (!parts) {
+    return { ok: false, problem: `timestamp "${text}" is not ISO 8601 with Z or an offset` };
+  }
+  const [, y, mo, d, h, mi, s = '0', fraction = '', zone] = parts;
+  if (!isIsoDate(`${y}-${mo}-${d}`) || Number(h) > 23 || Number(mi) > 59 || Number(s) > 59) {
+    return { ok: false, problem: `timestamp "${text}" is not a real date and time` };
+  }
+  let offsetMinutes = 0;
+  if (zone !== 'Z' && zone !== 'z') {
+    const digits = zone!.slice(1).replace(':', '');
+    const hours = Number(digits.slice(0, 2));
+    const minutes = digits.length > 2 ? Number(digits.slice(2, 4)) : 0;
+    if (hours > 18 || minutes > 59) return { ok: false, problem: `timestamp "${text}" has an impossible offset` };
+    offsetMinutes = (zone!.startsWith('-') ? -1 : 1) * (hours * 60 + minutes);
+  }
+  const millis = Number(fraction.padEnd(3, '0').slice(0, 3));
+  const epochMs =
+    Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s), millis) - offsetMinutes * 60_000;
+  return { ok: true, epochMs };
+}
+
+// Intl is slow (microseconds a call) and a day's ledger has millions of payments, so the zone's
+// offset is computed once per quarter hour of time: every real zone changes offset on a
+// quarter-hour boundary.
+const QUARTER_HOUR_MS = 900_000;
+const offsetCaches = new Map<string, Map<number, number>>();
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+function zoneOffsetMs(epochMs: number, timeZone: string): number {
+  let cache = offsetCaches.get(timeZone);
+  if (!cache) {
+    cache = new Map();
+    offsetCaches.set(timeZone, cache);
+  }
+  const bucket = Math.floor(epochMs / QUARTER_HOUR_MS);
+  const cached = cache.get(bucket);
+  if (cached !== undefined) return cached;
+  let formatter = formatters.get(timeZone);
+  if (!formatter) {
+    formatter = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+    });
+    formatters.set(timeZone, formatter);
+  }
+  const at = bucket * QUARTER_HOUR_MS;
+  const fields: Record<string, number> = {};
+  for (const part of formatter.formatToParts(new Date(at))) {
+    if (part.type !== 'literal') fields[part.type] = Number(part.value);
+  }
+  const local = Date.UTC(fields.year!, fields.month! - 1, fields.day!, fields.hour!, fields.minute!, fields.second!);
+  const offset = local - at;
+  cache.set(bucket, offset);
+  return offset;
+}
+
+/** Throws a clear error when the time zone is not one this runtime knows. */
+export function assertTimeZone(timeZone: string): void {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone });
+  } catch {
+    throw new Error(`unknown time zone "${timeZone}"`);
+  }
+}
+
+/** Minutes after local midnight of a cut-off written 'HH:MM', or NaN when malformed. */
+export function cutoffMinutes(cutoff: string): number {
+  const parts = /^(\d{2}):(\d{2})$/.exec(cutoff);
+  if (!parts || Number(parts[1]) > 23 || Number(parts[2]) > 59) return Number.NaN;
+  return Number(parts[1]) * 60 + Number(parts[2]);
+}
+
+/** The local calendar date of an instant in the bank's time zone, and its business date after the cut-off rule. */
+export function localAndBusinessDate(epochMs: number, calendar: BankCalendar): { localDate: string; businessDate: string } {
+  const localMs = epochMs + zoneOffsetMs(epochMs, calendar.timeZone);
+  const localDay = Math.floor(localMs / DAY_MS);
+  const minuteOfDay = Math.floor((localMs - localDay * DAY_MS) / 60_000);
+  const localDate = dateOfDayNumber(localDay);
+  const isAfterCutoff = minuteOfDay >= cutoffMinutes(calendar.cutoff);
+  return { localDate, businessDate: isAfterCutoff ? dateOfDayNumber(localDay + 1) : localDate };
+}
+
+/** The business date that is open at an instant (today's, or tomorrow's once the cut-off has passed). */
+export function businessDateAt(epochMs: number, calendar: BankCalendar): string {
+  return localAndBusinessDate(epochMs, calendar).businessDate;
+}

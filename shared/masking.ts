@@ -1,0 +1,45 @@
+// Card data and customer tokens (spec section 8): what may be kept and how it is shown.
+
+/** Keeps the first six and last four digits of a card number, full or already masked ("411111******1111"). */
+export function truncatePan(pan: string): { first6: string; last4: string } {
+  const compact = pan.replace(/[\s-]/g, '');
+  if (compact.length < 10) {
+    // Too short to be a PAN: a bare last four, or nothing usable.
+    return { first6: '', last4: /^\d{4}$/.test(compact) ? compact : '' };
+  }
+  return { first6: /^\d{6}/.exec(compact)?.[0] ?? '', last4: /\d{4}$/.exec(compact)?.[0] ?? '' };
+}
+
+function passesLuhn(digits: string): boolean {
+  let sum = 0;
+  for (let index = 0; index < digits.length; index++) {
+    let digit = digits.charCodeAt(digits.length - 1 - index) - 48;
+    if (index % 2 === 1) {
+      digit *= 2;
+      if (digit > 9) digit -= 9;
+    }
+    sum += digit;
+  }
+  return sum % 10 === 0;
+}
+
+/**
+ * Masks every run of 13 to 19 digits that passes the Luhn check (a card number's shape) in free
+ * text, keeping first six and last four. For raw rows and unmapped columns, where a PAN may hide.
+ */
+export function scrubPans(text: string): string {
+  return text.replace(/(?<!\d)\d{13,19}(?!\d)/g, (digits) =>
+    passesLuhn(digits) ? `${digits.slice(0, 6)}${'*'.repeat(digits.length - 10)}${digits.slice(-4)}` : digits,
+  );
+}
+
+/** Shows an e-mail or phone token masked: "j***@example.com", "***-***-1234". */
+export function maskToken(token: string): string {
+  const trimmed = token.trim();
+  if (trimmed === '') return '';
+  const at = trimmed.indexOf('@');
+  if (at > 0) return `${trimmed[0]}***${trimmed.slice(at)}`;
+  const digits = trimmed.replace(/\D/g, '');
+  if (digits.length >= 4) return `***-***-${digits.slice(-4)}`;
+  return '***';
+}

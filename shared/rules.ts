@@ -1,0 +1,59 @@
+// The matching rules are data (spec section 4): versioned in the database, and every match
+// records the version that made it. This schema is the one boundary they cross.
+
+import { z } from 'zod';
+import { cutoffMinutes } from './business-dates';
+
+/** The passes in the order they run; names say what each pairs on. */
+export const PASS_NAMES = ['network_txn_id', 'arn', 'auth_code', 'card_amount'] as const;
+/** One matching pass by name. */
+export type PassName = (typeof PASS_NAMES)[number];
+
+/** The schema of a rule set: every threshold the matcher, the scope filter and the calendar use. */
+export const ruleSetSchema = z
+  .object({
+    /** Passes to run, in order. */
+    passes: z.array(z.enum(PASS_NAMES)).min(1),
+    /** The network txn_date may be this many days before the ledger payment's local date... */
+    windowDaysBefore: z.number().int().min(0).max(60),
+    /** ...and this many days after it. */
+    windowDaysAfter: z.number().int().min(0).max(60),
+    /** Largest amount difference, in minor units, that still makes a MATCH. */
+    amountToleranceMinor: z.number().int().min(0),
+    /** Completed ledger payments younger than or as old as this (days) are awaiting the network, not NO_NETWORK. */
+    settlementLagDays: z.number().int().min(0).max(365),
+    /** Unpaired network presentments this old (days) or older go to global finance. */
+    resettlementAgeDays: z.number().int().min(1).max(365),
+    scope: z.object({
+      /** Merchant category codes of Zelle funding transactions. */
+      mccs: z.array(z.string().regex(/^\d{4}$/)),
+      /** Descriptor prefixes (case-insensitive) of Zelle funding transactions. */
+      descriptorPrefixes: z.array(z.string().min(1)),
+    }),
+    timeZone: z.string().min(1),
+    cutoff: z.string().refine((value) => !Number.isNaN(cutoffMinutes(value)), 'cut-off must be HH:MM'),
+  })
+  .strict();
+
+/** A rule set's content. */
+export type RuleSet = z.infer<typeof ruleSetSchema>;
+
+/** The rules the spec names as defaults. */
+export const DEFAULT_RULES: RuleSet = {
+  passes: [...PASS_NAMES],
+  windowDaysBefore: 1,
+  windowDaysAfter: 3,
+  amountToleranceMinor: 0,
+  settlementLagDays: 3,
+  resettlementAgeDays: 5,
+  scope: { mccs: ['4829', '6538', '6540'], descriptorPrefixes: ['ZELLE'] },
+  timeZone: 'America/New_York',
+  cutoff: '20:00',
+};
+
+/** True when a network record is in scope: its MCC is listed or its descriptor starts with a listed prefix. */
+export function isInScope(mcc: string, descriptor: string, scope: RuleSet['scope']): boolean {
+  if (scope.mccs.includes(mcc.trim())) return true;
+  const name = descriptor.trimStart().toUpperCase();
+  return scope.descriptorPrefixes.some((prefix) => name.startsWith(prefix.toUpperCase()));
+}

@@ -1,0 +1,86 @@
+import { describe, expect, it } from 'vitest';
+import {
+  addDays,
+  DEFAULT_CALENDAR,
+  daysBetween,
+  isIsoDate,
+  localAndBusinessDate,
+  parseInstant,
+} from '../../../shared/business-dates';
+
+function datesOf(timestamp: string) {
+  const instant = parseInstant(timestamp);
+  if (!instant.ok) throw new Error(instant.problem);
+  return localAndBusinessDate(instant.epochMs, DEFAULT_CALENDAR);
+}
+
+describe('calendar dates', () => {
+  it('knows real dates from impossible ones', () => {
+    expect(isIsoDate('2026-02-28')).toBe(true);
+    expect(isIsoDate('2028-02-29')).toBe(true);
+    expect(isIsoDate('2026-02-29')).toBe(false);
+    expect(isIsoDate('2026-13-01')).toBe(false);
+    expect(isIsoDate('26-01-01')).toBe(false);
+  });
+  it('adds and counts days across month and year ends', () => {
+    expect(addDays('2026-12-30', 3)).toBe('2027-01-02');
+    expect(addDays('2026-03-01', -1)).toBe('2026-02-28');
+    expect(daysBetween('2026-12-30', '2027-01-02')).toBe(3);
+  });
+});
+
+describe('parseInstant', () => {
+  it('reads Z and offsets to the same instant', () => {
+    const utc = parseInstant('2026-11-02T01:30:00Z');
+    const offset = parseInstant('2026-11-01T20:30:00-05:00');
+    const compact = parseInstant('2026-11-01T20:30:00-0500');
+    expect(utc.ok && offset.ok && compact.ok).toBe(true);
+    if (utc.ok && offset.ok && compact.ok) {
+      expect(offset.epochMs).toBe(utc.epochMs);
+      expect(compact.epochMs).toBe(utc.epochMs);
+    }
+  });
+  it('reads fractional seconds', () => {
+    const parsed = parseInstant('2026-11-02T01:30:00.123Z');
+    expect(parsed.ok && parsed.epochMs % 1000).toBe(123);
+  });
+  it('refuses a timestamp without offset, and impossible ones', () => {
+    expect(parseInstant('2026-11-02T01:30:00').ok).toBe(false);
+    expect(parseInstant('2026-02-30T01:30:00Z').ok).toBe(false);
+    expect(parseInstant('yesterday').ok).toBe(false);
+  });
+});
+
+describe('business date with the 20:00 New York cut-off', () => {
+  it('keeps a payment before the cut-off on its local date', () => {
+    expect(datesOf('2026-11-10T19:59:59-05:00')).toEqual({ localDate: '2026-11-10', businessDate: '2026-11-10' });
+  });
+  it('moves a payment at exactly 20:00:00 to the next business date', () => {
+    expect(datesOf('2026-11-10T20:00:00-05:00')).toEqual({ localDate: '2026-11-10', businessDate: '2026-11-11' });
+  });
+  it('converts UTC timestamps to New York time first (winter, UTC-5)', () => {
+    // 00:30 UTC on the 11th is 19:30 on the 10th in New York: before the cut-off.
+    expect(datesOf('2026-11-11T00:30:00Z')).toEqual({ localDate: '2026-11-10', businessDate: '2026-11-10' });
+    // 01:00 UTC is 20:00 in New York: after it.
+    expect(datesOf('2026-11-11T01:00:00Z')).toEqual({ localDate: '2026-11-10', businessDate: '2026-11-11' });
+  });
+  it('follows daylight saving time (summer, UTC-4)', () => {
+    expect(datesOf('2026-07-01T23:59:00Z')).toEqual({ localDate: '2026-07-01', businessDate: '2026-07-01' });
+    expect(datesOf('2026-07-02T00:00:00Z')).toEqual({ localDate: '2026-07-01', businessDate: '2026-07-02' });
+  });
+  it('reads offsets from other zones correctly', () => {
+    // 02:30 in Paris (+01:00) is 20:30 the day before in New York.
+    expect(datesOf('2026-11-11T02:30:00+01:00')).toEqual({ localDate: '2026-11-10', businessDate: '2026-11-11' });
+  });
+  it('rolls a late payment on the last day of the year into the new year', () => {
+    expect(datesOf('2026-12-31T21:00:00-05:00')).toEqual({ localDate: '2026-12-31', businessDate: '2027-01-01' });
+  });
+  it('honours another calendar', () => {
+    const instant = parseInstant('2026-11-10T17:30:00Z');
+    if (!instant.ok) throw new Error('bad fixture');
+    expect(localAndBusinessDate(instant.epochMs, { timeZone: 'Europe/London', cutoff: '17:00' })).toEqual({
+      localDate: '2026-11-10',
+      businessDate: '2026-11-11',
+    });
+  });
+});
