@@ -28,6 +28,8 @@ export function openDatabase(file: string, options: OpenOptions = {}): Db {
     ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}),
   });
   try {
+    // Refuse a newer database before anything (even the journal mode) touches the file.
+    assertNotNewer(db);
     db.pragma('foreign_keys = ON');
     db.pragma('busy_timeout = 5000');
     if (!options.readonly) {
@@ -35,8 +37,6 @@ export function openDatabase(file: string, options: OpenOptions = {}): Db {
       // WAL with NORMAL stays consistent after a crash; it may lose the last commit on power loss.
       db.pragma('synchronous = NORMAL');
       migrate(db);
-    } else {
-      assertNotNewer(db);
     }
     return db;
   } catch (error) {

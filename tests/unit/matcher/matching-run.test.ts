@@ -1,0 +1,131 @@
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runMatchingDay, runMatchingThrough } from '../../../main/engine/matcher/matching-run';
+import { runMatchingInWorker } from '../../../main/engine/matcher/match-worker-client';
+import { openDatabase, type Db } from '../../../main/engine/store/database';
+import { createDb, ledgerInput, networkInput, storeFile, tempDir } from '../../helpers/store';
+
+function openItems(db: Db): { reason: string; side: string; id: number; opened_on: string }[] {
+  return db
+    .prepare("SELECT id, reason, side, opened_on FROM items WHERE status = 'OPEN' ORDER BY side, reason")
+    .all() as { reason: string; side: string; id: number; opened_on: string }[];
+}
+
+describe('a matching run over the store', () => {
+  it('completes a split when its second half arrives the next day', () => {
+    const db = createDb();
+    storeFile(db, { ledger: [ledgerInput({ paymentId: 'Z1', networkTxnId: 'T1', amountMinor: 10_000 })] });
+    storeFile(db, { network: [networkInput({ recordId: 'V1', networkTxnId: 'T1', amountMinor: 6_000 })] });
+    runMatchingDay(db, '2026-11-02');
+    expect(openItems(db).map((item) => `${item.side}/${item.reason}`)).toEqual(['LEDGER/AMOUNT_DIFF', 'NETWORK/AMOUNT_DIFF']);
+
+    storeFile(db, {
+      network: [networkInput({ recordId: 'V2', networkTxnId: 'T1', amountMinor: 4_000, settlementDate: '2026-11-03' })],
+    });
+    runMatchingDay(db, '2026-11-03');
+    expect(openItems(db)).toEqual([]);
+    const match = db.prepare('SELECT match_kind, business_date, rule, rule_set_version FROM matches').get();
+    expect(match).toEqual({ match_kind: '1:N', business_date: '2026-11-03', rule: 'network_txn_id', rule_set_version: 1 });
+    const closed = db.prepare("SELECT closed_on FROM items WHERE status = 'CLOSED'").pluck().all();
+    expect(closed).toEqual(['2026-11-03', '2026-11-03']);
+  });
+
+  it('keeps an unchanged mismatch as the same item (its id and note) from day to day', () => {
+    const db = createDb();
+    storeFile(db, { network: [networkInput({ recordId: 'V1', settlementDate: '2026-11-02' })] });
+    runMatchingDay(db, '2026-11-02');
+    const [first] = openItems(db);
+    db.prepare("UPDATE items SET note = 'asked the network' WHERE id = ?").run(first!.id);
+    runMatchingDay(db, '2026-11-03');
+    const [second] = openItems(db);
+    expect(second).toEqual(first);
+  });
+
+  it('ages a network-only presentment into global finance on the day it reaches the resettlement age', () => {
+    const db = createDb();
+    storeFile(db, { network: [networkInput({ recordId: 'V1', settlementDate: '2026-11-02' })] });
+    runMatchingThrough(db, '2026-11-07');
+    const items = db.prepare('SELECT category, reason, opened_on, closed_on FROM items ORDER BY id').all();
+    expect(items).toEqual([
+      { category: 'MISMATCH', reason: 'NO_LEDGER', opened_on: '2026-11-02', closed_on: '2026-11-07' },
+      { category: 'GLOBAL_FINANCE', reason: 'NETWORK_ONLY_AGED', opened_on: '2026-11-07', closed_on: null },
+    ]);
+  });
+
+  it('never undoes a MATCH or a GLOBAL_FINANCE item in a later run', () => {
+    const db = createDb();
+    storeFile(db, { ledger: [ledgerInput({ paymentId: 'Z1', networkTxnId: 'T1' })] });
+    storeFile(db, {
+      network: [networkInput({ recordId: 'V1', networkTxnId: 'T1' }), networkInput({ recordId: 'R1', txnType: 'REVERSAL' })],
+    });
+    runMatchingDay(db, '2026-11-02');
+    runMatchingDay(db, '2026-11-03');
+    expect(db.prepare('SELECT COUNT(*) FROM matches').pluck().get()).toBe(1);
+    expect(db.prepare("SELECT COUNT(*) FROM items WHERE category = 'GLOBAL_FINANCE'").pluck().get()).toBe(1);
+  });
+
+  it('finds a duplicate presentment of a payment matched days earlier', () => {
+    const db = createDb();
+    storeFile(db, { ledger: [ledgerInput({ paymentId: 'Z1', networkTxnId: 'T1' })] });
+    storeFile(db, { network: [networkInput({ recordId: 'V1', networkTxnId: 'T1' })] });
+    runMatchingDay(db, '2026-11-02');
+    storeFile(db, { network: [networkInput({ recordId: 'V2', networkTxnId: 'T1', settlementDate: '2026-11-04' })] });
+    runMatchingThrough(db, '2026-11-04');
+    expect(db.prepare("SELECT reason, opened_on FROM items WHERE category = 'GLOBAL_FINANCE'").get()).toEqual({
+      reason: 'DUPLICATE_PRESENTMENT',
+      opened_on: '2026-11-04',
+    });
+  });
+
+  it('takes a status update from a later ledger file: PENDING then COMPLETED becomes a MATCH', () => {
+    const db = createDb();
+    storeFile(db, { ledger: [ledgerInput({ paymentId: 'Z1', networkTxnId: 'T1', status: 'PENDING' })] });
+    storeFile(db, { network: [networkInput({ recordId: 'V1', networkTxnId: 'T1' })] });
+    runMatchingDay(db, '2026-11-02');
+    expect(openItems(db).map((item) => item.reason)).toEqual(['LEDGER_PENDING', 'LEDGER_PENDING']);
+    storeFile(db, { ledger: [ledgerInput({ paymentId: 'Z1', networkTxnId: 'T1', status: 'COMPLETED' })] });
+    runMatchingDay(db, '2026-11-03');
+    expect(openItems(db)).toEqual([]);
+    expect(db.prepare('SELECT business_date FROM matches').pluck().get()).toBe('2026-11-03');
+  });
+
+  it('sees only records whose business date has come', () => {
+    const db = createDb();
+    storeFile(db, {
+      ledger: [ledgerInput({ paymentId: 'LATE', networkTxnId: 'T1', initiatedAt: '2026-11-02T20:15:00-05:00' })],
+    });
+    storeFile(db, { network: [networkInput({ recordId: 'V1', networkTxnId: 'T1', settlementDate: '2026-11-02' })] });
+    runMatchingDay(db, '2026-11-02');
+    expect(openItems(db).map((item) => `${item.side}/${item.reason}`)).toEqual(['NETWORK/NO_LEDGER']);
+    runMatchingDay(db, '2026-11-03');
+    expect(openItems(db)).toEqual([]);
+  });
+
+  it('catches up day by day from the first record, and leaves past days alone', () => {
+    const db = createDb();
+    storeFile(db, { network: [networkInput({ settlementDate: '2026-11-02' })] });
+    const first = runMatchingThrough(db, '2026-11-05');
+    expect(first.runs.map((run) => run.asOfDate)).toEqual(['2026-11-02', '2026-11-03', '2026-11-04', '2026-11-05']);
+    expect(runMatchingThrough(db, '2026-11-03')).toEqual({ runs: [], laterRunDate: '2026-11-05' });
+    expect(runMatchingThrough(db, '2026-11-05').runs.map((run) => run.asOfDate)).toEqual(['2026-11-05']);
+  });
+
+  it('runs in a worker thread with its own connection and reports progress', async () => {
+    const file = path.join(tempDir(), 'recon.db');
+    const db = openDatabase(file);
+    storeFile(db, { ledger: [ledgerInput({ paymentId: 'Z1', networkTxnId: 'T1' })] });
+    storeFile(db, { network: [networkInput({ recordId: 'V1', networkTxnId: 'T1' })] });
+    const stages: string[] = [];
+    const result = await runMatchingInWorker({ dbPath: file, asOfDate: '2026-11-02' }, (progress) => stages.push(progress.stage));
+    expect(result.runs[0]!.matchesCreated).toBe(1);
+    expect(stages).toEqual(['loading', 'matching', 'writing', 'done']);
+    expect(db.prepare('SELECT COUNT(*) FROM matches').pluck().get()).toBe(1);
+    db.close();
+  });
+
+  it('passes a worker failure back as an error with the worker message', async () => {
+    await expect(runMatchingInWorker({ dbPath: path.join(tempDir(), 'x.db'), asOfDate: 'not-a-date' })).rejects.toThrow(
+      /not a business date/,
+    );
+  });
+});

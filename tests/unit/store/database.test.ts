@@ -1,0 +1,109 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import { describe, expect, it } from 'vitest';
+import { DatabaseVersionError, migrate, openDatabase } from '../../../main/engine/store/database';
+import { SCHEMA_VERSION } from '../../../main/engine/store/migrations/index';
+import { appendAudit } from '../../../main/engine/store/audit-log';
+import { currentRuleSet, saveRuleSet } from '../../../main/engine/store/rule-sets';
+import { DEFAULT_RULES } from '../../../shared/rules';
+import { createDb, explain, tempDir } from '../../helpers/store';
+
+describe('migrations', () => {
+  it('bring an empty database to the current schema version, in WAL mode with foreign keys on', () => {
+    const file = path.join(tempDir(), 'recon.db');
+    const db = openDatabase(file);
+    expect(db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
+    expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
+    const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").pluck().all();
+    expect(tables).toEqual(
+      expect.arrayContaining([
+        'audit_log', 'feed_files', 'items', 'ledger_payments', 'match_members', 'match_runs', 'matches',
+        'network_records', 'quarantined_rows', 'report_runs', 'rule_sets',
+      ]),
+    );
+    db.close();
+  });
+
+  it('are idempotent: opening again changes nothing', () => {
+    const file = path.join(tempDir(), 'recon.db');
+    openDatabase(file).close();
+    const db = openDatabase(file);
+    expect(db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
+    db.close();
+  });
+
+  it('make every table STRICT', () => {
+    const db = createDb();
+    const sql = db.prepare("SELECT sql FROM sqlite_master WHERE type = 'table'").pluck().all() as string[];
+    for (const statement of sql) expect(statement.trimEnd().endsWith('STRICT')).toBe(true);
+  });
+
+  it('refuse a database newer than the app, with a clear message, and leave it untouched', () => {
+    const file = path.join(tempDir(), 'recon.db');
+    const raw = new BetterSqlite3(file);
+    raw.pragma(`user_version = ${SCHEMA_VERSION + 1}`);
+    raw.close();
+    const before = fs.readFileSync(file);
+    expect(() => openDatabase(file)).toThrow(DatabaseVersionError);
+    expect(() => openDatabase(file)).toThrow(/newer Recon Workstation/);
+    expect(fs.readFileSync(file).equals(before)).toBe(true);
+  });
+
+  it('migrate from version 0 applies every step in one transaction', () => {
+    const raw = new BetterSqlite3(':memory:');
+    migrate(raw, 0);
+    expect(raw.pragma('user_version', { simple: true })).toBe(0);
+    migrate(raw);
+    expect(raw.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
+  });
+});
+
+describe('audit log', () => {
+  it('is append-only: an entry cannot be changed or removed', () => {
+    const db = createDb();
+    appendAudit(db, { actor: 'ana', action: 'note', subjectType: 'item', subjectId: '1', after: { note: 'x' } });
+    expect(() => db.prepare("UPDATE audit_log SET actor = 'mallory'").run()).toThrow(/append-only/);
+    expect(() => db.prepare('DELETE FROM audit_log').run()).toThrow(/append-only/);
+    expect(db.prepare('SELECT actor FROM audit_log').pluck().all()).toEqual(['ana']);
+  });
+});
+
+describe('rule sets', () => {
+  it('start from the spec defaults as version 1 and keep every version', () => {
+    const db = createDb();
+    expect(currentRuleSet(db)).toEqual({ version: 1, rules: DEFAULT_RULES });
+    const saved = saveRuleSet(db, { ...DEFAULT_RULES, windowDaysAfter: 5 }, 'ana', 'wider window');
+    expect(saved.version).toBe(2);
+    expect(currentRuleSet(db).rules.windowDaysAfter).toBe(5);
+    expect(db.prepare('SELECT COUNT(*) FROM rule_sets').pluck().get()).toBe(2);
+  });
+  it('refuse invalid rules', () => {
+    const db = createDb();
+    expect(() => saveRuleSet(db, { ...DEFAULT_RULES, cutoff: '25:00' }, 'ana', '')).toThrow(/cut-off/);
+  });
+});
+
+describe('indexes', () => {
+  const db = createDb();
+  const cases: [string, string, Record<string, unknown>, RegExp][] = [
+    ['open network records of a run', 'SELECT id FROM network_records WHERE is_settled = 0 AND in_scope = 1 AND settlement_date <= @d', { d: '2026-11-02' }, /USING (COVERING )?INDEX network_records_open/],
+    ['open payments of a run', 'SELECT id FROM ledger_payments WHERE is_settled = 0 AND business_date <= @d', { d: '2026-11-02' }, /USING (COVERING )?INDEX ledger_payments_open/],
+    ['a payment by transaction id', "SELECT id FROM ledger_payments WHERE network_txn_id = @t AND network_txn_id <> ''", { t: 'T' }, /USING (COVERING )?INDEX ledger_payments_txn_id/],
+    ['a payment by ARN', "SELECT id FROM ledger_payments WHERE arn = @a AND arn <> ''", { a: 'A' }, /USING (COVERING )?INDEX ledger_payments_arn/],
+    ['a payment by card and auth code', "SELECT id FROM ledger_payments WHERE funding_network = 'VISA' AND card_last4 = '1' AND auth_code = @a AND auth_code <> ''", { a: 'A' }, /USING (COVERING )?INDEX ledger_payments_auth/],
+    ['a file by its SHA-256', 'SELECT id FROM feed_files WHERE sha256 = @s', { s: 'x' }, /USING (COVERING )?INDEX sqlite_autoindex_feed_files/],
+    ['the matches of a business date', 'SELECT id FROM matches WHERE business_date = @d ORDER BY id', { d: 'x' }, /USING (COVERING )?INDEX matches_business_date/],
+    ['the members of a match', 'SELECT * FROM match_members WHERE match_id = @m', { m: 1 }, /USING (COVERING )?INDEX match_members_match/],
+    ['the mismatch queue by reason', "SELECT id FROM items WHERE category = 'MISMATCH' AND status = 'OPEN' AND reason = @r ORDER BY opened_on, id LIMIT 50", { r: 'AMOUNT_DIFF' }, /USING (COVERING )?INDEX items_queue/],
+    ['the items of a network record', 'SELECT id FROM items WHERE network_record_id = @n', { n: 1 }, /USING (COVERING )?INDEX items_network/],
+    ['the items of a payment', 'SELECT id FROM items WHERE ledger_payment_id = @p', { p: 1 }, /USING (COVERING )?INDEX items_ledger/],
+    ['quarantined rows of a file', 'SELECT * FROM quarantined_rows WHERE file_id = @f ORDER BY line_no', { f: 1 }, /USING (COVERING )?INDEX quarantined_rows_file/],
+  ];
+  it.each(cases)('%s uses its index', (_name, sql, params, expected) => {
+    const plan = explain(db, sql, params).join('\n');
+    expect(plan).toMatch(expected);
+    expect(plan).not.toMatch(/SCAN (network_records|ledger_payments|items|matches)\b(?! USING)/);
+  });
+});
