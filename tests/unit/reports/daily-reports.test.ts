@@ -1,0 +1,147 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runMatchingThrough } from '../../../main/engine/matcher/matching-run';
+import { writeDailyReports } from '../../../main/engine/reports/daily-reports';
+import { csvFreeText } from '../../../main/engine/reports/csv-format';
+import type { Db } from '../../../main/engine/store/database';
+import { createDb, ledgerInput, networkInput, storeFile, tempDir } from '../../helpers/store';
+
+function readCsv(file: string): string[][] {
+  return fs
+    .readFileSync(file, 'utf8')
+    .trimEnd()
+    .split('\n')
+    .map((line) => line.split(','));
+}
+
+function seed(db: Db): void {
+  storeFile(db, {
+    ledger: [
+      ledgerInput({ paymentId: 'Z-MATCH', networkTxnId: 'T1', amountMinor: 12_540 }),
+      ledgerInput({ paymentId: 'Z-SPLIT', networkTxnId: 'T2', amountMinor: 10_000, cardLast4: '2222' }),
+      ledgerInput({ paymentId: 'Z-FAILED', networkTxnId: 'T3', status: 'FAILED', amountMinor: 5_000, cardLast4: '3333' }),
+      ledgerInput({ paymentId: 'Z-DIFF', arn: '74567891234567890123456', amountMinor: 2_000, cardLast4: '4444' }),
+    ],
+  }, 'zelle.csv');
+  storeFile(db, {
+    network: [
+      networkInput({ recordId: 'V-MATCH', networkTxnId: 'T1', amountMinor: 12_540 }),
+      networkInput({ recordId: 'V-SPLIT-A', networkTxnId: 'T2', amountMinor: 6_000, panLast4: '2222' }),
+      networkInput({ recordId: 'V-SPLIT-B', networkTxnId: 'T2', amountMinor: 4_000, panLast4: '2222' }),
+      networkInput({ recordId: 'V-FAILED', networkTxnId: 'T3', amountMinor: 5_000, panLast4: '3333' }),
+      networkInput({ recordId: 'V-DIFF', arn: '74567891234567890123456', amountMinor: 2_001, panLast4: '4444' }),
+      networkInput({ recordId: 'V-REV', txnType: 'REVERSAL', amountMinor: 700, panLast4: '5555' }),
+      networkInput({ recordId: 'V-OUT', mcc: '5411', descriptor: 'GROCERY', panLast4: '6666' }),
+    ],
+  }, 'visa.csv');
+}
+
+describe('the daily reports', () => {
+  it('hold exactly the spec columns and rows for the business date', () => {
+    const db = createDb();
+    seed(db);
+    runMatchingThrough(db, '2026-11-02');
+    const outDir = tempDir();
+    const written = writeDailyReports(db, '2026-11-02', outDir);
+    expect(fs.readdirSync(outDir).sort()).toEqual([
+      'global_finance_2026-11-02.csv',
+      'manifest_2026-11-02.json',
+      'matches_2026-11-02.csv',
+      'mismatches_2026-11-02.csv',
+    ]);
+
+    const matches = readCsv(path.join(outDir, 'matches_2026-11-02.csv'));
+    expect(matches[0]).toEqual([
+      'match_id', 'match_kind', 'rule', 'network', 'network_record_ids', 'ledger_payment_ids', 'amount', 'currency',
+      'network_date', 'ledger_date', 'resolved_by',
+    ]);
+    expect(matches.slice(1).map((row) => row.slice(1))).toEqual([
+      ['1:1', 'network_txn_id', 'VISA', 'V-MATCH', 'Z-MATCH', '125.40', 'USD', '2026-11-02', '2026-11-02', 'AUTO'],
+      ['1:N', 'network_txn_id', 'VISA', 'V-SPLIT-A|V-SPLIT-B', 'Z-SPLIT', '100.00', 'USD', '2026-11-02', '2026-11-02', 'AUTO'],
+    ]);
+
+    const mismatches = readCsv(path.join(outDir, 'mismatches_2026-11-02.csv'));
+    expect(mismatches[0]).toEqual([
+      'item_id', 'side', 'record_id', 'reason', 'amount', 'currency', 'record_date', 'age_days', 'candidate_ids', 'assigned_note',
+    ]);
+    expect(mismatches.slice(1).map((row) => row.slice(1))).toEqual([
+      ['NETWORK', 'V-DIFF', 'AMOUNT_DIFF', '20.01', 'USD', '2026-11-02', '0', 'Z-DIFF', ''],
+      ['LEDGER', 'Z-DIFF', 'AMOUNT_DIFF', '20.00', 'USD', '2026-11-02', '0', 'V-DIFF', ''],
+    ]);
+
+    const globalFinance = readCsv(path.join(outDir, 'global_finance_2026-11-02.csv'));
+    expect(globalFinance[0]).toEqual([
+      'item_id', 'reason', 'network', 'network_record_id', 'ledger_payment_id', 'resettlement_amount', 'currency', 'status',
+      'approved_by', 'note',
+    ]);
+    expect(globalFinance.slice(1).map((row) => row.slice(1))).toEqual([
+      ['LEDGER_NOT_COMPLETED', 'VISA', 'V-FAILED', 'Z-FAILED', '50.00', 'USD', 'OPEN', '', ''],
+      ['REVERSAL', 'VISA', 'V-REV', '', '-7.00', 'USD', 'OPEN', '', ''],
+    ]);
+
+    const manifest = JSON.parse(fs.readFileSync(written.manifestPath, 'utf8'));
+    expect(manifest.business_date).toBe('2026-11-02');
+    expect(manifest.rule_set_version).toBe(1);
+    expect(manifest.reports.matches).toMatchObject({ rows: 2, amount_totals: { USD: '225.40' } });
+    expect(manifest.reports.mismatches).toMatchObject({ rows: 2, amount_totals: { USD: '40.01' } });
+    expect(manifest.reports.global_finance).toMatchObject({ rows: 2, amount_totals: { USD: '43.00' } });
+    expect(manifest.inputs.map((input: { file: string }) => input.file)).toEqual(['visa.csv', 'zelle.csv']);
+    for (const report of written.reports) {
+      expect(manifest.reports[report.kind].sha256).toMatch(/^[0-9a-f]{64}$/);
+    }
+  });
+
+  it('are byte-identical when written again with nothing changed, and leave no temporary files', () => {
+    const db = createDb();
+    seed(db);
+    runMatchingThrough(db, '2026-11-02');
+    const outDir = tempDir();
+    writeDailyReports(db, '2026-11-02', outDir);
+    const first = fs.readdirSync(outDir).map((name) => fs.readFileSync(path.join(outDir, name)));
+    runMatchingThrough(db, '2026-11-02');
+    writeDailyReports(db, '2026-11-02', outDir);
+    const second = fs.readdirSync(outDir).map((name) => fs.readFileSync(path.join(outDir, name)));
+    expect(second).toEqual(first);
+    expect(fs.readdirSync(outDir).filter((name) => name.startsWith('.'))).toEqual([]);
+  });
+
+  it('carry open mismatches forward with their age, and keep an earlier day reproducible', () => {
+    const db = createDb();
+    storeFile(db, { network: [networkInput({ recordId: 'V-LONELY', settlementDate: '2026-11-02' })] });
+    runMatchingThrough(db, '2026-11-02');
+    const dayOne = tempDir();
+    writeDailyReports(db, '2026-11-02', dayOne);
+    runMatchingThrough(db, '2026-11-04');
+    const dayThree = tempDir();
+    writeDailyReports(db, '2026-11-04', dayThree);
+    expect(readCsv(path.join(dayThree, 'mismatches_2026-11-04.csv'))[1]!.slice(2, 8)).toEqual([
+      'V-LONELY', 'NO_LEDGER', '100.00', 'USD', '2026-11-02', '2',
+    ]);
+    const again = tempDir();
+    writeDailyReports(db, '2026-11-02', again);
+    expect(fs.readFileSync(path.join(again, 'mismatches_2026-11-02.csv'))).toEqual(
+      fs.readFileSync(path.join(dayOne, 'mismatches_2026-11-02.csv')),
+    );
+  });
+
+  it('keep global finance items on every later report until they are done', () => {
+    const db = createDb();
+    storeFile(db, { network: [networkInput({ recordId: 'V-CB', txnType: 'CHARGEBACK', settlementDate: '2026-11-02' })] });
+    runMatchingThrough(db, '2026-11-03');
+    const outDir = tempDir();
+    writeDailyReports(db, '2026-11-03', outDir);
+    expect(readCsv(path.join(outDir, 'global_finance_2026-11-03.csv')).length).toBe(2);
+    db.prepare("UPDATE items SET status = 'DONE', closed_on = '2026-11-03'").run();
+    runMatchingThrough(db, '2026-11-04');
+    writeDailyReports(db, '2026-11-04', outDir);
+    expect(readCsv(path.join(outDir, 'global_finance_2026-11-04.csv')).length).toBe(1);
+    writeDailyReports(db, '2026-11-02', outDir);
+    expect(readCsv(path.join(outDir, 'global_finance_2026-11-02.csv'))[1]![7]).toBe('OPEN');
+  });
+
+  it('defuse spreadsheet formulas in free text', () => {
+    expect(csvFreeText('=HYPERLINK("x")')).toBe(`"'=HYPERLINK(""x"")"`);
+    expect(csvFreeText('called the bank, twice')).toBe('"called the bank, twice"');
+  });
+});
