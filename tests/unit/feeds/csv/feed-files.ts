@@ -1,0 +1,46 @@
+// Helpers for the CSV reader tests: real files in a temp folder and a sink that keeps what it gets.
+
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { LedgerPaymentInput, NetworkRecordInput, QuarantinedRow } from '../../../../shared/domain';
+import type { FeedContext, FeedSink } from '../../../../main/engine/feeds/feed-types';
+
+export type CollectingSink = FeedSink & {
+  records: NetworkRecordInput[];
+  payments: LedgerPaymentInput[];
+  quarantined: QuarantinedRow[];
+};
+
+export function collectingSink(): CollectingSink {
+  const records: NetworkRecordInput[] = [];
+  const payments: LedgerPaymentInput[] = [];
+  const quarantined: QuarantinedRow[] = [];
+  return {
+    records,
+    payments,
+    quarantined,
+    network: (record) => records.push(record),
+    ledger: (payment) => payments.push(payment),
+    quarantine: (row) => quarantined.push(row),
+  };
+}
+
+export type TempFolder = { path: string; write(name: string, content: string | Uint8Array): string; remove(): void };
+
+export function makeTempFolder(): TempFolder {
+  const path = mkdtempSync(join(tmpdir(), 'recon-csv-'));
+  return {
+    path,
+    write(name, content) {
+      const file = join(path, name);
+      writeFileSync(file, content);
+      return file;
+    },
+    remove: () => rmSync(path, { recursive: true, force: true }),
+  };
+}
+
+export function contextOf(fileName: string): FeedContext {
+  return { fileName, sha256: '0'.repeat(64) };
+}
