@@ -63,13 +63,15 @@ Prints the files ingested, records per side, matches, open items per category an
 quarantined rows.
 
 ${COMMON_OPTIONS}`,
-  demo: `Usage: recon demo --out DIR [--days N] [--per-day N] [--seed N] [--start YYYY-MM-DD]
+  demo: `Usage: recon demo --out DIR [--days N] [--per-day N] [--seed N] [--start YYYY-MM-DD] [--format csv|native]
 
-Writes realistic Visa, Mastercard and Zelle CSV feeds, one folder per business day, with the
+Writes realistic Visa, Mastercard and Zelle feeds, one folder per business day, with the
 faults the domain spec describes (splits, duplicates, amount differences, pending and failed
 payments, reversals, chargebacks, out-of-scope records, bad rows), plus expected.json: what
-each day's reports must hold. Defaults: 5 days, 200 payments a day, seed 1, starting so that
-the last day is yesterday.
+each day's reports must hold. --format native writes the network feeds as a Visa Base II file
+(.ctf) and a Mastercard IPM file (.ipm) instead of CSV (record ids then differ from those in
+expected.json; counts, reasons and totals still hold). Defaults: 5 days, 200 payments a day,
+seed 1, CSV, starting so that the last day is yesterday.
 
   -h, --help       this help`,
 };
@@ -252,6 +254,7 @@ function demoCommand(args: string[], output: Output): number {
     'per-day': { type: 'string' },
     seed: { type: 'string' },
     start: { type: 'string' },
+    format: { type: 'string' },
   });
   if (values.help) return printHelp('demo', output);
   if (typeof values.out !== 'string') throw new UsageError('--out DIR is required');
@@ -260,8 +263,10 @@ function demoCommand(args: string[], output: Output): number {
   const seed = positiveInteger(values.seed, '--seed', 1);
   const today = businessDateAt(Date.now(), DEFAULT_RULES);
   const startDate = values.start === undefined ? addDays(today, -days) : requireDate(values.start, '--start');
+  const format = values.format ?? 'csv';
+  if (format !== 'csv' && format !== 'native') throw new UsageError(`--format: "${String(format)}" is not csv or native`);
   const data = generateDemo({ startDate, days, perDay, seed });
-  const written = writeDemoFeeds(data, values.out);
+  const written = writeDemoFeeds(data, values.out, { format });
   output.out(`wrote ${written.files.length} feed files for ${days} business days from ${startDate} to ${values.out}`);
   for (const file of written.files) output.out(`  ${file}`);
   output.out(`expectations: ${written.expectationsPath}`);

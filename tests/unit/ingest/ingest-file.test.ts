@@ -1,0 +1,182 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_RULES } from '../../../shared/rules';
+import { BUILTIN_PROFILES } from '../../../main/engine/feeds/csv/builtin-profiles';
+import { expandFeedPaths, ingestFile, ingestPaths } from '../../../main/engine/ingest/ingest-file';
+import type { Db } from '../../../main/engine/store/database';
+import { createDb, tempDir } from '../../helpers/store';
+
+const VISA_HEADER = 'record_id,arn,network_txn_id,pan,auth_code,txn_type,amount,currency,txn_date,settlement_date,mcc,descriptor';
+const ZELLE_HEADER =
+  'payment_id,initiated_at,amount,currency,status,funding_network,card_last4,auth_code,network_txn_id,arn,sender_token,recipient_token';
+
+const options = { profiles: BUILTIN_PROFILES, rules: DEFAULT_RULES, actor: 'tester' };
+
+function write(folder: string, name: string, content: string | Buffer): string {
+  const file = path.join(folder, name);
+  fs.writeFileSync(file, content);
+  return file;
+}
+
+function visaRow(recordId: string, overrides: Partial<Record<'amount' | 'mcc' | 'descriptor' | 'pan' | 'txnId', string>> = {}): string {
+  return [
+    recordId,
+    '74567891234567890123456',
+    overrides.txnId ?? `T${recordId}`,
+    overrides.pan ?? '4111111111111111',
+    'A1B2C3',
+    'PRESENTMENT',
+    overrides.amount ?? '125.40',
+    'USD',
+    '2026-11-02',
+    '2026-11-02',
+    overrides.mcc ?? '4829',
+    overrides.descriptor ?? '"ZELLE, BANK X"',
+  ].join(',');
+}
+
+function counts(db: Db): Record<string, number> {
+  const count = (table: string) => db.prepare(`SELECT COUNT(*) FROM ${table}`).pluck().get() as number;
+  return {
+    files: count('feed_files'),
+    network: count('network_records'),
+    ledger: count('ledger_payments'),
+    quarantined: count('quarantined_rows'),
+  };
+}
+
+describe('ingesting a file', () => {
+  it('stores a Visa CSV, masks the PAN, counts out-of-scope rows and quarantines a bad row', async () => {
+    const db = createDb();
+    const folder = tempDir();
+    const file = write(
+      folder,
+      'visa_2026-11-02.csv',
+      [VISA_HEADER, visaRow('V1'), visaRow('V2', { amount: '12.3x' }), visaRow('V3', { mcc: '5411', descriptor: 'GROCER' }), ''].join('\n'),
+    );
+    const outcome = await ingestFile(db, file, options);
+    expect(outcome).toMatchObject({
+      status: 'ingested',
+      format: 'visa-csv',
+      side: 'NETWORK',
+      rowsRead: 3,
+      rowsStored: 2,
+      rowsQuarantined: 1,
+      rowsOutOfScope: 1,
+    });
+    const stored = db.prepare("SELECT pan_first6, pan_last4, amount_minor, descriptor FROM network_records WHERE record_id = 'V1'").get();
+    expect(stored).toEqual({ pan_first6: '411111', pan_last4: '1111', amount_minor: 12_540, descriptor: 'ZELLE, BANK X' });
+    const quarantined = db.prepare('SELECT line_no, raw, reason FROM quarantined_rows').get() as { line_no: number; raw: string; reason: string };
+    expect(quarantined.line_no).toBe(3);
+    expect(quarantined.reason).toContain('12.3x');
+    const everything = JSON.stringify(db.prepare('SELECT * FROM network_records').all()) + JSON.stringify(quarantined);
+    expect(everything).not.toContain('4111111111111111');
+  });
+
+  it('recognises the same bytes ingested twice and stores nothing again', async () => {
+    const db = createDb();
+    const folder = tempDir();
+    const file = write(folder, 'visa.csv', [VISA_HEADER, visaRow('V1')].join('\n'));
+    await ingestFile(db, file, options);
+    const copy = write(folder, 'renamed-copy.csv', fs.readFileSync(file));
+    const again = await ingestFile(db, copy, options);
+    expect(again).toMatchObject({ status: 'already-ingested', format: 'visa-csv', ingestedAs: 'visa.csv' });
+    expect(counts(db)).toEqual({ files: 1, network: 1, ledger: 0, quarantined: 0 });
+  });
+
+  it.each([
+    ['empty', '', /empty/],
+    ['binary garbage', Buffer.from([0x00, 0xff, 0x13, 0x37, 0x00, 0x01]), /binary/],
+    ['unknown header', 'a,b,c\n1,2,3\n', /matches no feed profile/],
+    ['header only', `${VISA_HEADER}\n`, /no data rows|header only|no rows/i],
+    ['wrong encoding', Buffer.concat([Buffer.from(`${VISA_HEADER}\n`), Buffer.from([0x56, 0x31, 0x2c, 0xe9, 0xff, 0xfe, 0x0a])]), /UTF-8/],
+  ])('rejects a file that cannot be read (%s), naming the file, and stores nothing', async (_name, content, reason) => {
+    const db = createDb();
+    const folder = tempDir();
+    const file = write(folder, 'feed.csv', content);
+    const outcome = await ingestFile(db, file, options);
+    expect(outcome.status).toBe('rejected');
+    if (outcome.status === 'rejected') {
+      expect(outcome.reason).toContain('feed.csv');
+      expect(outcome.reason).toMatch(reason);
+    }
+    expect(counts(db)).toEqual({ files: 0, network: 0, ledger: 0, quarantined: 0 });
+  });
+
+  it('rolls back every row already read when a fault shows up late in the file', async () => {
+    const db = createDb();
+    const folder = tempDir();
+    const rows = Array.from({ length: 5_000 }, (_, index) => visaRow(`V${index}`));
+    const content = Buffer.concat([
+      Buffer.from([VISA_HEADER, ...rows].join('\n') + '\n'),
+      Buffer.from([0x56, 0x39, 0x2c, 0xc3, 0x28, 0x0a]),
+    ]);
+    const outcome = await ingestFile(db, write(folder, 'late-fault.csv', content), options);
+    expect(outcome.status).toBe('rejected');
+    expect(counts(db)).toEqual({ files: 0, network: 0, ledger: 0, quarantined: 0 });
+    // And the database is still usable.
+    const good = await ingestFile(db, write(folder, 'good.csv', [VISA_HEADER, visaRow('G1')].join('\n')), options);
+    expect(good.status).toBe('ingested');
+  });
+
+  it('quarantines a record_id already stored from another file', async () => {
+    const db = createDb();
+    const folder = tempDir();
+    await ingestFile(db, write(folder, 'a.csv', [VISA_HEADER, visaRow('V1')].join('\n')), options);
+    const second = await ingestFile(db, write(folder, 'b.csv', [VISA_HEADER, visaRow('V1', { amount: '1.00' }), visaRow('V2')].join('\n')), options);
+    expect(second).toMatchObject({ status: 'ingested', rowsStored: 1, rowsQuarantined: 1 });
+    expect(db.prepare('SELECT reason FROM quarantined_rows').pluck().get()).toMatch(/already ingested from a\.csv/);
+  });
+
+  it('takes a later status of a payment as an update, and flags a conflicting amount', async () => {
+    const db = createDb();
+    const folder = tempDir();
+    const zelle = (status: string, amount = '20.00') =>
+      [ZELLE_HEADER, `Z1,2026-11-02T10:00:00-05:00,${amount},USD,${status},VISA,1111,A1B2C3,,,a@b.com,+12125551234`].join('\n');
+    await ingestFile(db, write(folder, 'zelle-1.csv', zelle('PENDING')), options);
+    const update = await ingestFile(db, write(folder, 'zelle-2.csv', zelle('COMPLETED')), options);
+    expect(update).toMatchObject({ status: 'ingested', rowsStored: 0, rowsStatusUpdated: 1 });
+    expect(db.prepare('SELECT status FROM ledger_payments').pluck().get()).toBe('COMPLETED');
+    expect(db.prepare("SELECT COUNT(*) FROM audit_log WHERE action = 'ledger.update'").pluck().get()).toBe(1);
+    const conflict = await ingestFile(db, write(folder, 'zelle-3.csv', zelle('COMPLETED', '25.00')), options);
+    expect(conflict).toMatchObject({ status: 'ingested', rowsQuarantined: 1 });
+    expect(db.prepare('SELECT reason FROM quarantined_rows').pluck().get()).toMatch(/different amount \(20\.00 USD, now 25\.00 USD\)/);
+  });
+
+  it('stores the business date of a payment after the cut-off as the next day', async () => {
+    const db = createDb();
+    const folder = tempDir();
+    await ingestFile(
+      db,
+      write(folder, 'zelle.csv', [ZELLE_HEADER, 'Z1,2026-11-03T01:30:00Z,20.00,USD,COMPLETED,VISA,1111,,,,a@b.com,'].join('\n')),
+      options,
+    );
+    expect(db.prepare('SELECT local_date, business_date FROM ledger_payments').get()).toEqual({
+      local_date: '2026-11-02',
+      business_date: '2026-11-03',
+    });
+  });
+
+  it('walks folders in name order, skipping hidden and .json files', async () => {
+    const folder = tempDir();
+    fs.mkdirSync(path.join(folder, 'day-2'));
+    fs.mkdirSync(path.join(folder, 'day-1'));
+    write(path.join(folder, 'day-2'), 'visa.csv', 'x');
+    write(path.join(folder, 'day-1'), 'zelle.csv', 'x');
+    write(path.join(folder, 'day-1'), '.hidden.csv', 'x');
+    write(folder, 'expected.json', '{}');
+    expect(expandFeedPaths([folder]).map((file) => path.relative(folder, file))).toEqual([
+      path.join('day-1', 'zelle.csv'),
+      path.join('day-2', 'visa.csv'),
+    ]);
+  });
+
+  it('reports a missing file as rejected and goes on with the others', async () => {
+    const db = createDb();
+    const folder = tempDir();
+    const good = write(folder, 'visa.csv', [VISA_HEADER, visaRow('V1')].join('\n'));
+    const outcomes = await ingestPaths(db, [path.join(folder, 'missing.csv'), good], options);
+    expect(outcomes.map((outcome) => outcome.status)).toEqual(['rejected', 'ingested']);
+  });
+});
