@@ -1,12 +1,15 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { addDays, businessDateAt, isIsoDate } from '../../shared/business-dates';
 import { defaultDatabasePath, defaultProfilesDir, defaultReportsDir } from '../engine/app-paths';
 import { generateDemo } from '../engine/demo/demo-generator';
+import { BUILTIN_PROFILES } from '../engine/feeds/csv/builtin-profiles';
+import { loadProfilesFromFolder } from '../engine/feeds/csv/feed-profile';
 import { writeDemoFeeds } from '../engine/demo/demo-writer';
 import type { IngestOutcome } from '../engine/ingest/ingest-file';
 import { createServices, type Services } from '../engine/services';
-import { DEFAULT_RULES } from '../../shared/rules';
+import { DEFAULT_RULES, ruleSetSchema } from '../../shared/rules';
 
 /** Exit codes: 0 success, 1 a file was rejected or a command failed, 2 the command line was wrong. */
 const EXIT_OK = 0;
@@ -31,6 +34,8 @@ Commands:
   match [--date D]             run matching as of a business date
   report --date D [--out DIR]  run matching, then write the three reports and the manifest for D
   status [--json]              what the database holds: files, records, matches, open items
+  profiles                     the CSV feed profiles recognised (built in and the user's)
+  rules [set FILE]             show the matching rules, or store a new version from a JSON file
   demo --out DIR               write realistic demo feeds to try everything on
 
 Run 'recon <command> --help' for a command's options.`,
@@ -63,6 +68,23 @@ Prints the files ingested, records per side, matches, open items per category an
 quarantined rows.
 
 ${COMMON_OPTIONS}`,
+  profiles: `Usage: recon profiles [--profiles DIR]
+
+Lists the CSV feed profiles a file is recognised by: the built-in ones and the user's JSON
+profiles, and says what is wrong with any user profile that cannot be used.
+
+  --profiles DIR   folder of user feed profiles (*.json; default: profiles/ in the app-data folder)
+  -h, --help       this help`,
+  rules: `Usage: recon rules [--db FILE]
+       recon rules set FILE [--note TEXT] [--db FILE]
+
+Shows the current rule set (passes, window, tolerance, settlement lag, resettlement age,
+scope, time zone, cut-off) as JSON with its version, or validates FILE (the same JSON shape)
+and stores it as the next version. Every match records the version that made it; earlier
+versions are kept. The time zone and cut-off apply to payments ingested after the change.
+
+  --db FILE        the database (default: $RECON_DB, else recon.db in the per-user app-data folder)
+  -h, --help       this help`,
   demo: `Usage: recon demo --out DIR [--days N] [--per-day N] [--seed N] [--start YYYY-MM-DD] [--format csv|native]
 
 Writes realistic Visa, Mastercard and Zelle feeds, one folder per business day, with the
@@ -247,6 +269,52 @@ function statusCommand(args: string[], output: Output): number {
   }
 }
 
+function profilesCommand(args: string[], output: Output): number {
+  const { values } = parse(args, { profiles: { type: 'string' } });
+  if (values.help) return printHelp('profiles', output);
+  const folder = typeof values.profiles === 'string' ? values.profiles : defaultProfilesDir();
+  const loaded = loadProfilesFromFolder(folder);
+  for (const profile of [...BUILTIN_PROFILES, ...loaded.profiles]) {
+    const origin = BUILTIN_PROFILES.includes(profile) ? 'built in' : folder;
+    output.out(`${profile.id.padEnd(28)} ${profile.side.padEnd(8)} ${profile.label} (${origin})`);
+  }
+  for (const problem of loaded.errors) output.err(`unusable profile: ${problem}`);
+  return loaded.errors.length > 0 ? EXIT_FAILED : EXIT_OK;
+}
+
+function rulesCommand(args: string[], output: Output): number {
+  const { values, positionals } = parse(args, { db: { type: 'string' }, note: { type: 'string' } });
+  if (values.help) return printHelp('rules', output);
+  const [verb, file, ...extra] = positionals;
+  if (verb !== undefined && verb !== 'set') throw new UsageError(`unknown rules verb "${verb}" (only "set")`);
+  if (verb === 'set' && (file === undefined || extra.length > 0)) throw new UsageError('rules set takes one JSON file');
+  const services = openServices(values);
+  try {
+    if (verb === 'set') {
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(fs.readFileSync(file!, 'utf8'));
+      } catch (error) {
+        output.err(`recon: ${file}: cannot be read as JSON (${(error as Error).message})`);
+        return EXIT_FAILED;
+      }
+      const checked = ruleSetSchema.safeParse(parsed);
+      if (!checked.success) {
+        for (const issue of checked.error.issues) output.err(`recon: ${file}: ${issue.path.join('.') || '(top)'}: ${issue.message}`);
+        return EXIT_FAILED;
+      }
+      const saved = services.saveRules(checked.data, typeof values.note === 'string' ? values.note : '');
+      output.out(`stored rules version ${saved.version}`);
+      return EXIT_OK;
+    }
+    const current = services.rules();
+    output.out(JSON.stringify({ version: current.version, rules: current.rules }, null, 2));
+    return EXIT_OK;
+  } finally {
+    services.close();
+  }
+}
+
 function demoCommand(args: string[], output: Output): number {
   const { values } = parse(args, {
     out: { type: 'string' },
@@ -293,6 +361,10 @@ export async function main(argv: string[], output: Output = { out: console.log, 
         return statusCommand(rest, output);
       case 'demo':
         return demoCommand(rest, output);
+      case 'profiles':
+        return profilesCommand(rest, output);
+      case 'rules':
+        return rulesCommand(rest, output);
       case undefined:
       case 'help':
       case '--help':

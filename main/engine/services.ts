@@ -10,7 +10,8 @@ import { runMatchingThrough, type MatchingResult, type MatchProgress } from './m
 import { writeDailyReports, type DailyReports } from './reports/daily-reports';
 import { openDatabase, type Db } from './store/database';
 import { dataDateRange } from './store/matching-store';
-import { currentRuleSet } from './store/rule-sets';
+import { currentRuleSet, saveRuleSet, type VersionedRuleSet } from './store/rule-sets';
+import type { RuleSet } from '../../shared/rules';
 import { readStoreStatus, type StoreStatus } from './store/status-store';
 
 /** Everything the services need to know. */
@@ -28,12 +29,18 @@ export type ServicesConfig = {
 /** The engine's operations, over one open database. */
 export type Services = {
   db: Db;
+  /** Who acts, as the audit log names them. */
+  actor: string;
   profiles: readonly FeedProfile[];
   /** Problems with user profiles (each names its file); the built-in ones still work. */
   profileErrors: readonly string[];
   ingest(paths: readonly string[]): Promise<IngestOutcome[]>;
   match(asOfDate?: string, onProgress?: (progress: MatchProgress) => void): Promise<MatchingResult & { asOfDate: string }>;
   writeReports(date: string, outDir: string): DailyReports;
+  /** The current matching rules and their version. */
+  rules(): VersionedRuleSet;
+  /** Validates rules and stores them as the next version (audited). */
+  saveRules(rules: RuleSet, note: string): VersionedRuleSet;
   status(): StoreStatus;
   close(): void;
 };
@@ -47,6 +54,7 @@ export function createServices(config: ServicesConfig): Services {
 
   return {
     db,
+    actor,
     profiles,
     profileErrors: loaded.errors,
     ingest(paths) {
@@ -68,6 +76,12 @@ export function createServices(config: ServicesConfig): Services {
     },
     writeReports(date, outDir) {
       return writeDailyReports(db, date, outDir);
+    },
+    rules() {
+      return currentRuleSet(db);
+    },
+    saveRules(rules, note) {
+      return saveRuleSet(db, rules, actor, note);
     },
     status() {
       return readStoreStatus(db);

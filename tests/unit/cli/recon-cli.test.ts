@@ -190,8 +190,53 @@ describe('recon command line', () => {
     expect(result.stdout).toMatch(/zelle\.csv: ingested as zelle-csv: 1 rows in, 0 quarantined/);
   });
 
+  it('reads a bank export through the example user profile it ships, and names a broken profile', () => {
+    const folder = tempDir();
+    fs.writeFileSync(
+      path.join(folder, 'core-banking.csv'),
+      'Txn Ref;Created (UTC);Amount Cents;Ccy;State;Card Brand;Card Last 4;Auth\n' +
+        'CB-1;11/02/2026 15:04:05;12540;USD;SETTLED;VI;1111;A1B2C3\n' +
+        'CB-2;11/02/2026 23:59:00;500;USD;in progress;MC;2222;\n',
+    );
+    const profiles = path.join(root, 'resources', 'profiles');
+    const ingest = run('ingest', path.join(folder, 'core-banking.csv'), '--db', path.join(folder, 'recon.db'), '--profiles', profiles);
+    expect(ingest.status, ingest.stderr).toBe(0);
+    expect(ingest.stdout).toContain('ingested as example-core-banking-zelle: 2 rows in, 0 quarantined');
+    expect(run('profiles', '--profiles', profiles).stdout).toMatch(/example-core-banking-zelle\s+LEDGER/);
+
+    const broken = tempDir();
+    fs.writeFileSync(path.join(broken, 'bank-x.json'), JSON.stringify({ id: 'bank-x', label: 'X', side: 'LEDGER', requiredColumns: ['a'], mapping: {} }));
+    const listed = run('profiles', '--profiles', broken);
+    expect(listed.status).toBe(1);
+    expect(listed.stderr).toMatch(/unusable profile: bank-x\.json: mapping/);
+  });
+
+  it('shows the rules and stores a new version that the next run uses', async () => {
+    const folder = tempDir();
+    const db = path.join(folder, 'recon.db');
+    const shown = run('rules', '--db', db);
+    expect(shown.status).toBe(0);
+    const current = JSON.parse(shown.stdout);
+    expect(current.version).toBe(1);
+    expect(current.rules.scope.mccs).toEqual(['4829', '6538', '6540']);
+    fs.writeFileSync(path.join(folder, 'rules.json'), JSON.stringify({ ...current.rules, scope: { mccs: ['4829'], descriptorPrefixes: [] } }));
+    const saved = run('rules', 'set', path.join(folder, 'rules.json'), '--note', 'narrower scope', '--db', db);
+    expect(saved.stdout).toContain('stored rules version 2');
+    fs.writeFileSync(
+      path.join(folder, 'visa.csv'),
+      'record_id,arn,network_txn_id,pan,auth_code,txn_type,amount,currency,txn_date,settlement_date,mcc,descriptor\n' +
+        'V1,,,4111111111111111,,PRESENTMENT,1.00,USD,2026-11-02,2026-11-02,6538,ZELLE X\n',
+    );
+    expect(run('ingest', path.join(folder, 'visa.csv'), '--db', db).stdout).toContain('1 out of scope');
+
+    fs.writeFileSync(path.join(folder, 'bad.json'), JSON.stringify({ ...current.rules, cutoff: '8pm' }));
+    const refused = run('rules', 'set', path.join(folder, 'bad.json'), '--db', db);
+    expect(refused.status).toBe(1);
+    expect(refused.stderr).toContain('bad.json: cutoff: cut-off must be HH:MM');
+  });
+
   it('prints help for every command', () => {
-    for (const command of ['ingest', 'match', 'report', 'status', 'demo']) {
+    for (const command of ['ingest', 'match', 'report', 'status', 'demo', 'profiles', 'rules']) {
       const help = run(command, '--help');
       expect(help.status).toBe(0);
       expect(help.stdout).toContain(`recon ${command}`);

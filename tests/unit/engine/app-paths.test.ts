@@ -1,0 +1,20 @@
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { defaultDatabasePath, defaultReportsDir, userDataDir } from '../../../main/engine/app-paths';
+
+describe('the per-user app-data folder the CLI shares with the desktop app', () => {
+  it('follows each platform convention, as Electron userData does', () => {
+    expect(userDataDir({ XDG_CONFIG_HOME: '/x/config' }, 'linux')).toBe(path.join('/x/config', 'Recon Workstation'));
+    expect(userDataDir({}, 'linux')).toBe(path.join(os.homedir(), '.config', 'Recon Workstation'));
+    expect(userDataDir({}, 'darwin')).toBe(path.join(os.homedir(), 'Library', 'Application Support', 'Recon Workstation'));
+    expect(userDataDir({ APPDATA: 'C:\\Users\\ana\\AppData\\Roaming' }, 'win32')).toBe(
+      path.join('C:\\Users\\ana\\AppData\\Roaming', 'Recon Workstation'),
+    );
+  });
+  it('lets RECON_DB and RECON_REPORTS override the defaults', () => {
+    expect(defaultDatabasePath({ RECON_DB: '/data/recon.db' })).toBe('/data/recon.db');
+    expect(defaultDatabasePath({ XDG_CONFIG_HOME: '/c' })).toBe(path.join('/c', 'Recon Workstation', 'recon.db'));
+    expect(defaultReportsDir({ RECON_REPORTS: '/r' })).toBe('/r');
+  });
+});
