@@ -31,6 +31,7 @@ Usage: recon <command> [options]
 
 Commands:
   ingest <file-or-folder>...   read feed files into the database
+  watch <inbox-folder>         ingest every file dropped into a folder, until stopped
   match [--date D]             run matching as of a business date
   report --date D [--out DIR]  run matching, then write the three reports and the manifest for D
   status [--json]              what the database holds: files, records, matches, open items
@@ -47,6 +48,13 @@ profile) and stores it whole or not at all. Rows that cannot be read are quarant
 bytes ingested twice are recognised.
 
 Exit status: 0 when every file was ingested or already known, 1 when any was rejected.
+
+${COMMON_OPTIONS}`,
+  watch: `Usage: recon watch <inbox-folder> [--db FILE] [--profiles DIR]
+
+Ingests the files already in the folder, then every file dropped into it, once it has stopped
+growing, exactly as 'recon ingest' does. A handled file moves to archive/, a rejected one to
+rejected/ with a .reason.txt beside it. Runs until Ctrl+C.
 
 ${COMMON_OPTIONS}`,
   match: `Usage: recon match [--date YYYY-MM-DD] [--db FILE]
@@ -168,6 +176,28 @@ async function ingestCommand(args: string[], output: Output): Promise<number> {
   } finally {
     services.close();
   }
+}
+
+async function watchCommand(args: string[], output: Output): Promise<number> {
+  const { values, positionals } = parse(args, DB_OPTIONS);
+  if (values.help) return printHelp('watch', output);
+  if (positionals.length !== 1) throw new UsageError('name one inbox folder to watch');
+  const folder = positionals[0]!;
+  if (!fs.existsSync(folder) || !fs.statSync(folder).isDirectory()) throw new UsageError(`${folder} is not a folder`);
+  const services = openServices(values);
+  const watcher = services.watchInbox(folder, (outcome) =>
+    (outcome.status === 'rejected' ? output.err : output.out)(describeOutcome(outcome)),
+  );
+  await watcher.ready;
+  output.out(`watching ${path.resolve(folder)} (Ctrl+C to stop)`);
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+  await watcher.close();
+  services.close();
+  output.out('stopped');
+  return EXIT_OK;
 }
 
 async function runMatching(services: Services, date: string | undefined, output: Output): Promise<string | undefined> {
@@ -353,6 +383,8 @@ export async function main(argv: string[], output: Output = { out: console.log, 
     switch (command) {
       case 'ingest':
         return await ingestCommand(rest, output);
+      case 'watch':
+        return await watchCommand(rest, output);
       case 'match':
         return await matchCommand(rest, output);
       case 'report':

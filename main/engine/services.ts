@@ -4,7 +4,8 @@
 import os from 'node:os';
 import { BUILTIN_PROFILES } from './feeds/csv/builtin-profiles';
 import { loadProfilesFromFolder, type FeedProfile } from './feeds/csv/feed-profile';
-import { ingestPaths, type IngestOutcome } from './ingest/ingest-file';
+import { ingestFile, ingestPaths, type IngestOutcome } from './ingest/ingest-file';
+import { watchInbox, type InboxWatcher } from './ingest/inbox-watcher';
 import { runMatchingInWorker } from './matcher/match-worker-client';
 import { runMatchingThrough, type MatchingResult, type MatchProgress } from './matcher/matching-run';
 import { writeDailyReports, type DailyReports } from './reports/daily-reports';
@@ -35,6 +36,8 @@ export type Services = {
   /** Problems with user profiles (each names its file); the built-in ones still work. */
   profileErrors: readonly string[];
   ingest(paths: readonly string[]): Promise<IngestOutcome[]>;
+  /** Watches an inbox folder and ingests each file dropped there (see inbox-watcher.ts). */
+  watchInbox(folder: string, onOutcome: (outcome: IngestOutcome) => void, options?: { stabilityMs?: number }): InboxWatcher;
   match(asOfDate?: string, onProgress?: (progress: MatchProgress) => void): Promise<MatchingResult & { asOfDate: string }>;
   writeReports(date: string, outDir: string): DailyReports;
   /** The current matching rules and their version. */
@@ -59,6 +62,9 @@ export function createServices(config: ServicesConfig): Services {
     profileErrors: loaded.errors,
     ingest(paths) {
       return ingestPaths(db, paths, { profiles, rules: currentRuleSet(db).rules, actor });
+    },
+    watchInbox(folder, onOutcome, options) {
+      return watchInbox(folder, (file) => ingestFile(db, file, { profiles, rules: currentRuleSet(db).rules, actor }), onOutcome, options);
     },
     async match(asOfDate, onProgress) {
       // Without a date, match as of the latest business date the data reaches.

@@ -236,7 +236,7 @@ describe('recon command line', () => {
   });
 
   it('prints help for every command', () => {
-    for (const command of ['ingest', 'match', 'report', 'status', 'demo', 'profiles', 'rules']) {
+    for (const command of ['ingest', 'watch', 'match', 'report', 'status', 'demo', 'profiles', 'rules']) {
       const help = run(command, '--help');
       expect(help.status).toBe(0);
       expect(help.stdout).toContain(`recon ${command}`);
