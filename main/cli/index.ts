@@ -59,8 +59,8 @@ rejected/ with a .reason.txt beside it. Runs until Ctrl+C.
 ${COMMON_OPTIONS}`,
   match: `Usage: recon match [--date YYYY-MM-DD] [--db FILE]
 
-Runs matching as of a business date (default: the latest business date in the data), first
-catching up every day since the last run.
+Runs matching as of a business date (default: the latest business date in the data) over
+every open record of that date or earlier. A date before the last run is not run again.
 
 ${COMMON_OPTIONS}`,
   report: `Usage: recon report --date YYYY-MM-DD [--out DIR] [--db FILE]
@@ -201,11 +201,7 @@ async function watchCommand(args: string[], output: Output): Promise<number> {
 }
 
 async function runMatching(services: Services, date: string | undefined, output: Output): Promise<string | undefined> {
-  const result = await services.match(date, (progress) => {
-    if (progress.stage === 'done' && progress.days > 1 && progress.day < progress.days) {
-      output.out(`  caught up ${progress.asOfDate} (${progress.day}/${progress.days})`);
-    }
-  });
+  const result = await services.match(date);
   if (!result.asOfDate) {
     output.out('nothing to match: the database holds no records yet');
     return undefined;
@@ -214,15 +210,15 @@ async function runMatching(services: Services, date: string | undefined, output:
     output.out(`matching already ran through ${result.laterRunDate}: the results stored for ${result.asOfDate} stand`);
     return result.asOfDate;
   }
-  const last = result.runs[result.runs.length - 1];
-  if (last) {
-    const reasons = Object.entries(last.byReason)
+  const run = result.run;
+  if (run) {
+    const reasons = Object.entries(run.byReason)
       .filter(([, count]) => count > 0)
       .map(([reason, count]) => `${reason} ${count}`)
       .join(', ');
     output.out(
-      `matched as of ${last.asOfDate} (rules v${last.ruleSetVersion}${result.runs.length > 1 ? `, ${result.runs.length} days run` : ''}): ` +
-        `${last.networkRecords} open network records, ${last.payments} payments; ${last.matchesCreated} new matches; ${reasons || 'nothing open'}`,
+      `matched as of ${run.asOfDate} (rules v${run.ruleSetVersion}): ${run.networkRecords} open network records, ` +
+        `${run.payments} payments; ${run.matchesCreated} new matches; ${reasons || 'nothing open'}`,
     );
   }
   return result.asOfDate;

@@ -7,7 +7,7 @@ import { loadProfilesFromFolder, type FeedProfile } from './feeds/csv/feed-profi
 import { ingestFile, ingestPaths, type IngestOutcome } from './ingest/ingest-file';
 import { watchInbox, type InboxWatcher } from './ingest/inbox-watcher';
 import { runMatchingInWorker } from './matcher/match-worker-client';
-import { runMatchingThrough, type MatchingResult, type MatchProgress } from './matcher/matching-run';
+import { runMatchingAsOf, type MatchingResult, type MatchProgress } from './matcher/matching-run';
 import { writeDailyReports, type DailyReports } from './reports/daily-reports';
 import { openDatabase, type Db } from './store/database';
 import { dataDateRange } from './store/matching-store';
@@ -69,11 +69,11 @@ export function createServices(config: ServicesConfig): Services {
     async match(asOfDate, onProgress) {
       // Without a date, match as of the latest business date the data reaches.
       const date = asOfDate ?? dataDateRange(db)?.last;
-      if (!date) return { runs: [], asOfDate: '' };
+      if (!date) return { asOfDate: '' };
       currentRuleSet(db);
       const result =
         config.matchInWorker === false || config.dbPath === ':memory:'
-          ? runMatchingThrough(db, date, onProgress)
+          ? runMatchingAsOf(db, date, onProgress)
           : await runMatchingInWorker(
               { dbPath: config.dbPath, asOfDate: date, ...(config.nativeBinding ? { nativeBinding: config.nativeBinding } : {}) },
               onProgress,

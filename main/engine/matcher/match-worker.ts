@@ -5,7 +5,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { openDatabase } from '../store/database';
 import type { MatchWorkerReply, MatchWorkerRequest } from './match-worker-protocol';
-import { runMatchingThrough } from './matching-run';
+import { runMatchingAsOf } from './matching-run';
 
 function reply(message: MatchWorkerReply): void {
   parentPort!.postMessage(message);
@@ -15,7 +15,7 @@ const request = workerData as MatchWorkerRequest;
 try {
   const db = openDatabase(request.dbPath, request.nativeBinding ? { nativeBinding: request.nativeBinding } : {});
   try {
-    const result = runMatchingThrough(db, request.asOfDate, (progress) => reply({ type: 'progress', progress }));
+    const result = runMatchingAsOf(db, request.asOfDate, (progress) => reply({ type: 'progress', progress }));
     reply({ type: 'done', result });
   } finally {
     db.close();

@@ -262,18 +262,6 @@ export function dataDateRange(db: Db): { first: string; last: string } | undefin
   return row.first && row.last ? { first: row.first, last: row.last } : undefined;
 }
 
-/** Business dates that have at least one record, between two dates inclusive. */
-export function datesWithData(db: Db, from: string, to: string): string[] {
-  return db
-    .prepare(
-      `SELECT settlement_date FROM network_records WHERE in_scope = 1 AND settlement_date BETWEEN @from AND @to
-       UNION SELECT business_date FROM ledger_payments WHERE business_date BETWEEN @from AND @to
-       ORDER BY 1`,
-    )
-    .pluck()
-    .all({ from, to }) as string[];
-}
-
 /** Opens a run's record. */
 export function startRun(db: Db, asOfDate: string, ruleSetVersion: number): number {
   return Number(

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runMatchingDay, runMatchingThrough } from '../../../main/engine/matcher/matching-run';
+import { runMatchingAsOf, runMatchingDay } from '../../../main/engine/matcher/matching-run';
 import { runMatchingInWorker } from '../../../main/engine/matcher/match-worker-client';
 import { openDatabase, type Db } from '../../../main/engine/store/database';
 import { createDb, ledgerInput, networkInput, storeFile, tempDir } from '../../helpers/store';
@@ -44,7 +44,10 @@ describe('a matching run over the store', () => {
   it('ages a network-only presentment into global finance on the day it reaches the resettlement age', () => {
     const db = createDb();
     storeFile(db, { network: [networkInput({ recordId: 'V1', settlementDate: '2026-11-02' })] });
-    runMatchingThrough(db, '2026-11-07');
+    runMatchingAsOf(db, '2026-11-02');
+    runMatchingAsOf(db, '2026-11-06');
+    expect(db.prepare("SELECT reason FROM items WHERE status = 'OPEN'").pluck().all()).toEqual(['NO_LEDGER']);
+    runMatchingAsOf(db, '2026-11-07');
     const items = db.prepare('SELECT category, reason, opened_on, closed_on FROM items ORDER BY id').all();
     expect(items).toEqual([
       { category: 'MISMATCH', reason: 'NO_LEDGER', opened_on: '2026-11-02', closed_on: '2026-11-07' },
@@ -70,7 +73,7 @@ describe('a matching run over the store', () => {
     storeFile(db, { network: [networkInput({ recordId: 'V1', networkTxnId: 'T1' })] });
     runMatchingDay(db, '2026-11-02');
     storeFile(db, { network: [networkInput({ recordId: 'V2', networkTxnId: 'T1', settlementDate: '2026-11-04' })] });
-    runMatchingThrough(db, '2026-11-04');
+    runMatchingAsOf(db, '2026-11-04');
     expect(db.prepare("SELECT reason, opened_on FROM items WHERE category = 'GLOBAL_FINANCE'").get()).toEqual({
       reason: 'DUPLICATE_PRESENTMENT',
       opened_on: '2026-11-04',
@@ -101,13 +104,22 @@ describe('a matching run over the store', () => {
     expect(openItems(db)).toEqual([]);
   });
 
-  it('catches up day by day from the first record, and leaves past days alone', () => {
+  it('makes every match of skipped days on the date asked, so each match is in some day\'s report', () => {
+    const db = createDb();
+    storeFile(db, { ledger: [ledgerInput({ paymentId: 'Z1', networkTxnId: 'T1', initiatedAt: '2026-11-01T10:00:00Z' })] });
+    storeFile(db, { network: [networkInput({ recordId: 'V1', networkTxnId: 'T1', settlementDate: '2026-11-02' })] });
+    const first = runMatchingAsOf(db, '2026-11-05');
+    expect(first.run?.asOfDate).toBe('2026-11-05');
+    expect(db.prepare('SELECT business_date FROM matches').pluck().all()).toEqual(['2026-11-05']);
+  });
+
+  it('leaves a date before the last run alone, and runs the last date again on demand', () => {
     const db = createDb();
     storeFile(db, { network: [networkInput({ settlementDate: '2026-11-02' })] });
-    const first = runMatchingThrough(db, '2026-11-05');
-    expect(first.runs.map((run) => run.asOfDate)).toEqual(['2026-11-02', '2026-11-03', '2026-11-04', '2026-11-05']);
-    expect(runMatchingThrough(db, '2026-11-03')).toEqual({ runs: [], laterRunDate: '2026-11-05' });
-    expect(runMatchingThrough(db, '2026-11-05').runs.map((run) => run.asOfDate)).toEqual(['2026-11-05']);
+    runMatchingAsOf(db, '2026-11-05');
+    expect(runMatchingAsOf(db, '2026-11-03')).toEqual({ laterRunDate: '2026-11-05' });
+    expect(runMatchingAsOf(db, '2026-11-05').run?.asOfDate).toBe('2026-11-05');
+    expect(db.prepare('SELECT as_of_date FROM match_runs').pluck().all()).toEqual(['2026-11-05', '2026-11-05']);
   });
 
   it('runs in a worker thread with its own connection and reports progress', async () => {
@@ -117,7 +129,7 @@ describe('a matching run over the store', () => {
     storeFile(db, { network: [networkInput({ recordId: 'V1', networkTxnId: 'T1' })] });
     const stages: string[] = [];
     const result = await runMatchingInWorker({ dbPath: file, asOfDate: '2026-11-02' }, (progress) => stages.push(progress.stage));
-    expect(result.runs[0]!.matchesCreated).toBe(1);
+    expect(result.run!.matchesCreated).toBe(1);
     expect(stages).toEqual(['loading', 'matching', 'writing', 'done']);
     expect(db.prepare('SELECT COUNT(*) FROM matches').pluck().get()).toBe(1);
     db.close();

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runMatchingThrough } from '../../../main/engine/matcher/matching-run';
+import { runMatchingAsOf } from '../../../main/engine/matcher/matching-run';
 import { writeDailyReports } from '../../../main/engine/reports/daily-reports';
 import { csvFreeText } from '../../../main/engine/reports/csv-format';
 import type { Db } from '../../../main/engine/store/database';
@@ -41,7 +41,7 @@ describe('the daily reports', () => {
   it('hold exactly the spec columns and rows for the business date', () => {
     const db = createDb();
     seed(db);
-    runMatchingThrough(db, '2026-11-02');
+    runMatchingAsOf(db, '2026-11-02');
     const outDir = tempDir();
     const written = writeDailyReports(db, '2026-11-02', outDir);
     expect(fs.readdirSync(outDir).sort()).toEqual([
@@ -95,11 +95,11 @@ describe('the daily reports', () => {
   it('are byte-identical when written again with nothing changed, and leave no temporary files', () => {
     const db = createDb();
     seed(db);
-    runMatchingThrough(db, '2026-11-02');
+    runMatchingAsOf(db, '2026-11-02');
     const outDir = tempDir();
     writeDailyReports(db, '2026-11-02', outDir);
     const first = fs.readdirSync(outDir).map((name) => fs.readFileSync(path.join(outDir, name)));
-    runMatchingThrough(db, '2026-11-02');
+    runMatchingAsOf(db, '2026-11-02');
     writeDailyReports(db, '2026-11-02', outDir);
     const second = fs.readdirSync(outDir).map((name) => fs.readFileSync(path.join(outDir, name)));
     expect(second).toEqual(first);
@@ -109,10 +109,10 @@ describe('the daily reports', () => {
   it('carry open mismatches forward with their age, and keep an earlier day reproducible', () => {
     const db = createDb();
     storeFile(db, { network: [networkInput({ recordId: 'V-LONELY', settlementDate: '2026-11-02' })] });
-    runMatchingThrough(db, '2026-11-02');
+    runMatchingAsOf(db, '2026-11-02');
     const dayOne = tempDir();
     writeDailyReports(db, '2026-11-02', dayOne);
-    runMatchingThrough(db, '2026-11-04');
+    runMatchingAsOf(db, '2026-11-04');
     const dayThree = tempDir();
     writeDailyReports(db, '2026-11-04', dayThree);
     expect(readCsv(path.join(dayThree, 'mismatches_2026-11-04.csv'))[1]!.slice(2, 8)).toEqual([
@@ -128,12 +128,13 @@ describe('the daily reports', () => {
   it('keep global finance items on every later report until they are done', () => {
     const db = createDb();
     storeFile(db, { network: [networkInput({ recordId: 'V-CB', txnType: 'CHARGEBACK', settlementDate: '2026-11-02' })] });
-    runMatchingThrough(db, '2026-11-03');
+    runMatchingAsOf(db, '2026-11-02');
+    runMatchingAsOf(db, '2026-11-03');
     const outDir = tempDir();
     writeDailyReports(db, '2026-11-03', outDir);
     expect(readCsv(path.join(outDir, 'global_finance_2026-11-03.csv')).length).toBe(2);
     db.prepare("UPDATE items SET status = 'DONE', closed_on = '2026-11-03'").run();
-    runMatchingThrough(db, '2026-11-04');
+    runMatchingAsOf(db, '2026-11-04');
     writeDailyReports(db, '2026-11-04', outDir);
     expect(readCsv(path.join(outDir, 'global_finance_2026-11-04.csv')).length).toBe(1);
     writeDailyReports(db, '2026-11-02', outDir);
