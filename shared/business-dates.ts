@@ -83,7 +83,8 @@ const QUARTER_HOUR_MS = 900_000;
 const offsetCaches = new Map<string, Map<number, number>>();
 const formatters = new Map<string, Intl.DateTimeFormat>();
 
-function zoneOffsetMs(epochMs: number, timeZone: string): number {
+/** Milliseconds a time zone's wall clock is ahead of UTC at an instant (negative west of Greenwich). */
+export function zoneOffsetMs(epochMs: number, timeZone: string): number {
   let cache = offsetCaches.get(timeZone);
   if (!cache) {
     cache = new Map();

@@ -2,7 +2,14 @@
 // (New York: UTC-5 in winter, UTC-4 in summer) and written with one of several offsets, so the
 // feeds exercise the cut-off rule from every side.
 
-import { addDays, DEFAULT_CALENDAR, dayNumber, localAndBusinessDate, parseInstant } from '../../../shared/business-dates';
+import {
+  addDays,
+  DEFAULT_CALENDAR,
+  dayNumber,
+  localAndBusinessDate,
+  parseInstant,
+  zoneOffsetMs,
+} from '../../../shared/business-dates';
 
 /** The offsets the demo writes timestamps with; the same instant, spelled differently. */
 export const DEMO_OFFSETS = ['Z', '-05:00', '-04:00', '+01:00'] as const;
@@ -15,24 +22,9 @@ const HOUR_MS = 3_600_000;
 /** Seconds after local midnight at which the default cut-off (20:00) falls. */
 export const CUTOFF_SECOND = 20 * 3600;
 
-const wallClockFormatter = new Intl.DateTimeFormat('en-US', {
-  timeZone: DEFAULT_CALENDAR.timeZone,
-  hourCycle: 'h23',
-  year: 'numeric',
-  month: '2-digit',
-  day: '2-digit',
-  hour: '2-digit',
-  minute: '2-digit',
-  second: '2-digit',
-});
-
 /** The bank-zone wall clock of an instant, as milliseconds of a UTC date with the same digits. */
 function wallClockMs(epochMs: number): number {
-  const fields: Record<string, number> = {};
-  for (const part of wallClockFormatter.formatToParts(new Date(epochMs))) {
-    if (part.type !== 'literal') fields[part.type] = Number(part.value);
-  }
-  return Date.UTC(fields.year!, fields.month! - 1, fields.day!, fields.hour!, fields.minute!, fields.second!);
+  return epochMs + zoneOffsetMs(epochMs, DEFAULT_CALENDAR.timeZone);
 }
 
 /** The instant at which the bank's clock shows `localDate` plus `secondOfDay`. Keep clear of 01:00-03:00 (DST). */

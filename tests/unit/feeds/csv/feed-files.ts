@@ -3,28 +3,9 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { LedgerPaymentInput, NetworkRecordInput, QuarantinedRow } from '../../../../shared/domain';
-import type { FeedContext, FeedSink } from '../../../../main/engine/feeds/feed-types';
+import type { FeedContext } from '../../../../main/engine/feeds/feed-types';
 
-export type CollectingSink = FeedSink & {
-  records: NetworkRecordInput[];
-  payments: LedgerPaymentInput[];
-  quarantined: QuarantinedRow[];
-};
-
-export function collectingSink(): CollectingSink {
-  const records: NetworkRecordInput[] = [];
-  const payments: LedgerPaymentInput[] = [];
-  const quarantined: QuarantinedRow[] = [];
-  return {
-    records,
-    payments,
-    quarantined,
-    network: (record) => records.push(record),
-    ledger: (payment) => payments.push(payment),
-    quarantine: (row) => quarantined.push(row),
-  };
-}
+export { collectingSink, type CollectingSink } from '../../../helpers/collecting-sink';
 
 export type TempFolder = { path: string; write(name: string, content: string | Uint8Array): string; remove(): void };
 

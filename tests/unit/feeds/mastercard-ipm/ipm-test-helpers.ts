@@ -2,29 +2,10 @@
 
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { LedgerPaymentInput, NetworkRecordInput, QuarantinedRow } from '../../../../shared/domain';
-import { FeedRejectedError, type FeedContext, type FeedSink } from '../../../../main/engine/feeds/feed-types';
+import { FeedRejectedError, type FeedContext } from '../../../../main/engine/feeds/feed-types';
 import type { IpmWriterRecord } from '../../../../main/engine/feeds/mastercard-ipm/ipm-writer';
 
-export type RecordingSink = FeedSink & {
-  records: NetworkRecordInput[];
-  payments: LedgerPaymentInput[];
-  quarantined: QuarantinedRow[];
-};
-
-export function createRecordingSink(): RecordingSink {
-  const records: NetworkRecordInput[] = [];
-  const payments: LedgerPaymentInput[] = [];
-  const quarantined: QuarantinedRow[] = [];
-  return {
-    records,
-    payments,
-    quarantined,
-    network: (record) => records.push(record),
-    ledger: (payment) => payments.push(payment),
-    quarantine: (row) => quarantined.push(row),
-  };
-}
+export { collectingSink as createRecordingSink, type CollectingSink as RecordingSink } from '../../../helpers/collecting-sink';
 
 export function contextFor(fileName: string): FeedContext {
   return { fileName, sha256: '0'.repeat(64) };
