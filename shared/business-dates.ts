@@ -34,9 +34,18 @@ export function isIsoDate(date: string): boolean {
   return !Number.isNaN(dayNumber(date));
 }
 
+// A feed touches a handful of dates a million times: format each day number once.
+const dateTexts = new Map<number, string>();
+
 /** The 'YYYY-MM-DD' date of a day number. */
 export function dateOfDayNumber(days: number): string {
-  return new Date(days * DAY_MS).toISOString().slice(0, 10);
+  let text = dateTexts.get(days);
+  if (text === undefined) {
+    text = new Date(days * DAY_MS).toISOString().slice(0, 10);
+    if (dateTexts.size > 100_000) dateTexts.clear();
+    dateTexts.set(days, text);
+  }
+  return text;
 }
 
 /** The date n calendar days after (or before, for negative n) the given date. */
@@ -54,6 +63,8 @@ const INSTANT =
 
 /** Epoch milliseconds of an ISO 8601 timestamp that carries Z or an offset, or why it cannot be read. */
 export function parseInstant(text: string): { ok: true; epochMs: number } | { ok: false; problem: string } {
+  const fast = parseCommonInstant(text);
+  if (fast !== undefined) return { ok: true, epochMs: fast };
   const parts = INSTANT.exec(text.trim());
   if (!parts) {
     return { ok: false, problem: `timestamp "${text}" is not ISO 8601 with Z or an offset` };
@@ -118,6 +129,49 @@ export function zoneOffsetMs(epochMs: number, timeZone: string): number {
   return offset;
 }
 
+function digitsAt(text: string, start: number, count: number): number {
+  let value = 0;
+  for (let index = start; index < start + count; index++) {
+    const digit = text.charCodeAt(index) - 48;
+    if (digit < 0 || digit > 9) return -1;
+    value = value * 10 + digit;
+  }
+  return value;
+}
+
+const MONTH_DAYS = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+// The shape nearly every feed uses, 'YYYY-MM-DDThh:mm:ss' then 'Z' or '+hh:mm', read without a
+// regular expression; anything else (fractions, no seconds, odd spacing) takes the general path.
+function parseCommonInstant(text: string): number | undefined {
+  const length = text.length;
+  if ((length !== 20 && length !== 25) || text[4] !== '-' || text[7] !== '-' || text[10] !== 'T' || text[13] !== ':' || text[16] !== ':') {
+    return undefined;
+  }
+  const year = digitsAt(text, 0, 4);
+  const month = digitsAt(text, 5, 2);
+  const day = digitsAt(text, 8, 2);
+  const hour = digitsAt(text, 11, 2);
+  const minute = digitsAt(text, 14, 2);
+  const second = digitsAt(text, 17, 2);
+  if (year < 0 || month < 1 || month > 12 || day < 1 || day > MONTH_DAYS[month - 1]! || hour < 0 || hour > 23) return undefined;
+  if (minute < 0 || minute > 59 || second < 0 || second > 59) return undefined;
+  if (month === 2 && day === 29 && !(year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0))) return undefined;
+  let offsetMinutes = 0;
+  if (length === 20) {
+    if (text[19] !== 'Z') return undefined;
+  } else {
+    const sign = text[19];
+    const offsetHours = digitsAt(text, 20, 2);
+    const offsetMins = digitsAt(text, 23, 2);
+    if ((sign !== '+' && sign !== '-') || text[22] !== ':' || offsetHours < 0 || offsetHours > 18 || offsetMins < 0 || offsetMins > 59) {
+      return undefined;
+    }
+    offsetMinutes = (sign === '-' ? -1 : 1) * (offsetHours * 60 + offsetMins);
+  }
+  return Date.UTC(year, month - 1, day, hour, minute, second) - offsetMinutes * 60_000;
+}
+
 /** Throws a clear error when the time zone is not one this runtime knows. */
 export function assertTimeZone(timeZone: string): void {
   try {
@@ -134,13 +188,24 @@ export function cutoffMinutes(cutoff: string): number {
   return Number(parts[1]) * 60 + Number(parts[2]);
 }
 
+let lastCutoffText = '';
+let lastCutoffMinutes = Number.NaN;
+
+function cachedCutoffMinutes(cutoff: string): number {
+  if (cutoff !== lastCutoffText) {
+    lastCutoffText = cutoff;
+    lastCutoffMinutes = cutoffMinutes(cutoff);
+  }
+  return lastCutoffMinutes;
+}
+
 /** The local calendar date of an instant in the bank's time zone, and its business date after the cut-off rule. */
 export function localAndBusinessDate(epochMs: number, calendar: BankCalendar): { localDate: string; businessDate: string } {
   const localMs = epochMs + zoneOffsetMs(epochMs, calendar.timeZone);
   const localDay = Math.floor(localMs / DAY_MS);
   const minuteOfDay = Math.floor((localMs - localDay * DAY_MS) / 60_000);
   const localDate = dateOfDayNumber(localDay);
-  const isAfterCutoff = minuteOfDay >= cutoffMinutes(calendar.cutoff);
+  const isAfterCutoff = minuteOfDay >= cachedCutoffMinutes(calendar.cutoff);
   return { localDate, businessDate: isAfterCutoff ? dateOfDayNumber(localDay + 1) : localDate };
 }
 

@@ -1,6 +1,6 @@
 import { formatAmount } from '../../../shared/money';
 import type { LedgerPaymentInput, NetworkRecordInput, QuarantinedRow, Side } from '../../../shared/domain';
-import { localAndBusinessDate, parseInstant, dayNumber } from '../../../shared/business-dates';
+import { localAndBusinessDate, parseInstant } from '../../../shared/business-dates';
 import { isInScope, type RuleSet } from '../../../shared/rules';
 import { appendAudit } from './audit-log';
 import type { Db } from './database';
@@ -108,12 +108,12 @@ export function createFeedWriter(
   const insertQuarantine = db.prepare('INSERT INTO quarantined_rows (file_id, line_no, raw, reason) VALUES (?, ?, ?, ?)');
 
   const counts: FeedFileCounts = { rowsStored: 0, rowsQuarantined: 0, rowsOutOfScope: 0, rowsUnchanged: 0, rowsStatusUpdated: 0 };
-  let minDay = Number.POSITIVE_INFINITY;
-  let maxDay = Number.NEGATIVE_INFINITY;
+  // 'YYYY-MM-DD' dates order as text: no need to parse a million of them.
+  let minDate = '';
+  let maxDate = '';
   const noteBusinessDate = (date: string): void => {
-    const day = dayNumber(date);
-    if (day < minDay) minDay = day;
-    if (day > maxDay) maxDay = day;
+    if (minDate === '' || date < minDate) minDate = date;
+    if (date > maxDate) maxDate = date;
   };
 
   function quarantine(row: QuarantinedRow): void {
@@ -234,7 +234,6 @@ export function createFeedWriter(
   }
 
   function finish(summary: { side: Side; rowsRead: number; fileDate?: string; details: Record<string, unknown> }): FeedFileCounts {
-    const hasDates = Number.isFinite(minDay);
     db.prepare(
       `UPDATE feed_files SET side = ?, rows_read = ?, rows_stored = ?, rows_quarantined = ?, rows_out_of_scope = ?,
          rows_unchanged = ?, rows_status_updated = ?, file_date = ?, min_business_date = ?, max_business_date = ?,
@@ -249,8 +248,8 @@ export function createFeedWriter(
       counts.rowsUnchanged,
       counts.rowsStatusUpdated,
       summary.fileDate ?? null,
-      hasDates ? new Date(minDay * 86_400_000).toISOString().slice(0, 10) : null,
-      hasDates ? new Date(maxDay * 86_400_000).toISOString().slice(0, 10) : null,
+      minDate || null,
+      maxDate || null,
       JSON.stringify(summary.details),
       fileId,
     );

@@ -44,6 +44,15 @@ describe('parseInstant', () => {
     const parsed = parseInstant('2026-11-02T01:30:00.123Z');
     expect(parsed.ok && parsed.epochMs % 1000).toBe(123);
   });
+  it('reads the common shape exactly as the general one, and refuses impossible values in it', () => {
+    const common = parseInstant('2028-02-29T23:59:59+05:30');
+    const general = parseInstant('2028-02-29T23:59:59.000+05:30');
+    expect(common.ok && general.ok && common.epochMs === general.epochMs).toBe(true);
+    for (const text of ['2026-02-29T10:00:00Z', '2026-11-02T24:00:00Z', '2026-11-02T10:60:00Z', '2026-04-31T10:00:00Z', '2026-11-02T10:00:00+19:00', '2026-11-02T10:00:00*05:00']) {
+      expect(parseInstant(text).ok, text).toBe(false);
+    }
+  });
+
   it('refuses a timestamp without offset, and impossible ones', () => {
     expect(parseInstant('2026-11-02T01:30:00').ok).toBe(false);
     expect(parseInstant('2026-02-30T01:30:00Z').ok).toBe(false);
