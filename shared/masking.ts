@@ -2,12 +2,22 @@
 
 /** Keeps the first six and last four digits of a card number, full or already masked ("411111******1111"). */
 export function truncatePan(pan: string): { first6: string; last4: string } {
+  // Most feeds send bare digits: slice them without a regular expression scanning the string.
+  if (pan.length >= 10 && pan.length <= 19 && isAllDigits(pan)) return { first6: pan.slice(0, 6), last4: pan.slice(-4) };
   const compact = pan.replace(/[\s-]/g, '');
   if (compact.length < 10) {
     // Too short to be a PAN: a bare last four, or nothing usable.
     return { first6: '', last4: /^\d{4}$/.test(compact) ? compact : '' };
   }
   return { first6: /^\d{6}/.exec(compact)?.[0] ?? '', last4: /\d{4}$/.exec(compact)?.[0] ?? '' };
+}
+
+function isAllDigits(text: string): boolean {
+  for (let index = 0; index < text.length; index++) {
+    const code = text.charCodeAt(index);
+    if (code < 48 || code > 57) return false;
+  }
+  return true;
 }
 
 function passesLuhn(digits: string): boolean {
