@@ -52,17 +52,32 @@ const IDENTITY_PASSES: Record<Exclude<PassName, 'card_amount'>, { network: Ident
   },
 };
 
-function indexBy<T>(items: readonly T[], key: (item: T) => string, isIncluded: (index: number) => boolean): Map<string, number[]> {
-  const index = new Map<string, number[]>();
+/**
+ * Positions by key. Important: most keys name one item, so a bucket is that position itself and
+ * becomes an array only when a second item shares the key; a million one-element arrays per pass
+ * were most of the matcher's garbage.
+ */
+type Bucket = number | number[];
+
+function indexBy<T>(items: readonly T[], key: (item: T) => string, isIncluded: (index: number) => boolean): Map<string, Bucket> {
+  const index = new Map<string, Bucket>();
   for (let position = 0; position < items.length; position++) {
     if (!isIncluded(position)) continue;
     const value = key(items[position]!);
     if (value === '') continue;
     const bucket = index.get(value);
-    if (bucket) bucket.push(position);
-    else index.set(value, [position]);
+    if (bucket === undefined) index.set(value, position);
+    else if (typeof bucket === 'number') index.set(value, [bucket, position]);
+    else bucket.push(position);
   }
   return index;
+}
+
+/** The positions of a bucket that pass a test: the bucket's own position, an array, or none. */
+function filterBucket(bucket: Bucket, isCandidate: (position: number) => boolean): number | number[] | undefined {
+  if (typeof bucket === 'number') return isCandidate(bucket) ? bucket : undefined;
+  const candidates = bucket.filter(isCandidate);
+  return candidates.length === 0 ? undefined : candidates.length === 1 ? candidates[0]! : candidates;
 }
 
 /** Runs every pass of the rule set over the open records and decides each record's category and reason. */
@@ -73,18 +88,29 @@ export function matchRecords(input: MatchInput): MatchOutcome {
   const records = [...input.networkRecords].sort(compareNetworkRecords);
   const payments = [...input.payments].sort((left, right) => compareText(left.paymentId, right.paymentId));
 
+  // Per-record state in typed arrays: a million records must not mean a million small objects.
   const pairedPayment = new Int32Array(records.length).fill(-1);
   const pairedPass: (PassName | undefined)[] = new Array(records.length);
+  const isRecordPairable = new Uint8Array(records.length);
+  for (let position = 0; position < records.length; position++) isRecordPairable[position] = isPairable(records[position]!) ? 1 : 0;
+  const isRecordAmbiguous = new Uint8Array(records.length);
   const ambiguousCandidates = new Map<number, number[]>();
   // Payments named as candidates by an ambiguous record: record positions, per payment position.
   const ambiguousPayments = new Map<number, number[]>();
   const isPaymentPaired = new Uint8Array(payments.length);
 
   const isOpenRecord = (position: number): boolean =>
-    isPairable(records[position]!) && pairedPayment[position] === -1 && !ambiguousCandidates.has(position);
+    isRecordPairable[position] === 1 && pairedPayment[position] === -1 && isRecordAmbiguous[position] === 0;
+
+  const pair = (recordPosition: number, paymentPosition: number, pass: PassName): void => {
+    pairedPayment[recordPosition] = paymentPosition;
+    pairedPass[recordPosition] = pass;
+    isPaymentPaired[paymentPosition] = 1;
+  };
 
   const markAmbiguous = (recordPosition: number, candidates: number[]): void => {
     ambiguousCandidates.set(recordPosition, candidates);
+    isRecordAmbiguous[recordPosition] = 1;
     for (const candidate of candidates) {
       const named = ambiguousPayments.get(candidate);
       if (named) named.push(recordPosition);
@@ -94,11 +120,8 @@ export function matchRecords(input: MatchInput): MatchOutcome {
 
   for (const pass of rules.passes) {
     if (pass === 'card_amount') {
-      matchByCardAndAmount(records, payments, rules, isOpenRecord, isPaymentPaired, (recordPosition, paymentPosition) => {
-        pairedPayment[recordPosition] = paymentPosition;
-        pairedPass[recordPosition] = pass;
-        isPaymentPaired[paymentPosition] = 1;
-      }, markAmbiguous);
+      matchByCardAndAmount(records, payments, rules, isOpenRecord, isPaymentPaired, (recordPosition, paymentPosition) =>
+        pair(recordPosition, paymentPosition, pass), markAmbiguous);
       continue;
     }
     const keys = IDENTITY_PASSES[pass];
@@ -109,34 +132,39 @@ export function matchRecords(input: MatchInput): MatchOutcome {
       const key = keys.network(record);
       if (key === '') continue;
       const bucket = index.get(key);
-      if (!bucket) continue;
-      const candidates = bucket.filter((paymentPosition) => {
+      if (bucket === undefined) continue;
+      const candidates = filterBucket(bucket, (paymentPosition) => {
         const payment = payments[paymentPosition]!;
         if (keys.needsWindow && !isWithinWindow(record.txnDay, payment.localDay, rules)) return false;
         // A payment already matched stays a candidate only for a duplicate of its full amount.
         if (payment.isMatched) return payment.amountMinor === record.amountMinor && payment.currency === record.currency;
         return true;
       });
-      if (candidates.length === 1) {
-        pairedPayment[position] = candidates[0]!;
-        pairedPass[position] = pass;
-        isPaymentPaired[candidates[0]!] = 1;
-      } else if (candidates.length > 1) {
-        markAmbiguous(position, candidates);
-      }
+      if (typeof candidates === 'number') pair(position, candidates, pass);
+      else if (candidates !== undefined) markAmbiguous(position, candidates);
     }
+  }
+
+  // The records paired with each payment, grouped by payment position (a counting sort): group g
+  // is groupMembers[groupStart[g] .. groupStart[g + 1]), record positions ascending, which is
+  // settlement-date, record-id order because the records are sorted.
+  const groupStart = new Int32Array(payments.length + 1);
+  for (let position = 0; position < records.length; position++) {
+    const paymentPosition = pairedPayment[position]!;
+    if (paymentPosition !== -1) groupStart[paymentPosition + 1]! += 1;
+  }
+  for (let paymentPosition = 0; paymentPosition < payments.length; paymentPosition++) {
+    groupStart[paymentPosition + 1]! += groupStart[paymentPosition]!;
+  }
+  const groupMembers = new Int32Array(groupStart[payments.length]!);
+  const nextSlot = groupStart.slice(0, payments.length);
+  for (let position = 0; position < records.length; position++) {
+    const paymentPosition = pairedPayment[position]!;
+    if (paymentPosition !== -1) groupMembers[nextSlot[paymentPosition]!++] = position;
   }
 
   const matches: ProposedMatch[] = [];
   const items: ProposedItem[] = [];
-  const recordsByPayment = new Map<number, number[]>();
-  for (let position = 0; position < records.length; position++) {
-    const paymentPosition = pairedPayment[position]!;
-    if (paymentPosition === -1) continue;
-    const group = recordsByPayment.get(paymentPosition);
-    if (group) group.push(position);
-    else recordsByPayment.set(paymentPosition, [position]);
-  }
 
   const networkItem = (
     record: OpenNetworkRecord,
@@ -166,21 +194,23 @@ export function matchRecords(input: MatchInput): MatchOutcome {
     recordDate: payment.businessDate,
   });
 
-  const paymentPositions = [...recordsByPayment.keys()].sort((left, right) => left - right);
-  for (const paymentPosition of paymentPositions) {
+  for (let paymentPosition = 0; paymentPosition < payments.length; paymentPosition++) {
+    const first = groupStart[paymentPosition]!;
+    const end = groupStart[paymentPosition + 1]!;
+    if (first === end) continue;
     const payment = payments[paymentPosition]!;
-    // Records are already in settlement-date, record-id order: positions ascend.
-    const group = recordsByPayment.get(paymentPosition)!.map((position) => records[position]!);
-    const groupIds = group.map((record) => record.recordId);
+    const recordAt = (slot: number): OpenNetworkRecord => records[groupMembers[slot]!]!;
 
     if (payment.isMatched) {
-      for (const record of group) {
+      for (let slot = first; slot < end; slot++) {
+        const record = recordAt(slot);
         items.push(networkItem(record, 'GLOBAL_FINANCE', 'DUPLICATE_PRESENTMENT', [payment.paymentId], record.amountMinor));
       }
       continue;
     }
     if (NOT_COMPLETED_FINAL.has(payment.status)) {
-      for (const record of group) {
+      for (let slot = first; slot < end; slot++) {
+        const record = recordAt(slot);
         items.push({
           ...networkItem(record, 'GLOBAL_FINANCE', 'LEDGER_NOT_COMPLETED', [payment.paymentId], record.amountMinor),
           paymentRowId: payment.id,
@@ -189,23 +219,31 @@ export function matchRecords(input: MatchInput): MatchOutcome {
       continue;
     }
     const allMismatch = (reason: ProposedItem['reason']): void => {
-      for (const record of group) items.push(networkItem(record, 'MISMATCH', reason, [payment.paymentId]));
+      const groupIds: string[] = [];
+      for (let slot = first; slot < end; slot++) {
+        const record = recordAt(slot);
+        items.push(networkItem(record, 'MISMATCH', reason, [payment.paymentId]));
+        groupIds.push(record.recordId);
+      }
       items.push(ledgerItem(payment, reason, groupIds));
     };
-    if (group.some((record) => record.currency !== payment.currency)) {
+    let hasCurrencyDiff = false;
+    for (let slot = first; slot < end; slot++) if (recordAt(slot).currency !== payment.currency) hasCurrencyDiff = true;
+    if (hasCurrencyDiff) {
       allMismatch('CURRENCY_DIFF');
       continue;
     }
-    let runLength = 0;
+    // The shortest leading run whose amounts sum to the payment's.
+    let runEnd = -1;
     let sum = 0;
-    for (let index = 0; index < group.length; index++) {
-      sum += group[index]!.amountMinor;
+    for (let slot = first; slot < end; slot++) {
+      sum += recordAt(slot).amountMinor;
       if (Math.abs(sum - payment.amountMinor) <= rules.amountToleranceMinor) {
-        runLength = index + 1;
+        runEnd = slot + 1;
         break;
       }
     }
-    if (runLength === 0) {
+    if (runEnd === -1) {
       allMismatch('AMOUNT_DIFF');
       continue;
     }
@@ -213,21 +251,30 @@ export function matchRecords(input: MatchInput): MatchOutcome {
       allMismatch('LEDGER_PENDING');
       continue;
     }
-    const run = group.slice(0, runLength);
-    const memberPositions = recordsByPayment.get(paymentPosition)!.slice(0, runLength);
-    const passes = memberPositions.map((position) => pairedPass[position]!);
+    const members: ProposedMatch['members'] = [];
+    let rule = pairedPass[groupMembers[first]!]!;
+    let networkDate = '';
+    for (let slot = first; slot < runEnd; slot++) {
+      const record = recordAt(slot);
+      const pass = pairedPass[groupMembers[slot]!]!;
+      members.push({ networkRowId: record.id, pass });
+      if (rules.passes.indexOf(pass) < rules.passes.indexOf(rule)) rule = pass;
+      if (record.settlementDate > networkDate) networkDate = record.settlementDate;
+    }
     matches.push({
-      kind: run.length === 1 ? '1:1' : '1:N',
-      rule: strongestPass(passes, rules),
+      kind: members.length === 1 ? '1:1' : '1:N',
+      // The strongest pass among the members: the earliest in the rule set's order.
+      rule,
       paymentRowId: payment.id,
-      members: run.map((record, index) => ({ networkRowId: record.id, pass: passes[index]! })),
+      members,
       network: payment.fundingNetwork,
       amountMinor: payment.amountMinor,
       currency: payment.currency,
-      networkDate: run.reduce((latest, record) => (record.settlementDate > latest ? record.settlementDate : latest), ''),
+      networkDate,
       ledgerDate: payment.businessDate,
     });
-    for (const record of group.slice(runLength)) {
+    for (let slot = runEnd; slot < end; slot++) {
+      const record = recordAt(slot);
       if (record.amountMinor === payment.amountMinor) {
         items.push(networkItem(record, 'GLOBAL_FINANCE', 'DUPLICATE_PRESENTMENT', [payment.paymentId], record.amountMinor));
       } else {
@@ -236,9 +283,10 @@ export function matchRecords(input: MatchInput): MatchOutcome {
     }
   }
 
+  const dayOf = cachedDayNumber();
   for (let position = 0; position < records.length; position++) {
     const record = records[position]!;
-    if (!isPairable(record)) {
+    if (isRecordPairable[position] === 0) {
       // A credit returns money to the card like a reversal; a second presentment continues a dispute.
       const reason = record.txnType === 'REVERSAL' || record.txnType === 'CREDIT' ? 'REVERSAL' : 'CHARGEBACK';
       items.push(networkItem(record, 'GLOBAL_FINANCE', reason, [], -record.amountMinor));
@@ -250,7 +298,7 @@ export function matchRecords(input: MatchInput): MatchOutcome {
       items.push(networkItem(record, 'MISMATCH', 'AMBIGUOUS', candidates.map((candidate) => payments[candidate]!.paymentId).sort()));
       continue;
     }
-    const age = asOfDay - dayNumber(record.settlementDate);
+    const age = asOfDay - dayOf(record.settlementDate);
     if (age >= rules.resettlementAgeDays) {
       items.push(networkItem(record, 'GLOBAL_FINANCE', 'NETWORK_ONLY_AGED', [], record.amountMinor));
     } else {
@@ -267,7 +315,7 @@ export function matchRecords(input: MatchInput): MatchOutcome {
       continue;
     }
     if (payment.status !== 'COMPLETED') continue;
-    const age = asOfDay - dayNumber(payment.businessDate);
+    const age = asOfDay - dayOf(payment.businessDate);
     if (age > rules.settlementLagDays) items.push(ledgerItem(payment, 'NO_NETWORK', []));
   }
 
@@ -286,8 +334,17 @@ export function matchRecords(input: MatchInput): MatchOutcome {
   };
 }
 
-function strongestPass(passes: PassName[], rules: RuleSet): PassName {
-  return [...passes].sort((left, right) => rules.passes.indexOf(left) - rules.passes.indexOf(right))[0]!;
+/** Day numbers of the few dates a run sees, each computed once. */
+function cachedDayNumber(): (date: string) => number {
+  const cache = new Map<string, number>();
+  return (date) => {
+    let day = cache.get(date);
+    if (day === undefined) {
+      day = dayNumber(date);
+      cache.set(date, day);
+    }
+    return day;
+  };
 }
 
 /**
@@ -310,22 +367,28 @@ function matchByCardAndAmount(
     (payment) => key(payment.fundingNetwork, payment.cardLast4, payment.currency, payment.amountMinor),
     (position) => !payments[position]!.isMatched && !isPaymentPaired[position],
   );
-  const candidatesOf = new Map<number, number[]>();
-  const timesNamed = new Map<number, number>();
+  // Records with candidates, in record order, and their candidates.
+  const namingRecords: number[] = [];
+  const namedCandidates: (number | number[])[] = [];
+  const timesNamed = new Int32Array(payments.length);
   for (let position = 0; position < records.length; position++) {
     if (!isOpenRecord(position)) continue;
     const record = records[position]!;
     const bucket = index.get(key(record.network, record.panLast4, record.currency, record.amountMinor));
-    if (!bucket) continue;
-    const candidates = bucket.filter((paymentPosition) =>
+    if (bucket === undefined) continue;
+    const candidates = filterBucket(bucket, (paymentPosition) =>
       isWithinWindow(record.txnDay, payments[paymentPosition]!.localDay, rules),
     );
-    if (candidates.length === 0) continue;
-    candidatesOf.set(position, candidates);
-    for (const candidate of candidates) timesNamed.set(candidate, (timesNamed.get(candidate) ?? 0) + 1);
+    if (candidates === undefined) continue;
+    namingRecords.push(position);
+    namedCandidates.push(candidates);
+    if (typeof candidates === 'number') timesNamed[candidates]! += 1;
+    else for (const candidate of candidates) timesNamed[candidate]! += 1;
   }
-  for (const [position, candidates] of candidatesOf) {
-    if (candidates.length === 1 && timesNamed.get(candidates[0]!) === 1) pair(position, candidates[0]!);
-    else markAmbiguous(position, candidates);
+  for (let entry = 0; entry < namingRecords.length; entry++) {
+    const position = namingRecords[entry]!;
+    const candidates = namedCandidates[entry]!;
+    if (typeof candidates === 'number' && timesNamed[candidates] === 1) pair(position, candidates);
+    else markAmbiguous(position, typeof candidates === 'number' ? [candidates] : candidates);
   }
 }

@@ -1,7 +1,8 @@
 import { initialSchema } from './001-initial';
+import { queueAndOpenIndexes } from './002-queue-and-open-indexes';
 
 /** The schema versions in order: entry i brings a database from user_version i to i + 1. */
-export const MIGRATIONS: readonly string[] = [initialSchema];
+export const MIGRATIONS: readonly string[] = [initialSchema, queueAndOpenIndexes];
 
 /** The schema version this build of the app writes. */
 export const SCHEMA_VERSION = MIGRATIONS.length;
