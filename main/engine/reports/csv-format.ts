@@ -15,9 +15,7 @@ export function csvFreeText(value: string): string {
   return csvField(/^[=+\-@\t]/.test(value) ? `'${value}` : value);
 }
 
-/** One CSV document: the header line, then each row. */
-export function csvDocument(header: readonly string[], rows: readonly (readonly string[])[]): string {
-  const lines = [header.join(',')];
-  for (const row of rows) lines.push(row.join(','));
-  return `${lines.join('\n')}\n`;
+/** One CSV document: the header line, then each line (already formatted, see store/report-store.ts). */
+export function csvDocument(header: readonly string[], lines: readonly string[]): string {
+  return `${header.join(',')}\n${lines.length > 0 ? `${lines.join('\n')}\n` : ''}`;
 }

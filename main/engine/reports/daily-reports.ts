@@ -1,19 +1,19 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { daysBetween } from '../../../shared/business-dates';
 import { formatAmount } from '../../../shared/money';
 import type { Db } from '../store/database';
 import {
-  globalFinanceAt,
+  globalFinanceReport,
   inputFilesThrough,
-  matchesMadeOn,
-  mismatchesOpenAt,
+  matchesReport,
+  mismatchesReport,
   recordReportRun,
   ruleSetVersionOfRun,
+  type ReportLines,
 } from '../store/report-store';
 import { currentRuleSet } from '../store/rule-sets';
-import { csvDocument, csvField, csvFreeText } from './csv-format';
+import { csvDocument } from './csv-format';
 
 /** The report columns of spec section 7, in order. */
 export const MATCHES_COLUMNS = [
@@ -41,14 +41,6 @@ export type WrittenReport = {
 /** What writing a business date's reports produced. */
 export type DailyReports = { date: string; reports: WrittenReport[]; manifestPath: string };
 
-function totalsByCurrency(rows: readonly { currency: string; minor: number }[]): Record<string, string> {
-  const sums = new Map<string, number>();
-  for (const row of rows) sums.set(row.currency, (sums.get(row.currency) ?? 0) + row.minor);
-  const totals: Record<string, string> = {};
-  for (const currency of [...sums.keys()].sort()) totals[currency] = formatAmount(sums.get(currency)!, currency);
-  return totals;
-}
-
 function sha256(text: string | Buffer): string {
   return createHash('sha256').update(text).digest('hex');
 }
@@ -60,6 +52,12 @@ export function writeFileAtomically(target: string, content: string): void {
   fs.renameSync(temporary, target);
 }
 
+function formatTotals(totals: ReportLines['totals']): Record<string, string> {
+  const formatted: Record<string, string> = {};
+  for (const total of totals) formatted[total.currency] = formatAmount(total.minor, total.currency);
+  return formatted;
+}
+
 /**
  * Writes the three reports and the manifest of a business date from what the store holds. No
  * clock or path goes into a file, so writing the same day again with nothing changed gives the
@@ -67,79 +65,22 @@ export function writeFileAtomically(target: string, content: string): void {
  */
 export function writeDailyReports(db: Db, date: string, outDir: string): DailyReports {
   fs.mkdirSync(outDir, { recursive: true });
-
-  const matches = matchesMadeOn(db, date);
-  const mismatches = mismatchesOpenAt(db, date);
-  const globalFinance = globalFinanceAt(db, date);
-
-  const documents: { kind: WrittenReport['kind']; content: string; rows: number; totals: Record<string, string> }[] = [
-    {
-      kind: 'matches',
-      rows: matches.length,
-      totals: totalsByCurrency(matches.map((row) => ({ currency: row.currency, minor: row.amountMinor }))),
-      content: csvDocument(
-        MATCHES_COLUMNS,
-        matches.map((row) => [
-          csvField(row.matchId),
-          csvField(row.matchKind),
-          csvField(row.rule),
-          csvField(row.network),
-          csvField(row.networkRecordIds),
-          csvField(row.ledgerPaymentIds),
-          csvField(formatAmount(row.amountMinor, row.currency)),
-          csvField(row.currency),
-          csvField(row.networkDate),
-          csvField(row.ledgerDate),
-          csvField(row.resolvedBy),
-        ]),
-      ),
-    },
-    {
-      kind: 'mismatches',
-      rows: mismatches.length,
-      totals: totalsByCurrency(mismatches.map((row) => ({ currency: row.currency, minor: row.amountMinor }))),
-      content: csvDocument(
-        MISMATCHES_COLUMNS,
-        mismatches.map((row) => [
-          csvField(row.itemId),
-          csvField(row.side),
-          csvField(row.recordId),
-          csvField(row.reason),
-          csvField(formatAmount(row.amountMinor, row.currency)),
-          csvField(row.currency),
-          csvField(row.recordDate),
-          csvField(daysBetween(row.recordDate, date)),
-          csvField(row.candidateIds),
-          csvFreeText(row.note),
-        ]),
-      ),
-    },
-    {
-      kind: 'global_finance',
-      rows: globalFinance.length,
-      totals: totalsByCurrency(globalFinance.map((row) => ({ currency: row.currency, minor: row.resettlementMinor }))),
-      content: csvDocument(
-        GLOBAL_FINANCE_COLUMNS,
-        globalFinance.map((row) => [
-          csvField(row.itemId),
-          csvField(row.reason),
-          csvField(row.network),
-          csvField(row.networkRecordId),
-          csvField(row.ledgerPaymentId),
-          csvField(formatAmount(row.resettlementMinor, row.currency)),
-          csvField(row.currency),
-          csvField(row.isDone ? 'DONE' : 'OPEN'),
-          csvFreeText(row.approvedBy),
-          csvFreeText(row.note),
-        ]),
-      ),
-    },
+  const documents: { kind: WrittenReport['kind']; header: readonly string[]; report: ReportLines }[] = [
+    { kind: 'matches', header: MATCHES_COLUMNS, report: matchesReport(db, date) },
+    { kind: 'mismatches', header: MISMATCHES_COLUMNS, report: mismatchesReport(db, date) },
+    { kind: 'global_finance', header: GLOBAL_FINANCE_COLUMNS, report: globalFinanceReport(db, date) },
   ];
-
   const reports: WrittenReport[] = documents.map((document) => {
     const target = path.join(outDir, `${document.kind}_${date}.csv`);
-    writeFileAtomically(target, document.content);
-    return { kind: document.kind, path: target, rows: document.rows, totals: document.totals, sha256: sha256(document.content) };
+    const content = csvDocument(document.header, document.report.lines);
+    writeFileAtomically(target, content);
+    return {
+      kind: document.kind,
+      path: target,
+      rows: document.report.lines.length,
+      totals: formatTotals(document.report.totals),
+      sha256: sha256(content),
+    };
   });
 
   const manifest = {

@@ -1,101 +1,165 @@
+import { currencyExponent } from '../../../shared/currency';
 import type { Db } from './database';
 
-/** A row of the matches report, before formatting. */
-export type MatchReportRow = {
-  matchId: number;
-  matchKind: string;
-  rule: string;
-  network: string;
-  networkRecordIds: string;
-  ledgerPaymentIds: string;
-  amountMinor: number;
-  currency: string;
-  networkDate: string;
-  ledgerDate: string;
-  resolvedBy: string;
-};
+// Important: a report holds up to a million rows, and handing SQLite rows to JS costs about half
+// a microsecond per value; formatting them in JS cost as much again. So SQLite writes each CSV
+// line itself (one value per row) with the same rules as reports/csv-format.ts and
+// shared/money.ts: fields quoted when they hold a comma, a quote or a line break, free text
+// defused against spreadsheet formulas, amounts as decimal major units with the currency's
+// exponent. tests/unit/store/report-store.test.ts holds the two to the same bytes.
 
-/** Every match made on a business date (by a run or by hand) and still standing at its cut-off. */
-export function matchesMadeOn(db: Db, date: string): MatchReportRow[] {
-  return db
-    .prepare(
-      `SELECT m.id AS matchId, m.match_kind AS matchKind, m.rule, m.network,
-         (SELECT group_concat(record_id, '|') FROM (
-            SELECT r.record_id FROM match_members mm JOIN network_records r ON r.id = mm.network_record_id
-            WHERE mm.match_id = m.id ORDER BY r.settlement_date, r.record_id)) AS networkRecordIds,
-         (SELECT group_concat(payment_id, '|') FROM (
-            SELECT p.payment_id FROM match_members mm JOIN ledger_payments p ON p.id = mm.ledger_payment_id
-            WHERE mm.match_id = m.id ORDER BY p.payment_id)) AS ledgerPaymentIds,
-         m.amount_minor AS amountMinor, m.currency, m.network_date AS networkDate, m.ledger_date AS ledgerDate,
-         m.resolved_by AS resolvedBy
-       FROM matches m
-       WHERE m.business_date = @date AND (m.status = 'ACTIVE' OR m.undone_on > @date)
-       ORDER BY m.id`,
-    )
-    .all({ date }) as MatchReportRow[];
+/** One report as the store writes it: its CSV lines (no header, no line ends) and amount totals per currency. */
+export type ReportLines = { lines: string[]; totals: { currency: string; minor: number }[] };
+
+/** SQL for a CSV field of a column, quoted as csvField quotes it (the GLOB class holds a quote, a comma, LF and CR). */
+function csvSql(column: string): string {
+  return `(CASE WHEN ${column} GLOB '*[",\n\r]*' THEN '"' || replace(${column}, '"', '""') || '"' ELSE ${column} END)`;
 }
 
-/** A row of the mismatches report, before formatting. */
-export type MismatchReportRow = {
-  itemId: number;
-  side: string;
-  recordId: string;
-  reason: string;
-  amountMinor: number;
-  currency: string;
-  recordDate: string;
-  candidateIds: string;
-  note: string;
-};
-
-/** Every MISMATCH open at a business date's cut-off, whatever its own date. */
-export function mismatchesOpenAt(db: Db, date: string): MismatchReportRow[] {
-  return db
-    .prepare(
-      `SELECT i.id AS itemId, i.side, COALESCE(r.record_id, p.payment_id) AS recordId, i.reason,
-         i.amount_minor AS amountMinor, i.currency, i.record_date AS recordDate, i.candidate_ids AS candidateIds,
-         i.note
-       FROM items i
-       LEFT JOIN network_records r ON r.id = i.network_record_id AND i.side = 'NETWORK'
-       LEFT JOIN ledger_payments p ON p.id = i.ledger_payment_id AND i.side = 'LEDGER'
-       WHERE i.category = 'MISMATCH' AND i.opened_on <= @date AND (i.closed_on IS NULL OR i.closed_on > @date)
-       ORDER BY i.id`,
-    )
-    .all({ date }) as MismatchReportRow[];
+/** SQL for a free-text CSV field, defused and quoted as csvFreeText does. */
+function freeTextSql(column: string): string {
+  return csvSql(`(CASE WHEN substr(${column}, 1, 1) IN ('=', '+', '-', '@', char(9)) THEN '''' || ${column} ELSE ${column} END)`);
 }
 
-/** A row of the global finance report, before formatting. */
-export type GlobalFinanceReportRow = {
-  itemId: number;
-  reason: string;
-  network: string;
-  networkRecordId: string;
-  ledgerPaymentId: string;
-  resettlementMinor: number;
-  currency: string;
-  isDone: number;
-  approvedBy: string;
-  note: string;
-};
+/** SQL for minor units as decimal major units, as formatMinor writes them for an exponent (never needs quoting). */
+function majorUnitsSql(minor: string, exponent: number): string {
+  if (exponent === 0) return `CAST(${minor} AS TEXT)`;
+  const scale = 10 ** exponent;
+  return `((CASE WHEN ${minor} < 0 THEN '-' ELSE '' END) || (abs(${minor}) / ${scale}) || '.' || substr('${'0'.repeat(exponent)}' || (abs(${minor}) % ${scale}), -${exponent}))`;
+}
 
-/** Every GLOBAL_FINANCE item made on a business date, and every older one not done by then. */
-export function globalFinanceAt(db: Db, date: string): GlobalFinanceReportRow[] {
-  return db
-    .prepare(
-      `SELECT i.id AS itemId, i.reason, r.network, r.record_id AS networkRecordId,
-         CASE WHEN i.reason = 'LEDGER_NOT_COMPLETED' THEN COALESCE(p.payment_id, '') ELSE '' END AS ledgerPaymentId,
-         i.resettlement_minor AS resettlementMinor, i.currency,
-         CASE WHEN i.status = 'DONE' AND i.closed_on <= @date THEN 1 ELSE 0 END AS isDone,
-         i.approved_by AS approvedBy, i.note
-       FROM items i
-       JOIN network_records r ON r.id = i.network_record_id
-       LEFT JOIN ledger_payments p ON p.id = i.ledger_payment_id
-       WHERE i.category = 'GLOBAL_FINANCE'
-         AND (i.opened_on = @date
-           OR (i.opened_on < @date AND NOT (i.status = 'DONE' AND i.closed_on <= @date)))
-       ORDER BY i.id`,
-    )
-    .all({ date }) as GlobalFinanceReportRow[];
+/**
+ * SQL for an amount in the currencies a report holds. The totals, read in the same transaction,
+ * list every one of them; the ELSE branch is the exponent of a currency the app does not know.
+ */
+function amountSql(minor: string, currency: string, totals: ReportLines['totals']): string {
+  const branches = totals
+    .filter((total) => /^[A-Za-z0-9]+$/.test(total.currency))
+    .map((total) => `WHEN '${total.currency}' THEN ${majorUnitsSql(minor, currencyExponent(total.currency))}`);
+  const otherwise = majorUnitsSql(minor, currencyExponent(''));
+  return branches.length === 0 ? otherwise : `(CASE ${currency} ${branches.join(' ')} ELSE ${otherwise} END)`;
+}
+
+type LineSql = (amount: (minor: string, currency: string) => string) => string;
+
+/**
+ * The lines (in item or match id order) and totals of one report, read in one transaction.
+ * `rows` selects the report's rows with an `id` column; `totals` selects `currency, minor`.
+ */
+function reportLines(db: Db, date: string, sql: { rows: string; totals: string }, line: LineSql): ReportLines {
+  return db.transaction((): ReportLines => {
+    const totals = db.prepare(sql.totals).all({ date }) as ReportLines['totals'];
+    const lines = db
+      .prepare(`SELECT ${line((minor, currency) => amountSql(minor, currency, totals))} FROM (${sql.rows}) ORDER BY id`)
+      .pluck()
+      .all({ date }) as string[];
+    return { lines, totals };
+  })();
+}
+
+function joinFields(fields: readonly string[]): string {
+  return fields.join(" || ',' || ");
+}
+
+/** The matches report of a business date: every match made on it (by a run or by hand) and still standing at its cut-off. */
+export function matchesReport(db: Db, date: string): ReportLines {
+  const standing = `m.business_date = @date AND (m.status = 'ACTIVE' OR m.undone_on > @date)`;
+  // Important: grouped, so that SQLite computes each id list once; a correlated subquery would be
+  // run again for every mention of its column in the line. Nearly every match has one record and
+  // one payment, whose ids need no sort: the ordered concatenation runs only for the others.
+  const rows = `SELECT m.id, m.match_kind, m.rule, m.network, m.amount_minor, m.currency, m.network_date, m.ledger_date,
+      m.resolved_by,
+      COALESCE(CASE WHEN COUNT(r.id) = 1 THEN MAX(r.record_id) ELSE (
+        SELECT group_concat(record_id, '|') FROM (
+          SELECT sorted.record_id FROM match_members sorted_member
+          JOIN network_records sorted ON sorted.id = sorted_member.network_record_id
+          WHERE sorted_member.match_id = m.id ORDER BY sorted.settlement_date, sorted.record_id)) END, '') AS network_record_ids,
+      COALESCE(CASE WHEN COUNT(p.id) = 1 THEN MAX(p.payment_id) ELSE (
+        SELECT group_concat(payment_id, '|') FROM (
+          SELECT sorted.payment_id FROM match_members sorted_member
+          JOIN ledger_payments sorted ON sorted.id = sorted_member.ledger_payment_id
+          WHERE sorted_member.match_id = m.id ORDER BY sorted.payment_id)) END, '') AS ledger_payment_ids
+    FROM matches m
+    LEFT JOIN match_members mm ON mm.match_id = m.id
+    LEFT JOIN network_records r ON r.id = mm.network_record_id
+    LEFT JOIN ledger_payments p ON p.id = mm.ledger_payment_id
+    WHERE ${standing}
+    GROUP BY m.id`;
+  const totals = `SELECT currency, SUM(amount_minor) AS minor FROM matches m WHERE ${standing} GROUP BY currency ORDER BY currency`;
+  const line: LineSql = (amount) =>
+    joinFields([
+      'id',
+      csvSql('match_kind'),
+      csvSql('rule'),
+      csvSql('network'),
+      csvSql('network_record_ids'),
+      csvSql('ledger_payment_ids'),
+      amount('amount_minor', 'currency'),
+      csvSql('currency'),
+      csvSql('network_date'),
+      csvSql('ledger_date'),
+      csvSql('resolved_by'),
+    ]);
+  return reportLines(db, date, { rows, totals }, line);
+}
+
+/** The mismatches report of a business date: every MISMATCH open at its cut-off, whatever its own date. */
+export function mismatchesReport(db: Db, date: string): ReportLines {
+  const open = `i.category = 'MISMATCH' AND i.opened_on <= @date AND (i.closed_on IS NULL OR i.closed_on > @date)`;
+  const rows = `SELECT i.id, i.side, COALESCE(r.record_id, p.payment_id, '') AS record_id, i.reason, i.amount_minor, i.currency,
+      i.record_date, (unixepoch(@date) - unixepoch(i.record_date)) / 86400 AS age_days, i.candidate_ids, i.note
+    FROM items i
+    LEFT JOIN network_records r ON r.id = i.network_record_id AND i.side = 'NETWORK'
+    LEFT JOIN ledger_payments p ON p.id = i.ledger_payment_id AND i.side = 'LEDGER'
+    WHERE ${open}`;
+  const totals = `SELECT currency, SUM(amount_minor) AS minor FROM items i WHERE ${open} GROUP BY currency ORDER BY currency`;
+  const line: LineSql = (amount) =>
+    joinFields([
+      'id',
+      csvSql('side'),
+      csvSql('record_id'),
+      csvSql('reason'),
+      amount('amount_minor', 'currency'),
+      csvSql('currency'),
+      csvSql('record_date'),
+      'age_days',
+      csvSql('candidate_ids'),
+      freeTextSql('note'),
+    ]);
+  return reportLines(db, date, { rows, totals }, line);
+}
+
+/** The global finance report of a business date: every item made on it, and every older one not done by then. */
+export function globalFinanceReport(db: Db, date: string): ReportLines {
+  const reported = `i.category = 'GLOBAL_FINANCE'
+    AND (i.opened_on = @date OR (i.opened_on < @date AND NOT (i.status = 'DONE' AND i.closed_on <= @date)))`;
+  const rows = `SELECT i.id, i.reason, r.network, r.record_id,
+      CASE WHEN i.reason = 'LEDGER_NOT_COMPLETED' THEN COALESCE(p.payment_id, '') ELSE '' END AS ledger_payment_id,
+      i.resettlement_minor, i.currency,
+      CASE WHEN i.status = 'DONE' AND i.closed_on <= @date THEN 'DONE' ELSE 'OPEN' END AS status,
+      i.approved_by, i.note
+    FROM items i
+    JOIN network_records r ON r.id = i.network_record_id
+    LEFT JOIN ledger_payments p ON p.id = i.ledger_payment_id
+    WHERE ${reported}`;
+  // The report's rows need their network record (an inner join), so the totals count only those too.
+  const totals = `SELECT i.currency, SUM(i.resettlement_minor) AS minor
+    FROM items i JOIN network_records r ON r.id = i.network_record_id
+    WHERE ${reported} GROUP BY i.currency ORDER BY i.currency`;
+  const line: LineSql = (amount) =>
+    joinFields([
+      'id',
+      csvSql('reason'),
+      csvSql('network'),
+      csvSql('record_id'),
+      csvSql('ledger_payment_id'),
+      amount('resettlement_minor', 'currency'),
+      csvSql('currency'),
+      'status',
+      freeTextSql('approved_by'),
+      freeTextSql('note'),
+    ]);
+  return reportLines(db, date, { rows, totals }, line);
 }
 
 /** An input file named in a day's manifest. */

@@ -1,0 +1,143 @@
+import { describe, expect, it } from 'vitest';
+import { daysBetween } from '../../../shared/business-dates';
+import { formatAmount } from '../../../shared/money';
+import { runMatchingAsOf } from '../../../main/engine/matcher/matching-run';
+import { csvField, csvFreeText } from '../../../main/engine/reports/csv-format';
+import type { Db } from '../../../main/engine/store/database';
+import { globalFinanceReport, matchesReport, mismatchesReport } from '../../../main/engine/store/report-store';
+import { createDb, ledgerInput, networkInput, storeFile } from '../../helpers/store';
+
+const DATE = '2026-11-02';
+
+// Ids with a comma, a quote, a line feed and a carriage return; amounts in currencies with 0, 2
+// and 3 decimals; a split whose records must be listed by settlement date, then record id;
+// resettlements below one unit; notes that look like spreadsheet formulas.
+function seed(db: Db): void {
+  storeFile(db, {
+    ledger: [
+      ledgerInput({ paymentId: 'Z,1', networkTxnId: 'T1', amountMinor: 12_540 }),
+      ledgerInput({ paymentId: 'Z2', networkTxnId: 'T2', amountMinor: 10_000, cardLast4: '2222' }),
+      ledgerInput({ paymentId: 'ZJ', networkTxnId: 'T3', amountMinor: 1_500, currency: 'JPY', cardLast4: '3333' }),
+      ledgerInput({ paymentId: 'ZB"', networkTxnId: 'T4', amountMinor: 12_345, currency: 'BHD', cardLast4: '4444' }),
+      ledgerInput({ paymentId: 'ZF', networkTxnId: 'T5', amountMinor: 5, status: 'FAILED', cardLast4: '5555' }),
+    ],
+  }, 'zelle.csv');
+  storeFile(db, {
+    network: [
+      networkInput({ recordId: 'V"1', networkTxnId: 'T1', amountMinor: 12_540 }),
+      networkInput({ recordId: 'V-B', networkTxnId: 'T2', amountMinor: 6_000, panLast4: '2222', settlementDate: '2026-11-01' }),
+      networkInput({ recordId: 'V-A', networkTxnId: 'T2', amountMinor: 4_000, panLast4: '2222', settlementDate: '2026-11-02' }),
+      networkInput({ recordId: 'VJ', networkTxnId: 'T3', amountMinor: 1_500, currency: 'JPY', panLast4: '3333' }),
+      networkInput({ recordId: 'VB', networkTxnId: 'T4', amountMinor: 12_346, currency: 'BHD', panLast4: '4444' }),
+      networkInput({ recordId: 'VF', networkTxnId: 'T5', amountMinor: 5, panLast4: '5555' }),
+      networkInput({ recordId: 'V\nREV', txnType: 'REVERSAL', amountMinor: 5, panLast4: '6666' }),
+      networkInput({ recordId: 'V\rOLD', amountMinor: 777, panLast4: '7777', settlementDate: '2026-10-30', txnDate: '2026-10-30' }),
+    ],
+  }, 'visa.csv');
+  runMatchingAsOf(db, DATE);
+  db.prepare("UPDATE items SET note = '=SUM(A1)' WHERE reason = 'AMOUNT_DIFF' AND side = 'NETWORK'").run();
+  db.prepare(`UPDATE items SET note = 'call "Ana", then
+close' WHERE reason = 'AMOUNT_DIFF' AND side = 'LEDGER'`).run();
+  db.prepare("UPDATE items SET approved_by = '+ben', note = '-1' WHERE reason = 'REVERSAL'").run();
+}
+
+type Row = Record<string, string | number | null>;
+
+// The reports as the JS formatting writes them, field by field, from plain queries.
+function expectedMatches(db: Db): string[] {
+  const matches = db.prepare('SELECT * FROM matches WHERE business_date = ? ORDER BY id').all(DATE) as Row[];
+  return matches.map((match) => {
+    const records = db
+      .prepare(`SELECT r.record_id FROM match_members mm JOIN network_records r ON r.id = mm.network_record_id
+        WHERE mm.match_id = ? ORDER BY r.settlement_date, r.record_id`)
+      .pluck()
+      .all(match.id) as string[];
+    const payments = db
+      .prepare(`SELECT p.payment_id FROM match_members mm JOIN ledger_payments p ON p.id = mm.ledger_payment_id
+        WHERE mm.match_id = ? ORDER BY p.payment_id`)
+      .pluck()
+      .all(match.id) as string[];
+    return [
+      match.id!, match.match_kind!, match.rule!, match.network!, records.join('|'), payments.join('|'),
+      formatAmount(match.amount_minor as number, match.currency as string), match.currency!, match.network_date!,
+      match.ledger_date!, match.resolved_by!,
+    ].map(csvField).join(',');
+  });
+}
+
+function expectedMismatches(db: Db): string[] {
+  const rows = db
+    .prepare(`SELECT i.*, COALESCE(r.record_id, p.payment_id) AS external_id FROM items i
+      LEFT JOIN network_records r ON r.id = i.network_record_id AND i.side = 'NETWORK'
+      LEFT JOIN ledger_payments p ON p.id = i.ledger_payment_id AND i.side = 'LEDGER'
+      WHERE i.category = 'MISMATCH' AND i.status = 'OPEN' ORDER BY i.id`)
+    .all() as Row[];
+  return rows.map((row) =>
+    [
+      csvField(row.id!), csvField(row.side!), csvField(row.external_id!), csvField(row.reason!),
+      csvField(formatAmount(row.amount_minor as number, row.currency as string)), csvField(row.currency!),
+      csvField(row.record_date!), csvField(daysBetween(row.record_date as string, DATE)), csvField(row.candidate_ids!),
+      csvFreeText(row.note as string),
+    ].join(','),
+  );
+}
+
+function expectedGlobalFinance(db: Db): string[] {
+  const rows = db
+    .prepare(`SELECT i.*, r.network, r.record_id, p.payment_id FROM items i
+      JOIN network_records r ON r.id = i.network_record_id LEFT JOIN ledger_payments p ON p.id = i.ledger_payment_id
+      WHERE i.category = 'GLOBAL_FINANCE' ORDER BY i.id`)
+    .all() as Row[];
+  return rows.map((row) =>
+    [
+      csvField(row.id!), csvField(row.reason!), csvField(row.network!), csvField(row.record_id!),
+      csvField(row.reason === 'LEDGER_NOT_COMPLETED' ? (row.payment_id as string) : ''),
+      csvField(formatAmount(row.resettlement_minor as number, row.currency as string)), csvField(row.currency!), 'OPEN',
+      csvFreeText(row.approved_by as string), csvFreeText(row.note as string),
+    ].join(','),
+  );
+}
+
+describe('report lines written by SQLite', () => {
+  const db = createDb();
+  seed(db);
+
+  it('quote ids and ids lists exactly as csvField does, and list a split by settlement date then record id', () => {
+    const report = matchesReport(db, DATE);
+    expect(report.lines).toEqual(expectedMatches(db));
+    expect(report.lines.join('\n')).toContain(',"V""1",');
+    expect(report.lines.join('\n')).toContain(',V-B|V-A,');
+    expect(report.lines.join('\n')).toContain(',"Z,1",');
+    expect(report.lines.join('\n')).toContain(',1500,JPY,');
+  });
+
+  it('write amounts with each currency’s decimals, ages in days and defused free text like the JS formatting', () => {
+    const report = mismatchesReport(db, DATE);
+    expect(report.lines).toEqual(expectedMismatches(db));
+    expect(report.lines.join('\n')).toContain(',12.345,BHD,');
+    expect(report.lines.join('\n')).toContain(`,'=SUM(A1)`);
+    expect(report.lines.join('\n')).toMatch(/,"V\rOLD",NO_LEDGER,7\.77,USD,2026-10-30,3,/);
+  });
+
+  it('write signed resettlements below one unit and defuse who approved', () => {
+    const report = globalFinanceReport(db, DATE);
+    expect(report.lines).toEqual(expectedGlobalFinance(db));
+    expect(report.lines.join('\n')).toContain(`"V\nREV",,-0.05,USD,OPEN,'+ben,'-1`);
+    expect(report.lines.join('\n')).toContain(',VF,ZF,0.05,USD,OPEN,');
+  });
+
+  it('total the amounts per currency in minor units', () => {
+    expect(matchesReport(db, DATE).totals).toEqual([
+      { currency: 'JPY', minor: 1_500 },
+      { currency: 'USD', minor: 22_540 },
+    ]);
+    expect(mismatchesReport(db, DATE).totals).toEqual([
+      { currency: 'BHD', minor: 24_691 },
+      { currency: 'USD', minor: 777 },
+    ]);
+  });
+
+  it('give no lines and no totals for a day without anything to report', () => {
+    expect(matchesReport(db, '2026-10-01')).toEqual({ lines: [], totals: [] });
+  });
+});
