@@ -1,0 +1,336 @@
+// `npm run bench`: the engine end to end on N network records and N ledger payments, stage by
+// stage (time, rows per second, peak RSS), the UI's queue page queries, and a DuckDB baseline
+// on the same files in the same run. Writes the figures to bench/results/<timestamp>.json.
+
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { createServices, type Services } from '../main/engine/services';
+import type { MatchProgress } from '../main/engine/matcher/matching-run';
+import { runDuckDbBaseline, type BaselineResult } from './duckdb-baseline';
+import { ensureBenchFeeds, type BenchFeeds } from './generate-feeds';
+import { QUEUE_BY_REASON_LARGEST_FIRST, QUEUE_BY_REASON_OLDEST_FIRST, QUEUE_FIRST_PAGE } from './queue-queries';
+
+const BENCH_DIR = path.dirname(fileURLToPath(import.meta.url));
+const QUEUE_OPEN_ITEMS = 100_000;
+const QUEUE_REPEATS = 20;
+
+/** One measured stage. */
+export type StageResult = { name: string; seconds: number; rows: number; rowsPerSecond: number; peakRssMb: number };
+
+type BenchArgs = { rows: number; seed: number; isDuckDbSkipped: boolean; keepDb: boolean };
+
+const USAGE = `npm run bench -- [--rows N] [--seed N] [--no-duckdb] [--keep]
+
+  --rows N      network records and ledger payments to generate, each (default 1000000)
+  --seed N      generator seed (default 1)
+  --no-duckdb   skip the DuckDB baseline (for profiling the engine alone)
+  --keep        keep the temporary database and reports (their folder is printed)`;
+
+function parseArgs(argv: readonly string[]): BenchArgs | string {
+  const args: BenchArgs = { rows: 1_000_000, seed: 1, isDuckDbSkipped: false, keepDb: false };
+  for (let index = 0; index < argv.length; index++) {
+    const flag = argv[index]!;
+    const numberAfter = (): number => {
+      const value = Number(argv[++index]);
+      if (!Number.isInteger(value)) throw new Error(`${flag} needs a whole number`);
+      return value;
+    };
+    try {
+      if (flag === '--rows') args.rows = numberAfter();
+      else if (flag === '--seed') args.seed = numberAfter();
+      else if (flag === '--no-duckdb') args.isDuckDbSkipped = true;
+      else if (flag === '--keep') args.keepDb = true;
+      else return flag === '--help' || flag === '-h' ? '' : `unknown option ${flag}`;
+    } catch (error) {
+      return (error as Error).message;
+    }
+  }
+  return args;
+}
+
+/**
+ * Samples the process's RSS from a thread of its own: the engine's synchronous stages (SQLite
+ * inserts, reports) block the main thread, and a timer there would miss their peaks.
+ */
+function startRssSampler(): { peakSince(): Promise<number>; stop(): Promise<void> } {
+  const worker = new Worker(
+    `const { parentPort } = require('node:worker_threads');
+     let peak = 0;
+     const sample = () => { const rss = process.memoryUsage.rss(); if (rss > peak) peak = rss; };
+     const timer = setInterval(sample, 10);
+     parentPort.on('message', (message) => {
+       sample();
+       parentPort.postMessage(peak);
+       peak = 0;
+       if (message === 'stop') { clearInterval(timer); parentPort.close(); }
+     });`,
+    { eval: true },
+  );
+  const ask = (message: string) =>
+    new Promise<number>((resolve) => {
+      worker.once('message', (peak: number) => resolve(peak));
+      worker.postMessage(message);
+    });
+  return {
+    peakSince: () => ask('peak'),
+    stop: async () => {
+      await ask('stop');
+      await worker.terminate();
+    },
+  };
+}
+
+function megabytes(bytes: number): number {
+  return Math.round(bytes / (1 << 20));
+}
+
+async function measure(
+  sampler: ReturnType<typeof startRssSampler>,
+  name: string,
+  rows: number,
+  work: () => Promise<unknown> | unknown,
+): Promise<StageResult> {
+  await sampler.peakSince();
+  const started = performance.now();
+  await work();
+  const seconds = (performance.now() - started) / 1000;
+  const peak = await sampler.peakSince();
+  return { name, seconds, rows, rowsPerSecond: Math.round(rows / seconds), peakRssMb: megabytes(peak) };
+}
+
+/** The queue pages the UI will ask for; each must be answered from an index. */
+const QUEUE_QUERIES = {
+  firstPage: QUEUE_FIRST_PAGE,
+  byReasonLargestFirst: QUEUE_BY_REASON_LARGEST_FIRST,
+  byReasonOldestFirst: QUEUE_BY_REASON_OLDEST_FIRST,
+} as const;
+
+type QueueResult = {
+  openItems: number;
+  addedForBench: number;
+  queries: { name: string; milliseconds: number; plan: string[] }[];
+};
+
+/**
+ * Times the queue's page queries with 100,000 open MISMATCH items. What the run left open is
+ * topped up with copies of open items (other reasons, dates and amounts), so the figure holds
+ * for any --rows.
+ */
+function measureQueue(services: Services): QueueResult {
+  const { db } = services;
+  const openCount = (): number =>
+    db.prepare("SELECT COUNT(*) FROM items WHERE category = 'MISMATCH' AND status = 'OPEN'").pluck().get() as number;
+  const before = openCount();
+  const missing = Math.max(0, QUEUE_OPEN_ITEMS - before);
+  if (missing > 0) {
+    const reasons = ['NO_LEDGER', 'NO_NETWORK', 'AMOUNT_DIFF', 'AMBIGUOUS', 'LEDGER_PENDING', 'CURRENCY_DIFF'];
+    db.transaction(() => {
+      const networkIds = db.prepare('SELECT id FROM network_records LIMIT ?').pluck().all(missing) as number[];
+      const insert = db.prepare(
+        `INSERT INTO items (category, reason, side, network_record_id, amount_minor, currency, record_date, opened_on)
+         VALUES ('MISMATCH', ?, 'NETWORK', ?, ?, 'USD', ?, ?)`,
+      );
+      for (let index = 0; index < missing; index++) {
+        const day = String(1 + (index % 28)).padStart(2, '0');
+        insert.run(reasons[index % reasons.length], networkIds[index % networkIds.length], 500 + ((index * 7919) % 250_000), `2026-09-${day}`, `2026-09-${day}`);
+      }
+    })();
+  }
+  db.pragma('optimize');
+  const queries = Object.entries(QUEUE_QUERIES).map(([name, sql]) => {
+    const statement = db.prepare(sql);
+    const params = sql.includes('@reason') ? { reason: 'NO_LEDGER' } : {};
+    statement.all(params);
+    const started = performance.now();
+    for (let repeat = 0; repeat < QUEUE_REPEATS; repeat++) statement.all(params);
+    const milliseconds = (performance.now() - started) / QUEUE_REPEATS;
+    const plan = (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(params) as { detail: string }[]).map((row) => row.detail);
+    return { name, milliseconds, plan };
+  });
+  return { openItems: openCount(), addedForBench: missing, queries };
+}
+
+function pad(text: string, width: number, isRight = false): string {
+  return isRight ? text.padStart(width) : text.padEnd(width);
+}
+
+function formatTable(stages: readonly StageResult[]): string {
+  const lines = [
+    `${pad('stage', 34)}${pad('seconds', 10, true)}${pad('rows', 12, true)}${pad('rows/s', 12, true)}${pad('peak RSS MB', 13, true)}`,
+  ];
+  for (const stage of stages) {
+    lines.push(
+      `${pad(stage.name, 34)}${pad(stage.seconds.toFixed(2), 10, true)}${pad(stage.rows.toLocaleString('en-US'), 12, true)}` +
+        `${pad(stage.rowsPerSecond.toLocaleString('en-US'), 12, true)}${pad(String(stage.peakRssMb), 13, true)}`,
+    );
+  }
+  return lines.join('\n');
+}
+
+type MatchDetail = { loadSeconds: number; passesSeconds: number; writeSeconds: number; maxEventLoopDelayMs: number; p99EventLoopDelayMs: number };
+
+async function runEngine(
+  feeds: BenchFeeds,
+  workDir: string,
+  sampler: ReturnType<typeof startRssSampler>,
+): Promise<{ stages: StageResult[]; match: MatchDetail; queue: QueueResult; reportRows: Record<string, number>; status: unknown }> {
+  const services = createServices({ dbPath: path.join(workDir, 'recon.db'), actor: 'bench' });
+  const stages: StageResult[] = [];
+  const lastDate = feeds.dates[feeds.dates.length - 1]!;
+  try {
+    for (const feed of ['visa', 'mastercard', 'zelle'] as const) {
+      let rows = 0;
+      const stage = await measure(sampler, `ingest ${feed} (${feeds.files[feed].length} files)`, 0, async () => {
+        const outcomes = await services.ingest(feeds.files[feed]);
+        for (const outcome of outcomes) {
+          if (outcome.status !== 'ingested') throw new Error(`bench feed not ingested: ${JSON.stringify(outcome)}`);
+          rows += outcome.rowsRead;
+        }
+      });
+      stages.push({ ...stage, rows, rowsPerSecond: Math.round(rows / stage.seconds) });
+    }
+
+    // The main thread must stay responsive while the worker matches: measure how late its timers run.
+    const delay = monitorEventLoopDelay({ resolution: 5 });
+    const progressTimes: { progress: MatchProgress; at: number }[] = [];
+    delay.enable();
+    const matchStage = await measure(sampler, `match (worker, as of ${lastDate})`, feeds.networkRecords + feeds.ledgerPayments, () =>
+      services.match(lastDate, (progress) => progressTimes.push({ progress, at: performance.now() })),
+    );
+    delay.disable();
+    stages.push(matchStage);
+    const match: MatchDetail = {
+      loadSeconds: 0,
+      passesSeconds: 0,
+      writeSeconds: 0,
+      maxEventLoopDelayMs: delay.max / 1e6,
+      p99EventLoopDelayMs: delay.percentile(99) / 1e6,
+    };
+    for (let index = 1; index < progressTimes.length; index++) {
+      const seconds = (progressTimes[index]!.at - progressTimes[index - 1]!.at) / 1000;
+      const stage = progressTimes[index - 1]!.progress.stage;
+      if (stage === 'loading') match.loadSeconds += seconds;
+      else if (stage === 'matching') match.passesSeconds += seconds;
+      else if (stage === 'writing') match.writeSeconds += seconds;
+    }
+
+    let reportRows: Record<string, number> = {};
+    const reportStage = await measure(sampler, 'write three reports', 0, () => {
+      const written = services.writeReports(lastDate, path.join(workDir, 'reports'));
+      reportRows = Object.fromEntries(written.reports.map((report) => [report.kind, report.rows]));
+    });
+    const reportTotal = Object.values(reportRows).reduce((sum, rows) => sum + rows, 0);
+    stages.push({ ...reportStage, rows: reportTotal, rowsPerSecond: Math.round(reportTotal / reportStage.seconds) });
+    const status = services.status();
+    const queue = measureQueue(services);
+    return { stages, match, queue, reportRows, status };
+  } finally {
+    services.close();
+  }
+}
+
+/** Runs the whole benchmark; returns the process exit code. */
+export async function main(argv: readonly string[]): Promise<number> {
+  const args = parseArgs(argv);
+  if (typeof args === 'string') {
+    if (args !== '') console.error(args);
+    console.log(USAGE);
+    return args === '' ? 0 : 2;
+  }
+  const cacheDir = path.join(BENCH_DIR, 'cache');
+  console.log(`generating ${args.rows.toLocaleString('en-US')} network records and ${args.rows.toLocaleString('en-US')} payments (seed ${args.seed})...`);
+  const generated = ensureBenchFeeds({ rows: args.rows, seed: args.seed, cacheDir });
+  const { feeds } = generated;
+  console.log(
+    generated.isCached
+      ? `feeds from the cache: ${path.relative(process.cwd(), feeds.folder)}`
+      : `feeds written in ${generated.seconds.toFixed(1)} s: ${path.relative(process.cwd(), feeds.folder)}`,
+  );
+  console.log(`${feeds.dates.length} business days ${feeds.dates[0]} to ${feeds.dates.at(-1)}, ${(feeds.bytes / (1 << 20)).toFixed(0)} MiB of CSV\n`);
+
+  const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'recon-bench-'));
+  const sampler = startRssSampler();
+  let engine: Awaited<ReturnType<typeof runEngine>>;
+  try {
+    engine = await runEngine(feeds, workDir, sampler);
+  } catch (error) {
+    await sampler.stop();
+    throw error;
+  }
+  const total = engine.stages.reduce((sum, stage) => sum + stage.seconds, 0);
+  const peakRssMb = Math.max(...engine.stages.map((stage) => stage.peakRssMb));
+  const endToEnd: StageResult = {
+    name: 'total (ingest + match + reports)',
+    seconds: total,
+    rows: feeds.networkRecords + feeds.ledgerPayments,
+    rowsPerSecond: Math.round((feeds.networkRecords + feeds.ledgerPayments) / total),
+    peakRssMb,
+  };
+  console.log('engine');
+  console.log(formatTable([...engine.stages, endToEnd]));
+  const matchStage = engine.stages.find((stage) => stage.name.startsWith('match'))!;
+  console.log(
+    `  match: load ${engine.match.loadSeconds.toFixed(2)} s, passes ${engine.match.passesSeconds.toFixed(2)} s, ` +
+      `write ${engine.match.writeSeconds.toFixed(2)} s; ` +
+      `main thread event-loop delay max ${engine.match.maxEventLoopDelayMs.toFixed(1)} ms (p99 ${engine.match.p99EventLoopDelayMs.toFixed(1)} ms)`,
+  );
+  console.log(`  reports: ${Object.entries(engine.reportRows).map(([kind, rows]) => `${kind} ${rows}`).join(', ')}`);
+
+  console.log(`\nqueue page queries (${engine.queue.openItems.toLocaleString('en-US')} open mismatch items, ${engine.queue.addedForBench.toLocaleString('en-US')} added for the bench)`);
+  for (const query of engine.queue.queries) {
+    console.log(`  ${pad(query.name, 22)}${pad(query.milliseconds.toFixed(2), 8, true)} ms   ${query.plan.join('; ')}`);
+  }
+
+  let baseline: BaselineResult | undefined;
+  if (!args.isDuckDbSkipped) {
+    await sampler.peakSince();
+    baseline = await runDuckDbBaseline(feeds, feeds.dates.at(-1)!, path.join(workDir, 'duckdb-reports'));
+    const baselinePeak = megabytes(await sampler.peakSince());
+    console.log('\nDuckDB baseline (same files, same run)');
+    console.log(
+      formatTable([
+        ...baseline.stages.map((stage) => ({ ...stage, rowsPerSecond: Math.round(stage.rows / stage.seconds), peakRssMb: baselinePeak })),
+        { name: 'total', seconds: baseline.seconds, rows: feeds.networkRecords + feeds.ledgerPayments, rowsPerSecond: Math.round((feeds.networkRecords + feeds.ledgerPayments) / baseline.seconds), peakRssMb: baselinePeak },
+      ]),
+    );
+    console.log(`  reports: matches ${baseline.reportRows.matches}, mismatches ${baseline.reportRows.mismatches}, global_finance ${baseline.reportRows.globalFinance}`);
+    console.log(`\nour total / DuckDB total = ${total.toFixed(2)} s / ${baseline.seconds.toFixed(2)} s = ${(total / baseline.seconds).toFixed(2)}x`);
+  }
+  await sampler.stop();
+
+  const targets = [
+    { target: 'end to end <= 10 s', value: `${total.toFixed(2)} s`, isMet: total <= 10 },
+    { target: 'matching >= 2M records/s', value: `${matchStage.rowsPerSecond.toLocaleString('en-US')} records/s`, isMet: matchStage.rowsPerSecond >= 2_000_000 },
+    { target: 'peak RSS <= 1 GB', value: `${peakRssMb} MB`, isMet: peakRssMb <= 1024 },
+    { target: 'main thread blocked <= 50 ms while matching', value: `${engine.match.maxEventLoopDelayMs.toFixed(1)} ms`, isMet: engine.match.maxEventLoopDelayMs <= 50 },
+    ...(baseline ? [{ target: 'our total <= 3x DuckDB', value: `${(total / baseline.seconds).toFixed(2)}x`, isMet: total / baseline.seconds <= 3 }] : []),
+    ...engine.queue.queries.map((query) => ({ target: `queue ${query.name} <= 30 ms`, value: `${query.milliseconds.toFixed(2)} ms`, isMet: query.milliseconds <= 30 })),
+  ];
+  console.log(`\ntargets (${args.rows.toLocaleString('en-US')} + ${args.rows.toLocaleString('en-US')} rows; they are set for 1,000,000)`);
+  for (const target of targets) console.log(`  ${target.isMet ? 'met    ' : 'MISSED '} ${pad(target.target, 46)} ${target.value}`);
+
+  const resultsDir = path.join(BENCH_DIR, 'results');
+  fs.mkdirSync(resultsDir, { recursive: true });
+  const stamp = new Date().toISOString().replaceAll(':', '-').replace(/\.\d+Z$/, 'Z');
+  const resultPath = path.join(resultsDir, `${stamp}.json`);
+  const result = {
+    at: new Date().toISOString(),
+    command: `npm run bench -- ${argv.join(' ')}`.trim(),
+    machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? '', memoryGb: Math.round(os.totalmem() / (1 << 30)), node: process.version, platform: `${os.platform()} ${os.release()}` },
+    feeds: { rows: args.rows, seed: args.seed, dates: feeds.dates, bytes: feeds.bytes, brokenRows: feeds.brokenRows, scenarios: feeds.scenarios },
+    engine: { stages: engine.stages, total: endToEnd, match: engine.match, reportRows: engine.reportRows, status: engine.status },
+    queue: engine.queue,
+    duckdb: baseline ?? null,
+    ratio: baseline ? total / baseline.seconds : null,
+    targets,
+  };
+  fs.writeFileSync(resultPath, `${JSON.stringify(result, null, 2)}\n`);
+  console.log(`\nresults: ${path.relative(process.cwd(), resultPath)}`);
+  if (args.keepDb) console.log(`database and reports kept in ${workDir}`);
+  else fs.rmSync(workDir, { recursive: true, force: true });
+  return 0;
+}
