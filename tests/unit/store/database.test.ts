@@ -90,9 +90,6 @@ describe('indexes', () => {
   const cases: [string, string, Record<string, unknown>, RegExp][] = [
     ['open network records of a run', 'SELECT id FROM network_records WHERE is_settled = 0 AND in_scope = 1 AND settlement_date <= @d', { d: '2026-11-02' }, /USING (COVERING )?INDEX network_records_open/],
     ['open payments of a run', 'SELECT id FROM ledger_payments WHERE is_settled = 0 AND business_date <= @d', { d: '2026-11-02' }, /USING (COVERING )?INDEX ledger_payments_open/],
-    ['a payment by transaction id', "SELECT id FROM ledger_payments WHERE network_txn_id = @t AND network_txn_id <> ''", { t: 'T' }, /USING (COVERING )?INDEX ledger_payments_txn_id/],
-    ['a payment by ARN', "SELECT id FROM ledger_payments WHERE arn = @a AND arn <> ''", { a: 'A' }, /USING (COVERING )?INDEX ledger_payments_arn/],
-    ['a payment by card and auth code', "SELECT id FROM ledger_payments WHERE funding_network = 'VISA' AND card_last4 = '1' AND auth_code = @a AND auth_code <> ''", { a: 'A' }, /USING (COVERING )?INDEX ledger_payments_auth/],
     ['a file by its SHA-256', 'SELECT id FROM feed_files WHERE sha256 = @s', { s: 'x' }, /USING (COVERING )?INDEX sqlite_autoindex_feed_files/],
     ['the matches of a business date', 'SELECT id FROM matches WHERE business_date = @d ORDER BY id', { d: 'x' }, /USING (COVERING )?INDEX matches_business_date/],
     ['the members of a match', 'SELECT * FROM match_members WHERE match_id = @m', { m: 1 }, /USING (COVERING )?INDEX match_members_match/],

@@ -1,6 +1,7 @@
 import BetterSqlite3 from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { QUEUE_BY_REASON_LARGEST_FIRST, QUEUE_BY_REASON_OLDEST_FIRST, QUEUE_FIRST_PAGE } from '../../../bench/queue-queries';
+import { SCHEMA_VERSION } from '../../../main/engine/store/migrations/index';
 import { migrate, openDatabase } from '../../../main/engine/store/database';
 import { createDb, explain } from '../../helpers/store';
 
@@ -36,7 +37,10 @@ describe('schema version 2', () => {
       auth_code, txn_type, is_second_presentment, amount_minor, currency, txn_date, settlement_date, mcc, descriptor, in_scope)
       VALUES (1, 2, 'VISA', 'V1', '', '', '411111', '1111', '', 'PRESENTMENT', 0, 100, 'USD', '2026-11-02', '2026-11-02', '4829', 'ZELLE', 1)`);
     migrate(raw);
-    expect(raw.pragma('user_version', { simple: true })).toBe(2);
+    expect(raw.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
+    // Version 3 drops the payment identity indexes the matcher no longer uses.
+    const indexes = raw.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'ledger_payments'").pluck().all();
+    expect(indexes).not.toContain('ledger_payments_txn_id');
     const open = raw.prepare('SELECT id FROM network_records WHERE is_settled = 0 AND in_scope = 1 AND settlement_date <= ?').pluck();
     expect(open.all('2026-11-02')).toEqual([1]);
     raw.prepare('UPDATE network_records SET is_settled = 1 WHERE id = 1').run();
