@@ -20,7 +20,8 @@ function isAllDigits(text: string): boolean {
   return true;
 }
 
-function passesLuhn(digits: string): boolean {
+/** True when a string of digits passes the Luhn check, as every card number does. */
+export function passesLuhn(digits: string): boolean {
   let sum = 0;
   for (let index = 0; index < digits.length; index++) {
     let digit = digits.charCodeAt(digits.length - 1 - index) - 48;

@@ -5,6 +5,7 @@
 
 import type { Network } from '../../../shared/domain';
 import type { DemoRandom } from './demo-random';
+import { passesLuhn } from '../../../shared/masking';
 
 /** A test card: full PAN for the writers, and the digits the readers keep. */
 export type DemoCard = { network: Network; pan: string; first6: string; last4: string };
@@ -54,7 +55,7 @@ export function luhnCheckDigit(digits: string): string {
 
 /** True when the digits pass the Luhn check. */
 export function isLuhnValid(digits: string): boolean {
-  return /^\d+$/.test(digits) && luhnCheckDigit(digits.slice(0, -1)) === digits.slice(-1);
+  return /^\d+$/.test(digits) && passesLuhn(digits);
 }
 
 /** A draw from realistic Zelle amounts: mostly small, a few near the 2,500.00 limit. */

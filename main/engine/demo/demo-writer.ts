@@ -8,57 +8,9 @@ import { join, relative } from 'node:path';
 import { toCurrencyNumeric } from '../../../shared/currency';
 import type { LedgerPaymentInput } from '../../../shared/domain';
 import { formatAmount } from '../../../shared/money';
+import { MASTERCARD_CSV_COLUMNS, VISA_CSV_COLUMNS, ZELLE_CSV_COLUMNS } from '../feeds/csv/builtin-profiles';
 import { demoMastercardIpm, demoVisaBase2 } from './demo-native';
 import type { BrokenRow, DayExpectations, DemoData, DemoFeed, DemoNetworkRecord, DemoOptions } from './demo-types';
-
-/** Columns of the built-in `visa-csv` profile. */
-export const VISA_CSV_COLUMNS = [
-  'record_id',
-  'arn',
-  'network_txn_id',
-  'pan',
-  'auth_code',
-  'txn_type',
-  'amount',
-  'currency',
-  'txn_date',
-  'settlement_date',
-  'mcc',
-  'descriptor',
-] as const;
-
-/** Columns of the built-in `mastercard-csv` profile. */
-export const MASTERCARD_CSV_COLUMNS = [
-  'message_id',
-  'de2_pan',
-  'de4_amount_minor',
-  'de49_currency_numeric',
-  'de12_local_datetime',
-  'settlement_date',
-  'de24_function_code',
-  'de31_arn',
-  'de38_approval_code',
-  'de63_trace_id',
-  'de26_mcc',
-  'de43_acceptor_name',
-  'reversal',
-] as const;
-
-/** Columns of the built-in `zelle-csv` profile. */
-export const ZELLE_CSV_COLUMNS = [
-  'payment_id',
-  'initiated_at',
-  'amount',
-  'currency',
-  'status',
-  'funding_network',
-  'card_last4',
-  'auth_code',
-  'network_txn_id',
-  'arn',
-  'sender_token',
-  'recipient_token',
-] as const;
 
 /** How the network feeds are written: the built-in CSV profiles, or the networks' own formats. */
 export type DemoFeedFormat = 'csv' | 'native';

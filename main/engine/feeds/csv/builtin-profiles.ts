@@ -3,25 +3,62 @@
 
 import type { FeedProfile } from './feed-profile';
 
+/** The `visa-csv` header of spec section 3, in the spec's order. */
+export const VISA_CSV_COLUMNS = [
+  'record_id',
+  'arn',
+  'network_txn_id',
+  'pan',
+  'auth_code',
+  'txn_type',
+  'amount',
+  'currency',
+  'txn_date',
+  'settlement_date',
+  'mcc',
+  'descriptor',
+] as const;
+
+/** The `mastercard-csv` header of spec section 3, in the spec's order. */
+export const MASTERCARD_CSV_COLUMNS = [
+  'message_id',
+  'de2_pan',
+  'de4_amount_minor',
+  'de49_currency_numeric',
+  'de12_local_datetime',
+  'settlement_date',
+  'de24_function_code',
+  'de31_arn',
+  'de38_approval_code',
+  'de63_trace_id',
+  'de26_mcc',
+  'de43_acceptor_name',
+  'reversal',
+] as const;
+
+/** The `zelle-csv` header of spec section 3, in the spec's order. */
+export const ZELLE_CSV_COLUMNS = [
+  'payment_id',
+  'initiated_at',
+  'amount',
+  'currency',
+  'status',
+  'funding_network',
+  'card_last4',
+  'auth_code',
+  'network_txn_id',
+  'arn',
+  'sender_token',
+  'recipient_token',
+] as const;
+
+
 const VISA_CSV: FeedProfile = {
   id: 'visa-csv',
   label: 'Visa clearing (CSV)',
   side: 'NETWORK',
   network: 'VISA',
-  requiredColumns: [
-    'record_id',
-    'arn',
-    'network_txn_id',
-    'pan',
-    'auth_code',
-    'txn_type',
-    'amount',
-    'currency',
-    'txn_date',
-    'settlement_date',
-    'mcc',
-    'descriptor',
-  ],
+  requiredColumns: [...VISA_CSV_COLUMNS],
   mapping: {
     recordId: { column: 'record_id' },
     arn: { column: 'arn', optional: true },
@@ -44,21 +81,7 @@ const MASTERCARD_CSV: FeedProfile = {
   label: 'Mastercard clearing (CSV)',
   side: 'NETWORK',
   network: 'MASTERCARD',
-  requiredColumns: [
-    'message_id',
-    'de2_pan',
-    'de4_amount_minor',
-    'de49_currency_numeric',
-    'de12_local_datetime',
-    'settlement_date',
-    'de24_function_code',
-    'de31_arn',
-    'de38_approval_code',
-    'de63_trace_id',
-    'de26_mcc',
-    'de43_acceptor_name',
-    'reversal',
-  ],
+  requiredColumns: [...MASTERCARD_CSV_COLUMNS],
   mapping: {
     recordId: { column: 'message_id' },
     networkTxnId: { column: 'de63_trace_id', optional: true },
@@ -93,20 +116,7 @@ const ZELLE_CSV: FeedProfile = {
   id: 'zelle-csv',
   label: 'Zelle payments (CSV)',
   side: 'LEDGER',
-  requiredColumns: [
-    'payment_id',
-    'initiated_at',
-    'amount',
-    'currency',
-    'status',
-    'funding_network',
-    'card_last4',
-    'auth_code',
-    'network_txn_id',
-    'arn',
-    'sender_token',
-    'recipient_token',
-  ],
+  requiredColumns: [...ZELLE_CSV_COLUMNS],
   mapping: {
     paymentId: { column: 'payment_id' },
     initiatedAt: { column: 'initiated_at', format: 'ISO8601' },
