@@ -153,8 +153,9 @@ function describeOutcome(outcome: IngestOutcome): string {
   }
   const parts = [`${outcome.rowsStored} rows in`, `${outcome.rowsQuarantined} quarantined`];
   if (outcome.side === 'NETWORK') parts.push(`${outcome.rowsOutOfScope} out of scope`);
-  if (outcome.rowsStatusUpdated > 0) parts.push(`${outcome.rowsStatusUpdated} payments updated`);
-  if (outcome.rowsUnchanged > 0) parts.push(`${outcome.rowsUnchanged} payments already known`);
+  const payments = (count: number) => `${count} ${count === 1 ? 'payment' : 'payments'}`;
+  if (outcome.rowsStatusUpdated > 0) parts.push(`${payments(outcome.rowsStatusUpdated)} updated`);
+  if (outcome.rowsUnchanged > 0) parts.push(`${payments(outcome.rowsUnchanged)} already known`);
   return `${name}: ingested as ${outcome.format}: ${parts.join(', ')}`;
 }
 
