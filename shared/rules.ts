@@ -2,12 +2,21 @@
 // records the version that made it. This schema is the one boundary they cross.
 
 import { z } from 'zod';
-import { cutoffMinutes } from './business-dates';
+import { assertTimeZone, cutoffMinutes } from './business-dates';
 
 /** The passes in the order they run; names say what each pairs on. */
 export const PASS_NAMES = ['network_txn_id', 'arn', 'auth_code', 'card_amount'] as const;
 /** One matching pass by name. */
 export type PassName = (typeof PASS_NAMES)[number];
+
+function isKnownTimeZone(timeZone: string): boolean {
+  try {
+    assertTimeZone(timeZone);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 /** The schema of a rule set: every threshold the matcher, the scope filter and the calendar use. */
 export const ruleSetSchema = z
@@ -30,7 +39,7 @@ export const ruleSetSchema = z
       /** Descriptor prefixes (case-insensitive) of Zelle funding transactions. */
       descriptorPrefixes: z.array(z.string().min(1)),
     }),
-    timeZone: z.string().min(1),
+    timeZone: z.string().refine(isKnownTimeZone, 'not a time zone this system knows (an IANA name like America/New_York)'),
     cutoff: z.string().refine((value) => !Number.isNaN(cutoffMinutes(value)), 'cut-off must be HH:MM'),
   })
   .strict();

@@ -14,14 +14,6 @@ export function currentRuleSet(db: Db): VersionedRuleSet {
   return saveRuleSet(db, DEFAULT_RULES, 'system', 'defaults of the domain spec');
 }
 
-/** A stored rule set by version, or undefined. */
-export function ruleSetByVersion(db: Db, version: number): VersionedRuleSet | undefined {
-  const row = db.prepare('SELECT version, rules FROM rule_sets WHERE version = ?').get(version) as
-    | { version: number; rules: string }
-    | undefined;
-  return row ? { version: row.version, rules: ruleSetSchema.parse(JSON.parse(row.rules)) } : undefined;
-}
-
 /** Validates and stores rules as a new version; earlier versions stay, so old matches still name theirs. */
 export function saveRuleSet(db: Db, rules: RuleSet, actor: string, note: string): VersionedRuleSet {
   const parsed = ruleSetSchema.parse(rules);

@@ -82,6 +82,7 @@ describe('rule sets', () => {
   it('refuse invalid rules', () => {
     const db = createDb();
     expect(() => saveRuleSet(db, { ...DEFAULT_RULES, cutoff: '25:00' }, 'ana', '')).toThrow(/cut-off/);
+    expect(() => saveRuleSet(db, { ...DEFAULT_RULES, timeZone: 'Mars/Olympus_Mons' }, 'ana', '')).toThrow(/time zone/);
   });
 });
 
