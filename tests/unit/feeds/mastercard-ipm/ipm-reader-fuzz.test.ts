@@ -1,19 +1,14 @@
 import { describe, expect, it } from 'vitest';
+import { createRandom as createDemoRandom } from '../../../../main/engine/demo/demo-random';
 import { FeedRejectedError } from '../../../../main/engine/feeds/feed-types';
 import { readMastercardIpm } from '../../../../main/engine/feeds/mastercard-ipm/ipm-reader';
 import { writeMastercardIpm } from '../../../../main/engine/feeds/mastercard-ipm/ipm-writer';
 import { contextFor, createRecordingSink, FILE_DATE, FILE_ID, readSample, sampleRecords, TEST_PANS } from './ipm-test-helpers';
 
-// mulberry32: a small seeded PRNG, so a failing mutation can be replayed from its seed and index.
+// A seeded PRNG (the demo's), so a failing mutation can be replayed from its seed and index.
 function createRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let value = state;
-    value = Math.imul(value ^ (value >>> 15), value | 1);
-    value ^= value + Math.imul(value ^ (value >>> 7), value | 61);
-    return ((value ^ (value >>> 14)) >>> 0) / 4294967296;
-  };
+  const random = createDemoRandom(seed);
+  return () => random.next();
 }
 
 function mutate(source: Uint8Array, random: () => number): Uint8Array {

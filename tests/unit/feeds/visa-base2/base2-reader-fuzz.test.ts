@@ -1,20 +1,15 @@
 import { describe, expect, it } from 'vitest';
+import { createRandom as createDemoRandom } from '../../../../main/engine/demo/demo-random';
 
 import { FeedRejectedError } from '../../../../main/engine/feeds/feed-types';
 import { readVisaBase2 } from '../../../../main/engine/feeds/visa-base2/base2-reader';
 import { writeVisaBase2, type Base2WriterOptions } from '../../../../main/engine/feeds/visa-base2/base2-writer';
 import { FULL_PAN, contextFor, recordingSink, transaction } from './base2-test-helpers';
 
-/** mulberry32: a small seeded PRNG, so a failing mutation can be replayed from its seed. */
+// A seeded PRNG (the demo's), so a failing mutation can be replayed from its seed and index.
 function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let value = state;
-    value = Math.imul(value ^ (value >>> 15), value | 1);
-    value ^= value + Math.imul(value ^ (value >>> 7), value | 61);
-    return ((value ^ (value >>> 14)) >>> 0) / 4_294_967_296;
-  };
+  const random = createDemoRandom(seed);
+  return () => random.next();
 }
 
 function baseFile(encoding: Base2WriterOptions['encoding'], lineEnd: Base2WriterOptions['lineEnd']): Uint8Array {
