@@ -213,3 +213,18 @@ export function localAndBusinessDate(epochMs: number, calendar: BankCalendar): {
 export function businessDateAt(epochMs: number, calendar: BankCalendar): string {
   return localAndBusinessDate(epochMs, calendar).businessDate;
 }
+
+/** The next daily cut-off after an instant: when it falls (epoch ms) and the business date it closes. */
+export function nextCutoff(epochMs: number, calendar: BankCalendar): { atMs: number; closes: string } {
+  const minutes = cutoffMinutes(calendar.cutoff);
+  const localDay = Math.floor((epochMs + zoneOffsetMs(epochMs, calendar.timeZone)) / DAY_MS);
+  for (let day = localDay; day <= localDay + 2; day++) {
+    const wall = day * DAY_MS + minutes * 60_000;
+    // The wall-clock time minus the offset in force then; asked twice, as the offset may change
+    // between now and the cut-off (the daylight-saving switch).
+    let atMs = wall - zoneOffsetMs(wall, calendar.timeZone);
+    atMs = wall - zoneOffsetMs(atMs, calendar.timeZone);
+    if (atMs > epochMs) return { atMs, closes: dateOfDayNumber(day) };
+  }
+  throw new Error(`no cut-off found after ${new Date(epochMs).toISOString()}`);
+}

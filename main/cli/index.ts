@@ -50,11 +50,14 @@ bytes ingested twice are recognised.
 Exit status: 0 when every file was ingested or already known, 1 when any was rejected.
 
 ${COMMON_OPTIONS}`,
-  watch: `Usage: recon watch <inbox-folder> [--db FILE] [--profiles DIR]
+  watch: `Usage: recon watch <inbox-folder> [--reports-at-cutoff] [--out DIR] [--db FILE] [--profiles DIR]
 
 Ingests the files already in the folder, then every file dropped into it, once it has stopped
 growing, exactly as 'recon ingest' does. A handled file moves to archive/, a rejected one to
-rejected/ with a .reason.txt beside it. Runs until Ctrl+C.
+rejected/ with a .reason.txt beside it. With --reports-at-cutoff, at every daily cut-off (the
+rules' time zone and cut-off, 20:00 New York by default) it matches as of the business date
+that closes and writes its three reports and manifest to DIR (default: $RECON_REPORTS, else
+reports/ in the app-data folder). Runs until Ctrl+C.
 
 ${COMMON_OPTIONS}`,
   match: `Usage: recon match [--date YYYY-MM-DD] [--db FILE]
@@ -180,7 +183,7 @@ async function ingestCommand(args: string[], output: Output): Promise<number> {
 }
 
 async function watchCommand(args: string[], output: Output): Promise<number> {
-  const { values, positionals } = parse(args, DB_OPTIONS);
+  const { values, positionals } = parse(args, { ...DB_OPTIONS, 'reports-at-cutoff': { type: 'boolean' }, out: { type: 'string' } });
   if (values.help) return printHelp('watch', output);
   if (positionals.length !== 1) throw new UsageError('name one inbox folder to watch');
   const folder = positionals[0]!;
@@ -191,10 +194,22 @@ async function watchCommand(args: string[], output: Output): Promise<number> {
   );
   await watcher.ready;
   output.out(`watching ${path.resolve(folder)} (Ctrl+C to stop)`);
+  const schedule = values['reports-at-cutoff']
+    ? services.reportAtCutoffs(
+        typeof values.out === 'string' ? values.out : defaultReportsDir(),
+        (written) => output.out(`cut-off: reports for ${written.date} written (${written.manifestPath})`),
+        (error, date) => output.err(`cut-off: reports for ${date} failed: ${error.message}`),
+      )
+    : undefined;
+  if (schedule) {
+    const next = schedule.next();
+    output.out(`reports at the cut-off: next for ${next.closes} at ${new Date(next.atMs).toISOString()}`);
+  }
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);
     process.once('SIGTERM', resolve);
   });
+  schedule?.stop();
   await watcher.close();
   services.close();
   output.out('stopped');

@@ -8,6 +8,7 @@ import { ingestFile, ingestPaths, type IngestOutcome } from './ingest/ingest-fil
 import { watchInbox, type InboxWatcher } from './ingest/inbox-watcher';
 import { runMatchingInWorker } from './matcher/match-worker-client';
 import { runMatchingAsOf, type MatchingResult, type MatchProgress } from './matcher/matching-run';
+import { scheduleCutoffs, type CutoffSchedule } from './reports/cutoff-scheduler';
 import { writeDailyReports, type DailyReports } from './reports/daily-reports';
 import { openDatabase, type Db } from './store/database';
 import { dataDateRange } from './store/matching-store';
@@ -40,6 +41,8 @@ export type Services = {
   watchInbox(folder: string, onOutcome: (outcome: IngestOutcome) => void, options?: { stabilityMs?: number }): InboxWatcher;
   match(asOfDate?: string, onProgress?: (progress: MatchProgress) => void): Promise<MatchingResult & { asOfDate: string }>;
   writeReports(date: string, outDir: string): DailyReports;
+  /** At every daily cut-off, matches as of the business date that closes and writes its reports. */
+  reportAtCutoffs(outDir: string, onWritten: (reports: DailyReports) => void, onError: (error: Error, date: string) => void): CutoffSchedule;
   /** The current matching rules and their version. */
   rules(): VersionedRuleSet;
   /** Validates rules and stores them as the next version (audited). */
@@ -55,7 +58,7 @@ export function createServices(config: ServicesConfig): Services {
   const loaded = config.profilesDir ? loadProfilesFromFolder(config.profilesDir) : { profiles: [], errors: [] };
   const profiles = [...BUILTIN_PROFILES, ...loaded.profiles];
 
-  return {
+  const services: Services = {
     db,
     actor,
     profiles,
@@ -83,6 +86,16 @@ export function createServices(config: ServicesConfig): Services {
     writeReports(date, outDir) {
       return writeDailyReports(db, date, outDir);
     },
+    reportAtCutoffs(outDir, onWritten, onError) {
+      return scheduleCutoffs(
+        () => currentRuleSet(db).rules,
+        async (date) => {
+          await services.match(date);
+          onWritten(writeDailyReports(db, date, outDir));
+        },
+        onError,
+      );
+    },
     rules() {
       return currentRuleSet(db);
     },
@@ -96,4 +109,5 @@ export function createServices(config: ServicesConfig): Services {
       db.close();
     },
   };
+  return services;
 }

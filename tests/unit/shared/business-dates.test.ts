@@ -5,6 +5,7 @@ import {
   daysBetween,
   isIsoDate,
   localAndBusinessDate,
+  nextCutoff,
   parseInstant,
 } from '../../../shared/business-dates';
 
@@ -90,6 +91,31 @@ describe('business date with the 20:00 New York cut-off', () => {
     expect(localAndBusinessDate(instant.epochMs, { timeZone: 'Europe/London', cutoff: '17:00' })).toEqual({
       localDate: '2026-11-10',
       businessDate: '2026-11-11',
+    });
+  });
+});
+
+describe('nextCutoff', () => {
+  const at = (text: string) => {
+    const parsed = parseInstant(text);
+    if (!parsed.ok) throw new Error(parsed.problem);
+    return parsed.epochMs;
+  };
+  it('is today at 20:00 New York time before it, closing today', () => {
+    const next = nextCutoff(at('2026-11-10T09:00:00-05:00'), DEFAULT_CALENDAR);
+    expect(next).toEqual({ atMs: at('2026-11-10T20:00:00-05:00'), closes: '2026-11-10' });
+  });
+  it('is tomorrow once today’s has passed (and at the very instant of the cut-off)', () => {
+    expect(nextCutoff(at('2026-11-10T20:00:00-05:00'), DEFAULT_CALENDAR)).toEqual({
+      atMs: at('2026-11-11T20:00:00-05:00'),
+      closes: '2026-11-11',
+    });
+  });
+  it('follows the switch to daylight saving time', () => {
+    // 2027-03-14: New York moves from UTC-5 to UTC-4 at 02:00.
+    expect(nextCutoff(at('2027-03-14T01:00:00-05:00'), DEFAULT_CALENDAR)).toEqual({
+      atMs: at('2027-03-14T20:00:00-04:00'),
+      closes: '2027-03-14',
     });
   });
 });

@@ -1,0 +1,46 @@
+import { nextCutoff, type BankCalendar } from '../../../shared/business-dates';
+
+/** A running schedule of daily cut-offs. */
+export type CutoffSchedule = {
+  /** When the next cut-off falls and the business date it closes. */
+  next(): { atMs: number; closes: string };
+  stop(): void;
+};
+
+/**
+ * Calls `onCutoff` with the business date that closes, at every daily cut-off of the bank's
+ * calendar (read again each day, so a new rule set's cut-off applies from the next one). One
+ * call at a time; a failure goes to `onError` and the schedule goes on.
+ */
+export function scheduleCutoffs(
+  calendar: () => BankCalendar,
+  onCutoff: (businessDate: string) => Promise<void>,
+  onError: (error: Error, businessDate: string) => void,
+): CutoffSchedule {
+  let upcoming = nextCutoff(Date.now(), calendar());
+  let timer: NodeJS.Timeout | undefined;
+  let isStopped = false;
+  const arm = (): void => {
+    timer = setTimeout(
+      () => {
+        const closing = upcoming.closes;
+        void onCutoff(closing)
+          .catch((error: unknown) => onError(error instanceof Error ? error : new Error(String(error)), closing))
+          .finally(() => {
+            if (isStopped) return;
+            upcoming = nextCutoff(Math.max(Date.now(), upcoming.atMs), calendar());
+            arm();
+          });
+      },
+      Math.max(0, upcoming.atMs - Date.now()),
+    );
+  };
+  arm();
+  return {
+    next: () => upcoming,
+    stop: () => {
+      isStopped = true;
+      if (timer) clearTimeout(timer);
+    },
+  };
+}
