@@ -73,6 +73,8 @@ export function createServices(config: ServicesConfig): Services {
       // Without a date, match as of the latest business date the data reaches.
       const date = asOfDate ?? dataDateRange(db)?.last;
       if (!date) return { asOfDate: '' };
+      // Stores the default rules on a new database here, so the worker never races this
+      // connection to write version 1.
       currentRuleSet(db);
       const result =
         config.matchInWorker === false || config.dbPath === ':memory:'
