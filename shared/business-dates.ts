@@ -129,7 +129,8 @@ export function zoneOffsetMs(epochMs: number, timeZone: string): number {
   return offset;
 }
 
-function digitsAt(text: string, start: number, count: number): number {
+/** The number written by `count` ASCII digits of `text` from `start`, or -1 when one is not a digit. */
+export function readDigits(text: string, start: number, count: number): number {
   let value = 0;
   for (let index = start; index < start + count; index++) {
     const digit = text.charCodeAt(index) - 48;
@@ -148,12 +149,12 @@ function parseCommonInstant(text: string): number | undefined {
   if ((length !== 20 && length !== 25) || text[4] !== '-' || text[7] !== '-' || text[10] !== 'T' || text[13] !== ':' || text[16] !== ':') {
     return undefined;
   }
-  const year = digitsAt(text, 0, 4);
-  const month = digitsAt(text, 5, 2);
-  const day = digitsAt(text, 8, 2);
-  const hour = digitsAt(text, 11, 2);
-  const minute = digitsAt(text, 14, 2);
-  const second = digitsAt(text, 17, 2);
+  const year = readDigits(text, 0, 4);
+  const month = readDigits(text, 5, 2);
+  const day = readDigits(text, 8, 2);
+  const hour = readDigits(text, 11, 2);
+  const minute = readDigits(text, 14, 2);
+  const second = readDigits(text, 17, 2);
   if (year < 0 || month < 1 || month > 12 || day < 1 || day > MONTH_DAYS[month - 1]! || hour < 0 || hour > 23) return undefined;
   if (minute < 0 || minute > 59 || second < 0 || second > 59) return undefined;
   if (month === 2 && day === 29 && !(year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0))) return undefined;
@@ -162,8 +163,8 @@ function parseCommonInstant(text: string): number | undefined {
     if (text[19] !== 'Z') return undefined;
   } else {
     const sign = text[19];
-    const offsetHours = digitsAt(text, 20, 2);
-    const offsetMins = digitsAt(text, 23, 2);
+    const offsetHours = readDigits(text, 20, 2);
+    const offsetMins = readDigits(text, 23, 2);
     if ((sign !== '+' && sign !== '-') || text[22] !== ':' || offsetHours < 0 || offsetHours > 18 || offsetMins < 0 || offsetMins > 59) {
       return undefined;
     }

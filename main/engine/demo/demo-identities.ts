@@ -40,17 +40,8 @@ const ALPHANUMERIC = 'ABCDEFGHJKLMNPQRSTUVWXYZ0123456789';
 
 /** The Luhn check digit that completes `digits`. */
 export function luhnCheckDigit(digits: string): string {
-  let sum = 0;
-  for (let index = 0; index < digits.length; index++) {
-    let digit = digits.charCodeAt(digits.length - 1 - index) - 48;
-    // The check digit will sit to the right, so the rightmost payload digit is doubled.
-    if (index % 2 === 0) {
-      digit *= 2;
-      if (digit > 9) digit -= 9;
-    }
-    sum += digit;
-  }
-  return String((10 - (sum % 10)) % 10);
+  for (let digit = 0; digit < 9; digit++) if (passesLuhn(`${digits}${digit}`)) return String(digit);
+  return '9';
 }
 
 /** True when the digits pass the Luhn check. */

@@ -3,6 +3,8 @@
 // fixed-width ones (every token but M and D) read digits by position into one reused object,
 // with no regex, because they run on every row of million-row files.
 
+import { readDigits } from '../../../../shared/business-dates';
+
 /** The tokens a pattern is made of; anything else must be a separator. */
 const TOKENS = ['YYYY', 'YY', 'MM', 'DD', 'hh', 'mm', 'ss', 'M', 'D'] as const;
 type Token = (typeof TOKENS)[number];
@@ -97,16 +99,6 @@ function assign(parts: DateTimeParts, token: Token, value: number): void {
       parts.second = value;
       break;
   }
-}
-
-function readDigits(text: string, offset: number, width: number): number {
-  let value = 0;
-  for (let index = offset; index < offset + width; index++) {
-    const digit = text.charCodeAt(index) - 48;
-    if (digit < 0 || digit > 9) return -1;
-    value = value * 10 + digit;
-  }
-  return value;
 }
 
 /** Compiles a pattern checked by describePatternProblem into a reader. */
