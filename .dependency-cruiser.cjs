@@ -17,10 +17,10 @@ module.exports = {
     },
     {
       name: 'engine-knows-no-front-end',
-      comment: 'main/engine is driven by the shell and the CLI, never the other way round.',
+      comment: 'main/engine is driven by the shell, the CLI and the loopback bridge, never the other way round.',
       severity: 'error',
       from: { path: '^main/engine/' },
-      to: { path: '^(main/electron|main/cli|renderer)/' },
+      to: { path: '^(main/electron|main/cli|main/bridge|renderer)/' },
     },
     {
       name: 'renderer-only-through-shared',

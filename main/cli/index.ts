@@ -261,7 +261,7 @@ async function reportCommand(args: string[], output: Output): Promise<number> {
   const services = openServices(values);
   try {
     await runMatching(services, date, output);
-    const written = services.writeReports(date, outDir);
+    const written = await services.writeReports(date, outDir);
     for (const report of written.reports) {
       const totals = Object.entries(report.totals)
         .map(([currency, amount]) => `${amount} ${currency}`)
@@ -324,7 +324,7 @@ function profilesCommand(args: string[], output: Output): number {
   return loaded.errors.length > 0 ? EXIT_FAILED : EXIT_OK;
 }
 
-function rulesCommand(args: string[], output: Output): number {
+async function rulesCommand(args: string[], output: Output): Promise<number> {
   const { values, positionals } = parse(args, { db: { type: 'string' }, note: { type: 'string' } });
   if (values.help) return printHelp('rules', output);
   const [verb, file, ...extra] = positionals;
@@ -345,7 +345,7 @@ function rulesCommand(args: string[], output: Output): number {
         for (const issue of checked.error.issues) output.err(`recon: ${file}: ${issue.path.join('.') || '(top)'}: ${issue.message}`);
         return EXIT_FAILED;
       }
-      const saved = services.saveRules(checked.data, typeof values.note === 'string' ? values.note : '');
+      const saved = await services.saveRules(checked.data, typeof values.note === 'string' ? values.note : '');
       output.out(`stored rules version ${saved.version}`);
       return EXIT_OK;
     }

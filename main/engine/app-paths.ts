@@ -14,17 +14,43 @@ export function userDataDir(env: NodeJS.ProcessEnv = process.env, platform: Node
   return path.join(env.XDG_CONFIG_HOME || path.join(os.homedir(), '.config'), APP_NAME);
 }
 
-/** The database file: RECON_DB when set, else recon.db in the user-data folder. */
+/** Where a workstation keeps its database, inbox, reports, received drops and profiles. */
+export type WorkstationFolders = {
+  dataDir: string;
+  dbPath: string;
+  inboxFolder: string;
+  reportsFolder: string;
+  receivedFolder: string;
+  profilesDir: string;
+};
+
+/**
+ * The workstation's folders: under RECON_DATA_DIR when set (tests, a second workstation), else
+ * under the user-data folder; RECON_DB, RECON_INBOX and RECON_REPORTS move one of them.
+ */
+export function workstationFolders(env: NodeJS.ProcessEnv = process.env): WorkstationFolders {
+  const dataDir = env.RECON_DATA_DIR || userDataDir(env);
+  return {
+    dataDir,
+    dbPath: env.RECON_DB || path.join(dataDir, 'recon.db'),
+    inboxFolder: env.RECON_INBOX || path.join(dataDir, 'inbox'),
+    reportsFolder: env.RECON_REPORTS || path.join(dataDir, 'reports'),
+    receivedFolder: path.join(dataDir, 'received'),
+    profilesDir: path.join(dataDir, 'profiles'),
+  };
+}
+
+/** The database file: RECON_DB when set, else recon.db in the data folder. */
 export function defaultDatabasePath(env: NodeJS.ProcessEnv = process.env): string {
-  return env.RECON_DB || path.join(userDataDir(env), 'recon.db');
+  return workstationFolders(env).dbPath;
 }
 
 /** Where user feed profiles (JSON) live. */
 export function defaultProfilesDir(env: NodeJS.ProcessEnv = process.env): string {
-  return path.join(userDataDir(env), 'profiles');
+  return workstationFolders(env).profilesDir;
 }
 
 /** Where the daily reports go unless told otherwise. */
 export function defaultReportsDir(env: NodeJS.ProcessEnv = process.env): string {
-  return env.RECON_REPORTS || path.join(userDataDir(env), 'reports');
+  return workstationFolders(env).reportsFolder;
 }

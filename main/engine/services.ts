@@ -31,6 +31,11 @@ export type ServicesConfig = {
 /** The engine's operations, over one open database. */
 export type Services = {
   db: Db;
+  /**
+   * A read-only connection for what the window shows (status, queues): it sees committed data
+   * only, never the half of a file an ingest is still writing. The same as `db` in memory.
+   */
+  reader: Db;
   /** Who acts, as the audit log names them. */
   actor: string;
   profiles: readonly FeedProfile[];
@@ -40,61 +45,70 @@ export type Services = {
   /** Watches an inbox folder and ingests each file dropped there (see inbox-watcher.ts). */
   watchInbox(folder: string, onOutcome: (outcome: IngestOutcome) => void, options?: { stabilityMs?: number }): InboxWatcher;
   match(asOfDate?: string, onProgress?: (progress: MatchProgress) => void): Promise<MatchingResult & { asOfDate: string }>;
-  writeReports(date: string, outDir: string): DailyReports;
+  writeReports(date: string, outDir: string): Promise<DailyReports>;
   /** At every daily cut-off, matches as of the business date that closes and writes its reports. */
   reportAtCutoffs(outDir: string, onWritten: (reports: DailyReports) => void, onError: (error: Error, date: string) => void): CutoffSchedule;
   /** The current matching rules and their version. */
   rules(): VersionedRuleSet;
   /** Validates rules and stores them as the next version (audited). */
-  saveRules(rules: RuleSet, note: string): VersionedRuleSet;
+  saveRules(rules: RuleSet, note: string): Promise<VersionedRuleSet>;
   status(): StoreStatus;
+  /** Resolves once every operation already asked for (ingest, match, reports) has finished. */
+  idle(): Promise<void>;
   close(): void;
 };
 
 /** Opens the database and builds the services. */
 export function createServices(config: ServicesConfig): Services {
   const db = openDatabase(config.dbPath, config.nativeBinding ? { nativeBinding: config.nativeBinding } : {});
+  const binding = config.nativeBinding ? { nativeBinding: config.nativeBinding } : {};
+  const reader = config.dbPath === ':memory:' ? db : openDatabase(config.dbPath, { readonly: true, ...binding });
   const actor = config.actor ?? os.userInfo().username;
   const loaded = config.profilesDir ? loadProfilesFromFolder(config.profilesDir) : { profiles: [], errors: [] };
   const profiles = [...BUILTIN_PROFILES, ...loaded.profiles];
 
+  // Important: ingest holds a transaction on this one connection across awaits (the CSV reader
+  // streams), and matching writes from its worker. Two of them at once would read a half-ingested
+  // file or wait on SQLite's lock, so every operation that writes, or reads for a report, waits
+  // its turn here: the desktop's drop zone, its inbox and its buttons can all fire together.
+  let turn: Promise<unknown> = Promise.resolve();
+  function inTurn<T>(work: () => Promise<T> | T): Promise<T> {
+    const result = turn.then(work, work);
+    turn = result.catch(() => undefined);
+    return result;
+  }
+
   const services: Services = {
     db,
+    reader,
     actor,
     profiles,
     profileErrors: loaded.errors,
     ingest(paths) {
-      return ingestPaths(db, paths, { profiles, rules: currentRuleSet(db).rules, actor });
+      return inTurn(() => ingestPaths(db, paths, { profiles, rules: currentRuleSet(db).rules, actor }));
     },
     watchInbox(folder, onOutcome, options) {
-      return watchInbox(folder, (file) => ingestFile(db, file, { profiles, rules: currentRuleSet(db).rules, actor }), onOutcome, options);
+      return watchInbox(
+        folder,
+        (file) => inTurn(() => ingestFile(db, file, { profiles, rules: currentRuleSet(db).rules, actor })),
+        onOutcome,
+        options,
+      );
     },
-    async match(asOfDate, onProgress) {
-      // Without a date, match as of the latest business date the data reaches.
-      const date = asOfDate ?? dataDateRange(db)?.last;
-      if (!date) return { asOfDate: '' };
-      // Stores the default rules on a new database here, so the worker never races this
-      // connection to write version 1.
-      currentRuleSet(db);
-      const result =
-        config.matchInWorker === false || config.dbPath === ':memory:'
-          ? runMatchingAsOf(db, date, onProgress)
-          : await runMatchingInWorker(
-              { dbPath: config.dbPath, asOfDate: date, ...(config.nativeBinding ? { nativeBinding: config.nativeBinding } : {}) },
-              onProgress,
-            );
-      return { ...result, asOfDate: date };
+    match(asOfDate, onProgress) {
+      return inTurn(() => matchAsOf(asOfDate, onProgress));
     },
     writeReports(date, outDir) {
-      return writeDailyReports(db, date, outDir);
+      return inTurn(() => writeDailyReports(db, date, outDir));
     },
     reportAtCutoffs(outDir, onWritten, onError) {
       return scheduleCutoffs(
         () => currentRuleSet(db).rules,
-        async (date) => {
-          await services.match(date);
-          onWritten(writeDailyReports(db, date, outDir));
-        },
+        (date) =>
+          inTurn(async () => {
+            await matchAsOf(date);
+            onWritten(writeDailyReports(db, date, outDir));
+          }),
         onError,
       );
     },
@@ -102,14 +116,39 @@ export function createServices(config: ServicesConfig): Services {
       return currentRuleSet(db);
     },
     saveRules(rules, note) {
-      return saveRuleSet(db, rules, actor, note);
+      return inTurn(() => saveRuleSet(db, rules, actor, note));
     },
     status() {
-      return readStoreStatus(db);
+      return readStoreStatus(reader);
+    },
+    idle() {
+      return inTurn(() => undefined);
     },
     close() {
+      if (reader !== db) reader.close();
       db.close();
     },
   };
+
+  async function matchAsOf(
+    asOfDate: string | undefined,
+    onProgress?: (progress: MatchProgress) => void,
+  ): Promise<MatchingResult & { asOfDate: string }> {
+    // Without a date, match as of the latest business date the data reaches.
+    const date = asOfDate ?? dataDateRange(db)?.last;
+    if (!date) return { asOfDate: '' };
+    // Stores the default rules on a new database here, so the worker never races this
+    // connection to write version 1.
+    currentRuleSet(db);
+    const result =
+      config.matchInWorker === false || config.dbPath === ':memory:'
+        ? runMatchingAsOf(db, date, onProgress)
+        : await runMatchingInWorker(
+            { dbPath: config.dbPath, asOfDate: date, ...(config.nativeBinding ? { nativeBinding: config.nativeBinding } : {}) },
+            onProgress,
+          );
+    return { ...result, asOfDate: date };
+  }
+
   return services;
 }

@@ -10,20 +10,10 @@ import { FeedRejectedError, type FeedContext, type FeedReadSummary, type FeedSin
 import { readMastercardIpm } from '../feeds/mastercard-ipm/ipm-reader';
 import { readVisaBase2 } from '../feeds/visa-base2/base2-reader';
 import type { Db } from '../store/database';
-import { createFeedWriter, findFeedFileBySha, type FeedFileCounts } from '../store/feed-store';
+import type { IngestOutcome } from '../../../shared/ipc/engine-results';
+import { createFeedWriter, findFeedFileBySha } from '../store/feed-store';
 
-/** What became of one file handed to ingest. */
-export type IngestOutcome =
-  | ({
-      status: 'ingested';
-      file: string;
-      format: string;
-      side: Side;
-      sha256: string;
-      rowsRead: number;
-    } & FeedFileCounts)
-  | { status: 'already-ingested'; file: string; format: string; sha256: string; ingestedAs: string; ingestedAt: string }
-  | { status: 'rejected'; file: string; reason: string };
+export type { IngestOutcome };
 
 /** What ingest needs besides the files. */
 export type IngestOptions = {

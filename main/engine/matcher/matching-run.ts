@@ -3,29 +3,9 @@ import type { Db } from '../store/database';
 import { applyMatchOutcome, finishRun, lastRunDate, loadMatchInput, startRun } from '../store/matching-store';
 import { currentRuleSet } from '../store/rule-sets';
 import { matchRecords } from './passes';
+import type { MatchingResult, MatchProgress, RunSummary } from '../../../shared/ipc/engine-results';
 
-/** What one run as of a business date did. */
-export type RunSummary = {
-  asOfDate: string;
-  runId: number;
-  ruleSetVersion: number;
-  networkRecords: number;
-  payments: number;
-  matchesCreated: number;
-  itemsOpened: number;
-  itemsKept: number;
-  itemsClosed: number;
-  byReason: Record<string, number>;
-};
-
-/** Progress of a matching request, for a progress bar or a log line. */
-export type MatchProgress = {
-  stage: 'loading' | 'matching' | 'writing' | 'done';
-  asOfDate: string;
-};
-
-/** What one request did: the run it made, or `laterRunDate` when runs already went past the requested date. */
-export type MatchingResult = { run?: RunSummary; laterRunDate?: string };
+export type { MatchingResult, MatchProgress, RunSummary };
 
 /** Runs matching once as of a business date: reads open records, decides, writes everything in one transaction. */
 export function runMatchingDay(

@@ -4,6 +4,8 @@ import { localAndBusinessDate, parseInstant } from '../../../shared/business-dat
 import { isInScope, type RuleSet } from '../../../shared/rules';
 import { appendAudit } from './audit-log';
 import type { Db } from './database';
+import type { FeedFileCounts } from '../../../shared/ipc/engine-results';
+import type { FeedFileSummary, QuarantinedRowView } from '../../../shared/ipc/recon-api';
 
 /** What the store keeps of an ingested file. */
 export type StoredFeedFile = {
@@ -27,16 +29,7 @@ export function findFeedFileBySha(db: Db, sha256: string): StoredFeedFile | unde
     : undefined;
 }
 
-/** Counts of what became of a file's rows. */
-export type FeedFileCounts = {
-  rowsStored: number;
-  rowsQuarantined: number;
-  rowsOutOfScope: number;
-  /** Ledger payments sent again unchanged. */
-  rowsUnchanged: number;
-  /** Ledger payments sent again with a new status (or an identifier that was empty before). */
-  rowsStatusUpdated: number;
-};
+export type { FeedFileCounts };
 
 /** The sink a reader writes into, plus the file's closing step. Use only inside a transaction. */
 export type FeedWriter = {
@@ -291,4 +284,22 @@ function describeNetworkRecord(record: NetworkRecordInput): string {
 
 function describeLedgerPayment(payment: LedgerPaymentInput): string {
   return [payment.paymentId, payment.initiatedAt, payment.amountMinor, payment.currency, payment.status].join(',');
+}
+
+/** The files ingested most recently first, as the window's imports list shows them. */
+export function recentFeedFiles(db: Db, limit: number): FeedFileSummary[] {
+  return db
+    .prepare(
+      `SELECT id, file_name AS fileName, format, side, size_bytes AS sizeBytes, ingested_at AS ingestedAt, rows_read AS rowsRead,
+         rows_stored AS rowsStored, rows_quarantined AS rowsQuarantined, rows_out_of_scope AS rowsOutOfScope, file_date AS fileDate
+       FROM feed_files ORDER BY id DESC LIMIT ?`,
+    )
+    .all(limit) as FeedFileSummary[];
+}
+
+/** A file's quarantined rows in line order (their raw text was masked before it was stored). */
+export function quarantinedRowsOfFile(db: Db, fileId: number, limit: number): QuarantinedRowView[] {
+  return db
+    .prepare('SELECT line_no AS lineNo, reason, raw FROM quarantined_rows WHERE file_id = ? ORDER BY line_no LIMIT ?')
+    .all(fileId, limit) as QuarantinedRowView[];
 }

@@ -1,16 +1,7 @@
+import type { StoreStatus } from '../../../shared/ipc/engine-results';
 import type { Db } from './database';
 
-/** A snapshot of the whole store, for `recon status` and the app's dashboard. */
-export type StoreStatus = {
-  files: { format: string; side: string; files: number; rowsStored: number; rowsQuarantined: number; rowsOutOfScope: number }[];
-  networkRecords: { total: number; inScope: number; outOfScope: number };
-  ledgerPayments: number;
-  matches: { total: number; byKind: Record<string, number> };
-  openItems: { category: string; reason: string; items: number }[];
-  quarantinedRows: number;
-  lastRunDate?: string;
-  ruleSetVersion?: number;
-};
+export type { StoreStatus };
 
 /** Counts of what the store holds now: files, records per side, matches, open items per category and reason, quarantine. */
 export function readStoreStatus(db: Db): StoreStatus {

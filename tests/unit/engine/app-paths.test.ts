@@ -1,7 +1,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { defaultDatabasePath, defaultReportsDir, userDataDir } from '../../../main/engine/app-paths';
+import { defaultDatabasePath, defaultReportsDir, userDataDir, workstationFolders } from '../../../main/engine/app-paths';
 
 describe('the per-user app-data folder the CLI shares with the desktop app', () => {
   it('follows each platform convention, as Electron userData does', () => {
@@ -16,5 +16,16 @@ describe('the per-user app-data folder the CLI shares with the desktop app', () 
     expect(defaultDatabasePath({ RECON_DB: '/data/recon.db' })).toBe('/data/recon.db');
     expect(defaultDatabasePath({ XDG_CONFIG_HOME: '/c' })).toBe(path.join('/c', 'Recon Workstation', 'recon.db'));
     expect(defaultReportsDir({ RECON_REPORTS: '/r' })).toBe('/r');
+  });
+  it('puts every folder of the workstation under RECON_DATA_DIR, each still movable on its own', () => {
+    expect(workstationFolders({ RECON_DATA_DIR: '/d' })).toEqual({
+      dataDir: '/d',
+      dbPath: path.join('/d', 'recon.db'),
+      inboxFolder: path.join('/d', 'inbox'),
+      reportsFolder: path.join('/d', 'reports'),
+      receivedFolder: path.join('/d', 'received'),
+      profilesDir: path.join('/d', 'profiles'),
+    });
+    expect(workstationFolders({ RECON_DATA_DIR: '/d', RECON_INBOX: '/share/in' }).inboxFolder).toBe('/share/in');
   });
 });

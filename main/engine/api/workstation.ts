@@ -1,0 +1,117 @@
+import path from 'node:path';
+import type { ApiReply, ReconEvent, WorkstationStatus } from '../../../shared/ipc/recon-api';
+import type { InboxWatcher } from '../ingest/inbox-watcher';
+import type { CutoffSchedule } from '../reports/cutoff-scheduler';
+import { createServices, type Services } from '../services';
+import { createReconHandlers, dispatchReconCall, type ReconHandlers } from './recon-handlers';
+
+/** Where a workstation keeps its things; every folder is created when missing. */
+export type WorkstationConfig = {
+  dbPath: string;
+  inboxFolder: string;
+  reportsFolder: string;
+  /** Where files dropped as bytes are kept. */
+  receivedFolder: string;
+  profilesDir?: string;
+  nativeBinding?: string;
+  actor?: string;
+  /** Watch the inbox (default true). */
+  watchInbox?: boolean;
+  /** Match and write the closing day's reports at every cut-off (default true). */
+  reportsAtCutoff?: boolean;
+  /** How long a file in the inbox must stop growing before it is read. */
+  inboxStabilityMs?: number;
+};
+
+/** The engine as the window sees it: calls by channel, events, and one close. */
+export type Workstation = {
+  services: Services;
+  handlers: ReconHandlers;
+  call(channel: string, argument: unknown): Promise<ApiReply<unknown>>;
+  /** Listens to events; returns the function that stops listening. */
+  onEvent(listener: (event: ReconEvent) => void): () => void;
+  /** Resolves once the inbox has queued the files already in it. */
+  ready: Promise<void>;
+  close(): Promise<void>;
+};
+
+/**
+ * Builds what the desktop window drives, the same for the Electron shell and the loopback
+ * bridge the end-to-end tests use: the services, the handlers of every channel, the inbox
+ * watcher and the cut-off reports, with their news sent to every listener.
+ */
+export function startWorkstation(config: WorkstationConfig, log: (message: string) => void = () => {}): Workstation {
+  const services = createServices({
+    dbPath: config.dbPath,
+    ...(config.profilesDir ? { profilesDir: config.profilesDir } : {}),
+    ...(config.nativeBinding ? { nativeBinding: config.nativeBinding } : {}),
+    ...(config.actor ? { actor: config.actor } : {}),
+  });
+  const listeners = new Set<(event: ReconEvent) => void>();
+  const emit = (event: ReconEvent): void => {
+    for (const listener of listeners) listener(event);
+  };
+
+  let inbox: InboxWatcher | undefined;
+  let inboxProblem: string | undefined;
+  if (config.watchInbox !== false) {
+    try {
+      inbox = services.watchInbox(
+        config.inboxFolder,
+        (outcome) => {
+          emit({ type: 'inbox-outcome', outcome });
+          emit({ type: 'store-changed' });
+        },
+        config.inboxStabilityMs === undefined ? {} : { stabilityMs: config.inboxStabilityMs },
+      );
+    } catch (error) {
+      // A missing network share must not keep the window from opening: say why instead.
+      inboxProblem = `The inbox ${config.inboxFolder} cannot be watched: ${(error as Error).message}`;
+      log(inboxProblem);
+    }
+  }
+
+  let cutoffs: CutoffSchedule | undefined;
+  if (config.reportsAtCutoff !== false) {
+    cutoffs = services.reportAtCutoffs(
+      config.reportsFolder,
+      (written) => {
+        const reports = { date: written.date, folder: config.reportsFolder, files: [...written.reports.map((report) => report.path), written.manifestPath] };
+        emit({ type: 'reports-written', reports });
+        emit({ type: 'store-changed' });
+      },
+      (error, date) => log(`The reports of ${date} could not be written at the cut-off: ${error.message}`),
+    );
+  }
+
+  const inboxStatus = (): WorkstationStatus['inbox'] => ({
+    folder: path.resolve(config.inboxFolder),
+    isWatching: inbox !== undefined,
+    ...(inboxProblem ? { problem: inboxProblem } : {}),
+  });
+  const handlers = createReconHandlers({
+    services,
+    reportsFolder: path.resolve(config.reportsFolder),
+    receivedFolder: config.receivedFolder,
+    inboxStatus,
+    emit,
+  });
+
+  return {
+    services,
+    handlers,
+    call: (channel, argument) => dispatchReconCall(handlers, channel, argument, (name, error) => log(`${name} failed: ${error.stack ?? error.message}`)),
+    onEvent(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    ready: inbox ? inbox.ready : Promise.resolve(),
+    async close() {
+      cutoffs?.stop();
+      await inbox?.close();
+      // Whatever is still in turn (an ingest, a match) finishes before the database closes.
+      await services.idle();
+      services.close();
+    },
+  };
+}

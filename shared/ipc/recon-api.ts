@@ -1,0 +1,171 @@
+// The one contract between the window and the main process: every channel, the zod schema of
+// its argument and the type of its result. The preload builds its functions from it, main
+// validates every argument against it, and the test bridge serves the same channels over
+// loopback, so the three can never drift apart.
+
+import { z } from 'zod';
+import { isIsoDate } from '../business-dates';
+import type { IngestOutcome, MatchingResult, MatchProgress, StoreStatus } from './engine-results';
+
+const businessDate = z.string().refine(isIsoDate, { message: 'must be a business date, YYYY-MM-DD' });
+
+/** The largest file the drop zone sends as bytes (the shell sends paths; only the browser bridge sends bytes). */
+export const MAX_UPLOAD_BYTES = 512 * 1024 * 1024;
+
+/** Item categories the queue pages through. */
+export const QUEUE_CATEGORIES = ['MISMATCH', 'GLOBAL_FINANCE'] as const;
+
+/** Orders the queue can be read in. */
+export const QUEUE_SORTS = ['oldest', 'largest'] as const;
+
+/** Every channel's argument schema, keyed `domain:verb`. */
+export const RECON_CHANNELS = {
+  'status:read': z.object({}).strict(),
+  'feeds:ingest-paths': z.object({ paths: z.array(z.string().min(1)).min(1).max(1000) }).strict(),
+  'feeds:ingest-uploads': z
+    .object({
+      files: z
+        .array(
+          z
+            .object({
+              name: z
+                .string()
+                .min(1)
+                .max(255)
+                .refine((name) => !/[\\/]|^\.\.?$/.test(name), { message: 'must be a file name, not a path' }),
+              bytes: z.instanceof(Uint8Array).refine((bytes) => bytes.byteLength <= MAX_UPLOAD_BYTES, {
+                message: `must be at most ${MAX_UPLOAD_BYTES} bytes`,
+              }),
+            })
+            .strict(),
+        )
+        .min(1)
+        .max(100),
+    })
+    .strict(),
+  'feeds:recent': z.object({ limit: z.number().int().min(1).max(500) }).strict(),
+  'feeds:quarantine': z.object({ fileId: z.number().int().positive(), limit: z.number().int().min(1).max(1000) }).strict(),
+  'matching:run': z.object({ asOfDate: businessDate.optional() }).strict(),
+  'reports:write': z.object({ date: businessDate }).strict(),
+  'queue:page': z
+    .object({
+      category: z.enum(QUEUE_CATEGORIES),
+      reason: z.string().min(1).max(64).optional(),
+      sort: z.enum(QUEUE_SORTS),
+      offset: z.number().int().min(0),
+      limit: z.number().int().min(1).max(500),
+    })
+    .strict(),
+} as const;
+
+/** A channel of the contract. */
+export type ReconChannel = keyof typeof RECON_CHANNELS;
+
+/** What a channel takes. */
+export type ChannelArgument<Channel extends ReconChannel> = z.input<(typeof RECON_CHANNELS)[Channel]>;
+
+/** Where the workstation keeps things, and whether its inbox is watched. */
+export type WorkstationStatus = {
+  store: StoreStatus;
+  databasePath: string;
+  reportsFolder: string;
+  inbox: { folder: string; isWatching: boolean; problem?: string };
+  actor: string;
+};
+
+/** A stored feed file as the imports list shows it. */
+export type FeedFileSummary = {
+  id: number;
+  fileName: string;
+  format: string;
+  side: string;
+  sizeBytes: number;
+  ingestedAt: string;
+  rowsRead: number;
+  rowsStored: number;
+  rowsQuarantined: number;
+  rowsOutOfScope: number;
+  fileDate: string | null;
+};
+
+/** A row of a file that could not be read, with why (card numbers already masked). */
+export type QuarantinedRowView = { lineNo: number; reason: string; raw: string };
+
+/** One open item in the queue. */
+export type QueueItem = {
+  id: number;
+  category: string;
+  reason: string;
+  side: string;
+  amountMinor: number;
+  currency: string;
+  recordDate: string;
+  openedOn: string;
+  /** Business days the item has been open, counted to the last run's date. */
+  ageDays: number;
+  /** The network record's or ledger payment's own identifier. */
+  reference: string;
+};
+
+/** A page of the queue and how many items the whole filter holds. */
+export type QueuePage = { items: QueueItem[]; total: number };
+
+/** The reports written for one business date. */
+export type ReportsWritten = { date: string; folder: string; files: string[] };
+
+/** What each channel gives back. */
+export type ChannelResults = {
+  'status:read': WorkstationStatus;
+  'feeds:ingest-paths': IngestOutcome[];
+  'feeds:ingest-uploads': IngestOutcome[];
+  'feeds:recent': FeedFileSummary[];
+  'feeds:quarantine': QuarantinedRowView[];
+  'matching:run': MatchingResult & { asOfDate: string };
+  'reports:write': ReportsWritten;
+  'queue:page': QueuePage;
+};
+
+/** What a channel gives back. */
+export type ChannelResult<Channel extends ReconChannel> = ChannelResults[Channel];
+
+/** Why a call failed: a bad argument, a channel nobody serves, a sender that is not ours, or the work itself. */
+export type ApiErrorCode = 'invalid-argument' | 'unknown-channel' | 'forbidden' | 'failed';
+
+/** Every reply: the value, or an error a finance associate can read. */
+export type ApiReply<Value> = { ok: true; value: Value } | { ok: false; error: { code: ApiErrorCode; message: string } };
+
+/** Something main tells the window without being asked. */
+export type ReconEvent =
+  | { type: 'inbox-outcome'; outcome: IngestOutcome }
+  | { type: 'matching-progress'; progress: MatchProgress }
+  | { type: 'reports-written'; reports: ReportsWritten }
+  | { type: 'store-changed' };
+
+/** The one channel events travel on. */
+export const EVENT_CHANNEL = 'recon:event';
+
+/** The preload's function for each channel. */
+export const API_FUNCTIONS = {
+  readStatus: 'status:read',
+  ingestPaths: 'feeds:ingest-paths',
+  ingestUploads: 'feeds:ingest-uploads',
+  recentFeeds: 'feeds:recent',
+  quarantinedRows: 'feeds:quarantine',
+  runMatching: 'matching:run',
+  writeReports: 'reports:write',
+  queuePage: 'queue:page',
+} as const satisfies Record<string, ReconChannel>;
+
+type ApiFunctions = {
+  [Name in keyof typeof API_FUNCTIONS]: (
+    argument: ChannelArgument<(typeof API_FUNCTIONS)[Name]>,
+  ) => Promise<ApiReply<ChannelResult<(typeof API_FUNCTIONS)[Name]>>>;
+};
+
+/** What the preload puts on `window.recon`: one function per channel, events, and a dropped file's path. */
+export type ReconApi = ApiFunctions & {
+  /** Listens to main's events; returns the function that stops listening. */
+  onEvent(listener: (event: ReconEvent) => void): () => void;
+  /** The path of a file dropped on the window, or '' where there is none (a browser). */
+  pathForFile(file: object): string;
+};

@@ -1,0 +1,191 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { startWorkstation, type Workstation } from '../../../main/engine/api/workstation';
+import { generateDemo } from '../../../main/engine/demo/demo-generator';
+import { writeDemoFeeds } from '../../../main/engine/demo/demo-writer';
+import type { IngestOutcome } from '../../../shared/ipc/engine-results';
+import type { ApiReply, FeedFileSummary, QueuePage, ReconEvent, ReportsWritten, WorkstationStatus } from '../../../shared/ipc/recon-api';
+import { tempDir } from '../../helpers/store';
+
+const IPM_FIXTURES = path.join(import.meta.dirname, '..', '..', 'fixtures', 'ipm');
+
+let open: Workstation[] = [];
+afterEach(async () => {
+  for (const workstation of open) await workstation.close();
+  open = [];
+});
+
+function start(options: { watchInbox?: boolean } = {}): { workstation: Workstation; root: string; events: ReconEvent[] } {
+  const root = tempDir('recon-workstation-');
+  const workstation = startWorkstation({
+    dbPath: path.join(root, 'recon.db'),
+    inboxFolder: path.join(root, 'inbox'),
+    reportsFolder: path.join(root, 'reports'),
+    receivedFolder: path.join(root, 'received'),
+    watchInbox: options.watchInbox ?? false,
+    reportsAtCutoff: false,
+    inboxStabilityMs: 50,
+    actor: 'ana',
+  });
+  open.push(workstation);
+  const events: ReconEvent[] = [];
+  workstation.onEvent((event) => events.push(event));
+  return { workstation, root, events };
+}
+
+async function value<T>(reply: Promise<ApiReply<unknown>>): Promise<T> {
+  const settled = await reply;
+  if (!settled.ok) throw new Error(`${settled.error.code}: ${settled.error.message}`);
+  return settled.value as T;
+}
+
+function demoFiles(root: string, days = 2): string[] {
+  return writeDemoFeeds(generateDemo({ startDate: '2026-11-02', days, perDay: 40, seed: 7 }), path.join(root, 'demo')).files;
+}
+
+describe('the channels the window calls', () => {
+  it('refuses an unknown channel and an argument the contract does not allow, naming the field', async () => {
+    const { workstation } = start();
+    expect(await workstation.call('feeds:delete-everything', {})).toEqual({
+      ok: false,
+      error: { code: 'unknown-channel', message: 'No such request: "feeds:delete-everything".' },
+    });
+    const reply = await workstation.call('feeds:recent', { limit: 10_000 });
+    expect(reply.ok).toBe(false);
+    expect(!reply.ok && reply.error.code).toBe('invalid-argument');
+    expect(!reply.ok && reply.error.message).toMatch(/^feeds:recent: limit: /);
+    const badDate = await workstation.call('reports:write', { date: '27/11/2026' });
+    expect(!badDate.ok && badDate.error.message).toBe('reports:write: date: must be a business date, YYYY-MM-DD');
+    const path = await workstation.call('feeds:ingest-uploads', { files: [{ name: '../etc/passwd', bytes: new Uint8Array(1) }] });
+    expect(!path.ok && path.error.message).toMatch(/files\.0\.name: must be a file name, not a path/);
+  });
+
+  it('ingests dropped bytes under the dropped name, keeps what it stored and discards what it did not', async () => {
+    const { workstation, root, events } = start();
+    const t112 = fs.readFileSync(path.join(IPM_FIXTURES, 'T112_empty.ipm'));
+    const r111 = fs.readFileSync(path.join(IPM_FIXTURES, 'R111_sample.ipm'));
+    const outcomes = await value<IngestOutcome[]>(
+      workstation.call('feeds:ingest-uploads', {
+        files: [
+          { name: 'T112_empty.ipm', bytes: new Uint8Array(t112) },
+          { name: 'R111_sample.ipm', bytes: new Uint8Array(r111) },
+        ],
+      }),
+    );
+    expect(outcomes.map((outcome) => [path.basename(outcome.file), outcome.status])).toEqual([
+      ['T112_empty.ipm', 'ingested'],
+      ['R111_sample.ipm', 'rejected'],
+    ]);
+    expect(outcomes[1]!.status === 'rejected' && outcomes[1]!.reason).toMatch(/^R111_sample\.ipm: binary content that is neither a Mastercard IPM nor a Visa Base II file/);
+    const kept = fs.readdirSync(path.join(root, 'received'), { recursive: true }).map(String).filter((entry) => entry.endsWith('.ipm'));
+    expect(kept.map((entry) => path.basename(entry))).toEqual(['T112_empty.ipm']);
+    expect(fs.readFileSync(outcomes[0]!.file)).toEqual(t112);
+    expect(events).toContainEqual({ type: 'store-changed' });
+
+    const recent = await value<FeedFileSummary[]>(workstation.call('feeds:recent', { limit: 10 }));
+    expect(recent.map((file) => [file.fileName, file.format])).toEqual([['T112_empty.ipm', 'mastercard-ipm']]);
+
+    const again = await value<IngestOutcome[]>(
+      workstation.call('feeds:ingest-uploads', { files: [{ name: 'copy-of-t112.ipm', bytes: new Uint8Array(t112) }] }),
+    );
+    expect(again[0]).toMatchObject({ status: 'already-ingested', ingestedAs: 'T112_empty.ipm' });
+    expect(fs.existsSync(again[0]!.file)).toBe(false);
+  });
+
+  it('serves two drops at once one after the other: both files are stored whole', async () => {
+    const { workstation } = start();
+    const [visa, mastercard] = demoFiles(tempDir()).filter((file) => /visa|mastercard/.test(file));
+    const drops = await Promise.all(
+      [visa!, mastercard!].map((file) =>
+        value<IngestOutcome[]>(workstation.call('feeds:ingest-uploads', { files: [{ name: path.basename(file), bytes: new Uint8Array(fs.readFileSync(file)) }] })),
+      ),
+    );
+    expect(drops.flat().map((outcome) => outcome.status)).toEqual(['ingested', 'ingested']);
+    const status = await value<WorkstationStatus>(workstation.call('status:read', {}));
+    expect(status.store.files.map((file) => file.format).sort()).toEqual(['mastercard-csv', 'visa-csv']);
+  });
+
+  it('ingests by path, matches in the worker, pages the queue and writes the reports', async () => {
+    const { workstation, root, events } = start();
+    const files = demoFiles(root);
+    const outcomes = await value<IngestOutcome[]>(workstation.call('feeds:ingest-paths', { paths: [path.join(root, 'demo')] }));
+    expect(outcomes).toHaveLength(files.length);
+    expect(outcomes.every((outcome) => outcome.status === 'ingested')).toBe(true);
+
+    const run = await value<{ asOfDate: string; run?: { matchesCreated: number } }>(workstation.call('matching:run', {}));
+    expect(run.asOfDate).toBe('2026-11-03');
+    expect(run.run!.matchesCreated).toBeGreaterThan(0);
+    const stages = events.flatMap((event) => (event.type === 'matching-progress' ? [event.progress.stage] : []));
+    expect(stages).toEqual(expect.arrayContaining(['loading', 'matching', 'writing']));
+
+    const status = await value<WorkstationStatus>(workstation.call('status:read', {}));
+    const openMismatches = status.store.openItems.filter((item) => item.category === 'MISMATCH').reduce((sum, item) => sum + item.items, 0);
+    expect(openMismatches).toBeGreaterThan(2);
+    expect(status.actor).toBe('ana');
+    expect(status.inbox.isWatching).toBe(false);
+
+    const first = await value<QueuePage>(workstation.call('queue:page', { category: 'MISMATCH', sort: 'largest', offset: 0, limit: 2 }));
+    const second = await value<QueuePage>(workstation.call('queue:page', { category: 'MISMATCH', sort: 'largest', offset: 2, limit: 500 }));
+    expect(first.total).toBe(openMismatches);
+    const all = [...first.items, ...second.items];
+    expect(all).toHaveLength(openMismatches);
+    expect(all.map((item) => item.amountMinor)).toEqual([...all.map((item) => item.amountMinor)].sort((a, b) => b - a));
+    expect(all.every((item) => item.reference !== '' && item.ageDays >= 0)).toBe(true);
+    const reason = all[0]!.reason;
+    const oneReason = await value<QueuePage>(workstation.call('queue:page', { category: 'MISMATCH', reason, sort: 'oldest', offset: 0, limit: 500 }));
+    expect(oneReason.items.every((item) => item.reason === reason)).toBe(true);
+    expect(oneReason.total).toBe(all.filter((item) => item.reason === reason).length);
+
+    const reports = await value<ReportsWritten>(workstation.call('reports:write', { date: '2026-11-03' }));
+    expect(reports.files.map((file) => path.basename(file)).sort()).toEqual([
+      'global_finance_2026-11-03.csv',
+      'manifest_2026-11-03.json',
+      'matches_2026-11-03.csv',
+      'mismatches_2026-11-03.csv',
+    ]);
+    for (const file of reports.files) expect(fs.existsSync(file)).toBe(true);
+    expect(events).toContainEqual({ type: 'reports-written', reports });
+  });
+
+  it('shows a file\'s quarantined rows with card numbers masked', async () => {
+    const { workstation, root } = start();
+    const file = path.join(root, 'visa.csv');
+    fs.writeFileSync(
+      file,
+      'record_id,network_txn_id,arn,pan,auth_code,txn_type,amount,currency,txn_date,settlement_date,mcc,descriptor\n' +
+        'V1,T1,A1,4111111111111111,123456,PRESENTMENT,12.50,USD,2026-11-02,2026-11-02,4829,ZELLE\n' +
+        'V2,T2,A2,4111111111111111,123456,PRESENTMENT,twelve,USD,2026-11-02,2026-11-02,4829,ZELLE\n',
+    );
+    const [outcome] = await value<IngestOutcome[]>(workstation.call('feeds:ingest-paths', { paths: [file] }));
+    expect(outcome).toMatchObject({ status: 'ingested', rowsStored: 1, rowsQuarantined: 1 });
+    const [stored] = await value<FeedFileSummary[]>(workstation.call('feeds:recent', { limit: 1 }));
+    const rows = await value<{ lineNo: number; reason: string; raw: string }[]>(workstation.call('feeds:quarantine', { fileId: stored!.id, limit: 10 }));
+    expect(rows).toHaveLength(1);
+    expect(rows[0]!.lineNo).toBe(3);
+    expect(rows[0]!.reason).toMatch(/amount/);
+    expect(rows[0]!.raw).not.toContain('4111111111111111');
+  });
+
+  it('tells the window about each file its inbox takes', async () => {
+    const { workstation, root, events } = start({ watchInbox: true });
+    await workstation.ready;
+    fs.copyFileSync(path.join(IPM_FIXTURES, 'T112_empty.ipm'), path.join(root, 'inbox', 'T112_empty.ipm'));
+    await expect.poll(() => events.find((event) => event.type === 'inbox-outcome'), { timeout: 10_000 }).toMatchObject({
+      type: 'inbox-outcome',
+      outcome: { status: 'ingested', format: 'mastercard-ipm' },
+    });
+    const status = await value<WorkstationStatus>(workstation.call('status:read', {}));
+    expect(status.inbox).toEqual({ folder: path.join(root, 'inbox'), isWatching: true });
+  });
+
+  it('turns a failure inside a handler into a reply the window can show', async () => {
+    const { workstation } = start();
+    const reply = await workstation.call('matching:run', { asOfDate: '2026-11-03' });
+    // An empty database has nothing to match: that is a result, not a failure.
+    expect(reply.ok).toBe(true);
+    workstation.services.db.exec('DROP TABLE quarantined_rows');
+    const broken = await workstation.call('feeds:quarantine', { fileId: 1, limit: 5 });
+    expect(broken).toMatchObject({ ok: false, error: { code: 'failed', message: expect.stringMatching(/quarantined_rows/) } });
+  });
+});
