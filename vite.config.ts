@@ -1,6 +1,5 @@
-// The renderer's build (React, served to the Electron window). The desktop shell and its
-// renderer arrive with the UI issues; until then nothing builds from here and `npm start`
-// runs the CLI walk-through instead.
+// The renderer's build (React, served to the Electron window): renderer/index.html and its
+// modules, bundled to out/renderer with relative URLs so the shell can load it from disk.
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vite';
 

@@ -1,0 +1,111 @@
+import { useEffect, useState } from 'react';
+import { getReconApi, hasReconApi, NOT_CONNECTED_MESSAGE } from './api/recon-bridge';
+import { ActivityLog } from './features/activity/ActivityLog';
+import { DropZone } from './features/drop-zone/DropZone';
+import { ImportsList } from './features/imports/ImportsList';
+import { MatchingPanel } from './features/matching/MatchingPanel';
+import { QueueTable } from './features/queue/QueueTable';
+import { StatusPanel } from './features/status/StatusPanel';
+import { connectStore, useReconStore } from './store/recon-store';
+
+/** The window's sections, in the order the nav lists them. */
+export type ViewName = 'import' | 'queue' | 'matching' | 'status';
+
+const VIEWS: { view: ViewName; label: string }[] = [
+  { view: 'import', label: 'Import' },
+  { view: 'queue', label: 'Queue' },
+  { view: 'matching', label: 'Matching & reports' },
+  { view: 'status', label: 'Status' },
+];
+
+/** The whole window; without a bridge it says so instead of failing on the first call. */
+export function App() {
+  if (!hasReconApi()) return <NotConnected />;
+  return <Workstation />;
+}
+
+function NotConnected() {
+  return (
+    <main className="not-connected">
+      <h1>Recon Workstation</h1>
+      <p role="alert">{NOT_CONNECTED_MESSAGE}</p>
+      <p className="hint">Close this window and start Recon Workstation again. If it keeps happening, contact support.</p>
+    </main>
+  );
+}
+
+function Workstation() {
+  const [view, setView] = useState<ViewName>('import');
+
+  useEffect(() => connectStore(getReconApi()), []);
+
+  useEffect(() => {
+    // Important: a file dropped outside the drop zone would make the window navigate to it
+    // (Electron then shows the raw file in place of the app). Refuse such drops everywhere.
+    const refuse = (event: DragEvent) => {
+      if (event.defaultPrevented) return;
+      event.preventDefault();
+      if (event.dataTransfer) event.dataTransfer.dropEffect = 'none';
+    };
+    window.addEventListener('dragover', refuse);
+    window.addEventListener('drop', refuse);
+    return () => {
+      window.removeEventListener('dragover', refuse);
+      window.removeEventListener('drop', refuse);
+    };
+  }, []);
+
+  return (
+    <div className="app">
+      <Header />
+      <nav className="app-nav" aria-label="Sections">
+        <ul>
+          {VIEWS.map((entry) => (
+            <li key={entry.view}>
+              <button
+                type="button"
+                className={entry.view === view ? 'nav-item is-current' : 'nav-item'}
+                aria-current={entry.view === view ? 'page' : undefined}
+                onClick={() => setView(entry.view)}
+              >
+                {entry.label}
+              </button>
+            </li>
+          ))}
+        </ul>
+      </nav>
+      <main className="app-main" aria-label={VIEWS.find((entry) => entry.view === view)?.label}>
+        {view === 'import' ? (
+          <div className="stack">
+            <DropZone />
+            <ActivityLog />
+            <ImportsList />
+          </div>
+        ) : null}
+        {view === 'queue' ? <QueueTable /> : null}
+        {view === 'matching' ? <MatchingPanel /> : null}
+        {view === 'status' ? <StatusPanel /> : null}
+      </main>
+    </div>
+  );
+}
+
+function Header() {
+  const lastRunDate = useReconStore((state) => state.status?.store.lastRunDate);
+  const actor = useReconStore((state) => state.status?.actor);
+  return (
+    <header className="app-header">
+      <h1>Recon Workstation</h1>
+      <dl className="header-facts">
+        <div>
+          <dt>Last run</dt>
+          <dd data-testid="header-last-run">{lastRunDate ?? 'none yet'}</dd>
+        </div>
+        <div>
+          <dt>Associate</dt>
+          <dd data-testid="header-actor">{actor ?? '…'}</dd>
+        </div>
+      </dl>
+    </header>
+  );
+}

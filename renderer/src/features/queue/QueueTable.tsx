@@ -1,0 +1,182 @@
+import { flexRender, getCoreRowModel, useReactTable } from '@tanstack/react-table';
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { useEffect, useRef } from 'react';
+import { ErrorAlert } from '../../components/ErrorAlert';
+import { formatCount } from '../../format/display';
+import type { QueueCategory, QueueSort } from '../../store/queue-slice';
+import { useReconStore } from '../../store/recon-store';
+import { isNumericColumn, QUEUE_COLUMNS } from './queue-columns';
+
+const ROW_HEIGHT = 36;
+// Ask for the next page while this many loaded rows are still below the viewport, so scrolling rarely waits.
+const PREFETCH_ROWS = 30;
+
+const CATEGORIES: { category: QueueCategory; label: string }[] = [
+  { category: 'MISMATCH', label: 'Mismatches' },
+  { category: 'GLOBAL_FINANCE', label: 'Global finance' },
+];
+
+const SORTS: { sort: QueueSort; label: string }[] = [
+  { sort: 'oldest', label: 'Oldest first' },
+  { sort: 'largest', label: 'Largest first' },
+];
+
+/** The open-item queue: one category at a time, paged from the engine as the associate scrolls. */
+export function QueueTable() {
+  const queueItems = useReconStore((state) => state.queueItems);
+  const queueTotal = useReconStore((state) => state.queueTotal);
+  const isQueueLoading = useReconStore((state) => state.isQueueLoading);
+  const queueError = useReconStore((state) => state.queueError);
+  const queueGeneration = useReconStore((state) => state.queueGeneration);
+  const reloadQueue = useReconStore((state) => state.reloadQueue);
+  const loadMoreQueue = useReconStore((state) => state.loadMoreQueue);
+  const scrollRef = useRef<HTMLDivElement>(null);
+
+  useEffect(() => {
+    // The first visit loads the first page; later visits keep what was loaded.
+    if (queueGeneration === 0) void reloadQueue();
+  }, [queueGeneration, reloadQueue]);
+
+  const table = useReactTable({ data: queueItems, columns: QUEUE_COLUMNS, getCoreRowModel: getCoreRowModel() });
+  const rows = table.getRowModel().rows;
+
+  const virtualizer = useVirtualizer({
+    count: rows.length,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: () => ROW_HEIGHT,
+    overscan: 10,
+  });
+  const virtualRows = virtualizer.getVirtualItems();
+  const lastVirtualIndex = virtualRows.at(-1)?.index ?? -1;
+
+  useEffect(() => {
+    if (queueTotal === undefined || rows.length >= queueTotal) return;
+    if (lastVirtualIndex >= rows.length - PREFETCH_ROWS) void loadMoreQueue();
+  }, [lastVirtualIndex, rows.length, queueTotal, loadMoreQueue, isQueueLoading]);
+
+  const paddingTop = virtualRows[0]?.start ?? 0;
+  const paddingBottom = virtualRows.length > 0 ? virtualizer.getTotalSize() - (virtualRows.at(-1)?.end ?? 0) : 0;
+  const columnCount = QUEUE_COLUMNS.length;
+
+  return (
+    <section className="panel queue" aria-labelledby="queue-heading">
+      <div className="panel-header">
+        <h2 id="queue-heading">Open items</h2>
+        <p className="queue-total" role="status" data-testid="queue-total">
+          {queueTotal === undefined
+            ? 'Loading…'
+            : `${formatCount(queueTotal)} open item${queueTotal === 1 ? '' : 's'}${rows.length < queueTotal ? `, ${formatCount(rows.length)} loaded` : ''}`}
+        </p>
+      </div>
+      <QueueFilters />
+      <ErrorAlert message={queueError} />
+      <div ref={scrollRef} className="queue-scroll" data-testid="queue-scroll" tabIndex={0} aria-label="Open items list">
+        <table className="data-table queue-table" aria-label="Open items" aria-rowcount={(queueTotal ?? rows.length) + 1}>
+          <colgroup>
+            {table.getVisibleLeafColumns().map((leaf) => (
+              <col key={leaf.id} style={{ width: leaf.getSize() }} />
+            ))}
+          </colgroup>
+          <thead>
+            {table.getHeaderGroups().map((group) => (
+              <tr key={group.id} aria-rowindex={1}>
+                {group.headers.map((header) => (
+                  <th key={header.id} scope="col" className={isNumericColumn(header.column.columnDef.meta) ? 'numeric' : undefined}>
+                    {flexRender(header.column.columnDef.header, header.getContext())}
+                  </th>
+                ))}
+              </tr>
+            ))}
+          </thead>
+          <tbody>
+            {paddingTop > 0 ? (
+              <tr aria-hidden="true">
+                <td colSpan={columnCount} style={{ height: paddingTop, padding: 0 }} />
+              </tr>
+            ) : null}
+            {virtualRows.map((virtualRow) => {
+              const row = rows[virtualRow.index];
+              if (!row) return null;
+              return (
+                <tr key={row.id} data-testid="queue-row" aria-rowindex={virtualRow.index + 2} style={{ height: ROW_HEIGHT }}>
+                  {row.getVisibleCells().map((cell) => (
+                    <td key={cell.id} className={isNumericColumn(cell.column.columnDef.meta) ? 'numeric' : undefined}>
+                      {flexRender(cell.column.columnDef.cell, cell.getContext())}
+                    </td>
+                  ))}
+                </tr>
+              );
+            })}
+            {paddingBottom > 0 ? (
+              <tr aria-hidden="true">
+                <td colSpan={columnCount} style={{ height: paddingBottom, padding: 0 }} />
+              </tr>
+            ) : null}
+          </tbody>
+        </table>
+        {queueTotal === 0 ? <p className="empty">No open items in this category.</p> : null}
+        {isQueueLoading && rows.length > 0 ? <p className="loading-more">Loading more…</p> : null}
+      </div>
+    </section>
+  );
+}
+
+function QueueFilters() {
+  const queueCategory = useReconStore((state) => state.queueCategory);
+  const queueReason = useReconStore((state) => state.queueReason);
+  const queueSort = useReconStore((state) => state.queueSort);
+  const openItems = useReconStore((state) => state.status?.store.openItems);
+  const setQueueFilter = useReconStore((state) => state.setQueueFilter);
+  const reasons = (openItems ?? []).filter((group) => group.category === queueCategory);
+  const categoryTotal = reasons.reduce((sum, group) => sum + group.items, 0);
+
+  return (
+    <div className="queue-filters">
+      <div role="tablist" aria-label="Category" className="tabs">
+        {CATEGORIES.map(({ category, label }) => (
+          <button
+            key={category}
+            type="button"
+            role="tab"
+            aria-selected={category === queueCategory}
+            className={category === queueCategory ? 'tab is-selected' : 'tab'}
+            onClick={() => void setQueueFilter({ category })}
+          >
+            {label}
+          </button>
+        ))}
+      </div>
+      <label>
+        Reason
+        <select
+          value={queueReason ?? ''}
+          onChange={(event) => void setQueueFilter({ reason: event.currentTarget.value || undefined })}
+        >
+          <option value="">All reasons{openItems ? ` (${formatCount(categoryTotal)})` : ''}</option>
+          {reasons.map((group) => (
+            <option key={group.reason} value={group.reason}>
+              {group.reason} ({formatCount(group.items)})
+            </option>
+          ))}
+          {queueReason && !reasons.some((group) => group.reason === queueReason) ? (
+            <option value={queueReason}>{queueReason}</option>
+          ) : null}
+        </select>
+      </label>
+      <label>
+        Sort
+        <select value={queueSort} onChange={(event) => void setQueueFilter({ sort: toSort(event.currentTarget.value) })}>
+          {SORTS.map(({ sort, label }) => (
+            <option key={sort} value={sort}>
+              {label}
+            </option>
+          ))}
+        </select>
+      </label>
+    </div>
+  );
+}
+
+function toSort(value: string): QueueSort {
+  return SORTS.find((option) => option.sort === value)?.sort ?? 'oldest';
+}

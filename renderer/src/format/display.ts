@@ -1,0 +1,73 @@
+// How the window writes numbers, amounts, dates and names. Amounts stay integers of minor units
+// until the shared formatter turns them into text; no floating point touches them here either.
+
+import type { IngestOutcome } from '../../../shared/ipc/engine-results';
+import { formatAmount } from '../../../shared/money';
+
+const countFormat = new Intl.NumberFormat('en-US');
+
+/** A count with thousands separators: 12,345. */
+export function formatCount(count: number): string {
+  return countFormat.format(count);
+}
+
+/** An amount of minor units as major units with its currency: "1,234.50 USD", "-0.05 EUR", "1,000 JPY". */
+export function formatMoney(amountMinor: number, currency: string): string {
+  const text = formatAmount(amountMinor, currency);
+  const [whole = '', fraction] = text.split('.');
+  const sign = whole.startsWith('-') ? '-' : '';
+  const digits = whole.replace('-', '').replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  return `${sign}${digits}${fraction === undefined ? '' : `.${fraction}`} ${currency}`;
+}
+
+/** A timestamp from the engine in the associate's local time; the text as given if it is not one. */
+export function formatTimestamp(text: string): string {
+  const at = Date.parse(text);
+  if (Number.isNaN(at)) return text;
+  return formatEpoch(at);
+}
+
+/** Epoch milliseconds as local `YYYY-MM-DD HH:MM:SS`. */
+export function formatEpoch(at: number): string {
+  const date = new Date(at);
+  const pad = (value: number) => String(value).padStart(2, '0');
+  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())} ${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}`;
+}
+
+/** The last part of a path, whichever separator the platform used. */
+export function baseName(path: string): string {
+  const parts = path.split(/[\\/]/).filter((part) => part !== '');
+  return parts.at(-1) ?? path;
+}
+
+/** What became of a file, in one sentence after its name. */
+export function describeOutcome(outcome: IngestOutcome): string {
+  switch (outcome.status) {
+    case 'ingested': {
+      const counts = [
+        `${formatCount(outcome.rowsStored)} stored`,
+        `${formatCount(outcome.rowsQuarantined)} quarantined`,
+        `${formatCount(outcome.rowsOutOfScope)} out of scope`,
+      ];
+      if (outcome.rowsUnchanged > 0) counts.push(`${formatCount(outcome.rowsUnchanged)} unchanged`);
+      if (outcome.rowsStatusUpdated > 0) counts.push(`${formatCount(outcome.rowsStatusUpdated)} status updated`);
+      return `Ingested as ${outcome.format} (${outcome.side}): ${formatCount(outcome.rowsRead)} rows read, ${counts.join(', ')}.`;
+    }
+    case 'already-ingested':
+      return `Already ingested on ${formatTimestamp(outcome.ingestedAt)} as ${outcome.ingestedAs} (${outcome.format}); nothing was stored again.`;
+    case 'rejected':
+      return `Rejected: ${outcome.reason}`;
+  }
+}
+
+/** The short label of an outcome's status. */
+export function outcomeLabel(outcome: IngestOutcome): string {
+  switch (outcome.status) {
+    case 'ingested':
+      return 'Ingested';
+    case 'already-ingested':
+      return 'Already ingested';
+    case 'rejected':
+      return 'Rejected';
+  }
+}

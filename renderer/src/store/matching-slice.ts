@@ -1,0 +1,88 @@
+import type { MatchProgress } from '../../../shared/ipc/engine-results';
+import type { ChannelResult, ReportsWritten } from '../../../shared/ipc/recon-api';
+import { errorMessage, getReconApi, unwrapReply } from '../api/recon-bridge';
+import type { ReconSliceCreator } from './recon-state';
+
+/** What a matching request gave back: the run, or the later run date that made it moot. */
+export type MatchingOutcome = ChannelResult<'matching:run'>;
+
+/** Matching runs and the reports written from them. */
+export type MatchingSlice = {
+  isMatching: boolean;
+  matchingProgress: MatchProgress | undefined;
+  lastMatching: MatchingOutcome | undefined;
+  matchingError: string | undefined;
+  isWritingReports: boolean;
+  reportsWritten: ReportsWritten | undefined;
+  reportsError: string | undefined;
+  runMatching: (asOfDate?: string) => Promise<void>;
+  noteMatchingProgress: (progress: MatchProgress) => void;
+  noteReportsWritten: (reports: ReportsWritten) => void;
+  writeReports: (date: string) => Promise<void>;
+};
+
+export const createMatchingSlice: ReconSliceCreator<MatchingSlice> = (set, get) => ({
+  isMatching: false,
+  matchingProgress: undefined,
+  lastMatching: undefined,
+  matchingError: undefined,
+  isWritingReports: false,
+  reportsWritten: undefined,
+  reportsError: undefined,
+  runMatching: async (asOfDate) => {
+    if (get().isMatching) return;
+    set({ isMatching: true, matchingProgress: undefined, matchingError: undefined });
+    try {
+      const argument = asOfDate ? { asOfDate } : {};
+      const lastMatching = unwrapReply(await getReconApi().runMatching(argument));
+      set({ lastMatching });
+      get().addMessage(describeMatching(lastMatching));
+    } catch (error) {
+      set({ matchingError: errorMessage(error) });
+      get().addMessage(`Matching failed: ${errorMessage(error)}`, { isError: true });
+    } finally {
+      set({ isMatching: false });
+      await Promise.all([get().refreshStatus(), get().reloadQueue()]);
+    }
+  },
+  noteMatchingProgress: (progress) => set({ matchingProgress: progress }),
+  noteReportsWritten: (reports) => {
+    // Main may also announce these reports as a `reports-written` event; whichever arrives
+    // second would repeat the line the first one logged.
+    const text = describeReports(reports);
+    const newest = get().activity[0];
+    if (newest?.kind === 'message' && newest.text === text) return;
+    get().addMessage(text);
+  },
+  writeReports: async (date) => {
+    if (get().isWritingReports) return;
+    set({ isWritingReports: true, reportsError: undefined });
+    try {
+      const reportsWritten = unwrapReply(await getReconApi().writeReports({ date }));
+      set({ reportsWritten });
+      get().noteReportsWritten(reportsWritten);
+    } catch (error) {
+      set({ reportsError: errorMessage(error) });
+      get().addMessage(`Reports for ${date} failed: ${errorMessage(error)}`, { isError: true });
+    } finally {
+      set({ isWritingReports: false });
+    }
+  },
+});
+
+/** One line saying what a matching request did. */
+export function describeMatching(outcome: MatchingOutcome): string {
+  if (outcome.run) {
+    const run = outcome.run;
+    return `Matching run ${run.runId} as of ${run.asOfDate}: ${run.matchesCreated} matches created, ${run.itemsOpened} items opened, ${run.itemsKept} kept, ${run.itemsClosed} closed.`;
+  }
+  if (outcome.laterRunDate) {
+    return `Nothing matched as of ${outcome.asOfDate}: runs already went past ${outcome.laterRunDate}.`;
+  }
+  return `Matching as of ${outcome.asOfDate} made no run.`;
+}
+
+/** One line saying which reports were written where. */
+export function describeReports(reports: ReportsWritten): string {
+  return `Reports for ${reports.date} written to ${reports.folder}: ${reports.files.join(', ')}.`;
+}

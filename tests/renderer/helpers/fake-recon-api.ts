@@ -1,0 +1,135 @@
+// A stand-in for the preload's `window.recon`: the same ReconApi, with replies the test sets,
+// every call recorded, and events the test emits. It is the process boundary, so it is the one
+// thing the renderer's tests fake. Kept free of DOM types so the node tsconfig accepts it too.
+
+import type { ApiErrorCode, ApiReply, API_FUNCTIONS, ChannelResult, ReconApi, ReconEvent, WorkstationStatus } from '../../../shared/ipc/recon-api';
+import type { StoreStatus } from '../../../shared/ipc/engine-results';
+
+/** A function of the api that answers with a reply. */
+export type FunctionName = keyof typeof API_FUNCTIONS;
+
+/** What a function takes. */
+export type FunctionArgument<Name extends FunctionName> = Parameters<ReconApi[Name]>[0];
+
+/** What a function's reply carries. */
+export type FunctionValue<Name extends FunctionName> = ChannelResult<(typeof API_FUNCTIONS)[Name]>;
+
+type Handler<Name extends FunctionName> = (
+  argument: FunctionArgument<Name>,
+) => ApiReply<FunctionValue<Name>> | Promise<ApiReply<FunctionValue<Name>>>;
+
+/** One recorded call. */
+export type RecordedCall = { name: FunctionName; argument: unknown };
+
+/** A store with nothing in it, for a status reply. */
+export function emptyStoreStatus(overrides: Partial<StoreStatus> = {}): StoreStatus {
+  return {
+    files: [],
+    networkRecords: { total: 0, inScope: 0, outOfScope: 0 },
+    ledgerPayments: 0,
+    matches: { total: 0, byKind: {} },
+    openItems: [],
+    quarantinedRows: 0,
+    ...overrides,
+  };
+}
+
+/** A workstation status around the given store counts. */
+export function workstationStatus(store: Partial<StoreStatus> = {}, overrides: Partial<WorkstationStatus> = {}): WorkstationStatus {
+  return {
+    store: emptyStoreStatus(store),
+    databasePath: '/data/recon.sqlite',
+    reportsFolder: '/data/reports',
+    inbox: { folder: '/data/inbox', isWatching: true },
+    actor: 'associate.one',
+    ...overrides,
+  };
+}
+
+/** The fake and the handles a test drives it with. */
+export class FakeReconApi {
+  readonly calls: RecordedCall[] = [];
+  readonly api: ReconApi;
+  private readonly handlers: { [Name in FunctionName]?: Handler<Name> } = {};
+  private readonly listeners = new Set<(event: ReconEvent) => void>();
+  private readonly paths = new WeakMap<object, string>();
+
+  constructor() {
+    this.replyWith('readStatus', workstationStatus());
+    this.replyWith('recentFeeds', []);
+    this.replyWith('quarantinedRows', []);
+    this.replyWith('ingestPaths', []);
+    this.replyWith('ingestUploads', []);
+    this.replyWith('queuePage', { items: [], total: 0 });
+    this.replyWith('runMatching', { asOfDate: '2025-01-01' });
+    this.replyWith('writeReports', { date: '2025-01-01', folder: '/data/reports/2025-01-01', files: [] });
+
+    const call = <Name extends FunctionName>(name: Name) =>
+      async (argument: FunctionArgument<Name>): Promise<ApiReply<FunctionValue<Name>>> => {
+        this.calls.push({ name, argument });
+        const handler = this.handlers[name] as Handler<Name> | undefined;
+        if (!handler) throw new Error(`fake recon api: no reply set for ${name}`);
+        return handler(argument);
+      };
+
+    this.api = {
+      readStatus: call('readStatus'),
+      ingestPaths: call('ingestPaths'),
+      ingestUploads: call('ingestUploads'),
+      recentFeeds: call('recentFeeds'),
+      quarantinedRows: call('quarantinedRows'),
+      runMatching: call('runMatching'),
+      writeReports: call('writeReports'),
+      queuePage: call('queuePage'),
+      onEvent: (listener) => {
+        this.listeners.add(listener);
+        return () => this.listeners.delete(listener);
+      },
+      pathForFile: (file) => this.paths.get(file) ?? '',
+    } satisfies ReconApi;
+  }
+
+  /** Answers every later call of `name` with `value`. */
+  replyWith<Name extends FunctionName>(name: Name, value: FunctionValue<Name>): void {
+    this.answer(name, () => ({ ok: true, value }));
+  }
+
+  /** Answers every later call of `name` with an error reply. */
+  failWith(name: FunctionName, code: ApiErrorCode, message: string): void {
+    this.answer(name, () => ({ ok: false, error: { code, message } }));
+  }
+
+  /** Answers every later call of `name` by running `handler` on its argument. */
+  answer<Name extends FunctionName>(name: Name, handler: Handler<Name>): void {
+    (this.handlers as Record<Name, Handler<Name>>)[name] = handler;
+  }
+
+  /** Holds every later call of `name` until the returned function is called with the value to reply. */
+  hold<Name extends FunctionName>(name: Name): (value: FunctionValue<Name>) => void {
+    const waiting: ((reply: ApiReply<FunctionValue<Name>>) => void)[] = [];
+    this.answer(name, () => new Promise((resolve) => waiting.push(resolve)));
+    return (value) => {
+      for (const resolve of waiting.splice(0)) resolve({ ok: true, value });
+    };
+  }
+
+  /** Gives `file` the path the shell would report for it. */
+  setPath(file: object, path: string): void {
+    this.paths.set(file, path);
+  }
+
+  /** Sends an event as main would. */
+  emit(event: ReconEvent): void {
+    for (const listener of this.listeners) listener(event);
+  }
+
+  /** How many listeners are subscribed. */
+  get listenerCount(): number {
+    return this.listeners.size;
+  }
+
+  /** The arguments of every call to `name`, in order. */
+  argumentsOf<Name extends FunctionName>(name: Name): FunctionArgument<Name>[] {
+    return this.calls.filter((call) => call.name === name).map((call) => call.argument as FunctionArgument<Name>);
+  }
+}

@@ -1,0 +1,156 @@
+import { act, fireEvent, render, screen, waitFor } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { QueueItem } from '../../shared/ipc/recon-api';
+import { QueueTable } from '../../renderer/src/features/queue/QueueTable';
+import { QUEUE_PAGE_SIZE } from '../../renderer/src/store/queue-slice';
+import { useReconStore } from '../../renderer/src/store/recon-store';
+import { FakeReconApi, workstationStatus } from './helpers/fake-recon-api';
+import { installFake, resetWindow } from './helpers/render-app';
+
+const ROW_HEIGHT = 36;
+const VIEWPORT_HEIGHT = 360;
+
+function queueItem(id: number, overrides: Partial<QueueItem> = {}): QueueItem {
+  return {
+    id,
+    category: 'MISMATCH',
+    reason: 'NO_LEDGER',
+    side: 'NETWORK',
+    amountMinor: 12_540,
+    currency: 'USD',
+    recordDate: '2025-03-01',
+    openedOn: '2025-03-02',
+    ageDays: 2,
+    reference: `REF${id}`,
+    ...overrides,
+  };
+}
+
+/** A queue of `total` items the fake serves page by page, as the engine would. */
+function serveQueue(fake: FakeReconApi, total: number) {
+  fake.answer('queuePage', (argument) => {
+    const count = Math.max(0, Math.min(argument.limit, total - argument.offset));
+    const items = Array.from({ length: count }, (_, index) => queueItem(argument.offset + index + 1));
+    return { ok: true, value: { items, total } };
+  });
+}
+
+// jsdom lays nothing out: give every element the height of a viewport so the virtualiser has rows to show.
+beforeEach(() => {
+  vi.spyOn(HTMLElement.prototype, 'clientHeight', 'get').mockReturnValue(VIEWPORT_HEIGHT);
+});
+
+afterEach(() => {
+  vi.restoreAllMocks();
+  resetWindow();
+});
+
+describe('QueueTable', () => {
+  it('loads the first page of mismatches oldest first and shows the total', async () => {
+    const fake = installFake(new FakeReconApi());
+    serveQueue(fake, 250);
+
+    render(<QueueTable />);
+
+    await waitFor(() => expect(screen.getByTestId('queue-total').textContent).toBe('250 open items, 100 loaded'));
+    expect(fake.argumentsOf('queuePage')).toEqual([{ category: 'MISMATCH', sort: 'oldest', offset: 0, limit: QUEUE_PAGE_SIZE }]);
+    const renderedRows = screen.getAllByTestId('queue-row');
+    // Virtualised: only the rows in and near the viewport are in the DOM, not all 100 loaded.
+    expect(renderedRows.length).toBeGreaterThan(0);
+    expect(renderedRows.length).toBeLessThan(QUEUE_PAGE_SIZE);
+  });
+
+  it('asks for the next page when the associate scrolls towards the end of what is loaded', async () => {
+    const fake = installFake(new FakeReconApi());
+    serveQueue(fake, 250);
+    render(<QueueTable />);
+    await waitFor(() => expect(screen.getByTestId('queue-total').textContent).toBe('250 open items, 100 loaded'));
+    expect(fake.argumentsOf('queuePage')).toHaveLength(1);
+
+    const scroller = screen.getByTestId('queue-scroll');
+    act(() => {
+      scroller.scrollTop = (QUEUE_PAGE_SIZE - 10) * ROW_HEIGHT;
+      fireEvent.scroll(scroller);
+    });
+
+    await waitFor(() => expect(screen.getByTestId('queue-total').textContent).toBe('250 open items, 200 loaded'));
+    expect(fake.argumentsOf('queuePage').map((argument) => argument.offset)).toEqual([0, QUEUE_PAGE_SIZE]);
+    expect(screen.getByText('REF95')).toBeTruthy();
+  });
+
+  it('does not ask for more pages once every item is loaded', async () => {
+    const fake = installFake(new FakeReconApi());
+    serveQueue(fake, 12);
+    render(<QueueTable />);
+    await waitFor(() => expect(screen.getByTestId('queue-total').textContent).toBe('12 open items'));
+
+    const scroller = screen.getByTestId('queue-scroll');
+    act(() => {
+      scroller.scrollTop = 12 * ROW_HEIGHT;
+      fireEvent.scroll(scroller);
+    });
+
+    expect(fake.argumentsOf('queuePage')).toHaveLength(1);
+  });
+
+  it('shows amounts in major units with their currency, never through floating point', async () => {
+    const fake = installFake(new FakeReconApi());
+    fake.replyWith('queuePage', {
+      items: [queueItem(1, { amountMinor: 123_456_789, currency: 'USD' }), queueItem(2, { amountMinor: -5, currency: 'EUR' }), queueItem(3, { amountMinor: 1000, currency: 'JPY' })],
+      total: 3,
+    });
+
+    render(<QueueTable />);
+
+    expect(await screen.findByText('1,234,567.89 USD')).toBeTruthy();
+    expect(screen.getByText('-0.05 EUR')).toBeTruthy();
+    expect(screen.getByText('1,000 JPY')).toBeTruthy();
+  });
+
+  it('reloads from the first item for another category, a reason and the largest-first order', async () => {
+    const fake = installFake(new FakeReconApi());
+    fake.replyWith(
+      'readStatus',
+      workstationStatus({
+        openItems: [
+          { category: 'MISMATCH', reason: 'NO_LEDGER', items: 4 },
+          { category: 'GLOBAL_FINANCE', reason: 'REVERSAL', items: 2 },
+          { category: 'GLOBAL_FINANCE', reason: 'CHARGEBACK', items: 5 },
+        ],
+      }),
+    );
+    serveQueue(fake, 7);
+    await useReconStore.getState().refreshStatus();
+    render(<QueueTable />);
+    await waitFor(() => expect(fake.argumentsOf('queuePage')).toHaveLength(1));
+    const user = userEvent.setup();
+
+    await user.click(screen.getByRole('tab', { name: 'Global finance' }));
+    const reason = screen.getByRole('combobox', { name: 'Reason' });
+    expect(Array.from(reason.querySelectorAll('option')).map((option) => option.textContent)).toEqual([
+      'All reasons (7)',
+      'REVERSAL (2)',
+      'CHARGEBACK (5)',
+    ]);
+    await user.selectOptions(reason, 'CHARGEBACK');
+    await user.selectOptions(screen.getByRole('combobox', { name: 'Sort' }), 'largest');
+
+    await waitFor(() => expect(fake.argumentsOf('queuePage')).toHaveLength(4));
+    expect(fake.argumentsOf('queuePage').slice(1)).toEqual([
+      { category: 'GLOBAL_FINANCE', sort: 'oldest', offset: 0, limit: QUEUE_PAGE_SIZE },
+      { category: 'GLOBAL_FINANCE', reason: 'CHARGEBACK', sort: 'oldest', offset: 0, limit: QUEUE_PAGE_SIZE },
+      { category: 'GLOBAL_FINANCE', reason: 'CHARGEBACK', sort: 'largest', offset: 0, limit: QUEUE_PAGE_SIZE },
+    ]);
+    expect(screen.getByRole('tab', { name: 'Global finance' }).getAttribute('aria-selected')).toBe('true');
+  });
+
+  it('shows a failed page as an alert', async () => {
+    const fake = installFake(new FakeReconApi());
+    fake.failWith('queuePage', 'failed', 'The database is locked by another program.');
+
+    render(<QueueTable />);
+
+    expect((await screen.findByRole('alert')).textContent).toBe('The database is locked by another program.');
+  });
+});
