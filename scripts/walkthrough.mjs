@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `npm start` until the desktop app exists: a walk-through of the engine on demo data, typed
+// `npm run walkthrough`: a walk-through of the engine on demo data, typed
 // out as the commands a newcomer would run, in a throw-away folder.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -23,7 +23,7 @@ function recon(...args) {
 }
 
 console.log(`Recon Workstation: a walk-through of the engine on demo data
-(the desktop app is not built yet; everything below is what it will drive).
+(the desktop app, npm start, drives this same engine; this shows it from the command line).
 Working folder: ${work}`);
 
 recon('demo', '--out', feeds, '--days', '5', '--per-day', '200', '--seed', '7', '--start', '2026-11-02');

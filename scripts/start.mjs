@@ -1,0 +1,60 @@
+#!/usr/bin/env node
+// `npm start`: builds and opens the desktop app. Where Electron's binary is not installed (it
+// downloads on first use, which some networks refuse), the same window opens in the browser
+// instead, over the loopback bridge, with the same engine and the same data folder.
+//
+//   npm start                 your workstation (data in the per-user app-data folder)
+//   npm start -- --demo       a throw-away workstation whose inbox receives a week of demo files
+import { spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
+const bin = (name) => path.join(root, 'node_modules', '.bin', name);
+const isDemo = process.argv.includes('--demo');
+
+function electronBinary() {
+  // Never require('electron') here: that call tries to download the binary.
+  const packageDir = path.join(root, 'node_modules', 'electron');
+  const pathFile = path.join(packageDir, 'path.txt');
+  if (!fs.existsSync(pathFile)) return undefined;
+  const binary = path.join(packageDir, 'dist', fs.readFileSync(pathFile, 'utf8').trim());
+  return fs.existsSync(binary) ? binary : undefined;
+}
+
+const env = { ...process.env };
+if (isDemo) {
+  env.RECON_DATA_DIR = fs.mkdtempSync(path.join(os.tmpdir(), 'recon-demo-workstation-'));
+  const inbox = path.join(env.RECON_DATA_DIR, 'inbox');
+  const feeds = path.join(env.RECON_DATA_DIR, 'demo-feeds');
+  const demo = spawnSync(process.execPath, [path.join(root, 'bin', 'recon.mjs'), 'demo', '--out', feeds, '--days', '5', '--format', 'native'], {
+    stdio: 'inherit',
+  });
+  if (demo.status !== 0) process.exit(demo.status ?? 1);
+  fs.mkdirSync(inbox, { recursive: true });
+  for (const day of fs.readdirSync(feeds).filter((entry) => /^\d{4}-\d{2}-\d{2}$/.test(entry))) {
+    for (const name of fs.readdirSync(path.join(feeds, day))) fs.copyFileSync(path.join(feeds, day, name), path.join(inbox, name));
+  }
+  console.log(`Demo workstation in ${env.RECON_DATA_DIR}: its inbox holds five days of demo files.`);
+}
+
+console.log('Building the app…');
+const build = spawnSync(bin('electron-vite'), ['build', '--logLevel', 'warn'], { cwd: root, stdio: 'inherit' });
+if (build.status !== 0) process.exit(build.status ?? 1);
+
+const electron = electronBinary();
+const child = electron
+  ? spawn(electron, [path.join(root, 'out', 'main', 'index.js')], { cwd: root, stdio: 'inherit', env })
+  : (console.log(
+      "Electron's binary is not installed on this machine (it downloads on first use and could not here),\n" +
+        'so the same window opens in your browser, driven by the same engine:',
+    ),
+    spawn(process.execPath, ['--import', 'tsx', path.join(root, 'main', 'bridge', 'serve.ts'), '--port', process.env.RECON_PORT ?? '4310'], {
+      cwd: root,
+      stdio: 'inherit',
+      env,
+    }));
+for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
+child.on('exit', (code) => process.exit(code ?? 0));

@@ -1,0 +1,71 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import readline from 'node:readline';
+import { _electron, test as base, type Page } from '@playwright/test';
+import { installedElectronBinary } from './electron-binary';
+import { WorkstationPage } from './page-models/workstation-page';
+
+/** A workstation with its own data folder, and the window over it. */
+export type WorkstationFixture = {
+  dataDir: string;
+  inboxFolder: string;
+  reportsFolder: string;
+  page: Page;
+  app: WorkstationPage;
+};
+
+const root = path.resolve(import.meta.dirname, '..', '..');
+
+async function startBridge(dataDir: string): Promise<{ url: string; server: ChildProcess; stderr: string[] }> {
+  const server = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'main/bridge/serve.ts'), '--json', '--inbox-stability-ms', '150'], {
+    cwd: root,
+    env: { ...process.env, RECON_DATA_DIR: dataDir, RECON_DB: '', RECON_REPORTS: '', RECON_INBOX: '' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const stderr: string[] = [];
+  server.stderr!.on('data', (chunk: Buffer) => stderr.push(chunk.toString()));
+  const lines = readline.createInterface({ input: server.stdout! });
+  const first = await new Promise<string>((resolve, reject) => {
+    lines.once('line', resolve);
+    server.once('exit', (code) => reject(new Error(`the bridge stopped (exit ${code}) before it served: ${stderr.join('')}`)));
+  });
+  return { url: (JSON.parse(first) as { url: string }).url, server, stderr };
+}
+
+/** Each test gets a fresh data folder and a window over it: the browser over the bridge, or the real app. */
+export const test = base.extend<{ workstation: WorkstationFixture }>({
+  // The browser is launched here rather than by Playwright's own page fixture, so the electron
+  // project never launches one it does not use.
+  workstation: async ({ playwright, launchOptions, viewport }, use, testInfo) => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'recon-e2e-'));
+    const folders = { dataDir, inboxFolder: path.join(dataDir, 'inbox'), reportsFolder: path.join(dataDir, 'reports') };
+    if (testInfo.project.name === 'electron') {
+      const electronApp = await _electron.launch({
+        executablePath: installedElectronBinary(root)!,
+        args: [path.join(root, 'out/main/index.js')],
+        env: { ...process.env, RECON_DATA_DIR: dataDir },
+      });
+      const page = await electronApp.firstWindow();
+      await use({ ...folders, page, app: new WorkstationPage(page, 'electron') });
+      await electronApp.close();
+    } else {
+      const bridge = await startBridge(dataDir);
+      const browser = await playwright.chromium.launch(launchOptions);
+      const page = await (await browser.newContext({ viewport })).newPage();
+      await page.goto(bridge.url);
+      await use({ ...folders, page, app: new WorkstationPage(page, 'browser') });
+      if (testInfo.status !== testInfo.expectedStatus) {
+        await testInfo.attach('window', { body: await page.screenshot(), contentType: 'image/png' });
+        await testInfo.attach('bridge log', { body: bridge.stderr.join(''), contentType: 'text/plain' });
+      }
+      await browser.close();
+      bridge.server.kill('SIGTERM');
+      await new Promise((resolve) => bridge.server.once('exit', resolve));
+    }
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  },
+});
+
+export { expect } from '@playwright/test';

@@ -1,0 +1,68 @@
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { expect, test } from './fixtures';
+
+const root = path.resolve(import.meta.dirname, '..', '..');
+
+function recon(args: string[]): string {
+  return execFileSync(process.execPath, [path.join(root, 'bin/recon.mjs'), ...args], { cwd: root, encoding: 'utf8' });
+}
+
+test.describe('a business day in the window', () => {
+  test('files in the inbox are taken, matched, queued and reported, with the figures the engine holds', async ({ workstation }) => {
+    const { app, page } = workstation;
+    const demo = fs.mkdtempSync(path.join(os.tmpdir(), 'recon-e2e-day-'));
+    recon(['demo', '--out', demo, '--days', '2', '--per-day', '60', '--format', 'native']);
+    const days = fs.readdirSync(demo).filter((entry) => /^\d{4}-\d{2}-\d{2}$/.test(entry)).sort();
+    const files = days.flatMap((day) => fs.readdirSync(path.join(demo, day)).map((name) => path.join(demo, day, name)));
+    expect(files).toHaveLength(6);
+
+    // The bank's transfer job drops the day's files into the inbox; the window hears of each.
+    for (const file of files) fs.copyFileSync(file, path.join(workstation.inboxFolder, path.basename(file)));
+    await expect(app.activity.and(page.locator('[data-source="inbox"]'))).toHaveCount(6);
+    await expect(app.importRows).toHaveCount(6);
+    await expect.poll(() => fs.readdirSync(path.join(workstation.inboxFolder, 'archive')).length).toBe(6);
+
+    await app.open('Matching & reports');
+    await page.getByRole('button', { name: 'Match now' }).click();
+    const result = page.getByTestId('matching-result');
+    await expect(result).toBeVisible();
+    await expect(result).toContainText(days.at(-1)!);
+    await expect(page.getByTestId('header-last-run')).toHaveText(days.at(-1)!);
+
+    const status = JSON.parse(recon(['status', '--json', '--db', path.join(workstation.dataDir, 'recon.db')])) as {
+      openItems: { category: string; reason: string; items: number }[];
+      matches: { total: number };
+    };
+    const openMismatches = status.openItems.filter((item) => item.category === 'MISMATCH');
+    const mismatchTotal = openMismatches.reduce((sum, item) => sum + item.items, 0);
+    expect(mismatchTotal).toBeGreaterThan(0);
+    await expect(result.getByText('Matches created').locator('..')).toContainText(String(status.matches.total));
+
+    await app.open('Queue');
+    await expect(page.getByTestId('queue-total')).toContainText(`${mismatchTotal} open item`);
+    await expect(app.queueRows.first()).toBeVisible();
+    // One reason only: every row shows it and the total is that reason's count.
+    const reason = openMismatches[0]!;
+    await page.getByLabel('Reason').selectOption(reason.reason);
+    await expect(page.getByTestId('queue-total')).toContainText(`${reason.items} open item`);
+    const reasons = await app.queueRows.locator('td:nth-child(2)').allTextContents();
+    expect(reasons.length).toBeGreaterThan(0);
+    expect(new Set(reasons)).toEqual(new Set([reason.reason]));
+
+    await app.open('Matching & reports');
+    await page.getByLabel('Report date').fill(days.at(-1)!);
+    await page.getByRole('button', { name: 'Write reports' }).click();
+    const written = page.getByTestId('reports-written');
+    await expect(written).toBeVisible();
+    for (const kind of ['matches', 'mismatches', 'global_finance']) {
+      const file = path.join(workstation.reportsFolder, `${kind}_${days.at(-1)}.csv`);
+      await expect(written).toContainText(file);
+      expect(fs.existsSync(file)).toBe(true);
+    }
+    const mismatchRows = fs.readFileSync(path.join(workstation.reportsFolder, `mismatches_${days.at(-1)}.csv`), 'utf8').trim().split('\n').length - 1;
+    expect(mismatchRows).toBe(mismatchTotal);
+  });
+});

@@ -1,0 +1,65 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Locator, Page } from '@playwright/test';
+
+/** The window as an associate sees it: sections, the drop zone, outcomes, tables. */
+export class WorkstationPage {
+  constructor(
+    readonly page: Page,
+    readonly host: 'browser' | 'electron',
+  ) {}
+
+  /** Opens a section from the nav: 'Import', 'Queue', 'Matching & reports', 'Status'. */
+  async open(section: string): Promise<void> {
+    await this.page.getByRole('navigation', { name: 'Sections' }).getByRole('button', { name: section, exact: true }).click();
+  }
+
+  get dropZone(): Locator {
+    return this.page.getByTestId('drop-zone');
+  }
+
+  /** What the drop zone says became of each file. */
+  get outcomes(): Locator {
+    return this.page.getByTestId('ingest-outcome');
+  }
+
+  outcome(fileName: string): Locator {
+    return this.outcomes.filter({ hasText: fileName });
+  }
+
+  /**
+   * Drags files from disk onto the drop zone, as the operating system would: a DataTransfer
+   * holding File objects, through dragenter, dragover and drop.
+   */
+  async dropFiles(files: readonly string[]): Promise<void> {
+    const payload = files.map((file) => ({ name: path.basename(file), base64: fs.readFileSync(file).toString('base64') }));
+    const dataTransfer = await this.page.evaluateHandle((entries) => {
+      const transfer = new DataTransfer();
+      for (const entry of entries) {
+        const bytes = Uint8Array.from(atob(entry.base64), (character) => character.charCodeAt(0));
+        transfer.items.add(new File([bytes], entry.name));
+      }
+      return transfer;
+    }, payload);
+    for (const type of ['dragenter', 'dragover', 'drop']) await this.dropZone.dispatchEvent(type, { dataTransfer });
+  }
+
+  /** Picks files with the drop zone's "Choose files…" button. */
+  async chooseFiles(files: readonly string[]): Promise<void> {
+    const chooser = this.page.waitForEvent('filechooser');
+    await this.dropZone.getByRole('button', { name: 'Choose files…' }).click();
+    await (await chooser).setFiles([...files]);
+  }
+
+  get importRows(): Locator {
+    return this.page.getByTestId('import-row');
+  }
+
+  get activity(): Locator {
+    return this.page.getByTestId('activity-entry');
+  }
+
+  get queueRows(): Locator {
+    return this.page.getByTestId('queue-row');
+  }
+}
