@@ -34,6 +34,8 @@ test('README screenshots', async ({ workstation }) => {
 
   await app.open('Queue');
   await expect(app.queueRows.first()).toBeVisible();
+  await app.queueRows.first().click();
+  await expect(page.getByTestId('item-explanation')).toBeVisible();
   await page.screenshot({ path: shot('queue') });
 
   await app.open('Status');

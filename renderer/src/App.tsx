@@ -4,7 +4,7 @@ import { ActivityLog } from './features/activity/ActivityLog';
 import { DropZone } from './features/drop-zone/DropZone';
 import { ImportsList } from './features/imports/ImportsList';
 import { MatchingPanel } from './features/matching/MatchingPanel';
-import { QueueTable } from './features/queue/QueueTable';
+import { QueueWorkspace } from './features/queue/QueueWorkspace';
 import { StatusPanel } from './features/status/StatusPanel';
 import { connectStore, useReconStore } from './store/recon-store';
 
@@ -82,7 +82,7 @@ function Workstation() {
             <ImportsList />
           </div>
         ) : null}
-        {view === 'queue' ? <QueueTable /> : null}
+        {view === 'queue' ? <QueueWorkspace /> : null}
         {view === 'matching' ? <MatchingPanel /> : null}
         {view === 'status' ? <StatusPanel /> : null}
       </main>

@@ -5,6 +5,7 @@
 
 import { z } from 'zod';
 import { isIsoDate } from '../business-dates';
+import type { LedgerPaymentInput, NetworkRecordInput } from '../domain';
 import type { IngestOutcome, MatchingResult, MatchProgress, StoreStatus } from './engine-results';
 
 const businessDate = z.string().refine(isIsoDate, { message: 'must be a business date, YYYY-MM-DD' });
@@ -56,6 +57,7 @@ export const RECON_CHANNELS = {
       limit: z.number().int().min(1).max(500),
     })
     .strict(),
+  'queue:item': z.object({ id: z.number().int().positive() }).strict(),
 } as const;
 
 /** A channel of the contract. */
@@ -107,6 +109,36 @@ export type QueueItem = {
   reference: string;
 };
 
+/** A network record as the item detail shows it (the card number is already truncated), with where it was read. */
+export type NetworkRecordView = Omit<NetworkRecordInput, 'line'> & { fileName: string; lineNo: number };
+
+/** A ledger payment as the item detail shows it, with its dates in the bank's calendar and where it was read. */
+export type LedgerPaymentView = Omit<LedgerPaymentInput, 'line' | 'arn' | 'senderToken' | 'recipientToken'> & {
+  localDate: string;
+  businessDate: string;
+  fileName: string;
+  lineNo: number;
+};
+
+/** One item with everything behind its decision: its records, its candidates, why, and its history. */
+export type ItemDetail = {
+  item: QueueItem & {
+    status: string;
+    closedOn: string | null;
+    note: string;
+    /** Signed minor units for GLOBAL_FINANCE items: positive = pay the customer back, negative = recover. */
+    resettlementMinor: number | null;
+    ruleSetVersion: number | null;
+  };
+  networkRecord?: NetworkRecordView;
+  ledgerPayment?: LedgerPaymentView;
+  /** The records on the other side the matcher considered (a paired counterpart or a tie). */
+  candidates: ({ side: 'NETWORK' } & NetworkRecordView | { side: 'LEDGER' } & LedgerPaymentView)[];
+  /** Why the item is what it is, in an associate's words, with the figures. */
+  explanation: string;
+  history: { at: string; actor: string; action: string; before: string | null; after: string | null }[];
+};
+
 /** A page of the queue and how many items the whole filter holds. */
 export type QueuePage = { items: QueueItem[]; total: number };
 
@@ -123,6 +155,7 @@ export type ChannelResults = {
   'matching:run': MatchingResult & { asOfDate: string };
   'reports:write': ReportsWritten;
   'queue:page': QueuePage;
+  'queue:item': ItemDetail;
 };
 
 /** What a channel gives back. */
@@ -154,6 +187,7 @@ export const API_FUNCTIONS = {
   runMatching: 'matching:run',
   writeReports: 'reports:write',
   queuePage: 'queue:page',
+  itemDetail: 'queue:item',
 } as const satisfies Record<string, ReconChannel>;
 
 type ApiFunctions = {

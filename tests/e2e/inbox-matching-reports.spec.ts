@@ -52,6 +52,17 @@ test.describe('a business day in the window', () => {
     expect(reasons.length).toBeGreaterThan(0);
     expect(new Set(reasons)).toEqual(new Set([reason.reason]));
 
+    // Every decision explains itself: the first row's detail names its reason and its candidates.
+    const firstRow = app.queueRows.first();
+    const itemId = await firstRow.getAttribute('data-item-id');
+    await firstRow.click();
+    const detail = page.getByTestId('item-detail');
+    await expect(detail.getByRole('heading', { name: `Item ${itemId}` })).toBeVisible();
+    await expect(detail).toContainText(reason.reason);
+    await expect(page.getByTestId('item-explanation')).not.toBeEmpty();
+    await page.keyboard.press('Escape');
+    await expect(detail).toHaveCount(0);
+
     await app.open('Matching & reports');
     await page.getByLabel('Report date').fill(days.at(-1)!);
     await page.getByRole('button', { name: 'Write reports' }).click();

@@ -136,6 +136,8 @@ describe('DropZone', () => {
     drop(zone, [new File(['1'], 'one.csv')]);
 
     await waitFor(() => expect(zone.getAttribute('aria-busy')).toBe('true'));
+    // The zone is busy while it still reads the file's bytes; `hold` only releases calls already made.
+    await waitFor(() => expect(fake.argumentsOf('ingestUploads')).toHaveLength(1));
     expect(fake.argumentsOf('readStatus')).toEqual([]);
     await act(async () => release([rejected]));
 

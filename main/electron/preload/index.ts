@@ -20,6 +20,7 @@ const api = {
   runMatching: invoker('runMatching'),
   writeReports: invoker('writeReports'),
   queuePage: invoker('queuePage'),
+  itemDetail: invoker('itemDetail'),
   onEvent(listener: (event: ReconEvent) => void) {
     const forward = (_event: IpcRendererEvent, event: ReconEvent): void => listener(event);
     ipcRenderer.on(EVENT_CHANNEL, forward);

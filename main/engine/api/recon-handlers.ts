@@ -1,7 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { z } from 'zod';
+import { explainItem } from '../../../shared/explain-item';
 import type { IngestOutcome } from '../../../shared/ipc/engine-results';
+import { DEFAULT_RULES } from '../../../shared/rules';
 import {
   RECON_CHANNELS,
   type ApiReply,
@@ -13,7 +15,9 @@ import {
 } from '../../../shared/ipc/recon-api';
 import type { Services } from '../services';
 import { quarantinedRowsOfFile, recentFeedFiles } from '../store/feed-store';
+import { readItemDetail } from '../store/item-detail-store';
 import { readQueuePage } from '../store/queue-store';
+import { ruleSetOfVersion } from '../store/rule-sets';
 
 /** What the handlers work with besides the services. */
 export type HandlerContext = {
@@ -124,6 +128,15 @@ export function createReconHandlers(context: HandlerContext): ReconHandlers {
     /** A page of the open-item queue. */
     async 'queue:page'(filter) {
       return readQueuePage(services.reader, filter);
+    },
+    /** One item with its records, candidates, explanation and history. */
+    async 'queue:item'({ id }) {
+      const facts = readItemDetail(services.reader, id);
+      if (!facts) throw new Error(`Item ${id} does not exist.`);
+      // Explained under the rules that decided it, not today's.
+      const version = facts.item.ruleSetVersion;
+      const rules = (version === null ? undefined : ruleSetOfVersion(services.reader, version)) ?? DEFAULT_RULES;
+      return { ...facts, explanation: explainItem(facts, rules) };
     },
   };
 }

@@ -31,3 +31,9 @@ export function saveRuleSet(db: Db, rules: RuleSet, actor: string, note: string)
     return { version, rules: parsed };
   })();
 }
+
+/** The rules of one version, as a decision made under them read them; undefined when there is no such version. */
+export function ruleSetOfVersion(db: Db, version: number): RuleSet | undefined {
+  const rules = db.prepare('SELECT rules FROM rule_sets WHERE version = ?').pluck().get(version) as string | undefined;
+  return rules === undefined ? undefined : ruleSetSchema.parse(JSON.parse(rules));
+}

@@ -71,3 +71,29 @@ export function outcomeLabel(outcome: IngestOutcome): string {
       return 'Rejected';
   }
 }
+
+/** A truncated card number as the networks print it: "411111••••••1111". */
+export function formatMaskedCard(first6: string, last4: string): string {
+  return `${first6}••••••${last4}`;
+}
+
+/** A resettlement: the signed amount, and what it means for the associate. Positive pays the customer back; negative is recovered. */
+export function describeResettlement(amountMinor: number, currency: string): { amount: string; hint: string } {
+  if (amountMinor > 0) return { amount: `+${formatMoney(amountMinor, currency)}`, hint: 'pay back to customer' };
+  if (amountMinor < 0) return { amount: formatMoney(amountMinor, currency), hint: 'recover' };
+  return { amount: formatMoney(0, currency), hint: 'nothing to resettle' };
+}
+
+/** JSON text on one line without padding; the text as given if it is not JSON. */
+export function compactJson(text: string): string {
+  try {
+    return JSON.stringify(JSON.parse(text));
+  } catch {
+    return text;
+  }
+}
+
+/** Where a row came from: "file.csv:12". */
+export function formatSourceLine(fileName: string, lineNo: number): string {
+  return `${baseName(fileName)}:${lineNo}`;
+}

@@ -3,13 +3,14 @@
 import type { StateCreator } from 'zustand';
 import type { ActivitySlice } from './activity-slice';
 import type { ImportsSlice } from './imports-slice';
+import type { ItemDetailSlice } from './item-detail-slice';
 import type { IngestSlice } from './ingest-slice';
 import type { MatchingSlice } from './matching-slice';
 import type { QueueSlice } from './queue-slice';
 import type { StatusSlice } from './status-slice';
 
 /** Everything the window knows and can do. */
-export type ReconState = StatusSlice & ImportsSlice & IngestSlice & ActivitySlice & MatchingSlice & QueueSlice;
+export type ReconState = StatusSlice & ImportsSlice & IngestSlice & ActivitySlice & MatchingSlice & QueueSlice & ItemDetailSlice;
 
 /** A slice of the one store: it sees the whole state and owns its part. */
 export type ReconSliceCreator<Slice> = StateCreator<ReconState, [], [], Slice>;

@@ -6,6 +6,7 @@ import type { ReconApi, ReconEvent } from '../../../shared/ipc/recon-api';
 import { createActivitySlice } from './activity-slice';
 import { createImportsSlice } from './imports-slice';
 import { createIngestSlice } from './ingest-slice';
+import { createItemDetailSlice } from './item-detail-slice';
 import { createMatchingSlice } from './matching-slice';
 import { createQueueSlice } from './queue-slice';
 import type { ReconState } from './recon-state';
@@ -19,6 +20,7 @@ export const useReconStore = create<ReconState>()((...parts) => ({
   ...createActivitySlice(...parts),
   ...createMatchingSlice(...parts),
   ...createQueueSlice(...parts),
+  ...createItemDetailSlice(...parts),
 }));
 
 /** Applies one of main's unasked-for events to the store. */
@@ -41,6 +43,8 @@ export function handleReconEvent(event: ReconEvent): void {
       void store.refreshImports();
       // Only a queue the associate has opened is worth reloading.
       if (store.queueGeneration > 0) void store.reloadQueue();
+      // The open item may have been matched, closed or re-explained: show it as it is now.
+      if (store.selectedItemId !== undefined) void store.reloadItem();
       return;
   }
 }

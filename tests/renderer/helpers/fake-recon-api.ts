@@ -63,6 +63,7 @@ export class FakeReconApi {
     this.replyWith('queuePage', { items: [], total: 0 });
     this.replyWith('runMatching', { asOfDate: '2025-01-01' });
     this.replyWith('writeReports', { date: '2025-01-01', folder: '/data/reports/2025-01-01', files: [] });
+    // itemDetail has no empty answer: a test that opens an item sets its reply (replyWith, answer, hold).
 
     const call = <Name extends FunctionName>(name: Name) =>
       async (argument: FunctionArgument<Name>): Promise<ApiReply<FunctionValue<Name>>> => {
@@ -81,6 +82,7 @@ export class FakeReconApi {
       runMatching: call('runMatching'),
       writeReports: call('writeReports'),
       queuePage: call('queuePage'),
+      itemDetail: call('itemDetail'),
       onEvent: (listener) => {
         this.listeners.add(listener);
         return () => this.listeners.delete(listener);

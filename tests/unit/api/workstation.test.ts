@@ -5,7 +5,7 @@ import { startWorkstation, type Workstation } from '../../../main/engine/api/wor
 import { generateDemo } from '../../../main/engine/demo/demo-generator';
 import { writeDemoFeeds } from '../../../main/engine/demo/demo-writer';
 import type { IngestOutcome } from '../../../shared/ipc/engine-results';
-import type { ApiReply, FeedFileSummary, QueuePage, ReconEvent, ReportsWritten, WorkstationStatus } from '../../../shared/ipc/recon-api';
+import type { ApiReply, FeedFileSummary, ItemDetail, QueuePage, ReconEvent, ReportsWritten, WorkstationStatus } from '../../../shared/ipc/recon-api';
 import { tempDir } from '../../helpers/store';
 
 const IPM_FIXTURES = path.join(import.meta.dirname, '..', '..', 'fixtures', 'ipm');
@@ -136,6 +136,11 @@ describe('the channels the window calls', () => {
     const oneReason = await value<QueuePage>(workstation.call('queue:page', { category: 'MISMATCH', reason, sort: 'oldest', offset: 0, limit: 500 }));
     expect(oneReason.items.every((item) => item.reason === reason)).toBe(true);
     expect(oneReason.total).toBe(all.filter((item) => item.reason === reason).length);
+
+    const detail = await value<ItemDetail>(workstation.call('queue:item', { id: all[0]!.id }));
+    expect(detail.item).toMatchObject({ id: all[0]!.id, reason: all[0]!.reason, reference: all[0]!.reference });
+    expect(detail.explanation.length).toBeGreaterThan(20);
+    expect(await workstation.call('queue:item', { id: 999_999 })).toEqual({ ok: false, error: { code: 'failed', message: 'Item 999999 does not exist.' } });
 
     const reports = await value<ReportsWritten>(workstation.call('reports:write', { date: '2026-11-03' }));
     expect(reports.files.map((file) => path.basename(file)).sort()).toEqual([

@@ -1,6 +1,6 @@
 import { flexRender, getCoreRowModel, useReactTable } from '@tanstack/react-table';
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useEffect, useRef } from 'react';
+import { type KeyboardEvent, useEffect, useRef } from 'react';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { formatCount } from '../../format/display';
 import type { QueueCategory, QueueSort } from '../../store/queue-slice';
@@ -21,7 +21,7 @@ const SORTS: { sort: QueueSort; label: string }[] = [
   { sort: 'largest', label: 'Largest first' },
 ];
 
-/** The open-item queue: one category at a time, paged from the engine as the associate scrolls. */
+/** The open-item queue: one category at a time, paged from the engine as the associate scrolls; a row opens its item's detail. */
 export function QueueTable() {
   const queueItems = useReconStore((state) => state.queueItems);
   const queueTotal = useReconStore((state) => state.queueTotal);
@@ -30,6 +30,8 @@ export function QueueTable() {
   const queueGeneration = useReconStore((state) => state.queueGeneration);
   const reloadQueue = useReconStore((state) => state.reloadQueue);
   const loadMoreQueue = useReconStore((state) => state.loadMoreQueue);
+  const selectedItemId = useReconStore((state) => state.selectedItemId);
+  const openItem = useReconStore((state) => state.openItem);
   const scrollRef = useRef<HTMLDivElement>(null);
 
   useEffect(() => {
@@ -53,6 +55,19 @@ export function QueueTable() {
     if (queueTotal === undefined || rows.length >= queueTotal) return;
     if (lastVirtualIndex >= rows.length - PREFETCH_ROWS) void loadMoreQueue();
   }, [lastVirtualIndex, rows.length, queueTotal, loadMoreQueue, isQueueLoading]);
+
+  function handleRowKey(event: KeyboardEvent<HTMLTableRowElement>, id: number): void {
+    if (event.key === 'Enter' || event.key === ' ') {
+      // Space would otherwise scroll the list under the associate's focus.
+      event.preventDefault();
+      void openItem(id);
+    } else if (event.key === 'ArrowDown' || event.key === 'ArrowUp') {
+      event.preventDefault();
+      const sibling = event.key === 'ArrowDown' ? event.currentTarget.nextElementSibling : event.currentTarget.previousElementSibling;
+      // The virtualiser keeps overscan rows around the viewport, so the neighbour is in the DOM; focusing it scrolls it into view.
+      if (sibling instanceof HTMLElement && sibling.dataset.testid === 'queue-row') sibling.focus();
+    }
+  }
 
   const paddingTop = virtualRows[0]?.start ?? 0;
   const paddingBottom = virtualRows.length > 0 ? virtualizer.getTotalSize() - (virtualRows.at(-1)?.end ?? 0) : 0;
@@ -98,7 +113,18 @@ export function QueueTable() {
               const row = rows[virtualRow.index];
               if (!row) return null;
               return (
-                <tr key={row.id} data-testid="queue-row" aria-rowindex={virtualRow.index + 2} style={{ height: ROW_HEIGHT }}>
+                <tr
+                  key={row.id}
+                  data-testid="queue-row"
+                  data-item-id={row.original.id}
+                  aria-rowindex={virtualRow.index + 2}
+                  aria-selected={row.original.id === selectedItemId}
+                  tabIndex={0}
+                  className={row.original.id === selectedItemId ? 'queue-row is-selected' : 'queue-row'}
+                  style={{ height: ROW_HEIGHT }}
+                  onClick={() => void openItem(row.original.id)}
+                  onKeyDown={(event) => handleRowKey(event, row.original.id)}
+                >
                   {row.getVisibleCells().map((cell) => (
                     <td key={cell.id} className={isNumericColumn(cell.column.columnDef.meta) ? 'numeric' : undefined}>
                       {flexRender(cell.column.columnDef.cell, cell.getContext())}

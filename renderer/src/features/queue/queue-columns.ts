@@ -4,16 +4,19 @@ import { formatCount, formatMoney } from '../../format/display';
 
 const column = createColumnHelper<QueueItem>();
 
-/** The queue's columns; `meta.isNumeric` right-aligns a column. */
+/**
+ * The queue's columns; `meta.isNumeric` right-aligns a column. Id to Amount add up to 625px so they
+ * stay in view beside the open item's panel in a 1360px window.
+ */
 export const QUEUE_COLUMNS = [
-  column.accessor('id', { header: 'Id', size: 80, meta: { isNumeric: true } }),
-  column.accessor('reason', { header: 'Reason', size: 190 }),
-  column.accessor('side', { header: 'Side', size: 90 }),
-  column.accessor('reference', { header: 'Reference', size: 220 }),
+  column.accessor('id', { header: 'Id', size: 70, meta: { isNumeric: true } }),
+  column.accessor('reason', { header: 'Reason', size: 170 }),
+  column.accessor('side', { header: 'Side', size: 80 }),
+  column.accessor('reference', { header: 'Reference', size: 165 }),
   column.accessor((item) => formatMoney(item.amountMinor, item.currency), {
     id: 'amount',
     header: 'Amount',
-    size: 150,
+    size: 140,
     meta: { isNumeric: true },
   }),
   column.accessor('recordDate', { header: 'Record date', size: 120 }),

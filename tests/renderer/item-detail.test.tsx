@@ -1,0 +1,321 @@
+import { act, render, screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { ApiReply, ItemDetail, QueueItem } from '../../shared/ipc/recon-api';
+import { QueueWorkspace } from '../../renderer/src/features/queue/QueueWorkspace';
+import { handleReconEvent, useReconStore } from '../../renderer/src/store/recon-store';
+import { FakeReconApi } from './helpers/fake-recon-api';
+import { installFake, resetWindow } from './helpers/render-app';
+
+function queueItem(id: number, overrides: Partial<QueueItem> = {}): QueueItem {
+  return {
+    id,
+    category: 'MISMATCH',
+    reason: 'NO_LEDGER',
+    side: 'NETWORK',
+    amountMinor: 12_540,
+    currency: 'USD',
+    recordDate: '2025-03-01',
+    openedOn: '2025-03-02',
+    ageDays: 2,
+    reference: `REF${id}`,
+    ...overrides,
+  };
+}
+
+/** A network-side mismatch with one ledger candidate and one audit entry. */
+function networkItemDetail(id: number, overrides: Partial<ItemDetail> = {}): ItemDetail {
+  return {
+    item: { ...queueItem(id), status: 'OPEN', closedOn: null, note: '', resettlementMinor: null, ruleSetVersion: 3 },
+    networkRecord: {
+      recordId: `REF${id}`,
+      network: 'VISA',
+      txnType: 'PRESENTMENT',
+      isSecondPresentment: false,
+      networkTxnId: '581234567890123',
+      arn: '74987505061000000000123',
+      panFirst6: '411111',
+      panLast4: '1111',
+      authCode: 'A1B2C3',
+      amountMinor: 12_540,
+      currency: 'USD',
+      txnDate: '2025-03-01',
+      settlementDate: '2025-03-03',
+      mcc: '4829',
+      descriptor: 'ZELLE*JANE DOE',
+      fileName: '/data/inbox/visa-base2-20250303.ctf',
+      lineNo: 17,
+    },
+    candidates: [
+      {
+        side: 'LEDGER',
+        paymentId: 'ZP-9001',
+        initiatedAt: '2025-03-01T23:59:10-05:00',
+        localDate: '2025-03-01',
+        businessDate: '2025-03-03',
+        amountMinor: 12_450,
+        currency: 'USD',
+        status: 'COMPLETED',
+        fundingNetwork: 'VISA',
+        cardLast4: '1111',
+        authCode: 'A1B2C3',
+        networkTxnId: '581234567890123',
+        fileName: '/data/inbox/zelle-20250301.csv',
+        lineNo: 42,
+      },
+    ],
+    explanation: `Item ${id}: the Visa presentment of 125.40 USD found no ledger payment of the same amount; ZP-9001 shares its auth code but is 0.90 USD less.`,
+    history: [
+      { at: '2025-03-02T09:00:00.000Z', actor: 'matcher', action: 'opened', before: null, after: '{ "status": "OPEN" }' },
+    ],
+    ...overrides,
+  };
+}
+
+/** A reply the test releases later, so it can arrive after another one. */
+function deferredReply() {
+  let release: (reply: ApiReply<ItemDetail>) => void = () => undefined;
+  const promise = new Promise<ApiReply<ItemDetail>>((resolve) => {
+    release = resolve;
+  });
+  return { promise, release };
+}
+
+function setUp(items = [queueItem(1), queueItem(2), queueItem(3)]): FakeReconApi {
+  const fake = installFake(new FakeReconApi());
+  fake.replyWith('queuePage', { items, total: items.length });
+  fake.answer('itemDetail', ({ id }) => ({ ok: true, value: networkItemDetail(id) }));
+  return fake;
+}
+
+async function renderQueue() {
+  render(<QueueWorkspace />);
+  await waitFor(() => expect(screen.getAllByTestId('queue-row')).toHaveLength(3));
+  return screen.getAllByTestId('queue-row');
+}
+
+// jsdom lays nothing out: give every element the height of a viewport so the virtualiser has rows to show.
+beforeEach(() => {
+  vi.spyOn(HTMLElement.prototype, 'clientHeight', 'get').mockReturnValue(360);
+});
+
+afterEach(() => {
+  vi.restoreAllMocks();
+  resetWindow();
+});
+
+describe('item detail', () => {
+  it('opens a clicked row: asks for that item and shows its explanation, its network record and its candidates', async () => {
+    const fake = setUp();
+    const rows = await renderQueue();
+
+    await userEvent.setup().click(rows[1]!);
+
+    expect(fake.argumentsOf('itemDetail')).toEqual([{ id: 2 }]);
+    const panel = await screen.findByRole('region', { name: 'Item detail' });
+    expect(panel.dataset.testid).toBe('item-detail');
+    expect(within(panel).getByRole('heading', { name: 'Item 2' })).toBeTruthy();
+    expect((await within(panel).findByTestId('item-explanation')).textContent).toBe(
+      'Item 2: the Visa presentment of 125.40 USD found no ledger payment of the same amount; ZP-9001 shares its auth code but is 0.90 USD less.',
+    );
+    expect(within(panel).getByText('NO_LEDGER')).toBeTruthy();
+    const networkRecord = within(panel).getByLabelText('Network record');
+    expect(networkRecord.textContent).toContain('411111••••••1111');
+    expect(networkRecord.textContent).toContain('74987505061000000000123');
+    expect(networkRecord.textContent).toContain('visa-base2-20250303.ctf:17');
+    const candidates = within(panel).getByRole('table', { name: 'Candidates' });
+    const candidateRows = within(candidates).getAllByTestId('item-candidate');
+    expect(candidateRows).toHaveLength(1);
+    expect(candidateRows[0]!.textContent).toContain('ZP-9001');
+    expect(candidateRows[0]!.textContent).toContain('124.50 USD');
+    expect(candidateRows[0]!.textContent).toContain('zelle-20250301.csv:42');
+    expect(within(panel).getByRole('list', { name: 'History' }).textContent).toContain('opened');
+    expect(rows[1]!.getAttribute('aria-selected')).toBe('true');
+    expect(rows[0]!.getAttribute('aria-selected')).toBe('false');
+  });
+
+  it('opens the focused row with Enter and with Space', async () => {
+    const fake = setUp();
+    const rows = await renderQueue();
+    const user = userEvent.setup();
+
+    rows[2]!.focus();
+    await user.keyboard('{Enter}');
+    expect(await screen.findByRole('heading', { name: 'Item 3' })).toBeTruthy();
+
+    rows[0]!.focus();
+    await user.keyboard(' ');
+    expect(await screen.findByRole('heading', { name: 'Item 1' })).toBeTruthy();
+    expect(fake.argumentsOf('itemDetail')).toEqual([{ id: 3 }, { id: 1 }]);
+  });
+
+  it('closes with the Close button and puts focus back on the item row', async () => {
+    setUp();
+    const rows = await renderQueue();
+    const user = userEvent.setup();
+    await user.click(rows[0]!);
+    await screen.findByTestId('item-explanation');
+
+    await user.click(screen.getByRole('button', { name: 'Close item detail' }));
+
+    expect(screen.queryByTestId('item-detail')).toBeNull();
+    expect(useReconStore.getState().selectedItemId).toBeUndefined();
+    expect(document.activeElement).toBe(screen.getAllByTestId('queue-row')[0]);
+    expect(screen.getAllByTestId('queue-row')[0]!.getAttribute('aria-selected')).toBe('false');
+  });
+
+  it('closes with Escape', async () => {
+    setUp();
+    const rows = await renderQueue();
+    const user = userEvent.setup();
+    await user.click(rows[0]!);
+    await screen.findByTestId('item-explanation');
+
+    await user.keyboard('{Escape}');
+
+    expect(screen.queryByTestId('item-detail')).toBeNull();
+  });
+
+  it('shows a failed detail as an alert in the panel', async () => {
+    const fake = setUp();
+    fake.failWith('itemDetail', 'failed', 'Item 2 does not exist.');
+    const rows = await renderQueue();
+
+    await userEvent.setup().click(rows[1]!);
+
+    const panel = await screen.findByTestId('item-detail');
+    expect((await within(panel).findByRole('alert')).textContent).toBe('Item 2 does not exist.');
+    expect(within(panel).queryByTestId('item-explanation')).toBeNull();
+  });
+
+  it('shows "Loading" until the reply arrives', async () => {
+    const fake = setUp();
+    const release = fake.hold('itemDetail');
+    const rows = await renderQueue();
+
+    await userEvent.setup().click(rows[0]!);
+
+    expect(within(screen.getByTestId('item-detail')).getByRole('status').textContent).toBe('Loading item 1…');
+    act(() => release(networkItemDetail(1)));
+    expect(await screen.findByTestId('item-explanation')).toBeTruthy();
+    expect(within(screen.getByTestId('item-detail')).queryByRole('status')).toBeNull();
+  });
+
+  it('ignores a late reply for an item the associate has already left for another', async () => {
+    const fake = setUp();
+    const first = deferredReply();
+    fake.answer('itemDetail', ({ id }) => (id === 1 ? first.promise : { ok: true, value: networkItemDetail(id) }));
+    const rows = await renderQueue();
+    const user = userEvent.setup();
+
+    await user.click(rows[0]!);
+    await user.click(rows[1]!);
+    expect(await screen.findByRole('heading', { name: 'Item 2' })).toBeTruthy();
+    await waitFor(() => expect(screen.getByTestId('item-explanation').textContent).toContain('Item 2:'));
+
+    await act(async () => first.release({ ok: true, value: networkItemDetail(1) }));
+
+    expect(screen.getByTestId('item-explanation').textContent).toContain('Item 2:');
+    expect(screen.getByRole('heading', { name: 'Item 2' })).toBeTruthy();
+  });
+
+  it('ignores a reply that arrives after the panel was closed', async () => {
+    const fake = setUp();
+    const release = fake.hold('itemDetail');
+    const rows = await renderQueue();
+    const user = userEvent.setup();
+    await user.click(rows[0]!);
+
+    await user.click(screen.getByRole('button', { name: 'Close item detail' }));
+    await act(async () => release(networkItemDetail(1)));
+
+    expect(screen.queryByTestId('item-detail')).toBeNull();
+    expect(useReconStore.getState().itemDetail).toBeUndefined();
+  });
+
+  it('reloads the open item when the store changes, and shows what changed', async () => {
+    const fake = setUp();
+    const rows = await renderQueue();
+    await userEvent.setup().click(rows[0]!);
+    await screen.findByTestId('item-explanation');
+    fake.answer('itemDetail', ({ id }) => ({
+      ok: true,
+      value: networkItemDetail(id, { explanation: `Item ${id} was matched by the last run.` }),
+    }));
+
+    act(() => handleReconEvent({ type: 'store-changed' }));
+
+    await waitFor(() => expect(screen.getByTestId('item-explanation').textContent).toBe('Item 1 was matched by the last run.'));
+    expect(fake.argumentsOf('itemDetail')).toEqual([{ id: 1 }, { id: 1 }]);
+  });
+
+  it('does not ask for an item when the store changes and none is open', async () => {
+    const fake = setUp();
+    await renderQueue();
+
+    act(() => handleReconEvent({ type: 'store-changed' }));
+
+    await waitFor(() => expect(fake.argumentsOf('queuePage')).toHaveLength(2));
+    expect(fake.argumentsOf('itemDetail')).toEqual([]);
+  });
+
+  it('shows a ledger-side item with its payment, a signed resettlement, its note, no candidates and no history', async () => {
+    const fake = setUp([queueItem(7, { category: 'GLOBAL_FINANCE', reason: 'REVERSAL', side: 'LEDGER', reference: 'ZP-7' })]);
+    fake.replyWith('itemDetail', {
+      item: {
+        ...queueItem(7, { category: 'GLOBAL_FINANCE', reason: 'REVERSAL', side: 'LEDGER', reference: 'ZP-7' }),
+        status: 'OPEN',
+        closedOn: null,
+        note: 'Customer called on 2025-03-04.',
+        resettlementMinor: 2_500,
+        ruleSetVersion: null,
+      },
+      ledgerPayment: {
+        paymentId: 'ZP-7',
+        initiatedAt: '2025-03-01T10:15:00-05:00',
+        localDate: '2025-03-01',
+        businessDate: '2025-03-03',
+        amountMinor: 12_540,
+        currency: 'USD',
+        status: 'COMPLETED',
+        fundingNetwork: 'MASTERCARD',
+        cardLast4: '4444',
+        authCode: '',
+        networkTxnId: 'MCC123',
+        fileName: 'zelle-20250301.csv',
+        lineNo: 9,
+      },
+      candidates: [],
+      explanation: 'Item 7: a reversal of 25.00 USD is owed to the customer.',
+      history: [],
+    });
+    render(<QueueWorkspace />);
+    const row = await screen.findByTestId('queue-row');
+
+    await userEvent.setup().click(row);
+
+    const panel = await screen.findByTestId('item-detail');
+    await within(panel).findByTestId('item-explanation');
+    expect(within(panel).getByText('GLOBAL_FINANCE')).toBeTruthy();
+    const payment = within(panel).getByLabelText('Ledger payment');
+    expect(payment.textContent).toContain('2025-03-01T10:15:00-05:00');
+    expect(payment.textContent).toContain('MASTERCARD');
+    expect(payment.textContent).toContain('zelle-20250301.csv:9');
+    expect(panel.textContent).toContain('+25.00 USD (pay back to customer)');
+    expect(panel.textContent).toContain('Customer called on 2025-03-04.');
+    expect(within(panel).getByText('No candidates')).toBeTruthy();
+    expect(within(panel).getByText('No history yet')).toBeTruthy();
+    expect(within(panel).queryByRole('table', { name: 'Candidates' })).toBeNull();
+  });
+
+  it('hints "recover" for a negative resettlement', async () => {
+    const fake = setUp([queueItem(8, { category: 'GLOBAL_FINANCE' })]);
+    const detail = networkItemDetail(8);
+    fake.replyWith('itemDetail', { ...detail, item: { ...detail.item, category: 'GLOBAL_FINANCE', resettlementMinor: -1_050 } });
+    render(<QueueWorkspace />);
+
+    await userEvent.setup().click(await screen.findByTestId('queue-row'));
+
+    expect((await screen.findByTestId('item-detail')).textContent).toContain('-10.50 USD (recover)');
+  });
+});
