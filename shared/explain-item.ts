@@ -5,7 +5,7 @@ import type { ItemDetail } from './ipc/recon-api';
 import { formatAmount } from './money';
 import type { RuleSet } from './rules';
 
-type ItemFacts = Omit<ItemDetail, 'explanation'>;
+type ItemFacts = Omit<ItemDetail, 'explanation' | 'actions'>;
 
 function money(minor: number, currency: string): string {
   return `${formatAmount(minor, currency)} ${currency}`;

@@ -41,6 +41,10 @@ export const ruleSetSchema = z
     }),
     timeZone: z.string().refine(isKnownTimeZone, 'not a time zone this system knows (an IANA name like America/New_York)'),
     cutoff: z.string().refine((value) => !Number.isNaN(cutoffMinutes(value)), 'cut-off must be HH:MM'),
+    /** The largest open mismatch (minor units, either sign) an associate may write off alone. */
+    writeOffLimitMinor: z.number().int().min(0).default(2_500),
+    /** A resettlement larger than this (minor units, either sign) needs a second associate's approval. */
+    approvalLimitMinor: z.number().int().min(0).default(100_000),
   })
   .strict();
 
@@ -58,6 +62,8 @@ export const DEFAULT_RULES: RuleSet = {
   scope: { mccs: ['4829', '6538', '6540'], descriptorPrefixes: ['ZELLE'] },
   timeZone: 'America/New_York',
   cutoff: '20:00',
+  writeOffLimitMinor: 2_500,
+  approvalLimitMinor: 100_000,
 };
 
 /** True when a network record is in scope: its MCC is listed or its descriptor starts with a listed prefix. */

@@ -2,7 +2,7 @@
 // the built renderer served to http://127.0.0.1. Used by the end-to-end tests (one data folder
 // per test) and by `npm start` where Electron's binary is not installed.
 //
-//   node --import tsx main/bridge/serve.ts [--port N] [--renderer DIR] [--json]
+//   node --import tsx main/bridge/serve.ts [--port N] [--renderer DIR] [--json] [--no-inbox]
 //
 // Folders follow RECON_DATA_DIR / RECON_DB / RECON_INBOX / RECON_REPORTS (main/engine/app-paths.ts).
 
@@ -18,12 +18,22 @@ const { values } = parseArgs({
     renderer: { type: 'string' },
     json: { type: 'boolean' },
     'inbox-stability-ms': { type: 'string' },
+    // A second session over the same data folder leaves the inbox and the cut-off to the first.
+    'no-inbox': { type: 'boolean' },
   },
 });
 const folders = workstationFolders();
 const stabilityMs = values['inbox-stability-ms'] === undefined ? undefined : Number(values['inbox-stability-ms']);
+// RECON_ACTOR names the associate of a browser session (a second associate for maker-checker
+// on one machine, the tests); the desktop app always acts as the signed-in user.
+const actor = process.env.RECON_ACTOR;
 const workstation = startWorkstation(
-  { ...folders, ...(stabilityMs === undefined ? {} : { inboxStabilityMs: stabilityMs }) },
+  {
+    ...folders,
+    ...(stabilityMs === undefined ? {} : { inboxStabilityMs: stabilityMs }),
+    ...(actor ? { actor } : {}),
+    ...(values['no-inbox'] ? { watchInbox: false, reportsAtCutoff: false } : {}),
+  },
   (message) => console.error(message),
 );
 try {

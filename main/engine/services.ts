@@ -55,6 +55,8 @@ export type Services = {
   status(): StoreStatus;
   /** Resolves once every operation already asked for (ingest, match, reports) has finished. */
   idle(): Promise<void>;
+  /** Runs a write of the caller's (a manual action) in turn with ingest, matching and reports. */
+  exclusive<T>(work: () => T | Promise<T>): Promise<T>;
   close(): void;
 };
 
@@ -123,6 +125,9 @@ export function createServices(config: ServicesConfig): Services {
     },
     idle() {
       return inTurn(() => undefined);
+    },
+    exclusive(work) {
+      return inTurn(work);
     },
     close() {
       if (reader !== db) reader.close();

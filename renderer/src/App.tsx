@@ -1,19 +1,23 @@
 import { useEffect, useState } from 'react';
+import { ErrorAlert } from './components/ErrorAlert';
 import { getReconApi, hasReconApi, NOT_CONNECTED_MESSAGE } from './api/recon-bridge';
 import { ActivityLog } from './features/activity/ActivityLog';
 import { DropZone } from './features/drop-zone/DropZone';
 import { ImportsList } from './features/imports/ImportsList';
+import { MatchesView } from './features/matches/MatchesView';
 import { MatchingPanel } from './features/matching/MatchingPanel';
 import { QueueWorkspace } from './features/queue/QueueWorkspace';
 import { StatusPanel } from './features/status/StatusPanel';
+import { formatTimestamp } from './format/display';
 import { connectStore, useReconStore } from './store/recon-store';
 
 /** The window's sections, in the order the nav lists them. */
-export type ViewName = 'import' | 'queue' | 'matching' | 'status';
+export type ViewName = 'import' | 'queue' | 'matches' | 'matching' | 'status';
 
 const VIEWS: { view: ViewName; label: string }[] = [
   { view: 'import', label: 'Import' },
   { view: 'queue', label: 'Queue' },
+  { view: 'matches', label: 'Matches' },
   { view: 'matching', label: 'Matching & reports' },
   { view: 'status', label: 'Status' },
 ];
@@ -83,6 +87,7 @@ function Workstation() {
           </div>
         ) : null}
         {view === 'queue' ? <QueueWorkspace /> : null}
+        {view === 'matches' ? <MatchesView /> : null}
         {view === 'matching' ? <MatchingPanel /> : null}
         {view === 'status' ? <StatusPanel /> : null}
       </main>
@@ -106,6 +111,33 @@ function Header() {
           <dd data-testid="header-actor">{actor ?? '…'}</dd>
         </div>
       </dl>
+      <UndoLastAction />
     </header>
+  );
+}
+
+/** Undoes the associate's last manual action; absent while there is nothing to undo. */
+function UndoLastAction() {
+  const lastManualAction = useReconStore((state) => state.lastManualAction);
+  const isUndoing = useReconStore((state) => state.manualBusy.undo ?? false);
+  const undoError = useReconStore((state) => state.manualErrors.undo);
+  const undoLastAction = useReconStore((state) => state.undoLastAction);
+  if (!lastManualAction && !undoError) return null;
+  return (
+    <div className="header-undo">
+      {lastManualAction ? (
+        <button
+          type="button"
+          className="undo-button"
+          data-testid="header-undo"
+          title={`${lastManualAction.summary} (${lastManualAction.actor}, ${formatTimestamp(lastManualAction.at)})`}
+          disabled={isUndoing}
+          onClick={() => void undoLastAction()}
+        >
+          Undo: {lastManualAction.summary}
+        </button>
+      ) : null}
+      <ErrorAlert message={undoError} />
+    </div>
   );
 }

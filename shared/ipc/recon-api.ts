@@ -5,10 +5,12 @@
 
 import { z } from 'zod';
 import { isIsoDate } from '../business-dates';
-import type { LedgerPaymentInput, NetworkRecordInput } from '../domain';
+import { GLOBAL_FINANCE_REASONS, type GlobalFinanceReason, type LedgerPaymentInput, type NetworkRecordInput } from '../domain';
 import type { IngestOutcome, MatchingResult, MatchProgress, StoreStatus } from './engine-results';
 
 const businessDate = z.string().refine(isIsoDate, { message: 'must be a business date, YYYY-MM-DD' });
+const id = z.number().int().positive();
+const requiredText = z.string().trim().min(1, { message: 'must say why' }).max(500);
 
 /** The largest file the drop zone sends as bytes (the shell sends paths; only the browser bridge sends bytes). */
 export const MAX_UPLOAD_BYTES = 512 * 1024 * 1024;
@@ -58,6 +60,39 @@ export const RECON_CHANNELS = {
     })
     .strict(),
   'queue:item': z.object({ id: z.number().int().positive() }).strict(),
+  'items:note': z.object({ itemId: id, note: z.string().max(2000) }).strict(),
+  'items:pair': z
+    .object({
+      networkRecordIds: z.array(id).min(1).max(50),
+      ledgerPaymentId: id,
+      /** Required when the amounts or currencies differ. */
+      reason: z.string().trim().max(500).optional(),
+    })
+    .strict(),
+  'items:to-global-finance': z
+    .object({
+      itemId: id,
+      reason: z.enum(GLOBAL_FINANCE_REASONS as [GlobalFinanceReason, ...GlobalFinanceReason[]]),
+      /** Signed minor units: positive = pay the customer back, negative = recover. */
+      resettlementMinor: z.number().int().refine((amount) => amount !== 0, { message: 'must not be zero' }),
+      note: requiredText,
+    })
+    .strict(),
+  'items:write-off': z.object({ itemId: id, note: requiredText }).strict(),
+  'items:approve': z.object({ itemId: id }).strict(),
+  'items:mark-done': z.object({ itemId: id, note: z.string().trim().max(500).optional() }).strict(),
+  'matches:unpair': z.object({ matchId: id, note: requiredText }).strict(),
+  'matches:page': z.object({ date: businessDate, offset: z.number().int().min(0), limit: z.number().int().min(1).max(500) }).strict(),
+  'manual:last': z.object({}).strict(),
+  'manual:undo-last': z.object({}).strict(),
+  'records:search': z
+    .object({
+      side: z.enum(['NETWORK', 'LEDGER']),
+      /** A record or payment id (or its start), a card's last four digits, or an amount like 125.40. */
+      text: z.string().trim().min(1).max(64),
+      limit: z.number().int().min(1).max(200),
+    })
+    .strict(),
 } as const;
 
 /** A channel of the contract. */
@@ -110,10 +145,11 @@ export type QueueItem = {
 };
 
 /** A network record as the item detail shows it (the card number is already truncated), with where it was read. */
-export type NetworkRecordView = Omit<NetworkRecordInput, 'line'> & { fileName: string; lineNo: number };
+export type NetworkRecordView = Omit<NetworkRecordInput, 'line'> & { id: number; fileName: string; lineNo: number };
 
 /** A ledger payment as the item detail shows it, with its dates in the bank's calendar and where it was read. */
 export type LedgerPaymentView = Omit<LedgerPaymentInput, 'line' | 'arn' | 'senderToken' | 'recipientToken'> & {
+  id: number;
   localDate: string;
   businessDate: string;
   fileName: string;
@@ -129,6 +165,23 @@ export type ItemDetail = {
     /** Signed minor units for GLOBAL_FINANCE items: positive = pay the customer back, negative = recover. */
     resettlementMinor: number | null;
     ruleSetVersion: number | null;
+    /** 'AUTO' for a matching run, else the associate who made the item by hand. */
+    createdBy: string;
+    approvedBy: string;
+  };
+  /** What the associate may do with this item now, under the current rules. */
+  actions: {
+    canNote: boolean;
+    canPair: boolean;
+    canSendToGlobalFinance: boolean;
+    canWriteOff: boolean;
+    /** A resettlement above the approval limit, not yet approved, and not made by this associate. */
+    canApprove: boolean;
+    canMarkDone: boolean;
+    /** Why approval or marking done is not open to this associate now, if it is not. */
+    approvalHint?: string;
+    writeOffLimitMinor: number;
+    approvalLimitMinor: number;
   };
   networkRecord?: NetworkRecordView;
   ledgerPayment?: LedgerPaymentView;
@@ -141,6 +194,30 @@ export type ItemDetail = {
 
 /** A page of the queue and how many items the whole filter holds. */
 export type QueuePage = { items: QueueItem[]; total: number };
+
+/** What a manual action did, in words, and whether the associate can still undo it. */
+export type ManualActionResult = { actionId: number; action: string; summary: string; at: string; actor: string };
+
+/** An open record found for pairing by hand. */
+export type OpenRecord =
+  | ({ side: 'NETWORK'; itemId: number | null; reason: string | null } & NetworkRecordView)
+  | ({ side: 'LEDGER'; itemId: number | null; reason: string | null } & LedgerPaymentView);
+
+/** A match of a business date, with its members' references. */
+export type MatchView = {
+  id: number;
+  kind: string;
+  rule: string;
+  reason: string;
+  network: string;
+  amountMinor: number;
+  currency: string;
+  networkRecordIds: string[];
+  ledgerPaymentIds: string[];
+  resolvedBy: string;
+  status: string;
+  note: string;
+};
 
 /** The reports written for one business date. */
 export type ReportsWritten = { date: string; folder: string; files: string[] };
@@ -156,6 +233,17 @@ export type ChannelResults = {
   'reports:write': ReportsWritten;
   'queue:page': QueuePage;
   'queue:item': ItemDetail;
+  'items:note': ManualActionResult;
+  'items:pair': ManualActionResult;
+  'items:to-global-finance': ManualActionResult;
+  'items:write-off': ManualActionResult;
+  'items:approve': ManualActionResult;
+  'items:mark-done': ManualActionResult;
+  'matches:unpair': ManualActionResult;
+  'matches:page': { matches: MatchView[]; total: number };
+  'manual:last': ManualActionResult | null;
+  'manual:undo-last': ManualActionResult;
+  'records:search': OpenRecord[];
 };
 
 /** What a channel gives back. */
@@ -188,6 +276,17 @@ export const API_FUNCTIONS = {
   writeReports: 'reports:write',
   queuePage: 'queue:page',
   itemDetail: 'queue:item',
+  noteItem: 'items:note',
+  pairByHand: 'items:pair',
+  sendToGlobalFinance: 'items:to-global-finance',
+  writeOff: 'items:write-off',
+  approveItem: 'items:approve',
+  markDone: 'items:mark-done',
+  unpairMatch: 'matches:unpair',
+  matchesPage: 'matches:page',
+  lastManualAction: 'manual:last',
+  undoLastAction: 'manual:undo-last',
+  searchOpenRecords: 'records:search',
 } as const satisfies Record<string, ReconChannel>;
 
 type ApiFunctions = {

@@ -14,14 +14,24 @@ export type WorkstationFixture = {
   reportsFolder: string;
   page: Page;
   app: WorkstationPage;
+  /**
+   * A second associate's window over the same data folder (maker-checker): another bridge
+   * process acting as `actor`, leaving the inbox to the first. Browser project only.
+   */
+  openAs(actor: string): Promise<{ page: Page; app: WorkstationPage }>;
 };
 
 const root = path.resolve(import.meta.dirname, '..', '..');
 
-async function startBridge(dataDir: string): Promise<{ url: string; server: ChildProcess; stderr: string[] }> {
-  const server = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'main/bridge/serve.ts'), '--json', '--inbox-stability-ms', '150'], {
+async function startBridge(
+  dataDir: string,
+  options: { actor: string; isSecond?: boolean },
+): Promise<{ url: string; server: ChildProcess; stderr: string[] }> {
+  const args = ['--import', 'tsx', path.join(root, 'main/bridge/serve.ts'), '--json', '--inbox-stability-ms', '150'];
+  if (options.isSecond) args.push('--no-inbox');
+  const server = spawn(process.execPath, args, {
     cwd: root,
-    env: { ...process.env, RECON_DATA_DIR: dataDir, RECON_DB: '', RECON_REPORTS: '', RECON_INBOX: '' },
+    env: { ...process.env, RECON_DATA_DIR: dataDir, RECON_DB: '', RECON_REPORTS: '', RECON_INBOX: '', RECON_ACTOR: options.actor },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const stderr: string[] = [];
@@ -48,14 +58,24 @@ export const test = base.extend<{ workstation: WorkstationFixture }>({
         env: { ...process.env, RECON_DATA_DIR: dataDir },
       });
       const page = await electronApp.firstWindow();
-      await use({ ...folders, page, app: new WorkstationPage(page, 'electron') });
+      const openAs = (): Promise<never> => Promise.reject(new Error('a second associate needs a second OS account in the desktop app'));
+      await use({ ...folders, page, app: new WorkstationPage(page, 'electron'), openAs });
       await electronApp.close();
     } else {
-      const bridge = await startBridge(dataDir);
+      const bridge = await startBridge(dataDir, { actor: 'ana' });
+      const others: { server: ChildProcess }[] = [];
       const browser = await playwright.chromium.launch(launchOptions);
       const page = await (await browser.newContext({ viewport })).newPage();
       await page.goto(bridge.url);
-      await use({ ...folders, page, app: new WorkstationPage(page, 'browser') });
+      const openAs = async (actor: string) => {
+        const other = await startBridge(dataDir, { actor, isSecond: true });
+        others.push(other);
+        const otherPage = await (await browser.newContext({ viewport })).newPage();
+        await otherPage.goto(other.url);
+        return { page: otherPage, app: new WorkstationPage(otherPage, 'browser') };
+      };
+      await use({ ...folders, page, app: new WorkstationPage(page, 'browser'), openAs });
+      for (const other of others) other.server.kill('SIGTERM');
       if (testInfo.status !== testInfo.expectedStatus) {
         await testInfo.attach('window', { body: await page.screenshot(), contentType: 'image/png' });
         await testInfo.attach('bridge log', { body: bridge.stderr.join(''), contentType: 'text/plain' });

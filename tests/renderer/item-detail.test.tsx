@@ -1,76 +1,12 @@
 import { act, render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { ApiReply, ItemDetail, QueueItem } from '../../shared/ipc/recon-api';
+import type { ApiReply, ItemDetail } from '../../shared/ipc/recon-api';
 import { QueueWorkspace } from '../../renderer/src/features/queue/QueueWorkspace';
 import { handleReconEvent, useReconStore } from '../../renderer/src/store/recon-store';
 import { FakeReconApi } from './helpers/fake-recon-api';
+import { itemActions, networkItemDetail, queueItem } from './helpers/item-fixtures';
 import { installFake, resetWindow } from './helpers/render-app';
-
-function queueItem(id: number, overrides: Partial<QueueItem> = {}): QueueItem {
-  return {
-    id,
-    category: 'MISMATCH',
-    reason: 'NO_LEDGER',
-    side: 'NETWORK',
-    amountMinor: 12_540,
-    currency: 'USD',
-    recordDate: '2025-03-01',
-    openedOn: '2025-03-02',
-    ageDays: 2,
-    reference: `REF${id}`,
-    ...overrides,
-  };
-}
-
-/** A network-side mismatch with one ledger candidate and one audit entry. */
-function networkItemDetail(id: number, overrides: Partial<ItemDetail> = {}): ItemDetail {
-  return {
-    item: { ...queueItem(id), status: 'OPEN', closedOn: null, note: '', resettlementMinor: null, ruleSetVersion: 3 },
-    networkRecord: {
-      recordId: `REF${id}`,
-      network: 'VISA',
-      txnType: 'PRESENTMENT',
-      isSecondPresentment: false,
-      networkTxnId: '581234567890123',
-      arn: '74987505061000000000123',
-      panFirst6: '411111',
-      panLast4: '1111',
-      authCode: 'A1B2C3',
-      amountMinor: 12_540,
-      currency: 'USD',
-      txnDate: '2025-03-01',
-      settlementDate: '2025-03-03',
-      mcc: '4829',
-      descriptor: 'ZELLE*JANE DOE',
-      fileName: '/data/inbox/visa-base2-20250303.ctf',
-      lineNo: 17,
-    },
-    candidates: [
-      {
-        side: 'LEDGER',
-        paymentId: 'ZP-9001',
-        initiatedAt: '2025-03-01T23:59:10-05:00',
-        localDate: '2025-03-01',
-        businessDate: '2025-03-03',
-        amountMinor: 12_450,
-        currency: 'USD',
-        status: 'COMPLETED',
-        fundingNetwork: 'VISA',
-        cardLast4: '1111',
-        authCode: 'A1B2C3',
-        networkTxnId: '581234567890123',
-        fileName: '/data/inbox/zelle-20250301.csv',
-        lineNo: 42,
-      },
-    ],
-    explanation: `Item ${id}: the Visa presentment of 125.40 USD found no ledger payment of the same amount; ZP-9001 shares its auth code but is 0.90 USD less.`,
-    history: [
-      { at: '2025-03-02T09:00:00.000Z', actor: 'matcher', action: 'opened', before: null, after: '{ "status": "OPEN" }' },
-    ],
-    ...overrides,
-  };
-}
 
 /** A reply the test releases later, so it can arrive after another one. */
 function deferredReply() {
@@ -269,8 +205,12 @@ describe('item detail', () => {
         note: 'Customer called on 2025-03-04.',
         resettlementMinor: 2_500,
         ruleSetVersion: null,
+        createdBy: 'AUTO',
+        approvedBy: '',
       },
+      actions: itemActions({ canPair: false, canSendToGlobalFinance: false, canMarkDone: true }),
       ledgerPayment: {
+        id: 507,
         paymentId: 'ZP-7',
         initiatedAt: '2025-03-01T10:15:00-05:00',
         localDate: '2025-03-01',

@@ -5,22 +5,15 @@
 import { contextBridge, ipcRenderer, webUtils, type IpcRendererEvent } from 'electron';
 import { API_FUNCTIONS, EVENT_CHANNEL, type ReconApi, type ReconEvent } from '../../../shared/ipc/recon-api';
 
-type ApiFunctionName = keyof typeof API_FUNCTIONS;
+type ApiFunctions = Omit<ReconApi, 'onEvent' | 'pathForFile'>;
 
-function invoker<Name extends ApiFunctionName>(name: Name): ReconApi[Name] {
-  return ((argument: unknown) => ipcRenderer.invoke(API_FUNCTIONS[name], argument)) as ReconApi[Name];
-}
+// One function per channel of the contract, each sending its argument on its own channel.
+const functions = Object.fromEntries(
+  Object.entries(API_FUNCTIONS).map(([name, channel]) => [name, (argument: unknown) => ipcRenderer.invoke(channel, argument)]),
+) as unknown as ApiFunctions;
 
 const api = {
-  readStatus: invoker('readStatus'),
-  ingestPaths: invoker('ingestPaths'),
-  ingestUploads: invoker('ingestUploads'),
-  recentFeeds: invoker('recentFeeds'),
-  quarantinedRows: invoker('quarantinedRows'),
-  runMatching: invoker('runMatching'),
-  writeReports: invoker('writeReports'),
-  queuePage: invoker('queuePage'),
-  itemDetail: invoker('itemDetail'),
+  ...functions,
   onEvent(listener: (event: ReconEvent) => void) {
     const forward = (_event: IpcRendererEvent, event: ReconEvent): void => listener(event);
     ipcRenderer.on(EVENT_CHANNEL, forward);

@@ -8,6 +8,7 @@ import {
   RECON_CHANNELS,
   type ApiReply,
   type ChannelResult,
+  type ManualActionResult,
   type ReconChannel,
   type ReconEvent,
   type ReportsWritten,
@@ -16,7 +17,21 @@ import {
 import type { Services } from '../services';
 import { quarantinedRowsOfFile, recentFeedFiles } from '../store/feed-store';
 import { readItemDetail } from '../store/item-detail-store';
+import {
+  approveItem,
+  itemActions,
+  lastManualAction,
+  markDone,
+  noteItem,
+  pairByHand,
+  sendToGlobalFinance,
+  undoLastAction,
+  unpairMatch,
+  writeOff,
+  type ManualContext,
+} from '../store/manual-store';
 import { readQueuePage } from '../store/queue-store';
+import { readMatchesPage, searchOpenRecords } from '../store/records-store';
 import { ruleSetOfVersion } from '../store/rule-sets';
 
 /** What the handlers work with besides the services. */
@@ -27,6 +42,8 @@ export type HandlerContext = {
   receivedFolder: string;
   inboxStatus(): WorkstationStatus['inbox'];
   emit(event: ReconEvent): void;
+  /** The clock manual actions are dated by (tests set it). */
+  now?: () => Date;
 };
 
 /** Every channel's handler, over the argument its schema has already checked. */
@@ -69,6 +86,15 @@ function discardUnstored(dropFolder: string, outcomes: readonly IngestOutcome[])
 export function createReconHandlers(context: HandlerContext): ReconHandlers {
   const { services } = context;
   const changed = (): void => context.emit({ type: 'store-changed' });
+  // A manual action waits its turn with ingest and matching, then tells the window.
+  const manual = async (action: (manualContext: ManualContext) => ManualActionResult): Promise<ManualActionResult> => {
+    const result = await services.exclusive(() => {
+      const { version, rules } = services.rules();
+      return action({ actor: services.actor, rules, ruleSetVersion: version, now: context.now?.() ?? new Date() });
+    });
+    changed();
+    return result;
+  };
   return {
     /** The store's counts and where the workstation keeps its things. */
     async 'status:read'() {
@@ -136,7 +162,52 @@ export function createReconHandlers(context: HandlerContext): ReconHandlers {
       // Explained under the rules that decided it, not today's.
       const version = facts.item.ruleSetVersion;
       const rules = (version === null ? undefined : ruleSetOfVersion(services.reader, version)) ?? DEFAULT_RULES;
-      return { ...facts, explanation: explainItem(facts, rules) };
+      const current = services.rules().rules;
+      return { ...facts, explanation: explainItem(facts, rules), actions: itemActions(facts.item, current, services.actor) };
+    },
+    /** Sets or clears the note on an open item. */
+    async 'items:note'({ itemId, note }) {
+      return manual((context) => noteItem(services.db, context, itemId, note));
+    },
+    /** Pairs one payment with one or more presentments by hand. */
+    async 'items:pair'(input) {
+      return manual((context) => pairByHand(services.db, context, input));
+    },
+    /** Moves an open mismatch to global finance with a resettlement amount and reason. */
+    async 'items:to-global-finance'(input) {
+      return manual((context) => sendToGlobalFinance(services.db, context, input));
+    },
+    /** Writes off an open mismatch within the limit. */
+    async 'items:write-off'({ itemId, note }) {
+      return manual((context) => writeOff(services.db, context, itemId, note));
+    },
+    /** Approves a resettlement above the limit (maker-checker). */
+    async 'items:approve'({ itemId }) {
+      return manual((context) => approveItem(services.db, context, itemId));
+    },
+    /** Marks a global-finance item's funds transfer done. */
+    async 'items:mark-done'({ itemId, note }) {
+      return manual((context) => markDone(services.db, context, itemId, note));
+    },
+    /** Undoes a match; its records go back to matching. */
+    async 'matches:unpair'({ matchId, note }) {
+      return manual((context) => unpairMatch(services.db, context, matchId, note));
+    },
+    /** The matches of a business date. */
+    async 'matches:page'({ date, offset, limit }) {
+      return readMatchesPage(services.reader, date, offset, limit);
+    },
+    /** The associate's last action an undo would reverse. */
+    async 'manual:last'() {
+      return lastManualAction(services.reader, services.actor);
+    },
+    /** Reverses the associate's last action, if nothing has moved on since. */
+    async 'manual:undo-last'() {
+      return manual((context) => undoLastAction(services.db, context));
+    },
+    /** Open records of one side, for pairing by hand. */
+    async 'records:search'({ side, text, limit }) {
+      return searchOpenRecords(services.reader, side, text, limit);
     },
   };
 }

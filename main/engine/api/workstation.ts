@@ -21,6 +21,8 @@ export type WorkstationConfig = {
   reportsAtCutoff?: boolean;
   /** How long a file in the inbox must stop growing before it is read. */
   inboxStabilityMs?: number;
+  /** The clock manual actions are dated by (tests set it). */
+  now?: () => Date;
 };
 
 /** The engine as the window sees it: calls by channel, events, and one close. */
@@ -95,6 +97,7 @@ export function startWorkstation(config: WorkstationConfig, log: (message: strin
     receivedFolder: config.receivedFolder,
     inboxStatus,
     emit,
+    ...(config.now ? { now: config.now } : {}),
   });
 
   return {

@@ -1,17 +1,20 @@
 import type { ItemDetail, LedgerPaymentView, NetworkRecordView } from '../../../shared/ipc/recon-api';
 import type { Db } from './database';
 
-const NETWORK_COLUMNS = `n.record_id AS recordId, n.network, n.txn_type AS txnType, n.is_second_presentment AS isSecondPresentment,
+/** The columns of a network record as the window shows it (`n` the record, `f` its file). */
+export const NETWORK_COLUMNS = `n.id, n.record_id AS recordId, n.network, n.txn_type AS txnType, n.is_second_presentment AS isSecondPresentment,
   n.network_txn_id AS networkTxnId, n.arn, n.pan_first6 AS panFirst6, n.pan_last4 AS panLast4, n.auth_code AS authCode,
   n.amount_minor AS amountMinor, n.currency, n.txn_date AS txnDate, n.settlement_date AS settlementDate, n.mcc, n.descriptor,
   f.file_name AS fileName, n.line_no AS lineNo`;
-const LEDGER_COLUMNS = `l.payment_id AS paymentId, l.initiated_at AS initiatedAt, l.local_date AS localDate, l.business_date AS businessDate,
+/** The columns of a ledger payment as the window shows it (`l` the payment, `f` its file). */
+export const LEDGER_COLUMNS = `l.id, l.payment_id AS paymentId, l.initiated_at AS initiatedAt, l.local_date AS localDate, l.business_date AS businessDate,
   l.amount_minor AS amountMinor, l.currency, l.status, l.funding_network AS fundingNetwork, l.card_last4 AS cardLast4,
   l.auth_code AS authCode, l.network_txn_id AS networkTxnId, f.file_name AS fileName, l.line_no AS lineNo`;
 
 type ItemRow = ItemDetail['item'] & { networkRecordId: number | null; ledgerPaymentId: number | null; candidateIds: string };
 
-function networkView(row: (Omit<NetworkRecordView, 'isSecondPresentment'> & { isSecondPresentment: number }) | undefined): NetworkRecordView | undefined {
+/** A network record row as the window shows it: SQLite's 0/1 becomes a boolean. */
+export function networkView(row: (Omit<NetworkRecordView, 'isSecondPresentment'> & { isSecondPresentment: number }) | undefined): NetworkRecordView | undefined {
   return row ? { ...row, isSecondPresentment: row.isSecondPresentment === 1 } : undefined;
 }
 
@@ -19,12 +22,12 @@ function networkView(row: (Omit<NetworkRecordView, 'isSecondPresentment'> & { is
  * One item with its records, the candidates it names and the audit entries about it and its
  * payment; undefined when there is no such item. Every lookup is by key or index.
  */
-export function readItemDetail(db: Db, id: number): Omit<ItemDetail, 'explanation'> | undefined {
+export function readItemDetail(db: Db, id: number): Omit<ItemDetail, 'explanation' | 'actions'> | undefined {
   const item = db
     .prepare(
       `SELECT i.id, i.category, i.reason, i.side, i.amount_minor AS amountMinor, i.currency, i.record_date AS recordDate,
          i.opened_on AS openedOn, i.status, i.closed_on AS closedOn, i.note, i.resettlement_minor AS resettlementMinor,
-         i.rule_set_version AS ruleSetVersion, i.network_record_id AS networkRecordId, i.ledger_payment_id AS ledgerPaymentId,
+         i.rule_set_version AS ruleSetVersion, i.created_by AS createdBy, i.approved_by AS approvedBy, i.network_record_id AS networkRecordId, i.ledger_payment_id AS ledgerPaymentId,
          i.candidate_ids AS candidateIds, COALESCE(n.record_id, l.payment_id, '') AS reference,
          (unixepoch(COALESCE((SELECT as_of_date FROM match_runs ORDER BY id DESC LIMIT 1), i.record_date)) - unixepoch(i.record_date)) / 86400 AS ageDays
        FROM items i

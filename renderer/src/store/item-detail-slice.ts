@@ -42,20 +42,25 @@ export const createItemDetailSlice: ReconSliceCreator<ItemDetailSlice> = (set, g
     openItem: async (id) => {
       // Another item starts empty, so one item's facts never sit under the next one's heading;
       // the same item keeps what it shows until the fresh reply replaces it.
-      if (get().selectedItemId !== id) set({ selectedItemId: id, itemDetail: undefined, itemDetailError: undefined });
+      if (get().selectedItemId !== id) {
+        set({ selectedItemId: id, itemDetail: undefined, itemDetailError: undefined });
+        get().resetItemWork();
+      }
       await loadDetail(id);
     },
     reloadItem: async () => {
       const id = get().selectedItemId;
       if (id !== undefined) await loadDetail(id);
     },
-    closeItem: () =>
+    closeItem: () => {
       set((state) => ({
         selectedItemId: undefined,
         itemDetail: undefined,
         isItemDetailLoading: false,
         itemDetailError: undefined,
         itemDetailGeneration: state.itemDetailGeneration + 1,
-      })),
+      }));
+      get().resetItemWork();
+    },
   };
 };

@@ -5,12 +5,22 @@ import type { ActivitySlice } from './activity-slice';
 import type { ImportsSlice } from './imports-slice';
 import type { ItemDetailSlice } from './item-detail-slice';
 import type { IngestSlice } from './ingest-slice';
+import type { ManualWorkSlice } from './manual-work-slice';
+import type { MatchesSlice } from './matches-slice';
 import type { MatchingSlice } from './matching-slice';
 import type { QueueSlice } from './queue-slice';
 import type { StatusSlice } from './status-slice';
 
 /** Everything the window knows and can do. */
-export type ReconState = StatusSlice & ImportsSlice & IngestSlice & ActivitySlice & MatchingSlice & QueueSlice & ItemDetailSlice;
+export type ReconState = StatusSlice &
+  ImportsSlice &
+  IngestSlice &
+  ActivitySlice &
+  MatchingSlice &
+  QueueSlice &
+  ItemDetailSlice &
+  ManualWorkSlice &
+  MatchesSlice;
 
 /** A slice of the one store: it sees the whole state and owns its part. */
 export type ReconSliceCreator<Slice> = StateCreator<ReconState, [], [], Slice>;

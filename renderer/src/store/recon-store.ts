@@ -7,6 +7,8 @@ import { createActivitySlice } from './activity-slice';
 import { createImportsSlice } from './imports-slice';
 import { createIngestSlice } from './ingest-slice';
 import { createItemDetailSlice } from './item-detail-slice';
+import { createManualWorkSlice } from './manual-work-slice';
+import { createMatchesSlice } from './matches-slice';
 import { createMatchingSlice } from './matching-slice';
 import { createQueueSlice } from './queue-slice';
 import type { ReconState } from './recon-state';
@@ -21,6 +23,8 @@ export const useReconStore = create<ReconState>()((...parts) => ({
   ...createMatchingSlice(...parts),
   ...createQueueSlice(...parts),
   ...createItemDetailSlice(...parts),
+  ...createManualWorkSlice(...parts),
+  ...createMatchesSlice(...parts),
 }));
 
 /** Applies one of main's unasked-for events to the store. */
@@ -39,12 +43,8 @@ export function handleReconEvent(event: ReconEvent): void {
       store.noteReportsWritten(event.reports);
       return;
     case 'store-changed':
-      void store.refreshStatus();
-      void store.refreshImports();
-      // Only a queue the associate has opened is worth reloading.
-      if (store.queueGeneration > 0) void store.reloadQueue();
-      // The open item may have been matched, closed or re-explained: show it as it is now.
-      if (store.selectedItemId !== undefined) void store.reloadItem();
+      // Status, imports, the opened queue and matches, the open item and the undo button.
+      void store.noteStoreChanged();
       return;
   }
 }
@@ -55,5 +55,6 @@ export function connectStore(api: ReconApi): () => void {
   const store = useReconStore.getState();
   void store.refreshStatus();
   void store.refreshImports();
+  void store.refreshLastManualAction();
   return stopListening;
 }

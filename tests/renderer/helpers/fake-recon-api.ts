@@ -2,7 +2,16 @@
 // every call recorded, and events the test emits. It is the process boundary, so it is the one
 // thing the renderer's tests fake. Kept free of DOM types so the node tsconfig accepts it too.
 
-import type { ApiErrorCode, ApiReply, API_FUNCTIONS, ChannelResult, ReconApi, ReconEvent, WorkstationStatus } from '../../../shared/ipc/recon-api';
+import type {
+  ApiErrorCode,
+  ApiReply,
+  API_FUNCTIONS,
+  ChannelResult,
+  ManualActionResult,
+  ReconApi,
+  ReconEvent,
+  WorkstationStatus,
+} from '../../../shared/ipc/recon-api';
 import type { StoreStatus } from '../../../shared/ipc/engine-results';
 
 /** A function of the api that answers with a reply. */
@@ -46,6 +55,11 @@ export function workstationStatus(store: Partial<StoreStatus> = {}, overrides: P
   };
 }
 
+/** What a manual action gives back, with a summary the window logs. */
+export function manualActionResult(overrides: Partial<ManualActionResult> = {}): ManualActionResult {
+  return { actionId: 1, action: 'note', summary: 'Noted item 1.', at: '2025-03-04T10:00:00.000Z', actor: 'associate.one', ...overrides };
+}
+
 /** The fake and the handles a test drives it with. */
 export class FakeReconApi {
   readonly calls: RecordedCall[] = [];
@@ -63,7 +77,11 @@ export class FakeReconApi {
     this.replyWith('queuePage', { items: [], total: 0 });
     this.replyWith('runMatching', { asOfDate: '2025-01-01' });
     this.replyWith('writeReports', { date: '2025-01-01', folder: '/data/reports/2025-01-01', files: [] });
+    this.replyWith('lastManualAction', null);
+    this.replyWith('matchesPage', { matches: [], total: 0 });
+    this.replyWith('searchOpenRecords', []);
     // itemDetail has no empty answer: a test that opens an item sets its reply (replyWith, answer, hold).
+    // Nor do the manual actions (noteItem, pairByHand, …): a test that acts says what the engine answers.
 
     const call = <Name extends FunctionName>(name: Name) =>
       async (argument: FunctionArgument<Name>): Promise<ApiReply<FunctionValue<Name>>> => {
@@ -83,6 +101,17 @@ export class FakeReconApi {
       writeReports: call('writeReports'),
       queuePage: call('queuePage'),
       itemDetail: call('itemDetail'),
+      noteItem: call('noteItem'),
+      pairByHand: call('pairByHand'),
+      sendToGlobalFinance: call('sendToGlobalFinance'),
+      writeOff: call('writeOff'),
+      approveItem: call('approveItem'),
+      markDone: call('markDone'),
+      unpairMatch: call('unpairMatch'),
+      matchesPage: call('matchesPage'),
+      lastManualAction: call('lastManualAction'),
+      undoLastAction: call('undoLastAction'),
+      searchOpenRecords: call('searchOpenRecords'),
       onEvent: (listener) => {
         this.listeners.add(listener);
         return () => this.listeners.delete(listener);

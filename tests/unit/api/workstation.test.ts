@@ -184,6 +184,33 @@ describe('the channels the window calls', () => {
     expect(status.inbox).toEqual({ folder: path.join(root, 'inbox'), isWatching: true });
   });
 
+  it('takes manual work in turn, tells the window, and undoes it', async () => {
+    const { workstation, root, events } = start();
+    demoFiles(root);
+    await value<IngestOutcome[]>(workstation.call('feeds:ingest-paths', { paths: [path.join(root, 'demo')] }));
+    await value(workstation.call('matching:run', {}));
+    const page = await value<QueuePage>(workstation.call('queue:page', { category: 'MISMATCH', sort: 'oldest', offset: 0, limit: 1 }));
+    const item = page.items[0]!;
+    const before = await value<ItemDetail>(workstation.call('queue:item', { id: item.id }));
+    expect(before.actions).toMatchObject({ canNote: true, canPair: true, writeOffLimitMinor: 2_500, approvalLimitMinor: 100_000 });
+
+    events.length = 0;
+    const noted = await value<{ summary: string }>(workstation.call('items:note', { itemId: item.id, note: 'called the customer' }));
+    expect(noted.summary).toBe(`Noted on item ${item.id}: "called the customer"`);
+    expect(events).toContainEqual({ type: 'store-changed' });
+    const after = await value<ItemDetail>(workstation.call('queue:item', { id: item.id }));
+    expect(after.item.note).toBe('called the customer');
+    expect(after.history.at(-1)).toMatchObject({ actor: 'ana', action: 'manual.note' });
+    expect(await value(workstation.call('manual:last', {}))).toMatchObject({ summary: noted.summary, actor: 'ana' });
+
+    const undone = await value<{ summary: string }>(workstation.call('manual:undo-last', {}));
+    expect(undone.summary).toBe(`Undid: ${noted.summary}`);
+    expect((await value<ItemDetail>(workstation.call('queue:item', { id: item.id }))).item.note).toBe('');
+    expect(await workstation.call('manual:undo-last', {})).toEqual({ ok: false, error: { code: 'failed', message: 'You have no action left to undo.' } });
+    const refused = await workstation.call('items:write-off', { itemId: item.id, note: '  ' });
+    expect(!refused.ok && refused.error.message).toBe('items:write-off: note: must say why');
+  });
+
   it('turns a failure inside a handler into a reply the window can show', async () => {
     const { workstation } = start();
     const reply = await workstation.call('matching:run', { asOfDate: '2026-11-03' });

@@ -2,9 +2,10 @@ import { initialSchema } from './001-initial';
 import { queueAndOpenIndexes } from './002-queue-and-open-indexes';
 import { dropUnusedPaymentIndexes } from './003-drop-unused-payment-indexes';
 import { queueLargestFirst } from './004-queue-largest-first';
+import { manualWork } from './005-manual-work';
 
 /** The schema versions in order: entry i brings a database from user_version i to i + 1. */
-export const MIGRATIONS: readonly string[] = [initialSchema, queueAndOpenIndexes, dropUnusedPaymentIndexes, queueLargestFirst];
+export const MIGRATIONS: readonly string[] = [initialSchema, queueAndOpenIndexes, dropUnusedPaymentIndexes, queueLargestFirst, manualWork];
 
 /** The schema version this build of the app writes. */
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -11,6 +11,7 @@ import {
   formatTimestamp,
 } from '../../format/display';
 import { useReconStore } from '../../store/recon-store';
+import { ItemActions } from './ItemActions';
 
 type Candidate = ItemDetail['candidates'][number];
 
@@ -83,6 +84,8 @@ function ItemDetailContent({ detail }: { detail: ItemDetail }) {
         {detail.explanation}
       </p>
 
+      <ItemActions key={item.id} detail={detail} />
+
       <h3>Facts</h3>
       <dl className="detail-facts">
         <Fact label="Amount" isNumeric>
@@ -96,6 +99,8 @@ function ItemDetailContent({ detail }: { detail: ItemDetail }) {
         {item.category === 'GLOBAL_FINANCE' && item.resettlementMinor !== null ? (
           <Resettlement amountMinor={item.resettlementMinor} currency={item.currency} />
         ) : null}
+        <Fact label="Created by">{item.createdBy}</Fact>
+        {item.approvedBy ? <Fact label="Approved by">{item.approvedBy}</Fact> : null}
         <Fact label="Rule set">{item.ruleSetVersion === null ? 'not recorded' : `version ${item.ruleSetVersion}`}</Fact>
         {item.note ? (
           <Fact label="Note" isWide>

@@ -1,0 +1,507 @@
+// Manual work (spec section 6): what an associate decides by hand on open items and matches.
+// Every action is one transaction that writes the audit log and keeps what it changed, so its
+// maker can undo it for as long as nothing else (a run, another action) has touched those rows.
+
+import { businessDateAt } from '../../../shared/business-dates';
+import type { GlobalFinanceReason } from '../../../shared/domain';
+import type { ItemDetail, ManualActionResult } from '../../../shared/ipc/recon-api';
+import { formatAmount } from '../../../shared/money';
+import type { RuleSet } from '../../../shared/rules';
+import { appendAudit } from './audit-log';
+import type { Db } from './database';
+
+/** Raised when an action is not allowed as asked; its message is for the associate. */
+export class ManualWorkError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ManualWorkError';
+  }
+}
+
+/** Who acts, under which rules, and when. */
+export type ManualContext = { actor: string; rules: RuleSet; ruleSetVersion: number; now: Date };
+
+type TrackedTable = 'items' | 'matches' | 'network_records' | 'ledger_payments';
+
+// The columns an action may change, per table; an undo restores exactly these. Important: SQL
+// below interpolates only these fixed names, never input.
+const TRACKED_COLUMNS: Record<TrackedTable, readonly string[]> = {
+  items: ['status', 'closed_on', 'note', 'approved_by', 'resolution', 'resolved_by', 'done_by'],
+  matches: ['status', 'undone_on', 'note'],
+  network_records: ['is_settled'],
+  ledger_payments: ['is_settled', 'is_matched'],
+};
+
+type RowState = { table: TrackedTable; id: number; values: Record<string, unknown> };
+type Subject = { type: string; id: string };
+type UndoPlan = { created: { table: 'items' | 'matches'; id: number }[]; overwritten: RowState[]; subjects: Subject[] };
+
+function money(minor: number, currency: string): string {
+  return `${formatAmount(minor, currency)} ${currency}`;
+}
+
+function readState(db: Db, table: TrackedTable, id: number): RowState | undefined {
+  const values = db.prepare(`SELECT ${TRACKED_COLUMNS[table].join(', ')} FROM ${table} WHERE id = ?`).get(id) as
+    | Record<string, unknown>
+    | undefined;
+  return values ? { table, id, values } : undefined;
+}
+
+/** Records every row an action changes or creates, before it changes it. */
+function createTracker(db: Db) {
+  const before = new Map<string, RowState>();
+  const created: UndoPlan['created'] = [];
+  return {
+    update(table: TrackedTable, id: number, values: Record<string, unknown>): void {
+      const key = `${table}:${id}`;
+      if (!before.has(key)) before.set(key, readState(db, table, id)!);
+      const columns = Object.keys(values);
+      for (const column of columns) if (!TRACKED_COLUMNS[table].includes(column)) throw new Error(`${table}.${column} is not tracked`);
+      db.prepare(`UPDATE ${table} SET ${columns.map((column) => `${column} = @${column}`).join(', ')} WHERE id = @id`).run({ ...values, id });
+    },
+    created(table: 'items' | 'matches', id: number): void {
+      created.push({ table, id });
+    },
+    plan(subjects: Subject[]): UndoPlan {
+      return { created, overwritten: [...before.values()], subjects };
+    },
+    leftState(): RowState[] {
+      return [...before.values(), ...created].map((row) => readState(db, row.table, row.id)!);
+    },
+  };
+}
+
+type Tracker = ReturnType<typeof createTracker>;
+
+type ActionOutcome = { summary: string; subjects: Subject[] };
+
+/** Runs one action in a transaction, then stores its undo plan and writes the audit log. */
+function perform(db: Db, context: ManualContext, action: string, work: (tracker: Tracker, date: string) => ActionOutcome): ManualActionResult {
+  const date = businessDateAt(context.now.getTime(), context.rules);
+  const at = context.now.toISOString();
+  return db.transaction((): ManualActionResult => {
+    const tracker = createTracker(db);
+    const outcome = work(tracker, date);
+    const plan = tracker.plan(outcome.subjects);
+    const left = tracker.leftState();
+    const actionId = Number(
+      db
+        .prepare(
+          `INSERT INTO manual_actions (at, actor, action, business_date, summary, undo, left_state)
+           VALUES (?, ?, ?, ?, ?, ?, ?)`,
+        )
+        .run(at, context.actor, action, date, outcome.summary, JSON.stringify(plan), JSON.stringify(left)).lastInsertRowid,
+    );
+    const before = Object.fromEntries(plan.overwritten.map((row) => [`${row.table}:${row.id}`, row.values]));
+    const after = Object.fromEntries(left.map((row) => [`${row.table}:${row.id}`, row.values]));
+    for (const subject of outcome.subjects) {
+      appendAudit(db, {
+        actor: context.actor,
+        action: `manual.${action}`,
+        subjectType: subject.type,
+        subjectId: subject.id,
+        before,
+        after: { ...after, summary: outcome.summary, actionId },
+      });
+    }
+    return { actionId, action, summary: outcome.summary, at, actor: context.actor };
+  })();
+}
+
+type ItemRow = {
+  id: number;
+  category: string;
+  reason: string;
+  side: string;
+  status: string;
+  network_record_id: number | null;
+  ledger_payment_id: number | null;
+  candidate_ids: string;
+  amount_minor: number;
+  currency: string;
+  resettlement_minor: number | null;
+  record_date: string;
+  note: string;
+  approved_by: string;
+  created_by: string;
+};
+
+function itemOf(db: Db, itemId: number): ItemRow {
+  const item = db.prepare('SELECT * FROM items WHERE id = ?').get(itemId) as ItemRow | undefined;
+  if (!item) throw new ManualWorkError(`Item ${itemId} does not exist.`);
+  return item;
+}
+
+function openMismatchOf(db: Db, itemId: number): ItemRow {
+  const item = itemOf(db, itemId);
+  if (item.category !== 'MISMATCH' || item.status !== 'OPEN') {
+    throw new ManualWorkError(`Item ${itemId} is not an open mismatch (it is ${item.category} ${item.status}).`);
+  }
+  return item;
+}
+
+function settleRecordOf(tracker: Tracker, item: ItemRow): void {
+  if (item.side === 'NETWORK') tracker.update('network_records', item.network_record_id!, { is_settled: 1 });
+  else tracker.update('ledger_payments', item.ledger_payment_id!, { is_settled: 1, is_matched: 0 });
+}
+
+/** Sets (or, with empty text, clears) the note on an open item. */
+export function noteItem(db: Db, context: ManualContext, itemId: number, note: string): ManualActionResult {
+  return perform(db, context, 'note', (tracker) => {
+    const item = itemOf(db, itemId);
+    if (item.status !== 'OPEN') throw new ManualWorkError(`Item ${itemId} is ${item.status}: notes go on open items.`);
+    tracker.update('items', itemId, { note: note.trim() });
+    const summary = note.trim() === '' ? `Cleared the note on item ${itemId}` : `Noted on item ${itemId}: "${note.trim()}"`;
+    return { summary, subjects: [{ type: 'item', id: String(itemId) }] };
+  });
+}
+
+type NetworkForPairing = {
+  id: number;
+  record_id: string;
+  network: string;
+  txn_type: string;
+  amount_minor: number;
+  currency: string;
+  settlement_date: string;
+  in_scope: number;
+  is_settled: number;
+};
+
+/**
+ * Pairs one ledger payment with one or more network presentments by hand (1:1, or a 1:N split).
+ * Amounts or currencies that differ need a reason. The records leave the matcher's pool and
+ * their open mismatches close.
+ */
+export function pairByHand(
+  db: Db,
+  context: ManualContext,
+  input: { networkRecordIds: readonly number[]; ledgerPaymentId: number; reason?: string | undefined },
+): ManualActionResult {
+  return perform(db, context, 'pair', (tracker, date) => {
+    const ids = [...new Set(input.networkRecordIds)];
+    const payment = db
+      .prepare('SELECT id, payment_id, amount_minor, currency, status, funding_network, business_date, is_settled FROM ledger_payments WHERE id = ?')
+      .get(input.ledgerPaymentId) as
+      | { id: number; payment_id: string; amount_minor: number; currency: string; status: string; funding_network: string; business_date: string; is_settled: number }
+      | undefined;
+    if (!payment) throw new ManualWorkError(`Ledger payment ${input.ledgerPaymentId} does not exist.`);
+    if (payment.is_settled) throw new ManualWorkError(`Ledger payment ${payment.payment_id} is already matched or settled.`);
+    const records = ids.map((id) => {
+      const record = db
+        .prepare('SELECT id, record_id, network, txn_type, amount_minor, currency, settlement_date, in_scope, is_settled FROM network_records WHERE id = ?')
+        .get(id) as NetworkForPairing | undefined;
+      if (!record) throw new ManualWorkError(`Network record ${id} does not exist.`);
+      if (!record.in_scope) throw new ManualWorkError(`Network record ${record.record_id} is out of scope (not a Zelle funding transaction).`);
+      if (record.txn_type !== 'PRESENTMENT') {
+        throw new ManualWorkError(`Network record ${record.record_id} is a ${record.txn_type}: only presentments pair with a payment.`);
+      }
+      if (record.is_settled) throw new ManualWorkError(`Network record ${record.record_id} is already matched or settled.`);
+      return record;
+    });
+    const networks = new Set(records.map((record) => record.network));
+    if (networks.size > 1) throw new ManualWorkError('The network records come from both networks: a match pairs one network\'s records.');
+    const currencies = new Set(records.map((record) => record.currency));
+    const networkTotal = records.reduce((sum, record) => sum + record.amount_minor, 0);
+    const network = records[0]!.network;
+    const reason = input.reason?.trim() ?? '';
+    const differences: string[] = [];
+    if (currencies.size > 1 || !currencies.has(payment.currency)) {
+      differences.push(`the currencies differ (network ${[...currencies].join('/')}, ledger ${payment.currency})`);
+    } else if (networkTotal !== payment.amount_minor) {
+      differences.push(
+        `the amounts differ (network ${money(networkTotal, payment.currency)}, ledger ${money(payment.amount_minor, payment.currency)})`,
+      );
+    }
+    if (payment.status !== 'COMPLETED') differences.push(`the ledger payment is ${payment.status}`);
+    if (payment.funding_network !== network) differences.push(`the payment was funded by ${payment.funding_network}, not ${network}`);
+    if (differences.length > 0 && reason === '') {
+      throw new ManualWorkError(`${differences.join('; ')}: say why before pairing them.`.replace(/^./, (first) => first.toUpperCase()));
+    }
+
+    const matchId = Number(
+      db
+        .prepare(
+          `INSERT INTO matches (match_kind, rule, reason, rule_set_version, run_id, business_date, network, amount_minor, currency,
+             network_date, ledger_date, resolved_by, created_at, note)
+           VALUES (?, 'manual', 'MANUAL', ?, NULL, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        )
+        .run(
+          records.length === 1 ? '1:1' : '1:N',
+          context.ruleSetVersion,
+          date,
+          network,
+          payment.amount_minor,
+          payment.currency,
+          records.reduce((latest, record) => (record.settlement_date > latest ? record.settlement_date : latest), ''),
+          payment.business_date,
+          context.actor,
+          context.now.toISOString(),
+          reason,
+        ).lastInsertRowid,
+    );
+    tracker.created('matches', matchId);
+    const insertMember = db.prepare("INSERT INTO match_members (match_id, network_record_id, ledger_payment_id, pass) VALUES (?, ?, ?, 'manual')");
+    insertMember.run(matchId, null, payment.id);
+    tracker.update('ledger_payments', payment.id, { is_settled: 1, is_matched: 1 });
+    for (const record of records) {
+      insertMember.run(matchId, record.id, null);
+      tracker.update('network_records', record.id, { is_settled: 1 });
+    }
+    const closed = db
+      .prepare(
+        `SELECT id FROM items WHERE status = 'OPEN' AND category = 'MISMATCH'
+           AND ((side = 'LEDGER' AND ledger_payment_id = ?) OR (side = 'NETWORK' AND network_record_id IN (SELECT value FROM json_each(?))))`,
+      )
+      .pluck()
+      .all(payment.id, JSON.stringify(records.map((record) => record.id))) as number[];
+    for (const itemId of closed) {
+      tracker.update('items', itemId, { status: 'CLOSED', closed_on: date, resolution: 'PAIRED_BY_HAND', resolved_by: context.actor });
+    }
+    const summary =
+      `Paired ${records.map((record) => record.record_id).join(' + ')} with ${payment.payment_id} by hand (match ${matchId})` +
+      (reason ? `: ${reason}` : '');
+    return {
+      summary,
+      subjects: [{ type: 'match', id: String(matchId) }, ...closed.map((itemId) => ({ type: 'item', id: String(itemId) }))],
+    };
+  });
+}
+
+/** Undoes a match (made by a run or by hand): its records go back to the matcher's pool. */
+export function unpairMatch(db: Db, context: ManualContext, matchId: number, note: string): ManualActionResult {
+  return perform(db, context, 'unpair', (tracker, date) => {
+    const match = db.prepare('SELECT id, status FROM matches WHERE id = ?').get(matchId) as { id: number; status: string } | undefined;
+    if (!match) throw new ManualWorkError(`Match ${matchId} does not exist.`);
+    if (match.status !== 'ACTIVE') throw new ManualWorkError(`Match ${matchId} is already undone.`);
+    const members = db.prepare('SELECT network_record_id AS network, ledger_payment_id AS ledger FROM match_members WHERE match_id = ?').all(matchId) as {
+      network: number | null;
+      ledger: number | null;
+    }[];
+    tracker.update('matches', matchId, { status: 'UNDONE', undone_on: date, note: note.trim() });
+    for (const member of members) {
+      if (member.network !== null) tracker.update('network_records', member.network, { is_settled: 0 });
+      if (member.ledger !== null) tracker.update('ledger_payments', member.ledger, { is_settled: 0, is_matched: 0 });
+    }
+    return {
+      summary: `Unpaired match ${matchId}: ${note.trim()}. Its records go back to matching.`,
+      subjects: [{ type: 'match', id: String(matchId) }],
+    };
+  });
+}
+
+/**
+ * Moves an open mismatch of a network record to global finance with a resettlement amount and a
+ * reason; the record leaves matching. A ledger payment alone moved no card money, so it cannot.
+ */
+export function sendToGlobalFinance(
+  db: Db,
+  context: ManualContext,
+  input: { itemId: number; reason: GlobalFinanceReason; resettlementMinor: number; note: string },
+): ManualActionResult {
+  return perform(db, context, 'to-global-finance', (tracker, date) => {
+    const item = openMismatchOf(db, input.itemId);
+    if (item.side !== 'NETWORK') {
+      throw new ManualWorkError(
+        `Item ${item.id} is a ledger payment: global finance resettles card money, so send the network record's item instead.`,
+      );
+    }
+    const candidates = item.candidate_ids === '' ? [] : item.candidate_ids.split('|');
+    // A payment that did not go out is the one the record paired with: keep it on the item.
+    const paymentId =
+      input.reason === 'LEDGER_NOT_COMPLETED' && candidates.length === 1
+        ? ((db.prepare('SELECT id FROM ledger_payments WHERE payment_id = ?').pluck().get(candidates[0]) as number | undefined) ?? null)
+        : null;
+    const created = Number(
+      db
+        .prepare(
+          `INSERT INTO items (category, reason, side, network_record_id, ledger_payment_id, candidate_ids, amount_minor, currency,
+             resettlement_minor, record_date, opened_on, rule_set_version, run_id, note, created_by)
+           VALUES ('GLOBAL_FINANCE', ?, 'NETWORK', ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?)`,
+        )
+        .run(
+          input.reason,
+          item.network_record_id,
+          paymentId,
+          item.candidate_ids,
+          item.amount_minor,
+          item.currency,
+          input.resettlementMinor,
+          item.record_date,
+          date,
+          context.ruleSetVersion,
+          input.note.trim(),
+          context.actor,
+        ).lastInsertRowid,
+    );
+    tracker.created('items', created);
+    tracker.update('items', item.id, { status: 'CLOSED', closed_on: date, resolution: 'SENT_TO_GLOBAL_FINANCE', resolved_by: context.actor });
+    settleRecordOf(tracker, item);
+    const needsApproval = Math.abs(input.resettlementMinor) > context.rules.approvalLimitMinor;
+    return {
+      summary:
+        `Sent item ${item.id} to global finance as ${input.reason} (item ${created}, ${money(input.resettlementMinor, item.currency)}): ` +
+        `${input.note.trim()}${needsApproval ? '. It needs a second associate\'s approval.' : ''}`,
+      subjects: [
+        { type: 'item', id: String(item.id) },
+        { type: 'item', id: String(created) },
+      ],
+    };
+  });
+}
+
+/** Writes off an open mismatch no larger than the rules' limit; its record leaves matching. */
+export function writeOff(db: Db, context: ManualContext, itemId: number, note: string): ManualActionResult {
+  return perform(db, context, 'write-off', (tracker, date) => {
+    const item = openMismatchOf(db, itemId);
+    const limit = context.rules.writeOffLimitMinor;
+    if (Math.abs(item.amount_minor) > limit) {
+      throw new ManualWorkError(
+        `Item ${itemId} is ${money(item.amount_minor, item.currency)}, above the write-off limit of ${money(limit, item.currency)}.`,
+      );
+    }
+    tracker.update('items', itemId, {
+      status: 'CLOSED',
+      closed_on: date,
+      resolution: 'WRITTEN_OFF',
+      resolved_by: context.actor,
+      note: note.trim(),
+    });
+    settleRecordOf(tracker, item);
+    return { summary: `Wrote off item ${itemId} (${money(item.amount_minor, item.currency)}): ${note.trim()}`, subjects: [{ type: 'item', id: String(itemId) }] };
+  });
+}
+
+function needsApproval(item: Pick<ItemRow, 'resettlement_minor'>, rules: RuleSet): boolean {
+  return Math.abs(item.resettlement_minor ?? 0) > rules.approvalLimitMinor;
+}
+
+function openGlobalFinanceOf(db: Db, itemId: number): ItemRow {
+  const item = itemOf(db, itemId);
+  if (item.category !== 'GLOBAL_FINANCE' || item.status !== 'OPEN') {
+    throw new ManualWorkError(`Item ${itemId} is not an open global-finance item (it is ${item.category} ${item.status}).`);
+  }
+  return item;
+}
+
+/** The checker's approval of a resettlement above the limit; never by the associate who made the item. */
+export function approveItem(db: Db, context: ManualContext, itemId: number): ManualActionResult {
+  return perform(db, context, 'approve', (tracker) => {
+    const item = openGlobalFinanceOf(db, itemId);
+    if (!needsApproval(item, context.rules)) throw new ManualWorkError(`Item ${itemId} is within the approval limit: it needs no approval.`);
+    if (item.approved_by !== '') throw new ManualWorkError(`Item ${itemId} was already approved by ${item.approved_by}.`);
+    if (item.created_by === context.actor) {
+      throw new ManualWorkError(`You sent item ${itemId} to global finance: a second associate must approve it.`);
+    }
+    tracker.update('items', itemId, { approved_by: context.actor });
+    return {
+      summary: `Approved the resettlement of item ${itemId} (${money(item.resettlement_minor ?? 0, item.currency)})`,
+      subjects: [{ type: 'item', id: String(itemId) }],
+    };
+  });
+}
+
+/** Marks a global-finance item's funds transfer done; above the limit, only once approved, and by someone other than its approver. */
+export function markDone(db: Db, context: ManualContext, itemId: number, note?: string): ManualActionResult {
+  return perform(db, context, 'mark-done', (tracker, date) => {
+    const item = openGlobalFinanceOf(db, itemId);
+    if (needsApproval(item, context.rules)) {
+      if (item.approved_by === '') {
+        throw new ManualWorkError(
+          `Item ${itemId} resettles more than ${money(context.rules.approvalLimitMinor, item.currency)}: a second associate must approve it first.`,
+        );
+      }
+      if (item.approved_by === context.actor) {
+        throw new ManualWorkError(`You approved item ${itemId}: another associate marks its transfer done.`);
+      }
+    }
+    tracker.update('items', itemId, { status: 'DONE', closed_on: date, done_by: context.actor, resolved_by: context.actor });
+    return {
+      summary: `Marked the transfer of item ${itemId} done (${money(item.resettlement_minor ?? 0, item.currency)})${note?.trim() ? `: ${note.trim()}` : ''}`,
+      subjects: [{ type: 'item', id: String(itemId) }],
+    };
+  });
+}
+
+/** What the associate may do with an item now, under the current rules. */
+export function itemActions(
+  item: { category: string; status: string; amountMinor: number; resettlementMinor: number | null; side: string; approvedBy: string; createdBy: string },
+  rules: RuleSet,
+  actor: string,
+): ItemDetail['actions'] {
+  const isOpen = item.status === 'OPEN';
+  const isOpenMismatch = isOpen && item.category === 'MISMATCH';
+  const isOpenGlobalFinance = isOpen && item.category === 'GLOBAL_FINANCE';
+  const approvalNeeded = isOpenGlobalFinance && Math.abs(item.resettlementMinor ?? 0) > rules.approvalLimitMinor;
+  let approvalHint: string | undefined;
+  if (approvalNeeded) {
+    if (item.approvedBy === '') {
+      approvalHint =
+        item.createdBy === actor
+          ? 'Above the approval limit: a second associate must approve it before its transfer is marked done.'
+          : 'Above the approval limit: approve it, then another associate marks its transfer done.';
+    } else if (item.approvedBy === actor) {
+      approvalHint = `You approved it: another associate marks its transfer done.`;
+    }
+  }
+  return {
+    canNote: isOpen,
+    canPair: isOpenMismatch,
+    canSendToGlobalFinance: isOpenMismatch && item.side === 'NETWORK',
+    canWriteOff: isOpenMismatch && Math.abs(item.amountMinor) <= rules.writeOffLimitMinor,
+    canApprove: approvalNeeded && item.approvedBy === '' && item.createdBy !== actor,
+    canMarkDone: isOpenGlobalFinance && (!approvalNeeded || (item.approvedBy !== '' && item.approvedBy !== actor)),
+    ...(approvalHint ? { approvalHint } : {}),
+    writeOffLimitMinor: rules.writeOffLimitMinor,
+    approvalLimitMinor: rules.approvalLimitMinor,
+  };
+}
+
+type ActionRow = { id: number; at: string; actor: string; action: string; summary: string; undo: string; left_state: string };
+
+function lastUndoable(db: Db, actor: string): ActionRow | undefined {
+  return db
+    .prepare(
+      `SELECT id, at, actor, action, summary, undo, left_state FROM manual_actions
+       WHERE actor = ? AND undone_at IS NULL AND action <> 'undo' ORDER BY id DESC LIMIT 1`,
+    )
+    .get(actor) as ActionRow | undefined;
+}
+
+/** The associate's last action that an undo would reverse, or null. */
+export function lastManualAction(db: Db, actor: string): ManualActionResult | null {
+  const row = lastUndoable(db, actor);
+  return row ? { actionId: row.id, action: row.action, summary: row.summary, at: row.at, actor: row.actor } : null;
+}
+
+const ROW_NAMES: Record<TrackedTable, string> = { items: 'item', matches: 'match', network_records: 'network record', ledger_payments: 'ledger payment' };
+
+function describeRow(row: RowState): string {
+  return `${ROW_NAMES[row.table]} ${row.id}`;
+}
+
+/**
+ * Reverses the associate's last action, if every row it left is still as it left it; otherwise
+ * refuses and says which row has moved on (a run, or another action, decided it since).
+ */
+export function undoLastAction(db: Db, context: ManualContext): ManualActionResult {
+  const last = lastUndoable(db, context.actor);
+  if (!last) throw new ManualWorkError('You have no action left to undo.');
+  return perform(db, context, 'undo', (tracker) => {
+    const left = JSON.parse(last.left_state) as RowState[];
+    for (const row of left) {
+      const now = readState(db, row.table, row.id);
+      if (!now || JSON.stringify(now.values) !== JSON.stringify(row.values)) {
+        throw new ManualWorkError(`"${last.summary}" can no longer be undone: ${describeRow(row)} has changed since.`);
+      }
+    }
+    const plan = JSON.parse(last.undo) as UndoPlan;
+    for (const row of plan.overwritten) tracker.update(row.table, row.id, row.values);
+    for (const row of plan.created) {
+      if (row.table === 'matches') db.prepare('DELETE FROM match_members WHERE match_id = ?').run(row.id);
+      db.prepare(`DELETE FROM ${row.table} WHERE id = ?`).run(row.id);
+    }
+    db.prepare('UPDATE manual_actions SET undone_at = ? WHERE id = ?').run(context.now.toISOString(), last.id);
+    return { summary: `Undid: ${last.summary}`, subjects: plan.subjects };
+  });
+}

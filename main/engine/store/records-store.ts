@@ -1,0 +1,75 @@
+import type { LedgerPaymentView, MatchView, NetworkRecordView, OpenRecord } from '../../../shared/ipc/recon-api';
+import type { Db } from './database';
+import { LEDGER_COLUMNS, NETWORK_COLUMNS, networkView } from './item-detail-store';
+
+/** The matches of a business date (by a run or by hand, standing or undone), oldest first, and their count. */
+export function readMatchesPage(db: Db, date: string, offset: number, limit: number): { matches: MatchView[]; total: number } {
+  const rows = db
+    .prepare(
+      `SELECT m.id, m.match_kind AS kind, m.rule, m.reason, m.network, m.amount_minor AS amountMinor, m.currency,
+         m.resolved_by AS resolvedBy, m.status, m.note,
+         (SELECT group_concat(n.record_id, '|') FROM match_members mm JOIN network_records n ON n.id = mm.network_record_id
+           WHERE mm.match_id = m.id) AS networkRecordIds,
+         (SELECT group_concat(l.payment_id, '|') FROM match_members mm JOIN ledger_payments l ON l.id = mm.ledger_payment_id
+           WHERE mm.match_id = m.id) AS ledgerPaymentIds
+       FROM matches m WHERE m.business_date = ? ORDER BY m.id LIMIT ? OFFSET ?`,
+    )
+    .all(date, limit, offset) as (Omit<MatchView, 'networkRecordIds' | 'ledgerPaymentIds'> & {
+    networkRecordIds: string | null;
+    ledgerPaymentIds: string | null;
+  })[];
+  const total = db.prepare('SELECT COUNT(*) FROM matches WHERE business_date = ?').pluck().get(date) as number;
+  return {
+    matches: rows.map((row) => ({
+      ...row,
+      networkRecordIds: row.networkRecordIds ? row.networkRecordIds.split('|') : [],
+      ledgerPaymentIds: row.ledgerPaymentIds ? row.ledgerPaymentIds.split('|') : [],
+    })),
+    total,
+  };
+}
+
+/**
+ * Open records of one side (not matched, not in global finance, not settled by hand, in scope)
+ * whose id starts with the text, whose card ends with it, or whose amount it is, for pairing by
+ * hand. Each comes with its open mismatch, if it has one.
+ */
+export function searchOpenRecords(db: Db, side: 'NETWORK' | 'LEDGER', text: string, limit: number): OpenRecord[] {
+  const query = text.trim();
+  const last4 = /^\d{4}$/.test(query) ? query : null;
+  // An amount is read with two decimals, as USD, CAD and most currencies of these feeds have.
+  const amount = /^[+-]?\d+(\.\d+)?$/.test(query) ? query : null;
+  // A prefix search on the unique id is a range on its index: [text, text + U+FFFF).
+  const prefixEnd = `${query}\uffff`;
+  if (side === 'NETWORK') {
+    const rows = db
+      .prepare(
+        `SELECT ${NETWORK_COLUMNS}, i.id AS itemId, i.reason AS itemReason
+         FROM network_records n JOIN feed_files f ON f.id = n.file_id
+         LEFT JOIN items i ON i.network_record_id = n.id AND i.side = 'NETWORK' AND i.status = 'OPEN' AND i.category = 'MISMATCH'
+         WHERE n.is_settled = 0 AND n.in_scope = 1 AND n.txn_type = 'PRESENTMENT'
+           AND ((n.record_id >= @query AND n.record_id < @prefixEnd) OR n.pan_last4 = @last4 OR n.network_txn_id = @query OR n.arn = @query
+             OR (@amount IS NOT NULL AND n.amount_minor = CAST(ROUND(CAST(@amount AS REAL) * 100) AS INTEGER)))
+         ORDER BY n.settlement_date DESC, n.id DESC LIMIT @limit`,
+      )
+      .all({ query, prefixEnd, last4, amount, limit }) as (Record<string, unknown> & { itemId: number | null; itemReason: string | null })[];
+    return rows.map(({ itemId, itemReason, ...record }) => ({
+      side: 'NETWORK' as const,
+      itemId,
+      reason: itemReason,
+      ...(networkView(record as never) as NetworkRecordView),
+    }));
+  }
+  const rows = db
+    .prepare(
+      `SELECT ${LEDGER_COLUMNS}, i.id AS itemId, i.reason AS itemReason
+       FROM ledger_payments l JOIN feed_files f ON f.id = l.file_id
+       LEFT JOIN items i ON i.ledger_payment_id = l.id AND i.side = 'LEDGER' AND i.status = 'OPEN' AND i.category = 'MISMATCH'
+       WHERE l.is_settled = 0
+         AND ((l.payment_id >= @query AND l.payment_id < @prefixEnd) OR l.card_last4 = @last4 OR l.network_txn_id = @query
+           OR (@amount IS NOT NULL AND l.amount_minor = CAST(ROUND(CAST(@amount AS REAL) * 100) AS INTEGER)))
+       ORDER BY l.business_date DESC, l.id DESC LIMIT @limit`,
+    )
+    .all({ query, prefixEnd, last4, amount, limit }) as (LedgerPaymentView & { itemId: number | null; itemReason: string | null })[];
+  return rows.map(({ itemId, itemReason, ...payment }) => ({ side: 'LEDGER' as const, itemId, reason: itemReason, ...payment }));
+}

@@ -1,0 +1,88 @@
+import { type FormEvent, useId, useState } from 'react';
+import { GLOBAL_FINANCE_REASONS, type GlobalFinanceReason } from '../../../../shared/domain';
+import type { ItemDetail } from '../../../../shared/ipc/recon-api';
+import { ErrorAlert } from '../../components/ErrorAlert';
+import { describeResettlement, formatMoney } from '../../format/display';
+import { useReconStore } from '../../store/recon-store';
+import { defaultResettlementText, isGlobalFinanceReason, suggestGlobalFinanceReason, toResettlementMinor } from './resettlement';
+
+/**
+ * Sends a mismatch to global finance with a reason, a resettlement amount and a note. The
+ * associate types the amount's size; the reason gives its sign (positive = pay the customer
+ * back, negative = recover), and the form shows the signed figure before it is sent.
+ */
+export function GlobalFinanceForm({ detail }: { detail: ItemDetail }) {
+  const isBusy = useReconStore((state) => state.manualBusy.globalFinance ?? false);
+  const error = useReconStore((state) => state.manualErrors.globalFinance);
+  const sendToGlobalFinance = useReconStore((state) => state.sendToGlobalFinance);
+  const { item, actions } = detail;
+  const [reason, setReason] = useState<GlobalFinanceReason>(() => suggestGlobalFinanceReason(detail));
+  const [amountText, setAmountText] = useState(() => defaultResettlementText(detail));
+  const [note, setNote] = useState('');
+  const amountHintId = useId();
+
+  const amount = toResettlementMinor(amountText, reason, item.currency);
+  const needsApproval = amount.ok && Math.abs(amount.minor) > actions.approvalLimitMinor;
+  const canSend = amount.ok && note.trim() !== '' && !isBusy;
+
+  async function submit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    if (!amount.ok || note.trim() === '' || isBusy) return;
+    const isDone = await sendToGlobalFinance({ itemId: item.id, reason, resettlementMinor: amount.minor, note: note.trim() });
+    if (isDone) setNote('');
+  }
+
+  return (
+    <form className="action-form" aria-label="Send to global finance" onSubmit={(event) => void submit(event)}>
+      <h4>Send to global finance</h4>
+      <label className="field">
+        Reason
+        <select
+          value={reason}
+          onChange={(event) => {
+            const chosen = event.currentTarget.value;
+            if (isGlobalFinanceReason(chosen)) setReason(chosen);
+          }}
+        >
+          {GLOBAL_FINANCE_REASONS.map((option) => (
+            <option key={option} value={option}>
+              {option}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label className="field">
+        Amount
+        <input type="text" inputMode="decimal" value={amountText} aria-describedby={amountHintId} aria-invalid={!amount.ok} onChange={(event) => setAmountText(event.currentTarget.value)} />
+      </label>
+      <p id={amountHintId} className="hint">
+        In {item.currency}, without a sign: the reason decides it. Positive pays the customer back (LEDGER_NOT_COMPLETED, DUPLICATE_PRESENTMENT,
+        NETWORK_ONLY_AGED); negative recovers funds (REVERSAL, CHARGEBACK).
+      </p>
+      <p className={amount.ok ? 'resettlement-preview' : 'field-problem'} data-testid="resettlement-preview">
+        {amount.ok ? <ResettlementPreview amountMinor={amount.minor} currency={item.currency} /> : amount.problem}
+      </p>
+      <p className="hint">
+        Amounts above {formatMoney(actions.approvalLimitMinor, item.currency)} need a second associate&apos;s approval.
+        {needsApproval ? <strong> This one will.</strong> : null}
+      </p>
+      <label className="field">
+        Note
+        <textarea value={note} required maxLength={500} rows={2} onChange={(event) => setNote(event.currentTarget.value)} />
+      </label>
+      <ErrorAlert message={error} />
+      <button type="submit" className="button-primary" disabled={!canSend}>
+        Send to global finance
+      </button>
+    </form>
+  );
+}
+
+function ResettlementPreview({ amountMinor, currency }: { amountMinor: number; currency: string }) {
+  const { amount, hint } = describeResettlement(amountMinor, currency);
+  return (
+    <>
+      Resettlement: <strong>{amount}</strong> ({hint})
+    </>
+  );
+}

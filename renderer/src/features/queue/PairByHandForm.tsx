@@ -1,0 +1,283 @@
+import { type FormEvent, type KeyboardEvent, type ReactNode, useId, useState } from 'react';
+import type { ItemDetail } from '../../../../shared/ipc/recon-api';
+import { ErrorAlert } from '../../components/ErrorAlert';
+import { formatMoney } from '../../format/display';
+import type { SearchSide } from '../../store/manual-work-slice';
+import { useReconStore } from '../../store/recon-store';
+import { candidateMember, ledgerMember, networkMember, openRecordMember, type PairingDifference, type PairMember, pairingDifference } from './pair-members';
+
+/**
+ * Pairs one ledger payment with one or more network presentments by hand. From a network item
+ * the item's own record is always in and the associate picks the payment (and may add more
+ * network records for a split); from a ledger item the payment is fixed and the associate picks
+ * the network records. A difference in amount or currency needs a reason.
+ */
+export function PairByHandForm({ detail, onPaired }: { detail: ItemDetail; onPaired: () => void }) {
+  const isBusy = useReconStore((state) => state.manualBusy.pair ?? false);
+  const error = useReconStore((state) => state.manualErrors.pair);
+  const pairByHand = useReconStore((state) => state.pairByHand);
+  const isNetworkItem = detail.item.side === 'NETWORK';
+  const ownNetwork = isNetworkItem && detail.networkRecord ? networkMember(detail.networkRecord) : undefined;
+  const ownLedger = !isNetworkItem && detail.ledgerPayment ? ledgerMember(detail.ledgerPayment) : undefined;
+
+  const [chosenLedger, setChosenLedger] = useState<PairMember | undefined>(undefined);
+  const [addedNetwork, setAddedNetwork] = useState<PairMember[]>([]);
+  const [reason, setReason] = useState('');
+  const reasonHintId = useId();
+
+  const ledger = ownLedger ?? chosenLedger;
+  const network = ownNetwork ? [ownNetwork, ...addedNetwork.filter((member) => member.id !== ownNetwork.id)] : addedNetwork;
+  const difference = ledger && network.length > 0 ? pairingDifference(network, ledger) : undefined;
+  const isReasonRequired = difference !== undefined && difference.kind !== 'none';
+  const missing = !ledger
+    ? 'Choose the ledger payment.'
+    : network.length === 0
+      ? 'Choose at least one network record.'
+      : isReasonRequired && reason.trim() === ''
+        ? 'Say why the pairing differs before pairing.'
+        : undefined;
+
+  const isSelected = (member: PairMember) =>
+    member.side === 'LEDGER' ? ledger?.id === member.id : network.some((chosen) => chosen.id === member.id);
+  const isOwn = (member: PairMember) =>
+    member.side === 'NETWORK' ? ownNetwork?.id === member.id : ownLedger?.id === member.id;
+
+  function toggle(member: PairMember) {
+    if (isOwn(member)) return;
+    if (member.side === 'LEDGER') {
+      setChosenLedger(member);
+      return;
+    }
+    setAddedNetwork((current) =>
+      current.some((chosen) => chosen.id === member.id) ? current.filter((chosen) => chosen.id !== member.id) : [...current, member],
+    );
+  }
+
+  async function submit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    if (missing || !ledger || isBusy) return;
+    const trimmedReason = reason.trim();
+    const isDone = await pairByHand({
+      networkRecordIds: network.map((member) => member.id),
+      ledgerPaymentId: ledger.id,
+      ...(trimmedReason ? { reason: trimmedReason } : {}),
+    });
+    if (isDone) onPaired();
+  }
+
+  // The counterparts the matcher already considered: the other side for this item.
+  const candidates = detail.candidates.map(candidateMember).filter((member) => member.side !== detail.item.side);
+
+  return (
+    <form className="action-form pair-form" aria-label="Pair by hand" onSubmit={(event) => void submit(event)}>
+      <h4>Pairing</h4>
+      <MemberTable
+        label="Pairing members"
+        members={[...(ledger ? [ledger] : []), ...network]}
+        emptyText="Nothing chosen yet."
+        renderControl={(member) =>
+          isOwn(member) ? (
+            <span className="hint">this item</span>
+          ) : (
+            <button type="button" className="button-small" aria-label={`Remove ${member.reference}`} onClick={() => toggle(member)}>
+              Remove
+            </button>
+          )
+        }
+      />
+      <DifferenceLine difference={difference} ledger={ledger} />
+
+      <h4>Counterparts the matcher considered</h4>
+      <MemberTable
+        label="Pair candidates"
+        members={candidates}
+        emptyText="The matcher found no counterparts: search for one below."
+        renderControl={(member) => <SelectControl member={member} isChecked={isSelected(member)} onToggle={toggle} name={`pair-ledger-${detail.item.id}`} />}
+      />
+
+      <CounterpartSearch
+        isNetworkItem={isNetworkItem}
+        renderControl={(member) => (
+          <SelectControl
+            member={member}
+            isChecked={isSelected(member)}
+            isDisabled={isOwn(member)}
+            onToggle={toggle}
+            name={`pair-ledger-${detail.item.id}`}
+          />
+        )}
+      />
+
+      <label className="field">
+        Reason
+        <input
+          type="text"
+          value={reason}
+          maxLength={500}
+          required={isReasonRequired}
+          aria-describedby={reasonHintId}
+          onChange={(event) => setReason(event.currentTarget.value)}
+        />
+      </label>
+      <p id={reasonHintId} className="hint">
+        {isReasonRequired ? 'Required: the amounts or currencies differ.' : 'Optional while the amounts agree.'}
+      </p>
+      <ErrorAlert message={error} />
+      {missing ? <p className="hint">{missing}</p> : null}
+      <button type="submit" className="button-primary" disabled={isBusy || missing !== undefined}>
+        Pair
+      </button>
+    </form>
+  );
+}
+
+function DifferenceLine({ difference, ledger }: { difference: PairingDifference | undefined; ledger: PairMember | undefined }) {
+  if (!difference || !ledger) return null;
+  let text: string;
+  switch (difference.kind) {
+    case 'none':
+      text = `The network records add up to the payment's ${formatMoney(ledger.amountMinor, ledger.currency)}.`;
+      break;
+    case 'amount':
+      text = `Network total ${formatMoney(difference.networkTotalMinor, difference.currency)} against the payment's ${formatMoney(ledger.amountMinor, ledger.currency)}: a difference of ${formatMoney(difference.differenceMinor, difference.currency)}.`;
+      break;
+    case 'currency':
+      text = `Currencies differ: network ${difference.networkCurrencies.join(', ')}, payment ${difference.ledgerCurrency}.`;
+      break;
+  }
+  return (
+    <p className={difference.kind === 'none' ? 'hint' : 'warning'} role="status" data-testid="pair-difference" data-kind={difference.kind}>
+      {text}
+    </p>
+  );
+}
+
+/** Finds open records on the other side (or, from a network item, more network records for a split). */
+function CounterpartSearch({ isNetworkItem, renderControl }: { isNetworkItem: boolean; renderControl: (member: PairMember) => ReactNode }) {
+  const searchResults = useReconStore((state) => state.searchResults);
+  const isSearching = useReconStore((state) => state.isSearching);
+  const searchError = useReconStore((state) => state.searchError);
+  const searchOpenRecords = useReconStore((state) => state.searchOpenRecords);
+  const [side, setSide] = useState<SearchSide>(isNetworkItem ? 'LEDGER' : 'NETWORK');
+  const [text, setText] = useState('');
+
+  function search() {
+    if (text.trim() !== '') void searchOpenRecords(side, text.trim());
+  }
+
+  // Enter in the search field searches; it must not submit (and so pair) the whole form.
+  function searchOnEnter(event: KeyboardEvent<HTMLInputElement>) {
+    if (event.key !== 'Enter') return;
+    event.preventDefault();
+    search();
+  }
+
+  return (
+    <div className="counterpart-search" role="search" aria-label="Find counterparts">
+      <h4>Search open records</h4>
+      <div className="inline-form">
+        {isNetworkItem ? (
+          <label>
+            Search for
+            <select value={side} onChange={(event) => setSide(event.currentTarget.value as SearchSide)}>
+              <option value="LEDGER">Ledger payments</option>
+              <option value="NETWORK">Network records (a split)</option>
+            </select>
+          </label>
+        ) : null}
+        <label>
+          Search text
+          <input type="search" value={text} maxLength={64} placeholder="id, card last 4 or 125.40" onChange={(event) => setText(event.currentTarget.value)} onKeyDown={searchOnEnter} />
+        </label>
+        <button type="button" disabled={isSearching || text.trim() === ''} onClick={search}>
+          Search
+        </button>
+      </div>
+      <ErrorAlert message={searchError} />
+      {isSearching ? (
+        <p className="hint" role="status">
+          Searching…
+        </p>
+      ) : null}
+      {searchResults && !isSearching ? (
+        <MemberTable label="Search results" members={searchResults.map(openRecordMember)} emptyText="No open record fits that search." renderControl={renderControl} showOpenItem />
+      ) : null}
+    </div>
+  );
+}
+
+function SelectControl({
+  member,
+  isChecked,
+  isDisabled = false,
+  onToggle,
+  name,
+}: {
+  member: PairMember;
+  isChecked: boolean;
+  isDisabled?: boolean;
+  onToggle: (member: PairMember) => void;
+  name: string;
+}) {
+  // One payment, so ledger rows are radios; several presentments may split it, so network rows are checkboxes.
+  return (
+    <input
+      type={member.side === 'LEDGER' ? 'radio' : 'checkbox'}
+      name={member.side === 'LEDGER' ? name : undefined}
+      aria-label={`Select ${member.reference}`}
+      checked={isChecked}
+      disabled={isDisabled}
+      onChange={() => onToggle(member)}
+    />
+  );
+}
+
+function MemberTable({
+  label,
+  members,
+  emptyText,
+  renderControl,
+  showOpenItem = false,
+}: {
+  label: string;
+  members: PairMember[];
+  emptyText: string;
+  renderControl: (member: PairMember) => ReactNode;
+  showOpenItem?: boolean;
+}) {
+  if (members.length === 0) return <p className="empty">{emptyText}</p>;
+  return (
+    <div className="table-scroll">
+      <table className="data-table detail-table" aria-label={label}>
+        <thead>
+          <tr>
+            <th scope="col">
+              <span className="visually-hidden">Select</span>
+            </th>
+            <th scope="col">Side</th>
+            <th scope="col">Reference</th>
+            <th scope="col" className="numeric">
+              Amount
+            </th>
+            <th scope="col">Date</th>
+            <th scope="col">Card</th>
+            {showOpenItem ? <th scope="col">Open item</th> : null}
+          </tr>
+        </thead>
+        <tbody>
+          {members.map((member) => (
+            <tr key={`${member.side}:${member.id}`} data-testid="pair-member" data-side={member.side} data-record-id={member.id}>
+              <td>{renderControl(member)}</td>
+              <td>{member.side}</td>
+              <td>{member.reference}</td>
+              <td className="numeric">{formatMoney(member.amountMinor, member.currency)}</td>
+              <td>{member.date}</td>
+              <td>{member.cardLast4 || '—'}</td>
+              {showOpenItem ? <td>{member.openItem?.itemId ? `${member.openItem.itemId} ${member.openItem.reason ?? ''}`.trim() : '—'}</td> : null}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
