@@ -55,8 +55,15 @@ const endToEnd = readJson(playwrightJson);
 const passed = (unit?.numPassedTests ?? 0) + (endToEnd?.stats?.expected ?? 0) + (endToEnd?.stats?.flaky ?? 0);
 const failed = (unit?.numFailedTests ?? 0) + (endToEnd?.stats?.unexpected ?? 0);
 const skipped = (unit?.numPendingTests ?? 0) + (endToEnd?.stats?.skipped ?? 0);
+// A suite that stopped before its tests (a syntax error, a missing browser) counts no failure:
+// say so, or the closing line would read green over a red run.
+const problems = [
+  ...(isUnitOk || (unit?.numFailedTests ?? 0) > 0 ? [] : ['vitest did not complete']),
+  ...(isEndToEndOk || (endToEnd?.stats?.unexpected ?? 0) > 0 ? [] : ['the end-to-end tests did not complete']),
+];
 console.log(
   `\ntests: ${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}` +
-    ` (vitest ${unit ? unit.numPassedTests : 'did not report'}, end to end ${endToEnd ? endToEnd.stats.expected : 'did not run'})`,
+    ` (vitest ${unit ? unit.numPassedTests : 'did not report'}, end to end ${endToEnd ? endToEnd.stats.expected : 'did not run'})` +
+    (problems.length > 0 ? `; ${problems.join(', ')}: see above` : ''),
 );
 process.exit(isUnitOk && isEndToEndOk ? 0 : 1);

@@ -1,0 +1,116 @@
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Page } from '@playwright/test';
+import { businessDateAt } from '../../shared/business-dates';
+import { DEFAULT_RULES } from '../../shared/rules';
+import { expect, test } from './fixtures';
+import type { WorkstationPage } from './page-models/workstation-page';
+
+const root = path.resolve(import.meta.dirname, '..', '..');
+
+/** Two days of demo files dropped on the window, matched: open mismatches of every kind. */
+async function matchedDemo(app: WorkstationPage, page: Page): Promise<void> {
+  const demo = fs.mkdtempSync(path.join(os.tmpdir(), 'recon-e2e-manual-'));
+  execFileSync(process.execPath, [path.join(root, 'bin/recon.mjs'), 'demo', '--out', demo, '--days', '2', '--per-day', '80'], { cwd: root });
+  const days = fs.readdirSync(demo).filter((entry) => /^\d{4}-\d{2}-\d{2}$/.test(entry));
+  await app.dropFiles(days.flatMap((day) => fs.readdirSync(path.join(demo, day)).map((name) => path.join(demo, day, name))));
+  await expect(app.outcomes).toHaveCount(6);
+  await app.open('Matching & reports');
+  await page.getByRole('button', { name: 'Match now' }).click();
+  await expect(page.getByTestId('matching-result')).toBeVisible();
+}
+
+function openItemCount(text: string | null): number {
+  return Number(/^([\d,]+) open item/.exec(text ?? '')![1]!.replace(/,/g, ''));
+}
+
+test.describe('manual work', () => {
+  test('an associate pairs two mismatches by hand, sees the hand match, and undoes it', async ({ workstation }) => {
+    const { app, page } = workstation;
+    await matchedDemo(app, page);
+    await app.open('Queue');
+    await page.getByLabel('Reason').selectOption('AMOUNT_DIFF');
+    const total = page.getByTestId('queue-total');
+    await expect(total).toContainText('open item');
+    const before = openItemCount(await total.textContent());
+
+    const networkRow = app.queueRows.filter({ has: page.locator('td', { hasText: /^NETWORK$/ }) }).first();
+    await networkRow.click();
+    const detail = page.getByTestId('item-detail');
+    await detail.getByRole('button', { name: 'Pair by hand' }).click();
+    const form = detail.getByRole('form', { name: 'Pair by hand' });
+    const candidates = form.getByRole('table', { name: 'Pair candidates' });
+    await candidates.getByRole('radio').first().check();
+    // The amounts differ: the engine wants a reason, and the form says so before it lets go.
+    await expect(form.getByTestId('pair-difference')).toHaveAttribute('data-kind', 'amount');
+    await expect(form.getByRole('button', { name: 'Pair', exact: true })).toBeDisabled();
+    await form.getByLabel('Reason').fill('network fee taken from the transfer');
+    await form.getByRole('button', { name: 'Pair', exact: true }).click();
+
+    const undo = page.getByTestId('header-undo');
+    await expect(undo).toContainText(/^Undo: Paired .* by hand \(match \d+\): network fee taken from the transfer$/);
+    // Both sides of the pair leave the queue.
+    await expect.poll(async () => openItemCount(await total.textContent())).toBe(before - 2);
+
+    const today = businessDateAt(Date.now(), DEFAULT_RULES);
+    await app.open('Matches');
+    await page.getByLabel('Match date').fill(today);
+    const handMatch = page.getByTestId('match-row').filter({ hasText: 'MANUAL' });
+    await expect(handMatch).toHaveCount(1);
+    await expect(handMatch).toContainText('ana');
+
+    await undo.click();
+    await expect(page.getByTestId('header-undo')).toHaveCount(0);
+    await expect(handMatch).toHaveCount(0);
+    await app.open('Queue');
+    await expect.poll(async () => openItemCount(await page.getByTestId('queue-total').textContent())).toBe(before);
+  });
+
+  test("a resettlement above the limit needs a second associate's approval before its maker marks it done", async ({ workstation }) => {
+    const { app, page } = workstation;
+    await matchedDemo(app, page);
+    await app.open('Queue');
+    await app.queueRows.filter({ has: page.locator('td', { hasText: /^NETWORK$/ }) }).first().click();
+    const detail = page.getByTestId('item-detail');
+    const send = detail.getByRole('form', { name: 'Send to global finance' });
+    await send.getByLabel('Reason').selectOption('NETWORK_ONLY_AGED');
+    await send.getByLabel('Amount').fill('5000.00');
+    await send.getByLabel('Note').fill('customer called: charged, nothing arrived');
+    await send.getByRole('button', { name: 'Send to global finance' }).click();
+    const undo = page.getByTestId('header-undo');
+    await expect(undo).toContainText("It needs a second associate's approval.");
+    const gfItem = /\(item (\d+),/.exec((await undo.textContent())!)![1]!;
+
+    const openGlobalFinanceItem = async (who: WorkstationPage): Promise<void> => {
+      await who.open('Queue');
+      await who.page.getByRole('tab', { name: 'Global finance' }).click();
+      await who.page.locator(`[data-testid="queue-row"][data-item-id="${gfItem}"]`).click();
+      await expect(who.page.getByTestId('item-detail').getByRole('heading', { name: `Item ${gfItem}` })).toBeVisible();
+    };
+
+    // The maker cannot approve her own resettlement, nor mark it done.
+    await openGlobalFinanceItem(app);
+    await expect(detail.getByRole('button', { name: 'Approve' })).toHaveCount(0);
+    await expect(detail.getByRole('button', { name: 'Mark done' })).toHaveCount(0);
+    await expect(detail.getByTestId('approval-hint')).toContainText('a second associate must approve it');
+
+    // A second associate, on the same database, approves; as approver he cannot mark it done.
+    const ben = await workstation.openAs('ben');
+    await openGlobalFinanceItem(ben.app);
+    const benDetail = ben.page.getByTestId('item-detail');
+    await benDetail.getByRole('button', { name: 'Approve' }).click();
+    await expect(benDetail).toContainText('ben');
+    await expect(benDetail.getByTestId('approval-hint')).toContainText('You approved it');
+    await expect(benDetail.getByRole('button', { name: 'Mark done' })).toHaveCount(0);
+
+    // Back in the maker's window (after a reload: the other window's work arrives with the next read).
+    await page.reload();
+    await openGlobalFinanceItem(app);
+    await detail.getByRole('form', { name: 'Mark done' }).getByRole('button', { name: 'Mark done' }).click();
+    await expect(detail.getByRole('list', { name: 'History' })).toContainText('manual.mark-done');
+    await expect(detail.getByRole('list', { name: 'History' })).toContainText('manual.approve');
+    await expect(detail).toContainText('DONE');
+  });
+});
