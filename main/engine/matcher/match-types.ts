@@ -54,6 +54,8 @@ export type MatchInput = {
   rules: RuleSet;
   networkRecords: readonly OpenNetworkRecord[];
   payments: readonly CandidatePayment[];
+  /** Pairings an associate undid (`networkRowId:paymentRowId`): no pass makes them again. */
+  unpairedPairs?: ReadonlySet<string>;
 };
 
 /** A pairing that the run turns into a MATCH. */

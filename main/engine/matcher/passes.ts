@@ -99,6 +99,13 @@ export function matchRecords(input: MatchInput): MatchOutcome {
   const ambiguousPayments = new Map<number, number[]>();
   const isPaymentPaired = new Uint8Array(payments.length);
 
+  const unpaired = input.unpairedPairs;
+  const wasUnpaired =
+    unpaired && unpaired.size > 0
+      ? (recordPosition: number, paymentPosition: number): boolean =>
+          unpaired.has(`${records[recordPosition]!.id}:${payments[paymentPosition]!.id}`)
+      : (): boolean => false;
+
   const isOpenRecord = (position: number): boolean =>
     isRecordPairable[position] === 1 && pairedPayment[position] === -1 && isRecordAmbiguous[position] === 0;
 
@@ -120,7 +127,7 @@ export function matchRecords(input: MatchInput): MatchOutcome {
 
   for (const pass of rules.passes) {
     if (pass === 'card_amount') {
-      matchByCardAndAmount(records, payments, rules, isOpenRecord, isPaymentPaired, (recordPosition, paymentPosition) =>
+      matchByCardAndAmount(records, payments, rules, isOpenRecord, isPaymentPaired, wasUnpaired, (recordPosition, paymentPosition) =>
         pair(recordPosition, paymentPosition, pass), markAmbiguous);
       continue;
     }
@@ -136,6 +143,7 @@ export function matchRecords(input: MatchInput): MatchOutcome {
       const candidates = filterBucket(bucket, (paymentPosition) => {
         const payment = payments[paymentPosition]!;
         if (keys.needsWindow && !isWithinWindow(record.txnDay, payment.localDay, rules)) return false;
+        if (wasUnpaired(position, paymentPosition)) return false;
         // A payment already matched stays a candidate only for a duplicate of its full amount.
         if (payment.isMatched) return payment.amountMinor === record.amountMinor && payment.currency === record.currency;
         return true;
@@ -357,6 +365,7 @@ function matchByCardAndAmount(
   rules: RuleSet,
   isOpenRecord: (position: number) => boolean,
   isPaymentPaired: Uint8Array,
+  wasUnpaired: (recordPosition: number, paymentPosition: number) => boolean,
   pair: (recordPosition: number, paymentPosition: number) => void,
   markAmbiguous: (recordPosition: number, candidates: number[]) => void,
 ): void {
@@ -376,8 +385,10 @@ function matchByCardAndAmount(
     const record = records[position]!;
     const bucket = index.get(key(record.network, record.panLast4, record.currency, record.amountMinor));
     if (bucket === undefined) continue;
-    const candidates = filterBucket(bucket, (paymentPosition) =>
-      isWithinWindow(record.txnDay, payments[paymentPosition]!.localDay, rules),
+    const candidates = filterBucket(
+      bucket,
+      (paymentPosition) =>
+        isWithinWindow(record.txnDay, payments[paymentPosition]!.localDay, rules) && !wasUnpaired(position, paymentPosition),
     );
     if (candidates === undefined) continue;
     namingRecords.push(position);

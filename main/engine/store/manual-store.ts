@@ -21,7 +21,7 @@ export class ManualWorkError extends Error {
 /** Who acts, under which rules, and when. */
 export type ManualContext = { actor: string; rules: RuleSet; ruleSetVersion: number; now: Date };
 
-type TrackedTable = 'items' | 'matches' | 'network_records' | 'ledger_payments';
+type TrackedTable = 'items' | 'matches' | 'network_records' | 'ledger_payments' | 'unpaired_pairs';
 
 // The columns an action may change, per table; an undo restores exactly these. Important: SQL
 // below interpolates only these fixed names, never input.
@@ -30,11 +30,19 @@ const TRACKED_COLUMNS: Record<TrackedTable, readonly string[]> = {
   matches: ['status', 'undone_on', 'note'],
   network_records: ['is_settled'],
   ledger_payments: ['is_settled', 'is_matched'],
+  unpaired_pairs: ['network_record_id', 'ledger_payment_id'],
 };
 
 type RowState = { table: TrackedTable; id: number; values: Record<string, unknown> };
 type Subject = { type: string; id: string };
-type UndoPlan = { created: { table: 'items' | 'matches'; id: number }[]; overwritten: RowState[]; subjects: Subject[] };
+type CreatedTable = 'items' | 'matches' | 'unpaired_pairs';
+type UndoPlan = {
+  created: { table: CreatedTable; id: number }[];
+  overwritten: RowState[];
+  subjects: Subject[];
+  /** Set when the action handed records back to matching: the last run then, if any run since decided them. */
+  lastRunId?: number | null;
+};
 
 function money(minor: number, currency: string): string {
   return `${formatAmount(minor, currency)} ${currency}`;
@@ -51,7 +59,12 @@ function readState(db: Db, table: TrackedTable, id: number): RowState | undefine
 function createTracker(db: Db) {
   const before = new Map<string, RowState>();
   const created: UndoPlan['created'] = [];
+  let lastRunId: number | null | undefined;
   return {
+    /** Records go back to matching: once a run has seen them, the action cannot be undone. */
+    handsBackToMatching(): void {
+      lastRunId = (db.prepare('SELECT MAX(id) FROM match_runs').pluck().get() as number | null) ?? null;
+    },
     update(table: TrackedTable, id: number, values: Record<string, unknown>): void {
       const key = `${table}:${id}`;
       if (!before.has(key)) before.set(key, readState(db, table, id)!);
@@ -59,11 +72,11 @@ function createTracker(db: Db) {
       for (const column of columns) if (!TRACKED_COLUMNS[table].includes(column)) throw new Error(`${table}.${column} is not tracked`);
       db.prepare(`UPDATE ${table} SET ${columns.map((column) => `${column} = @${column}`).join(', ')} WHERE id = @id`).run({ ...values, id });
     },
-    created(table: 'items' | 'matches', id: number): void {
+    created(table: CreatedTable, id: number): void {
       created.push({ table, id });
     },
     plan(subjects: Subject[]): UndoPlan {
-      return { created, overwritten: [...before.values()], subjects };
+      return { created, overwritten: [...before.values()], subjects, ...(lastRunId === undefined ? {} : { lastRunId }) };
     },
     leftState(): RowState[] {
       return [...before.values(), ...created].map((row) => readState(db, row.table, row.id)!);
@@ -279,12 +292,23 @@ export function unpairMatch(db: Db, context: ManualContext, matchId: number, not
       ledger: number | null;
     }[];
     tracker.update('matches', matchId, { status: 'UNDONE', undone_on: date, note: note.trim() });
+    tracker.handsBackToMatching();
     for (const member of members) {
       if (member.network !== null) tracker.update('network_records', member.network, { is_settled: 0 });
       if (member.ledger !== null) tracker.update('ledger_payments', member.ledger, { is_settled: 0, is_matched: 0 });
     }
+    // The next run must not pair these records with each other again; each may still find another counterpart.
+    const remember = db.prepare(
+      'INSERT OR IGNORE INTO unpaired_pairs (network_record_id, ledger_payment_id, match_id) VALUES (?, ?, ?)',
+    );
+    for (const network of members.filter((member) => member.network !== null)) {
+      for (const ledger of members.filter((member) => member.ledger !== null)) {
+        const inserted = remember.run(network.network, ledger.ledger, matchId);
+        if (inserted.changes > 0) tracker.created('unpaired_pairs', Number(inserted.lastInsertRowid));
+      }
+    }
     return {
-      summary: `Unpaired match ${matchId}: ${note.trim()}. Its records go back to matching.`,
+      summary: `Unpaired match ${matchId}: ${note.trim()}. Its records go back to matching, never to be paired with each other again by a run.`,
       subjects: [{ type: 'match', id: String(matchId) }],
     };
   });
@@ -474,7 +498,13 @@ export function lastManualAction(db: Db, actor: string): ManualActionResult | nu
   return row ? { actionId: row.id, action: row.action, summary: row.summary, at: row.at, actor: row.actor } : null;
 }
 
-const ROW_NAMES: Record<TrackedTable, string> = { items: 'item', matches: 'match', network_records: 'network record', ledger_payments: 'ledger payment' };
+const ROW_NAMES: Record<TrackedTable, string> = {
+  items: 'item',
+  matches: 'match',
+  network_records: 'network record',
+  ledger_payments: 'ledger payment',
+  unpaired_pairs: 'unpaired pairing',
+};
 
 function describeRow(row: RowState): string {
   return `${ROW_NAMES[row.table]} ${row.id}`;
@@ -488,6 +518,13 @@ export function undoLastAction(db: Db, context: ManualContext): ManualActionResu
   const last = lastUndoable(db, context.actor);
   if (!last) throw new ManualWorkError('You have no action left to undo.');
   return perform(db, context, 'undo', (tracker) => {
+    const plan = JSON.parse(last.undo) as UndoPlan;
+    if (plan.lastRunId !== undefined) {
+      const lastRunId = (db.prepare('SELECT MAX(id) FROM match_runs').pluck().get() as number | null) ?? null;
+      if (lastRunId !== plan.lastRunId) {
+        throw new ManualWorkError(`"${last.summary}" can no longer be undone: a matching run has decided its records since.`);
+      }
+    }
     const left = JSON.parse(last.left_state) as RowState[];
     for (const row of left) {
       const now = readState(db, row.table, row.id);
@@ -495,7 +532,6 @@ export function undoLastAction(db: Db, context: ManualContext): ManualActionResu
         throw new ManualWorkError(`"${last.summary}" can no longer be undone: ${describeRow(row)} has changed since.`);
       }
     }
-    const plan = JSON.parse(last.undo) as UndoPlan;
     for (const row of plan.overwritten) tracker.update(row.table, row.id, row.values);
     for (const row of plan.created) {
       if (row.table === 'matches') db.prepare('DELETE FROM match_members WHERE match_id = ?').run(row.id);

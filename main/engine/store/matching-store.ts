@@ -24,7 +24,10 @@ type PaymentRow = [number, string, number, string, number, number, string, strin
 const OPEN_NETWORK = `FROM network_records WHERE is_settled = 0 AND in_scope = 1 AND settlement_date <= @asOf`;
 
 /** Reads what a run as of a business date looks at: open records of that date or earlier, and matched payments a duplicate could name. */
-export function loadMatchInput(db: Db, asOfDate: string): { networkRecords: OpenNetworkRecord[]; payments: CandidatePayment[] } {
+export function loadMatchInput(
+  db: Db,
+  asOfDate: string,
+): { networkRecords: OpenNetworkRecord[]; payments: CandidatePayment[]; unpairedPairs: Set<string> } {
   const networkRows = db.prepare(`SELECT ${NETWORK_COLUMNS} ${OPEN_NETWORK}`).raw().all({ asOf: asOfDate }) as NetworkRow[];
   const dateOf = cachedDateOfDay();
   const networkRecords = new Array<OpenNetworkRecord>(networkRows.length);
@@ -89,7 +92,10 @@ export function loadMatchInput(db: Db, asOfDate: string): { networkRecords: Open
       };
     }
   }
-  return { networkRecords, payments };
+  const unpairedPairs = new Set(
+    db.prepare("SELECT network_record_id || ':' || ledger_payment_id FROM unpaired_pairs").pluck().all() as string[],
+  );
+  return { networkRecords, payments, unpairedPairs };
 }
 
 /** YYYY-MM-DD of a day number, one string per distinct day (a run sees a few hundred at most). */

@@ -347,3 +347,20 @@ describe('determinism', () => {
     }
   });
 });
+
+describe('pairings an associate undid', () => {
+  it('are never made again by any pass, while each side may still pair with another counterpart', () => {
+    const record = networkRecord({ networkTxnId: 'T1', arn: 'A1', authCode: 'X1' });
+    const undone = payment({ networkTxnId: 'T1', arn: 'A1', authCode: 'X1' });
+    const other = payment({ paymentId: 'P-other' });
+    const unpaired = new Set([`${record.id}:${undone.id}`]);
+
+    const again = matchRecords({ ...input([record], [undone]), unpairedPairs: unpaired });
+    expect(again.matches).toEqual([]);
+    expect(again.items.map((item) => `${item.side}/${item.reason}`)).toEqual(['NETWORK/NO_LEDGER']);
+
+    // Pass 4 (card and amount) finds the other payment, the only one left for this record.
+    const elsewhere = matchRecords({ ...input([record], [undone, other]), unpairedPairs: unpaired });
+    expect(elsewhere.matches).toEqual([expect.objectContaining({ paymentRowId: other.id, rule: 'card_amount' })]);
+  });
+});

@@ -159,7 +159,10 @@ describe('undo', () => {
       expect.objectContaining({ id: matchId, status: 'UNDONE', note: 'wrong customer', networkRecordIds: ['V1'], ledgerPaymentIds: ['Z1'] }),
     ]);
     runMatchingDay(db, '2026-11-03');
-    expect(() => undoLastAction(db, as('ana'))).toThrow(/^"Unpaired match \d+: wrong customer\. Its records go back to matching\." can no longer be undone: (network record|ledger payment) \d+ has changed since\.$/);
+    // The run does not pair them with each other again: each is a mismatch of its own now.
+    expect(db.prepare("SELECT COUNT(*) FROM matches WHERE status = 'ACTIVE'").pluck().get()).toBe(0);
+    expect(db.prepare("SELECT side || '/' || reason FROM items WHERE status = 'OPEN' ORDER BY side").pluck().all()).toEqual(['NETWORK/NO_LEDGER']);
+    expect(() => undoLastAction(db, as('ana'))).toThrow(/^"Unpaired match \d+: wrong customer\. .*" can no longer be undone: a matching run has decided its records since\.$/);
   });
 });
 

@@ -3,9 +3,10 @@ import { queueAndOpenIndexes } from './002-queue-and-open-indexes';
 import { dropUnusedPaymentIndexes } from './003-drop-unused-payment-indexes';
 import { queueLargestFirst } from './004-queue-largest-first';
 import { manualWork } from './005-manual-work';
+import { unpairedPairs } from './006-unpaired-pairs';
 
 /** The schema versions in order: entry i brings a database from user_version i to i + 1. */
-export const MIGRATIONS: readonly string[] = [initialSchema, queueAndOpenIndexes, dropUnusedPaymentIndexes, queueLargestFirst, manualWork];
+export const MIGRATIONS: readonly string[] = [initialSchema, queueAndOpenIndexes, dropUnusedPaymentIndexes, queueLargestFirst, manualWork, unpairedPairs];
 
 /** The schema version this build of the app writes. */
 export const SCHEMA_VERSION = MIGRATIONS.length;
