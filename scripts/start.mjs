@@ -44,13 +44,25 @@ console.log('Building the app…');
 const build = spawnSync(bin('electron-vite'), ['build', '--logLevel', 'warn'], { cwd: root, stdio: 'inherit' });
 if (build.status !== 0) process.exit(build.status ?? 1);
 
-const electron = electronBinary();
+// Electron 45 fetches its binary on first use rather than at install: fetch it now with its own
+// installer, so a first `npm start` on a connected machine opens the real app.
+let electron = electronBinary();
+if (!electron && fs.existsSync(path.join(root, 'node_modules', 'electron', 'install.js'))) {
+  console.log("Fetching Electron's binary (first start only)…");
+  const fetched = spawnSync(process.execPath, [path.join(root, 'node_modules', 'electron', 'install.js')], {
+    cwd: root,
+    encoding: 'utf8',
+    timeout: 10 * 60_000,
+  });
+  electron = electronBinary();
+  if (!electron) {
+    const why = `${fetched.stderr ?? ''}`.split('\n').find((line) => /error/i.test(line)) ?? `exit ${fetched.status}`;
+    console.log(`  it could not be fetched here (${why.trim()}).`);
+  }
+}
 const child = electron
   ? spawn(electron, [path.join(root, 'out', 'main', 'index.js')], { cwd: root, stdio: 'inherit', env })
-  : (console.log(
-      "Electron's binary is not installed on this machine (it downloads on first use and could not here),\n" +
-        'so the same window opens in your browser, driven by the same engine:',
-    ),
+  : (console.log("Without Electron's binary, the same window opens in your browser, driven by the same engine:"),
     spawn(process.execPath, ['--import', 'tsx', path.join(root, 'main', 'bridge', 'serve.ts'), '--port', process.env.RECON_PORT ?? '4310'], {
       cwd: root,
       stdio: 'inherit',
