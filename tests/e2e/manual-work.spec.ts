@@ -59,7 +59,8 @@ test.describe('manual work', () => {
     await page.getByLabel('Match date').fill(today);
     const handMatch = page.getByTestId('match-row').filter({ hasText: 'MANUAL' });
     await expect(handMatch).toHaveCount(1);
-    await expect(handMatch).toContainText('ana');
+    // The associate is the session's (ana in the browser, the signed-in user in the desktop app).
+    await expect(handMatch).toContainText((await page.getByTestId('header-actor').textContent())!);
 
     await undo.click();
     await expect(page.getByTestId('header-undo')).toHaveCount(0);
@@ -69,6 +70,7 @@ test.describe('manual work', () => {
   });
 
   test("a resettlement above the limit needs a second associate's approval before its maker marks it done", async ({ workstation }) => {
+    test.skip(test.info().project.name === 'electron', 'reason: a second associate is a second OS account in the desktop app; the browser project covers it');
     const { app, page } = workstation;
     await matchedDemo(app, page);
     await app.open('Queue');
