@@ -1,31 +1,15 @@
 import { act, fireEvent, render, screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { QueueItem } from '../../shared/ipc/recon-api';
 import { QueueTable } from '../../renderer/src/features/queue/QueueTable';
 import { QUEUE_PAGE_SIZE } from '../../renderer/src/store/queue-slice';
 import { useReconStore } from '../../renderer/src/store/recon-store';
 import { FakeReconApi, workstationStatus } from './helpers/fake-recon-api';
+import { queueItem } from './helpers/item-fixtures';
 import { installFake, resetWindow } from './helpers/render-app';
 
 const ROW_HEIGHT = 36;
 const VIEWPORT_HEIGHT = 360;
-
-function queueItem(id: number, overrides: Partial<QueueItem> = {}): QueueItem {
-  return {
-    id,
-    category: 'MISMATCH',
-    reason: 'NO_LEDGER',
-    side: 'NETWORK',
-    amountMinor: 12_540,
-    currency: 'USD',
-    recordDate: '2025-03-01',
-    openedOn: '2025-03-02',
-    ageDays: 2,
-    reference: `REF${id}`,
-    ...overrides,
-  };
-}
 
 /** A queue of `total` items the fake serves page by page, as the engine would. */
 function serveQueue(fake: FakeReconApi, total: number) {

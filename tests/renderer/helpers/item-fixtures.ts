@@ -81,19 +81,24 @@ export function ledgerPaymentView(id: number, overrides: Partial<LedgerPaymentVi
   };
 }
 
+/** A queue item as the detail describes it: still open, opened by the matcher, no note or resettlement yet. */
+export function openDetailItem(queued: QueueItem): ItemDetail['item'] {
+  return {
+    ...queued,
+    status: 'OPEN',
+    closedOn: null,
+    note: '',
+    resettlementMinor: null,
+    ruleSetVersion: 3,
+    createdBy: 'AUTO',
+    approvedBy: '',
+  };
+}
+
 /** A network-side mismatch (its record has store id 100 + id) with one ledger candidate (store id 900) and one audit entry. */
 export function networkItemDetail(id: number, overrides: Partial<ItemDetail> = {}): ItemDetail {
   return {
-    item: {
-      ...queueItem(id),
-      status: 'OPEN',
-      closedOn: null,
-      note: '',
-      resettlementMinor: null,
-      ruleSetVersion: 3,
-      createdBy: 'AUTO',
-      approvedBy: '',
-    },
+    item: openDetailItem(queueItem(id)),
     actions: itemActions(),
     networkRecord: networkRecordView(100 + id, { recordId: `REF${id}` }),
     candidates: [{ side: 'LEDGER', ...ledgerPaymentView(900) }],
@@ -106,16 +111,7 @@ export function networkItemDetail(id: number, overrides: Partial<ItemDetail> = {
 /** A ledger-side NO_NETWORK mismatch (its payment has store id 500 + id) with no candidates. */
 export function ledgerItemDetail(id: number, overrides: Partial<ItemDetail> = {}): ItemDetail {
   return {
-    item: {
-      ...queueItem(id, { side: 'LEDGER', reason: 'NO_NETWORK', reference: `ZP-${id}` }),
-      status: 'OPEN',
-      closedOn: null,
-      note: '',
-      resettlementMinor: null,
-      ruleSetVersion: 3,
-      createdBy: 'AUTO',
-      approvedBy: '',
-    },
+    item: openDetailItem(queueItem(id, { side: 'LEDGER', reason: 'NO_NETWORK', reference: `ZP-${id}` })),
     actions: itemActions(),
     ledgerPayment: ledgerPaymentView(500 + id, { paymentId: `ZP-${id}`, amountMinor: 12_540 }),
     candidates: [],

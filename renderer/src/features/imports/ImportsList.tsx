@@ -1,6 +1,7 @@
 import { Fragment, useState } from 'react';
 import type { FeedFileSummary } from '../../../../shared/ipc/recon-api';
 import { ErrorAlert } from '../../components/ErrorAlert';
+import { ExpandedRow } from '../../components/ExpandedRow';
 import { formatCount, formatTimestamp } from '../../format/display';
 import { useReconStore } from '../../store/recon-store';
 
@@ -45,11 +46,9 @@ export function ImportsList() {
                     onToggle={() => setExpandedFileId(expandedFileId === file.id ? undefined : file.id)}
                   />
                   {expandedFileId === file.id ? (
-                    <tr className="expanded-row">
-                      <td colSpan={COLUMN_COUNT} id={`quarantine-${file.id}`}>
-                        <QuarantinedRows file={file} />
-                      </td>
-                    </tr>
+                    <ExpandedRow columnCount={COLUMN_COUNT} id={`quarantine-${file.id}`}>
+                      <QuarantinedRows file={file} />
+                    </ExpandedRow>
                   ) : null}
                 </Fragment>
               ))}

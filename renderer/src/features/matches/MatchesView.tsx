@@ -1,6 +1,7 @@
 import { type FormEvent, Fragment, useEffect, useState } from 'react';
 import type { MatchView } from '../../../../shared/ipc/recon-api';
 import { ErrorAlert } from '../../components/ErrorAlert';
+import { ExpandedRow } from '../../components/ExpandedRow';
 import { formatCount, formatMoney } from '../../format/display';
 import { useReconStore } from '../../store/recon-store';
 
@@ -82,11 +83,9 @@ export function MatchesView() {
                     }}
                   />
                   {unpairingId === match.id ? (
-                    <tr className="expanded-row">
-                      <td colSpan={COLUMN_COUNT}>
-                        <UnpairForm match={match} onUnpaired={() => setUnpairingId(undefined)} />
-                      </td>
-                    </tr>
+                    <ExpandedRow columnCount={COLUMN_COUNT}>
+                      <UnpairForm match={match} onUnpaired={() => setUnpairingId(undefined)} />
+                    </ExpandedRow>
                   ) : null}
                 </Fragment>
               ))}

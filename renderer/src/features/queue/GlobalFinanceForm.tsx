@@ -1,6 +1,7 @@
 import { type FormEvent, useId, useState } from 'react';
 import { GLOBAL_FINANCE_REASONS, type GlobalFinanceReason } from '../../../../shared/domain';
 import type { ItemDetail } from '../../../../shared/ipc/recon-api';
+import { ActionNoteField } from '../../components/ActionNoteField';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { describeResettlement, formatMoney } from '../../format/display';
 import { useReconStore } from '../../store/recon-store';
@@ -66,10 +67,7 @@ export function GlobalFinanceForm({ detail }: { detail: ItemDetail }) {
         Amounts above {formatMoney(actions.approvalLimitMinor, item.currency)} need a second associate&apos;s approval.
         {needsApproval ? <strong> This one will.</strong> : null}
       </p>
-      <label className="field">
-        Note
-        <textarea value={note} required maxLength={500} rows={2} onChange={(event) => setNote(event.currentTarget.value)} />
-      </label>
+      <ActionNoteField value={note} onChange={setNote} />
       <ErrorAlert message={error} />
       <button type="submit" className="button-primary" disabled={!canSend}>
         Send to global finance

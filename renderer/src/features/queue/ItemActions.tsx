@@ -1,5 +1,6 @@
 import { type FormEvent, useState } from 'react';
 import type { ItemDetail } from '../../../../shared/ipc/recon-api';
+import { ActionNoteField } from '../../components/ActionNoteField';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { formatMoney } from '../../format/display';
 import { useReconStore } from '../../store/recon-store';
@@ -96,10 +97,7 @@ function WriteOffForm({ detail }: { detail: ItemDetail }) {
         Closes the item without moving money: {formatMoney(Math.abs(item.amountMinor), item.currency)}, within the write-off limit of{' '}
         {formatMoney(actions.writeOffLimitMinor, item.currency)}.
       </p>
-      <label className="field">
-        Note
-        <textarea value={note} required maxLength={500} rows={2} onChange={(event) => setNote(event.currentTarget.value)} />
-      </label>
+      <ActionNoteField value={note} onChange={setNote} />
       <ErrorAlert message={error} />
       <button type="submit" disabled={isBusy || note.trim() === ''}>
         Write off
@@ -140,10 +138,7 @@ function ResettlementActions({ detail }: { detail: ItemDetail }) {
       {actions.canMarkDone ? (
         <form className="action-form" aria-label="Mark done" onSubmit={(event) => void submitDone(event)}>
           <p className="hint">When the funds transfer has been made, mark the item done; it then closes.</p>
-          <label className="field">
-            Note
-            <textarea value={note} maxLength={500} rows={2} placeholder="optional" onChange={(event) => setNote(event.currentTarget.value)} />
-          </label>
+          <ActionNoteField value={note} onChange={setNote} isOptional />
           <ErrorAlert message={markDoneError} />
           <button type="submit" className="button-primary" disabled={isMarkingDone}>
             Mark done
