@@ -54,3 +54,12 @@ export function maskToken(token: string): string {
   if (digits.length >= 4) return `***-***-${digits.slice(-4)}`;
   return '***';
 }
+
+// E-mail addresses, and phone numbers as the Zelle export writes them (+E.164, 212-555-1234,
+// (212) 555-1234). Bare digit runs are left alone: they are ids, amounts and dates.
+const TOKEN_PATTERN = /[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}|\+\d{10,15}(?!\d)|(?<!\d)(?:\(\d{3}\)\s?|\d{3}-)\d{3}-\d{4}(?!\d)/g;
+
+/** Masks every Zelle token (e-mail, phone) in free text, such as a quarantined row, before it is shown. */
+export function scrubTokens(text: string): string {
+  return text.replace(TOKEN_PATTERN, (token) => maskToken(token));
+}

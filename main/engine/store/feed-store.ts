@@ -1,3 +1,4 @@
+import { scrubTokens } from '../../../shared/masking';
 import { formatAmount } from '../../../shared/money';
 import type { LedgerPaymentInput, NetworkRecordInput, QuarantinedRow, Side } from '../../../shared/domain';
 import { localAndBusinessDate, parseInstant } from '../../../shared/business-dates';
@@ -297,9 +298,13 @@ export function recentFeedFiles(db: Db, limit: number): FeedFileSummary[] {
     .all(limit) as FeedFileSummary[];
 }
 
-/** A file's quarantined rows in line order (their raw text was masked before it was stored). */
+/**
+ * A file's quarantined rows in line order, as the window shows them: card numbers were masked
+ * before they were stored, and Zelle tokens (e-mail, phone) are masked here (spec section 8).
+ */
 export function quarantinedRowsOfFile(db: Db, fileId: number, limit: number): QuarantinedRowView[] {
-  return db
+  const rows = db
     .prepare('SELECT line_no AS lineNo, reason, raw FROM quarantined_rows WHERE file_id = ? ORDER BY line_no LIMIT ?')
     .all(fileId, limit) as QuarantinedRowView[];
+  return rows.map((row) => ({ ...row, reason: scrubTokens(row.reason), raw: scrubTokens(row.raw) }));
 }

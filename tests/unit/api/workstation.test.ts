@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { startWorkstation, type Workstation } from '../../../main/engine/api/workstation';
 import { generateDemo } from '../../../main/engine/demo/demo-generator';
 import { writeDemoFeeds } from '../../../main/engine/demo/demo-writer';
+import { ZELLE_CSV_COLUMNS } from '../../../main/engine/feeds/csv/builtin-profiles';
 import type { IngestOutcome } from '../../../shared/ipc/engine-results';
 import type { ApiReply, FeedFileSummary, ItemDetail, QueuePage, ReconEvent, ReportsWritten, WorkstationStatus } from '../../../shared/ipc/recon-api';
 import { tempDir } from '../../helpers/store';
@@ -170,6 +171,34 @@ describe('the channels the window calls', () => {
     expect(rows[0]!.lineNo).toBe(3);
     expect(rows[0]!.reason).toMatch(/amount/);
     expect(rows[0]!.raw).not.toContain('4111111111111111');
+  });
+
+  it('masks the Zelle tokens of a quarantined payment row before the window sees it', async () => {
+    const { workstation, root } = start();
+    const file = path.join(root, 'zelle.csv');
+    const header = ZELLE_CSV_COLUMNS.join(',');
+    const row = (id: string, amount: string): string =>
+      ZELLE_CSV_COLUMNS.map((column) =>
+        (<Record<string, string>>{
+          payment_id: id,
+          initiated_at: '2026-11-02T10:00:00-05:00',
+          amount,
+          currency: 'USD',
+          status: 'COMPLETED',
+          funding_network: 'VISA',
+          card_last4: '1111',
+          sender_token: 'jane.doe@example.com',
+          recipient_token: '+12125551234',
+        })[column] ?? '',
+      ).join(',');
+    fs.writeFileSync(file, `${header}\n${row('ZP1', '10.00')}\n${row('ZP2', 'ten')}\n`);
+    const [outcome] = await value<IngestOutcome[]>(workstation.call('feeds:ingest-paths', { paths: [file] }));
+    expect(outcome).toMatchObject({ status: 'ingested', rowsQuarantined: 1 });
+    const [stored] = await value<FeedFileSummary[]>(workstation.call('feeds:recent', { limit: 1 }));
+    const [quarantined] = await value<{ raw: string }[]>(workstation.call('feeds:quarantine', { fileId: stored!.id, limit: 10 }));
+    expect(quarantined!.raw).toContain('j***@example.com');
+    expect(quarantined!.raw).toContain('***-***-1234');
+    expect(quarantined!.raw).not.toMatch(/jane\.doe|2125551234/);
   });
 
   it('tells the window about each file its inbox takes', async () => {

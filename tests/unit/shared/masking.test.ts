@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { maskToken, scrubPans, truncatePan } from '../../../shared/masking';
+import { maskToken, scrubPans, scrubTokens, truncatePan } from '../../../shared/masking';
 
 describe('truncatePan', () => {
   it('keeps the first six and last four digits only', () => {
@@ -32,5 +32,15 @@ describe('maskToken', () => {
     expect(maskToken('jane.doe@example.com')).toBe('j***@example.com');
     expect(maskToken('+1 (212) 555-1234')).toBe('***-***-1234');
     expect(maskToken('')).toBe('');
+  });
+});
+
+describe('Zelle tokens in free text', () => {
+  it('masks e-mails and phone numbers as the spec shows them, and leaves ids, amounts and dates alone', () => {
+    expect(scrubTokens('ZP1,2026-11-02T10:00:00-05:00,125.40,USD,COMPLETED,jane.doe@example.com,+12125551234,bad')).toBe(
+      'ZP1,2026-11-02T10:00:00-05:00,125.40,USD,COMPLETED,j***@example.com,***-***-1234,bad',
+    );
+    expect(scrubTokens('call (212) 555-1234 or 212-555-9876')).toBe('call ***-***-1234 or ***-***-9876');
+    expect(scrubTokens('V202611020000011,4111110000001111,2026-11-02')).toBe('V202611020000011,4111110000001111,2026-11-02');
   });
 });
