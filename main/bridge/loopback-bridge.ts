@@ -119,6 +119,13 @@ export async function startLoopbackBridge(
 
   const server = http.createServer((request, response) => {
     const url = new URL(request.url ?? '/', 'http://127.0.0.1');
+    // Important: a web page can point a name of its own at 127.0.0.1 (DNS rebinding) and then
+    // talk to this server as its "same origin". Only requests addressed to loopback by name and
+    // port, and calls from pages of this origin, are served.
+    const { port } = server.address() as AddressInfo;
+    const origins = new Set([`http://127.0.0.1:${port}`, `http://localhost:${port}`]);
+    if (!origins.has(`http://${request.headers.host ?? ''}`)) return send(response, 403, 'text/plain', 'forbidden host');
+    if (request.headers.origin !== undefined && !origins.has(request.headers.origin)) return send(response, 403, 'text/plain', 'forbidden origin');
     void (async () => {
       if (request.method === 'POST' && url.pathname.startsWith('/api/')) {
         if (request.headers['x-recon-token'] !== token) return send(response, 403, 'text/plain', 'forbidden');

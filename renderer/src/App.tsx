@@ -130,12 +130,19 @@ function UndoLastAction() {
           type="button"
           className="undo-button"
           data-testid="header-undo"
-          title={`${lastManualAction.summary} (${lastManualAction.actor}, ${formatTimestamp(lastManualAction.at)})`}
-          disabled={isUndoing}
+          title={
+            lastManualAction.undoRefusal ?? `${lastManualAction.summary} (${lastManualAction.actor}, ${formatTimestamp(lastManualAction.at)})`
+          }
+          disabled={isUndoing || lastManualAction.undoRefusal !== undefined}
           onClick={() => void undoLastAction()}
         >
           Undo: {lastManualAction.summary}
         </button>
+      ) : null}
+      {lastManualAction?.undoRefusal ? (
+        <p className="hint" data-testid="undo-refusal">
+          {lastManualAction.undoRefusal}
+        </p>
       ) : null}
       <ErrorAlert message={undoError} />
     </div>

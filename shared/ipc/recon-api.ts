@@ -180,6 +180,8 @@ export type ItemDetail = {
     canMarkDone: boolean;
     /** Why approval or marking done is not open to this associate now, if it is not. */
     approvalHint?: string;
+    /** What a write-off would write off (the difference of a pairing, or the record), or why it cannot. */
+    writeOffHint?: string;
     writeOffLimitMinor: number;
     approvalLimitMinor: number;
   };
@@ -241,7 +243,7 @@ export type ChannelResults = {
   'items:mark-done': ManualActionResult;
   'matches:unpair': ManualActionResult;
   'matches:page': { matches: MatchView[]; total: number };
-  'manual:last': ManualActionResult | null;
+  'manual:last': (ManualActionResult & { undoRefusal?: string }) | null;
   'manual:undo-last': ManualActionResult;
   'records:search': OpenRecord[];
 };

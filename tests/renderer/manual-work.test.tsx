@@ -247,11 +247,13 @@ describe('manual work on an item', () => {
     expect(useReconStore.getState().activity[0]).toMatchObject({ isError: true, text: 'Sending to global finance failed: Item 1 is no longer open.' });
   });
 
-  it('hides Write off when the engine does not allow it', async () => {
-    await openDetail(networkItemDetail(1, { actions: itemActions({ canWriteOff: false }) }));
+  it('hides Write off when the engine does not allow it, and says why', async () => {
+    const writeOffHint = 'Cannot be written off. The difference, 30.00 USD, is above the write-off limit of 25.00 USD.';
+    await openDetail(networkItemDetail(1, { actions: itemActions({ canWriteOff: false, writeOffHint }) }));
 
     expect(screen.queryByRole('form', { name: 'Write off' })).toBeNull();
     expect(screen.queryByRole('button', { name: 'Write off' })).toBeNull();
+    expect(screen.getByTestId('write-off-hint').textContent).toBe(writeOffHint);
   });
 
   it('writes off with a required note and shows the limit when allowed', async () => {
@@ -259,7 +261,7 @@ describe('manual work on an item', () => {
     const { fake, user } = await openDetail(detail);
     fake.replyWith('writeOff', manualActionResult({ action: 'write-off' }));
     const writeOffForm = form('Write off');
-    expect(writeOffForm.textContent).toContain('write-off limit of 200.00 USD');
+    expect(writeOffForm.textContent).toContain('write-off limit is 200.00 USD');
     const button = within(writeOffForm).getByRole('button', { name: 'Write off' }) as HTMLButtonElement;
     expect(button.disabled).toBe(true);
 
@@ -346,6 +348,17 @@ describe('header undo', () => {
     expect(fake.argumentsOf('undoLastAction')).toEqual([{}]);
     await waitFor(() => expect(screen.queryByTestId('header-undo')).toBeNull());
     expect(screen.getAllByTestId('activity-entry')[0]!.textContent).toContain('Undid: paired VISA REF1 with ZP-9001.');
+  });
+
+  it('disables an undo the engine would refuse, and says why', async () => {
+    const fake = new FakeReconApi();
+    const undoRefusal = '"Paired V1 with Z1 by hand (match 3)" can no longer be undone: a matching run has decided its records since.';
+    fake.replyWith('lastManualAction', { ...manualActionResult({ summary: 'Paired V1 with Z1 by hand (match 3)' }), undoRefusal });
+    renderApp(fake);
+
+    const undo = (await screen.findByRole('button', { name: 'Undo: Paired V1 with Z1 by hand (match 3)' })) as HTMLButtonElement;
+    expect(undo.disabled).toBe(true);
+    expect(screen.getByTestId('undo-refusal').textContent).toBe(undoRefusal);
   });
 
   it('offers no undo when there is no last action', async () => {

@@ -19,6 +19,7 @@ import { quarantinedRowsOfFile, recentFeedFiles } from '../store/feed-store';
 import { readItemDetail } from '../store/item-detail-store';
 import {
   approveItem,
+  checkWriteOff,
   itemActions,
   lastManualAction,
   markDone,
@@ -163,7 +164,8 @@ export function createReconHandlers(context: HandlerContext): ReconHandlers {
       const version = facts.item.ruleSetVersion;
       const rules = (version === null ? undefined : ruleSetOfVersion(services.reader, version)) ?? DEFAULT_RULES;
       const current = services.rules().rules;
-      return { ...facts, explanation: explainItem(facts, rules), actions: itemActions(facts.item, current, services.actor) };
+      const actions = itemActions(facts.item, current, services.actor, checkWriteOff(services.reader, id, current));
+      return { ...facts, explanation: explainItem(facts, rules), actions };
     },
     /** Sets or clears the note on an open item. */
     async 'items:note'({ itemId, note }) {
@@ -239,6 +241,19 @@ export async function dispatchReconCall(
   } catch (error) {
     const failure = error instanceof Error ? error : new Error(String(error));
     onFailure(channel, failure);
-    return { ok: false, error: { code: 'failed', message: failure.message } };
+    return { ok: false, error: { code: 'failed', message: messageForAssociate(failure) } };
   }
+}
+
+/**
+ * The engine's own errors are written for the associate and go through as they are; SQLite's
+ * are not ("no such column …"): the window gets a plain sentence, the log keeps the detail.
+ */
+function messageForAssociate(error: Error): string {
+  if (error.name !== 'SqliteError') return error.message;
+  const code = (error as Error & { code?: string }).code ?? '';
+  if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED')) {
+    return 'The database is busy with another workstation\'s work: try again in a moment.';
+  }
+  return `The workstation could not do this: its database refused (${code || 'an internal error'}). The details are in the log.`;
 }

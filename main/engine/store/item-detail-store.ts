@@ -11,6 +11,13 @@ export const LEDGER_COLUMNS = `l.id, l.payment_id AS paymentId, l.initiated_at A
   l.amount_minor AS amountMinor, l.currency, l.status, l.funding_network AS fundingNetwork, l.card_last4 AS cardLast4,
   l.auth_code AS authCode, l.network_txn_id AS networkTxnId, f.file_name AS fileName, l.line_no AS lineNo`;
 
+/**
+ * A network record by its own id, the way items name candidates. (network, record_id) is the
+ * unique key: naming both networks keeps the lookup on its index.
+ */
+export const NETWORK_BY_REFERENCE = `SELECT ${NETWORK_COLUMNS} FROM network_records n JOIN feed_files f ON f.id = n.file_id
+  WHERE n.network IN ('VISA', 'MASTERCARD') AND n.record_id = ? ORDER BY n.network`;
+
 type ItemRow = ItemDetail['item'] & { networkRecordId: number | null; ledgerPaymentId: number | null; candidateIds: string };
 
 /** A network record row as the window shows it: SQLite's 0/1 becomes a boolean. */
@@ -41,11 +48,7 @@ export function readItemDetail(db: Db, id: number): Omit<ItemDetail, 'explanatio
 
   const networkById = db.prepare(`SELECT ${NETWORK_COLUMNS} FROM network_records n JOIN feed_files f ON f.id = n.file_id WHERE n.id = ?`);
   const ledgerById = db.prepare(`SELECT ${LEDGER_COLUMNS} FROM ledger_payments l JOIN feed_files f ON f.id = l.file_id WHERE l.id = ?`);
-  // (network, record_id) is the unique key: naming both networks keeps the lookup on its index.
-  const networkByReference = db.prepare(
-    `SELECT ${NETWORK_COLUMNS} FROM network_records n JOIN feed_files f ON f.id = n.file_id
-     WHERE n.network IN ('VISA', 'MASTERCARD') AND n.record_id = ? ORDER BY n.network`,
-  );
+  const networkByReference = db.prepare(NETWORK_BY_REFERENCE);
   const ledgerByReference = db.prepare(`SELECT ${LEDGER_COLUMNS} FROM ledger_payments l JOIN feed_files f ON f.id = l.file_id WHERE l.payment_id = ?`);
 
   const networkRecord = networkRecordId === null ? undefined : networkView(networkById.get(networkRecordId) as never);

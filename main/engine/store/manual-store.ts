@@ -5,6 +5,7 @@
 import { businessDateAt } from '../../../shared/business-dates';
 import type { GlobalFinanceReason } from '../../../shared/domain';
 import type { ItemDetail, ManualActionResult } from '../../../shared/ipc/recon-api';
+import { scrubPans, scrubTokens } from '../../../shared/masking';
 import { formatAmount } from '../../../shared/money';
 import type { RuleSet } from '../../../shared/rules';
 import { appendAudit } from './audit-log';
@@ -61,8 +62,11 @@ function createTracker(db: Db) {
   const created: UndoPlan['created'] = [];
   let lastRunId: number | null | undefined;
   return {
-    /** Records go back to matching: once a run has seen them, the action cannot be undone. */
-    handsBackToMatching(): void {
+    /**
+     * The action changed what a run sees (records back in the pool, a payment a duplicate can
+     * name): once a run has seen it, the action cannot be undone.
+     */
+    undoableUntilNextRun(): void {
       lastRunId = (db.prepare('SELECT MAX(id) FROM match_runs').pluck().get() as number | null) ?? null;
     },
     update(table: TrackedTable, id: number, values: Record<string, unknown>): void {
@@ -86,12 +90,21 @@ function createTracker(db: Db) {
 
 type Tracker = ReturnType<typeof createTracker>;
 
-type ActionOutcome = { summary: string; subjects: Subject[] };
+type ActionOutcome = {
+  summary: string;
+  subjects: Subject[];
+  /** Rows the action deletes (an undo of something created): their last state goes into the audit log. */
+  deleted?: RowState[];
+  /** Runs in the same transaction once the action has its id. */
+  afterInsert?: (actionId: number) => void;
+};
 
 /** Runs one action in a transaction, then stores its undo plan and writes the audit log. */
 function perform(db: Db, context: ManualContext, action: string, work: (tracker: Tracker, date: string) => ActionOutcome): ManualActionResult {
   const date = businessDateAt(context.now.getTime(), context.rules);
   const at = context.now.toISOString();
+  // Important: IMMEDIATE takes the write lock before the first read, so a second workstation
+  // process on the same database cannot commit between this action's checks and its writes.
   return db.transaction((): ManualActionResult => {
     const tracker = createTracker(db);
     const outcome = work(tracker, date);
@@ -105,7 +118,8 @@ function perform(db: Db, context: ManualContext, action: string, work: (tracker:
         )
         .run(at, context.actor, action, date, outcome.summary, JSON.stringify(plan), JSON.stringify(left)).lastInsertRowid,
     );
-    const before = Object.fromEntries(plan.overwritten.map((row) => [`${row.table}:${row.id}`, row.values]));
+    outcome.afterInsert?.(actionId);
+    const before = Object.fromEntries([...plan.overwritten, ...(outcome.deleted ?? [])].map((row) => [`${row.table}:${row.id}`, row.values]));
     const after = Object.fromEntries(left.map((row) => [`${row.table}:${row.id}`, row.values]));
     for (const subject of outcome.subjects) {
       appendAudit(db, {
@@ -118,7 +132,15 @@ function perform(db: Db, context: ManualContext, action: string, work: (tracker:
       });
     }
     return { actionId, action, summary: outcome.summary, at, actor: context.actor };
-  })();
+  }).immediate();
+}
+
+/**
+ * Free text an associate types (notes, reasons) is stored, reported and shown: card numbers and
+ * Zelle tokens pasted from a ticket are masked before any of that (spec section 8).
+ */
+function cleanText(text: string): string {
+  return scrubTokens(scrubPans(text.trim()));
 }
 
 type ItemRow = {
@@ -163,8 +185,9 @@ export function noteItem(db: Db, context: ManualContext, itemId: number, note: s
   return perform(db, context, 'note', (tracker) => {
     const item = itemOf(db, itemId);
     if (item.status !== 'OPEN') throw new ManualWorkError(`Item ${itemId} is ${item.status}: notes go on open items.`);
-    tracker.update('items', itemId, { note: note.trim() });
-    const summary = note.trim() === '' ? `Cleared the note on item ${itemId}` : `Noted on item ${itemId}: "${note.trim()}"`;
+    const text = cleanText(note);
+    tracker.update('items', itemId, { note: text });
+    const summary = text === '' ? `Cleared the note on item ${itemId}` : `Noted on item ${itemId}: "${text}"`;
     return { summary, subjects: [{ type: 'item', id: String(itemId) }] };
   });
 }
@@ -181,10 +204,140 @@ type NetworkForPairing = {
   is_settled: number;
 };
 
+type PaymentForPairing = {
+  id: number;
+  payment_id: string;
+  amount_minor: number;
+  currency: string;
+  status: string;
+  funding_network: string;
+  business_date: string;
+  is_settled: number;
+};
+
+/** A pairing the associate asked for, checked: its records, and what differs between the sides. */
+type CheckedPairing = {
+  payment: PaymentForPairing;
+  records: NetworkForPairing[];
+  network: string;
+  /** Sum of the presentments minus the payment, when the currencies agree. */
+  differenceMinor: number | null;
+  differences: string[];
+};
+
+function checkPairing(db: Db, networkRecordIds: readonly number[], ledgerPaymentId: number): CheckedPairing {
+  const payment = db
+    .prepare('SELECT id, payment_id, amount_minor, currency, status, funding_network, business_date, is_settled FROM ledger_payments WHERE id = ?')
+    .get(ledgerPaymentId) as PaymentForPairing | undefined;
+  if (!payment) throw new ManualWorkError(`Ledger payment ${ledgerPaymentId} does not exist.`);
+  if (payment.is_settled) throw new ManualWorkError(`Ledger payment ${payment.payment_id} is already matched or settled.`);
+  // The spec's categories decide a payment that is not COMPLETED: a payment that did not go out is
+  // a refund owed (global finance), a PENDING one is decided when its final status arrives.
+  if (payment.status === 'PENDING') {
+    throw new ManualWorkError(`Ledger payment ${payment.payment_id} is still PENDING: a later Zelle export with its final status decides it.`);
+  }
+  if (payment.status !== 'COMPLETED') {
+    throw new ManualWorkError(
+      `Ledger payment ${payment.payment_id} is ${payment.status}: it did not go out, so the presentment is a refund owed. ` +
+        'Send the presentment to global finance as LEDGER_NOT_COMPLETED instead.',
+    );
+  }
+  const records = [...new Set(networkRecordIds)].map((id) => {
+    const record = db
+      .prepare('SELECT id, record_id, network, txn_type, amount_minor, currency, settlement_date, in_scope, is_settled FROM network_records WHERE id = ?')
+      .get(id) as NetworkForPairing | undefined;
+    if (!record) throw new ManualWorkError(`Network record ${id} does not exist.`);
+    if (!record.in_scope) throw new ManualWorkError(`Network record ${record.record_id} is out of scope (not a Zelle funding transaction).`);
+    if (record.txn_type !== 'PRESENTMENT') {
+      throw new ManualWorkError(`Network record ${record.record_id} is a ${record.txn_type}: only presentments pair with a payment.`);
+    }
+    if (record.is_settled) throw new ManualWorkError(`Network record ${record.record_id} is already matched or settled.`);
+    return record;
+  });
+  if (records.length === 0) throw new ManualWorkError('Choose at least one network record to pair.');
+  const networks = new Set(records.map((record) => record.network));
+  if (networks.size > 1) throw new ManualWorkError("The network records come from both networks: a match pairs one network's records.");
+  const network = records[0]!.network;
+  const currencies = new Set(records.map((record) => record.currency));
+  const networkTotal = records.reduce((sum, record) => sum + record.amount_minor, 0);
+  const differences: string[] = [];
+  let differenceMinor: number | null = null;
+  if (currencies.size > 1 || !currencies.has(payment.currency)) {
+    differences.push(`the currencies differ (network ${[...currencies].join('/')}, ledger ${payment.currency})`);
+  } else {
+    differenceMinor = networkTotal - payment.amount_minor;
+    if (differenceMinor !== 0) {
+      differences.push(
+        `the amounts differ (network ${money(networkTotal, payment.currency)}, ledger ${money(payment.amount_minor, payment.currency)})`,
+      );
+    }
+  }
+  if (payment.funding_network !== network) differences.push(`the payment was funded by ${payment.funding_network}, not ${network}`);
+  return { payment, records, network, differenceMinor, differences };
+}
+
 /**
- * Pairs one ledger payment with one or more network presentments by hand (1:1, or a 1:N split).
- * Amounts or currencies that differ need a reason. The records leave the matcher's pool and
- * their open mismatches close.
+ * Makes a MANUAL match of a checked pairing: settles its records, closes their open mismatches
+ * with the given resolution. Important: while it stands its payment can be named by a duplicate,
+ * so once a run has seen it, it can no longer be undone.
+ */
+function makeHandMatch(
+  db: Db,
+  tracker: Tracker,
+  context: ManualContext,
+  date: string,
+  pairing: CheckedPairing,
+  note: string,
+  resolution: string,
+): { matchId: number; closedItems: number[] } {
+  const { payment, records } = pairing;
+  const matchId = Number(
+    db
+      .prepare(
+        `INSERT INTO matches (match_kind, rule, reason, rule_set_version, run_id, business_date, network, amount_minor, currency,
+           network_date, ledger_date, resolved_by, created_at, note)
+         VALUES (?, 'manual', 'MANUAL', ?, NULL, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(
+        records.length === 1 ? '1:1' : '1:N',
+        context.ruleSetVersion,
+        date,
+        pairing.network,
+        payment.amount_minor,
+        payment.currency,
+        records.reduce((latest, record) => (record.settlement_date > latest ? record.settlement_date : latest), ''),
+        payment.business_date,
+        context.actor,
+        context.now.toISOString(),
+        note,
+      ).lastInsertRowid,
+  );
+  tracker.created('matches', matchId);
+  tracker.undoableUntilNextRun();
+  const insertMember = db.prepare("INSERT INTO match_members (match_id, network_record_id, ledger_payment_id, pass) VALUES (?, ?, ?, 'manual')");
+  insertMember.run(matchId, null, payment.id);
+  tracker.update('ledger_payments', payment.id, { is_settled: 1, is_matched: 1 });
+  for (const record of records) {
+    insertMember.run(matchId, record.id, null);
+    tracker.update('network_records', record.id, { is_settled: 1 });
+  }
+  const closedItems = db
+    .prepare(
+      `SELECT id FROM items WHERE status = 'OPEN' AND category = 'MISMATCH'
+         AND ((side = 'LEDGER' AND ledger_payment_id = ?) OR (side = 'NETWORK' AND network_record_id IN (SELECT value FROM json_each(?))))`,
+    )
+    .pluck()
+    .all(payment.id, JSON.stringify(records.map((record) => record.id))) as number[];
+  for (const itemId of closedItems) {
+    tracker.update('items', itemId, { status: 'CLOSED', closed_on: date, resolution, resolved_by: context.actor });
+  }
+  return { matchId, closedItems };
+}
+
+/**
+ * Pairs one COMPLETED ledger payment with one or more network presentments by hand (1:1, or a
+ * 1:N split). Amounts, currencies or networks that differ need a reason. The records leave the
+ * matcher's pool and their open mismatches close.
  */
 export function pairByHand(
   db: Db,
@@ -192,91 +345,18 @@ export function pairByHand(
   input: { networkRecordIds: readonly number[]; ledgerPaymentId: number; reason?: string | undefined },
 ): ManualActionResult {
   return perform(db, context, 'pair', (tracker, date) => {
-    const ids = [...new Set(input.networkRecordIds)];
-    const payment = db
-      .prepare('SELECT id, payment_id, amount_minor, currency, status, funding_network, business_date, is_settled FROM ledger_payments WHERE id = ?')
-      .get(input.ledgerPaymentId) as
-      | { id: number; payment_id: string; amount_minor: number; currency: string; status: string; funding_network: string; business_date: string; is_settled: number }
-      | undefined;
-    if (!payment) throw new ManualWorkError(`Ledger payment ${input.ledgerPaymentId} does not exist.`);
-    if (payment.is_settled) throw new ManualWorkError(`Ledger payment ${payment.payment_id} is already matched or settled.`);
-    const records = ids.map((id) => {
-      const record = db
-        .prepare('SELECT id, record_id, network, txn_type, amount_minor, currency, settlement_date, in_scope, is_settled FROM network_records WHERE id = ?')
-        .get(id) as NetworkForPairing | undefined;
-      if (!record) throw new ManualWorkError(`Network record ${id} does not exist.`);
-      if (!record.in_scope) throw new ManualWorkError(`Network record ${record.record_id} is out of scope (not a Zelle funding transaction).`);
-      if (record.txn_type !== 'PRESENTMENT') {
-        throw new ManualWorkError(`Network record ${record.record_id} is a ${record.txn_type}: only presentments pair with a payment.`);
-      }
-      if (record.is_settled) throw new ManualWorkError(`Network record ${record.record_id} is already matched or settled.`);
-      return record;
-    });
-    const networks = new Set(records.map((record) => record.network));
-    if (networks.size > 1) throw new ManualWorkError('The network records come from both networks: a match pairs one network\'s records.');
-    const currencies = new Set(records.map((record) => record.currency));
-    const networkTotal = records.reduce((sum, record) => sum + record.amount_minor, 0);
-    const network = records[0]!.network;
-    const reason = input.reason?.trim() ?? '';
-    const differences: string[] = [];
-    if (currencies.size > 1 || !currencies.has(payment.currency)) {
-      differences.push(`the currencies differ (network ${[...currencies].join('/')}, ledger ${payment.currency})`);
-    } else if (networkTotal !== payment.amount_minor) {
-      differences.push(
-        `the amounts differ (network ${money(networkTotal, payment.currency)}, ledger ${money(payment.amount_minor, payment.currency)})`,
-      );
+    const pairing = checkPairing(db, input.networkRecordIds, input.ledgerPaymentId);
+    const reason = cleanText(input.reason ?? '');
+    if (pairing.differences.length > 0 && reason === '') {
+      throw new ManualWorkError(`${pairing.differences.join('; ')}: say why before pairing them.`.replace(/^./, (first) => first.toUpperCase()));
     }
-    if (payment.status !== 'COMPLETED') differences.push(`the ledger payment is ${payment.status}`);
-    if (payment.funding_network !== network) differences.push(`the payment was funded by ${payment.funding_network}, not ${network}`);
-    if (differences.length > 0 && reason === '') {
-      throw new ManualWorkError(`${differences.join('; ')}: say why before pairing them.`.replace(/^./, (first) => first.toUpperCase()));
-    }
-
-    const matchId = Number(
-      db
-        .prepare(
-          `INSERT INTO matches (match_kind, rule, reason, rule_set_version, run_id, business_date, network, amount_minor, currency,
-             network_date, ledger_date, resolved_by, created_at, note)
-           VALUES (?, 'manual', 'MANUAL', ?, NULL, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        )
-        .run(
-          records.length === 1 ? '1:1' : '1:N',
-          context.ruleSetVersion,
-          date,
-          network,
-          payment.amount_minor,
-          payment.currency,
-          records.reduce((latest, record) => (record.settlement_date > latest ? record.settlement_date : latest), ''),
-          payment.business_date,
-          context.actor,
-          context.now.toISOString(),
-          reason,
-        ).lastInsertRowid,
-    );
-    tracker.created('matches', matchId);
-    const insertMember = db.prepare("INSERT INTO match_members (match_id, network_record_id, ledger_payment_id, pass) VALUES (?, ?, ?, 'manual')");
-    insertMember.run(matchId, null, payment.id);
-    tracker.update('ledger_payments', payment.id, { is_settled: 1, is_matched: 1 });
-    for (const record of records) {
-      insertMember.run(matchId, record.id, null);
-      tracker.update('network_records', record.id, { is_settled: 1 });
-    }
-    const closed = db
-      .prepare(
-        `SELECT id FROM items WHERE status = 'OPEN' AND category = 'MISMATCH'
-           AND ((side = 'LEDGER' AND ledger_payment_id = ?) OR (side = 'NETWORK' AND network_record_id IN (SELECT value FROM json_each(?))))`,
-      )
-      .pluck()
-      .all(payment.id, JSON.stringify(records.map((record) => record.id))) as number[];
-    for (const itemId of closed) {
-      tracker.update('items', itemId, { status: 'CLOSED', closed_on: date, resolution: 'PAIRED_BY_HAND', resolved_by: context.actor });
-    }
+    const { matchId, closedItems } = makeHandMatch(db, tracker, context, date, pairing, reason, 'PAIRED_BY_HAND');
     const summary =
-      `Paired ${records.map((record) => record.record_id).join(' + ')} with ${payment.payment_id} by hand (match ${matchId})` +
+      `Paired ${pairing.records.map((record) => record.record_id).join(' + ')} with ${pairing.payment.payment_id} by hand (match ${matchId})` +
       (reason ? `: ${reason}` : '');
     return {
       summary,
-      subjects: [{ type: 'match', id: String(matchId) }, ...closed.map((itemId) => ({ type: 'item', id: String(itemId) }))],
+      subjects: [{ type: 'match', id: String(matchId) }, ...closedItems.map((itemId) => ({ type: 'item', id: String(itemId) }))],
     };
   });
 }
@@ -287,12 +367,28 @@ export function unpairMatch(db: Db, context: ManualContext, matchId: number, not
     const match = db.prepare('SELECT id, status FROM matches WHERE id = ?').get(matchId) as { id: number; status: string } | undefined;
     if (!match) throw new ManualWorkError(`Match ${matchId} does not exist.`);
     if (match.status !== 'ACTIVE') throw new ManualWorkError(`Match ${matchId} is already undone.`);
+    // A duplicate refund rests on this match: unpaired, its presentment might be the payment's real one.
+    const duplicates = db
+      .prepare(
+        `SELECT i.id FROM items i JOIN match_members mm ON mm.match_id = ? AND mm.ledger_payment_id IS NOT NULL
+         JOIN ledger_payments l ON l.id = mm.ledger_payment_id
+         WHERE i.category = 'GLOBAL_FINANCE' AND i.reason = 'DUPLICATE_PRESENTMENT' AND i.status = 'OPEN' AND i.candidate_ids = l.payment_id`,
+      )
+      .pluck()
+      .all(matchId) as number[];
+    if (duplicates.length > 0) {
+      throw new ManualWorkError(
+        `Match ${matchId} cannot be unpaired while global-finance item${duplicates.length === 1 ? '' : 's'} ${duplicates.join(', ')} ` +
+          '(a duplicate presentment of its payment) is open: settle that first.',
+      );
+    }
+    const text = cleanText(note);
     const members = db.prepare('SELECT network_record_id AS network, ledger_payment_id AS ledger FROM match_members WHERE match_id = ?').all(matchId) as {
       network: number | null;
       ledger: number | null;
     }[];
-    tracker.update('matches', matchId, { status: 'UNDONE', undone_on: date, note: note.trim() });
-    tracker.handsBackToMatching();
+    tracker.update('matches', matchId, { status: 'UNDONE', undone_on: date, note: text });
+    tracker.undoableUntilNextRun();
     for (const member of members) {
       if (member.network !== null) tracker.update('network_records', member.network, { is_settled: 0 });
       if (member.ledger !== null) tracker.update('ledger_payments', member.ledger, { is_settled: 0, is_matched: 0 });
@@ -308,7 +404,7 @@ export function unpairMatch(db: Db, context: ManualContext, matchId: number, not
       }
     }
     return {
-      summary: `Unpaired match ${matchId}: ${note.trim()}. Its records go back to matching, never to be paired with each other again by a run.`,
+      summary: `Unpaired match ${matchId}: ${text}. Its records go back to matching, never to be paired with each other again by a run.`,
       subjects: [{ type: 'match', id: String(matchId) }],
     };
   });
@@ -325,6 +421,16 @@ export function sendToGlobalFinance(
 ): ManualActionResult {
   return perform(db, context, 'to-global-finance', (tracker, date) => {
     const item = openMismatchOf(db, input.itemId);
+    const note = cleanText(input.note);
+    // Spec section 5: positive = the bank pays the customer back, negative = it recovers funds.
+    const isRecovery = input.reason === 'REVERSAL' || input.reason === 'CHARGEBACK';
+    if (isRecovery !== input.resettlementMinor < 0) {
+      throw new ManualWorkError(
+        isRecovery
+          ? `A ${input.reason} recovers funds: its resettlement amount is negative.`
+          : `A ${input.reason} pays the customer back: its resettlement amount is positive.`,
+      );
+    }
     if (item.side !== 'NETWORK') {
       throw new ManualWorkError(
         `Item ${item.id} is a ledger payment: global finance resettles card money, so send the network record's item instead.`,
@@ -354,45 +460,137 @@ export function sendToGlobalFinance(
           item.record_date,
           date,
           context.ruleSetVersion,
-          input.note.trim(),
+          note,
           context.actor,
         ).lastInsertRowid,
     );
     tracker.created('items', created);
     tracker.update('items', item.id, { status: 'CLOSED', closed_on: date, resolution: 'SENT_TO_GLOBAL_FINANCE', resolved_by: context.actor });
     settleRecordOf(tracker, item);
+    // The payment that did not go out goes with it, as a run's LEDGER_NOT_COMPLETED takes it: no
+    // run may match it later, and its own open mismatch closes.
+    const closedPaymentItems: number[] = [];
+    if (paymentId !== null) {
+      tracker.update('ledger_payments', paymentId, { is_settled: 1, is_matched: 0 });
+      for (const paymentItem of db
+        .prepare("SELECT id FROM items WHERE status = 'OPEN' AND category = 'MISMATCH' AND side = 'LEDGER' AND ledger_payment_id = ?")
+        .pluck()
+        .all(paymentId) as number[]) {
+        tracker.update('items', paymentItem, { status: 'CLOSED', closed_on: date, resolution: 'SENT_TO_GLOBAL_FINANCE', resolved_by: context.actor });
+        closedPaymentItems.push(paymentItem);
+      }
+    }
     const needsApproval = Math.abs(input.resettlementMinor) > context.rules.approvalLimitMinor;
     return {
       summary:
         `Sent item ${item.id} to global finance as ${input.reason} (item ${created}, ${money(input.resettlementMinor, item.currency)}): ` +
-        `${input.note.trim()}${needsApproval ? '. It needs a second associate\'s approval.' : ''}`,
+        `${note}${needsApproval ? ". It needs a second associate's approval." : ''}`,
       subjects: [
         { type: 'item', id: String(item.id) },
         { type: 'item', id: String(created) },
+        ...closedPaymentItems.map((closed) => ({ type: 'item', id: String(closed) })),
       ],
     };
   });
 }
 
-/** Writes off an open mismatch no larger than the rules' limit; its record leaves matching. */
+/** What a write-off of an item would write off, or why it cannot be written off. */
+export type WriteOffCheck =
+  | { kind: 'record'; amountMinor: number; currency: string }
+  | { kind: 'difference'; amountMinor: number; currency: string; pairing: CheckedPairing }
+  | { kind: 'refused'; reason: string };
+
+/** The pairing behind a paired AMOUNT_DIFF: the payment and every open presentment paired with it. */
+function amountDifferencePairing(db: Db, item: ItemRow): CheckedPairing {
+  if (item.side === 'NETWORK') {
+    const paymentRowId = db.prepare('SELECT id FROM ledger_payments WHERE payment_id = ?').pluck().get(item.candidate_ids) as number | undefined;
+    const networkIds = db
+      .prepare(
+        `SELECT network_record_id FROM items WHERE status = 'OPEN' AND category = 'MISMATCH' AND reason = 'AMOUNT_DIFF'
+           AND side = 'NETWORK' AND candidate_ids = ?`,
+      )
+      .pluck()
+      .all(item.candidate_ids) as number[];
+    if (paymentRowId === undefined) throw new ManualWorkError(`Item ${item.id}'s payment ${item.candidate_ids} is not stored.`);
+    return checkPairing(db, networkIds, paymentRowId);
+  }
+  const networkIds = item.candidate_ids
+    .split('|')
+    .flatMap(
+      (reference) =>
+        db.prepare("SELECT id FROM network_records WHERE network IN ('VISA', 'MASTERCARD') AND record_id = ?").pluck().all(reference) as number[],
+    );
+  return checkPairing(db, networkIds, item.ledger_payment_id!);
+}
+
+/**
+ * What writing off an open mismatch means. A paired AMOUNT_DIFF writes off the difference: the
+ * pairing becomes a match and the limit applies to the difference. A record without a
+ * counterpart (no ledger, no network, a tie) writes off its own amount. A currency difference or
+ * a pending payment is not a loss to absorb: it is paired by hand or sent to global finance.
+ */
+export function checkWriteOff(db: Db, itemId: number, rules: RuleSet): WriteOffCheck {
+  const item = itemOf(db, itemId);
+  if (item.category !== 'MISMATCH' || item.status !== 'OPEN') return { kind: 'refused', reason: `Item ${itemId} is not an open mismatch.` };
+  const limit = rules.writeOffLimitMinor;
+  if (item.reason === 'CURRENCY_DIFF' || item.reason === 'LEDGER_PENDING') {
+    return {
+      kind: 'refused',
+      reason:
+        item.reason === 'CURRENCY_DIFF'
+          ? 'Its sides are in different currencies: pair them by hand with a reason, or send the presentment to global finance.'
+          : 'Its payment is still PENDING: a later Zelle export decides it.',
+    };
+  }
+  if (item.reason === 'AMOUNT_DIFF' && item.candidate_ids !== '') {
+    let pairing: CheckedPairing;
+    try {
+      pairing = amountDifferencePairing(db, item);
+    } catch (error) {
+      return { kind: 'refused', reason: (error as Error).message };
+    }
+    const difference = pairing.differenceMinor;
+    if (difference === null) return { kind: 'refused', reason: 'Its sides are in different currencies.' };
+    if (Math.abs(difference) > limit) {
+      return {
+        kind: 'refused',
+        reason: `The difference, ${money(difference, item.currency)}, is above the write-off limit of ${money(limit, item.currency)}.`,
+      };
+    }
+    return { kind: 'difference', amountMinor: difference, currency: item.currency, pairing };
+  }
+  if (Math.abs(item.amount_minor) > limit) {
+    return { kind: 'refused', reason: `${money(item.amount_minor, item.currency)} is above the write-off limit of ${money(limit, item.currency)}.` };
+  }
+  return { kind: 'record', amountMinor: item.amount_minor, currency: item.currency };
+}
+
+/** Writes off an open mismatch within the rules' limit (see checkWriteOff for what is written off). */
 export function writeOff(db: Db, context: ManualContext, itemId: number, note: string): ManualActionResult {
   return perform(db, context, 'write-off', (tracker, date) => {
-    const item = openMismatchOf(db, itemId);
-    const limit = context.rules.writeOffLimitMinor;
-    if (Math.abs(item.amount_minor) > limit) {
-      throw new ManualWorkError(
-        `Item ${itemId} is ${money(item.amount_minor, item.currency)}, above the write-off limit of ${money(limit, item.currency)}.`,
+    const check = checkWriteOff(db, itemId, context.rules);
+    const text = cleanText(note);
+    if (check.kind === 'refused') throw new ManualWorkError(`Item ${itemId} cannot be written off. ${check.reason}`);
+    if (check.kind === 'difference') {
+      const { matchId, closedItems } = makeHandMatch(
+        db,
+        tracker,
+        context,
+        date,
+        check.pairing,
+        `wrote off ${money(check.amountMinor, check.currency)}: ${text}`,
+        'WRITTEN_OFF',
       );
+      const references = `${check.pairing.records.map((record) => record.record_id).join(' + ')} and ${check.pairing.payment.payment_id}`;
+      return {
+        summary: `Wrote off the difference of ${money(check.amountMinor, check.currency)} between ${references} (match ${matchId}): ${text}`,
+        subjects: [{ type: 'match', id: String(matchId) }, ...closedItems.map((closed) => ({ type: 'item', id: String(closed) }))],
+      };
     }
-    tracker.update('items', itemId, {
-      status: 'CLOSED',
-      closed_on: date,
-      resolution: 'WRITTEN_OFF',
-      resolved_by: context.actor,
-      note: note.trim(),
-    });
+    const item = itemOf(db, itemId);
+    tracker.update('items', itemId, { status: 'CLOSED', closed_on: date, resolution: 'WRITTEN_OFF', resolved_by: context.actor, note: text });
     settleRecordOf(tracker, item);
-    return { summary: `Wrote off item ${itemId} (${money(item.amount_minor, item.currency)}): ${note.trim()}`, subjects: [{ type: 'item', id: String(itemId) }] };
+    return { summary: `Wrote off item ${itemId} (${money(check.amountMinor, check.currency)}): ${text}`, subjects: [{ type: 'item', id: String(itemId) }] };
   });
 }
 
@@ -452,6 +650,7 @@ export function itemActions(
   item: { category: string; status: string; amountMinor: number; resettlementMinor: number | null; side: string; approvedBy: string; createdBy: string },
   rules: RuleSet,
   actor: string,
+  writeOffCheck: WriteOffCheck,
 ): ItemDetail['actions'] {
   const isOpen = item.status === 'OPEN';
   const isOpenMismatch = isOpen && item.category === 'MISMATCH';
@@ -472,7 +671,17 @@ export function itemActions(
     canNote: isOpen,
     canPair: isOpenMismatch,
     canSendToGlobalFinance: isOpenMismatch && item.side === 'NETWORK',
-    canWriteOff: isOpenMismatch && Math.abs(item.amountMinor) <= rules.writeOffLimitMinor,
+    canWriteOff: isOpenMismatch && writeOffCheck.kind !== 'refused',
+    ...(isOpenMismatch
+      ? writeOffCheck.kind === 'refused'
+        ? { writeOffHint: `Cannot be written off. ${writeOffCheck.reason}` }
+        : {
+            writeOffHint:
+              writeOffCheck.kind === 'difference'
+                ? `Writes off the difference of ${money(writeOffCheck.amountMinor, writeOffCheck.currency)} and matches the pairing.`
+                : `Writes off ${money(writeOffCheck.amountMinor, writeOffCheck.currency)}.`,
+          }
+      : {}),
     canApprove: approvalNeeded && item.approvedBy === '' && item.createdBy !== actor,
     canMarkDone: isOpenGlobalFinance && (!approvalNeeded || (item.approvedBy !== '' && item.approvedBy !== actor)),
     ...(approvalHint ? { approvalHint } : {}),
@@ -492,10 +701,28 @@ function lastUndoable(db: Db, actor: string): ActionRow | undefined {
     .get(actor) as ActionRow | undefined;
 }
 
-/** The associate's last action that an undo would reverse, or null. */
-export function lastManualAction(db: Db, actor: string): ManualActionResult | null {
+/** The associate's last action an undo would reverse, or null; with why an undo would be refused, if it would. */
+export function lastManualAction(db: Db, actor: string): (ManualActionResult & { undoRefusal?: string }) | null {
   const row = lastUndoable(db, actor);
-  return row ? { actionId: row.id, action: row.action, summary: row.summary, at: row.at, actor: row.actor } : null;
+  if (!row) return null;
+  const refusal = undoRefusal(db, row);
+  return { actionId: row.id, action: row.action, summary: row.summary, at: row.at, actor: row.actor, ...(refusal ? { undoRefusal: refusal } : {}) };
+}
+
+/** Why an action can no longer be undone (a run or another action moved on), or undefined. */
+function undoRefusal(db: Db, action: ActionRow): string | undefined {
+  const plan = JSON.parse(action.undo) as UndoPlan;
+  if (plan.lastRunId !== undefined) {
+    const lastRunId = (db.prepare('SELECT MAX(id) FROM match_runs').pluck().get() as number | null) ?? null;
+    if (lastRunId !== plan.lastRunId) return `"${action.summary}" can no longer be undone: a matching run has decided its records since.`;
+  }
+  for (const row of JSON.parse(action.left_state) as RowState[]) {
+    const now = readState(db, row.table, row.id);
+    if (!now || JSON.stringify(now.values) !== JSON.stringify(row.values)) {
+      return `"${action.summary}" can no longer be undone: ${describeRow(row)} has changed since.`;
+    }
+  }
+  return undefined;
 }
 
 const ROW_NAMES: Record<TrackedTable, string> = {
@@ -518,26 +745,21 @@ export function undoLastAction(db: Db, context: ManualContext): ManualActionResu
   const last = lastUndoable(db, context.actor);
   if (!last) throw new ManualWorkError('You have no action left to undo.');
   return perform(db, context, 'undo', (tracker) => {
+    const refusal = undoRefusal(db, last);
+    if (refusal) throw new ManualWorkError(refusal);
     const plan = JSON.parse(last.undo) as UndoPlan;
-    if (plan.lastRunId !== undefined) {
-      const lastRunId = (db.prepare('SELECT MAX(id) FROM match_runs').pluck().get() as number | null) ?? null;
-      if (lastRunId !== plan.lastRunId) {
-        throw new ManualWorkError(`"${last.summary}" can no longer be undone: a matching run has decided its records since.`);
-      }
-    }
-    const left = JSON.parse(last.left_state) as RowState[];
-    for (const row of left) {
-      const now = readState(db, row.table, row.id);
-      if (!now || JSON.stringify(now.values) !== JSON.stringify(row.values)) {
-        throw new ManualWorkError(`"${last.summary}" can no longer be undone: ${describeRow(row)} has changed since.`);
-      }
-    }
+    const deleted = plan.created.map((row) => readState(db, row.table, row.id)!);
     for (const row of plan.overwritten) tracker.update(row.table, row.id, row.values);
     for (const row of plan.created) {
       if (row.table === 'matches') db.prepare('DELETE FROM match_members WHERE match_id = ?').run(row.id);
       db.prepare(`DELETE FROM ${row.table} WHERE id = ?`).run(row.id);
     }
-    db.prepare('UPDATE manual_actions SET undone_at = ? WHERE id = ?').run(context.now.toISOString(), last.id);
-    return { summary: `Undid: ${last.summary}`, subjects: plan.subjects };
+    return {
+      summary: `Undid: ${last.summary}`,
+      subjects: plan.subjects,
+      deleted,
+      afterInsert: (undoId) =>
+        db.prepare('UPDATE manual_actions SET undone_at = ?, undone_by = ? WHERE id = ?').run(context.now.toISOString(), undoId, last.id),
+    };
   });
 }

@@ -26,7 +26,8 @@ export const SEARCH_LIMIT = 50;
 /** Manual work on items and matches, the last action the associate can undo, and the counterpart search. */
 export type ManualWorkSlice = {
   /** The associate's last undoable action; null when there is none, undefined before the first answer. */
-  lastManualAction: ManualActionResult | null | undefined;
+  /** With `undoRefusal` when a run or another action has moved on since and the undo would be refused. */
+  lastManualAction: (ManualActionResult & { undoRefusal?: string }) | null | undefined;
   manualBusy: Partial<Record<ManualActionName, boolean>>;
   manualErrors: Partial<Record<ManualActionName, string>>;
   /** How many `store-changed` events this window has seen; an action that saw one skips its own refresh. */

@@ -57,6 +57,21 @@ describe('the loopback bridge', () => {
     expect((await fetch(`${bridge.url}events?token=guess`)).status).toBe(403);
   });
 
+  it('serves only requests addressed to loopback, and calls from its own pages (no DNS rebinding)', async () => {
+    const port = new URL(bridge.url).port;
+    const statusOf = (headers: Record<string, string>, method = 'GET', pathname = '/recon-bridge.js') =>
+      new Promise<number>((resolve, reject) => {
+        const request = http.request({ host: '127.0.0.1', port, path: pathname, method, headers }, (response) => resolve(response.statusCode ?? 0));
+        request.on('error', reject);
+        request.end(method === 'POST' ? '{}' : undefined);
+      });
+    expect(await statusOf({ host: `evil.example:${port}` })).toBe(403);
+    expect(await statusOf({ host: `localhost:${port}` })).toBe(200);
+    const call = { host: `127.0.0.1:${port}`, 'x-recon-token': token, 'content-type': 'application/json' };
+    expect(await statusOf({ ...call, origin: 'http://evil.example' }, 'POST', '/api/status:read')).toBe(403);
+    expect(await statusOf({ ...call, origin: `http://127.0.0.1:${port}` }, 'POST', '/api/status:read')).toBe(200);
+  });
+
   it('serves nothing outside the renderer folder', async () => {
     // fetch normalises "..", so send the raw path.
     const status = await new Promise<number>((resolve, reject) => {

@@ -12,6 +12,7 @@ import {
   undoLastAction,
   unpairMatch,
   writeOff,
+  checkWriteOff,
   type ManualContext,
 } from '../../../main/engine/store/manual-store';
 import { globalFinanceReport, matchesReport, mismatchesReport } from '../../../main/engine/store/report-store';
@@ -183,12 +184,14 @@ describe('global finance by hand, write-offs and maker-checker', () => {
     expect(globalFinanceReport(db, '2026-11-06').lines).toEqual([`${gf.id},NETWORK_ONLY_AGED,VISA,V1,,100.00,USD,OPEN,,customer complained`]);
 
     const facts = { category: 'GLOBAL_FINANCE', status: 'OPEN', amountMinor: 10_000, resettlementMinor: 10_000, side: 'NETWORK', approvedBy: '', createdBy: 'ana' };
-    expect(itemActions(facts, rules, 'ana')).toMatchObject({ canApprove: false, canMarkDone: false });
-    expect(itemActions(facts, rules, 'ben')).toMatchObject({ canApprove: true, canMarkDone: false });
+    const notAMismatch = checkWriteOff(db, gf.id, rules);
+    expect(notAMismatch).toEqual({ kind: 'refused', reason: `Item ${gf.id} is not an open mismatch.` });
+    expect(itemActions(facts, rules, 'ana', notAMismatch)).toMatchObject({ canApprove: false, canMarkDone: false });
+    expect(itemActions(facts, rules, 'ben', notAMismatch)).toMatchObject({ canApprove: true, canMarkDone: false });
     expect(() => markDone(db, context('ana'), gf.id)).toThrow(/a second associate must approve it first/);
     expect(() => approveItem(db, context('ana'), gf.id)).toThrow(/a second associate must approve it/);
     approveItem(db, context('ben'), gf.id);
-    expect(itemActions({ ...facts, approvedBy: 'ben' }, rules, 'ben')).toMatchObject({ canApprove: false, canMarkDone: false });
+    expect(itemActions({ ...facts, approvedBy: 'ben' }, rules, 'ben', notAMismatch)).toMatchObject({ canApprove: false, canMarkDone: false });
     expect(() => markDone(db, context('ben'), gf.id)).toThrow('You approved item ' + gf.id + ': another associate marks its transfer done.');
     markDone(db, context('ana'), gf.id, 'wire 991');
     expect(globalFinanceReport(db, '2026-11-06').lines).toEqual([`${gf.id},NETWORK_ONLY_AGED,VISA,V1,,100.00,USD,DONE,ben,customer complained`]);
@@ -200,7 +203,7 @@ describe('global finance by hand, write-offs and maker-checker', () => {
     runMatchingDay(db, '2026-11-02');
     const small = db.prepare("SELECT id FROM items WHERE amount_minor = 1999").pluck().get() as number;
     const large = db.prepare("SELECT id FROM items WHERE amount_minor = 9999").pluck().get() as number;
-    expect(() => writeOff(db, as('ana'), large, 'too small to chase')).toThrow(`Item ${large} is 99.99 USD, above the write-off limit of 25.00 USD.`);
+    expect(() => writeOff(db, as('ana'), large, 'too small to chase')).toThrow(`Item ${large} cannot be written off. 99.99 USD is above the write-off limit of 25.00 USD.`);
     writeOff(db, as('ana'), small, 'too small to chase');
     expect(db.prepare('SELECT status, resolution, resolved_by, note FROM items WHERE id = ?').get(small)).toEqual({
       status: 'CLOSED',
@@ -221,5 +224,106 @@ describe('finding counterparts', () => {
     const [byAmount] = searchOpenRecords(db, 'NETWORK', '100.00', 10);
     expect(byAmount).toMatchObject({ side: 'NETWORK', recordId: 'V1', reason: 'NO_LEDGER' });
     expect(searchOpenRecords(db, 'NETWORK', 'nothing-like-it', 10)).toEqual([]);
+  });
+});
+
+describe('what the review of manual work found', () => {
+  /** A payment of 100.00 and a presentment of 100.10 paired on transaction id: both AMOUNT_DIFF. */
+  function pairedDifference(networkAmount = 10_010): Db {
+    const db = createDb();
+    storeFile(db, { ledger: [ledgerInput({ paymentId: 'Z1', networkTxnId: 'T1', amountMinor: 10_000 })] });
+    storeFile(db, { network: [networkInput({ recordId: 'V1', networkTxnId: 'T1', amountMinor: networkAmount })] });
+    runMatchingDay(db, '2026-11-02');
+    return db;
+  }
+
+  it('writes off the difference of a paired mismatch as a match of the pair, so neither side becomes a refund later', () => {
+    const db = pairedDifference();
+    const ledgerItem = itemOf(db, 'LEDGER', 'AMOUNT_DIFF');
+    expect(checkWriteOff(db, ledgerItem.id, DEFAULT_RULES)).toMatchObject({ kind: 'difference', amountMinor: 10 });
+    const result = writeOff(db, as('ana'), ledgerItem.id, 'network fee');
+    expect(result.summary).toMatch(/^Wrote off the difference of 0\.10 USD between V1 and Z1 \(match \d+\): network fee$/);
+    expect(db.prepare("SELECT COUNT(*) FROM items WHERE status = 'OPEN'").pluck().get()).toBe(0);
+    expect(db.prepare("SELECT resolution FROM items ORDER BY id").pluck().all()).toEqual(['WRITTEN_OFF', 'WRITTEN_OFF']);
+    runMatchingDay(db, '2026-11-09');
+    expect(db.prepare("SELECT COUNT(*) FROM items WHERE status = 'OPEN'").pluck().get()).toBe(0);
+    expect(matchesReport(db, '2026-11-06').lines).toEqual([expect.stringMatching(/,1:1,manual,VISA,V1,Z1,100\.00,USD,2026-11-02,2026-11-02,ana$/)]);
+  });
+
+  it('measures the write-off limit on the difference of a pair, not on its amount', () => {
+    const db = pairedDifference(13_000);
+    const networkItem = itemOf(db, 'NETWORK', 'AMOUNT_DIFF');
+    expect(() => writeOff(db, as('ana'), networkItem.id, 'x')).toThrow(
+      `Item ${networkItem.id} cannot be written off. The difference, 30.00 USD, is above the write-off limit of 25.00 USD.`,
+    );
+  });
+
+  it('pairs by hand only a COMPLETED payment', () => {
+    const db = createDb();
+    storeFile(db, { ledger: [ledgerInput({ paymentId: 'Z1', status: 'FAILED' }), ledgerInput({ paymentId: 'Z2', status: 'PENDING' })] });
+    storeFile(db, { network: [networkInput({ recordId: 'V1' })] });
+    const pair = (payment: string) => () =>
+      pairByHand(db, as('ana'), { networkRecordIds: [idOf(db, 'network_records', 'V1')], ledgerPaymentId: idOf(db, 'ledger_payments', payment), reason: 'x' });
+    expect(pair('Z1')).toThrow(/Z1 is FAILED: .*Send the presentment to global finance as LEDGER_NOT_COMPLETED instead\.$/);
+    expect(pair('Z2')).toThrow('Ledger payment Z2 is still PENDING: a later Zelle export with its final status decides it.');
+  });
+
+  it('takes the payment that did not go out to global finance with its presentment, and holds the sign to the reason', () => {
+    const db = createDb();
+    storeFile(db, { ledger: [ledgerInput({ paymentId: 'Z1', networkTxnId: 'T1', amountMinor: 10_000 })] });
+    storeFile(db, { network: [networkInput({ recordId: 'V1', networkTxnId: 'T1', amountMinor: 10_500 })] });
+    runMatchingDay(db, '2026-11-02');
+    const networkItem = itemOf(db, 'NETWORK', 'AMOUNT_DIFF');
+    const send = (reason: 'LEDGER_NOT_COMPLETED' | 'CHARGEBACK', amount: number) => () =>
+      sendToGlobalFinance(db, as('ana'), { itemId: networkItem.id, reason, resettlementMinor: amount, note: 'returned by the bank' });
+    expect(send('LEDGER_NOT_COMPLETED', -10_500)).toThrow('A LEDGER_NOT_COMPLETED pays the customer back: its resettlement amount is positive.');
+    expect(send('CHARGEBACK', 10_500)).toThrow('A CHARGEBACK recovers funds: its resettlement amount is negative.');
+    send('LEDGER_NOT_COMPLETED', 10_500)();
+    expect(settled(db, 'ledger_payments', 'Z1')).toBe(1);
+    expect(db.prepare("SELECT COUNT(*) FROM items WHERE category = 'MISMATCH' AND status = 'OPEN'").pluck().get()).toBe(0);
+    expect(globalFinanceReport(db, '2026-11-06').lines).toEqual([expect.stringMatching(/,LEDGER_NOT_COMPLETED,VISA,V1,Z1,105\.00,USD,OPEN,,returned by the bank$/)]);
+  });
+
+  it('keeps a match that a duplicate refund rests on until the refund is settled', () => {
+    const db = createDb();
+    storeFile(db, { ledger: [ledgerInput({ paymentId: 'Z1', networkTxnId: 'T1' })] });
+    storeFile(db, { network: [networkInput({ recordId: 'V1', networkTxnId: 'T1' })] });
+    runMatchingDay(db, '2026-11-02');
+    storeFile(db, { network: [networkInput({ recordId: 'V2', networkTxnId: 'T1', settlementDate: '2026-11-03' })] });
+    runMatchingDay(db, '2026-11-03');
+    const duplicate = itemOf(db, 'NETWORK', 'DUPLICATE_PRESENTMENT');
+    const matchId = db.prepare('SELECT id FROM matches').pluck().get() as number;
+    expect(() => unpairMatch(db, as('ana'), matchId, 'wrong')).toThrow(
+      `Match ${matchId} cannot be unpaired while global-finance item ${duplicate.id} (a duplicate presentment of its payment) is open: settle that first.`,
+    );
+  });
+
+  it('cannot undo a hand pairing once a run has seen its payment, and says so before anyone tries', () => {
+    const db = unpairedDay();
+    pairByHand(db, as('ana'), { networkRecordIds: [idOf(db, 'network_records', 'V1')], ledgerPaymentId: idOf(db, 'ledger_payments', 'Z1'), reason: 'card' });
+    expect(lastManualAction(db, 'ana')!.undoRefusal).toBeUndefined();
+    runMatchingDay(db, '2026-11-07');
+    expect(lastManualAction(db, 'ana')!.undoRefusal).toMatch(/can no longer be undone: a matching run has decided its records since\.$/);
+    expect(() => undoLastAction(db, as('ana'))).toThrow(/a matching run has decided its records since/);
+  });
+
+  it('masks card numbers and Zelle tokens typed into notes before they are stored, reported or shown', () => {
+    const db = unpairedDay();
+    const item = itemOf(db, 'NETWORK', 'NO_LEDGER');
+    const result = noteItem(db, as('ana'), item.id, 'customer card 4111111111111111, reach jane@example.com');
+    expect(result.summary).toBe(`Noted on item ${item.id}: "customer card 411111******1111, reach j***@example.com"`);
+    expect(itemOf(db, 'NETWORK', 'NO_LEDGER').note).toBe('customer card 411111******1111, reach j***@example.com');
+    const audit = db.prepare('SELECT before || after FROM audit_log').pluck().all().join('\n');
+    expect(audit).not.toMatch(/4111111111111111|jane@/);
+  });
+
+  it('records in the audit log what an undo deleted, and which action undid which', () => {
+    const db = unpairedDay();
+    const paired = pairByHand(db, as('ana'), { networkRecordIds: [idOf(db, 'network_records', 'V1')], ledgerPaymentId: idOf(db, 'ledger_payments', 'Z1'), reason: 'card' });
+    const matchId = Number(/\(match (\d+)\)/.exec(paired.summary)![1]);
+    const undo = undoLastAction(db, as('ana'));
+    const entry = db.prepare("SELECT before FROM audit_log WHERE action = 'manual.undo' AND subject_type = 'match'").pluck().get() as string;
+    expect(JSON.parse(entry)[`matches:${matchId}`]).toEqual({ status: 'ACTIVE', undone_on: null, note: 'card' });
+    expect(db.prepare('SELECT undone_by FROM manual_actions WHERE action = ?').pluck().get('pair')).toBe(undo.actionId);
   });
 });

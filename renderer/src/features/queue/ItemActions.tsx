@@ -31,7 +31,13 @@ export function ItemActions({ detail }: { detail: ItemDetail }) {
       {actions.canApprove || actions.canMarkDone ? <ResettlementActions detail={detail} /> : null}
       {actions.canPair ? <PairByHand detail={detail} /> : null}
       {actions.canSendToGlobalFinance ? <GlobalFinanceForm detail={detail} /> : null}
-      {actions.canWriteOff ? <WriteOffForm detail={detail} /> : null}
+      {actions.canWriteOff ? (
+        <WriteOffForm detail={detail} />
+      ) : actions.writeOffHint ? (
+        <p className="hint" data-testid="write-off-hint">
+          {actions.writeOffHint}
+        </p>
+      ) : null}
       {actions.canNote ? <NoteForm detail={detail} /> : null}
     </section>
   );
@@ -93,8 +99,8 @@ function WriteOffForm({ detail }: { detail: ItemDetail }) {
   return (
     <form className="action-form" aria-label="Write off" onSubmit={(event) => void submit(event)}>
       <h4>Write off</h4>
-      <p className="hint">
-        Closes the item without moving money: {formatMoney(Math.abs(item.amountMinor), item.currency)}, within the write-off limit of{' '}
+      <p className="hint" data-testid="write-off-hint">
+        Closes the item without moving money. {actions.writeOffHint ?? ''} The write-off limit is{' '}
         {formatMoney(actions.writeOffLimitMinor, item.currency)}.
       </p>
       <ActionNoteField value={note} onChange={setNote} />
