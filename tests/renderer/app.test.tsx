@@ -31,7 +31,7 @@ describe('App', () => {
     expect(screen.getByTestId('header-actor').textContent).toBe('ana.lopez');
   });
 
-  it('logs an inbox outcome event as "inbox" and refreshes the status and the imports', async () => {
+  it('logs an inbox outcome event as "inbox" and refreshes the status and the imports on the store-changed that follows it', async () => {
     const { fake } = renderApp();
     await waitFor(() => expect(fake.argumentsOf('readStatus')).toHaveLength(1));
     fake.replyWith('readStatus', workstationStatus({ lastRunDate: '2025-03-04' }));
@@ -42,6 +42,8 @@ describe('App', () => {
         outcome: { status: 'rejected', file: '/data/inbox/broken.csv', reason: 'broken.csv: line 3: amount "12,5" is not a decimal number' },
       }),
     );
+    // Main follows every inbox outcome with store-changed; that one event does the reloading.
+    act(() => fake.emit({ type: 'store-changed' }));
 
     const log = screen.getByRole('list', { name: 'Activity log' });
     const entry = within(log).getByTestId('activity-entry');
@@ -63,6 +65,21 @@ describe('App', () => {
     act(() => fake.emit({ type: 'store-changed' }));
 
     await waitFor(() => expect(fake.argumentsOf('readStatus')).toHaveLength(2));
+  });
+
+  it('reloads once for a burst of store-changed events', async () => {
+    const { fake } = renderApp();
+    await waitFor(() => expect(fake.argumentsOf('readStatus')).toHaveLength(1));
+
+    act(() => {
+      for (let index = 0; index < 5; index += 1) fake.emit({ type: 'store-changed' });
+    });
+
+    await waitFor(() => expect(fake.argumentsOf('readStatus')).toHaveLength(2));
+    await act(() => new Promise((resolve) => setTimeout(resolve, 300)));
+    expect(fake.argumentsOf('readStatus')).toHaveLength(2);
+    expect(fake.argumentsOf('recentFeeds')).toHaveLength(2);
+    expect(fake.argumentsOf('lastManualAction')).toHaveLength(2);
   });
 
   it('logs reports written at the cut-off once, even when the same reports are announced twice', async () => {

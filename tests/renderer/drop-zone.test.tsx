@@ -3,6 +3,8 @@ import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { IngestOutcome } from '../../shared/ipc/engine-results';
 import { DropZone } from '../../renderer/src/features/drop-zone/DropZone';
+import { STORE_CHANGE_SETTLE_MS } from '../../renderer/src/store/manual-work-slice';
+import { connectStore, useReconStore } from '../../renderer/src/store/recon-store';
 import { FakeReconApi, workstationStatus } from './helpers/fake-recon-api';
 import { installFake, resetWindow } from './helpers/render-app';
 
@@ -10,6 +12,11 @@ function renderDropZone() {
   const fake = installFake(new FakeReconApi());
   render(<DropZone />);
   return { fake, zone: screen.getByTestId('drop-zone') };
+}
+
+/** Waits long enough for any store-change reload still to come to have started and finished. */
+async function settle() {
+  await act(() => new Promise((resolve) => setTimeout(resolve, STORE_CHANGE_SETTLE_MS * 3)));
 }
 
 function drop(zone: HTMLElement, files: File[]) {
@@ -128,9 +135,13 @@ describe('DropZone', () => {
     expect(screen.queryAllByTestId('ingest-outcome')).toEqual([]);
   });
 
-  it('is busy while ingesting, then refreshes the status and the imports', async () => {
+  it("is busy while ingesting, then shows the new status and imports through main's store-changed event, fetching each once", async () => {
     const { fake, zone } = renderDropZone();
     const release = fake.hold('ingestUploads');
+    fake.announceChanges('ingestUploads');
+    // As the App does: events flow, and the first screen's status and imports load.
+    const stop = connectStore(fake.api);
+    await waitFor(() => expect(fake.argumentsOf('readStatus')).toHaveLength(1));
     fake.replyWith('readStatus', workstationStatus({ ledgerPayments: 7 }));
 
     drop(zone, [new File(['1'], 'one.csv')]);
@@ -138,12 +149,75 @@ describe('DropZone', () => {
     await waitFor(() => expect(zone.getAttribute('aria-busy')).toBe('true'));
     // The zone is busy while it still reads the file's bytes; `hold` only releases calls already made.
     await waitFor(() => expect(fake.argumentsOf('ingestUploads')).toHaveLength(1));
-    expect(fake.argumentsOf('readStatus')).toEqual([]);
+    expect(fake.argumentsOf('readStatus')).toHaveLength(1);
     await act(async () => release([rejected]));
 
     await waitFor(() => expect(zone.getAttribute('aria-busy')).toBe('false'));
+    await waitFor(() => expect(useReconStore.getState().status?.store.ledgerPayments).toBe(7));
+    await settle();
+    // One at start, one for the ingest's event: the drop itself fetches nothing more.
+    expect(fake.argumentsOf('readStatus')).toHaveLength(2);
+    expect(fake.argumentsOf('recentFeeds')).toHaveLength(2);
+    stop();
+  });
+
+  it('fetches the status and the imports once for a burst of events during and after a drop', async () => {
+    const { fake, zone } = renderDropZone();
+    fake.announceChanges('ingestUploads');
+    const stop = connectStore(fake.api);
+    await waitFor(() => expect(fake.argumentsOf('readStatus')).toHaveLength(1));
+
+    drop(zone, [new File(['1'], 'one.csv')]);
+    // The inbox delivers three files at the same moment.
+    act(() => {
+      for (const name of ['a.csv', 'b.csv', 'c.csv']) {
+        fake.emit({ type: 'inbox-outcome', outcome: { status: 'rejected', file: `/inbox/${name}`, reason: 'not a feed' } });
+        fake.emit({ type: 'store-changed' });
+      }
+    });
+
+    await waitFor(() => expect(fake.argumentsOf('ingestUploads')).toHaveLength(1));
+    await waitFor(() => expect(zone.getAttribute('aria-busy')).toBe('false'));
+    await settle();
+    expect(fake.argumentsOf('readStatus')).toHaveLength(2);
+    expect(fake.argumentsOf('recentFeeds')).toHaveLength(2);
+    stop();
+  });
+
+  it('reloads the status and the imports itself when the ingest fails, since no event comes', async () => {
+    const { fake, zone } = renderDropZone();
+    fake.failWith('ingestUploads', 'failed', 'The disk is full.');
+
+    drop(zone, [new File(['1'], 'one.csv')]);
+
+    expect((await screen.findByRole('alert')).textContent).toBe('The disk is full.');
     await waitFor(() => expect(fake.argumentsOf('readStatus')).toHaveLength(1));
     expect(fake.argumentsOf('recentFeeds')).toHaveLength(1);
+  });
+
+  it('queues files dropped while an ingest runs, says so, and ingests them right after it', async () => {
+    const { fake, zone } = renderDropZone();
+    const release = fake.holdEach('ingestUploads');
+
+    drop(zone, [new File(['1'], 'first.csv')]);
+    await waitFor(() => expect(fake.argumentsOf('ingestUploads')).toHaveLength(1));
+    drop(zone, [new File(['2'], 'second.csv'), new File(['3'], 'third.csv')]);
+
+    expect((await within(zone).findByRole('status')).textContent).toBe('Ingesting… 2 more files waiting.');
+    expect(fake.argumentsOf('ingestUploads')).toHaveLength(1);
+    await act(async () => release(0, [{ ...rejected, file: 'first.csv' }]));
+
+    await waitFor(() => expect(fake.argumentsOf('ingestUploads')).toHaveLength(2));
+    expect(fake.argumentsOf('ingestUploads')[1]!.files.map((file) => file.name)).toEqual(['second.csv', 'third.csv']);
+    expect(zone.getAttribute('aria-busy')).toBe('true');
+    await act(async () => release(1, [{ ...rejected, file: 'second.csv' }, { ...rejected, file: 'third.csv' }]));
+
+    await waitFor(() => expect(zone.getAttribute('aria-busy')).toBe('false'));
+    expect(screen.getAllByTestId('ingest-outcome').map((row) => row.textContent)).toEqual([
+      expect.stringContaining('first.csv'),
+      expect.stringContaining('second.csv'),
+      expect.stringContaining('third.csv'),
+    ]);
   });
 
   it('highlights while files are dragged over it and stops when they leave', () => {

@@ -1,4 +1,4 @@
-import { render, screen, within } from '@testing-library/react';
+import { act, render, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { FeedFileSummary } from '../../shared/ipc/recon-api';
@@ -27,6 +27,21 @@ function feedFile(overrides: Partial<FeedFileSummary>): FeedFileSummary {
 }
 
 describe('ImportsList', () => {
+  it('says it is loading before the first answer, and shows only the error when that answer fails', async () => {
+    const fake = installFake(new FakeReconApi());
+    fake.failWith('recentFeeds', 'failed', 'The database is locked by another program.');
+    render(<ImportsList />);
+
+    expect(screen.getByRole('status').textContent).toBe('Loading recent imports…');
+    expect(screen.queryByText('No files ingested yet.')).toBeNull();
+
+    await act(() => useReconStore.getState().refreshImports());
+
+    expect(screen.getByRole('alert').textContent).toBe('The database is locked by another program.');
+    expect(screen.queryByText('No files ingested yet.')).toBeNull();
+    expect(screen.queryByRole('status')).toBeNull();
+  });
+
   it('lists recent files and opens a file with quarantined rows to show them', async () => {
     const fake = installFake(new FakeReconApi());
     fake.replyWith('recentFeeds', [

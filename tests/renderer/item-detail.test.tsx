@@ -112,6 +112,55 @@ describe('item detail', () => {
     expect(screen.queryByTestId('item-detail')).toBeNull();
   });
 
+  it('does not close with Escape while the associate types in a field of the panel', async () => {
+    setUp();
+    const rows = await renderQueue();
+    const user = userEvent.setup();
+    await user.click(rows[0]!);
+    const panel = await screen.findByTestId('item-detail');
+    await within(panel).findByTestId('item-explanation');
+    const note = within(within(panel).getByRole('form', { name: 'Item note' })).getByLabelText('Note');
+
+    await user.click(note);
+    await user.keyboard('half a thought{Escape}');
+
+    expect(screen.getByTestId('item-detail')).toBe(panel);
+    expect((note as HTMLTextAreaElement).value).toBe('half a thought');
+    await user.click(within(panel).getByRole('combobox', { name: 'Reason' }));
+    await user.keyboard('{Escape}');
+    expect(screen.getByTestId('item-detail')).toBe(panel);
+  });
+
+  it('makes the list one Tab stop: only the active row is tabbable, and the arrows move it', async () => {
+    setUp();
+    const rows = await renderQueue();
+    const user = userEvent.setup();
+    expect(rows.map((row) => row.tabIndex)).toEqual([0, -1, -1]);
+
+    rows[0]!.focus();
+    await user.keyboard('{ArrowDown}');
+
+    expect(document.activeElement).toBe(rows[1]);
+    expect(screen.getAllByTestId('queue-row').map((row) => row.tabIndex)).toEqual([-1, 0, -1]);
+  });
+
+  it('moves focus to the panel heading when an item opens, and back to its row on Escape', async () => {
+    setUp();
+    const rows = await renderQueue();
+    const user = userEvent.setup();
+    rows[0]!.focus();
+    await user.keyboard('{ArrowDown}{Enter}');
+
+    const heading = await screen.findByRole('heading', { name: 'Item 2' });
+    expect(document.activeElement).toBe(heading);
+    await screen.findByTestId('item-explanation');
+
+    await user.keyboard('{Escape}');
+
+    expect(screen.queryByTestId('item-detail')).toBeNull();
+    expect(document.activeElement).toBe(screen.getAllByTestId('queue-row')[1]);
+  });
+
   it('shows a failed detail as an alert in the panel', async () => {
     const fake = setUp();
     fake.failWith('itemDetail', 'failed', 'Item 2 does not exist.');

@@ -3,7 +3,7 @@ import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ItemDetail } from '../../shared/ipc/recon-api';
 import { ItemDetailPanel } from '../../renderer/src/features/queue/ItemDetailPanel';
-import { connectStore, useReconStore } from '../../renderer/src/store/recon-store';
+import { connectStore, handleReconEvent, useReconStore } from '../../renderer/src/store/recon-store';
 import { FakeReconApi, manualActionResult, workstationStatus } from './helpers/fake-recon-api';
 import {
   itemActions,
@@ -334,6 +334,102 @@ describe('manual work on an item', () => {
   });
 });
 
+describe('manual work while the store changes', () => {
+  it('keeps the action busy until the refreshed item has arrived, when the event came before the reply', async () => {
+    const fake = installFake(new FakeReconApi());
+    fake.replyWith('noteItem', manualActionResult());
+    fake.announceChanges('noteItem');
+    const stop = connectStore(fake.api);
+    const detail = networkItemDetail(1);
+    const { user } = await openDetail(detail, fake);
+    const releaseDetail = fake.hold('itemDetail');
+    const noteForm = form('Item note');
+
+    await user.type(within(noteForm).getByLabelText('Note'), 'Customer called.');
+    await user.click(within(noteForm).getByRole('button', { name: 'Save note' }));
+
+    await waitFor(() => expect(fake.argumentsOf('itemDetail')).toHaveLength(2));
+    await waitFor(() => expect(fake.argumentsOf('readStatus')).toHaveLength(2));
+    // The reply is in, but the screen still shows the item as it was: nobody may act on it yet.
+    expect(useReconStore.getState().activity[0]).toMatchObject({ text: 'Noted item 1.' });
+    expect(useReconStore.getState().manualBusy.note).toBe(true);
+    expect((within(noteForm).getByRole('button', { name: 'Save note' }) as HTMLButtonElement).disabled).toBe(true);
+
+    await act(async () => releaseDetail({ ...detail, item: { ...detail.item, note: 'Customer called.' } }));
+
+    await waitFor(() => expect(useReconStore.getState().manualBusy.note).toBe(false));
+    expect(useReconStore.getState().itemDetail?.item.note).toBe('Customer called.');
+    stop();
+  });
+
+  it('lets the note box follow the saved note after an undo, unless the associate has typed since', async () => {
+    const detail = networkItemDetail(1);
+    const { fake, user } = await openDetail(detail);
+    fake.replyWith('noteItem', manualActionResult());
+    fake.replyWith('itemDetail', { ...detail, item: { ...detail.item, note: 'Customer called.' } });
+    const noteBox = within(form('Item note')).getByLabelText('Note') as HTMLTextAreaElement;
+
+    await user.type(noteBox, 'Customer called.');
+    await user.click(within(form('Item note')).getByRole('button', { name: 'Save note' }));
+    await waitFor(() => expect(useReconStore.getState().itemDetail?.item.note).toBe('Customer called.'));
+    expect(noteBox.value).toBe('Customer called.');
+
+    // The associate undoes the note: the saved note is empty again, and so is the box.
+    fake.replyWith('itemDetail', detail);
+    act(() => handleReconEvent({ type: 'store-changed' }));
+    await waitFor(() => expect(noteBox.value).toBe(''));
+
+    // A draft the associate is writing is theirs: an outside change leaves it alone.
+    await user.type(noteBox, 'Draft');
+    fake.replyWith('itemDetail', { ...detail, item: { ...detail.item, note: 'From another window' } });
+    act(() => handleReconEvent({ type: 'store-changed' }));
+    await waitFor(() => expect(useReconStore.getState().itemDetail?.item.note).toBe('From another window'));
+    expect(noteBox.value).toBe('Draft');
+  });
+
+  it('turns the actions off, keeps the item and shows the error when reloading the open item fails', async () => {
+    const { fake, user } = await openDetail(networkItemDetail(1));
+    const noteBox = within(form('Item note')).getByLabelText('Note');
+    await user.type(noteBox, 'half-typed');
+    fake.failWith('itemDetail', 'failed', 'The database is locked by another program.');
+
+    act(() => handleReconEvent({ type: 'store-changed' }));
+
+    const panel = screen.getByTestId('item-detail');
+    expect((await within(panel).findByRole('alert')).textContent).toBe('The database is locked by another program.');
+    expect(within(panel).getByTestId('item-stale')).toBeTruthy();
+    expect(within(panel).getByTestId('item-explanation')).toBeTruthy();
+    const save = within(form('Item note')).getByRole('button', { name: 'Save note' });
+    expect(save.matches(':disabled')).toBe(true);
+    expect(within(form('Send to global finance')).getByRole('button', { name: 'Send to global finance' }).matches(':disabled')).toBe(true);
+    expect(screen.getByRole('button', { name: 'Pair by hand' }).matches(':disabled')).toBe(true);
+    expect((noteBox as HTMLTextAreaElement).value).toBe('half-typed');
+
+    fake.replyWith('itemDetail', networkItemDetail(1));
+    await user.click(within(panel).getByRole('button', { name: 'Try again' }));
+
+    await waitFor(() => expect(within(panel).queryByTestId('item-stale')).toBeNull());
+    expect(within(form('Item note')).getByRole('button', { name: 'Save note' }).matches(':disabled')).toBe(false);
+  });
+
+  it('gives each record one select control: a search result that is already a candidate is not listed again', async () => {
+    const { fake, user } = await openDetail(networkItemDetail(1));
+    fake.replyWith('searchOpenRecords', [
+      openLedgerPayment(900, { paymentId: 'ZP-9001' }),
+      openLedgerPayment(950, { paymentId: 'ZP-950' }),
+    ]);
+    await user.click(screen.getByRole('button', { name: 'Pair by hand' }));
+    const pairForm = form('Pair by hand');
+
+    await user.type(within(pairForm).getByLabelText('Search text'), '124.50{Enter}');
+
+    const results = await within(pairForm).findByRole('table', { name: 'Search results' });
+    expect(within(results).getAllByTestId('pair-member').map((row) => row.dataset.recordId)).toEqual(['950']);
+    expect(within(pairForm).getAllByRole('radio', { name: 'Select ZP-9001' })).toHaveLength(1);
+    expect(within(within(pairForm).getByRole('table', { name: 'Pair candidates' })).getByRole('radio', { name: 'Select ZP-9001' })).toBeTruthy();
+  });
+});
+
 describe('header undo', () => {
   it("shows the last action's summary and undoes it, then hides when nothing is left to undo", async () => {
     const fake = new FakeReconApi();
@@ -449,6 +545,38 @@ describe('matches view', () => {
     expect(fake.argumentsOf('unpairMatch')).toEqual([{ matchId: 1, note: 'Wrong customer' }]);
     await waitFor(() => expect(fake.argumentsOf('matchesPage')).toHaveLength(2));
     expect(screen.queryByRole('form', { name: 'Unpair match 1' })).toBeNull();
+  });
+
+  it('keeps the loaded matches, the table and a half-typed unpair note through a store change', async () => {
+    const fake = new FakeReconApi();
+    fake.answer('matchesPage', ({ offset, limit }) => {
+      const all = Array.from({ length: 150 }, (_, index) => matchView(index + 1));
+      return { ok: true, value: { matches: all.slice(offset, offset + limit), total: all.length } };
+    });
+    const user = await openMatches(fake);
+    const table = await screen.findByRole('table', { name: 'Matches' });
+    await user.click(screen.getByRole('button', { name: 'Load more' }));
+    await waitFor(() => expect(within(table).getAllByTestId('match-row')).toHaveLength(150));
+    const row = within(table).getAllByTestId('match-row')[120]!;
+    await user.click(within(row).getByRole('button', { name: 'Unpair' }));
+    const note = within(screen.getByRole('form', { name: 'Unpair match 121' })).getByLabelText('Note') as HTMLInputElement;
+    await user.type(note, 'Wrong cust');
+    const release = fake.hold('matchesPage');
+
+    act(() => fake.emit({ type: 'store-changed' }));
+
+    await waitFor(() => expect(fake.argumentsOf('matchesPage')).toHaveLength(3));
+    // While the reload runs, what was loaded stays.
+    expect(within(table).getAllByTestId('match-row')).toHaveLength(150);
+    expect(fake.argumentsOf('matchesPage')[2]).toEqual({ date: '2025-03-03', offset: 0, limit: 150 });
+    await act(async () => release({ matches: Array.from({ length: 150 }, (_, index) => matchView(index + 1)), total: 150 }));
+
+    await waitFor(() => expect(useReconStore.getState().isMatchesLoading).toBe(false));
+    expect(table.isConnected).toBe(true);
+    expect(within(table).getAllByTestId('match-row')).toHaveLength(150);
+    expect(note.isConnected).toBe(true);
+    expect(note.value).toBe('Wrong cust');
+    expect(document.activeElement).toBe(note);
   });
 
   it('shows a refused unpair as an alert and keeps the form', async () => {

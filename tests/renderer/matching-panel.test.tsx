@@ -2,7 +2,7 @@ import { act, render, screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MatchingPanel } from '../../renderer/src/features/matching/MatchingPanel';
-import { handleReconEvent, useReconStore } from '../../renderer/src/store/recon-store';
+import { connectStore, handleReconEvent, useReconStore } from '../../renderer/src/store/recon-store';
 import { FakeReconApi, workstationStatus } from './helpers/fake-recon-api';
 import { installFake, resetWindow } from './helpers/render-app';
 
@@ -25,6 +25,8 @@ describe('MatchingPanel', () => {
   it('runs matching on "Match now" and shows what the run did', async () => {
     const fake = installFake(new FakeReconApi());
     fake.replyWith('runMatching', { asOfDate: '2025-03-04', run });
+    fake.announceChanges('runMatching');
+    const stop = connectStore(fake.api);
     render(<MatchingPanel />);
 
     await userEvent.click(screen.getByRole('button', { name: 'Match now' }));
@@ -37,8 +39,11 @@ describe('MatchingPanel', () => {
     expect(result.textContent).toContain('Items kept open12');
     expect(result.textContent).toContain('Items closed8');
     expect(screen.getByRole('table', { name: 'Open items by reason' }).textContent).toContain('NO_LEDGER20');
-    // A run changes the last run date and the queue.
-    await waitFor(() => expect(fake.argumentsOf('readStatus')).toHaveLength(1));
+    // A run changes the last run date and the queue: its store-changed event reloads them, once.
+    await waitFor(() => expect(fake.argumentsOf('readStatus')).toHaveLength(2));
+    await act(() => new Promise((resolve) => setTimeout(resolve, 300)));
+    expect(fake.argumentsOf('readStatus')).toHaveLength(2);
+    stop();
   });
 
   it('sends the chosen as-of date', async () => {
@@ -86,6 +91,8 @@ describe('MatchingPanel', () => {
     await userEvent.click(screen.getByRole('button', { name: 'Match now' }));
 
     expect((await screen.findByRole('alert')).textContent).toBe('No rule set is stored yet.');
+    // No event follows a failed run, so the panel reloads the status itself.
+    await waitFor(() => expect(fake.argumentsOf('readStatus')).toHaveLength(1));
   });
 
   it('writes reports for the last run date by default and lists the files written', async () => {

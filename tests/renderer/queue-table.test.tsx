@@ -3,7 +3,7 @@ import userEvent from '@testing-library/user-event';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { QueueTable } from '../../renderer/src/features/queue/QueueTable';
 import { QUEUE_PAGE_SIZE } from '../../renderer/src/store/queue-slice';
-import { useReconStore } from '../../renderer/src/store/recon-store';
+import { handleReconEvent, useReconStore } from '../../renderer/src/store/recon-store';
 import { FakeReconApi, workstationStatus } from './helpers/fake-recon-api';
 import { queueItem } from './helpers/item-fixtures';
 import { installFake, resetWindow } from './helpers/render-app';
@@ -129,12 +129,80 @@ describe('QueueTable', () => {
     expect(screen.getByRole('tab', { name: 'Global finance' }).getAttribute('aria-selected')).toBe('true');
   });
 
-  it('shows a failed page as an alert', async () => {
+  it('shows a failed page as an alert, and no "Loading" beside it', async () => {
     const fake = installFake(new FakeReconApi());
     fake.failWith('queuePage', 'failed', 'The database is locked by another program.');
 
     render(<QueueTable />);
 
     expect((await screen.findByRole('alert')).textContent).toBe('The database is locked by another program.');
+    expect(screen.getByTestId('queue-total').textContent).toBe('Open items could not be loaded.');
+  });
+
+  it('names the reason filter when nothing is open under it', async () => {
+    const fake = installFake(new FakeReconApi());
+    fake.replyWith('queuePage', { items: [], total: 0 });
+    render(<QueueTable />);
+    await waitFor(() => expect(screen.getByTestId('queue-total').textContent).toBe('0 open items'));
+
+    await act(() => useReconStore.getState().setQueueFilter({ reason: 'AMOUNT_DIFF' }));
+
+    expect(screen.getByText('No open items with reason AMOUNT_DIFF in this category.')).toBeTruthy();
+  });
+
+  it('reloads in place when the store changes: loaded pages, rows and focus stay until the new items arrive', async () => {
+    const fake = installFake(new FakeReconApi());
+    serveQueue(fake, 250);
+    render(<QueueTable />);
+    await waitFor(() => expect(screen.getByTestId('queue-total').textContent).toBe('250 open items, 100 loaded'));
+    const scroller = screen.getByTestId('queue-scroll');
+    act(() => {
+      scroller.scrollTop = (QUEUE_PAGE_SIZE - 10) * ROW_HEIGHT;
+      fireEvent.scroll(scroller);
+    });
+    await waitFor(() => expect(screen.getByTestId('queue-total').textContent).toBe('250 open items, 200 loaded'));
+    const focusedRow = screen.getByText('REF95').closest('tr')!;
+    focusedRow.focus();
+    const release = fake.hold('queuePage');
+
+    act(() => handleReconEvent({ type: 'store-changed' }));
+
+    await waitFor(() => expect(fake.argumentsOf('queuePage')).toHaveLength(3));
+    expect(fake.argumentsOf('queuePage')[2]).toEqual({ category: 'MISMATCH', sort: 'oldest', offset: 0, limit: 200 });
+    expect(screen.getByTestId('queue-total').textContent).toBe('250 open items, 200 loaded');
+    expect(focusedRow.isConnected).toBe(true);
+    await act(async () => release({ items: Array.from({ length: 200 }, (_, index) => queueItem(index + 1, { reason: 'AMOUNT_DIFF' })), total: 251 }));
+
+    await waitFor(() => expect(screen.getByTestId('queue-total').textContent).toBe('251 open items, 200 loaded'));
+    expect(focusedRow.isConnected).toBe(true);
+    expect(document.activeElement).toBe(focusedRow);
+    expect(focusedRow.textContent).toContain('AMOUNT_DIFF');
+    expect(scroller.scrollTop).toBe((QUEUE_PAGE_SIZE - 10) * ROW_HEIGHT);
+  });
+
+  it('pages a refresh of more than 500 loaded items through the contract limit', async () => {
+    const fake = installFake(new FakeReconApi());
+    serveQueue(fake, 700);
+    await act(() => useReconStore.getState().reloadQueue());
+    for (let page = 1; page < 6; page += 1) await act(() => useReconStore.getState().loadMoreQueue());
+    expect(useReconStore.getState().queueItems).toHaveLength(600);
+
+    await act(() => useReconStore.getState().refreshQueue());
+
+    expect(fake.argumentsOf('queuePage').slice(6).map(({ offset, limit }) => ({ offset, limit }))).toEqual([
+      { offset: 0, limit: 500 },
+      { offset: 500, limit: 100 },
+    ]);
+    expect(useReconStore.getState().queueItems).toHaveLength(600);
+  });
+
+  it('gives cut-off cells their full text as a title', async () => {
+    const fake = installFake(new FakeReconApi());
+    fake.replyWith('queuePage', { items: [queueItem(1, { reference: 'A-VERY-LONG-REFERENCE-0001', reason: 'AMOUNT_DIFF' })], total: 1 });
+
+    render(<QueueTable />);
+
+    expect((await screen.findByText('A-VERY-LONG-REFERENCE-0001')).getAttribute('title')).toBe('A-VERY-LONG-REFERENCE-0001');
+    expect(screen.getByText('AMOUNT_DIFF').getAttribute('title')).toBe('AMOUNT_DIFF');
   });
 });

@@ -14,22 +14,31 @@ export type QuarantineView = { isLoading: boolean; rows: QuarantinedRowView[]; e
 /** The recent feed files and, on demand, the rows each could not read. */
 export type ImportsSlice = {
   recentFeeds: FeedFileSummary[];
+  /** Whether a reply to the recent-files request has arrived yet, so "none" is not said before it is known. */
+  hasLoadedImports: boolean;
   importsError: string | undefined;
+  /** Bumped by every request, so an older reply never overwrites a newer one. */
+  importsGeneration: number;
   quarantineByFileId: Record<number, QuarantineView>;
   refreshImports: () => Promise<void>;
   loadQuarantine: (fileId: number) => Promise<void>;
 };
 
-export const createImportsSlice: ReconSliceCreator<ImportsSlice> = (set) => ({
+export const createImportsSlice: ReconSliceCreator<ImportsSlice> = (set, get) => ({
   recentFeeds: [],
+  hasLoadedImports: false,
   importsError: undefined,
+  importsGeneration: 0,
   quarantineByFileId: {},
   refreshImports: async () => {
+    const generation = get().importsGeneration + 1;
+    set({ importsGeneration: generation });
+    const isCurrent = () => get().importsGeneration === generation;
     try {
       const recentFeeds = unwrapReply(await getReconApi().recentFeeds({ limit: RECENT_FEEDS_LIMIT }));
-      set({ recentFeeds, importsError: undefined });
+      if (isCurrent()) set({ recentFeeds, hasLoadedImports: true, importsError: undefined });
     } catch (error) {
-      set({ importsError: errorMessage(error) });
+      if (isCurrent()) set({ importsError: errorMessage(error) });
     }
   },
   loadQuarantine: async (fileId) => {

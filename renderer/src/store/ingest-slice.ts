@@ -12,43 +12,73 @@ const PATHS_PER_CALL = 1000;
 /** The drop zone's work: files handed over, the engine's verdict on each. */
 export type IngestSlice = {
   isIngesting: boolean;
+  /** Files handed over while an ingest ran; they go next, in the order they came. */
+  queuedFiles: File[];
   dropOutcomes: IngestOutcome[];
   ingestError: string | undefined;
+  /** Ingests the files, or, while an ingest runs, queues them to follow it. */
   ingestFiles: (files: readonly File[]) => Promise<void>;
 };
 
 export const createIngestSlice: ReconSliceCreator<IngestSlice> = (set, get) => ({
   isIngesting: false,
+  queuedFiles: [],
   dropOutcomes: [],
   ingestError: undefined,
   ingestFiles: async (files) => {
-    if (files.length === 0 || get().isIngesting) return;
-    set({ isIngesting: true, dropOutcomes: [], ingestError: undefined });
-    const outcomes: IngestOutcome[] = [];
-    try {
-      const api = getReconApi();
-      const paths = files.map((file) => api.pathForFile(file));
-      // Important: only the shell knows real paths; the browser bridge returns '' and the files
-      // must travel as bytes. The engine detects each format from content, so names are only labels.
-      if (paths.every((path) => path !== '')) {
-        for (const batch of chunk(paths, PATHS_PER_CALL)) {
-          outcomes.push(...unwrapReply(await api.ingestPaths({ paths: batch })));
-        }
-      } else {
-        for (const batch of uploadBatches(files)) {
-          outcomes.push(...(await uploadBatch(api, batch)));
-        }
-      }
-    } catch (error) {
-      set({ ingestError: errorMessage(error) });
-      get().addMessage(errorMessage(error), { source: 'drop', isError: true });
-    } finally {
-      set({ isIngesting: false, dropOutcomes: outcomes });
-      if (outcomes.length > 0) get().addOutcomes('drop', outcomes);
-      await Promise.all([get().refreshStatus(), get().refreshImports()]);
+    if (files.length === 0) return;
+    if (get().isIngesting) {
+      set((state) => ({ queuedFiles: [...state.queuedFiles, ...files] }));
+      return;
     }
+    set({ isIngesting: true, dropOutcomes: [], ingestError: undefined });
+    let batch: readonly File[] = files;
+    let hasFailed = false;
+    try {
+      while (batch.length > 0) {
+        const { outcomes, error } = await ingestBatch(batch);
+        // One drop zone list for everything handed over since the zone was last idle.
+        set((state) => ({ dropOutcomes: [...state.dropOutcomes, ...outcomes] }));
+        if (outcomes.length > 0) get().addOutcomes('drop', outcomes);
+        if (error !== undefined) {
+          hasFailed = true;
+          set({ ingestError: error });
+          get().addMessage(error, { source: 'drop', isError: true });
+        }
+        batch = get().queuedFiles;
+        set({ queuedFiles: [] });
+      }
+    } finally {
+      set({ isIngesting: false });
+    }
+    // Each successful call made main send `store-changed`, whose reload shows the new status and
+    // imports; a failed call sends none, yet may have stored part of its files.
+    if (hasFailed) await Promise.all([get().refreshStatus(), get().refreshImports()]);
   },
 });
+
+/** Ingests one drop's files: their outcomes, and what went wrong if a call failed part way. */
+async function ingestBatch(files: readonly File[]): Promise<{ outcomes: IngestOutcome[]; error: string | undefined }> {
+  const outcomes: IngestOutcome[] = [];
+  try {
+    const api = getReconApi();
+    const paths = files.map((file) => api.pathForFile(file));
+    // Important: only the shell knows real paths; the browser bridge returns '' and the files
+    // must travel as bytes. The engine detects each format from content, so names are only labels.
+    if (paths.every((path) => path !== '')) {
+      for (const batch of chunk(paths, PATHS_PER_CALL)) {
+        outcomes.push(...unwrapReply(await api.ingestPaths({ paths: batch })));
+      }
+    } else {
+      for (const batch of uploadBatches(files)) {
+        outcomes.push(...(await uploadBatch(api, batch)));
+      }
+    }
+    return { outcomes, error: undefined };
+  } catch (error) {
+    return { outcomes, error: errorMessage(error) };
+  }
+}
 
 async function uploadBatch(api: ReconApi, batch: readonly File[]): Promise<IngestOutcome[]> {
   const uploads = await Promise.all(

@@ -8,6 +8,11 @@ export type ItemDetailSlice = {
   itemDetail: ItemDetail | undefined;
   isItemDetailLoading: boolean;
   itemDetailError: string | undefined;
+  /**
+   * The detail on screen is older than the store: reloading it failed. Its actions stay off until
+   * a reload succeeds, so nobody acts on what may no longer be so.
+   */
+  isItemDetailStale: boolean;
   /** Bumped by every request and by closing, so a reply that is no longer the latest is dropped. */
   itemDetailGeneration: number;
   openItem: (id: number) => Promise<void>;
@@ -25,9 +30,9 @@ export const createItemDetailSlice: ReconSliceCreator<ItemDetailSlice> = (set, g
     const isCurrent = () => get().itemDetailGeneration === generation && get().selectedItemId === id;
     try {
       const itemDetail = unwrapReply(await getReconApi().itemDetail({ id }));
-      if (isCurrent()) set({ itemDetail, itemDetailError: undefined });
+      if (isCurrent()) set({ itemDetail, itemDetailError: undefined, isItemDetailStale: false });
     } catch (error) {
-      if (isCurrent()) set({ itemDetailError: errorMessage(error) });
+      if (isCurrent()) set((state) => ({ itemDetailError: errorMessage(error), isItemDetailStale: state.itemDetail !== undefined }));
     } finally {
       if (isCurrent()) set({ isItemDetailLoading: false });
     }
@@ -38,12 +43,13 @@ export const createItemDetailSlice: ReconSliceCreator<ItemDetailSlice> = (set, g
     itemDetail: undefined,
     isItemDetailLoading: false,
     itemDetailError: undefined,
+    isItemDetailStale: false,
     itemDetailGeneration: 0,
     openItem: async (id) => {
       // Another item starts empty, so one item's facts never sit under the next one's heading;
       // the same item keeps what it shows until the fresh reply replaces it.
       if (get().selectedItemId !== id) {
-        set({ selectedItemId: id, itemDetail: undefined, itemDetailError: undefined });
+        set({ selectedItemId: id, itemDetail: undefined, itemDetailError: undefined, isItemDetailStale: false });
         get().resetItemWork();
       }
       await loadDetail(id);
@@ -58,6 +64,7 @@ export const createItemDetailSlice: ReconSliceCreator<ItemDetailSlice> = (set, g
         itemDetail: undefined,
         isItemDetailLoading: false,
         itemDetailError: undefined,
+        isItemDetailStale: false,
         itemDetailGeneration: state.itemDetailGeneration + 1,
       }));
       get().resetItemWork();

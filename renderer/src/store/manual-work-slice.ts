@@ -23,6 +23,12 @@ export type SearchSide = ChannelArgument<'records:search'>['side'];
 /** How many open records one counterpart search asks for. */
 export const SEARCH_LIMIT = 50;
 
+/**
+ * How long a `store-changed` event waits for more before the window reloads. Main sends one per
+ * inbox file, ingest, run and action, so a burst (a folder landing in the inbox) costs one reload.
+ */
+export const STORE_CHANGE_SETTLE_MS = 100;
+
 /** Manual work on items and matches, the last action the associate can undo, and the counterpart search. */
 export type ManualWorkSlice = {
   /** The associate's last undoable action; null when there is none, undefined before the first answer. */
@@ -32,6 +38,13 @@ export type ManualWorkSlice = {
   manualErrors: Partial<Record<ManualActionName, string>>;
   /** How many `store-changed` events this window has seen; an action that saw one skips its own refresh. */
   storeChanges: number;
+  /**
+   * The reload that covers the latest `store-changed` event (waiting to settle or running);
+   * undefined when none is due. An action awaits it before it lets go of its busy flag.
+   */
+  storeRefresh: Promise<void> | undefined;
+  /** Bumped by every request for the last action, so an older reply never overwrites a newer one. */
+  lastManualActionGeneration: number;
   searchResults: OpenRecord[] | undefined;
   searchedSide: SearchSide | undefined;
   isSearching: boolean;
@@ -51,11 +64,18 @@ export type ManualWorkSlice = {
   clearManualError: (name: ManualActionName) => void;
   /** Forgets the errors and the search that belonged to the item the associate is leaving. */
   resetItemWork: () => void;
-  /** Main said the store changed: reload everything the window shows from it. */
+  /** Main said the store changed: reload everything the window shows from it, once per burst of events. */
   noteStoreChanged: () => Promise<void>;
   /** Reloads what a change can touch: status, imports, the queue and the open item (once opened), matches, the undo button. */
   refreshAfterChange: () => Promise<void>;
 };
+
+// The store-change reloads whose settling wait is over; a later event must schedule another.
+const startedRefreshes = new WeakSet<Promise<void>>();
+
+function hasStarted(refresh: Promise<void>): boolean {
+  return startedRefreshes.has(refresh);
+}
 
 export const createManualWorkSlice: ReconSliceCreator<ManualWorkSlice> = (set, get) => {
   function setBusy(name: ManualActionName, isBusy: boolean): void {
@@ -75,8 +95,9 @@ export const createManualWorkSlice: ReconSliceCreator<ManualWorkSlice> = (set, g
       const result = unwrapReply(await call());
       get().addMessage(result.summary, { source: 'app' });
       // Main announces `store-changed` before it replies, so the event usually got here first and
-      // its handler is already reloading everything; only reload here when it has not.
+      // its reload is under way (or about to be); wait for that one rather than reload twice.
       if (get().storeChanges === changesBefore) await get().refreshAfterChange();
+      else await get().storeRefresh;
       return true;
     } catch (error) {
       const message = errorMessage(error);
@@ -94,6 +115,8 @@ export const createManualWorkSlice: ReconSliceCreator<ManualWorkSlice> = (set, g
     manualBusy: {},
     manualErrors: {},
     storeChanges: 0,
+    storeRefresh: undefined,
+    lastManualActionGeneration: 0,
     searchResults: undefined,
     searchedSide: undefined,
     isSearching: false,
@@ -109,14 +132,18 @@ export const createManualWorkSlice: ReconSliceCreator<ManualWorkSlice> = (set, g
     undoLastAction: () => runAction('undo', () => getReconApi().undoLastAction({})),
     clearManualError: (name) => setError(name, undefined),
     refreshLastManualAction: async () => {
+      const generation = get().lastManualActionGeneration + 1;
+      set({ lastManualActionGeneration: generation });
+      const isCurrent = () => get().lastManualActionGeneration === generation;
       try {
         const lastManualAction = unwrapReply(await getReconApi().lastManualAction({}));
+        if (!isCurrent()) return;
         // A failed undo's message is about the action the button offered then; a new one makes it moot.
         if (lastManualAction?.actionId !== get().lastManualAction?.actionId) setError('undo', undefined);
         set({ lastManualAction });
       } catch {
         // Without an answer the window cannot say what Undo would undo: offer nothing rather than a guess.
-        set({ lastManualAction: null });
+        if (isCurrent()) set({ lastManualAction: null });
       }
     },
     searchOpenRecords: async (side, text) => {
@@ -144,15 +171,33 @@ export const createManualWorkSlice: ReconSliceCreator<ManualWorkSlice> = (set, g
       })),
     noteStoreChanged: async () => {
       set((state) => ({ storeChanges: state.storeChanges + 1 }));
-      await get().refreshAfterChange();
+      // Events that arrive while a reload waits to settle join it; one that arrives after the reload
+      // has started schedules the next, so the last event is always followed by a reload.
+      const pending = get().storeRefresh;
+      if (pending && !hasStarted(pending)) return pending;
+      const refresh: Promise<void> = new Promise<void>((resolve) => {
+        setTimeout(() => {
+          startedRefreshes.add(refresh);
+          // Important: the store may have been replaced since (tests reset it); a reload scheduled
+          // for the old one must not run against the new one.
+          const run = get().storeRefresh === refresh ? get().refreshAfterChange() : Promise.resolve();
+          void run.finally(() => {
+            if (get().storeRefresh === refresh) set({ storeRefresh: undefined });
+            resolve();
+          });
+        }, STORE_CHANGE_SETTLE_MS);
+      });
+      set({ storeRefresh: refresh });
+      return refresh;
     },
     refreshAfterChange: async () => {
       const store = get();
       await Promise.all([
         store.refreshStatus(),
         store.refreshImports(),
-        // Only a queue or a matches list the associate has opened is worth reloading.
-        store.queueGeneration > 0 ? store.reloadQueue() : undefined,
+        // Only a queue or a matches list the associate has opened is worth reloading, and in place:
+        // what is loaded, the scroll position and any half-typed form stay.
+        store.queueGeneration > 0 ? store.refreshQueue() : undefined,
         store.matchesGeneration > 0 ? store.reloadMatches() : undefined,
         // The open item may have been matched, closed or re-explained: show it as it is now.
         store.selectedItemId !== undefined ? store.reloadItem() : undefined,

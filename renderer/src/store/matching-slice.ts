@@ -37,12 +37,14 @@ export const createMatchingSlice: ReconSliceCreator<MatchingSlice> = (set, get) 
       const lastMatching = unwrapReply(await getReconApi().runMatching(argument));
       set({ lastMatching });
       get().addMessage(describeMatching(lastMatching));
+      // Main sent `store-changed` for the run, and its reload shows the new status and queue.
     } catch (error) {
       set({ matchingError: errorMessage(error) });
       get().addMessage(`Matching failed: ${errorMessage(error)}`, { isError: true });
+      // A failed run sends no event, yet it may have got part of the way: show the store as it is.
+      await get().refreshAfterChange();
     } finally {
       set({ isMatching: false });
-      await Promise.all([get().refreshStatus(), get().reloadQueue()]);
     }
   },
   noteMatchingProgress: (progress) => set({ matchingProgress: progress }),

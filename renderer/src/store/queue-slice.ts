@@ -11,6 +11,9 @@ export type QueueSort = (typeof QUEUE_SORTS)[number];
 /** How many items one page request asks for. */
 export const QUEUE_PAGE_SIZE = 100;
 
+/** The most items one request may ask for (the contract's limit); a refresh of more pages through. */
+export const QUEUE_REQUEST_LIMIT = 500;
+
 /** The open-item queue, paged from the engine as the associate scrolls. */
 export type QueueSlice = {
   queueCategory: QueueCategory;
@@ -23,7 +26,13 @@ export type QueueSlice = {
   /** Bumped by every reload so a page that arrives for an older filter is dropped. */
   queueGeneration: number;
   setQueueFilter: (filter: { category?: QueueCategory; reason?: string | undefined; sort?: QueueSort }) => Promise<void>;
+  /** Starts the list again from its first page (a new filter): what was loaded is dropped. */
   reloadQueue: () => Promise<void>;
+  /**
+   * Reloads in place after the store changed: the loaded items stay on screen until the new
+   * ones arrive, and as many items are reloaded as were loaded, so the scroll position holds.
+   */
+  refreshQueue: () => Promise<void>;
   loadMoreQueue: () => Promise<void>;
 };
 
@@ -54,6 +63,38 @@ export const createQueueSlice: ReconSliceCreator<QueueSlice> = (set, get) => {
     }
   }
 
+  async function refreshInPlace(generation: number): Promise<void> {
+    const { queueCategory, queueReason, queueSort, queueItems } = get();
+    const wanted = Math.max(queueItems.length, QUEUE_PAGE_SIZE);
+    set({ isQueueLoading: true });
+    try {
+      const items: QueueItem[] = [];
+      let total = 0;
+      while (items.length < wanted) {
+        const limit = Math.min(QUEUE_REQUEST_LIMIT, wanted - items.length);
+        const page = unwrapReply(
+          await getReconApi().queuePage({
+            category: queueCategory,
+            ...(queueReason ? { reason: queueReason } : {}),
+            sort: queueSort,
+            offset: items.length,
+            limit,
+          }),
+        );
+        if (get().queueGeneration !== generation) return;
+        items.push(...page.items);
+        total = page.total;
+        if (page.items.length < limit) break;
+      }
+      set({ queueItems: items, queueTotal: total, queueError: undefined });
+    } catch (error) {
+      // The items already shown stay; the alert says they may be out of date.
+      if (get().queueGeneration === generation) set({ queueError: errorMessage(error) });
+    } finally {
+      if (get().queueGeneration === generation) set({ isQueueLoading: false });
+    }
+  }
+
   return {
     queueCategory: 'MISMATCH',
     queueReason: undefined,
@@ -77,6 +118,13 @@ export const createQueueSlice: ReconSliceCreator<QueueSlice> = (set, get) => {
       const generation = get().queueGeneration + 1;
       set({ queueGeneration: generation, queueItems: [], queueTotal: undefined, queueError: undefined });
       await loadPage(generation, 0);
+    },
+    refreshQueue: async () => {
+      // Important: a new generation drops any page still loading for the old list, whose offsets
+      // no longer fit; loadMoreQueue waits for isQueueLoading, so it cannot start meanwhile.
+      const generation = get().queueGeneration + 1;
+      set({ queueGeneration: generation });
+      await refreshInPlace(generation);
     },
     loadMoreQueue: async () => {
       const { isQueueLoading, queueItems, queueTotal, queueGeneration } = get();

@@ -32,9 +32,8 @@ export function handleReconEvent(event: ReconEvent): void {
   const store = useReconStore.getState();
   switch (event.type) {
     case 'inbox-outcome':
+      // Main follows each inbox outcome with `store-changed`, whose reload shows the new file.
       store.addOutcomes('inbox', [event.outcome]);
-      void store.refreshStatus();
-      void store.refreshImports();
       return;
     case 'matching-progress':
       store.noteMatchingProgress(event.progress);
@@ -43,7 +42,7 @@ export function handleReconEvent(event: ReconEvent): void {
       store.noteReportsWritten(event.reports);
       return;
     case 'store-changed':
-      // Status, imports, the opened queue and matches, the open item and the undo button.
+      // Status, imports, the opened queue and matches, the open item and the undo button, once per burst.
       void store.noteStoreChanged();
       return;
   }

@@ -67,6 +67,7 @@ export class FakeReconApi {
   private readonly handlers: { [Name in FunctionName]?: Handler<Name> } = {};
   private readonly listeners = new Set<(event: ReconEvent) => void>();
   private readonly paths = new WeakMap<object, string>();
+  private readonly announcing = new Set<FunctionName>();
 
   constructor() {
     this.replyWith('readStatus', workstationStatus());
@@ -88,7 +89,10 @@ export class FakeReconApi {
         this.calls.push({ name, argument });
         const handler = this.handlers[name] as Handler<Name> | undefined;
         if (!handler) throw new Error(`fake recon api: no reply set for ${name}`);
-        return handler(argument);
+        const reply = await handler(argument);
+        // As main does: a call that wrote sends `store-changed` before its reply.
+        if (reply.ok && this.announcing.has(name)) this.emit({ type: 'store-changed' });
+        return reply;
       };
 
     this.api = {
@@ -142,6 +146,18 @@ export class FakeReconApi {
     return (value) => {
       for (const resolve of waiting.splice(0)) resolve({ ok: true, value });
     };
+  }
+
+  /** Makes every later successful call of these functions send `store-changed` before replying, as main does. */
+  announceChanges(...names: FunctionName[]): void {
+    for (const name of names) this.announcing.add(name);
+  }
+
+  /** Answers the calls of `name` one by one, each when the test releases it: `release(index, value)`. */
+  holdEach<Name extends FunctionName>(name: Name): (index: number, value: FunctionValue<Name>) => void {
+    const waiting: ((reply: ApiReply<FunctionValue<Name>>) => void)[] = [];
+    this.answer(name, () => new Promise((resolve) => waiting.push(resolve)));
+    return (index, value) => waiting[index]?.({ ok: true, value });
   }
 
   /** Gives `file` the path the shell would report for it. */

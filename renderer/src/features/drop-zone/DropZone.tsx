@@ -6,6 +6,7 @@ import { useReconStore } from '../../store/recon-store';
 /** Where an associate hands over clearing files and ledger exports, and sees at once what became of each. */
 export function DropZone() {
   const isIngesting = useReconStore((state) => state.isIngesting);
+  const queuedCount = useReconStore((state) => state.queuedFiles.length);
   const dropOutcomes = useReconStore((state) => state.dropOutcomes);
   const ingestError = useReconStore((state) => state.ingestError);
   const ingestFiles = useReconStore((state) => state.ingestFiles);
@@ -59,7 +60,8 @@ export function DropZone() {
         <p id="drop-zone-hint" className="drop-zone-hint">
           Visa Base II, Mastercard IPM and CSV files, any number at once. Each file&apos;s format is read from its content.
         </p>
-        <button type="button" className="button-primary" disabled={isIngesting} onClick={() => inputRef.current?.click()}>
+        {/* Files handed over while an ingest runs wait their turn, so the button stays open. */}
+        <button type="button" className="button-primary" onClick={() => inputRef.current?.click()}>
           Choose files…
         </button>
         <input
@@ -74,7 +76,7 @@ export function DropZone() {
         />
         {isIngesting ? (
           <p className="drop-zone-busy" role="status">
-            Ingesting…
+            {queuedCount > 0 ? `Ingesting… ${queuedCount} more file${queuedCount === 1 ? '' : 's'} waiting.` : 'Ingesting…'}
           </p>
         ) : null}
       </div>

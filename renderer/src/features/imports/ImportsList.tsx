@@ -11,13 +11,21 @@ const COLUMN_COUNT = 9;
 export function ImportsList() {
   const recentFeeds = useReconStore((state) => state.recentFeeds);
   const importsError = useReconStore((state) => state.importsError);
+  const hasLoadedImports = useReconStore((state) => state.hasLoadedImports);
   const [expandedFileId, setExpandedFileId] = useState<number | undefined>(undefined);
 
   return (
     <section className="panel" aria-labelledby="imports-heading">
       <h2 id="imports-heading">Recent imports</h2>
       <ErrorAlert message={importsError} />
-      {recentFeeds.length === 0 ? (
+      {!hasLoadedImports ? (
+        // Before the first answer nothing is known; after a failed one the alert above says so.
+        importsError ? null : (
+          <p className="empty" role="status">
+            Loading recent imports…
+          </p>
+        )
+      ) : recentFeeds.length === 0 ? (
         <p className="empty">No files ingested yet.</p>
       ) : (
         <div className="table-scroll">

@@ -53,6 +53,10 @@ export function MatchesView() {
           <table className="data-table matches-table" aria-label="Matches">
             <thead>
               <tr>
+                {/* Actions first: the table is wider than the window, and Unpair must not scroll out of view. */}
+                <th scope="col">
+                  <span className="visually-hidden">Actions</span>
+                </th>
                 <th scope="col">Match</th>
                 <th scope="col">Kind</th>
                 <th scope="col">Rule</th>
@@ -65,9 +69,6 @@ export function MatchesView() {
                 <th scope="col">Ledger payments</th>
                 <th scope="col">Resolved by</th>
                 <th scope="col">Status</th>
-                <th scope="col">
-                  <span className="visually-hidden">Actions</span>
-                </th>
               </tr>
             </thead>
             <tbody>
@@ -110,6 +111,14 @@ export function MatchesView() {
 function MatchRow({ match, isUnpairing, onToggleUnpair }: { match: MatchView; isUnpairing: boolean; onToggleUnpair: () => void }) {
   return (
     <tr data-testid="match-row" data-match-id={match.id} data-status={match.status}>
+      <td className="match-actions">
+        {match.status === 'ACTIVE' ? (
+          // While the form is open the row's button cancels it, so "Unpair" names one button only: the form's.
+          <button type="button" className="button-small" aria-expanded={isUnpairing} onClick={onToggleUnpair}>
+            {isUnpairing ? 'Cancel' : 'Unpair'}
+          </button>
+        ) : null}
+      </td>
       <td>{match.id}</td>
       <td>{match.kind}</td>
       <td>{match.rule}</td>
@@ -120,14 +129,6 @@ function MatchRow({ match, isUnpairing, onToggleUnpair }: { match: MatchView; is
       <td>{match.ledgerPaymentIds.join(', ')}</td>
       <td>{match.resolvedBy}</td>
       <td title={match.note || undefined}>{match.status}</td>
-      <td>
-        {match.status === 'ACTIVE' ? (
-          // While the form is open the row's button cancels it, so "Unpair" names one button only: the form's.
-          <button type="button" className="button-small" aria-expanded={isUnpairing} onClick={onToggleUnpair}>
-            {isUnpairing ? 'Cancel' : 'Unpair'}
-          </button>
-        ) : null}
-      </td>
     </tr>
   );
 }

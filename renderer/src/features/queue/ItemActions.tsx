@@ -48,6 +48,14 @@ function NoteForm({ detail }: { detail: ItemDetail }) {
   const error = useReconStore((state) => state.manualErrors.note);
   const noteItem = useReconStore((state) => state.noteItem);
   const [note, setNote] = useState(detail.item.note);
+  const [savedNote, setSavedNote] = useState(detail.item.note);
+  // The saved note changed under the form (an undo, another window, this save): an untouched draft
+  // follows it; one the associate has edited stays theirs. (Adjusting state while rendering is
+  // React's way to derive it from a prop without an extra pass.)
+  if (savedNote !== detail.item.note) {
+    setSavedNote(detail.item.note);
+    if (note === savedNote) setNote(detail.item.note);
+  }
   const isUnchanged = note === detail.item.note;
 
   function submit(event: FormEvent<HTMLFormElement>) {

@@ -25,15 +25,28 @@ export function ItemDetailPanel({ onClosed }: { onClosed?: (id: number) => void 
   const itemDetail = useReconStore((state) => state.itemDetail);
   const isItemDetailLoading = useReconStore((state) => state.isItemDetailLoading);
   const itemDetailError = useReconStore((state) => state.itemDetailError);
+  const isItemDetailStale = useReconStore((state) => state.isItemDetailStale);
   const closeItem = useReconStore((state) => state.closeItem);
+  const reloadItem = useReconStore((state) => state.reloadItem);
   const panelRef = useRef<HTMLElement>(null);
+  const headingRef = useRef<HTMLHeadingElement>(null);
+
+  useEffect(() => {
+    if (selectedItemId === undefined) return;
+    const panel = panelRef.current;
+    // Below the queue (a narrow window) the panel would open out of view: bring it up first.
+    if (panel && isPanelStacked() && typeof panel.scrollIntoView === 'function') panel.scrollIntoView({ block: 'start' });
+    // The keyboard follows the associate to what they opened; Escape or Close takes it back to the row.
+    headingRef.current?.focus({ preventScroll: true });
+  }, [selectedItemId]);
 
   useEffect(() => {
     if (selectedItemId === undefined) return;
     const id = selectedItemId;
-    // Escape closes the panel wherever focus is (a queue row, the panel), unless a control used it first.
+    // Escape closes the panel wherever focus is (a queue row, the panel), unless a control used it
+    // first or the associate is typing: Escape in a field must not throw away what is in the form.
     const closeOnEscape = (event: KeyboardEvent) => {
-      if (event.key !== 'Escape' || event.defaultPrevented) return;
+      if (event.key !== 'Escape' || event.defaultPrevented || isTextEntry(event.target)) return;
       const wasFocusInside = panelRef.current?.contains(document.activeElement) ?? false;
       closeItem();
       if (wasFocusInside) onClosed?.(id);
@@ -53,7 +66,9 @@ export function ItemDetailPanel({ onClosed }: { onClosed?: (id: number) => void 
     <section ref={panelRef} className="panel item-detail" aria-label="Item detail" data-testid="item-detail" aria-busy={isItemDetailLoading}>
       <div className="item-detail-header">
         <div className="item-detail-title">
-          <h2>Item {selectedItemId}</h2>
+          <h2 ref={headingRef} tabIndex={-1}>
+            Item {selectedItemId}
+          </h2>
           {itemDetail ? (
             <p className="item-detail-badges">
               <span className="badge badge-category">{itemDetail.item.category}</span>
@@ -66,17 +81,25 @@ export function ItemDetailPanel({ onClosed }: { onClosed?: (id: number) => void 
         </button>
       </div>
       <ErrorAlert message={itemDetailError} />
+      {isItemDetailStale ? (
+        <div className="stale-notice" data-testid="item-stale">
+          <p className="warning">This item could not be reloaded, so what it shows may be out of date; its actions are off until it loads again.</p>
+          <button type="button" className="button-small" disabled={isItemDetailLoading} onClick={() => void reloadItem()}>
+            Try again
+          </button>
+        </div>
+      ) : null}
       {isItemDetailLoading && !itemDetail ? (
         <p className="hint" role="status">
           Loading item {selectedItemId}…
         </p>
       ) : null}
-      {itemDetail ? <ItemDetailContent detail={itemDetail} /> : null}
+      {itemDetail ? <ItemDetailContent detail={itemDetail} isStale={isItemDetailStale} /> : null}
     </section>
   );
 }
 
-function ItemDetailContent({ detail }: { detail: ItemDetail }) {
+function ItemDetailContent({ detail, isStale }: { detail: ItemDetail; isStale: boolean }) {
   const { item } = detail;
   return (
     <>
@@ -84,7 +107,10 @@ function ItemDetailContent({ detail }: { detail: ItemDetail }) {
         {detail.explanation}
       </p>
 
-      <ItemActions key={item.id} detail={detail} />
+      {/* A disabled fieldset turns off every control in it and keeps what the associate typed. */}
+      <fieldset className="plain-fieldset" disabled={isStale}>
+        <ItemActions key={item.id} detail={detail} />
+      </fieldset>
 
       <h3>Facts</h3>
       <dl className="detail-facts">
@@ -284,6 +310,23 @@ function Fact({ label, children, isNumeric = false, isWide = false }: { label: s
       <dt>{label}</dt>
       <dd>{typeof children === 'string' ? orDash(children) : children}</dd>
     </div>
+  );
+}
+
+/** The breakpoint in styles.css below which the panel sits under the queue instead of beside it. */
+const STACKED_LAYOUT_QUERY = '(max-width: 1199px)';
+
+function isPanelStacked(): boolean {
+  return typeof window.matchMedia === 'function' && window.matchMedia(STACKED_LAYOUT_QUERY).matches;
+}
+
+/** Whether a key event comes from a place the associate types in. */
+function isTextEntry(target: EventTarget | null): boolean {
+  return (
+    target instanceof HTMLInputElement ||
+    target instanceof HTMLTextAreaElement ||
+    target instanceof HTMLSelectElement ||
+    (target instanceof HTMLElement && target.isContentEditable)
   );
 }
 

@@ -97,14 +97,11 @@ export function PairByHandForm({ detail, onPaired }: { detail: ItemDetail; onPai
 
       <CounterpartSearch
         isNetworkItem={isNetworkItem}
+        // Each record gets one select control: a result already listed as a candidate (or the item's
+        // own record, always a member) is chosen up there, so it is left out of the results.
+        isListedAbove={(member) => isOwn(member) || candidates.some((candidate) => candidate.side === member.side && candidate.id === member.id)}
         renderControl={(member) => (
-          <SelectControl
-            member={member}
-            isChecked={isSelected(member)}
-            isDisabled={isOwn(member)}
-            onToggle={toggle}
-            name={`pair-ledger-${detail.item.id}`}
-          />
+          <SelectControl member={member} isChecked={isSelected(member)} onToggle={toggle} name={`pair-ledger-${detail.item.id}`} />
         )}
       />
 
@@ -153,7 +150,15 @@ function DifferenceLine({ difference, ledger }: { difference: PairingDifference 
 }
 
 /** Finds open records on the other side (or, from a network item, more network records for a split). */
-function CounterpartSearch({ isNetworkItem, renderControl }: { isNetworkItem: boolean; renderControl: (member: PairMember) => ReactNode }) {
+function CounterpartSearch({
+  isNetworkItem,
+  isListedAbove,
+  renderControl,
+}: {
+  isNetworkItem: boolean;
+  isListedAbove: (member: PairMember) => boolean;
+  renderControl: (member: PairMember) => ReactNode;
+}) {
   const searchResults = useReconStore((state) => state.searchResults);
   const isSearching = useReconStore((state) => state.isSearching);
   const searchError = useReconStore((state) => state.searchError);
@@ -200,7 +205,13 @@ function CounterpartSearch({ isNetworkItem, renderControl }: { isNetworkItem: bo
         </p>
       ) : null}
       {searchResults && !isSearching ? (
-        <MemberTable label="Search results" members={searchResults.map(openRecordMember)} emptyText="No open record fits that search." renderControl={renderControl} showOpenItem />
+        <MemberTable
+          label="Search results"
+          members={searchResults.map(openRecordMember).filter((member) => !isListedAbove(member))}
+          emptyText={searchResults.length === 0 ? 'No open record fits that search.' : 'Every record found is already listed above.'}
+          renderControl={renderControl}
+          showOpenItem
+        />
       ) : null}
     </div>
   );
@@ -209,13 +220,11 @@ function CounterpartSearch({ isNetworkItem, renderControl }: { isNetworkItem: bo
 function SelectControl({
   member,
   isChecked,
-  isDisabled = false,
   onToggle,
   name,
 }: {
   member: PairMember;
   isChecked: boolean;
-  isDisabled?: boolean;
   onToggle: (member: PairMember) => void;
   name: string;
 }) {
@@ -226,7 +235,6 @@ function SelectControl({
       name={member.side === 'LEDGER' ? name : undefined}
       aria-label={`Select ${member.reference}`}
       checked={isChecked}
-      disabled={isDisabled}
       onChange={() => onToggle(member)}
     />
   );
@@ -247,18 +255,20 @@ function MemberTable({
 }) {
   if (members.length === 0) return <p className="empty">{emptyText}</p>;
   return (
+    // Reference and Amount come first and references wrap, so the amounts stay in view in the
+    // 420px panel; side, date and card follow and may scroll sideways.
     <div className="table-scroll">
-      <table className="data-table detail-table" aria-label={label}>
+      <table className="data-table detail-table member-table" aria-label={label}>
         <thead>
           <tr>
             <th scope="col">
               <span className="visually-hidden">Select</span>
             </th>
-            <th scope="col">Side</th>
             <th scope="col">Reference</th>
             <th scope="col" className="numeric">
               Amount
             </th>
+            <th scope="col">Side</th>
             <th scope="col">Date</th>
             <th scope="col">Card</th>
             {showOpenItem ? <th scope="col">Open item</th> : null}
@@ -268,9 +278,9 @@ function MemberTable({
           {members.map((member) => (
             <tr key={`${member.side}:${member.id}`} data-testid="pair-member" data-side={member.side} data-record-id={member.id}>
               <td>{renderControl(member)}</td>
-              <td>{member.side}</td>
-              <td>{member.reference}</td>
+              <td className="member-reference">{member.reference}</td>
               <td className="numeric">{formatMoney(member.amountMinor, member.currency)}</td>
+              <td>{member.side}</td>
               <td>{member.date}</td>
               <td>{member.cardLast4 || '—'}</td>
               {showOpenItem ? <td>{member.openItem?.itemId ? `${member.openItem.itemId} ${member.openItem.reason ?? ''}`.trim() : '—'}</td> : null}

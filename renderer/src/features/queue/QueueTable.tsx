@@ -1,11 +1,11 @@
 import { flexRender, getCoreRowModel, useReactTable } from '@tanstack/react-table';
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { type KeyboardEvent, useEffect, useRef } from 'react';
+import { type KeyboardEvent, useEffect, useRef, useState } from 'react';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { formatCount } from '../../format/display';
 import type { QueueCategory, QueueSort } from '../../store/queue-slice';
 import { useReconStore } from '../../store/recon-store';
-import { isNumericColumn, QUEUE_COLUMNS } from './queue-columns';
+import { hasCellTitle, isNumericColumn, QUEUE_COLUMNS } from './queue-columns';
 
 const ROW_HEIGHT = 36;
 // Ask for the next page while this many loaded rows are still below the viewport, so scrolling rarely waits.
@@ -32,15 +32,21 @@ export function QueueTable() {
   const loadMoreQueue = useReconStore((state) => state.loadMoreQueue);
   const selectedItemId = useReconStore((state) => state.selectedItemId);
   const openItem = useReconStore((state) => state.openItem);
+  const queueReason = useReconStore((state) => state.queueReason);
   const scrollRef = useRef<HTMLDivElement>(null);
+  // Roving tabindex: the list is one Tab stop, on the row last focused (else the open item's row,
+  // else the first); the arrow keys move between rows.
+  const [focusedItemId, setFocusedItemId] = useState<number | undefined>(undefined);
 
   useEffect(() => {
     // The first visit loads the first page; later visits keep what was loaded.
     if (queueGeneration === 0) void reloadQueue();
   }, [queueGeneration, reloadQueue]);
 
-  const table = useReactTable({ data: queueItems, columns: QUEUE_COLUMNS, getCoreRowModel: getCoreRowModel() });
+  // Row ids are item ids, so a reload in place keeps each item's row (and the focus on it).
+  const table = useReactTable({ data: queueItems, columns: QUEUE_COLUMNS, getCoreRowModel: getCoreRowModel(), getRowId: (item) => String(item.id) });
   const rows = table.getRowModel().rows;
+  const tabStopId = [focusedItemId, selectedItemId].find((id) => id !== undefined && queueItems.some((item) => item.id === id)) ?? queueItems[0]?.id;
 
   const virtualizer = useVirtualizer({
     count: rows.length,
@@ -79,7 +85,9 @@ export function QueueTable() {
         <h2 id="queue-heading">Open items</h2>
         <p className="queue-total" role="status" data-testid="queue-total">
           {queueTotal === undefined
-            ? 'Loading…'
+            ? queueError
+              ? 'Open items could not be loaded.'
+              : 'Loading…'
             : `${formatCount(queueTotal)} open item${queueTotal === 1 ? '' : 's'}${rows.length < queueTotal ? `, ${formatCount(rows.length)} loaded` : ''}`}
         </p>
       </div>
@@ -119,14 +127,20 @@ export function QueueTable() {
                   data-item-id={row.original.id}
                   aria-rowindex={virtualRow.index + 2}
                   aria-selected={row.original.id === selectedItemId}
-                  tabIndex={0}
+                  tabIndex={row.original.id === tabStopId ? 0 : -1}
                   className={row.original.id === selectedItemId ? 'queue-row is-selected' : 'queue-row'}
                   style={{ height: ROW_HEIGHT }}
                   onClick={() => void openItem(row.original.id)}
                   onKeyDown={(event) => handleRowKey(event, row.original.id)}
+                  onFocus={() => setFocusedItemId(row.original.id)}
                 >
                   {row.getVisibleCells().map((cell) => (
-                    <td key={cell.id} className={isNumericColumn(cell.column.columnDef.meta) ? 'numeric' : undefined}>
+                    <td
+                      key={cell.id}
+                      className={isNumericColumn(cell.column.columnDef.meta) ? 'numeric' : undefined}
+                      // Cut to the column's width with an ellipsis: the full text on hover.
+                      title={hasCellTitle(cell.column.columnDef.meta) ? String(cell.getValue()) : undefined}
+                    >
                       {flexRender(cell.column.columnDef.cell, cell.getContext())}
                     </td>
                   ))}
@@ -140,7 +154,9 @@ export function QueueTable() {
             ) : null}
           </tbody>
         </table>
-        {queueTotal === 0 ? <p className="empty">No open items in this category.</p> : null}
+        {queueTotal === 0 ? (
+          <p className="empty">{queueReason ? `No open items with reason ${queueReason} in this category.` : 'No open items in this category.'}</p>
+        ) : null}
         {isQueueLoading && rows.length > 0 ? <p className="loading-more">Loading more…</p> : null}
       </div>
     </section>

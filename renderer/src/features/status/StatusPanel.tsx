@@ -7,12 +7,17 @@ export function StatusPanel() {
   const status = useReconStore((state) => state.status);
   const statusError = useReconStore((state) => state.statusError);
   const refreshStatus = useReconStore((state) => state.refreshStatus);
+  const isStatusLoading = useReconStore((state) => state.isStatusLoading);
 
   return (
     <section className="panel" aria-labelledby="status-heading">
       <div className="panel-header">
         <h2 id="status-heading">Status</h2>
-        <button type="button" onClick={() => void refreshStatus()}>
+        <p className="hint status-refreshing" role="status">
+          {isStatusLoading && status !== undefined ? 'Refreshing…' : ''}
+        </p>
+        {/* aria-disabled, not disabled: a disabled button would drop the focus of whoever pressed it. */}
+        <button type="button" aria-disabled={isStatusLoading} aria-busy={isStatusLoading} onClick={() => void (isStatusLoading ? undefined : refreshStatus())}>
           Refresh status
         </button>
       </div>
