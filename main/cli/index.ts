@@ -8,7 +8,9 @@ import { BUILTIN_PROFILES } from '../engine/feeds/csv/builtin-profiles';
 import { loadProfilesFromFolder } from '../engine/feeds/csv/feed-profile';
 import { writeDemoFeeds } from '../engine/demo/demo-writer';
 import type { IngestOutcome } from '../engine/ingest/ingest-file';
+import { csvDocument, csvField, csvFreeText } from '../engine/reports/csv-format';
 import { createServices, type Services } from '../engine/services';
+import { readAuditLog } from '../engine/store/audit-log';
 import { DEFAULT_RULES, ruleSetSchema } from '../../shared/rules';
 
 /** Exit codes: 0 success, 1 a file was rejected or a command failed, 2 the command line was wrong. */
@@ -37,6 +39,7 @@ Commands:
   status [--json]              what the database holds: files, records, matches, open items
   profiles                     the CSV feed profiles recognised (built in and the user's)
   rules [set FILE]             show the matching rules, or store a new version from a JSON file
+  audit [--out FILE]           the audit log as CSV: every ingest, rule change and manual action
   demo --out DIR               write realistic demo feeds to try everything on
 
 Run 'recon <command> --help' for a command's options.`,
@@ -94,6 +97,20 @@ scope, time zone, cut-off) as JSON with its version, or validates FILE (the same
 and stores it as the next version. Every match records the version that made it; earlier
 versions are kept. The time zone and cut-off apply to payments ingested after the change.
 
+  --db FILE        the database (default: $RECON_DB, else recon.db in the per-user app-data folder)
+  -h, --help       this help`,
+  audit: `Usage: recon audit [--since YYYY-MM-DD] [--until YYYY-MM-DD] [--actor NAME] [--subject TYPE:ID] [--out FILE] [--db FILE]
+
+Writes the append-only audit log as CSV (id, at, actor, action, subject_type, subject_id,
+before, after), oldest first: every file ingested, payment status update, rule-set version and
+manual action (notes, pairings, unpairings, global finance, write-offs, approvals, transfers
+done, undos), with the values before and after as JSON. Nothing here can change the log.
+
+  --since DATE     entries on or after this UTC date
+  --until DATE     entries on or before this UTC date
+  --actor NAME     one associate's entries (or 'system', or the one who ingested)
+  --subject T:ID   one subject, e.g. item:42, match:7, ledger_payment:ZP123, feed_file:<sha256>
+  --out FILE       write to FILE (default: standard output)
   --db FILE        the database (default: $RECON_DB, else recon.db in the per-user app-data folder)
   -h, --help       this help`,
   demo: `Usage: recon demo --out DIR [--days N] [--per-day N] [--seed N] [--start YYYY-MM-DD] [--format csv|native]
@@ -383,6 +400,57 @@ function demoCommand(args: string[], output: Output): number {
   return EXIT_OK;
 }
 
+function auditCommand(args: string[], output: Output): number {
+  const { values } = parse(args, {
+    ...DB_OPTIONS,
+    since: { type: 'string' },
+    until: { type: 'string' },
+    actor: { type: 'string' },
+    subject: { type: 'string' },
+    out: { type: 'string' },
+  });
+  if (values.help) return printHelp('audit', output);
+  const since = values.since === undefined ? undefined : requireDate(values.since, '--since');
+  const until = values.until === undefined ? undefined : requireDate(values.until, '--until');
+  let subject: { subjectType: string; subjectId?: string } | undefined;
+  if (typeof values.subject === 'string') {
+    const [type, ...id] = values.subject.split(':');
+    if (!type) throw new UsageError('--subject takes TYPE or TYPE:ID, e.g. item:42');
+    subject = id.length > 0 ? { subjectType: type, subjectId: id.join(':') } : { subjectType: type };
+  }
+  const services = openServices(values);
+  try {
+    const entries = readAuditLog(services.reader, {
+      ...(since ? { since } : {}),
+      ...(until ? { until } : {}),
+      ...(typeof values.actor === 'string' ? { actor: values.actor } : {}),
+      ...subject,
+    });
+    const lines = entries.map((entry) =>
+      [
+        csvField(entry.id),
+        csvField(entry.at),
+        csvFreeText(entry.actor),
+        csvField(entry.action),
+        csvField(entry.subjectType),
+        csvFreeText(entry.subjectId),
+        csvFreeText(entry.before ?? ''),
+        csvFreeText(entry.after ?? ''),
+      ].join(','),
+    );
+    const document = csvDocument(['id', 'at', 'actor', 'action', 'subject_type', 'subject_id', 'before', 'after'], lines);
+    if (typeof values.out === 'string') {
+      fs.writeFileSync(values.out, document);
+      output.out(`wrote ${entries.length} audit entries to ${values.out}`);
+    } else {
+      output.out(document.trimEnd());
+    }
+    return EXIT_OK;
+  } finally {
+    services.close();
+  }
+}
+
 function printHelp(command: string, output: Output): number {
   output.out(HELP[command] ?? HELP['']!);
   return EXIT_OK;
@@ -409,6 +477,8 @@ export async function main(argv: string[], output: Output = { out: console.log, 
         return profilesCommand(rest, output);
       case 'rules':
         return rulesCommand(rest, output);
+      case 'audit':
+        return auditCommand(rest, output);
       case undefined:
       case 'help':
       case '--help':

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../../main/cli/index';
+import { startWorkstation } from '../../../main/engine/api/workstation';
 import { readDemoExpectations, type DemoExpectationsFile } from '../../../main/engine/demo/demo-writer';
 import { countBy, readReport, totalsBy } from '../../helpers/report-csv';
 import { tempDir } from '../../helpers/store';
@@ -235,8 +236,51 @@ describe('recon command line', () => {
     expect(refused.stderr).toContain('bad.json: cutoff: cut-off must be HH:MM');
   });
 
+  it('exports the audit log as CSV, filtered by date, actor and subject, with a manual action in it', async () => {
+    const folder = tempDir();
+    const db = path.join(folder, 'recon.db');
+    fs.writeFileSync(
+      path.join(folder, 'visa.csv'),
+      'record_id,arn,network_txn_id,pan,auth_code,txn_type,amount,currency,txn_date,settlement_date,mcc,descriptor\n' +
+        'V1,,,4111111111111111,,PRESENTMENT,1.00,USD,2026-11-02,2026-11-02,4829,ZELLE X\n',
+    );
+    expect((await recon('ingest', path.join(folder, 'visa.csv'), '--db', db)).code).toBe(0);
+    expect((await recon('match', '--date', '2026-11-02', '--db', db)).code).toBe(0);
+    // A note by hand, as the window makes it.
+    const workstation = startWorkstation({
+      dbPath: db,
+      inboxFolder: path.join(folder, 'inbox'),
+      reportsFolder: path.join(folder, 'reports'),
+      receivedFolder: path.join(folder, 'received'),
+      watchInbox: false,
+      reportsAtCutoff: false,
+      actor: 'ana',
+    });
+    const reply = await workstation.call('items:note', { itemId: 1, note: 'asked Visa, ref 7' });
+    await workstation.close();
+    expect(reply.ok).toBe(true);
+
+    const all = await recon('audit', '--db', db);
+    expect(all.code).toBe(0);
+    const lines = all.out.split('\n');
+    expect(lines[0]).toBe('id,at,actor,action,subject_type,subject_id,before,after');
+    expect(lines.slice(1).map((line) => line.split(',')[3])).toEqual(['rules.save', 'feed.ingest', 'manual.note']);
+
+    const ana = await recon('audit', '--db', db, '--actor', 'ana', '--subject', 'item:1');
+    expect(ana.out.split('\n')).toHaveLength(2);
+    expect(ana.out).toMatch(/^\d+,[^,]+,ana,manual\.note,item,1,"/m);
+    expect(ana.out).toContain('asked Visa, ref 7');
+    const today = new Date().toISOString().slice(0, 10);
+    expect((await recon('audit', '--db', db, '--until', '2020-01-01')).out.split('\n')).toHaveLength(1);
+    expect((await recon('audit', '--db', db, '--since', today, '--until', today)).out.split('\n')).toHaveLength(4);
+    const file = path.join(folder, 'audit.csv');
+    expect((await recon('audit', '--db', db, '--out', file)).out).toBe(`wrote 3 audit entries to ${file}`);
+    expect(fs.readFileSync(file, 'utf8')).toBe(`${all.out}\n`);
+    expect((await recon('audit', '--db', db, '--since', 'yesterday')).code).toBe(2);
+  });
+
   it('prints help for every command', () => {
-    for (const command of ['ingest', 'watch', 'match', 'report', 'status', 'demo', 'profiles', 'rules']) {
+    for (const command of ['ingest', 'watch', 'match', 'report', 'status', 'demo', 'profiles', 'rules', 'audit']) {
       const help = run(command, '--help');
       expect(help.status).toBe(0);
       expect(help.stdout).toContain(`recon ${command}`);
