@@ -44,6 +44,17 @@ export function scrubPans(text: string): string {
   );
 }
 
+/**
+ * Masks card numbers as people type them, grouped too ("4111 1111 1111 1111", "4111-1111-…"):
+ * for notes and reasons. Feeds use scrubPans, which is cheaper and sees only bare digit runs.
+ */
+export function scrubTypedPans(text: string): string {
+  return text.replace(/(?<!\d)\d(?:[ -]?\d){12,18}(?!\d)/g, (run) => {
+    const digits = run.replace(/[ -]/g, '');
+    return passesLuhn(digits) ? `${digits.slice(0, 6)}${'*'.repeat(digits.length - 10)}${digits.slice(-4)}` : run;
+  });
+}
+
 /** Shows an e-mail or phone token masked: "j***@example.com", "***-***-1234". */
 export function maskToken(token: string): string {
   const trimmed = token.trim();

@@ -74,11 +74,17 @@ test.describe('manual work', () => {
     const { app, page } = workstation;
     await matchedDemo(app, page);
     await app.open('Queue');
-    await app.queueRows.filter({ has: page.locator('td', { hasText: /^NETWORK$/ }) }).first().click();
+    // The largest presentment: its full amount is above the 1,000.00 approval limit.
+    await page.getByLabel('Sort').selectOption('largest');
+    const largest = app.queueRows.filter({ has: page.locator('td', { hasText: /^NETWORK$/ }) }).first();
+    // Columns: id, reason, side, reference, amount.
+    const amount = Number(/^([\d,]+\.\d{2}) [A-Z]{3}$/.exec((await largest.locator('td').nth(4).textContent())!.trim())![1]!.replace(/,/g, ''));
+    expect(amount).toBeGreaterThan(1_000);
+    await largest.click();
     const detail = page.getByTestId('item-detail');
     const send = detail.getByRole('form', { name: 'Send to global finance' });
     await send.getByLabel('Reason').selectOption('NETWORK_ONLY_AGED');
-    await send.getByLabel('Amount').fill('5000.00');
+    await send.getByLabel('Amount').fill(amount.toFixed(2));
     await send.getByLabel('Note').fill('customer called: charged, nothing arrived');
     await send.getByRole('button', { name: 'Send to global finance' }).click();
     const undo = page.getByTestId('header-undo');

@@ -164,7 +164,7 @@ export function createReconHandlers(context: HandlerContext): ReconHandlers {
       const version = facts.item.ruleSetVersion;
       const rules = (version === null ? undefined : ruleSetOfVersion(services.reader, version)) ?? DEFAULT_RULES;
       const current = services.rules().rules;
-      const actions = itemActions(facts.item, current, services.actor, checkWriteOff(services.reader, id, current));
+      const actions = itemActions(facts.item, current, services.actor, checkWriteOff(services.reader, id, current), rules.approvalLimitMinor);
       return { ...facts, explanation: explainItem(facts, rules), actions };
     },
     /** Sets or clears the note on an open item. */
@@ -201,7 +201,7 @@ export function createReconHandlers(context: HandlerContext): ReconHandlers {
     },
     /** The associate's last action an undo would reverse. */
     async 'manual:last'() {
-      return lastManualAction(services.reader, services.actor);
+      return lastManualAction(services.reader, { actor: services.actor, rules: services.rules().rules, now: context.now?.() ?? new Date() });
     },
     /** Reverses the associate's last action, if nothing has moved on since. */
     async 'manual:undo-last'() {

@@ -7,45 +7,64 @@ import type { MatchingResult, MatchProgress, RunSummary } from '../../../shared/
 
 export type { MatchingResult, MatchProgress, RunSummary };
 
-/** Runs matching once as of a business date: reads open records, decides, writes everything in one transaction. */
+/** How many times a run starts over when the store changed under it before it gives up. */
+const MAX_ATTEMPTS = 3;
+
+/** Raised inside the write transaction when another connection wrote since the run read. */
+class StoreMovedError extends Error {}
+
+/**
+ * Runs matching once as of a business date: reads open records, decides, writes everything in
+ * one transaction. Important: the read happens outside that transaction (it is long), so another
+ * connection (a second workstation, an associate's manual decision in another process) may write
+ * meanwhile. Every such write appends to the audit log, so the run checks the log's last id under
+ * the write lock and starts over if it moved, rather than undo a decision it never saw.
+ */
 export function runMatchingDay(
   db: Db,
   asOfDate: string,
   onProgress: (progress: MatchProgress) => void = () => {},
 ): RunSummary {
   if (!isIsoDate(asOfDate)) throw new Error(`"${asOfDate}" is not a business date (YYYY-MM-DD)`);
-  const { version, rules } = currentRuleSet(db);
-  onProgress({ stage: 'loading', asOfDate });
-  const input = loadMatchInput(db, asOfDate);
-  onProgress({ stage: 'matching', asOfDate });
-  const outcome = matchRecords({ asOfDate, rules, ...input });
-  onProgress({ stage: 'writing', asOfDate });
-  const summary = db.transaction((): RunSummary => {
-    const runId = startRun(db, asOfDate, version);
-    const applied = applyMatchOutcome(db, outcome, { id: runId, asOfDate, ruleSetVersion: version });
-    const result: RunSummary = {
-      asOfDate,
-      runId,
-      ruleSetVersion: version,
-      networkRecords: outcome.stats.networkRecords,
-      payments: outcome.stats.payments,
-      ...applied,
-      byReason: outcome.stats.byReason,
-    };
-    finishRun(db, runId, result);
-    return result;
-  })();
-  onProgress({ stage: 'done', asOfDate });
-  return summary;
+  const lastWrite = db.prepare('SELECT COALESCE(MAX(id), 0) FROM audit_log').pluck();
+  for (let attempt = 1; ; attempt++) {
+    const { version, rules } = currentRuleSet(db);
+    const seen = lastWrite.get() as number;
+    onProgress({ stage: 'loading', asOfDate });
+    const input = loadMatchInput(db, asOfDate);
+    onProgress({ stage: 'matching', asOfDate });
+    const outcome = matchRecords({ asOfDate, rules, ...input });
+    onProgress({ stage: 'writing', asOfDate });
+    try {
+      const summary = db
+        .transaction((): RunSummary => {
+          if (lastWrite.get() !== seen) throw new StoreMovedError();
+          const runId = startRun(db, asOfDate, version);
+          const applied = applyMatchOutcome(db, outcome, { id: runId, asOfDate, ruleSetVersion: version });
+          const result: RunSummary = {
+            asOfDate,
+            runId,
+            ruleSetVersion: version,
+            networkRecords: outcome.stats.networkRecords,
+            payments: outcome.stats.payments,
+            ...applied,
+            byReason: outcome.stats.byReason,
+          };
+          finishRun(db, runId, result);
+          return result;
+        })
+        .immediate();
+      onProgress({ stage: 'done', asOfDate });
+      return summary;
+    } catch (error) {
+      if (!(error instanceof StoreMovedError)) throw error;
+      if (attempt === MAX_ATTEMPTS) {
+        throw new Error(`the store kept changing while matching as of ${asOfDate} (${MAX_ATTEMPTS} attempts): run matching again`);
+      }
+    }
+  }
 }
 
-/**
- * Runs matching as of a business date, over every open record of that date or earlier. Days
- * skipped since the last run are not run one by one: what their runs would have matched is
- * matched now and appears in this date's matches report, so every match is in some day's
- * report. A date before the last run is not run again: its stored results stand, and
- * `laterRunDate` says so.
- */
 export function runMatchingAsOf(db: Db, asOfDate: string, onProgress?: (progress: MatchProgress) => void): MatchingResult {
   if (!isIsoDate(asOfDate)) throw new Error(`"${asOfDate}" is not a business date (YYYY-MM-DD)`);
   const last = lastRunDate(db);

@@ -8,6 +8,8 @@ export type AuditEntry = {
   subjectId: string;
   before?: unknown;
   after?: unknown;
+  /** When it happened, if not now: a manual action's entries carry the action's own time. */
+  at?: string;
 };
 
 /** Appends an entry; the table's triggers refuse any later change to it. */
@@ -15,7 +17,7 @@ export function appendAudit(db: Db, entry: AuditEntry): void {
   db.prepare(
     'INSERT INTO audit_log (at, actor, action, subject_type, subject_id, before, after) VALUES (?, ?, ?, ?, ?, ?, ?)',
   ).run(
-    new Date().toISOString(),
+    entry.at ?? new Date().toISOString(),
     entry.actor,
     entry.action,
     entry.subjectType,

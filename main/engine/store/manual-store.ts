@@ -5,10 +5,11 @@
 import { businessDateAt } from '../../../shared/business-dates';
 import type { GlobalFinanceReason } from '../../../shared/domain';
 import type { ItemDetail, ManualActionResult } from '../../../shared/ipc/recon-api';
-import { scrubPans, scrubTokens } from '../../../shared/masking';
+import { scrubTokens, scrubTypedPans } from '../../../shared/masking';
 import { formatAmount } from '../../../shared/money';
 import type { RuleSet } from '../../../shared/rules';
 import { appendAudit } from './audit-log';
+import { ruleSetOfVersion } from './rule-sets';
 import type { Db } from './database';
 
 /** Raised when an action is not allowed as asked; its message is for the associate. */
@@ -123,6 +124,7 @@ function perform(db: Db, context: ManualContext, action: string, work: (tracker:
     const after = Object.fromEntries(left.map((row) => [`${row.table}:${row.id}`, row.values]));
     for (const subject of outcome.subjects) {
       appendAudit(db, {
+        at,
         actor: context.actor,
         action: `manual.${action}`,
         subjectType: subject.type,
@@ -140,7 +142,7 @@ function perform(db: Db, context: ManualContext, action: string, work: (tracker:
  * Zelle tokens pasted from a ticket are masked before any of that (spec section 8).
  */
 function cleanText(text: string): string {
-  return scrubTokens(scrubPans(text.trim()));
+  return scrubTokens(scrubTypedPans(text.trim()));
 }
 
 type ItemRow = {
@@ -159,6 +161,7 @@ type ItemRow = {
   note: string;
   approved_by: string;
   created_by: string;
+  rule_set_version: number | null;
 };
 
 function itemOf(db: Db, itemId: number): ItemRow {
@@ -367,19 +370,20 @@ export function unpairMatch(db: Db, context: ManualContext, matchId: number, not
     const match = db.prepare('SELECT id, status FROM matches WHERE id = ?').get(matchId) as { id: number; status: string } | undefined;
     if (!match) throw new ManualWorkError(`Match ${matchId} does not exist.`);
     if (match.status !== 'ACTIVE') throw new ManualWorkError(`Match ${matchId} is already undone.`);
-    // A duplicate refund rests on this match: unpaired, its presentment might be the payment's real one.
-    const duplicates = db
+    // A refund that names this match's payment (a duplicate of it, or its other presentment)
+    // rests on the match: unpaired, that presentment might be the payment's real one.
+    const dependents = db
       .prepare(
         `SELECT i.id FROM items i JOIN match_members mm ON mm.match_id = ? AND mm.ledger_payment_id IS NOT NULL
          JOIN ledger_payments l ON l.id = mm.ledger_payment_id
-         WHERE i.category = 'GLOBAL_FINANCE' AND i.reason = 'DUPLICATE_PRESENTMENT' AND i.status = 'OPEN' AND i.candidate_ids = l.payment_id`,
+         WHERE i.category = 'GLOBAL_FINANCE' AND i.status = 'OPEN' AND (i.candidate_ids = l.payment_id OR i.ledger_payment_id = l.id)`,
       )
       .pluck()
       .all(matchId) as number[];
-    if (duplicates.length > 0) {
+    if (dependents.length > 0) {
       throw new ManualWorkError(
-        `Match ${matchId} cannot be unpaired while global-finance item${duplicates.length === 1 ? '' : 's'} ${duplicates.join(', ')} ` +
-          '(a duplicate presentment of its payment) is open: settle that first.',
+        `Match ${matchId} cannot be unpaired while global-finance item${dependents.length === 1 ? '' : 's'} ${dependents.join(', ')} ` +
+          '(naming its payment) is open: settle that first.',
       );
     }
     const text = cleanText(note);
@@ -436,12 +440,38 @@ export function sendToGlobalFinance(
         `Item ${item.id} is a ledger payment: global finance resettles card money, so send the network record's item instead.`,
       );
     }
+    // An open mismatch of a network record is a presentment: reversals and chargebacks reach
+    // global finance from the network's own records, never by hand.
+    if (isRecovery) throw new ManualWorkError(`Item ${item.id} is a presentment: it is not a ${input.reason}.`);
+    // Maker-checker rests on the amount: a resettlement larger than the money the record moved
+    // would let one associate pay out what only two may.
+    if (Math.abs(input.resettlementMinor) > Math.abs(item.amount_minor)) {
+      throw new ManualWorkError(
+        `A resettlement of ${money(input.resettlementMinor, item.currency)} is more than the record's ${money(item.amount_minor, item.currency)}.`,
+      );
+    }
     const candidates = item.candidate_ids === '' ? [] : item.candidate_ids.split('|');
-    // A payment that did not go out is the one the record paired with: keep it on the item.
-    const paymentId =
-      input.reason === 'LEDGER_NOT_COMPLETED' && candidates.length === 1
-        ? ((db.prepare('SELECT id FROM ledger_payments WHERE payment_id = ?').pluck().get(candidates[0]) as number | undefined) ?? null)
-        : null;
+    // A payment that did not go out is one the record paired with, FAILED, CANCELLED or RETURNED
+    // and still open: it goes with the item (spec section 7 names it in the report).
+    let paymentId: number | null = null;
+    if (input.reason === 'LEDGER_NOT_COMPLETED') {
+      const notCompleted = candidates.flatMap(
+        (reference) =>
+          db
+            .prepare("SELECT id FROM ledger_payments WHERE payment_id = ? AND status IN ('FAILED', 'CANCELLED', 'RETURNED') AND is_settled = 0")
+            .pluck()
+            .all(reference) as number[],
+      );
+      if (notCompleted.length !== 1) {
+        throw new ManualWorkError(
+          notCompleted.length === 0
+            ? `None of item ${item.id}'s counterparts (${candidates.join(', ') || 'none'}) is an open FAILED, CANCELLED or RETURNED payment: ` +
+                'it is not LEDGER_NOT_COMPLETED.'
+            : `Several of item ${item.id}'s counterparts did not go out: pair the right one first, or choose another reason.`,
+        );
+      }
+      paymentId = notCompleted[0]!;
+    }
     const created = Number(
       db
         .prepare(
@@ -500,27 +530,29 @@ export type WriteOffCheck =
   | { kind: 'difference'; amountMinor: number; currency: string; pairing: CheckedPairing }
   | { kind: 'refused'; reason: string };
 
-/** The pairing behind a paired AMOUNT_DIFF: the payment and every open presentment paired with it. */
+/**
+ * The pairing behind a paired AMOUNT_DIFF: the payment and every presentment paired with it.
+ * The payment's own item lists them all (found through its index), so no scan of the items is
+ * needed from either side.
+ */
 function amountDifferencePairing(db: Db, item: ItemRow): CheckedPairing {
-  if (item.side === 'NETWORK') {
-    const paymentRowId = db.prepare('SELECT id FROM ledger_payments WHERE payment_id = ?').pluck().get(item.candidate_ids) as number | undefined;
-    const networkIds = db
-      .prepare(
-        `SELECT network_record_id FROM items WHERE status = 'OPEN' AND category = 'MISMATCH' AND reason = 'AMOUNT_DIFF'
-           AND side = 'NETWORK' AND candidate_ids = ?`,
-      )
-      .pluck()
-      .all(item.candidate_ids) as number[];
-    if (paymentRowId === undefined) throw new ManualWorkError(`Item ${item.id}'s payment ${item.candidate_ids} is not stored.`);
-    return checkPairing(db, networkIds, paymentRowId);
-  }
-  const networkIds = item.candidate_ids
-    .split('|')
-    .flatMap(
-      (reference) =>
-        db.prepare("SELECT id FROM network_records WHERE network IN ('VISA', 'MASTERCARD') AND record_id = ?").pluck().all(reference) as number[],
-    );
-  return checkPairing(db, networkIds, item.ledger_payment_id!);
+  const paymentRowId =
+    item.side === 'LEDGER'
+      ? item.ledger_payment_id!
+      : (db.prepare('SELECT id FROM ledger_payments WHERE payment_id = ?').pluck().get(item.candidate_ids) as number | undefined);
+  if (paymentRowId === undefined) throw new ManualWorkError(`Item ${item.id}'s payment ${item.candidate_ids} is not stored.`);
+  const paymentItem =
+    item.side === 'LEDGER'
+      ? item
+      : (db
+          .prepare("SELECT * FROM items WHERE ledger_payment_id = ? AND side = 'LEDGER' AND status = 'OPEN' AND category = 'MISMATCH'")
+          .get(paymentRowId) as ItemRow | undefined);
+  const references = paymentItem ? paymentItem.candidate_ids.split('|') : [];
+  const byReference = db.prepare("SELECT id FROM network_records WHERE network IN ('VISA', 'MASTERCARD') AND record_id = ?").pluck();
+  const networkIds = references.flatMap((reference) => byReference.all(reference) as number[]);
+  // Without the payment's own item (it was matched meanwhile), the record stands alone and the
+  // check says why it cannot pair.
+  return checkPairing(db, networkIds.length > 0 ? networkIds : [item.network_record_id!], paymentRowId);
 }
 
 /**
@@ -594,8 +626,13 @@ export function writeOff(db: Db, context: ManualContext, itemId: number, note: s
   });
 }
 
-function needsApproval(item: Pick<ItemRow, 'resettlement_minor'>, rules: RuleSet): boolean {
-  return Math.abs(item.resettlement_minor ?? 0) > rules.approvalLimitMinor;
+/**
+ * Whether a resettlement needs a second associate, under the rules it was made under: raising
+ * the limit later must not let its maker pay it out alone.
+ */
+function needsApproval(db: Db, item: Pick<ItemRow, 'resettlement_minor' | 'rule_set_version'>, rules: RuleSet): boolean {
+  const decided = item.rule_set_version === null ? undefined : ruleSetOfVersion(db, item.rule_set_version);
+  return Math.abs(item.resettlement_minor ?? 0) > Math.min(rules.approvalLimitMinor, (decided ?? rules).approvalLimitMinor);
 }
 
 function openGlobalFinanceOf(db: Db, itemId: number): ItemRow {
@@ -610,7 +647,7 @@ function openGlobalFinanceOf(db: Db, itemId: number): ItemRow {
 export function approveItem(db: Db, context: ManualContext, itemId: number): ManualActionResult {
   return perform(db, context, 'approve', (tracker) => {
     const item = openGlobalFinanceOf(db, itemId);
-    if (!needsApproval(item, context.rules)) throw new ManualWorkError(`Item ${itemId} is within the approval limit: it needs no approval.`);
+    if (!needsApproval(db, item, context.rules)) throw new ManualWorkError(`Item ${itemId} is within the approval limit: it needs no approval.`);
     if (item.approved_by !== '') throw new ManualWorkError(`Item ${itemId} was already approved by ${item.approved_by}.`);
     if (item.created_by === context.actor) {
       throw new ManualWorkError(`You sent item ${itemId} to global finance: a second associate must approve it.`);
@@ -627,7 +664,7 @@ export function approveItem(db: Db, context: ManualContext, itemId: number): Man
 export function markDone(db: Db, context: ManualContext, itemId: number, note?: string): ManualActionResult {
   return perform(db, context, 'mark-done', (tracker, date) => {
     const item = openGlobalFinanceOf(db, itemId);
-    if (needsApproval(item, context.rules)) {
+    if (needsApproval(db, item, context.rules)) {
       if (item.approved_by === '') {
         throw new ManualWorkError(
           `Item ${itemId} resettles more than ${money(context.rules.approvalLimitMinor, item.currency)}: a second associate must approve it first.`,
@@ -639,7 +676,7 @@ export function markDone(db: Db, context: ManualContext, itemId: number, note?: 
     }
     tracker.update('items', itemId, { status: 'DONE', closed_on: date, done_by: context.actor, resolved_by: context.actor });
     return {
-      summary: `Marked the transfer of item ${itemId} done (${money(item.resettlement_minor ?? 0, item.currency)})${note?.trim() ? `: ${note.trim()}` : ''}`,
+      summary: `Marked the transfer of item ${itemId} done (${money(item.resettlement_minor ?? 0, item.currency)})${cleanText(note ?? '') ? `: ${cleanText(note ?? '')}` : ''}`,
       subjects: [{ type: 'item', id: String(itemId) }],
     };
   });
@@ -651,11 +688,14 @@ export function itemActions(
   rules: RuleSet,
   actor: string,
   writeOffCheck: WriteOffCheck,
+  /** The approval limit of the rules the item was made under (the stricter of it and today's applies). */
+  decidedApprovalLimitMinor: number = rules.approvalLimitMinor,
 ): ItemDetail['actions'] {
+  const approvalLimitMinor = Math.min(rules.approvalLimitMinor, decidedApprovalLimitMinor);
   const isOpen = item.status === 'OPEN';
   const isOpenMismatch = isOpen && item.category === 'MISMATCH';
   const isOpenGlobalFinance = isOpen && item.category === 'GLOBAL_FINANCE';
-  const approvalNeeded = isOpenGlobalFinance && Math.abs(item.resettlementMinor ?? 0) > rules.approvalLimitMinor;
+  const approvalNeeded = isOpenGlobalFinance && Math.abs(item.resettlementMinor ?? 0) > approvalLimitMinor;
   let approvalHint: string | undefined;
   if (approvalNeeded) {
     if (item.approvedBy === '') {
@@ -686,31 +726,47 @@ export function itemActions(
     canMarkDone: isOpenGlobalFinance && (!approvalNeeded || (item.approvedBy !== '' && item.approvedBy !== actor)),
     ...(approvalHint ? { approvalHint } : {}),
     writeOffLimitMinor: rules.writeOffLimitMinor,
-    approvalLimitMinor: rules.approvalLimitMinor,
+    approvalLimitMinor,
   };
 }
 
-type ActionRow = { id: number; at: string; actor: string; action: string; summary: string; undo: string; left_state: string };
+type ActionRow = {
+  id: number;
+  at: string;
+  actor: string;
+  action: string;
+  business_date: string;
+  summary: string;
+  undo: string;
+  left_state: string;
+};
 
 function lastUndoable(db: Db, actor: string): ActionRow | undefined {
   return db
     .prepare(
-      `SELECT id, at, actor, action, summary, undo, left_state FROM manual_actions
+      `SELECT id, at, actor, action, business_date, summary, undo, left_state FROM manual_actions
        WHERE actor = ? AND undone_at IS NULL AND action <> 'undo' ORDER BY id DESC LIMIT 1`,
     )
     .get(actor) as ActionRow | undefined;
 }
 
 /** The associate's last action an undo would reverse, or null; with why an undo would be refused, if it would. */
-export function lastManualAction(db: Db, actor: string): (ManualActionResult & { undoRefusal?: string }) | null {
-  const row = lastUndoable(db, actor);
+export function lastManualAction(db: Db, context: Omit<ManualContext, 'ruleSetVersion'>): (ManualActionResult & { undoRefusal?: string }) | null {
+  const row = lastUndoable(db, context.actor);
   if (!row) return null;
-  const refusal = undoRefusal(db, row);
+  const refusal = undoRefusal(db, row, businessDateAt(context.now.getTime(), context.rules));
   return { actionId: row.id, action: row.action, summary: row.summary, at: row.at, actor: row.actor, ...(refusal ? { undoRefusal: refusal } : {}) };
 }
 
-/** Why an action can no longer be undone (a run or another action moved on), or undefined. */
-function undoRefusal(db: Db, action: ActionRow): string | undefined {
+/**
+ * Why an action can no longer be undone, or undefined: its business day has closed (its reports
+ * may have gone out: a later correction is a new action, not an erasure), a run has decided its
+ * records, or another action moved its rows on.
+ */
+function undoRefusal(db: Db, action: ActionRow, today: string): string | undefined {
+  if (action.business_date !== today) {
+    return `"${action.summary}" can no longer be undone: it was made on ${action.business_date}, a business day now closed.`;
+  }
   const plan = JSON.parse(action.undo) as UndoPlan;
   if (plan.lastRunId !== undefined) {
     const lastRunId = (db.prepare('SELECT MAX(id) FROM match_runs').pluck().get() as number | null) ?? null;
@@ -745,7 +801,7 @@ export function undoLastAction(db: Db, context: ManualContext): ManualActionResu
   const last = lastUndoable(db, context.actor);
   if (!last) throw new ManualWorkError('You have no action left to undo.');
   return perform(db, context, 'undo', (tracker) => {
-    const refusal = undoRefusal(db, last);
+    const refusal = undoRefusal(db, last, businessDateAt(context.now.getTime(), context.rules));
     if (refusal) throw new ManualWorkError(refusal);
     const plan = JSON.parse(last.undo) as UndoPlan;
     const deleted = plan.created.map((row) => readState(db, row.table, row.id)!);

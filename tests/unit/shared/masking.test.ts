@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { maskToken, scrubPans, scrubTokens, truncatePan } from '../../../shared/masking';
+import { maskToken, scrubPans, scrubTokens, scrubTypedPans, truncatePan } from '../../../shared/masking';
 
 describe('truncatePan', () => {
   it('keeps the first six and last four digits only', () => {
@@ -42,5 +42,12 @@ describe('Zelle tokens in free text', () => {
     );
     expect(scrubTokens('call (212) 555-1234 or 212-555-9876')).toBe('call ***-***-1234 or ***-***-9876');
     expect(scrubTokens('V202611020000011,4111110000001111,2026-11-02')).toBe('V202611020000011,4111110000001111,2026-11-02');
+  });
+});
+
+describe('card numbers typed by people', () => {
+  it('are masked in groups of four or with dashes, and other digit groups are left alone', () => {
+    expect(scrubTypedPans('card 4111 1111 1111 1111 and 4111-1111-1111-1111.')).toBe('card 411111******1111 and 411111******1111.');
+    expect(scrubTypedPans('ticket 2026-11-02, ref 1234 5678')).toBe('ticket 2026-11-02, ref 1234 5678');
   });
 });

@@ -18,8 +18,10 @@ import {
 import { globalFinanceReport, matchesReport, mismatchesReport } from '../../../main/engine/store/report-store';
 import { readMatchesPage, searchOpenRecords } from '../../../main/engine/store/records-store';
 import { DEFAULT_RULES } from '../../../shared/rules';
-import { currentRuleSet } from '../../../main/engine/store/rule-sets';
-import { createDb as createBareDb, ledgerInput, networkInput, storeFile } from '../../helpers/store';
+import path from 'node:path';
+import { openDatabase } from '../../../main/engine/store/database';
+import { currentRuleSet, saveRuleSet } from '../../../main/engine/store/rule-sets';
+import { createDb as createBareDb, explain, ledgerInput, networkInput, storeFile, tempDir } from '../../helpers/store';
 
 /** A database with its rule set version 1 stored, as the app has before anyone acts. */
 function createDb(): Db {
@@ -129,9 +131,9 @@ describe('undo', () => {
     const network = itemOf(db, 'NETWORK', 'NO_LEDGER');
     noteItem(db, as('ana'), network.id, 'asked the network');
     pairByHand(db, as('ana'), { networkRecordIds: [idOf(db, 'network_records', 'V1')], ledgerPaymentId: idOf(db, 'ledger_payments', 'Z1'), reason: 'second card' });
-    expect(lastManualAction(db, 'ben')).toBeNull();
+    expect(lastManualAction(db, as('ben'))).toBeNull();
     expect(() => undoLastAction(db, as('ben'))).toThrow('You have no action left to undo.');
-    expect(lastManualAction(db, 'ana')!.summary).toMatch(/^Paired V1 with Z1/);
+    expect(lastManualAction(db, as('ana'))!.summary).toMatch(/^Paired V1 with Z1/);
 
     const undone = undoLastAction(db, as('ana'));
     expect(undone.summary).toMatch(/^Undid: Paired V1 with Z1/);
@@ -141,10 +143,10 @@ describe('undo', () => {
     expect(settled(db, 'network_records', 'V1')).toBe(0);
     expect(settled(db, 'ledger_payments', 'Z1')).toBe(0);
     // Next in line is the note, then nothing.
-    expect(lastManualAction(db, 'ana')!.summary).toBe(`Noted on item ${network.id}: "asked the network"`);
+    expect(lastManualAction(db, as('ana'))!.summary).toBe(`Noted on item ${network.id}: "asked the network"`);
     undoLastAction(db, as('ana'));
     expect(itemOf(db, 'NETWORK', 'NO_LEDGER').note).toBe('');
-    expect(lastManualAction(db, 'ana')).toBeNull();
+    expect(lastManualAction(db, as('ana'))).toBeNull();
     expect(auditActions(db).filter((entry) => entry.startsWith('manual.undo'))).toHaveLength(4);
   });
 
@@ -278,6 +280,12 @@ describe('what the review of manual work found', () => {
       sendToGlobalFinance(db, as('ana'), { itemId: networkItem.id, reason, resettlementMinor: amount, note: 'returned by the bank' });
     expect(send('LEDGER_NOT_COMPLETED', -10_500)).toThrow('A LEDGER_NOT_COMPLETED pays the customer back: its resettlement amount is positive.');
     expect(send('CHARGEBACK', 10_500)).toThrow('A CHARGEBACK recovers funds: its resettlement amount is negative.');
+    expect(send('CHARGEBACK', -10_500)).toThrow(`Item ${networkItem.id} is a presentment: it is not a CHARGEBACK.`);
+    expect(send('LEDGER_NOT_COMPLETED', 10_501)).toThrow("A resettlement of 105.01 USD is more than the record's 105.00 USD.");
+    // Z1 went out: it is not a payment that did not.
+    expect(send('LEDGER_NOT_COMPLETED', 10_500)).toThrow(/None of item \d+'s counterparts \(Z1\) is an open FAILED, CANCELLED or RETURNED payment/);
+    // The next Zelle export says Z1 came back.
+    storeFile(db, { ledger: [ledgerInput({ paymentId: 'Z1', networkTxnId: 'T1', amountMinor: 10_000, status: 'RETURNED' })] });
     send('LEDGER_NOT_COMPLETED', 10_500)();
     expect(settled(db, 'ledger_payments', 'Z1')).toBe(1);
     expect(db.prepare("SELECT COUNT(*) FROM items WHERE category = 'MISMATCH' AND status = 'OPEN'").pluck().get()).toBe(0);
@@ -294,16 +302,16 @@ describe('what the review of manual work found', () => {
     const duplicate = itemOf(db, 'NETWORK', 'DUPLICATE_PRESENTMENT');
     const matchId = db.prepare('SELECT id FROM matches').pluck().get() as number;
     expect(() => unpairMatch(db, as('ana'), matchId, 'wrong')).toThrow(
-      `Match ${matchId} cannot be unpaired while global-finance item ${duplicate.id} (a duplicate presentment of its payment) is open: settle that first.`,
+      `Match ${matchId} cannot be unpaired while global-finance item ${duplicate.id} (naming its payment) is open: settle that first.`,
     );
   });
 
   it('cannot undo a hand pairing once a run has seen its payment, and says so before anyone tries', () => {
     const db = unpairedDay();
     pairByHand(db, as('ana'), { networkRecordIds: [idOf(db, 'network_records', 'V1')], ledgerPaymentId: idOf(db, 'ledger_payments', 'Z1'), reason: 'card' });
-    expect(lastManualAction(db, 'ana')!.undoRefusal).toBeUndefined();
+    expect(lastManualAction(db, as('ana'))!.undoRefusal).toBeUndefined();
     runMatchingDay(db, '2026-11-07');
-    expect(lastManualAction(db, 'ana')!.undoRefusal).toMatch(/can no longer be undone: a matching run has decided its records since\.$/);
+    expect(lastManualAction(db, as('ana'))!.undoRefusal).toMatch(/can no longer be undone: a matching run has decided its records since\.$/);
     expect(() => undoLastAction(db, as('ana'))).toThrow(/a matching run has decided its records since/);
   });
 
@@ -325,5 +333,72 @@ describe('what the review of manual work found', () => {
     const entry = db.prepare("SELECT before FROM audit_log WHERE action = 'manual.undo' AND subject_type = 'match'").pluck().get() as string;
     expect(JSON.parse(entry)[`matches:${matchId}`]).toEqual({ status: 'ACTIVE', undone_on: null, note: 'card' });
     expect(db.prepare('SELECT undone_by FROM manual_actions WHERE action = ?').pluck().get('pair')).toBe(undo.actionId);
+  });
+});
+
+describe('what the second review found', () => {
+  it('finds a payment\'s open mismatch through its index when writing off a paired difference', () => {
+    const plan = explain(
+      createDb(),
+      "SELECT * FROM items WHERE ledger_payment_id = @payment AND side = 'LEDGER' AND status = 'OPEN' AND category = 'MISMATCH'",
+      { payment: 1 },
+    ).join('\n');
+    expect(plan).toMatch(/USING INDEX items_ledger/);
+  });
+
+  it('refuses an undo once the business day of the action has closed', () => {
+    const db = unpairedDay();
+    const item = itemOf(db, 'NETWORK', 'NO_LEDGER');
+    noteItem(db, as('ana'), item.id, 'called');
+    const tomorrow: ManualContext = { ...as('ana'), now: new Date('2026-11-07T20:00:00Z') };
+    expect(lastManualAction(db, tomorrow)!.undoRefusal).toBe(`"Noted on item ${item.id}: "called"" can no longer be undone: it was made on 2026-11-06, a business day now closed.`);
+    expect(() => undoLastAction(db, tomorrow)).toThrow(/a business day now closed/);
+    expect(itemOf(db, 'NETWORK', 'NO_LEDGER').note).toBe('called');
+  });
+
+  it('judges approval under the rules the resettlement was made under: raising the limit later lets nobody pay alone', () => {
+    const db = unpairedDay();
+    const item = itemOf(db, 'NETWORK', 'NO_LEDGER');
+    const strict = saveRuleSet(db, { ...DEFAULT_RULES, approvalLimitMinor: 5_000 }, 'ana', 'stricter');
+    const made: ManualContext = { ...as('ana'), rules: strict.rules, ruleSetVersion: strict.version };
+    sendToGlobalFinance(db, made, { itemId: item.id, reason: 'NETWORK_ONLY_AGED', resettlementMinor: 10_000, note: 'aged' });
+    const gf = db.prepare("SELECT id FROM items WHERE category = 'GLOBAL_FINANCE'").pluck().get() as number;
+    const lenient = saveRuleSet(db, { ...DEFAULT_RULES, approvalLimitMinor: 1_000_000 }, 'ana', 'looser');
+    const later: ManualContext = { ...as('ana'), rules: lenient.rules, ruleSetVersion: lenient.version };
+    expect(() => markDone(db, later, gf, 'paid')).toThrow(/a second associate must approve it first/);
+    approveItem(db, { ...later, actor: 'ben' }, gf);
+    expect(markDone(db, later, gf, 'paid').summary).toMatch(/^Marked the transfer of item \d+ done/);
+  });
+
+  it('masks the note of a transfer marked done before it reaches the append-only log', () => {
+    const db = unpairedDay();
+    const item = itemOf(db, 'NETWORK', 'NO_LEDGER');
+    sendToGlobalFinance(db, as('ana'), { itemId: item.id, reason: 'NETWORK_ONLY_AGED', resettlementMinor: 10_000, note: 'aged' });
+    const gf = db.prepare("SELECT id FROM items WHERE category = 'GLOBAL_FINANCE'").pluck().get() as number;
+    const done = markDone(db, as('ana'), gf, 'paid to card 4111 1111 1111 1111, jane.doe@example.com');
+    expect(done.summary).not.toMatch(/4111 1111 1111 1111|jane\.doe/);
+    expect(db.prepare('SELECT before || after FROM audit_log').pluck().all().join('\n')).not.toMatch(/jane\.doe/);
+  });
+
+  it('starts a run over when another connection decided by hand while it was matching', () => {
+    const folder = tempDir();
+    const file = path.join(folder, 'recon.db');
+    const db = openDatabase(file);
+    currentRuleSet(db);
+    storeFile(db, { ledger: [ledgerInput({ paymentId: 'Z1', amountMinor: 10_000, cardLast4: '9999' }), ledgerInput({ paymentId: 'Z2', amountMinor: 10_000 })] });
+    storeFile(db, { network: [networkInput({ recordId: 'V1', amountMinor: 10_000 })] });
+    const other = openDatabase(file);
+    let isPaired = false;
+    runMatchingDay(db, '2026-11-06', (progress) => {
+      // Between the run's read and its write, a second workstation pairs V1 with Z1 by hand.
+      if (progress.stage === 'matching' && !isPaired) {
+        isPaired = true;
+        pairByHand(other, as('ben'), { networkRecordIds: [idOf(other, 'network_records', 'V1')], ledgerPaymentId: idOf(other, 'ledger_payments', 'Z1'), reason: 'card' });
+      }
+    });
+    expect(db.prepare("SELECT reason FROM matches WHERE status = 'ACTIVE'").pluck().all()).toEqual(['MANUAL']);
+    expect(db.prepare("SELECT COUNT(*) FROM match_members WHERE network_record_id = ?").pluck().get(idOf(db, 'network_records', 'V1'))).toBe(1);
+    other.close();
+    db.close();
   });
 });
