@@ -111,7 +111,7 @@ export async function startLoopbackBridge(
   const token = randomBytes(24).toString('hex');
   const rendererDir = path.resolve(options.rendererDir);
   const indexPath = path.join(rendererDir, 'index.html');
-  if (!fs.existsSync(indexPath)) throw new Error(`${indexPath} does not exist: build the renderer first (npm run build:renderer)`);
+  if (!fs.existsSync(indexPath)) throw new Error(`${indexPath} does not exist: build the app first (npm run build)`);
   const eventStreams = new Set<http.ServerResponse>();
   const stopListening = workstation.onEvent((event: ReconEvent) => {
     for (const stream of eventStreams) stream.write(`data: ${JSON.stringify(event)}\n\n`);
