@@ -191,7 +191,7 @@ describe('manual work on an item', () => {
     expect(fake.argumentsOf('pairByHand')).toEqual([{ networkRecordIds: [101, 60], ledgerPaymentId: 950 }]);
   });
 
-  it('sends to global finance with the typed amount signed by the reason: 12.50 -> 1250 to pay back, -1250 to recover', async () => {
+  it('sends to global finance with the typed amount to pay back (12.50 -> 1250), offering only the reasons a presentment can go for', async () => {
     const { fake, user } = await openDetail(networkItemDetail(1));
     fake.replyWith('sendToGlobalFinance', manualActionResult({ action: 'to-global-finance' }));
     const gfForm = form('Send to global finance');
@@ -207,14 +207,16 @@ describe('manual work on an item', () => {
     await user.type(within(gfForm).getByLabelText('Note'), 'Customer was charged twice');
     await user.click(send);
 
-    await user.selectOptions(within(gfForm).getByLabelText('Reason'), 'REVERSAL');
-    expect(within(gfForm).getByTestId('resettlement-preview').textContent).toBe('Resettlement: -12.50 USD (recover)');
-    await user.type(within(gfForm).getByLabelText('Note'), 'Reversal to recover');
+    const options = [...(within(gfForm).getByLabelText('Reason') as HTMLSelectElement).options].map((option) => option.value);
+    expect(options).toEqual(['LEDGER_NOT_COMPLETED', 'DUPLICATE_PRESENTMENT', 'NETWORK_ONLY_AGED']);
+    await user.selectOptions(within(gfForm).getByLabelText('Reason'), 'DUPLICATE_PRESENTMENT');
+    expect(within(gfForm).getByTestId('resettlement-preview').textContent).toBe('Resettlement: +12.50 USD (pay back to customer)');
+    await user.type(within(gfForm).getByLabelText('Note'), 'Charged twice');
     await user.click(send);
 
     expect(fake.argumentsOf('sendToGlobalFinance')).toEqual([
       { itemId: 1, reason: 'NETWORK_ONLY_AGED', resettlementMinor: 1_250, note: 'Customer was charged twice' },
-      { itemId: 1, reason: 'REVERSAL', resettlementMinor: -1_250, note: 'Reversal to recover' },
+      { itemId: 1, reason: 'DUPLICATE_PRESENTMENT', resettlementMinor: 1_250, note: 'Charged twice' },
     ]);
   });
 
@@ -227,7 +229,7 @@ describe('manual work on an item', () => {
 
     await user.clear(amount);
     await user.type(amount, '-5');
-    expect(within(gfForm).getByTestId('resettlement-preview').textContent).toBe('Enter the amount without a sign: the reason decides it.');
+    expect(within(gfForm).getByTestId('resettlement-preview').textContent).toBe('Enter the amount without a sign: it pays the customer back.');
     await user.clear(amount);
     await user.type(amount, '1.234');
     expect(within(gfForm).getByTestId('resettlement-preview').textContent).toContain('more than 2 decimal places');

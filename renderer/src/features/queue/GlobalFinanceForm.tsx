@@ -1,16 +1,21 @@
 import { type FormEvent, useId, useState } from 'react';
-import { GLOBAL_FINANCE_REASONS, type GlobalFinanceReason } from '../../../../shared/domain';
+import type { GlobalFinanceReason } from '../../../../shared/domain';
 import type { ItemDetail } from '../../../../shared/ipc/recon-api';
 import { ActionNoteField } from '../../components/ActionNoteField';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { describeResettlement, formatMoney } from '../../format/display';
 import { useReconStore } from '../../store/recon-store';
-import { defaultResettlementText, isGlobalFinanceReason, suggestGlobalFinanceReason, toResettlementMinor } from './resettlement';
+import {
+  defaultResettlementText,
+  HAND_GLOBAL_FINANCE_REASONS,
+  isGlobalFinanceReason,
+  suggestGlobalFinanceReason,
+  toResettlementMinor,
+} from './resettlement';
 
 /**
- * Sends a mismatch to global finance with a reason, a resettlement amount and a note. The
- * associate types the amount's size; the reason gives its sign (positive = pay the customer
- * back, negative = recover), and the form shows the signed figure before it is sent.
+ * Sends a presentment's mismatch to global finance with a reason, the amount to pay the customer
+ * back (no more than the record's) and a note; the form shows the figure before it is sent.
  */
 export function GlobalFinanceForm({ detail }: { detail: ItemDetail }) {
   const isBusy = useReconStore((state) => state.manualBusy.globalFinance ?? false);
@@ -22,7 +27,7 @@ export function GlobalFinanceForm({ detail }: { detail: ItemDetail }) {
   const [note, setNote] = useState('');
   const amountHintId = useId();
 
-  const amount = toResettlementMinor(amountText, reason, item.currency);
+  const amount = toResettlementMinor(amountText, item.currency);
   const needsApproval = amount.ok && Math.abs(amount.minor) > actions.approvalLimitMinor;
   const canSend = amount.ok && note.trim() !== '' && !isBusy;
 
@@ -45,7 +50,7 @@ export function GlobalFinanceForm({ detail }: { detail: ItemDetail }) {
             if (isGlobalFinanceReason(chosen)) setReason(chosen);
           }}
         >
-          {GLOBAL_FINANCE_REASONS.map((option) => (
+          {HAND_GLOBAL_FINANCE_REASONS.map((option) => (
             <option key={option} value={option}>
               {option}
             </option>
@@ -57,8 +62,8 @@ export function GlobalFinanceForm({ detail }: { detail: ItemDetail }) {
         <input type="text" inputMode="decimal" value={amountText} aria-describedby={amountHintId} aria-invalid={!amount.ok} onChange={(event) => setAmountText(event.currentTarget.value)} />
       </label>
       <p id={amountHintId} className="hint">
-        In {item.currency}, without a sign: the reason decides it. Positive pays the customer back (LEDGER_NOT_COMPLETED, DUPLICATE_PRESENTMENT,
-        NETWORK_ONLY_AGED); negative recovers funds (REVERSAL, CHARGEBACK).
+        In {item.currency}, without a sign: what the bank pays the customer back, at most the record&apos;s{' '}
+        {formatMoney(Math.abs(item.amountMinor), item.currency)}. LEDGER_NOT_COMPLETED needs a counterpart payment that did not go out.
       </p>
       <p className={amount.ok ? 'resettlement-preview' : 'field-problem'} data-testid="resettlement-preview">
         {amount.ok ? <ResettlementPreview amountMinor={amount.minor} currency={item.currency} /> : amount.problem}
