@@ -2,14 +2,10 @@
 // decided it. The categories and reasons are those of the domain spec, section 5.
 
 import type { ItemDetail } from './ipc/recon-api';
-import { formatAmount } from './money';
+import { formatAmountWithCurrency as money } from './money';
 import type { RuleSet } from './rules';
 
 type ItemFacts = Omit<ItemDetail, 'explanation' | 'actions'>;
-
-function money(minor: number, currency: string): string {
-  return `${formatAmount(minor, currency)} ${currency}`;
-}
 
 function counterpartOf(facts: ItemFacts): string {
   const first = facts.candidates[0];

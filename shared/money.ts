@@ -51,3 +51,8 @@ export function formatMinor(minor: number, exponent: number): string {
 export function formatAmount(minor: number, currency: string): string {
   return formatMinor(minor, currencyExponent(currency));
 }
+
+/** Formats minor units with their currency for messages: "125.40 USD". */
+export function formatAmountWithCurrency(minor: number, currency: string): string {
+  return `${formatAmount(minor, currency)} ${currency}`;
+}

@@ -14,6 +14,7 @@ import {
   type ReportsWritten,
   type WorkstationStatus,
 } from '../../../shared/ipc/recon-api';
+import type { DailyReports } from '../reports/daily-reports';
 import type { Services } from '../services';
 import { quarantinedRowsOfFile, recentFeedFiles } from '../store/feed-store';
 import { readItemDetail } from '../store/item-detail-store';
@@ -143,12 +144,7 @@ export function createReconHandlers(context: HandlerContext): ReconHandlers {
     },
     /** Writes the three reports and the manifest of a business date into the reports folder. */
     async 'reports:write'({ date }) {
-      const written = await services.writeReports(date, context.reportsFolder);
-      const reports: ReportsWritten = {
-        date,
-        folder: context.reportsFolder,
-        files: [...written.reports.map((report) => report.path), written.manifestPath],
-      };
+      const reports = reportsWritten(await services.writeReports(date, context.reportsFolder), context.reportsFolder);
       context.emit({ type: 'reports-written', reports });
       return reports;
     },
@@ -212,6 +208,11 @@ export function createReconHandlers(context: HandlerContext): ReconHandlers {
       return searchOpenRecords(services.reader, side, text, limit);
     },
   };
+}
+
+/** What the window is told of a day's reports: the date, the folder and every file written. */
+export function reportsWritten(written: DailyReports, folder: string): ReportsWritten {
+  return { date: written.date, folder, files: [...written.reports.map((report) => report.path), written.manifestPath] };
 }
 
 function isChannel(channel: string): channel is ReconChannel {

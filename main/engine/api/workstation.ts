@@ -3,7 +3,7 @@ import type { ApiReply, ReconEvent, WorkstationStatus } from '../../../shared/ip
 import type { InboxWatcher } from '../ingest/inbox-watcher';
 import type { CutoffSchedule } from '../reports/cutoff-scheduler';
 import { createServices, type Services } from '../services';
-import { createReconHandlers, dispatchReconCall, type ReconHandlers } from './recon-handlers';
+import { createReconHandlers, dispatchReconCall, reportsWritten, type ReconHandlers } from './recon-handlers';
 
 /** Where a workstation keeps its things; every folder is created when missing. */
 export type WorkstationConfig = {
@@ -78,8 +78,7 @@ export function startWorkstation(config: WorkstationConfig, log: (message: strin
     cutoffs = services.reportAtCutoffs(
       config.reportsFolder,
       (written) => {
-        const reports = { date: written.date, folder: config.reportsFolder, files: [...written.reports.map((report) => report.path), written.manifestPath] };
-        emit({ type: 'reports-written', reports });
+        emit({ type: 'reports-written', reports: reportsWritten(written, path.resolve(config.reportsFolder)) });
         emit({ type: 'store-changed' });
       },
       (error, date) => log(`The reports of ${date} could not be written at the cut-off: ${error.message}`),

@@ -1,5 +1,5 @@
 import { scrubTokens } from '../../../shared/masking';
-import { formatAmount } from '../../../shared/money';
+import { formatAmountWithCurrency } from '../../../shared/money';
 import type { LedgerPaymentInput, NetworkRecordInput, QuarantinedRow, Side } from '../../../shared/domain';
 import { localAndBusinessDate, parseInstant } from '../../../shared/business-dates';
 import { isInScope, type RuleSet } from '../../../shared/rules';
@@ -262,7 +262,7 @@ export function createFeedWriter(
 
 function describePaymentConflict(existing: ExistingPayment, payment: LedgerPaymentInput, epochMs: number): string {
   if (existing.amount_minor !== payment.amountMinor || existing.currency !== payment.currency) {
-    return `a different amount (${formatAmount(existing.amount_minor, existing.currency)} ${existing.currency}, now ${formatAmount(payment.amountMinor, payment.currency)} ${payment.currency})`;
+    return `a different amount (${formatAmountWithCurrency(existing.amount_minor, existing.currency)}, now ${formatAmountWithCurrency(payment.amountMinor, payment.currency)})`;
   }
   if (existing.initiated_epoch_ms !== epochMs) return 'a different initiated_at';
   if (existing.funding_network !== payment.fundingNetwork) return 'a different funding_network';

@@ -6,7 +6,7 @@ import { businessDateAt } from '../../../shared/business-dates';
 import type { GlobalFinanceReason } from '../../../shared/domain';
 import type { ItemDetail, ManualActionResult } from '../../../shared/ipc/recon-api';
 import { scrubTokens, scrubTypedPans } from '../../../shared/masking';
-import { formatAmount } from '../../../shared/money';
+import { formatAmountWithCurrency as money } from '../../../shared/money';
 import type { RuleSet } from '../../../shared/rules';
 import { appendAudit } from './audit-log';
 import { ruleSetOfVersion } from './rule-sets';
@@ -45,10 +45,6 @@ type UndoPlan = {
   /** Set when the action handed records back to matching: the last run then, if any run since decided them. */
   lastRunId?: number | null;
 };
-
-function money(minor: number, currency: string): string {
-  return `${formatAmount(minor, currency)} ${currency}`;
-}
 
 function readState(db: Db, table: TrackedTable, id: number): RowState | undefined {
   const values = db.prepare(`SELECT ${TRACKED_COLUMNS[table].join(', ')} FROM ${table} WHERE id = ?`).get(id) as
