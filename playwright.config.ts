@@ -3,7 +3,7 @@
 // (main/bridge/serve.ts); wherever Electron's binary is installed the same specs also run in
 // the real app. `npm run test:e2e` builds first.
 import { defineConfig } from '@playwright/test';
-import { installedElectronBinary } from './tests/e2e/electron-binary';
+import { installedElectronBinary } from './scripts/electron-binary.mjs';
 
 const chromium = process.env.RECON_CHROMIUM ?? '/usr/bin/chromium';
 

@@ -10,19 +10,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { installedElectronBinary } from './electron-binary.mjs';
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const bin = (name) => path.join(root, 'node_modules', '.bin', name);
 const isDemo = process.argv.includes('--demo');
-
-function electronBinary() {
-  // Never require('electron') here: that call tries to download the binary.
-  const packageDir = path.join(root, 'node_modules', 'electron');
-  const pathFile = path.join(packageDir, 'path.txt');
-  if (!fs.existsSync(pathFile)) return undefined;
-  const binary = path.join(packageDir, 'dist', fs.readFileSync(pathFile, 'utf8').trim());
-  return fs.existsSync(binary) ? binary : undefined;
-}
 
 const env = { ...process.env };
 if (isDemo) {
@@ -46,7 +38,7 @@ if (build.status !== 0) process.exit(build.status ?? 1);
 
 // Electron 45 fetches its binary on first use rather than at install: fetch it now with its own
 // installer, so a first `npm start` on a connected machine opens the real app.
-let electron = electronBinary();
+let electron = installedElectronBinary(root);
 if (!electron && fs.existsSync(path.join(root, 'node_modules', 'electron', 'install.js'))) {
   console.log("Fetching Electron's binary (first start only)…");
   const fetched = spawnSync(process.execPath, [path.join(root, 'node_modules', 'electron', 'install.js')], {
@@ -54,7 +46,7 @@ if (!electron && fs.existsSync(path.join(root, 'node_modules', 'electron', 'inst
     encoding: 'utf8',
     timeout: 10 * 60_000,
   });
-  electron = electronBinary();
+  electron = installedElectronBinary(root);
   if (!electron) {
     const why = `${fetched.stderr ?? ''}`.split('\n').find((line) => /error/i.test(line)) ?? `exit ${fetched.status}`;
     console.log(`  it could not be fetched here (${why.trim()}).`);

@@ -1,20 +1,19 @@
 // The README's screenshots, taken from the real window over demo data:
 // `npm run screenshots` (builds first). Not a test: it asserts only that each view is there.
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { expect, test } from '../../tests/e2e/fixtures';
+import { writeDemo } from '../../tests/e2e/demo-feeds';
 
 const root = path.resolve(import.meta.dirname, '..', '..');
 const shot = (name: string): string => path.join(root, 'docs', 'screenshots', `${name}.png`);
 
 test('README screenshots', async ({ workstation }) => {
   const { app, page } = workstation;
-  const demo = path.join(workstation.dataDir, 'demo-feeds');
-  execFileSync(process.execPath, [path.join(root, 'bin/recon.mjs'), 'demo', '--out', demo, '--days', '4', '--per-day', '120', '--format', 'native'], { cwd: root });
-  const days = fs.readdirSync(demo).filter((entry) => /^\d{4}-\d{2}-\d{2}$/.test(entry)).sort();
-  const earlier = days.slice(0, -1).flatMap((day) => fs.readdirSync(path.join(demo, day)).map((name) => path.join(demo, day, name)));
-  const last = fs.readdirSync(path.join(demo, days.at(-1)!)).map((name) => path.join(demo, days.at(-1)!, name));
+  const demo = writeDemo({ days: 4, perDay: 120, format: 'native', out: path.join(workstation.dataDir, 'demo-feeds') });
+  const days = demo.days.map((day) => day.date);
+  const earlier = demo.days.slice(0, -1).flatMap((day) => day.files);
+  const last = demo.days.at(-1)!.files;
   for (const file of earlier) fs.copyFileSync(file, path.join(workstation.inboxFolder, path.basename(file)));
   await expect(app.importRows).toHaveCount(earlier.length);
   const broken = path.join(workstation.dataDir, 'mastercard_partial.ipm');

@@ -1,11 +1,11 @@
 // The desktop app's build, checked where Electron cannot run: the parts of out/ that do not
 // need Electron's binary are exercised in Node, the rest is checked for what it loads.
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { expect, test } from '@playwright/test';
+import { recon, writeDemo } from './demo-feeds';
 
 const root = path.resolve(import.meta.dirname, '..', '..');
 const out = path.join(root, 'out');
@@ -14,10 +14,9 @@ test.describe('the desktop build', () => {
   test('its matching worker runs from the bundle on a real database, as the shell starts it', async () => {
     const work = fs.mkdtempSync(path.join(os.tmpdir(), 'recon-bundle-'));
     const dbPath = path.join(work, 'recon.db');
-    const recon = (...args: string[]) => execFileSync(process.execPath, [path.join(root, 'bin/recon.mjs'), ...args], { cwd: root, encoding: 'utf8' });
-    recon('demo', '--out', path.join(work, 'feeds'), '--days', '1', '--per-day', '40');
-    recon('ingest', '--db', dbPath, path.join(work, 'feeds'));
-    const asOfDate = fs.readdirSync(path.join(work, 'feeds')).find((entry) => /^\d{4}-\d{2}-\d{2}$/.test(entry))!;
+    const demo = writeDemo({ days: 1, perDay: 40, out: path.join(work, 'feeds') });
+    recon('ingest', '--db', dbPath, demo.folder);
+    const asOfDate = demo.days[0]!.date;
 
     const replies: { type: string; result?: { run?: { matchesCreated: number } } }[] = [];
     await new Promise<void>((resolve, reject) => {

@@ -1,18 +1,14 @@
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { expect, test } from './fixtures';
+import { writeDemo } from './demo-feeds';
 
 const root = path.resolve(import.meta.dirname, '..', '..');
 const ipmFixtures = path.join(root, 'tests', 'fixtures', 'ipm');
 
-/** One day of the demo's native files (Visa Base II, Mastercard IPM) and Zelle CSV, written by the real CLI. */
+/** One day of the demo's network files (native: Visa Base II and Mastercard IPM, or CSV) and Zelle CSV. */
 function demoDay(format: 'native' | 'csv'): Record<'visa' | 'mastercard' | 'zelle', string> {
-  const out = fs.mkdtempSync(path.join(os.tmpdir(), `recon-e2e-demo-${format}-`));
-  execFileSync(process.execPath, [path.join(root, 'bin/recon.mjs'), 'demo', '--out', out, '--days', '1', '--format', format], { cwd: root });
-  const [day] = fs.readdirSync(out).filter((entry) => /^\d{4}-\d{2}-\d{2}$/.test(entry));
-  const files = fs.readdirSync(path.join(out, day!)).map((name) => path.join(out, day!, name));
+  const { files } = writeDemo({ days: 1, format }).days[0]!;
   const find = (prefix: string): string => files.find((file) => path.basename(file).startsWith(prefix))!;
   return { visa: find('visa_'), mastercard: find('mastercard_'), zelle: find('zelle_') };
 }

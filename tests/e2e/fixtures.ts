@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
 import { _electron, test as base, type Page } from '@playwright/test';
-import { installedElectronBinary } from './electron-binary';
+import { installedElectronBinary } from '../../scripts/electron-binary.mjs';
 import { WorkstationPage } from './page-models/workstation-page';
 
 /** A workstation with its own data folder, and the window over it. */

@@ -1,22 +1,14 @@
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { expect, test } from './fixtures';
-
-const root = path.resolve(import.meta.dirname, '..', '..');
-
-function recon(args: string[]): string {
-  return execFileSync(process.execPath, [path.join(root, 'bin/recon.mjs'), ...args], { cwd: root, encoding: 'utf8' });
-}
+import { recon, writeDemo } from './demo-feeds';
 
 test.describe('a business day in the window', () => {
   test('files in the inbox are taken, matched, queued and reported, with the figures the engine holds', async ({ workstation }) => {
     const { app, page } = workstation;
-    const demo = fs.mkdtempSync(path.join(os.tmpdir(), 'recon-e2e-day-'));
-    recon(['demo', '--out', demo, '--days', '2', '--per-day', '60', '--format', 'native']);
-    const days = fs.readdirSync(demo).filter((entry) => /^\d{4}-\d{2}-\d{2}$/.test(entry)).sort();
-    const files = days.flatMap((day) => fs.readdirSync(path.join(demo, day)).map((name) => path.join(demo, day, name)));
+    const demo = writeDemo({ days: 2, perDay: 60, format: 'native' });
+    const days = demo.days.map((day) => day.date);
+    const files = demo.days.flatMap((day) => day.files);
     expect(files).toHaveLength(6);
 
     // The bank's transfer job drops the day's files into the inbox; the window hears of each.
@@ -32,7 +24,7 @@ test.describe('a business day in the window', () => {
     await expect(result).toContainText(days.at(-1)!);
     await expect(page.getByTestId('header-last-run')).toHaveText(days.at(-1)!);
 
-    const status = JSON.parse(recon(['status', '--json', '--db', path.join(workstation.dataDir, 'recon.db')])) as {
+    const status = JSON.parse(recon('status', '--json', '--db', path.join(workstation.dataDir, 'recon.db'))) as {
       openItems: { category: string; reason: string; items: number }[];
       matches: { total: number };
     };

@@ -1,21 +1,13 @@
-import { execFileSync } from 'node:child_process';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import type { Page } from '@playwright/test';
 import { businessDateAt } from '../../shared/business-dates';
 import { DEFAULT_RULES } from '../../shared/rules';
 import { expect, test } from './fixtures';
 import type { WorkstationPage } from './page-models/workstation-page';
-
-const root = path.resolve(import.meta.dirname, '..', '..');
+import { writeDemo } from './demo-feeds';
 
 /** Two days of demo files dropped on the window, matched: open mismatches of every kind. */
 async function matchedDemo(app: WorkstationPage, page: Page): Promise<void> {
-  const demo = fs.mkdtempSync(path.join(os.tmpdir(), 'recon-e2e-manual-'));
-  execFileSync(process.execPath, [path.join(root, 'bin/recon.mjs'), 'demo', '--out', demo, '--days', '2', '--per-day', '80'], { cwd: root });
-  const days = fs.readdirSync(demo).filter((entry) => /^\d{4}-\d{2}-\d{2}$/.test(entry));
-  await app.dropFiles(days.flatMap((day) => fs.readdirSync(path.join(demo, day)).map((name) => path.join(demo, day, name))));
+  await app.dropFiles(writeDemo({ days: 2, perDay: 80 }).days.flatMap((day) => day.files));
   await expect(app.outcomes).toHaveCount(6);
   await app.open('Matching & reports');
   await page.getByRole('button', { name: 'Match now' }).click();
