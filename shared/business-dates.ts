@@ -229,3 +229,13 @@ export function nextCutoff(epochMs: number, calendar: BankCalendar): { atMs: num
   }
   throw new Error(`no cut-off found after ${new Date(epochMs).toISOString()}`);
 }
+
+/**
+ * The business day at an instant: the date still open (its cut-off not yet passed), the last
+ * date that has closed, and when the open one closes. A run or a report is final only for a
+ * closed date.
+ */
+export function businessDayAt(epochMs: number, calendar: BankCalendar): { openDate: string; lastClosedDate: string; cutoffAtMs: number } {
+  const openDate = businessDateAt(epochMs, calendar);
+  return { openDate, lastClosedDate: addDays(openDate, -1), cutoffAtMs: nextCutoff(epochMs, calendar).atMs };
+}

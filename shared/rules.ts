@@ -18,6 +18,35 @@ function isKnownTimeZone(timeZone: string): boolean {
   }
 }
 
+/** A reason code an associate gives for a hand decision: a short code, its label, and the decisions it may justify. */
+export const reasonCodeSchema = z
+  .object({
+    code: z.string().regex(/^[A-Z][A-Z0-9_]{1,31}$/, 'a code is upper-case letters, digits and _'),
+    label: z.string().min(1).max(80),
+    /** The hand decisions this code may justify. */
+    appliesTo: z.array(z.enum(['pair', 'write-off', 'global-finance', 'unpair', 'return'])).min(1),
+  })
+  .strict();
+
+/** One reason code of the rules. */
+export type ReasonCode = z.infer<typeof reasonCodeSchema>;
+
+/** The reason codes a new rule set starts with; a bank edits them like any other rule. */
+export const DEFAULT_REASON_CODES: readonly ReasonCode[] = [
+  { code: 'TIMING', label: 'Timing: the counterpart arrives in a later file', appliesTo: ['pair', 'write-off', 'unpair'] },
+  { code: 'FX_ROUNDING', label: 'Currency conversion or rounding', appliesTo: ['pair', 'write-off'] },
+  { code: 'NETWORK_FEE', label: 'Network or interchange fee', appliesTo: ['pair', 'write-off'] },
+  { code: 'PARTIAL_PRESENTMENT', label: 'Partial or split presentment', appliesTo: ['pair'] },
+  { code: 'LEDGER_DATA_ERROR', label: 'Ledger data error (card, auth code, network)', appliesTo: ['pair', 'unpair', 'write-off'] },
+  { code: 'WRONG_PAIRING', label: 'Paired with the wrong counterpart', appliesTo: ['unpair'] },
+  { code: 'CONFIRMED_WITH_NETWORK', label: 'Confirmed with the network (case reference in the note)', appliesTo: ['pair', 'global-finance', 'write-off'] },
+  { code: 'CUSTOMER_REFUND', label: 'The customer is owed the money back', appliesTo: ['global-finance'] },
+  { code: 'BELOW_MATERIALITY', label: 'Below materiality: not worth pursuing', appliesTo: ['write-off'] },
+  { code: 'FACTS_DISAGREE', label: 'The facts do not support it', appliesTo: ['return'] },
+  { code: 'MORE_EVIDENCE', label: 'Needs more evidence in the note', appliesTo: ['return'] },
+  { code: 'OTHER', label: 'Other (explain in the note)', appliesTo: ['pair', 'write-off', 'global-finance', 'unpair', 'return'] },
+];
+
 /** The schema of a rule set: every threshold the matcher, the scope filter and the calendar use. */
 export const ruleSetSchema = z
   .object({
@@ -45,6 +74,8 @@ export const ruleSetSchema = z
     writeOffLimitMinor: z.number().int().min(0).default(2_500),
     /** A resettlement larger than this (minor units, either sign) needs a second associate's approval. */
     approvalLimitMinor: z.number().int().min(0).default(100_000),
+    /** The reason codes hand decisions choose from (rule sets stored before they existed get the defaults). */
+    reasonCodes: z.array(reasonCodeSchema).min(1).default(() => DEFAULT_REASON_CODES.map((code) => ({ ...code, appliesTo: [...code.appliesTo] }))),
   })
   .strict();
 
@@ -64,6 +95,7 @@ export const DEFAULT_RULES: RuleSet = {
   cutoff: '20:00',
   writeOffLimitMinor: 2_500,
   approvalLimitMinor: 100_000,
+  reasonCodes: DEFAULT_REASON_CODES.map((code) => ({ ...code, appliesTo: [...code.appliesTo] })),
 };
 
 /** True when a network record is in scope: its MCC is listed or its descriptor starts with a listed prefix. */

@@ -1,4 +1,5 @@
 import type { Db } from './database';
+import { auditEntryHash } from './migrations/007-day-close-and-controls';
 
 /** One entry of the append-only audit log: who did what to which subject, before and after. */
 export type AuditEntry = {
@@ -12,19 +13,69 @@ export type AuditEntry = {
   at?: string;
 };
 
-/** Appends an entry; the table's triggers refuse any later change to it. */
+/**
+ * Appends an entry, chained to the one before by its hash; the table's triggers refuse any later
+ * change to it. Important: the last entry is read and the new one written in one transaction
+ * (a savepoint inside the caller's), so two writers can never chain to the same entry.
+ */
 export function appendAudit(db: Db, entry: AuditEntry): void {
-  db.prepare(
-    'INSERT INTO audit_log (at, actor, action, subject_type, subject_id, before, after) VALUES (?, ?, ?, ?, ?, ?, ?)',
-  ).run(
-    entry.at ?? new Date().toISOString(),
-    entry.actor,
-    entry.action,
-    entry.subjectType,
-    entry.subjectId,
-    entry.before === undefined ? null : JSON.stringify(entry.before),
-    entry.after === undefined ? null : JSON.stringify(entry.after),
-  );
+  db.transaction(() => {
+    const last = db.prepare('SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1').get() as { id: number; hash: string } | undefined;
+    const fields = [
+      (last?.id ?? 0) + 1,
+      entry.at ?? new Date().toISOString(),
+      entry.actor,
+      entry.action,
+      entry.subjectType,
+      entry.subjectId,
+      entry.before === undefined ? null : JSON.stringify(entry.before),
+      entry.after === undefined ? null : JSON.stringify(entry.after),
+    ] as const;
+    db.prepare(
+      'INSERT INTO audit_log (id, at, actor, action, subject_type, subject_id, before, after, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+    ).run(...fields, auditEntryHash(last?.hash ?? '', fields));
+  })();
+}
+
+/** What a check of the audit chain found: intact, or the first entry that does not hold. */
+export type AuditChainCheck =
+  | { intact: true; entries: number; lastHash: string }
+  | { intact: false; entries: number; brokenAt: number; problem: string };
+
+/**
+ * Recomputes the chain from the first entry: an entry changed, removed or inserted behind the
+ * app's back breaks it at that entry. Reads in pages, so a long log never sits in memory whole.
+ */
+export function verifyAuditChain(db: Db): AuditChainCheck {
+  const page = db.prepare('SELECT id, at, actor, action, subject_type, subject_id, before, after, hash FROM audit_log WHERE id > ? ORDER BY id LIMIT 5000').raw();
+  let previousHash = '';
+  let expectedId = 1;
+  let entries = 0;
+  let afterId = 0;
+  for (;;) {
+    const rows = page.all(afterId) as [number, string, string, string, string, string, string | null, string | null, string][];
+    if (rows.length === 0) break;
+    for (const row of rows) {
+      const [id, at, actor, action, subjectType, subjectId, before, after, hash] = row;
+      entries++;
+      if (id !== expectedId) {
+        return {
+          intact: false,
+          entries,
+          brokenAt: id,
+          problem: id > expectedId ? `entries ${expectedId} to ${id - 1} are missing before entry ${id}` : `entry ${id} is out of order`,
+        };
+      }
+      const computed = auditEntryHash(previousHash, [id, at, actor, action, subjectType, subjectId, before, after]);
+      if (computed !== hash) {
+        return { intact: false, entries, brokenAt: id, problem: `entry ${id} (${action} by ${actor} at ${at}) does not match its hash: it was changed after it was written` };
+      }
+      previousHash = hash;
+      expectedId = id + 1;
+      afterId = id;
+    }
+  }
+  return { intact: true, entries, lastHash: previousHash };
 }
 
 /** An entry as it was written: `before` and `after` are the JSON text stored, or null. */
@@ -37,6 +88,8 @@ export type StoredAuditEntry = {
   subjectId: string;
   before: string | null;
   after: string | null;
+  /** The entry's chain hash (see verifyAuditChain). */
+  hash: string;
 };
 
 /** Which entries to read: a UTC date range (inclusive), one actor, one subject. */
@@ -54,7 +107,7 @@ export function readAuditLog(db: Db, filter: AuditFilter = {}): StoredAuditEntry
   if (filter.subjectId) conditions.push('subject_id = @subjectId');
   return db
     .prepare(
-      `SELECT id, at, actor, action, subject_type AS subjectType, subject_id AS subjectId, before, after FROM audit_log
+      `SELECT id, at, actor, action, subject_type AS subjectType, subject_id AS subjectId, before, after, hash FROM audit_log
        ${conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : ''} ORDER BY id`,
     )
     .all({

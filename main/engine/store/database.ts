@@ -71,7 +71,9 @@ export function migrate(db: Db, targetVersion: number = SCHEMA_VERSION): void {
   if (current >= targetVersion) return;
   db.transaction(() => {
     for (let version = current; version < targetVersion; version++) {
-      db.exec(MIGRATIONS[version]!);
+      const step = MIGRATIONS[version]!;
+      if (typeof step === 'string') db.exec(step);
+      else step(db);
     }
     db.pragma(`user_version = ${targetVersion}`);
   })();

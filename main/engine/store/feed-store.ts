@@ -247,6 +247,14 @@ export function createFeedWriter(
       JSON.stringify(summary.details),
       fileId,
     );
+    // What the Today board reads to say which feeds arrived for which day, counted once here.
+    db.prepare(
+      `INSERT INTO feed_days (file_id, source, business_date, records)
+         SELECT file_id, network, settlement_date, COUNT(*) FROM network_records WHERE file_id = ? AND in_scope = 1
+         GROUP BY network, settlement_date
+       UNION ALL
+         SELECT file_id, 'ZELLE', business_date, COUNT(*) FROM ledger_payments WHERE file_id = ? GROUP BY business_date`,
+    ).run(fileId, fileId);
     appendAudit(db, {
       actor,
       action: 'feed.ingest',

@@ -4,9 +4,22 @@ import { dropUnusedPaymentIndexes } from './003-drop-unused-payment-indexes';
 import { queueLargestFirst } from './004-queue-largest-first';
 import { manualWork } from './005-manual-work';
 import { unpairedPairs } from './006-unpaired-pairs';
+import { dayCloseAndControls } from './007-day-close-and-controls';
+import type { Db } from '../database';
+
+/** A schema step: SQL, or a function for a step that must compute in JavaScript (hashes). */
+export type Migration = string | ((db: Db) => void);
 
 /** The schema versions in order: entry i brings a database from user_version i to i + 1. */
-export const MIGRATIONS: readonly string[] = [initialSchema, queueAndOpenIndexes, dropUnusedPaymentIndexes, queueLargestFirst, manualWork, unpairedPairs];
+export const MIGRATIONS: readonly Migration[] = [
+  initialSchema,
+  queueAndOpenIndexes,
+  dropUnusedPaymentIndexes,
+  queueLargestFirst,
+  manualWork,
+  unpairedPairs,
+  dayCloseAndControls,
+];
 
 /** The schema version this build of the app writes. */
 export const SCHEMA_VERSION = MIGRATIONS.length;
