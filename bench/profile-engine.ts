@@ -19,6 +19,6 @@ const time = async (name: string, work: () => unknown): Promise<void> => {
 };
 await time('ingest', () => services.ingest([...feeds.files.visa, ...feeds.files.mastercard, ...feeds.files.zelle]));
 await time('match', () => services.match(feeds.dates.at(-1)!));
-await time('reports', () => services.writeReports(feeds.dates.at(-1)!, path.join(workDir, 'reports')));
+await time('reports', () => services.writeReports(feeds.dates.at(-1)!, path.join(workDir, 'reports'), { confirm: true }));
 services.close();
 fs.rmSync(workDir, { recursive: true, force: true });

@@ -228,8 +228,9 @@ async function runEngine(
 
     let reportRows: Record<string, number> = {};
     const reportStage = await measure(sampler, 'write three reports', 0, async () => {
-      const written = await services.writeReports(lastDate, path.join(workDir, 'reports'));
-      reportRows = Object.fromEntries(written.reports.map((report) => [report.kind, report.rows]));
+      const written = await services.writeReports(lastDate, path.join(workDir, 'reports'), { confirm: true });
+      if (written.status !== 'written') throw new Error(`the bench's reports of ${lastDate} were not written`);
+      reportRows = Object.fromEntries(written.reports.reports.map((report) => [report.kind, report.rows]));
     });
     const reportTotal = Object.values(reportRows).reduce((sum, rows) => sum + rows, 0);
     stages.push({ ...reportStage, rows: reportTotal, rowsPerSecond: Math.round(reportTotal / reportStage.seconds) });

@@ -239,3 +239,11 @@ export function businessDayAt(epochMs: number, calendar: BankCalendar): { openDa
   const openDate = businessDateAt(epochMs, calendar);
   return { openDate, lastClosedDate: addDays(openDate, -1), cutoffAtMs: nextCutoff(epochMs, calendar).atMs };
 }
+
+/** The instant (epoch ms) a business date closes: its cut-off, local time in the bank's zone, on that calendar day. */
+export function cutoffAt(date: string, calendar: BankCalendar): number {
+  const wall = dayNumber(date) * DAY_MS + cutoffMinutes(calendar.cutoff) * 60_000;
+  // As in nextCutoff: the offset is asked twice, since the wall time may sit across a daylight-saving switch.
+  const first = wall - zoneOffsetMs(wall, calendar.timeZone);
+  return wall - zoneOffsetMs(first, calendar.timeZone);
+}

@@ -9,8 +9,46 @@ type ItemFacts = Omit<ItemDetail, 'explanation' | 'actions'>;
 
 function counterpartOf(facts: ItemFacts): string {
   const first = facts.candidates[0];
-  if (!first) return 'its counterpart';
+  if (!first) {
+    // The counterpart may have been taken since (an open mismatch no longer lists it): name it still.
+    const taken = facts.takenCandidates?.[0];
+    if (!taken) return 'its counterpart';
+    return taken.side === 'LEDGER' ? `ledger payment ${taken.reference}` : `network record ${taken.reference}`;
+  }
   return first.side === 'LEDGER' ? `ledger payment ${first.paymentId}` : `${first.network} record ${first.recordId}`;
+}
+
+function referenceOf(candidate: ItemFacts['candidates'][number]): string {
+  return candidate.side === 'LEDGER' ? candidate.paymentId : candidate.recordId;
+}
+
+/** What became of the records an open mismatch named that are no longer open, in one sentence each. */
+function sinceDecided(facts: ItemFacts): string {
+  const taken = facts.takenCandidates ?? [];
+  if (facts.item.category !== 'MISMATCH' || facts.item.status !== 'OPEN' || taken.length === 0) return '';
+  const named = taken.map((candidate) => `${candidate.reference} is not open for pairing: it is in ${candidate.takenBy}.`).join(' ');
+  const next =
+    facts.candidates.length === 0
+      ? ' None of the records it named is open now: the next matching run decides this record again, or pair it by hand with another.'
+      : '';
+  return ` ${named}${next}`;
+}
+
+/** Why a DUPLICATE_PRESENTMENT is one, from the payment it names as it is now (matched, or not: then say so). */
+function explainDuplicate(facts: ItemFacts, resettlement: string): string {
+  const reference = facts.candidates[0] ? referenceOf(facts.candidates[0]) : facts.takenCandidates?.[0]?.reference;
+  const taken = facts.takenCandidates?.find((candidate) => candidate.reference === reference);
+  const payment = facts.candidates.find((candidate) => candidate.side === 'LEDGER');
+  const byHand = facts.item.createdBy === 'AUTO' ? '' : ` Sent to global finance by ${facts.item.createdBy}.`;
+  if (taken?.isMatched) {
+    return `A second presentment of ledger payment ${reference}, which is already matched (${taken.takenBy}): the customer was charged twice. Pay back ${resettlement}.${byHand}`;
+  }
+  // Important: a payment that is not in a match duplicates nothing; never say it is matched.
+  const status = payment && payment.side === 'LEDGER' ? ` (it is ${payment.status})` : '';
+  return (
+    `Filed as a duplicate presentment of ${reference ? `ledger payment ${reference}` : 'a payment'}, but that payment is not matched${status}: ` +
+    `there is no earlier charge this one duplicates. Check it before its transfer of ${resettlement} is marked done.${byHand}`
+  );
 }
 
 function pairedAmounts(facts: ItemFacts): { network?: string; ledger?: string; difference?: string } {
@@ -27,6 +65,29 @@ function pairedAmounts(facts: ItemFacts): { network?: string; ledger?: string; d
 
 /** A one-paragraph explanation of an item's category and reason, with its amounts, dates and candidates. */
 export function explainItem(facts: ItemFacts, rules: RuleSet): string {
+  return `${explainDecision(facts, rules)}${sinceDecided(facts)}${closing(facts)}`;
+}
+
+const RESOLUTIONS: Record<string, string> = {
+  MATCHED: 'a matching run matched its record',
+  GLOBAL_FINANCE: 'a matching run sent its record to global finance',
+  REDECIDED: 'a matching run decided its record again (another reason or other candidates): a new item carries it on',
+  NO_LONGER_OPEN: 'a matching run found nothing left to do for its record',
+  PAIRED_BY_HAND: 'its record was paired by hand',
+  WRITTEN_OFF: 'it was written off',
+  SENT_TO_GLOBAL_FINANCE: 'its record was sent to global finance by hand',
+};
+
+/** How a closed mismatch was closed, and by whom; nothing for an open item or a global-finance item. */
+function closing(facts: ItemFacts): string {
+  const { item } = facts;
+  if (item.category !== 'MISMATCH' || item.status === 'OPEN' || !item.resolution) return '';
+  const how = RESOLUTIONS[item.resolution] ?? item.resolution;
+  const who = item.resolvedBy && item.resolvedBy !== 'AUTO' ? ` (${item.resolvedBy})` : '';
+  return ` Closed on ${item.closedOn ?? '?'}: ${how}${who}.`;
+}
+
+function explainDecision(facts: ItemFacts, rules: RuleSet): string {
   const { item } = facts;
   const amount = money(item.amountMinor, item.currency);
   const resettlement = item.resettlementMinor === null ? '' : money(Math.abs(item.resettlementMinor), item.currency);
@@ -44,12 +105,14 @@ export function explainItem(facts: ItemFacts, rules: RuleSet): string {
       return `Paired with ${counterpartOf(facts)}, but the currencies differ: network ${paired.network ?? '?'}, ledger ${paired.ledger ?? '?'}.`;
     case 'LEDGER_PENDING':
       return `Paired with ${counterpartOf(facts)}, but the ledger payment is still PENDING; a later Zelle export with its final status settles it.`;
-    case 'AMBIGUOUS':
-      return (
-        `${facts.candidates.length} equally good candidates on the other side, so nothing was paired automatically: ` +
-        `${facts.candidates.map((candidate) => (candidate.side === 'LEDGER' ? candidate.paymentId : candidate.recordId)).join(', ')}. ` +
-        'Choose the right one by hand.'
-      );
+    case 'AMBIGUOUS': {
+      // Counted as the run saw them: the ones taken since are named after (sinceDecided).
+      const open = facts.candidates.map(referenceOf);
+      // In the order the run listed them (sorted), the taken ones among them.
+      const all = [...open, ...(facts.takenCandidates ?? []).map((candidate) => candidate.reference).filter((reference) => !open.includes(reference))].sort();
+      const choice = open.length === 0 ? '' : open.length === 1 ? ` ${open[0]} is the one left: pair it by hand if it is right.` : ' Choose the right one by hand.';
+      return `${all.length} equally good candidates on the other side, so nothing was paired automatically: ${all.join(', ')}.${choice}`;
+    }
     case 'NO_LEDGER':
       return (
         `No ledger payment found for this ${amount} presentment after ${item.ageDays} day${item.ageDays === 1 ? '' : 's'}. ` +
@@ -66,7 +129,7 @@ export function explainItem(facts: ItemFacts, rules: RuleSet): string {
         `${payment?.status ?? 'not COMPLETED'}: the customer was charged for a payment that did not go out. Pay back ${resettlement}.`
       );
     case 'DUPLICATE_PRESENTMENT':
-      return `A second presentment of ${counterpartOf(facts)}, which is already matched: the customer was charged twice. Pay back ${resettlement}.`;
+      return explainDuplicate(facts, resettlement);
     case 'REVERSAL':
       return `A network ${facts.networkRecord?.txnType === 'CREDIT' ? 'credit (money returned to the card)' : 'reversal'} of ${amount}: recover ${resettlement}.`;
     case 'CHARGEBACK':

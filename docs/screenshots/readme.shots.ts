@@ -10,10 +10,14 @@ const shot = (name: string): string => path.join(root, 'docs', 'screenshots', `$
 
 test('README screenshots', async ({ workstation }) => {
   const { app, page } = workstation;
-  const demo = writeDemo({ days: 4, perDay: 120, format: 'native', out: path.join(workstation.dataDir, 'demo-feeds') });
+  // Six days fill the Today board's feeds grid; one day came without its Visa file, which the board flags.
+  const demo = writeDemo({ days: 6, perDay: 120, format: 'native', out: path.join(workstation.dataDir, 'demo-feeds') });
   const days = demo.days.map((day) => day.date);
-  const earlier = demo.days.slice(0, -1).flatMap((day) => day.files);
+  const withoutVisa = demo.days.at(-3)!.files.find((file) => path.basename(file).startsWith('visa_'))!;
+  const earlier = demo.days.slice(0, -1).flatMap((day) => day.files).filter((file) => file !== withoutVisa);
   const last = demo.days.at(-1)!.files;
+  // The window opens on Today; the drop zone and the imports are on Import.
+  await app.open('Import');
   for (const file of earlier) fs.copyFileSync(file, path.join(workstation.inboxFolder, path.basename(file)));
   await expect(app.importRows).toHaveCount(earlier.length);
   const broken = path.join(workstation.dataDir, 'mastercard_partial.ipm');
@@ -31,6 +35,11 @@ test('README screenshots', async ({ workstation }) => {
   await expect(page.getByTestId('reports-written')).toBeVisible();
   await page.screenshot({ path: shot('matching') });
 
+  await app.open('Today');
+  await expect(page.locator(`[data-testid="report-row"][data-date="${days.at(-1)}"] [data-testid="report-written"]`)).toBeVisible();
+  await expect(page.locator('[data-testid="feed-cell"][data-state="missing"]')).toHaveCount(1);
+  await page.screenshot({ path: shot('today') });
+
   await app.open('Queue');
   await expect(app.queueRows.first()).toBeVisible();
   await app.queueRows.first().click();
@@ -40,4 +49,10 @@ test('README screenshots', async ({ workstation }) => {
   await app.open('Status');
   await expect(page.getByRole('table', { name: 'Open items by category and reason' })).toBeVisible();
   await page.screenshot({ path: shot('status') });
+
+  await app.open('Audit');
+  await expect(page.getByTestId('audit-row').first()).toBeVisible();
+  await page.getByRole('button', { name: 'Verify the chain' }).click();
+  await expect(page.getByTestId('audit-verdict')).toContainText('Intact:');
+  await page.screenshot({ path: shot('audit') });
 });

@@ -8,9 +8,10 @@ import { BUILTIN_PROFILES } from '../engine/feeds/csv/builtin-profiles';
 import { loadProfilesFromFolder } from '../engine/feeds/csv/feed-profile';
 import { writeDemoFeeds } from '../engine/demo/demo-writer';
 import type { IngestOutcome } from '../engine/ingest/ingest-file';
-import { csvDocument, csvField, csvFreeText } from '../engine/reports/csv-format';
-import { createServices, type Services } from '../engine/services';
-import { readAuditLog } from '../engine/store/audit-log';
+import { auditCsv } from '../engine/reports/audit-export';
+import type { CutoffSchedule } from '../engine/reports/cutoff-scheduler';
+import { createServices, type DayClosed, type Services } from '../engine/services';
+import { verifyAuditChain } from '../engine/store/audit-log';
 import { DEFAULT_RULES, ruleSetSchema } from '../../shared/rules';
 
 /** Exit codes: 0 success, 1 a file was rejected or a command failed, 2 the command line was wrong. */
@@ -34,12 +35,13 @@ Usage: recon <command> [options]
 Commands:
   ingest <file-or-folder>...   read feed files into the database
   watch <inbox-folder>         ingest every file dropped into a folder, until stopped
-  match [--date D]             run matching as of a business date
-  report --date D [--out DIR]  run matching, then write the three reports and the manifest for D
+  match [--date D]             run matching as of a closed business date (default: the last closed one)
+  report [--date D] [--out DIR]  run matching, then write the day's reports and manifest (default: the last closed date)
   status [--json]              what the database holds: files, records, matches, open items
   profiles                     the CSV feed profiles recognised (built in and the user's)
   rules [set FILE]             show the matching rules, or store a new version from a JSON file
-  audit [--out FILE]           the audit log as CSV: every ingest, rule change and manual action
+  audit [--out FILE]           the audit log as CSV: every ingest, rule change, run and manual action
+  audit verify                 check the audit log's hash chain: intact, or the first broken entry
   demo --out DIR               write realistic demo feeds to try everything on
 
 Run 'recon <command> --help' for a command's options.`,
@@ -59,21 +61,29 @@ Ingests the files already in the folder, then every file dropped into it, once i
 growing, exactly as 'recon ingest' does. A handled file moves to archive/, a rejected one to
 rejected/ with a .reason.txt beside it. With --reports-at-cutoff, at every daily cut-off (the
 rules' time zone and cut-off, 20:00 New York by default) it matches as of the business date
-that closes and writes its three reports and manifest to DIR (default: $RECON_REPORTS, else
-reports/ in the app-data folder). Runs until Ctrl+C.
+that closes and writes its reports and manifest to DIR (default: $RECON_REPORTS, else
+reports/ in the app-data folder); at its start it first closes, in order, every date whose
+cut-off passed while nothing ran (after the latest date with a run or a set of reports; on a
+database with neither, only the last closed date). Runs until Ctrl+C.
 
 ${COMMON_OPTIONS}`,
   match: `Usage: recon match [--date YYYY-MM-DD] [--db FILE]
 
-Runs matching as of a business date (default: the latest business date in the data) over
-every open record of that date or earlier. A date before the last run is not run again.
+Runs matching as of a closed business date (default: the last closed one, from the rules'
+time zone and cut-off) over every open record of that date or earlier. A date whose cut-off has
+not passed is refused. Closed dates skipped since the last run are run first, one by one in
+order, so each has its own matches; a date before the last run is not run again.
 
 ${COMMON_OPTIONS}`,
-  report: `Usage: recon report --date YYYY-MM-DD [--out DIR] [--db FILE]
+  report: `Usage: recon report [--date YYYY-MM-DD] [--out DIR] [--db FILE]
 
-Runs matching as of the date, then writes matches_D.csv, mismatches_D.csv,
-global_finance_D.csv and manifest_D.json to DIR (default: $RECON_REPORTS, else reports/ in the
-app-data folder). Writing a date again with nothing changed gives byte-identical files.
+Runs matching as of a closed business date (default: the last closed one; a date whose
+cut-off has not passed is refused), then writes matches_D.csv, mismatches_D.csv,
+global_finance_D.csv, adjustments_D.csv and manifest_D.json to DIR (default: $RECON_REPORTS,
+else reports/ in the app-data folder). Writing a date again with nothing changed gives
+byte-identical files. Reports that would hold no row at all, or a date that a Visa,
+Mastercard or Zelle feed brought no records of, are written all the same (a script cannot
+answer a question): each such warning is printed to standard error as "warning: ...".
 
 ${COMMON_OPTIONS}`,
   status: `Usage: recon status [--json] [--db FILE]
@@ -100,16 +110,23 @@ versions are kept. The time zone and cut-off apply to payments ingested after th
   --db FILE        the database (default: $RECON_DB, else recon.db in the per-user app-data folder)
   -h, --help       this help`,
   audit: `Usage: recon audit [--since YYYY-MM-DD] [--until YYYY-MM-DD] [--actor NAME] [--subject TYPE:ID] [--out FILE] [--db FILE]
+       recon audit verify [--db FILE]
 
 Writes the append-only audit log as CSV (id, at, actor, action, subject_type, subject_id,
-before, after), oldest first: every file ingested, payment status update, rule-set version and
+before, after, hash), oldest first: every file ingested, payment status update, rule-set
+version, matching run (the items it opened and closed, with why, and the matches it made) and
 manual action (notes, pairings, unpairings, global finance, write-offs, approvals, transfers
 done, undos), with the values before and after as JSON. Nothing here can change the log.
 
+'recon audit verify' recomputes the hash chain (each entry's hash covers the entry before it):
+it prints the number of entries and the last hash and exits 0 when the log is intact, or names
+the first entry that was changed or deleted behind the app's back and exits 1. Keep the last
+hash it prints: an entry removed from the end is found only by comparing with it.
+
   --since DATE     entries on or after this UTC date
   --until DATE     entries on or before this UTC date
-  --actor NAME     one associate's entries (or 'system', or the one who ingested)
-  --subject T:ID   one subject, e.g. item:42, match:7, ledger_payment:ZP123, feed_file:<sha256>
+  --actor NAME     one associate's entries (or 'system': rule defaults and matching runs)
+  --subject T:ID   one subject, e.g. item:42, match:7, match_run:3, ledger_payment:ZP123, feed_file:<sha256>
   --out FILE       write to FILE (default: standard output)
   --db FILE        the database (default: $RECON_DB, else recon.db in the per-user app-data folder)
   -h, --help       this help`,
@@ -145,10 +162,14 @@ function parse(args: string[], options: OptionSpec): ParsedArgs {
 
 const DB_OPTIONS: OptionSpec = { db: { type: 'string' }, profiles: { type: 'string' } };
 
-function openServices(values: { db?: string | boolean | undefined; profiles?: string | boolean | undefined }): Services {
+/** What the command line runs against besides its arguments: the clock business days are decided by (tests pin it). */
+export type CliContext = { now?: () => Date };
+
+function openServices(values: { db?: string | boolean | undefined; profiles?: string | boolean | undefined }, context: CliContext = {}): Services {
   return createServices({
     dbPath: typeof values.db === 'string' ? values.db : defaultDatabasePath(),
     profilesDir: typeof values.profiles === 'string' ? values.profiles : defaultProfilesDir(),
+    ...(context.now ? { now: context.now } : {}),
   });
 }
 
@@ -199,26 +220,30 @@ async function ingestCommand(args: string[], output: Output): Promise<number> {
   }
 }
 
-async function watchCommand(args: string[], output: Output): Promise<number> {
+async function watchCommand(args: string[], output: Output, context: CliContext): Promise<number> {
   const { values, positionals } = parse(args, { ...DB_OPTIONS, 'reports-at-cutoff': { type: 'boolean' }, out: { type: 'string' } });
   if (values.help) return printHelp('watch', output);
   if (positionals.length !== 1) throw new UsageError('name one inbox folder to watch');
   const folder = positionals[0]!;
   if (!fs.existsSync(folder) || !fs.statSync(folder).isDirectory()) throw new UsageError(`${folder} is not a folder`);
-  const services = openServices(values);
+  const services = openServices(values, context);
   const watcher = services.watchInbox(folder, (outcome) =>
     (outcome.status === 'rejected' ? output.err : output.out)(describeOutcome(outcome)),
   );
   await watcher.ready;
   output.out(`watching ${path.resolve(folder)} (Ctrl+C to stop)`);
-  const schedule = values['reports-at-cutoff']
-    ? services.reportAtCutoffs(
-        typeof values.out === 'string' ? values.out : defaultReportsDir(),
-        (written) => output.out(`cut-off: reports for ${written.date} written (${written.manifestPath})`),
-        (error, date) => output.err(`cut-off: reports for ${date} failed: ${error.message}`),
-      )
-    : undefined;
-  if (schedule) {
+  let schedule: CutoffSchedule | undefined;
+  if (values['reports-at-cutoff']) {
+    const outDir = typeof values.out === 'string' ? values.out : defaultReportsDir();
+    const onClosed = (label: string) => ({ reports, warnings }: DayClosed) => {
+      for (const warning of warnings) output.err(`warning: ${warning}`);
+      output.out(`${label}: reports for ${reports.date} written (${reports.manifestPath})`);
+    };
+    // The files already in the inbox are queued first, so the days caught up hold their records.
+    await services.catchUp(outDir, onClosed('catch-up'), (error, date) => output.err(`catch-up: reports for ${date} failed: ${error.message}`));
+    schedule = services.reportAtCutoffs(outDir, onClosed('cut-off'), (error, date) =>
+      output.err(`cut-off: reports for ${date} failed: ${error.message}`),
+    );
     const next = schedule.next();
     output.out(`reports at the cut-off: next for ${next.closes} at ${new Date(next.atMs).toISOString()}`);
   }
@@ -228,6 +253,7 @@ async function watchCommand(args: string[], output: Output): Promise<number> {
   });
   schedule?.stop();
   await watcher.close();
+  await services.idle();
   services.close();
   output.out('stopped');
   return EXIT_OK;
@@ -243,8 +269,8 @@ async function runMatching(services: Services, date: string | undefined, output:
     output.out(`matching already ran through ${result.laterRunDate}: the results stored for ${result.asOfDate} stand`);
     return result.asOfDate;
   }
-  const run = result.run;
-  if (run) {
+  // Closed dates skipped since the last run were run first, each on its own.
+  for (const run of [...(result.earlierRuns ?? []), ...(result.run ? [result.run] : [])]) {
     const reasons = Object.entries(run.byReason)
       .filter(([, count]) => count > 0)
       .map(([reason, count]) => `${reason} ${count}`)
@@ -257,11 +283,11 @@ async function runMatching(services: Services, date: string | undefined, output:
   return result.asOfDate;
 }
 
-async function matchCommand(args: string[], output: Output): Promise<number> {
+async function matchCommand(args: string[], output: Output, context: CliContext): Promise<number> {
   const { values } = parse(args, { ...DB_OPTIONS, date: { type: 'string' } });
   if (values.help) return printHelp('match', output);
   const date = values.date === undefined ? undefined : requireDate(values.date, '--date');
-  const services = openServices(values);
+  const services = openServices(values, context);
   try {
     await runMatching(services, date, output);
     return EXIT_OK;
@@ -270,15 +296,19 @@ async function matchCommand(args: string[], output: Output): Promise<number> {
   }
 }
 
-async function reportCommand(args: string[], output: Output): Promise<number> {
+async function reportCommand(args: string[], output: Output, context: CliContext): Promise<number> {
   const { values } = parse(args, { ...DB_OPTIONS, date: { type: 'string' }, out: { type: 'string' } });
   if (values.help) return printHelp('report', output);
-  const date = requireDate(values.date, '--date');
+  const chosen = values.date === undefined ? undefined : requireDate(values.date, '--date');
   const outDir = typeof values.out === 'string' ? values.out : defaultReportsDir();
-  const services = openServices(values);
+  const services = openServices(values, context);
   try {
+    const date = chosen ?? services.businessDay().lastClosedDate;
     await runMatching(services, date, output);
-    const written = await services.writeReports(date, outDir);
+    const request = await services.writeReports(date, outDir, { confirm: true });
+    if (request.status !== 'written') throw new Error(`the reports of ${date} were not written`);
+    for (const warning of request.warnings) output.err(`warning: ${warning}`);
+    const written = request.reports;
     for (const report of written.reports) {
       const totals = Object.entries(report.totals)
         .map(([currency, amount]) => `${amount} ${currency}`)
@@ -401,7 +431,7 @@ function demoCommand(args: string[], output: Output): number {
 }
 
 function auditCommand(args: string[], output: Output): number {
-  const { values } = parse(args, {
+  const { values, positionals } = parse(args, {
     ...DB_OPTIONS,
     since: { type: 'string' },
     until: { type: 'string' },
@@ -410,6 +440,10 @@ function auditCommand(args: string[], output: Output): number {
     out: { type: 'string' },
   });
   if (values.help) return printHelp('audit', output);
+  const [verb, ...extra] = positionals;
+  if (verb !== undefined && verb !== 'verify') throw new UsageError(`unknown audit verb "${verb}" (only "verify")`);
+  if (extra.length > 0) throw new UsageError('audit verify takes no file or folder');
+  if (verb === 'verify') return auditVerifyCommand(values, output);
   const since = values.since === undefined ? undefined : requireDate(values.since, '--since');
   const until = values.until === undefined ? undefined : requireDate(values.until, '--until');
   let subject: { subjectType: string; subjectId?: string } | undefined;
@@ -420,31 +454,37 @@ function auditCommand(args: string[], output: Output): number {
   }
   const services = openServices(values);
   try {
-    const entries = readAuditLog(services.reader, {
+    const { csv, entries } = auditCsv(services.reader, {
       ...(since ? { since } : {}),
       ...(until ? { until } : {}),
       ...(typeof values.actor === 'string' ? { actor: values.actor } : {}),
       ...subject,
     });
-    const lines = entries.map((entry) =>
-      [
-        csvField(entry.id),
-        csvField(entry.at),
-        csvFreeText(entry.actor),
-        csvField(entry.action),
-        csvField(entry.subjectType),
-        csvFreeText(entry.subjectId),
-        csvFreeText(entry.before ?? ''),
-        csvFreeText(entry.after ?? ''),
-      ].join(','),
-    );
-    const document = csvDocument(['id', 'at', 'actor', 'action', 'subject_type', 'subject_id', 'before', 'after'], lines);
     if (typeof values.out === 'string') {
-      fs.writeFileSync(values.out, document);
-      output.out(`wrote ${entries.length} audit entries to ${values.out}`);
+      fs.writeFileSync(values.out, csv);
+      output.out(`wrote ${entries} audit entries to ${values.out}`);
     } else {
-      output.out(document.trimEnd());
+      output.out(csv.trimEnd());
     }
+    return EXIT_OK;
+  } finally {
+    services.close();
+  }
+}
+
+function auditVerifyCommand(values: ParsedArgs['values'], output: Output): number {
+  for (const option of ['since', 'until', 'actor', 'subject', 'out']) {
+    if (values[option] !== undefined) throw new UsageError(`audit verify checks the whole log: --${option} does not apply`);
+  }
+  const services = openServices(values);
+  try {
+    const check = verifyAuditChain(services.reader);
+    if (!check.intact) {
+      output.err(`audit log broken at entry ${check.brokenAt}: ${check.problem}`);
+      return EXIT_FAILED;
+    }
+    const count = new Intl.NumberFormat('en-US').format(check.entries);
+    output.out(`audit log intact: ${count} ${check.entries === 1 ? 'entry' : 'entries'}${check.lastHash ? `, last hash ${check.lastHash}` : ''}`);
     return EXIT_OK;
   } finally {
     services.close();
@@ -457,18 +497,22 @@ function printHelp(command: string, output: Output): number {
 }
 
 /** Runs the `recon` command line; returns the exit code. */
-export async function main(argv: string[], output: Output = { out: console.log, err: console.error }): Promise<number> {
+export async function main(
+  argv: string[],
+  output: Output = { out: console.log, err: console.error },
+  context: CliContext = {},
+): Promise<number> {
   const [command, ...rest] = argv;
   try {
     switch (command) {
       case 'ingest':
         return await ingestCommand(rest, output);
       case 'watch':
-        return await watchCommand(rest, output);
+        return await watchCommand(rest, output, context);
       case 'match':
-        return await matchCommand(rest, output);
+        return await matchCommand(rest, output, context);
       case 'report':
-        return await reportCommand(rest, output);
+        return await reportCommand(rest, output, context);
       case 'status':
         return statusCommand(rest, output);
       case 'demo':

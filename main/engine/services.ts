@@ -9,10 +9,13 @@ import { watchInbox, type InboxWatcher } from './ingest/inbox-watcher';
 import { runMatchingInWorker } from './matcher/match-worker-client';
 import { runMatchingAsOf, type MatchingResult, type MatchProgress } from './matcher/matching-run';
 import { scheduleCutoffs, type CutoffSchedule } from './reports/cutoff-scheduler';
-import { writeDailyReports, type DailyReports } from './reports/daily-reports';
+import { addDays } from '../../shared/business-dates';
+import type { ReportPreview } from '../../shared/ipc/recon-api';
+import { previewDailyReports, writeDailyReports, type DailyReports } from './reports/daily-reports';
+import { assertClosedDate, businessDayOf, datesToCatchUp, readReportPreview, reportWarnings, type BusinessDay } from './reports/day-close';
 import { openDatabase, type Db } from './store/database';
-import { dataDateRange } from './store/matching-store';
-import { currentRuleSet, saveRuleSet, type VersionedRuleSet } from './store/rule-sets';
+import { dataDateRange, lastRunDate } from './store/matching-store';
+import { currentRuleSet, currentRulesOrDefaults, saveRuleSet, type VersionedRuleSet } from './store/rule-sets';
 import type { RuleSet } from '../../shared/rules';
 import { readStoreStatus, type StoreStatus } from './store/status-store';
 
@@ -26,7 +29,20 @@ export type ServicesConfig = {
   /** Run matching in a worker thread (the app, the CLI) or in this thread (tests of small data). */
   matchInWorker?: boolean;
   nativeBinding?: string;
+  /**
+   * The clock every business-day decision reads (which date is open, which closed, what a
+   * catch-up owes); tests pin it. Default: the real time.
+   */
+  now?: () => Date;
 };
+
+/** What asking for a date's reports did: written (with any warnings), or held until someone confirms. */
+export type ReportsRequest =
+  | { status: 'written'; reports: DailyReports; warnings: string[] }
+  | { status: 'needs-confirmation'; date: string; warnings: string[] };
+
+/** A closed date whose reports were written by a cut-off or a catch-up, with what deserved a second look. */
+export type DayClosed = { reports: DailyReports; warnings: string[] };
 
 /** The engine's operations, over one open database. */
 export type Services = {
@@ -44,10 +60,30 @@ export type Services = {
   ingest(paths: readonly string[]): Promise<IngestOutcome[]>;
   /** Watches an inbox folder and ingests each file dropped there (see inbox-watcher.ts). */
   watchInbox(folder: string, onOutcome: (outcome: IngestOutcome) => void, options?: { stabilityMs?: number }): InboxWatcher;
+  /** The instant the injected clock reads. */
+  now(): Date;
+  /** The business day now, under the current rules' time zone and cut-off. */
+  businessDay(): BusinessDay;
+  /**
+   * Matches as of a closed business date (default: the last closed one), first running every
+   * closed date skipped since the last run, oldest first. A date that has not closed is refused.
+   */
   match(asOfDate?: string, onProgress?: (progress: MatchProgress) => void): Promise<MatchingResult & { asOfDate: string }>;
-  writeReports(date: string, outDir: string): Promise<DailyReports>;
-  /** At every daily cut-off, matches as of the business date that closes and writes its reports. */
-  reportAtCutoffs(outDir: string, onWritten: (reports: DailyReports) => void, onError: (error: Error, date: string) => void): CutoffSchedule;
+  /**
+   * Writes a closed date's reports (matching through it first when runs have not reached it).
+   * A set that would hold no row, or a date with a feed missing, is written only with `confirm`.
+   */
+  writeReports(date: string, outDir: string, options?: { confirm?: boolean }): Promise<ReportsRequest>;
+  /** What a date's reports hold now, whether it closed, and the last set written for it. */
+  reportPreview(date: string): ReportPreview;
+  /**
+   * Closes, oldest first, every date whose cut-off passed while nothing closed it (see
+   * datesToCatchUp): matches as of each and writes its reports. Waits its turn; a failure stops
+   * the catch-up there (the next dates need it) and goes to `onError`. Resolves with the dates closed.
+   */
+  catchUp(outDir: string, onClosed: (closed: DayClosed) => void, onError: (error: Error, date: string) => void): Promise<string[]>;
+  /** At every daily cut-off, matches as of the business date that closes and writes its reports (and any cut-off missed before it). */
+  reportAtCutoffs(outDir: string, onClosed: (closed: DayClosed) => void, onError: (error: Error, date: string) => void): CutoffSchedule;
   /** The current matching rules and their version. */
   rules(): VersionedRuleSet;
   /** Validates rules and stores them as the next version (audited). */
@@ -97,21 +133,46 @@ export function createServices(config: ServicesConfig): Services {
         options,
       );
     },
+    now,
+    businessDay,
     match(asOfDate, onProgress) {
-      return inTurn(() => matchAsOf(asOfDate, onProgress));
+      return inTurn(async (): Promise<MatchingResult & { asOfDate: string }> => {
+        const day = businessDay();
+        // Without a date on a store with no records there is nothing to run: a result, not a refusal.
+        if (asOfDate === undefined && !dataDateRange(db)) return { asOfDate: '' };
+        const date = asOfDate ?? day.lastClosedDate;
+        assertClosedDate(date, day, 'Match as of');
+        return matchThrough(date, onProgress);
+      });
     },
-    writeReports(date, outDir) {
-      return inTurn(() => writeDailyReports(db, date, outDir));
+    writeReports(date, outDir, options = {}) {
+      return inTurn(async (): Promise<ReportsRequest> => {
+        assertClosedDate(date, businessDay(), 'Write the reports of');
+        return closeDay(date, outDir, options.confirm === true);
+      });
     },
-    reportAtCutoffs(outDir, onWritten, onError) {
+    reportPreview(date) {
+      return readReportPreview(reader, date, now(), currentRulesOrDefaults(reader));
+    },
+    catchUp(outDir, onClosed, onError) {
+      return inTurn(() => closeDays(datesToCatchUp(db, businessDay().lastClosedDate), outDir, onClosed, onError));
+    },
+    reportAtCutoffs(outDir, onClosed, onError) {
       return scheduleCutoffs(
-        () => currentRuleSet(db).rules,
-        (date) =>
+        () => currentRulesOrDefaults(db),
+        (closing) =>
           inTurn(async () => {
-            await matchAsOf(date);
-            onWritten(writeDailyReports(db, date, outDir));
+            // Important: a cut-off that fires late (the machine slept through others) closes
+            // every date missed before it too, in order; and the closing date itself always gets
+            // its set, even when a timer runs a moment before the clock agrees it has closed.
+            const through = [closing, businessDay().lastClosedDate].sort().at(-1)!;
+            const dates = datesToCatchUp(db, through);
+            if (dataDateRange(db) && !dates.includes(closing)) dates.push(closing);
+            dates.sort();
+            await closeDays(dates, outDir, onClosed, onError);
           }),
         onError,
+        now,
       );
     },
     rules() {
@@ -135,24 +196,72 @@ export function createServices(config: ServicesConfig): Services {
     },
   };
 
-  async function matchAsOf(
-    asOfDate: string | undefined,
-    onProgress?: (progress: MatchProgress) => void,
-  ): Promise<MatchingResult & { asOfDate: string }> {
-    // Without a date, match as of the latest business date the data reaches.
-    const date = asOfDate ?? dataDateRange(db)?.last;
-    if (!date) return { asOfDate: '' };
+  function now(): Date {
+    return config.now?.() ?? new Date();
+  }
+
+  function businessDay(): BusinessDay {
+    return businessDayOf(now(), currentRulesOrDefaults(db));
+  }
+
+  /**
+   * Matches as of a date no one has to check again (the caller did). Runs stopped at C before
+   * D - 1: each of C+1 … D gets its own run, in order, so every closed date's reports hold its
+   * own matches. A date before the last run is not run (its reports come from the history).
+   */
+  async function matchThrough(date: string, onProgress?: (progress: MatchProgress) => void): Promise<MatchingResult & { asOfDate: string }> {
+    const last = lastRunDate(db);
+    const dates: string[] = [];
+    if (last !== undefined && last < date) for (let next = addDays(last, 1); next < date; next = addDays(next, 1)) dates.push(next);
+    const earlierRuns = [];
+    for (const earlier of dates) {
+      const result = await matchOneDate(earlier, onProgress);
+      if (result.run) earlierRuns.push(result.run);
+    }
+    const result = await matchOneDate(date, onProgress);
+    return { ...result, asOfDate: date, ...(earlierRuns.length > 0 ? { earlierRuns } : {}) };
+  }
+
+  async function matchOneDate(date: string, onProgress?: (progress: MatchProgress) => void): Promise<MatchingResult> {
     // Stores the default rules on a new database here, so the worker never races this
     // connection to write version 1.
     currentRuleSet(db);
-    const result =
-      config.matchInWorker === false || config.dbPath === ':memory:'
-        ? runMatchingAsOf(db, date, onProgress)
-        : await runMatchingInWorker(
-            { dbPath: config.dbPath, asOfDate: date, ...(config.nativeBinding ? { nativeBinding: config.nativeBinding } : {}) },
-            onProgress,
-          );
-    return { ...result, asOfDate: date };
+    return config.matchInWorker === false || config.dbPath === ':memory:'
+      ? runMatchingAsOf(db, date, onProgress)
+      : runMatchingInWorker(
+          { dbPath: config.dbPath, asOfDate: date, ...(config.nativeBinding ? { nativeBinding: config.nativeBinding } : {}) },
+          onProgress,
+        );
+  }
+
+  /** Writes a closed date's reports, after matching through it when runs have not reached it yet. */
+  async function closeDay(date: string, outDir: string, isConfirmed: boolean): Promise<ReportsRequest> {
+    const last = lastRunDate(db);
+    if (dataDateRange(db) && (last === undefined || last < date)) await matchThrough(date);
+    const warnings = reportWarnings(db, date, previewDailyReports(db, date));
+    if (warnings.length > 0 && !isConfirmed) return { status: 'needs-confirmation', date, warnings };
+    return { status: 'written', reports: writeDailyReports(db, date, outDir, now()), warnings };
+  }
+
+  async function closeDays(
+    dates: readonly string[],
+    outDir: string,
+    onClosed: (closed: DayClosed) => void,
+    onError: (error: Error, date: string) => void,
+  ): Promise<string[]> {
+    const closed: string[] = [];
+    for (const date of dates) {
+      try {
+        // A cut-off and a catch-up must produce the day's set whatever it holds: a script cannot confirm.
+        const request = await closeDay(date, outDir, true);
+        if (request.status === 'written') onClosed({ reports: request.reports, warnings: request.warnings });
+        closed.push(date);
+      } catch (error) {
+        onError(error instanceof Error ? error : new Error(String(error)), date);
+        break;
+      }
+    }
+    return closed;
   }
 
   return services;

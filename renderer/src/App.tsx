@@ -2,24 +2,30 @@ import { useEffect, useState } from 'react';
 import { ErrorAlert } from './components/ErrorAlert';
 import { getReconApi, hasReconApi, NOT_CONNECTED_MESSAGE } from './api/recon-bridge';
 import { ActivityLog } from './features/activity/ActivityLog';
+import { ApprovalsView } from './features/approvals/ApprovalsView';
+import { AuditView } from './features/audit/AuditView';
 import { DropZone } from './features/drop-zone/DropZone';
 import { ImportsList } from './features/imports/ImportsList';
 import { MatchesView } from './features/matches/MatchesView';
 import { MatchingPanel } from './features/matching/MatchingPanel';
 import { QueueWorkspace } from './features/queue/QueueWorkspace';
 import { StatusPanel } from './features/status/StatusPanel';
+import { TodayBoard } from './features/today/TodayBoard';
 import { formatTimestamp } from './format/display';
 import { connectStore, useReconStore } from './store/recon-store';
 
 /** The window's sections, in the order the nav lists them. */
-export type ViewName = 'import' | 'queue' | 'matches' | 'matching' | 'status';
+export type ViewName = 'today' | 'import' | 'queue' | 'matches' | 'approvals' | 'matching' | 'status' | 'audit';
 
 const VIEWS: { view: ViewName; label: string }[] = [
+  { view: 'today', label: 'Today' },
   { view: 'import', label: 'Import' },
   { view: 'queue', label: 'Queue' },
   { view: 'matches', label: 'Matches' },
+  { view: 'approvals', label: 'Approvals' },
   { view: 'matching', label: 'Matching & reports' },
   { view: 'status', label: 'Status' },
+  { view: 'audit', label: 'Audit' },
 ];
 
 /** The whole window; without a bridge it says so instead of failing on the first call. */
@@ -39,7 +45,10 @@ function NotConnected() {
 }
 
 function Workstation() {
-  const [view, setView] = useState<ViewName>('import');
+  const [view, setView] = useState<ViewName>('today');
+  const openItem = useReconStore((state) => state.openItem);
+  // The count stays "Approvals" out of the button's name: it is its description.
+  const awaitingApproval = useReconStore((state) => state.approvals?.awaitingMyApproval.length ?? 0);
 
   useEffect(() => connectStore(getReconApi()), []);
 
@@ -71,14 +80,24 @@ function Workstation() {
                 className={entry.view === view ? 'nav-item is-current' : 'nav-item'}
                 aria-current={entry.view === view ? 'page' : undefined}
                 onClick={() => setView(entry.view)}
+                aria-describedby={entry.view === 'approvals' && awaitingApproval > 0 ? 'nav-approvals-count' : undefined}
               >
                 {entry.label}
+                {entry.view === 'approvals' && awaitingApproval > 0 ? (
+                  <span className="nav-badge" aria-hidden="true" data-testid="approvals-badge">
+                    {awaitingApproval}
+                  </span>
+                ) : null}
               </button>
+              {entry.view === 'approvals' && awaitingApproval > 0 ? (
+                <span id="nav-approvals-count" className="visually-hidden">{`${awaitingApproval} awaiting your approval`}</span>
+              ) : null}
             </li>
           ))}
         </ul>
       </nav>
       <main className="app-main" aria-label={VIEWS.find((entry) => entry.view === view)?.label}>
+        {view === 'today' ? <TodayBoard /> : null}
         {view === 'import' ? (
           <div className="stack">
             <DropZone />
@@ -88,8 +107,17 @@ function Workstation() {
         ) : null}
         {view === 'queue' ? <QueueWorkspace /> : null}
         {view === 'matches' ? <MatchesView /> : null}
+        {view === 'approvals' ? (
+          <ApprovalsView
+            onOpenItem={(itemId) => {
+              setView('queue');
+              void openItem(itemId);
+            }}
+          />
+        ) : null}
         {view === 'matching' ? <MatchingPanel /> : null}
         {view === 'status' ? <StatusPanel /> : null}
+        {view === 'audit' ? <AuditView /> : null}
       </main>
     </div>
   );

@@ -59,5 +59,9 @@ export type MatchProgress = {
   asOfDate: string;
 };
 
-/** What one matching request did: the run it made, or `laterRunDate` when runs already went past the requested date. */
-export type MatchingResult = { run?: RunSummary; laterRunDate?: string };
+/**
+ * What one matching request did: the run it made, or `laterRunDate` when runs already went past
+ * the requested date. `earlierRuns` are the runs of the closed dates between the last run and
+ * the requested one, made first and oldest first, so every closed day has its own run.
+ */
+export type MatchingResult = { run?: RunSummary; laterRunDate?: string; earlierRuns?: RunSummary[] };

@@ -5,12 +5,15 @@
 
 import { z } from 'zod';
 import { isIsoDate } from '../business-dates';
-import { GLOBAL_FINANCE_REASONS, type GlobalFinanceReason, type LedgerPaymentInput, type NetworkRecordInput } from '../domain';
+import { GLOBAL_FINANCE_REASONS, type GlobalFinanceReason, type LedgerPaymentInput, type MismatchReason, type NetworkRecordInput } from '../domain';
 import type { IngestOutcome, MatchingResult, MatchProgress, StoreStatus } from './engine-results';
+import type { GlobalFinanceOption } from '../controls';
+import type { RuleSet } from '../rules';
 
 const businessDate = z.string().refine(isIsoDate, { message: 'must be a business date, YYYY-MM-DD' });
 const id = z.number().int().positive();
 const requiredText = z.string().trim().min(1, { message: 'must say why' }).max(500);
+const reasonCode = z.string().regex(/^[A-Z][A-Z0-9_]{1,31}$/, { message: 'must be one of the rules\' reason codes' });
 
 /** The largest file the drop zone sends as bytes (the shell sends paths; only the browser bridge sends bytes). */
 export const MAX_UPLOAD_BYTES = 512 * 1024 * 1024;
@@ -49,7 +52,31 @@ export const RECON_CHANNELS = {
   'feeds:recent': z.object({ limit: z.number().int().min(1).max(500) }).strict(),
   'feeds:quarantine': z.object({ fileId: z.number().int().positive(), limit: z.number().int().min(1).max(1000) }).strict(),
   'matching:run': z.object({ asOfDate: businessDate.optional() }).strict(),
-  'reports:write': z.object({ date: businessDate }).strict(),
+  /** Without `confirm`, a set that would hold no row, or a date with a feed missing, is not written: the reply says why. */
+  'reports:write': z.object({ date: businessDate, confirm: z.boolean().optional() }).strict(),
+  'reports:preview': z.object({ date: businessDate }).strict(),
+  'day:today': z.object({}).strict(),
+  'audit:read': z
+    .object({
+      since: businessDate.optional(),
+      until: businessDate.optional(),
+      actor: z.string().trim().min(1).max(200).optional(),
+      subjectType: z.string().trim().min(1).max(64).optional(),
+      subjectId: z.string().trim().min(1).max(200).optional(),
+      offset: z.number().int().min(0),
+      limit: z.number().int().min(1).max(1000),
+    })
+    .strict(),
+  'audit:verify': z.object({}).strict(),
+  'audit:export': z
+    .object({
+      since: businessDate.optional(),
+      until: businessDate.optional(),
+      actor: z.string().trim().min(1).max(200).optional(),
+      subjectType: z.string().trim().min(1).max(64).optional(),
+      subjectId: z.string().trim().min(1).max(200).optional(),
+    })
+    .strict(),
   'queue:page': z
     .object({
       category: z.enum(QUEUE_CATEGORIES),
@@ -65,8 +92,9 @@ export const RECON_CHANNELS = {
     .object({
       networkRecordIds: z.array(id).min(1).max(50),
       ledgerPaymentId: id,
-      /** Required when the amounts or currencies differ. */
-      reason: z.string().trim().max(500).optional(),
+      /** Required (with a note) when a field disagrees or the amounts differ: one of the rules' codes for 'pair'. */
+      reasonCode: reasonCode.optional(),
+      note: z.string().trim().max(500).optional(),
     })
     .strict(),
   'items:to-global-finance': z
@@ -75,13 +103,23 @@ export const RECON_CHANNELS = {
       reason: z.enum(GLOBAL_FINANCE_REASONS as [GlobalFinanceReason, ...GlobalFinanceReason[]]),
       /** Signed minor units: positive = pay the customer back, negative = recover. */
       resettlementMinor: z.number().int().refine((amount) => amount !== 0, { message: 'must not be zero' }),
+      reasonCode,
       note: requiredText,
     })
     .strict(),
-  'items:write-off': z.object({ itemId: id, note: requiredText }).strict(),
-  'items:approve': z.object({ itemId: id }).strict(),
+  'items:write-off': z.object({ itemId: id, reasonCode, note: requiredText }).strict(),
+  /** The checker's approval of a resettlement above the limit, with why. */
+  'items:approve': z.object({ itemId: id, rationale: requiredText }).strict(),
+  /** The checker sends a hand-made resettlement back to its maker: the item closes and its record's mismatch reopens. */
+  'items:return': z.object({ itemId: id, reasonCode, note: requiredText }).strict(),
+  'pairings:approve': z.object({ requestId: id, rationale: requiredText }).strict(),
+  'pairings:return': z.object({ requestId: id, reasonCode, note: requiredText }).strict(),
+  /** The maker takes back their own pairing request before it is decided. */
+  'pairings:withdraw': z.object({ requestId: id }).strict(),
+  'approvals:list': z.object({}).strict(),
+  'rules:read': z.object({}).strict(),
   'items:mark-done': z.object({ itemId: id, note: z.string().trim().max(500).optional() }).strict(),
-  'matches:unpair': z.object({ matchId: id, note: requiredText }).strict(),
+  'matches:unpair': z.object({ matchId: id, reasonCode, note: requiredText }).strict(),
   'matches:page': z.object({ date: businessDate, offset: z.number().int().min(0), limit: z.number().int().min(1).max(500) }).strict(),
   'manual:last': z.object({}).strict(),
   'manual:undo-last': z.object({}).strict(),
@@ -108,6 +146,8 @@ export type WorkstationStatus = {
   reportsFolder: string;
   inbox: { folder: string; isWatching: boolean; problem?: string };
   actor: string;
+  /** The business day now: the date still open, the last closed one, and the open one's cut-off (ISO instant; 'HH:MM' in the zone). */
+  businessDay: { openDate: string; lastClosedDate: string; cutoffAt: string; timeZone: string; cutoff: string };
 };
 
 /** A stored feed file as the imports list shows it. */
@@ -145,7 +185,15 @@ export type QueueItem = {
 };
 
 /** A network record as the item detail shows it (the card number is already truncated), with where it was read. */
-export type NetworkRecordView = Omit<NetworkRecordInput, 'line'> & { id: number; fileName: string; lineNo: number };
+export type NetworkRecordView = Omit<NetworkRecordInput, 'line'> & {
+  id: number;
+  fileName: string;
+  lineNo: number;
+  /** What the controls need to judge a pairing with it, as the store holds it now. */
+  inScope: boolean;
+  isSettled: boolean;
+  isInPendingPairing: boolean;
+};
 
 /** A ledger payment as the item detail shows it, with its dates in the bank's calendar and where it was read. */
 export type LedgerPaymentView = Omit<LedgerPaymentInput, 'line' | 'arn' | 'senderToken' | 'recipientToken'> & {
@@ -154,6 +202,10 @@ export type LedgerPaymentView = Omit<LedgerPaymentInput, 'line' | 'arn' | 'sende
   businessDate: string;
   fileName: string;
   lineNo: number;
+  /** What the controls need to judge a pairing with it, as the store holds it now. */
+  isSettled: boolean;
+  isMatched: boolean;
+  isInPendingPairing: boolean;
 };
 
 /** One item with everything behind its decision: its records, its candidates, why, and its history. */
@@ -168,6 +220,10 @@ export type ItemDetail = {
     /** 'AUTO' for a matching run, else the associate who made the item by hand. */
     createdBy: string;
     approvedBy: string;
+    /** Why it closed, once it has (a run's MATCHED, GLOBAL_FINANCE, REDECIDED, NO_LONGER_OPEN; PAIRED_BY_HAND, WRITTEN_OFF, …). */
+    resolution?: string;
+    /** 'AUTO' when a matching run closed it, else the associate. */
+    resolvedBy?: string;
   };
   /** What the associate may do with this item now, under the current rules. */
   actions: {
@@ -187,8 +243,17 @@ export type ItemDetail = {
   };
   networkRecord?: NetworkRecordView;
   ledgerPayment?: LedgerPaymentView;
-  /** The records on the other side the matcher considered (a paired counterpart or a tie). */
+  /** For an open presentment mismatch: each reason it may go to global finance for, allowed or why not, with the amount the facts support. */
+  globalFinance?: { options: GlobalFinanceOption[]; preselect?: GlobalFinanceReason };
+  /** A pairing request holding this item's record, waiting for a second associate. */
+  pendingPairing?: ApprovalEntry;
+  /** The records on the other side the matcher considered (a paired counterpart or a tie); for an open mismatch, only those still open for pairing. */
   candidates: ({ side: 'NETWORK' } & NetworkRecordView | { side: 'LEDGER' } & LedgerPaymentView)[];
+  /**
+   * The records the item names that are not open now (matched, sent to global finance, settled),
+   * read with the item, never from when it was decided: an open mismatch never offers them.
+   */
+  takenCandidates?: { side: 'NETWORK' | 'LEDGER'; reference: string; isMatched: boolean; takenBy: string }[];
   /** Why the item is what it is, in an associate's words, with the figures. */
   explanation: string;
   history: { at: string; actor: string; action: string; before: string | null; after: string | null }[];
@@ -198,7 +263,54 @@ export type ItemDetail = {
 export type QueuePage = { items: QueueItem[]; total: number };
 
 /** What a manual action did, in words, and whether the associate can still undo it. */
-export type ManualActionResult = { actionId: number; action: string; summary: string; at: string; actor: string };
+export type ManualActionResult = {
+  actionId: number;
+  action: string;
+  summary: string;
+  at: string;
+  actor: string;
+  /** Set when a hand pairing was too large to make alone: the request now waiting for a second associate. */
+  pairingRequestId?: number;
+};
+
+/** One decision waiting for, or past, a second associate: a resettlement above the limit, or a hand pairing's request. */
+export type ApprovalEntry = {
+  kind: 'resettlement' | 'pairing';
+  /** The global-finance item's id, or the pairing request's id. */
+  id: number;
+  /** The item to open for it (the resettlement itself, or an open item of the pairing's records), when there is one. */
+  itemId: number | null;
+  /** What it is, in words: records, payment, reason. */
+  summary: string;
+  /** Signed minor units: the resettlement, or the pairing's difference. */
+  amountMinor: number;
+  currency: string;
+  /** The global-finance reason, or 'PAIRING'. */
+  reason: string;
+  reasonCode: string;
+  note: string;
+  maker: string;
+  madeAt: string;
+  status: 'PENDING' | 'APPROVED' | 'RETURNED' | 'WITHDRAWN' | 'DONE';
+  checker: string;
+  decisionNote: string;
+  canApprove: boolean;
+  canReturn: boolean;
+  canWithdraw: boolean;
+  canMarkDone: boolean;
+  /** Why this associate cannot approve or mark it done, when they cannot. */
+  hint?: string;
+};
+
+/** The approvals list, as one associate sees it. */
+export type ApprovalsList = {
+  /** Made by others, above the limit, not yet decided. */
+  awaitingMyApproval: ApprovalEntry[];
+  /** Made by me: pending, returned to me, or recently decided. */
+  mySubmissions: ApprovalEntry[];
+  /** Approved resettlements whose funds transfer is not done yet. */
+  approvedAwaitingTransfer: ApprovalEntry[];
+};
 
 /** An open record found for pairing by hand. */
 export type OpenRecord =
@@ -224,6 +336,117 @@ export type MatchView = {
 /** The reports written for one business date. */
 export type ReportsWritten = { date: string; folder: string; files: string[] };
 
+/** The reports of a business date, as the workstation writes them (the spec's three, then the adjustments). */
+export const REPORT_KINDS = ['matches', 'mismatches', 'global_finance', 'adjustments'] as const;
+/** One report of a business date. */
+export type ReportKind = (typeof REPORT_KINDS)[number];
+
+/** What a date's reports hold or would hold: rows and amount totals (decimal major units per currency) per report. */
+export type ReportPreview = {
+  date: string;
+  /** False while the date's cut-off has not passed: its reports would be provisional. */
+  isClosed: boolean;
+  reports: { kind: ReportKind; rows: number; totals: Record<string, string> }[];
+  /** Why writing it deserves a second look (no rows at all, a feed missing), in words. */
+  warnings: string[];
+  /** The last set written for the date, if any: when, where, and its manifest's SHA-256. */
+  written?: { writtenAt: string; folder: string; manifestSha256: string };
+};
+
+/** What asking for a date's reports did: written (with any warnings), or held until the associate confirms. */
+export type WriteReportsResult =
+  | { status: 'written'; reports: ReportsWritten; warnings: string[] }
+  | { status: 'needs-confirmation'; date: string; warnings: string[] };
+
+/** One of the feeds a business date expects. */
+export type FeedSourceName = 'VISA' | 'MASTERCARD' | 'ZELLE';
+
+/** Whether a feed brought records of a date: arrived; missing (the date has closed without it); still awaited (the open date). */
+export const FEED_STATES = ['arrived', 'missing', 'awaited'] as const;
+/** One feed's state for one business date. */
+export type FeedState = (typeof FEED_STATES)[number];
+
+/** The age bands the Today board counts open items in (days since the record's business date, on the open date). */
+export const AGE_BANDS = ['0-1', '2-3', '4-5', '6-10', 'over 10'] as const;
+/** One age band. */
+export type AgeBand = (typeof AGE_BANDS)[number];
+
+/** An open item's category (a queue's). */
+export type OpenItemCategory = (typeof QUEUE_CATEGORIES)[number];
+
+/** The Today board: the day that is closing, what arrived, what is open, what the reports hold. */
+export type TodayBoard = {
+  /** When the board was read (ISO instant). */
+  now: string;
+  /** The current rule set's zone (IANA name) and cut-off ('HH:MM' local time). */
+  timeZone: string;
+  cutoff: string;
+  /** The business date still open, and the instant (ISO) its cut-off falls. */
+  openDate: string;
+  cutoffAt: string;
+  lastClosedDate: string;
+  /** Per date (newest first, the open date included, 7 in all), what each expected feed brought. */
+  feeds: {
+    date: string;
+    isOpen: boolean;
+    sources: {
+      source: FeedSourceName;
+      /** Files that brought records of the date, and how many records. */
+      files: number;
+      records: number;
+      state: FeedState;
+      /** True for a closed date that no file of this source brought a record of. */
+      isMissing: boolean;
+      /** The date's cut-off (ISO instant): by then its feeds should have arrived. */
+      expectedBy: string;
+    }[];
+  }[];
+  lastRun?: {
+    runId: number;
+    asOfDate: string;
+    ruleSetVersion: number;
+    finishedAt: string | null;
+    matchesCreated: number;
+    itemsOpened: number;
+    itemsKept: number;
+    itemsClosed: number;
+  };
+  /**
+   * Open items per category and reason, with amount totals per currency (decimal major units):
+   * a mismatch's record amount; a global-finance item's signed resettlement amount.
+   */
+  openItems: { category: OpenItemCategory; reason: MismatchReason | GlobalFinanceReason; items: number; totals: Record<string, string> }[];
+  /** Open items by age on the open date, per category, every band present (oldest last). */
+  ageBands: { band: AgeBand; mismatches: number; globalFinance: number }[];
+  /**
+   * Unpaired presentments (open NO_LEDGER mismatches) old enough on the open date, which the
+   * next cut-off's run closes, to become global finance (NETWORK_ONLY_AGED).
+   */
+  agingIntoGlobalFinance: { items: number; totals: Record<string, string>; ageDays: number; onDate: string };
+  /** The last closed date's reports and the 6 dates' before it (newest first): a preview before they are written, the manifest's hash after. */
+  reports: ReportPreview[];
+  /** Per closed business date (the last 14, oldest first): matches made on it, mismatches open at its cut-off, global-finance items made on it. */
+  trend: { date: string; matched: number; open: number; globalFinance: number }[];
+};
+
+/** One audit log entry as the Audit view lists it. */
+export type AuditEntryView = {
+  id: number;
+  at: string;
+  actor: string;
+  action: string;
+  subjectType: string;
+  subjectId: string;
+  before: string | null;
+  after: string | null;
+  hash: string;
+};
+
+/** What checking the audit chain found: intact, or the first entry that does not hold. */
+export type AuditVerification =
+  | { intact: true; entries: number; lastHash: string }
+  | { intact: false; entries: number; brokenAt: number; problem: string };
+
 /** What each channel gives back. */
 export type ChannelResults = {
   'status:read': WorkstationStatus;
@@ -232,7 +455,12 @@ export type ChannelResults = {
   'feeds:recent': FeedFileSummary[];
   'feeds:quarantine': QuarantinedRowView[];
   'matching:run': MatchingResult & { asOfDate: string };
-  'reports:write': ReportsWritten;
+  'reports:write': WriteReportsResult;
+  'reports:preview': ReportPreview;
+  'day:today': TodayBoard;
+  'audit:read': { entries: AuditEntryView[]; total: number };
+  'audit:verify': AuditVerification;
+  'audit:export': { fileName: string; csv: string };
   'queue:page': QueuePage;
   'queue:item': ItemDetail;
   'items:note': ManualActionResult;
@@ -240,6 +468,12 @@ export type ChannelResults = {
   'items:to-global-finance': ManualActionResult;
   'items:write-off': ManualActionResult;
   'items:approve': ManualActionResult;
+  'items:return': ManualActionResult;
+  'pairings:approve': ManualActionResult;
+  'pairings:return': ManualActionResult;
+  'pairings:withdraw': ManualActionResult;
+  'approvals:list': ApprovalsList;
+  'rules:read': { version: number; rules: RuleSet };
   'items:mark-done': ManualActionResult;
   'matches:unpair': ManualActionResult;
   'matches:page': { matches: MatchView[]; total: number };
@@ -276,6 +510,11 @@ export const API_FUNCTIONS = {
   quarantinedRows: 'feeds:quarantine',
   runMatching: 'matching:run',
   writeReports: 'reports:write',
+  previewReports: 'reports:preview',
+  readToday: 'day:today',
+  readAudit: 'audit:read',
+  verifyAudit: 'audit:verify',
+  exportAudit: 'audit:export',
   queuePage: 'queue:page',
   itemDetail: 'queue:item',
   noteItem: 'items:note',
@@ -283,6 +522,12 @@ export const API_FUNCTIONS = {
   sendToGlobalFinance: 'items:to-global-finance',
   writeOff: 'items:write-off',
   approveItem: 'items:approve',
+  returnItem: 'items:return',
+  approvePairing: 'pairings:approve',
+  returnPairing: 'pairings:return',
+  withdrawPairing: 'pairings:withdraw',
+  readApprovals: 'approvals:list',
+  readRules: 'rules:read',
   markDone: 'items:mark-done',
   unpairMatch: 'matches:unpair',
   matchesPage: 'matches:page',

@@ -20,6 +20,8 @@ test.describe('the drop zone', () => {
     const garbage = path.join(workstation.dataDir, 'notes.txt');
     fs.writeFileSync(garbage, 'these are not clearing records\nat all\n');
 
+    // The window opens on Today; the drop zone is on Import.
+    await app.open('Import');
     await app.dropFiles([day.mastercard, day.visa, day.zelle, path.join(ipmFixtures, 'T112_empty.ipm'), garbage]);
 
     await expect(app.outcomes).toHaveCount(5);
@@ -52,6 +54,7 @@ test.describe('the drop zone', () => {
     const bytes = fs.readFileSync(day.mastercard);
     fs.writeFileSync(broken, bytes.subarray(0, Math.floor(bytes.length / 2)));
 
+    await app.open('Import');
     await app.dropFiles([broken]);
     await expect(app.outcome('truncated.ipm')).toHaveAttribute('data-status', 'rejected');
     await expect(app.outcome('truncated.ipm')).toContainText(/truncated\.ipm \(byte offset \d+\): record length/);
@@ -63,6 +66,7 @@ test.describe('the drop zone', () => {
   test('takes files chosen with the button too', async ({ workstation }) => {
     const { app } = workstation;
     const day = demoDay('csv');
+    await app.open('Import');
     await app.chooseFiles([day.visa, day.mastercard]);
     await expect(app.outcomes).toHaveCount(2);
     await expect(app.outcome(path.basename(day.visa))).toHaveAttribute('data-status', 'ingested');

@@ -11,13 +11,17 @@ test.describe('a business day in the window', () => {
     const files = demo.days.flatMap((day) => day.files);
     expect(files).toHaveLength(6);
 
-    // The bank's transfer job drops the day's files into the inbox; the window hears of each.
+    // The bank's transfer job drops the day's files into the inbox; the window hears of each (in
+    // the activity log and the imports, on the Import view: the window opens on Today).
+    await app.open('Import');
     for (const file of files) fs.copyFileSync(file, path.join(workstation.inboxFolder, path.basename(file)));
     await expect(app.activity.and(page.locator('[data-source="inbox"]'))).toHaveCount(6);
     await expect(app.importRows).toHaveCount(6);
     await expect.poll(() => fs.readdirSync(path.join(workstation.inboxFolder, 'archive')).length).toBe(6);
 
     await app.open('Matching & reports');
+    // The demo's last day is the last closed business date: "Match now" runs as of it.
+    await expect(page.getByTestId('business-day-hint')).toContainText(`(${days.at(-1)!})`);
     await page.getByRole('button', { name: 'Match now' }).click();
     const result = page.getByTestId('matching-result');
     await expect(result).toBeVisible();
@@ -60,7 +64,7 @@ test.describe('a business day in the window', () => {
     await page.getByRole('button', { name: 'Write reports' }).click();
     const written = page.getByTestId('reports-written');
     await expect(written).toBeVisible();
-    for (const kind of ['matches', 'mismatches', 'global_finance']) {
+    for (const kind of ['matches', 'mismatches', 'global_finance', 'adjustments']) {
       const file = path.join(workstation.reportsFolder, `${kind}_${days.at(-1)}.csv`);
       await expect(written).toContainText(file);
       expect(fs.existsSync(file)).toBe(true);

@@ -7,6 +7,7 @@ import { writeDemo } from './demo-feeds';
 
 /** Two days of demo files dropped on the window, matched: open mismatches of every kind. */
 async function matchedDemo(app: WorkstationPage, page: Page): Promise<void> {
+  await app.open('Import');
   await app.dropFiles(writeDemo({ days: 2, perDay: 80 }).days.flatMap((day) => day.files));
   await expect(app.outcomes).toHaveCount(6);
   await app.open('Matching & reports');
@@ -35,14 +36,17 @@ test.describe('manual work', () => {
     const form = detail.getByRole('form', { name: 'Pair by hand' });
     const candidates = form.getByRole('table', { name: 'Pair candidates' });
     await candidates.getByRole('radio').first().check();
-    // The amounts differ: the engine wants a reason, and the form says so before it lets go.
-    await expect(form.getByTestId('pair-difference')).toHaveAttribute('data-kind', 'amount');
+    // The amounts differ within the write-off limit: the difference is written off, and the controls
+    // want a reason code and a note before the form lets go.
+    await expect(form.locator('[data-testid="pair-field"][data-field="amount"]')).toHaveAttribute('data-agrees', 'false');
+    await expect(form.getByTestId('pair-outcome')).toHaveAttribute('data-outcome', 'write-off');
     await expect(form.getByRole('button', { name: 'Pair', exact: true })).toBeDisabled();
-    await form.getByLabel('Reason').fill('network fee taken from the transfer');
+    await app.chooseReasonCode(form, 'NETWORK_FEE');
+    await form.getByLabel('Note').fill('network fee taken from the transfer');
     await form.getByRole('button', { name: 'Pair', exact: true }).click();
 
     const undo = page.getByTestId('header-undo');
-    await expect(undo).toContainText(/^Undo: Paired .* by hand \(match \d+\): network fee taken from the transfer$/);
+    await expect(undo).toContainText(/^Undo: Paired .* by hand \(match \d+\), accepting a difference of .*: network fee taken from the transfer$/);
     // Both sides of the pair leave the queue.
     await expect.poll(async () => openItemCount(await total.textContent())).toBe(before - 2);
 
@@ -75,8 +79,9 @@ test.describe('manual work', () => {
     await largest.click();
     const detail = page.getByTestId('item-detail');
     const send = detail.getByRole('form', { name: 'Send to global finance' });
-    await send.getByLabel('Reason').selectOption('NETWORK_ONLY_AGED');
+    await send.getByLabel('Reason', { exact: true }).selectOption('NETWORK_ONLY_AGED');
     await send.getByLabel('Amount').fill(amount.toFixed(2));
+    await app.chooseReasonCode(send, 'CUSTOMER_REFUND');
     await send.getByLabel('Note').fill('customer called: charged, nothing arrived');
     await send.getByRole('button', { name: 'Send to global finance' }).click();
     const undo = page.getByTestId('header-undo');
@@ -100,6 +105,8 @@ test.describe('manual work', () => {
     const ben = await workstation.openAs('ben');
     await openGlobalFinanceItem(ben.app);
     const benDetail = ben.page.getByTestId('item-detail');
+    await expect(benDetail.getByRole('button', { name: 'Approve' })).toBeDisabled();
+    await benDetail.getByLabel('Rationale').fill('customer statement checked');
     await benDetail.getByRole('button', { name: 'Approve' }).click();
     await expect(benDetail).toContainText('ben');
     await expect(benDetail.getByTestId('approval-hint')).toContainText('You approved it');

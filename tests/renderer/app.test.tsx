@@ -8,6 +8,11 @@ import { renderApp, resetWindow } from './helpers/render-app';
 
 afterEach(resetWindow);
 
+/** Opens the Import view from the nav: the drop zone, the activity log and the imports live there (the window opens on Today). */
+async function openImport(): Promise<void> {
+  await userEvent.setup().click(within(screen.getByRole('navigation', { name: 'Sections' })).getByRole('button', { name: 'Import' }));
+}
+
 describe('App', () => {
   it('says the window is not connected when there is no window.recon, instead of crashing', () => {
     delete window.recon;
@@ -18,21 +23,26 @@ describe('App', () => {
     expect(screen.queryByTestId('drop-zone')).toBeNull();
   });
 
-  it('opens on the Import view with the drop zone, and shows the last run date and the actor in the header', async () => {
+  it('opens on the Today view, shows the last run date and the actor in the header, and the drop zone under Import', async () => {
     const fake = new FakeReconApi();
     fake.replyWith('readStatus', workstationStatus({ lastRunDate: '2025-03-03' }, { actor: 'ana.lopez' }));
 
     renderApp(fake);
 
     expect(screen.getByRole('heading', { level: 1, name: 'Recon Workstation' })).toBeTruthy();
-    expect(screen.getByTestId('drop-zone')).toBeTruthy();
-    expect(screen.getByRole('button', { name: 'Import' }).getAttribute('aria-current')).toBe('page');
+    expect(screen.getByRole('button', { name: 'Today' }).getAttribute('aria-current')).toBe('page');
+    expect(screen.queryByTestId('drop-zone')).toBeNull();
     await waitFor(() => expect(screen.getByTestId('header-last-run').textContent).toBe('2025-03-03'));
     expect(screen.getByTestId('header-actor').textContent).toBe('ana.lopez');
+
+    await openImport();
+    expect(screen.getByTestId('drop-zone')).toBeTruthy();
+    expect(screen.getByRole('button', { name: 'Import' }).getAttribute('aria-current')).toBe('page');
   });
 
   it('logs an inbox outcome event as "inbox" and refreshes the status and the imports on the store-changed that follows it', async () => {
     const { fake } = renderApp();
+    await openImport();
     await waitFor(() => expect(fake.argumentsOf('readStatus')).toHaveLength(1));
     fake.replyWith('readStatus', workstationStatus({ lastRunDate: '2025-03-04' }));
 
@@ -84,6 +94,7 @@ describe('App', () => {
 
   it('logs reports written at the cut-off once, even when the same reports are announced twice', async () => {
     const { fake } = renderApp();
+    await openImport();
     const reports = { date: '2025-03-04', folder: '/data/reports/2025-03-04', files: ['matches.csv', 'mismatches.csv'] };
 
     act(() => fake.emit({ type: 'reports-written', reports }));
@@ -94,8 +105,9 @@ describe('App', () => {
     expect(entries[0]!.textContent).toContain('Reports for 2025-03-04 written to /data/reports/2025-03-04: matches.csv, mismatches.csv.');
   });
 
-  it('keeps only the newest activity entries, newest first', () => {
+  it('keeps only the newest activity entries, newest first', async () => {
     const { fake } = renderApp();
+    await openImport();
 
     act(() => {
       for (let index = 0; index < ACTIVITY_LIMIT + 5; index += 1) {

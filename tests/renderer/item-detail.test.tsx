@@ -273,6 +273,9 @@ describe('item detail', () => {
         networkTxnId: 'MCC123',
         fileName: 'zelle-20250301.csv',
         lineNo: 9,
+        isSettled: true,
+        isMatched: false,
+        isInPendingPairing: false,
       },
       candidates: [],
       explanation: 'Item 7: a reversal of 25.00 USD is owed to the customer.',
@@ -290,14 +293,14 @@ describe('item detail', () => {
     expect(payment.textContent).toContain('2025-03-01T10:15:00-05:00');
     expect(payment.textContent).toContain('MASTERCARD');
     expect(payment.textContent).toContain('zelle-20250301.csv:9');
-    expect(panel.textContent).toContain('+25.00 USD (pay back to customer)');
+    expect(panel.textContent).toContain('+25.00 USD (the bank pays the customer back)');
     expect(panel.textContent).toContain('Customer called on 2025-03-04.');
     expect(within(panel).getByText('No candidates')).toBeTruthy();
     expect(within(panel).getByText('No history yet')).toBeTruthy();
     expect(within(panel).queryByRole('table', { name: 'Candidates' })).toBeNull();
   });
 
-  it('hints "recover" for a negative resettlement', async () => {
+  it('says the bank recovers the funds for a negative resettlement', async () => {
     const fake = setUp([queueItem(8, { category: 'GLOBAL_FINANCE' })]);
     const detail = networkItemDetail(8);
     fake.replyWith('itemDetail', { ...detail, item: { ...detail.item, category: 'GLOBAL_FINANCE', resettlementMinor: -1_050 } });
@@ -305,6 +308,6 @@ describe('item detail', () => {
 
     await userEvent.setup().click(await screen.findByTestId('queue-row'));
 
-    expect((await screen.findByTestId('item-detail')).textContent).toContain('-10.50 USD (recover)');
+    expect((await screen.findByTestId('item-detail')).textContent).toContain('-10.50 USD (the bank recovers the funds)');
   });
 });

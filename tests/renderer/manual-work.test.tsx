@@ -2,6 +2,7 @@ import { act, render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ItemDetail } from '../../shared/ipc/recon-api';
+import { DEFAULT_RULES } from '../../shared/rules';
 import { ItemDetailPanel } from '../../renderer/src/features/queue/ItemDetailPanel';
 import { connectStore, handleReconEvent, useReconStore } from '../../renderer/src/store/recon-store';
 import { FakeReconApi, manualActionResult, workstationStatus } from './helpers/fake-recon-api';
@@ -13,6 +14,7 @@ import {
   networkItemDetail,
   openLedgerPayment,
   openNetworkRecord,
+  withGlobalFinanceOptions,
 } from './helpers/item-fixtures';
 import { installFake, renderApp, resetWindow } from './helpers/render-app';
 
@@ -21,6 +23,8 @@ afterEach(resetWindow);
 /** Renders the detail panel with `detail` open, as the queue would after a click. */
 async function openDetail(detail: ItemDetail, fake = installFake(new FakeReconApi())) {
   fake.replyWith('itemDetail', detail);
+  // The forms judge by the rules; have them in the store, as the window does from its start.
+  await act(() => useReconStore.getState().refreshRules());
   render(<ItemDetailPanel />);
   await act(() => useReconStore.getState().openItem(detail.item.id));
   const panel = screen.getByTestId('item-detail');
@@ -75,7 +79,7 @@ describe('manual work on an item', () => {
     await waitFor(() => expect(useReconStore.getState().manualBusy.note).toBe(false));
   });
 
-  it("pairs a network item with a chosen candidate: the item's own record and the payment's id", async () => {
+  it("pairs a network item with a chosen candidate whose fields all agree: the item's own record and the payment's id, no reason needed", async () => {
     const detail = networkItemDetail(1, { candidates: [{ side: 'LEDGER', ...ledgerPaymentView(900, { amountMinor: 12_540 }) }] });
     const { fake, user } = await openDetail(detail);
     fake.replyWith('pairByHand', manualActionResult({ action: 'pair', summary: 'Paired VISA REF1 with ZP-9001.' }));
@@ -84,16 +88,29 @@ describe('manual work on an item', () => {
     const pairForm = form('Pair by hand');
     const pair = within(pairForm).getByRole('button', { name: 'Pair' }) as HTMLButtonElement;
     expect(pair.disabled).toBe(true);
+    expect(within(pairForm).getByTestId('pair-refusal').textContent).toBe('Choose the ledger payment.');
     await user.click(within(pairForm).getByRole('radio', { name: 'Select ZP-9001' }));
-    expect(within(pairForm).getByTestId('pair-difference').dataset.kind).toBe('none');
+
+    expect(within(pairForm).getAllByTestId('pair-field').map((field) => [field.dataset.field, field.dataset.agrees])).toEqual([
+      ['network', 'true'],
+      ['card', 'true'],
+      ['auth-code', 'true'],
+      ['date', 'true'],
+      ['currency', 'true'],
+      ['amount', 'true'],
+    ]);
+    expect(within(pairForm).getByTestId('pair-outcome').dataset.outcome).toBe('match');
+    expect(within(pairForm).getByTestId('pair-outcome').textContent).toBe('The amounts agree: pairing makes a match.');
+    expect(within(pairForm).queryByTestId('pair-refusal')).toBeNull();
     await user.click(pair);
 
     expect(fake.argumentsOf('pairByHand')).toEqual([{ networkRecordIds: [101], ledgerPaymentId: 900 }]);
     await waitFor(() => expect(screen.queryByRole('form', { name: 'Pair by hand' })).toBeNull());
     expect(useReconStore.getState().activity[0]).toMatchObject({ text: 'Paired VISA REF1 with ZP-9001.' });
+    expect(screen.getByTestId('pair-result').textContent).toBe('Paired VISA REF1 with ZP-9001.');
   });
 
-  it('requires a reason when the amounts differ, shows the difference, and sends the reason', async () => {
+  it('shows which field differs and what the difference becomes, and wants a reason code and a note before it pairs', async () => {
     const { fake, user } = await openDetail(networkItemDetail(1));
     fake.replyWith('pairByHand', manualActionResult({ action: 'pair' }));
     await user.click(screen.getByRole('button', { name: 'Pair by hand' }));
@@ -101,26 +118,94 @@ describe('manual work on an item', () => {
 
     await user.click(within(pairForm).getByRole('radio', { name: 'Select ZP-9001' }));
 
-    const difference = within(pairForm).getByTestId('pair-difference');
-    expect(difference.dataset.kind).toBe('amount');
-    expect(difference.textContent).toContain('Network total 125.40 USD');
-    expect(difference.textContent).toContain("payment's 124.50 USD");
-    expect(difference.textContent).toContain('a difference of 0.90 USD');
-    const reason = within(pairForm).getByLabelText('Reason') as HTMLInputElement;
-    expect(reason.required).toBe(true);
+    const amountField = within(pairForm).getAllByTestId('pair-field').find((field) => field.dataset.field === 'amount')!;
+    expect(amountField.dataset.agrees).toBe('false');
+    // Not colour alone: the row says it in words.
+    expect(amountField.textContent).toContain('Amountdiffers');
+    expect(amountField.textContent).toContain('difference 0.90 USD');
+    const totals = within(pairForm).getByTestId('pair-totals');
+    expect(totals.textContent).toBe('Network total125.40 USDPayment124.50 USDDifference0.90 USD');
+    const outcome = within(pairForm).getByTestId('pair-outcome');
+    expect(outcome.dataset.outcome).toBe('write-off');
+    expect(outcome.textContent).toBe('The difference of 0.90 USD is within the write-off limit of 25.00 USD: it is written off and reported.');
+    const reasonCode = within(pairForm).getByLabelText('Reason code') as HTMLSelectElement;
+    expect(reasonCode.required).toBe(true);
+    // No code is chosen for the associate; only the rules' codes for a pairing are offered.
+    expect(reasonCode.value).toBe('');
+    expect([...reasonCode.options].map((option) => option.value)).toEqual([
+      '',
+      'TIMING',
+      'FX_ROUNDING',
+      'NETWORK_FEE',
+      'PARTIAL_PRESENTMENT',
+      'LEDGER_DATA_ERROR',
+      'CONFIRMED_WITH_NETWORK',
+      'OTHER',
+    ]);
     const pair = within(pairForm).getByRole('button', { name: 'Pair' }) as HTMLButtonElement;
     expect(pair.disabled).toBe(true);
+    expect(within(pairForm).getByTestId('pair-refusal').textContent).toMatch(/^Amount differs \(.*\): choose a reason code\.$/);
 
-    await user.type(reason, 'Network fee taken from the presentment');
+    await user.selectOptions(reasonCode, 'NETWORK_FEE');
+    expect(pair.disabled).toBe(true);
+    expect(within(pairForm).getByTestId('pair-refusal').textContent).toMatch(/: say why in the note\.$/);
+    await user.type(within(pairForm).getByLabelText('Note'), 'Network fee taken from the presentment');
     expect(pair.disabled).toBe(false);
     await user.click(pair);
 
     expect(fake.argumentsOf('pairByHand')).toEqual([
-      { networkRecordIds: [101], ledgerPaymentId: 900, reason: 'Network fee taken from the presentment' },
+      { networkRecordIds: [101], ledgerPaymentId: 900, reasonCode: 'NETWORK_FEE', note: 'Network fee taken from the presentment' },
     ]);
   });
 
-  it('requires a reason when the currencies differ', async () => {
+  it('does not pair without a reason when the funding network differs, even with equal amounts (the engine refuses it too)', async () => {
+    const detail = networkItemDetail(1, {
+      candidates: [{ side: 'LEDGER', ...ledgerPaymentView(900, { amountMinor: 12_540, fundingNetwork: 'MASTERCARD' }) }],
+    });
+    const { user } = await openDetail(detail);
+    await user.click(screen.getByRole('button', { name: 'Pair by hand' }));
+    const pairForm = form('Pair by hand');
+
+    await user.click(within(pairForm).getByRole('radio', { name: 'Select ZP-9001' }));
+
+    const network = within(pairForm).getAllByTestId('pair-field').find((field) => field.dataset.field === 'network')!;
+    expect(network.dataset.agrees).toBe('false');
+    expect(network.textContent).toContain('network VISA, payment funded by MASTERCARD');
+    expect(within(pairForm).getByTestId('pair-outcome').dataset.outcome).toBe('match');
+    expect((within(pairForm).getByRole('button', { name: 'Pair' }) as HTMLButtonElement).disabled).toBe(true);
+    expect(within(pairForm).getByTestId('pair-refusal').textContent).toBe(
+      'Network differs (network VISA, payment funded by MASTERCARD): choose a reason code.',
+    );
+  });
+
+  it('sends a pairing above the write-off limit for approval, and says it waits for a second associate', async () => {
+    const detail = networkItemDetail(1, { candidates: [{ side: 'LEDGER', ...ledgerPaymentView(900, { amountMinor: 8_000 }) }] });
+    const { fake, user } = await openDetail(detail);
+    fake.replyWith('pairByHand', manualActionResult({ action: 'pair', pairingRequestId: 7, summary: 'Asked for approval of VISA REF1 with ZP-9001.' }));
+    await user.click(screen.getByRole('button', { name: 'Pair by hand' }));
+    const pairForm = form('Pair by hand');
+
+    await user.click(within(pairForm).getByRole('radio', { name: 'Select ZP-9001' }));
+
+    expect(within(pairForm).getByTestId('pair-outcome').textContent).toBe(
+      'The difference of 45.40 USD is above the write-off limit of 25.00 USD: the pairing waits for a second associate to approve it.',
+    );
+    expect(within(pairForm).queryByRole('button', { name: 'Pair' })).toBeNull();
+    const send = within(pairForm).getByRole('button', { name: 'Send for approval' }) as HTMLButtonElement;
+    expect(send.disabled).toBe(true);
+    await user.selectOptions(within(pairForm).getByLabelText('Reason code'), 'PARTIAL_PRESENTMENT');
+    await user.type(within(pairForm).getByLabelText('Note'), 'Second presentment expected');
+    await user.click(send);
+
+    expect(fake.argumentsOf('pairByHand')).toEqual([
+      { networkRecordIds: [101], ledgerPaymentId: 900, reasonCode: 'PARTIAL_PRESENTMENT', note: 'Second presentment expected' },
+    ]);
+    const result = await screen.findByTestId('pair-result');
+    expect(result.getAttribute('role')).toBe('status');
+    expect(result.textContent).toBe('Pairing request 7 waits for a second associate to approve it. Asked for approval of VISA REF1 with ZP-9001.');
+  });
+
+  it('sends a pairing across currencies for approval, with the currency field marked as differing', async () => {
     const detail = networkItemDetail(1, {
       candidates: [{ side: 'LEDGER', ...ledgerPaymentView(900, { amountMinor: 12_540, currency: 'EUR' }) }],
     });
@@ -130,8 +215,12 @@ describe('manual work on an item', () => {
 
     await user.click(within(pairForm).getByRole('radio', { name: 'Select ZP-9001' }));
 
-    expect(within(pairForm).getByTestId('pair-difference').textContent).toBe('Currencies differ: network USD, payment EUR.');
-    expect((within(pairForm).getByRole('button', { name: 'Pair' }) as HTMLButtonElement).disabled).toBe(true);
+    const currency = within(pairForm).getAllByTestId('pair-field').find((field) => field.dataset.field === 'currency')!;
+    expect(currency.dataset.agrees).toBe('false');
+    expect(currency.textContent).toContain('network USD, ledger EUR');
+    expect(within(pairForm).getByTestId('pair-totals').textContent).toContain('not comparable (currencies differ)');
+    expect(within(pairForm).getByTestId('pair-outcome').dataset.outcome).toBe('approval');
+    expect((within(pairForm).getByRole('button', { name: 'Send for approval' }) as HTMLButtonElement).disabled).toBe(true);
   });
 
   it('from a ledger item, searches network records and pairs the ones selected (1:N) with the payment', async () => {
@@ -155,10 +244,11 @@ describe('manual work on an item', () => {
     await user.click(within(results).getByRole('checkbox', { name: 'Select VISA R71' }));
     const members = within(pairForm).getByRole('table', { name: 'Pairing members' });
     expect(members.textContent).toContain('VISA R71');
-    expect(within(pairForm).getByTestId('pair-difference').textContent).toContain('a difference of -25.40 USD');
+    expect(within(pairForm).getByTestId('pair-totals').textContent).toContain('Difference-25.40 USD');
+    expect(within(pairForm).getByTestId('pair-outcome').dataset.outcome).toBe('approval');
 
     await user.click(within(results).getByRole('checkbox', { name: 'Select VISA R72' }));
-    expect(within(pairForm).getByTestId('pair-difference').dataset.kind).toBe('none');
+    expect(within(pairForm).getByTestId('pair-outcome').dataset.outcome).toBe('match');
     await user.click(within(pairForm).getByRole('button', { name: 'Pair' }));
 
     expect(fake.argumentsOf('pairByHand')).toEqual([{ networkRecordIds: [71, 72], ledgerPaymentId: 505 }]);
@@ -191,49 +281,97 @@ describe('manual work on an item', () => {
     expect(fake.argumentsOf('pairByHand')).toEqual([{ networkRecordIds: [101, 60], ledgerPaymentId: 950 }]);
   });
 
-  it('sends to global finance with the typed amount to pay back (12.50 -> 1250), offering only the reasons a presentment can go for', async () => {
+  it('offers only the global-finance reasons the facts allow, preselects the one that fits, and sends the typed amount with a reason code', async () => {
     const { fake, user } = await openDetail(networkItemDetail(1));
     fake.replyWith('sendToGlobalFinance', manualActionResult({ action: 'to-global-finance' }));
     const gfForm = form('Send to global finance');
+    const reason = within(gfForm).getByLabelText('Reason') as HTMLSelectElement;
+    expect(reason.value).toBe('NETWORK_ONLY_AGED');
+    expect([...reason.options].map((option) => [option.value, option.disabled])).toEqual([
+      ['', false],
+      ['LEDGER_NOT_COMPLETED', true],
+      ['DUPLICATE_PRESENTMENT', true],
+      ['NETWORK_ONLY_AGED', false],
+    ]);
+    const refused = within(gfForm).getByRole('list', { name: 'Reasons not available' });
+    expect(refused.textContent).toContain('DUPLICATE_PRESENTMENT: A DUPLICATE_PRESENTMENT needs a matched payment that it duplicates; ZP-9001 is COMPLETED, not matched.');
     const amount = within(gfForm).getByLabelText('Amount') as HTMLInputElement;
     expect(amount.value).toBe('125.40');
-    expect((within(gfForm).getByLabelText('Reason') as HTMLSelectElement).value).toBe('NETWORK_ONLY_AGED');
+    expect(within(gfForm).getByTestId('resettlement-preview').textContent).toBe('Resettlement: 125.40 USD, the bank pays the customer back.');
 
     await user.clear(amount);
     await user.type(amount, '12.50');
-    expect(within(gfForm).getByTestId('resettlement-preview').textContent).toBe('Resettlement: +12.50 USD (pay back to customer)');
+    expect(within(gfForm).getByTestId('resettlement-preview').textContent).toBe('Resettlement: 12.50 USD, the bank pays the customer back.');
     const send = within(gfForm).getByRole('button', { name: 'Send to global finance' }) as HTMLButtonElement;
     expect(send.disabled).toBe(true);
-    await user.type(within(gfForm).getByLabelText('Note'), 'Customer was charged twice');
-    await user.click(send);
-
-    const options = [...(within(gfForm).getByLabelText('Reason') as HTMLSelectElement).options].map((option) => option.value);
-    expect(options).toEqual(['LEDGER_NOT_COMPLETED', 'DUPLICATE_PRESENTMENT', 'NETWORK_ONLY_AGED']);
-    await user.selectOptions(within(gfForm).getByLabelText('Reason'), 'DUPLICATE_PRESENTMENT');
-    expect(within(gfForm).getByTestId('resettlement-preview').textContent).toBe('Resettlement: +12.50 USD (pay back to customer)');
-    await user.type(within(gfForm).getByLabelText('Note'), 'Charged twice');
+    expect(within(gfForm).getByTestId('global-finance-refusal').textContent).toBe('Choose a reason code.');
+    await user.selectOptions(within(gfForm).getByLabelText('Reason code'), 'CUSTOMER_REFUND');
+    expect(within(gfForm).getByTestId('global-finance-refusal').textContent).toBe('Say why in the note.');
+    await user.type(within(gfForm).getByLabelText('Note'), 'Customer was charged, nothing arrived');
+    expect(send.disabled).toBe(false);
     await user.click(send);
 
     expect(fake.argumentsOf('sendToGlobalFinance')).toEqual([
-      { itemId: 1, reason: 'NETWORK_ONLY_AGED', resettlementMinor: 1_250, note: 'Customer was charged twice' },
-      { itemId: 1, reason: 'DUPLICATE_PRESENTMENT', resettlementMinor: 1_250, note: 'Charged twice' },
+      { itemId: 1, reason: 'NETWORK_ONLY_AGED', resettlementMinor: 1_250, reasonCode: 'CUSTOMER_REFUND', note: 'Customer was charged, nothing arrived' },
     ]);
   });
 
-  it('refuses a signed or malformed amount and says that amounts above the approval limit need approval', async () => {
+  it('proposes the difference, not the whole charge, for an AMOUNT_DIFF, and refuses more than that', async () => {
+    const detail = networkItemDetail(1);
+    const { user } = await openDetail(withGlobalFinanceOptions({ ...detail, item: { ...detail.item, reason: 'AMOUNT_DIFF' } }));
+    const gfForm = form('Send to global finance');
+    const amount = within(gfForm).getByLabelText('Amount') as HTMLInputElement;
+    expect((within(gfForm).getByLabelText('Reason') as HTMLSelectElement).value).toBe('NETWORK_ONLY_AGED');
+    expect(amount.value).toBe('0.90');
+
+    await user.selectOptions(within(gfForm).getByLabelText('Reason code'), 'CUSTOMER_REFUND');
+    await user.type(within(gfForm).getByLabelText('Note'), 'Charged more than sent');
+    expect((within(gfForm).getByRole('button', { name: 'Send to global finance' }) as HTMLButtonElement).disabled).toBe(false);
+    await user.clear(amount);
+    await user.type(amount, '125.40');
+
+    expect((within(gfForm).getByRole('button', { name: 'Send to global finance' }) as HTMLButtonElement).disabled).toBe(true);
+    expect(within(gfForm).getByTestId('global-finance-refusal').textContent).toBe("A resettlement of 125.40 USD is more than the pairing's difference of 0.90 USD.");
+  });
+
+  it('chooses no reason when several fit, and starts the amount from the reason chosen', async () => {
+    const detail = networkItemDetail(1, {
+      candidates: [
+        { side: 'LEDGER', ...ledgerPaymentView(900, { paymentId: 'ZP-FAILED', status: 'FAILED' }) },
+        { side: 'LEDGER', ...ledgerPaymentView(901, { paymentId: 'ZP-MATCHED', isMatched: true, isSettled: true }) },
+      ],
+    });
+    const { user } = await openDetail(detail);
+    const gfForm = form('Send to global finance');
+    const reason = within(gfForm).getByLabelText('Reason') as HTMLSelectElement;
+    const amount = within(gfForm).getByLabelText('Amount') as HTMLInputElement;
+
+    expect(reason.value).toBe('');
+    expect(amount.value).toBe('');
+    expect(amount.disabled).toBe(true);
+    expect(within(gfForm).queryByRole('list', { name: 'Reasons not available' })).toBeNull();
+    expect(within(gfForm).getByTestId('global-finance-refusal').textContent).toBe('Choose a reason.');
+
+    await user.selectOptions(reason, 'DUPLICATE_PRESENTMENT');
+    expect(amount.value).toBe('125.40');
+  });
+
+  it('refuses a negative or malformed amount, saying which way it would move money, and says amounts above the approval limit need approval', async () => {
     const { user } = await openDetail(networkItemDetail(1, { actions: itemActions({ approvalLimitMinor: 10_000 }) }));
     const gfForm = form('Send to global finance');
     const amount = within(gfForm).getByLabelText('Amount');
     expect(gfForm.textContent).toContain('Amounts above 100.00 USD need a second associate');
     expect(gfForm.textContent).toContain('This one will.');
+    await user.selectOptions(within(gfForm).getByLabelText('Reason code'), 'CUSTOMER_REFUND');
+    await user.type(within(gfForm).getByLabelText('Note'), 'n');
 
     await user.clear(amount);
     await user.type(amount, '-5');
-    expect(within(gfForm).getByTestId('resettlement-preview').textContent).toBe('Enter the amount without a sign: it pays the customer back.');
+    expect(within(gfForm).getByTestId('resettlement-preview').textContent).toBe('Resettlement: -5.00 USD, the bank recovers the funds.');
+    expect(within(gfForm).getByTestId('global-finance-refusal').textContent).toBe('A NETWORK_ONLY_AGED pays the customer back: its resettlement amount is positive.');
     await user.clear(amount);
     await user.type(amount, '1.234');
     expect(within(gfForm).getByTestId('resettlement-preview').textContent).toContain('more than 2 decimal places');
-    await user.type(within(gfForm).getByLabelText('Note'), 'n');
     expect((within(gfForm).getByRole('button', { name: 'Send to global finance' }) as HTMLButtonElement).disabled).toBe(true);
   });
 
@@ -242,6 +380,7 @@ describe('manual work on an item', () => {
     fake.failWith('sendToGlobalFinance', 'failed', 'Item 1 is no longer open.');
     const gfForm = form('Send to global finance');
 
+    await user.selectOptions(within(gfForm).getByLabelText('Reason code'), 'CUSTOMER_REFUND');
     await user.type(within(gfForm).getByLabelText('Note'), 'why');
     await user.click(within(gfForm).getByRole('button', { name: 'Send to global finance' }));
 
@@ -258,22 +397,28 @@ describe('manual work on an item', () => {
     expect(screen.getByTestId('write-off-hint').textContent).toBe(writeOffHint);
   });
 
-  it('writes off with a required note and shows the limit when allowed', async () => {
+  it('writes off with a reason code and a note, saying what is written off and the limit', async () => {
+    const fake = installFake(new FakeReconApi());
+    fake.replyWith('readRules', { version: 2, rules: { ...DEFAULT_RULES, writeOffLimitMinor: 20_000 } });
     const detail = networkItemDetail(1, { actions: itemActions({ canWriteOff: true, writeOffLimitMinor: 20_000 }) });
-    const { fake, user } = await openDetail(detail);
+    const { user } = await openDetail(detail, fake);
     fake.replyWith('writeOff', manualActionResult({ action: 'write-off' }));
     const writeOffForm = form('Write off');
+    await waitFor(() => expect(within(writeOffForm).getByTestId('write-off-hint').textContent).toContain("Writes off the record's 125.40 USD"));
     expect(writeOffForm.textContent).toContain('write-off limit is 200.00 USD');
     const button = within(writeOffForm).getByRole('button', { name: 'Write off' }) as HTMLButtonElement;
     expect(button.disabled).toBe(true);
+    expect(within(writeOffForm).getByTestId('write-off-refusal').textContent).toBe('Choose a reason code.');
 
+    await user.selectOptions(within(writeOffForm).getByLabelText('Reason code'), 'BELOW_MATERIALITY');
+    expect(button.disabled).toBe(true);
     await user.type(within(writeOffForm).getByLabelText('Note'), 'Below the cost of chasing it');
     await user.click(button);
 
-    expect(fake.argumentsOf('writeOff')).toEqual([{ itemId: 1, note: 'Below the cost of chasing it' }]);
+    expect(fake.argumentsOf('writeOff')).toEqual([{ itemId: 1, reasonCode: 'BELOW_MATERIALITY', note: 'Below the cost of chasing it' }]);
   });
 
-  it('offers Approve, not Mark done, when only approval is open, with the engine hint', async () => {
+  it('offers Approve, not Mark done, when only approval is open, with the engine hint, and approves only with a rationale', async () => {
     const detail = networkItemDetail(3, {
       actions: itemActions({ canPair: false, canSendToGlobalFinance: false, canApprove: true, canMarkDone: false, approvalHint: 'Needs approval before the transfer.' }),
     });
@@ -282,9 +427,12 @@ describe('manual work on an item', () => {
 
     expect(screen.getByTestId('approval-hint').textContent).toBe('Needs approval before the transfer.');
     expect(screen.queryByRole('button', { name: 'Mark done' })).toBeNull();
-    await user.click(screen.getByRole('button', { name: 'Approve' }));
+    const approve = screen.getByRole('button', { name: 'Approve' }) as HTMLButtonElement;
+    expect(approve.disabled).toBe(true);
+    await user.type(within(form('Approval')).getByLabelText('Rationale'), 'Customer statement checked');
+    await user.click(approve);
 
-    expect(fake.argumentsOf('approveItem')).toEqual([{ itemId: 3 }]);
+    expect(fake.argumentsOf('approveItem')).toEqual([{ itemId: 3, rationale: 'Customer statement checked' }]);
   });
 
   it('offers Mark done, not Approve, when only marking done is open, with an optional note', async () => {
@@ -445,6 +593,8 @@ describe('header undo', () => {
 
     expect(fake.argumentsOf('undoLastAction')).toEqual([{}]);
     await waitFor(() => expect(screen.queryByTestId('header-undo')).toBeNull());
+    // The activity log is on the Import view (the window opens on Today).
+    await userEvent.setup().click(within(screen.getByRole('navigation', { name: 'Sections' })).getByRole('button', { name: 'Import' }));
     expect(screen.getAllByTestId('activity-entry')[0]!.textContent).toContain('Undid: paired VISA REF1 with ZP-9001.');
   });
 
@@ -529,7 +679,7 @@ describe('matches view', () => {
     expect(screen.queryByRole('button', { name: 'Load more' })).toBeNull();
   });
 
-  it('unpairs a match only with a note, then reloads the list', async () => {
+  it('unpairs a match only with a reason code for unpairing and a note, then reloads the list', async () => {
     const fake = new FakeReconApi();
     fake.replyWith('matchesPage', { matches: [matchView(1)], total: 1 });
     fake.replyWith('unpairMatch', manualActionResult({ action: 'unpair', summary: 'Unpaired match 1.' }));
@@ -541,10 +691,15 @@ describe('matches view', () => {
     const submit = within(unpairForm).getByRole('button', { name: 'Unpair' }) as HTMLButtonElement;
     expect(submit.disabled).toBe(true);
     expect(within(row).queryByRole('button', { name: 'Unpair' })).toBeNull();
+    const reasonCode = (await within(unpairForm).findByLabelText('Reason code')) as HTMLSelectElement;
+    expect([...reasonCode.options].map((option) => option.value)).toEqual(['', 'TIMING', 'LEDGER_DATA_ERROR', 'WRONG_PAIRING', 'OTHER']);
     await user.type(within(unpairForm).getByLabelText('Note'), 'Wrong customer');
+    expect(submit.disabled).toBe(true);
+    expect(within(unpairForm).getByTestId('unpair-refusal').textContent).toBe('Choose a reason code.');
+    await user.selectOptions(reasonCode, 'WRONG_PAIRING');
     await user.click(submit);
 
-    expect(fake.argumentsOf('unpairMatch')).toEqual([{ matchId: 1, note: 'Wrong customer' }]);
+    expect(fake.argumentsOf('unpairMatch')).toEqual([{ matchId: 1, reasonCode: 'WRONG_PAIRING', note: 'Wrong customer' }]);
     await waitFor(() => expect(fake.argumentsOf('matchesPage')).toHaveLength(2));
     expect(screen.queryByRole('form', { name: 'Unpair match 1' })).toBeNull();
   });
@@ -590,6 +745,7 @@ describe('matches view', () => {
 
     await user.click(within(row).getByRole('button', { name: 'Unpair' }));
     const unpairForm = screen.getByRole('form', { name: 'Unpair match 1' });
+    await user.selectOptions(await within(unpairForm).findByLabelText('Reason code'), 'OTHER');
     await user.type(within(unpairForm).getByLabelText('Note'), 'why');
     await user.click(within(unpairForm).getByRole('button', { name: 'Unpair' }));
 

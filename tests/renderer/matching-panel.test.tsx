@@ -46,6 +46,22 @@ describe('MatchingPanel', () => {
     stop();
   });
 
+  it('names the skipped closed dates that were run first', async () => {
+    const fake = installFake(new FakeReconApi());
+    const earlier = (asOfDate: string, runId: number) => ({ ...run, asOfDate, runId });
+    fake.replyWith('runMatching', { asOfDate: '2025-03-04', run, earlierRuns: [earlier('2025-03-02', 40), earlier('2025-03-03', 41)] });
+    render(<MatchingPanel />);
+
+    await userEvent.click(screen.getByRole('button', { name: 'Match now' }));
+
+    expect((await screen.findByTestId('earlier-runs')).textContent).toBe(
+      'Closed dates skipped since the last run were run first, each on its own: 2025-03-02, 2025-03-03.',
+    );
+    expect(useReconStore.getState().activity[0]).toMatchObject({
+      text: 'Matching run 42 as of 2025-03-04 (after runs as of 2025-03-02, 2025-03-03): 1150 matches created, 30 items opened, 12 kept, 8 closed.',
+    });
+  });
+
   it('sends the chosen as-of date', async () => {
     const fake = installFake(new FakeReconApi());
     fake.replyWith('runMatching', { asOfDate: '2025-02-28', run: { ...run, asOfDate: '2025-02-28' } });
@@ -95,13 +111,29 @@ describe('MatchingPanel', () => {
     await waitFor(() => expect(fake.argumentsOf('readStatus')).toHaveLength(1));
   });
 
-  it('writes reports for the last run date by default and lists the files written', async () => {
+  it('offers no date whose cut-off has not passed, and says which date is open', async () => {
+    installFake(new FakeReconApi());
+    await useReconStore.getState().refreshStatus();
+    render(<MatchingPanel />);
+
+    expect((screen.getByLabelText('As of date (optional)') as HTMLInputElement).max).toBe('2025-03-04');
+    expect((screen.getByLabelText('Report date') as HTMLInputElement).max).toBe('2025-03-04');
+    expect(screen.getByTestId('business-day-hint').textContent).toBe(
+      'Without a date, matching runs as of the business date that closed last (2025-03-04). 2025-03-05 is open until its cut-off at 20:00 America/New_York.',
+    );
+  });
+
+  it('writes reports for the last closed date by default and lists the files written', async () => {
     const fake = installFake(new FakeReconApi());
-    fake.replyWith('readStatus', workstationStatus({ lastRunDate: '2025-03-04' }));
+    fake.replyWith('readStatus', workstationStatus({ lastRunDate: '2025-03-02' }));
     fake.replyWith('writeReports', {
-      date: '2025-03-04',
-      folder: '/data/reports/2025-03-04',
-      files: ['matched-2025-03-04.csv', 'mismatches-2025-03-04.csv', 'global-finance-2025-03-04.csv'],
+      status: 'written',
+      reports: {
+        date: '2025-03-04',
+        folder: '/data/reports/2025-03-04',
+        files: ['matched-2025-03-04.csv', 'mismatches-2025-03-04.csv', 'global-finance-2025-03-04.csv', 'adjustments_2025-03-04.csv'],
+      },
+      warnings: [],
     });
     await useReconStore.getState().refreshStatus();
     render(<MatchingPanel />);
@@ -113,5 +145,56 @@ describe('MatchingPanel', () => {
     expect(fake.argumentsOf('writeReports')).toEqual([{ date: '2025-03-04' }]);
     expect(written.textContent).toContain('/data/reports/2025-03-04');
     expect(screen.getByRole('list', { name: 'Report files' }).textContent).toContain('global-finance-2025-03-04.csv');
+    expect(screen.queryByRole('list', { name: 'Written with these warnings' })).toBeNull();
+  });
+
+  it('holds a set with warnings until the associate writes it anyway, then shows the warnings with the files', async () => {
+    const fake = installFake(new FakeReconApi());
+    const warnings = ['The reports of 2025-03-04 would hold no rows at all.', 'No Visa clearing file has brought records of 2025-03-04.'];
+    fake.replyWith('writeReports', { status: 'needs-confirmation', date: '2025-03-04', warnings });
+    await useReconStore.getState().refreshStatus();
+    render(<MatchingPanel />);
+    const user = userEvent.setup();
+
+    await user.click(screen.getByRole('button', { name: 'Write reports' }));
+
+    const question = await screen.findByTestId('reports-confirmation');
+    expect(question.getAttribute('role')).toBe('alert');
+    expect(document.activeElement).toBe(question);
+    expect(screen.getByRole('list', { name: 'Why they deserve a second look' }).textContent).toBe(warnings.join(''));
+    expect(screen.queryByTestId('reports-written')).toBeNull();
+    expect((screen.getByRole('button', { name: 'Write reports' }) as HTMLButtonElement).disabled).toBe(true);
+
+    fake.replyWith('writeReports', {
+      status: 'written',
+      reports: { date: '2025-03-04', folder: '/data/reports', files: ['/data/reports/matches_2025-03-04.csv'] },
+      warnings,
+    });
+    // Keyboard only: from the question, Tab reaches "Write anyway" and Enter confirms it.
+    await user.tab();
+    expect(document.activeElement).toBe(screen.getByRole('button', { name: 'Write anyway' }));
+    await user.keyboard('{Enter}');
+
+    const written = await screen.findByTestId('reports-written');
+    expect(fake.argumentsOf('writeReports')).toEqual([{ date: '2025-03-04' }, { date: '2025-03-04', confirm: true }]);
+    expect(screen.queryByTestId('reports-confirmation')).toBeNull();
+    expect(written.textContent).toContain('/data/reports/matches_2025-03-04.csv');
+    expect(screen.getByRole('list', { name: 'Written with these warnings' }).textContent).toBe(warnings.join(''));
+  });
+
+  it('writes nothing when the associate cancels a set held for confirmation', async () => {
+    const fake = installFake(new FakeReconApi());
+    fake.replyWith('writeReports', { status: 'needs-confirmation', date: '2025-03-04', warnings: ['No Zelle ledger export has brought records of 2025-03-04.'] });
+    await useReconStore.getState().refreshStatus();
+    render(<MatchingPanel />);
+
+    await userEvent.click(screen.getByRole('button', { name: 'Write reports' }));
+    await screen.findByTestId('reports-confirmation');
+    await userEvent.click(screen.getByRole('button', { name: 'Cancel' }));
+
+    await waitFor(() => expect(screen.queryByTestId('reports-confirmation')).toBeNull());
+    expect(fake.argumentsOf('writeReports')).toEqual([{ date: '2025-03-04' }]);
+    expect(screen.queryByTestId('reports-written')).toBeNull();
+    expect((screen.getByRole('button', { name: 'Write reports' }) as HTMLButtonElement).disabled).toBe(false);
   });
 });

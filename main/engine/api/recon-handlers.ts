@@ -15,20 +15,27 @@ import {
   type WorkstationStatus,
 } from '../../../shared/ipc/recon-api';
 import type { DailyReports } from '../reports/daily-reports';
+import type { BusinessDay } from '../reports/day-close';
+import { readTodayBoard } from '../reports/today-board';
 import type { Services } from '../services';
+import { auditCsv, auditCsvFileName } from '../reports/audit-export';
+import { readAuditPage, verifyAuditChain, type AuditFilter } from '../store/audit-log';
 import { quarantinedRowsOfFile, recentFeedFiles } from '../store/feed-store';
 import { readItemDetail } from '../store/item-detail-store';
+import { readApprovals, readItemControls } from '../store/approvals-store';
 import {
   approveItem,
-  checkWriteOff,
-  itemActions,
+  approvePairing,
   lastManualAction,
   markDone,
   noteItem,
   pairByHand,
+  returnItem,
+  returnPairing,
   sendToGlobalFinance,
   undoLastAction,
   unpairMatch,
+  withdrawPairing,
   writeOff,
   type ManualContext,
 } from '../store/manual-store';
@@ -106,6 +113,7 @@ export function createReconHandlers(context: HandlerContext): ReconHandlers {
         reportsFolder: context.reportsFolder,
         inbox: context.inboxStatus(),
         actor: services.actor,
+        businessDay: businessDayView(services.businessDay()),
       };
     },
     /** Ingests files and folders by path (the shell's drop zone and file dialog). */
@@ -136,17 +144,68 @@ export function createReconHandlers(context: HandlerContext): ReconHandlers {
     async 'feeds:quarantine'({ fileId, limit }) {
       return quarantinedRowsOfFile(services.reader, fileId, limit);
     },
-    /** Matches as of a business date (default: the latest the data reaches) in the worker thread. */
+    /** Matches as of a closed business date (default: the last closed one) in the worker thread. */
     async 'matching:run'({ asOfDate }) {
       const result = await services.match(asOfDate, (progress) => context.emit({ type: 'matching-progress', progress }));
       changed();
       return result;
     },
-    /** Writes the three reports and the manifest of a business date into the reports folder. */
-    async 'reports:write'({ date }) {
-      const reports = reportsWritten(await services.writeReports(date, context.reportsFolder), context.reportsFolder);
+    /**
+     * Writes a closed date's four reports and manifest into the reports folder; a set that would
+     * hold no row, or a date with a feed missing, waits for `confirm`.
+     */
+    async 'reports:write'({ date, confirm }) {
+      const request = await services.writeReports(date, context.reportsFolder, { confirm: confirm === true });
+      if (request.status === 'needs-confirmation') return request;
+      const reports = reportsWritten(request.reports, context.reportsFolder);
       context.emit({ type: 'reports-written', reports });
-      return reports;
+      changed();
+      return { status: 'written', reports, warnings: request.warnings };
+    },
+    /** What a business date's reports would hold, and whether they were written. */
+    async 'reports:preview'({ date }) {
+      return services.reportPreview(date);
+    },
+    /** The Today board at the handlers' clock: the closing day, feeds, last run, open items, reports, trend. */
+    async 'day:today'() {
+      return readTodayBoard(services.reader, context.now?.() ?? new Date());
+    },
+    /** A page of the audit log, newest first, and how many entries the filter holds. */
+    async 'audit:read'({ offset, limit, ...filter }) {
+      return readAuditPage(services.reader, auditFilter(filter), offset, limit);
+    },
+    /** Recomputes the audit log's hash chain: intact, or the first entry changed or deleted behind the app's back. */
+    async 'audit:verify'() {
+      return verifyAuditChain(services.reader);
+    },
+    /** The filtered audit log as CSV (the bytes `recon audit` writes), with a file name that says what it holds. */
+    async 'audit:export'(filter) {
+      const chosen = auditFilter(filter);
+      return { fileName: auditCsvFileName(chosen), csv: auditCsv(services.reader, chosen).csv };
+    },
+    /** Returns a hand-made resettlement to its maker. */
+    async 'items:return'({ itemId, reasonCode, note }) {
+      return manual((context) => returnItem(services.db, context, itemId, reasonCode, note));
+    },
+    /** Approves a hand pairing waiting for a second associate. */
+    async 'pairings:approve'({ requestId, rationale }) {
+      return manual((context) => approvePairing(services.db, context, requestId, rationale));
+    },
+    /** Returns a hand pairing request to its maker. */
+    async 'pairings:return'({ requestId, reasonCode, note }) {
+      return manual((context) => returnPairing(services.db, context, requestId, reasonCode, note));
+    },
+    /** The maker withdraws their own pairing request. */
+    async 'pairings:withdraw'({ requestId }) {
+      return manual((context) => withdrawPairing(services.db, context, requestId));
+    },
+    /** The approvals list as this associate sees it. */
+    async 'approvals:list'() {
+      return readApprovals(services.reader, services.rules().rules, services.actor);
+    },
+    /** The current rules and their version. */
+    async 'rules:read'() {
+      return services.rules();
     },
     /** A page of the open-item queue. */
     async 'queue:page'(filter) {
@@ -159,9 +218,9 @@ export function createReconHandlers(context: HandlerContext): ReconHandlers {
       // Explained under the rules that decided it, not today's.
       const version = facts.item.ruleSetVersion;
       const rules = (version === null ? undefined : ruleSetOfVersion(services.reader, version)) ?? DEFAULT_RULES;
-      const current = services.rules().rules;
-      const actions = itemActions(facts.item, current, services.actor, checkWriteOff(services.reader, id, current), rules.approvalLimitMinor);
-      return { ...facts, explanation: explainItem(facts, rules), actions };
+      // What it offers is judged under today's rules by the shared controls.
+      const controls = readItemControls(services.reader, id, services.rules().rules, services.actor);
+      return { ...facts, explanation: explainItem(facts, rules), ...controls };
     },
     /** Sets or clears the note on an open item. */
     async 'items:note'({ itemId, note }) {
@@ -176,20 +235,20 @@ export function createReconHandlers(context: HandlerContext): ReconHandlers {
       return manual((context) => sendToGlobalFinance(services.db, context, input));
     },
     /** Writes off an open mismatch within the limit. */
-    async 'items:write-off'({ itemId, note }) {
-      return manual((context) => writeOff(services.db, context, itemId, note));
+    async 'items:write-off'({ itemId, reasonCode, note }) {
+      return manual((context) => writeOff(services.db, context, itemId, reasonCode, note));
     },
     /** Approves a resettlement above the limit (maker-checker). */
-    async 'items:approve'({ itemId }) {
-      return manual((context) => approveItem(services.db, context, itemId));
+    async 'items:approve'({ itemId, rationale }) {
+      return manual((context) => approveItem(services.db, context, itemId, rationale));
     },
     /** Marks a global-finance item's funds transfer done. */
     async 'items:mark-done'({ itemId, note }) {
       return manual((context) => markDone(services.db, context, itemId, note));
     },
     /** Undoes a match; its records go back to matching. */
-    async 'matches:unpair'({ matchId, note }) {
-      return manual((context) => unpairMatch(services.db, context, matchId, note));
+    async 'matches:unpair'({ matchId, reasonCode, note }) {
+      return manual((context) => unpairMatch(services.db, context, matchId, reasonCode, note));
     },
     /** The matches of a business date. */
     async 'matches:page'({ date, offset, limit }) {
@@ -208,6 +267,16 @@ export function createReconHandlers(context: HandlerContext): ReconHandlers {
       return searchOpenRecords(services.reader, side, text, limit);
     },
   };
+}
+
+/** The business day as the window shows it. */
+export function businessDayView(day: BusinessDay): WorkstationStatus['businessDay'] {
+  return { openDate: day.openDate, lastClosedDate: day.lastClosedDate, cutoffAt: new Date(day.cutoffAtMs).toISOString(), timeZone: day.timeZone, cutoff: day.cutoff };
+}
+
+/** A filter from the contract's optional fields, without the ones left out (exactOptionalPropertyTypes). */
+function auditFilter(filter: { since?: string | undefined; until?: string | undefined; actor?: string | undefined; subjectType?: string | undefined; subjectId?: string | undefined }): AuditFilter {
+  return Object.fromEntries(Object.entries(filter).filter(([, value]) => value !== undefined)) as AuditFilter;
 }
 
 /** What the window is told of a day's reports: the date, the folder and every file written. */

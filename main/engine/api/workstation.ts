@@ -2,7 +2,7 @@ import path from 'node:path';
 import type { ApiReply, ReconEvent, WorkstationStatus } from '../../../shared/ipc/recon-api';
 import type { InboxWatcher } from '../ingest/inbox-watcher';
 import type { CutoffSchedule } from '../reports/cutoff-scheduler';
-import { createServices, type Services } from '../services';
+import { createServices, type DayClosed, type Services } from '../services';
 import { createReconHandlers, dispatchReconCall, reportsWritten, type ReconHandlers } from './recon-handlers';
 
 /** Where a workstation keeps its things; every folder is created when missing. */
@@ -21,7 +21,7 @@ export type WorkstationConfig = {
   reportsAtCutoff?: boolean;
   /** How long a file in the inbox must stop growing before it is read. */
   inboxStabilityMs?: number;
-  /** The clock manual actions are dated by (tests set it). */
+  /** The clock manual actions and business-day decisions are dated by (tests set it). */
   now?: () => Date;
 };
 
@@ -34,6 +34,8 @@ export type Workstation = {
   onEvent(listener: (event: ReconEvent) => void): () => void;
   /** Resolves once the inbox has queued the files already in it. */
   ready: Promise<void>;
+  /** Resolves once the cut-offs missed while the workstation was closed have been caught up. */
+  caughtUp: Promise<void>;
   close(): Promise<void>;
 };
 
@@ -48,6 +50,7 @@ export function startWorkstation(config: WorkstationConfig, log: (message: strin
     ...(config.profilesDir ? { profilesDir: config.profilesDir } : {}),
     ...(config.nativeBinding ? { nativeBinding: config.nativeBinding } : {}),
     ...(config.actor ? { actor: config.actor } : {}),
+    ...(config.now ? { now: config.now } : {}),
   });
   const listeners = new Set<(event: ReconEvent) => void>();
   const emit = (event: ReconEvent): void => {
@@ -74,14 +77,25 @@ export function startWorkstation(config: WorkstationConfig, log: (message: strin
   }
 
   let cutoffs: CutoffSchedule | undefined;
+  let caughtUp: Promise<unknown> = Promise.resolve();
+  let isClosing = false;
   if (config.reportsAtCutoff !== false) {
-    cutoffs = services.reportAtCutoffs(
-      config.reportsFolder,
-      (written) => {
-        emit({ type: 'reports-written', reports: reportsWritten(written, path.resolve(config.reportsFolder)) });
-        emit({ type: 'store-changed' });
-      },
-      (error, date) => log(`The reports of ${date} could not be written at the cut-off: ${error.message}`),
+    const onClosed = ({ reports, warnings }: DayClosed): void => {
+      for (const warning of warnings) log(`The reports of ${reports.date} were written with a warning: ${warning}`);
+      emit({ type: 'reports-written', reports: reportsWritten(reports, path.resolve(config.reportsFolder)) });
+      emit({ type: 'store-changed' });
+    };
+    // Cut-offs that passed while the workstation was closed or asleep are closed in order, in
+    // the services' turn, once the files already waiting in the inbox have been queued (they
+    // may hold those days' records): the window opens meanwhile.
+    const inboxQueued = inbox ? inbox.ready.catch(() => undefined) : Promise.resolve();
+    caughtUp = inboxQueued.then(() =>
+      isClosing ? [] : services.catchUp(config.reportsFolder, onClosed, (error, date) =>
+        log(`The reports of ${date}, whose cut-off passed while the workstation was closed, could not be written: ${error.message}`),
+      ),
+    );
+    cutoffs = services.reportAtCutoffs(config.reportsFolder, onClosed, (error, date) =>
+      log(`The reports of ${date} could not be written at the cut-off: ${error.message}`),
     );
   }
 
@@ -108,10 +122,13 @@ export function startWorkstation(config: WorkstationConfig, log: (message: strin
       return () => listeners.delete(listener);
     },
     ready: inbox ? inbox.ready : Promise.resolve(),
+    caughtUp: caughtUp.then(() => undefined),
     async close() {
+      isClosing = true;
       cutoffs?.stop();
       await inbox?.close();
-      // Whatever is still in turn (an ingest, a match) finishes before the database closes.
+      // Whatever is still in turn (an ingest, a match, a catch-up) finishes before the database closes.
+      await caughtUp.catch(() => undefined);
       await services.idle();
       services.close();
     },

@@ -10,14 +10,18 @@ export type CutoffSchedule = {
 /**
  * Calls `onCutoff` with the business date that closes, at every daily cut-off of the bank's
  * calendar (read again each day, so a new rule set's cut-off applies from the next one). One
- * call at a time; a failure goes to `onError` and the schedule goes on.
+ * call at a time; a failure goes to `onError` and the schedule goes on. A timer that fires late
+ * (the machine slept through several cut-offs) still names only the date it was armed for:
+ * `onCutoff` must close whatever else was missed (see day-close.ts, datesToCatchUp).
+ * `now` is the clock the next cut-off is found and waited for by (tests pin it).
  */
 export function scheduleCutoffs(
   calendar: () => BankCalendar,
   onCutoff: (businessDate: string) => Promise<void>,
   onError: (error: Error, businessDate: string) => void,
+  now: () => Date = () => new Date(),
 ): CutoffSchedule {
-  let upcoming = nextCutoff(Date.now(), calendar());
+  let upcoming = nextCutoff(now().getTime(), calendar());
   let timer: NodeJS.Timeout | undefined;
   let isStopped = false;
   const arm = (): void => {
@@ -28,11 +32,11 @@ export function scheduleCutoffs(
           .catch((error: unknown) => onError(error instanceof Error ? error : new Error(String(error)), closing))
           .finally(() => {
             if (isStopped) return;
-            upcoming = nextCutoff(Math.max(Date.now(), upcoming.atMs), calendar());
+            upcoming = nextCutoff(Math.max(now().getTime(), upcoming.atMs), calendar());
             arm();
           });
       },
-      Math.max(0, upcoming.atMs - Date.now()),
+      Math.max(0, upcoming.atMs - now().getTime()),
     );
   };
   arm();

@@ -1,43 +1,74 @@
 // Manual work (spec section 6): what an associate decides by hand on open items and matches.
 // Every action is one transaction that writes the audit log and keeps what it changed, so its
 // maker can undo it for as long as nothing else (a run, another action) has touched those rows.
+// Important: no rule is written here. Each action reads the facts inside its own IMMEDIATE
+// transaction (control-facts.ts) and the controls of shared/controls.ts decide.
 
 import { businessDateAt } from '../../../shared/business-dates';
+import {
+  assessPairing,
+  assessWriteOff,
+  checkApprove,
+  checkGlobalFinance,
+  checkMarkDone,
+  checkNote,
+  checkNoteItem,
+  checkPairingDecision,
+  checkReasonCode,
+  checkReturn,
+  checkUnpair,
+  checkWithdraw,
+  counterpartsFor,
+  describePairingOutcome,
+  isDifferenceResettlement,
+  type ReasonCodeUse,
+  type Verdict,
+} from '../../../shared/controls';
 import type { GlobalFinanceReason } from '../../../shared/domain';
-import type { ItemDetail, ManualActionResult } from '../../../shared/ipc/recon-api';
+import type { ManualActionResult } from '../../../shared/ipc/recon-api';
 import { scrubTokens, scrubTypedPans } from '../../../shared/masking';
 import { formatAmountWithCurrency as money } from '../../../shared/money';
 import type { RuleSet } from '../../../shared/rules';
 import { appendAudit } from './audit-log';
-import { ruleSetOfVersion } from './rule-sets';
+import {
+  globalFinanceFactsOf,
+  itemApprovalFacts,
+  itemOf,
+  ManualWorkError,
+  pairingRequestOf,
+  requestApprovalFacts,
+  storedPairing,
+  unpairFactsOf,
+  writeOffFactsOf,
+  type ItemRow,
+  type PairingRequestRow,
+  type StoredPairing,
+} from './control-facts';
 import type { Db } from './database';
 
-/** Raised when an action is not allowed as asked; its message is for the associate. */
-export class ManualWorkError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'ManualWorkError';
-  }
-}
+export { ManualWorkError };
 
 /** Who acts, under which rules, and when. */
 export type ManualContext = { actor: string; rules: RuleSet; ruleSetVersion: number; now: Date };
 
-type TrackedTable = 'items' | 'matches' | 'network_records' | 'ledger_payments' | 'unpaired_pairs';
+type TrackedTable = 'items' | 'matches' | 'network_records' | 'ledger_payments' | 'unpaired_pairs' | 'adjustments' | 'pairing_requests';
 
 // The columns an action may change, per table; an undo restores exactly these. Important: SQL
-// below interpolates only these fixed names, never input.
+// below interpolates only these fixed names, never input. Adjustments are only ever created (and
+// deleted by an undo): their columns are what the audit log keeps of a deleted one.
 const TRACKED_COLUMNS: Record<TrackedTable, readonly string[]> = {
-  items: ['status', 'closed_on', 'note', 'approved_by', 'resolution', 'resolved_by', 'done_by'],
-  matches: ['status', 'undone_on', 'note'],
+  items: ['status', 'closed_on', 'note', 'approved_by', 'resolution', 'resolved_by', 'done_by', 'reason_code', 'returned_by', 'returned_note'],
+  matches: ['status', 'undone_on', 'note', 'reason_code', 'approved_by'],
   network_records: ['is_settled'],
   ledger_payments: ['is_settled', 'is_matched'],
   unpaired_pairs: ['network_record_id', 'ledger_payment_id'],
+  adjustments: ['kind', 'item_id', 'match_id', 'amount_minor', 'currency', 'reason_code', 'maker', 'approver', 'note'],
+  pairing_requests: ['status', 'checker', 'decided_at', 'decision_note', 'match_id'],
 };
 
 type RowState = { table: TrackedTable; id: number; values: Record<string, unknown> };
 type Subject = { type: string; id: string };
-type CreatedTable = 'items' | 'matches' | 'unpaired_pairs';
+type CreatedTable = 'items' | 'matches' | 'unpaired_pairs' | 'adjustments' | 'pairing_requests';
 type UndoPlan = {
   created: { table: CreatedTable; id: number }[];
   overwritten: RowState[];
@@ -76,6 +107,9 @@ function createTracker(db: Db) {
     created(table: CreatedTable, id: number): void {
       created.push({ table, id });
     },
+    createdOf(table: CreatedTable): number[] {
+      return created.filter((row) => row.table === table).map((row) => row.id);
+    },
     plan(subjects: Subject[]): UndoPlan {
       return { created, overwritten: [...before.values()], subjects, ...(lastRunId === undefined ? {} : { lastRunId }) };
     },
@@ -90,6 +124,12 @@ type Tracker = ReturnType<typeof createTracker>;
 type ActionOutcome = {
   summary: string;
   subjects: Subject[];
+  /** The reason code the associate gave, if the action takes one. */
+  reasonCode?: string;
+  /** More for the audit entry's `after` (an approval's rationale). */
+  detail?: Record<string, unknown>;
+  /** Set when a hand pairing became a request for a second associate. */
+  pairingRequestId?: number;
   /** Rows the action deletes (an undo of something created): their last state goes into the audit log. */
   deleted?: RowState[];
   /** Runs in the same transaction once the action has its id. */
@@ -107,14 +147,18 @@ function perform(db: Db, context: ManualContext, action: string, work: (tracker:
     const outcome = work(tracker, date);
     const plan = tracker.plan(outcome.subjects);
     const left = tracker.leftState();
+    const reasonCode = outcome.reasonCode ?? '';
     const actionId = Number(
       db
         .prepare(
-          `INSERT INTO manual_actions (at, actor, action, business_date, summary, undo, left_state)
-           VALUES (?, ?, ?, ?, ?, ?, ?)`,
+          `INSERT INTO manual_actions (at, actor, action, business_date, summary, undo, left_state, reason_code)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
         )
-        .run(at, context.actor, action, date, outcome.summary, JSON.stringify(plan), JSON.stringify(left)).lastInsertRowid,
+        .run(at, context.actor, action, date, outcome.summary, JSON.stringify(plan), JSON.stringify(left), reasonCode).lastInsertRowid,
     );
+    // The adjustments report names the action behind each row; action_id is not tracked (it is
+    // the action's own id, never restored).
+    for (const adjustmentId of tracker.createdOf('adjustments')) db.prepare('UPDATE adjustments SET action_id = ? WHERE id = ?').run(actionId, adjustmentId);
     outcome.afterInsert?.(actionId);
     const before = Object.fromEntries([...plan.overwritten, ...(outcome.deleted ?? [])].map((row) => [`${row.table}:${row.id}`, row.values]));
     const after = Object.fromEntries(left.map((row) => [`${row.table}:${row.id}`, row.values]));
@@ -126,10 +170,17 @@ function perform(db: Db, context: ManualContext, action: string, work: (tracker:
         subjectType: subject.type,
         subjectId: subject.id,
         before,
-        after: { ...after, summary: outcome.summary, actionId },
+        after: { ...after, summary: outcome.summary, actionId, ...(reasonCode ? { reasonCode } : {}), ...outcome.detail },
       });
     }
-    return { actionId, action, summary: outcome.summary, at, actor: context.actor };
+    return {
+      actionId,
+      action,
+      summary: outcome.summary,
+      at,
+      actor: context.actor,
+      ...(outcome.pairingRequestId === undefined ? {} : { pairingRequestId: outcome.pairingRequestId }),
+    };
   }).immediate();
 }
 
@@ -141,37 +192,16 @@ function cleanText(text: string): string {
   return scrubTokens(scrubTypedPans(text.trim()));
 }
 
-type ItemRow = {
-  id: number;
-  category: string;
-  reason: string;
-  side: string;
-  status: string;
-  network_record_id: number | null;
-  ledger_payment_id: number | null;
-  candidate_ids: string;
-  amount_minor: number;
-  currency: string;
-  resettlement_minor: number | null;
-  record_date: string;
-  note: string;
-  approved_by: string;
-  created_by: string;
-  rule_set_version: number | null;
-};
-
-function itemOf(db: Db, itemId: number): ItemRow {
-  const item = db.prepare('SELECT * FROM items WHERE id = ?').get(itemId) as ItemRow | undefined;
-  if (!item) throw new ManualWorkError(`Item ${itemId} does not exist.`);
-  return item;
+/** Refuses, with the control's own words, what a control refused. */
+function enforce(verdict: Verdict, prefix = ''): void {
+  if (!verdict.allowed) throw new ManualWorkError(`${prefix}${verdict.reason}`);
 }
 
-function openMismatchOf(db: Db, itemId: number): ItemRow {
-  const item = itemOf(db, itemId);
-  if (item.category !== 'MISMATCH' || item.status !== 'OPEN') {
-    throw new ManualWorkError(`Item ${itemId} is not an open mismatch (it is ${item.category} ${item.status}).`);
-  }
-  return item;
+/** The reason code and note a decision needs, checked against the current rules; the code as given and the note cleaned. */
+function codeAndNote(rules: RuleSet, use: ReasonCodeUse, reasonCode: string | undefined, note: string | undefined): { code: string; note: string } {
+  enforce(checkReasonCode(rules, use, reasonCode));
+  enforce(checkNote(note));
+  return { code: reasonCode!, note: cleanText(note!) };
 }
 
 function settleRecordOf(tracker: Tracker, item: ItemRow): void {
@@ -179,11 +209,50 @@ function settleRecordOf(tracker: Tracker, item: ItemRow): void {
   else tracker.update('ledger_payments', item.ledger_payment_id!, { is_settled: 1, is_matched: 0 });
 }
 
+type AdjustmentInput = {
+  date: string;
+  kind: 'WRITE_OFF' | 'ACCEPTED_DIFFERENCE';
+  itemId?: number | null;
+  matchId?: number | null;
+  /** Signed: the network side minus the ledger side. */
+  amountMinor: number;
+  currency: string;
+  reasonCode: string;
+  maker: string;
+  approver?: string;
+  note: string;
+};
+
+/** Records a write-off or an accepted difference for the day's adjustments report. */
+function recordAdjustment(db: Db, tracker: Tracker, input: AdjustmentInput): number {
+  const id = Number(
+    db
+      .prepare(
+        `INSERT INTO adjustments (business_date, kind, item_id, match_id, amount_minor, currency, reason_code, maker, approver, note)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(
+        input.date,
+        input.kind,
+        input.itemId ?? null,
+        input.matchId ?? null,
+        input.amountMinor,
+        input.currency,
+        input.reasonCode,
+        input.maker,
+        input.approver ?? '',
+        input.note,
+      ).lastInsertRowid,
+  );
+  tracker.created('adjustments', id);
+  return id;
+}
+
 /** Sets (or, with empty text, clears) the note on an open item. */
 export function noteItem(db: Db, context: ManualContext, itemId: number, note: string): ManualActionResult {
   return perform(db, context, 'note', (tracker) => {
     const item = itemOf(db, itemId);
-    if (item.status !== 'OPEN') throw new ManualWorkError(`Item ${itemId} is ${item.status}: notes go on open items.`);
+    enforce(checkNoteItem({ itemId, status: item.status }));
     const text = cleanText(note);
     tracker.update('items', itemId, { note: text });
     const summary = text === '' ? `Cleared the note on item ${itemId}` : `Noted on item ${itemId}: "${text}"`;
@@ -191,124 +260,51 @@ export function noteItem(db: Db, context: ManualContext, itemId: number, note: s
   });
 }
 
-type NetworkForPairing = {
-  id: number;
-  record_id: string;
-  network: string;
-  txn_type: string;
-  amount_minor: number;
-  currency: string;
-  settlement_date: string;
-  in_scope: number;
-  is_settled: number;
+type HandMatch = {
+  note: string;
+  resolution: string;
+  reasonCode: string;
+  /** Who decided the pairing (the maker of a request approved later); the actor otherwise. */
+  resolvedBy?: string;
+  approvedBy?: string;
 };
-
-type PaymentForPairing = {
-  id: number;
-  payment_id: string;
-  amount_minor: number;
-  currency: string;
-  status: string;
-  funding_network: string;
-  business_date: string;
-  is_settled: number;
-};
-
-/** A pairing the associate asked for, checked: its records, and what differs between the sides. */
-type CheckedPairing = {
-  payment: PaymentForPairing;
-  records: NetworkForPairing[];
-  network: string;
-  /** Sum of the presentments minus the payment, when the currencies agree. */
-  differenceMinor: number | null;
-  differences: string[];
-};
-
-function checkPairing(db: Db, networkRecordIds: readonly number[], ledgerPaymentId: number): CheckedPairing {
-  const payment = db
-    .prepare('SELECT id, payment_id, amount_minor, currency, status, funding_network, business_date, is_settled FROM ledger_payments WHERE id = ?')
-    .get(ledgerPaymentId) as PaymentForPairing | undefined;
-  if (!payment) throw new ManualWorkError(`Ledger payment ${ledgerPaymentId} does not exist.`);
-  if (payment.is_settled) throw new ManualWorkError(`Ledger payment ${payment.payment_id} is already matched or settled.`);
-  // The spec's categories decide a payment that is not COMPLETED: a payment that did not go out is
-  // a refund owed (global finance), a PENDING one is decided when its final status arrives.
-  if (payment.status === 'PENDING') {
-    throw new ManualWorkError(`Ledger payment ${payment.payment_id} is still PENDING: a later Zelle export with its final status decides it.`);
-  }
-  if (payment.status !== 'COMPLETED') {
-    throw new ManualWorkError(
-      `Ledger payment ${payment.payment_id} is ${payment.status}: it did not go out, so the presentment is a refund owed. ` +
-        'Send the presentment to global finance as LEDGER_NOT_COMPLETED instead.',
-    );
-  }
-  const records = [...new Set(networkRecordIds)].map((id) => {
-    const record = db
-      .prepare('SELECT id, record_id, network, txn_type, amount_minor, currency, settlement_date, in_scope, is_settled FROM network_records WHERE id = ?')
-      .get(id) as NetworkForPairing | undefined;
-    if (!record) throw new ManualWorkError(`Network record ${id} does not exist.`);
-    if (!record.in_scope) throw new ManualWorkError(`Network record ${record.record_id} is out of scope (not a Zelle funding transaction).`);
-    if (record.txn_type !== 'PRESENTMENT') {
-      throw new ManualWorkError(`Network record ${record.record_id} is a ${record.txn_type}: only presentments pair with a payment.`);
-    }
-    if (record.is_settled) throw new ManualWorkError(`Network record ${record.record_id} is already matched or settled.`);
-    return record;
-  });
-  if (records.length === 0) throw new ManualWorkError('Choose at least one network record to pair.');
-  const networks = new Set(records.map((record) => record.network));
-  if (networks.size > 1) throw new ManualWorkError("The network records come from both networks: a match pairs one network's records.");
-  const network = records[0]!.network;
-  const currencies = new Set(records.map((record) => record.currency));
-  const networkTotal = records.reduce((sum, record) => sum + record.amount_minor, 0);
-  const differences: string[] = [];
-  let differenceMinor: number | null = null;
-  if (currencies.size > 1 || !currencies.has(payment.currency)) {
-    differences.push(`the currencies differ (network ${[...currencies].join('/')}, ledger ${payment.currency})`);
-  } else {
-    differenceMinor = networkTotal - payment.amount_minor;
-    if (differenceMinor !== 0) {
-      differences.push(
-        `the amounts differ (network ${money(networkTotal, payment.currency)}, ledger ${money(payment.amount_minor, payment.currency)})`,
-      );
-    }
-  }
-  if (payment.funding_network !== network) differences.push(`the payment was funded by ${payment.funding_network}, not ${network}`);
-  return { payment, records, network, differenceMinor, differences };
-}
 
 /**
- * Makes a MANUAL match of a checked pairing: settles its records, closes their open mismatches
- * with the given resolution. Important: while it stands its payment can be named by a duplicate,
- * so once a run has seen it, it can no longer be undone.
+ * Makes a MANUAL match of a pairing the controls allowed: settles its records, closes their open
+ * mismatches with the given resolution. Important: while it stands its payment can be named by a
+ * duplicate, so once a run has seen it, it can no longer be undone.
  */
 function makeHandMatch(
   db: Db,
   tracker: Tracker,
   context: ManualContext,
   date: string,
-  pairing: CheckedPairing,
-  note: string,
-  resolution: string,
+  pairing: StoredPairing,
+  how: HandMatch,
 ): { matchId: number; closedItems: number[] } {
   const { payment, records } = pairing;
+  const resolvedBy = how.resolvedBy ?? context.actor;
   const matchId = Number(
     db
       .prepare(
         `INSERT INTO matches (match_kind, rule, reason, rule_set_version, run_id, business_date, network, amount_minor, currency,
-           network_date, ledger_date, resolved_by, created_at, note)
-         VALUES (?, 'manual', 'MANUAL', ?, NULL, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+           network_date, ledger_date, resolved_by, created_at, note, reason_code, approved_by)
+         VALUES (?, 'manual', 'MANUAL', ?, NULL, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
       .run(
         records.length === 1 ? '1:1' : '1:N',
         context.ruleSetVersion,
         date,
-        pairing.network,
+        records[0]!.network,
         payment.amount_minor,
         payment.currency,
         records.reduce((latest, record) => (record.settlement_date > latest ? record.settlement_date : latest), ''),
         payment.business_date,
-        context.actor,
+        resolvedBy,
         context.now.toISOString(),
-        note,
+        how.note,
+        how.reasonCode,
+        how.approvedBy ?? '',
       ).lastInsertRowid,
   );
   tracker.created('matches', matchId);
@@ -328,158 +324,293 @@ function makeHandMatch(
     .pluck()
     .all(payment.id, JSON.stringify(records.map((record) => record.id))) as number[];
   for (const itemId of closedItems) {
-    tracker.update('items', itemId, { status: 'CLOSED', closed_on: date, resolution, resolved_by: context.actor });
+    tracker.update('items', itemId, {
+      status: 'CLOSED',
+      closed_on: date,
+      resolution: how.resolution,
+      resolved_by: resolvedBy,
+      ...(how.reasonCode ? { reason_code: how.reasonCode } : {}),
+    });
   }
   return { matchId, closedItems };
 }
 
+function referencesOf(pairing: StoredPairing): string {
+  return `${pairing.records.map((record) => record.record_id).join(' + ')} with ${pairing.payment.payment_id}`;
+}
+
+/** The items of a pairing's records that are open now (for the audit: their history shows the request). */
+function openItemsOf(db: Db, pairing: StoredPairing): number[] {
+  return openItemsOfRecords(db, pairing.payment.id, pairing.records.map((record) => record.id));
+}
+
+function openItemsOfRecords(db: Db, paymentRowId: number, recordRowIds: readonly number[]): number[] {
+  return db
+    .prepare(
+      `SELECT id FROM items WHERE status = 'OPEN' AND category = 'MISMATCH'
+         AND ((side = 'LEDGER' AND ledger_payment_id = ?) OR (side = 'NETWORK' AND network_record_id IN (SELECT value FROM json_each(?))))
+       ORDER BY id`,
+    )
+    .pluck()
+    .all(paymentRowId, JSON.stringify(recordRowIds)) as number[];
+}
+
+const itemSubjects = (ids: readonly number[]): Subject[] => ids.map((id) => ({ type: 'item', id: String(id) }));
+
+function openItemsOfRequest(db: Db, request: PairingRequestRow): number[] {
+  return openItemsOfRecords(db, request.ledger_payment_id, JSON.parse(request.network_record_ids) as number[]);
+}
+
 /**
  * Pairs one COMPLETED ledger payment with one or more network presentments by hand (1:1, or a
- * 1:N split). Amounts, currencies or networks that differ need a reason. The records leave the
- * matcher's pool and their open mismatches close.
+ * 1:N split), as the controls judge it: within the tolerance a match; up to the write-off limit a
+ * match whose difference is recorded as an accepted difference; above it (or across currencies)
+ * a request that waits for a second associate, leaving the records open and held. Fields that
+ * disagree and any difference need a reason code and a note.
  */
 export function pairByHand(
   db: Db,
   context: ManualContext,
-  input: { networkRecordIds: readonly number[]; ledgerPaymentId: number; reason?: string | undefined },
+  input: { networkRecordIds: readonly number[]; ledgerPaymentId: number; reasonCode?: string | undefined; note?: string | undefined },
 ): ManualActionResult {
   return perform(db, context, 'pair', (tracker, date) => {
-    const pairing = checkPairing(db, input.networkRecordIds, input.ledgerPaymentId);
-    const reason = cleanText(input.reason ?? '');
-    if (pairing.differences.length > 0 && reason === '') {
-      throw new ManualWorkError(`${pairing.differences.join('; ')}: say why before pairing them.`.replace(/^./, (first) => first.toUpperCase()));
+    const pairing = storedPairing(db, input.networkRecordIds, input.ledgerPaymentId);
+    const assessment = assessPairing(pairing.paymentFacts, pairing.recordFacts, context.rules);
+    if (!assessment.allowed) throw new ManualWorkError(assessment.reason);
+    enforce(checkPairingDecision(assessment, input, context.rules));
+    // A code given where none is needed is still one of the rules' codes.
+    if (input.reasonCode !== undefined) enforce(checkReasonCode(context.rules, 'pair', input.reasonCode));
+    const code = input.reasonCode ?? '';
+    const note = cleanText(input.note ?? '');
+    const said = note ? `: ${note}` : '';
+    if (assessment.outcome === 'approval') {
+      // Across currencies there is no difference to state: the request carries the network total in its own currency.
+      const amountMinor = assessment.differenceMinor ?? assessment.networkTotalMinor;
+      const currency = assessment.differenceMinor === null ? pairing.records[0]!.currency : assessment.currency;
+      const requestId = Number(
+        db
+          .prepare(
+            `INSERT INTO pairing_requests (ledger_payment_id, network_record_ids, difference_minor, currency, reason_code, note, maker, made_at, business_date)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+          )
+          .run(
+            pairing.payment.id,
+            JSON.stringify(pairing.records.map((record) => record.id)),
+            amountMinor,
+            currency,
+            code,
+            note,
+            context.actor,
+            context.now.toISOString(),
+            date,
+          ).lastInsertRowid,
+      );
+      tracker.created('pairing_requests', requestId);
+      return {
+        summary: `Asked for a second associate to approve pairing ${referencesOf(pairing)} (pairing request ${requestId}). ${describePairingOutcome(assessment, context.rules)}${said}`,
+        subjects: [{ type: 'pairing_request', id: String(requestId) }, ...itemSubjects(openItemsOf(db, pairing))],
+        reasonCode: code,
+        pairingRequestId: requestId,
+      };
     }
-    const { matchId, closedItems } = makeHandMatch(db, tracker, context, date, pairing, reason, 'PAIRED_BY_HAND');
-    const summary =
-      `Paired ${pairing.records.map((record) => record.record_id).join(' + ')} with ${pairing.payment.payment_id} by hand (match ${matchId})` +
-      (reason ? `: ${reason}` : '');
+    const { matchId, closedItems } = makeHandMatch(db, tracker, context, date, pairing, { note, resolution: 'PAIRED_BY_HAND', reasonCode: code });
+    let accepted = '';
+    if (assessment.outcome === 'write-off') {
+      const difference = assessment.differenceMinor!;
+      recordAdjustment(db, tracker, {
+        date,
+        kind: 'ACCEPTED_DIFFERENCE',
+        matchId,
+        amountMinor: difference,
+        currency: assessment.currency,
+        reasonCode: code,
+        maker: context.actor,
+        note,
+      });
+      accepted = `, accepting a difference of ${money(difference, assessment.currency)}`;
+    }
     return {
-      summary,
-      subjects: [{ type: 'match', id: String(matchId) }, ...closedItems.map((itemId) => ({ type: 'item', id: String(itemId) }))],
+      summary: `Paired ${referencesOf(pairing)} by hand (match ${matchId})${accepted}${said}`,
+      subjects: [{ type: 'match', id: String(matchId) }, ...itemSubjects(closedItems)],
+      reasonCode: code,
     };
   });
 }
 
-/** Undoes a match (made by a run or by hand): its records go back to the matcher's pool. */
-export function unpairMatch(db: Db, context: ManualContext, matchId: number, note: string): ManualActionResult {
-  return perform(db, context, 'unpair', (tracker, date) => {
-    const match = db.prepare('SELECT id, status FROM matches WHERE id = ?').get(matchId) as { id: number; status: string } | undefined;
-    if (!match) throw new ManualWorkError(`Match ${matchId} does not exist.`);
-    if (match.status !== 'ACTIVE') throw new ManualWorkError(`Match ${matchId} is already undone.`);
-    // A refund that names this match's payment (a duplicate of it, or its other presentment)
-    // rests on the match: unpaired, that presentment might be the payment's real one.
-    const dependents = db
-      .prepare(
-        `SELECT i.id FROM items i JOIN match_members mm ON mm.match_id = ? AND mm.ledger_payment_id IS NOT NULL
-         JOIN ledger_payments l ON l.id = mm.ledger_payment_id
-         WHERE i.category = 'GLOBAL_FINANCE' AND i.status = 'OPEN' AND (i.candidate_ids = l.payment_id OR i.ledger_payment_id = l.id)`,
-      )
-      .pluck()
-      .all(matchId) as number[];
-    if (dependents.length > 0) {
-      throw new ManualWorkError(
-        `Match ${matchId} cannot be unpaired while global-finance item${dependents.length === 1 ? '' : 's'} ${dependents.join(', ')} ` +
-          '(naming its payment) is open: settle that first.',
-      );
+/**
+ * The checker approves a pairing request: judged again against the store now (its records or its
+ * payment may have moved on), then matched as its maker asked, the difference recorded with both
+ * names.
+ */
+export function approvePairing(db: Db, context: ManualContext, requestId: number, rationale: string): ManualActionResult {
+  return perform(db, context, 'approve-pairing', (tracker, date) => {
+    const request = pairingRequestOf(db, requestId);
+    enforce(checkApprove(requestApprovalFacts(request, context.rules), context.actor));
+    enforce(checkNote(rationale, 'Say why you approve it.'));
+    const why = cleanText(rationale);
+    const pairing = storedPairing(db, JSON.parse(request.network_record_ids) as number[], request.ledger_payment_id, request.id);
+    const assessment = assessPairing(pairing.paymentFacts, pairing.recordFacts, context.rules);
+    if (!assessment.allowed) throw new ManualWorkError(`Pairing request ${requestId} cannot be approved as things stand now: ${assessment.reason}`);
+    const { matchId, closedItems } = makeHandMatch(db, tracker, context, date, pairing, {
+      note: request.note,
+      resolution: 'PAIRED_BY_HAND',
+      reasonCode: request.reason_code,
+      resolvedBy: request.maker,
+      approvedBy: context.actor,
+    });
+    if (assessment.outcome !== 'match') {
+      recordAdjustment(db, tracker, {
+        date,
+        kind: 'ACCEPTED_DIFFERENCE',
+        matchId,
+        amountMinor: assessment.differenceMinor ?? assessment.networkTotalMinor,
+        currency: assessment.differenceMinor === null ? pairing.records[0]!.currency : assessment.currency,
+        reasonCode: request.reason_code,
+        maker: request.maker,
+        approver: context.actor,
+        note:
+          assessment.differenceMinor === null
+            ? `Across currencies: network ${money(assessment.networkTotalMinor, pairing.records[0]!.currency)}, ledger ${money(pairing.payment.amount_minor, pairing.payment.currency)}. ${request.note}`
+            : request.note,
+      });
     }
-    const text = cleanText(note);
+    tracker.update('pairing_requests', requestId, { status: 'APPROVED', checker: context.actor, decided_at: context.now.toISOString(), decision_note: why, match_id: matchId });
+    return {
+      summary: `Approved pairing request ${requestId} by ${request.maker}: paired ${referencesOf(pairing)} (match ${matchId}): ${why}`,
+      subjects: [{ type: 'pairing_request', id: String(requestId) }, { type: 'match', id: String(matchId) }, ...itemSubjects(closedItems)],
+      detail: { rationale: why },
+    };
+  });
+}
+
+/** The checker sends a pairing request back to its maker with a reason code and a note; its records stay open. */
+export function returnPairing(db: Db, context: ManualContext, requestId: number, reasonCode: string, note: string): ManualActionResult {
+  return perform(db, context, 'return-pairing', (tracker) => {
+    const request = pairingRequestOf(db, requestId);
+    enforce(checkReturn(requestApprovalFacts(request, context.rules), context.actor));
+    const decision = codeAndNote(context.rules, 'return', reasonCode, note);
+    tracker.update('pairing_requests', requestId, {
+      status: 'RETURNED',
+      checker: context.actor,
+      decided_at: context.now.toISOString(),
+      decision_note: decision.note,
+    });
+    return {
+      summary: `Returned pairing request ${requestId} to ${request.maker} (${decision.code}): ${decision.note}`,
+      subjects: [{ type: 'pairing_request', id: String(requestId) }, ...itemSubjects(openItemsOfRequest(db, request))],
+      reasonCode: decision.code,
+    };
+  });
+}
+
+/** The maker takes back their own pairing request before it is decided; its records are free again. */
+export function withdrawPairing(db: Db, context: ManualContext, requestId: number): ManualActionResult {
+  return perform(db, context, 'withdraw-pairing', (tracker) => {
+    const request = pairingRequestOf(db, requestId);
+    enforce(checkWithdraw(requestApprovalFacts(request, context.rules), context.actor));
+    tracker.update('pairing_requests', requestId, { status: 'WITHDRAWN', decided_at: context.now.toISOString() });
+    return {
+      summary: `Withdrew pairing request ${requestId}`,
+      subjects: [{ type: 'pairing_request', id: String(requestId) }, ...itemSubjects(openItemsOfRequest(db, request))],
+    };
+  });
+}
+
+/**
+ * Undoes a match (made by a run or by hand): its records go back to the matcher's pool, never to
+ * be paired with each other again by a run. A difference accepted or written off with it is
+ * reversed in the adjustments of the day.
+ */
+export function unpairMatch(db: Db, context: ManualContext, matchId: number, reasonCode: string, note: string): ManualActionResult {
+  return perform(db, context, 'unpair', (tracker, date) => {
+    enforce(checkUnpair(unpairFactsOf(db, matchId)));
+    const decision = codeAndNote(context.rules, 'unpair', reasonCode, note);
     const members = db.prepare('SELECT network_record_id AS network, ledger_payment_id AS ledger FROM match_members WHERE match_id = ?').all(matchId) as {
       network: number | null;
       ledger: number | null;
     }[];
-    tracker.update('matches', matchId, { status: 'UNDONE', undone_on: date, note: text });
+    tracker.update('matches', matchId, { status: 'UNDONE', undone_on: date, note: decision.note, reason_code: decision.code });
     tracker.undoableUntilNextRun();
     for (const member of members) {
       if (member.network !== null) tracker.update('network_records', member.network, { is_settled: 0 });
       if (member.ledger !== null) tracker.update('ledger_payments', member.ledger, { is_settled: 0, is_matched: 0 });
     }
-    // The next run must not pair these records with each other again; each may still find another counterpart.
-    const remember = db.prepare(
-      'INSERT OR IGNORE INTO unpaired_pairs (network_record_id, ledger_payment_id, match_id) VALUES (?, ?, ?)',
-    );
+    const remember = db.prepare('INSERT OR IGNORE INTO unpaired_pairs (network_record_id, ledger_payment_id, match_id) VALUES (?, ?, ?)');
     for (const network of members.filter((member) => member.network !== null)) {
       for (const ledger of members.filter((member) => member.ledger !== null)) {
         const inserted = remember.run(network.network, ledger.ledger, matchId);
         if (inserted.changes > 0) tracker.created('unpaired_pairs', Number(inserted.lastInsertRowid));
       }
     }
+    const standing = db
+      .prepare('SELECT kind, currency, SUM(amount_minor) AS amount FROM adjustments WHERE match_id = ? GROUP BY kind, currency HAVING SUM(amount_minor) <> 0')
+      .all(matchId) as { kind: 'WRITE_OFF' | 'ACCEPTED_DIFFERENCE'; currency: string; amount: number }[];
+    for (const adjustment of standing) {
+      recordAdjustment(db, tracker, {
+        date,
+        kind: adjustment.kind,
+        matchId,
+        amountMinor: -adjustment.amount,
+        currency: adjustment.currency,
+        reasonCode: decision.code,
+        maker: context.actor,
+        note: `Reverses the ${adjustment.kind === 'WRITE_OFF' ? 'write-off' : 'accepted difference'} of match ${matchId}: ${decision.note}`,
+      });
+    }
     return {
-      summary: `Unpaired match ${matchId}: ${text}. Its records go back to matching, never to be paired with each other again by a run.`,
+      summary: `Unpaired match ${matchId} (${decision.code}): ${decision.note}. Its records go back to matching, never to be paired with each other again by a run.`,
       subjects: [{ type: 'match', id: String(matchId) }],
+      reasonCode: decision.code,
     };
   });
 }
 
 /**
- * Moves an open mismatch of a network record to global finance with a resettlement amount and a
- * reason; the record leaves matching. A ledger payment alone moved no card money, so it cannot.
+ * Moves an open mismatch of a network record to global finance with a resettlement amount, a
+ * reason, a reason code and a note, as the controls judge it against the store now. The record
+ * leaves matching. A LEDGER_NOT_COMPLETED takes the payment that did not go out with it; an
+ * AMOUNT_DIFF sent as NETWORK_ONLY_AGED resettles only its difference: the pairing becomes a
+ * MANUAL match (so the payment does not drift to NO_NETWORK) and the item pays back the rest.
  */
 export function sendToGlobalFinance(
   db: Db,
   context: ManualContext,
-  input: { itemId: number; reason: GlobalFinanceReason; resettlementMinor: number; note: string },
+  input: { itemId: number; reason: GlobalFinanceReason; resettlementMinor: number; reasonCode: string; note: string },
 ): ManualActionResult {
   return perform(db, context, 'to-global-finance', (tracker, date) => {
-    const item = openMismatchOf(db, input.itemId);
+    const item = itemOf(db, input.itemId);
+    const { facts, pairing } = globalFinanceFactsOf(db, item, context.rules);
+    enforce(checkGlobalFinance(facts, input, context.rules));
     const note = cleanText(input.note);
-    // Spec section 5: positive = the bank pays the customer back, negative = it recovers funds.
-    const isRecovery = input.reason === 'REVERSAL' || input.reason === 'CHARGEBACK';
-    if (isRecovery !== input.resettlementMinor < 0) {
-      throw new ManualWorkError(
-        isRecovery
-          ? `A ${input.reason} recovers funds: its resettlement amount is negative.`
-          : `A ${input.reason} pays the customer back: its resettlement amount is positive.`,
-      );
-    }
-    if (item.side !== 'NETWORK') {
-      throw new ManualWorkError(
-        `Item ${item.id} is a ledger payment: global finance resettles card money, so send the network record's item instead.`,
-      );
-    }
-    // An open mismatch of a network record is a presentment: reversals and chargebacks reach
-    // global finance from the network's own records, never by hand.
-    if (isRecovery) throw new ManualWorkError(`Item ${item.id} is a presentment: it is not a ${input.reason}.`);
-    // Maker-checker rests on the amount: a resettlement larger than the money the record moved
-    // would let one associate pay out what only two may.
-    if (Math.abs(input.resettlementMinor) > Math.abs(item.amount_minor)) {
-      throw new ManualWorkError(
-        `A resettlement of ${money(input.resettlementMinor, item.currency)} is more than the record's ${money(item.amount_minor, item.currency)}.`,
-      );
-    }
-    const candidates = item.candidate_ids === '' ? [] : item.candidate_ids.split('|');
-    // A payment that did not go out is one the record paired with, FAILED, CANCELLED or RETURNED
-    // and still open: it goes with the item (spec section 7 names it in the report).
-    let paymentId: number | null = null;
-    if (input.reason === 'LEDGER_NOT_COMPLETED') {
-      const notCompleted = candidates.flatMap(
-        (reference) =>
-          db
-            .prepare("SELECT id FROM ledger_payments WHERE payment_id = ? AND status IN ('FAILED', 'CANCELLED', 'RETURNED') AND is_settled = 0")
-            .pluck()
-            .all(reference) as number[],
-      );
-      if (notCompleted.length !== 1) {
-        throw new ManualWorkError(
-          notCompleted.length === 0
-            ? `None of item ${item.id}'s counterparts (${candidates.join(', ') || 'none'}) is an open FAILED, CANCELLED or RETURNED payment: ` +
-                'it is not LEDGER_NOT_COMPLETED.'
-            : `Several of item ${item.id}'s counterparts did not go out: pair the right one first, or choose another reason.`,
-        );
-      }
-      paymentId = notCompleted[0]!;
+    const concerned = counterpartsFor(facts, input.reason);
+    const paymentRowOf = db.prepare('SELECT id FROM ledger_payments WHERE payment_id = ?').pluck();
+    // The payment that did not go out goes with the item (spec section 7 names it in the report).
+    const paymentId = input.reason === 'LEDGER_NOT_COMPLETED' ? (paymentRowOf.get(concerned[0]!.paymentId) as number) : null;
+    // A duplicate names the matched payment it duplicates, not every candidate it had.
+    const candidates = input.reason === 'DUPLICATE_PRESENTMENT' ? concerned.map((counterpart) => counterpart.paymentId).join('|') : item.candidate_ids;
+    const closed: number[] = [];
+    let matched = '';
+    if (isDifferenceResettlement(facts, input.reason)) {
+      const { matchId, closedItems } = makeHandMatch(db, tracker, context, date, pairing!, {
+        note: `difference sent to global finance: ${note}`,
+        resolution: 'SENT_TO_GLOBAL_FINANCE',
+        reasonCode: input.reasonCode,
+      });
+      closed.push(...closedItems);
+      matched = ` Paired ${referencesOf(pairing!)} (match ${matchId}) for the rest.`;
     }
     const created = Number(
       db
         .prepare(
           `INSERT INTO items (category, reason, side, network_record_id, ledger_payment_id, candidate_ids, amount_minor, currency,
-             resettlement_minor, record_date, opened_on, rule_set_version, run_id, note, created_by)
-           VALUES ('GLOBAL_FINANCE', ?, 'NETWORK', ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?)`,
+             resettlement_minor, record_date, opened_on, rule_set_version, run_id, note, created_by, reason_code)
+           VALUES ('GLOBAL_FINANCE', ?, 'NETWORK', ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, ?)`,
         )
         .run(
           input.reason,
           item.network_record_id,
           paymentId,
-          item.candidate_ids,
+          candidates,
           item.amount_minor,
           item.currency,
           input.resettlementMinor,
@@ -488,14 +619,22 @@ export function sendToGlobalFinance(
           context.ruleSetVersion,
           note,
           context.actor,
+          input.reasonCode,
         ).lastInsertRowid,
     );
     tracker.created('items', created);
-    tracker.update('items', item.id, { status: 'CLOSED', closed_on: date, resolution: 'SENT_TO_GLOBAL_FINANCE', resolved_by: context.actor });
-    settleRecordOf(tracker, item);
-    // The payment that did not go out goes with it, as a run's LEDGER_NOT_COMPLETED takes it: no
-    // run may match it later, and its own open mismatch closes.
-    const closedPaymentItems: number[] = [];
+    if (matched === '') {
+      tracker.update('items', item.id, {
+        status: 'CLOSED',
+        closed_on: date,
+        resolution: 'SENT_TO_GLOBAL_FINANCE',
+        resolved_by: context.actor,
+        reason_code: input.reasonCode,
+      });
+      closed.push(item.id);
+      settleRecordOf(tracker, item);
+    }
+    // As a run's LEDGER_NOT_COMPLETED takes it: no run may match it later, and its own open mismatch closes.
     if (paymentId !== null) {
       tracker.update('ledger_payments', paymentId, { is_settled: 1, is_matched: 0 });
       for (const paymentItem of db
@@ -503,227 +642,96 @@ export function sendToGlobalFinance(
         .pluck()
         .all(paymentId) as number[]) {
         tracker.update('items', paymentItem, { status: 'CLOSED', closed_on: date, resolution: 'SENT_TO_GLOBAL_FINANCE', resolved_by: context.actor });
-        closedPaymentItems.push(paymentItem);
+        closed.push(paymentItem);
       }
     }
-    const needsApproval = Math.abs(input.resettlementMinor) > context.rules.approvalLimitMinor;
+    const approval = checkMarkDone(itemApprovalFacts(db, itemOf(db, created), context.rules), context.actor).allowed
+      ? ''
+      : " It needs a second associate's approval.";
     return {
       summary:
         `Sent item ${item.id} to global finance as ${input.reason} (item ${created}, ${money(input.resettlementMinor, item.currency)}): ` +
-        `${note}${needsApproval ? ". It needs a second associate's approval." : ''}`,
-      subjects: [
-        { type: 'item', id: String(item.id) },
-        { type: 'item', id: String(created) },
-        ...closedPaymentItems.map((closed) => ({ type: 'item', id: String(closed) })),
-      ],
+        `${note}.${matched}${approval}`,
+      subjects: [{ type: 'item', id: String(created) }, ...itemSubjects(closed)],
+      reasonCode: input.reasonCode,
     };
   });
 }
 
-/** What a write-off of an item would write off, or why it cannot be written off. */
-export type WriteOffCheck =
-  | { kind: 'record'; amountMinor: number; currency: string }
-  | { kind: 'difference'; amountMinor: number; currency: string; pairing: CheckedPairing }
-  | { kind: 'refused'; reason: string };
-
 /**
- * The pairing behind a paired AMOUNT_DIFF: the payment and every presentment paired with it.
- * The payment's own item lists them all (found through its index), so no scan of the items is
- * needed from either side.
+ * Writes off an open mismatch within the rules' limit, as the controls judge it: a paired
+ * AMOUNT_DIFF writes off the difference (the pairing becomes a match), any other mismatch its
+ * record. Either way an adjustment (network side minus ledger side) goes into the day's report.
  */
-function amountDifferencePairing(db: Db, item: ItemRow): CheckedPairing {
-  const paymentRowId =
-    item.side === 'LEDGER'
-      ? item.ledger_payment_id!
-      : (db.prepare('SELECT id FROM ledger_payments WHERE payment_id = ?').pluck().get(item.candidate_ids) as number | undefined);
-  if (paymentRowId === undefined) throw new ManualWorkError(`Item ${item.id}'s payment ${item.candidate_ids} is not stored.`);
-  const paymentItem =
-    item.side === 'LEDGER'
-      ? item
-      : (db
-          .prepare("SELECT * FROM items WHERE ledger_payment_id = ? AND side = 'LEDGER' AND status = 'OPEN' AND category = 'MISMATCH'")
-          .get(paymentRowId) as ItemRow | undefined);
-  const references = paymentItem ? paymentItem.candidate_ids.split('|') : [];
-  const byReference = db.prepare("SELECT id FROM network_records WHERE network IN ('VISA', 'MASTERCARD') AND record_id = ?").pluck();
-  const networkIds = references.flatMap((reference) => byReference.all(reference) as number[]);
-  // Without the payment's own item (it was matched meanwhile), the record stands alone and the
-  // check says why it cannot pair.
-  return checkPairing(db, networkIds.length > 0 ? networkIds : [item.network_record_id!], paymentRowId);
-}
-
-/**
- * What writing off an open mismatch means. A paired AMOUNT_DIFF writes off the difference: the
- * pairing becomes a match and the limit applies to the difference. A record without a
- * counterpart (no ledger, no network, a tie) writes off its own amount. A currency difference or
- * a pending payment is not a loss to absorb: it is paired by hand or sent to global finance.
- */
-export function checkWriteOff(db: Db, itemId: number, rules: RuleSet): WriteOffCheck {
-  const item = itemOf(db, itemId);
-  if (item.category !== 'MISMATCH' || item.status !== 'OPEN') return { kind: 'refused', reason: `Item ${itemId} is not an open mismatch.` };
-  const limit = rules.writeOffLimitMinor;
-  if (item.reason === 'CURRENCY_DIFF' || item.reason === 'LEDGER_PENDING') {
-    return {
-      kind: 'refused',
-      reason:
-        item.reason === 'CURRENCY_DIFF'
-          ? 'Its sides are in different currencies: pair them by hand with a reason, or send the presentment to global finance.'
-          : 'Its payment is still PENDING: a later Zelle export decides it.',
-    };
-  }
-  if (item.reason === 'AMOUNT_DIFF' && item.candidate_ids !== '') {
-    let pairing: CheckedPairing;
-    try {
-      pairing = amountDifferencePairing(db, item);
-    } catch (error) {
-      return { kind: 'refused', reason: (error as Error).message };
-    }
-    const difference = pairing.differenceMinor;
-    if (difference === null) return { kind: 'refused', reason: 'Its sides are in different currencies.' };
-    if (Math.abs(difference) > limit) {
-      return {
-        kind: 'refused',
-        reason: `The difference, ${money(difference, item.currency)}, is above the write-off limit of ${money(limit, item.currency)}.`,
-      };
-    }
-    return { kind: 'difference', amountMinor: difference, currency: item.currency, pairing };
-  }
-  if (Math.abs(item.amount_minor) > limit) {
-    return { kind: 'refused', reason: `${money(item.amount_minor, item.currency)} is above the write-off limit of ${money(limit, item.currency)}.` };
-  }
-  return { kind: 'record', amountMinor: item.amount_minor, currency: item.currency };
-}
-
-/** Writes off an open mismatch within the rules' limit (see checkWriteOff for what is written off). */
-export function writeOff(db: Db, context: ManualContext, itemId: number, note: string): ManualActionResult {
+export function writeOff(db: Db, context: ManualContext, itemId: number, reasonCode: string, note: string): ManualActionResult {
   return perform(db, context, 'write-off', (tracker, date) => {
-    const check = checkWriteOff(db, itemId, context.rules);
-    const text = cleanText(note);
-    if (check.kind === 'refused') throw new ManualWorkError(`Item ${itemId} cannot be written off. ${check.reason}`);
-    if (check.kind === 'difference') {
-      const { matchId, closedItems } = makeHandMatch(
-        db,
-        tracker,
-        context,
+    const item = itemOf(db, itemId);
+    const { facts, pairing } = writeOffFactsOf(db, item, context.rules);
+    const assessment = assessWriteOff(facts, context.rules);
+    if (!assessment.allowed) throw new ManualWorkError(`Item ${itemId} cannot be written off. ${assessment.reason}`);
+    const decision = codeAndNote(context.rules, 'write-off', reasonCode, note);
+    const amount = money(assessment.amountMinor, assessment.currency);
+    if (assessment.kind === 'difference') {
+      const { matchId, closedItems } = makeHandMatch(db, tracker, context, date, pairing!, {
+        note: `wrote off ${amount}: ${decision.note}`,
+        resolution: 'WRITTEN_OFF',
+        reasonCode: decision.code,
+      });
+      recordAdjustment(db, tracker, {
         date,
-        check.pairing,
-        `wrote off ${money(check.amountMinor, check.currency)}: ${text}`,
-        'WRITTEN_OFF',
-      );
-      const references = `${check.pairing.records.map((record) => record.record_id).join(' + ')} and ${check.pairing.payment.payment_id}`;
+        kind: 'WRITE_OFF',
+        itemId,
+        matchId,
+        amountMinor: assessment.amountMinor,
+        currency: assessment.currency,
+        reasonCode: decision.code,
+        maker: context.actor,
+        note: decision.note,
+      });
       return {
-        summary: `Wrote off the difference of ${money(check.amountMinor, check.currency)} between ${references} (match ${matchId}): ${text}`,
-        subjects: [{ type: 'match', id: String(matchId) }, ...closedItems.map((closed) => ({ type: 'item', id: String(closed) }))],
+        summary: `Wrote off the difference of ${amount} between ${pairing!.records.map((record) => record.record_id).join(' + ')} and ${pairing!.payment.payment_id} (match ${matchId}): ${decision.note}`,
+        subjects: [{ type: 'match', id: String(matchId) }, ...itemSubjects(closedItems)],
+        reasonCode: decision.code,
       };
     }
-    const item = itemOf(db, itemId);
-    tracker.update('items', itemId, { status: 'CLOSED', closed_on: date, resolution: 'WRITTEN_OFF', resolved_by: context.actor, note: text });
+    tracker.update('items', itemId, {
+      status: 'CLOSED',
+      closed_on: date,
+      resolution: 'WRITTEN_OFF',
+      resolved_by: context.actor,
+      note: decision.note,
+      reason_code: decision.code,
+    });
     settleRecordOf(tracker, item);
-    return { summary: `Wrote off item ${itemId} (${money(check.amountMinor, check.currency)}): ${text}`, subjects: [{ type: 'item', id: String(itemId) }] };
+    recordAdjustment(db, tracker, {
+      date,
+      kind: 'WRITE_OFF',
+      itemId,
+      // A payment with no network side is a negative difference: the ledger paid what no card was charged.
+      amountMinor: item.side === 'LEDGER' ? -assessment.amountMinor : assessment.amountMinor,
+      currency: assessment.currency,
+      reasonCode: decision.code,
+      maker: context.actor,
+      note: decision.note,
+    });
+    return { summary: `Wrote off item ${itemId} (${amount}): ${decision.note}`, subjects: [{ type: 'item', id: String(itemId) }], reasonCode: decision.code };
   });
 }
 
-/**
- * Whether a resettlement needs a second associate, under the rules it was made under: raising
- * the limit later must not let its maker pay it out alone.
- */
-function needsApproval(db: Db, item: Pick<ItemRow, 'resettlement_minor' | 'rule_set_version'>, rules: RuleSet): boolean {
-  const decided = item.rule_set_version === null ? undefined : ruleSetOfVersion(db, item.rule_set_version);
-  return Math.abs(item.resettlement_minor ?? 0) > Math.min(rules.approvalLimitMinor, (decided ?? rules).approvalLimitMinor);
-}
-
-function openGlobalFinanceOf(db: Db, itemId: number): ItemRow {
-  const item = itemOf(db, itemId);
-  if (item.category !== 'GLOBAL_FINANCE' || item.status !== 'OPEN') {
-    throw new ManualWorkError(`Item ${itemId} is not an open global-finance item (it is ${item.category} ${item.status}).`);
-  }
-  return item;
-}
-
-/** The checker's approval of a resettlement above the limit; never by the associate who made the item. */
-export function approveItem(db: Db, context: ManualContext, itemId: number): ManualActionResult {
+/** The checker's approval of a resettlement above the limit, with why; never by the associate who made the item. */
+export function approveItem(db: Db, context: ManualContext, itemId: number, rationale: string): ManualActionResult {
   return perform(db, context, 'approve', (tracker) => {
-    const item = openGlobalFinanceOf(db, itemId);
-    if (!needsApproval(db, item, context.rules)) throw new ManualWorkError(`Item ${itemId} is within the approval limit: it needs no approval.`);
-    if (item.approved_by !== '') throw new ManualWorkError(`Item ${itemId} was already approved by ${item.approved_by}.`);
-    if (item.created_by === context.actor) {
-      throw new ManualWorkError(`You sent item ${itemId} to global finance: a second associate must approve it.`);
-    }
+    const item = itemOf(db, itemId);
+    enforce(checkApprove(itemApprovalFacts(db, item, context.rules), context.actor));
+    enforce(checkNote(rationale, 'Say why you approve it.'));
+    const why = cleanText(rationale);
     tracker.update('items', itemId, { approved_by: context.actor });
     return {
-      summary: `Approved the resettlement of item ${itemId} (${money(item.resettlement_minor ?? 0, item.currency)})`,
+      summary: `Approved the resettlement of item ${itemId} (${money(item.resettlement_minor ?? 0, item.currency)}): ${why}`,
       subjects: [{ type: 'item', id: String(itemId) }],
+      detail: { rationale: why },
     };
   });
-}
-
-/** Marks a global-finance item's funds transfer done; above the limit, only once approved, and by someone other than its approver. */
-export function markDone(db: Db, context: ManualContext, itemId: number, note?: string): ManualActionResult {
-  return perform(db, context, 'mark-done', (tracker, date) => {
-    const item = openGlobalFinanceOf(db, itemId);
-    if (needsApproval(db, item, context.rules)) {
-      if (item.approved_by === '') {
-        throw new ManualWorkError(
-          `Item ${itemId} resettles more than ${money(context.rules.approvalLimitMinor, item.currency)}: a second associate must approve it first.`,
-        );
-      }
-      if (item.approved_by === context.actor) {
-        throw new ManualWorkError(`You approved item ${itemId}: another associate marks its transfer done.`);
-      }
-    }
-    tracker.update('items', itemId, { status: 'DONE', closed_on: date, done_by: context.actor, resolved_by: context.actor });
-    return {
-      summary: `Marked the transfer of item ${itemId} done (${money(item.resettlement_minor ?? 0, item.currency)})${cleanText(note ?? '') ? `: ${cleanText(note ?? '')}` : ''}`,
-      subjects: [{ type: 'item', id: String(itemId) }],
-    };
-  });
-}
-
-/** What the associate may do with an item now, under the current rules. */
-export function itemActions(
-  item: { category: string; status: string; amountMinor: number; resettlementMinor: number | null; side: string; approvedBy: string; createdBy: string },
-  rules: RuleSet,
-  actor: string,
-  writeOffCheck: WriteOffCheck,
-  /** The approval limit of the rules the item was made under (the stricter of it and today's applies). */
-  decidedApprovalLimitMinor: number = rules.approvalLimitMinor,
-): ItemDetail['actions'] {
-  const approvalLimitMinor = Math.min(rules.approvalLimitMinor, decidedApprovalLimitMinor);
-  const isOpen = item.status === 'OPEN';
-  const isOpenMismatch = isOpen && item.category === 'MISMATCH';
-  const isOpenGlobalFinance = isOpen && item.category === 'GLOBAL_FINANCE';
-  const approvalNeeded = isOpenGlobalFinance && Math.abs(item.resettlementMinor ?? 0) > approvalLimitMinor;
-  let approvalHint: string | undefined;
-  if (approvalNeeded) {
-    if (item.approvedBy === '') {
-      approvalHint =
-        item.createdBy === actor
-          ? 'Above the approval limit: a second associate must approve it before its transfer is marked done.'
-          : 'Above the approval limit: approve it, then another associate marks its transfer done.';
-    } else if (item.approvedBy === actor) {
-      approvalHint = `You approved it: another associate marks its transfer done.`;
-    }
-  }
-  return {
-    canNote: isOpen,
-    canPair: isOpenMismatch,
-    canSendToGlobalFinance: isOpenMismatch && item.side === 'NETWORK',
-    canWriteOff: isOpenMismatch && writeOffCheck.kind !== 'refused',
-    ...(isOpenMismatch
-      ? writeOffCheck.kind === 'refused'
-        ? { writeOffHint: `Cannot be written off. ${writeOffCheck.reason}` }
-        : {
-            writeOffHint:
-              writeOffCheck.kind === 'difference'
-                ? `Writes off the difference of ${money(writeOffCheck.amountMinor, writeOffCheck.currency)} and matches the pairing.`
-                : `Writes off ${money(writeOffCheck.amountMinor, writeOffCheck.currency)}.`,
-          }
-      : {}),
-    canApprove: approvalNeeded && item.approvedBy === '' && item.createdBy !== actor,
-    canMarkDone: isOpenGlobalFinance && (!approvalNeeded || (item.approvedBy !== '' && item.approvedBy !== actor)),
-    ...(approvalHint ? { approvalHint } : {}),
-    writeOffLimitMinor: rules.writeOffLimitMinor,
-    approvalLimitMinor,
-  };
 }
 
 type ActionRow = {
@@ -736,6 +744,100 @@ type ActionRow = {
   undo: string;
   left_state: string;
 };
+
+/** The hand action that sent a global-finance item there (its undo plan holds what it closed and settled). */
+function sendingActionOf(db: Db, itemId: number): ActionRow | undefined {
+  const actionId = db
+    .prepare(
+      `SELECT json_extract(after, '$.actionId') FROM audit_log
+       WHERE subject_type = 'item' AND subject_id = ? AND action = 'manual.to-global-finance' ORDER BY id DESC LIMIT 1`,
+    )
+    .pluck()
+    .get(String(itemId)) as number | undefined;
+  if (actionId === undefined) return undefined;
+  return db.prepare('SELECT * FROM manual_actions WHERE id = ? AND undone_at IS NULL').get(actionId) as ActionRow | undefined;
+}
+
+/**
+ * The checker sends a hand-made resettlement back to its maker: the global-finance item closes
+ * (RETURNED, with who and why), and what sending it closed opens again as it was (a new mismatch
+ * item of the same record, reason and candidates, opened today; the record back in matching; a
+ * match made for an AMOUNT_DIFF's difference undone), so the maker can decide again.
+ */
+export function returnItem(db: Db, context: ManualContext, itemId: number, reasonCode: string, note: string): ManualActionResult {
+  return perform(db, context, 'return', (tracker, date) => {
+    const item = itemOf(db, itemId);
+    enforce(checkReturn(itemApprovalFacts(db, item, context.rules), context.actor));
+    const decision = codeAndNote(context.rules, 'return', reasonCode, note);
+    const sending = sendingActionOf(db, itemId);
+    if (!sending) throw new ManualWorkError(`Item ${itemId} has no record of being sent to global finance by hand: there is nothing to return to.`);
+    const plan = JSON.parse(sending.undo) as UndoPlan;
+    tracker.update('items', itemId, {
+      status: 'CLOSED',
+      closed_on: date,
+      resolution: 'RETURNED',
+      resolved_by: context.actor,
+      returned_by: context.actor,
+      returned_note: decision.note,
+    });
+    tracker.undoableUntilNextRun();
+    const reopened: number[] = [];
+    for (const row of plan.overwritten) {
+      if (row.table === 'items' && row.values.status === 'OPEN') {
+        const earlier = itemOf(db, row.id);
+        if (earlier.category !== 'MISMATCH') continue;
+        const id = Number(
+          db
+            .prepare(
+              `INSERT INTO items (category, reason, side, network_record_id, ledger_payment_id, candidate_ids, amount_minor, currency,
+                 record_date, opened_on, rule_set_version, run_id, note, created_by)
+               VALUES ('MISMATCH', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?)`,
+            )
+            .run(
+              earlier.reason,
+              earlier.side,
+              earlier.network_record_id,
+              earlier.ledger_payment_id,
+              earlier.candidate_ids,
+              earlier.amount_minor,
+              earlier.currency,
+              earlier.record_date,
+              date,
+              earlier.rule_set_version,
+              earlier.note,
+              context.actor,
+            ).lastInsertRowid,
+        );
+        tracker.created('items', id);
+        reopened.push(id);
+      } else if (row.table === 'network_records' || row.table === 'ledger_payments') {
+        tracker.update(row.table, row.id, row.values);
+      }
+    }
+    for (const created of plan.created) {
+      if (created.table === 'matches') tracker.update('matches', created.id, { status: 'UNDONE', undone_on: date, note: `returned with item ${itemId}: ${decision.note}` });
+    }
+    return {
+      summary: `Returned item ${itemId} to ${item.created_by} (${decision.code}): ${decision.note}. Reopened as item${reopened.length === 1 ? '' : 's'} ${reopened.join(', ')}.`,
+      subjects: [{ type: 'item', id: String(itemId) }, ...itemSubjects(reopened)],
+      reasonCode: decision.code,
+    };
+  });
+}
+
+/** Marks a global-finance item's funds transfer done, as maker-checker allows. */
+export function markDone(db: Db, context: ManualContext, itemId: number, note?: string): ManualActionResult {
+  return perform(db, context, 'mark-done', (tracker, date) => {
+    const item = itemOf(db, itemId);
+    enforce(checkMarkDone(itemApprovalFacts(db, item, context.rules), context.actor));
+    tracker.update('items', itemId, { status: 'DONE', closed_on: date, resolution: 'TRANSFER_DONE', done_by: context.actor, resolved_by: context.actor });
+    const text = cleanText(note ?? '');
+    return {
+      summary: `Marked the transfer of item ${itemId} done (${money(item.resettlement_minor ?? 0, item.currency)})${text ? `: ${text}` : ''}`,
+      subjects: [{ type: 'item', id: String(itemId) }],
+    };
+  });
+}
 
 function lastUndoable(db: Db, actor: string): ActionRow | undefined {
   return db
@@ -783,6 +885,8 @@ const ROW_NAMES: Record<TrackedTable, string> = {
   network_records: 'network record',
   ledger_payments: 'ledger payment',
   unpaired_pairs: 'unpaired pairing',
+  adjustments: 'adjustment',
+  pairing_requests: 'pairing request',
 };
 
 function describeRow(row: RowState): string {
@@ -802,7 +906,8 @@ export function undoLastAction(db: Db, context: ManualContext): ManualActionResu
     const plan = JSON.parse(last.undo) as UndoPlan;
     const deleted = plan.created.map((row) => readState(db, row.table, row.id)!);
     for (const row of plan.overwritten) tracker.update(row.table, row.id, row.values);
-    for (const row of plan.created) {
+    // Newest first: a row created later may name one created earlier (an adjustment its match).
+    for (const row of [...plan.created].reverse()) {
       if (row.table === 'matches') db.prepare('DELETE FROM match_members WHERE match_id = ?').run(row.id);
       db.prepare(`DELETE FROM ${row.table} WHERE id = ?`).run(row.id);
     }

@@ -1,7 +1,9 @@
 import { dateOfDayNumber } from '../../../shared/business-dates';
 import type { LedgerStatus, TxnType } from '../../../shared/domain';
 import type { CandidatePayment, MatchOutcome, OpenNetworkRecord, ProposedItem } from '../matcher/match-types';
+import { appendAudit } from './audit-log';
 import type { Db } from './database';
+import { HELD_NETWORK_RECORD_IDS, HELD_PAYMENT_IDS } from './pairing-holds';
 
 // Important: a run reads every open record, millions of them, and better-sqlite3 spends most of
 // that time turning SQLite values into JS values (about 0.4 µs each, strings more). So rows come
@@ -21,7 +23,8 @@ const PAYMENT_COLUMNS = `id, payment_id, amount_minor, currency,
 const LEDGER_STATUSES: readonly LedgerStatus[] = ['COMPLETED', 'PENDING', 'FAILED', 'CANCELLED', 'RETURNED'];
 type PaymentRow = [number, string, number, string, number, number, string, string, string, string, number, number, number];
 
-const OPEN_NETWORK = `FROM network_records WHERE is_settled = 0 AND in_scope = 1 AND settlement_date <= @asOf`;
+// A record held by a pairing request waiting for a second associate is decided by that request, not by a run.
+const OPEN_NETWORK = `FROM network_records WHERE is_settled = 0 AND in_scope = 1 AND settlement_date <= @asOf AND id NOT IN (${HELD_NETWORK_RECORD_IDS})`;
 
 /** Reads what a run as of a business date looks at: open records of that date or earlier, and matched payments a duplicate could name. */
 export function loadMatchInput(
@@ -52,7 +55,7 @@ export function loadMatchInput(
   // Let the rows go before the payments are read: at a million records they are hundreds of MB.
   networkRows.length = 0;
   const openPayments = db
-    .prepare(`SELECT ${PAYMENT_COLUMNS} FROM ledger_payments WHERE is_settled = 0 AND business_date <= @asOf`)
+    .prepare(`SELECT ${PAYMENT_COLUMNS} FROM ledger_payments WHERE is_settled = 0 AND business_date <= @asOf AND id NOT IN (${HELD_PAYMENT_IDS})`)
     .raw()
     .all({ asOf: asOfDate }) as PaymentRow[];
   // Matched payments matter only where an open presentment names them by identity (a duplicate).
@@ -125,9 +128,42 @@ type OpenMismatchRow = {
 export type ApplySummary = { matchesCreated: number; itemsOpened: number; itemsKept: number; itemsClosed: number };
 
 /**
+ * Why a run closed an open mismatch (items.resolution, resolved_by 'AUTO'): its record went into
+ * a match of the run, or into a global-finance item of the run; the record was decided again with
+ * another reason or other candidates (a new item replaces this one); or the record needs nothing
+ * now (a payment awaiting its network, one no longer paired with anything).
+ */
+export const RUN_RESOLUTIONS = ['MATCHED', 'GLOBAL_FINANCE', 'REDECIDED', 'NO_LONGER_OPEN'] as const;
+/** A resolution a matching run gives an item it closes. */
+export type RunResolution = (typeof RUN_RESOLUTIONS)[number];
+
+/**
+ * What a run's audit entry (action `match.run`, subject `match_run`) holds in `after`: its
+ * figures, the matches it made, the items it opened, and the items it closed by resolution, a
+ * redecided item with the item that replaced it.
+ */
+export type RunAuditEntry = {
+  runId: number;
+  asOfDate: string;
+  ruleSetVersion: number;
+  counts: ApplySummary & { networkRecords: number; payments: number };
+  byReason: Record<string, number>;
+  matches: number[];
+  opened: number[];
+  closed: Partial<Record<RunResolution, number[]>>;
+  /** Each REDECIDED item's id and the id of the item that replaced it. */
+  replacedBy: Record<string, number>;
+};
+
+/** The actor of the audit entries a matching run writes. */
+export const RUN_ACTOR = 'system';
+
+/**
  * Writes a run's outcome for business date `asOfDate`. MATCH and GLOBAL_FINANCE are final; a
  * MISMATCH item that the run decides again unchanged keeps its id (and note), any other open one is
- * closed on this date and replaced. The caller wraps this in a transaction.
+ * closed on this date with a resolution (see RUN_RESOLUTIONS) and replaced where the record is
+ * still a mismatch. Everything it opened and closed goes into one audit entry for the run, so no
+ * item leaves a queue unrecorded. The caller wraps this in a transaction.
  */
 export function applyMatchOutcome(
   db: Db,
@@ -145,11 +181,56 @@ export function applyMatchOutcome(
   );
   const settleNetwork = db.prepare('UPDATE network_records SET is_settled = 1 WHERE id = ?');
   const settlePayment = db.prepare('UPDATE ledger_payments SET is_settled = 1, is_matched = ? WHERE id = ?');
+  const insertItem = db.prepare(
+    `INSERT INTO items (category, reason, side, network_record_id, ledger_payment_id, candidate_ids, amount_minor,
+       currency, resettlement_minor, record_date, opened_on, rule_set_version, run_id, note)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  );
+  const closeItemStatement = db.prepare(
+    "UPDATE items SET status = 'CLOSED', closed_on = ?, resolution = ?, resolved_by = 'AUTO' WHERE id = ?",
+  );
   // Settling is done last, in row-id order: a run settles most of a table, and in id order each
   // page is read and written once instead of once per row on it (a fifth faster at a million rows).
   const networkToSettle: number[] = [];
   const paymentsMatched: number[] = [];
   const paymentsToGlobalFinance: number[] = [];
+
+  // Keyed by row id, one map per side: a run looks up every member of every match here, and
+  // numbers hash without building a string per lookup.
+  const openByNetwork = new Map<number, OpenMismatchRow>();
+  const openByPayment = new Map<number, OpenMismatchRow>();
+  // The items of records held by a pairing request stay as they are: the run did not read those records.
+  for (const row of db
+    .prepare(
+      `SELECT id, reason, side, network_record_id, ledger_payment_id, candidate_ids, note
+       FROM items WHERE category = 'MISMATCH' AND status = 'OPEN'
+         AND NOT (side = 'NETWORK' AND network_record_id IN (${HELD_NETWORK_RECORD_IDS}))
+         AND NOT (side = 'LEDGER' AND ledger_payment_id IN (${HELD_PAYMENT_IDS}))`,
+    )
+    .all() as OpenMismatchRow[]) {
+    if (row.side === 'NETWORK') openByNetwork.set(row.network_record_id!, row);
+    else openByPayment.set(row.ledger_payment_id!, row);
+  }
+
+  const summary: ApplySummary = { matchesCreated: outcome.matches.length, itemsOpened: 0, itemsKept: 0, itemsClosed: 0 };
+  const entry: RunAuditEntry = {
+    runId: run.id,
+    asOfDate: run.asOfDate,
+    ruleSetVersion: run.ruleSetVersion,
+    counts: { ...summary, networkRecords: outcome.stats.networkRecords, payments: outcome.stats.payments },
+    byReason: outcome.stats.byReason,
+    matches: [],
+    opened: [],
+    closed: {},
+    replacedBy: {},
+  };
+  const close = (row: OpenMismatchRow | undefined, resolution: RunResolution): void => {
+    if (!row) return;
+    (row.side === 'NETWORK' ? openByNetwork : openByPayment).delete(row.side === 'NETWORK' ? row.network_record_id! : row.ledger_payment_id!);
+    closeItemStatement.run(run.asOfDate, resolution, row.id);
+    (entry.closed[resolution] ??= []).push(row.id);
+    summary.itemsClosed++;
+  };
 
   for (const match of outcome.matches) {
     const matchId = Number(
@@ -167,84 +248,74 @@ export function applyMatchOutcome(
         now,
       ).lastInsertRowid,
     );
+    entry.matches.push(matchId);
     insertMember.run(matchId, null, match.paymentRowId, match.rule);
     paymentsMatched.push(match.paymentRowId);
+    close(openByPayment.get(match.paymentRowId), 'MATCHED');
     for (const member of match.members) {
       insertMember.run(matchId, member.networkRowId, null, member.pass);
       networkToSettle.push(member.networkRowId);
+      close(openByNetwork.get(member.networkRowId), 'MATCHED');
     }
   }
 
-  const insertItem = db.prepare(
-    `INSERT INTO items (category, reason, side, network_record_id, ledger_payment_id, candidate_ids, amount_minor,
-       currency, resettlement_minor, record_date, opened_on, rule_set_version, run_id, note)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-  );
-  const closeItem = db.prepare("UPDATE items SET status = 'CLOSED', closed_on = ? WHERE id = ?");
-  const openMismatches = db
-    .prepare(
-      `SELECT id, reason, side, network_record_id, ledger_payment_id, candidate_ids, note
-       FROM items WHERE category = 'MISMATCH' AND status = 'OPEN'`,
-    )
-    .all() as OpenMismatchRow[];
-  const openByRecord = new Map<string, OpenMismatchRow>();
-  for (const row of openMismatches) openByRecord.set(recordKey(row.side, row.network_record_id, row.ledger_payment_id), row);
-
-  const summary: ApplySummary = { matchesCreated: outcome.matches.length, itemsOpened: 0, itemsKept: 0, itemsClosed: 0 };
-  const insert = (item: ProposedItem, note: string): void => {
-    insertItem.run(
-      item.category,
-      item.reason,
-      item.side,
-      item.networkRowId ?? null,
-      item.paymentRowId ?? null,
-      item.candidateIds.join('|'),
-      item.amountMinor,
-      item.currency,
-      item.resettlementMinor ?? null,
-      item.recordDate,
-      run.asOfDate,
-      run.ruleSetVersion,
-      run.id,
-      note,
+  const insert = (item: ProposedItem, note: string): number => {
+    const itemId = Number(
+      insertItem.run(
+        item.category,
+        item.reason,
+        item.side,
+        item.networkRowId ?? null,
+        item.paymentRowId ?? null,
+        item.candidateIds.join('|'),
+        item.amountMinor,
+        item.currency,
+        item.resettlementMinor ?? null,
+        item.recordDate,
+        run.asOfDate,
+        run.ruleSetVersion,
+        run.id,
+        note,
+      ).lastInsertRowid,
     );
+    entry.opened.push(itemId);
     summary.itemsOpened++;
+    return itemId;
   };
 
   for (const item of outcome.items) {
     if (item.category === 'GLOBAL_FINANCE') {
       insert(item, '');
-      if (item.networkRowId !== undefined) networkToSettle.push(item.networkRowId);
-      if (item.paymentRowId !== undefined) paymentsToGlobalFinance.push(item.paymentRowId);
+      if (item.networkRowId !== undefined) {
+        networkToSettle.push(item.networkRowId);
+        close(openByNetwork.get(item.networkRowId), 'GLOBAL_FINANCE');
+      }
+      if (item.paymentRowId !== undefined) {
+        paymentsToGlobalFinance.push(item.paymentRowId);
+        close(openByPayment.get(item.paymentRowId), 'GLOBAL_FINANCE');
+      }
       continue;
     }
-    const key = recordKey(item.side, item.networkRowId ?? null, item.paymentRowId ?? null);
-    const existing = openByRecord.get(key);
-    if (existing) {
-      openByRecord.delete(key);
-      if (existing.reason === item.reason && existing.candidate_ids === item.candidateIds.join('|')) {
-        summary.itemsKept++;
-        continue;
-      }
-      closeItem.run(run.asOfDate, existing.id);
-      summary.itemsClosed++;
+    const existing = item.side === 'NETWORK' ? openByNetwork.get(item.networkRowId!) : openByPayment.get(item.paymentRowId!);
+    if (existing && existing.reason === item.reason && existing.candidate_ids === item.candidateIds.join('|')) {
+      (item.side === 'NETWORK' ? openByNetwork : openByPayment).delete(item.side === 'NETWORK' ? item.networkRowId! : item.paymentRowId!);
+      summary.itemsKept++;
+      continue;
     }
+    close(existing, 'REDECIDED');
     // An associate's note belongs to the record, so it follows the record to its new item.
-    insert(item, existing?.note ?? '');
+    const replacement = insert(item, existing?.note ?? '');
+    if (existing) entry.replacedBy[String(existing.id)] = replacement;
   }
-  // Whatever was open and is no longer a mismatch (matched, gone to global finance, awaiting).
-  for (const row of openByRecord.values()) {
-    closeItem.run(run.asOfDate, row.id);
-    summary.itemsClosed++;
-  }
+  // Whatever was open and is no longer a mismatch, nor matched or sent to global finance by this
+  // run: a payment now awaiting its network, a record whose counterpart was taken by hand.
+  for (const row of [...openByNetwork.values(), ...openByPayment.values()]) close(row, 'NO_LONGER_OPEN');
   for (const id of Float64Array.from(networkToSettle).sort()) settleNetwork.run(id);
   for (const id of Float64Array.from(paymentsMatched).sort()) settlePayment.run(1, id);
   for (const id of Float64Array.from(paymentsToGlobalFinance).sort()) settlePayment.run(0, id);
+  entry.counts = { ...summary, networkRecords: outcome.stats.networkRecords, payments: outcome.stats.payments };
+  appendAudit(db, { actor: RUN_ACTOR, action: 'match.run', subjectType: 'match_run', subjectId: String(run.id), after: entry });
   return summary;
-}
-
-function recordKey(side: string, networkRowId: number | null, paymentRowId: number | null): string {
-  return side === 'NETWORK' ? `N${networkRowId}` : `L${paymentRowId}`;
 }
 
 /** The latest business date a matching run was made for, or undefined before the first run. */

@@ -1,6 +1,6 @@
 import type { LedgerPaymentView, MatchView, NetworkRecordView, OpenRecord } from '../../../shared/ipc/recon-api';
 import type { Db } from './database';
-import { LEDGER_COLUMNS, NETWORK_COLUMNS, networkView } from './item-detail-store';
+import { LEDGER_COLUMNS, ledgerView, NETWORK_COLUMNS, networkView } from './item-detail-store';
 
 /** The matches of a business date (by a run or by hand, standing or undone), oldest first, and their count. */
 export function readMatchesPage(db: Db, date: string, offset: number, limit: number): { matches: MatchView[]; total: number } {
@@ -70,6 +70,11 @@ export function searchOpenRecords(db: Db, side: 'NETWORK' | 'LEDGER', text: stri
            OR (@amount IS NOT NULL AND l.amount_minor = CAST(ROUND(CAST(@amount AS REAL) * 100) AS INTEGER)))
        ORDER BY l.business_date DESC, l.id DESC LIMIT @limit`,
     )
-    .all({ query, prefixEnd, last4, amount, limit }) as (LedgerPaymentView & { itemId: number | null; itemReason: string | null })[];
-  return rows.map(({ itemId, itemReason, ...payment }) => ({ side: 'LEDGER' as const, itemId, reason: itemReason, ...payment }));
+    .all({ query, prefixEnd, last4, amount, limit }) as (Record<string, unknown> & { itemId: number | null; itemReason: string | null })[];
+  return rows.map(({ itemId, itemReason, ...payment }) => ({
+    side: 'LEDGER' as const,
+    itemId,
+    reason: itemReason,
+    ...(ledgerView(payment as never) as LedgerPaymentView),
+  }));
 }

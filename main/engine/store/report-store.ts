@@ -162,6 +162,32 @@ export function globalFinanceReport(db: Db, date: string): ReportLines {
   return reportLines(db, date, { rows, totals }, line);
 }
 
+/**
+ * The adjustments report of a business date: every write-off and accepted difference recorded
+ * on it, in id order. Maker, approver, reason code and note are typed by people (or come from
+ * editable rules), so all four are defused like notes.
+ */
+export function adjustmentsReport(db: Db, date: string): ReportLines {
+  const rows = `SELECT a.id, COALESCE(CAST(a.item_id AS TEXT), '') AS item_id, COALESCE(CAST(a.match_id AS TEXT), '') AS match_id,
+      a.kind, a.amount_minor, a.currency, a.reason_code, a.maker, a.approver, a.note
+    FROM adjustments a WHERE a.business_date = @date`;
+  const totals = `SELECT currency, SUM(amount_minor) AS minor FROM adjustments WHERE business_date = @date GROUP BY currency ORDER BY currency`;
+  const line: LineSql = (amount) =>
+    joinFields([
+      'id',
+      'item_id',
+      'match_id',
+      csvSql('kind'),
+      amount('amount_minor', 'currency'),
+      csvSql('currency'),
+      freeTextSql('reason_code'),
+      freeTextSql('maker'),
+      freeTextSql('approver'),
+      freeTextSql('note'),
+    ]);
+  return reportLines(db, date, { rows, totals }, line);
+}
+
 /** An input file named in a day's manifest. */
 export type ManifestInput = { fileName: string; sha256: string; format: string; side: string };
 
@@ -185,12 +211,27 @@ export function ruleSetVersionOfRun(db: Db, date: string): number | undefined {
   );
 }
 
-/** Remembers that a day's reports were written, and where. */
-export function recordReportRun(db: Db, date: string, outDir: string, manifest: unknown): void {
+/**
+ * Remembers that a day's reports were written, where and when. `manifestText` is the manifest
+ * file's content exactly as written, so its SHA-256 can be shown later without reading the file.
+ */
+export function recordReportRun(db: Db, date: string, outDir: string, manifestText: string, writtenAt: Date = new Date()): void {
   db.prepare('INSERT INTO report_runs (business_date, out_dir, written_at, manifest) VALUES (?, ?, ?, ?)').run(
     date,
     outDir,
-    new Date().toISOString(),
-    JSON.stringify(manifest),
+    writtenAt.toISOString(),
+    manifestText,
   );
+}
+
+/** The last set of reports written for a business date: when, where, and the manifest as stored. */
+export function lastReportRun(db: Db, date: string): { writtenAt: string; outDir: string; manifest: string } | undefined {
+  return db
+    .prepare('SELECT written_at AS writtenAt, out_dir AS outDir, manifest FROM report_runs WHERE business_date = ? ORDER BY id DESC LIMIT 1')
+    .get(date) as { writtenAt: string; outDir: string; manifest: string } | undefined;
+}
+
+/** The latest business date any set of reports was written for. */
+export function latestReportDate(db: Db): string | undefined {
+  return (db.prepare('SELECT MAX(business_date) FROM report_runs').pluck().get() as string | null) ?? undefined;
 }

@@ -37,3 +37,9 @@ export function ruleSetOfVersion(db: Db, version: number): RuleSet | undefined {
   const rules = db.prepare('SELECT rules FROM rule_sets WHERE version = ?').pluck().get(version) as string | undefined;
   return rules === undefined ? undefined : ruleSetSchema.parse(JSON.parse(rules));
 }
+
+/** The current rules without storing anything: the defaults while a new database has none yet (safe on a read-only connection). */
+export function currentRulesOrDefaults(db: Db): RuleSet {
+  const rules = db.prepare('SELECT rules FROM rule_sets ORDER BY version DESC LIMIT 1').pluck().get() as string | undefined;
+  return rules === undefined ? DEFAULT_RULES : ruleSetSchema.parse(JSON.parse(rules));
+}

@@ -1,6 +1,7 @@
 // How the window writes numbers, amounts, dates and names. Amounts stay integers of minor units
 // until the shared formatter turns them into text; no floating point touches them here either.
 
+import { describeDirection, resettlementDirection } from '../../../shared/controls';
 import type { IngestOutcome } from '../../../shared/ipc/engine-results';
 import { formatAmount } from '../../../shared/money';
 
@@ -13,7 +14,11 @@ export function formatCount(count: number): string {
 
 /** An amount of minor units as major units with its currency: "1,234.50 USD", "-0.05 EUR", "1,000 JPY". */
 export function formatMoney(amountMinor: number, currency: string): string {
-  const text = formatAmount(amountMinor, currency);
+  return formatDecimalAmount(formatAmount(amountMinor, currency), currency);
+}
+
+/** Decimal major units as the engine formats them ("-1234.50") with thousands separators and the currency: "-1,234.50 USD". */
+export function formatDecimalAmount(text: string, currency: string): string {
   const [whole = '', fraction] = text.split('.');
   const sign = whole.startsWith('-') ? '-' : '';
   const digits = whole.replace('-', '').replace(/\B(?=(\d{3})+(?!\d))/g, ',');
@@ -77,11 +82,10 @@ export function formatMaskedCard(first6: string, last4: string): string {
   return `${first6}••••••${last4}`;
 }
 
-/** A resettlement: the signed amount, and what it means for the associate. Positive pays the customer back; negative is recovered. */
+/** A resettlement: the signed amount, and which way it moves money in words (the shared controls say which sign is which). */
 export function describeResettlement(amountMinor: number, currency: string): { amount: string; hint: string } {
-  if (amountMinor > 0) return { amount: `+${formatMoney(amountMinor, currency)}`, hint: 'pay back to customer' };
-  if (amountMinor < 0) return { amount: formatMoney(amountMinor, currency), hint: 'recover' };
-  return { amount: formatMoney(0, currency), hint: 'nothing to resettle' };
+  if (amountMinor === 0) return { amount: formatMoney(0, currency), hint: 'nothing to resettle' };
+  return { amount: `${amountMinor > 0 ? '+' : ''}${formatMoney(amountMinor, currency)}`, hint: describeDirection(resettlementDirection(amountMinor)) };
 }
 
 /** JSON text on one line without padding; the text as given if it is not JSON. */

@@ -3,7 +3,19 @@ import { errorMessage, getReconApi, unwrapReply } from '../api/recon-bridge';
 import type { ReconSliceCreator } from './recon-state';
 
 /** The associate's manual actions, each with its own busy flag and error. */
-export type ManualActionName = 'note' | 'pair' | 'globalFinance' | 'writeOff' | 'approve' | 'markDone' | 'unpair' | 'undo';
+export type ManualActionName =
+  | 'note'
+  | 'pair'
+  | 'globalFinance'
+  | 'writeOff'
+  | 'approve'
+  | 'returnItem'
+  | 'approvePairing'
+  | 'returnPairing'
+  | 'withdrawPairing'
+  | 'markDone'
+  | 'unpair'
+  | 'undo';
 
 /** How an action names itself in a failure line of the activity log. */
 const ACTION_LABELS: Record<ManualActionName, string> = {
@@ -12,6 +24,10 @@ const ACTION_LABELS: Record<ManualActionName, string> = {
   globalFinance: 'Sending to global finance',
   writeOff: 'Writing off',
   approve: 'Approving',
+  returnItem: 'Returning the resettlement',
+  approvePairing: 'Approving the pairing',
+  returnPairing: 'Returning the pairing',
+  withdrawPairing: 'Withdrawing the pairing',
   markDone: 'Marking done',
   unpair: 'Unpairing',
   undo: 'Undoing',
@@ -36,6 +52,8 @@ export type ManualWorkSlice = {
   lastManualAction: (ManualActionResult & { undoRefusal?: string }) | null | undefined;
   manualBusy: Partial<Record<ManualActionName, boolean>>;
   manualErrors: Partial<Record<ManualActionName, string>>;
+  /** What each action did the last time it succeeded (for the forms' result lines); forgotten with the item. */
+  manualResults: Partial<Record<ManualActionName, ManualActionResult>>;
   /** How many `store-changed` events this window has seen; an action that saw one skips its own refresh. */
   storeChanges: number;
   /**
@@ -56,6 +74,10 @@ export type ManualWorkSlice = {
   sendToGlobalFinance: (argument: ChannelArgument<'items:to-global-finance'>) => Promise<boolean>;
   writeOff: (argument: ChannelArgument<'items:write-off'>) => Promise<boolean>;
   approveItem: (argument: ChannelArgument<'items:approve'>) => Promise<boolean>;
+  returnItem: (argument: ChannelArgument<'items:return'>) => Promise<boolean>;
+  approvePairing: (argument: ChannelArgument<'pairings:approve'>) => Promise<boolean>;
+  returnPairing: (argument: ChannelArgument<'pairings:return'>) => Promise<boolean>;
+  withdrawPairing: (argument: ChannelArgument<'pairings:withdraw'>) => Promise<boolean>;
   markDone: (argument: ChannelArgument<'items:mark-done'>) => Promise<boolean>;
   unpairMatch: (argument: ChannelArgument<'matches:unpair'>) => Promise<boolean>;
   undoLastAction: () => Promise<boolean>;
@@ -66,7 +88,7 @@ export type ManualWorkSlice = {
   resetItemWork: () => void;
   /** Main said the store changed: reload everything the window shows from it, once per burst of events. */
   noteStoreChanged: () => Promise<void>;
-  /** Reloads what a change can touch: status, imports, the queue and the open item (once opened), matches, the undo button. */
+  /** Reloads what a change can touch: status, imports, the queue and the open item (once opened), matches, the undo button, the rules, the approvals. */
   refreshAfterChange: () => Promise<void>;
 };
 
@@ -94,6 +116,7 @@ export const createManualWorkSlice: ReconSliceCreator<ManualWorkSlice> = (set, g
     try {
       const result = unwrapReply(await call());
       get().addMessage(result.summary, { source: 'app' });
+      set((state) => ({ manualResults: { ...state.manualResults, [name]: result } }));
       // Main announces `store-changed` before it replies, so the event usually got here first and
       // its reload is under way (or about to be); wait for that one rather than reload twice.
       if (get().storeChanges === changesBefore) await get().refreshAfterChange();
@@ -114,6 +137,7 @@ export const createManualWorkSlice: ReconSliceCreator<ManualWorkSlice> = (set, g
     lastManualAction: undefined,
     manualBusy: {},
     manualErrors: {},
+    manualResults: {},
     storeChanges: 0,
     storeRefresh: undefined,
     lastManualActionGeneration: 0,
@@ -127,6 +151,10 @@ export const createManualWorkSlice: ReconSliceCreator<ManualWorkSlice> = (set, g
     sendToGlobalFinance: (argument) => runAction('globalFinance', () => getReconApi().sendToGlobalFinance(argument)),
     writeOff: (argument) => runAction('writeOff', () => getReconApi().writeOff(argument)),
     approveItem: (argument) => runAction('approve', () => getReconApi().approveItem(argument)),
+    returnItem: (argument) => runAction('returnItem', () => getReconApi().returnItem(argument)),
+    approvePairing: (argument) => runAction('approvePairing', () => getReconApi().approvePairing(argument)),
+    returnPairing: (argument) => runAction('returnPairing', () => getReconApi().returnPairing(argument)),
+    withdrawPairing: (argument) => runAction('withdrawPairing', () => getReconApi().withdrawPairing(argument)),
     markDone: (argument) => runAction('markDone', () => getReconApi().markDone(argument)),
     unpairMatch: (argument) => runAction('unpair', () => getReconApi().unpairMatch(argument)),
     undoLastAction: () => runAction('undo', () => getReconApi().undoLastAction({})),
@@ -162,6 +190,7 @@ export const createManualWorkSlice: ReconSliceCreator<ManualWorkSlice> = (set, g
     resetItemWork: () =>
       set((state) => ({
         manualErrors: {},
+        manualResults: {},
         searchResults: undefined,
         searchedSide: undefined,
         isSearching: false,
@@ -202,6 +231,11 @@ export const createManualWorkSlice: ReconSliceCreator<ManualWorkSlice> = (set, g
         // The open item may have been matched, closed or re-explained: show it as it is now.
         store.selectedItemId !== undefined ? store.reloadItem() : undefined,
         store.refreshLastManualAction(),
+        // The reason codes and limits the forms offer, and what waits for a second associate.
+        store.refreshRules(),
+        store.refreshApprovals(),
+        // The Today board, while it is on screen: feeds, open items and previews follow every change.
+        store.todayViewers > 0 ? store.refreshToday() : undefined,
       ]);
     },
   };

@@ -14,11 +14,18 @@ export type MatchingSlice = {
   matchingError: string | undefined;
   isWritingReports: boolean;
   reportsWritten: ReportsWritten | undefined;
+  /** What deserved a second look in the set last written (written all the same, once confirmed). */
+  reportsWarnings: string[];
+  /** A set held until the associate confirms it: its date and why. */
+  reportsConfirmation: { date: string; warnings: string[] } | undefined;
   reportsError: string | undefined;
   runMatching: (asOfDate?: string) => Promise<void>;
   noteMatchingProgress: (progress: MatchProgress) => void;
   noteReportsWritten: (reports: ReportsWritten) => void;
-  writeReports: (date: string) => Promise<void>;
+  /** Asks for a date's reports; with `confirm`, a set with warnings is written all the same. */
+  writeReports: (date: string, options?: { confirm?: boolean }) => Promise<void>;
+  /** Drops a set held for confirmation: nothing is written. */
+  cancelReports: () => void;
 };
 
 export const createMatchingSlice: ReconSliceCreator<MatchingSlice> = (set, get) => ({
@@ -28,6 +35,8 @@ export const createMatchingSlice: ReconSliceCreator<MatchingSlice> = (set, get) 
   matchingError: undefined,
   isWritingReports: false,
   reportsWritten: undefined,
+  reportsWarnings: [],
+  reportsConfirmation: undefined,
   reportsError: undefined,
   runMatching: async (asOfDate) => {
     if (get().isMatching) return;
@@ -56,13 +65,17 @@ export const createMatchingSlice: ReconSliceCreator<MatchingSlice> = (set, get) 
     if (newest?.kind === 'message' && newest.text === text) return;
     get().addMessage(text);
   },
-  writeReports: async (date) => {
+  writeReports: async (date, options = {}) => {
     if (get().isWritingReports) return;
-    set({ isWritingReports: true, reportsError: undefined });
+    set({ isWritingReports: true, reportsError: undefined, reportsConfirmation: undefined });
     try {
-      const reportsWritten = unwrapReply(await getReconApi().writeReports({ date }));
-      set({ reportsWritten });
-      get().noteReportsWritten(reportsWritten);
+      const result = unwrapReply(await getReconApi().writeReports(options.confirm ? { date, confirm: true } : { date }));
+      if (result.status === 'needs-confirmation') {
+        set({ reportsConfirmation: { date: result.date, warnings: result.warnings } });
+        return;
+      }
+      set({ reportsWritten: result.reports, reportsWarnings: result.warnings });
+      get().noteReportsWritten(result.reports);
     } catch (error) {
       set({ reportsError: errorMessage(error) });
       get().addMessage(`Reports for ${date} failed: ${errorMessage(error)}`, { isError: true });
@@ -70,13 +83,15 @@ export const createMatchingSlice: ReconSliceCreator<MatchingSlice> = (set, get) 
       set({ isWritingReports: false });
     }
   },
+  cancelReports: () => set({ reportsConfirmation: undefined }),
 });
 
 /** One line saying what a matching request did. */
 export function describeMatching(outcome: MatchingOutcome): string {
   if (outcome.run) {
     const run = outcome.run;
-    return `Matching run ${run.runId} as of ${run.asOfDate}: ${run.matchesCreated} matches created, ${run.itemsOpened} items opened, ${run.itemsKept} kept, ${run.itemsClosed} closed.`;
+    const earlier = outcome.earlierRuns?.length ? ` (after runs as of ${outcome.earlierRuns.map((each) => each.asOfDate).join(', ')})` : '';
+    return `Matching run ${run.runId} as of ${run.asOfDate}${earlier}: ${run.matchesCreated} matches created, ${run.itemsOpened} items opened, ${run.itemsKept} kept, ${run.itemsClosed} closed.`;
   }
   if (outcome.laterRunDate) {
     return `Nothing matched as of ${outcome.asOfDate}: runs already went past ${outcome.laterRunDate}.`;

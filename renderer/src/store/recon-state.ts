@@ -2,6 +2,8 @@
 
 import type { StateCreator } from 'zustand';
 import type { ActivitySlice } from './activity-slice';
+import type { ApprovalsSlice } from './approvals-slice';
+import type { AuditSlice } from './audit-slice';
 import type { ImportsSlice } from './imports-slice';
 import type { ItemDetailSlice } from './item-detail-slice';
 import type { IngestSlice } from './ingest-slice';
@@ -9,7 +11,9 @@ import type { ManualWorkSlice } from './manual-work-slice';
 import type { MatchesSlice } from './matches-slice';
 import type { MatchingSlice } from './matching-slice';
 import type { QueueSlice } from './queue-slice';
+import type { RulesSlice } from './rules-slice';
 import type { StatusSlice } from './status-slice';
+import type { TodaySlice } from './today-slice';
 
 /** Everything the window knows and can do. */
 export type ReconState = StatusSlice &
@@ -20,7 +24,11 @@ export type ReconState = StatusSlice &
   QueueSlice &
   ItemDetailSlice &
   ManualWorkSlice &
-  MatchesSlice;
+  MatchesSlice &
+  RulesSlice &
+  ApprovalsSlice &
+  TodaySlice &
+  AuditSlice;
 
 /** A slice of the one store: it sees the whole state and owns its part. */
 export type ReconSliceCreator<Slice> = StateCreator<ReconState, [], [], Slice>;

@@ -4,6 +4,8 @@
 import { create } from 'zustand';
 import type { ReconApi, ReconEvent } from '../../../shared/ipc/recon-api';
 import { createActivitySlice } from './activity-slice';
+import { createApprovalsSlice } from './approvals-slice';
+import { createAuditSlice } from './audit-slice';
 import { createImportsSlice } from './imports-slice';
 import { createIngestSlice } from './ingest-slice';
 import { createItemDetailSlice } from './item-detail-slice';
@@ -12,7 +14,9 @@ import { createMatchesSlice } from './matches-slice';
 import { createMatchingSlice } from './matching-slice';
 import { createQueueSlice } from './queue-slice';
 import type { ReconState } from './recon-state';
+import { createRulesSlice } from './rules-slice';
 import { createStatusSlice } from './status-slice';
+import { createTodaySlice } from './today-slice';
 
 /** The store hook: `useReconStore((state) => state.status)`. */
 export const useReconStore = create<ReconState>()((...parts) => ({
@@ -25,6 +29,10 @@ export const useReconStore = create<ReconState>()((...parts) => ({
   ...createItemDetailSlice(...parts),
   ...createManualWorkSlice(...parts),
   ...createMatchesSlice(...parts),
+  ...createRulesSlice(...parts),
+  ...createApprovalsSlice(...parts),
+  ...createTodaySlice(...parts),
+  ...createAuditSlice(...parts),
 }));
 
 /** Applies one of main's unasked-for events to the store. */
@@ -40,6 +48,8 @@ export function handleReconEvent(event: ReconEvent): void {
       return;
     case 'reports-written':
       store.noteReportsWritten(event.reports);
+      // The board shows each date's written manifest.
+      if (store.todayViewers > 0) void store.refreshToday();
       return;
     case 'store-changed':
       // Status, imports, the opened queue and matches, the open item and the undo button, once per burst.
@@ -55,5 +65,7 @@ export function connectStore(api: ReconApi): () => void {
   void store.refreshStatus();
   void store.refreshImports();
   void store.refreshLastManualAction();
+  void store.refreshRules();
+  void store.refreshApprovals();
   return stopListening;
 }

@@ -9,7 +9,7 @@ export class WorkstationPage {
     readonly host: 'browser' | 'electron',
   ) {}
 
-  /** Opens a section from the nav: 'Import', 'Queue', 'Matching & reports', 'Status'. */
+  /** Opens a section from the nav: 'Today' (where the window opens), 'Import', 'Queue', 'Matching & reports', 'Status'. */
   async open(section: string): Promise<void> {
     await this.page.getByRole('navigation', { name: 'Sections' }).getByRole('button', { name: section, exact: true }).click();
   }
@@ -61,5 +61,20 @@ export class WorkstationPage {
 
   get queueRows(): Locator {
     return this.page.getByTestId('queue-row');
+  }
+
+  /** A section of the Approvals view: 'Awaiting my approval', 'My submissions', 'Approved, waiting for the transfer'. */
+  approvalsSection(name: string): Locator {
+    return this.page.getByRole('region', { name: new RegExp(`^${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} \\(`) });
+  }
+
+  /** The entries of an Approvals section that mention `text` (a record id, a payment id). */
+  approvalEntries(section: string, text: string): Locator {
+    return this.approvalsSection(section).getByTestId('approval-entry').filter({ hasText: text });
+  }
+
+  /** Chooses one of the rules' reason codes in a form. */
+  async chooseReasonCode(form: Locator, code: string): Promise<void> {
+    await form.getByLabel('Reason code').selectOption(code);
   }
 }

@@ -13,6 +13,8 @@ import type {
   WorkstationStatus,
 } from '../../../shared/ipc/recon-api';
 import type { StoreStatus } from '../../../shared/ipc/engine-results';
+import { todayBoard } from './today-fixtures';
+import { DEFAULT_RULES } from '../../../shared/rules';
 
 /** A function of the api that answers with a reply. */
 export type FunctionName = keyof typeof API_FUNCTIONS;
@@ -51,6 +53,7 @@ export function workstationStatus(store: Partial<StoreStatus> = {}, overrides: P
     reportsFolder: '/data/reports',
     inbox: { folder: '/data/inbox', isWatching: true },
     actor: 'associate.one',
+    businessDay: { openDate: '2025-03-05', lastClosedDate: '2025-03-04', cutoffAt: '2025-03-06T01:00:00.000Z', timeZone: 'America/New_York', cutoff: '20:00' },
     ...overrides,
   };
 }
@@ -77,10 +80,14 @@ export class FakeReconApi {
     this.replyWith('ingestUploads', []);
     this.replyWith('queuePage', { items: [], total: 0 });
     this.replyWith('runMatching', { asOfDate: '2025-01-01' });
-    this.replyWith('writeReports', { date: '2025-01-01', folder: '/data/reports/2025-01-01', files: [] });
+    this.replyWith('writeReports', { status: 'written', reports: { date: '2025-01-01', folder: '/data/reports/2025-01-01', files: [] }, warnings: [] });
     this.replyWith('lastManualAction', null);
     this.replyWith('matchesPage', { matches: [], total: 0 });
     this.replyWith('searchOpenRecords', []);
+    this.replyWith('readAudit', { entries: [], total: 0 });
+    this.replyWith('readToday', todayBoard());
+    this.replyWith('readRules', { version: 1, rules: DEFAULT_RULES });
+    this.replyWith('readApprovals', { awaitingMyApproval: [], mySubmissions: [], approvedAwaitingTransfer: [] });
     // itemDetail has no empty answer: a test that opens an item sets its reply (replyWith, answer, hold).
     // Nor do the manual actions (noteItem, pairByHand, …): a test that acts says what the engine answers.
 
@@ -103,6 +110,11 @@ export class FakeReconApi {
       quarantinedRows: call('quarantinedRows'),
       runMatching: call('runMatching'),
       writeReports: call('writeReports'),
+      previewReports: call('previewReports'),
+      readToday: call('readToday'),
+      readAudit: call('readAudit'),
+      verifyAudit: call('verifyAudit'),
+      exportAudit: call('exportAudit'),
       queuePage: call('queuePage'),
       itemDetail: call('itemDetail'),
       noteItem: call('noteItem'),
@@ -110,6 +122,12 @@ export class FakeReconApi {
       sendToGlobalFinance: call('sendToGlobalFinance'),
       writeOff: call('writeOff'),
       approveItem: call('approveItem'),
+      returnItem: call('returnItem'),
+      approvePairing: call('approvePairing'),
+      returnPairing: call('returnPairing'),
+      withdrawPairing: call('withdrawPairing'),
+      readApprovals: call('readApprovals'),
+      readRules: call('readRules'),
       markDone: call('markDone'),
       unpairMatch: call('unpairMatch'),
       matchesPage: call('matchesPage'),

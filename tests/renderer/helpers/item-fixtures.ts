@@ -1,7 +1,9 @@
 // Items as the engine describes them, for the queue and item-detail tests. Kept free of DOM
 // types so the node tsconfig accepts this file too.
 
-import type { ItemDetail, LedgerPaymentView, MatchView, NetworkRecordView, OpenRecord, QueueItem } from '../../../shared/ipc/recon-api';
+import { globalFinanceOptions } from '../../../shared/controls';
+import type { ApprovalEntry, ItemDetail, LedgerPaymentView, MatchView, NetworkRecordView, OpenRecord, QueueItem } from '../../../shared/ipc/recon-api';
+import { globalFinanceFacts } from '../../../renderer/src/features/queue/control-facts';
 
 /** One open item of the queue. */
 export function queueItem(id: number, overrides: Partial<QueueItem> = {}): QueueItem {
@@ -56,6 +58,9 @@ export function networkRecordView(id: number, overrides: Partial<NetworkRecordVi
     descriptor: 'ZELLE*JANE DOE',
     fileName: '/data/inbox/visa-base2-20250303.ctf',
     lineNo: 17,
+    inScope: true,
+    isSettled: false,
+    isInPendingPairing: false,
     ...overrides,
   };
 }
@@ -77,6 +82,9 @@ export function ledgerPaymentView(id: number, overrides: Partial<LedgerPaymentVi
     networkTxnId: '581234567890123',
     fileName: '/data/inbox/zelle-20250301.csv',
     lineNo: 42,
+    isSettled: false,
+    isMatched: false,
+    isInPendingPairing: false,
     ...overrides,
   };
 }
@@ -95,9 +103,13 @@ export function openDetailItem(queued: QueueItem): ItemDetail['item'] {
   };
 }
 
-/** A network-side mismatch (its record has store id 100 + id) with one ledger candidate (store id 900) and one audit entry. */
+/**
+ * A network-side mismatch (its record has store id 100 + id) with one ledger candidate (store id
+ * 900) and one audit entry. Its global-finance options are what the engine would send: the shared
+ * controls' options for the detail's own facts (unless the overrides give others).
+ */
 export function networkItemDetail(id: number, overrides: Partial<ItemDetail> = {}): ItemDetail {
-  return {
+  const detail: ItemDetail = {
     item: openDetailItem(queueItem(id)),
     actions: itemActions(),
     networkRecord: networkRecordView(100 + id, { recordId: `REF${id}` }),
@@ -106,6 +118,14 @@ export function networkItemDetail(id: number, overrides: Partial<ItemDetail> = {
     history: [{ at: '2025-03-02T09:00:00.000Z', actor: 'matcher', action: 'opened', before: null, after: '{ "status": "OPEN" }' }],
     ...overrides,
   };
+  return 'globalFinance' in overrides ? detail : withGlobalFinanceOptions(detail);
+}
+
+/** The detail with the global-finance options the engine computes for its facts (an open presentment mismatch only). */
+export function withGlobalFinanceOptions(detail: ItemDetail): ItemDetail {
+  const { item } = detail;
+  if (item.category !== 'MISMATCH' || item.status !== 'OPEN' || item.side !== 'NETWORK') return detail;
+  return { ...detail, globalFinance: globalFinanceOptions(globalFinanceFacts(detail)) };
 }
 
 /** A ledger-side NO_NETWORK mismatch (its payment has store id 500 + id) with no candidates. */
@@ -146,6 +166,31 @@ export function matchView(id: number, overrides: Partial<MatchView> = {}): Match
     resolvedBy: 'AUTO',
     status: 'ACTIVE',
     note: '',
+    ...overrides,
+  };
+}
+
+/** A pairing request waiting for a second associate, as the approvals list shows it to someone who may approve it. */
+export function approvalEntry(id: number, overrides: Partial<ApprovalEntry> = {}): ApprovalEntry {
+  return {
+    kind: 'pairing',
+    id,
+    itemId: 40 + id,
+    summary: `VISA REF${id} with ZP-${id}`,
+    amountMinor: 5_000,
+    currency: 'USD',
+    reason: 'PAIRING',
+    reasonCode: 'NETWORK_FEE',
+    note: 'Fee taken from the presentment',
+    maker: 'ana',
+    madeAt: '2025-03-04T10:00:00.000Z',
+    status: 'PENDING',
+    checker: '',
+    decisionNote: '',
+    canApprove: true,
+    canReturn: true,
+    canWithdraw: false,
+    canMarkDone: false,
     ...overrides,
   };
 }

@@ -11,8 +11,9 @@ type FileReaderLike = {
   readAsArrayBuffer(blob: Blob): void;
 };
 
-/** Gives jsdom's Blob (and so File) the `arrayBuffer()` the drop zone reads uploads with. */
+/** Gives jsdom's Blob (and so File) the `arrayBuffer()` the drop zone reads uploads with, and the ResizeObserver charts size themselves with. */
 export function fillJsdomGaps(): void {
+  fillResizeObserver();
   if (typeof Blob.prototype.arrayBuffer === 'function') return;
   const { FileReader } = globalThis as unknown as { FileReader: new () => FileReaderLike };
   Blob.prototype.arrayBuffer = function arrayBuffer(this: Blob): Promise<ArrayBuffer> {
@@ -22,5 +23,19 @@ export function fillJsdomGaps(): void {
       reader.onerror = () => reject(reader.error instanceof Error ? reader.error : new Error('FileReader failed'));
       reader.readAsArrayBuffer(this);
     });
+  };
+}
+
+/**
+ * A ResizeObserver that never reports a size: jsdom lays nothing out, so a chart stays empty and
+ * the tests read its figures from the text beside it.
+ */
+function fillResizeObserver(): void {
+  const scope = globalThis as { ResizeObserver?: unknown };
+  if (typeof scope.ResizeObserver === 'function') return;
+  scope.ResizeObserver = class ResizeObserver {
+    observe(): void {}
+    unobserve(): void {}
+    disconnect(): void {}
   };
 }

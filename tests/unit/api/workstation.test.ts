@@ -6,8 +6,17 @@ import { generateDemo } from '../../../main/engine/demo/demo-generator';
 import { writeDemoFeeds } from '../../../main/engine/demo/demo-writer';
 import { ZELLE_CSV_COLUMNS } from '../../../main/engine/feeds/csv/builtin-profiles';
 import type { IngestOutcome } from '../../../shared/ipc/engine-results';
-import type { ApiReply, FeedFileSummary, ItemDetail, QueuePage, ReconEvent, ReportsWritten, WorkstationStatus } from '../../../shared/ipc/recon-api';
-import { tempDir } from '../../helpers/store';
+import type {
+  ApiReply,
+  ApprovalsList,
+  FeedFileSummary,
+  ItemDetail,
+  QueuePage,
+  ReconEvent,
+  WorkstationStatus,
+  WriteReportsResult,
+} from '../../../shared/ipc/recon-api';
+import { ledgerInput, networkInput, storeFile, tempDir } from '../../helpers/store';
 
 const IPM_FIXTURES = path.join(import.meta.dirname, '..', '..', 'fixtures', 'ipm');
 
@@ -17,17 +26,21 @@ afterEach(async () => {
   open = [];
 });
 
-function start(options: { watchInbox?: boolean } = {}): { workstation: Workstation; root: string; events: ReconEvent[] } {
-  const root = tempDir('recon-workstation-');
+// The demo's two days are 2026-11-02 and 2026-11-03: the clock stands on the next day, before its cut-off.
+const DAY_AFTER_DEMO = '2026-11-04T12:00:00-05:00';
+
+function start(options: { watchInbox?: boolean; now?: string; reportsAtCutoff?: boolean; root?: string; actor?: string } = {}): { workstation: Workstation; root: string; events: ReconEvent[] } {
+  const root = options.root ?? tempDir('recon-workstation-');
   const workstation = startWorkstation({
     dbPath: path.join(root, 'recon.db'),
     inboxFolder: path.join(root, 'inbox'),
     reportsFolder: path.join(root, 'reports'),
     receivedFolder: path.join(root, 'received'),
     watchInbox: options.watchInbox ?? false,
-    reportsAtCutoff: false,
+    reportsAtCutoff: options.reportsAtCutoff ?? false,
     inboxStabilityMs: 50,
-    actor: 'ana',
+    actor: options.actor ?? 'ana',
+    now: () => new Date(options.now ?? DAY_AFTER_DEMO),
   });
   open.push(workstation);
   const events: ReconEvent[] = [];
@@ -143,8 +156,11 @@ describe('the channels the window calls', () => {
     expect(detail.explanation.length).toBeGreaterThan(20);
     expect(await workstation.call('queue:item', { id: 999_999 })).toEqual({ ok: false, error: { code: 'failed', message: 'Item 999999 does not exist.' } });
 
-    const reports = await value<ReportsWritten>(workstation.call('reports:write', { date: '2026-11-03' }));
+    const request = await value<WriteReportsResult>(workstation.call('reports:write', { date: '2026-11-03' }));
+    expect(request).toMatchObject({ status: 'written', warnings: [] });
+    const reports = (request as Extract<WriteReportsResult, { status: 'written' }>).reports;
     expect(reports.files.map((file) => path.basename(file)).sort()).toEqual([
+      'adjustments_2026-11-03.csv',
       'global_finance_2026-11-03.csv',
       'manifest_2026-11-03.json',
       'matches_2026-11-03.csv',
@@ -236,8 +252,35 @@ describe('the channels the window calls', () => {
     expect(undone.summary).toBe(`Undid: ${noted.summary}`);
     expect((await value<ItemDetail>(workstation.call('queue:item', { id: item.id }))).item.note).toBe('');
     expect(await workstation.call('manual:undo-last', {})).toEqual({ ok: false, error: { code: 'failed', message: 'You have no action left to undo.' } });
-    const refused = await workstation.call('items:write-off', { itemId: item.id, note: '  ' });
+    const refused = await workstation.call('items:write-off', { itemId: item.id, reasonCode: 'BELOW_MATERIALITY', note: '  ' });
     expect(!refused.ok && refused.error.message).toBe('items:write-off: note: must say why');
+  });
+
+  it('holds a hand pairing above the write-off limit for a second associate, who approves it from the approvals list', async () => {
+    const { workstation: anas, root } = start();
+    storeFile(anas.services.db, { ledger: [ledgerInput({ paymentId: 'Z1', amountMinor: 59_921, cardLast4: '3333' })] });
+    storeFile(anas.services.db, { network: [networkInput({ recordId: 'V1', amountMinor: 5_044, panLast4: '4444' })] });
+    const ids = (sql: string): number => anas.services.db.prepare(sql).pluck().get() as number;
+    const pairing = { networkRecordIds: [ids("SELECT id FROM network_records WHERE record_id = 'V1'")], ledgerPaymentId: ids("SELECT id FROM ledger_payments WHERE payment_id = 'Z1'") };
+    const noCode = await anas.call('items:pair', pairing);
+    expect(!noCode.ok && noCode.error.message).toMatch(/^Card last 4 differs .*: choose a reason code\.$/);
+    const asked = await value<{ pairingRequestId?: number }>(anas.call('items:pair', { ...pairing, reasonCode: 'OTHER', note: 'one purchase' }));
+    expect(asked.pairingRequestId).toBeGreaterThan(0);
+    const own = await anas.call('pairings:approve', { requestId: asked.pairingRequestId, rationale: 'mine' });
+    expect(!own.ok && own.error.message).toBe(`You made pairing request ${asked.pairingRequestId}: a second associate must approve it.`);
+
+    const { workstation: bens } = start({ root, actor: 'ben' });
+    const list = await value<ApprovalsList>(bens.call('approvals:list', {}));
+    expect(list.awaitingMyApproval).toEqual([expect.objectContaining({ kind: 'pairing', id: asked.pairingRequestId, maker: 'ana', canApprove: true })]);
+    await value(bens.call('pairings:approve', { requestId: asked.pairingRequestId, rationale: 'receipt checked' }));
+    const anasList = await value<ApprovalsList>(anas.call('approvals:list', {}));
+    expect(anasList.mySubmissions).toEqual([expect.objectContaining({ id: asked.pairingRequestId, status: 'APPROVED', checker: 'ben', decisionNote: 'receipt checked' })]);
+    expect(anas.services.db.prepare('SELECT kind, amount_minor, maker, approver FROM adjustments').get()).toEqual({
+      kind: 'ACCEPTED_DIFFERENCE',
+      amount_minor: -54_877,
+      maker: 'ana',
+      approver: 'ben',
+    });
   });
 
   it('turns a failure inside a handler into a reply the window can show', async () => {

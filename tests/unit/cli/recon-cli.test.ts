@@ -12,9 +12,15 @@ import { tempDir } from '../../helpers/store';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 
 async function recon(...args: string[]): Promise<{ code: number; out: string; err: string }> {
+  return reconAt(undefined, ...args);
+}
+
+/** Runs the command with its business-day clock pinned at an instant (ISO), or the real one. */
+async function reconAt(instant: string | undefined, ...args: string[]): Promise<{ code: number; out: string; err: string }> {
   const out: string[] = [];
   const err: string[] = [];
-  const code = await main(args, { out: (line) => out.push(line), err: (line) => err.push(line) });
+  const context = instant === undefined ? {} : { now: () => new Date(instant) };
+  const code = await main(args, { out: (line) => out.push(line), err: (line) => err.push(line) }, context);
   return { code, out: out.join('\n'), err: err.join('\n') };
 }
 
@@ -133,7 +139,8 @@ describe('recon demo --format native: Base II and IPM files through the same pip
       expect(ingest.code, ingest.err).toBe(0);
       expect(ingest.out).toMatch(/ingested as visa-base2/);
       expect(ingest.out).toMatch(/ingested as mastercard-ipm/);
-      expect((await recon('report', '--date', date, '--db', db, '--out', reports)).code).toBe(0);
+      // The demo's days are in 2027: the clock stands after the last one's cut-off.
+      expect((await reconAt('2027-03-16T12:00:00Z', 'report', '--date', date, '--db', db, '--out', reports)).code).toBe(0);
       const day = expected.expectations[date]!;
       const matches = readReport(path.join(reports, `matches_${date}.csv`));
       const mismatches = readReport(path.join(reports, `mismatches_${date}.csv`));
@@ -171,10 +178,12 @@ describe('recon command line', () => {
     const unknown = run('frobnicate');
     expect(unknown.status).toBe(2);
     expect(unknown.stderr).toContain('unknown command "frobnicate"');
-    const noDate = run('report', '--db', path.join(tempDir(), 'x.db'));
+    const noDate = run('report', '--db', path.join(tempDir(), 'x.db'), '--date');
     expect(noDate.status).toBe(2);
-    expect(noDate.stderr).toContain('--date YYYY-MM-DD is required');
-    expect(run('report', '--date', '2026-02-30', '--db', path.join(tempDir(), 'x.db')).status).toBe(2);
+    expect(noDate.stderr).toContain("Option '--date <value>' argument missing");
+    const badDate = run('report', '--date', '2026-02-30', '--db', path.join(tempDir(), 'x.db'));
+    expect(badDate.status).toBe(2);
+    expect(badDate.stderr).toContain('--date: "2026-02-30" is not a date written YYYY-MM-DD');
   });
 
   it('exits 1 when a file is rejected, and still ingests the good ones', () => {
@@ -263,8 +272,10 @@ describe('recon command line', () => {
     const all = await recon('audit', '--db', db);
     expect(all.code).toBe(0);
     const lines = all.out.split('\n');
-    expect(lines[0]).toBe('id,at,actor,action,subject_type,subject_id,before,after');
-    expect(lines.slice(1).map((line) => line.split(',')[3])).toEqual(['rules.save', 'feed.ingest', 'manual.note']);
+    expect(lines[0]).toBe('id,at,actor,action,subject_type,subject_id,before,after,hash');
+    expect(lines.slice(1).map((line) => line.split(',')[3])).toEqual(['rules.save', 'feed.ingest', 'match.run', 'manual.note']);
+    // Every line ends with its entry's chain hash.
+    expect(lines.slice(1).every((line) => /,[0-9a-f]{64}$/.test(line))).toBe(true);
 
     const ana = await recon('audit', '--db', db, '--actor', 'ana', '--subject', 'item:1');
     expect(ana.out.split('\n')).toHaveLength(2);
@@ -272,11 +283,40 @@ describe('recon command line', () => {
     expect(ana.out).toContain('asked Visa, ref 7');
     const today = new Date().toISOString().slice(0, 10);
     expect((await recon('audit', '--db', db, '--until', '2020-01-01')).out.split('\n')).toHaveLength(1);
-    expect((await recon('audit', '--db', db, '--since', today, '--until', today)).out.split('\n')).toHaveLength(4);
+    expect((await recon('audit', '--db', db, '--since', today, '--until', today)).out.split('\n')).toHaveLength(5);
     const file = path.join(folder, 'audit.csv');
-    expect((await recon('audit', '--db', db, '--out', file)).out).toBe(`wrote 3 audit entries to ${file}`);
+    expect((await recon('audit', '--db', db, '--out', file)).out).toBe(`wrote 4 audit entries to ${file}`);
     expect(fs.readFileSync(file, 'utf8')).toBe(`${all.out}\n`);
     expect((await recon('audit', '--db', db, '--since', 'yesterday')).code).toBe(2);
+  });
+
+  it("verifies the audit chain: intact with its count and last hash, or broken at the entry changed in the file behind the app's back", async () => {
+    const folder = tempDir();
+    const db = path.join(folder, 'recon.db');
+    fs.writeFileSync(
+      path.join(folder, 'visa.csv'),
+      'record_id,arn,network_txn_id,pan,auth_code,txn_type,amount,currency,txn_date,settlement_date,mcc,descriptor\n' +
+        'V1,,,4111111111111111,,PRESENTMENT,1.00,USD,2026-11-02,2026-11-02,4829,ZELLE X\n',
+    );
+    expect((await recon('ingest', path.join(folder, 'visa.csv'), '--db', db)).code).toBe(0);
+    expect((await recon('match', '--date', '2026-11-02', '--db', db)).code).toBe(0);
+
+    const intact = await recon('audit', 'verify', '--db', db);
+    expect(intact.code).toBe(0);
+    expect(intact.out).toMatch(/^audit log intact: 3 entries, last hash [0-9a-f]{64}$/);
+    expect(intact.out.endsWith((await recon('audit', '--db', db)).out.split('\n').at(-1)!.split(',').at(-1)!)).toBe(true);
+
+    spawnSync(
+      'node',
+      ['-e', `const D=require('better-sqlite3'); const d=new D(${JSON.stringify(db)}); d.exec("DROP TRIGGER audit_log_no_update; UPDATE audit_log SET actor = 'mallory' WHERE id = 2"); d.close();`],
+      { cwd: root },
+    );
+    const broken = await recon('audit', 'verify', '--db', db);
+    expect(broken.code).toBe(1);
+    expect(broken.out).toBe('');
+    expect(broken.err).toMatch(/^audit log broken at entry 2: entry 2 \(feed\.ingest by mallory at .+\) does not match its hash: it was changed after it was written$/);
+    expect((await recon('audit', 'verify', '--db', db, '--actor', 'ana')).code).toBe(2);
+    expect((await recon('audit', 'check', '--db', db)).code).toBe(2);
   });
 
   it('prints help for every command', () => {

@@ -52,7 +52,7 @@ describe('the cut-off schedule', () => {
     const written: string[] = [];
     const schedule = services.reportAtCutoffs(
       path.join(work, 'reports'),
-      (reports) => written.push(reports.date),
+      ({ reports }) => written.push(reports.date),
       (error) => {
         throw error;
       },

@@ -45,6 +45,7 @@ describe('the daily reports', () => {
     const outDir = tempDir();
     const written = writeDailyReports(db, '2026-11-02', outDir);
     expect(fs.readdirSync(outDir).sort()).toEqual([
+      'adjustments_2026-11-02.csv',
       'global_finance_2026-11-02.csv',
       'manifest_2026-11-02.json',
       'matches_2026-11-02.csv',
@@ -86,6 +87,8 @@ describe('the daily reports', () => {
     expect(manifest.reports.matches).toMatchObject({ rows: 2, amount_totals: { USD: '225.40' } });
     expect(manifest.reports.mismatches).toMatchObject({ rows: 2, amount_totals: { USD: '40.01' } });
     expect(manifest.reports.global_finance).toMatchObject({ rows: 2, amount_totals: { USD: '43.00' } });
+    expect(manifest.reports.adjustments).toMatchObject({ file: 'adjustments_2026-11-02.csv', rows: 0, amount_totals: {} });
+    expect(Object.keys(manifest.reports)).toEqual(['matches', 'mismatches', 'global_finance', 'adjustments']);
     expect(manifest.inputs.map((input: { file: string }) => input.file)).toEqual(['visa.csv', 'zelle.csv']);
     for (const report of written.reports) {
       expect(manifest.reports[report.kind].sha256).toMatch(/^[0-9a-f]{64}$/);

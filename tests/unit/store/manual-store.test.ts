@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { runMatchingDay } from '../../../main/engine/matcher/matching-run';
 import type { Db } from '../../../main/engine/store/database';
+import { readItemControls } from '../../../main/engine/store/approvals-store';
 import {
   approveItem,
-  itemActions,
   lastManualAction,
   markDone,
   noteItem,
@@ -12,7 +12,6 @@ import {
   undoLastAction,
   unpairMatch,
   writeOff,
-  checkWriteOff,
   type ManualContext,
 } from '../../../main/engine/store/manual-store';
 import { globalFinanceReport, matchesReport, mismatchesReport } from '../../../main/engine/store/report-store';
@@ -75,7 +74,7 @@ describe('pairing by hand', () => {
     const db = unpairedDay();
     expect(itemOf(db, 'NETWORK', 'NO_LEDGER').status).toBe('OPEN');
     expect(itemOf(db, 'LEDGER', 'NO_NETWORK').status).toBe('OPEN');
-    const result = pairByHand(db, as('ana'), { networkRecordIds: [idOf(db, 'network_records', 'V1')], ledgerPaymentId: idOf(db, 'ledger_payments', 'Z1'), reason: 'customer used a second card' });
+    const result = pairByHand(db, as('ana'), { networkRecordIds: [idOf(db, 'network_records', 'V1')], ledgerPaymentId: idOf(db, 'ledger_payments', 'Z1'), reasonCode: 'LEDGER_DATA_ERROR', note: 'customer used a second card' });
     expect(result.summary).toMatch(/^Paired V1 with Z1 by hand \(match \d+\): customer used a second card$/);
     expect(itemOf(db, 'NETWORK', 'NO_LEDGER').status).toBe('CLOSED');
     expect(itemOf(db, 'LEDGER', 'NO_NETWORK').status).toBe('CLOSED');
@@ -98,11 +97,25 @@ describe('pairing by hand', () => {
     storeFile(db, { ledger: [ledgerInput({ paymentId: 'Z1', amountMinor: 10_000 })] });
     storeFile(db, { network: [networkInput({ recordId: 'V1', amountMinor: 6_000 }), networkInput({ recordId: 'V2', amountMinor: 3_000, authCode: 'X' })] });
     const input = { networkRecordIds: [idOf(db, 'network_records', 'V1'), idOf(db, 'network_records', 'V2')], ledgerPaymentId: idOf(db, 'ledger_payments', 'Z1') };
-    expect(() => pairByHand(db, as('ana'), input)).toThrow('The amounts differ (network 90.00 USD, ledger 100.00 USD): say why before pairing them.');
+    expect(() => pairByHand(db, as('ana'), input)).toThrow(
+      'Auth code differs (auth none/X, payment auth none); amount differs (network 90.00 USD, ledger 100.00 USD, difference -10.00 USD): choose a reason code.',
+    );
+    expect(() => pairByHand(db, as('ana'), { ...input, reasonCode: 'NETWORK_FEE' })).toThrow(/: say why in the note\.$/);
     expect(db.prepare('SELECT COUNT(*) FROM matches').pluck().get()).toBe(0);
-    const result = pairByHand(db, as('ana'), { ...input, reason: 'fee kept by the network' });
+    const result = pairByHand(db, as('ana'), { ...input, reasonCode: 'NETWORK_FEE', note: 'fee kept by the network' });
     expect(result.summary).toContain('Paired V1 + V2 with Z1');
-    expect(db.prepare('SELECT match_kind, note FROM matches').get()).toEqual({ match_kind: '1:N', note: 'fee kept by the network' });
+    expect(result.summary).toContain('accepting a difference of -10.00 USD');
+    expect(db.prepare('SELECT match_kind, note, reason_code FROM matches').get()).toEqual({ match_kind: '1:N', note: 'fee kept by the network', reason_code: 'NETWORK_FEE' });
+    expect(db.prepare('SELECT kind, amount_minor, currency, reason_code, maker, approver, note, action_id FROM adjustments').get()).toEqual({
+      kind: 'ACCEPTED_DIFFERENCE',
+      amount_minor: -1_000,
+      currency: 'USD',
+      reason_code: 'NETWORK_FEE',
+      maker: 'ana',
+      approver: '',
+      note: 'fee kept by the network',
+      action_id: result.actionId,
+    });
   });
 
   it('refuses records that are already matched, out of scope or not presentments', () => {
@@ -117,7 +130,7 @@ describe('pairing by hand', () => {
     });
     runMatchingDay(db, '2026-11-02');
     const pay = (record: string, payment: string) => () =>
-      pairByHand(db, as('ana'), { networkRecordIds: [idOf(db, 'network_records', record)], ledgerPaymentId: idOf(db, 'ledger_payments', payment), reason: 'x' });
+      pairByHand(db, as('ana'), { networkRecordIds: [idOf(db, 'network_records', record)], ledgerPaymentId: idOf(db, 'ledger_payments', payment), reasonCode: 'LEDGER_DATA_ERROR', note: 'x' });
     expect(pay('V2', 'Z1')).toThrow('Ledger payment Z1 is already matched or settled.');
     expect(pay('V1', 'Z2')).toThrow('Network record V1 is already matched or settled.');
     expect(pay('V2', 'Z2')).toThrow('Network record V2 is out of scope (not a Zelle funding transaction).');
@@ -130,7 +143,7 @@ describe('undo', () => {
     const db = unpairedDay();
     const network = itemOf(db, 'NETWORK', 'NO_LEDGER');
     noteItem(db, as('ana'), network.id, 'asked the network');
-    pairByHand(db, as('ana'), { networkRecordIds: [idOf(db, 'network_records', 'V1')], ledgerPaymentId: idOf(db, 'ledger_payments', 'Z1'), reason: 'second card' });
+    pairByHand(db, as('ana'), { networkRecordIds: [idOf(db, 'network_records', 'V1')], ledgerPaymentId: idOf(db, 'ledger_payments', 'Z1'), reasonCode: 'LEDGER_DATA_ERROR', note: 'second card' });
     expect(lastManualAction(db, as('ben'))).toBeNull();
     expect(() => undoLastAction(db, as('ben'))).toThrow('You have no action left to undo.');
     expect(lastManualAction(db, as('ana'))!.summary).toMatch(/^Paired V1 with Z1/);
@@ -156,7 +169,7 @@ describe('undo', () => {
     storeFile(db, { network: [networkInput({ recordId: 'V1', networkTxnId: 'T1' })] });
     runMatchingDay(db, '2026-11-02');
     const matchId = db.prepare('SELECT id FROM matches').pluck().get() as number;
-    unpairMatch(db, as('ana'), matchId, 'wrong customer');
+    unpairMatch(db, as('ana'), matchId, 'WRONG_PAIRING', 'wrong customer');
     expect(settled(db, 'network_records', 'V1')).toBe(0);
     expect(readMatchesPage(db, '2026-11-02', 0, 10).matches).toEqual([
       expect.objectContaining({ id: matchId, status: 'UNDONE', note: 'wrong customer', networkRecordIds: ['V1'], ledgerPaymentIds: ['Z1'] }),
@@ -165,7 +178,7 @@ describe('undo', () => {
     // The run does not pair them with each other again: each is a mismatch of its own now.
     expect(db.prepare("SELECT COUNT(*) FROM matches WHERE status = 'ACTIVE'").pluck().get()).toBe(0);
     expect(db.prepare("SELECT side || '/' || reason FROM items WHERE status = 'OPEN' ORDER BY side").pluck().all()).toEqual(['NETWORK/NO_LEDGER']);
-    expect(() => undoLastAction(db, as('ana'))).toThrow(/^"Unpaired match \d+: wrong customer\. .*" can no longer be undone: a matching run has decided its records since\.$/);
+    expect(() => undoLastAction(db, as('ana'))).toThrow(/^"Unpaired match \d+ \(WRONG_PAIRING\): wrong customer\. .*" can no longer be undone: a matching run has decided its records since\.$/);
   });
 });
 
@@ -174,26 +187,23 @@ describe('global finance by hand, write-offs and maker-checker', () => {
     const db = unpairedDay();
     const mismatch = itemOf(db, 'NETWORK', 'NO_LEDGER');
     expect(() =>
-      sendToGlobalFinance(db, as('ana'), { itemId: itemOf(db, 'LEDGER', 'NO_NETWORK').id, reason: 'NETWORK_ONLY_AGED', resettlementMinor: 100, note: 'x' }),
+      sendToGlobalFinance(db, as('ana'), { itemId: itemOf(db, 'LEDGER', 'NO_NETWORK').id, reason: 'NETWORK_ONLY_AGED', resettlementMinor: 100, reasonCode: 'CUSTOMER_REFUND', note: 'x' }),
     ).toThrow(/is a ledger payment/);
     const rules = { ...DEFAULT_RULES, approvalLimitMinor: 5_000 };
     const context = (actor: string): ManualContext => ({ ...as(actor), rules });
-    const sent = sendToGlobalFinance(db, context('ana'), { itemId: mismatch.id, reason: 'NETWORK_ONLY_AGED', resettlementMinor: 10_000, note: 'customer complained' });
+    const sent = sendToGlobalFinance(db, context('ana'), { itemId: mismatch.id, reason: 'NETWORK_ONLY_AGED', resettlementMinor: 10_000, reasonCode: 'CUSTOMER_REFUND', note: 'customer complained' });
     expect(sent.summary).toContain("It needs a second associate's approval.");
     const gf = db.prepare("SELECT id, status, created_by, resettlement_minor FROM items WHERE category = 'GLOBAL_FINANCE'").get() as { id: number; status: string; created_by: string };
     expect(gf).toMatchObject({ status: 'OPEN', created_by: 'ana', resettlement_minor: 10_000 });
     expect(itemOf(db, 'NETWORK', 'NO_LEDGER').status).toBe('CLOSED');
     expect(globalFinanceReport(db, '2026-11-06').lines).toEqual([`${gf.id},NETWORK_ONLY_AGED,VISA,V1,,100.00,USD,OPEN,,customer complained`]);
 
-    const facts = { category: 'GLOBAL_FINANCE', status: 'OPEN', amountMinor: 10_000, resettlementMinor: 10_000, side: 'NETWORK', approvedBy: '', createdBy: 'ana' };
-    const notAMismatch = checkWriteOff(db, gf.id, rules);
-    expect(notAMismatch).toEqual({ kind: 'refused', reason: `Item ${gf.id} is not an open mismatch.` });
-    expect(itemActions(facts, rules, 'ana', notAMismatch)).toMatchObject({ canApprove: false, canMarkDone: false });
-    expect(itemActions(facts, rules, 'ben', notAMismatch)).toMatchObject({ canApprove: true, canMarkDone: false });
+    expect(readItemControls(db, gf.id, rules, 'ana').actions).toMatchObject({ canWriteOff: false, canApprove: false, canMarkDone: false });
+    expect(readItemControls(db, gf.id, rules, 'ben').actions).toMatchObject({ canApprove: true, canMarkDone: false });
     expect(() => markDone(db, context('ana'), gf.id)).toThrow(/a second associate must approve it first/);
-    expect(() => approveItem(db, context('ana'), gf.id)).toThrow(/a second associate must approve it/);
-    approveItem(db, context('ben'), gf.id);
-    expect(itemActions({ ...facts, approvedBy: 'ben' }, rules, 'ben', notAMismatch)).toMatchObject({ canApprove: false, canMarkDone: false });
+    expect(() => approveItem(db, context('ana'), gf.id, 'mine')).toThrow(/a second associate must approve it/);
+    approveItem(db, context('ben'), gf.id, 'customer ticket checked');
+    expect(readItemControls(db, gf.id, rules, 'ben').actions).toMatchObject({ canApprove: false, canMarkDone: false });
     expect(() => markDone(db, context('ben'), gf.id)).toThrow('You approved item ' + gf.id + ': another associate marks its transfer done.');
     markDone(db, context('ana'), gf.id, 'wire 991');
     expect(globalFinanceReport(db, '2026-11-06').lines).toEqual([`${gf.id},NETWORK_ONLY_AGED,VISA,V1,,100.00,USD,DONE,ben,customer complained`]);
@@ -205,8 +215,8 @@ describe('global finance by hand, write-offs and maker-checker', () => {
     runMatchingDay(db, '2026-11-02');
     const small = db.prepare("SELECT id FROM items WHERE amount_minor = 1999").pluck().get() as number;
     const large = db.prepare("SELECT id FROM items WHERE amount_minor = 9999").pluck().get() as number;
-    expect(() => writeOff(db, as('ana'), large, 'too small to chase')).toThrow(`Item ${large} cannot be written off. 99.99 USD is above the write-off limit of 25.00 USD.`);
-    writeOff(db, as('ana'), small, 'too small to chase');
+    expect(() => writeOff(db, as('ana'), large, 'BELOW_MATERIALITY', 'too small to chase')).toThrow(`Item ${large} cannot be written off. 99.99 USD is above the write-off limit of 25.00 USD.`);
+    writeOff(db, as('ana'), small, 'BELOW_MATERIALITY', 'too small to chase');
     expect(db.prepare('SELECT status, resolution, resolved_by, note FROM items WHERE id = ?').get(small)).toEqual({
       status: 'CLOSED',
       resolution: 'WRITTEN_OFF',
@@ -242,8 +252,11 @@ describe('what the review of manual work found', () => {
   it('writes off the difference of a paired mismatch as a match of the pair, so neither side becomes a refund later', () => {
     const db = pairedDifference();
     const ledgerItem = itemOf(db, 'LEDGER', 'AMOUNT_DIFF');
-    expect(checkWriteOff(db, ledgerItem.id, DEFAULT_RULES)).toMatchObject({ kind: 'difference', amountMinor: 10 });
-    const result = writeOff(db, as('ana'), ledgerItem.id, 'network fee');
+    expect(readItemControls(db, ledgerItem.id, DEFAULT_RULES, 'ana').actions).toMatchObject({
+      canWriteOff: true,
+      writeOffHint: 'Writes off the difference of 0.10 USD and matches the pairing.',
+    });
+    const result = writeOff(db, as('ana'), ledgerItem.id, 'NETWORK_FEE', 'network fee');
     expect(result.summary).toMatch(/^Wrote off the difference of 0\.10 USD between V1 and Z1 \(match \d+\): network fee$/);
     expect(db.prepare("SELECT COUNT(*) FROM items WHERE status = 'OPEN'").pluck().get()).toBe(0);
     expect(db.prepare("SELECT resolution FROM items ORDER BY id").pluck().all()).toEqual(['WRITTEN_OFF', 'WRITTEN_OFF']);
@@ -255,8 +268,8 @@ describe('what the review of manual work found', () => {
   it('measures the write-off limit on the difference of a pair, not on its amount', () => {
     const db = pairedDifference(13_000);
     const networkItem = itemOf(db, 'NETWORK', 'AMOUNT_DIFF');
-    expect(() => writeOff(db, as('ana'), networkItem.id, 'x')).toThrow(
-      `Item ${networkItem.id} cannot be written off. The difference, 30.00 USD, is above the write-off limit of 25.00 USD.`,
+    expect(() => writeOff(db, as('ana'), networkItem.id, 'NETWORK_FEE', 'x')).toThrow(
+      `Item ${networkItem.id} cannot be written off. The difference, 30.00 USD, is above the write-off limit of 25.00 USD: pair it by hand for a second associate to approve.`,
     );
   });
 
@@ -265,7 +278,7 @@ describe('what the review of manual work found', () => {
     storeFile(db, { ledger: [ledgerInput({ paymentId: 'Z1', status: 'FAILED' }), ledgerInput({ paymentId: 'Z2', status: 'PENDING' })] });
     storeFile(db, { network: [networkInput({ recordId: 'V1' })] });
     const pair = (payment: string) => () =>
-      pairByHand(db, as('ana'), { networkRecordIds: [idOf(db, 'network_records', 'V1')], ledgerPaymentId: idOf(db, 'ledger_payments', payment), reason: 'x' });
+      pairByHand(db, as('ana'), { networkRecordIds: [idOf(db, 'network_records', 'V1')], ledgerPaymentId: idOf(db, 'ledger_payments', payment), reasonCode: 'LEDGER_DATA_ERROR', note: 'x' });
     expect(pair('Z1')).toThrow(/Z1 is FAILED: .*Send the presentment to global finance as LEDGER_NOT_COMPLETED instead\.$/);
     expect(pair('Z2')).toThrow('Ledger payment Z2 is still PENDING: a later Zelle export with its final status decides it.');
   });
@@ -277,15 +290,15 @@ describe('what the review of manual work found', () => {
     runMatchingDay(db, '2026-11-02');
     const networkItem = itemOf(db, 'NETWORK', 'AMOUNT_DIFF');
     const send = (reason: 'LEDGER_NOT_COMPLETED' | 'CHARGEBACK', amount: number) => () =>
-      sendToGlobalFinance(db, as('ana'), { itemId: networkItem.id, reason, resettlementMinor: amount, note: 'returned by the bank' });
-    expect(send('LEDGER_NOT_COMPLETED', -10_500)).toThrow('A LEDGER_NOT_COMPLETED pays the customer back: its resettlement amount is positive.');
-    expect(send('CHARGEBACK', 10_500)).toThrow('A CHARGEBACK recovers funds: its resettlement amount is negative.');
+      sendToGlobalFinance(db, as('ana'), { itemId: networkItem.id, reason, resettlementMinor: amount, reasonCode: 'CUSTOMER_REFUND', note: 'returned by the bank' });
+    expect(send('CHARGEBACK', 10_500)).toThrow(`Item ${networkItem.id} is a presentment: it is not a CHARGEBACK.`);
     expect(send('CHARGEBACK', -10_500)).toThrow(`Item ${networkItem.id} is a presentment: it is not a CHARGEBACK.`);
-    expect(send('LEDGER_NOT_COMPLETED', 10_501)).toThrow("A resettlement of 105.01 USD is more than the record's 105.00 USD.");
     // Z1 went out: it is not a payment that did not.
-    expect(send('LEDGER_NOT_COMPLETED', 10_500)).toThrow(/None of item \d+'s counterparts \(Z1\) is an open FAILED, CANCELLED or RETURNED payment/);
+    expect(send('LEDGER_NOT_COMPLETED', 10_500)).toThrow(/None of item \d+'s counterparts \(Z1 COMPLETED\) is an open FAILED, CANCELLED or RETURNED payment/);
     // The next Zelle export says Z1 came back.
     storeFile(db, { ledger: [ledgerInput({ paymentId: 'Z1', networkTxnId: 'T1', amountMinor: 10_000, status: 'RETURNED' })] });
+    expect(send('LEDGER_NOT_COMPLETED', -10_500)).toThrow('A LEDGER_NOT_COMPLETED pays the customer back: its resettlement amount is positive.');
+    expect(send('LEDGER_NOT_COMPLETED', 10_501)).toThrow("A resettlement of 105.01 USD is more than the record's 105.00 USD.");
     send('LEDGER_NOT_COMPLETED', 10_500)();
     expect(settled(db, 'ledger_payments', 'Z1')).toBe(1);
     expect(db.prepare("SELECT COUNT(*) FROM items WHERE category = 'MISMATCH' AND status = 'OPEN'").pluck().get()).toBe(0);
@@ -301,14 +314,14 @@ describe('what the review of manual work found', () => {
     runMatchingDay(db, '2026-11-03');
     const duplicate = itemOf(db, 'NETWORK', 'DUPLICATE_PRESENTMENT');
     const matchId = db.prepare('SELECT id FROM matches').pluck().get() as number;
-    expect(() => unpairMatch(db, as('ana'), matchId, 'wrong')).toThrow(
+    expect(() => unpairMatch(db, as('ana'), matchId, 'WRONG_PAIRING', 'wrong')).toThrow(
       `Match ${matchId} cannot be unpaired while global-finance item ${duplicate.id} (naming its payment) is open: settle that first.`,
     );
   });
 
   it('cannot undo a hand pairing once a run has seen its payment, and says so before anyone tries', () => {
     const db = unpairedDay();
-    pairByHand(db, as('ana'), { networkRecordIds: [idOf(db, 'network_records', 'V1')], ledgerPaymentId: idOf(db, 'ledger_payments', 'Z1'), reason: 'card' });
+    pairByHand(db, as('ana'), { networkRecordIds: [idOf(db, 'network_records', 'V1')], ledgerPaymentId: idOf(db, 'ledger_payments', 'Z1'), reasonCode: 'LEDGER_DATA_ERROR', note: 'card' });
     expect(lastManualAction(db, as('ana'))!.undoRefusal).toBeUndefined();
     runMatchingDay(db, '2026-11-07');
     expect(lastManualAction(db, as('ana'))!.undoRefusal).toMatch(/can no longer be undone: a matching run has decided its records since\.$/);
@@ -327,11 +340,11 @@ describe('what the review of manual work found', () => {
 
   it('records in the audit log what an undo deleted, and which action undid which', () => {
     const db = unpairedDay();
-    const paired = pairByHand(db, as('ana'), { networkRecordIds: [idOf(db, 'network_records', 'V1')], ledgerPaymentId: idOf(db, 'ledger_payments', 'Z1'), reason: 'card' });
+    const paired = pairByHand(db, as('ana'), { networkRecordIds: [idOf(db, 'network_records', 'V1')], ledgerPaymentId: idOf(db, 'ledger_payments', 'Z1'), reasonCode: 'LEDGER_DATA_ERROR', note: 'card' });
     const matchId = Number(/\(match (\d+)\)/.exec(paired.summary)![1]);
     const undo = undoLastAction(db, as('ana'));
     const entry = db.prepare("SELECT before FROM audit_log WHERE action = 'manual.undo' AND subject_type = 'match'").pluck().get() as string;
-    expect(JSON.parse(entry)[`matches:${matchId}`]).toEqual({ status: 'ACTIVE', undone_on: null, note: 'card' });
+    expect(JSON.parse(entry)[`matches:${matchId}`]).toEqual({ status: 'ACTIVE', undone_on: null, note: 'card', reason_code: 'LEDGER_DATA_ERROR', approved_by: '' });
     expect(db.prepare('SELECT undone_by FROM manual_actions WHERE action = ?').pluck().get('pair')).toBe(undo.actionId);
   });
 });
@@ -361,19 +374,19 @@ describe('what the second review found', () => {
     const item = itemOf(db, 'NETWORK', 'NO_LEDGER');
     const strict = saveRuleSet(db, { ...DEFAULT_RULES, approvalLimitMinor: 5_000 }, 'ana', 'stricter');
     const made: ManualContext = { ...as('ana'), rules: strict.rules, ruleSetVersion: strict.version };
-    sendToGlobalFinance(db, made, { itemId: item.id, reason: 'NETWORK_ONLY_AGED', resettlementMinor: 10_000, note: 'aged' });
+    sendToGlobalFinance(db, made, { itemId: item.id, reason: 'NETWORK_ONLY_AGED', resettlementMinor: 10_000, reasonCode: 'CUSTOMER_REFUND', note: 'aged' });
     const gf = db.prepare("SELECT id FROM items WHERE category = 'GLOBAL_FINANCE'").pluck().get() as number;
     const lenient = saveRuleSet(db, { ...DEFAULT_RULES, approvalLimitMinor: 1_000_000 }, 'ana', 'looser');
     const later: ManualContext = { ...as('ana'), rules: lenient.rules, ruleSetVersion: lenient.version };
     expect(() => markDone(db, later, gf, 'paid')).toThrow(/a second associate must approve it first/);
-    approveItem(db, { ...later, actor: 'ben' }, gf);
+    approveItem(db, { ...later, actor: 'ben' }, gf, 'checked');
     expect(markDone(db, later, gf, 'paid').summary).toMatch(/^Marked the transfer of item \d+ done/);
   });
 
   it('masks the note of a transfer marked done before it reaches the append-only log', () => {
     const db = unpairedDay();
     const item = itemOf(db, 'NETWORK', 'NO_LEDGER');
-    sendToGlobalFinance(db, as('ana'), { itemId: item.id, reason: 'NETWORK_ONLY_AGED', resettlementMinor: 10_000, note: 'aged' });
+    sendToGlobalFinance(db, as('ana'), { itemId: item.id, reason: 'NETWORK_ONLY_AGED', resettlementMinor: 10_000, reasonCode: 'CUSTOMER_REFUND', note: 'aged' });
     const gf = db.prepare("SELECT id FROM items WHERE category = 'GLOBAL_FINANCE'").pluck().get() as number;
     const done = markDone(db, as('ana'), gf, 'paid to card 4111 1111 1111 1111, jane.doe@example.com');
     expect(done.summary).not.toMatch(/4111 1111 1111 1111|jane\.doe/);
@@ -393,7 +406,7 @@ describe('what the second review found', () => {
       // Between the run's read and its write, a second workstation pairs V1 with Z1 by hand.
       if (progress.stage === 'matching' && !isPaired) {
         isPaired = true;
-        pairByHand(other, as('ben'), { networkRecordIds: [idOf(other, 'network_records', 'V1')], ledgerPaymentId: idOf(other, 'ledger_payments', 'Z1'), reason: 'card' });
+        pairByHand(other, as('ben'), { networkRecordIds: [idOf(other, 'network_records', 'V1')], ledgerPaymentId: idOf(other, 'ledger_payments', 'Z1'), reasonCode: 'LEDGER_DATA_ERROR', note: 'card' });
       }
     });
     expect(db.prepare("SELECT reason FROM matches WHERE status = 'ACTIVE'").pluck().all()).toEqual(['MANUAL']);

@@ -5,6 +5,7 @@ import { queueLargestFirst } from './004-queue-largest-first';
 import { manualWork } from './005-manual-work';
 import { unpairedPairs } from './006-unpaired-pairs';
 import { dayCloseAndControls } from './007-day-close-and-controls';
+import { todayIndexes } from './008-today-indexes';
 import type { Db } from '../database';
 
 /** A schema step: SQL, or a function for a step that must compute in JavaScript (hashes). */
@@ -19,6 +20,7 @@ export const MIGRATIONS: readonly Migration[] = [
   manualWork,
   unpairedPairs,
   dayCloseAndControls,
+  todayIndexes,
 ];
 
 /** The schema version this build of the app writes. */

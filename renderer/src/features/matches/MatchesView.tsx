@@ -1,7 +1,10 @@
-import { type FormEvent, Fragment, useEffect, useState } from 'react';
+import { type FormEvent, Fragment, useEffect, useId, useState } from 'react';
+import { checkNote, checkReasonCode, type Verdict } from '../../../../shared/controls';
 import type { MatchView } from '../../../../shared/ipc/recon-api';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { ExpandedRow } from '../../components/ExpandedRow';
+import { ReasonCodeField } from '../../components/ReasonCodeField';
+import { useRules } from '../../components/use-rules';
 import { formatCount, formatMoney } from '../../format/display';
 import { useReconStore } from '../../store/recon-store';
 
@@ -137,24 +140,38 @@ function UnpairForm({ match, onUnpaired }: { match: MatchView; onUnpaired: () =>
   const isBusy = useReconStore((state) => state.manualBusy.unpair ?? false);
   const error = useReconStore((state) => state.manualErrors.unpair);
   const unpairMatch = useReconStore((state) => state.unpairMatch);
+  const rules = useRules();
+  const [reasonCode, setReasonCode] = useState('');
   const [note, setNote] = useState('');
+  const refusalId = useId();
+  let verdict: Verdict = { allowed: false, reason: 'Reading the rules…' };
+  if (rules) {
+    const code = checkReasonCode(rules, 'unpair', reasonCode || undefined);
+    verdict = code.allowed ? checkNote(note) : code;
+  }
 
   async function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
-    if (note.trim() === '' || isBusy) return;
-    if (await unpairMatch({ matchId: match.id, note: note.trim() })) onUnpaired();
+    if (!verdict.allowed || isBusy) return;
+    if (await unpairMatch({ matchId: match.id, reasonCode, note: note.trim() })) onUnpaired();
   }
 
   return (
-    <form className="inline-form" aria-label={`Unpair match ${match.id}`} onSubmit={(event) => void submit(event)}>
+    <form className="inline-form unpair-form" aria-label={`Unpair match ${match.id}`} onSubmit={(event) => void submit(event)}>
+      {rules ? <ReasonCodeField rules={rules} use="unpair" value={reasonCode} onChange={setReasonCode} autoFocus /> : null}
       <label>
         Note
-        <input type="text" value={note} required maxLength={500} autoFocus onChange={(event) => setNote(event.currentTarget.value)} />
+        <input type="text" value={note} required maxLength={500} onChange={(event) => setNote(event.currentTarget.value)} />
       </label>
-      <button type="submit" className="button-primary" disabled={isBusy || note.trim() === ''}>
+      <button type="submit" className="button-primary" disabled={isBusy || !verdict.allowed} aria-describedby={verdict.allowed ? undefined : refusalId}>
         Unpair
       </button>
       <p className="hint">Its records go back to matching; say why.</p>
+      {!verdict.allowed ? (
+        <p id={refusalId} className="refusal" data-testid="unpair-refusal">
+          {verdict.reason}
+        </p>
+      ) : null}
       <ErrorAlert message={error} />
     </form>
   );

@@ -1,9 +1,14 @@
-import { type FormEvent, useState } from 'react';
+import { type FormEvent, useId, useState } from 'react';
+import { assessWriteOff, checkNote, checkReasonCode, type Verdict } from '../../../../shared/controls';
 import type { ItemDetail } from '../../../../shared/ipc/recon-api';
 import { ActionNoteField } from '../../components/ActionNoteField';
 import { ErrorAlert } from '../../components/ErrorAlert';
-import { formatMoney } from '../../format/display';
+import { RationaleField } from '../../components/RationaleField';
+import { ReasonCodeField } from '../../components/ReasonCodeField';
+import { useRules } from '../../components/use-rules';
+import { formatMoney, formatTimestamp } from '../../format/display';
 import { useReconStore } from '../../store/recon-store';
+import { writeOffFacts } from './control-facts';
 import { GlobalFinanceForm } from './GlobalFinanceForm';
 import { PairByHandForm } from './PairByHandForm';
 
@@ -27,7 +32,9 @@ export function ItemActions({ detail }: { detail: ItemDetail }) {
           {actions.approvalHint}
         </p>
       ) : null}
-      {!hasAny ? <p className="empty">No actions are open for this item.</p> : null}
+      {!hasAny && !detail.pendingPairing ? <p className="empty">No actions are open for this item.</p> : null}
+      <PairingResult />
+      {detail.pendingPairing ? <PendingPairing entry={detail.pendingPairing} /> : null}
       {actions.canApprove || actions.canMarkDone ? <ResettlementActions detail={detail} /> : null}
       {actions.canPair ? <PairByHand detail={detail} /> : null}
       {actions.canSendToGlobalFinance ? <GlobalFinanceForm detail={detail} /> : null}
@@ -91,31 +98,85 @@ function PairByHand({ detail }: { detail: ItemDetail }) {
   );
 }
 
+/** What a hand pairing just did: a match, or a request that now waits for a second associate. */
+function PairingResult() {
+  const result = useReconStore((state) => state.manualResults.pair);
+  if (!result) return null;
+  return (
+    <p className="action-result" role="status" data-testid="pair-result">
+      {result.pairingRequestId !== undefined
+        ? `Pairing request ${result.pairingRequestId} waits for a second associate to approve it. ${result.summary}`
+        : result.summary}
+    </p>
+  );
+}
+
+/** The pairing request this item's record waits in: who made it, when, and why. */
+function PendingPairing({ entry }: { entry: NonNullable<ItemDetail['pendingPairing']> }) {
+  return (
+    <div className="action-form" role="group" aria-label="Pairing waiting for approval" data-testid="pending-pairing">
+      <h4>Waiting for a second associate</h4>
+      <p className="hint">
+        Pairing request {entry.id} by {entry.maker} ({formatTimestamp(entry.madeAt)}): {entry.summary}. Reason code {entry.reasonCode || 'none'}
+        {entry.note ? `: ${entry.note}` : ''}.
+      </p>
+      {entry.hint ? <p className="hint">{entry.hint}</p> : null}
+      <p className="hint">It is decided in Approvals.</p>
+    </div>
+  );
+}
+
 function WriteOffForm({ detail }: { detail: ItemDetail }) {
   const isBusy = useReconStore((state) => state.manualBusy.writeOff ?? false);
   const error = useReconStore((state) => state.manualErrors.writeOff);
   const writeOff = useReconStore((state) => state.writeOff);
+  const rules = useRules();
+  const [reasonCode, setReasonCode] = useState('');
   const [note, setNote] = useState('');
+  const refusalId = useId();
   const { item, actions } = detail;
+  const assessment = rules ? assessWriteOff(writeOffFacts(detail), rules) : undefined;
+  let verdict: Verdict;
+  if (!rules || !assessment) verdict = { allowed: false, reason: 'Reading the rules…' };
+  else if (!assessment.allowed) verdict = assessment;
+  else {
+    const code = checkReasonCode(rules, 'write-off', reasonCode || undefined);
+    verdict = code.allowed ? checkNote(note) : code;
+  }
 
   async function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
-    if (note.trim() === '' || isBusy) return;
-    if (await writeOff({ itemId: item.id, note: note.trim() })) setNote('');
+    if (!verdict.allowed || isBusy) return;
+    if (await writeOff({ itemId: item.id, reasonCode, note: note.trim() })) {
+      setNote('');
+      setReasonCode('');
+    }
   }
 
   return (
     <form className="action-form" aria-label="Write off" onSubmit={(event) => void submit(event)}>
       <h4>Write off</h4>
       <p className="hint" data-testid="write-off-hint">
-        Closes the item without moving money. {actions.writeOffHint ?? ''} The write-off limit is{' '}
-        {formatMoney(actions.writeOffLimitMinor, item.currency)}.
+        {assessment?.allowed
+          ? assessment.kind === 'difference'
+            ? `Writes off the difference of ${formatMoney(assessment.amountMinor, assessment.currency)} and matches the pairing; the adjustment is reported.`
+            : `Writes off the record's ${formatMoney(assessment.amountMinor, assessment.currency)} without moving money; the adjustment is reported.`
+          : (actions.writeOffHint ?? 'Closes the item without moving money.')}{' '}
+        The write-off limit is {formatMoney(actions.writeOffLimitMinor, item.currency)}.
       </p>
+      {rules ? <ReasonCodeField rules={rules} use="write-off" value={reasonCode} onChange={setReasonCode} /> : null}
       <ActionNoteField value={note} onChange={setNote} />
       <ErrorAlert message={error} />
-      <button type="submit" disabled={isBusy || note.trim() === ''}>
-        Write off
-      </button>
+      <div className="decision-row">
+        <button type="submit" disabled={isBusy || !verdict.allowed} aria-describedby={verdict.allowed ? undefined : refusalId}>
+          Write off
+        </button>
+        {!verdict.allowed ? (
+          <p id={refusalId} className="refusal" data-testid="write-off-refusal">
+            {verdict.reason}
+          </p>
+        ) : null}
+      </div>
     </form>
   );
 }
@@ -129,7 +190,14 @@ function ResettlementActions({ detail }: { detail: ItemDetail }) {
   const markDoneError = useReconStore((state) => state.manualErrors.markDone);
   const markDone = useReconStore((state) => state.markDone);
   const [note, setNote] = useState('');
+  const [rationale, setRationale] = useState('');
   const { item, actions } = detail;
+
+  async function submitApproval(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    if (isApproving || rationale.trim() === '') return;
+    if (await approveItem({ itemId: item.id, rationale: rationale.trim() })) setRationale('');
+  }
 
   async function submitDone(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -141,13 +209,14 @@ function ResettlementActions({ detail }: { detail: ItemDetail }) {
   return (
     <>
       {actions.canApprove ? (
-        <div className="action-form" role="group" aria-label="Approval">
-          <p className="hint">The resettlement is above the approval limit and needs a second associate&apos;s approval.</p>
+        <form className="action-form" aria-label="Approval" onSubmit={(event) => void submitApproval(event)}>
+          <p className="hint">The resettlement is above the approval limit and needs a second associate&apos;s approval. Say why you approve it.</p>
+          <RationaleField value={rationale} onChange={setRationale} />
           <ErrorAlert message={approveError} />
-          <button type="button" className="button-primary" disabled={isApproving} onClick={() => void approveItem({ itemId: item.id })}>
+          <button type="submit" className="button-primary" disabled={isApproving || rationale.trim() === ''}>
             Approve
           </button>
-        </div>
+        </form>
       ) : null}
       {actions.canMarkDone ? (
         <form className="action-form" aria-label="Mark done" onSubmit={(event) => void submitDone(event)}>

@@ -140,6 +140,7 @@ function ItemDetailContent({ detail, isStale }: { detail: ItemDetail; isStale: b
 
       <h3>Candidates</h3>
       <CandidatesTable candidates={detail.candidates} />
+      <TakenCandidates detail={detail} />
 
       <h3>History</h3>
       <HistoryList history={detail.history} />
@@ -250,6 +251,27 @@ function CandidatesTable({ candidates }: { candidates: Candidate[] }) {
           })}
         </tbody>
       </table>
+    </div>
+  );
+}
+
+/**
+ * The records an open mismatch named that have been matched, sent to global finance or settled
+ * since it was decided: shown so the associate knows where they went, never offered for pairing.
+ */
+function TakenCandidates({ detail }: { detail: ItemDetail }) {
+  const taken = detail.takenCandidates ?? [];
+  if (taken.length === 0 || detail.item.category !== 'MISMATCH' || detail.item.status !== 'OPEN') return null;
+  return (
+    <div className="taken-candidates">
+      <p className="hint">No longer open for pairing:</p>
+      <ul aria-label="Candidates no longer open">
+        {taken.map((candidate) => (
+          <li key={`${candidate.side}:${candidate.reference}`} data-testid="item-taken-candidate">
+            {candidate.reference}: in {candidate.takenBy}
+          </li>
+        ))}
+      </ul>
     </div>
   );
 }

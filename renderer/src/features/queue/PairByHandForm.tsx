@@ -1,41 +1,53 @@
 import { type FormEvent, type KeyboardEvent, type ReactNode, useId, useState } from 'react';
+import { assessPairing, checkPairingDecision, describePairingOutcome, type PairingAssessment, type Verdict } from '../../../../shared/controls';
 import type { ItemDetail } from '../../../../shared/ipc/recon-api';
+import type { RuleSet } from '../../../../shared/rules';
+import { ActionNoteField } from '../../components/ActionNoteField';
 import { ErrorAlert } from '../../components/ErrorAlert';
+import { ReasonCodeField } from '../../components/ReasonCodeField';
+import { useRules } from '../../components/use-rules';
 import { formatMoney } from '../../format/display';
 import type { SearchSide } from '../../store/manual-work-slice';
 import { useReconStore } from '../../store/recon-store';
-import { candidateMember, ledgerMember, networkMember, openRecordMember, type PairingDifference, type PairMember, pairingDifference } from './pair-members';
+import { candidateMember, type LedgerMember, ledgerMember, type NetworkMember, networkMember, openRecordMember, type PairMember } from './pair-members';
 
 /**
  * Pairs one ledger payment with one or more network presentments by hand. From a network item
  * the item's own record is always in and the associate picks the payment (and may add more
  * network records for a split); from a ledger item the payment is fixed and the associate picks
- * the network records. A difference in amount or currency needs a reason.
+ * the network records. The shared controls judge the pairing as it is chosen: which fields agree,
+ * what it becomes (a match, a written-off difference, or a request for a second associate), and
+ * whether a reason code and note are needed. The form offers Pair only when they allow it.
  */
 export function PairByHandForm({ detail, onPaired }: { detail: ItemDetail; onPaired: () => void }) {
   const isBusy = useReconStore((state) => state.manualBusy.pair ?? false);
   const error = useReconStore((state) => state.manualErrors.pair);
   const pairByHand = useReconStore((state) => state.pairByHand);
+  const rules = useRules();
   const isNetworkItem = detail.item.side === 'NETWORK';
   const ownNetwork = isNetworkItem && detail.networkRecord ? networkMember(detail.networkRecord) : undefined;
   const ownLedger = !isNetworkItem && detail.ledgerPayment ? ledgerMember(detail.ledgerPayment) : undefined;
 
-  const [chosenLedger, setChosenLedger] = useState<PairMember | undefined>(undefined);
-  const [addedNetwork, setAddedNetwork] = useState<PairMember[]>([]);
-  const [reason, setReason] = useState('');
+  const [chosenLedger, setChosenLedger] = useState<LedgerMember | undefined>(undefined);
+  const [addedNetwork, setAddedNetwork] = useState<NetworkMember[]>([]);
+  const [reasonCode, setReasonCode] = useState('');
+  const [note, setNote] = useState('');
   const reasonHintId = useId();
+  const refusalId = useId();
 
   const ledger = ownLedger ?? chosenLedger;
   const network = ownNetwork ? [ownNetwork, ...addedNetwork.filter((member) => member.id !== ownNetwork.id)] : addedNetwork;
-  const difference = ledger && network.length > 0 ? pairingDifference(network, ledger) : undefined;
-  const isReasonRequired = difference !== undefined && difference.kind !== 'none';
-  const missing = !ledger
-    ? 'Choose the ledger payment.'
-    : network.length === 0
-      ? 'Choose at least one network record.'
-      : isReasonRequired && reason.trim() === ''
-        ? 'Say why the pairing differs before pairing.'
-        : undefined;
+  const assessment = rules && ledger && network.length > 0 ? assessPairing(ledger.facts, network.map((member) => member.facts), rules) : undefined;
+  // A reason is needed exactly when the controls refuse the pairing without one.
+  const needsReason = rules !== undefined && assessment?.allowed === true && !checkPairingDecision(assessment, {}, rules).allowed;
+  const verdict: Verdict = !rules
+    ? { allowed: false, reason: 'Reading the rules…' }
+    : !ledger
+      ? { allowed: false, reason: 'Choose the ledger payment.' }
+      : !assessment
+        ? { allowed: false, reason: 'Choose at least one network record.' }
+        : checkPairingDecision(assessment, { reasonCode: reasonCode || undefined, note }, rules);
+  const needsApproval = assessment?.allowed === true && assessment.outcome === 'approval';
 
   const isSelected = (member: PairMember) =>
     member.side === 'LEDGER' ? ledger?.id === member.id : network.some((chosen) => chosen.id === member.id);
@@ -55,12 +67,13 @@ export function PairByHandForm({ detail, onPaired }: { detail: ItemDetail; onPai
 
   async function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
-    if (missing || !ledger || isBusy) return;
-    const trimmedReason = reason.trim();
+    if (!verdict.allowed || !ledger || isBusy) return;
+    const trimmedNote = note.trim();
     const isDone = await pairByHand({
       networkRecordIds: network.map((member) => member.id),
       ledgerPaymentId: ledger.id,
-      ...(trimmedReason ? { reason: trimmedReason } : {}),
+      ...(reasonCode ? { reasonCode } : {}),
+      ...(trimmedNote ? { note: trimmedNote } : {}),
     });
     if (isDone) onPaired();
   }
@@ -85,7 +98,7 @@ export function PairByHandForm({ detail, onPaired }: { detail: ItemDetail; onPai
           )
         }
       />
-      <DifferenceLine difference={difference} ledger={ledger} />
+      {assessment && rules && ledger ? <PairingComparison assessment={assessment} rules={rules} paymentMinor={ledger.amountMinor} /> : null}
 
       <h4>Counterparts the matcher considered</h4>
       <MemberTable
@@ -105,47 +118,72 @@ export function PairByHandForm({ detail, onPaired }: { detail: ItemDetail; onPai
         )}
       />
 
-      <label className="field">
-        Reason
-        <input
-          type="text"
-          value={reason}
-          maxLength={500}
-          required={isReasonRequired}
-          aria-describedby={reasonHintId}
-          onChange={(event) => setReason(event.currentTarget.value)}
-        />
-      </label>
-      <p id={reasonHintId} className="hint">
-        {isReasonRequired ? 'Required: the amounts or currencies differ.' : 'Optional while the amounts agree.'}
+      {rules ? <ReasonCodeField rules={rules} use="pair" value={reasonCode} onChange={setReasonCode} isRequired={needsReason} describedBy={reasonHintId} /> : null}
+      <ActionNoteField value={note} onChange={setNote} isOptional={!needsReason} />
+      <p id={reasonHintId} className="hint" data-testid="pair-reason-hint">
+        {needsReason
+          ? `A reason code and a note are required: ${assessment?.allowed ? assessment.needsReasonBecause.join('; ') || 'the amounts differ' : ''}.`
+          : 'A reason code and note are optional while every field agrees.'}
       </p>
       <ErrorAlert message={error} />
-      {missing ? <p className="hint">{missing}</p> : null}
-      <button type="submit" className="button-primary" disabled={isBusy || missing !== undefined}>
-        Pair
-      </button>
+      <div className="decision-row">
+        <button type="submit" className="button-primary" disabled={isBusy || !verdict.allowed} aria-describedby={verdict.allowed ? undefined : refusalId}>
+          {needsApproval ? 'Send for approval' : 'Pair'}
+        </button>
+        {!verdict.allowed ? (
+          <p id={refusalId} className="refusal" data-testid="pair-refusal">
+            {verdict.reason}
+          </p>
+        ) : null}
+      </div>
     </form>
   );
 }
 
-function DifferenceLine({ difference, ledger }: { difference: PairingDifference | undefined; ledger: PairMember | undefined }) {
-  if (!difference || !ledger) return null;
-  let text: string;
-  switch (difference.kind) {
-    case 'none':
-      text = `The network records add up to the payment's ${formatMoney(ledger.amountMinor, ledger.currency)}.`;
-      break;
-    case 'amount':
-      text = `Network total ${formatMoney(difference.networkTotalMinor, difference.currency)} against the payment's ${formatMoney(ledger.amountMinor, ledger.currency)}: a difference of ${formatMoney(difference.differenceMinor, difference.currency)}.`;
-      break;
-    case 'currency':
-      text = `Currencies differ: network ${difference.networkCurrencies.join(', ')}, payment ${difference.ledgerCurrency}.`;
-      break;
-  }
+/** Which fields agree and which do not, what the amounts come to, and what pairing would make of it. */
+function PairingComparison({ assessment, rules, paymentMinor }: { assessment: PairingAssessment; rules: RuleSet; paymentMinor: number }) {
   return (
-    <p className={difference.kind === 'none' ? 'hint' : 'warning'} role="status" data-testid="pair-difference" data-kind={difference.kind}>
-      {text}
-    </p>
+    <div className="pairing-comparison" data-testid="pair-comparison">
+      <ul className="field-checks" aria-label="Fields compared">
+        {assessment.fields.map((field) => (
+          <li
+            key={field.field}
+            className={field.agrees ? 'field-check agrees' : 'field-check differs'}
+            data-testid="pair-field"
+            data-field={field.field}
+            data-agrees={String(field.agrees)}
+          >
+            <span className="field-check-icon" aria-hidden="true">
+              {field.agrees ? '✓' : '✗'}
+            </span>
+            <span className="field-check-label">{field.label}</span>
+            <span className="field-check-verdict">{field.agrees ? 'agrees' : 'differs'}</span>
+            <span className="field-check-detail">{field.detail}</span>
+          </li>
+        ))}
+      </ul>
+      {assessment.allowed ? (
+        <>
+          <dl className="pairing-totals" data-testid="pair-totals">
+            <div>
+              <dt>Network total</dt>
+              <dd>{formatMoney(assessment.networkTotalMinor, assessment.currency)}</dd>
+            </div>
+            <div>
+              <dt>Payment</dt>
+              <dd>{formatMoney(paymentMinor, assessment.currency)}</dd>
+            </div>
+            <div>
+              <dt>Difference</dt>
+              <dd>{assessment.differenceMinor === null ? 'not comparable (currencies differ)' : formatMoney(assessment.differenceMinor, assessment.currency)}</dd>
+            </div>
+          </dl>
+          <p className={assessment.outcome === 'match' ? 'pairing-outcome' : 'pairing-outcome warning'} role="status" data-testid="pair-outcome" data-outcome={assessment.outcome}>
+            {describePairingOutcome(assessment, rules)}
+          </p>
+        </>
+      ) : null}
+    </div>
   );
 }
 

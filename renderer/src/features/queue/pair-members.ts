@@ -1,11 +1,15 @@
 // The records a by-hand pairing joins, whichever list they came from (the item itself, the
-// matcher's candidates, a search), and what their amounts say about the pairing.
+// matcher's candidates, a search), each with the facts the shared controls judge a pairing by.
 
+import type { PairingPaymentFacts, PairingRecordFacts } from '../../../../shared/controls';
 import type { ItemDetail, LedgerPaymentView, NetworkRecordView, OpenRecord } from '../../../../shared/ipc/recon-api';
+import { pairingPaymentFacts, pairingRecordFacts } from './control-facts';
 
 /** A network record or ledger payment the associate can put into a pairing. */
-export type PairMember = {
-  side: 'NETWORK' | 'LEDGER';
+export type PairMember = (
+  | { side: 'NETWORK'; facts: PairingRecordFacts }
+  | { side: 'LEDGER'; facts: PairingPaymentFacts }
+) & {
   /** The store's id: what `pairByHand` takes. */
   id: number;
   /** What the associate recognises it by: "VISA R123" or the payment id. */
@@ -18,8 +22,13 @@ export type PairMember = {
   openItem?: { itemId: number | null; reason: string | null };
 };
 
+/** A network record in a pairing. */
+export type NetworkMember = Extract<PairMember, { side: 'NETWORK' }>;
+/** A ledger payment in a pairing. */
+export type LedgerMember = Extract<PairMember, { side: 'LEDGER' }>;
+
 /** A network record as a pairing member. */
-export function networkMember(record: NetworkRecordView): PairMember {
+export function networkMember(record: NetworkRecordView): NetworkMember {
   return {
     side: 'NETWORK',
     id: record.id,
@@ -28,11 +37,12 @@ export function networkMember(record: NetworkRecordView): PairMember {
     currency: record.currency,
     date: record.txnDate,
     cardLast4: record.panLast4,
+    facts: pairingRecordFacts(record),
   };
 }
 
 /** A ledger payment as a pairing member. */
-export function ledgerMember(payment: LedgerPaymentView): PairMember {
+export function ledgerMember(payment: LedgerPaymentView): LedgerMember {
   return {
     side: 'LEDGER',
     id: payment.id,
@@ -41,6 +51,7 @@ export function ledgerMember(payment: LedgerPaymentView): PairMember {
     currency: payment.currency,
     date: payment.businessDate,
     cardLast4: payment.cardLast4,
+    facts: pairingPaymentFacts(payment),
   };
 }
 
@@ -53,22 +64,4 @@ export function candidateMember(candidate: ItemDetail['candidates'][number]): Pa
 export function openRecordMember(record: OpenRecord): PairMember {
   const member = record.side === 'NETWORK' ? networkMember(record) : ledgerMember(record);
   return { ...member, openItem: { itemId: record.itemId, reason: record.reason } };
-}
-
-/** How the network side of a pairing compares with its ledger payment. */
-export type PairingDifference =
-  | { kind: 'none' }
-  | { kind: 'amount'; networkTotalMinor: number; differenceMinor: number; currency: string }
-  | { kind: 'currency'; networkCurrencies: string[]; ledgerCurrency: string };
-
-/** Whether the network records add up to the payment, in its currency; a difference needs a reason. */
-export function pairingDifference(networkMembers: readonly PairMember[], ledger: PairMember): PairingDifference {
-  const networkCurrencies = [...new Set(networkMembers.map((member) => member.currency))];
-  if (networkCurrencies.some((currency) => currency !== ledger.currency)) {
-    return { kind: 'currency', networkCurrencies, ledgerCurrency: ledger.currency };
-  }
-  const networkTotalMinor = networkMembers.reduce((total, member) => total + member.amountMinor, 0);
-  const differenceMinor = networkTotalMinor - ledger.amountMinor;
-  if (differenceMinor === 0) return { kind: 'none' };
-  return { kind: 'amount', networkTotalMinor, differenceMinor, currency: ledger.currency };
 }

@@ -1,0 +1,140 @@
+// The Today board: the business day that is closing, which feeds arrived for the last days, the
+// last run, what is open and how old, what ages into global finance at the next cut-off, what
+// each recent date's reports hold, and the trend. Read in one transaction of the read-only
+// connection, at the instant it is given (tests pin it).
+
+import { addDays, businessDayAt, cutoffAt, type BankCalendar } from '../../../shared/business-dates';
+import type { GlobalFinanceReason, MismatchReason } from '../../../shared/domain';
+import {
+  AGE_BANDS,
+  type AgeBand,
+  type FeedState,
+  type OpenItemCategory,
+  type ReportPreview,
+  type TodayBoard,
+} from '../../../shared/ipc/recon-api';
+import { formatAmount } from '../../../shared/money';
+import type { RuleSet } from '../../../shared/rules';
+import type { Db } from '../store/database';
+import { EXPECTED_SOURCES, feedArrivals } from '../store/day-store';
+import { currentRulesOrDefaults } from '../store/rule-sets';
+import { readLastRun, readOpenItemGroups, readTrend, type OpenItemGroup } from '../store/today-store';
+import { readReportPreview } from './day-close';
+
+/** How many business dates the feeds grid shows (the open date and the six before it). */
+export const FEED_DAYS = 7;
+/** How many closed dates have their reports on the board (the last closed date and the six before it). */
+export const REPORT_DAYS = 7;
+/** How many closed dates the trend covers. */
+export const TREND_DAYS = 14;
+
+/** The newest `count` dates ending at `last`, newest first. */
+function datesBack(last: string, count: number): string[] {
+  return Array.from({ length: count }, (_, index) => addDays(last, -index));
+}
+
+/** The band an age in days falls in. */
+export function ageBandOf(age: number): AgeBand {
+  if (age <= 1) return '0-1';
+  if (age <= 3) return '2-3';
+  if (age <= 5) return '4-5';
+  if (age <= 10) return '6-10';
+  return 'over 10';
+}
+
+function formatTotals(minorByCurrency: ReadonlyMap<string, number>): Record<string, string> {
+  const totals: Record<string, string> = {};
+  for (const currency of [...minorByCurrency.keys()].sort()) totals[currency] = formatAmount(minorByCurrency.get(currency)!, currency);
+  return totals;
+}
+
+function addTo(totals: Map<string, number>, currency: string, minor: number): void {
+  totals.set(currency, (totals.get(currency) ?? 0) + minor);
+}
+
+/**
+ * The reports part of the board: what each date's reports hold, its warnings and its last
+ * written set. Kept in this one function so the board follows whatever the day close previews.
+ */
+export function readReportPreviews(db: Db, dates: readonly string[], now: Date, calendar: BankCalendar): ReportPreview[] {
+  return dates.map((date) => readReportPreview(db, date, now, calendar));
+}
+
+/** Open items by category and reason, by age band, and the presentments that age into global finance at the next cut-off. */
+function summariseOpenItems(groups: readonly OpenItemGroup[], rules: RuleSet, openDate: string): Pick<TodayBoard, 'openItems' | 'ageBands' | 'agingIntoGlobalFinance'> {
+  const byReason = new Map<string, { category: OpenItemCategory; reason: MismatchReason | GlobalFinanceReason; items: number; totals: Map<string, number> }>();
+  const bands = new Map(AGE_BANDS.map((band) => [band, { band, mismatches: 0, globalFinance: 0 }]));
+  const aging = { items: 0, totals: new Map<string, number>() };
+  for (const group of groups) {
+    const category = group.category as OpenItemCategory;
+    const key = `${category}:${group.reason}`;
+    let entry = byReason.get(key);
+    if (!entry) {
+      entry = { category, reason: group.reason as MismatchReason | GlobalFinanceReason, items: 0, totals: new Map() };
+      byReason.set(key, entry);
+    }
+    entry.items += group.items;
+    addTo(entry.totals, group.currency, group.minor);
+    const band = bands.get(ageBandOf(group.age))!;
+    if (category === 'MISMATCH') band.mismatches += group.items;
+    else band.globalFinance += group.items;
+    // The run at the next cut-off is as of the open date; the matcher sends an unpaired
+    // presentment that old to global finance (passes.ts: age >= resettlementAgeDays).
+    if (category === 'MISMATCH' && group.reason === 'NO_LEDGER' && group.side === 'NETWORK' && group.age >= rules.resettlementAgeDays) {
+      aging.items += group.items;
+      addTo(aging.totals, group.currency, group.minor);
+    }
+  }
+  const openItems = [...byReason.values()]
+    .sort((left, right) => (left.category === right.category ? left.reason.localeCompare(right.reason) : left.category === 'MISMATCH' ? -1 : 1))
+    .map((entry) => ({ category: entry.category, reason: entry.reason, items: entry.items, totals: formatTotals(entry.totals) }));
+  return {
+    openItems,
+    ageBands: [...bands.values()],
+    agingIntoGlobalFinance: { items: aging.items, totals: formatTotals(aging.totals), ageDays: rules.resettlementAgeDays, onDate: openDate },
+  };
+}
+
+/** Reads the Today board at `now` from a (read-only) connection, under the current rule set's calendar. */
+export function readTodayBoard(db: Db, now: Date): TodayBoard {
+  return db.transaction((): TodayBoard => {
+    const rules = currentRulesOrDefaults(db);
+    const calendar: BankCalendar = { timeZone: rules.timeZone, cutoff: rules.cutoff };
+    const day = businessDayAt(now.getTime(), calendar);
+
+    const feedDates = datesBack(day.openDate, FEED_DAYS);
+    const arrivals = new Map(feedArrivals(db, feedDates.at(-1)!, day.openDate).map((arrival) => [`${arrival.date}:${arrival.source}`, arrival]));
+    const feeds = feedDates.map((date) => {
+      const isOpen = date === day.openDate;
+      const expectedBy = new Date(cutoffAt(date, calendar)).toISOString();
+      return {
+        date,
+        isOpen,
+        sources: EXPECTED_SOURCES.map((source) => {
+          const arrival = arrivals.get(`${date}:${source}`);
+          const records = arrival?.records ?? 0;
+          const state: FeedState = records > 0 ? 'arrived' : isOpen ? 'awaited' : 'missing';
+          return { source, files: arrival?.files ?? 0, records, state, isMissing: state === 'missing', expectedBy };
+        }),
+      };
+    });
+
+    const lastRun = readLastRun(db);
+    const open = summariseOpenItems(readOpenItemGroups(db, day.openDate), rules, day.openDate);
+    const reports = readReportPreviews(db, datesBack(day.lastClosedDate, REPORT_DAYS), now, calendar);
+    const trend = readTrend(db, datesBack(day.lastClosedDate, TREND_DAYS).reverse());
+    return {
+      now: now.toISOString(),
+      timeZone: calendar.timeZone,
+      cutoff: calendar.cutoff,
+      openDate: day.openDate,
+      cutoffAt: new Date(day.cutoffAtMs).toISOString(),
+      lastClosedDate: day.lastClosedDate,
+      feeds,
+      ...(lastRun ? { lastRun } : {}),
+      ...open,
+      reports,
+      trend,
+    };
+  })();
+}

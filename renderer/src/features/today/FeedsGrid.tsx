@@ -1,0 +1,74 @@
+import type { TodayBoard } from '../../../../shared/ipc/recon-api';
+import { formatInZone, formatTimeInZone, plural, SOURCE_LABELS } from './today-format';
+
+type FeedDay = TodayBoard['feeds'][number];
+type FeedCell = FeedDay['sources'][number];
+
+/** Which feeds brought records of each of the last dates: a missing one says so in words and by when it was due, never by colour alone. */
+export function FeedsGrid({ feeds, timeZone }: { feeds: TodayBoard['feeds']; timeZone: string }) {
+  const sources = feeds[0]?.sources.map((cell) => cell.source) ?? [];
+  const missing = feeds.flatMap((day) => day.sources.filter((cell) => cell.isMissing).map((cell) => `${SOURCE_LABELS[cell.source]} ${day.date}`));
+  const closedDays = feeds.filter((day) => !day.isOpen).length;
+  return (
+    <section className="panel today-feeds" aria-labelledby="today-feeds-heading">
+      <h3 id="today-feeds-heading">Feeds</h3>
+      <p className={missing.length > 0 ? 'today-feeds-summary has-missing' : 'today-feeds-summary'} data-testid="feeds-summary">
+        {missing.length > 0
+          ? `${plural(missing.length, 'feed')} missing in the last ${closedDays} closed dates: ${missing.join(', ')}.`
+          : `Every feed of the last ${closedDays} closed dates arrived.`}
+      </p>
+      <div className="table-scroll">
+        <table className="data-table today-feeds-table" aria-label="Feeds by business date">
+          <thead>
+            <tr>
+              <th scope="col">Business date</th>
+              {sources.map((source) => (
+                <th key={source} scope="col">
+                  {SOURCE_LABELS[source]}
+                </th>
+              ))}
+            </tr>
+          </thead>
+          <tbody>
+            {feeds.map((day) => (
+              <tr key={day.date}>
+                <th scope="row" className="today-date">
+                  {day.date}
+                  {day.isOpen ? <span className="badge badge-open">open</span> : null}
+                </th>
+                {day.sources.map((cell) => (
+                  <td key={cell.source} data-testid="feed-cell" data-date={day.date} data-source={cell.source} data-state={cell.state}>
+                    <FeedState cell={cell} timeZone={timeZone} />
+                  </td>
+                ))}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </section>
+  );
+}
+
+function FeedState({ cell, timeZone }: { cell: FeedCell; timeZone: string }) {
+  const expectedBy = formatInZone(cell.expectedBy, timeZone);
+  switch (cell.state) {
+    case 'arrived':
+      return (
+        <span className="feed feed-arrived">
+          <span aria-hidden="true">✓ </span>
+          {plural(cell.files, 'file')}, {plural(cell.records, 'record')}
+        </span>
+      );
+    case 'missing':
+      return (
+        <span className="feed feed-missing">
+          <span aria-hidden="true">⚠ </span>
+          <strong>Missing</strong> — expected by {expectedBy}
+        </span>
+      );
+    case 'awaited':
+      // The row is the open date itself: the time is all that is new.
+      return <span className="feed feed-awaited">Not yet — expected by {formatTimeInZone(cell.expectedBy, timeZone)}</span>;
+  }
+}

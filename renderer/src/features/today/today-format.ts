@@ -1,0 +1,84 @@
+// How the Today board words times, zones, countdowns and totals. Times of the business day are
+// shown in the bank's zone (the rules'), not the associate's, and always name it.
+
+import type { FeedSourceName, OpenItemCategory, ReportKind } from '../../../../shared/ipc/recon-api';
+import { formatCount, formatDecimalAmount } from '../../format/display';
+
+/** The networks and the ledger as people name them. */
+export const SOURCE_LABELS: Record<FeedSourceName, string> = { VISA: 'Visa', MASTERCARD: 'Mastercard', ZELLE: 'Zelle' };
+
+/** The reports as people name them. */
+export const REPORT_LABELS: Record<ReportKind, string> = {
+  matches: 'Matches',
+  mismatches: 'Mismatches',
+  global_finance: 'Global finance',
+  adjustments: 'Adjustments',
+};
+
+/** The categories as people name them. */
+export const CATEGORY_LABELS: Record<OpenItemCategory, string> = { MISMATCH: 'Mismatch', GLOBAL_FINANCE: 'Global finance' };
+
+/** "New York time" for America/New_York: the zone's city, which a person recognises more readily than its IANA name. */
+export function zoneLabel(timeZone: string): string {
+  const city = timeZone.split('/').at(-1)!.replace(/_/g, ' ');
+  return `${city} time`;
+}
+
+const zoneFormatters = new Map<string, Intl.DateTimeFormat>();
+
+/** An instant as "2026-12-05 20:00 EST" in a zone, with the zone's short name. */
+export function formatInZone(iso: string, timeZone: string): string {
+  let formatter = zoneFormatters.get(timeZone);
+  if (!formatter) {
+    formatter = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      timeZoneName: 'short',
+    });
+    zoneFormatters.set(timeZone, formatter);
+  }
+  const at = Date.parse(iso);
+  if (Number.isNaN(at)) return iso;
+  const parts: Record<string, string> = {};
+  for (const part of formatter.formatToParts(new Date(at))) parts[part.type] = part.value;
+  return `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute} ${parts.timeZoneName}`;
+}
+
+/** Only the time of day of an instant in a zone, with the zone's short name: "20:00 EST". */
+export function formatTimeInZone(iso: string, timeZone: string): string {
+  return formatInZone(iso, timeZone).slice('YYYY-MM-DD '.length);
+}
+
+/** The time left until an instant, in words: "in 3 h 12 min", "in 45 min", "in less than a minute"; "now" once it has come. */
+export function formatCountdown(remainingMs: number): string {
+  if (remainingMs <= 0) return 'now';
+  const minutes = Math.floor(remainingMs / 60_000);
+  if (minutes === 0) return 'in less than a minute';
+  const hours = Math.floor(minutes / 60);
+  const rest = minutes % 60;
+  if (hours === 0) return `in ${rest} min`;
+  return rest === 0 ? `in ${hours} h` : `in ${hours} h ${rest} min`;
+}
+
+/** Amount totals per currency on one line, currencies in order: "461.86 CAD, 12,816.56 USD"; "" when there are none. */
+export function formatTotals(totals: Record<string, string>): string {
+  return Object.keys(totals)
+    .sort()
+    .map((currency) => formatDecimalAmount(totals[currency]!, currency))
+    .join(', ');
+}
+
+/** A count and its noun, singular or plural: "1 file", "3 records". */
+export function plural(count: number, noun: string, nouns = `${noun}s`): string {
+  return `${formatCount(count)} ${count === 1 ? noun : nouns}`;
+}
+
+/** The first 8 hex digits of a hash, enough to tell two manifests apart at a glance. */
+export function shortHash(hash: string): string {
+  return `${hash.slice(0, 8)}…`;
+}
