@@ -38,6 +38,7 @@ test('README screenshots', async ({ workstation }) => {
   await app.open('Today');
   await expect(page.locator(`[data-testid="report-row"][data-date="${days.at(-1)}"] [data-testid="report-written"]`)).toBeVisible();
   await expect(page.locator('[data-testid="feed-cell"][data-state="missing"]')).toHaveCount(1);
+  await page.evaluate(() => window.scrollTo(0, 0));
   await page.screenshot({ path: shot('today') });
 
   await app.open('Queue');

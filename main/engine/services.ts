@@ -8,11 +8,13 @@ import { ingestFile, ingestPaths, type IngestOutcome } from './ingest/ingest-fil
 import { watchInbox, type InboxWatcher } from './ingest/inbox-watcher';
 import { runMatchingInWorker } from './matcher/match-worker-client';
 import { runMatchingAsOf, type MatchingResult, type MatchProgress } from './matcher/matching-run';
+import { auditCsv } from './reports/audit-export';
 import { scheduleCutoffs, type CutoffSchedule } from './reports/cutoff-scheduler';
 import { addDays } from '../../shared/business-dates';
 import type { ReportPreview } from '../../shared/ipc/recon-api';
 import { previewDailyReports, writeDailyReports, type DailyReports } from './reports/daily-reports';
 import { assertClosedDate, businessDayOf, datesToCatchUp, readReportPreview, reportWarnings, type BusinessDay } from './reports/day-close';
+import { verifyAuditChain, type AuditChainCheck, type AuditFilter } from './store/audit-log';
 import { openDatabase, type Db } from './store/database';
 import { dataDateRange, lastRunDate } from './store/matching-store';
 import { currentRuleSet, currentRulesOrDefaults, saveRuleSet, type VersionedRuleSet } from './store/rule-sets';
@@ -89,6 +91,10 @@ export type Services = {
   /** Validates rules and stores them as the next version (audited). */
   saveRules(rules: RuleSet, note: string): Promise<VersionedRuleSet>;
   status(): StoreStatus;
+  /** The filtered audit log as CSV, oldest first (see audit-export.ts), read from committed data. */
+  auditCsv(filter: AuditFilter): { csv: string; entries: number };
+  /** Recomputes the audit log's hash chain: intact, or the first entry changed behind the app's back. */
+  verifyAudit(): AuditChainCheck;
   /** Resolves once every operation already asked for (ingest, match, reports) has finished. */
   idle(): Promise<void>;
   /** Runs a write of the caller's (a manual action) in turn with ingest, matching and reports. */
@@ -183,6 +189,12 @@ export function createServices(config: ServicesConfig): Services {
     },
     status() {
       return readStoreStatus(reader);
+    },
+    auditCsv(filter) {
+      return auditCsv(reader, filter);
+    },
+    verifyAudit() {
+      return verifyAuditChain(reader);
     },
     idle() {
       return inTurn(() => undefined);

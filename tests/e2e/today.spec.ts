@@ -34,7 +34,7 @@ test.describe('the Today board', () => {
     await expect(gapVisa).toHaveAttribute('data-state', 'missing');
     await expect(gapVisa).toHaveText(new RegExp(`^⚠ Missing — expected by ${gap.date} 20:00 E[SD]T$`));
     await expect(page.locator(`[data-testid="feed-cell"][data-date="${gap.date}"][data-source="MASTERCARD"]`)).toHaveAttribute('data-state', 'arrived');
-    await expect(page.getByTestId('feeds-summary')).toContainText(`Visa ${gap.date}`);
+    await expect(page.getByTestId('feeds-summary')).toContainText(`${gap.date} (Visa)`);
 
     await app.open('Matching & reports');
     await page.getByRole('button', { name: 'Match now' }).click();

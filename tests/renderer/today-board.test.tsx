@@ -57,10 +57,22 @@ describe('the Today board', () => {
     expect(missing[0]!.dataset.date).toBe('2026-12-03');
     expect(missing[0]!.dataset.source).toBe('VISA');
     expect(missing[0]!.textContent).toBe('⚠ Missing — expected by 2026-12-03 20:00 EST');
-    expect(screen.getByTestId('feeds-summary').textContent).toBe('1 feed missing in the last 6 closed dates: Visa 2026-12-03.');
+    expect(screen.getByTestId('feeds-summary').textContent).toBe('1 feed missing in the last 6 closed dates: 2026-12-03 (Visa).');
     const open = within(grid).getAllByTestId('feed-cell').filter((cell) => cell.dataset.date === '2026-12-06');
     expect(open.map((cell) => cell.textContent)).toEqual(Array(3).fill('Not yet — expected by 20:00 EST'));
     expect(within(grid).getAllByTestId('feed-cell').find((cell) => cell.dataset.date === '2026-12-05')!.textContent).toBe('✓ 1 file, 100 records');
+  });
+
+  it('sums up the missing feeds per date, a day that brought nothing as one entry', async () => {
+    const fake = new FakeReconApi();
+    let board = withMissingFeed(todayBoard(), '2026-12-03', 'VISA');
+    for (const source of ['VISA', 'MASTERCARD', 'ZELLE'] as const) board = withMissingFeed(board, '2026-12-01', source);
+    fake.replyWith('readToday', board);
+    renderApp(fake);
+
+    expect((await screen.findByTestId('feeds-summary')).textContent).toBe(
+      '4 feeds missing in the last 6 closed dates: 2026-12-03 (Visa); 2026-12-01 (all of them).',
+    );
   });
 
   it('previews what each report would hold before writing, shows the manifest after, and writes a date on request', async () => {

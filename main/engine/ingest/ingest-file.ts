@@ -1,14 +1,11 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Side } from '../../../shared/domain';
 import type { RuleSet } from '../../../shared/rules';
-import { readCsvFeed } from '../feeds/csv/csv-reader';
 import type { FeedProfile } from '../feeds/csv/feed-profile';
 import { DETECTION_HEAD_BYTES, detectFormat } from '../feeds/detect-format';
-import { FeedRejectedError, type FeedContext, type FeedReadSummary, type FeedSink } from '../feeds/feed-types';
-import { readMastercardIpm } from '../feeds/mastercard-ipm/ipm-reader';
-import { readVisaBase2 } from '../feeds/visa-base2/base2-reader';
+import { FeedRejectedError, type FeedContext, type FeedSink } from '../feeds/feed-types';
+import { FEED_READERS, type FeedReader } from '../feeds/reader-registry';
 import type { Db } from '../store/database';
 import type { IngestOutcome } from '../../../shared/ipc/engine-results';
 import { createFeedWriter, findFeedFileBySha } from '../store/feed-store';
@@ -21,6 +18,8 @@ export type IngestOptions = {
   rules: RuleSet;
   /** Who ingests: recorded in the audit log. */
   actor: string;
+  /** The formats to recognise, in detection order; the registry's unless a test brings its own. */
+  readers?: readonly FeedReader[];
 };
 
 async function hashFile(filePath: string): Promise<{ sha256: string; head: Uint8Array; size: number }> {
@@ -66,10 +65,9 @@ export async function ingestFile(db: Db, filePath: string, options: IngestOption
       ingestedAt: known.ingestedAt,
     };
   }
-  const detected = detectFormat(hashed.head, options.profiles);
+  const detected = detectFormat(hashed.head, options.profiles, options.readers ?? FEED_READERS);
   if (detected.kind === 'unknown') return { status: 'rejected', file: filePath, reason: `${fileName}: ${detected.problem}` };
-  const format = detected.kind === 'csv' ? detected.profile.id : detected.kind;
-  const side: Side = detected.kind === 'csv' ? detected.profile.side : 'NETWORK';
+  const { format, side } = detected;
   const context: FeedContext = { fileName, sha256: hashed.sha256 };
 
   // Important: better-sqlite3 is synchronous but the CSV reader awaits between chunks, so the
@@ -83,16 +81,7 @@ export async function ingestFile(db: Db, filePath: string, options: IngestOption
       options.actor,
     );
     const sink: FeedSink = writer;
-    let summary: FeedReadSummary;
-    if (detected.kind === 'csv') {
-      summary = await readCsvFeed(filePath, detected.profile, context, sink);
-    } else {
-      const bytes = fs.readFileSync(filePath);
-      summary =
-        detected.kind === 'mastercard-ipm'
-          ? readMastercardIpm(bytes, context, sink)
-          : readVisaBase2(bytes, context, sink);
-    }
+    const summary = await detected.read(filePath, context, sink);
     const counts = writer.finish(summary);
     db.exec('COMMIT');
     return { status: 'ingested', file: filePath, format, side: summary.side, sha256: hashed.sha256, rowsRead: summary.rowsRead, ...counts };

@@ -9,7 +9,7 @@ export function csvField(value: string | number): string {
 
 /**
  * Free text typed by people (notes) is defused against spreadsheet formula injection: a leading
- * = + - @ or tab would make Excel evaluate it.
+ * = + - @ or tab would make Excel evaluate it. The reports' ids (from feed files) go the same way.
  */
 export function csvFreeText(value: string): string {
   return csvField(/^[=+\-@\t]/.test(value) ? `'${value}` : value);

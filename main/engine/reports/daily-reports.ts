@@ -5,43 +5,26 @@ import type { ReportKind } from '../../../shared/ipc/recon-api';
 import { formatAmount } from '../../../shared/money';
 import type { Db } from '../store/database';
 import {
-  adjustmentsReport,
-  globalFinanceReport,
+  ADJUSTMENTS_REPORT,
+  GLOBAL_FINANCE_REPORT,
   inputFilesThrough,
-  matchesReport,
-  mismatchesReport,
+  MATCHES_REPORT,
+  MISMATCHES_REPORT,
+  readReport,
   recordReportRun,
+  reportHeader,
   ruleSetVersionOfRun,
+  type ReportDefinition,
   type ReportLines,
 } from '../store/report-store';
 import { currentRuleSet } from '../store/rule-sets';
 import { csvDocument } from './csv-format';
 
-/** The report columns of spec section 7, in order. */
-export const MATCHES_COLUMNS = [
-  'match_id', 'match_kind', 'rule', 'network', 'network_record_ids', 'ledger_payment_ids', 'amount', 'currency',
-  'network_date', 'ledger_date', 'resolved_by',
-] as const;
-export const MISMATCHES_COLUMNS = [
-  'item_id', 'side', 'record_id', 'reason', 'amount', 'currency', 'record_date', 'age_days', 'candidate_ids',
-  'assigned_note',
-] as const;
-export const GLOBAL_FINANCE_COLUMNS = [
-  'item_id', 'reason', 'network', 'network_record_id', 'ledger_payment_id', 'resettlement_amount', 'currency',
-  'status', 'approved_by', 'note',
-] as const;
-/** The adjustments report's columns: every write-off and accepted difference of the day (not in the spec: ours). */
-export const ADJUSTMENTS_COLUMNS = [
-  'adjustment_id', 'item_id', 'match_id', 'kind', 'amount', 'currency', 'reason_code', 'maker', 'approver', 'note',
-] as const;
-
-/** Each report of a business date: its columns and how the store reads its lines, in the order they are written. */
-const REPORT_DEFINITIONS: readonly { kind: ReportKind; header: readonly string[]; read: (db: Db, date: string) => ReportLines }[] = [
-  { kind: 'matches', header: MATCHES_COLUMNS, read: matchesReport },
-  { kind: 'mismatches', header: MISMATCHES_COLUMNS, read: mismatchesReport },
-  { kind: 'global_finance', header: GLOBAL_FINANCE_COLUMNS, read: globalFinanceReport },
-  { kind: 'adjustments', header: ADJUSTMENTS_COLUMNS, read: adjustmentsReport },
-];
+/**
+ * The reports of a business date, in the order they are written: the spec's three (section 7),
+ * then the adjustments. Each one's columns, rows and totals are defined in store/report-store.ts.
+ */
+const DAILY_REPORTS: readonly ReportDefinition[] = [MATCHES_REPORT, MISMATCHES_REPORT, GLOBAL_FINANCE_REPORT, ADJUSTMENTS_REPORT];
 
 /** One written report: where, how many rows, amount totals per currency (decimal major units). */
 export type WrittenReport = {
@@ -77,9 +60,9 @@ export type ReportContents = { kind: ReportKind; rows: number; totals: Record<st
 
 /** Reads what each report of a business date would hold, without writing anything. */
 export function previewDailyReports(db: Db, date: string): ReportContents {
-  return REPORT_DEFINITIONS.map(({ kind, read }) => {
-    const report = read(db, date);
-    return { kind, rows: report.lines.length, totals: formatTotals(report.totals) };
+  return DAILY_REPORTS.map((definition) => {
+    const report = readReport(db, definition, date);
+    return { kind: definition.kind, rows: report.lines.length, totals: formatTotals(report.totals) };
   });
 }
 
@@ -99,10 +82,10 @@ function manifestText(manifest: unknown): string {
  */
 export function writeDailyReports(db: Db, date: string, outDir: string, writtenAt: Date = new Date()): DailyReports {
   fs.mkdirSync(outDir, { recursive: true });
-  const reports: WrittenReport[] = REPORT_DEFINITIONS.map((definition) => {
-    const report = definition.read(db, date);
+  const reports: WrittenReport[] = DAILY_REPORTS.map((definition) => {
+    const report = readReport(db, definition, date);
     const target = path.join(outDir, `${definition.kind}_${date}.csv`);
-    const content = csvDocument(definition.header, report.lines);
+    const content = csvDocument(reportHeader(definition), report.lines);
     writeFileAtomically(target, content);
     return {
       kind: definition.kind,

@@ -1,24 +1,59 @@
 import { currencyExponent } from '../../../shared/currency';
+import type { ReportKind } from '../../../shared/ipc/recon-api';
 import type { Db } from './database';
 
 // Important: a report holds up to a million rows, and handing SQLite rows to JS costs about half
 // a microsecond per value; formatting them in JS cost as much again. So SQLite writes each CSV
 // line itself (one value per row) with the same rules as reports/csv-format.ts and
-// shared/money.ts: fields quoted when they hold a comma, a quote or a line break, free text
-// defused against spreadsheet formulas, amounts as decimal major units with the currency's
+// shared/money.ts: fields quoted when they hold a comma, a quote or a line break, free text and
+// ids defused against spreadsheet formulas, amounts as decimal major units with the currency's
 // exponent. tests/unit/store/report-store.test.ts holds the two to the same bytes.
 
+/** A report's amount totals per currency, in minor units. */
+export type ReportTotals = { currency: string; minor: number }[];
+
 /** One report as the store writes it: its CSV lines (no header, no line ends) and amount totals per currency. */
-export type ReportLines = { lines: string[]; totals: { currency: string; minor: number }[] };
+export type ReportLines = { lines: string[]; totals: ReportTotals };
+
+/**
+ * The SQL of one CSV field over the columns of a report's rows: fixed, or, for an amount, a
+ * function of the report's totals, which name every currency the report holds.
+ */
+export type FieldSql = string | ((totals: ReportTotals) => string);
+
+/** One column of a report: its header and the SQL of its field. */
+export type ReportColumn = { header: string; sql: FieldSql };
+
+/**
+ * One report, defined once: `rows` selects its rows for the business date `@date`, with an `id`
+ * column they are written in the order of; `totals` selects `currency, minor` per currency; and
+ * `columns` lists, in order, each column's header and the SQL of its field. The header line and
+ * the line SQL are both derived from `columns`, so they cannot drift apart.
+ */
+export type ReportDefinition = { kind: ReportKind; rows: string; totals: string; columns: readonly ReportColumn[] };
 
 /** SQL for a CSV field of a column, quoted as csvField quotes it (the GLOB class holds a quote, a comma, LF and CR). */
 function csvSql(column: string): string {
   return `(CASE WHEN ${column} GLOB '*[",\n\r]*' THEN '"' || replace(${column}, '"', '""') || '"' ELSE ${column} END)`;
 }
 
-/** SQL for a free-text CSV field, defused and quoted as csvFreeText does. */
+/**
+ * SQL for a free-text CSV field, defused and quoted as csvFreeText does. The defusing quote mark
+ * never needs quoting itself, so whether to quote depends on the text alone, and the mark goes
+ * inside the quotes.
+ */
 function freeTextSql(column: string): string {
-  return csvSql(`(CASE WHEN substr(${column}, 1, 1) IN ('=', '+', '-', '@', char(9)) THEN '''' || ${column} ELSE ${column} END)`);
+  const mark = `(CASE WHEN substr(${column}, 1, 1) IN ('=', '+', '-', '@', char(9)) THEN '''' ELSE '' END)`;
+  return `(CASE WHEN ${column} GLOB '*[",\n\r]*' THEN '"' || ${mark} || replace(${column}, '"', '""') || '"' ELSE ${mark} || ${column} END)`;
+}
+
+/**
+ * SQL for a field of ids (a record, a payment, or a `|` list of them). Ids come from files that
+ * people outside the bank fill, so a cell that starts like a formula is defused as free text
+ * is; an ordinary id (letters, digits, an inner dash or colon) is written unchanged.
+ */
+function idSql(column: string): string {
+  return freeTextSql(column);
 }
 
 /** SQL for minor units as decimal major units, as formatMinor writes them for an exponent (never needs quoting). */
@@ -32,42 +67,47 @@ function majorUnitsSql(minor: string, exponent: number): string {
  * SQL for an amount in the currencies a report holds. The totals, read in the same transaction,
  * list every one of them; the ELSE branch is the exponent of a currency the app does not know.
  */
-function amountSql(minor: string, currency: string, totals: ReportLines['totals']): string {
-  const branches = totals
-    .filter((total) => /^[A-Za-z0-9]+$/.test(total.currency))
-    .map((total) => `WHEN '${total.currency}' THEN ${majorUnitsSql(minor, currencyExponent(total.currency))}`);
-  const otherwise = majorUnitsSql(minor, currencyExponent(''));
-  return branches.length === 0 ? otherwise : `(CASE ${currency} ${branches.join(' ')} ELSE ${otherwise} END)`;
+function amountSql(minor: string, currency: string): (totals: ReportTotals) => string {
+  return (totals) => {
+    const branches = totals
+      .filter((total) => /^[A-Za-z0-9]+$/.test(total.currency))
+      .map((total) => `WHEN '${total.currency}' THEN ${majorUnitsSql(minor, currencyExponent(total.currency))}`);
+    const otherwise = majorUnitsSql(minor, currencyExponent(''));
+    return branches.length === 0 ? otherwise : `(CASE ${currency} ${branches.join(' ')} ELSE ${otherwise} END)`;
+  };
 }
 
-type LineSql = (amount: (minor: string, currency: string) => string) => string;
+/** The header line's fields of a report, in order. */
+export function reportHeader(report: ReportDefinition): string[] {
+  return report.columns.map((column) => column.header);
+}
 
-/**
- * The lines (in item or match id order) and totals of one report, read in one transaction.
- * `rows` selects the report's rows with an `id` column; `totals` selects `currency, minor`.
- */
-function reportLines(db: Db, date: string, sql: { rows: string; totals: string }, line: LineSql): ReportLines {
+/** SQL for one CSV line of a report: its fields, in column order, joined by commas. */
+function lineSql(report: ReportDefinition, totals: ReportTotals): string {
+  return report.columns.map(({ sql }) => (typeof sql === 'string' ? sql : sql(totals))).join(" || ',' || ");
+}
+
+/** The lines (in id order) and totals of one report for a business date, read in one transaction. */
+export function readReport(db: Db, report: ReportDefinition, date: string): ReportLines {
   return db.transaction((): ReportLines => {
-    const totals = db.prepare(sql.totals).all({ date }) as ReportLines['totals'];
+    const totals = db.prepare(report.totals).all({ date }) as ReportTotals;
     const lines = db
-      .prepare(`SELECT ${line((minor, currency) => amountSql(minor, currency, totals))} FROM (${sql.rows}) ORDER BY id`)
+      .prepare(`SELECT ${lineSql(report, totals)} FROM (${report.rows}) ORDER BY id`)
       .pluck()
       .all({ date }) as string[];
     return { lines, totals };
   })();
 }
 
-function joinFields(fields: readonly string[]): string {
-  return fields.join(" || ',' || ");
-}
+const STANDING_MATCH = `m.business_date = @date AND (m.status = 'ACTIVE' OR m.undone_on > @date)`;
 
-/** The matches report of a business date: every match made on it (by a run or by hand) and still standing at its cut-off. */
-export function matchesReport(db: Db, date: string): ReportLines {
-  const standing = `m.business_date = @date AND (m.status = 'ACTIVE' OR m.undone_on > @date)`;
+/** The matches report: every match made on the business date (by a run or by hand) and still standing at its cut-off. */
+export const MATCHES_REPORT: ReportDefinition = {
+  kind: 'matches',
   // Important: grouped, so that SQLite computes each id list once; a correlated subquery would be
   // run again for every mention of its column in the line. Nearly every match has one record and
   // one payment, whose ids need no sort: the ordered concatenation runs only for the others.
-  const rows = `SELECT m.id, m.match_kind, m.rule, m.network, m.amount_minor, m.currency, m.network_date, m.ledger_date,
+  rows: `SELECT m.id, m.match_kind, m.rule, m.network, m.amount_minor, m.currency, m.network_date, m.ledger_date,
       m.resolved_by,
       COALESCE(CASE WHEN COUNT(r.id) = 1 THEN MAX(r.record_id) ELSE (
         SELECT group_concat(record_id, '|') FROM (
@@ -83,57 +123,57 @@ export function matchesReport(db: Db, date: string): ReportLines {
     LEFT JOIN match_members mm ON mm.match_id = m.id
     LEFT JOIN network_records r ON r.id = mm.network_record_id
     LEFT JOIN ledger_payments p ON p.id = mm.ledger_payment_id
-    WHERE ${standing}
-    GROUP BY m.id`;
-  const totals = `SELECT currency, SUM(amount_minor) AS minor FROM matches m WHERE ${standing} GROUP BY currency ORDER BY currency`;
-  const line: LineSql = (amount) =>
-    joinFields([
-      'id',
-      csvSql('match_kind'),
-      csvSql('rule'),
-      csvSql('network'),
-      csvSql('network_record_ids'),
-      csvSql('ledger_payment_ids'),
-      amount('amount_minor', 'currency'),
-      csvSql('currency'),
-      csvSql('network_date'),
-      csvSql('ledger_date'),
-      csvSql('resolved_by'),
-    ]);
-  return reportLines(db, date, { rows, totals }, line);
-}
+    WHERE ${STANDING_MATCH}
+    GROUP BY m.id`,
+  totals: `SELECT currency, SUM(amount_minor) AS minor FROM matches m WHERE ${STANDING_MATCH} GROUP BY currency ORDER BY currency`,
+  columns: [
+    { header: 'match_id', sql: 'id' },
+    { header: 'match_kind', sql: csvSql('match_kind') },
+    { header: 'rule', sql: csvSql('rule') },
+    { header: 'network', sql: csvSql('network') },
+    { header: 'network_record_ids', sql: idSql('network_record_ids') },
+    { header: 'ledger_payment_ids', sql: idSql('ledger_payment_ids') },
+    { header: 'amount', sql: amountSql('amount_minor', 'currency') },
+    { header: 'currency', sql: csvSql('currency') },
+    { header: 'network_date', sql: csvSql('network_date') },
+    { header: 'ledger_date', sql: csvSql('ledger_date') },
+    { header: 'resolved_by', sql: csvSql('resolved_by') },
+  ],
+};
 
-/** The mismatches report of a business date: every MISMATCH open at its cut-off, whatever its own date. */
-export function mismatchesReport(db: Db, date: string): ReportLines {
-  const open = `i.category = 'MISMATCH' AND i.opened_on <= @date AND (i.closed_on IS NULL OR i.closed_on > @date)`;
-  const rows = `SELECT i.id, i.side, COALESCE(r.record_id, p.payment_id, '') AS record_id, i.reason, i.amount_minor, i.currency,
+const OPEN_MISMATCH = `i.category = 'MISMATCH' AND i.opened_on <= @date AND (i.closed_on IS NULL OR i.closed_on > @date)`;
+
+/** The mismatches report: every MISMATCH open at the business date's cut-off, whatever its own date. */
+export const MISMATCHES_REPORT: ReportDefinition = {
+  kind: 'mismatches',
+  rows: `SELECT i.id, i.side, COALESCE(r.record_id, p.payment_id, '') AS record_id, i.reason, i.amount_minor, i.currency,
       i.record_date, (unixepoch(@date) - unixepoch(i.record_date)) / 86400 AS age_days, i.candidate_ids, i.note
     FROM items i
     LEFT JOIN network_records r ON r.id = i.network_record_id AND i.side = 'NETWORK'
     LEFT JOIN ledger_payments p ON p.id = i.ledger_payment_id AND i.side = 'LEDGER'
-    WHERE ${open}`;
-  const totals = `SELECT currency, SUM(amount_minor) AS minor FROM items i WHERE ${open} GROUP BY currency ORDER BY currency`;
-  const line: LineSql = (amount) =>
-    joinFields([
-      'id',
-      csvSql('side'),
-      csvSql('record_id'),
-      csvSql('reason'),
-      amount('amount_minor', 'currency'),
-      csvSql('currency'),
-      csvSql('record_date'),
-      'age_days',
-      csvSql('candidate_ids'),
-      freeTextSql('note'),
-    ]);
-  return reportLines(db, date, { rows, totals }, line);
-}
+    WHERE ${OPEN_MISMATCH}`,
+  totals: `SELECT currency, SUM(amount_minor) AS minor FROM items i WHERE ${OPEN_MISMATCH} GROUP BY currency ORDER BY currency`,
+  columns: [
+    { header: 'item_id', sql: 'id' },
+    { header: 'side', sql: csvSql('side') },
+    { header: 'record_id', sql: idSql('record_id') },
+    { header: 'reason', sql: csvSql('reason') },
+    { header: 'amount', sql: amountSql('amount_minor', 'currency') },
+    { header: 'currency', sql: csvSql('currency') },
+    { header: 'record_date', sql: csvSql('record_date') },
+    { header: 'age_days', sql: 'age_days' },
+    { header: 'candidate_ids', sql: idSql('candidate_ids') },
+    { header: 'assigned_note', sql: freeTextSql('note') },
+  ],
+};
 
-/** The global finance report of a business date: every item made on it, and every older one not done by then. */
-export function globalFinanceReport(db: Db, date: string): ReportLines {
-  const reported = `i.category = 'GLOBAL_FINANCE'
+const REPORTED_GLOBAL_FINANCE = `i.category = 'GLOBAL_FINANCE'
     AND (i.opened_on = @date OR (i.opened_on < @date AND NOT (i.status = 'DONE' AND i.closed_on <= @date)))`;
-  const rows = `SELECT i.id, i.reason, r.network, r.record_id,
+
+/** The global finance report: every GLOBAL_FINANCE item made on the business date, and every older one not done by then. */
+export const GLOBAL_FINANCE_REPORT: ReportDefinition = {
+  kind: 'global_finance',
+  rows: `SELECT i.id, i.reason, r.network, r.record_id,
       CASE WHEN i.reason = 'LEDGER_NOT_COMPLETED' THEN COALESCE(p.payment_id, '') ELSE '' END AS ledger_payment_id,
       i.resettlement_minor, i.currency,
       CASE WHEN i.status = 'DONE' AND i.closed_on <= @date THEN 'DONE' ELSE 'OPEN' END AS status,
@@ -141,51 +181,70 @@ export function globalFinanceReport(db: Db, date: string): ReportLines {
     FROM items i
     JOIN network_records r ON r.id = i.network_record_id
     LEFT JOIN ledger_payments p ON p.id = i.ledger_payment_id
-    WHERE ${reported}`;
+    WHERE ${REPORTED_GLOBAL_FINANCE}`,
   // The report's rows need their network record (an inner join), so the totals count only those too.
-  const totals = `SELECT i.currency, SUM(i.resettlement_minor) AS minor
+  totals: `SELECT i.currency, SUM(i.resettlement_minor) AS minor
     FROM items i JOIN network_records r ON r.id = i.network_record_id
-    WHERE ${reported} GROUP BY i.currency ORDER BY i.currency`;
-  const line: LineSql = (amount) =>
-    joinFields([
-      'id',
-      csvSql('reason'),
-      csvSql('network'),
-      csvSql('record_id'),
-      csvSql('ledger_payment_id'),
-      amount('resettlement_minor', 'currency'),
-      csvSql('currency'),
-      'status',
-      freeTextSql('approved_by'),
-      freeTextSql('note'),
-    ]);
-  return reportLines(db, date, { rows, totals }, line);
-}
+    WHERE ${REPORTED_GLOBAL_FINANCE} GROUP BY i.currency ORDER BY i.currency`,
+  columns: [
+    { header: 'item_id', sql: 'id' },
+    { header: 'reason', sql: csvSql('reason') },
+    { header: 'network', sql: csvSql('network') },
+    { header: 'network_record_id', sql: idSql('record_id') },
+    { header: 'ledger_payment_id', sql: idSql('ledger_payment_id') },
+    { header: 'resettlement_amount', sql: amountSql('resettlement_minor', 'currency') },
+    { header: 'currency', sql: csvSql('currency') },
+    // Always DONE or OPEN: nothing to quote.
+    { header: 'status', sql: 'status' },
+    { header: 'approved_by', sql: freeTextSql('approved_by') },
+    { header: 'note', sql: freeTextSql('note') },
+  ],
+};
 
 /**
- * The adjustments report of a business date: every write-off and accepted difference recorded
- * on it, in id order. Maker, approver, reason code and note are typed by people (or come from
- * editable rules), so all four are defused like notes.
+ * The adjustments report (not in the spec: ours): every write-off and accepted difference
+ * recorded on the business date. Its ids are the app's own integers. Maker, approver, reason
+ * code and note are typed by people (or come from editable rules), so all four are defused like
+ * notes.
  */
-export function adjustmentsReport(db: Db, date: string): ReportLines {
-  const rows = `SELECT a.id, COALESCE(CAST(a.item_id AS TEXT), '') AS item_id, COALESCE(CAST(a.match_id AS TEXT), '') AS match_id,
+export const ADJUSTMENTS_REPORT: ReportDefinition = {
+  kind: 'adjustments',
+  rows: `SELECT a.id, COALESCE(CAST(a.item_id AS TEXT), '') AS item_id, COALESCE(CAST(a.match_id AS TEXT), '') AS match_id,
       a.kind, a.amount_minor, a.currency, a.reason_code, a.maker, a.approver, a.note
-    FROM adjustments a WHERE a.business_date = @date`;
-  const totals = `SELECT currency, SUM(amount_minor) AS minor FROM adjustments WHERE business_date = @date GROUP BY currency ORDER BY currency`;
-  const line: LineSql = (amount) =>
-    joinFields([
-      'id',
-      'item_id',
-      'match_id',
-      csvSql('kind'),
-      amount('amount_minor', 'currency'),
-      csvSql('currency'),
-      freeTextSql('reason_code'),
-      freeTextSql('maker'),
-      freeTextSql('approver'),
-      freeTextSql('note'),
-    ]);
-  return reportLines(db, date, { rows, totals }, line);
+    FROM adjustments a WHERE a.business_date = @date`,
+  totals: `SELECT currency, SUM(amount_minor) AS minor FROM adjustments WHERE business_date = @date GROUP BY currency ORDER BY currency`,
+  columns: [
+    { header: 'adjustment_id', sql: 'id' },
+    { header: 'item_id', sql: 'item_id' },
+    { header: 'match_id', sql: 'match_id' },
+    { header: 'kind', sql: csvSql('kind') },
+    { header: 'amount', sql: amountSql('amount_minor', 'currency') },
+    { header: 'currency', sql: csvSql('currency') },
+    { header: 'reason_code', sql: freeTextSql('reason_code') },
+    { header: 'maker', sql: freeTextSql('maker') },
+    { header: 'approver', sql: freeTextSql('approver') },
+    { header: 'note', sql: freeTextSql('note') },
+  ],
+};
+
+/** The lines and totals of the matches report of a business date. */
+export function matchesReport(db: Db, date: string): ReportLines {
+  return readReport(db, MATCHES_REPORT, date);
+}
+
+/** The lines and totals of the mismatches report of a business date. */
+export function mismatchesReport(db: Db, date: string): ReportLines {
+  return readReport(db, MISMATCHES_REPORT, date);
+}
+
+/** The lines and totals of the global finance report of a business date. */
+export function globalFinanceReport(db: Db, date: string): ReportLines {
+  return readReport(db, GLOBAL_FINANCE_REPORT, date);
+}
+
+/** The lines and totals of the adjustments report of a business date. */
+export function adjustmentsReport(db: Db, date: string): ReportLines {
+  return readReport(db, ADJUSTMENTS_REPORT, date);
 }
 
 /** An input file named in a day's manifest. */

@@ -4,6 +4,7 @@
 import { globalFinanceOptions } from '../../../shared/controls';
 import type { ApprovalEntry, ItemDetail, LedgerPaymentView, MatchView, NetworkRecordView, OpenRecord, QueueItem } from '../../../shared/ipc/recon-api';
 import { globalFinanceFacts } from '../../../renderer/src/features/queue/control-facts';
+import { DEFAULT_RULES } from '../../../shared/rules';
 
 /** One open item of the queue. */
 export function queueItem(id: number, overrides: Partial<QueueItem> = {}): QueueItem {
@@ -125,7 +126,7 @@ export function networkItemDetail(id: number, overrides: Partial<ItemDetail> = {
 export function withGlobalFinanceOptions(detail: ItemDetail): ItemDetail {
   const { item } = detail;
   if (item.category !== 'MISMATCH' || item.status !== 'OPEN' || item.side !== 'NETWORK') return detail;
-  return { ...detail, globalFinance: globalFinanceOptions(globalFinanceFacts(detail)) };
+  return { ...detail, globalFinance: globalFinanceOptions(globalFinanceFacts(detail, DEFAULT_RULES)) };
 }
 
 /** A ledger-side NO_NETWORK mismatch (its payment has store id 500 + id) with no candidates. */

@@ -3,9 +3,14 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_RULES } from '../../../shared/rules';
 import { BUILTIN_PROFILES } from '../../../main/engine/feeds/csv/builtin-profiles';
+import { writeMastercardIpm } from '../../../main/engine/feeds/mastercard-ipm/ipm-writer';
+import { CSV_PROFILE_READER, FEED_READERS, type NativeFeedReader } from '../../../main/engine/feeds/reader-registry';
+import { writeVisaBase2 } from '../../../main/engine/feeds/visa-base2/base2-writer';
 import { expandFeedPaths, ingestFile, ingestPaths } from '../../../main/engine/ingest/ingest-file';
 import type { Db } from '../../../main/engine/store/database';
 import { createDb, tempDir } from '../../helpers/store';
+import { FILE_DATE, FILE_ID, sampleRecords } from '../feeds/mastercard-ipm/ipm-test-helpers';
+import { transaction } from '../feeds/visa-base2/base2-test-helpers';
 
 const VISA_HEADER = 'record_id,arn,network_txn_id,pan,auth_code,txn_type,amount,currency,txn_date,settlement_date,mcc,descriptor';
 const ZELLE_HEADER =
@@ -178,5 +183,58 @@ describe('ingesting a file', () => {
     const good = write(folder, 'visa.csv', [VISA_HEADER, visaRow('V1')].join('\n'));
     const outcomes = await ingestPaths(db, [path.join(folder, 'missing.csv'), good], options);
     expect(outcomes.map((outcome) => outcome.status)).toEqual(['rejected', 'ingested']);
+  });
+
+  it.each([
+    ['mastercard-ipm', () => writeMastercardIpm({ fileId: FILE_ID, fileDate: FILE_DATE, records: sampleRecords(), encoding: 'ebcdic', blocked: true })],
+    [
+      'visa-base2',
+      () => writeVisaBase2({ processingBin: '412345', processingDate: '2026-03-10', batches: [[transaction()]], encoding: 'ascii', lineEnd: '\n' }),
+    ],
+  ])('reads a %s file through the registry, whatever its name, and files it on the network side', async (format, bytes) => {
+    const db = createDb();
+    const outcome = await ingestFile(db, write(tempDir(), 'clearing.csv', Buffer.from(bytes())), options);
+    expect(outcome).toMatchObject({ status: 'ingested', format, side: 'NETWORK', rowsQuarantined: 0 });
+    expect(db.prepare('SELECT format, side FROM feed_files').get()).toEqual({ format, side: 'NETWORK' });
+    expect(counts(db).network).toBeGreaterThan(0);
+  });
+
+  it('takes the side of a file from the registry entry that recognised it', async () => {
+    const db = createDb();
+    // Read inside the open transaction: the import record as ingest started it, before the reader's summary.
+    let startedAs: unknown;
+    const acme: NativeFeedReader = {
+      kind: 'native',
+      format: 'acme-ledger',
+      side: 'LEDGER',
+      title: 'an ACME ledger',
+      looksLike: (head) => Buffer.from(head.subarray(0, 5)).toString('latin1') === 'ACME1',
+      read: (_filePath, _context, sink) => {
+        startedAs = db.prepare('SELECT format, side FROM feed_files').get();
+        sink.ledger({
+          paymentId: 'P1',
+          initiatedAt: '2026-11-02T10:00:00-05:00',
+          amountMinor: 2_000,
+          currency: 'USD',
+          status: 'COMPLETED',
+          fundingNetwork: 'VISA',
+          cardLast4: '1111',
+          authCode: '',
+          networkTxnId: '',
+          arn: '',
+          senderToken: '',
+          recipientToken: '',
+          line: 1,
+        });
+        return Promise.resolve({ side: 'LEDGER', rowsRead: 1, details: {} });
+      },
+    };
+    const natives = FEED_READERS.filter((reader) => reader.kind === 'native');
+    const readers = [...natives, acme, CSV_PROFILE_READER];
+    const outcome = await ingestFile(db, write(tempDir(), 'acme.dat', 'ACME1 one payment'), { ...options, readers });
+    expect(startedAs).toEqual({ format: 'acme-ledger', side: 'LEDGER' });
+    expect(outcome).toMatchObject({ status: 'ingested', format: 'acme-ledger', side: 'LEDGER', rowsStored: 1 });
+    expect(db.prepare('SELECT format, side FROM feed_files').get()).toEqual({ format: 'acme-ledger', side: 'LEDGER' });
+    expect(counts(db)).toEqual({ files: 1, network: 0, ledger: 1, quarantined: 0 });
   });
 });

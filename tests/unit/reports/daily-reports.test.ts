@@ -5,6 +5,12 @@ import { runMatchingAsOf } from '../../../main/engine/matcher/matching-run';
 import { writeDailyReports } from '../../../main/engine/reports/daily-reports';
 import { csvFreeText } from '../../../main/engine/reports/csv-format';
 import type { Db } from '../../../main/engine/store/database';
+import {
+  ADJUSTMENTS_REPORT,
+  GLOBAL_FINANCE_REPORT,
+  MATCHES_REPORT,
+  MISMATCHES_REPORT,
+} from '../../../main/engine/store/report-store';
 import { createDb, ledgerInput, networkInput, storeFile, tempDir } from '../../helpers/store';
 
 function readCsv(file: string): string[][] {
@@ -142,6 +148,27 @@ describe('the daily reports', () => {
     expect(readCsv(path.join(outDir, 'global_finance_2026-11-04.csv')).length).toBe(1);
     writeDailyReports(db, '2026-11-02', outDir);
     expect(readCsv(path.join(outDir, 'global_finance_2026-11-02.csv'))[1]![7]).toBe('OPEN');
+  });
+
+  it('write each report’s header from its definition, and one field per column on every line', () => {
+    const db = createDb();
+    seed(db);
+    runMatchingAsOf(db, '2026-11-02');
+    const itemId = db.prepare("SELECT id FROM items WHERE reason = 'AMOUNT_DIFF' LIMIT 1").pluck().get() as number;
+    db.prepare(`INSERT INTO adjustments (business_date, kind, item_id, amount_minor, currency, reason_code, maker, note)
+      VALUES ('2026-11-02', 'WRITE_OFF', ?, 1, 'USD', 'ROUNDING', 'ana', 'one cent')`).run(itemId);
+    const outDir = tempDir();
+    writeDailyReports(db, '2026-11-02', outDir);
+    for (const report of [MATCHES_REPORT, MISMATCHES_REPORT, GLOBAL_FINANCE_REPORT, ADJUSTMENTS_REPORT]) {
+      const [header, ...lines] = readCsv(path.join(outDir, `${report.kind}_2026-11-02.csv`));
+      expect(header).toEqual(report.columns.map((column) => column.header));
+      expect(lines.length).toBeGreaterThan(0);
+      for (const line of lines) expect(line).toHaveLength(report.columns.length);
+    }
+    expect(readCsv(path.join(outDir, 'adjustments_2026-11-02.csv'))).toEqual([
+      ['adjustment_id', 'item_id', 'match_id', 'kind', 'amount', 'currency', 'reason_code', 'maker', 'approver', 'note'],
+      ['1', String(itemId), '', 'WRITE_OFF', '0.01', 'USD', 'ROUNDING', 'ana', '', 'one cent'],
+    ]);
   });
 
   it('defuse spreadsheet formulas in free text', () => {

@@ -274,5 +274,26 @@ describe('the Today board: reports', () => {
       manifestSha256: createHash('sha256').update(manifest).digest('hex'),
     });
     expect(after.reports[1]!.written).toBeUndefined();
+    expect(after.reports[0]!.reports).toEqual(ninth.reports);
+  });
+
+  it('shows a written date as its manifest says it was written, and previews an unwritten one from the store as it is now', () => {
+    const db = createDb();
+    seedItems(db);
+    const outDir = tempDir();
+    writeDailyReports(db, '2026-11-09', outDir);
+    // Later a record of 2026-11-08 and one of 2026-11-09 arrive, and 2026-11-09 is matched again.
+    storeFile(db, { network: [
+      networkInput({ recordId: 'V-LATE-8', amountMinor: 900, panLast4: '9009', settlementDate: '2026-11-08', txnDate: '2026-11-08' }),
+      networkInput({ recordId: 'V-LATE-9', amountMinor: 800, panLast4: '9010', settlementDate: '2026-11-09', txnDate: '2026-11-09' }),
+    ] }, 'visa-late.csv');
+    runMatchingAsOf(db, '2026-11-09');
+
+    const board = readTodayBoard(db, BEFORE_CUTOFF);
+
+    const mismatches = (date: string) => board.reports.find((preview) => preview.date === date)!.reports.find((report) => report.kind === 'mismatches')!;
+    expect(mismatches('2026-11-09')).toEqual({ kind: 'mismatches', rows: 3, totals: { CAD: '15.00', USD: '52.00' } });
+    expect(previewDailyReports(db, '2026-11-09').find((report) => report.kind === 'mismatches')!.rows).toBe(5);
+    expect(board.reports.find((preview) => preview.date === '2026-11-08')!.reports).toEqual(previewDailyReports(db, '2026-11-08'));
   });
 });

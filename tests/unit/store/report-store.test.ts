@@ -4,7 +4,12 @@ import { formatAmount } from '../../../shared/money';
 import { runMatchingAsOf } from '../../../main/engine/matcher/matching-run';
 import { csvField, csvFreeText } from '../../../main/engine/reports/csv-format';
 import type { Db } from '../../../main/engine/store/database';
-import { globalFinanceReport, matchesReport, mismatchesReport } from '../../../main/engine/store/report-store';
+import {
+  adjustmentsReport,
+  globalFinanceReport,
+  matchesReport,
+  mismatchesReport,
+} from '../../../main/engine/store/report-store';
 import { createDb, ledgerInput, networkInput, storeFile } from '../../helpers/store';
 
 const DATE = '2026-11-02';
@@ -139,5 +144,65 @@ describe('report lines written by SQLite', () => {
 
   it('give no lines and no totals for a day without anything to report', () => {
     expect(matchesReport(db, '2026-10-01')).toEqual({ lines: [], totals: [] });
+  });
+});
+
+// Ids come from files filled outside the bank: one that starts like a formula (= + - @ tab) must
+// reach a spreadsheet as text, defused exactly as csvFreeText defuses a note.
+describe('ids in report lines', () => {
+  const db = createDb();
+  storeFile(db, {
+    ledger: [
+      ledgerInput({ paymentId: '+Z-MATCH', networkTxnId: 'T1', amountMinor: 12_540 }),
+      ledgerInput({ paymentId: '=Z-DIFF', arn: '74567891234567890123456', amountMinor: 2_000, cardLast4: '4444' }),
+      ledgerInput({ paymentId: '+Z,FAILED', networkTxnId: 'T3', status: 'FAILED', amountMinor: 5_000, cardLast4: '3333' }),
+    ],
+  }, 'zelle.csv');
+  storeFile(db, {
+    network: [
+      networkInput({ recordId: '=V-MATCH', networkTxnId: 'T1', amountMinor: 12_540 }),
+      networkInput({ recordId: '+V-DIFF', arn: '74567891234567890123456', amountMinor: 2_001, panLast4: '4444' }),
+      networkInput({ recordId: '=V"FAILED', networkTxnId: 'T3', amountMinor: 5_000, panLast4: '3333' }),
+    ],
+  }, 'visa.csv');
+  runMatchingAsOf(db, DATE);
+
+  it('defuse the record and payment ids of the matches report', () => {
+    expect(matchesReport(db, DATE).lines).toEqual([
+      expect.stringMatching(/^\d+,1:1,network_txn_id,VISA,'=V-MATCH,'\+Z-MATCH,125\.40,USD,2026-11-02,2026-11-02,AUTO$/),
+    ]);
+  });
+
+  it('defuse the record id and the candidate ids of the mismatches report', () => {
+    expect(mismatchesReport(db, DATE).lines.map((line) => line.split(',').slice(1))).toEqual([
+      ['NETWORK', "'+V-DIFF", 'AMOUNT_DIFF', '20.01', 'USD', DATE, '0', "'=Z-DIFF", ''],
+      ['LEDGER', "'=Z-DIFF", 'AMOUNT_DIFF', '20.00', 'USD', DATE, '0', "'+V-DIFF", ''],
+    ]);
+  });
+
+  it('defuse the network record id and the payment id of the global finance report, quoting them as csvFreeText does', () => {
+    const [line] = globalFinanceReport(db, DATE).lines;
+    expect(line).toContain(`,LEDGER_NOT_COMPLETED,VISA,${csvFreeText('=V"FAILED')},${csvFreeText('+Z,FAILED')},50.00,USD,OPEN,,`);
+    expect(line).toContain(`,"'=V""FAILED","'+Z,FAILED",`);
+  });
+
+  it('leave the adjustments report’s ids as the app’s own numbers, and defuse every cell people type in it', () => {
+    const itemId = db.prepare("SELECT id FROM items WHERE reason = 'LEDGER_NOT_COMPLETED'").pluck().get() as number;
+    const adjustmentId = Number(
+      db
+        .prepare(`INSERT INTO adjustments (business_date, kind, item_id, amount_minor, currency, reason_code, maker, approver, note)
+          VALUES (?, 'WRITE_OFF', ?, -5, 'USD', '=CODE', '+ana', '@ben', '-1, "as agreed"')`)
+        .run(DATE, itemId).lastInsertRowid,
+    );
+    expect(adjustmentsReport(db, DATE)).toEqual({
+      lines: [
+        [adjustmentId, itemId, '', 'WRITE_OFF', '-0.05', 'USD']
+          .map(csvField)
+          .concat(['=CODE', '+ana', '@ben', '-1, "as agreed"'].map(csvFreeText))
+          .join(','),
+      ],
+      totals: [{ currency: 'USD', minor: -5 }],
+    });
+    expect(adjustmentsReport(db, DATE).lines[0]).toMatch(/,WRITE_OFF,-0\.05,USD,'=CODE,'\+ana,'@ben,"'-1, ""as agreed"""$/);
   });
 });

@@ -9,6 +9,7 @@ import type { NetworkRecordInput, TxnType } from '../../../../shared/domain';
 import { scrubPans, truncatePan } from '../../../../shared/masking';
 import { parseMinorAmount } from '../../../../shared/money';
 import { FeedRejectedError, type FeedContext, type FeedReadSummary, type FeedSink } from '../feed-types';
+import { printable } from '../printable';
 import { frameIpmFile, IPM_MIN_MESSAGE_LENGTH } from './ipm-framing';
 import { decodeIpmMessage, detectIpmEncoding, readMessagePds, type IpmMessage } from './ipm-message';
 
@@ -327,11 +328,6 @@ function toNetworkRecord(message: IpmMessage, header: IpmFileHeader, messageNumb
 // Elements shown in a quarantined message's rendering. Important: the PAN may also hide in DE55
 // (EMV tag 5A), DE72 and PDS0001, so only these are shown with their values and DE2 is masked.
 const SHOWN_ELEMENTS = new Set([3, 4, 12, 24, 25, 26, 31, 38, 43, 49, 63, 71]);
-
-function printable(text: string): string {
-  // eslint-disable-next-line no-control-regex
-  return text.replace(/[\u0000-\u001f\u007f-\u00a0]/g, '.');
-}
 
 /** A one-line rendering of a message for the quarantine, never holding a full card number. */
 function renderForQuarantine(mti: string, elements: Map<number, string>): string {

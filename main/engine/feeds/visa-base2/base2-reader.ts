@@ -1,23 +1,33 @@
-// Reads a Visa Base II clearing file (spec section 3, item 2): 168-byte records, ASCII or EBCDIC,
-// with or without a line end after each record. Structure and trailer totals are checked as the
-// records stream past; any fault in them rejects the whole file (the ingest pipeline rolls back
-// what was already sent to the sink), while a transaction whose own fields cannot be read is
-// quarantined and the rest of the file goes in.
-//
-// Files run to hundreds of megabytes, so nothing here builds strings byte by byte: numbers are read
-// straight from the bytes, text fields are one latin-1 slice each, and an EBCDIC record is first
-// translated into a reusable 168-byte buffer through a lookup table.
+// Visa Base II clearing file -> network records (spec section 3, item 2). base2-framing walks the
+// 168-byte records, base2-record reads each one's fields; this file holds them together: one
+// TC90 header first, transactions (a TCR0 and its TCR1-9) in batches each closed by a TC91, and
+// a TC92 last. Structure and trailer totals are checked as the records stream past; any fault in
+// them rejects the whole file (the ingest pipeline rolls back what was already sent to the
+// sink), while a transaction whose own fields cannot be read is quarantined and the rest of the
+// file goes in.
 
-import { Buffer } from 'node:buffer';
+import type { Buffer } from 'node:buffer';
 
-import { toCurrencyAlpha } from '../../../../shared/currency';
-import type { NetworkRecordInput, TxnType } from '../../../../shared/domain';
-import { scrubPans, truncatePan } from '../../../../shared/masking';
+import type { TxnType } from '../../../../shared/domain';
 import { FeedRejectedError, type FeedContext, type FeedReadSummary, type FeedSink } from '../feed-types';
-import { centralProcessingDayNumber, isoOfDayNumber, purchaseDayNumber, yydddDayNumber } from './base2-dates';
+import { isoOfDayNumber } from './base2-dates';
+import { detectBase2Encoding, frameBase2File, isDigitByte, lineEndAt, LINE_END_BYTES, ZERO_BYTE } from './base2-framing';
 import * as layout from './base2-layout';
-import type { FieldPosition } from './base2-layout';
-import * as cp500 from '../cp500';
+import {
+  createTcr0Reader,
+  readFileHeader,
+  readTrailer,
+  readTransactionIdentifier,
+  tcrNumberOf,
+  tcrNumberProblem,
+  transactionCodeOf,
+  transactionCodeText,
+  twoDigitCode,
+  type Base2FileHeader,
+  type Base2Tcr0,
+  type Base2Tcr0Reader,
+  type Base2Trailer,
+} from './base2-record';
 
 // Module-level copies of what the hot loop reads per record: tsx and vitest compile an imported
 // binding into a getter call, which cost a third of the reading time on a 100 MB file.
@@ -26,67 +36,16 @@ const RECORD_LENGTH = layout.RECORD_LENGTH;
 const FILE_HEADER_CODE = layout.FILE_HEADER_CODE;
 const BATCH_TRAILER_CODE = layout.BATCH_TRAILER_CODE;
 const FILE_TRAILER_CODE = layout.FILE_TRAILER_CODE;
-const CP500_TO_LATIN1 = cp500.CP500_TO_LATIN1;
 
-/** The character set a Base II file is written in. */
-export type Base2Encoding = 'ascii' | 'ebcdic';
-
-/** What follows each record: nothing, LF, CRLF, EBCDIC LF (0x25) or EBCDIC NL (0x15). */
-export type Base2LineEnds = 'none' | 'lf' | 'crlf' | 'ebcdic-lf' | 'ebcdic-nl';
-
-const LINE_END_BYTES: Readonly<Record<Base2LineEnds, readonly number[]>> = {
-  none: [],
-  lf: [0x0a],
-  crlf: [0x0d, 0x0a],
-  'ebcdic-lf': [0x25],
-  'ebcdic-nl': [0x15],
-};
-
-const ASCII_ZERO = 0x30;
-const EBCDIC_ZERO = 0xf0;
 const TCR5 = 5;
 
 // Indexed by the numeric transaction code, so the hot loop never builds a string to look one up.
-const TXN_TYPE_BY_NUMBER: readonly (TxnType | undefined)[] = buildTxnTypeTable();
+const TXN_TYPE_BY_NUMBER = buildTxnTypeTable();
 
-function buildTxnTypeTable(): (TxnType | undefined)[] {
+function buildTxnTypeTable(): readonly (TxnType | undefined)[] {
   const table = new Array<TxnType | undefined>(100).fill(undefined);
   for (const [code, txnType] of Object.entries(layout.TXN_TYPE_BY_CODE)) table[Number(code)] = txnType;
   return table;
-}
-
-function twoDigitCode(code: number): string {
-  return String(code).padStart(2, '0');
-}
-
-function isDigitByte(byte: number | undefined, zero: number): boolean {
-  return byte !== undefined && byte >= zero && byte <= zero + 9;
-}
-
-function detectEncoding(bytes: Uint8Array): Base2Encoding | undefined {
-  if (isDigitByte(bytes[0], ASCII_ZERO) && isDigitByte(bytes[1], ASCII_ZERO)) return 'ascii';
-  if (isDigitByte(bytes[0], EBCDIC_ZERO) && isDigitByte(bytes[1], EBCDIC_ZERO)) return 'ebcdic';
-  return undefined;
-}
-
-/**
- * The line end starting at `offset`, if any. EBCDIC line ends count only in an EBCDIC file: in
- * ASCII 0x25 is '%', a character a record may well hold.
- */
-function lineEndAt(bytes: Uint8Array, offset: number, encoding: Base2Encoding): Base2LineEnds | undefined {
-  const byte = bytes[offset];
-  if (byte === 0x0a) return 'lf';
-  if (byte === 0x0d && bytes[offset + 1] === 0x0a) return 'crlf';
-  if (encoding === 'ebcdic' && byte === 0x25) return 'ebcdic-lf';
-  if (encoding === 'ebcdic' && byte === 0x15) return 'ebcdic-nl';
-  return undefined;
-}
-
-function hasLineEndAt(bytes: Uint8Array, offset: number, expected: readonly number[]): boolean {
-  for (let index = 0; index < expected.length; index++) {
-    if (bytes[offset + index] !== expected[index]) return false;
-  }
-  return true;
 }
 
 /**
@@ -95,9 +54,9 @@ function hasLineEndAt(bytes: Uint8Array, offset: number, expected: readonly numb
  */
 export function looksLikeVisaBase2(head: Uint8Array): boolean {
   if (head.length < RECORD_LENGTH) return false;
-  const encoding = detectEncoding(head);
+  const encoding = detectBase2Encoding(head);
   if (encoding === undefined) return false;
-  const zero = encoding === 'ascii' ? ASCII_ZERO : EBCDIC_ZERO;
+  const zero = ZERO_BYTE[encoding];
   if (head[0] !== zero + 9 || head[1] !== zero) return false;
   for (let index = FIELDS.headerProcessingBin[0] - 1; index < FIELDS.headerProcessingDate[1]; index++) {
     if (!isDigitByte(head[index], zero)) return false;
@@ -108,38 +67,6 @@ export function looksLikeVisaBase2(head: Uint8Array): boolean {
     if (!isDigitByte(head[index], zero)) return false;
   }
   return true;
-}
-
-/** A number written in digits only, or -1 when the field holds anything else. */
-function readDigits(data: Buffer, at: number, field: FieldPosition): number {
-  let value = 0;
-  for (let index = at + field[0] - 1; index < at + field[1]; index++) {
-    const digit = data[index]! - ASCII_ZERO;
-    if (digit < 0 || digit > 9) return -1;
-    value = value * 10 + digit;
-  }
-  return value;
-}
-
-function readText(data: Buffer, at: number, field: FieldPosition): string {
-  return data.toString('latin1', at + field[0] - 1, at + field[1]);
-}
-
-function codeTextOf(data: Buffer, at: number): string {
-  return printable(readText(data, at, FIELDS.transactionCode));
-}
-
-/** Control characters shown as '.', for messages and quarantined rows. */
-function printable(text: string): string {
-  // eslint-disable-next-line no-control-regex
-  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, '.');
-}
-
-/** The account number field as the quarantine may show it: first six and last four, the rest '*'. */
-function maskedAccountField(account: string): string {
-  const width = FIELDS.accountNumber[1] - FIELDS.accountNumber[0] + 1;
-  const { first6, last4 } = truncatePan(account);
-  return `${first6}${'*'.repeat(Math.max(0, width - first6.length - last4.length))}${last4}`;
 }
 
 type BatchTotals = {
@@ -158,8 +85,7 @@ type OpenTransaction = {
   code: number;
   lastTcr: number;
   /** The TCR0 read into a record, or why it could not be. */
-  record: NetworkRecordInput | undefined;
-  quarantine: { line: number; raw: string; reason: string } | undefined;
+  tcr0: Base2Tcr0;
 };
 
 /**
@@ -170,44 +96,12 @@ type OpenTransaction = {
  */
 export function readVisaBase2(bytes: Uint8Array, context: FeedContext, sink: FeedSink): FeedReadSummary {
   const rejected = (where: string, problem: string) => new FeedRejectedError(context.fileName, where, problem);
-
-  if (bytes.length === 0) throw rejected('', 'the file is empty');
-  const encoding = detectEncoding(bytes);
-  if (encoding === undefined) {
-    throw rejected('', 'not a Visa Base II file: it does not start with a two-digit transaction code in ASCII or EBCDIC');
-  }
-  if (bytes.length < RECORD_LENGTH) {
-    throw rejected('byte offset 0', `the file is ${bytes.length} bytes long, shorter than one ${RECORD_LENGTH}-byte record`);
-  }
-  const lineEnds = lineEndAt(bytes, RECORD_LENGTH, encoding) ?? 'none';
-  const lineEnd = LINE_END_BYTES[lineEnds];
-  if (lineEnds === 'none' && bytes.length % RECORD_LENGTH !== 0) {
-    const partial = bytes.length % RECORD_LENGTH;
-    throw rejected(
-      `byte offset ${bytes.length - partial}`,
-      `the file is ${bytes.length} bytes long, not a whole number of ${RECORD_LENGTH}-byte records: the last record is ${partial} bytes long`,
-    );
-  }
-
-  const source = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const translated = Buffer.alloc(RECORD_LENGTH);
+  const framing = frameBase2File(bytes, context.fileName);
   const recordIdPrefix = context.sha256.slice(0, 12);
-  const currencyByCode = new Map<string, string | undefined>();
-  const dayByCentralDate = new Map<string, number>();
-  const dayByPurchaseDate = new Map<string, number>();
-  const isoByDay = new Map<number, string>();
-  const isoOf = (day: number): string => {
-    let iso = isoByDay.get(day);
-    if (iso === undefined) {
-      iso = isoOfDayNumber(day);
-      isoByDay.set(day, iso);
-    }
-    return iso;
-  };
 
-  let processingBin = '';
-  let processingDateText = '';
-  let processingDay = Number.NaN;
+  // Set by the first record, which must be the TC90; the visitor below reads no other before it.
+  let header: Base2FileHeader = { processingBin: '', processingDateText: '', processingDay: Number.NaN };
+  let readTcr0: Base2Tcr0Reader | undefined;
   let batch = emptyTotals();
   let file = emptyTotals();
   let batchCount = 0;
@@ -215,22 +109,12 @@ export function readVisaBase2(bytes: Uint8Array, context: FeedContext, sink: Fee
   let hasFileTrailer = false;
   let open: OpenTransaction | undefined;
 
-  function lengthProblem(offset: number, recordNumber: number): string {
-    if (lineEnds === 'none' || offset + RECORD_LENGTH > bytes.length) {
-      return `record ${recordNumber} is ${bytes.length - offset} bytes long, expected ${RECORD_LENGTH}`;
-    }
-    const found = bytes.indexOf(lineEnd[lineEnd.length - 1]!, offset);
-    if (found === -1) return `record ${recordNumber} is longer than ${RECORD_LENGTH} bytes and has no line end`;
-    const length = found - offset - (lineEnd.length === 2 && found > offset && bytes[found - 1] === lineEnd[0] ? 1 : 0);
-    if (length === RECORD_LENGTH) return `record ${recordNumber} is not followed by the file's ${lineEnds} line end`;
-    return `record ${recordNumber} is ${length} bytes long, expected ${RECORD_LENGTH}`;
-  }
-
   function closeTransaction(): void {
     if (open === undefined) return;
-    if (open.record !== undefined) sink.network(open.record);
-    else if (open.quarantine !== undefined) {
-      sink.quarantine(open.quarantine);
+    const { tcr0 } = open;
+    if (tcr0.isReadable) sink.network(tcr0.record);
+    else {
+      sink.quarantine(tcr0.quarantine);
       quarantinedCount++;
     }
     open = undefined;
@@ -240,102 +124,13 @@ export function readVisaBase2(bytes: Uint8Array, context: FeedContext, sink: Fee
     const position = file.transactions + batch.transactions + 1;
     batch.transactions++;
     batch.tcrs++;
-    const problems: string[] = [];
-
-    // Important: the full account number lives only in `account`, inside this function; every
-    // use of it goes through truncatePan, so nothing it sends on holds more than six and four.
-    const account = readText(data, at, FIELDS.accountNumber).trim();
-    const pan = truncatePan(account);
-    const isCardNumber = /^\d{13,16}$/.test(account);
-    if (!isCardNumber) problems.push('account number (5-20) is not a card number');
-
-    const amountMinor = readDigits(data, at, FIELDS.destinationAmount);
-    if (amountMinor < 0) {
-      problems.push(`destination amount (62-73) "${printable(readText(data, at, FIELDS.destinationAmount))}" is not a number`);
-      batch.hasUnreadableAmount = true;
-    } else {
-      // Past 2^53 the sum loses exactness, but it is then far past the n15 trailer field's
-      // maximum, so the totals check still fails as it must.
-      batch.amount += amountMinor;
-    }
-
-    const currencyCode = readText(data, at, FIELDS.destinationCurrency);
-    if (!currencyByCode.has(currencyCode)) {
-      currencyByCode.set(currencyCode, /^\d{3}$/.test(currencyCode) ? toCurrencyAlpha(currencyCode) : undefined);
-    }
-    const currency = currencyByCode.get(currencyCode);
-    if (currency === undefined) {
-      problems.push(`destination currency (74-76) "${printable(currencyCode)}" is not a known ISO 4217 numeric code`);
-    }
-
-    const centralDateText = readText(data, at, FIELDS.centralProcessingDate);
-    let settlementDay = dayByCentralDate.get(centralDateText);
-    if (settlementDay === undefined) {
-      settlementDay = centralProcessingDayNumber(centralDateText, processingDay);
-      dayByCentralDate.set(centralDateText, settlementDay);
-    }
-    if (Number.isNaN(settlementDay)) {
-      problems.push(`central processing date (164-167) "${printable(centralDateText)}" is not a YDDD date`);
-    }
-
-    const purchaseDateText = readText(data, at, FIELDS.purchaseDate);
-    // Without a central processing date the header's date still tells a bad MMDD from a good one.
-    const purchaseReferenceDay = Number.isNaN(settlementDay) ? processingDay : settlementDay;
-    const purchaseKey = `${purchaseDateText}/${purchaseReferenceDay}`;
-    let purchaseDay = dayByPurchaseDate.get(purchaseKey);
-    if (purchaseDay === undefined) {
-      purchaseDay = purchaseDayNumber(purchaseDateText, purchaseReferenceDay);
-      dayByPurchaseDate.set(purchaseKey, purchaseDay);
-    }
-    if (Number.isNaN(purchaseDay)) {
-      problems.push(`purchase date (58-61) "${printable(purchaseDateText)}" is not an MMDD date`);
-    }
-
-    if (problems.length > 0) {
-      const text = data.toString('latin1', at, at + RECORD_LENGTH);
-      const accountStart = FIELDS.accountNumber[0] - 1;
-      const raw = `${text.slice(0, accountStart)}${maskedAccountField(account)}${text.slice(FIELDS.accountNumber[1])}`;
-      open = {
-        code,
-        lastTcr: 0,
-        record: undefined,
-        quarantine: { line: recordNumber, raw: printable(scrubPans(raw)), reason: problems.join('; ') },
-      };
-      return;
-    }
-
-    const sourceAmount = readDigits(data, at, FIELDS.sourceAmount);
-    const sourceCurrencyCode = readText(data, at, FIELDS.sourceCurrency);
-    open = {
-      code,
-      lastTcr: 0,
-      quarantine: undefined,
-      record: {
-        network: 'VISA',
-        recordId: `${recordIdPrefix}:${position}`,
-        networkTxnId: '',
-        arn: printable(readText(data, at, FIELDS.arn).trim()),
-        panFirst6: pan.first6,
-        panLast4: pan.last4,
-        authCode: printable(readText(data, at, FIELDS.authorizationCode).trim()),
-        txnType,
-        isSecondPresentment: false,
-        amountMinor,
-        currency: currency!,
-        txnDate: isoOf(purchaseDay),
-        settlementDate: isoOf(settlementDay),
-        mcc: printable(readText(data, at, FIELDS.mcc).trim()),
-        descriptor: printable(readText(data, at, FIELDS.merchantName).trim()),
-        line: recordNumber,
-        extra: {
-          transactionCode: twoDigitCode(code),
-          sourceAmountMinor: sourceAmount < 0 ? printable(readText(data, at, FIELDS.sourceAmount).trim()) : String(sourceAmount),
-          sourceCurrency:
-            (/^\d{3}$/.test(sourceCurrencyCode) ? toCurrencyAlpha(sourceCurrencyCode) : undefined) ??
-            printable(sourceCurrencyCode.trim()),
-        },
-      },
-    };
+    readTcr0 ??= createTcr0Reader(header, recordIdPrefix);
+    const tcr0 = readTcr0(data, at, { code, txnType, position, recordNumber });
+    if (tcr0.amountMinor < 0) batch.hasUnreadableAmount = true;
+    // Past 2^53 the sum loses exactness, but it is then far past the n15 trailer field's
+    // maximum, so the totals check still fails as it must.
+    else batch.amount += tcr0.amountMinor;
+    open = { code, lastTcr: 0, tcr0 };
   }
 
   function continueTransaction(data: Buffer, at: number, code: number, tcr: number, recordNumber: number): void {
@@ -351,54 +146,16 @@ export function readVisaBase2(bytes: Uint8Array, context: FeedContext, sink: Fee
     }
     open.lastTcr = tcr;
     batch.tcrs++;
-    if (tcr === TCR5 && open.record !== undefined) {
-      open.record.networkTxnId = printable(readText(data, at, FIELDS.transactionIdentifier).trim());
-    }
+    if (tcr === TCR5 && open.tcr0.isReadable) open.tcr0.record.networkTxnId = readTransactionIdentifier(data, at);
   }
 
-  function readHeader(data: Buffer, at: number): void {
-    processingBin = readText(data, at, FIELDS.headerProcessingBin);
-    if (!/^\d{6}$/.test(processingBin)) {
-      throw rejected('record 1', `TC90 processing BIN (3-8) "${printable(processingBin)}" is not six digits`);
-    }
-    processingDateText = readText(data, at, FIELDS.headerProcessingDate);
-    processingDay = yydddDayNumber(processingDateText);
-    if (Number.isNaN(processingDay)) {
-      throw rejected('record 1', `TC90 processing date (9-13) "${printable(processingDateText)}" is not a YYDDD date`);
-    }
+  function trailerOf(data: Buffer, at: number, name: string, where: string, batchFieldLabel: string): Base2Trailer {
+    const read = readTrailer(data, at, header, name, batchFieldLabel);
+    if (!read.ok) throw rejected(where, read.problem);
+    return read.trailer;
   }
 
-  /** Reads a trailer's numbers, checking its BIN and date against the header's. */
-  function readTrailer(data: Buffer, at: number, name: string, where: string, batchFieldLabel: string) {
-    // Important: the BIN and date are not quoted back. A transaction record whose code was
-    // garbled into 91 or 92 holds account number digits at 5-15.
-    if (readText(data, at, FIELDS.trailerProcessingBin) !== processingBin) {
-      throw rejected(where, `${name} processing BIN (5-10) is not the TC90's ${processingBin}`);
-    }
-    if (readText(data, at, FIELDS.trailerProcessingDate) !== processingDateText) {
-      throw rejected(where, `${name} processing date (11-15) is not the TC90's ${processingDateText}`);
-    }
-    const number = (label: string, field: FieldPosition): number => {
-      const value = readDigits(data, at, field);
-      if (value < 0) {
-        throw rejected(where, `${name} ${label} (${field[0]}-${field[1]}) "${printable(readText(data, at, field))}" is not a number`);
-      }
-      return value;
-    };
-    return {
-      totalAmount: number('total destination amount', FIELDS.trailerTotalAmount),
-      transactions: number('number of transactions', FIELDS.trailerTransactions),
-      batchNumberOrCount: number(batchFieldLabel, FIELDS.trailerBatchNumberOrCount),
-      tcrs: number('number of TCRs', FIELDS.trailerTcrs),
-    };
-  }
-
-  function checkTotals(
-    name: string,
-    where: string,
-    declared: { totalAmount: number; transactions: number; tcrs: number },
-    counted: BatchTotals,
-  ): void {
+  function checkTotals(name: string, where: string, declared: Base2Trailer, counted: BatchTotals): void {
     if (declared.transactions !== counted.transactions) {
       throw rejected(where, `${name} gives ${declared.transactions} transactions, the records hold ${counted.transactions}`);
     }
@@ -417,7 +174,7 @@ export function readVisaBase2(bytes: Uint8Array, context: FeedContext, sink: Fee
     closeTransaction();
     const where = `record ${recordNumber}`;
     const name = `TC91 batch trailer of batch ${batchCount + 1}`;
-    const declared = readTrailer(data, at, name, where, 'batch number');
+    const declared = trailerOf(data, at, name, where, 'batch number');
     checkTotals(name, where, declared, batch);
     if (declared.batchNumberOrCount !== batchCount + 1) {
       throw rejected(where, `${name} gives batch number ${declared.batchNumberOrCount}, expected ${batchCount + 1} (batches are numbered from 1 in file order)`);
@@ -439,7 +196,7 @@ export function readVisaBase2(bytes: Uint8Array, context: FeedContext, sink: Fee
       throw rejected(where, `the TC92 file trailer comes before a TC91 closed the last batch (${batch.transactions} transactions)`);
     }
     const name = 'TC92 file trailer';
-    const declared = readTrailer(data, at, name, where, 'number of batches');
+    const declared = trailerOf(data, at, name, where, 'number of batches');
     checkTotals(name, where, declared, file);
     if (declared.batchNumberOrCount !== batchCount) {
       throw rejected(where, `${name} gives ${declared.batchNumberOrCount} batches, the file holds ${batchCount}`);
@@ -447,46 +204,29 @@ export function readVisaBase2(bytes: Uint8Array, context: FeedContext, sink: Fee
     hasFileTrailer = true;
   }
 
-  let offset = 0;
-  let recordNumber = 0;
-  while (offset < bytes.length) {
-    recordNumber++;
-    const end = offset + RECORD_LENGTH;
-    let next = end;
-    if (lineEnds !== 'none') {
-      if (end < bytes.length && hasLineEndAt(bytes, end, lineEnd)) next = end + lineEnd.length;
-      else if (end !== bytes.length) throw rejected(`byte offset ${offset}`, lengthProblem(offset, recordNumber));
-    }
-
-    let data = source;
-    let at = offset;
-    if (encoding === 'ebcdic') {
-      for (let index = 0; index < RECORD_LENGTH; index++) translated[index] = CP500_TO_LATIN1[bytes[offset + index]!]!;
-      data = translated;
-      at = 0;
-    }
-
-    const code = readDigits(data, at, FIELDS.transactionCode);
+  const recordCount = framing.forEachRecord((data, at, recordNumber) => {
+    const where = `record ${recordNumber}`;
+    const code = transactionCodeOf(data, at);
     if (recordNumber === 1) {
       if (code !== FILE_HEADER_CODE) {
-        throw rejected(`record ${recordNumber}`, `the file does not start with a TC90 file header (transaction code "${codeTextOf(data, at)}")`);
+        throw rejected(where, `the file does not start with a TC90 file header (transaction code "${transactionCodeText(data, at)}")`);
       }
-      readHeader(data, at);
+      const read = readFileHeader(data, at);
+      if (!read.ok) throw rejected(where, read.problem);
+      header = read.header;
     } else if (hasFileTrailer) {
-      throw rejected(`record ${recordNumber}`, `a record (transaction code "${codeTextOf(data, at)}") follows the TC92 file trailer`);
+      throw rejected(where, `a record (transaction code "${transactionCodeText(data, at)}") follows the TC92 file trailer`);
     } else if (code === FILE_HEADER_CODE) {
-      throw rejected(`record ${recordNumber}`, 'a second TC90 file header');
+      throw rejected(where, 'a second TC90 file header');
     } else if (code === BATCH_TRAILER_CODE) {
       closeBatch(data, at, recordNumber);
     } else if (code === FILE_TRAILER_CODE) {
       closeFile(data, at, recordNumber);
     } else {
       const txnType = code < 0 ? undefined : TXN_TYPE_BY_NUMBER[code];
-      if (txnType === undefined) throw rejected(`record ${recordNumber}`, `unknown transaction code "${codeTextOf(data, at)}"`);
-      const tcr = readDigits(data, at, FIELDS.tcrNumber);
-      if (tcr < 0) {
-        throw rejected(`record ${recordNumber}`, `TCR number (4) "${printable(readText(data, at, FIELDS.tcrNumber))}" is not a digit`);
-      }
+      if (txnType === undefined) throw rejected(where, `unknown transaction code "${transactionCodeText(data, at)}"`);
+      const tcr = tcrNumberOf(data, at);
+      if (tcr < 0) throw rejected(where, tcrNumberProblem(data, at));
       if (tcr === 0) {
         closeTransaction();
         openTransaction(data, at, code, txnType, recordNumber);
@@ -494,22 +234,21 @@ export function readVisaBase2(bytes: Uint8Array, context: FeedContext, sink: Fee
         continueTransaction(data, at, code, tcr, recordNumber);
       }
     }
-    offset = next;
-  }
-  if (!hasFileTrailer) throw rejected(`record ${recordNumber}`, 'the file ends without a TC92 file trailer');
+  });
+  if (!hasFileTrailer) throw rejected(`record ${recordCount}`, 'the file ends without a TC92 file trailer');
 
   return {
     side: 'NETWORK',
     rowsRead: file.transactions,
-    fileDate: isoOfDayNumber(processingDay),
+    fileDate: isoOfDayNumber(header.processingDay),
     details: {
-      processingBin,
+      processingBin: header.processingBin,
       batches: batchCount,
       transactions: file.transactions,
       tcrs: file.tcrs,
       totalAmount: file.amount,
-      encoding,
-      lineEnds,
+      encoding: framing.encoding,
+      lineEnds: framing.lineEnds,
       quarantined: quarantinedCount,
       // False when a quarantined transaction's amount could not be read: its batch's and the
       // file's amount totals were then not checked (counts still were).

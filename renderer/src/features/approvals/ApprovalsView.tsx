@@ -160,7 +160,7 @@ function ApprovalCard({
         </Fact>
         <Fact label="Reason">{entry.reason}</Fact>
         <Fact label="Reason code">{entry.reasonCode || '—'}</Fact>
-        <Fact label="Made by">{entry.maker}</Fact>
+        <Fact label="Made by">{entry.maker === 'AUTO' ? 'a matching run' : entry.maker}</Fact>
         <Fact label="When">{formatTimestamp(entry.madeAt)}</Fact>
         <Fact label="Note" isWide>
           {entry.note || '—'}

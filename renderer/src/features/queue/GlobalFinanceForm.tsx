@@ -49,7 +49,7 @@ export function GlobalFinanceForm({ detail }: { detail: ItemDetail }) {
           ? chosen.verdict
           : !amount.ok
             ? { allowed: false, reason: amount.problem }
-            : checkGlobalFinance(globalFinanceFacts(detail), { reason: chosen.reason, resettlementMinor: amount.minor, reasonCode: reasonCode || undefined, note }, rules);
+            : checkGlobalFinance(globalFinanceFacts(detail, rules), { reason: chosen.reason, resettlementMinor: amount.minor, reasonCode: reasonCode || undefined, note }, rules);
 
   function choose(value: string) {
     const option = options.find((candidate) => candidate.reason === value);
@@ -105,7 +105,9 @@ export function GlobalFinanceForm({ detail }: { detail: ItemDetail }) {
       </label>
       <p id={amountHintId} className="hint">
         {chosen
-          ? `In ${item.currency}: at most the ${formatMoney(chosen.proposedMinor, item.currency)} that ${chosen.reason} supports for this item.`
+          ? `In ${item.currency}: at most ${formatMoney(chosen.proposedMinor, item.currency)}, ${
+              chosen.proposedMinor === Math.abs(item.amountMinor) ? "the record's amount" : 'what the network took beyond the payment'
+            }.`
           : `In ${item.currency}: the amount follows from the reason you choose.`}
       </p>
       {chosen ? (

@@ -135,7 +135,7 @@ function WriteOffForm({ detail }: { detail: ItemDetail }) {
   const [note, setNote] = useState('');
   const refusalId = useId();
   const { item, actions } = detail;
-  const assessment = rules ? assessWriteOff(writeOffFacts(detail), rules) : undefined;
+  const assessment = rules ? assessWriteOff(writeOffFacts(detail, rules), rules) : undefined;
   let verdict: Verdict;
   if (!rules || !assessment) verdict = { allowed: false, reason: 'Reading the rules…' };
   else if (!assessment.allowed) verdict = assessment;

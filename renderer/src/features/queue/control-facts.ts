@@ -2,7 +2,14 @@
 // themselves live in shared/controls.ts; here is only the mapping from a view to its facts, so
 // the window asks the same question of the same facts as the engine does.
 
-import type { CounterpartFacts, GlobalFinanceFacts, PairingPaymentFacts, PairingRecordFacts, WriteOffFacts } from '../../../../shared/controls';
+import {
+  assessPairing,
+  type CounterpartFacts,
+  type GlobalFinanceFacts,
+  type PairingPaymentFacts,
+  type PairingRecordFacts,
+  type WriteOffFacts,
+} from '../../../../shared/controls';
 import type { ItemDetail, LedgerPaymentView, NetworkRecordView } from '../../../../shared/ipc/recon-api';
 
 /** A network record as a pairing sees it. */
@@ -48,12 +55,17 @@ function pairingSides(detail: ItemDetail): Sides {
   return { network: detail.networkRecord ? [detail.networkRecord] : [], payment: ledgerCandidates.length === 1 ? ledgerCandidates[0] : undefined };
 }
 
-/** Network total minus the payment, or null across currencies; undefined when the detail names no single pairing. */
-function pairingDifferenceMinor(detail: ItemDetail): number | null | undefined {
+type PairingRules = Parameters<typeof assessPairing>[2];
+
+/**
+ * The pairing behind an AMOUNT_DIFF as the controls judge it now: its difference (null across
+ * currencies), or why it cannot be made; undefined when the detail names no single pairing.
+ */
+function pairingBehind(detail: ItemDetail, rules: PairingRules): { differenceMinor: number | null } | { refusal: string } | undefined {
   const { network, payment } = pairingSides(detail);
   if (!payment || network.length === 0) return undefined;
-  if (network.some((record) => record.currency !== payment.currency)) return null;
-  return network.reduce((total, record) => total + record.amountMinor, 0) - payment.amountMinor;
+  const assessment = assessPairing(pairingPaymentFacts(payment), network.map(pairingRecordFacts), rules);
+  return assessment.allowed ? { differenceMinor: assessment.differenceMinor } : { refusal: assessment.reason };
 }
 
 /** Whether the item's record waits in a pairing request for a second associate. */
@@ -61,8 +73,8 @@ function isHeld(detail: ItemDetail): boolean {
   return detail.item.status === 'OPEN' && detail.pendingPairing?.status === 'PENDING';
 }
 
-/** An open item as a write-off sees it; an AMOUNT_DIFF with its counterpart carries the pairing's difference. */
-export function writeOffFacts(detail: ItemDetail): WriteOffFacts {
+/** An open item as a write-off sees it; an AMOUNT_DIFF with its counterpart carries the pairing behind it. */
+export function writeOffFacts(detail: ItemDetail, rules: PairingRules): WriteOffFacts {
   const { item } = detail;
   const facts: WriteOffFacts = {
     itemId: item.id,
@@ -74,12 +86,12 @@ export function writeOffFacts(detail: ItemDetail): WriteOffFacts {
     isInPendingPairing: isHeld(detail),
   };
   if (item.reason !== 'AMOUNT_DIFF') return facts;
-  const difference = pairingDifferenceMinor(detail);
-  return difference === undefined ? facts : { ...facts, pairing: { differenceMinor: difference } };
+  const pairing = pairingBehind(detail, rules);
+  return pairing === undefined ? facts : { ...facts, pairing };
 }
 
 /** An open item as sending it to global finance sees it: its counterpart payments as the store holds them now. */
-export function globalFinanceFacts(detail: ItemDetail): GlobalFinanceFacts {
+export function globalFinanceFacts(detail: ItemDetail, rules: PairingRules): GlobalFinanceFacts {
   const { item } = detail;
   const counterparts: CounterpartFacts[] = detail.candidates
     .filter((candidate) => candidate.side === 'LEDGER')
@@ -96,7 +108,8 @@ export function globalFinanceFacts(detail: ItemDetail): GlobalFinanceFacts {
     counterparts,
     isInPendingPairing: isHeld(detail),
   };
-  if (item.reason !== 'AMOUNT_DIFF') return facts;
-  const difference = pairingDifferenceMinor(detail);
-  return difference === undefined ? facts : { ...facts, differenceMinor: difference };
+  if (item.reason !== 'AMOUNT_DIFF' || side !== 'NETWORK') return facts;
+  const pairing = pairingBehind(detail, rules);
+  if (pairing === undefined) return facts;
+  return 'refusal' in pairing ? { ...facts, differenceMinor: null, pairingRefusal: pairing.refusal } : { ...facts, differenceMinor: pairing.differenceMinor };
 }

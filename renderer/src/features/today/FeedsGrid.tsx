@@ -7,14 +7,19 @@ type FeedCell = FeedDay['sources'][number];
 /** Which feeds brought records of each of the last dates: a missing one says so in words and by when it was due, never by colour alone. */
 export function FeedsGrid({ feeds, timeZone }: { feeds: TodayBoard['feeds']; timeZone: string }) {
   const sources = feeds[0]?.sources.map((cell) => cell.source) ?? [];
-  const missing = feeds.flatMap((day) => day.sources.filter((cell) => cell.isMissing).map((cell) => `${SOURCE_LABELS[cell.source]} ${day.date}`));
+  const missingCount = feeds.reduce((sum, day) => sum + day.sources.filter((cell) => cell.isMissing).length, 0);
+  // One entry per date, so that a day with nothing at all reads as one day, not three feeds.
+  const missingByDate = feeds
+    .map((day) => ({ date: day.date, sources: day.sources.filter((cell) => cell.isMissing).map((cell) => SOURCE_LABELS[cell.source]) }))
+    .filter((day) => day.sources.length > 0)
+    .map((day) => `${day.date} (${day.sources.length === sources.length && sources.length > 1 ? 'all of them' : day.sources.join(', ')})`);
   const closedDays = feeds.filter((day) => !day.isOpen).length;
   return (
     <section className="panel today-feeds" aria-labelledby="today-feeds-heading">
       <h3 id="today-feeds-heading">Feeds</h3>
-      <p className={missing.length > 0 ? 'today-feeds-summary has-missing' : 'today-feeds-summary'} data-testid="feeds-summary">
-        {missing.length > 0
-          ? `${plural(missing.length, 'feed')} missing in the last ${closedDays} closed dates: ${missing.join(', ')}.`
+      <p className={missingCount > 0 ? 'today-feeds-summary has-missing' : 'today-feeds-summary'} data-testid="feeds-summary">
+        {missingCount > 0
+          ? `${plural(missingCount, 'feed')} missing in the last ${closedDays} closed dates: ${missingByDate.join('; ')}.`
           : `Every feed of the last ${closedDays} closed dates arrived.`}
       </p>
       <div className="table-scroll">

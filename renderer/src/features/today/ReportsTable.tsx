@@ -13,7 +13,7 @@ export function ReportsTable({ reports, timeZone }: { reports: ReportPreview[]; 
   return (
     <section className="panel today-reports" aria-labelledby="today-reports-heading">
       <h3 id="today-reports-heading">Reports</h3>
-      <p className="hint">Rows and totals each report holds now; a written set shows when it was written and its manifest.</p>
+      <p className="hint">Before a date is written: the rows and totals each report would hold now. After: what the written set holds, when it was written and its manifest.</p>
       <div className="table-scroll">
         <table className="data-table today-reports-table" aria-label="Reports by business date">
           <thead>

@@ -146,7 +146,7 @@ function AgingIntoGlobalFinance({ board }: { board: Board }) {
         <p>
           <span aria-hidden="true">⚠ </span>
           <strong>{plural(aging.items, 'unpaired presentment')}</strong> ({formatTotals(aging.totals)}) will be {aging.ageDays} days old on{' '}
-          {aging.onDate}: the run at {board.cutoff} sends {aging.items === 1 ? 'it' : 'them'} to global finance as NETWORK_ONLY_AGED unless{' '}
+          <span className="today-nowrap">{aging.onDate}</span>: the run at {board.cutoff} sends {aging.items === 1 ? 'it' : 'them'} to global finance as NETWORK_ONLY_AGED unless{' '}
           {aging.items === 1 ? 'its payment is found' : 'their payments are found'} first.
         </p>
       ) : (

@@ -1,0 +1,112 @@
+// What every `recon` command is made of, and what they share: the exit codes, the usage error,
+// the options that name the database and the profiles, and the services they run against.
+
+import { isIsoDate } from '../../shared/business-dates';
+import { defaultDatabasePath, defaultProfilesDir } from '../engine/app-paths';
+import { createServices, type Services } from '../engine/services';
+
+/** Exit codes: 0 success, 1 a file was rejected or a command failed, 2 the command line was wrong. */
+export const EXIT_OK = 0;
+export const EXIT_FAILED = 1;
+export const EXIT_USAGE = 2;
+
+/** A wrong command line: reported with a pointer to the command's help, exit 2. */
+export class UsageError extends Error {}
+
+/** Where a command writes: each call is one line (standard output, standard error). */
+export type Output = { out: (line: string) => void; err: (line: string) => void };
+
+/** What the command line runs against besides its arguments: the clock business days are decided by (tests pin it). */
+export type CliContext = { now?: () => Date };
+
+/** One option of a command: how it is parsed and its line in the command's help. */
+export type CliOption = {
+  /** The long name, without the dashes. */
+  name: string;
+  /** The placeholder of the value it takes (FILE, DIR, YYYY-MM-DD); none for a switch. */
+  value?: string;
+  /** What it does, as its help line says. */
+  help: string;
+};
+
+/** The options as parsed: a string for an option with a value, true for a switch given. */
+export type OptionValues = Readonly<Record<string, string | boolean | undefined>>;
+
+/** A command line after its command's options were parsed. */
+export type CommandLine = { values: OptionValues; positionals: readonly string[] };
+
+/**
+ * A `recon` command, as each module in commands/ exports it. The overview (`recon --help`) and
+ * the command's own help are generated from these fields, so an option cannot go undocumented.
+ */
+export type CliCommand = {
+  readonly name: string;
+  /** Its lines in the overview: the arguments after the name, and what that does. */
+  readonly summary: readonly { readonly call: string; readonly text: string }[];
+  /** Whole command lines, the first after "Usage: ". */
+  readonly usage: readonly string[];
+  /** The paragraphs of its help between the usage and the options. */
+  readonly description: string;
+  /** Its options in help order; -h, --help is every command's and comes last. */
+  readonly options: readonly CliOption[];
+  run(commandLine: CommandLine, output: Output, context: CliContext): number | Promise<number>;
+};
+
+/** --db FILE: every command that opens the database takes it. */
+export const DATABASE_OPTION: CliOption = {
+  name: 'db',
+  value: 'FILE',
+  help: 'the database (default: $RECON_DB, else recon.db in the per-user app-data folder)',
+};
+
+/** --profiles DIR: the user's CSV feed profiles. */
+export const PROFILES_OPTION: CliOption = {
+  name: 'profiles',
+  value: 'DIR',
+  help: 'folder of user feed profiles (*.json; default: profiles/ in the app-data folder)',
+};
+
+/** The value of an option that takes one, if it was given. */
+export function optionText(values: OptionValues, name: string): string | undefined {
+  const value = values[name];
+  return typeof value === 'string' ? value : undefined;
+}
+
+/** The database a command line names (--db), else the default one. */
+export function databasePath(values: OptionValues): string {
+  return optionText(values, 'db') ?? defaultDatabasePath();
+}
+
+/** The folder of user feed profiles a command line names (--profiles), else the default one. */
+export function profilesFolder(values: OptionValues): string {
+  return optionText(values, 'profiles') ?? defaultProfilesDir();
+}
+
+/** The engine's services over the database the command line names; the caller closes them. */
+export function openServices(values: OptionValues, context: CliContext): Services {
+  return createServices({
+    dbPath: databasePath(values),
+    profilesDir: profilesFolder(values),
+    ...(context.now ? { now: context.now } : {}),
+  });
+}
+
+/** The date an option names, refused unless it is a real date written YYYY-MM-DD. */
+export function requireDate(value: unknown, option: string): string {
+  if (typeof value !== 'string') throw new UsageError(`${option} YYYY-MM-DD is required`);
+  if (!isIsoDate(value)) throw new UsageError(`${option}: "${value}" is not a date written YYYY-MM-DD`);
+  return value;
+}
+
+/** The date an option names, if it was given (see requireDate). */
+export function optionalDate(values: OptionValues, name: string): string | undefined {
+  return values[name] === undefined ? undefined : requireDate(values[name], `--${name}`);
+}
+
+/** A whole number of at least 1 an option names, or the fallback when it was not given. */
+export function positiveInteger(value: unknown, option: string, fallback: number): number {
+  if (value === undefined) return fallback;
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed < 1) throw new UsageError(`${option}: "${String(value)}" is not a positive whole number`);
+  return parsed;
+}
