@@ -47,6 +47,22 @@ test('README screenshots', async ({ workstation }) => {
   await expect(page.getByTestId('item-explanation')).toBeVisible();
   await page.screenshot({ path: shot('queue') });
 
+  // The pairing workbench on an amount difference: which fields agree, and what pairing makes of it.
+  await app.queueRows.filter({ hasText: 'AMOUNT_DIFF' }).first().click();
+  const detail = page.getByTestId('item-detail');
+  await detail.getByRole('button', { name: 'Pair by hand' }).click();
+  const form = detail.getByRole('form', { name: 'Pair by hand' });
+  await form.getByRole('radio').first().check();
+  await expect(form.getByTestId('pair-outcome')).toBeVisible();
+  await app.chooseReasonCode(form, 'NETWORK_FEE');
+  await form.getByLabel('Note').fill('Interchange fee taken by the network, per its fee file');
+  await form.getByTestId('pair-field').first().scrollIntoViewIfNeeded();
+  await page.screenshot({ path: shot('pairing') });
+
+  await app.open('Approvals');
+  await expect(page.getByTestId('approval-entry').first()).toBeVisible();
+  await page.screenshot({ path: shot('approvals') });
+
   await app.open('Status');
   await expect(page.getByRole('table', { name: 'Open items by category and reason' })).toBeVisible();
   await page.screenshot({ path: shot('status') });
