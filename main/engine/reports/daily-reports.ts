@@ -10,6 +10,7 @@ import {
   inputFilesThrough,
   MATCHES_REPORT,
   MISMATCHES_REPORT,
+  countReport,
   readReport,
   recordReportRun,
   reportHeader,
@@ -61,8 +62,8 @@ export type ReportContents = { kind: ReportKind; rows: number; totals: Record<st
 /** Reads what each report of a business date would hold, without writing anything. */
 export function previewDailyReports(db: Db, date: string): ReportContents {
   return DAILY_REPORTS.map((definition) => {
-    const report = readReport(db, definition, date);
-    return { kind: definition.kind, rows: report.lines.length, totals: formatTotals(report.totals) };
+    const report = countReport(db, definition, date);
+    return { kind: definition.kind, rows: report.rows, totals: formatTotals(report.totals) };
   });
 }
 

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runMatchingAsOf } from '../../../main/engine/matcher/matching-run';
-import { writeDailyReports } from '../../../main/engine/reports/daily-reports';
+import { previewDailyReports, writeDailyReports } from '../../../main/engine/reports/daily-reports';
 import { csvFreeText } from '../../../main/engine/reports/csv-format';
 import type { Db } from '../../../main/engine/store/database';
 import {
@@ -44,6 +44,16 @@ function seed(db: Db): void {
 }
 
 describe('the daily reports', () => {
+  it('are previewed with the rows and totals that writing them gives, without building their lines', () => {
+    const db = createDb();
+    seed(db);
+    runMatchingAsOf(db, '2026-11-02');
+    const preview = previewDailyReports(db, '2026-11-02');
+    const written = writeDailyReports(db, '2026-11-02', tempDir());
+    expect(preview).toEqual(written.reports.map((report) => ({ kind: report.kind, rows: report.rows, totals: report.totals })));
+    expect(preview.find((report) => report.kind === 'matches')?.rows).toBeGreaterThan(0);
+  });
+
   it('hold exactly the spec columns and rows for the business date', () => {
     const db = createDb();
     seed(db);
