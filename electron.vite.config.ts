@@ -1,8 +1,10 @@
 // The desktop app's build (electron-vite): the shell and the matching worker, the sandboxed
-// preload, and the renderer. `npm run build` writes out/; electron-builder packages out/.
+// preload, and the renderer; after the preload, the loopback bridge's browser client (the
+// browser's `window.recon`). `npm run build` writes out/; electron-builder packages out/.
 import path from 'node:path';
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'electron-vite';
+import { buildBridgeClient } from './main/bridge/client/build-bridge-client';
 
 const root = import.meta.dirname;
 
@@ -21,6 +23,17 @@ export default defineConfig({
     },
   },
   preload: {
+    plugins: [
+      {
+        // The browser's counterpart of the preload, bundled the same way: one script with the
+        // contract inside, which main/bridge/loopback-bridge.ts serves from out/bridge/.
+        name: 'recon-bridge-client',
+        apply: 'build',
+        async closeBundle() {
+          await buildBridgeClient(root, path.join(root, 'out/bridge'));
+        },
+      },
+    ],
     build: {
       outDir: 'out/preload',
       // A sandboxed preload can require only electron: bundle everything else into it.

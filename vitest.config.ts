@@ -6,6 +6,8 @@ export default defineConfig({
     // Real SQLite files, real worker threads and real CLI runs: give slow CI machines room.
     testTimeout: 60_000,
     hookTimeout: 60_000,
+    // A `.only` left in a test would silently skip the rest of its file: fail the run instead.
+    allowOnly: false,
     projects: [
       {
         extends: true,

@@ -65,21 +65,21 @@ const INSTANT =
 export function parseInstant(text: string): { ok: true; epochMs: number } | { ok: false; problem: string } {
   const fast = parseCommonInstant(text);
   if (fast !== undefined) return { ok: true, epochMs: fast };
-  const parts = INSTANT.exec(text.trim());
-  if (!parts) {
+  // The zone is the one group every match holds: no zone, no match.
+  const [, y, mo, d, h, mi, s = '0', fraction = '', zone] = INSTANT.exec(text.trim()) ?? [];
+  if (zone === undefined) {
     return { ok: false, problem: `timestamp "${text}" is not ISO 8601 with Z or an offset` };
   }
-  const [, y, mo, d, h, mi, s = '0', fraction = '', zone] = parts;
   if (!isIsoDate(`${y}-${mo}-${d}`) || Number(h) > 23 || Number(mi) > 59 || Number(s) > 59) {
     return { ok: false, problem: `timestamp "${text}" is not a real date and time` };
   }
   let offsetMinutes = 0;
   if (zone !== 'Z' && zone !== 'z') {
-    const digits = zone!.slice(1).replace(':', '');
+    const digits = zone.slice(1).replace(':', '');
     const hours = Number(digits.slice(0, 2));
     const minutes = digits.length > 2 ? Number(digits.slice(2, 4)) : 0;
     if (hours > 18 || minutes > 59) return { ok: false, problem: `timestamp "${text}" has an impossible offset` };
-    offsetMinutes = (zone!.startsWith('-') ? -1 : 1) * (hours * 60 + minutes);
+    offsetMinutes = (zone.startsWith('-') ? -1 : 1) * (hours * 60 + minutes);
   }
   const millis = Number(fraction.padEnd(3, '0').slice(0, 3));
   const epochMs =
@@ -119,14 +119,18 @@ export function zoneOffsetMs(epochMs: number, timeZone: string): number {
     formatters.set(timeZone, formatter);
   }
   const at = bucket * QUARTER_HOUR_MS;
-  const fields: Record<string, number> = {};
-  for (const part of formatter.formatToParts(new Date(at))) {
-    if (part.type !== 'literal') fields[part.type] = Number(part.value);
-  }
-  const local = Date.UTC(fields.year!, fields.month! - 1, fields.day!, fields.hour!, fields.minute!, fields.second!);
+  const parts = formatter.formatToParts(new Date(at));
+  const field = (type: Intl.DateTimeFormatPartTypes): number => partValue(parts, type, timeZone);
+  const local = Date.UTC(field('year'), field('month') - 1, field('day'), field('hour'), field('minute'), field('second'));
   const offset = local - at;
   cache.set(bucket, offset);
   return offset;
+}
+
+function partValue(parts: readonly Intl.DateTimeFormatPart[], type: Intl.DateTimeFormatPartTypes, timeZone: string): number {
+  const part = parts.find((candidate) => candidate.type === type);
+  if (part === undefined) throw new Error(`the time zone "${timeZone}" formats no ${type}`);
+  return Number(part.value);
 }
 
 /** The number written by `count` ASCII digits of `text` from `start`, or -1 when one is not a digit. */
@@ -155,7 +159,8 @@ function parseCommonInstant(text: string): number | undefined {
   const hour = readDigits(text, 11, 2);
   const minute = readDigits(text, 14, 2);
   const second = readDigits(text, 17, 2);
-  if (year < 0 || month < 1 || month > 12 || day < 1 || day > MONTH_DAYS[month - 1]! || hour < 0 || hour > 23) return undefined;
+  const monthDays = MONTH_DAYS[month - 1]; // undefined for a month outside 1-12 (or not digits)
+  if (year < 0 || monthDays === undefined || day < 1 || day > monthDays || hour < 0 || hour > 23) return undefined;
   if (minute < 0 || minute > 59 || second < 0 || second > 59) return undefined;
   if (month === 2 && day === 29 && !(year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0))) return undefined;
   let offsetMinutes = 0;

@@ -410,13 +410,16 @@ function globalFinanceReasonVerdict(facts: GlobalFinanceFacts, reason: GlobalFin
 }
 
 /** Whether sending for this reason resettles a pairing's difference (the pairing then becomes a match) rather than the record. */
-export function isDifferenceResettlement(facts: Pick<GlobalFinanceFacts, 'reason' | 'differenceMinor'>, reason: GlobalFinanceReason): boolean {
+export function isDifferenceResettlement<Facts extends Pick<GlobalFinanceFacts, 'reason' | 'differenceMinor'>>(
+  facts: Facts,
+  reason: GlobalFinanceReason,
+): facts is Facts & { differenceMinor: number } {
   return reason === 'NETWORK_ONLY_AGED' && facts.reason === 'AMOUNT_DIFF' && typeof facts.differenceMinor === 'number';
 }
 
 function proposedResettlement(facts: GlobalFinanceFacts, reason: GlobalFinanceReason): number {
   // An AMOUNT_DIFF resettles what the network took beyond the payment, not the whole charge.
-  if (isDifferenceResettlement(facts, reason)) return facts.differenceMinor!;
+  if (isDifferenceResettlement(facts, reason)) return facts.differenceMinor;
   return Math.abs(facts.amountMinor);
 }
 
@@ -440,8 +443,8 @@ export function globalFinanceOptions(facts: GlobalFinanceFacts): { options: Glob
     const proposedMinor = proposedResettlement(facts, reason);
     return { reason, verdict: globalFinanceReasonVerdict(facts, reason), proposedMinor, direction: resettlementDirection(proposedMinor) };
   });
-  const allowed = options.filter((option) => option.verdict.allowed);
-  return allowed.length === 1 ? { options, preselect: allowed[0]!.reason } : { options };
+  const [onlyAllowed, ...otherAllowed] = options.filter((option) => option.verdict.allowed);
+  return onlyAllowed !== undefined && otherAllowed.length === 0 ? { options, preselect: onlyAllowed.reason } : { options };
 }
 
 /** Whether a resettlement as asked fits the facts: the reason, the sign, and no more than the facts support. */

@@ -24,9 +24,9 @@ export function parseMajorAmount(text: string, exponent: number): ParsedAmount {
 /** Parses an amount already in minor units ("000000012540", "12540"). */
 export function parseMinorAmount(text: string): ParsedAmount {
   const trimmed = text.trim();
-  const parts = /^([+-]?)(\d+)$/.exec(trimmed);
-  if (!parts) return { ok: false, problem: `amount "${text}" is not a whole number of minor units` };
-  return finishMinor(parts[1] === '-', parts[2]!.replace(/^0+(?=\d)/, ''), text);
+  const [, sign, digits] = /^([+-]?)(\d+)$/.exec(trimmed) ?? [];
+  if (digits === undefined) return { ok: false, problem: `amount "${text}" is not a whole number of minor units` };
+  return finishMinor(sign === '-', digits.replace(/^0+(?=\d)/, ''), text);
 }
 
 function finishMinor(isNegative: boolean, digits: string, text: string): ParsedAmount {

@@ -7,15 +7,18 @@ import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { API_FUNCTIONS, MAX_UPLOAD_BYTES, type ReconEvent } from '../../shared/ipc/recon-api';
+import { MAX_UPLOAD_BYTES, type ReconEvent } from '../../shared/ipc/recon-api';
 import type { Workstation } from '../engine/api/workstation';
+import { BRIDGE_CLIENT_FILE, BRIDGE_CLIENT_GLOBAL } from './client/bridge-client-bundle';
 
 /** A running bridge. */
 export type LoopbackBridge = { url: string; close(): Promise<void> };
 
+const HTML_TYPE = 'text/html; charset=utf-8';
+const SCRIPT_TYPE = 'text/javascript; charset=utf-8';
 const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
+  '.html': HTML_TYPE,
+  '.js': SCRIPT_TYPE,
   '.css': 'text/css; charset=utf-8',
   '.svg': 'image/svg+xml',
   '.png': 'image/png',
@@ -28,41 +31,16 @@ const TYPES: Record<string, string> = {
 const MAX_BODY_BYTES = Math.ceil((MAX_UPLOAD_BYTES * 4) / 3) + 1024 * 1024;
 
 /**
- * The browser's `window.recon`: the same functions the preload exposes (built from the same
- * contract), sending each call as JSON. Bytes travel as `{ "$bytes": base64 }`.
+ * The browser's `window.recon`: the client's bundle (client/recon-bridge-client.ts, built by
+ * `npm run build`) run inside one function that holds the page's token, so neither the token nor
+ * the bundle's global is left on the page.
  */
-function bridgeScript(token: string): string {
+function bridgeScript(client: string, token: string): string {
   return `"use strict";
 (() => {
   const token = ${JSON.stringify(token)};
-  const functions = ${JSON.stringify(API_FUNCTIONS)};
-  const toBase64 = (bytes) => {
-    let text = '';
-    for (let start = 0; start < bytes.length; start += 0x8000) text += String.fromCharCode.apply(null, bytes.subarray(start, start + 0x8000));
-    return btoa(text);
-  };
-  const encode = (_key, value) => (value instanceof Uint8Array ? { $bytes: toBase64(value) } : value);
-  const call = async (channel, argument) => {
-    try {
-      const response = await fetch('./api/' + channel, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-recon-token': token },
-        body: JSON.stringify(argument === undefined ? {} : argument, encode),
-      });
-      return await response.json();
-    } catch (error) {
-      return { ok: false, error: { code: 'failed', message: 'The workstation engine cannot be reached (' + error.message + ').' } };
-    }
-  };
-  const api = {};
-  for (const [name, channel] of Object.entries(functions)) api[name] = (argument) => call(channel, argument);
-  api.onEvent = (listener) => {
-    const source = new EventSource('./events?token=' + encodeURIComponent(token));
-    source.onmessage = (message) => listener(JSON.parse(message.data));
-    return () => source.close();
-  };
-  api.pathForFile = () => '';
-  window.recon = Object.freeze(api);
+${client}
+  ${BRIDGE_CLIENT_GLOBAL}.installReconBridge(window, token);
 })();
 `;
 }
@@ -103,15 +81,20 @@ function send(response: http.ServerResponse, status: number, type: string, body:
  * Starts the bridge on 127.0.0.1 (never another interface). Calls must carry the token the
  * served page holds: a custom header a page of another origin cannot send without a preflight
  * this server never grants, so only the workstation's own page can drive the engine.
+ * `clientScript` is the browser client's bundle (default: `bridge/` beside the renderer's folder,
+ * where `npm run build` writes it).
  */
 export async function startLoopbackBridge(
   workstation: Workstation,
-  options: { rendererDir: string; port?: number },
+  options: { rendererDir: string; clientScript?: string; port?: number },
 ): Promise<LoopbackBridge> {
   const token = randomBytes(24).toString('hex');
   const rendererDir = path.resolve(options.rendererDir);
   const indexPath = path.join(rendererDir, 'index.html');
-  if (!fs.existsSync(indexPath)) throw new Error(`${indexPath} does not exist: build the app first (npm run build)`);
+  const clientPath = path.resolve(options.clientScript ?? path.join(rendererDir, '..', 'bridge', BRIDGE_CLIENT_FILE));
+  for (const built of [indexPath, clientPath]) {
+    if (!fs.existsSync(built)) throw new Error(`${built} does not exist: build the app first (npm run build)`);
+  }
   const eventStreams = new Set<http.ServerResponse>();
   const stopListening = workstation.onEvent((event: ReconEvent) => {
     for (const stream of eventStreams) stream.write(`data: ${JSON.stringify(event)}\n\n`);
@@ -136,7 +119,7 @@ export async function startLoopbackBridge(
           const reply = { ok: false, error: { code: 'invalid-argument', message: `The request could not be read: ${(error as Error).message}` } };
           return send(response, 400, 'application/json', JSON.stringify(reply));
         }
-        const reply = await workstation.call(decodeURIComponent(url.pathname.slice('/api/'.length)), argument);
+        const reply = await workstation.handleRequest(decodeURIComponent(url.pathname.slice('/api/'.length)), argument);
         return send(response, 200, 'application/json', JSON.stringify(reply));
       }
       if (request.method !== 'GET') return send(response, 405, 'text/plain', 'method not allowed');
@@ -148,11 +131,11 @@ export async function startLoopbackBridge(
         request.on('close', () => eventStreams.delete(response));
         return;
       }
-      if (url.pathname === '/recon-bridge.js') return send(response, 200, TYPES['.js']!, bridgeScript(token));
+      if (url.pathname === '/recon-bridge.js') return send(response, 200, SCRIPT_TYPE, bridgeScript(fs.readFileSync(clientPath, 'utf8'), token));
       if (url.pathname === '/' || url.pathname === '/index.html') {
         // The bridge must define window.recon before the app's module runs.
         const html = fs.readFileSync(indexPath, 'utf8').replace('<head>', '<head>\n    <script src="./recon-bridge.js"></script>');
-        return send(response, 200, TYPES['.html']!, html);
+        return send(response, 200, HTML_TYPE, html);
       }
       const file = path.resolve(rendererDir, `.${decodeURIComponent(url.pathname)}`);
       if (!file.startsWith(rendererDir + path.sep) || !fs.existsSync(file) || !fs.statSync(file).isFile()) {

@@ -27,7 +27,7 @@ function isOwnPage(url: string): boolean {
  */
 function sqliteBinding(): string | undefined {
   const candidates = [process.env.RECON_SQLITE_BINDING, path.join(process.resourcesPath ?? '', 'native', 'better_sqlite3.node')];
-  return candidates.find((candidate): candidate is string => Boolean(candidate) && fs.existsSync(candidate!));
+  return candidates.find((candidate): candidate is string => candidate !== undefined && candidate !== '' && fs.existsSync(candidate));
 }
 
 function createWindow(workstation: Workstation): BrowserWindow {

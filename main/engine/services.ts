@@ -171,7 +171,8 @@ export function createServices(config: ServicesConfig): Services {
             // Important: a cut-off that fires late (the machine slept through others) closes
             // every date missed before it too, in order; and the closing date itself always gets
             // its set, even when a timer runs a moment before the clock agrees it has closed.
-            const through = [closing, businessDay().lastClosedDate].sort().at(-1)!;
+            const lastClosedDate = businessDay().lastClosedDate;
+            const through = closing > lastClosedDate ? closing : lastClosedDate;
             const dates = datesToCatchUp(db, through);
             if (dataDateRange(db) && !dates.includes(closing)) dates.push(closing);
             dates.sort();

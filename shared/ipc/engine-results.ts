@@ -1,7 +1,7 @@
 // What the engine's operations give back. They live in shared/ because the window shows them
 // as they are: the engine builds them, the IPC contract carries them, the renderer reads them.
 
-import type { Side } from '../domain';
+import type { Category, ItemReason, Side } from '../domain';
 
 /** Counts of what became of a file's rows. */
 export type FeedFileCounts = {
@@ -25,15 +25,24 @@ export type IngestOutcome =
       rowsRead: number;
     } & FeedFileCounts)
   | { status: 'already-ingested'; file: string; format: string; sha256: string; ingestedAs: string; ingestedAt: string }
-  | { status: 'rejected'; file: string; reason: string };
+  | {
+      status: 'rejected';
+      file: string;
+      reason: string;
+      /**
+       * True when the reason is not the file's content (another process held the database, or
+       * the file changed while it was read): nothing was stored, and trying again later may work.
+       */
+      isTransient?: boolean;
+    };
 
 /** A snapshot of the whole store, for `recon status` and the app's dashboard. */
 export type StoreStatus = {
-  files: { format: string; side: string; files: number; rowsStored: number; rowsQuarantined: number; rowsOutOfScope: number }[];
+  files: { format: string; side: Side; files: number; rowsStored: number; rowsQuarantined: number; rowsOutOfScope: number }[];
   networkRecords: { total: number; inScope: number; outOfScope: number };
   ledgerPayments: number;
   matches: { total: number; byKind: Record<string, number> };
-  openItems: { category: string; reason: string; items: number }[];
+  openItems: { category: Exclude<Category, 'MATCH'>; reason: ItemReason; items: number }[];
   quarantinedRows: number;
   lastRunDate?: string;
   ruleSetVersion?: number;

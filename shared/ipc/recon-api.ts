@@ -1,13 +1,28 @@
-// The one contract between the window and the main process: every channel, the zod schema of
-// its argument and the type of its result. The preload builds its functions from it, main
-// validates every argument against it, and the test bridge serves the same channels over
-// loopback, so the three can never drift apart.
+// The one contract between the window and the main process: every channel defined once, with
+// the zod schema of its argument, the type of its result and the name of its function on
+// `window.recon`. Main validates every argument against it and types every handler by it; the
+// preload, the loopback bridge's browser client and the renderer tests' fake API build their
+// functions from it, so none of them can drift from the others.
 
 import { z } from 'zod';
 import { isIsoDate } from '../business-dates';
-import { GLOBAL_FINANCE_REASONS, type GlobalFinanceReason, type LedgerPaymentInput, type MismatchReason, type NetworkRecordInput } from '../domain';
+import {
+  GLOBAL_FINANCE_REASONS,
+  SIDES,
+  type GlobalFinanceReason,
+  type ItemReason,
+  type ItemStatus,
+  type LedgerPaymentInput,
+  type MatchKind,
+  type MatchReason,
+  type MatchStatus,
+  type MismatchReason,
+  type Network,
+  type NetworkRecordInput,
+  type Side,
+} from '../domain';
 import type { IngestOutcome, MatchingResult, MatchProgress, StoreStatus } from './engine-results';
-import type { GlobalFinanceOption } from '../controls';
+import type { GlobalFinanceFacts, GlobalFinanceOption, WriteOffFacts } from '../controls';
 import type { RuleSet } from '../rules';
 
 const businessDate = z.string().refine(isIsoDate, { message: 'must be a business date, YYYY-MM-DD' });
@@ -24,120 +39,239 @@ export const QUEUE_CATEGORIES = ['MISMATCH', 'GLOBAL_FINANCE'] as const;
 /** Orders the queue can be read in. */
 export const QUEUE_SORTS = ['oldest', 'largest'] as const;
 
-/** Every channel's argument schema, keyed `domain:verb`. */
+declare const resultType: unique symbol;
+
+/**
+ * A channel's result type, carried by the type system only: the engine builds the value and the
+ * window trusts its own main process, so nothing parses it on the way back.
+ */
+export type ResultType<Value> = { readonly [resultType]?: Value };
+
+/** Names a channel's result type in its definition (at run time an empty marker). */
+export function resultOf<Value>(): ResultType<Value> {
+  return {};
+}
+
+/** One channel of the contract: the schema of its argument, the type of its result, and the preload's function that calls it. */
+export type ChannelDefinition = {
+  /** The name of the function on `window.recon` (the preload and the browser bridge). */
+  function: string;
+  argument: z.ZodType;
+  result: ResultType<unknown>;
+};
+
+/**
+ * Every channel, keyed `domain:verb`, defined once: main validates each argument against
+ * `argument`, the handlers return `result`, and the preload, the browser bridge and the
+ * renderer tests' fake API each expose `function`.
+ */
 export const RECON_CHANNELS = {
-  'status:read': z.object({}).strict(),
-  'feeds:ingest-paths': z.object({ paths: z.array(z.string().min(1)).min(1).max(1000) }).strict(),
-  'feeds:ingest-uploads': z
-    .object({
-      files: z
-        .array(
-          z
-            .object({
-              name: z
-                .string()
-                .min(1)
-                .max(255)
-                .refine((name) => !/[\\/]|^\.\.?$/.test(name), { message: 'must be a file name, not a path' }),
-              bytes: z.instanceof(Uint8Array).refine((bytes) => bytes.byteLength <= MAX_UPLOAD_BYTES, {
-                message: `must be at most ${MAX_UPLOAD_BYTES} bytes`,
-              }),
-            })
-            .strict(),
-        )
-        .min(1)
-        .max(100),
-    })
-    .strict(),
-  'feeds:recent': z.object({ limit: z.number().int().min(1).max(500) }).strict(),
-  'feeds:quarantine': z.object({ fileId: z.number().int().positive(), limit: z.number().int().min(1).max(1000) }).strict(),
-  'matching:run': z.object({ asOfDate: businessDate.optional() }).strict(),
+  'status:read': { function: 'readStatus', argument: z.object({}).strict(), result: resultOf<WorkstationStatus>() },
+  'feeds:ingest-paths': {
+    function: 'ingestPaths',
+    argument: z.object({ paths: z.array(z.string().min(1)).min(1).max(1000) }).strict(),
+    result: resultOf<IngestOutcome[]>(),
+  },
+  'feeds:ingest-uploads': {
+    function: 'ingestUploads',
+    argument: z
+      .object({
+        files: z
+          .array(
+            z
+              .object({
+                name: z
+                  .string()
+                  .min(1)
+                  .max(255)
+                  .refine((name) => !/[\\/]|^\.\.?$/.test(name), { message: 'must be a file name, not a path' }),
+                bytes: z.instanceof(Uint8Array).refine((bytes) => bytes.byteLength <= MAX_UPLOAD_BYTES, {
+                  message: `must be at most ${MAX_UPLOAD_BYTES} bytes`,
+                }),
+              })
+              .strict(),
+          )
+          .min(1)
+          .max(100),
+      })
+      .strict(),
+    result: resultOf<IngestOutcome[]>(),
+  },
+  'feeds:recent': {
+    function: 'recentFeeds',
+    argument: z.object({ limit: z.number().int().min(1).max(500) }).strict(),
+    result: resultOf<FeedFileSummary[]>(),
+  },
+  'feeds:quarantine': {
+    function: 'quarantinedRows',
+    argument: z.object({ fileId: z.number().int().positive(), limit: z.number().int().min(1).max(1000) }).strict(),
+    result: resultOf<QuarantinedRowView[]>(),
+  },
+  'matching:run': {
+    function: 'runMatching',
+    argument: z.object({ asOfDate: businessDate.optional() }).strict(),
+    result: resultOf<MatchingResult & { asOfDate: string }>(),
+  },
   /** Without `confirm`, a set that would hold no row, or a date with a feed missing, is not written: the reply says why. */
-  'reports:write': z.object({ date: businessDate, confirm: z.boolean().optional() }).strict(),
-  'reports:preview': z.object({ date: businessDate }).strict(),
-  'day:today': z.object({}).strict(),
-  'audit:read': z
-    .object({
-      since: businessDate.optional(),
-      until: businessDate.optional(),
-      actor: z.string().trim().min(1).max(200).optional(),
-      subjectType: z.string().trim().min(1).max(64).optional(),
-      subjectId: z.string().trim().min(1).max(200).optional(),
-      offset: z.number().int().min(0),
-      limit: z.number().int().min(1).max(1000),
-    })
-    .strict(),
-  'audit:verify': z.object({}).strict(),
-  'audit:export': z
-    .object({
-      since: businessDate.optional(),
-      until: businessDate.optional(),
-      actor: z.string().trim().min(1).max(200).optional(),
-      subjectType: z.string().trim().min(1).max(64).optional(),
-      subjectId: z.string().trim().min(1).max(200).optional(),
-    })
-    .strict(),
-  'queue:page': z
-    .object({
-      category: z.enum(QUEUE_CATEGORIES),
-      reason: z.string().min(1).max(64).optional(),
-      sort: z.enum(QUEUE_SORTS),
-      offset: z.number().int().min(0),
-      limit: z.number().int().min(1).max(500),
-    })
-    .strict(),
-  'queue:item': z.object({ id: z.number().int().positive() }).strict(),
-  'items:note': z.object({ itemId: id, note: z.string().max(2000) }).strict(),
-  'items:pair': z
-    .object({
-      networkRecordIds: z.array(id).min(1).max(50),
-      ledgerPaymentId: id,
-      /** Required (with a note) when a field disagrees or the amounts differ: one of the rules' codes for 'pair'. */
-      reasonCode: reasonCode.optional(),
-      note: z.string().trim().max(500).optional(),
-    })
-    .strict(),
-  'items:to-global-finance': z
-    .object({
-      itemId: id,
-      reason: z.enum(GLOBAL_FINANCE_REASONS as [GlobalFinanceReason, ...GlobalFinanceReason[]]),
-      /** Signed minor units: positive = pay the customer back, negative = recover. */
-      resettlementMinor: z.number().int().refine((amount) => amount !== 0, { message: 'must not be zero' }),
-      reasonCode,
-      note: requiredText,
-    })
-    .strict(),
-  'items:write-off': z.object({ itemId: id, reasonCode, note: requiredText }).strict(),
+  'reports:write': {
+    function: 'writeReports',
+    argument: z.object({ date: businessDate, confirm: z.boolean().optional() }).strict(),
+    result: resultOf<WriteReportsResult>(),
+  },
+  'reports:preview': { function: 'previewReports', argument: z.object({ date: businessDate }).strict(), result: resultOf<ReportPreview>() },
+  'day:today': { function: 'readToday', argument: z.object({}).strict(), result: resultOf<TodayBoard>() },
+  'audit:read': {
+    function: 'readAudit',
+    argument: z
+      .object({
+        since: businessDate.optional(),
+        until: businessDate.optional(),
+        actor: z.string().trim().min(1).max(200).optional(),
+        subjectType: z.string().trim().min(1).max(64).optional(),
+        subjectId: z.string().trim().min(1).max(200).optional(),
+        offset: z.number().int().min(0),
+        limit: z.number().int().min(1).max(1000),
+      })
+      .strict(),
+    result: resultOf<{ entries: AuditEntryView[]; total: number }>(),
+  },
+  'audit:verify': { function: 'verifyAudit', argument: z.object({}).strict(), result: resultOf<AuditVerification>() },
+  'audit:export': {
+    function: 'exportAudit',
+    argument: z
+      .object({
+        since: businessDate.optional(),
+        until: businessDate.optional(),
+        actor: z.string().trim().min(1).max(200).optional(),
+        subjectType: z.string().trim().min(1).max(64).optional(),
+        subjectId: z.string().trim().min(1).max(200).optional(),
+      })
+      .strict(),
+    result: resultOf<{ fileName: string; csv: string }>(),
+  },
+  'queue:page': {
+    function: 'queuePage',
+    argument: z
+      .object({
+        category: z.enum(QUEUE_CATEGORIES),
+        reason: z.string().min(1).max(64).optional(),
+        sort: z.enum(QUEUE_SORTS),
+        offset: z.number().int().min(0),
+        limit: z.number().int().min(1).max(500),
+      })
+      .strict(),
+    result: resultOf<QueuePage>(),
+  },
+  'queue:item': { function: 'itemDetail', argument: z.object({ id: z.number().int().positive() }).strict(), result: resultOf<ItemDetail>() },
+  'items:note': {
+    function: 'noteItem',
+    argument: z.object({ itemId: id, note: z.string().max(2000) }).strict(),
+    result: resultOf<ManualActionResult>(),
+  },
+  'items:pair': {
+    function: 'pairByHand',
+    argument: z
+      .object({
+        networkRecordIds: z.array(id).min(1).max(50),
+        ledgerPaymentId: id,
+        /** Required (with a note) when a field disagrees or the amounts differ: one of the rules' codes for 'pair'. */
+        reasonCode: reasonCode.optional(),
+        note: z.string().trim().max(500).optional(),
+      })
+      .strict(),
+    result: resultOf<ManualActionResult>(),
+  },
+  'items:to-global-finance': {
+    function: 'sendToGlobalFinance',
+    argument: z
+      .object({
+        itemId: id,
+        reason: z.enum(GLOBAL_FINANCE_REASONS),
+        /** Signed minor units: positive = pay the customer back, negative = recover. */
+        resettlementMinor: z.number().int().refine((amount) => amount !== 0, { message: 'must not be zero' }),
+        reasonCode,
+        note: requiredText,
+      })
+      .strict(),
+    result: resultOf<ManualActionResult>(),
+  },
+  'items:write-off': {
+    function: 'writeOff',
+    argument: z.object({ itemId: id, reasonCode, note: requiredText }).strict(),
+    result: resultOf<ManualActionResult>(),
+  },
   /** The checker's approval of a resettlement above the limit, with why. */
-  'items:approve': z.object({ itemId: id, rationale: requiredText }).strict(),
+  'items:approve': {
+    function: 'approveItem',
+    argument: z.object({ itemId: id, rationale: requiredText }).strict(),
+    result: resultOf<ManualActionResult>(),
+  },
   /** The checker sends a hand-made resettlement back to its maker: the item closes and its record's mismatch reopens. */
-  'items:return': z.object({ itemId: id, reasonCode, note: requiredText }).strict(),
-  'pairings:approve': z.object({ requestId: id, rationale: requiredText }).strict(),
-  'pairings:return': z.object({ requestId: id, reasonCode, note: requiredText }).strict(),
+  'items:return': {
+    function: 'returnItem',
+    argument: z.object({ itemId: id, reasonCode, note: requiredText }).strict(),
+    result: resultOf<ManualActionResult>(),
+  },
+  'pairings:approve': {
+    function: 'approvePairing',
+    argument: z.object({ requestId: id, rationale: requiredText }).strict(),
+    result: resultOf<ManualActionResult>(),
+  },
+  'pairings:return': {
+    function: 'returnPairing',
+    argument: z.object({ requestId: id, reasonCode, note: requiredText }).strict(),
+    result: resultOf<ManualActionResult>(),
+  },
   /** The maker takes back their own pairing request before it is decided. */
-  'pairings:withdraw': z.object({ requestId: id }).strict(),
-  'approvals:list': z.object({}).strict(),
-  'rules:read': z.object({}).strict(),
-  'items:mark-done': z.object({ itemId: id, note: z.string().trim().max(500).optional() }).strict(),
-  'matches:unpair': z.object({ matchId: id, reasonCode, note: requiredText }).strict(),
-  'matches:page': z.object({ date: businessDate, offset: z.number().int().min(0), limit: z.number().int().min(1).max(500) }).strict(),
-  'manual:last': z.object({}).strict(),
-  'manual:undo-last': z.object({}).strict(),
-  'records:search': z
-    .object({
-      side: z.enum(['NETWORK', 'LEDGER']),
-      /** A record or payment id (or its start), a card's last four digits, or an amount like 125.40. */
-      text: z.string().trim().min(1).max(64),
-      limit: z.number().int().min(1).max(200),
-    })
-    .strict(),
-} as const;
+  'pairings:withdraw': { function: 'withdrawPairing', argument: z.object({ requestId: id }).strict(), result: resultOf<ManualActionResult>() },
+  'approvals:list': { function: 'readApprovals', argument: z.object({}).strict(), result: resultOf<ApprovalsList>() },
+  'rules:read': { function: 'readRules', argument: z.object({}).strict(), result: resultOf<{ version: number; rules: RuleSet }>() },
+  'items:mark-done': {
+    function: 'markDone',
+    argument: z.object({ itemId: id, note: z.string().trim().max(500).optional() }).strict(),
+    result: resultOf<ManualActionResult>(),
+  },
+  'matches:unpair': {
+    function: 'unpairMatch',
+    argument: z.object({ matchId: id, reasonCode, note: requiredText }).strict(),
+    result: resultOf<ManualActionResult>(),
+  },
+  'matches:page': {
+    function: 'matchesPage',
+    argument: z.object({ date: businessDate, offset: z.number().int().min(0), limit: z.number().int().min(1).max(500) }).strict(),
+    result: resultOf<{ matches: MatchView[]; total: number }>(),
+  },
+  'manual:last': {
+    function: 'lastManualAction',
+    argument: z.object({}).strict(),
+    result: resultOf<(ManualActionResult & { undoRefusal?: string }) | null>(),
+  },
+  'manual:undo-last': { function: 'undoLastAction', argument: z.object({}).strict(), result: resultOf<ManualActionResult>() },
+  'records:search': {
+    function: 'searchOpenRecords',
+    argument: z
+      .object({
+        side: z.enum(SIDES),
+        /** A record or payment id (or its start), a card's last four digits, or an amount like 125.40. */
+        text: z.string().trim().min(1).max(64),
+        limit: z.number().int().min(1).max(200),
+      })
+      .strict(),
+    result: resultOf<OpenRecord[]>(),
+  },
+} as const satisfies Record<string, ChannelDefinition>;
 
 /** A channel of the contract. */
 export type ReconChannel = keyof typeof RECON_CHANNELS;
 
-/** What a channel takes. */
-export type ChannelArgument<Channel extends ReconChannel> = z.input<(typeof RECON_CHANNELS)[Channel]>;
+/** What a channel takes, as its caller writes it. */
+export type ChannelArgument<Channel extends ReconChannel> = z.input<(typeof RECON_CHANNELS)[Channel]['argument']>;
+
+/** What a channel's handler receives: the argument once its schema has checked (and trimmed) it. */
+export type CheckedArgument<Channel extends ReconChannel> = z.output<(typeof RECON_CHANNELS)[Channel]['argument']>;
+
+/** What a channel gives back. */
+export type ChannelResult<Channel extends ReconChannel> = (typeof RECON_CHANNELS)[Channel]['result'] extends ResultType<infer Value> ? Value : never;
 
 /** Where the workstation keeps things, and whether its inbox is watched. */
 export type WorkstationStatus = {
@@ -154,8 +288,9 @@ export type WorkstationStatus = {
 export type FeedFileSummary = {
   id: number;
   fileName: string;
+  /** A native format's name, or the CSV profile the file was read with. */
   format: string;
-  side: string;
+  side: Side;
   sizeBytes: number;
   ingestedAt: string;
   rowsRead: number;
@@ -171,9 +306,9 @@ export type QuarantinedRowView = { lineNo: number; reason: string; raw: string }
 /** One open item in the queue. */
 export type QueueItem = {
   id: number;
-  category: string;
-  reason: string;
-  side: string;
+  category: OpenItemCategory;
+  reason: ItemReason;
+  side: Side;
   amountMinor: number;
   currency: string;
   recordDate: string;
@@ -211,7 +346,7 @@ export type LedgerPaymentView = Omit<LedgerPaymentInput, 'line' | 'arn' | 'sende
 /** One item with everything behind its decision: its records, its candidates, why, and its history. */
 export type ItemDetail = {
   item: QueueItem & {
-    status: string;
+    status: ItemStatus;
     closedOn: string | null;
     note: string;
     /** Signed minor units for GLOBAL_FINANCE items: positive = pay the customer back, negative = recover. */
@@ -247,6 +382,12 @@ export type ItemDetail = {
   globalFinance?: { options: GlobalFinanceOption[]; preselect?: GlobalFinanceReason };
   /** A pairing request holding this item's record, waiting for a second associate. */
   pendingPairing?: ApprovalEntry;
+  /**
+   * The facts the engine judges this open mismatch's write-off and global-finance sending by, read
+   * from the store (a split payment's every presentment included): the window judges the same
+   * facts with the same shared controls, so the two cannot disagree.
+   */
+  controlFacts?: { writeOff: WriteOffFacts; globalFinance?: GlobalFinanceFacts };
   /** The records on the other side the matcher considered (a paired counterpart or a tie); for an open mismatch, only those still open for pairing. */
   candidates: ({ side: 'NETWORK' } & NetworkRecordView | { side: 'LEDGER' } & LedgerPaymentView)[];
   /**
@@ -314,22 +455,23 @@ export type ApprovalsList = {
 
 /** An open record found for pairing by hand. */
 export type OpenRecord =
-  | ({ side: 'NETWORK'; itemId: number | null; reason: string | null } & NetworkRecordView)
-  | ({ side: 'LEDGER'; itemId: number | null; reason: string | null } & LedgerPaymentView);
+  | ({ side: 'NETWORK'; itemId: number | null; reason: MismatchReason | null } & NetworkRecordView)
+  | ({ side: 'LEDGER'; itemId: number | null; reason: MismatchReason | null } & LedgerPaymentView);
 
 /** A match of a business date, with its members' references. */
 export type MatchView = {
   id: number;
-  kind: string;
+  kind: MatchKind;
+  /** The pass that paired it, or 'manual'. */
   rule: string;
-  reason: string;
-  network: string;
+  reason: MatchReason;
+  network: Network;
   amountMinor: number;
   currency: string;
   networkRecordIds: string[];
   ledgerPaymentIds: string[];
   resolvedBy: string;
-  status: string;
+  status: MatchStatus;
   note: string;
 };
 
@@ -447,44 +589,6 @@ export type AuditVerification =
   | { intact: true; entries: number; lastHash: string }
   | { intact: false; entries: number; brokenAt: number; problem: string };
 
-/** What each channel gives back. */
-export type ChannelResults = {
-  'status:read': WorkstationStatus;
-  'feeds:ingest-paths': IngestOutcome[];
-  'feeds:ingest-uploads': IngestOutcome[];
-  'feeds:recent': FeedFileSummary[];
-  'feeds:quarantine': QuarantinedRowView[];
-  'matching:run': MatchingResult & { asOfDate: string };
-  'reports:write': WriteReportsResult;
-  'reports:preview': ReportPreview;
-  'day:today': TodayBoard;
-  'audit:read': { entries: AuditEntryView[]; total: number };
-  'audit:verify': AuditVerification;
-  'audit:export': { fileName: string; csv: string };
-  'queue:page': QueuePage;
-  'queue:item': ItemDetail;
-  'items:note': ManualActionResult;
-  'items:pair': ManualActionResult;
-  'items:to-global-finance': ManualActionResult;
-  'items:write-off': ManualActionResult;
-  'items:approve': ManualActionResult;
-  'items:return': ManualActionResult;
-  'pairings:approve': ManualActionResult;
-  'pairings:return': ManualActionResult;
-  'pairings:withdraw': ManualActionResult;
-  'approvals:list': ApprovalsList;
-  'rules:read': { version: number; rules: RuleSet };
-  'items:mark-done': ManualActionResult;
-  'matches:unpair': ManualActionResult;
-  'matches:page': { matches: MatchView[]; total: number };
-  'manual:last': (ManualActionResult & { undoRefusal?: string }) | null;
-  'manual:undo-last': ManualActionResult;
-  'records:search': OpenRecord[];
-};
-
-/** What a channel gives back. */
-export type ChannelResult<Channel extends ReconChannel> = ChannelResults[Channel];
-
 /** Why a call failed: a bad argument, a channel nobody serves, a sender that is not ours, or the work itself. */
 export type ApiErrorCode = 'invalid-argument' | 'unknown-channel' | 'forbidden' | 'failed';
 
@@ -501,46 +605,47 @@ export type ReconEvent =
 /** The one channel events travel on. */
 export const EVENT_CHANNEL = 'recon:event';
 
-/** The preload's function for each channel. */
-export const API_FUNCTIONS = {
-  readStatus: 'status:read',
-  ingestPaths: 'feeds:ingest-paths',
-  ingestUploads: 'feeds:ingest-uploads',
-  recentFeeds: 'feeds:recent',
-  quarantinedRows: 'feeds:quarantine',
-  runMatching: 'matching:run',
-  writeReports: 'reports:write',
-  previewReports: 'reports:preview',
-  readToday: 'day:today',
-  readAudit: 'audit:read',
-  verifyAudit: 'audit:verify',
-  exportAudit: 'audit:export',
-  queuePage: 'queue:page',
-  itemDetail: 'queue:item',
-  noteItem: 'items:note',
-  pairByHand: 'items:pair',
-  sendToGlobalFinance: 'items:to-global-finance',
-  writeOff: 'items:write-off',
-  approveItem: 'items:approve',
-  returnItem: 'items:return',
-  approvePairing: 'pairings:approve',
-  returnPairing: 'pairings:return',
-  withdrawPairing: 'pairings:withdraw',
-  readApprovals: 'approvals:list',
-  readRules: 'rules:read',
-  markDone: 'items:mark-done',
-  unpairMatch: 'matches:unpair',
-  matchesPage: 'matches:page',
-  lastManualAction: 'manual:last',
-  undoLastAction: 'manual:undo-last',
-  searchOpenRecords: 'records:search',
-} as const satisfies Record<string, ReconChannel>;
+/** Which channel each function of `window.recon` calls. */
+type ChannelsByFunction = { [Channel in ReconChannel as (typeof RECON_CHANNELS)[Channel]['function']]: Channel };
 
-type ApiFunctions = {
-  [Name in keyof typeof API_FUNCTIONS]: (
-    argument: ChannelArgument<(typeof API_FUNCTIONS)[Name]>,
-  ) => Promise<ApiReply<ChannelResult<(typeof API_FUNCTIONS)[Name]>>>;
+/** The name of a function of `window.recon` that calls a channel. */
+export type ApiFunctionName = keyof ChannelsByFunction;
+
+/** The channel a function of `window.recon` calls. */
+export type FunctionChannel<Name extends ApiFunctionName> = ChannelsByFunction[Name];
+
+function channelsByFunction(): Readonly<ChannelsByFunction> {
+  const byFunction: Record<string, ReconChannel> = {};
+  for (const [channel, definition] of Object.entries(RECON_CHANNELS)) {
+    const claimed = byFunction[definition.function];
+    if (claimed !== undefined) throw new Error(`The channels ${claimed} and ${channel} both name the function ${definition.function}.`);
+    byFunction[definition.function] = channel as ReconChannel;
+  }
+  // Built from the table above, one entry per channel; TypeScript cannot follow that through Object.entries.
+  return Object.freeze(byFunction) as ChannelsByFunction;
+}
+
+/** The channel each function of `window.recon` calls, derived from the contract (a function named twice is refused at load). */
+export const API_FUNCTIONS = channelsByFunction();
+
+/** `window.recon`'s functions: one per channel, each with its channel's argument and reply. */
+export type ApiFunctions = {
+  [Name in ApiFunctionName]: (argument: ChannelArgument<FunctionChannel<Name>>) => Promise<ApiReply<ChannelResult<FunctionChannel<Name>>>>;
 };
+
+/** How a front end carries one call to main (the preload over IPC, the browser bridge over HTTP, a test's fake). */
+export type ApiTransport = (channel: ReconChannel, argument: unknown, name: ApiFunctionName) => Promise<ApiReply<unknown>>;
+
+/** Builds `window.recon`'s functions over a transport, one per channel of the contract. */
+export function apiFunctionsOver(send: ApiTransport): ApiFunctions {
+  const functions: Record<string, (argument: unknown) => Promise<ApiReply<unknown>>> = {};
+  for (const [name, channel] of Object.entries(API_FUNCTIONS)) {
+    functions[name] = (argument) => send(channel, argument, name as ApiFunctionName);
+  }
+  // Each name sends on its own channel, whose handler's result the reply carries: the contract
+  // holds that, the transport carries it untyped.
+  return functions as ApiFunctions;
+}
 
 /** What the preload puts on `window.recon`: one function per channel, events, and a dropped file's path. */
 export type ReconApi = ApiFunctions & {

@@ -8,7 +8,8 @@ import { act, render, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it } from 'vitest';
 import { globalFinanceOptions } from '../../shared/controls';
-import type { ItemDetail } from '../../shared/ipc/recon-api';
+import { GLOBAL_FINANCE_REASONS, ITEM_STATUSES, MISMATCH_REASONS } from '../../shared/domain';
+import { QUEUE_CATEGORIES, type ItemDetail } from '../../shared/ipc/recon-api';
 import { formatAmount } from '../../shared/money';
 import { ItemDetailPanel } from '../../renderer/src/features/queue/ItemDetailPanel';
 import { formatMoney } from '../../renderer/src/format/display';
@@ -50,11 +51,19 @@ function pairingDetail(testCase: PairingCase): ItemDetail {
 
 type ItemFacts = { itemId: number; category: string; status: string; side?: 'NETWORK' | 'LEDGER'; reason: string; amountMinor: number; currency: string; isInPendingPairing?: boolean };
 
+/** The controls' facts carry the store's plain strings; the window's view carries the domain's unions. */
+function oneOf<const Value extends string>(values: readonly Value[], value: string): Value {
+  const known = values.find((candidate) => candidate === value);
+  if (known === undefined) throw new Error(`${value} is not one of ${values.join(', ')}`);
+  return known;
+}
+
 /** A network item of the case's facts, with its counterpart payments as candidates. */
 function itemDetail(facts: ItemFacts, payments: ReturnType<typeof ledgerPaymentView>[]): ItemDetail {
-  const item = openDetailItem(queueItem(facts.itemId, { reason: facts.reason, side: facts.side ?? 'NETWORK', amountMinor: facts.amountMinor, currency: facts.currency }));
+  const reason = oneOf([...MISMATCH_REASONS, ...GLOBAL_FINANCE_REASONS], facts.reason);
+  const item = openDetailItem(queueItem(facts.itemId, { reason, side: facts.side ?? 'NETWORK', amountMinor: facts.amountMinor, currency: facts.currency }));
   return {
-    item: { ...item, category: facts.category, status: facts.status },
+    item: { ...item, category: oneOf(QUEUE_CATEGORIES, facts.category), status: oneOf(ITEM_STATUSES, facts.status) },
     // The engine's flags would follow from the same facts; here they stay open, so that what the
     // form offers is the window's own judgement of the facts.
     actions: itemActions({ canWriteOff: true, canPair: false, canSendToGlobalFinance: true }),

@@ -418,6 +418,32 @@ describe('manual work on an item', () => {
     expect(fake.argumentsOf('writeOff')).toEqual([{ itemId: 1, reasonCode: 'BELOW_MATERIALITY', note: 'Below the cost of chasing it' }]);
   });
 
+  it("judges a write-off by the engine's own facts when it sends them: a split payment's difference, not the one record's", async () => {
+    const fake = installFake(new FakeReconApi());
+    // The record alone is 125.40 and within the limit, but the engine read the whole split behind
+    // it: a difference of 60.00, above the 25.00 limit.
+    const detail = networkItemDetail(1, {
+      actions: itemActions({ canWriteOff: true }),
+      controlFacts: {
+        writeOff: {
+          itemId: 1,
+          category: 'MISMATCH',
+          status: 'OPEN',
+          reason: 'AMOUNT_DIFF',
+          amountMinor: 12_540,
+          currency: 'USD',
+          pairing: { differenceMinor: 6_000 },
+        },
+      },
+    });
+    await openDetail(detail, fake);
+    const writeOffForm = form('Write off');
+    await waitFor(() =>
+      expect(within(writeOffForm).getByTestId('write-off-refusal').textContent).toContain('The difference, 60.00 USD, is above the write-off limit'),
+    );
+    expect((within(writeOffForm).getByRole('button', { name: 'Write off' }) as HTMLButtonElement).disabled).toBe(true);
+  });
+
   it('offers Approve, not Mark done, when only approval is open, with the engine hint, and approves only with a rationale', async () => {
     const detail = networkItemDetail(3, {
       actions: itemActions({ canPair: false, canSendToGlobalFinance: false, canApprove: true, canMarkDone: false, approvalHint: 'Needs approval before the transfer.' }),
@@ -656,7 +682,7 @@ describe('matches view', () => {
       value:
         offset === 0
           ? { matches: [matchView(1), matchView(2, { status: 'UNDONE', reason: 'MANUAL', resolvedBy: 'ana.lopez' })], total: 3 }
-          : { matches: [matchView(3, { networkRecordIds: ['R3a', 'R3b'], kind: 'ONE_TO_MANY' })], total: 3 },
+          : { matches: [matchView(3, { networkRecordIds: ['R3a', 'R3b'], kind: '1:N' })], total: 3 },
     }));
     const user = await openMatches(fake);
 

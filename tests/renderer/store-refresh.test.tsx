@@ -24,7 +24,7 @@ describe('refreshes that overlap', () => {
   it('keeps the newer recent imports when an older reply arrives after them', async () => {
     const fake = installFake(new FakeReconApi());
     const release = fake.holdEach('recentFeeds');
-    const file = { id: 2, fileName: 'new.csv', format: 'zelle-ledger-csv', side: 'LEDGER', sizeBytes: 1, ingestedAt: '2025-03-05T09:00:00Z', rowsRead: 1, rowsStored: 1, rowsQuarantined: 0, rowsOutOfScope: 0, fileDate: null };
+    const file = { id: 2, fileName: 'new.csv', format: 'zelle-ledger-csv', side: 'LEDGER' as const, sizeBytes: 1, ingestedAt: '2025-03-05T09:00:00Z', rowsRead: 1, rowsStored: 1, rowsQuarantined: 0, rowsOutOfScope: 0, fileDate: null };
     const older = useReconStore.getState().refreshImports();
     const newer = useReconStore.getState().refreshImports();
 

@@ -3,17 +3,11 @@
 // could send anything on any channel.
 
 import { contextBridge, ipcRenderer, webUtils, type IpcRendererEvent } from 'electron';
-import { API_FUNCTIONS, EVENT_CHANNEL, type ReconApi, type ReconEvent } from '../../../shared/ipc/recon-api';
-
-type ApiFunctions = Omit<ReconApi, 'onEvent' | 'pathForFile'>;
-
-// One function per channel of the contract, each sending its argument on its own channel.
-const functions = Object.fromEntries(
-  Object.entries(API_FUNCTIONS).map(([name, channel]) => [name, (argument: unknown) => ipcRenderer.invoke(channel, argument)]),
-) as unknown as ApiFunctions;
+import { apiFunctionsOver, EVENT_CHANNEL, type ReconApi, type ReconEvent } from '../../../shared/ipc/recon-api';
 
 const api = {
-  ...functions,
+  // One function per channel of the contract, each sending its argument on its own channel.
+  ...apiFunctionsOver((channel, argument) => ipcRenderer.invoke(channel, argument)),
   onEvent(listener: (event: ReconEvent) => void) {
     const forward = (_event: IpcRendererEvent, event: ReconEvent): void => listener(event);
     ipcRenderer.on(EVENT_CHANNEL, forward);

@@ -1,6 +1,5 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { z } from 'zod';
 import { explainItem } from '../../../shared/explain-item';
 import type { IngestOutcome } from '../../../shared/ipc/engine-results';
 import { DEFAULT_RULES } from '../../../shared/rules';
@@ -8,6 +7,7 @@ import {
   RECON_CHANNELS,
   type ApiReply,
   type ChannelResult,
+  type CheckedArgument,
   type ManualActionResult,
   type ReconChannel,
   type ReconEvent,
@@ -57,7 +57,7 @@ export type HandlerContext = {
 
 /** Every channel's handler, over the argument its schema has already checked. */
 export type ReconHandlers = {
-  [Channel in ReconChannel]: (argument: z.output<(typeof RECON_CHANNELS)[Channel]>) => Promise<ChannelResult<Channel>>;
+  [Channel in ReconChannel]: (argument: CheckedArgument<Channel>) => Promise<ChannelResult<Channel>>;
 };
 
 function stamp(date: Date): string {
@@ -284,14 +284,14 @@ export function reportsWritten(written: DailyReports, folder: string): ReportsWr
   return { date: written.date, folder, files: [...written.reports.map((report) => report.path), written.manifestPath] };
 }
 
-function isChannel(channel: string): channel is ReconChannel {
+/** Whether a name from outside the process (an IPC channel, a URL) is a channel of the contract. */
+export function isReconChannel(channel: string): channel is ReconChannel {
   return Object.hasOwn(RECON_CHANNELS, channel);
 }
 
 /**
- * Runs one call from the window: checks the channel and the argument against the contract,
- * then the handler, and always answers with a reply, never a throw, so the window can show
- * the message to the associate.
+ * Runs one call as a transport receives it (an IPC channel, a URL, a body): a name that is no
+ * channel of the contract is refused, the rest goes to `runReconCall`.
  */
 export async function dispatchReconCall(
   handlers: ReconHandlers,
@@ -299,15 +299,30 @@ export async function dispatchReconCall(
   argument: unknown,
   onFailure: (channel: string, error: Error) => void = () => {},
 ): Promise<ApiReply<unknown>> {
-  if (!isChannel(channel)) return { ok: false, error: { code: 'unknown-channel', message: `No such request: "${channel}".` } };
-  const checked = RECON_CHANNELS[channel].safeParse(argument ?? {});
+  if (!isReconChannel(channel)) return { ok: false, error: { code: 'unknown-channel', message: `No such request: "${channel}".` } };
+  return runReconCall(handlers, channel, argument, onFailure);
+}
+
+/**
+ * Runs one call from the window: checks the argument against the channel's schema, then the
+ * handler, and always answers with a reply, never a throw, so the window can show the message
+ * to the associate.
+ */
+export async function runReconCall<Channel extends ReconChannel>(
+  handlers: ReconHandlers,
+  channel: Channel,
+  argument: unknown,
+  onFailure: (channel: string, error: Error) => void = () => {},
+): Promise<ApiReply<ChannelResult<Channel>>> {
+  const checked = RECON_CHANNELS[channel].argument.safeParse(argument ?? {});
   if (!checked.success) {
     const problems = checked.error.issues.map((issue) => `${issue.path.join('.') || 'argument'}: ${issue.message}`).join('; ');
     return { ok: false, error: { code: 'invalid-argument', message: `${channel}: ${problems}` } };
   }
   try {
-    const handler = handlers[channel] as (argument: unknown) => Promise<unknown>;
-    return { ok: true, value: await handler(checked.data) };
+    const handler: ReconHandlers[Channel] = handlers[channel];
+    // The channel's own schema checked it; TypeScript widens a generic channel's parse to every channel's.
+    return { ok: true, value: await handler(checked.data as CheckedArgument<Channel>) };
   } catch (error) {
     const failure = error instanceof Error ? error : new Error(String(error));
     onFailure(channel, failure);

@@ -1,9 +1,9 @@
 import path from 'node:path';
-import type { ApiReply, ReconEvent, WorkstationStatus } from '../../../shared/ipc/recon-api';
+import type { ApiReply, ChannelArgument, ChannelResult, ReconChannel, ReconEvent, WorkstationStatus } from '../../../shared/ipc/recon-api';
 import type { InboxWatcher } from '../ingest/inbox-watcher';
 import type { CutoffSchedule } from '../reports/cutoff-scheduler';
 import { createServices, type DayClosed, type Services } from '../services';
-import { createReconHandlers, dispatchReconCall, reportsWritten, type ReconHandlers } from './recon-handlers';
+import { createReconHandlers, dispatchReconCall, reportsWritten, runReconCall, type ReconHandlers } from './recon-handlers';
 
 /** Where a workstation keeps its things; every folder is created when missing. */
 export type WorkstationConfig = {
@@ -29,7 +29,10 @@ export type WorkstationConfig = {
 export type Workstation = {
   services: Services;
   handlers: ReconHandlers;
-  call(channel: string, argument: unknown): Promise<ApiReply<unknown>>;
+  /** One call, typed by its channel (the argument is still checked against the channel's schema). */
+  call<Channel extends ReconChannel>(channel: Channel, argument: ChannelArgument<Channel>): Promise<ApiReply<ChannelResult<Channel>>>;
+  /** One call as a transport receives it (the shell's IPC, the loopback bridge): neither the channel nor the argument is trusted. */
+  handleRequest(channel: string, argument: unknown): Promise<ApiReply<unknown>>;
   /** Listens to events; returns the function that stops listening. */
   onEvent(listener: (event: ReconEvent) => void): () => void;
   /** Resolves once the inbox has queued the files already in it. */
@@ -113,10 +116,12 @@ export function startWorkstation(config: WorkstationConfig, log: (message: strin
     ...(config.now ? { now: config.now } : {}),
   });
 
+  const logFailure = (channel: string, error: Error): void => log(`${channel} failed: ${error.stack ?? error.message}`);
   return {
     services,
     handlers,
-    call: (channel, argument) => dispatchReconCall(handlers, channel, argument, (name, error) => log(`${name} failed: ${error.stack ?? error.message}`)),
+    call: (channel, argument) => runReconCall(handlers, channel, argument, logFailure),
+    handleRequest: (channel, argument) => dispatchReconCall(handlers, channel, argument, logFailure),
     onEvent(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);

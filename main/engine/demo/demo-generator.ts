@@ -9,6 +9,7 @@
 
 import { addDays, daysBetween, isIsoDate } from '../../../shared/business-dates';
 import type { LedgerPaymentInput } from '../../../shared/domain';
+import { expectPresent } from '../../../shared/invariants';
 import { createDemoFactory } from './demo-identities';
 import { createRandom } from './demo-random';
 import {
@@ -27,6 +28,7 @@ import type {
   DemoDay,
   DemoNetworkRecord,
   DemoOptions,
+  ExpectedMatch,
   ExpectedMismatch,
   ScenarioKind,
 } from './demo-types';
@@ -83,9 +85,10 @@ function isEligible(kind: ScenarioKind, day: number, lastDay: number): boolean {
 /** The scenario kinds started on a day: the eligible faults the budget allows, rotated by day, then clean ones. */
 export function planDay(day: number, lastDay: number, perDay: number): ScenarioKind[] {
   const eligible = FAULT_KINDS.filter((kind) => isEligible(kind, day, lastDay));
-  const rotated = eligible.map((_, index) => eligible[(index + day) % eligible.length]!);
+  const shift = eligible.length === 0 ? 0 : day % eligible.length;
+  const rotated = [...eligible.slice(shift), ...eligible.slice(0, shift)];
   const faults = rotated.slice(0, Math.min(perDay, Math.max(1, Math.floor(perDay * FAULT_SHARE))));
-  const clean = Array.from({ length: perDay - faults.length }, (_, index) => CLEAN_KINDS[index % CLEAN_KINDS.length]!);
+  const clean = Array.from({ length: perDay - faults.length }, (_, index) => expectPresent(CLEAN_KINDS[index % CLEAN_KINDS.length], 'a clean scenario kind'));
   return [...faults, ...clean];
 }
 
@@ -127,7 +130,7 @@ function numberLines<T extends { line: number }>(
 }
 
 function assembleDay(context: ScenarioContext, day: number, scenarios: readonly PlannedScenario[]): DemoDay {
-  const date = context.dates[day]!;
+  const date = expectPresent(context.dates[day], `the date of demo day ${day}`);
   const brokenRows = brokenRowsFor(context, day);
   const brokenFor = (feed: DemoDay['brokenRows'][number]['feed']) => brokenRows.find((row) => row.feed === feed);
   const records = scenarios.flatMap((scenario) => scenario.records).filter((record) => record.settlementDate === date);
@@ -163,7 +166,8 @@ function expectationsFor(day: number, date: string, scenarios: readonly PlannedS
   const globalFinance = scenarios
     .flatMap((scenario) => scenario.globalFinance.filter((entry) => entry.day <= day))
     .map((entry) => entry.item);
-  matches.sort((left, right) => left.ledgerPaymentIds[0]!.localeCompare(right.ledgerPaymentIds[0]!));
+  const firstPaymentOf = (match: ExpectedMatch): string => expectPresent(match.ledgerPaymentIds[0], 'the payment of an expected match');
+  matches.sort((left, right) => firstPaymentOf(left).localeCompare(firstPaymentOf(right)));
   mismatches.sort((left, right) => left.side.localeCompare(right.side) || left.id.localeCompare(right.id));
   globalFinance.sort((left, right) => left.networkRecordId.localeCompare(right.networkRecordId));
 
@@ -212,8 +216,8 @@ export function generateDemo(options: DemoOptions): DemoData {
 
   const days = dates.map((_, day) => assembleDay(context, day, scenarios));
   const expectations: Record<string, DayExpectations> = {};
-  dates.forEach((date, day) => {
-    expectations[date] = expectationsFor(day, date, scenarios, days[day]!);
+  days.forEach((demoDay, day) => {
+    expectations[demoDay.date] = expectationsFor(day, demoDay.date, scenarios, demoDay);
   });
   return { options: { ...options }, dates, days, scenarios: scenarios.map((scenario) => scenario.summary), expectations };
 }

@@ -13,6 +13,7 @@ import type {
   Network,
   TxnType,
 } from '../../../shared/domain';
+import { expectPresent } from '../../../shared/invariants';
 import type { PassName } from '../../../shared/rules';
 import type { DemoCard, DemoFactory } from './demo-identities';
 import type { DemoRandom } from './demo-random';
@@ -413,7 +414,7 @@ function split(isSecondHalfNextDay: boolean): ScenarioBuilder {
     );
     if (isSecondHalfNextDay) {
       // Until the second half arrives no leading run sums to the payment: provisional AMOUNT_DIFF.
-      expectMismatch(scenario, firstDay, firstDay, 'AMOUNT_DIFF', [planned, halves[0]!]);
+      expectMismatch(scenario, firstDay, firstDay, 'AMOUNT_DIFF', [planned, expectPresent(halves[0], 'the first half of a split')]);
     }
     expectMatch(scenario, secondDay, 'auth_code', planned, halves);
     return scenario;
@@ -557,7 +558,7 @@ function ledgerNotCompleted(context: ScenarioContext, startDay: number, scenario
     businessDay: startDay,
     card,
     amountMinor,
-    status: NOT_COMPLETED_STATUSES[startDay % NOT_COMPLETED_STATUSES.length]!,
+    status: expectPresent(NOT_COMPLETED_STATUSES[startDay % NOT_COMPLETED_STATUSES.length], 'a status that did not complete'),
     kept: ids,
     mayBeAfterCutoff: true,
   });
@@ -693,7 +694,7 @@ function ambiguousTie(context: ScenarioContext, startDay: number, scenarioId: st
     }),
   );
   const settlementDay = startDay + settlementOffset(context, startDay, 0);
-  const record = addPresentment(scenario, context, payments[0]!, { card, settlementDay, amountMinor, ids: NO_IDS });
+  const record = addPresentment(scenario, context, expectPresent(payments[0], 'the first tied payment'), { card, settlementDay, amountMinor, ids: NO_IDS });
   expectMismatch(scenario, settlementDay, context.lastDay, 'AMBIGUOUS', [...payments, record]);
   return scenario;
 }

@@ -195,12 +195,13 @@ export function writeDemoFeeds(
       contents[0] = { name: `visa_${day.date}.ctf`, content: demoVisaBase2(day) };
       contents[1] = { name: `mastercard_${day.date}.ipm`, content: demoMastercardIpm(day, data.days.indexOf(day) + 1) };
     }
-    filesByDay[day.date] = [];
+    const dayFiles: string[] = [];
+    filesByDay[day.date] = dayFiles;
     for (const file of contents) {
       const path = join(folder, file.name);
       writeFileSync(path, file.content);
       files.push(path);
-      filesByDay[day.date]!.push(relative(outDir, path).split('\\').join('/'));
+      dayFiles.push(relative(outDir, path).split('\\').join('/'));
     }
   }
   const expectationsFile: DemoExpectationsFile = {

@@ -25,6 +25,20 @@ export const CP500_TO_LATIN1: Uint8Array = Uint8Array.from([
 /** cp500 byte for each latin-1 byte (index = latin-1 byte). */
 export const LATIN1_TO_CP500: Uint8Array = invert(CP500_TO_LATIN1);
 
+/**
+ * Writes `length` bytes of `source` from `from` through `table` (one of the two above) into
+ * `target` from `to`; `target` may be `source` itself. A byte past the end of `source` throws.
+ */
+export function translateBytes(table: Uint8Array, source: Uint8Array, from: number, length: number, target: Uint8Array, to: number): void {
+  for (let index = 0; index < length; index++) {
+    const byte = source[from + index];
+    // Every byte is an index of the 256-entry tables: only a byte past the end reads undefined.
+    const translated = byte === undefined ? undefined : table[byte];
+    if (translated === undefined) throw new RangeError(`byte ${from + index} is past the end of ${source.length} bytes`);
+    target[to + index] = translated;
+  }
+}
+
 function invert(table: Uint8Array): Uint8Array {
   const inverse = new Uint8Array(256);
   table.forEach((latin1, cp500) => {

@@ -6,9 +6,10 @@ import type { FeedProfile } from '../feeds/csv/feed-profile';
 import { DETECTION_HEAD_BYTES, detectFormat } from '../feeds/detect-format';
 import { FeedRejectedError, type FeedContext, type FeedSink } from '../feeds/feed-types';
 import { FEED_READERS, type FeedReader } from '../feeds/reader-registry';
-import type { Db } from '../store/database';
+import { beginWriteTransaction, DatabaseBusyError, describeDatabaseBusy, isDatabaseBusy, type Db } from '../store/database';
 import type { IngestOutcome } from '../../../shared/ipc/engine-results';
 import { createFeedWriter, findFeedFileBySha } from '../store/feed-store';
+import { describeChange, isSameFileState, readFileState, type FileState } from './file-state';
 
 export type { IngestOutcome };
 
@@ -20,7 +21,29 @@ export type IngestOptions = {
   actor: string;
   /** The formats to recognise, in detection order; the registry's unless a test brings its own. */
   readers?: readonly FeedReader[];
+  /**
+   * A last check once the file is read, before anything is committed (the inbox compares the
+   * file with the state it waited to see stable). Throwing FileChangedError ends the file as
+   * "changed while read, nothing stored"; any other throw rejects it. Either way nothing is stored.
+   */
+  beforeCommit?: () => void;
 };
+
+/** The file changed while it was read: what was read is not the whole file, so nothing of it is stored. */
+export class FileChangedError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'FileChangedError';
+  }
+}
+
+/** Throws FileChangedError when the file is no longer in the state it was read in. */
+export function assertFileUnchanged(filePath: string, before: FileState): void {
+  const after = readFileState(filePath);
+  if (!isSameFileState(before, after)) {
+    throw new FileChangedError(`${path.basename(filePath)} changed while it was read (${describeChange(before, after)}): it may still be being written.`);
+  }
+}
 
 async function hashFile(filePath: string): Promise<{ sha256: string; head: Uint8Array; size: number }> {
   const hash = createHash('sha256');
@@ -46,14 +69,29 @@ async function hashFile(filePath: string): Promise<{ sha256: string; head: Uint8
  */
 export async function ingestFile(db: Db, filePath: string, options: IngestOptions): Promise<IngestOutcome> {
   const fileName = path.basename(filePath);
+  const transient = (reason: string): IngestOutcome => ({ status: 'rejected', file: filePath, reason: `${reason} Nothing was stored.`, isTransient: true });
+  let before: FileState | undefined;
   let hashed: Awaited<ReturnType<typeof hashFile>>;
   try {
     const stat = fs.statSync(filePath);
     if (!stat.isFile()) return { status: 'rejected', file: filePath, reason: `${fileName}: not a regular file` };
+    // Taken before the hash: the bytes hashed, the bytes read and the bytes committed must all be these.
+    before = readFileState(filePath);
     hashed = await hashFile(filePath);
   } catch (error) {
     return { status: 'rejected', file: filePath, reason: `${fileName}: cannot be read (${(error as Error).message})` };
   }
+  if (before === undefined) return { status: 'rejected', file: filePath, reason: `${fileName}: cannot be read (it was moved or deleted)` };
+  const state = before;
+  // A file judged on part of its bytes (a rejection of a file still being written) is judged again later.
+  const contentRejection = (reason: string): IngestOutcome => {
+    try {
+      assertFileUnchanged(filePath, state);
+    } catch (error) {
+      if (error instanceof FileChangedError) return transient(error.message);
+    }
+    return { status: 'rejected', file: filePath, reason };
+  };
   const known = findFeedFileBySha(db, hashed.sha256);
   if (known) {
     return {
@@ -66,14 +104,15 @@ export async function ingestFile(db: Db, filePath: string, options: IngestOption
     };
   }
   const detected = detectFormat(hashed.head, options.profiles, options.readers ?? FEED_READERS);
-  if (detected.kind === 'unknown') return { status: 'rejected', file: filePath, reason: `${fileName}: ${detected.problem}` };
+  if (detected.kind === 'unknown') return contentRejection(`${fileName}: ${detected.problem}`);
   const { format, side } = detected;
   const context: FeedContext = { fileName, sha256: hashed.sha256 };
 
   // Important: better-sqlite3 is synchronous but the CSV reader awaits between chunks, so the
-  // transaction is opened by hand; nothing else may use this connection until it ends.
-  db.exec('BEGIN IMMEDIATE');
+  // transaction is opened by hand; nothing else may use this connection until it ends. Its BEGIN
+  // is inside the try: another process's lock is an outcome for this file, never a crash.
   try {
+    await beginWriteTransaction(db);
     const writer = createFeedWriter(
       db,
       { sha256: hashed.sha256, fileName, sourcePath: path.resolve(filePath), format, sizeBytes: hashed.size, side },
@@ -83,12 +122,18 @@ export async function ingestFile(db: Db, filePath: string, options: IngestOption
     const sink: FeedSink = writer;
     const summary = await detected.read(filePath, context, sink);
     const counts = writer.finish(summary);
+    assertFileUnchanged(filePath, state);
+    options.beforeCommit?.();
     db.exec('COMMIT');
     return { status: 'ingested', file: filePath, format, side: summary.side, sha256: hashed.sha256, rowsRead: summary.rowsRead, ...counts };
   } catch (error) {
-    db.exec('ROLLBACK');
-    if (error instanceof FeedRejectedError) return { status: 'rejected', file: filePath, reason: error.message };
-    return { status: 'rejected', file: filePath, reason: `${fileName}: could not be ingested (${(error as Error).message})` };
+    // A failed BEGIN left nothing to roll back, and SQLite rolls some failures back by itself.
+    if (db.inTransaction) db.exec('ROLLBACK');
+    if (error instanceof FileChangedError) return transient(error.message);
+    if (error instanceof DatabaseBusyError) return transient(`${fileName} was not ingested: ${error.message}`);
+    if (isDatabaseBusy(error)) return transient(`${fileName} was not ingested: ${describeDatabaseBusy(db)}`);
+    if (error instanceof FeedRejectedError) return contentRejection(error.message);
+    return contentRejection(`${fileName}: could not be ingested (${(error as Error).message})`);
   }
 }
 

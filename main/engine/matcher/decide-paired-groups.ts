@@ -1,8 +1,10 @@
 // Phase 2 of matching: each payment with the records paired to it (its group) becomes a MATCH, a
 // split (1:N), duplicates, or mismatches of the whole group (spec section 5).
 
+import type { PassName } from '../../../shared/rules';
 import type { CandidatePayment, OpenNetworkRecord, ProposedItem, ProposedMatch } from './match-types';
 import type { Pairing, SortedMatchInput } from './pair-by-passes';
+import { elementAt } from './positions';
 import { ledgerItem, networkItem } from './proposed-items';
 
 const NOT_COMPLETED_FINAL = new Set(['FAILED', 'CANCELLED', 'RETURNED']);
@@ -19,21 +21,32 @@ export type PairedDecisions = { matches: ProposedMatch[]; items: ProposedItem[] 
 type Groups = { start: Int32Array; members: Int32Array };
 
 function groupByPayment(pairedPayment: Int32Array, paymentCount: number): Groups {
+  // Typed-array reads are `?? 0` only for the type checker: every position here is inside.
   const start = new Int32Array(paymentCount + 1);
-  for (let position = 0; position < pairedPayment.length; position++) {
-    const paymentPosition = pairedPayment[position]!;
-    if (paymentPosition !== -1) start[paymentPosition + 1]! += 1;
+  for (const paymentPosition of pairedPayment) {
+    if (paymentPosition !== -1) start[paymentPosition + 1] = (start[paymentPosition + 1] ?? 0) + 1;
   }
-  for (let paymentPosition = 0; paymentPosition < paymentCount; paymentPosition++) {
-    start[paymentPosition + 1]! += start[paymentPosition]!;
+  let total = 0;
+  for (let paymentPosition = 0; paymentPosition <= paymentCount; paymentPosition++) {
+    total += start[paymentPosition] ?? 0;
+    start[paymentPosition] = total;
   }
-  const members = new Int32Array(start[paymentCount]!);
+  const members = new Int32Array(total);
   const nextSlot = start.slice(0, paymentCount);
-  for (let position = 0; position < pairedPayment.length; position++) {
-    const paymentPosition = pairedPayment[position]!;
-    if (paymentPosition !== -1) members[nextSlot[paymentPosition]!++] = position;
-  }
+  pairedPayment.forEach((paymentPosition, position) => {
+    if (paymentPosition === -1) return;
+    const slot = nextSlot[paymentPosition] ?? 0;
+    members[slot] = position;
+    nextSlot[paymentPosition] = slot + 1;
+  });
   return { start, members };
+}
+
+/** The pass that paired a group's member. */
+function passOf(pairedPass: Pairing['pairedPass'], recordPosition: number): PassName {
+  const pass = pairedPass[recordPosition];
+  if (pass === undefined) throw new RangeError(`the record at position ${recordPosition} is in a group but no pass paired it`);
+  return pass;
 }
 
 /** Decides every group of paired records; payments no record is paired with are left to `decideUnpaired`. */
@@ -43,13 +56,15 @@ export function decidePairedGroups(input: SortedMatchInput, pairing: Pairing): P
   const { start: groupStart, members: groupMembers } = groupByPayment(pairing.pairedPayment, payments.length);
   const matches: ProposedMatch[] = [];
   const items: ProposedItem[] = [];
+  const memberAt = (slot: number): number => groupMembers[slot] ?? -1;
+  const recordAt = (slot: number): OpenNetworkRecord => elementAt(records, memberAt(slot));
 
+  let end = 0;
   for (let paymentPosition = 0; paymentPosition < payments.length; paymentPosition++) {
-    const first = groupStart[paymentPosition]!;
-    const end = groupStart[paymentPosition + 1]!;
+    const first = end;
+    end = groupStart[paymentPosition + 1] ?? first;
     if (first === end) continue;
-    const payment = payments[paymentPosition]!;
-    const recordAt = (slot: number): OpenNetworkRecord => records[groupMembers[slot]!]!;
+    const payment = elementAt(payments, paymentPosition);
 
     if (payment.isMatched) {
       for (let slot = first; slot < end; slot++) {
@@ -93,11 +108,11 @@ export function decidePairedGroups(input: SortedMatchInput, pairing: Pairing): P
       continue;
     }
     const members: ProposedMatch['members'] = [];
-    let rule = pairedPass[groupMembers[first]!]!;
+    let rule = passOf(pairedPass, memberAt(first));
     let networkDate = '';
     for (let slot = first; slot < runEnd; slot++) {
       const record = recordAt(slot);
-      const pass = pairedPass[groupMembers[slot]!]!;
+      const pass = passOf(pairedPass, memberAt(slot));
       members.push({ networkRowId: record.id, pass });
       if (rules.passes.indexOf(pass) < rules.passes.indexOf(rule)) rule = pass;
       if (record.settlementDate > networkDate) networkDate = record.settlementDate;

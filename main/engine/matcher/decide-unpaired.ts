@@ -4,6 +4,7 @@
 import { dayNumber } from '../../../shared/business-dates';
 import type { ProposedItem } from './match-types';
 import type { Pairing, SortedMatchInput } from './pair-by-passes';
+import { elementAt } from './positions';
 import { ledgerItem, networkItem } from './proposed-items';
 
 /**
@@ -19,7 +20,7 @@ export function decideUnpaired(input: SortedMatchInput, pairing: Pairing): Propo
   const items: ProposedItem[] = [];
 
   for (let position = 0; position < records.length; position++) {
-    const record = records[position]!;
+    const record = elementAt(records, position);
     if (isRecordPairable[position] === 0) {
       // A credit returns money to the card like a reversal; a second presentment continues a dispute.
       const reason = record.txnType === 'REVERSAL' || record.txnType === 'CREDIT' ? 'REVERSAL' : 'CHARGEBACK';
@@ -29,7 +30,7 @@ export function decideUnpaired(input: SortedMatchInput, pairing: Pairing): Propo
     if (pairedPayment[position] !== -1) continue;
     const candidates = ambiguousCandidates.get(position);
     if (candidates) {
-      items.push(networkItem(record, 'MISMATCH', 'AMBIGUOUS', candidates.map((candidate) => payments[candidate]!.paymentId).sort()));
+      items.push(networkItem(record, 'MISMATCH', 'AMBIGUOUS', candidates.map((candidate) => elementAt(payments, candidate).paymentId).sort()));
       continue;
     }
     const age = asOfDay - dayOf(record.settlementDate);
@@ -41,11 +42,11 @@ export function decideUnpaired(input: SortedMatchInput, pairing: Pairing): Propo
   }
 
   for (let position = 0; position < payments.length; position++) {
-    const payment = payments[position]!;
+    const payment = elementAt(payments, position);
     if (payment.isMatched || isPaymentPaired[position]) continue;
     const namedBy = ambiguousPayments.get(position);
     if (namedBy) {
-      items.push(ledgerItem(payment, 'AMBIGUOUS', namedBy.map((recordPosition) => records[recordPosition]!.recordId)));
+      items.push(ledgerItem(payment, 'AMBIGUOUS', namedBy.map((recordPosition) => elementAt(records, recordPosition).recordId)));
       continue;
     }
     if (payment.status !== 'COMPLETED') continue;

@@ -3,12 +3,16 @@
 // per business date, reporting progress as it goes.
 
 import { parentPort, workerData } from 'node:worker_threads';
+import { expectPresent } from '../../../shared/invariants';
 import { openDatabase } from '../store/database';
 import type { MatchWorkerReply, MatchWorkerRequest } from './match-worker-protocol';
 import { runMatchingAsOf } from './matching-run';
 
+// Started only as a worker thread (match-worker-client.ts), where the port to its parent exists.
+const port = expectPresent(parentPort, 'the port to the thread that started the matching worker');
+
 function reply(message: MatchWorkerReply): void {
-  parentPort!.postMessage(message);
+  port.postMessage(message);
 }
 
 const request = workerData as MatchWorkerRequest;

@@ -4,6 +4,7 @@
 
 import type { PassName, RuleSet } from '../../../shared/rules';
 import type { CandidatePayment, OpenNetworkRecord } from './match-types';
+import { elementAt } from './positions';
 
 /**
  * What a pass sees and may do; positions index the sorted records and payments. Important: a pass
@@ -47,11 +48,15 @@ export function isWithinWindow(networkTxnDay: number, paymentLocalDay: number, r
  */
 type Bucket = number | number[];
 
-function indexBy<T>(items: readonly T[], key: (item: T) => string, isIncluded: (index: number) => boolean): Map<string, Bucket> {
+function indexBy(
+  payments: readonly CandidatePayment[],
+  key: (payment: CandidatePayment) => string,
+  isIncluded: (position: number) => boolean,
+): Map<string, Bucket> {
   const index = new Map<string, Bucket>();
-  for (let position = 0; position < items.length; position++) {
+  for (let position = 0; position < payments.length; position++) {
     if (!isIncluded(position)) continue;
-    const value = key(items[position]!);
+    const value = key(elementAt(payments, position));
     if (value === '') continue;
     const bucket = index.get(value);
     if (bucket === undefined) index.set(value, position);
@@ -65,7 +70,7 @@ function indexBy<T>(items: readonly T[], key: (item: T) => string, isIncluded: (
 function filterBucket(bucket: Bucket, isCandidate: (position: number) => boolean): number | number[] | undefined {
   if (typeof bucket === 'number') return isCandidate(bucket) ? bucket : undefined;
   const candidates = bucket.filter(isCandidate);
-  return candidates.length === 0 ? undefined : candidates.length === 1 ? candidates[0]! : candidates;
+  return candidates.length > 1 ? candidates : candidates[0];
 }
 
 type IdentityKeys = {
@@ -88,13 +93,13 @@ function identityPass(name: PassName, keys: IdentityKeys): MatchingPass {
       const index = indexBy(payments, keys.payment, () => true);
       for (let position = 0; position < records.length; position++) {
         if (!context.isOpenRecord(position)) continue;
-        const record = records[position]!;
+        const record = elementAt(records, position);
         const key = keys.network(record);
         if (key === '') continue;
         const bucket = index.get(key);
         if (bucket === undefined) continue;
         const candidates = filterBucket(bucket, (paymentPosition) => {
-          const payment = payments[paymentPosition]!;
+          const payment = elementAt(payments, paymentPosition);
           if (keys.needsWindow && !isWithinWindow(record.txnDay, payment.localDay, rules)) return false;
           if (context.wasUnpaired(position, paymentPosition)) return false;
           if (payment.isMatched) return payment.amountMinor === record.amountMinor && payment.currency === record.currency;
@@ -146,7 +151,7 @@ const matchByCardAndAmount: MatchingPass = {
     const index = indexBy(
       payments,
       (payment) => cardAmountKey(payment.fundingNetwork, payment.cardLast4, payment.currency, payment.amountMinor),
-      (position) => !payments[position]!.isMatched && !context.isPaymentPaired(position),
+      (position) => !elementAt(payments, position).isMatched && !context.isPaymentPaired(position),
     );
     // Records with candidates, in record order, and their candidates: a record pairs only once
     // every record has named its candidates, because a payment named twice is a tie.
@@ -155,26 +160,27 @@ const matchByCardAndAmount: MatchingPass = {
     const timesNamed = new Int32Array(payments.length);
     for (let position = 0; position < records.length; position++) {
       if (!context.isOpenRecord(position)) continue;
-      const record = records[position]!;
+      const record = elementAt(records, position);
       const bucket = index.get(cardAmountKey(record.network, record.panLast4, record.currency, record.amountMinor));
       if (bucket === undefined) continue;
       const candidates = filterBucket(
         bucket,
         (paymentPosition) =>
-          isWithinWindow(record.txnDay, payments[paymentPosition]!.localDay, rules) && !context.wasUnpaired(position, paymentPosition),
+          isWithinWindow(record.txnDay, elementAt(payments, paymentPosition).localDay, rules) &&
+          !context.wasUnpaired(position, paymentPosition),
       );
       if (candidates === undefined) continue;
       namingRecords.push(position);
       namedCandidates.push(candidates);
-      if (typeof candidates === 'number') timesNamed[candidates]! += 1;
-      else for (const candidate of candidates) timesNamed[candidate]! += 1;
+      // Typed-array reads are `?? 0` only for the type checker: the positions are inside.
+      if (typeof candidates === 'number') timesNamed[candidates] = (timesNamed[candidates] ?? 0) + 1;
+      else for (const candidate of candidates) timesNamed[candidate] = (timesNamed[candidate] ?? 0) + 1;
     }
-    for (let entry = 0; entry < namingRecords.length; entry++) {
-      const position = namingRecords[entry]!;
-      const candidates = namedCandidates[entry]!;
+    namingRecords.forEach((position, entry) => {
+      const candidates = elementAt(namedCandidates, entry);
       if (typeof candidates === 'number' && timesNamed[candidates] === 1) context.pairRecord(position, candidates);
       else context.markAmbiguous(position, typeof candidates === 'number' ? [candidates] : candidates);
-    }
+    });
   },
 };
 

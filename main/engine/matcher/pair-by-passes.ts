@@ -4,6 +4,7 @@
 import type { PassName, RuleSet } from '../../../shared/rules';
 import type { CandidatePayment, OpenNetworkRecord } from './match-types';
 import { MATCHING_PASSES, type MatchingPass, type PassContext } from './matching-passes';
+import { elementAt } from './positions';
 
 /**
  * A run's input in decision order. Important: every phase indexes these arrays by position, and
@@ -17,7 +18,7 @@ export type SortedMatchInput = {
   /** Sorted by payment id. */
   payments: readonly CandidatePayment[];
   /** Pairings an associate undid (`networkRowId:paymentRowId`). */
-  unpairedPairs?: ReadonlySet<string> | undefined;
+  unpairedPairs?: ReadonlySet<string>;
 };
 
 /**
@@ -53,7 +54,9 @@ export function pairByPasses(input: SortedMatchInput, passes: readonly MatchingP
   const pairedPayment = new Int32Array(records.length).fill(-1);
   const pairedPass: (PassName | undefined)[] = new Array(records.length);
   const isRecordPairable = new Uint8Array(records.length);
-  for (let position = 0; position < records.length; position++) isRecordPairable[position] = isPairable(records[position]!) ? 1 : 0;
+  records.forEach((record, position) => {
+    isRecordPairable[position] = isPairable(record) ? 1 : 0;
+  });
   const isRecordAmbiguous = new Uint8Array(records.length);
   const ambiguousCandidates = new Map<number, number[]>();
   const ambiguousPayments = new Map<number, number[]>();
@@ -63,7 +66,7 @@ export function pairByPasses(input: SortedMatchInput, passes: readonly MatchingP
   const wasUnpaired =
     unpaired && unpaired.size > 0
       ? (recordPosition: number, paymentPosition: number): boolean =>
-          unpaired.has(`${records[recordPosition]!.id}:${payments[paymentPosition]!.id}`)
+          unpaired.has(`${elementAt(records, recordPosition).id}:${elementAt(payments, paymentPosition).id}`)
       : (): boolean => false;
 
   const isOpenRecord = (position: number): boolean =>

@@ -14,6 +14,7 @@ import {
   type ReportPreview,
   type TodayBoard,
 } from '../../../shared/ipc/recon-api';
+import { expectPresent } from '../../../shared/invariants';
 import { formatAmount } from '../../../shared/money';
 import type { RuleSet } from '../../../shared/rules';
 import type { Db } from '../store/database';
@@ -47,7 +48,8 @@ export function ageBandOf(age: number): AgeBand {
 
 function formatTotals(minorByCurrency: ReadonlyMap<string, number>): Record<string, string> {
   const totals: Record<string, string> = {};
-  for (const currency of [...minorByCurrency.keys()].sort()) totals[currency] = formatAmount(minorByCurrency.get(currency)!, currency);
+  const inOrder = [...minorByCurrency].sort(([left], [right]) => (left < right ? -1 : left > right ? 1 : 0));
+  for (const [currency, minor] of inOrder) totals[currency] = formatAmount(minor, currency);
   return totals;
 }
 
@@ -59,12 +61,13 @@ function addTo(totals: Map<string, number>, currency: string, minor: number): vo
 function writtenContents(storedManifest: string): ReportContents | undefined {
   try {
     const manifest = JSON.parse(storedManifest) as { reports?: Record<string, { rows?: unknown; amount_totals?: unknown }> };
-    const kinds = REPORT_KINDS.filter((kind) => manifest.reports?.[kind] !== undefined);
-    if (kinds.length === 0) return undefined;
-    return kinds.map((kind) => {
-      const report = manifest.reports![kind]!;
-      return { kind, rows: typeof report.rows === 'number' ? report.rows : 0, totals: (report.amount_totals ?? {}) as Record<string, string> };
+    const reports = manifest.reports ?? {};
+    const contents: ReportContents = REPORT_KINDS.flatMap((kind) => {
+      const report = reports[kind];
+      if (report === undefined) return [];
+      return [{ kind, rows: typeof report.rows === 'number' ? report.rows : 0, totals: (report.amount_totals ?? {}) as Record<string, string> }];
     });
+    return contents.length === 0 ? undefined : contents;
   } catch {
     return undefined;
   }
@@ -108,7 +111,7 @@ function summariseOpenItems(groups: readonly OpenItemGroup[], rules: RuleSet, op
     }
     entry.items += group.items;
     addTo(entry.totals, group.currency, group.minor);
-    const band = bands.get(ageBandOf(group.age))!;
+    const band = expectPresent(bands.get(ageBandOf(group.age)), `the age band of ${group.age} days`);
     if (category === 'MISMATCH') band.mismatches += group.items;
     else band.globalFinance += group.items;
     // The run at the next cut-off is as of the open date; the matcher sends an unpaired
@@ -136,7 +139,8 @@ export function readTodayBoard(db: Db, now: Date): TodayBoard {
     const day = businessDayAt(now.getTime(), calendar);
 
     const feedDates = datesBack(day.openDate, FEED_DAYS);
-    const arrivals = new Map(feedArrivals(db, feedDates.at(-1)!, day.openDate).map((arrival) => [`${arrival.date}:${arrival.source}`, arrival]));
+    const oldestFeedDate = addDays(day.openDate, 1 - FEED_DAYS); // the last of feedDates
+    const arrivals = new Map(feedArrivals(db, oldestFeedDate, day.openDate).map((arrival) => [`${arrival.date}:${arrival.source}`, arrival]));
     const feeds = feedDates.map((date) => {
       const isOpen = date === day.openDate;
       const expectedBy = new Date(cutoffAt(date, calendar)).toISOString();

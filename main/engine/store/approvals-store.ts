@@ -210,12 +210,19 @@ export function readItemControls(
   itemId: number,
   rules: RuleSet,
   actor: string,
-): { actions: ItemDetail['actions']; globalFinance?: ItemDetail['globalFinance']; pendingPairing?: ApprovalEntry } {
+): {
+  actions: ItemDetail['actions'];
+  globalFinance?: ItemDetail['globalFinance'];
+  pendingPairing?: ApprovalEntry;
+  controlFacts?: ItemDetail['controlFacts'];
+} {
   const item = itemOf(db, itemId);
   const isOpenMismatch = item.category === 'MISMATCH' && item.status === 'OPEN';
   const held = isOpenMismatch && isItemHeld(db, item);
-  const writeOff = assessWriteOff(writeOffFactsOf(db, item, rules).facts, rules);
-  const globalFinance = isOpenMismatch && item.side === 'NETWORK' ? globalFinanceOptions(globalFinanceFactsOf(db, item, rules).facts) : undefined;
+  const writeOffFacts = writeOffFactsOf(db, item, rules).facts;
+  const writeOff = assessWriteOff(writeOffFacts, rules);
+  const globalFinanceFacts = isOpenMismatch && item.side === 'NETWORK' ? globalFinanceFactsOf(db, item, rules).facts : undefined;
+  const globalFinance = globalFinanceFacts ? globalFinanceOptions(globalFinanceFacts) : undefined;
   const approval = itemApprovalFacts(db, item, rules);
   const approve = checkApprove(approval, actor);
   const done = checkMarkDone(approval, actor);
@@ -249,5 +256,6 @@ export function readItemControls(
     },
     ...(globalFinance ? { globalFinance } : {}),
     ...(request ? { pendingPairing: pairingRequestEntry(db, request, rules, actor) } : {}),
+    ...(isOpenMismatch ? { controlFacts: { writeOff: writeOffFacts, ...(globalFinanceFacts ? { globalFinance: globalFinanceFacts } : {}) } } : {}),
   };
 }

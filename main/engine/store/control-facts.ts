@@ -12,6 +12,7 @@ import {
   type WriteOffFacts,
 } from '../../../shared/controls';
 import type { LedgerStatus, Network, TxnType } from '../../../shared/domain';
+import { expectPresent } from '../../../shared/invariants';
 import type { RuleSet } from '../../../shared/rules';
 import type { Db } from './database';
 import { ruleSetOfVersion } from './rule-sets';
@@ -184,7 +185,7 @@ export function isItemHeld(db: Db, item: Pick<ItemRow, 'side' | 'network_record_
 export function amountDifferencePairing(db: Db, item: ItemRow): StoredPairing | { refusal: string } {
   const paymentRowId =
     item.side === 'LEDGER'
-      ? item.ledger_payment_id!
+      ? expectPresent(item.ledger_payment_id, `item ${item.id}'s ledger payment`)
       : (db.prepare('SELECT id FROM ledger_payments WHERE payment_id = ?').pluck().get(item.candidate_ids) as number | undefined);
   if (paymentRowId === undefined) return { refusal: `Item ${item.id}'s payment ${item.candidate_ids} is not stored.` };
   const paymentItem =

@@ -14,6 +14,65 @@ export class DatabaseVersionError extends Error {
   }
 }
 
+/**
+ * Thrown when another process (a second workstation on the same data folder, a `recon` command)
+ * held the database's write lock for longer than this connection waits. Nothing was written.
+ */
+export class DatabaseBusyError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'DatabaseBusyError';
+  }
+}
+
+/** How long a connection waits for another connection's write lock before giving up, in ms. */
+export const BUSY_TIMEOUT_MS = 5_000;
+
+/** True when SQLite gave up waiting for another connection's lock (SQLITE_BUSY and its extended codes). */
+export function isDatabaseBusy(error: unknown): boolean {
+  if (error instanceof DatabaseBusyError) return true;
+  if (!(error instanceof BetterSqlite3.SqliteError)) return false;
+  return error.code.startsWith('SQLITE_BUSY');
+}
+
+/**
+ * The sentence for a lock that was not released in time. SQLite does not say who holds it (and
+ * POSIX locks name no process portably), so the message names the kinds of process that can.
+ */
+export function describeDatabaseBusy(db: Db, waitedMs: number = BUSY_TIMEOUT_MS): string {
+  const seconds = Math.round(waitedMs / 100) / 10;
+  return `The database ${path.basename(db.name)} is locked by another workstation or recon command (waited ${seconds} s).`;
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/**
+ * Opens a write transaction (BEGIN IMMEDIATE) for work that awaits while it holds it (ingest
+ * streams a file). While another process holds the lock it polls instead of letting SQLite's
+ * busy handler block the thread, so a bridge or a window on this thread stays responsive; after
+ * the connection's busy timeout it throws DatabaseBusyError with nothing begun.
+ */
+export async function beginWriteTransaction(db: Db): Promise<void> {
+  const timeoutMs = db.pragma('busy_timeout', { simple: true }) as number;
+  const started = Date.now();
+  for (;;) {
+    db.pragma('busy_timeout = 0');
+    try {
+      db.exec('BEGIN IMMEDIATE');
+      return;
+    } catch (error) {
+      if (!isDatabaseBusy(error)) throw error;
+    } finally {
+      db.pragma(`busy_timeout = ${timeoutMs}`);
+    }
+    const waited = Date.now() - started;
+    if (waited >= timeoutMs) throw new DatabaseBusyError(describeDatabaseBusy(db, waited));
+    await sleep(Math.min(50, timeoutMs - waited));
+  }
+}
+
 /** SQLite's page cache per connection, in KiB. */
 const PAGE_CACHE_KIB = 64 * 1024;
 
@@ -28,20 +87,21 @@ export function openDatabase(file: string, options: OpenOptions = {}): Db {
   if (file !== ':memory:' && !options.readonly) fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
   const db = new BetterSqlite3(file, {
     readonly: options.readonly ?? false,
+    // Set here, not by a pragma below: the very first read may meet another process's lock.
+    timeout: BUSY_TIMEOUT_MS,
     ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}),
   });
   try {
     // Refuse a newer database before anything (even the journal mode) touches the file.
     assertNotNewer(db);
     db.pragma('foreign_keys = ON');
-    db.pragma('busy_timeout = 5000');
     // A million-row feed updates indexes keyed on random ids (transaction id, ARN, auth code);
     // with SQLite's default 2 MiB page cache nearly every insert then reads its index pages back
     // from the file. 64 MiB per connection keeps them in memory (measured in bench/README.md).
     db.pragma(`cache_size = -${PAGE_CACHE_KIB}`);
     db.pragma('temp_store = MEMORY');
     if (!options.readonly) {
-      if (file !== ':memory:') db.pragma('journal_mode = WAL');
+      if (file !== ':memory:') switchToWriteAheadLog(db);
       // WAL with NORMAL stays consistent after a crash; it may lose the last commit on power loss.
       db.pragma('synchronous = NORMAL');
       migrate(db);
@@ -49,7 +109,31 @@ export function openDatabase(file: string, options: OpenOptions = {}): Db {
     return db;
   } catch (error) {
     db.close();
+    if (isDatabaseBusy(error) && !(error instanceof DatabaseBusyError)) {
+      throw new DatabaseBusyError(`${describeDatabaseBusy(db)} It could not be opened; try again once that work has finished.`);
+    }
     throw error;
+  }
+}
+
+/** Lets a synchronous retry loop pause without spinning. */
+const PAUSE = new Int32Array(new SharedArrayBuffer(4));
+
+/**
+ * Puts the file in WAL mode. Important: SQLite answers a switch that meets another connection
+ * BUSY at once, without its busy handler (two processes creating a new database together hit this
+ * about one time in ten), so it is retried here for as long as the busy timeout.
+ */
+function switchToWriteAheadLog(db: Db): void {
+  const started = Date.now();
+  for (;;) {
+    try {
+      db.pragma('journal_mode = WAL');
+      return;
+    } catch (error) {
+      if (!isDatabaseBusy(error) || Date.now() - started >= BUSY_TIMEOUT_MS) throw error;
+      Atomics.wait(PAUSE, 0, 0, 20);
+    }
   }
 }
 
@@ -67,14 +151,20 @@ function assertNotNewer(db: Db): number {
 
 /** Applies every pending migration in one transaction; refuses a database newer than the app. */
 export function migrate(db: Db, targetVersion: number = SCHEMA_VERSION): void {
-  const current = assertNotNewer(db);
-  if (current >= targetVersion) return;
+  // An up-to-date database opens without taking the write lock.
+  if (assertNotNewer(db) >= targetVersion) return;
+  // Important: two processes opening a new database together both read version 0 above. The
+  // version is read again under the write lock (BEGIN IMMEDIATE), so the one that waited finds
+  // the other's migrations done instead of creating the tables a second time.
   db.transaction(() => {
+    const current = assertNotNewer(db);
+    if (current >= targetVersion) return;
     for (let version = current; version < targetVersion; version++) {
-      const step = MIGRATIONS[version]!;
+      const step = MIGRATIONS[version];
+      if (step === undefined) throw new Error(`${db.name}: this app has no migration to schema version ${version + 1}.`);
       if (typeof step === 'string') db.exec(step);
       else step(db);
     }
     db.pragma(`user_version = ${targetVersion}`);
-  })();
+  }).immediate();
 }

@@ -1,3 +1,4 @@
+import { expectPresent } from '../../../shared/invariants';
 import type { ItemDetail, LedgerPaymentView, NetworkRecordView } from '../../../shared/ipc/recon-api';
 import type { Db } from './database';
 import type { RunAuditEntry } from './matching-store';
@@ -122,7 +123,10 @@ export function readItemDetail(db: Db, id: number): Omit<ItemDetail, 'explanatio
           return payment ? [{ side: 'LEDGER' as const, ...payment }] : [];
         })
       : references.flatMap((reference) =>
-          (networkByReference.all(reference) as never[]).map((row) => ({ side: 'NETWORK' as const, ...networkView(row)! })),
+          (networkByReference.all(reference) as never[]).flatMap((row) => {
+            const record = networkView(row);
+            return record ? [{ side: 'NETWORK' as const, ...record }] : [];
+          }),
         );
   // Important: an item was decided at its run; the records it names may have been matched, sent
   // to global finance or written off since. Read what they are now, so an open mismatch never
@@ -178,7 +182,7 @@ function recordHistory(
   item: { id: number; networkRecordId: number | null; ledgerPaymentId: number | null; paymentId: string; runId: number | null },
 ): HistoryEntry[] {
   const column = item.networkRecordId !== null ? 'network_record_id' : 'ledger_payment_id';
-  const rowId = item.networkRecordId ?? item.ledgerPaymentId!;
+  const rowId = expectPresent(item.networkRecordId ?? item.ledgerPaymentId, `item ${item.id}'s network record or ledger payment`);
   // Important: SQL below interpolates only the fixed column name above; each lookup is on an index.
   const items = db
     .prepare(`SELECT id, run_id AS runId, closed_on AS closedOn, resolved_by AS resolvedBy FROM items WHERE ${column} = ? AND id <= ? ORDER BY id`)

@@ -27,6 +27,7 @@ import {
 import type { GlobalFinanceReason } from '../../../shared/domain';
 import type { ManualActionResult } from '../../../shared/ipc/recon-api';
 import { scrubTokens, scrubTypedPans } from '../../../shared/masking';
+import { expectPresent } from '../../../shared/invariants';
 import { formatAmountWithCurrency as money } from '../../../shared/money';
 import type { RuleSet } from '../../../shared/rules';
 import { appendAudit } from './audit-log';
@@ -42,6 +43,7 @@ import {
   writeOffFactsOf,
   type ItemRow,
   type PairingRequestRow,
+  type RecordRow,
   type StoredPairing,
 } from './control-facts';
 import type { Db } from './database';
@@ -99,7 +101,7 @@ function createTracker(db: Db) {
     },
     update(table: TrackedTable, id: number, values: Record<string, unknown>): void {
       const key = `${table}:${id}`;
-      if (!before.has(key)) before.set(key, readState(db, table, id)!);
+      if (!before.has(key)) before.set(key, expectPresent(readState(db, table, id), `row ${id} of ${table}`));
       const columns = Object.keys(values);
       for (const column of columns) if (!TRACKED_COLUMNS[table].includes(column)) throw new Error(`${table}.${column} is not tracked`);
       db.prepare(`UPDATE ${table} SET ${columns.map((column) => `${column} = @${column}`).join(', ')} WHERE id = @id`).run({ ...values, id });
@@ -114,7 +116,7 @@ function createTracker(db: Db) {
       return { created, overwritten: [...before.values()], subjects, ...(lastRunId === undefined ? {} : { lastRunId }) };
     },
     leftState(): RowState[] {
-      return [...before.values(), ...created].map((row) => readState(db, row.table, row.id)!);
+      return [...before.values(), ...created].map((row) => expectPresent(readState(db, row.table, row.id), `row ${row.id} of ${row.table}`));
     },
   };
 }
@@ -201,12 +203,12 @@ function enforce(verdict: Verdict, prefix = ''): void {
 function codeAndNote(rules: RuleSet, use: ReasonCodeUse, reasonCode: string | undefined, note: string | undefined): { code: string; note: string } {
   enforce(checkReasonCode(rules, use, reasonCode));
   enforce(checkNote(note));
-  return { code: reasonCode!, note: cleanText(note!) };
+  return { code: expectPresent(reasonCode, 'the checked reason code'), note: cleanText(expectPresent(note, 'the checked note')) };
 }
 
 function settleRecordOf(tracker: Tracker, item: ItemRow): void {
-  if (item.side === 'NETWORK') tracker.update('network_records', item.network_record_id!, { is_settled: 1 });
-  else tracker.update('ledger_payments', item.ledger_payment_id!, { is_settled: 1, is_matched: 0 });
+  if (item.side === 'NETWORK') tracker.update('network_records', expectPresent(item.network_record_id, `item ${item.id}'s network record`), { is_settled: 1 });
+  else tracker.update('ledger_payments', expectPresent(item.ledger_payment_id, `item ${item.id}'s ledger payment`), { is_settled: 1, is_matched: 0 });
 }
 
 type AdjustmentInput = {
@@ -295,7 +297,7 @@ function makeHandMatch(
         records.length === 1 ? '1:1' : '1:N',
         context.ruleSetVersion,
         date,
-        records[0]!.network,
+        firstRecordOf(pairing).network,
         payment.amount_minor,
         payment.currency,
         records.reduce((latest, record) => (record.settlement_date > latest ? record.settlement_date : latest), ''),
@@ -333,6 +335,11 @@ function makeHandMatch(
     });
   }
   return { matchId, closedItems };
+}
+
+/** The pairing's first network record: the controls refuse a pairing without one before it is made or asked for. */
+function firstRecordOf(pairing: StoredPairing): RecordRow {
+  return expectPresent(pairing.records[0], `a network record in the pairing with ${pairing.payment.payment_id}`);
 }
 
 function referencesOf(pairing: StoredPairing): string {
@@ -386,7 +393,7 @@ export function pairByHand(
     if (assessment.outcome === 'approval') {
       // Across currencies there is no difference to state: the request carries the network total in its own currency.
       const amountMinor = assessment.differenceMinor ?? assessment.networkTotalMinor;
-      const currency = assessment.differenceMinor === null ? pairing.records[0]!.currency : assessment.currency;
+      const currency = assessment.differenceMinor === null ? firstRecordOf(pairing).currency : assessment.currency;
       const requestId = Number(
         db
           .prepare(
@@ -416,7 +423,8 @@ export function pairByHand(
     const { matchId, closedItems } = makeHandMatch(db, tracker, context, date, pairing, { note, resolution: 'PAIRED_BY_HAND', reasonCode: code });
     let accepted = '';
     if (assessment.outcome === 'write-off') {
-      const difference = assessment.differenceMinor!;
+      // A write-off outcome is decided from the difference, so there is one.
+      const difference = expectPresent(assessment.differenceMinor, `the difference written off in pairing ${referencesOf(pairing)}`);
       recordAdjustment(db, tracker, {
         date,
         kind: 'ACCEPTED_DIFFERENCE',
@@ -464,13 +472,13 @@ export function approvePairing(db: Db, context: ManualContext, requestId: number
         kind: 'ACCEPTED_DIFFERENCE',
         matchId,
         amountMinor: assessment.differenceMinor ?? assessment.networkTotalMinor,
-        currency: assessment.differenceMinor === null ? pairing.records[0]!.currency : assessment.currency,
+        currency: assessment.differenceMinor === null ? firstRecordOf(pairing).currency : assessment.currency,
         reasonCode: request.reason_code,
         maker: request.maker,
         approver: context.actor,
         note:
           assessment.differenceMinor === null
-            ? `Across currencies: network ${money(assessment.networkTotalMinor, pairing.records[0]!.currency)}, ledger ${money(pairing.payment.amount_minor, pairing.payment.currency)}. ${request.note}`
+            ? `Across currencies: network ${money(assessment.networkTotalMinor, firstRecordOf(pairing).currency)}, ledger ${money(pairing.payment.amount_minor, pairing.payment.currency)}. ${request.note}`
             : request.note,
       });
     }
@@ -585,19 +593,20 @@ export function sendToGlobalFinance(
     const concerned = counterpartsFor(facts, input.reason);
     const paymentRowOf = db.prepare('SELECT id FROM ledger_payments WHERE payment_id = ?').pluck();
     // The payment that did not go out goes with the item (spec section 7 names it in the report).
-    const paymentId = input.reason === 'LEDGER_NOT_COMPLETED' ? (paymentRowOf.get(concerned[0]!.paymentId) as number) : null;
+    const paymentId = input.reason === 'LEDGER_NOT_COMPLETED' ? (paymentRowOf.get(expectPresent(concerned[0], `item ${item.id}'s payment that did not go out`).paymentId) as number) : null;
     // A duplicate names the matched payment it duplicates, not every candidate it had.
     const candidates = input.reason === 'DUPLICATE_PRESENTMENT' ? concerned.map((counterpart) => counterpart.paymentId).join('|') : item.candidate_ids;
     const closed: number[] = [];
     let matched = '';
     if (isDifferenceResettlement(facts, input.reason)) {
-      const { matchId, closedItems } = makeHandMatch(db, tracker, context, date, pairing!, {
+      const resettled = expectPresent(pairing, `item ${item.id}'s pairing`);
+      const { matchId, closedItems } = makeHandMatch(db, tracker, context, date, resettled, {
         note: `difference sent to global finance: ${note}`,
         resolution: 'SENT_TO_GLOBAL_FINANCE',
         reasonCode: input.reasonCode,
       });
       closed.push(...closedItems);
-      matched = ` Paired ${referencesOf(pairing!)} (match ${matchId}) for the rest.`;
+      matched = ` Paired ${referencesOf(resettled)} (match ${matchId}) for the rest.`;
     }
     const created = Number(
       db
@@ -672,7 +681,8 @@ export function writeOff(db: Db, context: ManualContext, itemId: number, reasonC
     const decision = codeAndNote(context.rules, 'write-off', reasonCode, note);
     const amount = money(assessment.amountMinor, assessment.currency);
     if (assessment.kind === 'difference') {
-      const { matchId, closedItems } = makeHandMatch(db, tracker, context, date, pairing!, {
+      const paired = expectPresent(pairing, `item ${itemId}'s pairing`);
+      const { matchId, closedItems } = makeHandMatch(db, tracker, context, date, paired, {
         note: `wrote off ${amount}: ${decision.note}`,
         resolution: 'WRITTEN_OFF',
         reasonCode: decision.code,
@@ -689,7 +699,7 @@ export function writeOff(db: Db, context: ManualContext, itemId: number, reasonC
         note: decision.note,
       });
       return {
-        summary: `Wrote off the difference of ${amount} between ${pairing!.records.map((record) => record.record_id).join(' + ')} and ${pairing!.payment.payment_id} (match ${matchId}): ${decision.note}`,
+        summary: `Wrote off the difference of ${amount} between ${paired.records.map((record) => record.record_id).join(' + ')} and ${paired.payment.payment_id} (match ${matchId}): ${decision.note}`,
         subjects: [{ type: 'match', id: String(matchId) }, ...itemSubjects(closedItems)],
         reasonCode: decision.code,
       };
@@ -904,7 +914,7 @@ export function undoLastAction(db: Db, context: ManualContext): ManualActionResu
     const refusal = undoRefusal(db, last, businessDateAt(context.now.getTime(), context.rules));
     if (refusal) throw new ManualWorkError(refusal);
     const plan = JSON.parse(last.undo) as UndoPlan;
-    const deleted = plan.created.map((row) => readState(db, row.table, row.id)!);
+    const deleted = plan.created.map((row) => expectPresent(readState(db, row.table, row.id), `row ${row.id} of ${row.table}`));
     for (const row of plan.overwritten) tracker.update(row.table, row.id, row.values);
     // Newest first: a row created later may name one created earlier (an adjustment its match).
     for (const row of [...plan.created].reverse()) {

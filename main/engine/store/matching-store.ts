@@ -23,6 +23,13 @@ const PAYMENT_COLUMNS = `id, payment_id, amount_minor, currency,
 const LEDGER_STATUSES: readonly LedgerStatus[] = ['COMPLETED', 'PENDING', 'FAILED', 'CANCELLED', 'RETURNED'];
 type PaymentRow = [number, string, number, string, number, number, string, string, string, string, number, number, number];
 
+/** The constant a code of the CASE expressions above stands for; any other code is a bug in this file. */
+function decode<T extends string>(names: readonly T[], code: number, column: string): T {
+  const name = names[code];
+  if (name === undefined) throw new Error(`code ${code} of ${column} is not one the query writes`);
+  return name;
+}
+
 // A record held by a pairing request waiting for a second associate is decided by that request, not by a run.
 const OPEN_NETWORK = `FROM network_records WHERE is_settled = 0 AND in_scope = 1 AND settlement_date <= @asOf AND id NOT IN (${HELD_NETWORK_RECORD_IDS})`;
 
@@ -34,9 +41,9 @@ export function loadMatchInput(
   const networkRows = db.prepare(`SELECT ${NETWORK_COLUMNS} ${OPEN_NETWORK}`).raw().all({ asOf: asOfDate }) as NetworkRow[];
   const dateOf = cachedDateOfDay();
   const networkRecords = new Array<OpenNetworkRecord>(networkRows.length);
-  for (let index = 0; index < networkRows.length; index++) {
-    const row = networkRows[index]!;
-    networkRecords[index] = {
+  let index = 0;
+  for (const row of networkRows) {
+    networkRecords[index++] = {
       id: row[0],
       network: row[1] === 1 ? 'VISA' : 'MASTERCARD',
       recordId: row[2],
@@ -44,7 +51,7 @@ export function loadMatchInput(
       arn: row[4],
       panLast4: row[5],
       authCode: row[6],
-      txnType: TXN_TYPES[row[7]]!,
+      txnType: decode(TXN_TYPES, row[7], 'txn_type'),
       isSecondPresentment: row[8] === 1,
       amountMinor: row[9],
       currency: row[10],
@@ -83,7 +90,7 @@ export function loadMatchInput(
         paymentId: row[1],
         amountMinor: row[2],
         currency: row[3],
-        status: LEDGER_STATUSES[row[4]]!,
+        status: decode(LEDGER_STATUSES, row[4], 'status'),
         fundingNetwork: row[5] === 1 ? 'VISA' : 'MASTERCARD',
         cardLast4: row[6],
         authCode: row[7],
@@ -123,6 +130,20 @@ type OpenMismatchRow = {
   candidate_ids: string;
   note: string;
 };
+
+/** The row id of the record or payment an open item is about: its side says which column holds it. */
+function subjectRowId(row: OpenMismatchRow): number {
+  const id = row.side === 'NETWORK' ? row.network_record_id : row.ledger_payment_id;
+  if (id === null) throw new Error(`open item ${row.id} on the ${row.side} side names no row of that side`);
+  return id;
+}
+
+/** The row id of the record or payment a proposed item is about: its side says which one the matcher set. */
+function proposedRowId(item: ProposedItem): number {
+  const id = item.side === 'NETWORK' ? item.networkRowId : item.paymentRowId;
+  if (id === undefined) throw new Error(`the run proposed a ${item.reason} item on the ${item.side} side without its row`);
+  return id;
+}
 
 /** What writing a run changed. */
 export type ApplySummary = { matchesCreated: number; itemsOpened: number; itemsKept: number; itemsClosed: number };
@@ -208,8 +229,8 @@ export function applyMatchOutcome(
          AND NOT (side = 'LEDGER' AND ledger_payment_id IN (${HELD_PAYMENT_IDS}))`,
     )
     .all() as OpenMismatchRow[]) {
-    if (row.side === 'NETWORK') openByNetwork.set(row.network_record_id!, row);
-    else openByPayment.set(row.ledger_payment_id!, row);
+    if (row.side === 'NETWORK') openByNetwork.set(subjectRowId(row), row);
+    else openByPayment.set(subjectRowId(row), row);
   }
 
   const summary: ApplySummary = { matchesCreated: outcome.matches.length, itemsOpened: 0, itemsKept: 0, itemsClosed: 0 };
@@ -226,7 +247,7 @@ export function applyMatchOutcome(
   };
   const close = (row: OpenMismatchRow | undefined, resolution: RunResolution): void => {
     if (!row) return;
-    (row.side === 'NETWORK' ? openByNetwork : openByPayment).delete(row.side === 'NETWORK' ? row.network_record_id! : row.ledger_payment_id!);
+    (row.side === 'NETWORK' ? openByNetwork : openByPayment).delete(subjectRowId(row));
     closeItemStatement.run(run.asOfDate, resolution, row.id);
     (entry.closed[resolution] ??= []).push(row.id);
     summary.itemsClosed++;
@@ -296,9 +317,9 @@ export function applyMatchOutcome(
       }
       continue;
     }
-    const existing = item.side === 'NETWORK' ? openByNetwork.get(item.networkRowId!) : openByPayment.get(item.paymentRowId!);
+    const existing = (item.side === 'NETWORK' ? openByNetwork : openByPayment).get(proposedRowId(item));
     if (existing && existing.reason === item.reason && existing.candidate_ids === item.candidateIds.join('|')) {
-      (item.side === 'NETWORK' ? openByNetwork : openByPayment).delete(item.side === 'NETWORK' ? item.networkRowId! : item.paymentRowId!);
+      (item.side === 'NETWORK' ? openByNetwork : openByPayment).delete(proposedRowId(item));
       summary.itemsKept++;
       continue;
     }

@@ -1,3 +1,4 @@
+import type { MismatchReason } from '../../../shared/domain';
 import type { LedgerPaymentView, MatchView, NetworkRecordView, OpenRecord } from '../../../shared/ipc/recon-api';
 import type { Db } from './database';
 import { LEDGER_COLUMNS, ledgerView, NETWORK_COLUMNS, networkView } from './item-detail-store';
@@ -52,7 +53,7 @@ export function searchOpenRecords(db: Db, side: 'NETWORK' | 'LEDGER', text: stri
              OR (@amount IS NOT NULL AND n.amount_minor = CAST(ROUND(CAST(@amount AS REAL) * 100) AS INTEGER)))
          ORDER BY n.settlement_date DESC, n.id DESC LIMIT @limit`,
       )
-      .all({ query, prefixEnd, last4, amount, limit }) as (Record<string, unknown> & { itemId: number | null; itemReason: string | null })[];
+      .all({ query, prefixEnd, last4, amount, limit }) as (Record<string, unknown> & { itemId: number | null; itemReason: MismatchReason | null })[];
     return rows.map(({ itemId, itemReason, ...record }) => ({
       side: 'NETWORK' as const,
       itemId,
@@ -70,7 +71,7 @@ export function searchOpenRecords(db: Db, side: 'NETWORK' | 'LEDGER', text: stri
            OR (@amount IS NOT NULL AND l.amount_minor = CAST(ROUND(CAST(@amount AS REAL) * 100) AS INTEGER)))
        ORDER BY l.business_date DESC, l.id DESC LIMIT @limit`,
     )
-    .all({ query, prefixEnd, last4, amount, limit }) as (Record<string, unknown> & { itemId: number | null; itemReason: string | null })[];
+    .all({ query, prefixEnd, last4, amount, limit }) as (Record<string, unknown> & { itemId: number | null; itemReason: MismatchReason | null })[];
   return rows.map(({ itemId, itemReason, ...payment }) => ({
     side: 'LEDGER' as const,
     itemId,

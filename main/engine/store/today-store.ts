@@ -78,13 +78,12 @@ export function readLastRun(db: Db): LastRunRow | undefined {
 function parseStats(text: string): Partial<Record<'matchesCreated' | 'itemsOpened' | 'itemsKept' | 'itemsClosed', number>> {
   try {
     const parsed = JSON.parse(text) as Record<string, unknown>;
-    const count = (key: string): number | undefined => (typeof parsed[key] === 'number' ? parsed[key] : undefined);
-    return {
-      ...(count('matchesCreated') === undefined ? {} : { matchesCreated: count('matchesCreated')! }),
-      ...(count('itemsOpened') === undefined ? {} : { itemsOpened: count('itemsOpened')! }),
-      ...(count('itemsKept') === undefined ? {} : { itemsKept: count('itemsKept')! }),
-      ...(count('itemsClosed') === undefined ? {} : { itemsClosed: count('itemsClosed')! }),
-    };
+    const counts: Partial<Record<'matchesCreated' | 'itemsOpened' | 'itemsKept' | 'itemsClosed', number>> = {};
+    for (const key of ['matchesCreated', 'itemsOpened', 'itemsKept', 'itemsClosed'] as const) {
+      const count = parsed[key];
+      if (typeof count === 'number') counts[key] = count;
+    }
+    return counts;
   } catch {
     // A run that stopped before it wrote its stats has '{}', never broken JSON; be lenient anyway.
     return {};
@@ -104,8 +103,10 @@ export type TrendDay = { date: string; matched: number; open: number; globalFina
 
 /** Per business date from `from` to `to` (inclusive, oldest first): matches made, mismatches open at its cut-off, global-finance items made. */
 export function readTrend(db: Db, dates: readonly string[]): TrendDay[] {
-  if (dates.length === 0) return [];
-  const range = { from: dates[0]!, to: dates.at(-1)! };
+  const from = dates[0];
+  const to = dates.at(-1);
+  if (from === undefined || to === undefined) return [];
+  const range = { from, to };
   const counts = (sql: string): Map<string, number> =>
     new Map((db.prepare(sql).all(range) as { date: string; count: number }[]).map((row) => [row.date, row.count]));
   const matched = counts(TREND_MATCHES);

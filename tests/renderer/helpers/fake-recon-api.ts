@@ -2,28 +2,30 @@
 // every call recorded, and events the test emits. It is the process boundary, so it is the one
 // thing the renderer's tests fake. Kept free of DOM types so the node tsconfig accepts it too.
 
-import type {
-  ApiErrorCode,
-  ApiReply,
-  API_FUNCTIONS,
-  ChannelResult,
-  ManualActionResult,
-  ReconApi,
-  ReconEvent,
-  WorkstationStatus,
+import {
+  apiFunctionsOver,
+  type ApiErrorCode,
+  type ApiFunctionName,
+  type ApiReply,
+  type ChannelResult,
+  type FunctionChannel,
+  type ManualActionResult,
+  type ReconApi,
+  type ReconEvent,
+  type WorkstationStatus,
 } from '../../../shared/ipc/recon-api';
 import type { StoreStatus } from '../../../shared/ipc/engine-results';
 import { todayBoard } from './today-fixtures';
 import { DEFAULT_RULES } from '../../../shared/rules';
 
 /** A function of the api that answers with a reply. */
-export type FunctionName = keyof typeof API_FUNCTIONS;
+export type FunctionName = ApiFunctionName;
 
 /** What a function takes. */
 export type FunctionArgument<Name extends FunctionName> = Parameters<ReconApi[Name]>[0];
 
 /** What a function's reply carries. */
-export type FunctionValue<Name extends FunctionName> = ChannelResult<(typeof API_FUNCTIONS)[Name]>;
+export type FunctionValue<Name extends FunctionName> = ChannelResult<FunctionChannel<Name>>;
 
 type Handler<Name extends FunctionName> = (
   argument: FunctionArgument<Name>,
@@ -91,55 +93,26 @@ export class FakeReconApi {
     // itemDetail has no empty answer: a test that opens an item sets its reply (replyWith, answer, hold).
     // Nor do the manual actions (noteItem, pairByHand, …): a test that acts says what the engine answers.
 
-    const call = <Name extends FunctionName>(name: Name) =>
-      async (argument: FunctionArgument<Name>): Promise<ApiReply<FunctionValue<Name>>> => {
-        this.calls.push({ name, argument });
-        const handler = this.handlers[name] as Handler<Name> | undefined;
-        if (!handler) throw new Error(`fake recon api: no reply set for ${name}`);
-        const reply = await handler(argument);
-        // As main does: a call that wrote sends `store-changed` before its reply.
-        if (reply.ok && this.announcing.has(name)) this.emit({ type: 'store-changed' });
-        return reply;
-      };
-
     this.api = {
-      readStatus: call('readStatus'),
-      ingestPaths: call('ingestPaths'),
-      ingestUploads: call('ingestUploads'),
-      recentFeeds: call('recentFeeds'),
-      quarantinedRows: call('quarantinedRows'),
-      runMatching: call('runMatching'),
-      writeReports: call('writeReports'),
-      previewReports: call('previewReports'),
-      readToday: call('readToday'),
-      readAudit: call('readAudit'),
-      verifyAudit: call('verifyAudit'),
-      exportAudit: call('exportAudit'),
-      queuePage: call('queuePage'),
-      itemDetail: call('itemDetail'),
-      noteItem: call('noteItem'),
-      pairByHand: call('pairByHand'),
-      sendToGlobalFinance: call('sendToGlobalFinance'),
-      writeOff: call('writeOff'),
-      approveItem: call('approveItem'),
-      returnItem: call('returnItem'),
-      approvePairing: call('approvePairing'),
-      returnPairing: call('returnPairing'),
-      withdrawPairing: call('withdrawPairing'),
-      readApprovals: call('readApprovals'),
-      readRules: call('readRules'),
-      markDone: call('markDone'),
-      unpairMatch: call('unpairMatch'),
-      matchesPage: call('matchesPage'),
-      lastManualAction: call('lastManualAction'),
-      undoLastAction: call('undoLastAction'),
-      searchOpenRecords: call('searchOpenRecords'),
+      // Every function of the contract, as the preload builds them: a new channel needs no line here.
+      ...apiFunctionsOver((_channel, argument, name) => this.receive(name, argument)),
       onEvent: (listener) => {
         this.listeners.add(listener);
         return () => this.listeners.delete(listener);
       },
       pathForFile: (file) => this.paths.get(file) ?? '',
     } satisfies ReconApi;
+  }
+
+  private async receive(name: FunctionName, argument: unknown): Promise<ApiReply<unknown>> {
+    this.calls.push({ name, argument });
+    // `answer` stores each function's handler under its own name.
+    const handler = this.handlers[name] as ((argument: unknown) => ApiReply<unknown> | Promise<ApiReply<unknown>>) | undefined;
+    if (!handler) throw new Error(`fake recon api: no reply set for ${name}`);
+    const reply = await handler(argument);
+    // As main does: a call that wrote sends `store-changed` before its reply.
+    if (reply.ok && this.announcing.has(name)) this.emit({ type: 'store-changed' });
+    return reply;
   }
 
   /** Answers every later call of `name` with `value`. */

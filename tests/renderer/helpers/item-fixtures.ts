@@ -156,7 +156,7 @@ export function openLedgerPayment(id: number, overrides: Partial<LedgerPaymentVi
 export function matchView(id: number, overrides: Partial<MatchView> = {}): MatchView {
   return {
     id,
-    kind: 'ONE_TO_ONE',
+    kind: '1:1',
     rule: 'matchByNetworkTxnId',
     reason: 'AUTO',
     network: 'VISA',

@@ -6,7 +6,7 @@ import { startWorkstation, type Workstation } from '../../../main/engine/api/wor
 import { generateDemo } from '../../../main/engine/demo/demo-generator';
 import { writeDemoFeeds } from '../../../main/engine/demo/demo-writer';
 import { createServices } from '../../../main/engine/services';
-import type { ApiReply, ReconEvent, ReportPreview, WorkstationStatus, WriteReportsResult } from '../../../shared/ipc/recon-api';
+import type { ApiReply, ReconEvent } from '../../../shared/ipc/recon-api';
 import { readReport } from '../../helpers/report-csv';
 import { tempDir } from '../../helpers/store';
 
@@ -59,10 +59,10 @@ function writtenDates(events: readonly ReconEvent[]): string[] {
   return events.flatMap((event) => (event.type === 'reports-written' ? [event.reports.date] : []));
 }
 
-async function value<T>(reply: Promise<ApiReply<unknown>>): Promise<T> {
+async function value<Value>(reply: Promise<ApiReply<Value>>): Promise<Value> {
   const settled = await reply;
   if (!settled.ok) throw new Error(`${settled.error.code}: ${settled.error.message}`);
-  return settled.value as T;
+  return settled.value;
 }
 
 describe('a workstation started after its cut-offs passed', () => {
@@ -109,7 +109,7 @@ describe('the day channels', () => {
     const root = await dataFolder();
     const { workstation } = start(root, '2026-11-06T17:48:00-05:00');
     await workstation.caughtUp;
-    const status = await value<WorkstationStatus>(workstation.call('status:read', {}));
+    const status = await value(workstation.call('status:read', {}));
     expect(status.businessDay).toEqual({
       openDate: '2026-11-06',
       lastClosedDate: '2026-11-05',
@@ -125,7 +125,7 @@ describe('the day channels', () => {
       },
     });
     // The catch-up at start closed 2026-11-05 already; "Match now" then has nothing newer to run.
-    const run = await value<{ asOfDate: string; laterRunDate?: string }>(workstation.call('matching:run', {}));
+    const run = await value(workstation.call('matching:run', {}));
     expect(run.asOfDate).toBe('2026-11-05');
   });
 
@@ -136,7 +136,7 @@ describe('the day channels', () => {
     await workstation.caughtUp;
     events.length = 0;
     // No feed brought anything of 2026-11-07, and the store's first run (as of 2026-11-08) left it no row.
-    const held = await value<WriteReportsResult>(workstation.call('reports:write', { date: '2026-11-07' }));
+    const held = await value(workstation.call('reports:write', { date: '2026-11-07' }));
     expect(held).toEqual({
       status: 'needs-confirmation',
       date: '2026-11-07',
@@ -149,15 +149,15 @@ describe('the day channels', () => {
     });
     expect(writtenDates(events)).toEqual([]);
     expect(fs.existsSync(path.join(root, 'reports', 'manifest_2026-11-07.json'))).toBe(false);
-    const before = await value<ReportPreview>(workstation.call('reports:preview', { date: '2026-11-07' }));
+    const before = await value(workstation.call('reports:preview', { date: '2026-11-07' }));
     expect(before).toMatchObject({ date: '2026-11-07', isClosed: true, warnings: held.warnings });
     expect(before.written).toBeUndefined();
 
-    const written = await value<WriteReportsResult>(workstation.call('reports:write', { date: '2026-11-07', confirm: true }));
+    const written = await value(workstation.call('reports:write', { date: '2026-11-07', confirm: true }));
     expect(written.status).toBe('written');
     expect(written.warnings).toEqual(held.warnings);
     expect(writtenDates(events)).toEqual(['2026-11-07']);
-    const after = await value<ReportPreview>(workstation.call('reports:preview', { date: '2026-11-07' }));
+    const after = await value(workstation.call('reports:preview', { date: '2026-11-07' }));
     expect(after.reports.map((report) => [report.kind, report.rows])).toEqual([
       ['matches', 0],
       ['mismatches', 0],

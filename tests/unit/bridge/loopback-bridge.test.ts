@@ -2,6 +2,8 @@ import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildBridgeClient } from '../../../main/bridge/client/build-bridge-client';
+import type { BridgeEventSource, BridgePage } from '../../../main/bridge/client/recon-bridge-client';
 import { startLoopbackBridge, type LoopbackBridge } from '../../../main/bridge/loopback-bridge';
 import { startWorkstation, type Workstation } from '../../../main/engine/api/workstation';
 import { tempDir } from '../../helpers/store';
@@ -20,6 +22,8 @@ beforeAll(async () => {
   fs.writeFileSync(path.join(rendererDir, 'index.html'), '<!doctype html><html><head><title>t</title></head><body></body></html>');
   fs.writeFileSync(path.join(rendererDir, 'assets', 'app.js'), 'console.log(1)');
   fs.writeFileSync(path.join(root, 'secret.txt'), 'not for the browser');
+  // The page's client as `npm run build` bundles it, beside the renderer as in out/.
+  await buildBridgeClient(path.join(import.meta.dirname, '..', '..', '..'), path.join(root, 'bridge'));
   workstation = startWorkstation({
     dbPath: path.join(root, 'recon.db'),
     inboxFolder: path.join(root, 'inbox'),
@@ -107,5 +111,79 @@ describe('the loopback bridge', () => {
     const response = await fetch(`${bridge.url}api/status:read`, { method: 'POST', headers: { 'x-recon-token': token }, body: '{' });
     expect(response.status).toBe(400);
     expect(await response.json()).toMatchObject({ ok: false, error: { code: 'invalid-argument', message: expect.stringMatching(/^The request could not be read/) } });
+  });
+
+  it('refuses to start without the page\'s client, saying how to build it', async () => {
+    const rendererDir = path.join(root, 'renderer');
+    const missing = path.join(root, 'no-such-folder', 'recon-bridge-client.js');
+    await expect(startLoopbackBridge(workstation, { rendererDir, clientScript: missing })).rejects.toThrow(
+      `${missing} does not exist: build the app first (npm run build)`,
+    );
+  });
+});
+
+/**
+ * An EventSource over fetch, enough for the client: it reads the stream's `data:` lines. Node
+ * has no EventSource of its own.
+ */
+type EventStream = { url: string; isConnected: boolean; controller: AbortController };
+
+function streamingEventSource(baseUrl: string, streams: EventStream[]): new (url: string) => BridgeEventSource {
+  return class {
+    onmessage: ((message: { data: string }) => void) | null = null;
+    private readonly stream: EventStream;
+    constructor(url: string) {
+      const stream: EventStream = { url, isConnected: false, controller: new AbortController() };
+      this.stream = stream;
+      streams.push(stream);
+      void (async () => {
+        const response = await fetch(new URL(url, baseUrl), { signal: stream.controller.signal });
+        if (!response.body) return;
+        let pending = '';
+        for await (const chunk of response.body.pipeThrough(new TextDecoderStream())) {
+          // The bridge opens every stream with a comment line.
+          stream.isConnected = true;
+          pending += chunk;
+          const messages = pending.split('\n\n');
+          pending = messages.pop() ?? '';
+          for (const message of messages) if (message.startsWith('data: ')) this.onmessage?.({ data: message.slice('data: '.length) });
+        }
+      })().catch(() => undefined);
+    }
+    close(): void {
+      this.stream.controller.abort();
+    }
+  };
+}
+
+describe('the page\'s client the bridge serves', () => {
+  it('puts window.recon on the page, whose calls carry the token, bytes and replies, and whose events arrive', async () => {
+    const streams: EventStream[] = [];
+    const page: BridgePage = {
+      fetch: (url, init) => fetch(new URL(url, bridge.url), init),
+      EventSource: streamingEventSource(bridge.url, streams),
+      btoa: (binary) => btoa(binary),
+    };
+    const script = await (await fetch(`${bridge.url}recon-bridge.js`)).text();
+    // As the browser runs it: a classic script whose `window` is the page.
+    new Function('window', script)(page);
+    const recon = page.recon;
+    if (!recon) throw new Error('the served script did not install window.recon');
+    expect(Object.isFrozen(recon)).toBe(true);
+    expect(recon.pathForFile({})).toBe('');
+
+    const events: string[] = [];
+    const stop = recon.onEvent((event) => events.push(event.type));
+    expect(streams.map((stream) => stream.url)).toEqual([`./events?token=${token}`]);
+    await expect.poll(() => streams[0]!.isConnected).toBe(true);
+
+    expect(await recon.readStatus({})).toMatchObject({ ok: true, value: { actor: expect.any(String) } });
+    // Bytes that arrive intact are read as the IPM file they are (stored now, or known by their SHA-256).
+    const bytes = new Uint8Array(fs.readFileSync(T112));
+    expect(await recon.ingestUploads({ files: [{ name: 'again.ipm', bytes }] })).toMatchObject({ ok: true, value: [{ format: 'mastercard-ipm' }] });
+    expect(await recon.recentFeeds({ limit: 0 })).toMatchObject({ ok: false, error: { code: 'invalid-argument', message: expect.stringMatching(/^feeds:recent: limit/) } });
+    await expect.poll(() => events).toContain('store-changed');
+    stop();
+    expect(streams[0]!.controller.signal.aborted).toBe(true);
   });
 });

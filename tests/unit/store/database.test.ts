@@ -1,7 +1,9 @@
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import readline from 'node:readline';
 import BetterSqlite3 from 'better-sqlite3';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { DatabaseVersionError, migrate, openDatabase } from '../../../main/engine/store/database';
 import { SCHEMA_VERSION } from '../../../main/engine/store/migrations/index';
 import { appendAudit } from '../../../main/engine/store/audit-log';
@@ -58,6 +60,57 @@ describe('migrations', () => {
     migrate(raw);
     expect(raw.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
   });
+});
+
+type OpenAnswer = { file: string; ok: boolean; message?: string };
+
+/** A separate node process that opens (creating and migrating) each database it is sent. */
+function startOpener(): { ready: Promise<void>; open(file: string): Promise<OpenAnswer>; stop(): void } {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.resolve('tests/helpers/open-database-child.ts')], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
+  const waiting: ((answer: OpenAnswer) => void)[] = [];
+  let isReady: () => void = () => {};
+  const ready = new Promise<void>((resolve) => (isReady = resolve));
+  readline.createInterface({ input: child.stdout }).on('line', (line) => {
+    const message = JSON.parse(line) as OpenAnswer | { ready: true };
+    if ('ready' in message) isReady();
+    else waiting.shift()?.(message);
+  });
+  return {
+    ready,
+    open(file) {
+      const answer = new Promise<OpenAnswer>((resolve) => waiting.push(resolve));
+      child.stdin.write(`${file}\n`);
+      return answer;
+    },
+    stop: () => child.stdin.end(),
+  };
+}
+
+describe('several processes creating a new database at once', () => {
+  const openers: ReturnType<typeof startOpener>[] = [];
+  afterEach(() => {
+    for (const opener of openers.splice(0)) opener.stop();
+  });
+
+  it('all succeed, 20 times over: the schema version is read again under the write lock', async () => {
+    openers.push(startOpener(), startOpener(), startOpener());
+    await Promise.all(openers.map((opener) => opener.ready));
+    const folder = tempDir('recon-open-race-');
+    const schemaOf = (db: BetterSqlite3.Database) => db.prepare('SELECT type, name, sql FROM sqlite_master ORDER BY name').all();
+    const expectedSchema = schemaOf(createDb());
+    for (let round = 1; round <= 20; round++) {
+      const file = path.join(folder, `round-${round}.db`);
+      // Each process gets the path in the same instant, so their openings overlap.
+      const answers = await Promise.all(openers.map((opener) => opener.open(file)));
+      expect(answers).toEqual(openers.map(() => ({ file, ok: true })));
+      const db = new BetterSqlite3(file, { readonly: true });
+      expect(db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
+      expect(schemaOf(db)).toEqual(expectedSchema);
+      db.close();
+    }
+  }, 30_000);
 });
 
 describe('audit log', () => {

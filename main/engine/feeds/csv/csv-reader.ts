@@ -56,8 +56,9 @@ export function matchProfile(headerLine: string, profiles: FeedProfile[]): FeedP
 /** Index of the first byte that breaks UTF-8 (or starts a sequence cut off by the end), or -1. */
 function findUtf8Error(bytes: Uint8Array, from: number): number {
   let index = from;
-  while (index < bytes.length) {
-    const lead = bytes[index]!;
+  let lead: number | undefined;
+  // A typed array reads undefined past its end, and only there: that ends the scan.
+  while ((lead = bytes[index]) !== undefined) {
     if (lead < 0x80) {
       index += 1;
       continue;
@@ -76,11 +77,11 @@ function findUtf8Error(bytes: Uint8Array, from: number): number {
       if (lead === 0xf4) max = 0x8f; // past U+10FFFF
     } else return index;
     if (index + length > bytes.length) return index;
-    const second = bytes[index + 1]!;
-    if (second < min || second > max) return index;
+    const second = bytes[index + 1];
+    if (second === undefined || second < min || second > max) return index;
     for (let next = index + 2; next < index + length; next++) {
-      const byte = bytes[next]!;
-      if (byte < 0x80 || byte > 0xbf) return index;
+      const byte = bytes[next];
+      if (byte === undefined || byte < 0x80 || byte > 0xbf) return index;
     }
     index += length;
   }
@@ -97,7 +98,10 @@ function locateUtf8Error(previousTail: Uint8Array, chunk: Uint8Array, chunkOffse
   combined.set(previousTail, 0);
   combined.set(chunk, previousTail.length);
   let start = 0;
-  while (start < previousTail.length && (combined[start]! & 0xc0) === 0x80) start += 1;
+  for (const byte of previousTail) {
+    if ((byte & 0xc0) !== 0x80) break;
+    start += 1;
+  }
   const found = findUtf8Error(combined, start);
   return found < 0 ? chunkOffset : chunkOffset - previousTail.length + found;
 }
@@ -106,8 +110,9 @@ type TextState = { hasQuotes: boolean };
 
 /** How many bytes at the end of a chunk start a UTF-8 sequence that the next chunk completes. */
 function incompleteTailLength(bytes: Uint8Array): number {
-  for (let back = 1; back <= Math.min(3, bytes.length); back++) {
-    const byte = bytes[bytes.length - back]!;
+  for (let back = 1; back <= 3; back++) {
+    const byte = bytes[bytes.length - back];
+    if (byte === undefined) break; // a chunk shorter than three bytes
     if ((byte & 0xc0) === 0x80) continue;
     const length = byte >= 0xf0 ? 4 : byte >= 0xe0 ? 3 : byte >= 0xc0 ? 2 : 1;
     return length > back ? back : 0;
@@ -259,8 +264,9 @@ export async function readCsvFeed(path: string, profile: FeedProfile, context: F
         if (!quoteErrors.has(error.row)) quoteErrors.set(error.row, error.message);
       }
     }
-    for (let position = 0; position < rows.length; position++) {
-      const row = rows[position]!;
+    let position = -1;
+    for (const row of rows) {
+      position += 1;
       const rowLine = line + 1;
       // Newlines inside quoted fields are physical lines too; without any quote in the file there can be none.
       line += textState.hasQuotes ? 1 + countNewlines(row) : 1;

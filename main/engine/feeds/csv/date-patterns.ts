@@ -32,7 +32,7 @@ function tokenize(pattern: string): Array<{ token: Token } | { separator: string
       position += token.length;
       continue;
     }
-    const character = pattern[position]!;
+    const character = pattern.charAt(position);
     if (!SEPARATORS.has(character)) return `"${character}" is neither a date token (YYYY YY MM DD M D hh mm ss) nor a separator`;
     pieces.push({ separator: character });
     position += 1;
@@ -47,7 +47,7 @@ export function describePatternProblem(pattern: string, needsTime: boolean): str
   const counts = new Map<string, number>();
   for (const piece of pieces) {
     if ('token' in piece) {
-      const family = piece.token[0]!;
+      const family = piece.token.charAt(0);
       counts.set(family, (counts.get(family) ?? 0) + 1);
     }
   }
@@ -153,7 +153,12 @@ function compileVariableWidth(pieces: Array<{ token: Token } | { separator: stri
     const match = expression.exec(text);
     if (!match) return undefined;
     result.hour = result.minute = result.second = -1;
-    tokens.forEach((token, index) => assign(result, token, readDigits(match[index + 1]!, 0, match[index + 1]!.length)));
+    tokens.forEach((token, index) => {
+      // Each token has a group of its own, and a match fills every group.
+      const digits = match[index + 1];
+      if (digits === undefined) throw new Error(`date pattern group ${index + 1} matched nothing in "${text}"`);
+      assign(result, token, readDigits(digits, 0, digits.length));
+    });
     return isRealDateTime(result) ? result : undefined;
   };
 }

@@ -7,6 +7,7 @@
 import type { LedgerPaymentInput, LedgerStatus, Network, NetworkRecordInput, TxnType } from '../../../../shared/domain';
 import { LEDGER_STATUSES, NETWORKS, TXN_TYPES } from '../../../../shared/domain';
 import { currencyExponent, toCurrencyAlpha } from '../../../../shared/currency';
+import { expectPresent } from '../../../../shared/invariants';
 import { parseMajorAmount, parseMinorAmount } from '../../../../shared/money';
 import { scrubPans, truncatePan } from '../../../../shared/masking';
 import { parseInstant } from '../../../../shared/business-dates';
@@ -130,7 +131,8 @@ class ConverterBuilder {
       return () => alpha;
     }
     const read = this.cell(source);
-    const column = source.column!;
+    // The profile's schema gives a field either a column or a constant.
+    const column = expectPresent(source.column, 'the column of a currency field without a constant');
     const shape = source.code === 'alpha' ? /^[A-Za-z]{3}$/ : source.code === 'numeric' ? /^\d{1,3}$/ : /^([A-Za-z]{3}|\d{1,3})$/;
     const kind = source.code === 'alpha' ? 'an alphabetic ' : source.code === 'numeric' ? 'a numeric ' : 'an ';
     // A file holds a handful of currencies: remember each good value once. Only good values are
@@ -239,9 +241,10 @@ class ConverterBuilder {
     const pairs = source.values ? Object.entries(source.values) : domainValues.map((value) => [value, value] as const);
     for (const [key, value] of pairs) entries.set(key.trim().toUpperCase(), toResult(value));
     const read = this.cell(source);
-    const fallback = toResult(domainValues[0]!);
+    const fallback = toResult(expectPresent(domainValues[0], `a ${noun} to fall back on`));
     const expected = [...entries.keys()].join(', ');
-    const column = source.column!;
+    // The profile's schema gives a field either a column or a constant.
+    const column = expectPresent(source.column, `the column of a ${noun} field without a constant`);
     return (row) => {
       const value = read(row);
       // Most files already write the map's keys exactly; only then is the upper-casing skipped.

@@ -5,6 +5,7 @@
 
 import { Buffer } from 'node:buffer';
 
+import { expectPresent } from '../../../../shared/invariants';
 import { FeedRejectedError } from '../feed-types';
 import * as cp500 from '../cp500';
 import * as layout from './base2-layout';
@@ -13,6 +14,7 @@ import * as layout from './base2-layout';
 // binding into a getter call, which cost a third of the reading time on a 100 MB file.
 const RECORD_LENGTH = layout.RECORD_LENGTH;
 const CP500_TO_LATIN1 = cp500.CP500_TO_LATIN1;
+const translateBytes = cp500.translateBytes;
 
 /** The character set a Base II file is written in. */
 export type Base2Encoding = 'ascii' | 'ebcdic';
@@ -114,7 +116,7 @@ export function frameBase2File(bytes: Uint8Array, fileName: string): Base2Framin
     if (lineEnds === 'none' || offset + RECORD_LENGTH > bytes.length) {
       return `record ${recordNumber} is ${bytes.length - offset} bytes long, expected ${RECORD_LENGTH}`;
     }
-    const found = bytes.indexOf(lineEnd[lineEnd.length - 1]!, offset);
+    const found = bytes.indexOf(expectPresent(lineEnd.at(-1), `the last byte of the ${lineEnds} line end`), offset);
     if (found === -1) return `record ${recordNumber} is longer than ${RECORD_LENGTH} bytes and has no line end`;
     const length = found - offset - (lineEnd.length === 2 && found > offset && bytes[found - 1] === lineEnd[0] ? 1 : 0);
     if (length === RECORD_LENGTH) return `record ${recordNumber} is not followed by the file's ${lineEnds} line end`;
@@ -135,7 +137,7 @@ export function frameBase2File(bytes: Uint8Array, fileName: string): Base2Framin
         else if (end !== bytes.length) throw rejected(`byte offset ${offset}`, lengthProblem(offset, recordNumber));
       }
       if (encoding === 'ebcdic') {
-        for (let index = 0; index < RECORD_LENGTH; index++) translated[index] = CP500_TO_LATIN1[bytes[offset + index]!]!;
+        translateBytes(CP500_TO_LATIN1, bytes, offset, RECORD_LENGTH, translated, 0);
         visit(translated, 0, recordNumber);
       } else {
         visit(source, offset, recordNumber);

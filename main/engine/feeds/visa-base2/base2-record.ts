@@ -27,7 +27,9 @@ const ASCII_ZERO = 0x30;
 export function readDigits(data: Buffer, at: number, field: FieldPosition): number {
   let value = 0;
   for (let index = at + field[0] - 1; index < at + field[1]; index++) {
-    const digit = data[index]! - ASCII_ZERO;
+    const byte = data[index];
+    if (byte === undefined) throw new RangeError(`the field at ${field[0]}-${field[1]} of the record at ${at} runs past the end of ${data.length} bytes`);
+    const digit = byte - ASCII_ZERO;
     if (digit < 0 || digit > 9) return -1;
     value = value * 10 + digit;
   }

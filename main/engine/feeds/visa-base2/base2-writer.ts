@@ -18,7 +18,7 @@ import {
   type Base2TransactionCode,
   type FieldPosition,
 } from './base2-layout';
-import { LATIN1_TO_CP500 } from '../cp500';
+import { LATIN1_TO_CP500, translateBytes } from '../cp500';
 
 /** One transaction to write. */
 export type Base2WriterRecord = {
@@ -201,7 +201,7 @@ export function writeVisaBase2(options: Base2WriterOptions): Uint8Array {
     // The line end is already in its final bytes: LF and CRLF stay as given, 0x15 is EBCDIC.
     const stride = RECORD_LENGTH + lineEnd.length;
     for (let start = 0; start < file.length; start += stride) {
-      for (let index = start; index < start + RECORD_LENGTH; index++) file[index] = LATIN1_TO_CP500[file[index]!]!;
+      translateBytes(LATIN1_TO_CP500, file, start, RECORD_LENGTH, file, start);
     }
   }
   return file;

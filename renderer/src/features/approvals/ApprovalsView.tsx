@@ -141,6 +141,7 @@ function ApprovalCard({
   const withdrawPairing = useReconStore((state) => state.withdrawPairing);
   const markDone = useReconStore((state) => state.markDone);
   const title = entryTitle(entry);
+  const { itemId } = entry;
   const headingId = useId();
 
   function toggle(form: 'approve' | 'return') {
@@ -208,9 +209,9 @@ function ApprovalCard({
             Mark transfer done
           </button>
         ) : null}
-        {entry.itemId !== null ? (
-          <button type="button" className="button-link" onClick={() => onOpenItem(entry.itemId!)}>
-            Open item {entry.itemId}
+        {itemId !== null ? (
+          <button type="button" className="button-link" onClick={() => onOpenItem(itemId)}>
+            Open item {itemId}
           </button>
         ) : null}
       </div>

@@ -54,8 +54,8 @@ export function changedFields(before: unknown, after: unknown): ChangedField[] {
     const fields = new Map<string, unknown>();
     if (!isRecord(value)) return fields;
     for (const [key, inner] of Object.entries(value)) {
-      const row = /^([a-z_]+):(\d+)$/.exec(key);
-      if (row && isRecord(inner)) for (const [column, cell] of Object.entries(inner)) fields.set(`${row[1]!.replace(/_/g, ' ')} ${row[2]} ${column}`, cell);
+      const [, table, rowId] = /^([a-z_]+):(\d+)$/.exec(key) ?? [];
+      if (table !== undefined && rowId !== undefined && isRecord(inner)) for (const [column, cell] of Object.entries(inner)) fields.set(`${table.replace(/_/g, ' ')} ${rowId} ${column}`, cell);
       else fields.set(key, inner);
     }
     return fields;

@@ -49,7 +49,7 @@ export function GlobalFinanceForm({ detail }: { detail: ItemDetail }) {
           ? chosen.verdict
           : !amount.ok
             ? { allowed: false, reason: amount.problem }
-            : checkGlobalFinance(globalFinanceFacts(detail, rules), { reason: chosen.reason, resettlementMinor: amount.minor, reasonCode: reasonCode || undefined, note }, rules);
+            : checkGlobalFinance(detail.controlFacts?.globalFinance ?? globalFinanceFacts(detail, rules), { reason: chosen.reason, resettlementMinor: amount.minor, reasonCode: reasonCode || undefined, note }, rules);
 
   function choose(value: string) {
     const option = options.find((candidate) => candidate.reason === value);

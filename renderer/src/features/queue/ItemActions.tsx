@@ -135,7 +135,8 @@ function WriteOffForm({ detail }: { detail: ItemDetail }) {
   const [note, setNote] = useState('');
   const refusalId = useId();
   const { item, actions } = detail;
-  const assessment = rules ? assessWriteOff(writeOffFacts(detail, rules), rules) : undefined;
+  // The engine's own facts, when it sent them (a split payment's every presentment is in them).
+  const assessment = rules ? assessWriteOff(detail.controlFacts?.writeOff ?? writeOffFacts(detail, rules), rules) : undefined;
   let verdict: Verdict;
   if (!rules || !assessment) verdict = { allowed: false, reason: 'Reading the rules…' };
   else if (!assessment.allowed) verdict = assessment;

@@ -1,6 +1,6 @@
 import type { TodayBoard } from '../../../../shared/ipc/recon-api';
 import { formatCount } from '../../format/display';
-import { CATEGORY_LABELS, formatTotals } from './today-format';
+import { CATEGORY_LABELS, formatTotals, totalsInOrder } from './today-format';
 
 /** Open items per category and reason: how many, and how much per currency. */
 export function OpenItemsTable({ openItems }: { openItems: TodayBoard['openItems'] }) {
@@ -31,13 +31,11 @@ export function OpenItemsTable({ openItems }: { openItems: TodayBoard['openItems
                 <td>{group.reason}</td>
                 <td className="numeric">{formatCount(group.items)}</td>
                 <td className="numeric">
-                  {Object.keys(group.totals)
-                    .sort()
-                    .map((currency) => (
-                      <span key={currency} className="today-amount">
-                        {formatTotals({ [currency]: group.totals[currency]! })}
-                      </span>
-                    ))}
+                  {totalsInOrder(group.totals).map(([currency, amount]) => (
+                    <span key={currency} className="today-amount">
+                      {formatTotals({ [currency]: amount })}
+                    </span>
+                  ))}
                 </td>
               </tr>
             ))}

@@ -20,7 +20,7 @@ export const CATEGORY_LABELS: Record<OpenItemCategory, string> = { MISMATCH: 'Mi
 
 /** "New York time" for America/New_York: the zone's city, which a person recognises more readily than its IANA name. */
 export function zoneLabel(timeZone: string): string {
-  const city = timeZone.split('/').at(-1)!.replace(/_/g, ' ');
+  const city = timeZone.slice(timeZone.lastIndexOf('/') + 1).replace(/_/g, ' ');
   return `${city} time`;
 }
 
@@ -67,10 +67,14 @@ export function formatCountdown(remainingMs: number): string {
 
 /** Amount totals per currency on one line, currencies in order: "461.86 CAD, 12,816.56 USD"; "" when there are none. */
 export function formatTotals(totals: Record<string, string>): string {
-  return Object.keys(totals)
-    .sort()
-    .map((currency) => formatDecimalAmount(totals[currency]!, currency))
+  return totalsInOrder(totals)
+    .map(([currency, amount]) => formatDecimalAmount(amount, currency))
     .join(', ');
+}
+
+/** Amount totals as `[currency, amount]` pairs, currencies in order. */
+export function totalsInOrder(totals: Record<string, string>): [currency: string, amount: string][] {
+  return Object.entries(totals).sort(([left], [right]) => (left < right ? -1 : left > right ? 1 : 0));
 }
 
 /** A count and its noun, singular or plural: "1 file", "3 records". */
