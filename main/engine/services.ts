@@ -5,7 +5,7 @@ import os from 'node:os';
 import { BUILTIN_PROFILES } from './feeds/csv/builtin-profiles';
 import { loadProfilesFromFolder, type FeedProfile } from './feeds/csv/feed-profile';
 import { ingestFile, ingestPaths, type IngestOutcome } from './ingest/ingest-file';
-import { watchInbox, type InboxWatcher } from './ingest/inbox-watcher';
+import { watchInbox, type InboxOptions, type InboxWatcher } from './ingest/inbox-watcher';
 import { runMatchingInWorker } from './matcher/match-worker-client';
 import { runMatchingAsOf, type MatchingResult, type MatchProgress } from './matcher/matching-run';
 import { auditCsv } from './reports/audit-export';
@@ -61,7 +61,7 @@ export type Services = {
   profileErrors: readonly string[];
   ingest(paths: readonly string[]): Promise<IngestOutcome[]>;
   /** Watches an inbox folder and ingests each file dropped there (see inbox-watcher.ts). */
-  watchInbox(folder: string, onOutcome: (outcome: IngestOutcome) => void, options?: { stabilityMs?: number }): InboxWatcher;
+  watchInbox(folder: string, onOutcome: (outcome: IngestOutcome) => void, options?: InboxOptions): InboxWatcher;
   /** The instant the injected clock reads. */
   now(): Date;
   /** The business day now, under the current rules' time zone and cut-off. */
@@ -134,7 +134,7 @@ export function createServices(config: ServicesConfig): Services {
     watchInbox(folder, onOutcome, options) {
       return watchInbox(
         folder,
-        (file) => inTurn(() => ingestFile(db, file, { profiles, rules: currentRuleSet(db).rules, actor })),
+        (file, { beforeCommit }) => inTurn(() => ingestFile(db, file, { profiles, rules: currentRuleSet(db).rules, actor, beforeCommit })),
         onOutcome,
         options,
       );

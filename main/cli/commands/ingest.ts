@@ -45,7 +45,7 @@ export function printOutcome(outcome: IngestOutcome, output: Output): void {
 
 function describeOutcome(outcome: IngestOutcome): string {
   const fileName = path.basename(outcome.file);
-  if (outcome.status === 'rejected') return `${fileName}: REJECTED: ${outcome.reason}`;
+  if (outcome.status === 'rejected') return `${fileName}: ${outcome.isTransient ? 'NOT INGESTED YET' : 'REJECTED'}: ${outcome.reason}`;
   if (outcome.status === 'already-ingested') {
     return `${fileName}: already ingested (${outcome.format}, as ${outcome.ingestedAs} at ${outcome.ingestedAt}); nothing stored`;
   }

@@ -25,9 +25,12 @@ export const summary = [{ call: '<inbox-folder>', text: 'ingest every file dropp
 
 export const usage = ['recon watch <inbox-folder> [--reports-at-cutoff] [--out DIR] [--db FILE] [--profiles DIR]'];
 
-export const description = `Ingests the files already in the folder, then every file dropped into it, once it has stopped
-growing, exactly as 'recon ingest' does. A handled file moves to archive/, a rejected one to
-rejected/ with a .reason.txt beside it. With --reports-at-cutoff, at every daily cut-off (the
+export const description = `Ingests the files already in the folder, then every file dropped into it, exactly as
+'recon ingest' does, once it is complete: its size and modification time unchanged for two
+seconds, not named as partial (.part, .tmp, a leading dot ...), and unchanged again just before
+the commit (a file that changed while it was read stores nothing and is read again later). A
+handled file moves to archive/, a rejected one to rejected/ with a .reason.txt beside it; a file
+that waited for a lock held by another workstation or recon command stays and is tried again. With --reports-at-cutoff, at every daily cut-off (the
 rules' time zone and cut-off, 20:00 New York by default) it matches as of the business date
 that closes and writes its reports and manifest to DIR (default: $RECON_REPORTS, else
 reports/ in the app-data folder); at its start it first closes, in order, every date whose

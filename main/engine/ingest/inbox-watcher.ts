@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { watch } from 'chokidar';
+import { isDatabaseBusy } from '../store/database';
 import { FileChangedError, type IngestOutcome } from './ingest-file';
 import { describeChange, isSameFileState, readFileState, type FileState } from './file-state';
 
@@ -141,11 +142,11 @@ export function watchInbox(
     }
   };
 
-  const stillToDo = (file: string, reason: string, isTransient = true): IngestOutcome => ({
+  const stillToDo = (file: string, reason: string): IngestOutcome => ({
     status: 'rejected',
     file,
     reason: `${reason} It stays in the inbox and will be tried again.`,
-    isTransient,
+    isTransient: true,
   });
 
   const takeTurn = async (file: string, complete: FileState): Promise<TurnResult> => {
@@ -164,8 +165,12 @@ export function watchInbox(
         },
       });
     } catch (error) {
-      // Ingest answers with outcomes; a throw is a fault of its own, and must not stop the inbox.
-      report(stillToDo(file, `${fileName} could not be ingested (${(error as Error).message}).`));
+      // Ingest answers with outcomes; a throw (from what runs before it: the rules it reads, or
+      // seeds on a new database) is a fault of its own, and must not stop the inbox.
+      const problem = isDatabaseBusy(error)
+        ? 'The database is locked by another workstation or recon command.'
+        : `It could not be ingested (${(error as Error).message}).`;
+      report(stillToDo(file, `${fileName} was not ingested. ${problem} Nothing was stored.`));
       return 'retry';
     }
     if (outcome.status === 'rejected' && outcome.isTransient) {
@@ -178,7 +183,7 @@ export function watchInbox(
     const now = readFileState(file);
     if (!isSameFileState(complete, now)) {
       report(outcome);
-      if (now !== undefined) report(stillToDo(file, `${fileName} changed after it was read (${describeChange(complete, now)}), so it was not archived.`));
+      if (now !== undefined) report(stillToDo(file, `${fileName} changed after it was read (${describeChange(complete, now)}), so it was not moved out of the inbox.`));
       return now === undefined ? 'done' : 'again';
     }
     try {
@@ -207,7 +212,13 @@ export function watchInbox(
   const handle = (file: string): void => {
     if (isClosed || following.has(file)) return;
     const followed = follow(file)
-      .catch((error: unknown) => report(stillToDo(file, `${path.basename(file)} could not be watched (${(error as Error).message}).`, false)))
+      .catch((error: unknown) =>
+        report({
+          status: 'rejected',
+          file,
+          reason: `${path.basename(file)} could not be watched (${(error as Error).message}); it stays in the inbox until the inbox is next started.`,
+        }),
+      )
       .finally(() => following.delete(file));
     following.set(file, followed);
   };

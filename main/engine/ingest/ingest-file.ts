@@ -130,8 +130,8 @@ export async function ingestFile(db: Db, filePath: string, options: IngestOption
     // A failed BEGIN left nothing to roll back, and SQLite rolls some failures back by itself.
     if (db.inTransaction) db.exec('ROLLBACK');
     if (error instanceof FileChangedError) return transient(error.message);
-    if (error instanceof DatabaseBusyError) return transient(`${fileName} was not ingested: ${error.message}`);
-    if (isDatabaseBusy(error)) return transient(`${fileName} was not ingested: ${describeDatabaseBusy(db)}`);
+    if (error instanceof DatabaseBusyError) return transient(`${fileName} was not ingested. ${error.message}`);
+    if (isDatabaseBusy(error)) return transient(`${fileName} was not ingested. ${describeDatabaseBusy(db)}`);
     if (error instanceof FeedRejectedError) return contentRejection(error.message);
     return contentRejection(`${fileName}: could not be ingested (${(error as Error).message})`);
   }

@@ -29,7 +29,7 @@ export function saveRuleSet(db: Db, rules: RuleSet, actor: string, note: string)
     );
     appendAudit(db, { actor, action: 'rules.save', subjectType: 'rule_set', subjectId: String(version), after: parsed });
     return { version, rules: parsed };
-  })();
+  }).immediate();
 }
 
 /** The rules of one version, as a decision made under them read them; undefined when there is no such version. */

@@ -1,13 +1,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_RULES } from '../../../shared/rules';
 import { BUILTIN_PROFILES } from '../../../main/engine/feeds/csv/builtin-profiles';
 import { writeMastercardIpm } from '../../../main/engine/feeds/mastercard-ipm/ipm-writer';
 import { CSV_PROFILE_READER, FEED_READERS, type NativeFeedReader } from '../../../main/engine/feeds/reader-registry';
 import { writeVisaBase2 } from '../../../main/engine/feeds/visa-base2/base2-writer';
-import { expandFeedPaths, ingestFile, ingestPaths } from '../../../main/engine/ingest/ingest-file';
-import type { Db } from '../../../main/engine/store/database';
+import { expandFeedPaths, FileChangedError, ingestFile, ingestPaths } from '../../../main/engine/ingest/ingest-file';
+import { openDatabase, type Db } from '../../../main/engine/store/database';
 import { createDb, tempDir } from '../../helpers/store';
 import { FILE_DATE, FILE_ID, sampleRecords } from '../feeds/mastercard-ipm/ipm-test-helpers';
 import { transaction } from '../feeds/visa-base2/base2-test-helpers';
@@ -236,5 +237,79 @@ describe('ingesting a file', () => {
     expect(outcome).toMatchObject({ status: 'ingested', format: 'acme-ledger', side: 'LEDGER', rowsStored: 1 });
     expect(db.prepare('SELECT format, side FROM feed_files').get()).toEqual({ format: 'acme-ledger', side: 'LEDGER' });
     expect(counts(db)).toEqual({ files: 1, network: 0, ledger: 1, quarantined: 0 });
+  });
+});
+
+describe('a file that changes while it is read, or a database another process holds', () => {
+  const zelleRows = (from: number, to: number): string =>
+    Array.from({ length: to - from + 1 }, (_, index) => `Z${from + index},2026-11-02T10:00:00-05:00,20.00,USD,COMPLETED,VISA,1111,,,,a@b.com,\n`).join('');
+
+  it('stores nothing of a file that grew while it was read, and reads it whole the next time', async () => {
+    const db = createDb();
+    const file = write(tempDir(), 'zelle.csv', `${ZELLE_HEADER}\n${zelleRows(1, 2)}`);
+    let reads = 0;
+    // The writer appends its last row while the reader is between the rows it has and the commit.
+    const appendingCsv = {
+      ...CSV_PROFILE_READER,
+      read: (profile: Parameters<typeof CSV_PROFILE_READER.read>[0]) => async (...args: Parameters<ReturnType<typeof CSV_PROFILE_READER.read>>) => {
+        const summary = await CSV_PROFILE_READER.read(profile)(...args);
+        if (reads++ === 0) fs.appendFileSync(file, zelleRows(3, 3));
+        return summary;
+      },
+    };
+    const readers = [...FEED_READERS.filter((reader) => reader.kind === 'native'), appendingCsv];
+    const first = await ingestFile(db, file, { ...options, readers });
+    expect(first).toMatchObject({ status: 'rejected', isTransient: true });
+    expect(first.status === 'rejected' && first.reason).toMatch(/^zelle\.csv changed while it was read \(it grew from [\d,]+ bytes to [\d,]+ bytes\).*Nothing was stored\.$/);
+    expect(counts(db)).toEqual({ files: 0, network: 0, ledger: 0, quarantined: 0 });
+    expect(await ingestFile(db, file, { ...options, readers })).toMatchObject({ status: 'ingested', rowsRead: 3, rowsStored: 3 });
+    expect(counts(db)).toEqual({ files: 1, network: 0, ledger: 3, quarantined: 0 });
+  });
+
+  it("stores nothing when the caller's check before the commit fails", async () => {
+    const db = createDb();
+    const file = write(tempDir(), 'zelle.csv', `${ZELLE_HEADER}\n${zelleRows(1, 2)}`);
+    const changed = await ingestFile(db, file, {
+      ...options,
+      beforeCommit: () => {
+        throw new FileChangedError('zelle.csv changed after it had looked complete.');
+      },
+    });
+    expect(changed).toEqual({ status: 'rejected', file, reason: 'zelle.csv changed after it had looked complete. Nothing was stored.', isTransient: true });
+    const refused = await ingestFile(db, file, {
+      ...options,
+      beforeCommit: () => {
+        throw new Error('no');
+      },
+    });
+    expect(refused).toEqual({ status: 'rejected', file, reason: 'zelle.csv: could not be ingested (no)' });
+    expect(counts(db)).toEqual({ files: 0, network: 0, ledger: 0, quarantined: 0 });
+  });
+
+  it("waits for another connection's write lock without blocking the thread, then answers instead of throwing", async () => {
+    const dbFile = path.join(tempDir(), 'recon.db');
+    const db = openDatabase(dbFile);
+    db.pragma('busy_timeout = 400');
+    const holder = new BetterSqlite3(dbFile);
+    holder.exec('BEGIN IMMEDIATE');
+    const file = write(tempDir(), 'zelle.csv', `${ZELLE_HEADER}\n${zelleRows(1, 2)}`);
+    let ticks = 0;
+    const ticking = setInterval(() => ticks++, 10);
+    const outcome = await ingestFile(db, file, options);
+    clearInterval(ticking);
+    expect(outcome).toEqual({
+      status: 'rejected',
+      file,
+      reason: 'zelle.csv was not ingested. The database recon.db is locked by another workstation or recon command (waited 0.4 s). Nothing was stored.',
+      isTransient: true,
+    });
+    // The wait polled: timers kept firing while another connection held the lock.
+    expect(ticks).toBeGreaterThan(10);
+    expect(db.inTransaction).toBe(false);
+    expect(db.pragma('busy_timeout', { simple: true })).toBe(400);
+    holder.exec('COMMIT');
+    holder.close();
+    expect(await ingestFile(db, file, options)).toMatchObject({ status: 'ingested', rowsStored: 2 });
+    db.close();
   });
 });

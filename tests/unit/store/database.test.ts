@@ -94,7 +94,7 @@ describe('several processes creating a new database at once', () => {
     for (const opener of openers.splice(0)) opener.stop();
   });
 
-  it('all succeed, 20 times over: the schema version is read again under the write lock', async () => {
+  it('all succeed, 20 times over: the switch to WAL is retried and the schema version read again under the write lock', async () => {
     openers.push(startOpener(), startOpener(), startOpener());
     await Promise.all(openers.map((opener) => opener.ready));
     const folder = tempDir('recon-open-race-');
