@@ -55,6 +55,62 @@ export function scrubTypedPans(text: string): string {
   });
 }
 
+// Digit groups joined by single spaces or dashes, as card numbers are printed and typed.
+const DIGIT_GROUPS = /\d+(?:[ -]\d+)*/g;
+const MIN_PAN_DIGITS = 13;
+const MAX_PAN_DIGITS = 19;
+
+/**
+ * Masks every card number in text a feed reader keeps or shows (names, references, raw rows,
+ * messages): a run of 13 to 19 digits that passes the Luhn check, bare or grouped with single
+ * spaces or dashes, keeps its first six and last four digits and the rest become '*'.
+ * Separators stay where they were, so a fixed-width record keeps its columns.
+ */
+export function maskCardNumbers(text: string): string {
+  if (text.length < MIN_PAN_DIGITS) return text;
+  return text.replace(DIGIT_GROUPS, (run) => (run.length < MIN_PAN_DIGITS ? run : maskDigitGroups(run)));
+}
+
+/**
+ * Important: every sequence of whole groups is tried, not only the longest, so that a card
+ * number followed by a house number or a date ("4111 1111 1111 1111 22") is still found. A
+ * candidate never starts or ends inside a group: a 23-digit ARN is not cut into a card number.
+ */
+function maskDigitGroups(run: string): string {
+  const groups = [...run.matchAll(/\d+/g)].map((match) => ({ start: match.index, text: match[0] }));
+  let hidden: boolean[] | undefined;
+  groups.forEach((firstGroup, first) => {
+    let digits = '';
+    for (const group of groups.slice(first)) {
+      digits += group.text;
+      if (digits.length > MAX_PAN_DIGITS) break;
+      if (digits.length < MIN_PAN_DIGITS || !passesLuhn(digits)) continue;
+      hidden ??= new Array<boolean>(run.length).fill(false);
+      let seen = 0;
+      for (let index = firstGroup.start; index < group.start + group.text.length; index++) {
+        if (run[index] === ' ' || run[index] === '-') continue;
+        seen++;
+        if (seen > 6 && seen <= digits.length - 4) hidden[index] = true;
+      }
+    }
+  });
+  if (hidden === undefined) return run;
+  const mask = hidden;
+  return Array.from(run, (character, index) => (mask[index] ? '*' : character)).join('');
+}
+
+// Visa's Transaction Identifier: 15 digits, which pass the Luhn check one time in ten.
+const NETWORK_TRANSACTION_ID = /^\d{15}$/;
+
+/**
+ * maskCardNumbers for a reference the matcher compares with the ledger's (network transaction
+ * id, ARN, authorization code): a value shaped exactly as Visa's 15-digit Transaction
+ * Identifier is kept whole, since masking one in ten of them would break matching on it.
+ */
+export function maskCardNumbersInReference(text: string): string {
+  return NETWORK_TRANSACTION_ID.test(text) ? text : maskCardNumbers(text);
+}
+
 /** Shows an e-mail or phone token masked: "j***@example.com", "***-***-1234". */
 export function maskToken(token: string): string {
   const trimmed = token.trim();

@@ -89,14 +89,16 @@ export function demoVisaBase2(day: DemoDay): Uint8Array {
       lineEnd: '\n',
     }),
   );
-  // The writer refuses to write a bad amount, so a broken row is written whole and its amount
-  // then spoiled in place: the reader must quarantine it, as it would a real one.
+  // The writer refuses to write a bad field, so a broken row is written whole and then spoiled
+  // in place: the reader must quarantine it, as it would a real one. Important: the currency is
+  // spoiled, not the amount: an unreadable amount leaves the trailers' totals unchecked, and the
+  // reader rejects the whole file for it.
   const brokenArns = new Set(entries.filter((entry) => entry.isBroken).map((entry) => entry.record.arn));
   const stride = RECORD_LENGTH + 1;
   for (let offset = 0; offset + RECORD_LENGTH <= bytes.length; offset += stride) {
     const isTcr0 = bytes[offset + 3] === 0x30 && bytes.toString('latin1', offset, offset + 2) < '90';
     const arn = bytes.toString('latin1', offset + FIELDS.arn[0] - 1, offset + FIELDS.arn[1]);
-    if (isTcr0 && brokenArns.has(arn)) bytes.write('X', offset + FIELDS.destinationAmount[1] - 1, 'latin1');
+    if (isTcr0 && brokenArns.has(arn)) bytes.write('X', offset + FIELDS.destinationCurrency[1] - 1, 'latin1');
   }
   return bytes;
 }

@@ -1,4 +1,5 @@
 import type { LedgerPaymentInput, NetworkRecordInput, QuarantinedRow, Side } from '../../../shared/domain';
+import { maskCardNumbers } from '../../../shared/masking';
 
 /** A feed's format: one of the native network formats, or the id of a CSV feed profile. */
 export type FeedFormat = 'mastercard-ipm' | 'visa-base2' | (string & {});
@@ -30,7 +31,7 @@ export type FeedReadSummary = {
 };
 
 /**
- * A file that cannot be read at all. Important: the ingest pipeline rolls back everything the
+ * A file that cannot be read at all; card numbers in the problem are masked. Important: the ingest pipeline rolls back everything the
  * reader already sent to the sink when this is thrown, so a reader may throw at any point.
  */
 export class FeedRejectedError extends Error {
@@ -40,10 +41,13 @@ export class FeedRejectedError extends Error {
   readonly problem: string;
 
   constructor(fileName: string, where: string, problem: string) {
-    super(`${fileName}${where ? ` (${where})` : ''}: ${problem}`);
+    // Important: a problem may quote the file's bytes (a header line, a field), which may hold a
+    // card number; masking it here covers every reader's every rejection.
+    const maskedProblem = maskCardNumbers(problem);
+    super(`${fileName}${where ? ` (${where})` : ''}: ${maskedProblem}`);
     this.name = 'FeedRejectedError';
     this.fileName = fileName;
     this.where = where;
-    this.problem = problem;
+    this.problem = maskedProblem;
   }
 }

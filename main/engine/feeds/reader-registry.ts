@@ -5,6 +5,7 @@
 import fs from 'node:fs';
 
 import type { Side } from '../../../shared/domain';
+import { maskCardNumbers } from '../../../shared/masking';
 import { matchProfile, readCsvFeed } from './csv/csv-reader';
 import type { FeedProfile } from './csv/feed-profile';
 import type { FeedContext, FeedFormat, FeedReadSummary, FeedSink } from './feed-types';
@@ -92,7 +93,7 @@ export const CSV_PROFILE_READER: ProfileFeedReader = {
     const profile = matchProfile(headerLine, [...profiles]);
     if (!profile) {
       const names = profiles.map((candidate) => candidate.id).join(', ');
-      return { problem: `line 1: the header row matches no feed profile (known: ${names}); header was "${headerLine.slice(0, 200)}"` };
+      return { problem: `line 1: the header row matches no feed profile (known: ${names}); header was "${maskCardNumbers(headerLine).slice(0, 200)}"` };
     }
     return { profile };
   },

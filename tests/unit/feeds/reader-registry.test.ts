@@ -98,6 +98,16 @@ describe('the feed reader registry', () => {
     expect(detectFormat(head, BUILTIN_PROFILES)).toEqual({ kind: 'unknown', problem });
   });
 
+  it('masks a card number in the first line it quotes when a file has no header row', () => {
+    const headerless = text('4111111111111111,125.40,jane\n5555 5555 5555 4444,1.00,ben\n');
+    expect(detectFormat(headerless, BUILTIN_PROFILES)).toEqual({
+      kind: 'unknown',
+      problem: 'line 1: the header row matches no feed profile (known: visa-csv, mastercard-csv, zelle-csv); header was "411111******1111,125.40,jane"',
+    });
+    const typed = detectFormat(text('card 5555-5555-5555-4444\n'), BUILTIN_PROFILES);
+    expect(typed).toMatchObject({ kind: 'unknown', problem: expect.stringContaining('"card 5555-55**-****-4444"') });
+  });
+
   it('recognises a new native format from one new entry, and names it among those a file is not', () => {
     const magic = text('ACME1');
     const acme: NativeFeedReader = {

@@ -8,7 +8,7 @@ import { createReadStream } from 'node:fs';
 import { Readable } from 'node:stream';
 import Papa from 'papaparse';
 import type { ParseError } from 'papaparse';
-import { scrubPans } from '../../../../shared/masking';
+import { maskCardNumbers } from '../../../../shared/masking';
 import { FeedRejectedError } from '../feed-types';
 import type { FeedContext, FeedReadSummary, FeedSink } from '../feed-types';
 import { mappedColumns, normalizeColumnName } from './feed-profile';
@@ -243,11 +243,11 @@ export async function readCsvFeed(path: string, profile: FeedProfile, context: F
     rowsQuarantined += 1;
     const fields = row.map((value, position) => quoteCsvField(cards.has(position) ? maskCardNumber(value) : value, delimiter));
     // Scrubbed before it is cut, so that no card number is cut into a piece the scrub misses.
-    const raw = scrubPans(fields.join(delimiter));
+    const raw = maskCardNumbers(fields.join(delimiter));
     sink.quarantine({
       line: rowLine,
       raw: raw.length > MAX_RAW_LENGTH ? `${raw.slice(0, MAX_RAW_LENGTH)}…` : raw,
-      reason: scrubPans(reason),
+      reason: maskCardNumbers(reason),
     });
   }
 

@@ -9,7 +9,7 @@ import { LEDGER_STATUSES, NETWORKS, TXN_TYPES } from '../../../../shared/domain'
 import { currencyExponent, toCurrencyAlpha } from '../../../../shared/currency';
 import { expectPresent } from '../../../../shared/invariants';
 import { parseMajorAmount, parseMinorAmount } from '../../../../shared/money';
-import { scrubPans, truncatePan } from '../../../../shared/masking';
+import { maskCardNumbers, maskCardNumbersInReference, truncatePan } from '../../../../shared/masking';
 import { parseInstant } from '../../../../shared/business-dates';
 import type { FeedSink } from '../feed-types';
 import { compileDateTimePattern, isoDateOf, isoTimestampOf } from './date-patterns';
@@ -38,7 +38,7 @@ const MAX_SHOWN_VALUE = 60;
 
 /** A value as it may appear in a reason: card numbers masked, and cut short (after masking, so no PAN is cut into a maskless piece). */
 export function showValue(value: string): string {
-  const scrubbed = scrubPans(value);
+  const scrubbed = maskCardNumbers(value);
   return `"${scrubbed.length > MAX_SHOWN_VALUE ? `${scrubbed.slice(0, MAX_SHOWN_VALUE)}…` : scrubbed}"`;
 }
 
@@ -96,16 +96,21 @@ class ConverterBuilder {
     };
   }
 
-  text(source: (Source & { constant?: string | undefined }) | undefined, isFreeText = false): Read<string> {
+  /**
+   * `kind` says how card numbers are masked: free text and references (network transaction id,
+   * ARN, authorization code) are; record and payment ids are kept as written, because a numeric
+   * id passes the Luhn check one time in ten and ids must stay unique.
+   */
+  text(source: (Source & { constant?: string | undefined }) | undefined, kind: 'free-text' | 'reference' | 'id'): Read<string> {
     if (source === undefined) return () => '';
     if (source.constant !== undefined) {
       const constant = source.constant;
       return () => constant;
     }
     const read = this.cell(source);
-    // Free text may hold a card number typed by someone; identifiers are left alone because a
-    // numeric id can pass the Luhn check by chance.
-    return isFreeText ? (row) => scrubPans(read(row)) : read;
+    if (kind === 'free-text') return (row) => maskCardNumbers(read(row));
+    if (kind === 'reference') return (row) => maskCardNumbersInReference(read(row));
+    return read;
   }
 
   card(source: Source | undefined): Read<{ first6: string; last4: string }> {
@@ -153,15 +158,24 @@ class ConverterBuilder {
     };
   }
 
-  amount(source: { column: string; unit: 'major' | 'minor' }): (row: Row, currency: string) => number {
+  /**
+   * `isUnsigned`: a negative amount is a problem. Network amounts are unsigned in every format the
+   * networks define: the transaction type says which way the money goes, and a signed one would
+   * pull sums and resettlements the wrong way.
+   */
+  amount(source: { column: string; unit: 'major' | 'minor' }, isUnsigned: boolean): (row: Row, currency: string) => number {
     const read = this.cell(source);
     const { column } = source;
+    const checked = (value: string, minor: number): number => {
+      if (isUnsigned && minor < 0) this.fail(`${column} ${showValue(value)} is negative: a network amount is unsigned, its transaction type says which way the money goes`);
+      return minor;
+    };
     if (source.unit === 'minor') {
       return (row) => {
         const value = read(row);
         if (value === '') return 0;
         const parsed = parseMinorAmount(value);
-        if (parsed.ok) return parsed.minor;
+        if (parsed.ok) return checked(value, parsed.minor);
         this.fail(namingColumn(column, parsed.problem, 'amount'));
         return 0;
       };
@@ -170,7 +184,7 @@ class ConverterBuilder {
       const value = read(row);
       if (value === '') return 0;
       const parsed = parseMajorAmount(value, currencyExponent(currency));
-      if (parsed.ok) return parsed.minor;
+      if (parsed.ok) return checked(value, parsed.minor);
       this.fail(namingColumn(column, parsed.problem, 'amount'));
       return 0;
     };
@@ -283,7 +297,7 @@ class ConverterBuilder {
       names,
       read: (row) => {
         const extra: Record<string, string> = {};
-        for (const column of columns) extra[column.name] = scrubPans((row[column.index] ?? '').trim());
+        for (const column of columns) extra[column.name] = maskCardNumbers((row[column.index] ?? '').trim());
         return extra;
       },
     };
@@ -304,17 +318,17 @@ function compileNetworkConverter(profile: NetworkFeedProfile, header: readonly s
   // Results are shared objects, one per map key: reading a type allocates nothing.
   const readTxnType = builder.mapped(mapping.txnType, mapping.txnType.values ? TXN_TYPE_VALUES : TXN_TYPES, txnTypeResult, 'transaction type');
   const readReversal = builder.reversal(mapping.txnType.reversal);
-  const readRecordId = builder.text(mapping.recordId);
-  const readNetworkTxnId = builder.text(mapping.networkTxnId);
-  const readArn = builder.text(mapping.arn);
+  const readRecordId = builder.text(mapping.recordId, 'id');
+  const readNetworkTxnId = builder.text(mapping.networkTxnId, 'reference');
+  const readArn = builder.text(mapping.arn, 'reference');
   const readPan = builder.card(mapping.pan);
-  const readAuthCode = builder.text(mapping.authCode);
+  const readAuthCode = builder.text(mapping.authCode, 'reference');
   const readCurrency = builder.currency(mapping.currency);
-  const readAmount = builder.amount(mapping.amount);
+  const readAmount = builder.amount(mapping.amount, true);
   const readTxnDate = builder.date(mapping.txnDate);
   const readSettlementDate = builder.date(mapping.settlementDate);
-  const readMcc = builder.text(mapping.mcc);
-  const readDescriptor = builder.text(mapping.descriptor, true);
+  const readMcc = builder.text(mapping.mcc, 'free-text');
+  const readDescriptor = builder.text(mapping.descriptor, 'free-text');
   const extra = builder.extra(header);
   const { problems } = builder;
 
@@ -354,19 +368,20 @@ function compileNetworkConverter(profile: NetworkFeedProfile, header: readonly s
 function compileLedgerConverter(profile: LedgerFeedProfile, header: readonly string[], index: HeaderIndex, sink: FeedSink): RowConverter {
   const builder = new ConverterBuilder(index);
   const { mapping } = profile;
-  const readPaymentId = builder.text(mapping.paymentId);
+  const readPaymentId = builder.text(mapping.paymentId, 'id');
   const readInitiatedAt = builder.timestamp(mapping.initiatedAt);
   const readCurrency = builder.currency(mapping.currency);
-  const readAmount = builder.amount(mapping.amount);
+  // Ledger amounts keep their sign as the profile reads them: signed exports are not a network's.
+  const readAmount = builder.amount(mapping.amount, false);
   const readStatus = builder.mapped(mapping.status, LEDGER_STATUSES, (value) => value as LedgerStatus, 'status');
   const readFundingNetwork = builder.mapped(mapping.fundingNetwork, NETWORKS, (value) => value as Network, 'network');
   // A ledger may export a full card number where it should export the last four: keep only those.
   const readCard = builder.card(mapping.cardLast4);
-  const readAuthCode = builder.text(mapping.authCode);
-  const readNetworkTxnId = builder.text(mapping.networkTxnId);
-  const readArn = builder.text(mapping.arn);
-  const readSenderToken = builder.text(mapping.senderToken, true);
-  const readRecipientToken = builder.text(mapping.recipientToken, true);
+  const readAuthCode = builder.text(mapping.authCode, 'reference');
+  const readNetworkTxnId = builder.text(mapping.networkTxnId, 'reference');
+  const readArn = builder.text(mapping.arn, 'reference');
+  const readSenderToken = builder.text(mapping.senderToken, 'free-text');
+  const readRecipientToken = builder.text(mapping.recipientToken, 'free-text');
   const extra = builder.extra(header);
   const { problems } = builder;
 

@@ -1,12 +1,15 @@
 // Mastercard IPM clearing file (T112) -> network records (spec section 3, item 1).
 // 1240 presentments and 1442 chargebacks become records; 1644 administrative messages and 1740
 // fee collections are only counted. The header and trailer hold the file together: the trailer's
-// message count and amount checksum must agree with what the file holds.
+// message count and amount checksum must agree with what the file holds. Important: a message
+// whose DE4 cannot be read rejects the file, not only that message: the checksum would then be
+// checked against the readable amounts alone, and a record inflated by what went missing would
+// go in unnoticed.
 
 import { toCurrencyAlpha } from '../../../../shared/currency';
 import { isIsoDate } from '../../../../shared/business-dates';
 import type { NetworkRecordInput, TxnType } from '../../../../shared/domain';
-import { scrubPans, truncatePan } from '../../../../shared/masking';
+import { maskCardNumbers, maskCardNumbersInReference, truncatePan } from '../../../../shared/masking';
 import { parseMinorAmount } from '../../../../shared/money';
 import { FeedRejectedError, type FeedContext, type FeedReadSummary, type FeedSink } from '../feed-types';
 import { printable } from '../printable';
@@ -79,20 +82,27 @@ export function readMastercardIpm(bytes: Uint8Array, context: FeedContext, sink:
         return rejectAt(index, `message ${messageNumber} cannot be read: ${decoded.problem}`);
       }
       // A presentment or chargeback whose layout is broken: its RDW still says where the next
-      // message starts, so only this one is lost. Its DE4 still counts toward the checksum when
-      // it was read before the fault (DE4 comes early); otherwise the trailer check will fail.
-      rowsRead++;
-      unreadableCount++;
+      // message starts, so only this one is lost, provided its DE4 was read before the fault
+      // (DE4 comes early) or its bitmap says it has none.
       const partialAmount = decoded.elements.get(4);
-      if (partialAmount !== undefined && /^\d+$/.test(partialAmount)) {
+      if (partialAmount === undefined && !hasNoAmount(framing.message(index))) {
+        return rejectAt(
+          index,
+          `message ${messageNumber} cannot be read before its amount (DE4), so the trailer's amount checksum (PDS0301) cannot be checked: ${decoded.problem}`,
+        );
+      }
+      if (partialAmount !== undefined) {
+        if (!/^\d+$/.test(partialAmount)) return rejectAt(index, unreadableAmountProblem(messageNumber, partialAmount));
         amountSum += BigInt(partialAmount);
         hasAmounts = true;
       }
+      rowsRead++;
+      unreadableCount++;
       countMessage(`${mti}/unreadable`);
       sink.quarantine({
         line: messageNumber,
         raw: renderForQuarantine(mti ?? '????', decoded.elements),
-        reason: scrubPans(`message ${messageNumber} cannot be read: ${decoded.problem}`),
+        reason: maskCardNumbers(`message ${messageNumber} cannot be read: ${decoded.problem}`),
       });
       continue;
     }
@@ -101,7 +111,8 @@ export function readMastercardIpm(bytes: Uint8Array, context: FeedContext, sink:
     const functionCode = message.elements.get(24);
     countMessage(functionCode === undefined ? message.mti : `${message.mti}/${functionCode}`);
     const amountText = message.elements.get(4);
-    if (amountText !== undefined && /^\d+$/.test(amountText)) {
+    if (amountText !== undefined) {
+      if (!/^\d+$/.test(amountText)) return rejectAt(index, unreadableAmountProblem(messageNumber, amountText));
       amountSum += BigInt(amountText);
       hasAmounts = true;
     }
@@ -138,7 +149,7 @@ export function readMastercardIpm(bytes: Uint8Array, context: FeedContext, sink:
       sink.quarantine({
         line: messageNumber,
         raw: renderForQuarantine(message.mti, message.elements),
-        reason: scrubPans(result.reason),
+        reason: maskCardNumbers(result.reason),
       });
     }
   }
@@ -171,10 +182,19 @@ export function readMastercardIpm(bytes: Uint8Array, context: FeedContext, sink:
   };
 }
 
+/** True when a message's primary bitmap can be read and has no bit for DE4. */
+function hasNoAmount(bytes: Uint8Array): boolean {
+  return bytes.length >= 12 && ((bytes[4] ?? 0) & 0x10) === 0;
+}
+
+function unreadableAmountProblem(messageNumber: number, amountText: string): string {
+  return `message ${messageNumber}: the amount (DE4) "${printable(amountText)}" is not a number of minor units, so the trailer's amount checksum (PDS0301) cannot be checked`;
+}
+
 function readHeader(message: IpmMessage, reject: (problem: string) => never): IpmFileHeader {
   const pds = readMessagePds(message);
   if (!pds.ok) return reject(`the file header's additional data cannot be read: ${pds.problem}`);
-  const fileId = pds.pds.get('0105')?.trim();
+  const fileId = maskCardNumbers(pds.pds.get('0105')?.trim() ?? '');
   if (!fileId) return reject('the file header has no file id (PDS0105)');
   const fileDate = dateOfYymmdd(fileId.slice(3, 9));
   if (!fileDate) return reject(`the file header's file id (PDS0105) "${fileId}" does not hold a file date (YYMMDD after the 3-character file type)`);
@@ -188,7 +208,9 @@ type TrailerCheck =
 function checkTrailer(trailer: IpmMessage, header: IpmFileHeader, messageCount: number, amountSum: bigint, hasAmounts: boolean): TrailerCheck {
   const pds = readMessagePds(trailer);
   if (!pds.ok) return { ok: false, where: true, problem: `the file trailer's additional data cannot be read: ${pds.problem}` };
-  const trailerFileId = pds.pds.get('0105')?.trim();
+  const trailerId = pds.pds.get('0105')?.trim();
+  // Compared as the header's was kept: masked.
+  const trailerFileId = trailerId === undefined ? undefined : maskCardNumbers(trailerId);
   if (trailerFileId !== undefined && trailerFileId !== header.fileId) {
     return { ok: false, where: true, problem: `the trailer's file id (PDS0105) "${trailerFileId}" is not the header's "${header.fileId}"` };
   }
@@ -305,11 +327,11 @@ function toNetworkRecord(message: IpmMessage, header: IpmFileHeader, messageNumb
     record: {
       network: 'MASTERCARD',
       recordId: `${header.fileId}:${messageNumberText}`,
-      networkTxnId: (elements.get(63) ?? '').slice(1).trim(),
-      arn: (elements.get(31) ?? '').trim(),
+      networkTxnId: maskCardNumbersInReference((elements.get(63) ?? '').slice(1).trim()),
+      arn: maskCardNumbersInReference((elements.get(31) ?? '').trim()),
       panFirst6: pan.first6,
       panLast4: pan.last4,
-      authCode: (elements.get(38) ?? '').trim(),
+      authCode: maskCardNumbersInReference((elements.get(38) ?? '').trim()),
       txnType,
       // A reversal of a second presentment is still a reversal: the flag marks the disputes only.
       isSecondPresentment: txnType === 'PRESENTMENT' && SECOND_PRESENTMENT_FUNCTION_CODES.has(functionCode),
@@ -317,8 +339,8 @@ function toNetworkRecord(message: IpmMessage, header: IpmFileHeader, messageNumb
       currency,
       txnDate,
       settlementDate,
-      mcc: (elements.get(26) ?? '').trim(),
-      descriptor: (elements.get(43) ?? '').split('\\')[0]?.trim() ?? '',
+      mcc: maskCardNumbers((elements.get(26) ?? '').trim()),
+      descriptor: maskCardNumbers((elements.get(43) ?? '').split('\\')[0]?.trim() ?? ''),
       line: messageNumber,
       extra,
     },
@@ -340,11 +362,12 @@ function renderForQuarantine(mti: string, elements: Map<number, string>): string
         compact.length >= 13 ? `${compact.slice(0, 6)}${'*'.repeat(compact.length - 10)}${compact.slice(-4)}` : '*'.repeat(compact.length);
       parts.push(`DE2=${printable(masked)}`);
     } else if (SHOWN_ELEMENTS.has(number)) {
-      parts.push(`DE${number}=${printable(value)}`);
+      // Each value masked on its own: joined, a card number could run into its neighbour's digits.
+      parts.push(`DE${number}=${printable(maskCardNumbers(value))}`);
     } else {
       hidden.push(number);
     }
   }
   if (hidden.length > 0) parts.push(`other DEs: ${hidden.join(',')}`);
-  return scrubPans(parts.join(' '));
+  return maskCardNumbers(parts.join(' '));
 }

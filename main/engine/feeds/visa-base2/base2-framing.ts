@@ -84,6 +84,8 @@ export type Base2Framing = {
    * the visitor finds in an earlier record is the one reported.
    */
   forEachRecord(visit: Base2RecordVisitor): number;
+  /** The byte offset in the file of a record (1-based number), for messages. */
+  offsetOf(recordNumber: number): number;
 };
 
 /**
@@ -147,5 +149,7 @@ export function frameBase2File(bytes: Uint8Array, fileName: string): Base2Framin
     return recordNumber;
   }
 
-  return { encoding, lineEnds, forEachRecord };
+  // Every record has the same line end, so a record's offset follows from its number.
+  const offsetOf = (recordNumber: number): number => (recordNumber - 1) * (RECORD_LENGTH + lineEnd.length);
+  return { encoding, lineEnds, forEachRecord, offsetOf };
 }

@@ -4,7 +4,9 @@
 // a TC92 last. Structure and trailer totals are checked as the records stream past; any fault in
 // them rejects the whole file (the ingest pipeline rolls back what was already sent to the
 // sink), while a transaction whose own fields cannot be read is quarantined and the rest of the
-// file goes in.
+// file goes in. Important: a destination amount that cannot be read is not such a field: the
+// trailers' amount totals could then not be checked, and a record inflated elsewhere in the
+// batch would go in unnoticed, so it rejects the file.
 
 import type { Buffer } from 'node:buffer';
 
@@ -13,9 +15,11 @@ import { FeedRejectedError, type FeedContext, type FeedReadSummary, type FeedSin
 import { isoOfDayNumber } from './base2-dates';
 import { detectBase2Encoding, frameBase2File, isDigitByte, lineEndAt, LINE_END_BYTES, ZERO_BYTE } from './base2-framing';
 import * as layout from './base2-layout';
+import { printable } from '../printable';
 import {
   createTcr0Reader,
   readFileHeader,
+  readText,
   readTrailer,
   readTransactionIdentifier,
   tcrNumberOf,
@@ -73,12 +77,10 @@ type BatchTotals = {
   transactions: number;
   tcrs: number;
   amount: number;
-  /** A transaction whose amount cannot be read (it is quarantined) leaves the total unverifiable. */
-  hasUnreadableAmount: boolean;
 };
 
 function emptyTotals(): BatchTotals {
-  return { transactions: 0, tcrs: 0, amount: 0, hasUnreadableAmount: false };
+  return { transactions: 0, tcrs: 0, amount: 0 };
 }
 
 type OpenTransaction = {
@@ -126,10 +128,15 @@ export function readVisaBase2(bytes: Uint8Array, context: FeedContext, sink: Fee
     batch.tcrs++;
     readTcr0 ??= createTcr0Reader(header, recordIdPrefix);
     const tcr0 = readTcr0(data, at, { code, txnType, position, recordNumber });
-    if (tcr0.amountMinor < 0) batch.hasUnreadableAmount = true;
+    if (tcr0.amountMinor < 0) {
+      throw rejected(
+        `record ${recordNumber}, byte offset ${framing.offsetOf(recordNumber)}`,
+        `the destination amount (62-73) "${printable(readText(data, at, FIELDS.destinationAmount))}" of transaction ${position} is not a number, so the trailers' amount totals cannot be checked`,
+      );
+    }
     // Past 2^53 the sum loses exactness, but it is then far past the n15 trailer field's
     // maximum, so the totals check still fails as it must.
-    else batch.amount += tcr0.amountMinor;
+    batch.amount += tcr0.amountMinor;
     open = { code, lastTcr: 0, tcr0 };
   }
 
@@ -162,7 +169,7 @@ export function readVisaBase2(bytes: Uint8Array, context: FeedContext, sink: Fee
     if (declared.tcrs !== counted.tcrs) {
       throw rejected(where, `${name} gives ${declared.tcrs} TCRs, the records hold ${counted.tcrs}`);
     }
-    if (!counted.hasUnreadableAmount && declared.totalAmount !== counted.amount) {
+    if (declared.totalAmount !== counted.amount) {
       throw rejected(
         where,
         `${name} gives a total destination amount of ${declared.totalAmount}, the records add up to ${counted.amount}`,
@@ -183,7 +190,6 @@ export function readVisaBase2(bytes: Uint8Array, context: FeedContext, sink: Fee
       transactions: file.transactions + batch.transactions,
       tcrs: file.tcrs + batch.tcrs,
       amount: file.amount + batch.amount,
-      hasUnreadableAmount: file.hasUnreadableAmount || batch.hasUnreadableAmount,
     };
     batch = emptyTotals();
     batchCount++;
@@ -250,9 +256,6 @@ export function readVisaBase2(bytes: Uint8Array, context: FeedContext, sink: Fee
       encoding: framing.encoding,
       lineEnds: framing.lineEnds,
       quarantined: quarantinedCount,
-      // False when a quarantined transaction's amount could not be read: its batch's and the
-      // file's amount totals were then not checked (counts still were).
-      amountTotalsVerified: !file.hasUnreadableAmount,
     },
   };
 }

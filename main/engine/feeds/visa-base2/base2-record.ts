@@ -10,7 +10,7 @@ import type { Buffer } from 'node:buffer';
 
 import { toCurrencyAlpha } from '../../../../shared/currency';
 import type { NetworkRecordInput, QuarantinedRow, TxnType } from '../../../../shared/domain';
-import { scrubPans, truncatePan } from '../../../../shared/masking';
+import { maskCardNumbers, maskCardNumbersInReference, truncatePan } from '../../../../shared/masking';
 import { printable } from '../printable';
 import { centralProcessingDayNumber, isoOfDayNumber, purchaseDayNumber, yydddDayNumber } from './base2-dates';
 import * as layout from './base2-layout';
@@ -163,6 +163,48 @@ function maskedAccountField(account: string): string {
   return `${first6}${'*'.repeat(Math.max(0, width - first6.length - last4.length))}${last4}`;
 }
 
+// The TCR0's fields in record order, gaps included, as the spans a quarantined record is masked
+// in: a card number planted in one field is found even when digits of the next field touch it.
+const TCR0_SPANS: readonly FieldPosition[] = tcr0Spans();
+
+function tcr0Spans(): FieldPosition[] {
+  const fields = [
+    FIELDS.transactionCode,
+    FIELDS.tcrNumber,
+    FIELDS.accountNumber,
+    FIELDS.arn,
+    FIELDS.purchaseDate,
+    FIELDS.destinationAmount,
+    FIELDS.destinationCurrency,
+    FIELDS.sourceAmount,
+    FIELDS.sourceCurrency,
+    FIELDS.merchantName,
+    FIELDS.mcc,
+    FIELDS.authorizationCode,
+    FIELDS.centralProcessingDate,
+  ];
+  const spans: FieldPosition[] = [];
+  let next = 1;
+  for (const field of fields) {
+    if (field[0] > next) spans.push([next, field[0] - 1]);
+    spans.push(field);
+    next = field[1] + 1;
+  }
+  if (next <= RECORD_LENGTH) spans.push([next, RECORD_LENGTH]);
+  return spans;
+}
+
+/**
+ * The TCR0 as a quarantined row shows it: the account number cut to six and four, every other
+ * field masked on its own and then the whole, the columns where they were.
+ */
+function maskedTcr0Text(data: Buffer, at: number, account: string): string {
+  const text = TCR0_SPANS.map((span) =>
+    span === FIELDS.accountNumber ? maskedAccountField(account) : maskCardNumbers(readText(data, at, span)),
+  ).join('');
+  return maskCardNumbers(text);
+}
+
 /** A TCR0 reader for one file: `recordIdPrefix` opens every record id, the header dates the transactions. */
 export function createTcr0Reader(header: Base2FileHeader, recordIdPrefix: string): Base2Tcr0Reader {
   const { processingDay } = header;
@@ -227,13 +269,14 @@ export function createTcr0Reader(header: Base2FileHeader, recordIdPrefix: string
     }
 
     if (problems.length > 0 || currency === undefined) {
-      const text = data.toString('latin1', at, at + RECORD_LENGTH);
-      const accountStart = FIELDS.accountNumber[0] - 1;
-      const raw = `${text.slice(0, accountStart)}${maskedAccountField(account)}${text.slice(FIELDS.accountNumber[1])}`;
       return {
         isReadable: false,
         amountMinor,
-        quarantine: { line: place.recordNumber, raw: printable(scrubPans(raw)), reason: problems.join('; ') },
+        quarantine: {
+          line: place.recordNumber,
+          raw: printable(maskedTcr0Text(data, at, account)),
+          reason: maskCardNumbers(problems.join('; ')),
+        },
       };
     }
 
@@ -246,10 +289,10 @@ export function createTcr0Reader(header: Base2FileHeader, recordIdPrefix: string
         network: 'VISA',
         recordId: `${recordIdPrefix}:${place.position}`,
         networkTxnId: '',
-        arn: printable(readText(data, at, FIELDS.arn).trim()),
+        arn: printable(maskCardNumbersInReference(readText(data, at, FIELDS.arn).trim())),
         panFirst6: pan.first6,
         panLast4: pan.last4,
-        authCode: printable(readText(data, at, FIELDS.authorizationCode).trim()),
+        authCode: printable(maskCardNumbersInReference(readText(data, at, FIELDS.authorizationCode).trim())),
         txnType: place.txnType,
         isSecondPresentment: false,
         amountMinor,
@@ -257,7 +300,7 @@ export function createTcr0Reader(header: Base2FileHeader, recordIdPrefix: string
         txnDate: isoOf(purchaseDay),
         settlementDate: isoOf(settlementDay),
         mcc: printable(readText(data, at, FIELDS.mcc).trim()),
-        descriptor: printable(readText(data, at, FIELDS.merchantName).trim()),
+        descriptor: printable(maskCardNumbers(readText(data, at, FIELDS.merchantName).trim())),
         line: place.recordNumber,
         extra: {
           transactionCode: twoDigitCode(place.code),
@@ -273,5 +316,5 @@ export function createTcr0Reader(header: Base2FileHeader, recordIdPrefix: string
 
 /** The Transaction Identifier a TCR5 carries, trimmed. */
 export function readTransactionIdentifier(data: Buffer, at: number): string {
-  return printable(readText(data, at, FIELDS.transactionIdentifier).trim());
+  return printable(maskCardNumbersInReference(readText(data, at, FIELDS.transactionIdentifier).trim()));
 }

@@ -112,7 +112,7 @@ describe('readCsvFeed with the built-in profiles', () => {
       '2024-03-02,V-2,10,USD,Reversal,411111******1111,,,,2024-03-01,6538,"ZELLE\r\nTWO LINES",card 5555555555554444 on file\r\n' +
       '\r\n' +
       '2024-03-03,V-3,0.05,USD,CHARGEBACK,5555 5555 5555 4444,74000000000000000000003,,Z9Y8X7,2024-03-02,6540,ZELLE CB,\r\n' +
-      '2024-03-03,V-4,-7.5,USD,credit,4111111111111111,,,,2024-03-02,4829,ZELLE REFUND,last';
+      '2024-03-03,V-4,7.5,USD,credit,4111111111111111,,,,2024-03-02,4829,ZELLE REFUND,last';
     const { summary, records, quarantined } = await read(VISA, 'visa.csv', content);
 
     expect(quarantined).toEqual([]);
@@ -145,7 +145,7 @@ describe('readCsvFeed with the built-in profiles', () => {
       ['V-2', 3, 'REVERSAL', 1000],
       // V-2 spans lines 3 and 4, line 5 is empty.
       ['V-3', 6, 'CHARGEBACK', 5],
-      ['V-4', 7, 'CREDIT', -750],
+      ['V-4', 7, 'CREDIT', 750],
     ]);
     expect(records[1]!.descriptor).toBe('ZELLE\r\nTWO LINES');
     expect(records[2]).toMatchObject({ panFirst6: '555555', panLast4: '4444', networkTxnId: '', extra: { Branch_Note: '' } });
@@ -320,6 +320,28 @@ describe('readCsvFeed quarantine', () => {
     ]);
   });
 
+  it('masks card numbers typed into the descriptor, ARN, trace id and auth code, and in quarantine reasons', async () => {
+    const content =
+      `${MASTERCARD_HEADER}\n` +
+      `${mastercardRow({ de43_acceptor_name: 'ZELLE 5555 5555 5555 4444\\NY', de31_arn: '4111111111111111', de63_trace_id: 'MCC4111111111111111', de38_approval_code: '4111-1111-1111-1111' })}\n` +
+      `${mastercardRow({ message_id: 'M-2', de12_local_datetime: '4111111111111111' })}\n`;
+    const { records, quarantined } = await read(MASTERCARD, 'mastercard.csv', content);
+    expect(records[0]).toMatchObject({
+      descriptor: 'ZELLE 5555 55** **** 4444\\NY',
+      arn: '411111******1111',
+      networkTxnId: 'MCC411111******1111',
+      authCode: '4111-11**-****-1111',
+    });
+    expect(quarantined[0]!.reason).toBe('de12_local_datetime "411111******1111" is not a valid date in the form YYMMDDhhmmss');
+    const everything = JSON.stringify([records, quarantined]);
+    for (const pan of ['5555555555554444', '5555 5555 5555 4444', '4111111111111111', '4111-1111-1111-1111']) expect(everything).not.toContain(pan);
+  });
+
+  it('keeps a 15-digit Visa Transaction Identifier whole though it passes the Luhn check, so it still matches the ledger', async () => {
+    const { records } = await read(VISA, 'visa.csv', `${VISA_HEADER}\n${visaRow({ network_txn_id: '378282246310005' })}\n`);
+    expect(records[0]!.networkTxnId).toBe('378282246310005');
+  });
+
   it('truncates the card column in raw text even when the number fails the Luhn check', async () => {
     const content = `${VISA_HEADER}\n${visaRow({ pan: '4111111111111112', amount: '' })}\n`;
     const { quarantined } = await read(VISA, 'visa.csv', content);
@@ -388,6 +410,22 @@ describe('readCsvFeed quarantine', () => {
       [6, 'the row has 13 fields where the header has 12'],
       [7, 'amount "12.345" has more than 2 decimal places'],
     ]);
+  });
+
+  it('quarantines a negative network amount, in major or minor units, with its line and reason', async () => {
+    const visa = await read(VISA, 'visa.csv', `${VISA_HEADER}\n${visaRow()}\n${visaRow({ record_id: 'V-2', amount: '-20.01' })}\n${visaRow({ record_id: 'V-3', txn_type: 'CREDIT', amount: '-7.5' })}\n`);
+    expect(visa.records.map((record) => record.recordId)).toEqual(['V-1']);
+    expect(visa.quarantined.map((row) => [row.line, row.reason])).toEqual([
+      [3, 'amount "-20.01" is negative: a network amount is unsigned, its transaction type says which way the money goes'],
+      [4, 'amount "-7.5" is negative: a network amount is unsigned, its transaction type says which way the money goes'],
+    ]);
+    const mastercard = await read(MASTERCARD, 'mastercard.csv', `${MASTERCARD_HEADER}\n${mastercardRow({ de4_amount_minor: '-00000012540' })}\n`);
+    expect(mastercard.records).toEqual([]);
+    expect(mastercard.quarantined.map((row) => [row.line, row.reason])).toEqual([
+      [2, 'de4_amount_minor "-00000012540" is negative: a network amount is unsigned, its transaction type says which way the money goes'],
+    ]);
+    // A zero written with a sign is not negative.
+    expect((await read(VISA, 'zero.csv', `${VISA_HEADER}\n${visaRow({ amount: '-0.00' })}\n`)).records).toHaveLength(1);
   });
 
   it('ingests a file whose every data row is quarantined instead of rejecting it', async () => {

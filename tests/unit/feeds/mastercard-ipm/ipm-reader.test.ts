@@ -230,7 +230,6 @@ describe('readMastercardIpm quarantine', () => {
   }
 
   it.each([
-    ['a bad amount', { 4: '00000000012X' }, /amount \(DE4\)/],
     ['an unknown currency', { 49: '999' }, /unknown currency code \(DE49\) "999"/],
     ['a bad date', { 12: '231399000000' }, /date \(DE12\)/],
     ['no message number', { 71: null }, /no message number \(DE71\)/],
@@ -271,13 +270,64 @@ describe('readMastercardIpm quarantine', () => {
 
   it('never sends a full PAN to the sink, quarantined messages included', () => {
     const records = sampleRecords().map((record, index) =>
-      index % 2 === 0 ? { ...record, elementOverrides: { 4: 'NOT A NUMBER' } } : record,
+      index % 2 === 0 ? { ...record, elementOverrides: { 49: '999' } } : record,
     );
     const { sink } = readBytes(writeFile(records));
     expect(sink.quarantined.length).toBeGreaterThan(0);
     const sent = JSON.stringify([sink.records, sink.quarantined, sink.payments]);
     for (const pan of TEST_PANS) expect(sent).not.toContain(pan);
     expect(sent).toContain('541333');
+  });
+});
+
+describe('readMastercardIpm card numbers outside DE2', () => {
+  it('masks a card number in DE43, DE31 and DE63, read or quarantined', () => {
+    const planted = { 43: 'ZELLE 4111 1111 1111 1111\\5555555555554444 MAIN ST\\NY', 31: '4111111111111111', 63: ' MCC5555555555554444' };
+    const records = sampleRecords();
+    records[0] = { ...records[0]!, elementOverrides: planted };
+    records[1] = { ...records[1]!, elementOverrides: { ...planted, 49: '999' } };
+    const { sink } = readBytes(writeFile(records));
+    expect(sink.records[0]).toMatchObject({ descriptor: 'ZELLE 4111 11** **** 1111', arn: '411111******1111', networkTxnId: 'MCC555555******4444' });
+    expect(sink.quarantined).toHaveLength(1);
+    const sent = JSON.stringify([sink.records, sink.quarantined]);
+    for (const pan of ['4111111111111111', '4111 1111 1111 1111', '5555555555554444']) expect(sent).not.toContain(pan);
+    expect(sink.quarantined[0]!.raw).toContain('DE43=ZELLE 4111 11** **** 1111\\555555******4444 MAIN ST\\NY');
+  });
+});
+
+describe('readMastercardIpm amount checksum (PDS0301)', () => {
+  it('rejects the whole file when a DE4 is not a number, with the byte offset of its message', () => {
+    const records = sampleRecords();
+    records[1] = { ...records[1]!, elementOverrides: { 4: '00000000012X' } };
+    const bytes = writeFile(records, { blocked: false });
+    // The writer sums only the readable DE4s, as a file whose trailer was made to fit would.
+    const error = catchRejection(() => readBytes(bytes));
+    expect(error.where).toBe(`byte offset ${frameIpmFile(bytes, 'x').fileOffset(2)}`);
+    expect(error.problem).toBe(
+      `message 3: the amount (DE4) "00000000012X" is not a number of minor units, so the trailer's amount checksum (PDS0301) cannot be checked`,
+    );
+  });
+
+  it('never lets an inflated amount in behind an unreadable one, whatever the trailer says', () => {
+    const records = sampleRecords();
+    // 20.01 inflated to 999,999.99 while 50.00 is spoiled: the trailer holds the honest sum.
+    records[0] = { ...records[0]!, amountMinor: 99_999_999 };
+    records[1] = { ...records[1]!, elementOverrides: { 4: '0000000050X0' } };
+    const honestSum = 2001 + 5000 + 999 + 70000 + 100;
+    expect(() => readBytes(writeFile(records, { trailerOverride: { amount: honestSum } }))).toThrow(/DE4\) "0000000050X0" is not a number/);
+    // And with a trailer made to fit the amounts that can be read, which used to go in.
+    expect(() => readBytes(writeFile(records))).toThrow(/cannot be checked/);
+  });
+
+  it('rejects a presentment broken before its DE4 could be read', () => {
+    const before = writeFile(sampleRecords(), { blocked: false });
+    const framing = frameIpmFile(before, 'x');
+    // Message 2: an LLVAR length of DE2 that is not digits, so nothing after it can be read.
+    const de2Length = framing.fileOffset(1) + 4 + 4 + 16;
+    before[de2Length] = 0x41;
+    const error = catchRejection(() => readBytes(before));
+    expect(error.where).toBe(`byte offset ${framing.fileOffset(1)}`);
+    expect(error.problem).toMatch(/^message 2 cannot be read before its amount \(DE4\), so the trailer's amount checksum \(PDS0301\) cannot be checked: the length of DE2 is not 2 digits$/);
   });
 });
 

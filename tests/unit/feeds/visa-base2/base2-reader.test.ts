@@ -203,7 +203,7 @@ describe('readVisaBase2 trailer checks', () => {
     const bytes = writeFile([
       [transaction({ amountMinor: 1000 }), transaction({ txnType: 'REVERSAL', amountMinor: 300 }), transaction({ txnType: 'CREDIT', amountMinor: 20 })],
     ]);
-    expect(read(bytes).summary.details).toMatchObject({ totalAmount: 1320, amountTotalsVerified: true });
+    expect(read(bytes).summary.details).toMatchObject({ totalAmount: 1320 });
   });
 
   it('rejects transactions the TC92 follows without a TC91 closing their batch', () => {
@@ -316,6 +316,28 @@ describe('readVisaBase2 card data', () => {
   });
 });
 
+describe('readVisaBase2 card numbers outside the account number', () => {
+  it('masks a card number in the merchant name, ARN and Transaction Identifier, read or quarantined', () => {
+    const planted = { descriptor: '4111111111111111 SHOP', arn: 'ARN 5555 5555 5555 4444', networkTxnId: '4222222222222' };
+    const bytes = writeFile([[transaction(planted), transaction(planted)]]);
+    // Second transaction (records 4-5): an unknown currency, so it is quarantined with its raw record.
+    const { sink } = read(patchAscii(bytes, 3, 74, '999'));
+    expect(sink.networkRecords[0]).toMatchObject({ descriptor: '411111******1111 SHOP', arn: 'ARN 5555 55** **** 4444', networkTxnId: '422222***2222' });
+    const raw = sink.quarantined[0]!.raw;
+    // The merchant name follows the source currency's digits: masked as a field of its own.
+    expect(raw.slice(88, 116)).toBe('840411111******1111 SHOP    ');
+    expect(raw).toHaveLength(168);
+    for (const call of sink.serializedCalls) {
+      for (const pan of ['4111111111111111', '5555 5555 5555 4444', '4222222222222']) expect(call).not.toContain(pan);
+    }
+  });
+
+  it('keeps a 15-digit Transaction Identifier whole though it passes the Luhn check, so it still matches the ledger', () => {
+    const { sink } = read(writeFile([[transaction({ networkTxnId: '378282246310005' })]]));
+    expect(sink.networkRecords[0]!.networkTxnId).toBe('378282246310005');
+  });
+});
+
 describe('readVisaBase2 quarantine', () => {
   it('quarantines a transaction with an unknown currency, keeping the rest of the file', () => {
     const bytes = patchAscii(writeFile(TWO_BATCHES), 3, 74, '999');
@@ -328,7 +350,7 @@ describe('readVisaBase2 quarantine', () => {
     expect(row.raw).toHaveLength(168);
     expect(row.raw.slice(0, 20)).toBe('0500411111******1111');
     expect(row.raw.slice(61, 76)).toBe('000000000100999');
-    expect(summary).toMatchObject({ rowsRead: 3, details: { quarantined: 1, amountTotalsVerified: true } });
+    expect(summary).toMatchObject({ rowsRead: 3, details: { quarantined: 1, totalAmount: 12540 + 100 + 7 } });
   });
 
   it('keeps record ids by position when a transaction before them is quarantined', () => {
@@ -340,13 +362,29 @@ describe('readVisaBase2 quarantine', () => {
     expect(sink.networkRecords.map((record) => record.recordId)).toEqual([2, 3].map((n) => `${context.sha256.slice(0, 12)}:${n}`));
   });
 
-  it('quarantines a non-numeric amount and still checks the trailer counts', () => {
+  it('rejects the whole file when a destination amount cannot be read, naming its record and byte offset', () => {
     const bytes = patchAscii(writeFile(TWO_BATCHES), 1, 62, '00000001254X');
-    const { sink, summary } = read(bytes);
-    expect(sink.quarantined.map((row) => row.reason)).toEqual(['destination amount (62-73) "00000001254X" is not a number']);
-    expect(summary.details).toMatchObject({ amountTotalsVerified: false, totalAmount: 107, transactions: 3 });
-    const miscounted = patchAscii(writeFile(TWO_BATCHES, { trailerOverride: { batches: { 0: { transactions: 1 } } } }), 1, 62, '00000001254X');
-    expect(rejection(miscounted).problem).toBe('TC91 batch trailer of batch 1 gives 1 transactions, the records hold 2');
+    expect(rejection(bytes)).toMatchObject({
+      where: 'record 2, byte offset 168',
+      problem: `the destination amount (62-73) "00000001254X" of transaction 1 is not a number, so the trailers' amount totals cannot be checked`,
+    });
+    const withLineEnds = patchAscii(writeFile(TWO_BATCHES, { lineEnd: '\r\n' }), 3, 62, '0000000001 0', 170);
+    expect(rejection(withLineEnds).where).toBe('record 4, byte offset 510');
+  });
+
+  it('never lets an inflated amount in behind an unreadable one', () => {
+    // The trailers hold the honest totals (20.01 + 5.00); the first record was inflated to
+    // 999,999.99 and the second one's amount spoiled, which used to switch the amount check off.
+    const honestTotal = { totalAmount: 2001 + 500 };
+    const inflated = writeFile([[transaction({ amountMinor: 99_999_999 }), transaction({ amountMinor: 500 })]], {
+      trailerOverride: { batches: { 0: honestTotal }, file: honestTotal },
+    });
+    const spoiled = patchAscii(inflated, 3, 62, '0000000005X0');
+    const sink = recordingSink();
+    expect(() => readVisaBase2(spoiled, contextFor(spoiled), sink)).toThrow(FeedRejectedError);
+    expect(rejection(spoiled).where).toBe('record 4, byte offset 504');
+    // Without the spoiled amount the same file is rejected by the totals check itself.
+    expect(rejection(inflated).problem).toBe('TC91 batch trailer of batch 1 gives a total destination amount of 2501, the records add up to 100000499');
   });
 
   it('quarantines an account number that is not a card number without showing it', () => {

@@ -96,7 +96,6 @@ describe('writeVisaBase2 and readVisaBase2 round trip', () => {
           encoding: combination.encoding,
           lineEnds: lineEndName,
           quarantined: 0,
-          amountTotalsVerified: true,
         },
       });
     });
