@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 // `npm start`: builds and opens the desktop app. Where Electron's binary is not installed (it
 // downloads on first use, which some networks refuse), the same window opens in the browser
-// instead, over the loopback bridge, with the same engine and the same data folder.
+// instead, over the loopback bridge, with the same engine and the same data folder. The bridge
+// admits only the browser that opens the one-time address it prints (and opens, where the
+// platform has a way to open a browser), since any local user can reach 127.0.0.1.
 //
 //   npm start                 your workstation (data in the per-user app-data folder)
 //   npm start -- --demo       a throw-away workstation whose inbox receives a week of demo files
@@ -55,7 +57,7 @@ if (!electron && fs.existsSync(path.join(root, 'node_modules', 'electron', 'inst
 const child = electron
   ? spawn(electron, [path.join(root, 'out', 'main', 'index.js')], { cwd: root, stdio: 'inherit', env })
   : (console.log("Without Electron's binary, the same window opens in your browser, driven by the same engine:"),
-    spawn(process.execPath, ['--import', 'tsx', path.join(root, 'main', 'bridge', 'serve.ts'), '--port', process.env.RECON_PORT ?? '4310'], {
+    spawn(process.execPath, ['--import', 'tsx', path.join(root, 'main', 'bridge', 'serve.ts'), '--port', process.env.RECON_PORT ?? '4310', '--open-browser'], {
       cwd: root,
       stdio: 'inherit',
       env,

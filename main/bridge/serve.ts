@@ -2,11 +2,17 @@
 // the built renderer served to http://127.0.0.1. Used by the end-to-end tests (one data folder
 // per test) and by `npm start` where Electron's binary is not installed.
 //
-//   node --import tsx main/bridge/serve.ts [--port N] [--renderer DIR] [--json] [--no-inbox]
+//   node --import tsx main/bridge/serve.ts [--port N] [--renderer DIR] [--json] [--no-inbox] [--open-browser]
 //
 // Folders follow RECON_DATA_DIR / RECON_DB / RECON_INBOX / RECON_REPORTS (main/engine/app-paths.ts).
+// The window opens only from the one-time launch address printed here (see loopback-bridge.ts);
+// `--json` prints it as `launchUrl`, and `--open-browser` opens it in the user's browser.
 
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
+import readline from 'node:readline';
 import { parseArgs } from 'node:util';
 import { workstationFolders } from '../engine/app-paths';
 import { startWorkstation } from '../engine/api/workstation';
@@ -20,8 +26,37 @@ const { values } = parseArgs({
     'inbox-stability-ms': { type: 'string' },
     // A second session over the same data folder leaves the inbox and the cut-off to the first.
     'no-inbox': { type: 'boolean' },
+    'open-browser': { type: 'boolean' },
   },
 });
+
+/**
+ * Opens the launch address in the user's browser without putting it on a command line, which
+ * every local user can read (`ps`): the opener gets a page in a folder only this user can read,
+ * which forwards to the address. Returns the folder, removed once the address is used.
+ */
+function openInBrowser(launchUrl: string): string {
+  const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'recon-launch-'));
+  const page = path.join(folder, 'open-recon-workstation.html');
+  const target = launchUrl.replace(/&/g, '&amp;').replace(/"/g, '&quot;');
+  fs.writeFileSync(
+    page,
+    `<!doctype html><meta charset="utf-8"><meta http-equiv="refresh" content="0;url=${target}"><title>Recon Workstation</title><a href="${target}">Open Recon Workstation</a>\n`,
+    { mode: 0o600, flag: 'wx' },
+  );
+  const [command, args] =
+    process.platform === 'win32' ? ['cmd', ['/c', 'start', '', page]] : [process.platform === 'darwin' ? 'open' : 'xdg-open', [page]];
+  // A machine without an opener (a server, a container) still has the address printed above.
+  const opener = spawn(command as string, args as string[], { stdio: 'ignore', detached: true });
+  const cannotOpen = (): void => console.log('  (no browser could be opened here: open the address above yourself)');
+  opener.on('error', cannotOpen);
+  opener.on('exit', (code) => {
+    if (code !== 0) cannotOpen();
+  });
+  opener.unref();
+  return folder;
+}
+
 const folders = workstationFolders();
 const stabilityMs = values['inbox-stability-ms'] === undefined ? undefined : Number(values['inbox-stability-ms']);
 // RECON_ACTOR names the associate of a browser session (a second associate for maker-checker
@@ -38,20 +73,34 @@ const workstation = startWorkstation(
 );
 try {
   await workstation.ready;
+  let launchFolder: string | undefined;
+  const removeLaunchPage = (): void => {
+    if (launchFolder) fs.rmSync(launchFolder, { recursive: true, force: true });
+    launchFolder = undefined;
+  };
   const bridge = await startLoopbackBridge(workstation, {
     rendererDir: values.renderer ?? path.join(import.meta.dirname, '..', '..', 'out', 'renderer'),
     ...(values.port ? { port: Number(values.port) } : {}),
+    onSessionStarted: removeLaunchPage,
   });
   if (values.json) {
-    console.log(JSON.stringify({ url: bridge.url, ...folders }));
+    console.log(JSON.stringify({ url: bridge.url, launchUrl: bridge.launchUrl, ...folders }));
   } else {
-    console.log(`Recon Workstation is open at ${bridge.url}`);
+    console.log(`Recon Workstation is open for you at ${bridge.launchUrl}`);
+    console.log('  (one-time address: the first browser to load it gets the session; keep it to yourself)');
     console.log(`  database  ${folders.dbPath}`);
     console.log(`  inbox     ${folders.inboxFolder} (files dropped here are ingested)`);
     console.log(`  reports   ${folders.reportsFolder}`);
-    console.log('Press Ctrl+C to stop.');
+    if (values['open-browser']) launchFolder = openInBrowser(bridge.launchUrl);
+    if (process.stdin.isTTY) {
+      console.log('Press Enter for a new one-time address (another browser, a closed window), Ctrl+C to stop.');
+      readline.createInterface({ input: process.stdin }).on('line', () => console.log(`New one-time address: ${bridge.issueLaunchUrl()}`));
+    } else {
+      console.log('Press Ctrl+C to stop.');
+    }
   }
   const stop = (): void => {
+    removeLaunchPage();
     void bridge
       .close()
       .then(() => workstation.close())

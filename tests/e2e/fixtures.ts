@@ -26,7 +26,7 @@ const root = path.resolve(import.meta.dirname, '..', '..');
 async function startBridge(
   dataDir: string,
   options: { actor: string; isSecond?: boolean },
-): Promise<{ url: string; server: ChildProcess; stderr: string[] }> {
+): Promise<{ launchUrl: string; server: ChildProcess; stderr: string[] }> {
   const args = ['--import', 'tsx', path.join(root, 'main/bridge/serve.ts'), '--json', '--inbox-stability-ms', '150'];
   if (options.isSecond) args.push('--no-inbox');
   const server = spawn(process.execPath, args, {
@@ -41,7 +41,8 @@ async function startBridge(
     lines.once('line', resolve);
     server.once('exit', (code) => reject(new Error(`the bridge stopped (exit ${code}) before it served: ${stderr.join('')}`)));
   });
-  return { url: (JSON.parse(first) as { url: string }).url, server, stderr };
+  // The bridge admits only the browser that loads its one-time launch address (main/bridge/loopback-bridge.ts).
+  return { launchUrl: (JSON.parse(first) as { launchUrl: string }).launchUrl, server, stderr };
 }
 
 /** Each test gets a fresh data folder and a window over it: the browser over the bridge, or the real app. */
@@ -66,12 +67,12 @@ export const test = base.extend<{ workstation: WorkstationFixture }>({
       const others: { server: ChildProcess }[] = [];
       const browser = await playwright.chromium.launch(launchOptions);
       const page = await (await browser.newContext({ viewport })).newPage();
-      await page.goto(bridge.url);
+      await page.goto(bridge.launchUrl);
       const openAs = async (actor: string) => {
         const other = await startBridge(dataDir, { actor, isSecond: true });
         others.push(other);
         const otherPage = await (await browser.newContext({ viewport })).newPage();
-        await otherPage.goto(other.url);
+        await otherPage.goto(other.launchUrl);
         return { page: otherPage, app: new WorkstationPage(otherPage, 'browser') };
       };
       await use({ ...folders, page, app: new WorkstationPage(page, 'browser'), openAs });

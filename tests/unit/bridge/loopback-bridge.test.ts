@@ -1,27 +1,51 @@
 import fs from 'node:fs';
 import http from 'node:http';
+import net from 'node:net';
 import path from 'node:path';
+import { z } from 'zod';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildBridgeClient } from '../../../main/bridge/client/build-bridge-client';
 import type { BridgeEventSource, BridgePage } from '../../../main/bridge/client/recon-bridge-client';
-import { startLoopbackBridge, type LoopbackBridge } from '../../../main/bridge/loopback-bridge';
+import {
+  BRIDGE_CHANNELS,
+  MAX_CALL_BYTES,
+  MAX_UPLOAD_BODY_BYTES,
+  PATH_CHANNELS,
+  startLoopbackBridge,
+  type LoopbackBridge,
+} from '../../../main/bridge/loopback-bridge';
 import { startWorkstation, type Workstation } from '../../../main/engine/api/workstation';
+import { RECON_CHANNELS } from '../../../shared/ipc/recon-api';
 import { tempDir } from '../../helpers/store';
 
 const T112 = path.join(import.meta.dirname, '..', '..', 'fixtures', 'ipm', 'T112_empty.ipm');
+const CALL = { 'content-type': 'application/json', 'x-recon-bridge': '1' };
 
 let root: string;
+let rendererDir: string;
 let workstation: Workstation;
 let bridge: LoopbackBridge;
-let token: string;
+/** The `cookie` header of the session the launch address opened. */
+let cookie: string;
+
+/** Loads a launch address as a browser's first visit does; returns the response, unfollowed. */
+function launch(url: string, headers: Record<string, string> = {}): Promise<Response> {
+  return fetch(url, { redirect: 'manual', headers });
+}
+
+function sessionCookieOf(response: Response): string {
+  const setCookie = response.headers.get('set-cookie');
+  if (!setCookie) throw new Error('the launch address set no cookie');
+  return setCookie.split(';')[0]!;
+}
 
 beforeAll(async () => {
   root = tempDir('recon-bridge-');
-  const rendererDir = path.join(root, 'renderer');
+  rendererDir = path.join(root, 'renderer');
   fs.mkdirSync(path.join(rendererDir, 'assets'), { recursive: true });
   fs.writeFileSync(path.join(rendererDir, 'index.html'), '<!doctype html><html><head><title>t</title></head><body></body></html>');
   fs.writeFileSync(path.join(rendererDir, 'assets', 'app.js'), 'console.log(1)');
-  fs.writeFileSync(path.join(root, 'secret.txt'), 'not for the browser');
+  fs.writeFileSync(path.join(root, 'secret.txt'), 'root-only-password-line\nsecond line\n');
   // The page's client as `npm run build` bundles it, beside the renderer as in out/.
   await buildBridgeClient(path.join(import.meta.dirname, '..', '..', '..'), path.join(root, 'bridge'));
   workstation = startWorkstation({
@@ -33,8 +57,7 @@ beforeAll(async () => {
     reportsAtCutoff: false,
   });
   bridge = await startLoopbackBridge(workstation, { rendererDir });
-  const script = await (await fetch(`${bridge.url}recon-bridge.js`)).text();
-  token = /const token = "([0-9a-f]+)"/.exec(script)![1]!;
+  cookie = sessionCookieOf(await launch(bridge.launchUrl));
 });
 
 afterAll(async () => {
@@ -42,54 +65,209 @@ afterAll(async () => {
   await workstation.close();
 });
 
-function post(channel: string, body: unknown, headers: Record<string, string> = { 'x-recon-token': token }): Promise<Response> {
-  return fetch(`${bridge.url}api/${channel}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+function post(channel: string, body: unknown, headers: Record<string, string> = { cookie }): Promise<Response> {
+  return fetch(`${bridge.url}api/${channel}`, { method: 'POST', headers: { ...CALL, ...headers }, body: JSON.stringify(body) });
 }
 
-describe('the loopback bridge', () => {
-  it('listens on loopback only and loads the bridge before the app', async () => {
-    expect(bridge.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
-    const html = await (await fetch(bridge.url)).text();
-    expect(html.indexOf('recon-bridge.js')).toBeGreaterThan(-1);
-    expect(html.indexOf('recon-bridge.js')).toBeLessThan(html.indexOf('<title>'));
-    expect(await (await fetch(`${bridge.url}assets/app.js`)).text()).toBe('console.log(1)');
+/** A request as written on the wire (fetch normalises paths and forbids some headers). */
+function rawRequest(options: http.RequestOptions, body?: string): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }> {
+  return new Promise((resolve, reject) => {
+    const request = http.request({ host: '127.0.0.1', port: new URL(bridge.url).port, ...options }, (response) => {
+      let text = '';
+      response.on('data', (chunk: Buffer) => (text += chunk.toString()));
+      response.on('end', () => resolve({ status: response.statusCode ?? 0, headers: response.headers, body: text }));
+    });
+    request.on('error', reject);
+    request.end(body);
+  });
+}
+
+describe('the loopback bridge admits only the browser that opens its launch address', () => {
+  it('trades the launch address once for an HttpOnly, SameSite=Strict session, then refuses it', async () => {
+    const other = await startLoopbackBridge(workstation, { rendererDir });
+    try {
+      const first = await launch(other.launchUrl);
+      expect(first.status).toBe(303);
+      expect(first.headers.get('location')).toBe('/');
+      const setCookie = first.headers.get('set-cookie')!;
+      expect(setCookie).toMatch(new RegExp(`^recon-session-${new URL(other.url).port}=[0-9a-f]{64}; `));
+      expect(setCookie).toContain('HttpOnly');
+      expect(setCookie).toContain('SameSite=Strict');
+      const session = sessionCookieOf(first);
+      expect((await fetch(other.url, { headers: { cookie: session } })).status).toBe(200);
+
+      // A second load of the same address, by anyone without the session, is refused.
+      const again = await launch(other.launchUrl);
+      expect(again.status).toBe(401);
+      expect(again.headers.get('set-cookie')).toBeNull();
+      expect((await launch(`${other.url}?launch=${'0'.repeat(64)}`)).status).toBe(401);
+      // The session's own browser reloading it is sent to the window.
+      expect((await launch(other.launchUrl, { cookie: session })).status).toBe(303);
+
+      // A new address for a second browser: the previous unused one dies with it.
+      const unused = other.issueLaunchUrl();
+      const fresh = other.issueLaunchUrl();
+      expect((await launch(unused)).status).toBe(401);
+      const second = sessionCookieOf(await launch(fresh));
+      expect(second).not.toBe(session);
+      expect((await fetch(`${other.url}recon-bridge.js`, { headers: { cookie: second } })).status).toBe(200);
+      // Sessions are the bridge's own: another bridge's cookie opens nothing here.
+      expect((await fetch(`${other.url}recon-bridge.js`, { headers: { cookie: cookie.replace(/^recon-session-\d+/, `recon-session-${new URL(other.url).port}`) } })).status).toBe(401);
+    } finally {
+      await other.close();
+    }
   });
 
-  it('refuses calls without the page\'s token', async () => {
-    expect((await post('status:read', {}, {})).status).toBe(403);
-    expect((await post('status:read', {}, { 'x-recon-token': 'guess' })).status).toBe(403);
-    expect((await fetch(`${bridge.url}events?token=guess`)).status).toBe(403);
+  it('refuses every call, the event stream and every file without the session', async () => {
+    const port = new URL(bridge.url).port;
+    const forged = `recon-session-${port}=${'a'.repeat(64)}`;
+    for (const channel of [...BRIDGE_CHANNELS, ...PATH_CHANNELS]) {
+      for (const headers of [{}, { cookie: forged }] as Record<string, string>[]) {
+        const response = await post(channel, {}, headers);
+        expect(response.status, channel).toBe(401);
+        expect(await response.json()).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+      }
+    }
+    for (const pathname of ['', 'index.html', 'recon-bridge.js', 'assets/app.js', 'events']) {
+      expect((await fetch(`${bridge.url}${pathname}`)).status, pathname).toBe(401);
+      expect((await fetch(`${bridge.url}${pathname}`, { headers: { cookie: forged } })).status, pathname).toBe(401);
+    }
+    // The old way in: a token in the event stream's address.
+    expect((await fetch(`${bridge.url}events?token=guess`)).status).toBe(401);
+  });
+
+  it('serves a client script that holds no secret', async () => {
+    const script = await (await fetch(`${bridge.url}recon-bridge.js`, { headers: { cookie } })).text();
+    expect(script).toContain('installReconBridge(window)');
+    expect(script).not.toContain(cookie.split('=')[1]);
+    expect(script).not.toContain(new URL(bridge.launchUrl).searchParams.get('launch'));
+    expect(script).not.toMatch(/[0-9a-f]{32}/);
+  });
+
+  it('refuses a call without its header, which a page of another origin cannot send', async () => {
+    const response = await fetch(`${bridge.url}api/status:read`, { method: 'POST', headers: { 'content-type': 'application/json', cookie }, body: '{}' });
+    expect(response.status).toBe(403);
   });
 
   it('serves only requests addressed to loopback, and calls from its own pages (no DNS rebinding)', async () => {
     const port = new URL(bridge.url).port;
-    const statusOf = (headers: Record<string, string>, method = 'GET', pathname = '/recon-bridge.js') =>
-      new Promise<number>((resolve, reject) => {
-        const request = http.request({ host: '127.0.0.1', port, path: pathname, method, headers }, (response) => resolve(response.statusCode ?? 0));
-        request.on('error', reject);
-        request.end(method === 'POST' ? '{}' : undefined);
-      });
+    const statusOf = async (headers: Record<string, string>, method = 'GET', pathname = '/recon-bridge.js') =>
+      (await rawRequest({ path: pathname, method, headers: { cookie, ...headers } }, method === 'POST' ? '{}' : undefined)).status;
     expect(await statusOf({ host: `evil.example:${port}` })).toBe(403);
     expect(await statusOf({ host: `localhost:${port}` })).toBe(200);
-    const call = { host: `127.0.0.1:${port}`, 'x-recon-token': token, 'content-type': 'application/json' };
+    const call = { host: `127.0.0.1:${port}`, ...CALL };
     expect(await statusOf({ ...call, origin: 'http://evil.example' }, 'POST', '/api/status:read')).toBe(403);
+    expect(await statusOf({ ...call, origin: 'http://127.0.0.1:1' }, 'POST', '/api/status:read')).toBe(403);
     expect(await statusOf({ ...call, origin: `http://127.0.0.1:${port}` }, 'POST', '/api/status:read')).toBe(200);
   });
 
   it('serves nothing outside the renderer folder', async () => {
-    // fetch normalises "..", so send the raw path.
-    const status = await new Promise<number>((resolve, reject) => {
-      const port = new URL(bridge.url).port;
-      http.get({ host: '127.0.0.1', port, path: '/../secret.txt' }, (response) => resolve(response.statusCode ?? 0)).on('error', reject);
-    });
-    expect(status).toBe(404);
-    expect((await fetch(`${bridge.url}%2e%2e/secret.txt`)).status).toBe(404);
+    expect((await rawRequest({ path: '/../secret.txt', headers: { cookie } })).status).toBe(404);
+    expect((await fetch(`${bridge.url}%2e%2e/secret.txt`, { headers: { cookie } })).status).toBe(404);
+  });
+
+  it('forbids framing and foreign content on every response', async () => {
+    const responses = [
+      await fetch(bridge.url, { headers: { cookie } }),
+      await fetch(bridge.url),
+      await fetch(`${bridge.url}assets/app.js`, { headers: { cookie } }),
+      await post('status:read', {}),
+      await post('status:read', {}, {}),
+    ];
+    for (const response of responses) {
+      expect(response.headers.get('content-security-policy')).toMatch(/frame-ancestors 'none'/);
+      expect(response.headers.get('content-security-policy')).toMatch(/script-src 'self'/);
+      expect(response.headers.get('x-frame-options')).toBe('DENY');
+      expect(response.headers.get('x-content-type-options')).toBe('nosniff');
+    }
+  });
+});
+
+/** Every string-valued property name in a channel's argument, at any depth. */
+function stringKeys(schema: z.ZodType): string[] {
+  const keys: string[] = [];
+  const walk = (node: unknown): void => {
+    if (node === null || typeof node !== 'object') return;
+    const properties = (node as { properties?: Record<string, { type?: string; items?: { type?: string } }> }).properties;
+    for (const [key, value] of Object.entries(properties ?? {})) {
+      if (value.type === 'string' || value.items?.type === 'string') keys.push(key);
+    }
+    for (const child of Object.values(node)) walk(child);
+  };
+  walk(z.toJSONSchema(schema, { unrepresentable: 'any' }));
+  return keys;
+}
+
+describe('the loopback bridge takes files only as bytes from the browser', () => {
+  it('refuses channels that take a path on this machine, reading nothing of the file', async () => {
+    const secret = path.join(root, 'secret.txt');
+    for (const paths of [[secret], [root]]) {
+      const response = await post('feeds:ingest-paths', { paths });
+      expect(response.status).toBe(403);
+      const text = await response.text();
+      expect(JSON.parse(text)).toMatchObject({ ok: false, error: { code: 'forbidden', message: expect.stringMatching(/^feeds:ingest-paths takes paths/) } });
+      expect(text).not.toContain('root-only-password-line');
+    }
+    expect(await workstation.call('feeds:recent', { limit: 50 })).toMatchObject({ ok: true, value: [] });
+  });
+
+  it('lets a browser call every channel but those, and none of those names a path', () => {
+    expect([...PATH_CHANNELS]).toEqual(['feeds:ingest-paths']);
+    expect(BRIDGE_CHANNELS.size + PATH_CHANNELS.size).toBe(Object.keys(RECON_CHANNELS).length);
+    // A new channel whose argument names a file or folder must join PATH_CHANNELS.
+    for (const channel of BRIDGE_CHANNELS) {
+      const definition = RECON_CHANNELS[channel as keyof typeof RECON_CHANNELS];
+      expect(stringKeys(definition.argument).filter((key) => /path|folder|dir/i.test(key)), channel).toEqual([]);
+    }
+    expect(stringKeys(RECON_CHANNELS['feeds:ingest-paths'].argument)).toContain('paths');
+  });
+
+  it('quotes back only the uploaded file\'s own bytes when it refuses one', async () => {
+    const bytes = Buffer.from('alpha,beta\n1,2\n').toString('base64');
+    const reply = await (await post('feeds:ingest-uploads', { files: [{ name: 'unknown.csv', bytes: { $bytes: bytes } }] })).json();
+    expect(reply).toMatchObject({ ok: true, value: [{ status: 'rejected', reason: expect.stringContaining('"alpha,beta"') }] });
+    expect(JSON.stringify(reply)).not.toContain('root-only-password-line');
+  });
+});
+
+describe('the loopback bridge bounds what a call may carry', () => {
+  it('refuses a call without a file above 1 MiB with 413, by its declared length', async () => {
+    expect(MAX_CALL_BYTES).toBe(1024 * 1024);
+    const response = await fetch(`${bridge.url}api/status:read`, { method: 'POST', headers: { ...CALL, cookie }, body: ' '.repeat(MAX_CALL_BYTES + 1) });
+    expect(response.status).toBe(413);
+    expect(await response.json()).toMatchObject({ ok: false, error: { code: 'invalid-argument', message: /^A call to status:read may carry at most 1048576 bytes/ } });
+  });
+
+  it('refuses a chunked body as soon as it passes the cap', async () => {
+    const reply = await rawRequest(
+      { path: '/api/queue:page', method: 'POST', headers: { ...CALL, cookie, 'transfer-encoding': 'chunked' } },
+      `{"padding":"${'x'.repeat(MAX_CALL_BYTES)}"}`,
+    );
+    expect(reply.status).toBe(413);
+  });
+
+  it('refuses an upload over the contract\'s limit before reading it', async () => {
+    const port = Number(new URL(bridge.url).port);
+    const socket = net.connect(port, '127.0.0.1');
+    let answer = '';
+    socket.on('data', (chunk: Buffer) => (answer += chunk.toString()));
+    const closed = new Promise<void>((resolve) => socket.on('close', () => resolve()));
+    socket.on('error', () => undefined);
+    // Only the head and a few bytes are ever sent: the answer must come without the rest.
+    socket.write(
+      `POST /api/feeds:ingest-uploads HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nCookie: ${cookie}\r\nx-recon-bridge: 1\r\n` +
+        `Content-Type: application/json\r\nContent-Length: ${MAX_UPLOAD_BODY_BYTES + 1}\r\n\r\n{"files":[`,
+    );
+    await closed;
+    expect(answer).toMatch(/^HTTP\/1\.1 413 /);
+    expect(answer).toContain(`A drop may carry at most ${512 * 1024 * 1024} bytes of files`);
   });
 
   it('carries bytes to the engine and its events back to the page', async () => {
     const events: string[] = [];
     const controller = new AbortController();
-    const stream = await fetch(`${bridge.url}events?token=${token}`, { signal: controller.signal });
+    const stream = await fetch(`${bridge.url}events`, { signal: controller.signal, headers: { cookie } });
+    expect(stream.status).toBe(200);
     const reader = stream.body!.getReader();
     const reading = (async () => {
       for (;;) {
@@ -108,13 +286,12 @@ describe('the loopback bridge', () => {
   });
 
   it('answers a body that is not JSON with a readable error', async () => {
-    const response = await fetch(`${bridge.url}api/status:read`, { method: 'POST', headers: { 'x-recon-token': token }, body: '{' });
+    const response = await fetch(`${bridge.url}api/status:read`, { method: 'POST', headers: { ...CALL, cookie }, body: '{' });
     expect(response.status).toBe(400);
     expect(await response.json()).toMatchObject({ ok: false, error: { code: 'invalid-argument', message: expect.stringMatching(/^The request could not be read/) } });
   });
 
   it('refuses to start without the page\'s client, saying how to build it', async () => {
-    const rendererDir = path.join(root, 'renderer');
     const missing = path.join(root, 'no-such-folder', 'recon-bridge-client.js');
     await expect(startLoopbackBridge(workstation, { rendererDir, clientScript: missing })).rejects.toThrow(
       `${missing} does not exist: build the app first (npm run build)`,
@@ -123,12 +300,12 @@ describe('the loopback bridge', () => {
 });
 
 /**
- * An EventSource over fetch, enough for the client: it reads the stream's `data:` lines. Node
- * has no EventSource of its own.
+ * An EventSource over fetch, enough for the client: it reads the stream's `data:` lines, sending
+ * the session's cookie as a browser would. Node has no EventSource of its own.
  */
 type EventStream = { url: string; isConnected: boolean; controller: AbortController };
 
-function streamingEventSource(baseUrl: string, streams: EventStream[]): new (url: string) => BridgeEventSource {
+function streamingEventSource(baseUrl: string, streams: EventStream[], headers: Record<string, string>): new (url: string) => BridgeEventSource {
   return class {
     onmessage: ((message: { data: string }) => void) | null = null;
     private readonly stream: EventStream;
@@ -137,7 +314,7 @@ function streamingEventSource(baseUrl: string, streams: EventStream[]): new (url
       this.stream = stream;
       streams.push(stream);
       void (async () => {
-        const response = await fetch(new URL(url, baseUrl), { signal: stream.controller.signal });
+        const response = await fetch(new URL(url, baseUrl), { signal: stream.controller.signal, headers });
         if (!response.body) return;
         let pending = '';
         for await (const chunk of response.body.pipeThrough(new TextDecoderStream())) {
@@ -156,25 +333,30 @@ function streamingEventSource(baseUrl: string, streams: EventStream[]): new (url
   };
 }
 
+/** The page as a browser holding (or not) the session's cookie runs it. */
+async function pageWithClient(headers: Record<string, string>, streams: EventStream[]): Promise<BridgePage> {
+  const page: BridgePage = {
+    fetch: (url, init) => fetch(new URL(url, bridge.url), { ...init, headers: { ...init.headers, ...headers } }),
+    EventSource: streamingEventSource(bridge.url, streams, headers),
+    btoa: (binary) => btoa(binary),
+  };
+  const script = await (await fetch(`${bridge.url}recon-bridge.js`, { headers: { cookie } })).text();
+  // As the browser runs it: a classic script whose `window` is the page.
+  new Function('window', script)(page);
+  return page;
+}
+
 describe('the page\'s client the bridge serves', () => {
-  it('puts window.recon on the page, whose calls carry the token, bytes and replies, and whose events arrive', async () => {
+  it('puts window.recon on the page, whose calls carry bytes and replies, and whose events arrive', async () => {
     const streams: EventStream[] = [];
-    const page: BridgePage = {
-      fetch: (url, init) => fetch(new URL(url, bridge.url), init),
-      EventSource: streamingEventSource(bridge.url, streams),
-      btoa: (binary) => btoa(binary),
-    };
-    const script = await (await fetch(`${bridge.url}recon-bridge.js`)).text();
-    // As the browser runs it: a classic script whose `window` is the page.
-    new Function('window', script)(page);
-    const recon = page.recon;
+    const recon = (await pageWithClient({ cookie }, streams)).recon;
     if (!recon) throw new Error('the served script did not install window.recon');
     expect(Object.isFrozen(recon)).toBe(true);
     expect(recon.pathForFile({})).toBe('');
 
     const events: string[] = [];
     const stop = recon.onEvent((event) => events.push(event.type));
-    expect(streams.map((stream) => stream.url)).toEqual([`./events?token=${token}`]);
+    expect(streams.map((stream) => stream.url)).toEqual(['./events']);
     await expect.poll(() => streams[0]!.isConnected).toBe(true);
 
     expect(await recon.readStatus({})).toMatchObject({ ok: true, value: { actor: expect.any(String) } });
@@ -182,8 +364,17 @@ describe('the page\'s client the bridge serves', () => {
     const bytes = new Uint8Array(fs.readFileSync(T112));
     expect(await recon.ingestUploads({ files: [{ name: 'again.ipm', bytes }] })).toMatchObject({ ok: true, value: [{ format: 'mastercard-ipm' }] });
     expect(await recon.recentFeeds({ limit: 0 })).toMatchObject({ ok: false, error: { code: 'invalid-argument', message: expect.stringMatching(/^feeds:recent: limit/) } });
+    expect(await recon.ingestPaths({ paths: [path.join(root, 'secret.txt')] })).toMatchObject({ ok: false, error: { code: 'forbidden' } });
     await expect.poll(() => events).toContain('store-changed');
     stop();
     expect(streams[0]!.controller.signal.aborted).toBe(true);
+  });
+
+  it('says how to open the window when the page has no session', async () => {
+    const recon = (await pageWithClient({}, [])).recon!;
+    expect(await recon.readStatus({})).toMatchObject({
+      ok: false,
+      error: { code: 'forbidden', message: expect.stringContaining('open the address `npm start` printed') },
+    });
   });
 });
