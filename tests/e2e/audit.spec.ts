@@ -9,18 +9,20 @@ import type { WorkstationPage } from './page-models/workstation-page';
 
 const root = path.resolve(import.meta.dirname, '..', '..');
 
-/** Two days of demo feeds ingested and matched through `recon`, then a note by hand in the window. */
-async function workOverDemo(app: WorkstationPage, page: Page, dataDir: string): Promise<void> {
+/** Two days of demo feeds ingested and matched through `recon`, then a note by hand in the window; returns the noted item's id. */
+async function workOverDemo(app: WorkstationPage, page: Page, dataDir: string): Promise<string> {
   const database = path.join(dataDir, 'recon.db');
   const demo = writeDemo({ days: 2, perDay: 40 });
   recon('ingest', '--db', database, demo.folder);
   recon('match', '--date', demo.days.at(-1)!.date, '--db', database);
   await app.open('Queue');
   await app.queueRows.first().click();
+  const itemId = (await page.getByTestId('item-detail').getByRole('heading', { level: 2 }).textContent())!.replace('Item ', '');
   const note = page.getByTestId('item-detail').getByRole('form', { name: 'Item note' });
   await note.getByLabel('Note').fill('asked the network for the presentment');
   await note.getByRole('button', { name: 'Save note' }).click();
   await expect(page.getByTestId('header-undo')).toContainText('asked the network for the presentment');
+  return itemId;
 }
 
 /** Changes who wrote the note, in the database file itself, as someone with a SQLite tool could. */
@@ -80,8 +82,8 @@ test.describe('the Audit view', () => {
   test("filters to one item's entries and exports them as CSV", async ({ workstation }) => {
     test.skip(test.info().project.name === 'electron', "reason: the desktop app saves a download through the system's save dialog, which Playwright cannot answer; the browser project covers it");
     const { app, page } = workstation;
-    await workOverDemo(app, page, workstation.dataDir);
-    const itemId = (await page.getByTestId('item-detail').getByRole('heading', { level: 2 }).textContent())!.replace('Item ', '');
+    // The queue goes on to the next item after the note: the noted one is the one to look for.
+    const itemId = await workOverDemo(app, page, workstation.dataDir);
 
     await app.open('Audit');
     const filter = page.getByRole('form', { name: 'Audit filter' });

@@ -30,3 +30,18 @@ export function writeDemo(options: { days: number; perDay?: number; format?: 'cs
   const dates = fs.readdirSync(folder).filter((entry) => /^\d{4}-\d{2}-\d{2}$/.test(entry)).sort();
   return { folder, days: dates.map((date) => ({ date, files: fs.readdirSync(path.join(folder, date)).map((name) => path.join(folder, date, name)) })) };
 }
+
+/** What the engine holds in a workstation's data folder, as `recon status --json` and `recon audit` say it. */
+export function engineView(dataDir: string): { openItems: { category: string; reason: string; items: number }[]; audit: { action: string; subject: string }[] } {
+  const database = path.join(dataDir, 'recon.db');
+  const status = JSON.parse(recon('status', '--json', '--db', database)) as { openItems: { category: string; reason: string; items: number }[] };
+  // Columns: id, at, actor, action, subject_type, subject_id, then JSON with commas: only the first six are read.
+  const audit = recon('audit', '--db', database)
+    .split('\n')
+    .filter((line) => /^\d+,/.test(line))
+    .map((line) => {
+      const cells = line.split(',');
+      return { action: cells[3] ?? '', subject: `${cells[4] ?? ''}:${cells[5] ?? ''}` };
+    });
+  return { openItems: status.openItems, audit };
+}

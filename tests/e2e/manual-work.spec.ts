@@ -3,7 +3,7 @@ import { businessDateAt } from '../../shared/business-dates';
 import { DEFAULT_RULES } from '../../shared/rules';
 import { expect, test } from './fixtures';
 import type { WorkstationPage } from './page-models/workstation-page';
-import { writeDemo } from './demo-feeds';
+import { engineView, writeDemo } from './demo-feeds';
 
 /** Two days of demo files dropped on the window, matched: open mismatches of every kind. */
 async function matchedDemo(app: WorkstationPage, page: Page): Promise<void> {
@@ -108,6 +108,10 @@ test.describe('manual work', () => {
     await expect(benDetail.getByRole('button', { name: 'Approve' })).toBeDisabled();
     await benDetail.getByLabel('Rationale').fill('customer statement checked');
     await benDetail.getByRole('button', { name: 'Approve' }).click();
+    // The queue goes on to the next item and says what became of this one; back to it.
+    await expect(ben.page.getByTestId('action-done')).toContainText(`Item ${gfItem}: Approved`);
+    await ben.page.locator(`[data-testid="queue-row"][data-item-id="${gfItem}"]`).click();
+    await expect(benDetail.getByRole('heading', { name: `Item ${gfItem}` })).toBeVisible();
     await expect(benDetail).toContainText('ben');
     await expect(benDetail.getByTestId('approval-hint')).toContainText('You approved it');
     await expect(benDetail.getByRole('button', { name: 'Mark done' })).toHaveCount(0);
@@ -116,8 +120,9 @@ test.describe('manual work', () => {
     await page.reload();
     await openGlobalFinanceItem(app);
     await detail.getByRole('form', { name: 'Mark done' }).getByRole('button', { name: 'Mark done' }).click();
-    await expect(detail.getByRole('list', { name: 'History' })).toContainText('manual.mark-done');
-    await expect(detail.getByRole('list', { name: 'History' })).toContainText('manual.approve');
-    await expect(detail).toContainText('DONE');
+    // Done, it leaves the queue (which goes on to the next item), and its history holds both decisions.
+    await expect(page.locator(`[data-testid="queue-row"][data-item-id="${gfItem}"]`)).toHaveCount(0);
+    const history = engineView(workstation.dataDir).audit.filter((entry) => entry.subject === `item:${gfItem}`).map((entry) => entry.action);
+    expect(history).toEqual(expect.arrayContaining(['manual.approve', 'manual.mark-done']));
   });
 });

@@ -68,7 +68,8 @@ test.describe('pairing by hand above the write-off limit', () => {
     await app.chooseReasonCode(form, 'PARTIAL_PRESENTMENT');
     await form.getByLabel('Note').fill('a second presentment of 50.00 is expected');
     await send.click();
-    await expect(detail.getByTestId('pair-result')).toContainText('waits for a second associate');
+    // The queue goes on to the next open item and says above it what became of this one.
+    await expect(detail.getByTestId('action-done')).toContainText('waits for a second associate');
     expect(storeStatus(workstation.dataDir).matches.total).toBe(0);
 
     // Her own request is hers to withdraw, not to approve.

@@ -25,18 +25,39 @@ export function formatDecimalAmount(text: string, currency: string): string {
   return `${sign}${digits}${fraction === undefined ? '' : `.${fraction}`} ${currency}`;
 }
 
-/** A timestamp from the engine in the associate's local time; the text as given if it is not one. */
-export function formatTimestamp(text: string): string {
+/**
+ * A timestamp from the engine in the associate's local time (or `timeZone`) with the zone's short
+ * name, so a time is never read in the wrong zone: "2026-11-06 15:00:00 EST". The text as given if it is not one.
+ */
+export function formatTimestamp(text: string, timeZone?: string): string {
   const at = Date.parse(text);
   if (Number.isNaN(at)) return text;
-  return formatEpoch(at);
+  return formatEpoch(at, timeZone);
 }
 
-/** Epoch milliseconds as local `YYYY-MM-DD HH:MM:SS`. */
-export function formatEpoch(at: number): string {
-  const date = new Date(at);
-  const pad = (value: number) => String(value).padStart(2, '0');
-  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())} ${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}`;
+const zoneFormatters = new Map<string, Intl.DateTimeFormat>();
+
+/** Epoch milliseconds as `YYYY-MM-DD HH:MM:SS ZONE`, in local time unless `timeZone` names another. */
+export function formatEpoch(at: number, timeZone?: string): string {
+  const key = timeZone ?? '';
+  let formatter = zoneFormatters.get(key);
+  if (!formatter) {
+    formatter = new Intl.DateTimeFormat('en-US', {
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+      hourCycle: 'h23',
+      timeZoneName: 'short',
+      ...(timeZone ? { timeZone } : {}),
+    });
+    zoneFormatters.set(key, formatter);
+  }
+  const parts = formatter.formatToParts(at);
+  const part = (type: Intl.DateTimeFormatPartTypes) => parts.find((entry) => entry.type === type)?.value ?? '';
+  return `${part('year')}-${part('month')}-${part('day')} ${part('hour')}:${part('minute')}:${part('second')} ${part('timeZoneName')}`;
 }
 
 /** The last part of a path, whichever separator the platform used. */
@@ -61,7 +82,8 @@ export function describeOutcome(outcome: IngestOutcome): string {
     case 'already-ingested':
       return `Already ingested on ${formatTimestamp(outcome.ingestedAt)} as ${outcome.ingestedAs} (${outcome.format}); nothing was stored again.`;
     case 'rejected':
-      return `Rejected: ${outcome.reason}`;
+      // A lock or a file still being written is no fault of the file: it is tried again.
+      return outcome.isTransient ? `Not ingested yet: ${outcome.reason}` : `Rejected: ${outcome.reason}`;
   }
 }
 
@@ -73,7 +95,7 @@ export function outcomeLabel(outcome: IngestOutcome): string {
     case 'already-ingested':
       return 'Already ingested';
     case 'rejected':
-      return 'Rejected';
+      return outcome.isTransient ? 'Waiting' : 'Rejected';
   }
 }
 

@@ -33,6 +33,15 @@ const ACTION_LABELS: Record<ManualActionName, string> = {
   undo: 'Undoing',
 };
 
+/**
+ * The actions on the open item after which the queue goes on to the next open item, so the
+ * associate never lands on a closed item's empty panel.
+ */
+const ADVANCING_ACTIONS: ReadonlySet<ManualActionName> = new Set(['note', 'pair', 'globalFinance', 'writeOff', 'approve', 'markDone']);
+
+/** What the associate just did to the item the queue went on from, shown above the next one. */
+export type ItemActionDone = { itemId: number; text: string };
+
 /** Which side a counterpart search looks on. */
 export type SearchSide = ChannelArgument<'records:search'>['side'];
 
@@ -54,6 +63,11 @@ export type ManualWorkSlice = {
   manualErrors: Partial<Record<ManualActionName, string>>;
   /** What each action did the last time it succeeded (for the forms' result lines); forgotten with the item. */
   manualResults: Partial<Record<ManualActionName, ManualActionResult>>;
+  /** Set when an action moved the queue on to the next item; forgotten when the associate opens another item. */
+  itemActionDone: ItemActionDone | undefined;
+  /** Whether the queue view is on screen: only there does an action move on to the next item. */
+  isQueueOnScreen: boolean;
+  setQueueOnScreen: (isOnScreen: boolean) => void;
   /** How many `store-changed` events this window has seen; an action that saw one skips its own refresh. */
   storeChanges: number;
   /**
@@ -108,11 +122,39 @@ export const createManualWorkSlice: ReconSliceCreator<ManualWorkSlice> = (set, g
     set((state) => ({ manualErrors: { ...state.manualErrors, [name]: message } }));
   }
 
+  /**
+   * After an action on the open item: open the next item of the list as it was before the action
+   * that is still open (or, at the end, the one before), and say what was done. The list itself was
+   * reloaded in place, so its scroll position holds. Nothing moves for an item opened from
+   * elsewhere than the list.
+   */
+  async function goOnFrom(itemId: number, listBefore: number[], result: ManualActionResult, name: ManualActionName): Promise<void> {
+    const index = listBefore.indexOf(itemId);
+    if (index === -1) return;
+    const open = new Set(get().queueItems.map((item) => item.id));
+    const next = [...listBefore.slice(index + 1), ...listBefore.slice(0, index).reverse()].find((id) => id !== itemId && open.has(id));
+    const text =
+      name === 'pair' && result.pairingRequestId !== undefined
+        ? `Pairing request ${result.pairingRequestId} waits for a second associate to approve it. ${result.summary}`
+        : result.summary;
+    if (next === undefined) {
+      // Nothing left to go on to: a closed item leaves the panel; one still open (a note) stays.
+      if (!open.has(itemId)) get().closeItem();
+      return;
+    }
+    // openItem forgets the last item's work at once; what was done is said after that, above the next item.
+    const opening = get().openItem(next);
+    set({ itemActionDone: { itemId, text } });
+    await opening;
+  }
+
   async function runAction(name: ManualActionName, call: () => Promise<ApiReply<ManualActionResult>>): Promise<boolean> {
     if (get().manualBusy[name]) return false;
     setBusy(name, true);
     setError(name, undefined);
     const changesBefore = get().storeChanges;
+    const actedOn = get().selectedItemId;
+    const listBefore = get().queueItems.map((item) => item.id);
     try {
       const result = unwrapReply(await call());
       get().addMessage(result.summary, { source: 'app' });
@@ -121,6 +163,8 @@ export const createManualWorkSlice: ReconSliceCreator<ManualWorkSlice> = (set, g
       // its reload is under way (or about to be); wait for that one rather than reload twice.
       if (get().storeChanges === changesBefore) await get().refreshAfterChange();
       else await get().storeRefresh;
+      // Only when the associate is still on the item they acted on: they may have moved on meanwhile.
+      if (ADVANCING_ACTIONS.has(name) && get().isQueueOnScreen && actedOn !== undefined && get().selectedItemId === actedOn) await goOnFrom(actedOn, listBefore, result, name);
       return true;
     } catch (error) {
       const message = errorMessage(error);
@@ -138,6 +182,9 @@ export const createManualWorkSlice: ReconSliceCreator<ManualWorkSlice> = (set, g
     manualBusy: {},
     manualErrors: {},
     manualResults: {},
+    itemActionDone: undefined,
+    isQueueOnScreen: false,
+    setQueueOnScreen: (isOnScreen) => set({ isQueueOnScreen: isOnScreen }),
     storeChanges: 0,
     storeRefresh: undefined,
     lastManualActionGeneration: 0,
@@ -191,6 +238,7 @@ export const createManualWorkSlice: ReconSliceCreator<ManualWorkSlice> = (set, g
       set((state) => ({
         manualErrors: {},
         manualResults: {},
+        itemActionDone: undefined,
         searchResults: undefined,
         searchedSide: undefined,
         isSearching: false,

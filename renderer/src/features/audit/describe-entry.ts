@@ -3,7 +3,7 @@
 // read, never trusted to have a shape: an entry the window does not know falls back to its fields.
 
 import type { AuditEntryView } from '../../../../shared/ipc/recon-api';
-import { formatCount } from '../../format/display';
+import { formatCount, formatTimestamp } from '../../format/display';
 
 /** One field an entry changed (or set): its name and the values before and after, as text. */
 export type ChangedField = { field: string; before?: string; after?: string };
@@ -149,19 +149,5 @@ export function describeAuditEntry(entry: Pick<AuditEntryView, 'action' | 'subje
 
 /** An instant as local `YYYY-MM-DD HH:MM:SS` with its zone's short name ("EST", "GMT+1"); the text as given if it is not one. */
 export function formatInstantWithZone(text: string, timeZone?: string): string {
-  const at = Date.parse(text);
-  if (Number.isNaN(at)) return text;
-  const parts = new Intl.DateTimeFormat('en-US', {
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-    hourCycle: 'h23',
-    timeZoneName: 'short',
-    ...(timeZone ? { timeZone } : {}),
-  }).formatToParts(at);
-  const part = (type: Intl.DateTimeFormatPartTypes) => parts.find((entry) => entry.type === type)?.value ?? '';
-  return `${part('year')}-${part('month')}-${part('day')} ${part('hour')}:${part('minute')}:${part('second')} ${part('timeZoneName')}`;
+  return formatTimestamp(text, timeZone);
 }

@@ -2,6 +2,7 @@ import { type FormEvent, Fragment, useEffect, useId, useState } from 'react';
 import { checkNote, checkReasonCode, type Verdict } from '../../../../shared/controls';
 import type { MatchView } from '../../../../shared/ipc/recon-api';
 import { ErrorAlert } from '../../components/ErrorAlert';
+import { ScrollRegion } from '../../components/ScrollRegion';
 import { ExpandedRow } from '../../components/ExpandedRow';
 import { ReasonCodeField } from '../../components/ReasonCodeField';
 import { useRules } from '../../components/use-rules';
@@ -52,7 +53,7 @@ export function MatchesView() {
       <ErrorAlert message={matchesError} />
       {date && matchesTotal === 0 ? <p className="empty">No matches on {date}.</p> : null}
       {matches.length > 0 ? (
-        <div className="table-scroll">
+        <ScrollRegion label="Matches, scrollable">
           <table className="data-table matches-table" aria-label="Matches">
             <thead>
               <tr>
@@ -95,7 +96,7 @@ export function MatchesView() {
               ))}
             </tbody>
           </table>
-        </div>
+        </ScrollRegion>
       ) : null}
       {hasMore ? (
         <button type="button" disabled={isMatchesLoading} onClick={() => void loadMoreMatches()}>

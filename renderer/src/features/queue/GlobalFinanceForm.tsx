@@ -1,4 +1,4 @@
-import { type FormEvent, useId, useState } from 'react';
+import { type FormEvent, useId, useRef, useState } from 'react';
 import { checkGlobalFinance, describeDirection, resettlementDirection, type Verdict } from '../../../../shared/controls';
 import type { GlobalFinanceReason } from '../../../../shared/domain';
 import type { ItemDetail } from '../../../../shared/ipc/recon-api';
@@ -9,6 +9,7 @@ import { useRules } from '../../components/use-rules';
 import { formatMoney } from '../../format/display';
 import { useReconStore } from '../../store/recon-store';
 import { globalFinanceFacts } from './control-facts';
+import { focusFirstField, useShortcutCommands } from './queue-shortcuts';
 import { resettlementText, toResettlementMinor } from './resettlement';
 
 /**
@@ -33,6 +34,9 @@ export function GlobalFinanceForm({ detail }: { detail: ItemDetail }) {
   const reasonId = useId();
   const amountHintId = useId();
   const refusalId = useId();
+  const formRef = useRef<HTMLFormElement>(null);
+  const noteRef = useRef<HTMLTextAreaElement>(null);
+  useShortcutCommands((command) => command.type === 'globalFinance' && focusFirstField(formRef.current));
 
   const chosen = options.find((option) => option.reason === reason);
   const allowedOptions = options.filter((option) => option.verdict.allowed);
@@ -66,7 +70,7 @@ export function GlobalFinanceForm({ detail }: { detail: ItemDetail }) {
   }
 
   return (
-    <form className="action-form" aria-label="Send to global finance" onSubmit={(event) => void submit(event)}>
+    <form ref={formRef} className="action-form" aria-label="Send to global finance" onSubmit={(event) => void submit(event)}>
       <h4>Send to global finance</h4>
       <div className="field">
         <label htmlFor={reasonId}>Reason</label>
@@ -125,8 +129,10 @@ export function GlobalFinanceForm({ detail }: { detail: ItemDetail }) {
         Amounts above {formatMoney(actions.approvalLimitMinor, item.currency)} need a second associate&apos;s approval.
         {needsApproval ? <strong> This one will.</strong> : null}
       </p>
-      {rules ? <ReasonCodeField rules={rules} use="global-finance" value={reasonCode} onChange={setReasonCode} /> : null}
-      <ActionNoteField value={note} onChange={setNote} />
+      {rules ? (
+        <ReasonCodeField rules={rules} use="global-finance" value={reasonCode} onChange={setReasonCode} onPicked={() => noteRef.current?.focus()} />
+      ) : null}
+      <ActionNoteField ref={noteRef} value={note} onChange={setNote} />
       <ErrorAlert message={error} />
       <div className="decision-row">
         <button type="submit" className="button-primary" disabled={isBusy || !verdict.allowed} aria-describedby={verdict.allowed ? undefined : refusalId}>

@@ -1,16 +1,18 @@
-import { type FormEvent, useId, useState } from 'react';
+import { type FormEvent, useId, useRef, useState } from 'react';
 import { assessWriteOff, checkNote, checkReasonCode, type Verdict } from '../../../../shared/controls';
 import type { ItemDetail } from '../../../../shared/ipc/recon-api';
 import { ActionNoteField } from '../../components/ActionNoteField';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { RationaleField } from '../../components/RationaleField';
 import { ReasonCodeField } from '../../components/ReasonCodeField';
+import { submitOnEnter } from '../../components/submit-on-enter';
 import { useRules } from '../../components/use-rules';
 import { formatMoney, formatTimestamp } from '../../format/display';
 import { useReconStore } from '../../store/recon-store';
 import { writeOffFacts } from './control-facts';
 import { GlobalFinanceForm } from './GlobalFinanceForm';
 import { PairByHandForm } from './PairByHandForm';
+import { focusFirstField, useShortcutCommands } from './queue-shortcuts';
 
 /** The most a note may hold (the contract's limit). */
 const NOTE_LIMIT = 2000;
@@ -64,6 +66,8 @@ function NoteForm({ detail }: { detail: ItemDetail }) {
     if (note === savedNote) setNote(detail.item.note);
   }
   const isUnchanged = note === detail.item.note;
+  const formRef = useRef<HTMLFormElement>(null);
+  useShortcutCommands((command) => command.type === 'note' && focusFirstField(formRef.current));
 
   function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -71,12 +75,19 @@ function NoteForm({ detail }: { detail: ItemDetail }) {
   }
 
   return (
-    <form className="action-form" aria-label="Item note" onSubmit={submit}>
+    <form ref={formRef} className="action-form" aria-label="Item note" onSubmit={submit}>
       <label className="field">
         Note
-        <textarea value={note} maxLength={NOTE_LIMIT} rows={3} onChange={(event) => setNote(event.currentTarget.value)} />
+        <textarea
+          value={note}
+          maxLength={NOTE_LIMIT}
+          rows={3}
+          aria-keyshortcuts="Enter"
+          onChange={(event) => setNote(event.currentTarget.value)}
+          onKeyDown={submitOnEnter}
+        />
       </label>
-      <p className="hint">Saving an empty note clears it.</p>
+      <p className="hint">Saving an empty note clears it. Enter saves; Shift+Enter starts a new line.</p>
       <ErrorAlert message={error} />
       <button type="submit" disabled={isBusy || isUnchanged}>
         Save note
@@ -88,12 +99,20 @@ function NoteForm({ detail }: { detail: ItemDetail }) {
 /** The pairing form behind a disclosure button: it is large, and most items are not paired by hand. */
 function PairByHand({ detail }: { detail: ItemDetail }) {
   const [isOpen, setIsOpen] = useState(false);
+  // Bumped by each `p`: the form (opened now or already open) puts focus on its first candidate.
+  const [focusRequest, setFocusRequest] = useState(0);
+  useShortcutCommands((command) => {
+    if (command.type !== 'pair') return false;
+    setIsOpen(true);
+    setFocusRequest((request) => request + 1);
+    return true;
+  });
   return (
     <div className="action-group">
-      <button type="button" aria-expanded={isOpen} onClick={() => setIsOpen((open) => !open)}>
+      <button type="button" aria-expanded={isOpen} aria-keyshortcuts="p" onClick={() => setIsOpen((open) => !open)}>
         Pair by hand
       </button>
-      {isOpen ? <PairByHandForm detail={detail} onPaired={() => setIsOpen(false)} /> : null}
+      {isOpen ? <PairByHandForm detail={detail} focusRequest={focusRequest} onPaired={() => setIsOpen(false)} /> : null}
     </div>
   );
 }
@@ -134,6 +153,9 @@ function WriteOffForm({ detail }: { detail: ItemDetail }) {
   const [reasonCode, setReasonCode] = useState('');
   const [note, setNote] = useState('');
   const refusalId = useId();
+  const formRef = useRef<HTMLFormElement>(null);
+  const noteRef = useRef<HTMLTextAreaElement>(null);
+  useShortcutCommands((command) => command.type === 'writeOff' && focusFirstField(formRef.current));
   const { item, actions } = detail;
   // The engine's own facts, when it sent them (a split payment's every presentment is in them).
   const assessment = rules ? assessWriteOff(detail.controlFacts?.writeOff ?? writeOffFacts(detail, rules), rules) : undefined;
@@ -155,7 +177,7 @@ function WriteOffForm({ detail }: { detail: ItemDetail }) {
   }
 
   return (
-    <form className="action-form" aria-label="Write off" onSubmit={(event) => void submit(event)}>
+    <form ref={formRef} className="action-form" aria-label="Write off" onSubmit={(event) => void submit(event)}>
       <h4>Write off</h4>
       <p className="hint" data-testid="write-off-hint">
         {assessment?.allowed
@@ -165,8 +187,8 @@ function WriteOffForm({ detail }: { detail: ItemDetail }) {
           : (actions.writeOffHint ?? 'Closes the item without moving money.')}{' '}
         The write-off limit is {formatMoney(actions.writeOffLimitMinor, item.currency)}.
       </p>
-      {rules ? <ReasonCodeField rules={rules} use="write-off" value={reasonCode} onChange={setReasonCode} /> : null}
-      <ActionNoteField value={note} onChange={setNote} />
+      {rules ? <ReasonCodeField rules={rules} use="write-off" value={reasonCode} onChange={setReasonCode} onPicked={() => noteRef.current?.focus()} /> : null}
+      <ActionNoteField ref={noteRef} value={note} onChange={setNote} />
       <ErrorAlert message={error} />
       <div className="decision-row">
         <button type="submit" disabled={isBusy || !verdict.allowed} aria-describedby={verdict.allowed ? undefined : refusalId}>
@@ -192,6 +214,11 @@ function ResettlementActions({ detail }: { detail: ItemDetail }) {
   const markDone = useReconStore((state) => state.markDone);
   const [note, setNote] = useState('');
   const [rationale, setRationale] = useState('');
+  const approvalRef = useRef<HTMLFormElement>(null);
+  const doneRef = useRef<HTMLFormElement>(null);
+  useShortcutCommands((command) =>
+    command.type === 'approve' ? focusFirstField(approvalRef.current) : command.type === 'markDone' ? focusFirstField(doneRef.current) : false,
+  );
   const { item, actions } = detail;
 
   async function submitApproval(event: FormEvent<HTMLFormElement>) {
@@ -210,7 +237,7 @@ function ResettlementActions({ detail }: { detail: ItemDetail }) {
   return (
     <>
       {actions.canApprove ? (
-        <form className="action-form" aria-label="Approval" onSubmit={(event) => void submitApproval(event)}>
+        <form ref={approvalRef} className="action-form" aria-label="Approval" onSubmit={(event) => void submitApproval(event)}>
           <p className="hint">The resettlement is above the approval limit and needs a second associate&apos;s approval. Say why you approve it.</p>
           <RationaleField value={rationale} onChange={setRationale} />
           <ErrorAlert message={approveError} />
@@ -220,7 +247,7 @@ function ResettlementActions({ detail }: { detail: ItemDetail }) {
         </form>
       ) : null}
       {actions.canMarkDone ? (
-        <form className="action-form" aria-label="Mark done" onSubmit={(event) => void submitDone(event)}>
+        <form ref={doneRef} className="action-form" aria-label="Mark done" onSubmit={(event) => void submitDone(event)}>
           <p className="hint">When the funds transfer has been made, mark the item done; it then closes.</p>
           <ActionNoteField value={note} onChange={setNote} isOptional />
           <ErrorAlert message={markDoneError} />

@@ -1,6 +1,7 @@
 import { type ReactNode, useEffect, useRef } from 'react';
 import type { ItemDetail, LedgerPaymentView, NetworkRecordView } from '../../../../shared/ipc/recon-api';
 import { ErrorAlert } from '../../components/ErrorAlert';
+import { ScrollRegion } from '../../components/ScrollRegion';
 import {
   compactJson,
   describeResettlement,
@@ -28,6 +29,7 @@ export function ItemDetailPanel({ onClosed }: { onClosed?: (id: number) => void 
   const isItemDetailStale = useReconStore((state) => state.isItemDetailStale);
   const closeItem = useReconStore((state) => state.closeItem);
   const reloadItem = useReconStore((state) => state.reloadItem);
+  const itemActionDone = useReconStore((state) => state.itemActionDone);
   const panelRef = useRef<HTMLElement>(null);
   const headingRef = useRef<HTMLHeadingElement>(null);
 
@@ -46,7 +48,15 @@ export function ItemDetailPanel({ onClosed }: { onClosed?: (id: number) => void 
     // Escape closes the panel wherever focus is (a queue row, the panel), unless a control used it
     // first or the associate is typing: Escape in a field must not throw away what is in the form.
     const closeOnEscape = (event: KeyboardEvent) => {
-      if (event.key !== 'Escape' || event.defaultPrevented || isTextEntry(event.target)) return;
+      if (event.key !== 'Escape' || event.defaultPrevented) return;
+      if (isTextEntry(event.target)) {
+        // The first Escape leaves the field (what is typed stays), so the keyboard is never stuck in a form; the next closes.
+        if (event.target instanceof Node && panelRef.current?.contains(event.target)) {
+          event.preventDefault();
+          headingRef.current?.focus();
+        }
+        return;
+      }
       const wasFocusInside = panelRef.current?.contains(document.activeElement) ?? false;
       closeItem();
       if (wasFocusInside) onClosed?.(id);
@@ -80,6 +90,11 @@ export function ItemDetailPanel({ onClosed }: { onClosed?: (id: number) => void 
           Close
         </button>
       </div>
+      {itemActionDone ? (
+        <p className="action-result" role="status" data-testid="action-done">
+          Item {itemActionDone.itemId}: {itemActionDone.text}
+        </p>
+      ) : null}
       <ErrorAlert message={itemDetailError} />
       {isItemDetailStale ? (
         <div className="stale-notice" data-testid="item-stale">
@@ -217,7 +232,7 @@ function LedgerPaymentFacts({ payment }: { payment: LedgerPaymentView }) {
 function CandidatesTable({ candidates }: { candidates: Candidate[] }) {
   if (candidates.length === 0) return <p className="empty">No candidates</p>;
   return (
-    <div className="table-scroll">
+    <ScrollRegion label="Candidates, scrollable">
       <table className="data-table detail-table" aria-label="Candidates">
         <thead>
           <tr>
@@ -251,7 +266,7 @@ function CandidatesTable({ candidates }: { candidates: Candidate[] }) {
           })}
         </tbody>
       </table>
-    </div>
+    </ScrollRegion>
   );
 }
 

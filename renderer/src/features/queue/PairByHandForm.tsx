@@ -1,14 +1,16 @@
-import { type FormEvent, type KeyboardEvent, type ReactNode, useId, useState } from 'react';
+import { type FormEvent, type KeyboardEvent, type ReactNode, useEffect, useId, useRef, useState } from 'react';
 import { assessPairing, checkPairingDecision, describePairingOutcome, type PairingAssessment, type Verdict } from '../../../../shared/controls';
 import type { ItemDetail } from '../../../../shared/ipc/recon-api';
 import type { RuleSet } from '../../../../shared/rules';
 import { ActionNoteField } from '../../components/ActionNoteField';
 import { ErrorAlert } from '../../components/ErrorAlert';
+import { ScrollRegion } from '../../components/ScrollRegion';
 import { ReasonCodeField } from '../../components/ReasonCodeField';
 import { useRules } from '../../components/use-rules';
 import { formatMoney } from '../../format/display';
 import type { SearchSide } from '../../store/manual-work-slice';
 import { useReconStore } from '../../store/recon-store';
+import { useShortcutCommands } from './queue-shortcuts';
 import { candidateMember, type LedgerMember, ledgerMember, type NetworkMember, networkMember, openRecordMember, type PairMember } from './pair-members';
 
 /**
@@ -19,7 +21,7 @@ import { candidateMember, type LedgerMember, ledgerMember, type NetworkMember, n
  * what it becomes (a match, a written-off difference, or a request for a second associate), and
  * whether a reason code and note are needed. The form offers Pair only when they allow it.
  */
-export function PairByHandForm({ detail, onPaired }: { detail: ItemDetail; onPaired: () => void }) {
+export function PairByHandForm({ detail, onPaired, focusRequest = 0 }: { detail: ItemDetail; onPaired: () => void; focusRequest?: number }) {
   const isBusy = useReconStore((state) => state.manualBusy.pair ?? false);
   const error = useReconStore((state) => state.manualErrors.pair);
   const pairByHand = useReconStore((state) => state.pairByHand);
@@ -34,6 +36,10 @@ export function PairByHandForm({ detail, onPaired }: { detail: ItemDetail; onPai
   const [note, setNote] = useState('');
   const reasonHintId = useId();
   const refusalId = useId();
+  const formRef = useRef<HTMLFormElement>(null);
+  const noteRef = useRef<HTMLTextAreaElement>(null);
+  // After a candidate is picked by its rank, focus goes on to what the form needs next (once it has judged the pairing).
+  const [isPickedByKey, setIsPickedByKey] = useState(false);
 
   const ledger = ownLedger ?? chosenLedger;
   const network = ownNetwork ? [ownNetwork, ...addedNetwork.filter((member) => member.id !== ownNetwork.id)] : addedNetwork;
@@ -81,8 +87,34 @@ export function PairByHandForm({ detail, onPaired }: { detail: ItemDetail; onPai
   // The counterparts the matcher already considered: the other side for this item.
   const candidates = detail.candidates.map(candidateMember).filter((member) => member.side !== detail.item.side);
 
+  useEffect(() => {
+    // `p` opened the form (or pressed again): the keyboard starts at the ranked candidates.
+    if (focusRequest === 0) return;
+    const form = formRef.current;
+    const first = form?.querySelector<HTMLElement>('table[aria-label="Pair candidates"] input') ?? form?.querySelector<HTMLElement>('input, select, textarea');
+    first?.focus();
+    if (first && typeof first.scrollIntoView === 'function') first.scrollIntoView({ block: 'nearest' });
+  }, [focusRequest]);
+
+  useShortcutCommands((command) => {
+    if (command.type !== 'pickCandidate') return false;
+    const member = candidates[command.rank - 1];
+    if (!member) return false;
+    if (!isSelected(member)) toggle(member);
+    setIsPickedByKey(true);
+    return true;
+  });
+
+  useEffect(() => {
+    if (!isPickedByKey) return;
+    setIsPickedByKey(false);
+    const form = formRef.current;
+    const next = needsReason ? form?.querySelector<HTMLElement>('select[required]') : form?.querySelector<HTMLElement>('button[type="submit"]');
+    next?.focus();
+  }, [isPickedByKey, needsReason]);
+
   return (
-    <form className="action-form pair-form" aria-label="Pair by hand" onSubmit={(event) => void submit(event)}>
+    <form ref={formRef} className="action-form pair-form" aria-label="Pair by hand" onSubmit={(event) => void submit(event)}>
       <h4>Pairing</h4>
       <MemberTable
         label="Pairing members"
@@ -118,8 +150,18 @@ export function PairByHandForm({ detail, onPaired }: { detail: ItemDetail; onPai
         )}
       />
 
-      {rules ? <ReasonCodeField rules={rules} use="pair" value={reasonCode} onChange={setReasonCode} isRequired={needsReason} describedBy={reasonHintId} /> : null}
-      <ActionNoteField value={note} onChange={setNote} isOptional={!needsReason} />
+      {rules ? (
+        <ReasonCodeField
+          rules={rules}
+          use="pair"
+          value={reasonCode}
+          onChange={setReasonCode}
+          isRequired={needsReason}
+          describedBy={reasonHintId}
+          onPicked={() => noteRef.current?.focus()}
+        />
+      ) : null}
+      <ActionNoteField ref={noteRef} value={note} onChange={setNote} isOptional={!needsReason} />
       <p id={reasonHintId} className="hint" data-testid="pair-reason-hint">
         {needsReason
           ? `A reason code and a note are required: ${assessment?.allowed ? assessment.needsReasonBecause.join('; ') || 'the amounts differ' : ''}.`
@@ -295,7 +337,7 @@ function MemberTable({
   return (
     // Reference and Amount come first and references wrap, so the amounts stay in view in the
     // 420px panel; side, date and card follow and may scroll sideways.
-    <div className="table-scroll">
+    <ScrollRegion label={`${label}, scrollable`}>
       <table className="data-table detail-table member-table" aria-label={label}>
         <thead>
           <tr>
@@ -326,6 +368,6 @@ function MemberTable({
           ))}
         </tbody>
       </table>
-    </div>
+    </ScrollRegion>
   );
 }

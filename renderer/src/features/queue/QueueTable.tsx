@@ -1,6 +1,7 @@
 import { flexRender, getCoreRowModel, useReactTable } from '@tanstack/react-table';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { type KeyboardEvent, useEffect, useRef, useState } from 'react';
+import { useShortcutCommands } from './queue-shortcuts';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { formatCount } from '../../format/display';
 import type { QueueCategory, QueueSort } from '../../store/queue-slice';
@@ -21,8 +22,11 @@ const SORTS: { sort: QueueSort; label: string }[] = [
   { sort: 'largest', label: 'Largest first' },
 ];
 
-/** The open-item queue: one category at a time, paged from the engine as the associate scrolls; a row opens its item's detail. */
-export function QueueTable() {
+/**
+ * The open-item queue: one category at a time, paged from the engine as the associate scrolls; a
+ * row opens its item's detail. `onShowShortcuts` opens the list of keyboard shortcuts.
+ */
+export function QueueTable({ onShowShortcuts }: { onShowShortcuts?: () => void } = {}) {
   const queueItems = useReconStore((state) => state.queueItems);
   const queueTotal = useReconStore((state) => state.queueTotal);
   const isQueueLoading = useReconStore((state) => state.isQueueLoading);
@@ -62,16 +66,45 @@ export function QueueTable() {
     if (lastVirtualIndex >= rows.length - PREFETCH_ROWS) void loadMoreQueue();
   }, [lastVirtualIndex, rows.length, queueTotal, loadMoreQueue, isQueueLoading]);
 
+  // A row the keyboard moved to, to be focused once the virtualiser has rendered it.
+  const pendingFocusId = useRef<number | undefined>(undefined);
+  useEffect(() => {
+    const id = pendingFocusId.current;
+    if (id === undefined) return;
+    const row = scrollRef.current?.querySelector<HTMLElement>(`[data-testid="queue-row"][data-item-id="${id}"]`);
+    if (!row) return;
+    pendingFocusId.current = undefined;
+    row.focus();
+  });
+
+  // j/k and the arrows (the workspace reads the keys): from the focused row, or from the open
+  // item when focus is elsewhere, to its neighbour; with neither, to the list's Tab stop itself.
+  useShortcutCommands((command) => {
+    if (command.type !== 'move' || queueItems.length === 0) return false;
+    const active = document.activeElement;
+    const focusedRowId = active instanceof HTMLElement && scrollRef.current?.contains(active) && active.dataset.testid === 'queue-row' ? Number(active.dataset.itemId) : undefined;
+    const indexOf = (id: number | undefined) => (id === undefined ? -1 : queueItems.findIndex((item) => item.id === id));
+    const fromIndex = indexOf(focusedRowId) !== -1 ? indexOf(focusedRowId) : indexOf(selectedItemId);
+    const toIndex =
+      fromIndex === -1 ? Math.max(0, indexOf(tabStopId)) : Math.min(queueItems.length - 1, Math.max(0, fromIndex + command.delta));
+    const target = queueItems[toIndex];
+    if (!target) return false;
+    setFocusedItemId(target.id);
+    pendingFocusId.current = target.id;
+    virtualizer.scrollToIndex(toIndex, { align: 'auto' });
+    const row = scrollRef.current?.querySelector<HTMLElement>(`[data-testid="queue-row"][data-item-id="${target.id}"]`);
+    if (row) {
+      pendingFocusId.current = undefined;
+      row.focus();
+    }
+    return true;
+  });
+
   function handleRowKey(event: KeyboardEvent<HTMLTableRowElement>, id: number): void {
     if (event.key === 'Enter' || event.key === ' ') {
       // Space would otherwise scroll the list under the associate's focus.
       event.preventDefault();
       void openItem(id);
-    } else if (event.key === 'ArrowDown' || event.key === 'ArrowUp') {
-      event.preventDefault();
-      const sibling = event.key === 'ArrowDown' ? event.currentTarget.nextElementSibling : event.currentTarget.previousElementSibling;
-      // The virtualiser keeps overscan rows around the viewport, so the neighbour is in the DOM; focusing it scrolls it into view.
-      if (sibling instanceof HTMLElement && sibling.dataset.testid === 'queue-row') sibling.focus();
     }
   }
 
@@ -90,6 +123,11 @@ export function QueueTable() {
               : 'Loading…'
             : `${formatCount(queueTotal)} open item${queueTotal === 1 ? '' : 's'}${rows.length < queueTotal ? `, ${formatCount(rows.length)} loaded` : ''}`}
         </p>
+        {onShowShortcuts ? (
+          <button type="button" className="button-small shortcuts-button" aria-keyshortcuts="?" onClick={onShowShortcuts}>
+            Keyboard shortcuts <kbd aria-hidden="true">?</kbd>
+          </button>
+        ) : null}
       </div>
       <QueueFilters />
       <ErrorAlert message={queueError} />
