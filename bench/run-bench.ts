@@ -9,6 +9,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { createServices, type Services } from '../main/engine/services';
+import { openDatabase, type WritableDb } from '../main/engine/store/database';
 import type { MatchProgress } from '../main/engine/matcher/matching-run';
 import { runDuckDbBaseline, type BaselineResult } from './duckdb-baseline';
 import { ensureBenchFeeds, type BenchFeeds } from './generate-feeds';
@@ -148,7 +149,16 @@ type QueueResult = {
  * for any --rows.
  */
 function measureQueue(services: Services): QueueResult {
-  const { db } = services;
+  // The bench's own connection (the services hold no writer for others): it tops the queue up.
+  const db = openDatabase(services.databasePath);
+  try {
+    return measureQueueOn(db);
+  } finally {
+    db.close();
+  }
+}
+
+function measureQueueOn(db: WritableDb): QueueResult {
   const openCount = (): number =>
     db.prepare("SELECT COUNT(*) FROM items WHERE category = 'MISMATCH' AND status = 'OPEN'").pluck().get() as number;
   const before = openCount();

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { ReportKind } from '../../../shared/ipc/recon-api';
 import { formatAmount } from '../../../shared/money';
-import type { Db } from '../store/database';
+import type { ReadonlyDb, WritableDb } from '../store/database';
 import {
   ADJUSTMENTS_REPORT,
   GLOBAL_FINANCE_REPORT,
@@ -60,7 +60,7 @@ function formatTotals(totals: ReportLines['totals']): Record<string, string> {
 export type ReportContents = { kind: ReportKind; rows: number; totals: Record<string, string> }[];
 
 /** Reads what each report of a business date would hold, without writing anything. */
-export function previewDailyReports(db: Db, date: string): ReportContents {
+export function previewDailyReports(db: ReadonlyDb, date: string): ReportContents {
   return DAILY_REPORTS.map((definition) => {
     const report = countReport(db, definition, date);
     return { kind: definition.kind, rows: report.rows, totals: formatTotals(report.totals) };
@@ -81,7 +81,7 @@ function manifestText(manifest: unknown): string {
  * business date from what the store holds. No clock or path goes into a file, so writing the
  * same day again with nothing changed gives the same bytes.
  */
-export function writeDailyReports(db: Db, date: string, outDir: string, writtenAt: Date = new Date()): DailyReports {
+export function writeDailyReports(db: WritableDb, date: string, outDir: string, writtenAt: Date = new Date()): DailyReports {
   fs.mkdirSync(outDir, { recursive: true });
   const reports: WrittenReport[] = DAILY_REPORTS.map((definition) => {
     const report = readReport(db, definition, date);

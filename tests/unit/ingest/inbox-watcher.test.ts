@@ -68,7 +68,7 @@ describe('the inbox', () => {
     expect(fs.readdirSync(path.join(inbox, 'rejected')).sort()).toEqual(['waiting.bin', 'waiting.bin.reason.txt']);
     expect(fs.readFileSync(path.join(inbox, 'rejected', 'waiting.bin.reason.txt'), 'utf8')).toMatch(/waiting\.bin: binary content/);
     expect(fs.readdirSync(inbox).sort()).toEqual(['archive', 'rejected']);
-    const stored = services.db.prepare('SELECT network, pan_first6, pan_last4, amount_minor FROM network_records ORDER BY network').all();
+    const stored = services.reader.prepare('SELECT network, pan_first6, pan_last4, amount_minor FROM network_records ORDER BY network').all();
     expect(stored).toEqual([
       { network: 'MASTERCARD', pan_first6: '550000', pan_last4: '0004', amount_minor: 12_540 },
       { network: 'VISA', pan_first6: '411111', pan_last4: '1111', amount_minor: 12_540 },
