@@ -9,8 +9,8 @@ import { BUILTIN_PROFILES } from './feeds/csv/builtin-profiles';
 import { loadProfilesFromFolder, type FeedProfile } from './feeds/csv/feed-profile';
 import type { IngestOutcome } from './ingest/ingest-file';
 import { watchInbox, type InboxWatcher } from './ingest/inbox-watcher';
-import { runMatchingInWorker } from './matcher/match-worker-client';
 import type { MatchingResult, MatchProgress } from './matcher/matching-run';
+import { startEngineWorker } from './worker/engine-worker-client';
 import { auditCsv } from './reports/audit-export';
 import { scheduleCutoffs, type CutoffSchedule } from './reports/cutoff-scheduler';
 import { businessDayOf, readReportPreview, type BusinessDay } from './reports/day-close';
@@ -18,7 +18,8 @@ import { verifyAuditChain, type AuditChainCheck, type AuditFilter } from './stor
 import { openDatabase, type ReadonlyDb, type WritableDb } from './store/database';
 import { currentRulesOrDefaults, currentVersionedRulesOrDefaults, type VersionedRuleSet } from './store/rule-sets';
 import { readStoreStatus, type StoreStatus } from './store/status-store';
-import { createEngineOperations, type DayClosed, type ReportsRequest } from './worker/engine-operations';
+import { createEngineOperations, runEngineRequest, type DayClosed, type EngineOperations, type ReportsRequest } from './worker/engine-operations';
+import { EngineWorkerError, type EngineProgress, type EngineReplies, type EngineRequest } from './worker/protocol';
 import type { ManualActionRequest } from './worker/manual-actions';
 
 export type { DayClosed, ReportsRequest };
@@ -30,7 +31,10 @@ export type ServicesConfig = {
   profilesDir?: string;
   /** Who acts, for the audit log. */
   actor?: string;
-  /** Run matching in a worker thread (the app, the CLI) or in this thread (tests of small data). */
+  /**
+   * false: run every write (matching too) on this thread, not in the engine worker (tests of
+   * small data, the profiler). Default: the engine worker, for the app and the CLI.
+   */
   matchInWorker?: boolean;
   /**
    * Run every operation on this thread over this writer instead of opening one: tests of small
@@ -104,37 +108,54 @@ export type Services = {
   close(): void;
 };
 
-/** Opens the database and builds the services. */
+/** Sends one request to the writer and resolves with its reply: the engine worker, or this thread. */
+type EngineRunner = {
+  request<Request extends EngineRequest>(request: Request, onProgress?: (progress: EngineProgress) => void): Promise<EngineReplies[Request['kind']]>;
+  close(): void;
+};
+
+/**
+ * Opens the database and builds the services. The writing connection belongs to the engine
+ * worker (worker/engine-worker.ts), which runs every write one request at a time; this thread
+ * keeps a read-only connection. With `matchInWorker: false`, an in-memory database or an
+ * `inThreadWriter`, the same requests run on this thread instead (tests of small data).
+ */
 export function createServices(config: ServicesConfig): Services {
   const binding = config.nativeBinding ? { nativeBinding: config.nativeBinding } : {};
-  const writer = config.inThreadWriter ?? openDatabase(config.dbPath, binding);
-  // In memory there is one database per connection: the reader is the writer, seen as a reader.
-  const reader: ReadonlyDb = config.dbPath === ':memory:' ? writer : openDatabase(config.dbPath, { readonly: true, ...binding });
   const actor = config.actor ?? os.userInfo().username;
   const loaded = config.profilesDir ? loadProfilesFromFolder(config.profilesDir) : { profiles: [], errors: [] };
   const profiles = [...BUILTIN_PROFILES, ...loaded.profiles];
-  const isMatchedInWorker = config.matchInWorker !== false && config.dbPath !== ':memory:' && config.inThreadWriter === undefined;
-  const operations = createEngineOperations(writer, {
-    profiles,
-    actor,
-    now,
-    ...(isMatchedInWorker
-      ? {
-          matchOneDate: (date: string, onProgress?: (progress: MatchProgress) => void): Promise<MatchingResult> =>
-            runMatchingInWorker({ dbPath: config.dbPath, asOfDate: date, ...binding }, onProgress),
-        }
-      : {}),
-  });
+  const isInThread = config.inThreadWriter !== undefined || config.dbPath === ':memory:' || config.matchInWorker === false;
 
-  // Important: ingest holds a transaction on the writer across awaits (the CSV reader streams),
-  // and matching writes from its worker. Two of them at once would read a half-ingested file or
-  // wait on SQLite's lock, so every operation that writes, or reads for a report, waits its turn
-  // here: the desktop's drop zone, its inbox and its buttons can all fire together.
-  let turn: Promise<unknown> = Promise.resolve();
-  function inTurn<T>(work: () => Promise<T> | T): Promise<T> {
-    const result = turn.then(work, work);
-    turn = result.catch(() => undefined);
-    return result;
+  let runner: EngineRunner;
+  let reader: ReadonlyDb;
+  if (isInThread) {
+    const writer = config.inThreadWriter ?? openDatabase(config.dbPath, binding);
+    // In memory there is one database per connection: the reader is the writer, seen as a reader.
+    reader = config.dbPath === ':memory:' ? writer : openDatabase(config.dbPath, { readonly: true, ...binding });
+    runner = inThreadRunner(createEngineOperations(writer, { profiles, actor, now }));
+  } else {
+    // The worker creates and migrates the file before this returns; only then can a reader open it.
+    const worker = startEngineWorker({ dbPath: config.dbPath, ...binding, actor, profiles, isClockPinned: config.now !== undefined, now });
+    try {
+      reader = openDatabase(config.dbPath, { readonly: true, ...binding });
+    } catch (error) {
+      void worker.close();
+      throw error;
+    }
+    runner = { request: (request, onProgress) => worker.request(request, onProgress), close: () => void worker.close() };
+  }
+
+  /** Sends a day-close request, passing each date closed or failed to the caller's callbacks. */
+  function closeDays(
+    request: EngineRequest & { kind: 'catch-up' | 'close-at-cutoff' },
+    onClosed: (closed: DayClosed) => void,
+    onError: (error: Error, date: string) => void,
+  ): Promise<string[]> {
+    return runner.request(request, (progress) => {
+      if (progress.type === 'day-closed') onClosed(progress.closed);
+      else if (progress.type === 'day-failed') onError(new EngineWorkerError(progress.error), progress.date);
+    });
   }
 
   const services: Services = {
@@ -144,30 +165,32 @@ export function createServices(config: ServicesConfig): Services {
     profiles,
     profileErrors: loaded.errors,
     ingest(paths) {
-      return inTurn(() => operations.ingest(paths));
+      return runner.request({ kind: 'ingest', paths });
     },
     watchInbox(folder, onOutcome, options) {
-      return watchInbox(folder, (file, checks) => inTurn(() => operations.ingestInboxFile(file, checks.beforeCommit)), onOutcome, options);
+      return watchInbox(folder, (file, checks) => runner.request({ kind: 'ingest-inbox-file', file, complete: checks.complete }), onOutcome, options);
     },
     now,
     businessDay,
     match(asOfDate, onProgress) {
-      return inTurn(() => operations.match(asOfDate, onProgress));
+      return runner.request({ kind: 'match', ...(asOfDate === undefined ? {} : { asOfDate }) }, (progress) => {
+        if (progress.type === 'matching') onProgress?.(progress.progress);
+      });
     },
     writeReports(date, outDir, options = {}) {
-      return inTurn(() => operations.writeReports(date, outDir, options.confirm === true));
+      return runner.request({ kind: 'write-reports', date, outDir, isConfirmed: options.confirm === true });
     },
     reportPreview(date) {
       return readReportPreview(reader, date, now(), currentRulesOrDefaults(reader));
     },
     catchUp(outDir, onClosed, onError) {
-      return inTurn(() => operations.catchUp(outDir, { onClosed, onError }));
+      return closeDays({ kind: 'catch-up', outDir }, onClosed, onError);
     },
     reportAtCutoffs(outDir, onClosed, onError) {
       return scheduleCutoffs(
         () => currentRulesOrDefaults(reader),
         async (closing) => {
-          await inTurn(() => operations.closeAtCutoff(closing, outDir, { onClosed, onError }));
+          await closeDays({ kind: 'close-at-cutoff', closing, outDir }, onClosed, onError);
         },
         onError,
         now,
@@ -177,7 +200,7 @@ export function createServices(config: ServicesConfig): Services {
       return currentVersionedRulesOrDefaults(reader);
     },
     saveRules(rules: RuleSet, note: string) {
-      return inTurn(() => operations.saveRules(rules, note));
+      return runner.request({ kind: 'save-rules', rules, note });
     },
     status() {
       return readStoreStatus(reader);
@@ -188,15 +211,15 @@ export function createServices(config: ServicesConfig): Services {
     verifyAudit() {
       return verifyAuditChain(reader);
     },
-    idle() {
-      return inTurn(() => undefined);
+    async idle() {
+      await runner.request({ kind: 'idle' });
     },
-    manualAction(request, at) {
-      return inTurn(() => operations.manualAction(request, at));
+    manualAction(action, at) {
+      return runner.request({ kind: 'manual-action', action, atMs: at.getTime() });
     },
     close() {
-      if (reader !== writer) reader.close();
-      writer.close();
+      reader.close();
+      runner.close();
     },
   };
 
@@ -209,4 +232,27 @@ export function createServices(config: ServicesConfig): Services {
   }
 
   return services;
+}
+
+/**
+ * Runs the requests on this thread, one at a time. Important: ingest holds a transaction on the
+ * writer across awaits (the CSV reader streams); two requests at once would write into it or wait
+ * on SQLite's lock, so each waits for the one before, as in the worker's own queue.
+ */
+function inThreadRunner(operations: EngineOperations): EngineRunner {
+  let turn: Promise<unknown> = Promise.resolve();
+  let isClosed = false;
+  return {
+    request(request, onProgress = () => {}) {
+      const work = () => runEngineRequest(operations, request, onProgress);
+      const result = turn.then(work, work);
+      turn = result.catch(() => undefined);
+      return result;
+    },
+    close() {
+      // In memory the reader was the writer, already closed by then.
+      if (!isClosed) operations.close();
+      isClosed = true;
+    },
+  };
 }

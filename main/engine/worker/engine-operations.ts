@@ -3,6 +3,7 @@
 // `createServices({ inThread: true })` runs the very same functions on the calling thread (tests
 // of small data, `:memory:` databases). Nothing here decides when it runs: the caller's queue does.
 
+import path from 'node:path';
 import { addDays } from '../../../shared/business-dates';
 import type { ManualActionResult } from '../../../shared/ipc/recon-api';
 import type { RuleSet } from '../../../shared/rules';
@@ -11,10 +12,13 @@ import { ingestFile, ingestPaths, type IngestOutcome } from '../ingest/ingest-fi
 import { runMatchingAsOf, type MatchingResult, type MatchProgress } from '../matcher/matching-run';
 import { previewDailyReports, writeDailyReports, type DailyReports } from '../reports/daily-reports';
 import { assertClosedDate, businessDayOf, datesToCatchUp, reportWarnings, type BusinessDay } from '../reports/day-close';
+import { describeChange, isSameFileState, readFileState, type FileState } from '../ingest/file-state';
+import { FileChangedError } from '../ingest/ingest-file';
 import type { WritableDb } from '../store/database';
 import { dataDateRange, lastRunDate } from '../store/matching-store';
 import { currentRuleSet, currentRulesOrDefaults, saveRuleSet, type VersionedRuleSet } from '../store/rule-sets';
 import { runManualAction, type ManualActionRequest } from './manual-actions';
+import { errorToData, type EngineProgress, type EngineReplies, type EngineRequest } from './protocol';
 
 /** What asking for a date's reports did: written (with any warnings), or held until someone confirms. */
 export type ReportsRequest =
@@ -98,8 +102,15 @@ export function createEngineOperations(db: WritableDb, setup: EngineSetup) {
     ingest(paths: readonly string[]): Promise<IngestOutcome[]> {
       return ingestPaths(db, paths, { profiles, rules: currentRuleSet(db).rules, actor });
     },
-    /** Ingests one file of the inbox, with the inbox's last check before it commits. */
-    ingestInboxFile(file: string, beforeCommit: () => void): Promise<IngestOutcome> {
+    /** Ingests one file of the inbox; its last check before it commits: the file is still as it was seen complete. */
+    ingestInboxFile(file: string, complete: FileState): Promise<IngestOutcome> {
+      const beforeCommit = (): void => {
+        const current = readFileState(file);
+        if (!isSameFileState(complete, current)) {
+          // The inbox's own words (inbox-watcher.ts), for the same check made on this side.
+          throw new FileChangedError(`${path.basename(file)} changed after it had looked complete (${describeChange(complete, current)}): it may still be being written.`);
+        }
+      };
       return ingestFile(db, file, { profiles, rules: currentRuleSet(db).rules, actor, beforeCommit });
     },
     /**
@@ -147,5 +158,53 @@ export function createEngineOperations(db: WritableDb, setup: EngineSetup) {
       const { version, rules } = currentRuleSet(db);
       return runManualAction(db, { actor, rules, ruleSetVersion: version, now: at }, request);
     },
+    /** Closes the writer: the last operation. */
+    close(): void {
+      db.close();
+    },
   };
+}
+
+/**
+ * Runs one request of the protocol on the operations: what the engine worker does with each
+ * message, and what in-thread services do in their turn, so both paths run the same code.
+ * Progress (matching's stages, each date a day close closed or stopped at) goes to `onProgress`.
+ */
+export async function runEngineRequest<Request extends EngineRequest>(
+  operations: EngineOperations,
+  request: Request,
+  onProgress: (progress: EngineProgress) => void,
+): Promise<EngineReplies[Request['kind']]> {
+  return (await runAny(operations, request, onProgress)) as EngineReplies[Request['kind']];
+}
+
+// The switch narrows each request, but not the generic reply type: runEngineRequest states it once.
+async function runAny(operations: EngineOperations, request: EngineRequest, onProgress: (progress: EngineProgress) => void): Promise<EngineReplies[EngineRequest['kind']]> {
+  const listener: DayCloseListener = {
+    onClosed: (closed) => onProgress({ type: 'day-closed', closed }),
+    onError: (error, date) => onProgress({ type: 'day-failed', error: errorToData(error), date }),
+  };
+  switch (request.kind) {
+    case 'ingest':
+      return operations.ingest(request.paths);
+    case 'ingest-inbox-file':
+      return operations.ingestInboxFile(request.file, request.complete);
+    case 'match':
+      return operations.match(request.asOfDate, (progress) => onProgress({ type: 'matching', progress }));
+    case 'write-reports':
+      return operations.writeReports(request.date, request.outDir, request.isConfirmed);
+    case 'catch-up':
+      return operations.catchUp(request.outDir, listener);
+    case 'close-at-cutoff':
+      return operations.closeAtCutoff(request.closing, request.outDir, listener);
+    case 'save-rules':
+      return operations.saveRules(request.rules, request.note);
+    case 'manual-action':
+      return operations.manualAction(request.action, new Date(request.atMs));
+    case 'idle':
+      return null;
+    case 'close':
+      operations.close();
+      return null;
+  }
 }
