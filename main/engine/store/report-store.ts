@@ -100,6 +100,24 @@ export function readReport(db: ReadonlyDb, report: ReportDefinition, date: strin
 }
 
 /**
+ * Reads one report of a business date line by line (in id order) inside one read transaction,
+ * handing each CSV line to `onLine` as SQLite produces it: a million-row report is never held
+ * in memory. Returns how many lines there were and the totals, read in the same snapshot.
+ */
+export function streamReport(db: ReadonlyDb, report: ReportDefinition, date: string, onLine: (line: string) => void): { rows: number; totals: ReportTotals } {
+  return db.transaction(() => {
+    const totals = db.prepare(report.totals).all({ date }) as ReportTotals;
+    const statement = db.prepare(`SELECT ${lineSql(report, totals)} FROM (${report.rows}) ORDER BY id`).pluck();
+    let rows = 0;
+    for (const line of statement.iterate({ date }) as IterableIterator<string>) {
+      onLine(line);
+      rows++;
+    }
+    return { rows, totals };
+  })();
+}
+
+/**
  * How many rows a report of a business date holds, and its totals, without building its lines:
  * what a preview needs, at a fraction of the cost of writing the report.
  */
