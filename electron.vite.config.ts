@@ -1,4 +1,4 @@
-// The desktop app's build (electron-vite): the shell and the matching worker, the sandboxed
+// The desktop app's build (electron-vite): the shell and the engine worker, the sandboxed
 // preload, and the renderer; after the preload, the loopback bridge's browser client (the
 // browser's `window.recon`). `npm run build` writes out/; electron-builder packages out/.
 import path from 'node:path';
@@ -15,9 +15,9 @@ export default defineConfig({
       rollupOptions: {
         input: {
           index: path.join(root, 'main/electron/main.ts'),
-          // The matcher's worker thread loads this file beside the shell's bundle
-          // (main/engine/matcher/match-worker-client.ts).
-          'match-worker': path.join(root, 'main/engine/matcher/match-worker.ts'),
+          // The engine worker (the only writer) loads this file beside the shell's bundle
+          // (main/engine/worker/engine-worker-client.ts).
+          'engine-worker': path.join(root, 'main/engine/worker/engine-worker.ts'),
         },
       },
     },

@@ -9,6 +9,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { createServices, type Services } from '../main/engine/services';
+import { openDatabase, type WritableDb } from '../main/engine/store/database';
 import type { MatchProgress } from '../main/engine/matcher/matching-run';
 import { runDuckDbBaseline, type BaselineResult } from './duckdb-baseline';
 import { ensureBenchFeeds, type BenchFeeds } from './generate-feeds';
@@ -24,7 +25,18 @@ const QUEUE_OPEN_ITEMS = 100_000;
 const QUEUE_REPEATS = 20;
 
 /** One measured stage. */
-export type StageResult = { name: string; seconds: number; rows: number; rowsPerSecond: number; peakRssMb: number };
+export type StageResult = {
+  name: string;
+  seconds: number;
+  rows: number;
+  rowsPerSecond: number;
+  peakRssMb: number;
+  /** The main thread's worst event-loop delay during the stage: how long the window would have waited. */
+  maxEventLoopDelayMs?: number;
+};
+
+/** The main thread may stall at most this long during any stage (the window must stay responsive). */
+const EVENT_LOOP_DELAY_TARGET_MS = 50;
 
 type BenchArgs = { rows: number; seed: number; isDuckDbSkipped: boolean; keepDb: boolean };
 
@@ -100,11 +112,21 @@ async function measure(
   work: () => Promise<unknown> | unknown,
 ): Promise<StageResult> {
   await sampler.peakSince();
+  // Every stage, not only matching: ingest and reports ran on the calling thread once, and the
+  // window is served by this thread. A timer every 5 ms shows how late the loop gets to it.
+  const delay = monitorEventLoopDelay({ resolution: 5 });
+  delay.enable();
+  // The histogram's timer counts from its first tick: a stall before that tick goes unrecorded.
+  await new Promise((resolve) => setTimeout(resolve, 20));
   const started = performance.now();
   await work();
   const seconds = (performance.now() - started) / 1000;
+  // Important: a stage that never yields (synchronous work behind a promise) gives the timer no
+  // turn until it ends; waiting past one resolution lets it fire late and record the stall.
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  delay.disable();
   const peak = await sampler.peakSince();
-  return { name, seconds, rows, rowsPerSecond: Math.round(rows / seconds), peakRssMb: megabytes(peak) };
+  return { name, seconds, rows, rowsPerSecond: Math.round(rows / seconds), peakRssMb: megabytes(peak), maxEventLoopDelayMs: delay.max / 1e6 };
 }
 
 /** The queue pages the UI will ask for; each must be answered from an index. */
@@ -127,7 +149,16 @@ type QueueResult = {
  * for any --rows.
  */
 function measureQueue(services: Services): QueueResult {
-  const { db } = services;
+  // The bench's own connection (the services hold no writer for others): it tops the queue up.
+  const db = openDatabase(services.databasePath);
+  try {
+    return measureQueueOn(db);
+  } finally {
+    db.close();
+  }
+}
+
+function measureQueueOn(db: WritableDb): QueueResult {
   const openCount = (): number =>
     db.prepare("SELECT COUNT(*) FROM items WHERE category = 'MISMATCH' AND status = 'OPEN'").pluck().get() as number;
   const before = openCount();
@@ -168,12 +199,13 @@ function pad(text: string, width: number, isRight = false): string {
 
 function formatTable(stages: readonly StageResult[]): string {
   const lines = [
-    `${pad('stage', 34)}${pad('seconds', 10, true)}${pad('rows', 12, true)}${pad('rows/s', 12, true)}${pad('peak RSS MB', 13, true)}`,
+    `${pad('stage', 34)}${pad('seconds', 10, true)}${pad('rows', 12, true)}${pad('rows/s', 12, true)}${pad('peak RSS MB', 13, true)}${pad('max loop delay ms', 19, true)}`,
   ];
   for (const stage of stages) {
     lines.push(
       `${pad(stage.name, 34)}${pad(stage.seconds.toFixed(2), 10, true)}${pad(stage.rows.toLocaleString('en-US'), 12, true)}` +
-        `${pad(stage.rowsPerSecond.toLocaleString('en-US'), 12, true)}${pad(String(stage.peakRssMb), 13, true)}`,
+        `${pad(stage.rowsPerSecond.toLocaleString('en-US'), 12, true)}${pad(String(stage.peakRssMb), 13, true)}` +
+        pad(stage.maxEventLoopDelayMs === undefined ? '' : stage.maxEventLoopDelayMs.toFixed(1), 19, true),
     );
   }
   return lines.join('\n');
@@ -315,12 +347,15 @@ export async function main(argv: readonly string[]): Promise<number> {
     { target: 'end to end <= 10 s', value: `${total.toFixed(2)} s`, isMet: total <= 10 },
     { target: 'matching >= 2M records/s', value: `${matchStage.rowsPerSecond.toLocaleString('en-US')} records/s`, isMet: matchStage.rowsPerSecond >= 2_000_000 },
     { target: 'peak RSS <= 1 GB', value: `${peakRssMb} MB`, isMet: peakRssMb <= 1024 },
-    { target: 'main thread blocked <= 50 ms while matching', value: `${engine.match.maxEventLoopDelayMs.toFixed(1)} ms`, isMet: engine.match.maxEventLoopDelayMs <= 50 },
+    ...engine.stages.map((stage) => {
+      const delay = stage.maxEventLoopDelayMs ?? 0;
+      return { target: `main thread blocked <= ${EVENT_LOOP_DELAY_TARGET_MS} ms: ${stage.name}`, value: `${delay.toFixed(1)} ms`, isMet: delay <= EVENT_LOOP_DELAY_TARGET_MS };
+    }),
     ...(baseline ? [{ target: 'our total <= 3x DuckDB', value: `${(total / baseline.seconds).toFixed(2)}x`, isMet: total / baseline.seconds <= 3 }] : []),
     ...engine.queue.queries.map((query) => ({ target: `queue ${query.name} <= 30 ms`, value: `${query.milliseconds.toFixed(2)} ms`, isMet: query.milliseconds <= 30 })),
   ];
   console.log(`\ntargets (${args.rows.toLocaleString('en-US')} + ${args.rows.toLocaleString('en-US')} rows; they are set for 1,000,000)`);
-  for (const target of targets) console.log(`  ${target.isMet ? 'met    ' : 'MISSED '} ${pad(target.target, 46)} ${target.value}`);
+  for (const target of targets) console.log(`  ${target.isMet ? 'met    ' : 'MISSED '} ${pad(target.target, 64)} ${target.value}`);
 
   const resultsDir = path.join(BENCH_DIR, 'results');
   fs.mkdirSync(resultsDir, { recursive: true });

@@ -2,24 +2,27 @@
 // benchmark) builds the engine's services here from one config.
 
 import os from 'node:os';
+import type { ReportPreview } from '../../shared/ipc/recon-api';
+import type { ManualActionResult } from '../../shared/ipc/recon-api';
+import type { RuleSet } from '../../shared/rules';
 import { BUILTIN_PROFILES } from './feeds/csv/builtin-profiles';
 import { loadProfilesFromFolder, type FeedProfile } from './feeds/csv/feed-profile';
-import { ingestFile, ingestPaths, type IngestOutcome } from './ingest/ingest-file';
+import type { IngestOutcome } from './ingest/ingest-file';
 import { watchInbox, type InboxOptions, type InboxWatcher } from './ingest/inbox-watcher';
-import { runMatchingInWorker } from './matcher/match-worker-client';
-import { runMatchingAsOf, type MatchingResult, type MatchProgress } from './matcher/matching-run';
+import type { MatchingResult, MatchProgress } from './matcher/matching-run';
+import { startEngineWorker } from './worker/engine-worker-client';
 import { auditCsv } from './reports/audit-export';
 import { scheduleCutoffs, type CutoffSchedule } from './reports/cutoff-scheduler';
-import { addDays } from '../../shared/business-dates';
-import type { ReportPreview } from '../../shared/ipc/recon-api';
-import { previewDailyReports, writeDailyReports, type DailyReports } from './reports/daily-reports';
-import { assertClosedDate, businessDayOf, datesToCatchUp, readReportPreview, reportWarnings, type BusinessDay } from './reports/day-close';
+import { businessDayOf, readReportPreview, type BusinessDay } from './reports/day-close';
 import { verifyAuditChain, type AuditChainCheck, type AuditFilter } from './store/audit-log';
-import { openDatabase, type Db } from './store/database';
-import { dataDateRange, lastRunDate } from './store/matching-store';
-import { currentRuleSet, currentRulesOrDefaults, saveRuleSet, type VersionedRuleSet } from './store/rule-sets';
-import type { RuleSet } from '../../shared/rules';
+import { openDatabase, type ReadonlyDb, type WritableDb } from './store/database';
+import { currentRulesOrDefaults, currentVersionedRulesOrDefaults, type VersionedRuleSet } from './store/rule-sets';
 import { readStoreStatus, type StoreStatus } from './store/status-store';
+import { createEngineOperations, runEngineRequest, type DayClosed, type EngineOperations, type ReportsRequest } from './worker/engine-operations';
+import { EngineWorkerError, type EngineProgress, type EngineReplies, type EngineRequest } from './worker/protocol';
+import type { ManualActionRequest } from './worker/manual-actions';
+
+export type { DayClosed, ReportsRequest };
 
 /** Everything the services need to know. */
 export type ServicesConfig = {
@@ -28,8 +31,17 @@ export type ServicesConfig = {
   profilesDir?: string;
   /** Who acts, for the audit log. */
   actor?: string;
-  /** Run matching in a worker thread (the app, the CLI) or in this thread (tests of small data). */
+  /**
+   * false: run every write (matching too) on this thread, not in the engine worker (tests of
+   * small data, the profiler). Default: the engine worker, for the app and the CLI.
+   */
   matchInWorker?: boolean;
+  /**
+   * Run every operation on this thread over this writer instead of opening one: tests of small
+   * data, which keep the connection to seed it (an in-memory database has no second connection).
+   * The services close it with their own. Front ends never pass one.
+   */
+  inThreadWriter?: WritableDb;
   nativeBinding?: string;
   /**
    * The clock every business-day decision reads (which date is open, which closed, what a
@@ -38,22 +50,16 @@ export type ServicesConfig = {
   now?: () => Date;
 };
 
-/** What asking for a date's reports did: written (with any warnings), or held until someone confirms. */
-export type ReportsRequest =
-  | { status: 'written'; reports: DailyReports; warnings: string[] }
-  | { status: 'needs-confirmation'; date: string; warnings: string[] };
-
-/** A closed date whose reports were written by a cut-off or a catch-up, with what deserved a second look. */
-export type DayClosed = { reports: DailyReports; warnings: string[] };
-
 /** The engine's operations, over one open database. */
 export type Services = {
-  db: Db;
   /**
-   * A read-only connection for what the window shows (status, queues): it sees committed data
-   * only, never the half of a file an ingest is still writing. The same as `db` in memory.
+   * The read-only connection for what the window shows (status, queues): it sees committed data
+   * only, never the half of a file an ingest is still writing. Important: the writing connection
+   * is not here: every write is an operation below, run in the engine's turn.
    */
-  reader: Db;
+  reader: ReadonlyDb;
+  /** The database file (or ':memory:'), as the window shows it. */
+  databasePath: string;
   /** Who acts, as the audit log names them. */
   actor: string;
   profiles: readonly FeedProfile[];
@@ -86,7 +92,7 @@ export type Services = {
   catchUp(outDir: string, onClosed: (closed: DayClosed) => void, onError: (error: Error, date: string) => void): Promise<string[]>;
   /** At every daily cut-off, matches as of the business date that closes and writes its reports (and any cut-off missed before it). */
   reportAtCutoffs(outDir: string, onClosed: (closed: DayClosed) => void, onError: (error: Error, date: string) => void): CutoffSchedule;
-  /** The current matching rules and their version. */
+  /** The current matching rules and their version (the defaults as version 1 until a write stores them); never writes. */
   rules(): VersionedRuleSet;
   /** Validates rules and stores them as the next version (audited). */
   saveRules(rules: RuleSet, note: string): Promise<VersionedRuleSet>;
@@ -97,96 +103,104 @@ export type Services = {
   verifyAudit(): AuditChainCheck;
   /** Resolves once every operation already asked for (ingest, match, reports) has finished. */
   idle(): Promise<void>;
-  /** Runs a write of the caller's (a manual action) in turn with ingest, matching and reports. */
-  exclusive<T>(work: () => T | Promise<T>): Promise<T>;
+  /** Runs a hand decision (see worker/manual-actions.ts) in turn with ingest, matching and reports, dated `at`. */
+  manualAction(request: ManualActionRequest, at: Date): Promise<ManualActionResult>;
   close(): void;
 };
 
-/** Opens the database and builds the services. */
+/** Sends one request to the writer and resolves with its reply: the engine worker, or this thread. */
+type EngineRunner = {
+  request<Request extends EngineRequest>(request: Request, onProgress?: (progress: EngineProgress) => void): Promise<EngineReplies[Request['kind']]>;
+  close(): void;
+};
+
+/**
+ * Opens the database and builds the services. The writing connection belongs to the engine
+ * worker (worker/engine-worker.ts), which runs every write one request at a time; this thread
+ * keeps a read-only connection. With `matchInWorker: false`, an in-memory database or an
+ * `inThreadWriter`, the same requests run on this thread instead (tests of small data).
+ */
 export function createServices(config: ServicesConfig): Services {
-  const db = openDatabase(config.dbPath, config.nativeBinding ? { nativeBinding: config.nativeBinding } : {});
   const binding = config.nativeBinding ? { nativeBinding: config.nativeBinding } : {};
-  const reader = config.dbPath === ':memory:' ? db : openDatabase(config.dbPath, { readonly: true, ...binding });
   const actor = config.actor ?? os.userInfo().username;
   const loaded = config.profilesDir ? loadProfilesFromFolder(config.profilesDir) : { profiles: [], errors: [] };
   const profiles = [...BUILTIN_PROFILES, ...loaded.profiles];
+  const isInThread = config.inThreadWriter !== undefined || config.dbPath === ':memory:' || config.matchInWorker === false;
 
-  // Important: ingest holds a transaction on this one connection across awaits (the CSV reader
-  // streams), and matching writes from its worker. Two of them at once would read a half-ingested
-  // file or wait on SQLite's lock, so every operation that writes, or reads for a report, waits
-  // its turn here: the desktop's drop zone, its inbox and its buttons can all fire together.
-  let turn: Promise<unknown> = Promise.resolve();
-  function inTurn<T>(work: () => Promise<T> | T): Promise<T> {
-    const result = turn.then(work, work);
-    turn = result.catch(() => undefined);
-    return result;
+  let runner: EngineRunner;
+  let reader: ReadonlyDb;
+  if (isInThread) {
+    const writer = config.inThreadWriter ?? openDatabase(config.dbPath, binding);
+    // In memory there is one database per connection: the reader is the writer, seen as a reader.
+    reader = config.dbPath === ':memory:' ? writer : openDatabase(config.dbPath, { readonly: true, ...binding });
+    runner = inThreadRunner(createEngineOperations(writer, { profiles, actor, now }));
+  } else {
+    // The worker creates and migrates the file before this returns; only then can a reader open it.
+    const worker = startEngineWorker({ dbPath: config.dbPath, ...binding, actor, profiles, isClockPinned: config.now !== undefined, now });
+    try {
+      reader = openDatabase(config.dbPath, { readonly: true, ...binding });
+    } catch (error) {
+      void worker.close();
+      throw error;
+    }
+    runner = { request: (request, onProgress) => worker.request(request, onProgress), close: () => void worker.close() };
+  }
+
+  /** Sends a day-close request, passing each date closed or failed to the caller's callbacks. */
+  function closeDays(
+    request: EngineRequest & { kind: 'catch-up' | 'close-at-cutoff' },
+    onClosed: (closed: DayClosed) => void,
+    onError: (error: Error, date: string) => void,
+  ): Promise<string[]> {
+    return runner.request(request, (progress) => {
+      if (progress.type === 'day-closed') onClosed(progress.closed);
+      else if (progress.type === 'day-failed') onError(new EngineWorkerError(progress.error), progress.date);
+    });
   }
 
   const services: Services = {
-    db,
     reader,
+    databasePath: config.dbPath,
     actor,
     profiles,
     profileErrors: loaded.errors,
     ingest(paths) {
-      return inTurn(() => ingestPaths(db, paths, { profiles, rules: currentRuleSet(db).rules, actor }));
+      return runner.request({ kind: 'ingest', paths });
     },
     watchInbox(folder, onOutcome, options) {
-      return watchInbox(
-        folder,
-        (file, { beforeCommit }) => inTurn(() => ingestFile(db, file, { profiles, rules: currentRuleSet(db).rules, actor, beforeCommit })),
-        onOutcome,
-        options,
-      );
+      return watchInbox(folder, (file, checks) => runner.request({ kind: 'ingest-inbox-file', file, complete: checks.complete }), onOutcome, options);
     },
     now,
     businessDay,
     match(asOfDate, onProgress) {
-      return inTurn(async (): Promise<MatchingResult & { asOfDate: string }> => {
-        const day = businessDay();
-        // Without a date on a store with no records there is nothing to run: a result, not a refusal.
-        if (asOfDate === undefined && !dataDateRange(db)) return { asOfDate: '' };
-        const date = asOfDate ?? day.lastClosedDate;
-        assertClosedDate(date, day, 'Match as of');
-        return matchThrough(date, onProgress);
+      return runner.request({ kind: 'match', ...(asOfDate === undefined ? {} : { asOfDate }) }, (progress) => {
+        if (progress.type === 'matching') onProgress?.(progress.progress);
       });
     },
     writeReports(date, outDir, options = {}) {
-      return inTurn(async (): Promise<ReportsRequest> => {
-        assertClosedDate(date, businessDay(), 'Write the reports of');
-        return closeDay(date, outDir, options.confirm === true);
-      });
+      return runner.request({ kind: 'write-reports', date, outDir, isConfirmed: options.confirm === true });
     },
     reportPreview(date) {
       return readReportPreview(reader, date, now(), currentRulesOrDefaults(reader));
     },
     catchUp(outDir, onClosed, onError) {
-      return inTurn(() => closeDays(datesToCatchUp(db, businessDay().lastClosedDate), outDir, onClosed, onError));
+      return closeDays({ kind: 'catch-up', outDir }, onClosed, onError);
     },
     reportAtCutoffs(outDir, onClosed, onError) {
       return scheduleCutoffs(
-        () => currentRulesOrDefaults(db),
-        (closing) =>
-          inTurn(async () => {
-            // Important: a cut-off that fires late (the machine slept through others) closes
-            // every date missed before it too, in order; and the closing date itself always gets
-            // its set, even when a timer runs a moment before the clock agrees it has closed.
-            const lastClosedDate = businessDay().lastClosedDate;
-            const through = closing > lastClosedDate ? closing : lastClosedDate;
-            const dates = datesToCatchUp(db, through);
-            if (dataDateRange(db) && !dates.includes(closing)) dates.push(closing);
-            dates.sort();
-            await closeDays(dates, outDir, onClosed, onError);
-          }),
+        () => currentRulesOrDefaults(reader),
+        async (closing) => {
+          await closeDays({ kind: 'close-at-cutoff', closing, outDir }, onClosed, onError);
+        },
         onError,
         now,
       );
     },
     rules() {
-      return currentRuleSet(db);
+      return currentVersionedRulesOrDefaults(reader);
     },
-    saveRules(rules, note) {
-      return inTurn(() => saveRuleSet(db, rules, actor, note));
+    saveRules(rules: RuleSet, note: string) {
+      return runner.request({ kind: 'save-rules', rules, note });
     },
     status() {
       return readStoreStatus(reader);
@@ -197,15 +211,15 @@ export function createServices(config: ServicesConfig): Services {
     verifyAudit() {
       return verifyAuditChain(reader);
     },
-    idle() {
-      return inTurn(() => undefined);
+    async idle() {
+      await runner.request({ kind: 'idle' });
     },
-    exclusive(work) {
-      return inTurn(work);
+    manualAction(action, at) {
+      return runner.request({ kind: 'manual-action', action, atMs: at.getTime() });
     },
     close() {
-      if (reader !== db) reader.close();
-      db.close();
+      reader.close();
+      runner.close();
     },
   };
 
@@ -214,68 +228,31 @@ export function createServices(config: ServicesConfig): Services {
   }
 
   function businessDay(): BusinessDay {
-    return businessDayOf(now(), currentRulesOrDefaults(db));
-  }
-
-  /**
-   * Matches as of a date no one has to check again (the caller did). Runs stopped at C before
-   * D - 1: each of C+1 … D gets its own run, in order, so every closed date's reports hold its
-   * own matches. A date before the last run is not run (its reports come from the history).
-   */
-  async function matchThrough(date: string, onProgress?: (progress: MatchProgress) => void): Promise<MatchingResult & { asOfDate: string }> {
-    const last = lastRunDate(db);
-    const dates: string[] = [];
-    if (last !== undefined && last < date) for (let next = addDays(last, 1); next < date; next = addDays(next, 1)) dates.push(next);
-    const earlierRuns = [];
-    for (const earlier of dates) {
-      const result = await matchOneDate(earlier, onProgress);
-      if (result.run) earlierRuns.push(result.run);
-    }
-    const result = await matchOneDate(date, onProgress);
-    return { ...result, asOfDate: date, ...(earlierRuns.length > 0 ? { earlierRuns } : {}) };
-  }
-
-  async function matchOneDate(date: string, onProgress?: (progress: MatchProgress) => void): Promise<MatchingResult> {
-    // Stores the default rules on a new database here, so the worker never races this
-    // connection to write version 1.
-    currentRuleSet(db);
-    return config.matchInWorker === false || config.dbPath === ':memory:'
-      ? runMatchingAsOf(db, date, onProgress)
-      : runMatchingInWorker(
-          { dbPath: config.dbPath, asOfDate: date, ...(config.nativeBinding ? { nativeBinding: config.nativeBinding } : {}) },
-          onProgress,
-        );
-  }
-
-  /** Writes a closed date's reports, after matching through it when runs have not reached it yet. */
-  async function closeDay(date: string, outDir: string, isConfirmed: boolean): Promise<ReportsRequest> {
-    const last = lastRunDate(db);
-    if (dataDateRange(db) && (last === undefined || last < date)) await matchThrough(date);
-    const warnings = reportWarnings(db, date, previewDailyReports(db, date));
-    if (warnings.length > 0 && !isConfirmed) return { status: 'needs-confirmation', date, warnings };
-    return { status: 'written', reports: writeDailyReports(db, date, outDir, now()), warnings };
-  }
-
-  async function closeDays(
-    dates: readonly string[],
-    outDir: string,
-    onClosed: (closed: DayClosed) => void,
-    onError: (error: Error, date: string) => void,
-  ): Promise<string[]> {
-    const closed: string[] = [];
-    for (const date of dates) {
-      try {
-        // A cut-off and a catch-up must produce the day's set whatever it holds: a script cannot confirm.
-        const request = await closeDay(date, outDir, true);
-        if (request.status === 'written') onClosed({ reports: request.reports, warnings: request.warnings });
-        closed.push(date);
-      } catch (error) {
-        onError(error instanceof Error ? error : new Error(String(error)), date);
-        break;
-      }
-    }
-    return closed;
+    return businessDayOf(now(), currentRulesOrDefaults(reader));
   }
 
   return services;
+}
+
+/**
+ * Runs the requests on this thread, one at a time. Important: ingest holds a transaction on the
+ * writer across awaits (the CSV reader streams); two requests at once would write into it or wait
+ * on SQLite's lock, so each waits for the one before, as in the worker's own queue.
+ */
+function inThreadRunner(operations: EngineOperations): EngineRunner {
+  let turn: Promise<unknown> = Promise.resolve();
+  let isClosed = false;
+  return {
+    request(request, onProgress = () => {}) {
+      const work = () => runEngineRequest(operations, request, onProgress);
+      const result = turn.then(work, work);
+      turn = result.catch(() => undefined);
+      return result;
+    },
+    close() {
+      // In memory the reader was the writer, already closed by then.
+      if (!isClosed) operations.close();
+      isClosed = true;
+    },
+  };
 }

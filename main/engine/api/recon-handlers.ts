@@ -23,22 +23,8 @@ import { readAuditPage, verifyAuditChain, type AuditFilter } from '../store/audi
 import { quarantinedRowsOfFile, recentFeedFiles } from '../store/feed-store';
 import { readItemDetail } from '../store/item-detail-store';
 import { readApprovals, readItemControls } from '../store/approvals-store';
-import {
-  approveItem,
-  approvePairing,
-  lastManualAction,
-  markDone,
-  noteItem,
-  pairByHand,
-  returnItem,
-  returnPairing,
-  sendToGlobalFinance,
-  undoLastAction,
-  unpairMatch,
-  withdrawPairing,
-  writeOff,
-  type ManualContext,
-} from '../store/manual-store';
+import { lastManualAction } from '../store/manual-store';
+import type { ManualActionRequest } from '../worker/manual-actions';
 import { readQueuePage } from '../store/queue-store';
 import { readMatchesPage, searchOpenRecords } from '../store/records-store';
 import { ruleSetOfVersion } from '../store/rule-sets';
@@ -95,12 +81,10 @@ function discardUnstored(dropFolder: string, outcomes: readonly IngestOutcome[])
 export function createReconHandlers(context: HandlerContext): ReconHandlers {
   const { services } = context;
   const changed = (): void => context.emit({ type: 'store-changed' });
-  // A manual action waits its turn with ingest and matching, then tells the window.
-  const manual = async (action: (manualContext: ManualContext) => ManualActionResult): Promise<ManualActionResult> => {
-    const result = await services.exclusive(() => {
-      const { version, rules } = services.rules();
-      return action({ actor: services.actor, rules, ruleSetVersion: version, now: context.now?.() ?? new Date() });
-    });
+  // A manual action goes to the writer as its name and checked argument, waits its turn with
+  // ingest and matching, then tells the window. Its message (a refusal) reaches the window as is.
+  const manual = async (request: ManualActionRequest): Promise<ManualActionResult> => {
+    const result = await services.manualAction(request, context.now?.() ?? new Date());
     changed();
     return result;
   };
@@ -109,7 +93,7 @@ export function createReconHandlers(context: HandlerContext): ReconHandlers {
     async 'status:read'() {
       return {
         store: services.status(),
-        databasePath: services.db.name,
+        databasePath: services.databasePath,
         reportsFolder: context.reportsFolder,
         inbox: context.inboxStatus(),
         actor: services.actor,
@@ -184,20 +168,20 @@ export function createReconHandlers(context: HandlerContext): ReconHandlers {
       return { fileName: auditCsvFileName(chosen), csv: auditCsv(services.reader, chosen).csv };
     },
     /** Returns a hand-made resettlement to its maker. */
-    async 'items:return'({ itemId, reasonCode, note }) {
-      return manual((context) => returnItem(services.db, context, itemId, reasonCode, note));
+    async 'items:return'(argument) {
+      return manual({ name: 'items:return', argument });
     },
     /** Approves a hand pairing waiting for a second associate. */
-    async 'pairings:approve'({ requestId, rationale }) {
-      return manual((context) => approvePairing(services.db, context, requestId, rationale));
+    async 'pairings:approve'(argument) {
+      return manual({ name: 'pairings:approve', argument });
     },
     /** Returns a hand pairing request to its maker. */
-    async 'pairings:return'({ requestId, reasonCode, note }) {
-      return manual((context) => returnPairing(services.db, context, requestId, reasonCode, note));
+    async 'pairings:return'(argument) {
+      return manual({ name: 'pairings:return', argument });
     },
     /** The maker withdraws their own pairing request. */
-    async 'pairings:withdraw'({ requestId }) {
-      return manual((context) => withdrawPairing(services.db, context, requestId));
+    async 'pairings:withdraw'(argument) {
+      return manual({ name: 'pairings:withdraw', argument });
     },
     /** The approvals list as this associate sees it. */
     async 'approvals:list'() {
@@ -223,32 +207,32 @@ export function createReconHandlers(context: HandlerContext): ReconHandlers {
       return { ...facts, explanation: explainItem(facts, rules), ...controls };
     },
     /** Sets or clears the note on an open item. */
-    async 'items:note'({ itemId, note }) {
-      return manual((context) => noteItem(services.db, context, itemId, note));
+    async 'items:note'(argument) {
+      return manual({ name: 'items:note', argument });
     },
     /** Pairs one payment with one or more presentments by hand. */
-    async 'items:pair'(input) {
-      return manual((context) => pairByHand(services.db, context, input));
+    async 'items:pair'(argument) {
+      return manual({ name: 'items:pair', argument });
     },
     /** Moves an open mismatch to global finance with a resettlement amount and reason. */
-    async 'items:to-global-finance'(input) {
-      return manual((context) => sendToGlobalFinance(services.db, context, input));
+    async 'items:to-global-finance'(argument) {
+      return manual({ name: 'items:to-global-finance', argument });
     },
     /** Writes off an open mismatch within the limit. */
-    async 'items:write-off'({ itemId, reasonCode, note }) {
-      return manual((context) => writeOff(services.db, context, itemId, reasonCode, note));
+    async 'items:write-off'(argument) {
+      return manual({ name: 'items:write-off', argument });
     },
     /** Approves a resettlement above the limit (maker-checker). */
-    async 'items:approve'({ itemId, rationale }) {
-      return manual((context) => approveItem(services.db, context, itemId, rationale));
+    async 'items:approve'(argument) {
+      return manual({ name: 'items:approve', argument });
     },
     /** Marks a global-finance item's funds transfer done. */
-    async 'items:mark-done'({ itemId, note }) {
-      return manual((context) => markDone(services.db, context, itemId, note));
+    async 'items:mark-done'(argument) {
+      return manual({ name: 'items:mark-done', argument });
     },
     /** Undoes a match; its records go back to matching. */
-    async 'matches:unpair'({ matchId, reasonCode, note }) {
-      return manual((context) => unpairMatch(services.db, context, matchId, reasonCode, note));
+    async 'matches:unpair'(argument) {
+      return manual({ name: 'matches:unpair', argument });
     },
     /** The matches of a business date. */
     async 'matches:page'({ date, offset, limit }) {
@@ -259,8 +243,8 @@ export function createReconHandlers(context: HandlerContext): ReconHandlers {
       return lastManualAction(services.reader, { actor: services.actor, rules: services.rules().rules, now: context.now?.() ?? new Date() });
     },
     /** Reverses the associate's last action, if nothing has moved on since. */
-    async 'manual:undo-last'() {
-      return manual((context) => undoLastAction(services.db, context));
+    async 'manual:undo-last'(argument) {
+      return manual({ name: 'manual:undo-last', argument });
     },
     /** Open records of one side, for pairing by hand. */
     async 'records:search'({ side, text, limit }) {

@@ -24,7 +24,9 @@ export type InboxOptions = {
 };
 
 /** What the inbox asks of ingest: read the file, and run `beforeCommit` once read, before anything is stored. */
-export type InboxIngest = (file: string, checks: { beforeCommit(): void }) => Promise<IngestOutcome>;
+// `complete` is the state the file was seen complete in, as data: an ingest on another thread (the
+// engine worker) cannot call `beforeCommit`, and checks the file against it instead.
+export type InboxIngest = (file: string, checks: { complete: FileState; beforeCommit(): void }) => Promise<IngestOutcome>;
 
 /** A running inbox: `ready` resolves once the files already there are found; `idle` once no file is waiting or being read. */
 export type InboxWatcher = {
@@ -157,6 +159,7 @@ export function watchInbox(
     let outcome: IngestOutcome;
     try {
       outcome = await ingest(file, {
+        complete,
         beforeCommit() {
           const now = readFileState(file);
           if (!isSameFileState(complete, now)) {

@@ -6,7 +6,7 @@ import type { FeedProfile } from '../feeds/csv/feed-profile';
 import { DETECTION_HEAD_BYTES, detectFormat } from '../feeds/detect-format';
 import { FeedRejectedError, type FeedContext, type FeedSink } from '../feeds/feed-types';
 import { FEED_READERS, type FeedReader } from '../feeds/reader-registry';
-import { beginWriteTransaction, DatabaseBusyError, describeDatabaseBusy, isDatabaseBusy, type Db } from '../store/database';
+import { beginWriteTransaction, DatabaseBusyError, describeDatabaseBusy, isDatabaseBusy, type WritableDb } from '../store/database';
 import type { IngestOutcome } from '../../../shared/ipc/engine-results';
 import { createFeedWriter, findFeedFileBySha } from '../store/feed-store';
 import { describeChange, isSameFileState, readFileState, type FileState } from './file-state';
@@ -67,7 +67,7 @@ async function hashFile(filePath: string): Promise<{ sha256: string; head: Uint8
  * store inside one transaction, quarantines rows that cannot be read, and rolls everything back
  * when the file itself cannot be read. The same bytes twice are recognised and not stored again.
  */
-export async function ingestFile(db: Db, filePath: string, options: IngestOptions): Promise<IngestOutcome> {
+export async function ingestFile(db: WritableDb, filePath: string, options: IngestOptions): Promise<IngestOutcome> {
   const fileName = path.basename(filePath);
   const transient = (reason: string): IngestOutcome => ({ status: 'rejected', file: filePath, reason: `${reason} Nothing was stored.`, isTransient: true });
   let before: FileState | undefined;
@@ -161,7 +161,7 @@ export function expandFeedPaths(paths: readonly string[]): string[] {
 }
 
 /** Ingests files and folders one file at a time, in order. */
-export async function ingestPaths(db: Db, paths: readonly string[], options: IngestOptions): Promise<IngestOutcome[]> {
+export async function ingestPaths(db: WritableDb, paths: readonly string[], options: IngestOptions): Promise<IngestOutcome[]> {
   const outcomes: IngestOutcome[] = [];
   for (const file of expandFeedPaths(paths)) outcomes.push(await ingestFile(db, file, options));
   return outcomes;

@@ -1,5 +1,5 @@
 import { isIsoDate } from '../../../shared/business-dates';
-import type { Db } from '../store/database';
+import type { WritableDb } from '../store/database';
 import { applyMatchOutcome, finishRun, lastRunDate, loadMatchInput, startRun } from '../store/matching-store';
 import { currentRuleSet } from '../store/rule-sets';
 import { matchRecords } from './passes';
@@ -21,7 +21,7 @@ class StoreMovedError extends Error {}
  * the write lock and starts over if it moved, rather than undo a decision it never saw.
  */
 export function runMatchingDay(
-  db: Db,
+  db: WritableDb,
   asOfDate: string,
   onProgress: (progress: MatchProgress) => void = () => {},
 ): RunSummary {
@@ -65,7 +65,7 @@ export function runMatchingDay(
   }
 }
 
-export function runMatchingAsOf(db: Db, asOfDate: string, onProgress?: (progress: MatchProgress) => void): MatchingResult {
+export function runMatchingAsOf(db: WritableDb, asOfDate: string, onProgress?: (progress: MatchProgress) => void): MatchingResult {
   if (!isIsoDate(asOfDate)) throw new Error(`"${asOfDate}" is not a business date (YYYY-MM-DD)`);
   const last = lastRunDate(db);
   if (last !== undefined && last > asOfDate) return { laterRunDate: last };

@@ -2,7 +2,7 @@
 // bytes for the same filter.
 
 import { readAuditLog, type AuditFilter } from '../store/audit-log';
-import type { Db } from '../store/database';
+import type { ReadonlyDb } from '../store/database';
 import { csvDocument, csvField, csvFreeText } from './csv-format';
 
 /** The columns of the audit CSV: the entry as written, then its chain hash (see verifyAuditChain). */
@@ -12,7 +12,7 @@ export const AUDIT_CSV_HEADER = ['id', 'at', 'actor', 'action', 'subject_type', 
  * The filtered audit log as one CSV document, oldest first. Actors, subjects and the JSON of
  * before and after are free text (a note, a file name): defused against spreadsheet formulas.
  */
-export function auditCsv(db: Db, filter: AuditFilter = {}): { csv: string; entries: number } {
+export function auditCsv(db: ReadonlyDb, filter: AuditFilter = {}): { csv: string; entries: number } {
   const entries = readAuditLog(db, filter);
   const lines = entries.map((entry) =>
     [

@@ -5,7 +5,7 @@
 
 import { addDays, businessDayAt, type BankCalendar } from '../../../shared/business-dates';
 import type { ReportPreview } from '../../../shared/ipc/recon-api';
-import type { Db } from '../store/database';
+import type { ReadonlyDb } from '../store/database';
 import { missingFeeds, type FeedSource } from '../store/day-store';
 import { dataDateRange, lastRunDate } from '../store/matching-store';
 import { lastReportRun, latestReportDate } from '../store/report-store';
@@ -48,7 +48,7 @@ const FEED_NAMES: Record<FeedSource, string> = {
 };
 
 /** Why a date's reports deserve a second look before they go out: no row in any of them, or a feed that brought nothing of the date. */
-export function reportWarnings(db: Db, date: string, contents: ReportContents): string[] {
+export function reportWarnings(db: ReadonlyDb, date: string, contents: ReportContents): string[] {
   const warnings: string[] = [];
   if (contents.every((report) => report.rows === 0)) warnings.push(`The reports of ${date} would hold no rows at all.`);
   for (const source of missingFeeds(db, date)) warnings.push(`No ${FEED_NAMES[source]} has brought records of ${date}.`);
@@ -60,7 +60,7 @@ export function reportWarnings(db: Db, date: string, contents: ReportContents): 
  * look, whether the date has closed, and the last set written for it with its manifest's hash.
  * The Today board and the `reports:preview` channel read this.
  */
-export function readReportPreview(db: Db, date: string, now: Date, calendar: BankCalendar): ReportPreview {
+export function readReportPreview(db: ReadonlyDb, date: string, now: Date, calendar: BankCalendar): ReportPreview {
   const reports = previewDailyReports(db, date);
   const written = lastReportRun(db, date);
   return {
@@ -78,7 +78,7 @@ export function readReportPreview(db: Db, date: string, now: Date, calendar: Ban
  * A store that has neither owes only the last closed date (a new workstation owes no past
  * reports), and a store without records owes nothing.
  */
-export function datesToCatchUp(db: Db, lastClosedDate: string): string[] {
+export function datesToCatchUp(db: ReadonlyDb, lastClosedDate: string): string[] {
   if (!dataDateRange(db)) return [];
   const reported = latestReportDate(db);
   const ran = lastRunDate(db);

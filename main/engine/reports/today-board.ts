@@ -17,7 +17,7 @@ import {
 import { expectPresent } from '../../../shared/invariants';
 import { formatAmount } from '../../../shared/money';
 import type { RuleSet } from '../../../shared/rules';
-import type { Db } from '../store/database';
+import type { ReadonlyDb } from '../store/database';
 import { EXPECTED_SOURCES, feedArrivals } from '../store/day-store';
 import { lastReportRun } from '../store/report-store';
 import { currentRulesOrDefaults } from '../store/rule-sets';
@@ -80,7 +80,7 @@ function writtenContents(storedManifest: string): ReportContents | undefined {
  * written one shows what its manifest says the written set holds, so the board stays quick once
  * the cut-offs have written their days. "Write again" rewrites a set from the store as it is.
  */
-export function readReportPreviews(db: Db, dates: readonly string[], now: Date, calendar: BankCalendar): ReportPreview[] {
+export function readReportPreviews(db: ReadonlyDb, dates: readonly string[], now: Date, calendar: BankCalendar): ReportPreview[] {
   const day = businessDayOf(now, calendar);
   return dates.map((date) => {
     const written = lastReportRun(db, date);
@@ -132,7 +132,7 @@ function summariseOpenItems(groups: readonly OpenItemGroup[], rules: RuleSet, op
 }
 
 /** Reads the Today board at `now` from a (read-only) connection, under the current rule set's calendar. */
-export function readTodayBoard(db: Db, now: Date): TodayBoard {
+export function readTodayBoard(db: ReadonlyDb, now: Date): TodayBoard {
   return db.transaction((): TodayBoard => {
     const rules = currentRulesOrDefaults(db);
     const calendar: BankCalendar = { timeZone: rules.timeZone, cutoff: rules.cutoff };

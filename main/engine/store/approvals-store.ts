@@ -27,7 +27,7 @@ import {
   type ItemRow,
   type PairingRequestRow,
 } from './control-facts';
-import type { Db } from './database';
+import type { ReadonlyDb } from './database';
 
 /** How many entries each part of the approvals list holds at most. */
 export const APPROVALS_LIMIT = 200;
@@ -37,7 +37,7 @@ function reasonOf(verdict: Verdict): string | undefined {
 }
 
 /** The audit entry's words of the last approval of an item (its rationale), if it has one. */
-function approvalRationale(db: Db, itemId: number): string {
+function approvalRationale(db: ReadonlyDb, itemId: number): string {
   return (
     (db
       .prepare(
@@ -50,7 +50,7 @@ function approvalRationale(db: Db, itemId: number): string {
 }
 
 /** When an item was made: its first audit entry (a hand decision or a run), else the day it opened. */
-function madeAt(db: Db, item: ItemRow): string {
+function madeAt(db: ReadonlyDb, item: ItemRow): string {
   return (
     (db.prepare("SELECT at FROM audit_log WHERE subject_type = 'item' AND subject_id = ? ORDER BY id LIMIT 1").pluck().get(String(item.id)) as
       | string
@@ -68,7 +68,7 @@ function hintOf(...verdicts: Verdict[]): { hint?: string } {
   return refused && !refused.allowed ? { hint: refused.reason } : {};
 }
 
-function resettlementEntry(db: Db, item: ItemWithReferences, rules: RuleSet, actor: string, cache: Map<number, number>): ApprovalEntry {
+function resettlementEntry(db: ReadonlyDb, item: ItemWithReferences, rules: RuleSet, actor: string, cache: Map<number, number>): ApprovalEntry {
   const facts = itemApprovalFacts(db, item, rules, cache);
   const approve = checkApprove(facts, actor);
   const giveBack = checkReturn(facts, actor);
@@ -103,7 +103,7 @@ function resettlementEntry(db: Db, item: ItemWithReferences, rules: RuleSet, act
 }
 
 /** One pairing request as the approvals list and the item detail show it to an associate. */
-export function pairingRequestEntry(db: Db, request: PairingRequestRow, rules: RuleSet, actor: string): ApprovalEntry {
+export function pairingRequestEntry(db: ReadonlyDb, request: PairingRequestRow, rules: RuleSet, actor: string): ApprovalEntry {
   const facts: ApprovalFacts = requestApprovalFacts(request, rules);
   const approve = checkApprove(facts, actor);
   const giveBack = checkReturn(facts, actor);
@@ -148,7 +148,7 @@ export function pairingRequestEntry(db: Db, request: PairingRequestRow, rules: R
  * limit and pairing requests, made by others), what they submitted (any status, newest first),
  * and approved resettlements whose transfer is not done. Each part holds at most APPROVALS_LIMIT.
  */
-export function readApprovals(db: Db, rules: RuleSet, actor: string): ApprovalsList {
+export function readApprovals(db: ReadonlyDb, rules: RuleSet, actor: string): ApprovalsList {
   const cache = new Map<number, number>();
   const entry = (item: ItemWithReferences): ApprovalEntry => resettlementEntry(db, item, rules, actor, cache);
   // The lowest limit any open resettlement can be held to bounds the read; each item's own limit then decides.
@@ -187,7 +187,7 @@ export function readApprovals(db: Db, rules: RuleSet, actor: string): ApprovalsL
 }
 
 /** The PENDING pairing request holding an item's record, if any. */
-function pendingRequestOfItem(db: Db, item: ItemRow): PairingRequestRow | undefined {
+function pendingRequestOfItem(db: ReadonlyDb, item: ItemRow): PairingRequestRow | undefined {
   if (item.side === 'NETWORK') {
     return db
       .prepare(
@@ -206,7 +206,7 @@ function pendingRequestOfItem(db: Db, item: ItemRow): PairingRequestRow | undefi
  * holding its record.
  */
 export function readItemControls(
-  db: Db,
+  db: ReadonlyDb,
   itemId: number,
   rules: RuleSet,
   actor: string,

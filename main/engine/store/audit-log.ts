@@ -1,4 +1,4 @@
-import type { Db } from './database';
+import type { ReadonlyDb, WritableDb } from './database';
 import { auditEntryHash } from './migrations/007-day-close-and-controls';
 
 /** One entry of the append-only audit log: who did what to which subject, before and after. */
@@ -18,7 +18,7 @@ export type AuditEntry = {
  * change to it. Important: the last entry is read and the new one written in one transaction
  * (a savepoint inside the caller's), so two writers can never chain to the same entry.
  */
-export function appendAudit(db: Db, entry: AuditEntry): void {
+export function appendAudit(db: WritableDb, entry: AuditEntry): void {
   db.transaction(() => {
     const last = db.prepare('SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1').get() as { id: number; hash: string } | undefined;
     const fields = [
@@ -46,7 +46,7 @@ export type AuditChainCheck =
  * Recomputes the chain from the first entry: an entry changed, removed or inserted behind the
  * app's back breaks it at that entry. Reads in pages, so a long log never sits in memory whole.
  */
-export function verifyAuditChain(db: Db): AuditChainCheck {
+export function verifyAuditChain(db: ReadonlyDb): AuditChainCheck {
   const page = db.prepare('SELECT id, at, actor, action, subject_type, subject_id, before, after, hash FROM audit_log WHERE id > ? ORDER BY id LIMIT 5000').raw();
   let previousHash = '';
   let expectedId = 1;
@@ -127,7 +127,7 @@ function filterClause(filter: AuditFilter): { where: string; params: Record<stri
 }
 
 /** The audit log's entries in the order they were written, filtered; for auditors and `recon audit`. */
-export function readAuditLog(db: Db, filter: AuditFilter = {}): StoredAuditEntry[] {
+export function readAuditLog(db: ReadonlyDb, filter: AuditFilter = {}): StoredAuditEntry[] {
   const { where, params } = filterClause(filter);
   return db.prepare(`SELECT ${ENTRY_COLUMNS} FROM audit_log ${where} ORDER BY id`).all(params) as StoredAuditEntry[];
 }
@@ -146,7 +146,7 @@ export function auditPageQuery(filter: AuditFilter): { sql: string; countSql: st
 }
 
 /** A page of the audit log, newest first, with how many entries the whole filter holds; for the Audit view. */
-export function readAuditPage(db: Db, filter: AuditFilter, offset: number, limit: number): { entries: StoredAuditEntry[]; total: number } {
+export function readAuditPage(db: ReadonlyDb, filter: AuditFilter, offset: number, limit: number): { entries: StoredAuditEntry[]; total: number } {
   const { sql, countSql, params } = auditPageQuery(filter);
   const total = db.prepare(countSql).pluck().get(params) as number;
   const entries = db.prepare(sql).all({ ...params, limit, offset }) as StoredAuditEntry[];

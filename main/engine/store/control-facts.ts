@@ -14,7 +14,7 @@ import {
 import type { LedgerStatus, Network, TxnType } from '../../../shared/domain';
 import { expectPresent } from '../../../shared/invariants';
 import type { RuleSet } from '../../../shared/rules';
-import type { Db } from './database';
+import type { ReadonlyDb } from './database';
 import { ruleSetOfVersion } from './rule-sets';
 
 /** Raised when an action is not allowed as asked; its message is for the associate. */
@@ -51,7 +51,7 @@ export type ItemRow = {
 };
 
 /** An item by id; refused in words when there is none. */
-export function itemOf(db: Db, itemId: number): ItemRow {
+export function itemOf(db: ReadonlyDb, itemId: number): ItemRow {
   const item = db.prepare('SELECT * FROM items WHERE id = ?').get(itemId) as ItemRow | undefined;
   if (!item) throw new ManualWorkError(`Item ${itemId} does not exist.`);
   return item;
@@ -148,7 +148,7 @@ export function recordFacts(record: RecordRow): PairingRecordFacts {
  * an id names nothing, everything else is for the controls to judge. `exceptRequestId`: the
  * request being approved, whose own hold does not count.
  */
-export function storedPairing(db: Db, networkRecordIds: readonly number[], ledgerPaymentId: number, exceptRequestId = 0): StoredPairing {
+export function storedPairing(db: ReadonlyDb, networkRecordIds: readonly number[], ledgerPaymentId: number, exceptRequestId = 0): StoredPairing {
   const payment = db.prepare(PAYMENT_FOR_PAIRING).get({ id: ledgerPaymentId, except: exceptRequestId }) as PaymentRow | undefined;
   if (!payment) throw new ManualWorkError(`Ledger payment ${ledgerPaymentId} does not exist.`);
   const readRecord = db.prepare(RECORD_FOR_PAIRING);
@@ -161,7 +161,7 @@ export function storedPairing(db: Db, networkRecordIds: readonly number[], ledge
 }
 
 /** Whether an item's own record (or payment) is held by a PENDING pairing request. */
-export function isItemHeld(db: Db, item: Pick<ItemRow, 'side' | 'network_record_id' | 'ledger_payment_id'>): boolean {
+export function isItemHeld(db: ReadonlyDb, item: Pick<ItemRow, 'side' | 'network_record_id' | 'ledger_payment_id'>): boolean {
   if (item.side === 'NETWORK' && item.network_record_id !== null) {
     return (
       db
@@ -182,7 +182,7 @@ export function isItemHeld(db: Db, item: Pick<ItemRow, 'side' | 'network_record_
  * needed from either side. Without the payment's own item (it was matched meanwhile) the record
  * stands alone, and the controls say why it cannot pair.
  */
-export function amountDifferencePairing(db: Db, item: ItemRow): StoredPairing | { refusal: string } {
+export function amountDifferencePairing(db: ReadonlyDb, item: ItemRow): StoredPairing | { refusal: string } {
   const paymentRowId =
     item.side === 'LEDGER'
       ? expectPresent(item.ledger_payment_id, `item ${item.id}'s ledger payment`)
@@ -206,7 +206,7 @@ function isPairedDifference(item: ItemRow): boolean {
 }
 
 /** What a write-off of an item is judged on, and the pairing behind it when it has one. */
-export function writeOffFactsOf(db: Db, item: ItemRow, rules: RuleSet): { facts: WriteOffFacts; pairing?: StoredPairing } {
+export function writeOffFactsOf(db: ReadonlyDb, item: ItemRow, rules: RuleSet): { facts: WriteOffFacts; pairing?: StoredPairing } {
   const facts: WriteOffFacts = {
     itemId: item.id,
     category: item.category,
@@ -225,7 +225,7 @@ export function writeOffFactsOf(db: Db, item: ItemRow, rules: RuleSet): { facts:
 }
 
 /** What sending an item to global finance is judged on, and the pairing behind an AMOUNT_DIFF. */
-export function globalFinanceFactsOf(db: Db, item: ItemRow, rules: RuleSet): { facts: GlobalFinanceFacts; pairing?: StoredPairing } {
+export function globalFinanceFactsOf(db: ReadonlyDb, item: ItemRow, rules: RuleSet): { facts: GlobalFinanceFacts; pairing?: StoredPairing } {
   const references = item.side === 'NETWORK' && item.candidate_ids !== '' ? item.candidate_ids.split('|') : [];
   const byReference = db.prepare('SELECT payment_id AS paymentId, status, is_matched AS isMatched, is_settled AS isSettled FROM ledger_payments WHERE payment_id = ?');
   const counterparts = references.flatMap((reference): CounterpartFacts[] => {
@@ -255,7 +255,7 @@ export function globalFinanceFactsOf(db: Db, item: ItemRow, rules: RuleSet): { f
  * The approval limit a resettlement is held to: the stricter of today's and that of the rules it
  * was made under, so raising the limit later does not let its maker pay it out alone.
  */
-export function approvalLimitOf(db: Db, ruleSetVersion: number | null, rules: RuleSet, cache?: Map<number, number>): number {
+export function approvalLimitOf(db: ReadonlyDb, ruleSetVersion: number | null, rules: RuleSet, cache?: Map<number, number>): number {
   if (ruleSetVersion === null) return rules.approvalLimitMinor;
   let decided = cache?.get(ruleSetVersion);
   if (decided === undefined) {
@@ -266,7 +266,7 @@ export function approvalLimitOf(db: Db, ruleSetVersion: number | null, rules: Ru
 }
 
 /** A global-finance item as maker-checker sees it. */
-export function itemApprovalFacts(db: Db, item: ItemRow, rules: RuleSet, cache?: Map<number, number>): ApprovalFacts {
+export function itemApprovalFacts(db: ReadonlyDb, item: ItemRow, rules: RuleSet, cache?: Map<number, number>): ApprovalFacts {
   return {
     subject: `item ${item.id}`,
     isOpen: item.category === 'GLOBAL_FINANCE' && item.status === 'OPEN',
@@ -298,7 +298,7 @@ export type PairingRequestRow = {
 };
 
 /** A pairing request by id; refused in words when there is none. */
-export function pairingRequestOf(db: Db, requestId: number): PairingRequestRow {
+export function pairingRequestOf(db: ReadonlyDb, requestId: number): PairingRequestRow {
   const request = db.prepare('SELECT * FROM pairing_requests WHERE id = ?').get(requestId) as PairingRequestRow | undefined;
   if (!request) throw new ManualWorkError(`Pairing request ${requestId} does not exist.`);
   return request;
@@ -319,7 +319,7 @@ export function requestApprovalFacts(request: PairingRequestRow, rules: RuleSet)
 }
 
 /** What unpairing a match is judged on: its status and the open global-finance items resting on its payment. */
-export function unpairFactsOf(db: Db, matchId: number): { matchId: number; status: string; dependentGlobalFinanceItems: number[] } {
+export function unpairFactsOf(db: ReadonlyDb, matchId: number): { matchId: number; status: string; dependentGlobalFinanceItems: number[] } {
   const match = db.prepare('SELECT id, status FROM matches WHERE id = ?').get(matchId) as { id: number; status: string } | undefined;
   if (!match) throw new ManualWorkError(`Match ${matchId} does not exist.`);
   // A refund that names this match's payment (a duplicate of it, or its other presentment)

@@ -3,8 +3,24 @@ import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { MIGRATIONS, SCHEMA_VERSION } from './migrations/index';
 
-/** A connection to the workstation's database. Only main/engine/store imports better-sqlite3. */
-export type Db = BetterSqlite3.Database;
+declare const readableBrand: unique symbol;
+declare const writableBrand: unique symbol;
+
+/**
+ * A connection that only reads: the main thread's, for what the window shows. Its type has no
+ * `exec` (a read snapshot still uses `transaction`), and it is not a WritableDb, so the compiler refuses it to every store
+ * function that writes. Only main/engine/store imports better-sqlite3.
+ */
+export type ReadonlyDb = Omit<BetterSqlite3.Database, 'exec'> & { readonly [readableBrand]: true };
+
+/**
+ * The writing connection: only the engine worker holds one (and tests, in-thread). Accepted
+ * wherever a ReadonlyDb is (a writer may read), never the other way round.
+ */
+export type WritableDb = BetterSqlite3.Database & ReadonlyDb & { readonly [writableBrand]: true };
+
+/** A writable connection: the name the tests' helpers use. */
+export type Db = WritableDb;
 
 /** Thrown when the database cannot be used as it is: newer than the app, or not ours. */
 export class DatabaseVersionError extends Error {
@@ -39,7 +55,7 @@ export function isDatabaseBusy(error: unknown): boolean {
  * The sentence for a lock that was not released in time. SQLite does not say who holds it (and
  * POSIX locks name no process portably), so the message names the kinds of process that can.
  */
-export function describeDatabaseBusy(db: Db, waitedMs: number = BUSY_TIMEOUT_MS): string {
+export function describeDatabaseBusy(db: Pick<ReadonlyDb, 'name'>, waitedMs: number = BUSY_TIMEOUT_MS): string {
   const seconds = Math.round(waitedMs / 100) / 10;
   return `The database ${path.basename(db.name)} is locked by another workstation or recon command (waited ${seconds} s).`;
 }
@@ -54,7 +70,7 @@ function sleep(ms: number): Promise<void> {
  * busy handler block the thread, so a bridge or a window on this thread stays responsive; after
  * the connection's busy timeout it throws DatabaseBusyError with nothing begun.
  */
-export async function beginWriteTransaction(db: Db): Promise<void> {
+export async function beginWriteTransaction(db: WritableDb): Promise<void> {
   const timeoutMs = db.pragma('busy_timeout', { simple: true }) as number;
   const started = Date.now();
   for (;;) {
@@ -83,7 +99,9 @@ export type OpenOptions = {
 };
 
 /** Opens (creating when needed) the database at a path, or ':memory:', and brings its schema up to date. */
-export function openDatabase(file: string, options: OpenOptions = {}): Db {
+export function openDatabase(file: string, options: OpenOptions & { readonly: true }): ReadonlyDb;
+export function openDatabase(file: string, options?: OpenOptions & { readonly?: false }): WritableDb;
+export function openDatabase(file: string, options: OpenOptions = {}): ReadonlyDb | WritableDb {
   if (file !== ':memory:' && !options.readonly) fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
   const db = new BetterSqlite3(file, {
     readonly: options.readonly ?? false,
@@ -104,9 +122,10 @@ export function openDatabase(file: string, options: OpenOptions = {}): Db {
       if (file !== ':memory:') switchToWriteAheadLog(db);
       // WAL with NORMAL stays consistent after a crash; it may lose the last commit on power loss.
       db.pragma('synchronous = NORMAL');
-      migrate(db);
+      migrate(asWritable(db));
     }
-    return db;
+    // The brand says what the file was opened for; nothing else can give one.
+    return options.readonly ? (db as unknown as ReadonlyDb) : asWritable(db);
   } catch (error) {
     db.close();
     if (isDatabaseBusy(error) && !(error instanceof DatabaseBusyError)) {
@@ -114,6 +133,11 @@ export function openDatabase(file: string, options: OpenOptions = {}): Db {
     }
     throw error;
   }
+}
+
+/** Brands a connection opened for writing (here, and for tests that build a database by hand). */
+export function asWritable(db: BetterSqlite3.Database): WritableDb {
+  return db as WritableDb;
 }
 
 /** Lets a synchronous retry loop pause without spinning. */
@@ -124,7 +148,7 @@ const PAUSE = new Int32Array(new SharedArrayBuffer(4));
  * BUSY at once, without its busy handler (two processes creating a new database together hit this
  * about one time in ten), so it is retried here for as long as the busy timeout.
  */
-function switchToWriteAheadLog(db: Db): void {
+function switchToWriteAheadLog(db: BetterSqlite3.Database): void {
   const started = Date.now();
   for (;;) {
     try {
@@ -137,7 +161,7 @@ function switchToWriteAheadLog(db: Db): void {
   }
 }
 
-function assertNotNewer(db: Db): number {
+function assertNotNewer(db: BetterSqlite3.Database): number {
   const version = db.pragma('user_version', { simple: true }) as number;
   if (version > SCHEMA_VERSION) {
     throw new DatabaseVersionError(
@@ -150,7 +174,7 @@ function assertNotNewer(db: Db): number {
 }
 
 /** Applies every pending migration in one transaction; refuses a database newer than the app. */
-export function migrate(db: Db, targetVersion: number = SCHEMA_VERSION): void {
+export function migrate(db: WritableDb, targetVersion: number = SCHEMA_VERSION): void {
   // An up-to-date database opens without taking the write lock.
   if (assertNotNewer(db) >= targetVersion) return;
   // Important: two processes opening a new database together both read version 0 above. The

@@ -1,4 +1,4 @@
-import type { Db } from './database';
+import type { ReadonlyDb } from './database';
 
 /** The three feeds a business date expects: one clearing file per network and the Zelle export. */
 export const EXPECTED_SOURCES = ['VISA', 'MASTERCARD', 'ZELLE'] as const;
@@ -13,7 +13,7 @@ export type FeedArrival = { date: string; source: FeedSource; files: number; rec
  * counts kept at ingest (feed_days), never from the record tables. A date and source with no row
  * received nothing.
  */
-export function feedArrivals(db: Db, from: string, to: string): FeedArrival[] {
+export function feedArrivals(db: ReadonlyDb, from: string, to: string): FeedArrival[] {
   return db
     .prepare(
       `SELECT business_date AS date, source, COUNT(DISTINCT file_id) AS files, SUM(records) AS records
@@ -23,7 +23,7 @@ export function feedArrivals(db: Db, from: string, to: string): FeedArrival[] {
 }
 
 /** The sources that brought no record of a business date. */
-export function missingFeeds(db: Db, date: string): FeedSource[] {
+export function missingFeeds(db: ReadonlyDb, date: string): FeedSource[] {
   const arrived = new Set(feedArrivals(db, date, date).map((arrival) => arrival.source));
   return EXPECTED_SOURCES.filter((source) => !arrived.has(source));
 }

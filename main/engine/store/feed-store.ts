@@ -4,7 +4,7 @@ import type { LedgerPaymentInput, NetworkRecordInput, QuarantinedRow, Side } fro
 import { localAndBusinessDate, parseInstant } from '../../../shared/business-dates';
 import { isInScope, type RuleSet } from '../../../shared/rules';
 import { appendAudit } from './audit-log';
-import type { Db } from './database';
+import type { ReadonlyDb, WritableDb } from './database';
 import type { FeedFileCounts } from '../../../shared/ipc/engine-results';
 import type { FeedFileSummary, QuarantinedRowView } from '../../../shared/ipc/recon-api';
 
@@ -19,7 +19,7 @@ export type StoredFeedFile = {
 };
 
 /** The file already ingested with these bytes, if any. */
-export function findFeedFileBySha(db: Db, sha256: string): StoredFeedFile | undefined {
+export function findFeedFileBySha(db: ReadonlyDb, sha256: string): StoredFeedFile | undefined {
   const row = db
     .prepare('SELECT id, sha256, file_name, format, side, ingested_at FROM feed_files WHERE sha256 = ?')
     .get(sha256) as
@@ -59,7 +59,7 @@ type ExistingPayment = {
  * owns the transaction; on a rejection it rolls back and nothing of the file remains.
  */
 export function createFeedWriter(
-  db: Db,
+  db: WritableDb,
   file: { sha256: string; fileName: string; sourcePath: string; format: string; sizeBytes: number; side: Side },
   rules: RuleSet,
   actor: string,
@@ -296,7 +296,7 @@ function describeLedgerPayment(payment: LedgerPaymentInput): string {
 }
 
 /** The files ingested most recently first, as the window's imports list shows them. */
-export function recentFeedFiles(db: Db, limit: number): FeedFileSummary[] {
+export function recentFeedFiles(db: ReadonlyDb, limit: number): FeedFileSummary[] {
   return db
     .prepare(
       `SELECT id, file_name AS fileName, format, side, size_bytes AS sizeBytes, ingested_at AS ingestedAt, rows_read AS rowsRead,
@@ -310,7 +310,7 @@ export function recentFeedFiles(db: Db, limit: number): FeedFileSummary[] {
  * A file's quarantined rows in line order, as the window shows them: card numbers were masked
  * before they were stored, and Zelle tokens (e-mail, phone) are masked here (spec section 8).
  */
-export function quarantinedRowsOfFile(db: Db, fileId: number, limit: number): QuarantinedRowView[] {
+export function quarantinedRowsOfFile(db: ReadonlyDb, fileId: number, limit: number): QuarantinedRowView[] {
   const rows = db
     .prepare('SELECT line_no AS lineNo, reason, raw FROM quarantined_rows WHERE file_id = ? ORDER BY line_no LIMIT ?')
     .all(fileId, limit) as QuarantinedRowView[];

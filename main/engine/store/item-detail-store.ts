@@ -1,6 +1,6 @@
 import { expectPresent } from '../../../shared/invariants';
 import type { ItemDetail, LedgerPaymentView, NetworkRecordView } from '../../../shared/ipc/recon-api';
-import type { Db } from './database';
+import type { ReadonlyDb } from './database';
 import type { RunAuditEntry } from './matching-store';
 import { HELD_NETWORK_RECORD_IDS, HELD_PAYMENT_IDS } from './pairing-holds';
 
@@ -54,7 +54,7 @@ type TakenCandidate = NonNullable<ItemDetail['takenCandidates']>[number];
  * What has become of a record the item names, read now: open (undefined), or where it went. A
  * record leaves matching in an active match, a global-finance item, or settled by hand (a write-off).
  */
-function takenBy(db: Db, side: 'NETWORK' | 'LEDGER', rowId: number, reference: string): TakenCandidate | undefined {
+function takenBy(db: ReadonlyDb, side: 'NETWORK' | 'LEDGER', rowId: number, reference: string): TakenCandidate | undefined {
   const table = side === 'NETWORK' ? 'network_records' : 'ledger_payments';
   const column = side === 'NETWORK' ? 'network_record_id' : 'ledger_payment_id';
   // Important: SQL below interpolates only these two fixed names; every lookup is on an index
@@ -87,7 +87,7 @@ function takenBy(db: Db, side: 'NETWORK' | 'LEDGER', rowId: number, reference: s
  * open: a record matched or settled since is listed as taken, never offered), and its history;
  * undefined when there is no such item. Every lookup is by key or index.
  */
-export function readItemDetail(db: Db, id: number): Omit<ItemDetail, 'explanation' | 'actions'> | undefined {
+export function readItemDetail(db: ReadonlyDb, id: number): Omit<ItemDetail, 'explanation' | 'actions'> | undefined {
   const item = db
     .prepare(
       `SELECT i.id, i.category, i.reason, i.side, i.amount_minor AS amountMinor, i.currency, i.record_date AS recordDate,
@@ -178,7 +178,7 @@ export const RECORD_HISTORY_SQL = `SELECT id, at, actor, action, subject_type AS
  * order they were written.
  */
 function recordHistory(
-  db: Db,
+  db: ReadonlyDb,
   item: { id: number; networkRecordId: number | null; ledgerPaymentId: number | null; paymentId: string; runId: number | null },
 ): HistoryEntry[] {
   const column = item.networkRecordId !== null ? 'network_record_id' : 'ledger_payment_id';

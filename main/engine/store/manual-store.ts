@@ -46,7 +46,7 @@ import {
   type RecordRow,
   type StoredPairing,
 } from './control-facts';
-import type { Db } from './database';
+import type { ReadonlyDb, WritableDb } from './database';
 
 export { ManualWorkError };
 
@@ -79,7 +79,7 @@ type UndoPlan = {
   lastRunId?: number | null;
 };
 
-function readState(db: Db, table: TrackedTable, id: number): RowState | undefined {
+function readState(db: ReadonlyDb, table: TrackedTable, id: number): RowState | undefined {
   const values = db.prepare(`SELECT ${TRACKED_COLUMNS[table].join(', ')} FROM ${table} WHERE id = ?`).get(id) as
     | Record<string, unknown>
     | undefined;
@@ -87,7 +87,7 @@ function readState(db: Db, table: TrackedTable, id: number): RowState | undefine
 }
 
 /** Records every row an action changes or creates, before it changes it. */
-function createTracker(db: Db) {
+function createTracker(db: WritableDb) {
   const before = new Map<string, RowState>();
   const created: UndoPlan['created'] = [];
   let lastRunId: number | null | undefined;
@@ -139,7 +139,7 @@ type ActionOutcome = {
 };
 
 /** Runs one action in a transaction, then stores its undo plan and writes the audit log. */
-function perform(db: Db, context: ManualContext, action: string, work: (tracker: Tracker, date: string) => ActionOutcome): ManualActionResult {
+function perform(db: WritableDb, context: ManualContext, action: string, work: (tracker: Tracker, date: string) => ActionOutcome): ManualActionResult {
   const date = businessDateAt(context.now.getTime(), context.rules);
   const at = context.now.toISOString();
   // Important: IMMEDIATE takes the write lock before the first read, so a second workstation
@@ -226,7 +226,7 @@ type AdjustmentInput = {
 };
 
 /** Records a write-off or an accepted difference for the day's adjustments report. */
-function recordAdjustment(db: Db, tracker: Tracker, input: AdjustmentInput): number {
+function recordAdjustment(db: WritableDb, tracker: Tracker, input: AdjustmentInput): number {
   const id = Number(
     db
       .prepare(
@@ -251,7 +251,7 @@ function recordAdjustment(db: Db, tracker: Tracker, input: AdjustmentInput): num
 }
 
 /** Sets (or, with empty text, clears) the note on an open item. */
-export function noteItem(db: Db, context: ManualContext, itemId: number, note: string): ManualActionResult {
+export function noteItem(db: WritableDb, context: ManualContext, itemId: number, note: string): ManualActionResult {
   return perform(db, context, 'note', (tracker) => {
     const item = itemOf(db, itemId);
     enforce(checkNoteItem({ itemId, status: item.status }));
@@ -277,7 +277,7 @@ type HandMatch = {
  * duplicate, so once a run has seen it, it can no longer be undone.
  */
 function makeHandMatch(
-  db: Db,
+  db: WritableDb,
   tracker: Tracker,
   context: ManualContext,
   date: string,
@@ -347,11 +347,11 @@ function referencesOf(pairing: StoredPairing): string {
 }
 
 /** The items of a pairing's records that are open now (for the audit: their history shows the request). */
-function openItemsOf(db: Db, pairing: StoredPairing): number[] {
+function openItemsOf(db: ReadonlyDb, pairing: StoredPairing): number[] {
   return openItemsOfRecords(db, pairing.payment.id, pairing.records.map((record) => record.id));
 }
 
-function openItemsOfRecords(db: Db, paymentRowId: number, recordRowIds: readonly number[]): number[] {
+function openItemsOfRecords(db: ReadonlyDb, paymentRowId: number, recordRowIds: readonly number[]): number[] {
   return db
     .prepare(
       `SELECT id FROM items WHERE status = 'OPEN' AND category = 'MISMATCH'
@@ -364,7 +364,7 @@ function openItemsOfRecords(db: Db, paymentRowId: number, recordRowIds: readonly
 
 const itemSubjects = (ids: readonly number[]): Subject[] => ids.map((id) => ({ type: 'item', id: String(id) }));
 
-function openItemsOfRequest(db: Db, request: PairingRequestRow): number[] {
+function openItemsOfRequest(db: ReadonlyDb, request: PairingRequestRow): number[] {
   return openItemsOfRecords(db, request.ledger_payment_id, JSON.parse(request.network_record_ids) as number[]);
 }
 
@@ -376,7 +376,7 @@ function openItemsOfRequest(db: Db, request: PairingRequestRow): number[] {
  * disagree and any difference need a reason code and a note.
  */
 export function pairByHand(
-  db: Db,
+  db: WritableDb,
   context: ManualContext,
   input: { networkRecordIds: readonly number[]; ledgerPaymentId: number; reasonCode?: string | undefined; note?: string | undefined },
 ): ManualActionResult {
@@ -450,7 +450,7 @@ export function pairByHand(
  * payment may have moved on), then matched as its maker asked, the difference recorded with both
  * names.
  */
-export function approvePairing(db: Db, context: ManualContext, requestId: number, rationale: string): ManualActionResult {
+export function approvePairing(db: WritableDb, context: ManualContext, requestId: number, rationale: string): ManualActionResult {
   return perform(db, context, 'approve-pairing', (tracker, date) => {
     const request = pairingRequestOf(db, requestId);
     enforce(checkApprove(requestApprovalFacts(request, context.rules), context.actor));
@@ -492,7 +492,7 @@ export function approvePairing(db: Db, context: ManualContext, requestId: number
 }
 
 /** The checker sends a pairing request back to its maker with a reason code and a note; its records stay open. */
-export function returnPairing(db: Db, context: ManualContext, requestId: number, reasonCode: string, note: string): ManualActionResult {
+export function returnPairing(db: WritableDb, context: ManualContext, requestId: number, reasonCode: string, note: string): ManualActionResult {
   return perform(db, context, 'return-pairing', (tracker) => {
     const request = pairingRequestOf(db, requestId);
     enforce(checkReturn(requestApprovalFacts(request, context.rules), context.actor));
@@ -512,7 +512,7 @@ export function returnPairing(db: Db, context: ManualContext, requestId: number,
 }
 
 /** The maker takes back their own pairing request before it is decided; its records are free again. */
-export function withdrawPairing(db: Db, context: ManualContext, requestId: number): ManualActionResult {
+export function withdrawPairing(db: WritableDb, context: ManualContext, requestId: number): ManualActionResult {
   return perform(db, context, 'withdraw-pairing', (tracker) => {
     const request = pairingRequestOf(db, requestId);
     enforce(checkWithdraw(requestApprovalFacts(request, context.rules), context.actor));
@@ -529,7 +529,7 @@ export function withdrawPairing(db: Db, context: ManualContext, requestId: numbe
  * be paired with each other again by a run. A difference accepted or written off with it is
  * reversed in the adjustments of the day.
  */
-export function unpairMatch(db: Db, context: ManualContext, matchId: number, reasonCode: string, note: string): ManualActionResult {
+export function unpairMatch(db: WritableDb, context: ManualContext, matchId: number, reasonCode: string, note: string): ManualActionResult {
   return perform(db, context, 'unpair', (tracker, date) => {
     enforce(checkUnpair(unpairFactsOf(db, matchId)));
     const decision = codeAndNote(context.rules, 'unpair', reasonCode, note);
@@ -581,7 +581,7 @@ export function unpairMatch(db: Db, context: ManualContext, matchId: number, rea
  * MANUAL match (so the payment does not drift to NO_NETWORK) and the item pays back the rest.
  */
 export function sendToGlobalFinance(
-  db: Db,
+  db: WritableDb,
   context: ManualContext,
   input: { itemId: number; reason: GlobalFinanceReason; resettlementMinor: number; reasonCode: string; note: string },
 ): ManualActionResult {
@@ -672,7 +672,7 @@ export function sendToGlobalFinance(
  * AMOUNT_DIFF writes off the difference (the pairing becomes a match), any other mismatch its
  * record. Either way an adjustment (network side minus ledger side) goes into the day's report.
  */
-export function writeOff(db: Db, context: ManualContext, itemId: number, reasonCode: string, note: string): ManualActionResult {
+export function writeOff(db: WritableDb, context: ManualContext, itemId: number, reasonCode: string, note: string): ManualActionResult {
   return perform(db, context, 'write-off', (tracker, date) => {
     const item = itemOf(db, itemId);
     const { facts, pairing } = writeOffFactsOf(db, item, context.rules);
@@ -729,7 +729,7 @@ export function writeOff(db: Db, context: ManualContext, itemId: number, reasonC
 }
 
 /** The checker's approval of a resettlement above the limit, with why; never by the associate who made the item. */
-export function approveItem(db: Db, context: ManualContext, itemId: number, rationale: string): ManualActionResult {
+export function approveItem(db: WritableDb, context: ManualContext, itemId: number, rationale: string): ManualActionResult {
   return perform(db, context, 'approve', (tracker) => {
     const item = itemOf(db, itemId);
     enforce(checkApprove(itemApprovalFacts(db, item, context.rules), context.actor));
@@ -756,7 +756,7 @@ type ActionRow = {
 };
 
 /** The hand action that sent a global-finance item there (its undo plan holds what it closed and settled). */
-function sendingActionOf(db: Db, itemId: number): ActionRow | undefined {
+function sendingActionOf(db: ReadonlyDb, itemId: number): ActionRow | undefined {
   const actionId = db
     .prepare(
       `SELECT json_extract(after, '$.actionId') FROM audit_log
@@ -774,7 +774,7 @@ function sendingActionOf(db: Db, itemId: number): ActionRow | undefined {
  * item of the same record, reason and candidates, opened today; the record back in matching; a
  * match made for an AMOUNT_DIFF's difference undone), so the maker can decide again.
  */
-export function returnItem(db: Db, context: ManualContext, itemId: number, reasonCode: string, note: string): ManualActionResult {
+export function returnItem(db: WritableDb, context: ManualContext, itemId: number, reasonCode: string, note: string): ManualActionResult {
   return perform(db, context, 'return', (tracker, date) => {
     const item = itemOf(db, itemId);
     enforce(checkReturn(itemApprovalFacts(db, item, context.rules), context.actor));
@@ -836,7 +836,7 @@ export function returnItem(db: Db, context: ManualContext, itemId: number, reaso
 }
 
 /** Marks a global-finance item's funds transfer done, as maker-checker allows. */
-export function markDone(db: Db, context: ManualContext, itemId: number, note?: string): ManualActionResult {
+export function markDone(db: WritableDb, context: ManualContext, itemId: number, note?: string): ManualActionResult {
   return perform(db, context, 'mark-done', (tracker, date) => {
     const item = itemOf(db, itemId);
     enforce(checkMarkDone(itemApprovalFacts(db, item, context.rules), context.actor));
@@ -849,7 +849,7 @@ export function markDone(db: Db, context: ManualContext, itemId: number, note?: 
   });
 }
 
-function lastUndoable(db: Db, actor: string): ActionRow | undefined {
+function lastUndoable(db: ReadonlyDb, actor: string): ActionRow | undefined {
   return db
     .prepare(
       `SELECT id, at, actor, action, business_date, summary, undo, left_state FROM manual_actions
@@ -859,7 +859,7 @@ function lastUndoable(db: Db, actor: string): ActionRow | undefined {
 }
 
 /** The associate's last action an undo would reverse, or null; with why an undo would be refused, if it would. */
-export function lastManualAction(db: Db, context: Omit<ManualContext, 'ruleSetVersion'>): (ManualActionResult & { undoRefusal?: string }) | null {
+export function lastManualAction(db: ReadonlyDb, context: Omit<ManualContext, 'ruleSetVersion'>): (ManualActionResult & { undoRefusal?: string }) | null {
   const row = lastUndoable(db, context.actor);
   if (!row) return null;
   const refusal = undoRefusal(db, row, businessDateAt(context.now.getTime(), context.rules));
@@ -871,7 +871,7 @@ export function lastManualAction(db: Db, context: Omit<ManualContext, 'ruleSetVe
  * may have gone out: a later correction is a new action, not an erasure), a run has decided its
  * records, or another action moved its rows on.
  */
-function undoRefusal(db: Db, action: ActionRow, today: string): string | undefined {
+function undoRefusal(db: ReadonlyDb, action: ActionRow, today: string): string | undefined {
   if (action.business_date !== today) {
     return `"${action.summary}" can no longer be undone: it was made on ${action.business_date}, a business day now closed.`;
   }
@@ -907,7 +907,7 @@ function describeRow(row: RowState): string {
  * Reverses the associate's last action, if every row it left is still as it left it; otherwise
  * refuses and says which row has moved on (a run, or another action, decided it since).
  */
-export function undoLastAction(db: Db, context: ManualContext): ManualActionResult {
+export function undoLastAction(db: WritableDb, context: ManualContext): ManualActionResult {
   const last = lastUndoable(db, context.actor);
   if (!last) throw new ManualWorkError('You have no action left to undo.');
   return perform(db, context, 'undo', (tracker) => {

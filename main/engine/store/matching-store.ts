@@ -2,7 +2,7 @@ import { dateOfDayNumber } from '../../../shared/business-dates';
 import type { LedgerStatus, TxnType } from '../../../shared/domain';
 import type { CandidatePayment, MatchOutcome, OpenNetworkRecord, ProposedItem } from '../matcher/match-types';
 import { appendAudit } from './audit-log';
-import type { Db } from './database';
+import type { ReadonlyDb, WritableDb } from './database';
 import { HELD_NETWORK_RECORD_IDS, HELD_PAYMENT_IDS } from './pairing-holds';
 
 // Important: a run reads every open record, millions of them, and better-sqlite3 spends most of
@@ -35,7 +35,7 @@ const OPEN_NETWORK = `FROM network_records WHERE is_settled = 0 AND in_scope = 1
 
 /** Reads what a run as of a business date looks at: open records of that date or earlier, and matched payments a duplicate could name. */
 export function loadMatchInput(
-  db: Db,
+  db: ReadonlyDb,
   asOfDate: string,
 ): { networkRecords: OpenNetworkRecord[]; payments: CandidatePayment[]; unpairedPairs: Set<string> } {
   const networkRows = db.prepare(`SELECT ${NETWORK_COLUMNS} ${OPEN_NETWORK}`).raw().all({ asOf: asOfDate }) as NetworkRow[];
@@ -187,7 +187,7 @@ export const RUN_ACTOR = 'system';
  * item leaves a queue unrecorded. The caller wraps this in a transaction.
  */
 export function applyMatchOutcome(
-  db: Db,
+  db: WritableDb,
   outcome: MatchOutcome,
   run: { id: number; asOfDate: string; ruleSetVersion: number },
 ): ApplySummary {
@@ -340,12 +340,12 @@ export function applyMatchOutcome(
 }
 
 /** The latest business date a matching run was made for, or undefined before the first run. */
-export function lastRunDate(db: Db): string | undefined {
+export function lastRunDate(db: ReadonlyDb): string | undefined {
   return (db.prepare('SELECT MAX(as_of_date) FROM match_runs').pluck().get() as string | null) ?? undefined;
 }
 
 /** The earliest and latest business dates of any stored record, or undefined when there are none. */
-export function dataDateRange(db: Db): { first: string; last: string } | undefined {
+export function dataDateRange(db: ReadonlyDb): { first: string; last: string } | undefined {
   const row = db
     .prepare(
       `SELECT MIN(first) AS first, MAX(last) AS last FROM (
@@ -358,7 +358,7 @@ export function dataDateRange(db: Db): { first: string; last: string } | undefin
 }
 
 /** Opens a run's record. */
-export function startRun(db: Db, asOfDate: string, ruleSetVersion: number): number {
+export function startRun(db: WritableDb, asOfDate: string, ruleSetVersion: number): number {
   return Number(
     db
       .prepare('INSERT INTO match_runs (as_of_date, rule_set_version, started_at) VALUES (?, ?, ?)')
@@ -367,7 +367,7 @@ export function startRun(db: Db, asOfDate: string, ruleSetVersion: number): numb
 }
 
 /** Closes a run's record with its statistics. */
-export function finishRun(db: Db, runId: number, stats: unknown): void {
+export function finishRun(db: WritableDb, runId: number, stats: unknown): void {
   db.prepare('UPDATE match_runs SET finished_at = ?, stats = ? WHERE id = ?').run(
     new Date().toISOString(),
     JSON.stringify(stats),

@@ -1,5 +1,5 @@
 import type { QueueItem, QueuePage } from '../../../shared/ipc/recon-api';
-import type { Db } from './database';
+import type { ReadonlyDb } from './database';
 
 // The open-item queue the window pages through. Each order has its own index (migrations 2 and
 // 4) so a page is read in index order without a sort, however many items are open;
@@ -39,7 +39,7 @@ export type QueueFilter = {
 };
 
 /** One page of open items and the count of the whole filter; ages count to the last run's date. */
-export function readQueuePage(db: Db, filter: QueueFilter): QueuePage {
+export function readQueuePage(db: ReadonlyDb, filter: QueueFilter): QueuePage {
   const sql = filter.reason
     ? filter.sort === 'oldest'
       ? QUEUE_BY_REASON_OLDEST_FIRST

@@ -1,10 +1,10 @@
 import type { MismatchReason } from '../../../shared/domain';
 import type { LedgerPaymentView, MatchView, NetworkRecordView, OpenRecord } from '../../../shared/ipc/recon-api';
-import type { Db } from './database';
+import type { ReadonlyDb } from './database';
 import { LEDGER_COLUMNS, ledgerView, NETWORK_COLUMNS, networkView } from './item-detail-store';
 
 /** The matches of a business date (by a run or by hand, standing or undone), oldest first, and their count. */
-export function readMatchesPage(db: Db, date: string, offset: number, limit: number): { matches: MatchView[]; total: number } {
+export function readMatchesPage(db: ReadonlyDb, date: string, offset: number, limit: number): { matches: MatchView[]; total: number } {
   const rows = db
     .prepare(
       `SELECT m.id, m.match_kind AS kind, m.rule, m.reason, m.network, m.amount_minor AS amountMinor, m.currency,
@@ -35,7 +35,7 @@ export function readMatchesPage(db: Db, date: string, offset: number, limit: num
  * whose id starts with the text, whose card ends with it, or whose amount it is, for pairing by
  * hand. Each comes with its open mismatch, if it has one.
  */
-export function searchOpenRecords(db: Db, side: 'NETWORK' | 'LEDGER', text: string, limit: number): OpenRecord[] {
+export function searchOpenRecords(db: ReadonlyDb, side: 'NETWORK' | 'LEDGER', text: string, limit: number): OpenRecord[] {
   const query = text.trim();
   const last4 = /^\d{4}$/.test(query) ? query : null;
   // An amount is read with two decimals, as USD, CAD and most currencies of these feeds have.

@@ -1,6 +1,6 @@
 import { currencyExponent } from '../../../shared/currency';
 import type { ReportKind } from '../../../shared/ipc/recon-api';
-import type { Db } from './database';
+import type { ReadonlyDb, WritableDb } from './database';
 
 // Important: a report holds up to a million rows, and handing SQLite rows to JS costs about half
 // a microsecond per value; formatting them in JS cost as much again. So SQLite writes each CSV
@@ -88,7 +88,7 @@ function lineSql(report: ReportDefinition, totals: ReportTotals): string {
 }
 
 /** The lines (in id order) and totals of one report for a business date, read in one transaction. */
-export function readReport(db: Db, report: ReportDefinition, date: string): ReportLines {
+export function readReport(db: ReadonlyDb, report: ReportDefinition, date: string): ReportLines {
   return db.transaction((): ReportLines => {
     const totals = db.prepare(report.totals).all({ date }) as ReportTotals;
     const lines = db
@@ -100,10 +100,28 @@ export function readReport(db: Db, report: ReportDefinition, date: string): Repo
 }
 
 /**
+ * Reads one report of a business date line by line (in id order) inside one read transaction,
+ * handing each CSV line to `onLine` as SQLite produces it: a million-row report is never held
+ * in memory. Returns how many lines there were and the totals, read in the same snapshot.
+ */
+export function streamReport(db: ReadonlyDb, report: ReportDefinition, date: string, onLine: (line: string) => void): { rows: number; totals: ReportTotals } {
+  return db.transaction(() => {
+    const totals = db.prepare(report.totals).all({ date }) as ReportTotals;
+    const statement = db.prepare(`SELECT ${lineSql(report, totals)} FROM (${report.rows}) ORDER BY id`).pluck();
+    let rows = 0;
+    for (const line of statement.iterate({ date }) as IterableIterator<string>) {
+      onLine(line);
+      rows++;
+    }
+    return { rows, totals };
+  })();
+}
+
+/**
  * How many rows a report of a business date holds, and its totals, without building its lines:
  * what a preview needs, at a fraction of the cost of writing the report.
  */
-export function countReport(db: Db, report: ReportDefinition, date: string): { rows: number; totals: ReportTotals } {
+export function countReport(db: ReadonlyDb, report: ReportDefinition, date: string): { rows: number; totals: ReportTotals } {
   return db.transaction(() => {
     const totals = db.prepare(report.totals).all({ date }) as ReportTotals;
     const rows = db.prepare(`SELECT COUNT(*) FROM (${report.rows})`).pluck().get({ date }) as number;
@@ -240,22 +258,22 @@ export const ADJUSTMENTS_REPORT: ReportDefinition = {
 };
 
 /** The lines and totals of the matches report of a business date. */
-export function matchesReport(db: Db, date: string): ReportLines {
+export function matchesReport(db: ReadonlyDb, date: string): ReportLines {
   return readReport(db, MATCHES_REPORT, date);
 }
 
 /** The lines and totals of the mismatches report of a business date. */
-export function mismatchesReport(db: Db, date: string): ReportLines {
+export function mismatchesReport(db: ReadonlyDb, date: string): ReportLines {
   return readReport(db, MISMATCHES_REPORT, date);
 }
 
 /** The lines and totals of the global finance report of a business date. */
-export function globalFinanceReport(db: Db, date: string): ReportLines {
+export function globalFinanceReport(db: ReadonlyDb, date: string): ReportLines {
   return readReport(db, GLOBAL_FINANCE_REPORT, date);
 }
 
 /** The lines and totals of the adjustments report of a business date. */
-export function adjustmentsReport(db: Db, date: string): ReportLines {
+export function adjustmentsReport(db: ReadonlyDb, date: string): ReportLines {
   return readReport(db, ADJUSTMENTS_REPORT, date);
 }
 
@@ -263,7 +281,7 @@ export function adjustmentsReport(db: Db, date: string): ReportLines {
 export type ManifestInput = { fileName: string; sha256: string; format: string; side: string };
 
 /** The files whose records a business date's reports can reflect: records of that date or earlier (or a file with no records). */
-export function inputFilesThrough(db: Db, date: string): ManifestInput[] {
+export function inputFilesThrough(db: ReadonlyDb, date: string): ManifestInput[] {
   return db
     .prepare(
       `SELECT file_name AS fileName, sha256, format, side FROM feed_files
@@ -274,7 +292,7 @@ export function inputFilesThrough(db: Db, date: string): ManifestInput[] {
 }
 
 /** The rule-set version of the last run for a date, or undefined when none ran for it. */
-export function ruleSetVersionOfRun(db: Db, date: string): number | undefined {
+export function ruleSetVersionOfRun(db: ReadonlyDb, date: string): number | undefined {
   return (
     (db.prepare('SELECT rule_set_version FROM match_runs WHERE as_of_date = ? ORDER BY id DESC LIMIT 1').pluck().get(date) as
       | number
@@ -286,7 +304,7 @@ export function ruleSetVersionOfRun(db: Db, date: string): number | undefined {
  * Remembers that a day's reports were written, where and when. `manifestText` is the manifest
  * file's content exactly as written, so its SHA-256 can be shown later without reading the file.
  */
-export function recordReportRun(db: Db, date: string, outDir: string, manifestText: string, writtenAt: Date = new Date()): void {
+export function recordReportRun(db: WritableDb, date: string, outDir: string, manifestText: string, writtenAt: Date = new Date()): void {
   db.prepare('INSERT INTO report_runs (business_date, out_dir, written_at, manifest) VALUES (?, ?, ?, ?)').run(
     date,
     outDir,
@@ -296,13 +314,13 @@ export function recordReportRun(db: Db, date: string, outDir: string, manifestTe
 }
 
 /** The last set of reports written for a business date: when, where, and the manifest as stored. */
-export function lastReportRun(db: Db, date: string): { writtenAt: string; outDir: string; manifest: string } | undefined {
+export function lastReportRun(db: ReadonlyDb, date: string): { writtenAt: string; outDir: string; manifest: string } | undefined {
   return db
     .prepare('SELECT written_at AS writtenAt, out_dir AS outDir, manifest FROM report_runs WHERE business_date = ? ORDER BY id DESC LIMIT 1')
     .get(date) as { writtenAt: string; outDir: string; manifest: string } | undefined;
 }
 
 /** The latest business date any set of reports was written for. */
-export function latestReportDate(db: Db): string | undefined {
+export function latestReportDate(db: ReadonlyDb): string | undefined {
   return (db.prepare('SELECT MAX(business_date) FROM report_runs').pluck().get() as string | null) ?? undefined;
 }

@@ -1,12 +1,12 @@
 import { DEFAULT_RULES, ruleSetSchema, type RuleSet } from '../../../shared/rules';
 import { appendAudit } from './audit-log';
-import type { Db } from './database';
+import type { ReadonlyDb, WritableDb } from './database';
 
 /** A stored, versioned rule set. */
 export type VersionedRuleSet = { version: number; rules: RuleSet };
 
 /** The newest rule set; the spec's defaults become version 1 the first time a database needs rules. */
-export function currentRuleSet(db: Db): VersionedRuleSet {
+export function currentRuleSet(db: WritableDb): VersionedRuleSet {
   const row = db.prepare('SELECT version, rules FROM rule_sets ORDER BY version DESC LIMIT 1').get() as
     | { version: number; rules: string }
     | undefined;
@@ -15,7 +15,7 @@ export function currentRuleSet(db: Db): VersionedRuleSet {
 }
 
 /** Validates and stores rules as a new version; earlier versions stay, so old matches still name theirs. */
-export function saveRuleSet(db: Db, rules: RuleSet, actor: string, note: string): VersionedRuleSet {
+export function saveRuleSet(db: WritableDb, rules: RuleSet, actor: string, note: string): VersionedRuleSet {
   const parsed = ruleSetSchema.parse(rules);
   return db.transaction(() => {
     const previous = db.prepare('SELECT MAX(version) AS version FROM rule_sets').get() as { version: number | null };
@@ -33,13 +33,25 @@ export function saveRuleSet(db: Db, rules: RuleSet, actor: string, note: string)
 }
 
 /** The rules of one version, as a decision made under them read them; undefined when there is no such version. */
-export function ruleSetOfVersion(db: Db, version: number): RuleSet | undefined {
+export function ruleSetOfVersion(db: ReadonlyDb, version: number): RuleSet | undefined {
   const rules = db.prepare('SELECT rules FROM rule_sets WHERE version = ?').pluck().get(version) as string | undefined;
   return rules === undefined ? undefined : ruleSetSchema.parse(JSON.parse(rules));
 }
 
 /** The current rules without storing anything: the defaults while a new database has none yet (safe on a read-only connection). */
-export function currentRulesOrDefaults(db: Db): RuleSet {
+export function currentRulesOrDefaults(db: ReadonlyDb): RuleSet {
   const rules = db.prepare('SELECT rules FROM rule_sets ORDER BY version DESC LIMIT 1').pluck().get() as string | undefined;
   return rules === undefined ? DEFAULT_RULES : ruleSetSchema.parse(JSON.parse(rules));
+}
+
+/**
+ * The current rules and their version without storing anything (safe on a read-only connection):
+ * while a new database has none yet, the spec's defaults as version 1, which is what
+ * currentRuleSet stores the first time the writer needs rules.
+ */
+export function currentVersionedRulesOrDefaults(db: ReadonlyDb): VersionedRuleSet {
+  const row = db.prepare('SELECT version, rules FROM rule_sets ORDER BY version DESC LIMIT 1').get() as
+    | { version: number; rules: string }
+    | undefined;
+  return row ? { version: row.version, rules: ruleSetSchema.parse(JSON.parse(row.rules)) } : { version: 1, rules: DEFAULT_RULES };
 }

@@ -1,10 +1,10 @@
 import type { StoreStatus } from '../../../shared/ipc/engine-results';
-import type { Db } from './database';
+import type { ReadonlyDb } from './database';
 
 export type { StoreStatus };
 
 /** Counts of what the store holds now: files, records per side, matches, open items per category and reason, quarantine. */
-export function readStoreStatus(db: Db): StoreStatus {
+export function readStoreStatus(db: ReadonlyDb): StoreStatus {
   const files = db
     .prepare(
       `SELECT format, side, COUNT(*) AS files, SUM(rows_stored) AS rowsStored, SUM(rows_quarantined) AS rowsQuarantined,
@@ -12,10 +12,24 @@ export function readStoreStatus(db: Db): StoreStatus {
        FROM feed_files GROUP BY format, side ORDER BY side DESC, format`,
     )
     .all() as StoreStatus['files'];
-  const network = db
-    .prepare('SELECT COUNT(*) AS total, COALESCE(SUM(in_scope), 0) AS inScope FROM network_records')
-    .get() as { total: number; inScope: number };
-  const ledgerPayments = db.prepare('SELECT COUNT(*) FROM ledger_payments').pluck().get() as number;
+  // Important: read from the counts ingest keeps per file, never by counting the record tables
+  // (80-145 ms at 500,000 records, on every refresh of the window). They are exact: records are
+  // append-only (triggers), every one arrives through a feed file, and createFeedWriter counts each
+  // row it inserts (rows_stored), each out-of-scope one among them and each quarantined one.
+  let networkTotal = 0;
+  let networkOutOfScope = 0;
+  let ledgerPayments = 0;
+  let quarantinedRows = 0;
+  for (const file of files) {
+    if (file.side === 'NETWORK') {
+      networkTotal += file.rowsStored;
+      networkOutOfScope += file.rowsOutOfScope;
+    } else {
+      ledgerPayments += file.rowsStored;
+    }
+    quarantinedRows += file.rowsQuarantined;
+  }
+  const network = { total: networkTotal, inScope: networkTotal - networkOutOfScope };
   const kinds = db
     .prepare("SELECT match_kind AS kind, COUNT(*) AS count FROM matches WHERE status = 'ACTIVE' GROUP BY match_kind ORDER BY match_kind")
     .all() as { kind: string; count: number }[];
@@ -25,7 +39,6 @@ export function readStoreStatus(db: Db): StoreStatus {
        GROUP BY category, reason ORDER BY category DESC, reason`,
     )
     .all() as StoreStatus['openItems'];
-  const quarantinedRows = db.prepare('SELECT COUNT(*) FROM quarantined_rows').pluck().get() as number;
   const lastRun = db.prepare('SELECT as_of_date, rule_set_version FROM match_runs ORDER BY id DESC LIMIT 1').get() as
     | { as_of_date: string; rule_set_version: number }
     | undefined;

@@ -3,7 +3,7 @@
 // grouped query each, never one per date), so the board stays quick at a million records;
 // tests/unit/store/today-indexes.test.ts holds them to their plans.
 
-import type { Db } from './database';
+import type { ReadonlyDb } from './database';
 
 /** The last matching run, newest first by id. */
 export const LAST_RUN = `SELECT id, as_of_date AS asOfDate, rule_set_version AS ruleSetVersion, finished_at AS finishedAt, stats
@@ -57,7 +57,7 @@ export type LastRunRow = {
 };
 
 /** The last matching run and the counts its stats recorded, or undefined before the first run. */
-export function readLastRun(db: Db): LastRunRow | undefined {
+export function readLastRun(db: ReadonlyDb): LastRunRow | undefined {
   const row = db.prepare(LAST_RUN).get() as
     | { id: number; asOfDate: string; ruleSetVersion: number; finishedAt: string | null; stats: string }
     | undefined;
@@ -94,7 +94,7 @@ function parseStats(text: string): Partial<Record<'matchesCreated' | 'itemsOpene
 export type OpenItemGroup = { category: string; reason: string; side: string; currency: string; age: number; items: number; minor: number };
 
 /** The open items grouped by category, reason, side, currency and age on the open date. */
-export function readOpenItemGroups(db: Db, openDate: string): OpenItemGroup[] {
+export function readOpenItemGroups(db: ReadonlyDb, openDate: string): OpenItemGroup[] {
   return db.prepare(OPEN_ITEM_GROUPS).all({ openDate }) as OpenItemGroup[];
 }
 
@@ -102,7 +102,7 @@ export function readOpenItemGroups(db: Db, openDate: string): OpenItemGroup[] {
 export type TrendDay = { date: string; matched: number; open: number; globalFinance: number };
 
 /** Per business date from `from` to `to` (inclusive, oldest first): matches made, mismatches open at its cut-off, global-finance items made. */
-export function readTrend(db: Db, dates: readonly string[]): TrendDay[] {
+export function readTrend(db: ReadonlyDb, dates: readonly string[]): TrendDay[] {
   const from = dates[0];
   const to = dates.at(-1);
   if (from === undefined || to === undefined) return [];

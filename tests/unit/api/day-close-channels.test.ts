@@ -73,7 +73,7 @@ describe('a workstation started after its cut-offs passed', () => {
     await workstation.caughtUp;
     expect(log.filter((line) => !/written with a warning/.test(line))).toEqual([]);
     expect(writtenDates(events)).toEqual(['2026-11-04', '2026-11-05', '2026-11-06']);
-    const runs = workstation.services.db.prepare('SELECT as_of_date FROM match_runs ORDER BY id').pluck().all();
+    const runs = workstation.services.reader.prepare('SELECT as_of_date FROM match_runs ORDER BY id').pluck().all();
     expect(runs).toEqual(DEMO_DATES);
     for (const date of ['2026-11-04', '2026-11-05', '2026-11-06']) {
       const matches = readReport(path.join(root, 'reports', `matches_${date}.csv`));
@@ -100,7 +100,7 @@ describe('a workstation started after its cut-offs passed', () => {
     await workstation.caughtUp;
     expect(writtenDates(events)).toEqual([]);
     expect(fs.existsSync(path.join(root, 'reports'))).toBe(false);
-    expect(workstation.services.db.prepare('SELECT COUNT(*) FROM match_runs').pluck().get()).toBe(0);
+    expect(workstation.services.reader.prepare('SELECT COUNT(*) FROM match_runs').pluck().get()).toBe(0);
   });
 });
 

@@ -1,10 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, onTestFinished } from 'vitest';
 import { startWorkstation, type Workstation } from '../../../main/engine/api/workstation';
 import { generateDemo } from '../../../main/engine/demo/demo-generator';
 import { writeDemoFeeds } from '../../../main/engine/demo/demo-writer';
 import { ZELLE_CSV_COLUMNS } from '../../../main/engine/feeds/csv/builtin-profiles';
+import { openDatabase } from '../../../main/engine/store/database';
 import type { ApiReply, ReconEvent } from '../../../shared/ipc/recon-api';
 import { ledgerInput, networkInput, storeFile, tempDir } from '../../helpers/store';
 
@@ -249,9 +250,14 @@ describe('the channels the window calls', () => {
 
   it('holds a hand pairing above the write-off limit for a second associate, who approves it from the approvals list', async () => {
     const { workstation: anas, root } = start();
-    storeFile(anas.services.db, { ledger: [ledgerInput({ paymentId: 'Z1', amountMinor: 59_921, cardLast4: '3333' })] });
-    storeFile(anas.services.db, { network: [networkInput({ recordId: 'V1', amountMinor: 5_044, panLast4: '4444' })] });
-    const ids = (sql: string): number => anas.services.db.prepare(sql).pluck().get() as number;
+    // The feeds arrive through a second connection to the file, as another workstation's would.
+    const feeds = openDatabase(path.join(root, 'recon.db'));
+    onTestFinished(() => {
+      feeds.close();
+    });
+    storeFile(feeds, { ledger: [ledgerInput({ paymentId: 'Z1', amountMinor: 59_921, cardLast4: '3333' })] });
+    storeFile(feeds, { network: [networkInput({ recordId: 'V1', amountMinor: 5_044, panLast4: '4444' })] });
+    const ids = (sql: string): number => anas.services.reader.prepare(sql).pluck().get() as number;
     const pairing = { networkRecordIds: [ids("SELECT id FROM network_records WHERE record_id = 'V1'")], ledgerPaymentId: ids("SELECT id FROM ledger_payments WHERE payment_id = 'Z1'") };
     const noCode = await anas.call('items:pair', pairing);
     expect(!noCode.ok && noCode.error.message).toMatch(/^Card last 4 differs .*: choose a reason code\.$/);
@@ -268,7 +274,7 @@ describe('the channels the window calls', () => {
     await value(bens.call('pairings:approve', { requestId, rationale: 'receipt checked' }));
     const anasList = await value(anas.call('approvals:list', {}));
     expect(anasList.mySubmissions).toEqual([expect.objectContaining({ id: asked.pairingRequestId, status: 'APPROVED', checker: 'ben', decisionNote: 'receipt checked' })]);
-    expect(anas.services.db.prepare('SELECT kind, amount_minor, maker, approver FROM adjustments').get()).toEqual({
+    expect(anas.services.reader.prepare('SELECT kind, amount_minor, maker, approver FROM adjustments').get()).toEqual({
       kind: 'ACCEPTED_DIFFERENCE',
       amount_minor: -54_877,
       maker: 'ana',
@@ -281,7 +287,10 @@ describe('the channels the window calls', () => {
     const reply = await workstation.call('matching:run', { asOfDate: '2026-11-03' });
     // An empty database has nothing to match: that is a result, not a failure.
     expect(reply.ok).toBe(true);
-    workstation.services.db.exec('DROP TABLE quarantined_rows');
+    // Broken behind the app's back, through a connection of the test's own.
+    const saboteur = openDatabase(workstation.services.databasePath);
+    saboteur.exec('DROP TABLE quarantined_rows');
+    saboteur.close();
     const broken = await workstation.call('feeds:quarantine', { fileId: 1, limit: 5 });
     // SQLite's own words ("no such table") stay in the log; the window gets a sentence.
     expect(broken).toEqual({

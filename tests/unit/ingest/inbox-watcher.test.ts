@@ -10,7 +10,7 @@ import { CSV_PROFILE_READER, FEED_READERS, type ProfileFeedReader } from '../../
 import { writeVisaBase2 } from '../../../main/engine/feeds/visa-base2/base2-writer';
 import { isPartialFileName, watchInbox, type InboxIngest } from '../../../main/engine/ingest/inbox-watcher';
 import { ingestFile, type IngestOutcome } from '../../../main/engine/ingest/ingest-file';
-import type { Db } from '../../../main/engine/store/database';
+import { openDatabase, type ReadonlyDb } from '../../../main/engine/store/database';
 import { createServices } from '../../../main/engine/services';
 import { createDb, tempDir } from '../../helpers/store';
 
@@ -75,7 +75,7 @@ describe('the inbox', () => {
     expect(fs.readdirSync(path.join(inbox, 'rejected')).sort()).toEqual(['waiting.bin', 'waiting.bin.reason.txt']);
     expect(fs.readFileSync(path.join(inbox, 'rejected', 'waiting.bin.reason.txt'), 'utf8')).toMatch(/waiting\.bin: binary content/);
     expect(fs.readdirSync(inbox).sort()).toEqual(['archive', 'rejected']);
-    const stored = services.db.prepare('SELECT network, pan_first6, pan_last4, amount_minor FROM network_records ORDER BY network').all();
+    const stored = services.reader.prepare('SELECT network, pan_first6, pan_last4, amount_minor FROM network_records ORDER BY network').all();
     expect(stored).toEqual([
       { network: 'MASTERCARD', pan_first6: '550000', pan_last4: '0004', amount_minor: 12_540 },
       { network: 'VISA', pan_first6: '411111', pan_last4: '1111', amount_minor: 12_540 },
@@ -102,7 +102,7 @@ function deferred(): { promise: Promise<void>; resolve: () => void } {
   return { promise, resolve };
 }
 
-function count(db: Db, table: string): number {
+function count(db: ReadonlyDb, table: string): number {
   return db.prepare(`SELECT COUNT(*) FROM ${table}`).pluck().get() as number;
 }
 
@@ -139,8 +139,8 @@ describe('the inbox takes a file only once it is complete', () => {
     await watcher.close();
 
     expect(outcomes).toEqual([expect.objectContaining({ status: 'ingested', rowsRead: 100, rowsStored: 100 })]);
-    expect(count(services.db, 'ledger_payments')).toBe(100);
-    expect(count(services.db, 'feed_files')).toBe(1);
+    expect(count(services.reader, 'ledger_payments')).toBe(100);
+    expect(count(services.reader, 'feed_files')).toBe(1);
     expect(fs.readdirSync(path.join(inbox, 'archive'))).toEqual(['zelle.csv']);
     services.close();
   });
@@ -282,8 +282,10 @@ describe('the inbox and another process holding the database', () => {
     const inbox = path.join(work, 'inbox');
     fs.mkdirSync(inbox);
     const dbFile = path.join(work, 'recon.db');
-    const services = createServices({ dbPath: dbFile, actor: 'inbox-test' });
-    services.db.pragma('busy_timeout = 300');
+    // A short busy timeout keeps the test short: the writer is opened here, on this thread, to set it.
+    const writer = openDatabase(dbFile);
+    writer.pragma('busy_timeout = 300');
+    const services = createServices({ dbPath: dbFile, actor: 'inbox-test', inThreadWriter: writer });
     const outcomes: IngestOutcome[] = [];
     const watcher = services.watchInbox(inbox, (outcome) => outcomes.push(outcome), { stabilityMs: 100, pollMs: 20, retryMs: 200 });
     await watcher.ready;
@@ -297,7 +299,7 @@ describe('the inbox and another process holding the database', () => {
     await lock.release();
     await waitFor(() => outcomes.some((outcome) => outcome.status === 'ingested'));
     await watcher.close();
-    expect(count(services.db, 'ledger_payments')).toBe(5);
+    expect(count(services.reader, 'ledger_payments')).toBe(5);
     expect(fs.readdirSync(inbox).sort()).toEqual(['archive', 'rejected']);
     services.close();
   });
@@ -307,11 +309,13 @@ describe('the inbox and another process holding the database', () => {
     const inbox = path.join(work, 'inbox');
     fs.mkdirSync(inbox);
     const dbFile = path.join(work, 'recon.db');
-    const services = createServices({ dbPath: dbFile, actor: 'inbox-test' });
-    // A short busy timeout keeps the test short; the lock is held for longer than it. The rule
-    // set a database starts with is stored first, as on any workstation that has run before.
-    services.db.pragma('busy_timeout = 300');
-    services.rules();
+    // A short busy timeout keeps the test short (the writer is opened here, on this thread, to set
+    // it); the lock is held for longer than it. The rule set a database starts with is stored
+    // first, as on any workstation that has run before.
+    const writer = openDatabase(dbFile);
+    writer.pragma('busy_timeout = 300');
+    const services = createServices({ dbPath: dbFile, actor: 'inbox-test', inThreadWriter: writer });
+    await services.saveRules(services.rules().rules, 'the rules a workstation starts with');
     const outcomes: IngestOutcome[] = [];
     const watcher = services.watchInbox(inbox, (outcome) => outcomes.push(outcome), { stabilityMs: 100, pollMs: 20, retryMs: 200 });
     await watcher.ready;
@@ -334,7 +338,7 @@ describe('the inbox and another process holding the database', () => {
     expect(outcomes.filter((outcome) => outcome.status !== 'rejected' || !outcome.isTransient)).toEqual([
       expect.objectContaining({ status: 'ingested', rowsStored: 5 }),
     ]);
-    expect(count(services.db, 'ledger_payments')).toBe(5);
+    expect(count(services.reader, 'ledger_payments')).toBe(5);
     expect(fs.readdirSync(path.join(inbox, 'archive'))).toEqual(['zelle.csv']);
     expect(fs.readdirSync(inbox).sort()).toEqual(['archive', 'rejected']);
     services.close();

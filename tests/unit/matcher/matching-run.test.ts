@@ -1,9 +1,7 @@
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runMatchingAsOf, runMatchingDay } from '../../../main/engine/matcher/matching-run';
-import { runMatchingInWorker } from '../../../main/engine/matcher/match-worker-client';
-import { openDatabase, type Db } from '../../../main/engine/store/database';
-import { createDb, ledgerInput, networkInput, storeFile, tempDir } from '../../helpers/store';
+import type { Db } from '../../../main/engine/store/database';
+import { createDb, ledgerInput, networkInput, storeFile } from '../../helpers/store';
 
 function openItems(db: Db): { reason: string; side: string; id: number; opened_on: string }[] {
   return db
@@ -120,24 +118,5 @@ describe('a matching run over the store', () => {
     expect(runMatchingAsOf(db, '2026-11-03')).toEqual({ laterRunDate: '2026-11-05' });
     expect(runMatchingAsOf(db, '2026-11-05').run?.asOfDate).toBe('2026-11-05');
     expect(db.prepare('SELECT as_of_date FROM match_runs').pluck().all()).toEqual(['2026-11-05', '2026-11-05']);
-  });
-
-  it('runs in a worker thread with its own connection and reports progress', async () => {
-    const file = path.join(tempDir(), 'recon.db');
-    const db = openDatabase(file);
-    storeFile(db, { ledger: [ledgerInput({ paymentId: 'Z1', networkTxnId: 'T1' })] });
-    storeFile(db, { network: [networkInput({ recordId: 'V1', networkTxnId: 'T1' })] });
-    const stages: string[] = [];
-    const result = await runMatchingInWorker({ dbPath: file, asOfDate: '2026-11-02' }, (progress) => stages.push(progress.stage));
-    expect(result.run!.matchesCreated).toBe(1);
-    expect(stages).toEqual(['loading', 'matching', 'writing', 'done']);
-    expect(db.prepare('SELECT COUNT(*) FROM matches').pluck().get()).toBe(1);
-    db.close();
-  });
-
-  it('passes a worker failure back as an error with the worker message', async () => {
-    await expect(runMatchingInWorker({ dbPath: path.join(tempDir(), 'x.db'), asOfDate: 'not-a-date' })).rejects.toThrow(
-      /not a business date/,
-    );
   });
 });

@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { parseInstant } from '../../../shared/business-dates';
 import { DEFAULT_RULES } from '../../../shared/rules';
 import { scheduleCutoffs } from '../../../main/engine/reports/cutoff-scheduler';
-import { createServices } from '../../../main/engine/services';
+import { createInThreadServices, writerOf } from '../../helpers/services';
 import { ledgerInput, networkInput, storeFile, tempDir } from '../../helpers/store';
 
 function instant(text: string): number {
@@ -45,9 +45,9 @@ describe('the cut-off schedule', () => {
 
   it('makes the services match and write the day’s reports at the cut-off', async () => {
     const work = tempDir('recon-cutoff-');
-    const services = createServices({ dbPath: path.join(work, 'recon.db'), matchInWorker: false });
-    storeFile(services.db, { ledger: [ledgerInput({ paymentId: 'Z1', networkTxnId: 'T1', initiatedAt: '2026-11-10T10:00:00-05:00' })] });
-    storeFile(services.db, { network: [networkInput({ recordId: 'V1', networkTxnId: 'T1', settlementDate: '2026-11-10' })] });
+    const services = createInThreadServices({ dbPath: path.join(work, 'recon.db') });
+    storeFile(writerOf(services), { ledger: [ledgerInput({ paymentId: 'Z1', networkTxnId: 'T1', initiatedAt: '2026-11-10T10:00:00-05:00' })] });
+    storeFile(writerOf(services), { network: [networkInput({ recordId: 'V1', networkTxnId: 'T1', settlementDate: '2026-11-10' })] });
     vi.useFakeTimers({ now: instant('2026-11-10T19:59:00-05:00'), toFake: ['setTimeout', 'clearTimeout', 'Date'] });
     const written: string[] = [];
     const schedule = services.reportAtCutoffs(

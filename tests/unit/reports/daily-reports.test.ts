@@ -1,15 +1,18 @@
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runMatchingAsOf } from '../../../main/engine/matcher/matching-run';
 import { previewDailyReports, writeDailyReports } from '../../../main/engine/reports/daily-reports';
-import { csvFreeText } from '../../../main/engine/reports/csv-format';
+import { csvDocument, csvFreeText } from '../../../main/engine/reports/csv-format';
 import type { Db } from '../../../main/engine/store/database';
 import {
   ADJUSTMENTS_REPORT,
   GLOBAL_FINANCE_REPORT,
   MATCHES_REPORT,
   MISMATCHES_REPORT,
+  readReport,
+  reportHeader,
 } from '../../../main/engine/store/report-store';
 import { createDb, ledgerInput, networkInput, storeFile, tempDir } from '../../helpers/store';
 
@@ -123,6 +126,19 @@ describe('the daily reports', () => {
     const second = fs.readdirSync(outDir).map((name) => fs.readFileSync(path.join(outDir, name)));
     expect(second).toEqual(first);
     expect(fs.readdirSync(outDir).filter((name) => name.startsWith('.'))).toEqual([]);
+  });
+
+  it('are streamed to the file with the bytes and hash of the whole document built in memory', () => {
+    const db = createDb();
+    seed(db);
+    runMatchingAsOf(db, '2026-11-02');
+    const written = writeDailyReports(db, '2026-11-02', tempDir());
+    for (const [index, definition] of [MATCHES_REPORT, MISMATCHES_REPORT, GLOBAL_FINANCE_REPORT, ADJUSTMENTS_REPORT].entries()) {
+      const report = written.reports[index]!;
+      const whole = csvDocument(reportHeader(definition), readReport(db, definition, '2026-11-02').lines);
+      expect(fs.readFileSync(report.path, 'utf8')).toBe(whole);
+      expect(report.sha256).toBe(createHash('sha256').update(whole).digest('hex'));
+    }
   });
 
   it('carry open mismatches forward with their age, and keep an earlier day reproducible', () => {

@@ -3,7 +3,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { datesToCatchUp } from '../../../main/engine/reports/day-close';
-import { createServices, type DayClosed, type Services } from '../../../main/engine/services';
+import type { DayClosed, Services } from '../../../main/engine/services';
+import { createInThreadServices, writerOf } from '../../helpers/services';
 import { readReport } from '../../helpers/report-csv';
 import { ledgerInput, networkInput, storeFile, tempDir } from '../../helpers/store';
 
@@ -16,7 +17,7 @@ afterEach(() => {
 
 /** Services over a fresh database whose clock reads `clock.at` (an ISO instant the test may move). */
 function servicesAt(clock: { at: string }, dbPath = ':memory:'): Services {
-  const services = createServices({ dbPath, matchInWorker: false, actor: 'ana', now: () => new Date(clock.at) });
+  const services = createInThreadServices({ dbPath, actor: 'ana', now: () => new Date(clock.at) });
   open.push(services);
   return services;
 }
@@ -28,7 +29,7 @@ function servicesAt(clock: { at: string }, dbPath = ':memory:'): Services {
 function storeDay(services: Services, date: string, feeds: readonly ('VISA' | 'MASTERCARD' | 'ZELLE')[] = ['VISA', 'MASTERCARD', 'ZELLE']): void {
   const pairs = (['VISA', 'MASTERCARD'] as const).map((network) => ({ network, txn: `${network}-${date}` }));
   if (feeds.includes('ZELLE')) {
-    storeFile(services.db, {
+    storeFile(writerOf(services), {
       ledger: pairs.map(({ network, txn }) =>
         ledgerInput({ paymentId: `Z-${txn}`, networkTxnId: txn, fundingNetwork: network, initiatedAt: `${date}T12:00:00-05:00` }),
       ),
@@ -36,14 +37,14 @@ function storeDay(services: Services, date: string, feeds: readonly ('VISA' | 'M
   }
   for (const { network, txn } of pairs) {
     if (!feeds.includes(network)) continue;
-    storeFile(services.db, {
+    storeFile(writerOf(services), {
       network: [networkInput({ network, recordId: txn, networkTxnId: txn, settlementDate: date, txnDate: date })],
     }, `${network.toLowerCase()}_${date}.csv`);
   }
 }
 
 function runDates(services: Services): string[] {
-  return services.db.prepare('SELECT as_of_date FROM match_runs ORDER BY id').pluck().all() as string[];
+  return writerOf(services).prepare('SELECT as_of_date FROM match_runs ORDER BY id').pluck().all() as string[];
 }
 
 describe('the business day: which dates a run or a report may be for', () => {
@@ -175,9 +176,9 @@ describe('the adjustments report', () => {
   it('lists the date\'s write-offs and accepted differences in id order, counted in the manifest and the preview', async () => {
     const services = servicesAt({ at: '2026-11-05T10:00:00-05:00' });
     storeDay(services, '2026-11-04');
-    storeFile(services.db, { network: [networkInput({ recordId: 'V-ALONE', settlementDate: '2026-11-04', amountMinor: 1_974 })] }, 'visa_extra.csv');
+    storeFile(writerOf(services), { network: [networkInput({ recordId: 'V-ALONE', settlementDate: '2026-11-04', amountMinor: 1_974 })] }, 'visa_extra.csv');
     await services.match('2026-11-04');
-    const db = services.db;
+    const db = writerOf(services);
     const itemId = db.prepare("SELECT i.id FROM items i JOIN network_records r ON r.id = i.network_record_id WHERE r.record_id = 'V-ALONE'").pluck().get() as number;
     const matchId = db.prepare('SELECT MIN(id) FROM matches').pluck().get() as number;
     const insert = db.prepare(
@@ -233,14 +234,14 @@ describe('the adjustments report', () => {
 describe('catching up the cut-offs missed', () => {
   it('owes nothing on an empty store, the last closed date on a store with records only, and every date after the latest run or report set', async () => {
     const services = servicesAt({ at: '2026-11-07T09:00:00-05:00' });
-    expect(datesToCatchUp(services.db, '2026-11-06')).toEqual([]);
+    expect(datesToCatchUp(writerOf(services), '2026-11-06')).toEqual([]);
     storeDay(services, '2026-11-02');
-    expect(datesToCatchUp(services.db, '2026-11-06')).toEqual(['2026-11-06']);
+    expect(datesToCatchUp(writerOf(services), '2026-11-06')).toEqual(['2026-11-06']);
     await services.match('2026-11-02');
-    expect(datesToCatchUp(services.db, '2026-11-06')).toEqual(['2026-11-03', '2026-11-04', '2026-11-05', '2026-11-06']);
+    expect(datesToCatchUp(writerOf(services), '2026-11-06')).toEqual(['2026-11-03', '2026-11-04', '2026-11-05', '2026-11-06']);
     await services.writeReports('2026-11-04', tempDir(), { confirm: true });
-    expect(datesToCatchUp(services.db, '2026-11-06')).toEqual(['2026-11-05', '2026-11-06']);
-    expect(datesToCatchUp(services.db, '2026-11-04')).toEqual([]);
+    expect(datesToCatchUp(writerOf(services), '2026-11-06')).toEqual(['2026-11-05', '2026-11-06']);
+    expect(datesToCatchUp(writerOf(services), '2026-11-04')).toEqual([]);
   });
 
   it('closes at a cut-off that fires after a long sleep every date missed before it, in order', async () => {

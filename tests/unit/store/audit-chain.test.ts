@@ -3,7 +3,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { runMatchingDay } from '../../../main/engine/matcher/matching-run';
 import { appendAudit, auditPageQuery, readAuditPage, verifyAuditChain } from '../../../main/engine/store/audit-log';
-import { migrate, openDatabase, type Db } from '../../../main/engine/store/database';
+import { asWritable, migrate, openDatabase, type Db } from '../../../main/engine/store/database';
 import { noteItem, pairByHand, undoLastAction, type ManualContext } from '../../../main/engine/store/manual-store';
 import { auditEntryHash } from '../../../main/engine/store/migrations/007-day-close-and-controls';
 import { currentRuleSet, saveRuleSet } from '../../../main/engine/store/rule-sets';
@@ -93,7 +93,7 @@ describe('the audit chain', () => {
   });
 
   it('hashes the entries a version 6 database already holds when it is brought to version 7, and chains on from them', () => {
-    const db = new BetterSqlite3(':memory:');
+    const db = asWritable(new BetterSqlite3(':memory:'));
     migrate(db, 6);
     const insert = db.prepare('INSERT INTO audit_log (at, actor, action, subject_type, subject_id, before, after) VALUES (?, ?, ?, ?, ?, ?, ?)');
     insert.run('2026-11-02T14:00:00.000Z', 'system', 'rules.save', 'rule_set', '1', null, '{"cutoff":"20:00"}');

@@ -4,7 +4,7 @@ import path from 'node:path';
 import readline from 'node:readline';
 import BetterSqlite3 from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { DatabaseVersionError, migrate, openDatabase } from '../../../main/engine/store/database';
+import { asWritable, DatabaseVersionError, migrate, openDatabase } from '../../../main/engine/store/database';
 import { SCHEMA_VERSION } from '../../../main/engine/store/migrations/index';
 import { appendAudit } from '../../../main/engine/store/audit-log';
 import { currentRuleSet, saveRuleSet } from '../../../main/engine/store/rule-sets';
@@ -54,7 +54,7 @@ describe('migrations', () => {
   });
 
   it('migrate from version 0 applies every step in one transaction', () => {
-    const raw = new BetterSqlite3(':memory:');
+    const raw = asWritable(new BetterSqlite3(':memory:'));
     migrate(raw, 0);
     expect(raw.pragma('user_version', { simple: true })).toBe(0);
     migrate(raw);

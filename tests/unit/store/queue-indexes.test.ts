@@ -7,7 +7,7 @@ import {
   QUEUE_OLDEST_FIRST,
 } from '../../../main/engine/store/queue-store';
 import { SCHEMA_VERSION } from '../../../main/engine/store/migrations/index';
-import { migrate, openDatabase } from '../../../main/engine/store/database';
+import { asWritable, migrate, openDatabase } from '../../../main/engine/store/database';
 import { createDb, explain } from '../../helpers/store';
 
 describe('the open-mismatch queue', () => {
@@ -36,7 +36,7 @@ describe('schema version 2', () => {
   });
 
   it('upgrades a version 1 database that holds records', () => {
-    const raw = new BetterSqlite3(':memory:');
+    const raw = asWritable(new BetterSqlite3(':memory:'));
     migrate(raw, 1);
     raw.exec(`INSERT INTO feed_files (sha256, file_name, source_path, format, side, size_bytes, ingested_at)
       VALUES ('x', 'f.csv', '/f.csv', 'visa-csv', 'NETWORK', 1, '2026-11-02T00:00:00Z')`);

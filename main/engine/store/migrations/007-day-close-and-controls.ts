@@ -12,7 +12,7 @@
 // Important: never edit once released.
 
 import { createHash } from 'node:crypto';
-import type { Db } from '../database';
+import type { WritableDb } from '../database';
 
 const schema = /* sql */ `
 CREATE TABLE feed_days (
@@ -87,7 +87,7 @@ export function auditEntryHash(previousHash: string, entry: readonly [number, st
 }
 
 /** Brings a database to version 7, hashing the audit entries it already holds into the chain. */
-export function dayCloseAndControls(db: Db): void {
+export function dayCloseAndControls(db: WritableDb): void {
   db.exec(schema);
   // The triggers refuse UPDATE on the log; they are set aside for this one-time backfill inside
   // the migration's transaction and put back exactly as they were.

@@ -6,10 +6,10 @@ import { manualWork } from './005-manual-work';
 import { unpairedPairs } from './006-unpaired-pairs';
 import { dayCloseAndControls } from './007-day-close-and-controls';
 import { todayIndexes } from './008-today-indexes';
-import type { Db } from '../database';
+import type { WritableDb } from '../database';
 
 /** A schema step: SQL, or a function for a step that must compute in JavaScript (hashes). */
-export type Migration = string | ((db: Db) => void);
+export type Migration = string | ((db: WritableDb) => void);
 
 /** The schema versions in order: entry i brings a database from user_version i to i + 1. */
 export const MIGRATIONS: readonly Migration[] = [

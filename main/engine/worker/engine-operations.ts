@@ -1,0 +1,210 @@
+// What the engine does on its writing connection: ingest, matching, reports, day close and
+// catch-up, rule saves and manual actions. The engine worker runs these one request at a time;
+// `createServices({ inThread: true })` runs the very same functions on the calling thread (tests
+// of small data, `:memory:` databases). Nothing here decides when it runs: the caller's queue does.
+
+import path from 'node:path';
+import { addDays } from '../../../shared/business-dates';
+import type { ManualActionResult } from '../../../shared/ipc/recon-api';
+import type { RuleSet } from '../../../shared/rules';
+import type { FeedProfile } from '../feeds/csv/feed-profile';
+import { ingestFile, ingestPaths, type IngestOutcome } from '../ingest/ingest-file';
+import { runMatchingAsOf, type MatchingResult, type MatchProgress } from '../matcher/matching-run';
+import { previewDailyReports, writeDailyReports, type DailyReports } from '../reports/daily-reports';
+import { assertClosedDate, businessDayOf, datesToCatchUp, reportWarnings, type BusinessDay } from '../reports/day-close';
+import { describeChange, isSameFileState, readFileState, type FileState } from '../ingest/file-state';
+import { FileChangedError } from '../ingest/ingest-file';
+import type { WritableDb } from '../store/database';
+import { dataDateRange, lastRunDate } from '../store/matching-store';
+import { currentRuleSet, currentRulesOrDefaults, saveRuleSet, type VersionedRuleSet } from '../store/rule-sets';
+import { runManualAction, type ManualActionRequest } from './manual-actions';
+import { errorToData, type EngineProgress, type EngineReplies, type EngineRequest } from './protocol';
+
+/** What asking for a date's reports did: written (with any warnings), or held until someone confirms. */
+export type ReportsRequest =
+  | { status: 'written'; reports: DailyReports; warnings: string[] }
+  | { status: 'needs-confirmation'; date: string; warnings: string[] };
+
+/** A closed date whose reports were written by a cut-off or a catch-up, with what deserved a second look. */
+export type DayClosed = { reports: DailyReports; warnings: string[] };
+
+/** What the operations need besides the writer. */
+export type EngineSetup = {
+  profiles: readonly FeedProfile[];
+  /** Who acts, for the audit log. */
+  actor: string;
+  /** The clock business-day decisions read. */
+  now: () => Date;
+  /** Runs matching as of one date; default: on the writer, in this thread. */
+  matchOneDate?: (date: string, onProgress?: (progress: MatchProgress) => void) => MatchingResult | Promise<MatchingResult>;
+};
+
+/** What a day close reports as it goes: each date closed, or the date where it stopped and why. */
+export type DayCloseListener = { onClosed(closed: DayClosed): void; onError(error: Error, date: string): void };
+
+/** The engine's writing operations over one writable connection. */
+export type EngineOperations = ReturnType<typeof createEngineOperations>;
+
+/** Builds the operations over the writer. */
+export function createEngineOperations(db: WritableDb, setup: EngineSetup) {
+  const { profiles, actor, now } = setup;
+  const matchOneDate = setup.matchOneDate ?? ((date: string, onProgress?: (progress: MatchProgress) => void) => runMatchingAsOf(db, date, onProgress));
+
+  function businessDay(): BusinessDay {
+    return businessDayOf(now(), currentRulesOrDefaults(db));
+  }
+
+  /**
+   * Matches as of a date no one has to check again (the caller did). Runs stopped at C before
+   * D - 1: each of C+1 … D gets its own run, in order, so every closed date's reports hold its
+   * own matches. A date before the last run is not run (its reports come from the history).
+   */
+  async function matchThrough(date: string, onProgress?: (progress: MatchProgress) => void): Promise<MatchingResult & { asOfDate: string }> {
+    const last = lastRunDate(db);
+    const dates: string[] = [];
+    if (last !== undefined && last < date) for (let next = addDays(last, 1); next < date; next = addDays(next, 1)) dates.push(next);
+    const earlierRuns = [];
+    for (const earlier of dates) {
+      const result = await matchOneDate(earlier, onProgress);
+      if (result.run) earlierRuns.push(result.run);
+    }
+    const result = await matchOneDate(date, onProgress);
+    return { ...result, asOfDate: date, ...(earlierRuns.length > 0 ? { earlierRuns } : {}) };
+  }
+
+  /** Writes a closed date's reports, after matching through it when runs have not reached it yet. */
+  async function closeDay(date: string, outDir: string, isConfirmed: boolean): Promise<ReportsRequest> {
+    const last = lastRunDate(db);
+    if (dataDateRange(db) && (last === undefined || last < date)) await matchThrough(date);
+    const warnings = reportWarnings(db, date, previewDailyReports(db, date));
+    if (warnings.length > 0 && !isConfirmed) return { status: 'needs-confirmation', date, warnings };
+    return { status: 'written', reports: writeDailyReports(db, date, outDir, now()), warnings };
+  }
+
+  async function closeDays(dates: readonly string[], outDir: string, listener: DayCloseListener): Promise<string[]> {
+    const closed: string[] = [];
+    for (const date of dates) {
+      try {
+        // A cut-off and a catch-up must produce the day's set whatever it holds: a script cannot confirm.
+        const request = await closeDay(date, outDir, true);
+        if (request.status === 'written') listener.onClosed({ reports: request.reports, warnings: request.warnings });
+        closed.push(date);
+      } catch (error) {
+        listener.onError(error instanceof Error ? error : new Error(String(error)), date);
+        break;
+      }
+    }
+    return closed;
+  }
+
+  return {
+    /** Ingests files and folders, one file at a time, in order. */
+    ingest(paths: readonly string[]): Promise<IngestOutcome[]> {
+      return ingestPaths(db, paths, { profiles, rules: currentRuleSet(db).rules, actor });
+    },
+    /** Ingests one file of the inbox; its last check before it commits: the file is still as it was seen complete. */
+    ingestInboxFile(file: string, complete: FileState): Promise<IngestOutcome> {
+      const beforeCommit = (): void => {
+        const current = readFileState(file);
+        if (!isSameFileState(complete, current)) {
+          // The inbox's own words (inbox-watcher.ts), for the same check made on this side.
+          throw new FileChangedError(`${path.basename(file)} changed after it had looked complete (${describeChange(complete, current)}): it may still be being written.`);
+        }
+      };
+      return ingestFile(db, file, { profiles, rules: currentRuleSet(db).rules, actor, beforeCommit });
+    },
+    /**
+     * Matches as of a closed business date (default: the last closed one), first running every
+     * closed date skipped since the last run, oldest first. A date that has not closed is refused.
+     */
+    async match(asOfDate: string | undefined, onProgress?: (progress: MatchProgress) => void): Promise<MatchingResult & { asOfDate: string }> {
+      // Without a date on a store with no records there is nothing to run: a result, not a refusal.
+      if (asOfDate === undefined && !dataDateRange(db)) return { asOfDate: '' };
+      const date = asOfDate ?? businessDay().lastClosedDate;
+      assertClosedDate(date, businessDay(), 'Match as of');
+      return matchThrough(date, onProgress);
+    },
+    /** Writes a closed date's reports; a set that deserves a second look waits for `confirm`. */
+    async writeReports(date: string, outDir: string, isConfirmed: boolean): Promise<ReportsRequest> {
+      assertClosedDate(date, businessDay(), 'Write the reports of');
+      return closeDay(date, outDir, isConfirmed);
+    },
+    /** Closes, oldest first, every date whose cut-off passed while nothing closed it. */
+    catchUp(outDir: string, listener: DayCloseListener): Promise<string[]> {
+      return closeDays(datesToCatchUp(db, businessDay().lastClosedDate), outDir, listener);
+    },
+    /**
+     * Closes the date whose cut-off just passed. Important: a cut-off that fires late (the machine
+     * slept through others) closes every date missed before it too, in order; and the closing date
+     * itself always gets its set, even when a timer runs a moment before the clock agrees it has closed.
+     */
+    closeAtCutoff(closing: string, outDir: string, listener: DayCloseListener): Promise<string[]> {
+      const lastClosedDate = businessDay().lastClosedDate;
+      const through = closing > lastClosedDate ? closing : lastClosedDate;
+      const dates = datesToCatchUp(db, through);
+      if (dataDateRange(db) && !dates.includes(closing)) dates.push(closing);
+      dates.sort();
+      return closeDays(dates, outDir, listener);
+    },
+    /** Validates rules and stores them as the next version (audited). */
+    saveRules(rules: RuleSet, note: string): VersionedRuleSet {
+      // The defaults the store has been read under (services.rules() reports them as version 1)
+      // are stored first, so the new rules are the next version after them, as before.
+      currentRuleSet(db);
+      return saveRuleSet(db, rules, actor, note);
+    },
+    /** Runs one hand decision under the current rules (stored as version 1 on a new database), dated `at`. */
+    manualAction(request: ManualActionRequest, at: Date): ManualActionResult {
+      const { version, rules } = currentRuleSet(db);
+      return runManualAction(db, { actor, rules, ruleSetVersion: version, now: at }, request);
+    },
+    /** Closes the writer: the last operation. */
+    close(): void {
+      db.close();
+    },
+  };
+}
+
+/**
+ * Runs one request of the protocol on the operations: what the engine worker does with each
+ * message, and what in-thread services do in their turn, so both paths run the same code.
+ * Progress (matching's stages, each date a day close closed or stopped at) goes to `onProgress`.
+ */
+export async function runEngineRequest<Request extends EngineRequest>(
+  operations: EngineOperations,
+  request: Request,
+  onProgress: (progress: EngineProgress) => void,
+): Promise<EngineReplies[Request['kind']]> {
+  return (await runAny(operations, request, onProgress)) as EngineReplies[Request['kind']];
+}
+
+// The switch narrows each request, but not the generic reply type: runEngineRequest states it once.
+async function runAny(operations: EngineOperations, request: EngineRequest, onProgress: (progress: EngineProgress) => void): Promise<EngineReplies[EngineRequest['kind']]> {
+  const listener: DayCloseListener = {
+    onClosed: (closed) => onProgress({ type: 'day-closed', closed }),
+    onError: (error, date) => onProgress({ type: 'day-failed', error: errorToData(error), date }),
+  };
+  switch (request.kind) {
+    case 'ingest':
+      return operations.ingest(request.paths);
+    case 'ingest-inbox-file':
+      return operations.ingestInboxFile(request.file, request.complete);
+    case 'match':
+      return operations.match(request.asOfDate, (progress) => onProgress({ type: 'matching', progress }));
+    case 'write-reports':
+      return operations.writeReports(request.date, request.outDir, request.isConfirmed);
+    case 'catch-up':
+      return operations.catchUp(request.outDir, listener);
+    case 'close-at-cutoff':
+      return operations.closeAtCutoff(request.closing, request.outDir, listener);
+    case 'save-rules':
+      return operations.saveRules(request.rules, request.note);
+    case 'manual-action':
+      return operations.manualAction(request.action, new Date(request.atMs));
+    case 'idle':
+      return null;
+    case 'close':
+      operations.close();
+      return null;
+  }
+}

@@ -1,0 +1,62 @@
+// The engine worker: the one thread that holds the database's writing connection. It opens and
+// migrates the database, says so through the start-up port (the caller waits for that before it
+// opens its reader), then runs the requests it is sent one at a time, in order: ingest, matching,
+// reports and day close, rule saves, manual actions. Rows never cross to the main thread; each
+// reply is a summary. Started only by engine-worker-client.ts.
+
+import { parentPort, workerData } from 'node:worker_threads';
+import { expectPresent } from '../../../shared/invariants';
+import { openDatabase } from '../store/database';
+import { createEngineOperations, runEngineRequest, type EngineOperations } from './engine-operations';
+import {
+  errorToData,
+  type EngineWorkerSetup,
+  type EngineWorkerStarted,
+  type FromEngineWorker,
+  type ToEngineWorker,
+} from './protocol';
+
+const port = expectPresent(parentPort, 'the port to the thread that started the engine worker');
+const setup = workerData as EngineWorkerSetup;
+
+/** The instant of the request being run: the caller's pinned clock, or the real time. */
+let requestNowMs = Date.now();
+function now(): Date {
+  return setup.isClockPinned ? new Date(requestNowMs) : new Date();
+}
+
+function send(message: FromEngineWorker): void {
+  port.postMessage(message);
+}
+
+/** Tells the waiting caller how the opening went: a message on its port, then a wake-up. */
+function announce(started: EngineWorkerStarted): void {
+  setup.startedPort.postMessage(started);
+  const flag = new Int32Array(setup.started);
+  Atomics.store(flag, 0, 1);
+  Atomics.notify(flag, 0);
+}
+
+let operations: EngineOperations;
+try {
+  const db = openDatabase(setup.dbPath, setup.nativeBinding ? { nativeBinding: setup.nativeBinding } : {});
+  operations = createEngineOperations(db, { profiles: setup.profiles, actor: setup.actor, now });
+  announce({ ok: true });
+} catch (error) {
+  announce({ ok: false, error: errorToData(error) });
+  process.exit(1);
+}
+
+// Important: one request at a time. Ingest holds a transaction across awaits (the CSV reader
+// streams); a second request started meanwhile would write into it or wait on SQLite's lock.
+let queue: Promise<unknown> = Promise.resolve();
+port.on('message', ({ seq, nowMs, request }: ToEngineWorker) => {
+  queue = queue.then(async () => {
+    requestNowMs = nowMs;
+    try {
+      send({ seq, reply: await runEngineRequest(operations, request, (progress) => send({ seq, progress })) });
+    } catch (error) {
+      send({ seq, error: errorToData(error) });
+    }
+  });
+});
