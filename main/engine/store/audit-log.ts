@@ -1,3 +1,4 @@
+import type { AuditEntryView, AuditVerification } from '../../../shared/ipc/recon-api';
 import type { ReadonlyDb, WritableDb } from './database';
 import { auditEntryHash } from './migrations/007-day-close-and-controls';
 
@@ -38,9 +39,7 @@ export function appendAudit(db: WritableDb, entry: AuditEntry): void {
 }
 
 /** What a check of the audit chain found: intact, or the first entry that does not hold. */
-export type AuditChainCheck =
-  | { intact: true; entries: number; lastHash: string }
-  | { intact: false; entries: number; brokenAt: number; problem: string };
+export type AuditChainCheck = AuditVerification;
 
 /**
  * Recomputes the chain from the first entry: an entry changed, removed or inserted behind the
@@ -85,19 +84,8 @@ export function verifyAuditChain(db: ReadonlyDb): AuditChainCheck {
   return { intact: true, entries, lastHash: previousHash };
 }
 
-/** An entry as it was written: `before` and `after` are the JSON text stored, or null. */
-export type StoredAuditEntry = {
-  id: number;
-  at: string;
-  actor: string;
-  action: string;
-  subjectType: string;
-  subjectId: string;
-  before: string | null;
-  after: string | null;
-  /** The entry's chain hash (see verifyAuditChain). */
-  hash: string;
-};
+/** An entry as it was written: `before` and `after` are the JSON text stored, or null; `hash` its chain hash. */
+export type StoredAuditEntry = AuditEntryView;
 
 /** Which entries to read: a UTC date range (inclusive), one actor, one subject. */
 export type AuditFilter = { since?: string; until?: string; actor?: string; subjectType?: string; subjectId?: string };

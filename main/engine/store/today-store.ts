@@ -3,6 +3,7 @@
 // grouped query each, never one per date), so the board stays quick at a million records;
 // tests/unit/store/today-indexes.test.ts holds them to their plans.
 
+import type { TodayBoard } from '../../../shared/ipc/recon-api';
 import type { ReadonlyDb } from './database';
 
 /** The last matching run, newest first by id. */
@@ -45,16 +46,7 @@ export const TREND_OPEN_MISMATCH_SPANS = `SELECT since, until, SUM(count) AS cou
   ) GROUP BY since, until`;
 
 /** The last run as the board shows it. */
-export type LastRunRow = {
-  runId: number;
-  asOfDate: string;
-  ruleSetVersion: number;
-  finishedAt: string | null;
-  matchesCreated: number;
-  itemsOpened: number;
-  itemsKept: number;
-  itemsClosed: number;
-};
+export type LastRunRow = NonNullable<TodayBoard['lastRun']>;
 
 /** The last matching run and the counts its stats recorded, or undefined before the first run. */
 export function readLastRun(db: ReadonlyDb): LastRunRow | undefined {

@@ -2,7 +2,7 @@
 // shown in the bank's zone (the rules'), not the associate's, and always name it.
 
 import type { FeedSourceName, OpenItemCategory, ReportKind } from '../../../../shared/ipc/recon-api';
-import { formatCount, formatDecimalAmount } from '../../format/display';
+import { formatCount, formatDecimalAmount, formatEpoch } from '../../format/display';
 
 /** The networks and the ledger as people name them. */
 export const SOURCE_LABELS: Record<FeedSourceName, string> = { VISA: 'Visa', MASTERCARD: 'Mastercard', ZELLE: 'Zelle' };
@@ -24,29 +24,13 @@ export function zoneLabel(timeZone: string): string {
   return `${city} time`;
 }
 
-const zoneFormatters = new Map<string, Intl.DateTimeFormat>();
-
-/** An instant as "2026-12-05 20:00 EST" in a zone, with the zone's short name. */
+/** An instant as "2026-12-05 20:00 EST" in a zone, with the zone's short name (the board needs no seconds). */
 export function formatInZone(iso: string, timeZone: string): string {
-  let formatter = zoneFormatters.get(timeZone);
-  if (!formatter) {
-    formatter = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      timeZoneName: 'short',
-    });
-    zoneFormatters.set(timeZone, formatter);
-  }
   const at = Date.parse(iso);
   if (Number.isNaN(at)) return iso;
-  const parts: Record<string, string> = {};
-  for (const part of formatter.formatToParts(new Date(at))) parts[part.type] = part.value;
-  return `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute} ${parts.timeZoneName}`;
+  const withSeconds = formatEpoch(at, timeZone);
+  // "YYYY-MM-DD HH:MM:SS ZONE" without ":SS".
+  return `${withSeconds.slice(0, 16)}${withSeconds.slice(19)}`;
 }
 
 /** Only the time of day of an instant in a zone, with the zone's short name: "20:00 EST". */
