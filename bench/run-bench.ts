@@ -259,7 +259,7 @@ async function runEngine(
     }
 
     let reportRows: Record<string, number> = {};
-    const reportStage = await measure(sampler, 'write three reports', 0, async () => {
+    const reportStage = await measure(sampler, 'write the reports', 0, async () => {
       const written = await services.writeReports(lastDate, path.join(workDir, 'reports'), { confirm: true });
       if (written.status !== 'written') throw new Error(`the bench's reports of ${lastDate} were not written`);
       reportRows = Object.fromEntries(written.reports.reports.map((report) => [report.kind, report.rows]));
