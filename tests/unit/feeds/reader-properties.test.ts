@@ -28,6 +28,10 @@ import type { Db } from '../../../main/engine/store/database';
 import { createDb, tempDir } from '../../helpers/store';
 
 const RUNS = 60;
+// A fixed seed keeps every run of the suite (and CI) the same; RECON_PROPERTY_SEED explores others.
+// This one found a 15-digit card number kept whole in an ARN field (only a network transaction id
+// may keep a 15-digit value: Visa's identifier).
+const SEED = Number(process.env.RECON_PROPERTY_SEED ?? -941728295);
 const PIPELINE_RUNS = 15;
 
 const folder = tempDir('recon-properties-');
@@ -333,7 +337,7 @@ describe('every feed reader, on random and mutated files', () => {
           expect(outcome.summary !== undefined || outcome.rejection !== undefined).toBe(true);
           expectNoWholeCard(outcome.texts, planted);
         }),
-        { numRuns: RUNS },
+        { numRuns: RUNS, seed: SEED },
       );
     });
 
@@ -342,7 +346,7 @@ describe('every feed reader, on random and mutated files', () => {
         fc.asyncProperty(format.file, MUTATIONS, async ({ bytes, planted }, mutations) => {
           await expectWholeOrNothing(mutate(bytes, mutations), format.extension, planted);
         }),
-        { numRuns: PIPELINE_RUNS },
+        { numRuns: PIPELINE_RUNS, seed: SEED },
       );
     });
   }
@@ -354,7 +358,7 @@ describe('every feed reader, on random and mutated files', () => {
           const outcome = await readWith((sink) => format.read(bytes, sink));
           expect(outcome.rejection?.message).toBeUndefined();
         }),
-        { numRuns: 20 },
+        { numRuns: 20, seed: SEED },
       );
     }
   });

@@ -97,8 +97,9 @@ class ConverterBuilder {
   }
 
   /**
-   * `kind` says how card numbers are masked: free text and references (network transaction id,
-   * ARN, authorization code) are; record and payment ids are kept as written, because a numeric
+   * `kind` says how card numbers are masked: free text (ARN and authorization code included) is;
+   * a network transaction id is, unless it is Visa's 15-digit identifier (which passes the Luhn
+   * check one time in ten and must match the ledger's); record and payment ids are kept as written, because a numeric
    * id passes the Luhn check one time in ten and ids must stay unique.
    */
   text(source: (Source & { constant?: string | undefined }) | undefined, kind: 'free-text' | 'reference' | 'id'): Read<string> {
@@ -320,9 +321,9 @@ function compileNetworkConverter(profile: NetworkFeedProfile, header: readonly s
   const readReversal = builder.reversal(mapping.txnType.reversal);
   const readRecordId = builder.text(mapping.recordId, 'id');
   const readNetworkTxnId = builder.text(mapping.networkTxnId, 'reference');
-  const readArn = builder.text(mapping.arn, 'reference');
+  const readArn = builder.text(mapping.arn, 'free-text');
   const readPan = builder.card(mapping.pan);
-  const readAuthCode = builder.text(mapping.authCode, 'reference');
+  const readAuthCode = builder.text(mapping.authCode, 'free-text');
   const readCurrency = builder.currency(mapping.currency);
   const readAmount = builder.amount(mapping.amount, true);
   const readTxnDate = builder.date(mapping.txnDate);
@@ -377,9 +378,9 @@ function compileLedgerConverter(profile: LedgerFeedProfile, header: readonly str
   const readFundingNetwork = builder.mapped(mapping.fundingNetwork, NETWORKS, (value) => value as Network, 'network');
   // A ledger may export a full card number where it should export the last four: keep only those.
   const readCard = builder.card(mapping.cardLast4);
-  const readAuthCode = builder.text(mapping.authCode, 'reference');
+  const readAuthCode = builder.text(mapping.authCode, 'free-text');
   const readNetworkTxnId = builder.text(mapping.networkTxnId, 'reference');
-  const readArn = builder.text(mapping.arn, 'reference');
+  const readArn = builder.text(mapping.arn, 'free-text');
   const readSenderToken = builder.text(mapping.senderToken, 'free-text');
   const readRecipientToken = builder.text(mapping.recipientToken, 'free-text');
   const extra = builder.extra(header);

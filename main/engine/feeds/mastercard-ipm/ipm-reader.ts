@@ -328,10 +328,10 @@ function toNetworkRecord(message: IpmMessage, header: IpmFileHeader, messageNumb
       network: 'MASTERCARD',
       recordId: `${header.fileId}:${messageNumberText}`,
       networkTxnId: maskCardNumbersInReference((elements.get(63) ?? '').slice(1).trim()),
-      arn: maskCardNumbersInReference((elements.get(31) ?? '').trim()),
+      arn: maskCardNumbers((elements.get(31) ?? '').trim()),
       panFirst6: pan.first6,
       panLast4: pan.last4,
-      authCode: maskCardNumbersInReference((elements.get(38) ?? '').trim()),
+      authCode: maskCardNumbers((elements.get(38) ?? '').trim()),
       txnType,
       // A reversal of a second presentment is still a reversal: the flag marks the disputes only.
       isSecondPresentment: txnType === 'PRESENTMENT' && SECOND_PRESENTMENT_FUNCTION_CODES.has(functionCode),
