@@ -5,6 +5,7 @@ import os from 'node:os';
 import type { ReportPreview } from '../../shared/ipc/recon-api';
 import type { ManualActionResult } from '../../shared/ipc/recon-api';
 import type { RuleSet } from '../../shared/rules';
+import { systemClock } from './clock';
 import { BUILTIN_PROFILES } from './feeds/csv/builtin-profiles';
 import { loadProfilesFromFolder, type FeedProfile } from './feeds/csv/feed-profile';
 import type { IngestOutcome } from './ingest/ingest-file';
@@ -44,8 +45,10 @@ export type ServicesConfig = {
   inThreadWriter?: WritableDb;
   nativeBinding?: string;
   /**
-   * The clock every business-day decision reads (which date is open, which closed, what a
-   * catch-up owes); tests pin it. Default: the real time.
+   * The engine's one clock: every business-day decision reads it (which date is open, which
+   * closed, what a catch-up owes) and every timestamp the engine writes comes from it (runs,
+   * matches, feed files, rule sets, audit entries, report runs, manual actions); tests pin it.
+   * Default: the real time.
    */
   now?: () => Date;
 };
@@ -224,7 +227,7 @@ export function createServices(config: ServicesConfig): Services {
   };
 
   function now(): Date {
-    return config.now?.() ?? new Date();
+    return config.now?.() ?? systemClock();
   }
 
   function businessDay(): BusinessDay {

@@ -56,6 +56,7 @@ function stamp(date: Date): string {
  */
 function keepReceivedFiles(folder: string, files: readonly { name: string; bytes: Uint8Array }[]): { dropFolder: string; paths: string[] } {
   fs.mkdirSync(folder, { recursive: true });
+  // The real time, not the engine's clock: only a folder name on disk, unique with mkdtemp's suffix.
   const dropFolder = fs.mkdtempSync(path.join(folder, `${stamp(new Date())}-`));
   const paths = files.map((file, index) => {
     // Two files of one drop may share a name; the second goes into a numbered sub-folder.
@@ -84,7 +85,7 @@ export function createReconHandlers(context: HandlerContext): ReconHandlers {
   // A manual action goes to the writer as its name and checked argument, waits its turn with
   // ingest and matching, then tells the window. Its message (a refusal) reaches the window as is.
   const manual = async (request: ManualActionRequest): Promise<ManualActionResult> => {
-    const result = await services.manualAction(request, context.now?.() ?? new Date());
+    const result = await services.manualAction(request, context.now?.() ?? services.now());
     changed();
     return result;
   };
@@ -152,7 +153,7 @@ export function createReconHandlers(context: HandlerContext): ReconHandlers {
     },
     /** The Today board at the handlers' clock: the closing day, feeds, last run, open items, reports, trend. */
     async 'day:today'() {
-      return readTodayBoard(services.reader, context.now?.() ?? new Date());
+      return readTodayBoard(services.reader, context.now?.() ?? services.now());
     },
     /** A page of the audit log, newest first, and how many entries the filter holds. */
     async 'audit:read'({ offset, limit, ...filter }) {
@@ -240,7 +241,7 @@ export function createReconHandlers(context: HandlerContext): ReconHandlers {
     },
     /** The associate's last action an undo would reverse. */
     async 'manual:last'() {
-      return lastManualAction(services.reader, { actor: services.actor, rules: services.rules().rules, now: context.now?.() ?? new Date() });
+      return lastManualAction(services.reader, { actor: services.actor, rules: services.rules().rules, now: context.now?.() ?? services.now() });
     },
     /** Reverses the associate's last action, if nothing has moved on since. */
     async 'manual:undo-last'(argument) {

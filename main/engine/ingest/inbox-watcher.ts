@@ -120,6 +120,7 @@ export function watchInbox(
   /** Resolves with the file's state once it has not changed for the window; undefined when it went away or the inbox closed. */
   const waitUntilComplete = async (file: string): Promise<FileState | undefined> => {
     let last = readFileState(file);
+    // Real elapsed time for the stability window, not the engine's clock: nothing is stamped with it.
     let unchangedSince = Date.now();
     while (last !== undefined && !isClosed) {
       await pause(pollMs);

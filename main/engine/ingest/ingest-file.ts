@@ -2,13 +2,14 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { RuleSet } from '../../../shared/rules';
+import type { Clock } from '../clock';
 import type { FeedProfile } from '../feeds/csv/feed-profile';
 import { DETECTION_HEAD_BYTES, detectFormat } from '../feeds/detect-format';
 import { FeedRejectedError, type FeedContext, type FeedSink } from '../feeds/feed-types';
 import { FEED_READERS, type FeedReader } from '../feeds/reader-registry';
 import { beginWriteTransaction, DatabaseBusyError, describeDatabaseBusy, isDatabaseBusy, type WritableDb } from '../store/database';
 import type { IngestOutcome } from '../../../shared/ipc/engine-results';
-import { createFeedWriter, findFeedFileBySha } from '../store/feed-store';
+import { createFeedWriter, findFeedFileBySha, type StoredFeedFile } from '../store/feed-store';
 import { describeChange, isSameFileState, readFileState, type FileState } from './file-state';
 
 export type { IngestOutcome };
@@ -19,6 +20,8 @@ export type IngestOptions = {
   rules: RuleSet;
   /** Who ingests: recorded in the audit log. */
   actor: string;
+  /** The engine's clock, for the file's ingested_at and its audit entries; default: the real time. */
+  now?: Clock;
   /** The formats to recognise, in detection order; the registry's unless a test brings its own. */
   readers?: readonly FeedReader[];
   /**
@@ -92,17 +95,17 @@ export async function ingestFile(db: WritableDb, filePath: string, options: Inge
     }
     return { status: 'rejected', file: filePath, reason };
   };
+  const alreadyIngested = (known: StoredFeedFile): IngestOutcome => ({
+    status: 'already-ingested',
+    file: filePath,
+    format: known.format,
+    sha256: hashed.sha256,
+    ingestedAs: known.fileName,
+    ingestedAt: known.ingestedAt,
+  });
+  // A fast path only: the check that counts is the one under the write lock below.
   const known = findFeedFileBySha(db, hashed.sha256);
-  if (known) {
-    return {
-      status: 'already-ingested',
-      file: filePath,
-      format: known.format,
-      sha256: hashed.sha256,
-      ingestedAs: known.fileName,
-      ingestedAt: known.ingestedAt,
-    };
-  }
+  if (known) return alreadyIngested(known);
   const detected = detectFormat(hashed.head, options.profiles, options.readers ?? FEED_READERS);
   if (detected.kind === 'unknown') return contentRejection(`${fileName}: ${detected.problem}`);
   const { format, side } = detected;
@@ -113,11 +116,19 @@ export async function ingestFile(db: WritableDb, filePath: string, options: Inge
   // is inside the try: another process's lock is an outcome for this file, never a crash.
   try {
     await beginWriteTransaction(db);
+    // Checked again under the write lock: another process (a second workstation, the CLI) may have
+    // ingested these bytes since the check above, and its row would fail this insert on sha256.
+    const ingestedMeanwhile = findFeedFileBySha(db, hashed.sha256);
+    if (ingestedMeanwhile) {
+      db.exec('ROLLBACK');
+      return alreadyIngested(ingestedMeanwhile);
+    }
     const writer = createFeedWriter(
       db,
       { sha256: hashed.sha256, fileName, sourcePath: path.resolve(filePath), format, sizeBytes: hashed.size, side },
       options.rules,
       options.actor,
+      options.now,
     );
     const sink: FeedSink = writer;
     const summary = await detected.read(filePath, context, sink);

@@ -1,4 +1,5 @@
 import { isIsoDate } from '../../../shared/business-dates';
+import { systemClock, type Clock } from '../clock';
 import type { WritableDb } from '../store/database';
 import { applyMatchOutcome, finishRun, lastRunDate, loadMatchInput, startRun } from '../store/matching-store';
 import { currentRuleSet } from '../store/rule-sets';
@@ -24,11 +25,12 @@ export function runMatchingDay(
   db: WritableDb,
   asOfDate: string,
   onProgress: (progress: MatchProgress) => void = () => {},
+  now: Clock = systemClock,
 ): RunSummary {
   if (!isIsoDate(asOfDate)) throw new Error(`"${asOfDate}" is not a business date (YYYY-MM-DD)`);
   const lastWrite = db.prepare('SELECT COALESCE(MAX(id), 0) FROM audit_log').pluck();
   for (let attempt = 1; ; attempt++) {
-    const { version, rules } = currentRuleSet(db);
+    const { version, rules } = currentRuleSet(db, now);
     const seen = lastWrite.get() as number;
     onProgress({ stage: 'loading', asOfDate });
     const input = loadMatchInput(db, asOfDate);
@@ -39,8 +41,8 @@ export function runMatchingDay(
       const summary = db
         .transaction((): RunSummary => {
           if (lastWrite.get() !== seen) throw new StoreMovedError();
-          const runId = startRun(db, asOfDate, version);
-          const applied = applyMatchOutcome(db, outcome, { id: runId, asOfDate, ruleSetVersion: version });
+          const runId = startRun(db, asOfDate, version, now);
+          const applied = applyMatchOutcome(db, outcome, { id: runId, asOfDate, ruleSetVersion: version }, now);
           const result: RunSummary = {
             asOfDate,
             runId,
@@ -50,7 +52,7 @@ export function runMatchingDay(
             ...applied,
             byReason: outcome.stats.byReason,
           };
-          finishRun(db, runId, result);
+          finishRun(db, runId, result, now);
           return result;
         })
         .immediate();
@@ -65,9 +67,14 @@ export function runMatchingDay(
   }
 }
 
-export function runMatchingAsOf(db: WritableDb, asOfDate: string, onProgress?: (progress: MatchProgress) => void): MatchingResult {
+export function runMatchingAsOf(
+  db: WritableDb,
+  asOfDate: string,
+  onProgress?: (progress: MatchProgress) => void,
+  now: Clock = systemClock,
+): MatchingResult {
   if (!isIsoDate(asOfDate)) throw new Error(`"${asOfDate}" is not a business date (YYYY-MM-DD)`);
   const last = lastRunDate(db);
   if (last !== undefined && last > asOfDate) return { laterRunDate: last };
-  return { run: runMatchingDay(db, asOfDate, onProgress) };
+  return { run: runMatchingDay(db, asOfDate, onProgress, now) };
 }

@@ -1,4 +1,5 @@
 import { nextCutoff, type BankCalendar } from '../../../shared/business-dates';
+import { systemClock, type Clock } from '../clock';
 
 /** A running schedule of daily cut-offs. */
 export type CutoffSchedule = {
@@ -19,7 +20,7 @@ export function scheduleCutoffs(
   calendar: () => BankCalendar,
   onCutoff: (businessDate: string) => Promise<void>,
   onError: (error: Error, businessDate: string) => void,
-  now: () => Date = () => new Date(),
+  now: Clock = systemClock,
 ): CutoffSchedule {
   let upcoming = nextCutoff(now().getTime(), calendar());
   let timer: NodeJS.Timeout | undefined;

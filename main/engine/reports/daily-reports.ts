@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { ReportKind } from '../../../shared/ipc/recon-api';
 import { formatAmount } from '../../../shared/money';
+import { systemClock } from '../clock';
 import type { ReadonlyDb, WritableDb } from '../store/database';
 import {
   ADJUSTMENTS_REPORT,
@@ -120,7 +121,7 @@ function manifestText(manifest: unknown): string {
  * business date from what the store holds. No clock or path goes into a file, so writing the
  * same day again with nothing changed gives the same bytes.
  */
-export function writeDailyReports(db: WritableDb, date: string, outDir: string, writtenAt: Date = new Date()): DailyReports {
+export function writeDailyReports(db: WritableDb, date: string, outDir: string, writtenAt: Date = systemClock()): DailyReports {
   fs.mkdirSync(outDir, { recursive: true });
   const reports: WrittenReport[] = DAILY_REPORTS.map((definition) => {
     const target = path.join(outDir, `${definition.kind}_${date}.csv`);
@@ -129,7 +130,7 @@ export function writeDailyReports(db: WritableDb, date: string, outDir: string, 
   });
   const manifest = {
     business_date: date,
-    rule_set_version: ruleSetVersionOfRun(db, date) ?? currentRuleSet(db).version,
+    rule_set_version: ruleSetVersionOfRun(db, date) ?? currentRuleSet(db, () => writtenAt).version,
     reports: Object.fromEntries(
       reports.map((report) => [
         report.kind,

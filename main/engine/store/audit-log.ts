@@ -1,4 +1,5 @@
 import type { AuditEntryView, AuditVerification } from '../../../shared/ipc/recon-api';
+import { systemClock } from '../clock';
 import type { ReadonlyDb, WritableDb } from './database';
 import { auditEntryHash } from './migrations/007-day-close-and-controls';
 
@@ -10,7 +11,7 @@ export type AuditEntry = {
   subjectId: string;
   before?: unknown;
   after?: unknown;
-  /** When it happened, if not now: a manual action's entries carry the action's own time. */
+  /** When it happened (the engine's clock, passed by every writer); absent: the real time. */
   at?: string;
 };
 
@@ -24,7 +25,7 @@ export function appendAudit(db: WritableDb, entry: AuditEntry): void {
     const last = db.prepare('SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1').get() as { id: number; hash: string } | undefined;
     const fields = [
       (last?.id ?? 0) + 1,
-      entry.at ?? new Date().toISOString(),
+      entry.at ?? systemClock().toISOString(),
       entry.actor,
       entry.action,
       entry.subjectType,

@@ -72,6 +72,7 @@ function sleep(ms: number): Promise<void> {
  */
 export async function beginWriteTransaction(db: WritableDb): Promise<void> {
   const timeoutMs = db.pragma('busy_timeout', { simple: true }) as number;
+  // Real elapsed time for the wait, not the engine's clock (which tests pin): nothing is stamped with it.
   const started = Date.now();
   for (;;) {
     db.pragma('busy_timeout = 0');
@@ -149,6 +150,7 @@ const PAUSE = new Int32Array(new SharedArrayBuffer(4));
  * about one time in ten), so it is retried here for as long as the busy timeout.
  */
 function switchToWriteAheadLog(db: BetterSqlite3.Database): void {
+  // Real elapsed time for the retries, not the engine's clock: nothing is stamped with it.
   const started = Date.now();
   for (;;) {
     try {

@@ -3,6 +3,7 @@ import { formatAmountWithCurrency } from '../../../shared/money';
 import type { LedgerPaymentInput, NetworkRecordInput, QuarantinedRow, Side } from '../../../shared/domain';
 import { localAndBusinessDate, parseInstant } from '../../../shared/business-dates';
 import { isInScope, type RuleSet } from '../../../shared/rules';
+import { systemClock, type Clock } from '../clock';
 import { appendAudit } from './audit-log';
 import type { ReadonlyDb, WritableDb } from './database';
 import type { FeedFileCounts } from '../../../shared/ipc/engine-results';
@@ -63,6 +64,7 @@ export function createFeedWriter(
   file: { sha256: string; fileName: string; sourcePath: string; format: string; sizeBytes: number; side: Side },
   rules: RuleSet,
   actor: string,
+  now: Clock = systemClock,
 ): FeedWriter {
   const fileId = Number(
     db
@@ -70,7 +72,7 @@ export function createFeedWriter(
         `INSERT INTO feed_files (sha256, file_name, source_path, format, side, size_bytes, ingested_at)
          VALUES (?, ?, ?, ?, ?, ?, ?)`,
       )
-      .run(file.sha256, file.fileName, file.sourcePath, file.format, file.side, file.sizeBytes, new Date().toISOString())
+      .run(file.sha256, file.fileName, file.sourcePath, file.format, file.side, file.sizeBytes, now().toISOString())
       .lastInsertRowid,
   );
   const insertNetwork = db.prepare(
@@ -222,6 +224,7 @@ export function createFeedWriter(
         subjectId: payment.paymentId,
         before,
         after: { ...after, file: file.fileName, line: payment.line },
+        at: now().toISOString(),
       });
       counts.rowsStatusUpdated++;
     }
@@ -261,6 +264,7 @@ export function createFeedWriter(
       subjectType: 'feed_file',
       subjectId: file.sha256,
       after: { fileName: file.fileName, format: file.format, rowsRead: summary.rowsRead, ...counts },
+      at: now().toISOString(),
     });
     return { ...counts };
   }

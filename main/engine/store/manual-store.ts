@@ -908,9 +908,12 @@ function describeRow(row: RowState): string {
  * refuses and says which row has moved on (a run, or another action, decided it since).
  */
 export function undoLastAction(db: WritableDb, context: ManualContext): ManualActionResult {
-  const last = lastUndoable(db, context.actor);
-  if (!last) throw new ManualWorkError('You have no action left to undo.');
+  // A fast path only: the action to undo is chosen again under the write lock, where no other
+  // process (the same associate on a second workstation) can add or undo one in between.
+  if (!lastUndoable(db, context.actor)) throw new ManualWorkError('You have no action left to undo.');
   return perform(db, context, 'undo', (tracker) => {
+    const last = lastUndoable(db, context.actor);
+    if (!last) throw new ManualWorkError('You have no action left to undo.');
     const refusal = undoRefusal(db, last, businessDateAt(context.now.getTime(), context.rules));
     if (refusal) throw new ManualWorkError(refusal);
     const plan = JSON.parse(last.undo) as UndoPlan;

@@ -1,6 +1,7 @@
 import { dateOfDayNumber } from '../../../shared/business-dates';
 import type { LedgerStatus, TxnType } from '../../../shared/domain';
 import type { CandidatePayment, MatchOutcome, OpenNetworkRecord, ProposedItem } from '../matcher/match-types';
+import { systemClock, type Clock } from '../clock';
 import { appendAudit } from './audit-log';
 import type { ReadonlyDb, WritableDb } from './database';
 import { HELD_NETWORK_RECORD_IDS, HELD_PAYMENT_IDS } from './pairing-holds';
@@ -190,8 +191,9 @@ export function applyMatchOutcome(
   db: WritableDb,
   outcome: MatchOutcome,
   run: { id: number; asOfDate: string; ruleSetVersion: number },
+  clock: Clock = systemClock,
 ): ApplySummary {
-  const now = new Date().toISOString();
+  const now = clock().toISOString();
   const insertMatch = db.prepare(
     `INSERT INTO matches (match_kind, rule, reason, rule_set_version, run_id, business_date, network, amount_minor,
        currency, network_date, ledger_date, resolved_by, created_at)
@@ -335,7 +337,7 @@ export function applyMatchOutcome(
   for (const id of Float64Array.from(paymentsMatched).sort()) settlePayment.run(1, id);
   for (const id of Float64Array.from(paymentsToGlobalFinance).sort()) settlePayment.run(0, id);
   entry.counts = { ...summary, networkRecords: outcome.stats.networkRecords, payments: outcome.stats.payments };
-  appendAudit(db, { actor: RUN_ACTOR, action: 'match.run', subjectType: 'match_run', subjectId: String(run.id), after: entry });
+  appendAudit(db, { actor: RUN_ACTOR, action: 'match.run', subjectType: 'match_run', subjectId: String(run.id), after: entry, at: now });
   return summary;
 }
 
@@ -358,18 +360,18 @@ export function dataDateRange(db: ReadonlyDb): { first: string; last: string } |
 }
 
 /** Opens a run's record. */
-export function startRun(db: WritableDb, asOfDate: string, ruleSetVersion: number): number {
+export function startRun(db: WritableDb, asOfDate: string, ruleSetVersion: number, now: Clock = systemClock): number {
   return Number(
     db
       .prepare('INSERT INTO match_runs (as_of_date, rule_set_version, started_at) VALUES (?, ?, ?)')
-      .run(asOfDate, ruleSetVersion, new Date().toISOString()).lastInsertRowid,
+      .run(asOfDate, ruleSetVersion, now().toISOString()).lastInsertRowid,
   );
 }
 
 /** Closes a run's record with its statistics. */
-export function finishRun(db: WritableDb, runId: number, stats: unknown): void {
+export function finishRun(db: WritableDb, runId: number, stats: unknown, now: Clock = systemClock): void {
   db.prepare('UPDATE match_runs SET finished_at = ?, stats = ? WHERE id = ?').run(
-    new Date().toISOString(),
+    now().toISOString(),
     JSON.stringify(stats),
     runId,
   );

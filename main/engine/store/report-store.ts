@@ -1,5 +1,6 @@
 import { currencyExponent } from '../../../shared/currency';
 import type { ReportKind } from '../../../shared/ipc/recon-api';
+import { systemClock } from '../clock';
 import type { ReadonlyDb, WritableDb } from './database';
 
 // Important: a report holds up to a million rows, and handing SQLite rows to JS costs about half
@@ -304,7 +305,7 @@ export function ruleSetVersionOfRun(db: ReadonlyDb, date: string): number | unde
  * Remembers that a day's reports were written, where and when. `manifestText` is the manifest
  * file's content exactly as written, so its SHA-256 can be shown later without reading the file.
  */
-export function recordReportRun(db: WritableDb, date: string, outDir: string, manifestText: string, writtenAt: Date = new Date()): void {
+export function recordReportRun(db: WritableDb, date: string, outDir: string, manifestText: string, writtenAt: Date = systemClock()): void {
   db.prepare('INSERT INTO report_runs (business_date, out_dir, written_at, manifest) VALUES (?, ?, ?, ?)').run(
     date,
     outDir,

@@ -1,4 +1,5 @@
 import { DEFAULT_RULES, ruleSetSchema, type RuleSet } from '../../../shared/rules';
+import { systemClock, type Clock } from '../clock';
 import { appendAudit } from './audit-log';
 import type { ReadonlyDb, WritableDb } from './database';
 
@@ -6,28 +7,29 @@ import type { ReadonlyDb, WritableDb } from './database';
 export type VersionedRuleSet = { version: number; rules: RuleSet };
 
 /** The newest rule set; the spec's defaults become version 1 the first time a database needs rules. */
-export function currentRuleSet(db: WritableDb): VersionedRuleSet {
+export function currentRuleSet(db: WritableDb, now: Clock = systemClock): VersionedRuleSet {
   const row = db.prepare('SELECT version, rules FROM rule_sets ORDER BY version DESC LIMIT 1').get() as
     | { version: number; rules: string }
     | undefined;
   if (row) return { version: row.version, rules: ruleSetSchema.parse(JSON.parse(row.rules)) };
-  return saveRuleSet(db, DEFAULT_RULES, 'system', 'defaults of the domain spec');
+  return saveRuleSet(db, DEFAULT_RULES, 'system', 'defaults of the domain spec', now);
 }
 
 /** Validates and stores rules as a new version; earlier versions stay, so old matches still name theirs. */
-export function saveRuleSet(db: WritableDb, rules: RuleSet, actor: string, note: string): VersionedRuleSet {
+export function saveRuleSet(db: WritableDb, rules: RuleSet, actor: string, note: string, now: Clock = systemClock): VersionedRuleSet {
   const parsed = ruleSetSchema.parse(rules);
   return db.transaction(() => {
+    const at = now().toISOString();
     const previous = db.prepare('SELECT MAX(version) AS version FROM rule_sets').get() as { version: number | null };
     const version = (previous.version ?? 0) + 1;
     db.prepare('INSERT INTO rule_sets (version, rules, created_at, created_by, note) VALUES (?, ?, ?, ?, ?)').run(
       version,
       JSON.stringify(parsed),
-      new Date().toISOString(),
+      at,
       actor,
       note,
     );
-    appendAudit(db, { actor, action: 'rules.save', subjectType: 'rule_set', subjectId: String(version), after: parsed });
+    appendAudit(db, { actor, action: 'rules.save', subjectType: 'rule_set', subjectId: String(version), after: parsed, at });
     return { version, rules: parsed };
   }).immediate();
 }

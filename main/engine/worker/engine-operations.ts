@@ -14,6 +14,7 @@ import { previewDailyReports, writeDailyReports, type DailyReports } from '../re
 import { assertClosedDate, businessDayOf, datesToCatchUp, reportWarnings, type BusinessDay } from '../reports/day-close';
 import { describeChange, isSameFileState, readFileState, type FileState } from '../ingest/file-state';
 import { FileChangedError } from '../ingest/ingest-file';
+import type { Clock } from '../clock';
 import type { WritableDb } from '../store/database';
 import { dataDateRange, lastRunDate } from '../store/matching-store';
 import { currentRuleSet, currentRulesOrDefaults, saveRuleSet, type VersionedRuleSet } from '../store/rule-sets';
@@ -33,8 +34,8 @@ export type EngineSetup = {
   profiles: readonly FeedProfile[];
   /** Who acts, for the audit log. */
   actor: string;
-  /** The clock business-day decisions read. */
-  now: () => Date;
+  /** The engine's one clock: business-day decisions read it and every row written is stamped by it. */
+  now: Clock;
   /** Runs matching as of one date; default: on the writer, in this thread. */
   matchOneDate?: (date: string, onProgress?: (progress: MatchProgress) => void) => MatchingResult | Promise<MatchingResult>;
 };
@@ -48,7 +49,7 @@ export type EngineOperations = ReturnType<typeof createEngineOperations>;
 /** Builds the operations over the writer. */
 export function createEngineOperations(db: WritableDb, setup: EngineSetup) {
   const { profiles, actor, now } = setup;
-  const matchOneDate = setup.matchOneDate ?? ((date: string, onProgress?: (progress: MatchProgress) => void) => runMatchingAsOf(db, date, onProgress));
+  const matchOneDate = setup.matchOneDate ?? ((date: string, onProgress?: (progress: MatchProgress) => void) => runMatchingAsOf(db, date, onProgress, now));
 
   function businessDay(): BusinessDay {
     return businessDayOf(now(), currentRulesOrDefaults(db));
@@ -100,7 +101,7 @@ export function createEngineOperations(db: WritableDb, setup: EngineSetup) {
   return {
     /** Ingests files and folders, one file at a time, in order. */
     ingest(paths: readonly string[]): Promise<IngestOutcome[]> {
-      return ingestPaths(db, paths, { profiles, rules: currentRuleSet(db).rules, actor });
+      return ingestPaths(db, paths, { profiles, rules: currentRuleSet(db, now).rules, actor, now });
     },
     /** Ingests one file of the inbox; its last check before it commits: the file is still as it was seen complete. */
     ingestInboxFile(file: string, complete: FileState): Promise<IngestOutcome> {
@@ -111,7 +112,7 @@ export function createEngineOperations(db: WritableDb, setup: EngineSetup) {
           throw new FileChangedError(`${path.basename(file)} changed after it had looked complete (${describeChange(complete, current)}): it may still be being written.`);
         }
       };
-      return ingestFile(db, file, { profiles, rules: currentRuleSet(db).rules, actor, beforeCommit });
+      return ingestFile(db, file, { profiles, rules: currentRuleSet(db, now).rules, actor, beforeCommit, now });
     },
     /**
      * Matches as of a closed business date (default: the last closed one), first running every
@@ -150,12 +151,12 @@ export function createEngineOperations(db: WritableDb, setup: EngineSetup) {
     saveRules(rules: RuleSet, note: string): VersionedRuleSet {
       // The defaults the store has been read under (services.rules() reports them as version 1)
       // are stored first, so the new rules are the next version after them, as before.
-      currentRuleSet(db);
-      return saveRuleSet(db, rules, actor, note);
+      currentRuleSet(db, now);
+      return saveRuleSet(db, rules, actor, note, now);
     },
     /** Runs one hand decision under the current rules (stored as version 1 on a new database), dated `at`. */
     manualAction(request: ManualActionRequest, at: Date): ManualActionResult {
-      const { version, rules } = currentRuleSet(db);
+      const { version, rules } = currentRuleSet(db, () => at);
       return runManualAction(db, { actor, rules, ruleSetVersion: version, now: at }, request);
     },
     /** Closes the writer: the last operation. */

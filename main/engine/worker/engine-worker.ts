@@ -6,6 +6,7 @@
 
 import { parentPort, workerData } from 'node:worker_threads';
 import { expectPresent } from '../../../shared/invariants';
+import { systemClock } from '../clock';
 import { openDatabase } from '../store/database';
 import { createEngineOperations, runEngineRequest, type EngineOperations } from './engine-operations';
 import {
@@ -19,10 +20,13 @@ import {
 const port = expectPresent(parentPort, 'the port to the thread that started the engine worker');
 const setup = workerData as EngineWorkerSetup;
 
-/** The instant of the request being run: the caller's pinned clock, or the real time. */
+/**
+ * The engine's clock in this thread: the instant of the request being run when the caller pins
+ * its clock, or the real time. Every row the worker writes is stamped by it.
+ */
 let requestNowMs = Date.now();
 function now(): Date {
-  return setup.isClockPinned ? new Date(requestNowMs) : new Date();
+  return setup.isClockPinned ? new Date(requestNowMs) : systemClock();
 }
 
 function send(message: FromEngineWorker): void {

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { runMatchingDay } from '../../../main/engine/matcher/matching-run';
 import type { Db } from '../../../main/engine/store/database';
 import { readItemControls } from '../../../main/engine/store/approvals-store';
@@ -21,6 +21,7 @@ import path from 'node:path';
 import { openDatabase } from '../../../main/engine/store/database';
 import { currentRuleSet, saveRuleSet } from '../../../main/engine/store/rule-sets';
 import { createDb as createBareDb, explain, ledgerInput, networkInput, storeFile, tempDir } from '../../helpers/store';
+import { startEngineChild, type EngineChild } from '../../helpers/engine-children';
 
 /** A database with its rule set version 1 stored, as the app has before anyone acts. */
 function createDb(): Db {
@@ -414,4 +415,64 @@ describe('what the second review found', () => {
     other.close();
     db.close();
   });
+});
+
+describe('an undo in one process while another process writes the same database', () => {
+  const children: EngineChild[] = [];
+  afterEach(() => {
+    for (const child of children.splice(0)) child.stop();
+  });
+
+  /** A file database with a day's two open mismatches, ana's note on the first and an undo process ready. */
+  async function twoWorkstations(): Promise<{ db: Db; database: string; child: EngineChild; networkItem: number; ledgerItem: number }> {
+    const database = path.join(tempDir('recon-undo-race-'), 'recon.db');
+    const db = openDatabase(database);
+    currentRuleSet(db);
+    storeFile(db, { ledger: [ledgerInput({ paymentId: 'Z1', amountMinor: 10_000, cardLast4: '9999' })] });
+    storeFile(db, { network: [networkInput({ recordId: 'V1', amountMinor: 10_000, txnDate: '2026-11-02', settlementDate: '2026-11-02' })] });
+    runMatchingDay(db, '2026-11-02');
+    runMatchingDay(db, '2026-11-06');
+    const networkItem = itemOf(db, 'NETWORK', 'NO_LEDGER').id;
+    const ledgerItem = itemOf(db, 'LEDGER', 'NO_NETWORK').id;
+    noteItem(db, as('ana'), networkItem, 'first');
+    const child = startEngineChild();
+    children.push(child);
+    await child.ready;
+    return { db, database, child, networkItem, ledgerItem };
+  }
+
+  /**
+   * Holds the write lock while `write` runs and the child starts its undo, so the child reads the
+   * database before this write and takes the lock only after it commits.
+   */
+  async function undoWhileWriting(db: Db, child: EngineChild, database: string, write: () => void) {
+    db.exec('BEGIN IMMEDIATE');
+    write();
+    const answer = child.send({ op: 'undo', database, actor: 'ana', now: NOW.toISOString() });
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    db.exec('COMMIT');
+    return answer;
+  }
+
+  it('chooses the action to undo under the write lock: the same associate\'s newer action from a second workstation is the one undone', async () => {
+    const { db, database, child, networkItem, ledgerItem } = await twoWorkstations();
+    const answer = await undoWhileWriting(db, child, database, () => noteItem(db, as('ana'), ledgerItem, 'second'));
+    expect(answer).toEqual({ ok: true, summary: `Undid: Noted on item ${ledgerItem}: "second"` });
+    expect(itemOf(db, 'LEDGER', 'NO_NETWORK').note).toBe('');
+    expect(itemOf(db, 'NETWORK', 'NO_LEDGER').note).toBe('first');
+    expect(lastManualAction(db, as('ana'))?.summary).toBe(`Noted on item ${networkItem}: "first"`);
+    db.close();
+  }, 20_000);
+
+  it('refuses with the usual message when another associate changed the action\'s rows while it waited for the lock', async () => {
+    const { db, database, child, networkItem } = await twoWorkstations();
+    const answer = await undoWhileWriting(db, child, database, () => noteItem(db, as('bob'), networkItem, 'bob was here'));
+    expect(answer).toEqual({
+      ok: false,
+      name: 'ManualWorkError',
+      message: `"Noted on item ${networkItem}: "first"" can no longer be undone: item ${networkItem} has changed since.`,
+    });
+    expect(itemOf(db, 'NETWORK', 'NO_LEDGER').note).toBe('bob was here');
+    db.close();
+  }, 20_000);
 });
