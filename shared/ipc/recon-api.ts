@@ -503,8 +503,12 @@ export type WriteReportsResult =
 /** One of the feeds a business date expects. */
 export type FeedSourceName = 'VISA' | 'MASTERCARD' | 'ZELLE';
 
-/** Whether a feed brought records of a date: arrived; missing (the date has closed without it); still awaited (the open date). */
-export const FEED_STATES = ['arrived', 'missing', 'awaited'] as const;
+/**
+ * Whether a feed brought records of a date: arrived; missing (the date has closed without it);
+ * still awaited (the open date); not expected (a date before the first feed this store ever
+ * received: a new workstation owes no past files).
+ */
+export const FEED_STATES = ['arrived', 'missing', 'awaited', 'not-expected'] as const;
 /** One feed's state for one business date. */
 export type FeedState = (typeof FEED_STATES)[number];
 

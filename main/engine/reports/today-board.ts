@@ -141,6 +141,8 @@ export function readTodayBoard(db: ReadonlyDb, now: Date): TodayBoard {
     const feedDates = datesBack(day.openDate, FEED_DAYS);
     const oldestFeedDate = addDays(day.openDate, 1 - FEED_DAYS); // the last of feedDates
     const arrivals = new Map(feedArrivals(db, oldestFeedDate, day.openDate).map((arrival) => [`${arrival.date}:${arrival.source}`, arrival]));
+    // Dates before the store's first feed are not "missing": the workstation did not exist yet.
+    const firstFeedDate = (db.prepare('SELECT MIN(business_date) FROM feed_days').pluck().get() as string | null) ?? undefined;
     const feeds = feedDates.map((date) => {
       const isOpen = date === day.openDate;
       const expectedBy = new Date(cutoffAt(date, calendar)).toISOString();
@@ -150,7 +152,10 @@ export function readTodayBoard(db: ReadonlyDb, now: Date): TodayBoard {
         sources: EXPECTED_SOURCES.map((source) => {
           const arrival = arrivals.get(`${date}:${source}`);
           const records = arrival?.records ?? 0;
-          const state: FeedState = records > 0 ? 'arrived' : isOpen ? 'awaited' : 'missing';
+          let state: FeedState = 'missing';
+          if (records > 0) state = 'arrived';
+          else if (isOpen) state = 'awaited';
+          else if (firstFeedDate === undefined || date < firstFeedDate) state = 'not-expected';
           return { source, files: arrival?.files ?? 0, records, state, isMissing: state === 'missing', expectedBy };
         }),
       };

@@ -97,6 +97,22 @@ describe('the Today board: feeds', () => {
     expect(missing).toEqual(['2026-11-07 VISA']);
   });
 
+  it('calls the closed dates before the first feed the store received not expected, not missing', () => {
+    const db = createDb();
+    storeFile(db, { ledger: [ledgerInput({ initiatedAt: '2026-11-08T12:00:00-05:00' })] }, 'zelle-first.csv');
+
+    const board = readTodayBoard(db, BEFORE_CUTOFF);
+
+    const states = (date: string) => board.feeds.find((day) => day.date === date)!.sources.map((source) => source.state);
+    expect(states('2026-11-07')).toEqual(['not-expected', 'not-expected', 'not-expected']);
+    expect(states('2026-11-04')).toEqual(['not-expected', 'not-expected', 'not-expected']);
+    expect(states('2026-11-08')).toEqual(['missing', 'missing', 'arrived']);
+    // Two Mastercard/Visa gaps on 2026-11-08 and all three feeds of 2026-11-09 are missing.
+    expect(board.feeds.flatMap((day) => day.sources.filter((source) => source.isMissing))).toHaveLength(5);
+    // An empty store owes nothing at all.
+    expect(readTodayBoard(createDb(), BEFORE_CUTOFF).feeds.flatMap((day) => day.sources.filter((source) => source.isMissing))).toEqual([]);
+  });
+
   it('turns an awaited feed into a missing one once its date has closed', () => {
     const db = createDb();
     seedFeeds(db);

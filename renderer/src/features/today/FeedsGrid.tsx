@@ -72,6 +72,8 @@ function FeedState({ cell, timeZone }: { cell: FeedCell; timeZone: string }) {
           <strong>Missing</strong> — expected by {expectedBy}
         </span>
       );
+    case 'not-expected':
+      return <span className="feed feed-not-expected">Before the first feed</span>;
     case 'awaited':
       // The row is the open date itself: the time is all that is new.
       return <span className="feed feed-awaited">Not yet — expected by {formatTimeInZone(cell.expectedBy, timeZone)}</span>;
