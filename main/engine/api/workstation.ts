@@ -2,6 +2,7 @@ import path from 'node:path';
 import type { ApiReply, ChannelArgument, ChannelResult, ReconChannel, ReconEvent, WorkstationStatus } from '../../../shared/ipc/recon-api';
 import type { InboxWatcher } from '../ingest/inbox-watcher';
 import type { CutoffSchedule } from '../reports/cutoff-scheduler';
+import { removeStaleTemporaries } from '../reports/daily-reports';
 import { createServices, type DayClosed, type Services } from '../services';
 import { createReconHandlers, dispatchReconCall, reportsWritten, runReconCall, type ReconHandlers } from './recon-handlers';
 
@@ -59,6 +60,10 @@ export function startWorkstation(config: WorkstationConfig, log: (message: strin
   const emit = (event: ReconEvent): void => {
     for (const listener of listeners) listener(event);
   };
+
+  // A report writer killed part-way had no chance to remove its temporary files: they go first.
+  const leftovers = removeStaleTemporaries(config.reportsFolder);
+  if (leftovers.length > 0) log(`Removed ${leftovers.length} temporary report file(s) an interrupted write left in ${config.reportsFolder}: ${leftovers.join(', ')}`);
 
   let inbox: InboxWatcher | undefined;
   let inboxProblem: string | undefined;

@@ -45,9 +45,62 @@ function sha256(text: string | Buffer): string {
 
 /** Writes a file under a temporary name and renames it, so a reader never sees half a report. */
 export function writeFileAtomically(target: string, content: string): void {
-  const temporary = path.join(path.dirname(target), `.${path.basename(target)}.${process.pid}.tmp`);
+  const temporary = temporaryName(target);
   fs.writeFileSync(temporary, content);
   fs.renameSync(temporary, target);
+}
+
+/** The name a file is written under before it is renamed into place: hidden, and naming the writing process. */
+function temporaryName(target: string): string {
+  return path.join(path.dirname(target), `.${path.basename(target)}.${process.pid}.tmp`);
+}
+
+const TEMPORARY_NAME = /^\.(.+)\.(\d+)\.tmp$/;
+
+function isProcessAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: alive, but another user's.
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Removes the temporary files that a writer killed part-way left in a reports folder (a kill
+ * leaves no chance to clean up). A temporary of a process still alive is left alone: it may be
+ * writing right now. Returns the names removed.
+ */
+export function removeStaleTemporaries(outDir: string): string[] {
+  let names: string[];
+  try {
+    names = fs.readdirSync(outDir);
+  } catch {
+    return [];
+  }
+  const removed: string[] = [];
+  for (const name of names) {
+    const pid = Number(TEMPORARY_NAME.exec(name)?.[2]);
+    if (!Number.isInteger(pid) || pid <= 0) continue;
+    if (pid !== process.pid && isProcessAlive(pid)) continue;
+    fs.rmSync(path.join(outDir, name), { force: true });
+    removed.push(name);
+  }
+  return removed;
+}
+
+/** Flushes a folder's entries (renames, removals) to disk; a platform that cannot open a folder (Windows) flushes on its own terms. */
+function syncFolder(folder: string): void {
+  let handle: number | undefined;
+  try {
+    handle = fs.openSync(folder, 'r');
+    fs.fsyncSync(handle);
+  } catch {
+    // Not supported here: the renames are still atomic, only their order on a power cut is not promised.
+  } finally {
+    if (handle !== undefined) fs.closeSync(handle);
+  }
 }
 
 function formatTotals(totals: ReportLines['totals']): Record<string, string> {
@@ -63,11 +116,10 @@ const REPORT_CHUNK_BYTES = 256 * 1024;
  * Writes one report as SQLite produces its lines: each line goes into a chunk, each full chunk to
  * the file and into the hash, so no report is ever whole in memory (a million rows were 8.5 s of
  * one blocked thread and a few hundred MB). The bytes are csvDocument's: the header line, then
- * each line, each ended by LF. Written under a temporary name and renamed, like
- * writeFileAtomically, so a reader never sees half a report.
+ * each line, each ended by LF. Written to a temporary name and flushed to disk: writeDailyReports
+ * renames the whole set into place.
  */
-function writeReportFile(db: ReadonlyDb, definition: ReportDefinition, date: string, target: string): { rows: number; totals: ReportLines['totals']; sha256: string } {
-  const temporary = path.join(path.dirname(target), `.${path.basename(target)}.${process.pid}.tmp`);
+function writeReportFile(db: ReadonlyDb, definition: ReportDefinition, date: string, temporary: string): { rows: number; totals: ReportLines['totals']; sha256: string } {
   const hash = createHash('sha256');
   const file = fs.openSync(temporary, 'w');
   try {
@@ -82,17 +134,10 @@ function writeReportFile(db: ReadonlyDb, definition: ReportDefinition, date: str
       if (chunk.length >= REPORT_CHUNK_BYTES) flush();
     });
     flush();
-    fs.closeSync(file);
-    fs.renameSync(temporary, target);
+    fs.fsyncSync(file);
     return { rows: report.rows, totals: report.totals, sha256: hash.digest('hex') };
-  } catch (error) {
-    try {
-      fs.closeSync(file);
-    } catch {
-      // Already closed: the failure was the rename.
-    }
-    fs.rmSync(temporary, { force: true });
-    throw error;
+  } finally {
+    fs.closeSync(file);
   }
 }
 
@@ -116,37 +161,87 @@ function manifestText(manifest: unknown): string {
   return `${JSON.stringify(manifest, null, 2)}\n`;
 }
 
+/** The points of writeDailyReports a test can stop the process at, in the order they are passed. */
+export type ReportWriteStep = 'written-aside' | 'manifest-removed' | `renamed-${ReportKind}` | 'manifest-renamed';
+
+function writeFileDurably(target: string, content: string): void {
+  const file = fs.openSync(target, 'w');
+  try {
+    fs.writeSync(file, content);
+    fs.fsyncSync(file);
+  } finally {
+    fs.closeSync(file);
+  }
+}
+
 /**
  * Writes the four reports (the spec's three, then the adjustments) and the manifest of a
  * business date from what the store holds. No clock or path goes into a file, so writing the
  * same day again with nothing changed gives the same bytes.
+ *
+ * The set is written as a unit, with the manifest as its seal: every file is first written
+ * aside under a temporary name and flushed; then the date's old manifest is removed, the reports
+ * are renamed into place, and the new manifest is renamed in last. A kill at any point leaves
+ * either the old set under its manifest, or reports without a manifest (a set being written,
+ * which the next write replaces), or the new set under its manifest: never a manifest whose
+ * files say otherwise. `afterStep` lets a test stop the process between the steps.
  */
-export function writeDailyReports(db: WritableDb, date: string, outDir: string, writtenAt: Date = systemClock()): DailyReports {
+export function writeDailyReports(
+  db: WritableDb,
+  date: string,
+  outDir: string,
+  writtenAt: Date = systemClock(),
+  afterStep: (step: ReportWriteStep) => void = () => {},
+): DailyReports {
   fs.mkdirSync(outDir, { recursive: true });
-  const reports: WrittenReport[] = DAILY_REPORTS.map((definition) => {
-    const target = path.join(outDir, `${definition.kind}_${date}.csv`);
-    const written = writeReportFile(db, definition, date, target);
-    return { kind: definition.kind, path: target, rows: written.rows, totals: formatTotals(written.totals), sha256: written.sha256 };
-  });
-  const manifest = {
-    business_date: date,
-    rule_set_version: ruleSetVersionOfRun(db, date) ?? currentRuleSet(db, () => writtenAt).version,
-    reports: Object.fromEntries(
-      reports.map((report) => [
-        report.kind,
-        { file: path.basename(report.path), rows: report.rows, amount_totals: report.totals, sha256: report.sha256 },
-      ]),
-    ),
-    inputs: inputFilesThrough(db, date).map((input) => ({
-      file: input.fileName,
-      format: input.format,
-      side: input.side,
-      sha256: input.sha256,
-    })),
-  };
+  removeStaleTemporaries(outDir);
   const manifestPath = path.join(outDir, `manifest_${date}.json`);
-  const text = manifestText(manifest);
-  writeFileAtomically(manifestPath, text);
-  recordReportRun(db, date, outDir, text, writtenAt);
-  return { date, reports, manifestPath, manifestSha256: sha256(text) };
+  const aside: string[] = [];
+  try {
+    const reports: WrittenReport[] = DAILY_REPORTS.map((definition) => {
+      const target = path.join(outDir, `${definition.kind}_${date}.csv`);
+      const temporary = temporaryName(target);
+      aside.push(temporary);
+      const written = writeReportFile(db, definition, date, temporary);
+      return { kind: definition.kind, path: target, rows: written.rows, totals: formatTotals(written.totals), sha256: written.sha256 };
+    });
+    const manifest = {
+      business_date: date,
+      rule_set_version: ruleSetVersionOfRun(db, date) ?? currentRuleSet(db, () => writtenAt).version,
+      reports: Object.fromEntries(
+        reports.map((report) => [
+          report.kind,
+          { file: path.basename(report.path), rows: report.rows, amount_totals: report.totals, sha256: report.sha256 },
+        ]),
+      ),
+      inputs: inputFilesThrough(db, date).map((input) => ({
+        file: input.fileName,
+        format: input.format,
+        side: input.side,
+        sha256: input.sha256,
+      })),
+    };
+    const text = manifestText(manifest);
+    const manifestAside = temporaryName(manifestPath);
+    aside.push(manifestAside);
+    writeFileDurably(manifestAside, text);
+    afterStep('written-aside');
+
+    fs.rmSync(manifestPath, { force: true });
+    syncFolder(outDir);
+    afterStep('manifest-removed');
+    for (const report of reports) {
+      fs.renameSync(temporaryName(report.path), report.path);
+      afterStep(`renamed-${report.kind}`);
+    }
+    syncFolder(outDir);
+    fs.renameSync(manifestAside, manifestPath);
+    syncFolder(outDir);
+    afterStep('manifest-renamed');
+    recordReportRun(db, date, outDir, text, writtenAt);
+    return { date, reports, manifestPath, manifestSha256: sha256(text) };
+  } catch (error) {
+    for (const temporary of aside) fs.rmSync(temporary, { force: true });
+    throw error;
+  }
 }
