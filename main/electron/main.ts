@@ -5,16 +5,17 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { app, BrowserWindow, dialog } from 'electron';
+import { app, BrowserWindow, dialog, session } from 'electron';
 import { EVENT_CHANNEL } from '../../shared/ipc/recon-api';
 import { workstationFolders } from '../engine/app-paths';
 import { startWorkstation, type Workstation } from '../engine/api/workstation';
 import { registerReconIpc } from './ipc-registry';
+import { isPermissionGranted, shellEnvironment } from './shell-policy';
 
 const here = import.meta.dirname;
 const rendererIndex = path.join(here, '..', 'renderer', 'index.html');
-// electron-vite's dev server, when running `electron-vite dev`.
-const devServerUrl = process.env.ELECTRON_RENDERER_URL;
+const environment = shellEnvironment(process.env, { isPackaged: app.isPackaged, resourcesPath: process.resourcesPath ?? '' });
+const devServerUrl = environment.devServerUrl;
 
 function isOwnPage(url: string): boolean {
   if (devServerUrl) return url.startsWith(devServerUrl);
@@ -26,8 +27,17 @@ function isOwnPage(url: string): boolean {
  * headers and shipped beside the app; without it, better-sqlite3's own build is used.
  */
 function sqliteBinding(): string | undefined {
-  const candidates = [process.env.RECON_SQLITE_BINDING, path.join(process.resourcesPath ?? '', 'native', 'better_sqlite3.node')];
-  return candidates.find((candidate): candidate is string => candidate !== undefined && candidate !== '' && fs.existsSync(candidate));
+  return environment.sqliteBindingCandidates.find((candidate) => fs.existsSync(candidate));
+}
+
+/** Refuses every permission, webview and new window, for every page the app ever holds (not only the main window). */
+function lockDownSessions(): void {
+  session.defaultSession.setPermissionRequestHandler((_contents, permission, callback) => callback(isPermissionGranted(permission)));
+  session.defaultSession.setPermissionCheckHandler((_contents, permission) => isPermissionGranted(permission));
+  app.on('web-contents-created', (_event, contents) => {
+    contents.on('will-attach-webview', (event) => event.preventDefault());
+    contents.setWindowOpenHandler(() => ({ action: 'deny' }));
+  });
 }
 
 function createWindow(workstation: Workstation): BrowserWindow {
@@ -67,6 +77,8 @@ async function main(): Promise<void> {
     return;
   }
   await app.whenReady();
+  lockDownSessions();
+  for (const name of environment.ignored) console.error(`${name} is set but ignored: this is a packaged app.`);
   const folders = workstationFolders({ ...process.env, RECON_DATA_DIR: process.env.RECON_DATA_DIR || app.getPath('userData') });
   const binding = sqliteBinding();
   let workstation: Workstation;
