@@ -148,32 +148,58 @@ export async function ingestFile(db: WritableDb, filePath: string, options: Inge
   }
 }
 
+/** One entry of a walk over files and folders: a file to ingest, or a place that cannot be, with why. */
+export type FeedPathEntry = { file: string; problem?: string };
+
+/** The file-system calls a walk makes: the real ones, or a test's. */
+export type FeedWalkFs = Pick<typeof fs, 'readdirSync' | 'statSync' | 'existsSync'>;
+
 /**
  * The files to ingest for a list of files and folders: folders are walked recursively in name
  * order. Hidden files and .json files (profiles, manifests, expectations) inside folders are
- * skipped; a file named explicitly is always tried.
+ * skipped; a file named explicitly is always tried. Nothing is passed over in silence: a folder
+ * that cannot be read, a link to a folder (not followed: a link can loop) and a broken link each
+ * come back with the problem, and the walk goes on. A link to a file is read like the file.
  */
-export function expandFeedPaths(paths: readonly string[]): string[] {
-  const files: string[] = [];
+export function expandFeedPaths(paths: readonly string[], files: FeedWalkFs = fs): FeedPathEntry[] {
+  const entries: FeedPathEntry[] = [];
   const walk = (folder: string): void => {
-    const entries = fs.readdirSync(folder, { withFileTypes: true }).sort((left, right) => (left.name < right.name ? -1 : 1));
-    for (const entry of entries) {
-      if (entry.name.startsWith('.')) continue;
-      const full = path.join(folder, entry.name);
-      if (entry.isDirectory()) walk(full);
-      else if (entry.isFile() && !entry.name.toLowerCase().endsWith('.json')) files.push(full);
+    let children: fs.Dirent[];
+    try {
+      children = files.readdirSync(folder, { withFileTypes: true }).sort((left, right) => (left.name < right.name ? -1 : 1));
+    } catch (error) {
+      entries.push({ file: folder, problem: `The folder ${folder} could not be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}): none of its files were ingested.` });
+      return;
+    }
+    for (const child of children) {
+      if (child.name.startsWith('.')) continue;
+      const full = path.join(folder, child.name);
+      if (child.isDirectory()) walk(full);
+      else if (child.isSymbolicLink()) {
+        let target: fs.Stats;
+        try {
+          target = files.statSync(full);
+        } catch {
+          entries.push({ file: full, problem: `${full} is a link to something that does not exist: skipped.` });
+          continue;
+        }
+        if (target.isDirectory()) entries.push({ file: full, problem: `${full} is a link to a folder, which is not followed (links can loop): name the folder itself to ingest it.` });
+        else if (target.isFile() && !child.name.toLowerCase().endsWith('.json')) entries.push({ file: full });
+      } else if (child.isFile() && !child.name.toLowerCase().endsWith('.json')) entries.push({ file: full });
     }
   };
   for (const given of paths) {
-    if (fs.existsSync(given) && fs.statSync(given).isDirectory()) walk(given);
-    else files.push(given);
+    if (files.existsSync(given) && files.statSync(given).isDirectory()) walk(given);
+    else entries.push({ file: given });
   }
-  return files;
+  return entries;
 }
 
 /** Ingests files and folders one file at a time, in order. */
 export async function ingestPaths(db: WritableDb, paths: readonly string[], options: IngestOptions): Promise<IngestOutcome[]> {
   const outcomes: IngestOutcome[] = [];
-  for (const file of expandFeedPaths(paths)) outcomes.push(await ingestFile(db, file, options));
+  for (const entry of expandFeedPaths(paths)) {
+    outcomes.push(entry.problem === undefined ? await ingestFile(db, entry.file, options) : { status: 'rejected', file: entry.file, reason: entry.problem });
+  }
   return outcomes;
 }

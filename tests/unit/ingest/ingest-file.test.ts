@@ -7,7 +7,7 @@ import { BUILTIN_PROFILES } from '../../../main/engine/feeds/csv/builtin-profile
 import { writeMastercardIpm } from '../../../main/engine/feeds/mastercard-ipm/ipm-writer';
 import { CSV_PROFILE_READER, FEED_READERS, type NativeFeedReader } from '../../../main/engine/feeds/reader-registry';
 import { writeVisaBase2 } from '../../../main/engine/feeds/visa-base2/base2-writer';
-import { expandFeedPaths, FileChangedError, ingestFile, ingestPaths } from '../../../main/engine/ingest/ingest-file';
+import { expandFeedPaths, FileChangedError, ingestFile, ingestPaths, type FeedWalkFs } from '../../../main/engine/ingest/ingest-file';
 import { openDatabase, type Db } from '../../../main/engine/store/database';
 import { createDb, tempDir } from '../../helpers/store';
 import { FILE_DATE, FILE_ID, sampleRecords } from '../feeds/mastercard-ipm/ipm-test-helpers';
@@ -172,9 +172,42 @@ describe('ingesting a file', () => {
     write(path.join(folder, 'day-1'), 'zelle.csv', 'x');
     write(path.join(folder, 'day-1'), '.hidden.csv', 'x');
     write(folder, 'expected.json', '{}');
-    expect(expandFeedPaths([folder]).map((file) => path.relative(folder, file))).toEqual([
+    expect(expandFeedPaths([folder]).map((entry) => path.relative(folder, entry.file))).toEqual([
       path.join('day-1', 'zelle.csv'),
       path.join('day-2', 'visa.csv'),
+    ]);
+  });
+
+  it('reports links to folders, broken links and unreadable folders instead of skipping them, and reads links to files', async () => {
+    const db = createDb();
+    const folder = tempDir();
+    fs.mkdirSync(path.join(folder, 'locked'));
+    write(path.join(folder, 'locked'), 'zelle.csv', 'x');
+    const elsewhere = tempDir();
+    const target = write(elsewhere, 'visa.csv', [VISA_HEADER, visaRow('V1')].join('\n'));
+    fs.symlinkSync(target, path.join(folder, 'b-visa-link.csv'));
+    fs.symlinkSync(elsewhere, path.join(folder, 'c-folder-link'));
+    fs.symlinkSync(path.join(elsewhere, 'gone.csv'), path.join(folder, 'd-broken.csv'));
+    // Tests may run as root, whom no permission stops: the refusal comes from the walk's file system.
+    const refusing: FeedWalkFs = {
+      ...fs,
+      readdirSync: ((dir: string, options: { withFileTypes: true }) => {
+        if (dir === path.join(folder, 'locked')) throw Object.assign(new Error('permission denied'), { code: 'EACCES' });
+        return fs.readdirSync(dir, options);
+      }) as FeedWalkFs['readdirSync'],
+    };
+    expect(expandFeedPaths([folder], refusing)).toEqual([
+      { file: path.join(folder, 'b-visa-link.csv') },
+      { file: path.join(folder, 'c-folder-link'), problem: `${path.join(folder, 'c-folder-link')} is a link to a folder, which is not followed (links can loop): name the folder itself to ingest it.` },
+      { file: path.join(folder, 'd-broken.csv'), problem: `${path.join(folder, 'd-broken.csv')} is a link to something that does not exist: skipped.` },
+      { file: path.join(folder, 'locked'), problem: `The folder ${path.join(folder, 'locked')} could not be read (EACCES): none of its files were ingested.` },
+    ]);
+    fs.rmSync(path.join(folder, 'locked'), { recursive: true });
+    const outcomes = await ingestPaths(db, [folder], options);
+    expect(outcomes.map((outcome) => [path.basename(outcome.file), outcome.status])).toEqual([
+      ['b-visa-link.csv', 'ingested'],
+      ['c-folder-link', 'rejected'],
+      ['d-broken.csv', 'rejected'],
     ]);
   });
 
