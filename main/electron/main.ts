@@ -55,6 +55,8 @@ function createWindow(workstation: Workstation): BrowserWindow {
       nodeIntegration: false,
       webSecurity: true,
       spellcheck: false,
+      // A middle click on a link would otherwise open it in a new window, around the window-open handler.
+      disableBlinkFeatures: 'Auxclick',
     },
   });
   // A file dropped outside the drop zone would otherwise replace the app with the file.
