@@ -10,6 +10,7 @@ import { BUILTIN_PROFILES } from './feeds/csv/builtin-profiles';
 import { loadProfilesFromFolder, type FeedProfile } from './feeds/csv/feed-profile';
 import type { IngestOutcome } from './ingest/ingest-file';
 import { watchInbox, type InboxOptions, type InboxWatcher } from './ingest/inbox-watcher';
+import { retainWithoutCardNumbers } from './ingest/retained-copy';
 import type { MatchingResult, MatchProgress } from './matcher/matching-run';
 import { startEngineWorker } from './worker/engine-worker-client';
 import { auditCsv } from './reports/audit-export';
@@ -171,7 +172,10 @@ export function createServices(config: ServicesConfig): Services {
       return runner.request({ kind: 'ingest', paths });
     },
     watchInbox(folder, onOutcome, options) {
-      return watchInbox(folder, (file, checks) => runner.request({ kind: 'ingest-inbox-file', file, complete: checks.complete }), onOutcome, options);
+      return watchInbox(folder, (file, checks) => runner.request({ kind: 'ingest-inbox-file', file, complete: checks.complete }), onOutcome, {
+        retain: (file, outcome, target) => retainWithoutCardNumbers(reader, file, outcome, target),
+        ...options,
+      });
     },
     now,
     businessDay,

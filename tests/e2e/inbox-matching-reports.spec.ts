@@ -17,7 +17,7 @@ test.describe('a business day in the window', () => {
     for (const file of files) fs.copyFileSync(file, path.join(workstation.inboxFolder, path.basename(file)));
     await expect(app.activity.and(page.locator('[data-source="inbox"]'))).toHaveCount(6);
     await expect(app.importRows).toHaveCount(6);
-    await expect.poll(() => fs.readdirSync(path.join(workstation.inboxFolder, 'archive')).length).toBe(6);
+    await expect.poll(() => fs.readdirSync(path.join(workstation.inboxFolder, 'archive')).filter((name) => name.endsWith('.sha256')).length).toBe(6);
 
     await app.open('Matching & reports');
     // The demo's last day is the last closed business date: "Match now" runs as of it.

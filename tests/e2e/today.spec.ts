@@ -27,7 +27,7 @@ test.describe('the Today board', () => {
     await expect(page.getByTestId('today-day')).toContainText(/^Business date \d{4}-\d{2}-\d{2} closes at 20:00 New York time — (in |now)/);
 
     for (const file of files) fs.copyFileSync(file, path.join(workstation.inboxFolder, path.basename(file)));
-    await expect.poll(() => fs.readdirSync(path.join(workstation.inboxFolder, 'archive')).length).toBe(files.length);
+    await expect.poll(() => fs.readdirSync(path.join(workstation.inboxFolder, 'archive')).filter((name) => name.endsWith('.sha256')).length).toBe(files.length);
 
     // The board follows the store: the gap shows as a missing Visa feed, with the cut-off it was due by.
     const gapVisa = page.locator(`[data-testid="feed-cell"][data-date="${gap.date}"][data-source="VISA"]`);

@@ -4,10 +4,11 @@ import { watch } from 'chokidar';
 import { isDatabaseBusy } from '../store/database';
 import { FileChangedError, type IngestOutcome } from './ingest-file';
 import { describeChange, isSameFileState, readFileState, type FileState } from './file-state';
+import { retainWithoutCardNumbers, type RetainedCopy } from './retained-copy';
 
-/** Where a file dropped in the inbox ends up once handled. */
+/** Where what is kept of a handled file goes: a copy without card numbers and its SHA-256 (ingest/retained-copy.ts). */
 export const ARCHIVE_FOLDER = 'archive';
-/** Where a rejected file goes, with a `.reason.txt` beside it. */
+/** Where what is kept of a rejected file goes, with a `.reason.txt` beside it. */
 export const REJECTED_FOLDER = 'rejected';
 
 /** How long a file must stay unchanged before it is read, unless the caller says otherwise. */
@@ -21,6 +22,8 @@ export type InboxOptions = {
   pollMs?: number;
   /** How long to wait before trying a file again after another process held the database, in ms. */
   retryMs?: number;
+  /** Keeps what may be kept of a handled file in a folder and removes the file (default: without a store to render native files from). */
+  retain?: (file: string, outcome: IngestOutcome, folder: string) => Promise<RetainedCopy>;
 };
 
 /** What the inbox asks of ingest: read the file, and run `beforeCommit` once read, before anything is stored. */
@@ -98,6 +101,7 @@ export function watchInbox(
   const stabilityMs = options.stabilityMs ?? DEFAULT_STABILITY_MS;
   const pollMs = options.pollMs ?? Math.max(10, Math.min(250, Math.floor(stabilityMs / 4)));
   const retryMs = options.retryMs ?? 5_000;
+  const retain = options.retain ?? ((file: string, outcome: IngestOutcome, target: string) => retainWithoutCardNumbers(undefined, file, outcome, target));
   fs.mkdirSync(path.join(folder, ARCHIVE_FOLDER), { recursive: true });
   fs.mkdirSync(path.join(folder, REJECTED_FOLDER), { recursive: true });
 
@@ -191,10 +195,9 @@ export function watchInbox(
       return now === undefined ? 'done' : 'again';
     }
     try {
-      const target = outcome.status === 'rejected' ? REJECTED_FOLDER : ARCHIVE_FOLDER;
-      const moved = freeName(path.join(folder, target), fileName);
-      fs.renameSync(file, moved);
-      if (outcome.status === 'rejected') fs.writeFileSync(`${moved}.reason.txt`, `${outcome.reason}\n`);
+      const target = path.join(folder, outcome.status === 'rejected' ? REJECTED_FOLDER : ARCHIVE_FOLDER);
+      const kept = await retain(file, outcome, target);
+      if (outcome.status === 'rejected') fs.writeFileSync(freeName(target, `${fileName}.reason.txt`), `${outcome.reason}\nThe file was ${kept.note}; its SHA-256 is ${kept.sha256}.\n`);
     } catch (error) {
       // The file is stored (or known) but stays in the inbox; the next start finds it already ingested.
       outcome = { status: 'rejected', file, reason: `${fileName}: handled, but could not be moved out of the inbox (${(error as Error).message})` };

@@ -71,9 +71,13 @@ describe('the inbox', () => {
       'visa.ctf:ingested',
       'waiting.bin:rejected',
     ]);
-    expect(fs.readdirSync(path.join(inbox, 'archive')).sort()).toEqual(['T112.ipm', 'visa.ctf']);
-    expect(fs.readdirSync(path.join(inbox, 'rejected')).sort()).toEqual(['waiting.bin', 'waiting.bin.reason.txt']);
-    expect(fs.readFileSync(path.join(inbox, 'rejected', 'waiting.bin.reason.txt'), 'utf8')).toMatch(/waiting\.bin: binary content/);
+    // Clearing files hold full card numbers: the archive keeps a rendering of what was read and the SHA-256, never the file.
+    expect(fs.readdirSync(path.join(inbox, 'archive')).sort()).toEqual(['T112.ipm.masked.csv', 'T112.ipm.sha256', 'visa.ctf.masked.csv', 'visa.ctf.sha256']);
+    expect(fs.readFileSync(path.join(inbox, 'archive', 'visa.ctf.masked.csv'), 'utf8')).toContain(',411111******1111,12540,USD,');
+    expect(fs.readdirSync(path.join(inbox, 'rejected')).sort()).toEqual(['waiting.bin.reason.txt', 'waiting.bin.sha256']);
+    expect(fs.readFileSync(path.join(inbox, 'rejected', 'waiting.bin.reason.txt'), 'utf8')).toMatch(
+      /waiting\.bin: binary content.*\nThe file was not kept: a binary file that could not be read may hold card numbers in clear; its SHA-256 is [0-9a-f]{64}\.\n$/,
+    );
     expect(fs.readdirSync(inbox).sort()).toEqual(['archive', 'rejected']);
     const stored = services.reader.prepare('SELECT network, pan_first6, pan_last4, amount_minor FROM network_records ORDER BY network').all();
     expect(stored).toEqual([
@@ -141,7 +145,7 @@ describe('the inbox takes a file only once it is complete', () => {
     expect(outcomes).toEqual([expect.objectContaining({ status: 'ingested', rowsRead: 100, rowsStored: 100 })]);
     expect(count(services.reader, 'ledger_payments')).toBe(100);
     expect(count(services.reader, 'feed_files')).toBe(1);
-    expect(fs.readdirSync(path.join(inbox, 'archive'))).toEqual(['zelle.csv']);
+    expect(fs.readdirSync(path.join(inbox, 'archive')).sort()).toEqual(['zelle.csv', 'zelle.csv.sha256']);
     services.close();
   });
 
@@ -194,7 +198,7 @@ describe('the inbox takes a file only once it is complete', () => {
     expect(outcomes.slice(1)).toEqual([expect.objectContaining({ status: 'ingested', rowsRead: 100, rowsStored: 100 })]);
     expect(count(db, 'ledger_payments')).toBe(100);
     expect(count(db, 'feed_files')).toBe(1);
-    expect(fs.readdirSync(path.join(inbox, 'archive'))).toEqual(['zelle.csv']);
+    expect(fs.readdirSync(path.join(inbox, 'archive')).sort()).toEqual(['zelle.csv', 'zelle.csv.sha256']);
     expect(fs.readdirSync(path.join(inbox, 'rejected'))).toEqual([]);
   });
 
@@ -230,7 +234,7 @@ describe('the inbox takes a file only once it is complete', () => {
     expect(archivedAtSecondOutcome).toEqual([[]]);
     expect(outcomes[2]).toMatchObject({ status: 'ingested', rowsRead: 100, rowsStored: 50 });
     expect(count(db, 'ledger_payments')).toBe(100);
-    expect(fs.readdirSync(path.join(inbox, 'archive'))).toEqual(['zelle.csv']);
+    expect(fs.readdirSync(path.join(inbox, 'archive')).sort()).toEqual(['zelle.csv', 'zelle.csv.sha256']);
   });
 
   it('leaves files whose names say they are partial or hidden until they are renamed', async () => {
@@ -339,7 +343,7 @@ describe('the inbox and another process holding the database', () => {
       expect.objectContaining({ status: 'ingested', rowsStored: 5 }),
     ]);
     expect(count(services.reader, 'ledger_payments')).toBe(5);
-    expect(fs.readdirSync(path.join(inbox, 'archive'))).toEqual(['zelle.csv']);
+    expect(fs.readdirSync(path.join(inbox, 'archive')).sort()).toEqual(['zelle.csv', 'zelle.csv.sha256']);
     expect(fs.readdirSync(inbox).sort()).toEqual(['archive', 'rejected']);
     services.close();
   });

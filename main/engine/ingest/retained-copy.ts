@@ -1,0 +1,163 @@
+// What the workstation keeps of a feed file once it is handled, in place of the file itself.
+// Clearing files and exports carry full card numbers; the database never holds one, and neither
+// may the archive beside it. So a handled file is replaced by a copy without card numbers and its
+// SHA-256 (which proves, against the bank's own retained original, which file went in):
+// - a text file (every CSV, and a rejected file that is text) is kept line for line with each
+//   card number masked to its first six and last four digits (maskCardNumbers), so it still
+//   reads as the file did;
+// - a stored native file (IPM, Base II) is kept as a CSV rendering of what was read from it, as
+//   the store holds it (already masked): its records and its quarantined messages. Masking the
+//   binary in place is not reliable (an IPM card number runs into its length prefix);
+// - a rejected binary file is not kept: its reason file says so and gives its SHA-256.
+// Everything is written asynchronously and read in small batches, so a million-row file never
+// holds the thread that serves the window.
+
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import readline from 'node:readline';
+import type { IngestOutcome } from '../../../shared/ipc/engine-results';
+import { maskCardNumbers } from '../../../shared/masking';
+import { csvField, csvFreeText } from '../reports/csv-format';
+import type { ReadonlyDb } from '../store/database';
+
+/** The native formats: their files are binary, kept as a rendering of what was read. */
+const NATIVE_FORMATS: ReadonlySet<string> = new Set(['mastercard-ipm', 'visa-base2']);
+
+/** Rows read per batch from the store, between which the thread is given back. */
+const BATCH_ROWS = 2_000;
+
+/** What was kept of a handled file, for the caller's messages and tests. */
+export type RetainedCopy = { kept: string[]; sha256: string; note: string };
+
+async function sha256Of(file: string): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of fs.createReadStream(file)) hash.update(chunk as Buffer);
+  return hash.digest('hex');
+}
+
+/** True when the file's first 64 KiB have no NUL byte: text, whose lines can be masked. */
+function isText(file: string): boolean {
+  const head = Buffer.alloc(64 * 1024);
+  const handle = fs.openSync(file, 'r');
+  try {
+    const read = fs.readSync(handle, head, 0, head.length, 0);
+    return !head.subarray(0, read).includes(0);
+  } finally {
+    fs.closeSync(handle);
+  }
+}
+
+async function writeLines(target: string, lines: AsyncIterable<string>): Promise<void> {
+  const out = fs.createWriteStream(target, { flags: 'wx' });
+  const closed = new Promise<void>((resolve, reject) => {
+    out.on('close', resolve);
+    out.on('error', reject);
+  });
+  try {
+    for await (const line of lines) {
+      if (!out.write(`${line}\n`)) await new Promise<void>((resolve) => out.once('drain', () => resolve()));
+    }
+  } finally {
+    out.end();
+  }
+  await closed;
+}
+
+async function* maskedLines(source: string): AsyncIterable<string> {
+  const lines = readline.createInterface({ input: fs.createReadStream(source, { encoding: 'latin1' }), crlfDelay: Infinity });
+  // latin1 maps every byte to one character and back: a line is masked without being re-encoded.
+  for await (const line of lines) yield maskCardNumbers(line);
+}
+
+const RENDERED_COLUMNS = [
+  'kind', 'line', 'record_id', 'network', 'txn_type', 'card', 'amount_minor', 'currency', 'txn_date', 'settlement_date',
+  'network_txn_id', 'arn', 'auth_code', 'mcc', 'descriptor', 'in_scope', 'reason', 'raw',
+];
+
+type RenderedRecord = {
+  id: number; line: number; recordId: string; network: string; txnType: string; first6: string; last4: string; amountMinor: number;
+  currency: string; txnDate: string; settlementDate: string; networkTxnId: string; arn: string; authCode: string; mcc: string;
+  descriptor: string; inScope: number;
+};
+
+async function* renderedRows(reader: ReadonlyDb, sha256: string): AsyncIterable<string> {
+  yield RENDERED_COLUMNS.join(',');
+  const fileId = reader.prepare<[string], number>('SELECT id FROM feed_files WHERE sha256 = ?').pluck().get(sha256);
+  if (fileId === undefined) return;
+  const records = reader.prepare<[number, number, number], RenderedRecord>(
+    `SELECT id, line_no AS line, record_id AS recordId, network, txn_type AS txnType, pan_first6 AS first6, pan_last4 AS last4,
+            amount_minor AS amountMinor, currency, txn_date AS txnDate, settlement_date AS settlementDate,
+            network_txn_id AS networkTxnId, arn, auth_code AS authCode, mcc, descriptor, in_scope AS inScope
+       FROM network_records WHERE file_id = ? AND id > ? ORDER BY id LIMIT ?`,
+  );
+  for (let after = 0; ; ) {
+    const batch = records.all(fileId, after, BATCH_ROWS);
+    for (const row of batch) {
+      const card = row.first6 === '' && row.last4 === '' ? '' : `${row.first6}******${row.last4}`;
+      yield [
+        'record', row.line, csvFreeText(row.recordId), row.network, row.txnType, card, row.amountMinor, row.currency, row.txnDate,
+        row.settlementDate, csvFreeText(row.networkTxnId), csvFreeText(row.arn), csvFreeText(row.authCode), csvFreeText(row.mcc),
+        csvFreeText(row.descriptor), row.inScope, '', '',
+      ].map((value) => (typeof value === 'number' ? String(value) : csvField(value))).join(',');
+    }
+    const last = batch.at(-1);
+    if (last === undefined) break;
+    after = last.id;
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  const quarantined = reader
+    .prepare<[number], { line: number; reason: string; raw: string }>('SELECT line_no AS line, reason, raw FROM quarantined_rows WHERE file_id = ? ORDER BY line_no, id')
+    .all(fileId);
+  for (const row of quarantined) {
+    const empty = Array<string>(RENDERED_COLUMNS.length - 4).fill('');
+    yield ['quarantined', String(row.line), ...empty, csvFreeText(row.reason), csvFreeText(row.raw)].join(',');
+  }
+}
+
+function freeName(candidate: string): string {
+  const { dir, name, ext } = path.parse(candidate);
+  let free = candidate;
+  for (let copy = 2; fs.existsSync(free); copy++) free = path.join(dir, `${name} (${copy})${ext}`);
+  return free;
+}
+
+/**
+ * Replaces a handled file by what may be kept of it in `folder` (see above), then removes the
+ * file. Without a reader a stored native file is not rendered, only its SHA-256 kept. `shownName` is the name the copy is kept under. Throws, with the file left where it was,
+ * when the copy cannot be written; a copy half-written is removed.
+ */
+export async function retainWithoutCardNumbers(reader: ReadonlyDb | undefined, file: string, outcome: IngestOutcome, folder: string, shownName = path.basename(file)): Promise<RetainedCopy> {
+  fs.mkdirSync(folder, { recursive: true });
+  const sha256 = await sha256Of(file);
+  const kept: string[] = [];
+  let note: string;
+  try {
+    if (outcome.status === 'ingested' && NATIVE_FORMATS.has(outcome.format) && reader !== undefined) {
+      const target = freeName(path.join(folder, `${shownName}.masked.csv`));
+      kept.push(target);
+      await writeLines(target, renderedRows(reader, outcome.sha256));
+      note = `kept as ${path.basename(target)}, a rendering of what was read (card numbers masked)`;
+    } else if (outcome.status !== 'already-ingested' && isText(file)) {
+      const target = freeName(path.join(folder, shownName));
+      kept.push(target);
+      await writeLines(target, maskedLines(file));
+      note = `kept as ${path.basename(target)} with every card number masked`;
+    } else {
+      note =
+        outcome.status === 'already-ingested'
+          ? 'not kept again (already ingested)'
+          : outcome.status === 'ingested'
+            ? 'not kept: its records are in the store'
+            : 'not kept: a binary file that could not be read may hold card numbers in clear';
+    }
+    const receipt = freeName(path.join(folder, `${shownName}.sha256`));
+    kept.push(receipt);
+    fs.writeFileSync(receipt, `${sha256}  ${shownName}\n`, { flag: 'wx' });
+  } catch (error) {
+    for (const written of kept) fs.rmSync(written, { force: true });
+    throw error;
+  }
+  fs.rmSync(file, { force: true });
+  return { kept, sha256, note };
+}
