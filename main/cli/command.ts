@@ -82,11 +82,15 @@ export function profilesFolder(values: OptionValues): string {
   return optionText(values, 'profiles') ?? defaultProfilesDir();
 }
 
-/** The engine's services over the database the command line names; the caller closes them. */
-export function openServices(values: OptionValues, context: CliContext): Services {
+/**
+ * The engine's services over the database the command line names; the caller closes them.
+ * `command` names this process to another that waits for it ('recon match').
+ */
+export function openServices(values: OptionValues, context: CliContext, command?: string): Services {
   return createServices({
     dbPath: databasePath(values),
     profilesDir: profilesFolder(values),
+    ...(command ? { processName: `recon ${command}` } : {}),
     ...(context.now ? { now: context.now } : {}),
   });
 }

@@ -20,7 +20,8 @@ import { verifyAuditChain, type AuditChainCheck, type AuditFilter } from './stor
 import { openDatabase, type ReadonlyDb, type WritableDb } from './store/database';
 import { currentRulesOrDefaults, currentVersionedRulesOrDefaults, type VersionedRuleSet } from './store/rule-sets';
 import { readStoreStatus, type StoreStatus } from './store/status-store';
-import { createEngineOperations, runEngineRequest, type DayClosed, type EngineOperations, type ReportsRequest } from './worker/engine-operations';
+import { createEngineOperations, DEFAULT_PROCESS_NAME, runEngineRequest, type DayClosed, type EngineOperations, type LeaseSettings, type ReportsRequest } from './worker/engine-operations';
+import { LEASE_TTL_MS, leaseHolderOfThisProcess } from './store/leases';
 import { EngineWorkerError, type EngineProgress, type EngineReplies, type EngineRequest } from './worker/protocol';
 import type { ManualActionRequest } from './worker/manual-actions';
 
@@ -52,6 +53,10 @@ export type ServicesConfig = {
    * Default: the real time.
    */
   now?: () => Date;
+  /** What this process is, as another process over the same database names it when it waits for this one ('recon match'). */
+  processName?: string;
+  /** How long a run, a report or a day close waits for another process's to end before it says who is at work (ms). */
+  leaseWaitMs?: number;
 };
 
 /** The engine's operations, over one open database. */
@@ -130,6 +135,10 @@ export function createServices(config: ServicesConfig): Services {
   const loaded = config.profilesDir ? loadProfilesFromFolder(config.profilesDir) : { profiles: [], errors: [] };
   const profiles = [...BUILTIN_PROFILES, ...loaded.profiles];
   const isInThread = config.inThreadWriter !== undefined || config.dbPath === ':memory:' || config.matchInWorker === false;
+  const leases: LeaseSettings = {
+    holder: leaseHolderOfThisProcess(config.processName ?? DEFAULT_PROCESS_NAME, actor),
+    ...(config.leaseWaitMs === undefined ? {} : { waitMs: config.leaseWaitMs }),
+  };
 
   let runner: EngineRunner;
   let reader: ReadonlyDb;
@@ -137,10 +146,10 @@ export function createServices(config: ServicesConfig): Services {
     const writer = config.inThreadWriter ?? openDatabase(config.dbPath, binding);
     // In memory there is one database per connection: the reader is the writer, seen as a reader.
     reader = config.dbPath === ':memory:' ? writer : openDatabase(config.dbPath, { readonly: true, ...binding });
-    runner = inThreadRunner(createEngineOperations(writer, { profiles, actor, now }));
+    runner = inThreadRunner(createEngineOperations(writer, { profiles, actor, now, leases }));
   } else {
     // The worker creates and migrates the file before this returns; only then can a reader open it.
-    const worker = startEngineWorker({ dbPath: config.dbPath, ...binding, actor, profiles, isClockPinned: config.now !== undefined, now });
+    const worker = startEngineWorker({ dbPath: config.dbPath, ...binding, actor, profiles, isClockPinned: config.now !== undefined, now, leases });
     try {
       reader = openDatabase(config.dbPath, { readonly: true, ...binding });
     } catch (error) {
@@ -194,7 +203,14 @@ export function createServices(config: ServicesConfig): Services {
       return closeDays({ kind: 'catch-up', outDir }, onClosed, onError);
     },
     reportAtCutoffs(outDir, onClosed, onError) {
-      return scheduleCutoffs(
+      // One process per data folder closes the day: this one claims the scheduler lease now and
+      // renews it while it runs; at a cut-off only its holder closes (see closeAtCutoff), and a
+      // holder that stopped is taken over by the next claim.
+      const claim = (action: 'claim' | 'release'): void => void runner.request({ kind: 'cutoff-scheduler', action }).catch(() => false);
+      claim('claim');
+      const heartbeat = setInterval(() => claim('claim'), LEASE_TTL_MS / 4);
+      heartbeat.unref();
+      const schedule = scheduleCutoffs(
         () => currentRulesOrDefaults(reader),
         async (closing) => {
           await closeDays({ kind: 'close-at-cutoff', closing, outDir }, onClosed, onError);
@@ -202,6 +218,14 @@ export function createServices(config: ServicesConfig): Services {
         onError,
         now,
       );
+      return {
+        next: () => schedule.next(),
+        stop() {
+          schedule.stop();
+          clearInterval(heartbeat);
+          claim('release');
+        },
+      };
     },
     rules() {
       return currentVersionedRulesOrDefaults(reader);

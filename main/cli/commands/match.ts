@@ -22,7 +22,7 @@ export const options = [
 
 export async function run({ values }: CommandLine, output: Output, context: CliContext): Promise<number> {
   const date = optionalDate(values, 'date');
-  const services = openServices(values, context);
+  const services = openServices(values, context, name);
   try {
     await runMatching(services, date, output);
     return EXIT_OK;

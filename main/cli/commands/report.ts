@@ -40,7 +40,7 @@ export const options = [
 export async function run({ values }: CommandLine, output: Output, context: CliContext): Promise<number> {
   const chosen = optionalDate(values, 'date');
   const outDir = optionText(values, 'out') ?? defaultReportsDir();
-  const services = openServices(values, context);
+  const services = openServices(values, context, name);
   try {
     const date = chosen ?? services.businessDay().lastClosedDate;
     await runMatching(services, date, output);

@@ -48,7 +48,7 @@ export async function run({ values, positionals }: CommandLine, output: Output, 
   const folder = positionals[0];
   if (folder === undefined || positionals.length !== 1) throw new UsageError('name one inbox folder to watch');
   if (!fs.existsSync(folder) || !fs.statSync(folder).isDirectory()) throw new UsageError(`${folder} is not a folder`);
-  const services = openServices(values, context);
+  const services = openServices(values, context, name);
   const watcher = services.watchInbox(folder, (outcome) => printOutcome(outcome, output));
   await watcher.ready;
   output.out(`watching ${path.resolve(folder)} (Ctrl+C to stop)`);

@@ -1,7 +1,9 @@
 import { isIsoDate } from '../../../shared/business-dates';
 import { systemClock, type Clock } from '../clock';
-import type { WritableDb } from '../store/database';
-import { applyMatchOutcome, finishRun, lastRunDate, loadMatchInput, startRun } from '../store/matching-store';
+import { expectPresent } from '../../../shared/invariants';
+import { DatabaseBusyError, describeDatabaseBusy, isDatabaseBusy, type WritableDb } from '../store/database';
+import type { HeldLease } from '../store/leases';
+import { applyMatchOutcome, finishRun, lastRunDate, loadMatchInput, RecordNoLongerOpenError, startRun } from '../store/matching-store';
 import { currentRuleSet } from '../store/rule-sets';
 import { matchRecords } from './passes';
 import type { MatchingResult, MatchProgress, RunSummary } from '../../../shared/ipc/engine-results';
@@ -14,12 +16,21 @@ const MAX_ATTEMPTS = 3;
 /** Raised inside the write transaction when another connection wrote since the run read. */
 class StoreMovedError extends Error {}
 
+/** What a run re-reads under the write lock besides the audit log. */
+type WriteGuard = {
+  /** The lease the run works under: still this process's, or nothing is written. */
+  lease?: HeldLease;
+  /** Stop (with `laterRunDate`) when a run as of a later date landed meanwhile. */
+  isAfterLaterRunRefused: boolean;
+};
+
 /**
  * Runs matching once as of a business date: reads open records, decides, writes everything in
  * one transaction. Important: the read happens outside that transaction (it is long), so another
  * connection (a second workstation, an associate's manual decision in another process) may write
  * meanwhile. Every such write appends to the audit log, so the run checks the log's last id under
- * the write lock and starts over if it moved, rather than undo a decision it never saw.
+ * the write lock and starts over if it moved, rather than undo a decision it never saw; and each
+ * record it settles and item it closes must still be open there (see applyMatchOutcome).
  */
 export function runMatchingDay(
   db: WritableDb,
@@ -28,22 +39,34 @@ export function runMatchingDay(
   now: Clock = systemClock,
 ): RunSummary {
   if (!isIsoDate(asOfDate)) throw new Error(`"${asOfDate}" is not a business date (YYYY-MM-DD)`);
+  return expectPresent(runGuarded(db, asOfDate, onProgress, now, { isAfterLaterRunRefused: false }).run, 'the run');
+}
+
+function runGuarded(db: WritableDb, asOfDate: string, onProgress: (progress: MatchProgress) => void, now: Clock, guard: WriteGuard): MatchingResult {
   const lastWrite = db.prepare('SELECT COALESCE(MAX(id), 0) FROM audit_log').pluck();
   for (let attempt = 1; ; attempt++) {
     const { version, rules } = currentRuleSet(db, now);
     const seen = lastWrite.get() as number;
+    guard.lease?.renew();
     onProgress({ stage: 'loading', asOfDate });
     const input = loadMatchInput(db, asOfDate);
+    guard.lease?.renew();
     onProgress({ stage: 'matching', asOfDate });
     const outcome = matchRecords({ asOfDate, rules, ...input });
+    guard.lease?.renew();
     onProgress({ stage: 'writing', asOfDate });
     try {
-      const summary = db
-        .transaction((): RunSummary => {
+      const result = db
+        .transaction((): MatchingResult => {
+          guard.lease?.assertHeld();
+          if (guard.isAfterLaterRunRefused) {
+            const last = lastRunDate(db);
+            if (last !== undefined && last > asOfDate) return { laterRunDate: last };
+          }
           if (lastWrite.get() !== seen) throw new StoreMovedError();
           const runId = startRun(db, asOfDate, version, now);
           const applied = applyMatchOutcome(db, outcome, { id: runId, asOfDate, ruleSetVersion: version }, now);
-          const result: RunSummary = {
+          const summary: RunSummary = {
             asOfDate,
             runId,
             ruleSetVersion: version,
@@ -52,14 +75,17 @@ export function runMatchingDay(
             ...applied,
             byReason: outcome.stats.byReason,
           };
-          finishRun(db, runId, result, now);
-          return result;
+          finishRun(db, runId, summary, now);
+          return { run: summary };
         })
         .immediate();
       onProgress({ stage: 'done', asOfDate });
-      return summary;
+      return result;
     } catch (error) {
-      if (!(error instanceof StoreMovedError)) throw error;
+      if (isDatabaseBusy(error)) {
+        throw new DatabaseBusyError(`${describeDatabaseBusy(db)} Matching as of ${asOfDate} wrote nothing; run it again once that work has finished.`);
+      }
+      if (!(error instanceof StoreMovedError) && !(error instanceof RecordNoLongerOpenError)) throw error;
       if (attempt === MAX_ATTEMPTS) {
         throw new Error(`the store kept changing while matching as of ${asOfDate} (${MAX_ATTEMPTS} attempts): run matching again`);
       }
@@ -67,14 +93,20 @@ export function runMatchingDay(
   }
 }
 
+/**
+ * Matches as of a date unless a run as of a later date exists (checked again under the write
+ * lock, since another process may land one while this run reads). `lease`: the runs lease the
+ * caller holds, checked under the write lock too.
+ */
 export function runMatchingAsOf(
   db: WritableDb,
   asOfDate: string,
-  onProgress?: (progress: MatchProgress) => void,
+  onProgress: (progress: MatchProgress) => void = () => {},
   now: Clock = systemClock,
+  lease?: HeldLease,
 ): MatchingResult {
   if (!isIsoDate(asOfDate)) throw new Error(`"${asOfDate}" is not a business date (YYYY-MM-DD)`);
   const last = lastRunDate(db);
   if (last !== undefined && last > asOfDate) return { laterRunDate: last };
-  return { run: runMatchingDay(db, asOfDate, onProgress, now) };
+  return runGuarded(db, asOfDate, onProgress, now, { isAfterLaterRunRefused: true, ...(lease ? { lease } : {}) });
 }

@@ -146,6 +146,18 @@ function proposedRowId(item: ProposedItem): number {
   return id;
 }
 
+/**
+ * Thrown inside a run's write transaction when a record it settles or an item it closes is no
+ * longer open there: another process decided on it after the run read it. The caller rolls back
+ * and starts over (see matching-run.ts), so nothing is matched or closed twice.
+ */
+export class RecordNoLongerOpenError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'RecordNoLongerOpenError';
+  }
+}
+
 /** What writing a run changed. */
 export type ApplySummary = { matchesCreated: number; itemsOpened: number; itemsKept: number; itemsClosed: number };
 
@@ -202,15 +214,23 @@ export function applyMatchOutcome(
   const insertMember = db.prepare(
     'INSERT INTO match_members (match_id, network_record_id, ledger_payment_id, pass) VALUES (?, ?, ?, ?)',
   );
-  const settleNetwork = db.prepare('UPDATE network_records SET is_settled = 1 WHERE id = ?');
-  const settlePayment = db.prepare('UPDATE ledger_payments SET is_settled = 1, is_matched = ? WHERE id = ?');
+  // Important: only what is still open is settled or closed; a row that is not means another
+  // process decided on it after this run read it (see RecordNoLongerOpenError).
+  const settleNetworkStatement = db.prepare('UPDATE network_records SET is_settled = 1 WHERE id = ? AND is_settled = 0');
+  const settlePaymentStatement = db.prepare('UPDATE ledger_payments SET is_settled = 1, is_matched = ? WHERE id = ? AND is_settled = 0');
+  const settleNetwork = (id: number): void => {
+    if (settleNetworkStatement.run(id).changes !== 1) throw new RecordNoLongerOpenError(`network record ${id} is no longer open`);
+  };
+  const settlePayment = (isMatched: 0 | 1, id: number): void => {
+    if (settlePaymentStatement.run(isMatched, id).changes !== 1) throw new RecordNoLongerOpenError(`payment ${id} is no longer open`);
+  };
   const insertItem = db.prepare(
     `INSERT INTO items (category, reason, side, network_record_id, ledger_payment_id, candidate_ids, amount_minor,
        currency, resettlement_minor, record_date, opened_on, rule_set_version, run_id, note)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   const closeItemStatement = db.prepare(
-    "UPDATE items SET status = 'CLOSED', closed_on = ?, resolution = ?, resolved_by = 'AUTO' WHERE id = ?",
+    "UPDATE items SET status = 'CLOSED', closed_on = ?, resolution = ?, resolved_by = 'AUTO' WHERE id = ? AND status = 'OPEN'",
   );
   // Settling is done last, in row-id order: a run settles most of a table, and in id order each
   // page is read and written once instead of once per row on it (a fifth faster at a million rows).
@@ -250,7 +270,7 @@ export function applyMatchOutcome(
   const close = (row: OpenMismatchRow | undefined, resolution: RunResolution): void => {
     if (!row) return;
     (row.side === 'NETWORK' ? openByNetwork : openByPayment).delete(subjectRowId(row));
-    closeItemStatement.run(run.asOfDate, resolution, row.id);
+    if (closeItemStatement.run(run.asOfDate, resolution, row.id).changes !== 1) throw new RecordNoLongerOpenError(`item ${row.id} is no longer open`);
     (entry.closed[resolution] ??= []).push(row.id);
     summary.itemsClosed++;
   };
@@ -333,9 +353,9 @@ export function applyMatchOutcome(
   // Whatever was open and is no longer a mismatch, nor matched or sent to global finance by this
   // run: a payment now awaiting its network, a record whose counterpart was taken by hand.
   for (const row of [...openByNetwork.values(), ...openByPayment.values()]) close(row, 'NO_LONGER_OPEN');
-  for (const id of Float64Array.from(networkToSettle).sort()) settleNetwork.run(id);
-  for (const id of Float64Array.from(paymentsMatched).sort()) settlePayment.run(1, id);
-  for (const id of Float64Array.from(paymentsToGlobalFinance).sort()) settlePayment.run(0, id);
+  for (const id of Float64Array.from(networkToSettle).sort()) settleNetwork(id);
+  for (const id of Float64Array.from(paymentsMatched).sort()) settlePayment(1, id);
+  for (const id of Float64Array.from(paymentsToGlobalFinance).sort()) settlePayment(0, id);
   entry.counts = { ...summary, networkRecords: outcome.stats.networkRecords, payments: outcome.stats.payments };
   appendAudit(db, { actor: RUN_ACTOR, action: 'match.run', subjectType: 'match_run', subjectId: String(run.id), after: entry, at: now });
   return summary;

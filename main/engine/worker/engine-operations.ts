@@ -16,6 +16,7 @@ import { describeChange, isSameFileState, readFileState, type FileState } from '
 import { FileChangedError } from '../ingest/ingest-file';
 import type { Clock } from '../clock';
 import type { WritableDb } from '../store/database';
+import { leaseHolderOfThisProcess, RUNS_LEASE, SCHEDULER_LEASE, releaseLease, takeLease, tryTakeLease, type HeldLease, type LeaseHolder } from '../store/leases';
 import { dataDateRange, lastRunDate } from '../store/matching-store';
 import { currentRuleSet, currentRulesOrDefaults, saveRuleSet, type VersionedRuleSet } from '../store/rule-sets';
 import { runManualAction, type ManualActionRequest } from './manual-actions';
@@ -38,7 +39,15 @@ export type EngineSetup = {
   now: Clock;
   /** Runs matching as of one date; default: on the writer, in this thread. */
   matchOneDate?: (date: string, onProgress?: (progress: MatchProgress) => void) => MatchingResult | Promise<MatchingResult>;
+  /** Default: this process as DEFAULT_PROCESS_NAME, the standard wait. */
+  leases?: LeaseSettings;
 };
+
+/** How this process takes the leases (store/leases.ts): as whom, and how long it waits for another holder. */
+export type LeaseSettings = { holder: LeaseHolder; waitMs?: number; ttlMs?: number };
+
+/** What a process is called in another's lease message when nothing names it. */
+export const DEFAULT_PROCESS_NAME = 'Recon Workstation';
 
 /** What a day close reports as it goes: each date closed, or the date where it stopped and why. */
 export type DayCloseListener = { onClosed(closed: DayClosed): void; onError(error: Error, date: string): void };
@@ -49,7 +58,30 @@ export type EngineOperations = ReturnType<typeof createEngineOperations>;
 /** Builds the operations over the writer. */
 export function createEngineOperations(db: WritableDb, setup: EngineSetup) {
   const { profiles, actor, now } = setup;
-  const matchOneDate = setup.matchOneDate ?? ((date: string, onProgress?: (progress: MatchProgress) => void) => runMatchingAsOf(db, date, onProgress, now));
+  const leases: LeaseSettings = setup.leases ?? { holder: leaseHolderOfThisProcess(DEFAULT_PROCESS_NAME, actor) };
+  /** The runs lease while an operation holds it; every run it makes checks it under the write lock. */
+  let runsLease: HeldLease | undefined;
+  const matchOneDate =
+    setup.matchOneDate ?? ((date: string, onProgress?: (progress: MatchProgress) => void) => runMatchingAsOf(db, date, onProgress, now, runsLease));
+
+  /**
+   * Runs work that matches or writes reports under the runs lease, so no other process (another
+   * workstation on the data folder, a `recon` command) does so at the same time. Important: the
+   * work reads what it decides on (the last run, the dates owed) only once it holds the lease.
+   */
+  async function underRunsLease<T>(purpose: string, work: () => Promise<T>): Promise<T> {
+    const lease = await takeLease(db, RUNS_LEASE, leases.holder, purpose, {
+      ...(leases.waitMs === undefined ? {} : { waitMs: leases.waitMs }),
+      ...(leases.ttlMs === undefined ? {} : { ttlMs: leases.ttlMs }),
+    });
+    runsLease = lease;
+    try {
+      return await work();
+    } finally {
+      runsLease = undefined;
+      lease.release();
+    }
+  }
 
   function businessDay(): BusinessDay {
     return businessDayOf(now(), currentRulesOrDefaults(db));
@@ -80,6 +112,15 @@ export function createEngineOperations(db: WritableDb, setup: EngineSetup) {
     const warnings = reportWarnings(db, date, previewDailyReports(db, date));
     if (warnings.length > 0 && !isConfirmed) return { status: 'needs-confirmation', date, warnings };
     return { status: 'written', reports: writeDailyReports(db, date, outDir, now()), warnings };
+  }
+
+  /**
+   * Takes or renews the scheduler lease (one process per data folder closes the day at the
+   * cut-offs): true when this process holds it now. A holder that stopped renewing it, or whose
+   * process is gone, is taken over.
+   */
+  function claimScheduler(): boolean {
+    return tryTakeLease(db, SCHEDULER_LEASE, leases.holder, 'Closing the day at each cut-off', leases.ttlMs).isTaken;
   }
 
   async function closeDays(dates: readonly string[], outDir: string, listener: DayCloseListener): Promise<string[]> {
@@ -123,29 +164,40 @@ export function createEngineOperations(db: WritableDb, setup: EngineSetup) {
       if (asOfDate === undefined && !dataDateRange(db)) return { asOfDate: '' };
       const date = asOfDate ?? businessDay().lastClosedDate;
       assertClosedDate(date, businessDay(), 'Match as of');
-      return matchThrough(date, onProgress);
+      return underRunsLease(`A matching run as of ${date}`, () => matchThrough(date, onProgress));
     },
     /** Writes a closed date's reports; a set that deserves a second look waits for `confirm`. */
     async writeReports(date: string, outDir: string, isConfirmed: boolean): Promise<ReportsRequest> {
       assertClosedDate(date, businessDay(), 'Write the reports of');
-      return closeDay(date, outDir, isConfirmed);
+      return underRunsLease(`Writing the reports of ${date}`, () => closeDay(date, outDir, isConfirmed));
     },
     /** Closes, oldest first, every date whose cut-off passed while nothing closed it. */
     catchUp(outDir: string, listener: DayCloseListener): Promise<string[]> {
-      return closeDays(datesToCatchUp(db, businessDay().lastClosedDate), outDir, listener);
+      return underRunsLease('Closing the days whose cut-off passed unattended', () =>
+        closeDays(datesToCatchUp(db, businessDay().lastClosedDate), outDir, listener),
+      );
     },
     /**
      * Closes the date whose cut-off just passed. Important: a cut-off that fires late (the machine
      * slept through others) closes every date missed before it too, in order; and the closing date
      * itself always gets its set, even when a timer runs a moment before the clock agrees it has closed.
+     * Only the process holding the scheduler lease closes it; any other stays quiet (nothing closed).
      */
-    closeAtCutoff(closing: string, outDir: string, listener: DayCloseListener): Promise<string[]> {
-      const lastClosedDate = businessDay().lastClosedDate;
-      const through = closing > lastClosedDate ? closing : lastClosedDate;
-      const dates = datesToCatchUp(db, through);
-      if (dataDateRange(db) && !dates.includes(closing)) dates.push(closing);
-      dates.sort();
-      return closeDays(dates, outDir, listener);
+    async closeAtCutoff(closing: string, outDir: string, listener: DayCloseListener): Promise<string[]> {
+      if (!claimScheduler()) return [];
+      return underRunsLease(`The day close of ${closing}`, () => {
+        const lastClosedDate = businessDay().lastClosedDate;
+        const through = closing > lastClosedDate ? closing : lastClosedDate;
+        const dates = datesToCatchUp(db, through);
+        if (dataDateRange(db) && !dates.includes(closing)) dates.push(closing);
+        dates.sort();
+        return closeDays(dates, outDir, listener);
+      });
+    },
+    claimScheduler,
+    /** Gives the scheduler lease back, so another process may take it at once. */
+    releaseScheduler(): void {
+      releaseLease(db, SCHEDULER_LEASE, leases.holder);
     },
     /** Validates rules and stores them as the next version (audited). */
     saveRules(rules: RuleSet, note: string): VersionedRuleSet {
@@ -198,6 +250,10 @@ async function runAny(operations: EngineOperations, request: EngineRequest, onPr
       return operations.catchUp(request.outDir, listener);
     case 'close-at-cutoff':
       return operations.closeAtCutoff(request.closing, request.outDir, listener);
+    case 'cutoff-scheduler':
+      if (request.action === 'claim') return operations.claimScheduler();
+      operations.releaseScheduler();
+      return false;
     case 'save-rules':
       return operations.saveRules(request.rules, request.note);
     case 'manual-action':

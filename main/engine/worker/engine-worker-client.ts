@@ -5,6 +5,7 @@
 
 import { MessageChannel, receiveMessageOnPort, Worker } from 'node:worker_threads';
 import type { FeedProfile } from '../feeds/csv/feed-profile';
+import type { LeaseSettings } from './engine-operations';
 import {
   EngineWorkerError,
   type EngineProgress,
@@ -46,7 +47,15 @@ function startThread(setup: EngineWorkerSetup): Worker {
  * and an error (a database newer than the app, a lock) is thrown here as opening it here would.
  * Important: the wait blocks the event loop, so it happens once, at start-up, before any window.
  */
-export function startEngineWorker(options: { dbPath: string; nativeBinding?: string; actor: string; profiles: readonly FeedProfile[]; isClockPinned: boolean; now: () => Date }): EngineWorkerClient {
+export function startEngineWorker(options: {
+  dbPath: string;
+  nativeBinding?: string;
+  actor: string;
+  profiles: readonly FeedProfile[];
+  isClockPinned: boolean;
+  now: () => Date;
+  leases: LeaseSettings;
+}): EngineWorkerClient {
   const started = new SharedArrayBuffer(4);
   const channel = new MessageChannel();
   const worker = startThread({
@@ -55,6 +64,7 @@ export function startEngineWorker(options: { dbPath: string; nativeBinding?: str
     actor: options.actor,
     profiles: options.profiles,
     isClockPinned: options.isClockPinned,
+    leases: options.leases,
     started,
     startedPort: channel.port2,
   });

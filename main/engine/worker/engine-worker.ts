@@ -44,7 +44,7 @@ function announce(started: EngineWorkerStarted): void {
 let operations: EngineOperations;
 try {
   const db = openDatabase(setup.dbPath, setup.nativeBinding ? { nativeBinding: setup.nativeBinding } : {});
-  operations = createEngineOperations(db, { profiles: setup.profiles, actor: setup.actor, now });
+  operations = createEngineOperations(db, { profiles: setup.profiles, actor: setup.actor, now, leases: setup.leases });
   announce({ ok: true });
 } catch (error) {
   announce({ ok: false, error: errorToData(error) });

@@ -11,7 +11,7 @@ import type { FileState } from '../ingest/file-state';
 import type { IngestOutcome } from '../ingest/ingest-file';
 import type { MatchingResult, MatchProgress } from '../matcher/matching-run';
 import type { VersionedRuleSet } from '../store/rule-sets';
-import type { DayClosed, ReportsRequest } from './engine-operations';
+import type { DayClosed, LeaseSettings, ReportsRequest } from './engine-operations';
 import type { ManualActionRequest } from './manual-actions';
 
 /** What the worker is started with (its workerData). */
@@ -22,6 +22,8 @@ export type EngineWorkerSetup = {
   profiles: readonly FeedProfile[];
   /** True when the caller pins the clock: the worker then decides with each request's `nowMs`. */
   isClockPinned: boolean;
+  /** Who this process is to the other processes over the database, and how long it waits for their leases. */
+  leases: LeaseSettings;
   /** Where the worker says it opened the database (Int32 0: waiting, 1: done); see the client. */
   started: SharedArrayBuffer;
   /** Where it says how: an EngineWorkerStarted, read synchronously by the waiting caller. */
@@ -36,6 +38,8 @@ export type EngineRequest =
   | { kind: 'write-reports'; date: string; outDir: string; isConfirmed: boolean }
   | { kind: 'catch-up'; outDir: string }
   | { kind: 'close-at-cutoff'; closing: string; outDir: string }
+  /** Takes or renews (claim), or gives back (release), the lease of the process that closes the day at the cut-offs. */
+  | { kind: 'cutoff-scheduler'; action: 'claim' | 'release' }
   | { kind: 'save-rules'; rules: RuleSet; note: string }
   | { kind: 'manual-action'; action: ManualActionRequest; atMs: number }
   | { kind: 'idle' }
@@ -50,6 +54,8 @@ export type EngineReplies = {
   'write-reports': ReportsRequest;
   'catch-up': string[];
   'close-at-cutoff': string[];
+  /** True while this process holds the scheduler lease. */
+  'cutoff-scheduler': boolean;
   'save-rules': VersionedRuleSet;
   'manual-action': ManualActionResult;
   idle: null;

@@ -1,0 +1,40 @@
+// A separate process over one database, for the tests of two processes (two workstations on one
+// data folder, a window and a `recon` command) at work at once. Arguments: the database and the
+// instant business days are decided at. It opens the services (engine worker and all), prints
+// `ready`, then runs the one request of its first line on standard input, so two of these started
+// together overlap in their work, not in their loading; it prints the outcome as one JSON line.
+
+import readline from 'node:readline';
+import { createServices } from '../../main/engine/services';
+
+/** What the child is asked to do: what `recon match`, the window's "Write reports", `recon ingest` and a workstation's start do. */
+export type ServicesChildRequest =
+  | { op: 'match'; date: string }
+  | { op: 'write-reports'; date: string; outDir: string }
+  | { op: 'ingest'; paths: string[] }
+  | { op: 'catch-up'; outDir: string };
+
+/** The child's answer: what the request returned (dates closed, for a catch-up) and the errors it met. */
+export type ServicesChildAnswer = { closed?: string[]; errors: string[] };
+
+const [database, instant] = process.argv.slice(2);
+if (database === undefined || instant === undefined) throw new Error('usage: services-child <database> <instant>');
+const services = createServices({ dbPath: database, now: () => new Date(instant), processName: 'a test process' });
+const lines = readline.createInterface({ input: process.stdin });
+process.stdout.write('ready\n');
+for await (const line of lines) {
+  lines.close();
+  const request = JSON.parse(line) as ServicesChildRequest;
+  const answer: ServicesChildAnswer = { errors: [] };
+  try {
+    if (request.op === 'match') await services.match(request.date);
+    else if (request.op === 'write-reports') await services.writeReports(request.date, request.outDir, { confirm: true });
+    else if (request.op === 'ingest') await services.ingest(request.paths);
+    else answer.closed = await services.catchUp(request.outDir, () => {}, (error, date) => answer.errors.push(`${date}: ${error.message}`));
+  } catch (error) {
+    answer.errors.push((error as Error).message);
+  } finally {
+    services.close();
+  }
+  process.stdout.write(`${JSON.stringify(answer)}\n`);
+}

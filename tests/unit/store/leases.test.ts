@@ -1,0 +1,145 @@
+import { spawnSync } from 'node:child_process';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { matchRecords } from '../../../main/engine/matcher/passes';
+import { runMatchingAsOf } from '../../../main/engine/matcher/matching-run';
+import { openDatabase, type Db } from '../../../main/engine/store/database';
+import {
+  isLeaseStale,
+  leaseHolderOfThisProcess,
+  LeaseBusyError,
+  LeaseLostError,
+  readLease,
+  RUNS_LEASE,
+  takeLease,
+  tryTakeLease,
+  type LeaseRow,
+} from '../../../main/engine/store/leases';
+import { applyMatchOutcome, loadMatchInput, RecordNoLongerOpenError, startRun } from '../../../main/engine/store/matching-store';
+import { currentRuleSet } from '../../../main/engine/store/rule-sets';
+import { createInThreadServices, writerOf } from '../../helpers/services';
+import { ledgerInput, networkInput, storeFile, tempDir } from '../../helpers/store';
+
+const PURPOSE = 'A matching run as of 2026-11-20';
+
+/** Two connections to one new database file, as two processes would have. */
+function twoConnections(): [Db, Db] {
+  const file = path.join(tempDir('recon-lease-'), 'recon.db');
+  return [openDatabase(file), openDatabase(file)];
+}
+
+/** The id of a process that has ended. */
+function deadPid(): number {
+  return spawnSync(process.execPath, ['-e', '']).pid ?? 0;
+}
+
+/** One presentment and its payment on 2026-11-02: one match for a run. */
+function storePair(db: Db): void {
+  storeFile(db, { ledger: [ledgerInput({ paymentId: 'Z1', networkTxnId: 'T1' })] }, 'zelle.csv');
+  storeFile(db, { network: [networkInput({ recordId: 'V1', networkTxnId: 'T1' })] }, 'visa.csv');
+}
+
+describe('the runs lease', () => {
+  it('makes a second holder wait, then refuses it naming what runs, in which process, and since when', async () => {
+    const [first, second] = twoConnections();
+    const held = await takeLease(first, RUNS_LEASE, leaseHolderOfThisProcess('recon match', 'jane'), PURPOSE);
+    const started = Date.now();
+    const refusal = takeLease(second, RUNS_LEASE, leaseHolderOfThisProcess('Recon Workstation', 'john'), 'Writing the reports of 2026-11-20', { waitMs: 300 });
+    await expect(refusal).rejects.toThrow(LeaseBusyError);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(300);
+    await expect(refusal).rejects.toThrow(
+      new RegExp(`^A matching run as of 2026-11-20 is in progress in recon match \\(pid ${process.pid} on host ${os.hostname()}, jane\\) since \\d\\d:\\d\\d:\\d\\d; try again when it ends\\.$`),
+    );
+    held.release();
+    first.close();
+    second.close();
+  });
+
+  it('goes to the waiting holder as soon as the first releases it', async () => {
+    const [first, second] = twoConnections();
+    const held = await takeLease(first, RUNS_LEASE, leaseHolderOfThisProcess('recon match', 'jane'), PURPOSE);
+    setTimeout(() => held.release(), 150);
+    const waiting = leaseHolderOfThisProcess('recon report', 'john');
+    const taken = await takeLease(second, RUNS_LEASE, waiting, 'Writing the reports of 2026-11-20', { waitMs: 5_000 });
+    expect(readLease(second, RUNS_LEASE)).toMatchObject({ token: waiting.token, holder: 'recon report', purpose: 'Writing the reports of 2026-11-20' });
+    taken.release();
+    expect(readLease(second, RUNS_LEASE)).toBeUndefined();
+    first.close();
+    second.close();
+  });
+
+  it('is taken over once it expired unrenewed (a holder frozen or on another host)', async () => {
+    const [first, second] = twoConnections();
+    expect(tryTakeLease(first, RUNS_LEASE, leaseHolderOfThisProcess('recon match', 'jane'), PURPOSE, 50).isTaken).toBe(true);
+    const other = leaseHolderOfThisProcess('recon report', 'john');
+    expect(tryTakeLease(second, RUNS_LEASE, other, 'Writing the reports', 50).isTaken).toBe(false);
+    await new Promise((resolve) => setTimeout(resolve, 80));
+    expect(tryTakeLease(second, RUNS_LEASE, other, 'Writing the reports', 50).isTaken).toBe(true);
+    expect(readLease(first, RUNS_LEASE)?.token).toBe(other.token);
+    first.close();
+    second.close();
+  });
+
+  it('is taken over at once when its holder’s process on this host is gone; on another host it counts until it expires', () => {
+    const [first, second] = twoConnections();
+    const gone = { ...leaseHolderOfThisProcess('recon match', 'jane'), pid: deadPid() };
+    expect(tryTakeLease(first, RUNS_LEASE, gone, PURPOSE).isTaken).toBe(true);
+    const row = readLease(first, RUNS_LEASE) as LeaseRow;
+    expect(isLeaseStale(row, Date.now())).toBe(true);
+    expect(isLeaseStale(row, Date.now(), 'another-host')).toBe(false);
+    expect(isLeaseStale(row, row.expiresAtMs, 'another-host')).toBe(true);
+    expect(isLeaseStale({ ...row, pid: process.pid }, Date.now())).toBe(false);
+    expect(tryTakeLease(second, RUNS_LEASE, leaseHolderOfThisProcess('recon report', 'john'), 'Writing the reports').isTaken).toBe(true);
+    first.close();
+    second.close();
+  });
+
+  it('keeps a run that lost its lease from writing anything', async () => {
+    const [first, second] = twoConnections();
+    storePair(first);
+    const lost = await takeLease(first, RUNS_LEASE, leaseHolderOfThisProcess('recon match', 'jane'), PURPOSE);
+    // The holder was thought stopped (its lease ran out) and another process took over.
+    second.prepare('UPDATE leases SET expires_at_ms = 0').run();
+    expect(tryTakeLease(second, RUNS_LEASE, leaseHolderOfThisProcess('Recon Workstation', 'john'), 'The day close of 2026-11-02').isTaken).toBe(true);
+    expect(() => runMatchingAsOf(first, '2026-11-02', () => {}, undefined, lost)).toThrow(LeaseLostError);
+    expect(() => runMatchingAsOf(first, '2026-11-02', () => {}, undefined, lost)).toThrow(/It was taken over: The day close of 2026-11-02 is in progress in Recon Workstation/);
+    expect(first.prepare('SELECT COUNT(*) FROM match_runs').pluck().get()).toBe(0);
+    expect(first.prepare('SELECT COUNT(*) FROM network_records WHERE is_settled = 1').pluck().get()).toBe(0);
+    lost.release();
+    first.close();
+    second.close();
+  });
+
+  it('makes the services say who holds it when a run cannot start in time', async () => {
+    const work = tempDir('recon-lease-services-');
+    const services = createInThreadServices({ dbPath: path.join(work, 'recon.db'), leaseWaitMs: 200, now: () => new Date('2026-11-05T17:00:00Z') });
+    storePair(writerOf(services));
+    const other = openDatabase(path.join(work, 'recon.db'));
+    const held = await takeLease(other, RUNS_LEASE, leaseHolderOfThisProcess('recon report', 'john'), 'Writing the reports of 2026-11-04');
+    await expect(services.match('2026-11-04')).rejects.toThrow(/^Writing the reports of 2026-11-04 is in progress in recon report \(pid \d+ on host .+, john\) since .+; try again when it ends\.$/);
+    held.release();
+    expect((await services.match('2026-11-04')).run?.matchesCreated).toBe(1);
+    other.close();
+    services.close();
+  });
+});
+
+describe('a run’s write', () => {
+  it('refuses to settle a record another process settled after the run read it', () => {
+    const [db] = twoConnections();
+    storePair(db);
+    const { version, rules } = currentRuleSet(db);
+    const outcome = matchRecords({ asOfDate: '2026-11-02', rules, ...loadMatchInput(db, '2026-11-02') });
+    expect(outcome.matches).toHaveLength(1);
+    db.prepare("UPDATE network_records SET is_settled = 1 WHERE record_id = 'V1'").run();
+    const write = db.transaction(() => {
+      const runId = startRun(db, '2026-11-02', version);
+      applyMatchOutcome(db, outcome, { id: runId, asOfDate: '2026-11-02', ruleSetVersion: version });
+    });
+    expect(() => write()).toThrow(RecordNoLongerOpenError);
+    expect(() => write()).toThrow('network record 1 is no longer open');
+    expect(db.prepare('SELECT COUNT(*) FROM matches').pluck().get()).toBe(0);
+    db.close();
+  });
+});
