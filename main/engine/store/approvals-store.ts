@@ -27,6 +27,7 @@ import {
   type ItemRow,
   type PairingRequestRow,
 } from './control-facts';
+import { parseCandidateIds } from './candidate-ids';
 import type { ReadonlyDb } from './database';
 
 /** How many entries each part of the approvals list holds at most. */
@@ -78,7 +79,7 @@ function resettlementEntry(db: ReadonlyDb, item: ItemWithReferences, rules: Rule
   else if (item.resolution === 'RETURNED') status = 'RETURNED';
   else if (item.approved_by !== '') status = 'APPROVED';
   else status = 'PENDING';
-  const counterpart = item.payment ?? (item.candidate_ids || '');
+  const counterpart = item.payment ?? parseCandidateIds(item.candidate_ids).join('|');
   return {
     kind: 'resettlement',
     id: item.id,

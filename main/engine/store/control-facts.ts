@@ -14,6 +14,7 @@ import {
 import type { LedgerStatus, Network, TxnType } from '../../../shared/domain';
 import { expectPresent } from '../../../shared/invariants';
 import type { RuleSet } from '../../../shared/rules';
+import { parseCandidateIds } from './candidate-ids';
 import type { ReadonlyDb } from './database';
 import { ruleSetOfVersion } from './rule-sets';
 
@@ -34,6 +35,7 @@ export type ItemRow = {
   status: string;
   network_record_id: number | null;
   ledger_payment_id: number | null;
+  /** A JSON array of ids: read it with parseCandidateIds. */
   candidate_ids: string;
   amount_minor: number;
   currency: string;
@@ -183,18 +185,23 @@ export function isItemHeld(db: ReadonlyDb, item: Pick<ItemRow, 'side' | 'network
  * stands alone, and the controls say why it cannot pair.
  */
 export function amountDifferencePairing(db: ReadonlyDb, item: ItemRow): StoredPairing | { refusal: string } {
+  // A network record's AMOUNT_DIFF names the one payment it was paired with.
+  const named = parseCandidateIds(item.candidate_ids);
+  const [onlyPayment] = named;
   const paymentRowId =
     item.side === 'LEDGER'
       ? expectPresent(item.ledger_payment_id, `item ${item.id}'s ledger payment`)
-      : (db.prepare('SELECT id FROM ledger_payments WHERE payment_id = ?').pluck().get(item.candidate_ids) as number | undefined);
-  if (paymentRowId === undefined) return { refusal: `Item ${item.id}'s payment ${item.candidate_ids} is not stored.` };
+      : named.length === 1 && onlyPayment !== undefined
+        ? (db.prepare('SELECT id FROM ledger_payments WHERE payment_id = ?').pluck().get(onlyPayment) as number | undefined)
+        : undefined;
+  if (paymentRowId === undefined) return { refusal: `Item ${item.id}'s payment ${named.join('|')} is not stored.` };
   const paymentItem =
     item.side === 'LEDGER'
       ? item
       : (db
           .prepare("SELECT * FROM items WHERE ledger_payment_id = ? AND side = 'LEDGER' AND status = 'OPEN' AND category = 'MISMATCH'")
           .get(paymentRowId) as ItemRow | undefined);
-  const references = paymentItem ? paymentItem.candidate_ids.split('|').filter((reference) => reference !== '') : [];
+  const references = paymentItem ? parseCandidateIds(paymentItem.candidate_ids).filter((reference) => reference !== '') : [];
   const byReference = db.prepare("SELECT id FROM network_records WHERE network IN ('VISA', 'MASTERCARD') AND record_id = ?").pluck();
   const networkIds = references.flatMap((reference) => byReference.all(reference) as number[]);
   const fallback = item.network_record_id === null ? [] : [item.network_record_id];
@@ -202,7 +209,7 @@ export function amountDifferencePairing(db: ReadonlyDb, item: ItemRow): StoredPa
 }
 
 function isPairedDifference(item: ItemRow): boolean {
-  return item.reason === 'AMOUNT_DIFF' && item.candidate_ids !== '';
+  return item.reason === 'AMOUNT_DIFF' && parseCandidateIds(item.candidate_ids).length > 0;
 }
 
 /** What a write-off of an item is judged on, and the pairing behind it when it has one. */
@@ -226,7 +233,7 @@ export function writeOffFactsOf(db: ReadonlyDb, item: ItemRow, rules: RuleSet): 
 
 /** What sending an item to global finance is judged on, and the pairing behind an AMOUNT_DIFF. */
 export function globalFinanceFactsOf(db: ReadonlyDb, item: ItemRow, rules: RuleSet): { facts: GlobalFinanceFacts; pairing?: StoredPairing } {
-  const references = item.side === 'NETWORK' && item.candidate_ids !== '' ? item.candidate_ids.split('|') : [];
+  const references = item.side === 'NETWORK' ? parseCandidateIds(item.candidate_ids) : [];
   const byReference = db.prepare('SELECT payment_id AS paymentId, status, is_matched AS isMatched, is_settled AS isSettled FROM ledger_payments WHERE payment_id = ?');
   const counterparts = references.flatMap((reference): CounterpartFacts[] => {
     const row = byReference.get(reference) as { paymentId: string; status: LedgerStatus; isMatched: number; isSettled: number } | undefined;
@@ -328,7 +335,7 @@ export function unpairFactsOf(db: ReadonlyDb, matchId: number): { matchId: numbe
     .prepare(
       `SELECT i.id FROM items i JOIN match_members mm ON mm.match_id = ? AND mm.ledger_payment_id IS NOT NULL
        JOIN ledger_payments l ON l.id = mm.ledger_payment_id
-       WHERE i.category = 'GLOBAL_FINANCE' AND i.status = 'OPEN' AND (i.candidate_ids = l.payment_id OR i.ledger_payment_id = l.id)
+       WHERE i.category = 'GLOBAL_FINANCE' AND i.status = 'OPEN' AND (l.payment_id IN (SELECT value FROM json_each(i.candidate_ids)) OR i.ledger_payment_id = l.id)
        ORDER BY i.id`,
     )
     .pluck()

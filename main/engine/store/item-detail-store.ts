@@ -1,5 +1,6 @@
 import { expectPresent } from '../../../shared/invariants';
 import type { ItemDetail, LedgerPaymentView, NetworkRecordView } from '../../../shared/ipc/recon-api';
+import { parseCandidateIds } from './candidate-ids';
 import type { ReadonlyDb } from './database';
 import type { RunAuditEntry } from './matching-store';
 import { HELD_NETWORK_RECORD_IDS, HELD_PAYMENT_IDS } from './pairing-holds';
@@ -114,7 +115,7 @@ export function readItemDetail(db: ReadonlyDb, id: number): Omit<ItemDetail, 'ex
 
   const networkRecord = networkRecordId === null ? undefined : networkView(networkById.get(networkRecordId) as never);
   const ledgerPayment = ledgerPaymentId === null ? undefined : ledgerView(ledgerById.get(ledgerPaymentId) as never);
-  const references = candidateIds === '' ? [] : candidateIds.split('|');
+  const references = parseCandidateIds(candidateIds);
   // A network-side item names payments; a ledger-side item names network records.
   const named: Candidate[] =
     item.side === 'NETWORK'

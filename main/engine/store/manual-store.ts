@@ -31,6 +31,7 @@ import { expectPresent } from '../../../shared/invariants';
 import { formatAmountWithCurrency as money } from '../../../shared/money';
 import type { RuleSet } from '../../../shared/rules';
 import { appendAudit } from './audit-log';
+import { candidateIdsText } from './candidate-ids';
 import {
   globalFinanceFactsOf,
   itemApprovalFacts,
@@ -595,7 +596,7 @@ export function sendToGlobalFinance(
     // The payment that did not go out goes with the item (spec section 7 names it in the report).
     const paymentId = input.reason === 'LEDGER_NOT_COMPLETED' ? (paymentRowOf.get(expectPresent(concerned[0], `item ${item.id}'s payment that did not go out`).paymentId) as number) : null;
     // A duplicate names the matched payment it duplicates, not every candidate it had.
-    const candidates = input.reason === 'DUPLICATE_PRESENTMENT' ? concerned.map((counterpart) => counterpart.paymentId).join('|') : item.candidate_ids;
+    const candidates = input.reason === 'DUPLICATE_PRESENTMENT' ? candidateIdsText(concerned.map((counterpart) => counterpart.paymentId)) : item.candidate_ids;
     const closed: number[] = [];
     let matched = '';
     if (isDifferenceResettlement(facts, input.reason)) {

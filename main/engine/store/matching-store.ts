@@ -3,6 +3,7 @@ import type { LedgerStatus, TxnType } from '../../../shared/domain';
 import type { CandidatePayment, MatchOutcome, OpenNetworkRecord, ProposedItem } from '../matcher/match-types';
 import { systemClock, type Clock } from '../clock';
 import { appendAudit } from './audit-log';
+import { candidateIdsText, parseCandidateIds } from './candidate-ids';
 import type { ReadonlyDb, WritableDb } from './database';
 import { HELD_NETWORK_RECORD_IDS, HELD_PAYMENT_IDS } from './pairing-holds';
 
@@ -131,6 +132,11 @@ type OpenMismatchRow = {
   candidate_ids: string;
   note: string;
 };
+
+/** True when two lists hold the same ids in the same order. */
+function isSameList(left: readonly string[], right: readonly string[]): boolean {
+  return left.length === right.length && left.every((id, index) => id === right[index]);
+}
 
 /** The row id of the record or payment an open item is about: its side says which column holds it. */
 function subjectRowId(row: OpenMismatchRow): number {
@@ -290,7 +296,7 @@ export function applyMatchOutcome(
         item.side,
         item.networkRowId ?? null,
         item.paymentRowId ?? null,
-        item.candidateIds.join('|'),
+        candidateIdsText(item.candidateIds),
         item.amountMinor,
         item.currency,
         item.resettlementMinor ?? null,
@@ -320,7 +326,7 @@ export function applyMatchOutcome(
       continue;
     }
     const existing = (item.side === 'NETWORK' ? openByNetwork : openByPayment).get(proposedRowId(item));
-    if (existing && existing.reason === item.reason && existing.candidate_ids === item.candidateIds.join('|')) {
+    if (existing && existing.reason === item.reason && isSameList(parseCandidateIds(existing.candidate_ids), item.candidateIds)) {
       (item.side === 'NETWORK' ? openByNetwork : openByPayment).delete(proposedRowId(item));
       summary.itemsKept++;
       continue;

@@ -172,13 +172,20 @@ export const MATCHES_REPORT: ReportDefinition = {
   ],
 };
 
+// The spec joins the ids of a field that holds several with '|' (section 7); the store keeps an
+// item's candidates as a JSON array, listed here in their order. Most items name none: '[]' is
+// written as '' without asking json_each.
+const CANDIDATES_JOINED = `CASE i.candidate_ids WHEN '[]' THEN '' ELSE COALESCE(
+        (SELECT group_concat(value, '|' ORDER BY key) FROM json_each(i.candidate_ids)), '') END`;
+
 const OPEN_MISMATCH = `i.category = 'MISMATCH' AND i.opened_on <= @date AND (i.closed_on IS NULL OR i.closed_on > @date)`;
 
 /** The mismatches report: every MISMATCH open at the business date's cut-off, whatever its own date. */
 export const MISMATCHES_REPORT: ReportDefinition = {
   kind: 'mismatches',
   rows: `SELECT i.id, i.side, COALESCE(r.record_id, p.payment_id, '') AS record_id, i.reason, i.amount_minor, i.currency,
-      i.record_date, (unixepoch(@date) - unixepoch(i.record_date)) / 86400 AS age_days, i.candidate_ids, i.note
+      i.record_date, (unixepoch(@date) - unixepoch(i.record_date)) / 86400 AS age_days,
+      ${CANDIDATES_JOINED} AS candidate_ids, i.note
     FROM items i
     LEFT JOIN network_records r ON r.id = i.network_record_id AND i.side = 'NETWORK'
     LEFT JOIN ledger_payments p ON p.id = i.ledger_payment_id AND i.side = 'LEDGER'
