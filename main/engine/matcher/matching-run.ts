@@ -28,10 +28,10 @@ export function runMatchingDay(
   now: Clock = systemClock,
 ): RunSummary {
   if (!isIsoDate(asOfDate)) throw new Error(`"${asOfDate}" is not a business date (YYYY-MM-DD)`);
-  const lastWrite = db.prepare('SELECT COALESCE(MAX(id), 0) FROM audit_log').pluck();
+  const lastWrite = db.prepare<[], number>('SELECT COALESCE(MAX(id), 0) FROM audit_log').pluck();
   for (let attempt = 1; ; attempt++) {
     const { version, rules } = currentRuleSet(db, now);
-    const seen = lastWrite.get() as number;
+    const seen = lastWrite.get();
     onProgress({ stage: 'loading', asOfDate });
     const input = loadMatchInput(db, asOfDate);
     onProgress({ stage: 'matching', asOfDate });
