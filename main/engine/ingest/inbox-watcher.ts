@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { watch } from 'chokidar';
 import { isDatabaseBusy } from '../store/database';
-import { FileChangedError, type IngestOutcome } from './ingest-file';
+import { assertFileStillComplete, type IngestOutcome } from './ingest-file';
 import { describeChange, isSameFileState, readFileState, type FileState } from './file-state';
 import { retainWithoutCardNumbers, type RetainedCopy } from './retained-copy';
 
@@ -166,10 +166,7 @@ export function watchInbox(
       outcome = await ingest(file, {
         complete,
         beforeCommit() {
-          const now = readFileState(file);
-          if (!isSameFileState(complete, now)) {
-            throw new FileChangedError(`${fileName} changed after it had looked complete (${describeChange(complete, now)}): it may still be being written.`);
-          }
+          assertFileStillComplete(file, complete);
         },
       });
     } catch (error) {

@@ -48,6 +48,18 @@ export function assertFileUnchanged(filePath: string, before: FileState): void {
   }
 }
 
+/**
+ * The inbox's last check before a file's rows are committed: throws FileChangedError when the file
+ * is no longer in the state it was seen complete in. One function for the watcher's thread and the
+ * engine worker's, so both word it the same.
+ */
+export function assertFileStillComplete(filePath: string, complete: FileState): void {
+  const now = readFileState(filePath);
+  if (!isSameFileState(complete, now)) {
+    throw new FileChangedError(`${path.basename(filePath)} changed after it had looked complete (${describeChange(complete, now)}): it may still be being written.`);
+  }
+}
+
 async function hashFile(filePath: string): Promise<{ sha256: string; head: Uint8Array; size: number }> {
   const hash = createHash('sha256');
   const headChunks: Buffer[] = [];

@@ -43,10 +43,10 @@ export function runMatchingDay(
 }
 
 function runGuarded(db: WritableDb, asOfDate: string, onProgress: (progress: MatchProgress) => void, now: Clock, guard: WriteGuard): MatchingResult {
-  const lastWrite = db.prepare('SELECT COALESCE(MAX(id), 0) FROM audit_log').pluck();
+  const lastWrite = db.prepare<[], number>('SELECT COALESCE(MAX(id), 0) FROM audit_log').pluck();
   for (let attempt = 1; ; attempt++) {
     const { version, rules } = currentRuleSet(db, now);
-    const seen = lastWrite.get() as number;
+    const seen = lastWrite.get();
     guard.lease?.renew();
     onProgress({ stage: 'loading', asOfDate });
     const input = loadMatchInput(db, asOfDate);

@@ -142,7 +142,7 @@ export function readTodayBoard(db: ReadonlyDb, now: Date): TodayBoard {
     const oldestFeedDate = addDays(day.openDate, 1 - FEED_DAYS); // the last of feedDates
     const arrivals = new Map(feedArrivals(db, oldestFeedDate, day.openDate).map((arrival) => [`${arrival.date}:${arrival.source}`, arrival]));
     // Dates before the store's first feed are not "missing": the workstation did not exist yet.
-    const firstFeedDate = (db.prepare('SELECT MIN(business_date) FROM feed_days').pluck().get() as string | null) ?? undefined;
+    const firstFeedDate = db.prepare<[], string | null>('SELECT MIN(business_date) FROM feed_days').pluck().get() ?? undefined;
     const feeds = feedDates.map((date) => {
       const isOpen = date === day.openDate;
       const expectedBy = new Date(cutoffAt(date, calendar)).toISOString();

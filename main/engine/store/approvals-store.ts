@@ -13,6 +13,7 @@ import {
   type ApprovalFacts,
   type Verdict,
 } from '../../../shared/controls';
+import { expectPresent } from '../../../shared/invariants';
 import type { ApprovalEntry, ApprovalsList, ItemDetail } from '../../../shared/ipc/recon-api';
 import { formatAmountWithCurrency as money } from '../../../shared/money';
 import type { RuleSet } from '../../../shared/rules';
@@ -27,6 +28,7 @@ import {
   type ItemRow,
   type PairingRequestRow,
 } from './control-facts';
+import { parseCandidateIds } from './candidate-ids';
 import type { ReadonlyDb } from './database';
 
 /** How many entries each part of the approvals list holds at most. */
@@ -39,23 +41,19 @@ function reasonOf(verdict: Verdict): string | undefined {
 /** The audit entry's words of the last approval of an item (its rationale), if it has one. */
 function approvalRationale(db: ReadonlyDb, itemId: number): string {
   return (
-    (db
-      .prepare(
+    db
+      .prepare<[string], string | null>(
         `SELECT json_extract(after, '$.rationale') FROM audit_log
          WHERE subject_type = 'item' AND subject_id = ? AND action = 'manual.approve' ORDER BY id DESC LIMIT 1`,
       )
       .pluck()
-      .get(String(itemId)) as string | null | undefined) ?? ''
+      .get(String(itemId)) ?? ''
   );
 }
 
 /** When an item was made: its first audit entry (a hand decision or a run), else the day it opened. */
 function madeAt(db: ReadonlyDb, item: ItemRow): string {
-  return (
-    (db.prepare("SELECT at FROM audit_log WHERE subject_type = 'item' AND subject_id = ? ORDER BY id LIMIT 1").pluck().get(String(item.id)) as
-      | string
-      | undefined) ?? item.opened_on
-  );
+  return db.prepare<[string], string>("SELECT at FROM audit_log WHERE subject_type = 'item' AND subject_id = ? ORDER BY id LIMIT 1").pluck().get(String(item.id)) ?? item.opened_on;
 }
 
 type ItemWithReferences = ItemRow & { record: string | null; network: string | null; payment: string | null };
@@ -78,7 +76,7 @@ function resettlementEntry(db: ReadonlyDb, item: ItemWithReferences, rules: Rule
   else if (item.resolution === 'RETURNED') status = 'RETURNED';
   else if (item.approved_by !== '') status = 'APPROVED';
   else status = 'PENDING';
-  const counterpart = item.payment ?? (item.candidate_ids || '');
+  const counterpart = item.payment ?? parseCandidateIds(item.candidate_ids).join('|');
   return {
     kind: 'resettlement',
     id: item.id,
@@ -109,17 +107,20 @@ export function pairingRequestEntry(db: ReadonlyDb, request: PairingRequestRow, 
   const giveBack = checkReturn(facts, actor);
   const withdraw = checkWithdraw(facts, actor);
   const ids = JSON.parse(request.network_record_ids) as number[];
-  const byId = db.prepare('SELECT record_id FROM network_records WHERE id = ?').pluck();
-  const records = ids.map((id) => byId.get(id) as string);
-  const payment = db.prepare('SELECT payment_id FROM ledger_payments WHERE id = ?').pluck().get(request.ledger_payment_id) as string;
+  const byId = db.prepare<[number], string>('SELECT record_id FROM network_records WHERE id = ?').pluck();
+  const records = ids.map((id) => byId.get(id));
+  const payment = expectPresent(
+    db.prepare<[number], string>('SELECT payment_id FROM ledger_payments WHERE id = ?').pluck().get(request.ledger_payment_id),
+    `pairing request ${request.id}'s payment`,
+  );
   const openItem = db
-    .prepare(
+    .prepare<[string, number], number>(
       `SELECT id FROM items WHERE status = 'OPEN' AND category = 'MISMATCH'
          AND ((side = 'NETWORK' AND network_record_id IN (SELECT value FROM json_each(?))) OR (side = 'LEDGER' AND ledger_payment_id = ?))
        ORDER BY id LIMIT 1`,
     )
     .pluck()
-    .get(request.network_record_ids, request.ledger_payment_id) as number | undefined;
+    .get(request.network_record_ids, request.ledger_payment_id);
   return {
     kind: 'pairing',
     id: request.id,
@@ -152,14 +153,14 @@ export function readApprovals(db: ReadonlyDb, rules: RuleSet, actor: string): Ap
   const cache = new Map<number, number>();
   const entry = (item: ItemWithReferences): ApprovalEntry => resettlementEntry(db, item, rules, actor, cache);
   // The lowest limit any open resettlement can be held to bounds the read; each item's own limit then decides.
-  const versions = db.prepare('SELECT version FROM rule_sets').pluck().all() as number[];
+  const versions = db.prepare<[], number>('SELECT version FROM rule_sets').pluck().all();
   const lowestLimit = Math.min(rules.approvalLimitMinor, ...versions.map((version) => approvalLimitOf(db, version, rules, cache)));
   const unapproved = db
-    .prepare(
+    .prepare<[string, number], ItemWithReferences>(
       `${ITEM_WITH_REFERENCES} WHERE i.category = 'GLOBAL_FINANCE' AND i.status = 'OPEN' AND i.approved_by = '' AND i.created_by <> ?
          AND ABS(i.resettlement_minor) > ? ORDER BY i.id`,
     )
-    .iterate(actor, lowestLimit) as IterableIterator<ItemWithReferences>;
+    .iterate(actor, lowestLimit);
   const awaitingMyApproval: ApprovalEntry[] = [];
   for (const item of unapproved) {
     const made = entry(item);
@@ -168,21 +169,23 @@ export function readApprovals(db: ReadonlyDb, rules: RuleSet, actor: string): Ap
     if (awaitingMyApproval.length >= APPROVALS_LIMIT) break;
   }
   const pendingRequests = db
-    .prepare("SELECT * FROM pairing_requests WHERE status = 'PENDING' AND maker <> ? ORDER BY id LIMIT ?")
-    .all(actor, APPROVALS_LIMIT) as PairingRequestRow[];
+    .prepare<[string, number], PairingRequestRow>("SELECT * FROM pairing_requests WHERE status = 'PENDING' AND maker <> ? ORDER BY id LIMIT ?")
+    .all(actor, APPROVALS_LIMIT);
   awaitingMyApproval.push(...pendingRequests.map((request) => pairingRequestEntry(db, request, rules, actor)));
 
   const myItems = db
-    .prepare(`${ITEM_WITH_REFERENCES} WHERE i.category = 'GLOBAL_FINANCE' AND i.created_by = ? ORDER BY i.id DESC LIMIT ?`)
-    .all(actor, APPROVALS_LIMIT) as ItemWithReferences[];
-  const myRequests = db.prepare('SELECT * FROM pairing_requests WHERE maker = ? ORDER BY id DESC LIMIT ?').all(actor, APPROVALS_LIMIT) as PairingRequestRow[];
+    .prepare<[string, number], ItemWithReferences>(`${ITEM_WITH_REFERENCES} WHERE i.category = 'GLOBAL_FINANCE' AND i.created_by = ? ORDER BY i.id DESC LIMIT ?`)
+    .all(actor, APPROVALS_LIMIT);
+  const myRequests = db
+    .prepare<[string, number], PairingRequestRow>('SELECT * FROM pairing_requests WHERE maker = ? ORDER BY id DESC LIMIT ?')
+    .all(actor, APPROVALS_LIMIT);
   const mySubmissions = [...myItems.map(entry), ...myRequests.map((request) => pairingRequestEntry(db, request, rules, actor))]
     .sort((a, b) => (a.madeAt < b.madeAt ? 1 : a.madeAt > b.madeAt ? -1 : b.id - a.id))
     .slice(0, APPROVALS_LIMIT);
 
   const approved = db
-    .prepare(`${ITEM_WITH_REFERENCES} WHERE i.category = 'GLOBAL_FINANCE' AND i.status = 'OPEN' AND i.approved_by <> '' ORDER BY i.id LIMIT ?`)
-    .all(APPROVALS_LIMIT) as ItemWithReferences[];
+    .prepare<[number], ItemWithReferences>(`${ITEM_WITH_REFERENCES} WHERE i.category = 'GLOBAL_FINANCE' AND i.status = 'OPEN' AND i.approved_by <> '' ORDER BY i.id LIMIT ?`)
+    .all(APPROVALS_LIMIT);
   return { awaitingMyApproval, mySubmissions, approvedAwaitingTransfer: approved.map(entry) };
 }
 
@@ -190,14 +193,14 @@ export function readApprovals(db: ReadonlyDb, rules: RuleSet, actor: string): Ap
 function pendingRequestOfItem(db: ReadonlyDb, item: ItemRow): PairingRequestRow | undefined {
   if (item.side === 'NETWORK') {
     return db
-      .prepare(
+      .prepare<[number | null], PairingRequestRow>(
         `SELECT r.* FROM pairing_requests r, json_each(r.network_record_ids) j WHERE r.status = 'PENDING' AND j.value = ? ORDER BY r.id LIMIT 1`,
       )
-      .get(item.network_record_id) as PairingRequestRow | undefined;
+      .get(item.network_record_id);
   }
-  return db.prepare("SELECT * FROM pairing_requests WHERE status = 'PENDING' AND ledger_payment_id = ? ORDER BY id LIMIT 1").get(item.ledger_payment_id) as
-    | PairingRequestRow
-    | undefined;
+  return db
+    .prepare<[number | null], PairingRequestRow>("SELECT * FROM pairing_requests WHERE status = 'PENDING' AND ledger_payment_id = ? ORDER BY id LIMIT 1")
+    .get(item.ledger_payment_id);
 }
 
 /**

@@ -22,7 +22,7 @@ export type AuditEntry = {
  */
 export function appendAudit(db: WritableDb, entry: AuditEntry): void {
   db.transaction(() => {
-    const last = db.prepare('SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1').get() as { id: number; hash: string } | undefined;
+    const last = db.prepare<[], { id: number; hash: string }>('SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1').get();
     const fields = [
       (last?.id ?? 0) + 1,
       entry.at ?? systemClock().toISOString(),
@@ -33,11 +33,14 @@ export function appendAudit(db: WritableDb, entry: AuditEntry): void {
       entry.before === undefined ? null : JSON.stringify(entry.before),
       entry.after === undefined ? null : JSON.stringify(entry.after),
     ] as const;
-    db.prepare(
+    db.prepare<[...typeof fields, string]>(
       'INSERT INTO audit_log (id, at, actor, action, subject_type, subject_id, before, after, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
     ).run(...fields, auditEntryHash(last?.hash ?? '', fields));
   })();
 }
+
+/** An audit entry's columns as the chain check reads them (a raw row): its fields, then its hash. */
+type StoredAuditRow = [number, string, string, string, string, string, string | null, string | null, string];
 
 /** What a check of the audit chain found: intact, or the first entry that does not hold. */
 export type AuditChainCheck = AuditVerification;
@@ -47,13 +50,15 @@ export type AuditChainCheck = AuditVerification;
  * app's back breaks it at that entry. Reads in pages, so a long log never sits in memory whole.
  */
 export function verifyAuditChain(db: ReadonlyDb): AuditChainCheck {
-  const page = db.prepare('SELECT id, at, actor, action, subject_type, subject_id, before, after, hash FROM audit_log WHERE id > ? ORDER BY id LIMIT 5000').raw();
+  const page = db
+    .prepare<[number], StoredAuditRow>('SELECT id, at, actor, action, subject_type, subject_id, before, after, hash FROM audit_log WHERE id > ? ORDER BY id LIMIT 5000')
+    .raw();
   let previousHash = '';
   let expectedId = 1;
   let entries = 0;
   let afterId = 0;
   for (;;) {
-    const rows = page.all(afterId) as [number, string, string, string, string, string, string | null, string | null, string][];
+    const rows = page.all(afterId);
     if (rows.length === 0) break;
     for (const row of rows) {
       const [id, at, actor, action, subjectType, subjectId, before, after, hash] = row;
@@ -93,8 +98,11 @@ export type AuditFilter = { since?: string; until?: string; actor?: string; subj
 
 const ENTRY_COLUMNS = 'id, at, actor, action, subject_type AS subjectType, subject_id AS subjectId, before, after, hash';
 
+/** The named parameters of a filter's WHERE clause: null where the filter does not say. */
+type FilterParams = Record<'since' | 'until' | 'actor' | 'subjectType' | 'subjectId', string | null>;
+
 /** The WHERE clause and parameters of a filter. */
-function filterClause(filter: AuditFilter): { where: string; params: Record<string, string | null> } {
+function filterClause(filter: AuditFilter): { where: string; params: FilterParams } {
   const conditions: string[] = [];
   // `at` is an ISO instant: a bare date sorts before every time of its day, and the day after it
   // after every time of it, so a date range is a text range.
@@ -118,14 +126,14 @@ function filterClause(filter: AuditFilter): { where: string; params: Record<stri
 /** The audit log's entries in the order they were written, filtered; for auditors and `recon audit`. */
 export function readAuditLog(db: ReadonlyDb, filter: AuditFilter = {}): StoredAuditEntry[] {
   const { where, params } = filterClause(filter);
-  return db.prepare(`SELECT ${ENTRY_COLUMNS} FROM audit_log ${where} ORDER BY id`).all(params) as StoredAuditEntry[];
+  return db.prepare<FilterParams, StoredAuditEntry>(`SELECT ${ENTRY_COLUMNS} FROM audit_log ${where} ORDER BY id`).all(params);
 }
 
 /**
  * The query behind a page of the Audit view, newest first: unfiltered it walks the primary key
  * backwards, for one subject the subject index (both proved by a test on this very SQL).
  */
-export function auditPageQuery(filter: AuditFilter): { sql: string; countSql: string; params: Record<string, string | null> } {
+export function auditPageQuery(filter: AuditFilter): { sql: string; countSql: string; params: FilterParams } {
   const { where, params } = filterClause(filter);
   return {
     sql: `SELECT ${ENTRY_COLUMNS} FROM audit_log ${where} ORDER BY id DESC LIMIT @limit OFFSET @offset`,
@@ -137,7 +145,7 @@ export function auditPageQuery(filter: AuditFilter): { sql: string; countSql: st
 /** A page of the audit log, newest first, with how many entries the whole filter holds; for the Audit view. */
 export function readAuditPage(db: ReadonlyDb, filter: AuditFilter, offset: number, limit: number): { entries: StoredAuditEntry[]; total: number } {
   const { sql, countSql, params } = auditPageQuery(filter);
-  const total = db.prepare(countSql).pluck().get(params) as number;
-  const entries = db.prepare(sql).all({ ...params, limit, offset }) as StoredAuditEntry[];
+  const total = db.prepare<FilterParams, number>(countSql).pluck().get(params) ?? 0;
+  const entries = db.prepare<FilterParams & { limit: number; offset: number }, StoredAuditEntry>(sql).all({ ...params, limit, offset });
   return { entries, total };
 }

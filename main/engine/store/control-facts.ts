@@ -14,6 +14,7 @@ import {
 import type { LedgerStatus, Network, TxnType } from '../../../shared/domain';
 import { expectPresent } from '../../../shared/invariants';
 import type { RuleSet } from '../../../shared/rules';
+import { parseCandidateIds } from './candidate-ids';
 import type { ReadonlyDb } from './database';
 import { ruleSetOfVersion } from './rule-sets';
 
@@ -34,6 +35,7 @@ export type ItemRow = {
   status: string;
   network_record_id: number | null;
   ledger_payment_id: number | null;
+  /** A JSON array of ids: read it with parseCandidateIds. */
   candidate_ids: string;
   amount_minor: number;
   currency: string;
@@ -52,7 +54,7 @@ export type ItemRow = {
 
 /** An item by id; refused in words when there is none. */
 export function itemOf(db: ReadonlyDb, itemId: number): ItemRow {
-  const item = db.prepare('SELECT * FROM items WHERE id = ?').get(itemId) as ItemRow | undefined;
+  const item = db.prepare<[number], ItemRow>('SELECT * FROM items WHERE id = ?').get(itemId);
   if (!item) throw new ManualWorkError(`Item ${itemId} does not exist.`);
   return item;
 }
@@ -92,6 +94,7 @@ export type RecordRow = {
 };
 
 // `@except` lets a request's own approval read its records as not held (by anything else).
+type RowExcept = { id: number; except: number };
 const PAYMENT_FOR_PAIRING = `SELECT id, payment_id, amount_minor, currency, status, funding_network, card_last4, auth_code, local_date,
     business_date, is_settled, is_matched,
     EXISTS (SELECT 1 FROM pairing_requests r WHERE r.status = 'PENDING' AND r.id <> @except AND r.ledger_payment_id = ledger_payments.id) AS held
@@ -149,11 +152,11 @@ export function recordFacts(record: RecordRow): PairingRecordFacts {
  * request being approved, whose own hold does not count.
  */
 export function storedPairing(db: ReadonlyDb, networkRecordIds: readonly number[], ledgerPaymentId: number, exceptRequestId = 0): StoredPairing {
-  const payment = db.prepare(PAYMENT_FOR_PAIRING).get({ id: ledgerPaymentId, except: exceptRequestId }) as PaymentRow | undefined;
+  const payment = db.prepare<RowExcept, PaymentRow>(PAYMENT_FOR_PAIRING).get({ id: ledgerPaymentId, except: exceptRequestId });
   if (!payment) throw new ManualWorkError(`Ledger payment ${ledgerPaymentId} does not exist.`);
-  const readRecord = db.prepare(RECORD_FOR_PAIRING);
+  const readRecord = db.prepare<RowExcept, RecordRow>(RECORD_FOR_PAIRING);
   const records = [...new Set(networkRecordIds)].map((id) => {
-    const record = readRecord.get({ id, except: exceptRequestId }) as RecordRow | undefined;
+    const record = readRecord.get({ id, except: exceptRequestId });
     if (!record) throw new ManualWorkError(`Network record ${id} does not exist.`);
     return record;
   });
@@ -165,7 +168,7 @@ export function isItemHeld(db: ReadonlyDb, item: Pick<ItemRow, 'side' | 'network
   if (item.side === 'NETWORK' && item.network_record_id !== null) {
     return (
       db
-        .prepare(
+        .prepare<[number], number>(
           `SELECT EXISTS (SELECT 1 FROM pairing_requests r, json_each(r.network_record_ids) j WHERE r.status = 'PENDING' AND j.value = ?)`,
         )
         .pluck()
@@ -173,7 +176,8 @@ export function isItemHeld(db: ReadonlyDb, item: Pick<ItemRow, 'side' | 'network
     );
   }
   if (item.ledger_payment_id === null) return false;
-  return db.prepare(`SELECT EXISTS (SELECT 1 FROM pairing_requests WHERE status = 'PENDING' AND ledger_payment_id = ?)`).pluck().get(item.ledger_payment_id) === 1;
+  const isPaymentHeld = db.prepare<[number], number>(`SELECT EXISTS (SELECT 1 FROM pairing_requests WHERE status = 'PENDING' AND ledger_payment_id = ?)`);
+  return isPaymentHeld.pluck().get(item.ledger_payment_id) === 1;
 }
 
 /**
@@ -183,26 +187,31 @@ export function isItemHeld(db: ReadonlyDb, item: Pick<ItemRow, 'side' | 'network
  * stands alone, and the controls say why it cannot pair.
  */
 export function amountDifferencePairing(db: ReadonlyDb, item: ItemRow): StoredPairing | { refusal: string } {
+  // A network record's AMOUNT_DIFF names the one payment it was paired with.
+  const named = parseCandidateIds(item.candidate_ids);
+  const [onlyPayment] = named;
   const paymentRowId =
     item.side === 'LEDGER'
       ? expectPresent(item.ledger_payment_id, `item ${item.id}'s ledger payment`)
-      : (db.prepare('SELECT id FROM ledger_payments WHERE payment_id = ?').pluck().get(item.candidate_ids) as number | undefined);
-  if (paymentRowId === undefined) return { refusal: `Item ${item.id}'s payment ${item.candidate_ids} is not stored.` };
+      : named.length === 1 && onlyPayment !== undefined
+        ? db.prepare<[string], number>('SELECT id FROM ledger_payments WHERE payment_id = ?').pluck().get(onlyPayment)
+        : undefined;
+  if (paymentRowId === undefined) return { refusal: `Item ${item.id}'s payment ${named.join('|')} is not stored.` };
   const paymentItem =
     item.side === 'LEDGER'
       ? item
-      : (db
-          .prepare("SELECT * FROM items WHERE ledger_payment_id = ? AND side = 'LEDGER' AND status = 'OPEN' AND category = 'MISMATCH'")
-          .get(paymentRowId) as ItemRow | undefined);
-  const references = paymentItem ? paymentItem.candidate_ids.split('|').filter((reference) => reference !== '') : [];
-  const byReference = db.prepare("SELECT id FROM network_records WHERE network IN ('VISA', 'MASTERCARD') AND record_id = ?").pluck();
-  const networkIds = references.flatMap((reference) => byReference.all(reference) as number[]);
+      : db
+          .prepare<[number], ItemRow>("SELECT * FROM items WHERE ledger_payment_id = ? AND side = 'LEDGER' AND status = 'OPEN' AND category = 'MISMATCH'")
+          .get(paymentRowId);
+  const references = paymentItem ? parseCandidateIds(paymentItem.candidate_ids).filter((reference) => reference !== '') : [];
+  const byReference = db.prepare<[string], number>("SELECT id FROM network_records WHERE network IN ('VISA', 'MASTERCARD') AND record_id = ?").pluck();
+  const networkIds = references.flatMap((reference) => byReference.all(reference));
   const fallback = item.network_record_id === null ? [] : [item.network_record_id];
   return storedPairing(db, networkIds.length > 0 ? networkIds : fallback, paymentRowId);
 }
 
 function isPairedDifference(item: ItemRow): boolean {
-  return item.reason === 'AMOUNT_DIFF' && item.candidate_ids !== '';
+  return item.reason === 'AMOUNT_DIFF' && parseCandidateIds(item.candidate_ids).length > 0;
 }
 
 /** What a write-off of an item is judged on, and the pairing behind it when it has one. */
@@ -226,10 +235,12 @@ export function writeOffFactsOf(db: ReadonlyDb, item: ItemRow, rules: RuleSet): 
 
 /** What sending an item to global finance is judged on, and the pairing behind an AMOUNT_DIFF. */
 export function globalFinanceFactsOf(db: ReadonlyDb, item: ItemRow, rules: RuleSet): { facts: GlobalFinanceFacts; pairing?: StoredPairing } {
-  const references = item.side === 'NETWORK' && item.candidate_ids !== '' ? item.candidate_ids.split('|') : [];
-  const byReference = db.prepare('SELECT payment_id AS paymentId, status, is_matched AS isMatched, is_settled AS isSettled FROM ledger_payments WHERE payment_id = ?');
+  const references = item.side === 'NETWORK' ? parseCandidateIds(item.candidate_ids) : [];
+  const byReference = db.prepare<[string], { paymentId: string; status: LedgerStatus; isMatched: number; isSettled: number }>(
+    'SELECT payment_id AS paymentId, status, is_matched AS isMatched, is_settled AS isSettled FROM ledger_payments WHERE payment_id = ?',
+  );
   const counterparts = references.flatMap((reference): CounterpartFacts[] => {
-    const row = byReference.get(reference) as { paymentId: string; status: LedgerStatus; isMatched: number; isSettled: number } | undefined;
+    const row = byReference.get(reference);
     return row ? [{ paymentId: row.paymentId, status: row.status, isMatched: row.isMatched === 1, isSettled: row.isSettled === 1 }] : [];
   });
   const facts: GlobalFinanceFacts = {
@@ -299,7 +310,7 @@ export type PairingRequestRow = {
 
 /** A pairing request by id; refused in words when there is none. */
 export function pairingRequestOf(db: ReadonlyDb, requestId: number): PairingRequestRow {
-  const request = db.prepare('SELECT * FROM pairing_requests WHERE id = ?').get(requestId) as PairingRequestRow | undefined;
+  const request = db.prepare<[number], PairingRequestRow>('SELECT * FROM pairing_requests WHERE id = ?').get(requestId);
   if (!request) throw new ManualWorkError(`Pairing request ${requestId} does not exist.`);
   return request;
 }
@@ -320,18 +331,18 @@ export function requestApprovalFacts(request: PairingRequestRow, rules: RuleSet)
 
 /** What unpairing a match is judged on: its status and the open global-finance items resting on its payment. */
 export function unpairFactsOf(db: ReadonlyDb, matchId: number): { matchId: number; status: string; dependentGlobalFinanceItems: number[] } {
-  const match = db.prepare('SELECT id, status FROM matches WHERE id = ?').get(matchId) as { id: number; status: string } | undefined;
+  const match = db.prepare<[number], { id: number; status: string }>('SELECT id, status FROM matches WHERE id = ?').get(matchId);
   if (!match) throw new ManualWorkError(`Match ${matchId} does not exist.`);
   // A refund that names this match's payment (a duplicate of it, or its other presentment)
   // rests on the match: unpaired, that presentment might be the payment's real one.
   const dependents = db
-    .prepare(
+    .prepare<[number], number>(
       `SELECT i.id FROM items i JOIN match_members mm ON mm.match_id = ? AND mm.ledger_payment_id IS NOT NULL
        JOIN ledger_payments l ON l.id = mm.ledger_payment_id
-       WHERE i.category = 'GLOBAL_FINANCE' AND i.status = 'OPEN' AND (i.candidate_ids = l.payment_id OR i.ledger_payment_id = l.id)
+       WHERE i.category = 'GLOBAL_FINANCE' AND i.status = 'OPEN' AND (l.payment_id IN (SELECT value FROM json_each(i.candidate_ids)) OR i.ledger_payment_id = l.id)
        ORDER BY i.id`,
     )
     .pluck()
-    .all(matchId) as number[];
+    .all(matchId);
   return { matchId, status: match.status, dependentGlobalFinanceItems: dependents };
 }

@@ -179,18 +179,43 @@ function assertNotNewer(db: BetterSqlite3.Database): number {
 export function migrate(db: WritableDb, targetVersion: number = SCHEMA_VERSION): void {
   // An up-to-date database opens without taking the write lock.
   if (assertNotNewer(db) >= targetVersion) return;
-  // Important: two processes opening a new database together both read version 0 above. The
-  // version is read again under the write lock (BEGIN IMMEDIATE), so the one that waited finds
-  // the other's migrations done instead of creating the tables a second time.
-  db.transaction(() => {
-    const current = assertNotNewer(db);
-    if (current >= targetVersion) return;
-    for (let version = current; version < targetVersion; version++) {
-      const step = MIGRATIONS[version];
-      if (step === undefined) throw new Error(`${db.name}: this app has no migration to schema version ${version + 1}.`);
-      if (typeof step === 'string') db.exec(step);
-      else step(db);
-    }
-    db.pragma(`user_version = ${targetVersion}`);
-  }).immediate();
+  // Important: a step that adds a constraint rebuilds its table (a new table, the rows copied, the
+  // old one dropped, the new one renamed), and SQLite refuses to drop a table other rows refer to
+  // while it enforces foreign keys. So they are off while the steps run, as SQLite's own procedure
+  // for such changes says, and every reference is checked before the commit. The pragma does
+  // nothing inside a transaction: it is set around it.
+  const enforcesForeignKeys = db.pragma('foreign_keys', { simple: true }) === 1;
+  if (enforcesForeignKeys) db.pragma('foreign_keys = OFF');
+  try {
+    // Important: two processes opening a new database together both read version 0 above. The
+    // version is read again under the write lock (BEGIN IMMEDIATE), so the one that waited finds
+    // the other's migrations done instead of creating the tables a second time.
+    db.transaction(() => {
+      const current = assertNotNewer(db);
+      if (current >= targetVersion) return;
+      for (let version = current; version < targetVersion; version++) {
+        const step = MIGRATIONS[version];
+        if (step === undefined) throw new Error(`${db.name}: this app has no migration to schema version ${version + 1}.`);
+        if (typeof step === 'string') db.exec(step);
+        else step(db);
+      }
+      if (enforcesForeignKeys) assertNoDanglingReferences(db, targetVersion);
+      db.pragma(`user_version = ${targetVersion}`);
+    }).immediate();
+  } finally {
+    if (enforcesForeignKeys) db.pragma('foreign_keys = ON');
+  }
+}
+
+type ForeignKeyViolation = { table: string; rowid: number | null; parent: string; fkid: number };
+
+/** Throws (rolling the migrations back) when a row refers to a row that is not there. */
+function assertNoDanglingReferences(db: WritableDb, targetVersion: number): void {
+  const violations = db.prepare<[], ForeignKeyViolation>('PRAGMA foreign_key_check').all();
+  const [first] = violations;
+  if (first === undefined) return;
+  throw new Error(
+    `${db.name}: bringing the database to schema version ${targetVersion} would leave ${violations.length} row(s) referring to rows that ` +
+      `are not there (the first: row ${first.rowid ?? '?'} of ${first.table}, into ${first.parent}). Nothing was changed.`,
+  );
 }

@@ -15,11 +15,11 @@ export type FeedArrival = { date: string; source: FeedSource; files: number; rec
  */
 export function feedArrivals(db: ReadonlyDb, from: string, to: string): FeedArrival[] {
   return db
-    .prepare(
+    .prepare<[string, string], FeedArrival>(
       `SELECT business_date AS date, source, COUNT(DISTINCT file_id) AS files, SUM(records) AS records
        FROM feed_days WHERE business_date BETWEEN ? AND ? GROUP BY business_date, source ORDER BY business_date, source`,
     )
-    .all(from, to) as FeedArrival[];
+    .all(from, to);
 }
 
 /** The sources that brought no record of a business date. */

@@ -2,6 +2,7 @@ import { scrubTokens } from '../../../shared/masking';
 import { formatAmountWithCurrency } from '../../../shared/money';
 import type { LedgerPaymentInput, NetworkRecordInput, QuarantinedRow, Side } from '../../../shared/domain';
 import { localAndBusinessDate, parseInstant } from '../../../shared/business-dates';
+import { expectPresent } from '../../../shared/invariants';
 import { isInScope, type RuleSet } from '../../../shared/rules';
 import { systemClock, type Clock } from '../clock';
 import { appendAudit } from './audit-log';
@@ -22,10 +23,10 @@ export type StoredFeedFile = {
 /** The file already ingested with these bytes, if any. */
 export function findFeedFileBySha(db: ReadonlyDb, sha256: string): StoredFeedFile | undefined {
   const row = db
-    .prepare('SELECT id, sha256, file_name, format, side, ingested_at FROM feed_files WHERE sha256 = ?')
-    .get(sha256) as
-    | { id: number; sha256: string; file_name: string; format: string; side: Side; ingested_at: string }
-    | undefined;
+    .prepare<[string], { id: number; sha256: string; file_name: string; format: string; side: Side; ingested_at: string }>(
+      'SELECT id, sha256, file_name, format, side, ingested_at FROM feed_files WHERE sha256 = ?',
+    )
+    .get(sha256);
   return row
     ? { id: row.id, sha256: row.sha256, fileName: row.file_name, format: row.format, side: row.side, ingestedAt: row.ingested_at }
     : undefined;
@@ -68,40 +69,48 @@ export function createFeedWriter(
 ): FeedWriter {
   const fileId = Number(
     db
-      .prepare(
+      .prepare<[string, string, string, string, Side, number, string]>(
         `INSERT INTO feed_files (sha256, file_name, source_path, format, side, size_bytes, ingested_at)
          VALUES (?, ?, ?, ?, ?, ?, ?)`,
       )
       .run(file.sha256, file.fileName, file.sourcePath, file.format, file.side, file.sizeBytes, now().toISOString())
       .lastInsertRowid,
   );
-  const insertNetwork = db.prepare(
+  // file, line, network, record, txn id, ARN, PAN first 6 and last 4, auth code, type, second presentment,
+  // amount, currency, txn and settlement dates, MCC, descriptor, in scope, extra (JSON).
+  const insertNetwork = db.prepare<
+    [number, number, string, string, string, string, string, string, string, string, number, number, string, string, string, string, string, number, string | null]
+  >(
     `INSERT INTO network_records (file_id, line_no, network, record_id, network_txn_id, arn, pan_first6, pan_last4,
        auth_code, txn_type, is_second_presentment, amount_minor, currency, txn_date, settlement_date, mcc, descriptor,
        in_scope, extra)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
      ON CONFLICT (network, record_id) DO NOTHING`,
   );
-  const findNetworkFile = db.prepare(
+  const findNetworkFile = db.prepare<[string, string], { fileName: string }>(
     `SELECT f.file_name AS fileName FROM network_records r JOIN feed_files f ON f.id = r.file_id
      WHERE r.network = ? AND r.record_id = ?`,
   );
-  const insertLedger = db.prepare(
+  // file, line, payment, initiated at (text, epoch ms), local and business dates, amount, currency, status,
+  // funding network, card last 4, auth code, txn id, ARN, sender and recipient tokens, extra (JSON).
+  const insertLedger = db.prepare<
+    [number, number, string, string, number, string, string, number, string, string, string, string, string, string, string, string, string, string | null]
+  >(
     `INSERT INTO ledger_payments (file_id, line_no, payment_id, initiated_at, initiated_epoch_ms, local_date,
        business_date, amount_minor, currency, status, funding_network, card_last4, auth_code, network_txn_id, arn,
        sender_token, recipient_token, extra)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
      ON CONFLICT (payment_id) DO NOTHING`,
   );
-  const findPayment = db.prepare(
+  const findPayment = db.prepare<[string], ExistingPayment>(
     `SELECT p.id, f.file_name, p.initiated_epoch_ms, p.amount_minor, p.currency, p.status, p.funding_network,
        p.card_last4, p.auth_code, p.network_txn_id, p.arn
      FROM ledger_payments p JOIN feed_files f ON f.id = p.file_id WHERE p.payment_id = ?`,
   );
-  const updatePayment = db.prepare(
+  const updatePayment = db.prepare<[string, string, string, string, string, number]>(
     `UPDATE ledger_payments SET status = ?, card_last4 = ?, auth_code = ?, network_txn_id = ?, arn = ? WHERE id = ?`,
   );
-  const insertQuarantine = db.prepare('INSERT INTO quarantined_rows (file_id, line_no, raw, reason) VALUES (?, ?, ?, ?)');
+  const insertQuarantine = db.prepare<[number, number, string, string]>('INSERT INTO quarantined_rows (file_id, line_no, raw, reason) VALUES (?, ?, ?, ?)');
 
   const counts: FeedFileCounts = { rowsStored: 0, rowsQuarantined: 0, rowsOutOfScope: 0, rowsUnchanged: 0, rowsStatusUpdated: 0 };
   // 'YYYY-MM-DD' dates order as text: no need to parse a million of them.
@@ -141,7 +150,7 @@ export function createFeedWriter(
       record.extra && Object.keys(record.extra).length > 0 ? JSON.stringify(record.extra) : null,
     );
     if (result.changes === 0) {
-      const previous = findNetworkFile.get(record.network, record.recordId) as { fileName: string } | undefined;
+      const previous = findNetworkFile.get(record.network, record.recordId);
       quarantine({
         line: record.line,
         raw: describeNetworkRecord(record),
@@ -189,7 +198,8 @@ export function createFeedWriter(
     // The platform exports a payment again when its status moves (PENDING -> COMPLETED): take the
     // new status and any identifier that was empty before; any other difference is a conflict
     // an associate must see.
-    const existing = findPayment.get(payment.paymentId) as ExistingPayment;
+    // Not inserted: the payment id is stored already.
+    const existing = expectPresent(findPayment.get(payment.paymentId), `stored payment ${payment.paymentId}`);
     const conflict = describePaymentConflict(existing, payment, instant.epochMs);
     if (conflict) {
       quarantine({
@@ -231,7 +241,7 @@ export function createFeedWriter(
   }
 
   function finish(summary: { side: Side; rowsRead: number; fileDate?: string; details: Record<string, unknown> }): FeedFileCounts {
-    db.prepare(
+    db.prepare<[Side, number, number, number, number, number, number, string | null, string | null, string | null, string, number]>(
       `UPDATE feed_files SET side = ?, rows_read = ?, rows_stored = ?, rows_quarantined = ?, rows_out_of_scope = ?,
          rows_unchanged = ?, rows_status_updated = ?, file_date = ?, min_business_date = ?, max_business_date = ?,
          details = ?
@@ -251,7 +261,7 @@ export function createFeedWriter(
       fileId,
     );
     // What the Today board reads to say which feeds arrived for which day, counted once here.
-    db.prepare(
+    db.prepare<[number, number]>(
       `INSERT INTO feed_days (file_id, source, business_date, records)
          SELECT file_id, network, settlement_date, COUNT(*) FROM network_records WHERE file_id = ? AND in_scope = 1
          GROUP BY network, settlement_date
@@ -302,12 +312,12 @@ function describeLedgerPayment(payment: LedgerPaymentInput): string {
 /** The files ingested most recently first, as the window's imports list shows them. */
 export function recentFeedFiles(db: ReadonlyDb, limit: number): FeedFileSummary[] {
   return db
-    .prepare(
+    .prepare<[number], FeedFileSummary>(
       `SELECT id, file_name AS fileName, format, side, size_bytes AS sizeBytes, ingested_at AS ingestedAt, rows_read AS rowsRead,
          rows_stored AS rowsStored, rows_quarantined AS rowsQuarantined, rows_out_of_scope AS rowsOutOfScope, file_date AS fileDate
        FROM feed_files ORDER BY id DESC LIMIT ?`,
     )
-    .all(limit) as FeedFileSummary[];
+    .all(limit);
 }
 
 /**
@@ -316,7 +326,7 @@ export function recentFeedFiles(db: ReadonlyDb, limit: number): FeedFileSummary[
  */
 export function quarantinedRowsOfFile(db: ReadonlyDb, fileId: number, limit: number): QuarantinedRowView[] {
   const rows = db
-    .prepare('SELECT line_no AS lineNo, reason, raw FROM quarantined_rows WHERE file_id = ? ORDER BY line_no LIMIT ?')
-    .all(fileId, limit) as QuarantinedRowView[];
+    .prepare<[number, number], QuarantinedRowView>('SELECT line_no AS lineNo, reason, raw FROM quarantined_rows WHERE file_id = ? ORDER BY line_no LIMIT ?')
+    .all(fileId, limit);
   return rows.map((row) => ({ ...row, reason: scrubTokens(row.reason), raw: scrubTokens(row.raw) }));
 }

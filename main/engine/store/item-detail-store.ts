@@ -1,5 +1,6 @@
 import { expectPresent } from '../../../shared/invariants';
 import type { ItemDetail, LedgerPaymentView, NetworkRecordView } from '../../../shared/ipc/recon-api';
+import { parseCandidateIds } from './candidate-ids';
 import type { ReadonlyDb } from './database';
 import type { RunAuditEntry } from './matching-store';
 import { HELD_NETWORK_RECORD_IDS, HELD_PAYMENT_IDS } from './pairing-holds';
@@ -27,10 +28,15 @@ type ItemRow = ItemDetail['item'] & { networkRecordId: number | null; ledgerPaym
 
 type Flags<View, Key extends keyof View> = Omit<View, Key> & Record<Key, number>;
 
+/** A network record as NETWORK_COLUMNS read it: its flags are SQLite's 0/1. */
+export type NetworkRecordRow = Flags<NetworkRecordView, 'isSecondPresentment' | 'inScope' | 'isSettled' | 'isInPendingPairing'>;
+/** A ledger payment as LEDGER_COLUMNS read it: its flags are SQLite's 0/1. */
+export type LedgerPaymentRow = Flags<LedgerPaymentView, 'isSettled' | 'isMatched' | 'isInPendingPairing'>;
+
 /** A network record row as the window shows it: SQLite's 0/1 becomes a boolean. */
-export function networkView(
-  row: Flags<NetworkRecordView, 'isSecondPresentment' | 'inScope' | 'isSettled' | 'isInPendingPairing'> | undefined,
-): NetworkRecordView | undefined {
+export function networkView(row: NetworkRecordRow): NetworkRecordView;
+export function networkView(row: NetworkRecordRow | undefined): NetworkRecordView | undefined;
+export function networkView(row: NetworkRecordRow | undefined): NetworkRecordView | undefined {
   return row
     ? {
         ...row,
@@ -43,7 +49,9 @@ export function networkView(
 }
 
 /** A ledger payment row as the window shows it: SQLite's 0/1 becomes a boolean. */
-export function ledgerView(row: Flags<LedgerPaymentView, 'isSettled' | 'isMatched' | 'isInPendingPairing'> | undefined): LedgerPaymentView | undefined {
+export function ledgerView(row: LedgerPaymentRow): LedgerPaymentView;
+export function ledgerView(row: LedgerPaymentRow | undefined): LedgerPaymentView | undefined;
+export function ledgerView(row: LedgerPaymentRow | undefined): LedgerPaymentView | undefined {
   return row ? { ...row, isSettled: row.isSettled === 1, isMatched: row.isMatched === 1, isInPendingPairing: row.isInPendingPairing === 1 } : undefined;
 }
 
@@ -59,24 +67,24 @@ function takenBy(db: ReadonlyDb, side: 'NETWORK' | 'LEDGER', rowId: number, refe
   const column = side === 'NETWORK' ? 'network_record_id' : 'ledger_payment_id';
   // Important: SQL below interpolates only these two fixed names; every lookup is on an index
   // (the primary key, match_members_network/ledger, items_network/ledger).
-  const isSettled = db.prepare(`SELECT is_settled FROM ${table} WHERE id = ?`).pluck().get(rowId) === 1;
+  const isSettled = db.prepare<[number], number>(`SELECT is_settled FROM ${table} WHERE id = ?`).pluck().get(rowId) === 1;
   if (!isSettled) return undefined;
   const match = db
-    .prepare(
+    .prepare<[number], { id: number; reason: string; resolvedBy: string }>(
       `SELECT m.id, m.reason, m.resolved_by AS resolvedBy FROM match_members mm JOIN matches m ON m.id = mm.match_id
        WHERE mm.${column} = ? AND m.status = 'ACTIVE' ORDER BY m.id DESC LIMIT 1`,
     )
-    .get(rowId) as { id: number; reason: string; resolvedBy: string } | undefined;
+    .get(rowId);
   if (match) {
     const how = match.reason === 'MANUAL' ? ` made by hand by ${match.resolvedBy}` : ' made by a matching run';
     return { side, reference, isMatched: true, takenBy: `match ${match.id}${how}` };
   }
   const item = db
-    .prepare(
+    .prepare<[number], { id: number; category: string; resolution: string }>(
       `SELECT id, category, resolution FROM items WHERE ${column} = ?
        ORDER BY category = 'GLOBAL_FINANCE' DESC, id DESC LIMIT 1`,
     )
-    .get(rowId) as { id: number; category: string; resolution: string } | undefined;
+    .get(rowId);
   if (item?.category === 'GLOBAL_FINANCE') return { side, reference, isMatched: false, takenBy: `global-finance item ${item.id}` };
   if (item?.resolution === 'WRITTEN_OFF') return { side, reference, isMatched: false, takenBy: `written off (item ${item.id})` };
   return { side, reference, isMatched: false, takenBy: 'settled' };
@@ -89,7 +97,7 @@ function takenBy(db: ReadonlyDb, side: 'NETWORK' | 'LEDGER', rowId: number, refe
  */
 export function readItemDetail(db: ReadonlyDb, id: number): Omit<ItemDetail, 'explanation' | 'actions'> | undefined {
   const item = db
-    .prepare(
+    .prepare<[number], ItemRow>(
       `SELECT i.id, i.category, i.reason, i.side, i.amount_minor AS amountMinor, i.currency, i.record_date AS recordDate,
          i.opened_on AS openedOn, i.status, i.closed_on AS closedOn, i.note, i.resettlement_minor AS resettlementMinor,
          i.rule_set_version AS ruleSetVersion, i.created_by AS createdBy, i.approved_by AS approvedBy,
@@ -102,31 +110,30 @@ export function readItemDetail(db: ReadonlyDb, id: number): Omit<ItemDetail, 'ex
        LEFT JOIN ledger_payments l ON l.id = i.ledger_payment_id
        WHERE i.id = ?`,
     )
-    .get(id) as ItemRow | undefined;
+    .get(id);
   if (!item) return undefined;
   const { networkRecordId, ledgerPaymentId, candidateIds, runId, resolution, resolvedBy, ...rest } = item;
   const shown: ItemDetail['item'] = { ...rest, ...(resolution ? { resolution, resolvedBy: resolvedBy ?? '' } : {}) };
 
-  const networkById = db.prepare(`SELECT ${NETWORK_COLUMNS} FROM network_records n JOIN feed_files f ON f.id = n.file_id WHERE n.id = ?`);
-  const ledgerById = db.prepare(`SELECT ${LEDGER_COLUMNS} FROM ledger_payments l JOIN feed_files f ON f.id = l.file_id WHERE l.id = ?`);
-  const networkByReference = db.prepare(NETWORK_BY_REFERENCE);
-  const ledgerByReference = db.prepare(`SELECT ${LEDGER_COLUMNS} FROM ledger_payments l JOIN feed_files f ON f.id = l.file_id WHERE l.payment_id = ?`);
+  const networkById = db.prepare<[number], NetworkRecordRow>(`SELECT ${NETWORK_COLUMNS} FROM network_records n JOIN feed_files f ON f.id = n.file_id WHERE n.id = ?`);
+  const ledgerById = db.prepare<[number], LedgerPaymentRow>(`SELECT ${LEDGER_COLUMNS} FROM ledger_payments l JOIN feed_files f ON f.id = l.file_id WHERE l.id = ?`);
+  const networkByReference = db.prepare<[string], NetworkRecordRow>(NETWORK_BY_REFERENCE);
+  const ledgerByReference = db.prepare<[string], LedgerPaymentRow>(
+    `SELECT ${LEDGER_COLUMNS} FROM ledger_payments l JOIN feed_files f ON f.id = l.file_id WHERE l.payment_id = ?`,
+  );
 
-  const networkRecord = networkRecordId === null ? undefined : networkView(networkById.get(networkRecordId) as never);
-  const ledgerPayment = ledgerPaymentId === null ? undefined : ledgerView(ledgerById.get(ledgerPaymentId) as never);
-  const references = candidateIds === '' ? [] : candidateIds.split('|');
+  const networkRecord = networkRecordId === null ? undefined : networkView(networkById.get(networkRecordId));
+  const ledgerPayment = ledgerPaymentId === null ? undefined : ledgerView(ledgerById.get(ledgerPaymentId));
+  const references = parseCandidateIds(candidateIds);
   // A network-side item names payments; a ledger-side item names network records.
   const named: Candidate[] =
     item.side === 'NETWORK'
       ? references.flatMap((reference) => {
-          const payment = ledgerView(ledgerByReference.get(reference) as never);
+          const payment = ledgerView(ledgerByReference.get(reference));
           return payment ? [{ side: 'LEDGER' as const, ...payment }] : [];
         })
       : references.flatMap((reference) =>
-          (networkByReference.all(reference) as never[]).flatMap((row) => {
-            const record = networkView(row);
-            return record ? [{ side: 'NETWORK' as const, ...record }] : [];
-          }),
+          networkByReference.all(reference).map((row) => ({ side: 'NETWORK' as const, ...networkView(row) })),
         );
   // Important: an item was decided at its run; the records it names may have been matched, sent
   // to global finance or written off since. Read what they are now, so an open mismatch never
@@ -185,27 +192,31 @@ function recordHistory(
   const rowId = expectPresent(item.networkRecordId ?? item.ledgerPaymentId, `item ${item.id}'s network record or ledger payment`);
   // Important: SQL below interpolates only the fixed column name above; each lookup is on an index.
   const items = db
-    .prepare(`SELECT id, run_id AS runId, closed_on AS closedOn, resolved_by AS resolvedBy FROM items WHERE ${column} = ? AND id <= ? ORDER BY id`)
-    .all(rowId, item.id) as { id: number; runId: number | null; closedOn: string | null; resolvedBy: string }[];
+    .prepare<[number, number], { id: number; runId: number | null; closedOn: string | null; resolvedBy: string }>(
+      `SELECT id, run_id AS runId, closed_on AS closedOn, resolved_by AS resolvedBy FROM items WHERE ${column} = ? AND id <= ? ORDER BY id`,
+    )
+    .all(rowId, item.id);
   const matches = db
-    .prepare(`SELECT DISTINCT m.id, m.run_id AS runId FROM match_members mm JOIN matches m ON m.id = mm.match_id WHERE mm.${column} = ? ORDER BY m.id`)
-    .all(rowId) as { id: number; runId: number | null }[];
+    .prepare<[number], { id: number; runId: number | null }>(
+      `SELECT DISTINCT m.id, m.run_id AS runId FROM match_members mm JOIN matches m ON m.id = mm.match_id WHERE mm.${column} = ? ORDER BY m.id`,
+    )
+    .all(rowId);
   const runIds = new Set<number>();
   for (const row of [...items, ...matches]) if (row.runId !== null) runIds.add(row.runId);
   // A run that closed an item is not stored with it: it is one of the runs of its closing date.
-  const runsOfDate = db.prepare('SELECT id FROM match_runs WHERE as_of_date = ?').pluck();
+  const runsOfDate = db.prepare<[string], number>('SELECT id FROM match_runs WHERE as_of_date = ?').pluck();
   for (const row of items) {
-    if (row.resolvedBy === 'AUTO' && row.closedOn !== null) for (const runId of runsOfDate.all(row.closedOn) as number[]) runIds.add(runId);
+    if (row.resolvedBy === 'AUTO' && row.closedOn !== null) for (const runId of runsOfDate.all(row.closedOn)) runIds.add(runId);
   }
   const ids = (values: Iterable<number>) => JSON.stringify([...values].map(String));
   const entries = db
-    .prepare(RECORD_HISTORY_SQL)
+    .prepare<{ items: string; matches: string; runs: string; payment: string }, HistoryEntry & { id: number; subjectType: string }>(RECORD_HISTORY_SQL)
     .all({
       items: ids(items.map((row) => row.id)),
       matches: ids(matches.map((row) => row.id)),
       runs: ids(runIds),
       payment: item.paymentId,
-    }) as (HistoryEntry & { id: number; subjectType: string })[];
+    });
   const itemIds = new Set(items.map((row) => row.id));
   const matchIds = new Set(matches.map((row) => row.id));
   return entries.flatMap(({ id: _id, subjectType, ...entry }) => {

@@ -31,6 +31,7 @@ import { expectPresent } from '../../../shared/invariants';
 import { formatAmountWithCurrency as money } from '../../../shared/money';
 import type { RuleSet } from '../../../shared/rules';
 import { appendAudit } from './audit-log';
+import { candidateIdsText } from './candidate-ids';
 import {
   globalFinanceFactsOf,
   itemApprovalFacts,
@@ -80,9 +81,7 @@ type UndoPlan = {
 };
 
 function readState(db: ReadonlyDb, table: TrackedTable, id: number): RowState | undefined {
-  const values = db.prepare(`SELECT ${TRACKED_COLUMNS[table].join(', ')} FROM ${table} WHERE id = ?`).get(id) as
-    | Record<string, unknown>
-    | undefined;
+  const values = db.prepare<[number], Record<string, unknown>>(`SELECT ${TRACKED_COLUMNS[table].join(', ')} FROM ${table} WHERE id = ?`).get(id);
   return values ? { table, id, values } : undefined;
 }
 
@@ -97,14 +96,14 @@ function createTracker(db: WritableDb) {
      * name): once a run has seen it, the action cannot be undone.
      */
     undoableUntilNextRun(): void {
-      lastRunId = (db.prepare('SELECT MAX(id) FROM match_runs').pluck().get() as number | null) ?? null;
+      lastRunId = db.prepare<[], number | null>('SELECT MAX(id) FROM match_runs').pluck().get() ?? null;
     },
     update(table: TrackedTable, id: number, values: Record<string, unknown>): void {
       const key = `${table}:${id}`;
       if (!before.has(key)) before.set(key, expectPresent(readState(db, table, id), `row ${id} of ${table}`));
       const columns = Object.keys(values);
       for (const column of columns) if (!TRACKED_COLUMNS[table].includes(column)) throw new Error(`${table}.${column} is not tracked`);
-      db.prepare(`UPDATE ${table} SET ${columns.map((column) => `${column} = @${column}`).join(', ')} WHERE id = @id`).run({ ...values, id });
+      db.prepare<Record<string, unknown>>(`UPDATE ${table} SET ${columns.map((column) => `${column} = @${column}`).join(', ')} WHERE id = @id`).run({ ...values, id });
     },
     created(table: CreatedTable, id: number): void {
       created.push({ table, id });
@@ -152,7 +151,7 @@ function perform(db: WritableDb, context: ManualContext, action: string, work: (
     const reasonCode = outcome.reasonCode ?? '';
     const actionId = Number(
       db
-        .prepare(
+        .prepare<[string, string, string, string, string, string, string, string]>(
           `INSERT INTO manual_actions (at, actor, action, business_date, summary, undo, left_state, reason_code)
            VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
         )
@@ -160,7 +159,7 @@ function perform(db: WritableDb, context: ManualContext, action: string, work: (
     );
     // The adjustments report names the action behind each row; action_id is not tracked (it is
     // the action's own id, never restored).
-    for (const adjustmentId of tracker.createdOf('adjustments')) db.prepare('UPDATE adjustments SET action_id = ? WHERE id = ?').run(actionId, adjustmentId);
+    for (const adjustmentId of tracker.createdOf('adjustments')) db.prepare<[number, number]>('UPDATE adjustments SET action_id = ? WHERE id = ?').run(actionId, adjustmentId);
     outcome.afterInsert?.(actionId);
     const before = Object.fromEntries([...plan.overwritten, ...(outcome.deleted ?? [])].map((row) => [`${row.table}:${row.id}`, row.values]));
     const after = Object.fromEntries(left.map((row) => [`${row.table}:${row.id}`, row.values]));
@@ -229,7 +228,7 @@ type AdjustmentInput = {
 function recordAdjustment(db: WritableDb, tracker: Tracker, input: AdjustmentInput): number {
   const id = Number(
     db
-      .prepare(
+      .prepare<[string, AdjustmentInput['kind'], number | null, number | null, number, string, string, string, string, string]>(
         `INSERT INTO adjustments (business_date, kind, item_id, match_id, amount_minor, currency, reason_code, maker, approver, note)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
@@ -288,7 +287,7 @@ function makeHandMatch(
   const resolvedBy = how.resolvedBy ?? context.actor;
   const matchId = Number(
     db
-      .prepare(
+      .prepare<[string, number, string, string, number, string, string, string, string, string, string, string, string]>(
         `INSERT INTO matches (match_kind, rule, reason, rule_set_version, run_id, business_date, network, amount_minor, currency,
            network_date, ledger_date, resolved_by, created_at, note, reason_code, approved_by)
          VALUES (?, 'manual', 'MANUAL', ?, NULL, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -311,7 +310,9 @@ function makeHandMatch(
   );
   tracker.created('matches', matchId);
   tracker.undoableUntilNextRun();
-  const insertMember = db.prepare("INSERT INTO match_members (match_id, network_record_id, ledger_payment_id, pass) VALUES (?, ?, ?, 'manual')");
+  const insertMember = db.prepare<[number, number | null, number | null]>(
+    "INSERT INTO match_members (match_id, network_record_id, ledger_payment_id, pass) VALUES (?, ?, ?, 'manual')",
+  );
   insertMember.run(matchId, null, payment.id);
   tracker.update('ledger_payments', payment.id, { is_settled: 1, is_matched: 1 });
   for (const record of records) {
@@ -319,12 +320,12 @@ function makeHandMatch(
     tracker.update('network_records', record.id, { is_settled: 1 });
   }
   const closedItems = db
-    .prepare(
+    .prepare<[number, string], number>(
       `SELECT id FROM items WHERE status = 'OPEN' AND category = 'MISMATCH'
          AND ((side = 'LEDGER' AND ledger_payment_id = ?) OR (side = 'NETWORK' AND network_record_id IN (SELECT value FROM json_each(?))))`,
     )
     .pluck()
-    .all(payment.id, JSON.stringify(records.map((record) => record.id))) as number[];
+    .all(payment.id, JSON.stringify(records.map((record) => record.id)));
   for (const itemId of closedItems) {
     tracker.update('items', itemId, {
       status: 'CLOSED',
@@ -353,13 +354,13 @@ function openItemsOf(db: ReadonlyDb, pairing: StoredPairing): number[] {
 
 function openItemsOfRecords(db: ReadonlyDb, paymentRowId: number, recordRowIds: readonly number[]): number[] {
   return db
-    .prepare(
+    .prepare<[number, string], number>(
       `SELECT id FROM items WHERE status = 'OPEN' AND category = 'MISMATCH'
          AND ((side = 'LEDGER' AND ledger_payment_id = ?) OR (side = 'NETWORK' AND network_record_id IN (SELECT value FROM json_each(?))))
        ORDER BY id`,
     )
     .pluck()
-    .all(paymentRowId, JSON.stringify(recordRowIds)) as number[];
+    .all(paymentRowId, JSON.stringify(recordRowIds));
 }
 
 const itemSubjects = (ids: readonly number[]): Subject[] => ids.map((id) => ({ type: 'item', id: String(id) }));
@@ -396,7 +397,7 @@ export function pairByHand(
       const currency = assessment.differenceMinor === null ? firstRecordOf(pairing).currency : assessment.currency;
       const requestId = Number(
         db
-          .prepare(
+          .prepare<[number, string, number, string, string, string, string, string, string]>(
             `INSERT INTO pairing_requests (ledger_payment_id, network_record_ids, difference_minor, currency, reason_code, note, maker, made_at, business_date)
              VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
           )
@@ -533,17 +534,18 @@ export function unpairMatch(db: WritableDb, context: ManualContext, matchId: num
   return perform(db, context, 'unpair', (tracker, date) => {
     enforce(checkUnpair(unpairFactsOf(db, matchId)));
     const decision = codeAndNote(context.rules, 'unpair', reasonCode, note);
-    const members = db.prepare('SELECT network_record_id AS network, ledger_payment_id AS ledger FROM match_members WHERE match_id = ?').all(matchId) as {
-      network: number | null;
-      ledger: number | null;
-    }[];
+    const members = db
+      .prepare<[number], { network: number | null; ledger: number | null }>(
+        'SELECT network_record_id AS network, ledger_payment_id AS ledger FROM match_members WHERE match_id = ?',
+      )
+      .all(matchId);
     tracker.update('matches', matchId, { status: 'UNDONE', undone_on: date, note: decision.note, reason_code: decision.code });
     tracker.undoableUntilNextRun();
     for (const member of members) {
       if (member.network !== null) tracker.update('network_records', member.network, { is_settled: 0 });
       if (member.ledger !== null) tracker.update('ledger_payments', member.ledger, { is_settled: 0, is_matched: 0 });
     }
-    const remember = db.prepare('INSERT OR IGNORE INTO unpaired_pairs (network_record_id, ledger_payment_id, match_id) VALUES (?, ?, ?)');
+    const remember = db.prepare<[number | null, number | null, number]>('INSERT OR IGNORE INTO unpaired_pairs (network_record_id, ledger_payment_id, match_id) VALUES (?, ?, ?)');
     for (const network of members.filter((member) => member.network !== null)) {
       for (const ledger of members.filter((member) => member.ledger !== null)) {
         const inserted = remember.run(network.network, ledger.ledger, matchId);
@@ -551,8 +553,10 @@ export function unpairMatch(db: WritableDb, context: ManualContext, matchId: num
       }
     }
     const standing = db
-      .prepare('SELECT kind, currency, SUM(amount_minor) AS amount FROM adjustments WHERE match_id = ? GROUP BY kind, currency HAVING SUM(amount_minor) <> 0')
-      .all(matchId) as { kind: 'WRITE_OFF' | 'ACCEPTED_DIFFERENCE'; currency: string; amount: number }[];
+      .prepare<[number], { kind: AdjustmentInput['kind']; currency: string; amount: number }>(
+        'SELECT kind, currency, SUM(amount_minor) AS amount FROM adjustments WHERE match_id = ? GROUP BY kind, currency HAVING SUM(amount_minor) <> 0',
+      )
+      .all(matchId);
     for (const adjustment of standing) {
       recordAdjustment(db, tracker, {
         date,
@@ -591,11 +595,12 @@ export function sendToGlobalFinance(
     enforce(checkGlobalFinance(facts, input, context.rules));
     const note = cleanText(input.note);
     const concerned = counterpartsFor(facts, input.reason);
-    const paymentRowOf = db.prepare('SELECT id FROM ledger_payments WHERE payment_id = ?').pluck();
+    const paymentRowOf = db.prepare<[string], number>('SELECT id FROM ledger_payments WHERE payment_id = ?').pluck();
     // The payment that did not go out goes with the item (spec section 7 names it in the report).
-    const paymentId = input.reason === 'LEDGER_NOT_COMPLETED' ? (paymentRowOf.get(expectPresent(concerned[0], `item ${item.id}'s payment that did not go out`).paymentId) as number) : null;
+    const notGoneOut = input.reason === 'LEDGER_NOT_COMPLETED' ? expectPresent(concerned[0], `item ${item.id}'s payment that did not go out`).paymentId : undefined;
+    const paymentId = notGoneOut === undefined ? null : expectPresent(paymentRowOf.get(notGoneOut), `the row of payment ${notGoneOut}`);
     // A duplicate names the matched payment it duplicates, not every candidate it had.
-    const candidates = input.reason === 'DUPLICATE_PRESENTMENT' ? concerned.map((counterpart) => counterpart.paymentId).join('|') : item.candidate_ids;
+    const candidates = input.reason === 'DUPLICATE_PRESENTMENT' ? candidateIdsText(concerned.map((counterpart) => counterpart.paymentId)) : item.candidate_ids;
     const closed: number[] = [];
     let matched = '';
     if (isDifferenceResettlement(facts, input.reason)) {
@@ -610,7 +615,7 @@ export function sendToGlobalFinance(
     }
     const created = Number(
       db
-        .prepare(
+        .prepare<[string, number | null, number | null, string, number, string, number, string, string, number, string, string, string]>(
           `INSERT INTO items (category, reason, side, network_record_id, ledger_payment_id, candidate_ids, amount_minor, currency,
              resettlement_minor, record_date, opened_on, rule_set_version, run_id, note, created_by, reason_code)
            VALUES ('GLOBAL_FINANCE', ?, 'NETWORK', ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, ?)`,
@@ -647,9 +652,9 @@ export function sendToGlobalFinance(
     if (paymentId !== null) {
       tracker.update('ledger_payments', paymentId, { is_settled: 1, is_matched: 0 });
       for (const paymentItem of db
-        .prepare("SELECT id FROM items WHERE status = 'OPEN' AND category = 'MISMATCH' AND side = 'LEDGER' AND ledger_payment_id = ?")
+        .prepare<[number], number>("SELECT id FROM items WHERE status = 'OPEN' AND category = 'MISMATCH' AND side = 'LEDGER' AND ledger_payment_id = ?")
         .pluck()
-        .all(paymentId) as number[]) {
+        .all(paymentId)) {
         tracker.update('items', paymentItem, { status: 'CLOSED', closed_on: date, resolution: 'SENT_TO_GLOBAL_FINANCE', resolved_by: context.actor });
         closed.push(paymentItem);
       }
@@ -758,14 +763,15 @@ type ActionRow = {
 /** The hand action that sent a global-finance item there (its undo plan holds what it closed and settled). */
 function sendingActionOf(db: ReadonlyDb, itemId: number): ActionRow | undefined {
   const actionId = db
-    .prepare(
+    .prepare<[string], number | null>(
       `SELECT json_extract(after, '$.actionId') FROM audit_log
        WHERE subject_type = 'item' AND subject_id = ? AND action = 'manual.to-global-finance' ORDER BY id DESC LIMIT 1`,
     )
     .pluck()
-    .get(String(itemId)) as number | undefined;
-  if (actionId === undefined) return undefined;
-  return db.prepare('SELECT * FROM manual_actions WHERE id = ? AND undone_at IS NULL').get(actionId) as ActionRow | undefined;
+    .get(String(itemId));
+  // null (an entry without an action id) names no action either.
+  if (actionId === undefined || actionId === null) return undefined;
+  return db.prepare<[number], ActionRow>('SELECT * FROM manual_actions WHERE id = ? AND undone_at IS NULL').get(actionId);
 }
 
 /**
@@ -798,7 +804,7 @@ export function returnItem(db: WritableDb, context: ManualContext, itemId: numbe
         if (earlier.category !== 'MISMATCH') continue;
         const id = Number(
           db
-            .prepare(
+            .prepare<[string, string, number | null, number | null, string, number, string, string, string, number | null, string, string]>(
               `INSERT INTO items (category, reason, side, network_record_id, ledger_payment_id, candidate_ids, amount_minor, currency,
                  record_date, opened_on, rule_set_version, run_id, note, created_by)
                VALUES ('MISMATCH', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?)`,
@@ -851,11 +857,11 @@ export function markDone(db: WritableDb, context: ManualContext, itemId: number,
 
 function lastUndoable(db: ReadonlyDb, actor: string): ActionRow | undefined {
   return db
-    .prepare(
+    .prepare<[string], ActionRow>(
       `SELECT id, at, actor, action, business_date, summary, undo, left_state FROM manual_actions
        WHERE actor = ? AND undone_at IS NULL AND action <> 'undo' ORDER BY id DESC LIMIT 1`,
     )
-    .get(actor) as ActionRow | undefined;
+    .get(actor);
 }
 
 /** The associate's last action an undo would reverse, or null; with why an undo would be refused, if it would. */
@@ -877,7 +883,7 @@ function undoRefusal(db: ReadonlyDb, action: ActionRow, today: string): string |
   }
   const plan = JSON.parse(action.undo) as UndoPlan;
   if (plan.lastRunId !== undefined) {
-    const lastRunId = (db.prepare('SELECT MAX(id) FROM match_runs').pluck().get() as number | null) ?? null;
+    const lastRunId = db.prepare<[], number | null>('SELECT MAX(id) FROM match_runs').pluck().get() ?? null;
     if (lastRunId !== plan.lastRunId) return `"${action.summary}" can no longer be undone: a matching run has decided its records since.`;
   }
   for (const row of JSON.parse(action.left_state) as RowState[]) {
@@ -921,15 +927,15 @@ export function undoLastAction(db: WritableDb, context: ManualContext): ManualAc
     for (const row of plan.overwritten) tracker.update(row.table, row.id, row.values);
     // Newest first: a row created later may name one created earlier (an adjustment its match).
     for (const row of [...plan.created].reverse()) {
-      if (row.table === 'matches') db.prepare('DELETE FROM match_members WHERE match_id = ?').run(row.id);
-      db.prepare(`DELETE FROM ${row.table} WHERE id = ?`).run(row.id);
+      if (row.table === 'matches') db.prepare<[number]>('DELETE FROM match_members WHERE match_id = ?').run(row.id);
+      db.prepare<[number]>(`DELETE FROM ${row.table} WHERE id = ?`).run(row.id);
     }
     return {
       summary: `Undid: ${last.summary}`,
       subjects: plan.subjects,
       deleted,
       afterInsert: (undoId) =>
-        db.prepare('UPDATE manual_actions SET undone_at = ?, undone_by = ? WHERE id = ?').run(context.now.toISOString(), undoId, last.id),
+        db.prepare<[string, number, number]>('UPDATE manual_actions SET undone_at = ?, undone_by = ? WHERE id = ?').run(context.now.toISOString(), undoId, last.id),
     };
   });
 }

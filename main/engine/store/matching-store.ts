@@ -3,6 +3,7 @@ import type { LedgerStatus, TxnType } from '../../../shared/domain';
 import type { CandidatePayment, MatchOutcome, OpenNetworkRecord, ProposedItem } from '../matcher/match-types';
 import { systemClock, type Clock } from '../clock';
 import { appendAudit } from './audit-log';
+import { candidateIdsText, parseCandidateIds } from './candidate-ids';
 import type { ReadonlyDb, WritableDb } from './database';
 import { HELD_NETWORK_RECORD_IDS, HELD_PAYMENT_IDS } from './pairing-holds';
 
@@ -31,6 +32,9 @@ function decode<T extends string>(names: readonly T[], code: number, column: str
   return name;
 }
 
+/** The named parameter of a run's reads: the business date it runs as of. */
+type AsOf = { asOf: string };
+
 // A record held by a pairing request waiting for a second associate is decided by that request, not by a run.
 const OPEN_NETWORK = `FROM network_records WHERE is_settled = 0 AND in_scope = 1 AND settlement_date <= @asOf AND id NOT IN (${HELD_NETWORK_RECORD_IDS})`;
 
@@ -39,7 +43,7 @@ export function loadMatchInput(
   db: ReadonlyDb,
   asOfDate: string,
 ): { networkRecords: OpenNetworkRecord[]; payments: CandidatePayment[]; unpairedPairs: Set<string> } {
-  const networkRows = db.prepare(`SELECT ${NETWORK_COLUMNS} ${OPEN_NETWORK}`).raw().all({ asOf: asOfDate }) as NetworkRow[];
+  const networkRows = db.prepare<AsOf, NetworkRow>(`SELECT ${NETWORK_COLUMNS} ${OPEN_NETWORK}`).raw().all({ asOf: asOfDate });
   const dateOf = cachedDateOfDay();
   const networkRecords = new Array<OpenNetworkRecord>(networkRows.length);
   let index = 0;
@@ -63,16 +67,16 @@ export function loadMatchInput(
   // Let the rows go before the payments are read: at a million records they are hundreds of MB.
   networkRows.length = 0;
   const openPayments = db
-    .prepare(`SELECT ${PAYMENT_COLUMNS} FROM ledger_payments WHERE is_settled = 0 AND business_date <= @asOf AND id NOT IN (${HELD_PAYMENT_IDS})`)
+    .prepare<AsOf, PaymentRow>(`SELECT ${PAYMENT_COLUMNS} FROM ledger_payments WHERE is_settled = 0 AND business_date <= @asOf AND id NOT IN (${HELD_PAYMENT_IDS})`)
     .raw()
-    .all({ asOf: asOfDate }) as PaymentRow[];
+    .all({ asOf: asOfDate });
   // Matched payments matter only where an open presentment names them by identity (a duplicate).
   // Important: one scan of the payments against three key lists that SQLite builds once; probing
   // an identity index once per open record instead takes seconds when a million are open. The
   // auth key is joined with '|', which is unambiguous: the network is a word and card_last4 is
   // digits (or empty), so only the auth code can hold a '|', and it comes last.
   const matchedPayments = db
-    .prepare(
+    .prepare<AsOf, PaymentRow>(
       `SELECT ${PAYMENT_COLUMNS} FROM ledger_payments
        WHERE is_matched = 1 AND (
          (network_txn_id <> '' AND network_txn_id IN (SELECT network_txn_id ${OPEN_NETWORK} AND network_txn_id <> ''))
@@ -81,7 +85,7 @@ export function loadMatchInput(
            SELECT network || '|' || pan_last4 || '|' || auth_code ${OPEN_NETWORK} AND auth_code <> '')))`,
     )
     .raw()
-    .all({ asOf: asOfDate }) as PaymentRow[];
+    .all({ asOf: asOfDate });
   const payments = new Array<CandidatePayment>(openPayments.length + matchedPayments.length);
   let position = 0;
   for (const rows of [openPayments, matchedPayments]) {
@@ -104,7 +108,7 @@ export function loadMatchInput(
     }
   }
   const unpairedPairs = new Set(
-    db.prepare("SELECT network_record_id || ':' || ledger_payment_id FROM unpaired_pairs").pluck().all() as string[],
+    db.prepare<[], string>("SELECT network_record_id || ':' || ledger_payment_id FROM unpaired_pairs").pluck().all(),
   );
   return { networkRecords, payments, unpairedPairs };
 }
@@ -131,6 +135,11 @@ type OpenMismatchRow = {
   candidate_ids: string;
   note: string;
 };
+
+/** True when two lists hold the same ids in the same order. */
+function isSameList(left: readonly string[], right: readonly string[]): boolean {
+  return left.length === right.length && left.every((id, index) => id === right[index]);
+}
 
 /** The row id of the record or payment an open item is about: its side says which column holds it. */
 function subjectRowId(row: OpenMismatchRow): number {
@@ -206,30 +215,34 @@ export function applyMatchOutcome(
   clock: Clock = systemClock,
 ): ApplySummary {
   const now = clock().toISOString();
-  const insertMatch = db.prepare(
+  const insertMatch = db.prepare<[string, string, number, number, string, string, number, string, string, string, string]>(
     `INSERT INTO matches (match_kind, rule, reason, rule_set_version, run_id, business_date, network, amount_minor,
        currency, network_date, ledger_date, resolved_by, created_at)
      VALUES (?, ?, 'AUTO', ?, ?, ?, ?, ?, ?, ?, ?, 'AUTO', ?)`,
   );
-  const insertMember = db.prepare(
+  const insertMember = db.prepare<[number, number | null, number | null, string]>(
     'INSERT INTO match_members (match_id, network_record_id, ledger_payment_id, pass) VALUES (?, ?, ?, ?)',
   );
   // Important: only what is still open is settled or closed; a row that is not means another
   // process decided on it after this run read it (see RecordNoLongerOpenError).
-  const settleNetworkStatement = db.prepare('UPDATE network_records SET is_settled = 1 WHERE id = ? AND is_settled = 0');
-  const settlePaymentStatement = db.prepare('UPDATE ledger_payments SET is_settled = 1, is_matched = ? WHERE id = ? AND is_settled = 0');
+  const settleNetworkStatement = db.prepare<[number]>('UPDATE network_records SET is_settled = 1 WHERE id = ? AND is_settled = 0');
+  const settlePaymentStatement = db.prepare<[number, number]>('UPDATE ledger_payments SET is_settled = 1, is_matched = ? WHERE id = ? AND is_settled = 0');
   const settleNetwork = (id: number): void => {
     if (settleNetworkStatement.run(id).changes !== 1) throw new RecordNoLongerOpenError(`network record ${id} is no longer open`);
   };
   const settlePayment = (isMatched: 0 | 1, id: number): void => {
     if (settlePaymentStatement.run(isMatched, id).changes !== 1) throw new RecordNoLongerOpenError(`payment ${id} is no longer open`);
   };
-  const insertItem = db.prepare(
+  // category, reason, side, record and payment row ids, candidates (JSON), amount, currency, resettlement,
+  // record date, opened on, rule set version, run, note.
+  const insertItem = db.prepare<
+    [string, string, string, number | null, number | null, string, number, string, number | null, string, string, number, number, string]
+  >(
     `INSERT INTO items (category, reason, side, network_record_id, ledger_payment_id, candidate_ids, amount_minor,
        currency, resettlement_minor, record_date, opened_on, rule_set_version, run_id, note)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
-  const closeItemStatement = db.prepare(
+  const closeItemStatement = db.prepare<[string, RunResolution, number]>(
     "UPDATE items SET status = 'CLOSED', closed_on = ?, resolution = ?, resolved_by = 'AUTO' WHERE id = ? AND status = 'OPEN'",
   );
   // Settling is done last, in row-id order: a run settles most of a table, and in id order each
@@ -244,13 +257,13 @@ export function applyMatchOutcome(
   const openByPayment = new Map<number, OpenMismatchRow>();
   // The items of records held by a pairing request stay as they are: the run did not read those records.
   for (const row of db
-    .prepare(
+    .prepare<[], OpenMismatchRow>(
       `SELECT id, reason, side, network_record_id, ledger_payment_id, candidate_ids, note
        FROM items WHERE category = 'MISMATCH' AND status = 'OPEN'
          AND NOT (side = 'NETWORK' AND network_record_id IN (${HELD_NETWORK_RECORD_IDS}))
          AND NOT (side = 'LEDGER' AND ledger_payment_id IN (${HELD_PAYMENT_IDS}))`,
     )
-    .all() as OpenMismatchRow[]) {
+    .all()) {
     if (row.side === 'NETWORK') openByNetwork.set(subjectRowId(row), row);
     else openByPayment.set(subjectRowId(row), row);
   }
@@ -310,7 +323,7 @@ export function applyMatchOutcome(
         item.side,
         item.networkRowId ?? null,
         item.paymentRowId ?? null,
-        item.candidateIds.join('|'),
+        candidateIdsText(item.candidateIds),
         item.amountMinor,
         item.currency,
         item.resettlementMinor ?? null,
@@ -340,7 +353,7 @@ export function applyMatchOutcome(
       continue;
     }
     const existing = (item.side === 'NETWORK' ? openByNetwork : openByPayment).get(proposedRowId(item));
-    if (existing && existing.reason === item.reason && existing.candidate_ids === item.candidateIds.join('|')) {
+    if (existing && existing.reason === item.reason && isSameList(parseCandidateIds(existing.candidate_ids), item.candidateIds)) {
       (item.side === 'NETWORK' ? openByNetwork : openByPayment).delete(proposedRowId(item));
       summary.itemsKept++;
       continue;
@@ -363,34 +376,34 @@ export function applyMatchOutcome(
 
 /** The latest business date a matching run was made for, or undefined before the first run. */
 export function lastRunDate(db: ReadonlyDb): string | undefined {
-  return (db.prepare('SELECT MAX(as_of_date) FROM match_runs').pluck().get() as string | null) ?? undefined;
+  return db.prepare<[], string | null>('SELECT MAX(as_of_date) FROM match_runs').pluck().get() ?? undefined;
 }
 
 /** The earliest and latest business dates of any stored record, or undefined when there are none. */
 export function dataDateRange(db: ReadonlyDb): { first: string; last: string } | undefined {
   const row = db
-    .prepare(
+    .prepare<[], { first: string | null; last: string | null }>(
       `SELECT MIN(first) AS first, MAX(last) AS last FROM (
          SELECT MIN(settlement_date) AS first, MAX(settlement_date) AS last FROM network_records WHERE in_scope = 1
          UNION ALL
          SELECT MIN(business_date), MAX(business_date) FROM ledger_payments)`,
     )
-    .get() as { first: string | null; last: string | null };
-  return row.first && row.last ? { first: row.first, last: row.last } : undefined;
+    .get();
+  return row?.first && row.last ? { first: row.first, last: row.last } : undefined;
 }
 
 /** Opens a run's record. */
 export function startRun(db: WritableDb, asOfDate: string, ruleSetVersion: number, now: Clock = systemClock): number {
   return Number(
     db
-      .prepare('INSERT INTO match_runs (as_of_date, rule_set_version, started_at) VALUES (?, ?, ?)')
+      .prepare<[string, number, string]>('INSERT INTO match_runs (as_of_date, rule_set_version, started_at) VALUES (?, ?, ?)')
       .run(asOfDate, ruleSetVersion, now().toISOString()).lastInsertRowid,
   );
 }
 
 /** Closes a run's record with its statistics. */
 export function finishRun(db: WritableDb, runId: number, stats: unknown, now: Clock = systemClock): void {
-  db.prepare('UPDATE match_runs SET finished_at = ?, stats = ? WHERE id = ?').run(
+  db.prepare<[string, string, number]>('UPDATE match_runs SET finished_at = ?, stats = ? WHERE id = ?').run(
     now().toISOString(),
     JSON.stringify(stats),
     runId,

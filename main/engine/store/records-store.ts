@@ -1,12 +1,20 @@
 import type { MismatchReason } from '../../../shared/domain';
-import type { LedgerPaymentView, MatchView, NetworkRecordView, OpenRecord } from '../../../shared/ipc/recon-api';
+import type { MatchView, OpenRecord } from '../../../shared/ipc/recon-api';
 import type { ReadonlyDb } from './database';
-import { LEDGER_COLUMNS, ledgerView, NETWORK_COLUMNS, networkView } from './item-detail-store';
+import { LEDGER_COLUMNS, ledgerView, NETWORK_COLUMNS, networkView, type LedgerPaymentRow, type NetworkRecordRow } from './item-detail-store';
+
+/** What a search reads with each record: its open mismatch, if it has one. */
+type WithOpenItem = { itemId: number | null; itemReason: MismatchReason | null };
+/** The named parameters of a search. */
+type SearchParams = { query: string; prefixEnd: string; last4: string | null; amount: string | null; limit: number };
 
 /** The matches of a business date (by a run or by hand, standing or undone), oldest first, and their count. */
 export function readMatchesPage(db: ReadonlyDb, date: string, offset: number, limit: number): { matches: MatchView[]; total: number } {
   const rows = db
-    .prepare(
+    .prepare<
+      [string, number, number],
+      Omit<MatchView, 'networkRecordIds' | 'ledgerPaymentIds'> & { networkRecordIds: string | null; ledgerPaymentIds: string | null }
+    >(
       `SELECT m.id, m.match_kind AS kind, m.rule, m.reason, m.network, m.amount_minor AS amountMinor, m.currency,
          m.resolved_by AS resolvedBy, m.status, m.note,
          (SELECT group_concat(n.record_id, '|') FROM match_members mm JOIN network_records n ON n.id = mm.network_record_id
@@ -15,11 +23,8 @@ export function readMatchesPage(db: ReadonlyDb, date: string, offset: number, li
            WHERE mm.match_id = m.id) AS ledgerPaymentIds
        FROM matches m WHERE m.business_date = ? ORDER BY m.id LIMIT ? OFFSET ?`,
     )
-    .all(date, limit, offset) as (Omit<MatchView, 'networkRecordIds' | 'ledgerPaymentIds'> & {
-    networkRecordIds: string | null;
-    ledgerPaymentIds: string | null;
-  })[];
-  const total = db.prepare('SELECT COUNT(*) FROM matches WHERE business_date = ?').pluck().get(date) as number;
+    .all(date, limit, offset);
+  const total = db.prepare<[string], number>('SELECT COUNT(*) FROM matches WHERE business_date = ?').pluck().get(date) ?? 0;
   return {
     matches: rows.map((row) => ({
       ...row,
@@ -44,7 +49,7 @@ export function searchOpenRecords(db: ReadonlyDb, side: 'NETWORK' | 'LEDGER', te
   const prefixEnd = `${query}\uffff`;
   if (side === 'NETWORK') {
     const rows = db
-      .prepare(
+      .prepare<SearchParams, NetworkRecordRow & WithOpenItem>(
         `SELECT ${NETWORK_COLUMNS}, i.id AS itemId, i.reason AS itemReason
          FROM network_records n JOIN feed_files f ON f.id = n.file_id
          LEFT JOIN items i ON i.network_record_id = n.id AND i.side = 'NETWORK' AND i.status = 'OPEN' AND i.category = 'MISMATCH'
@@ -53,16 +58,16 @@ export function searchOpenRecords(db: ReadonlyDb, side: 'NETWORK' | 'LEDGER', te
              OR (@amount IS NOT NULL AND n.amount_minor = CAST(ROUND(CAST(@amount AS REAL) * 100) AS INTEGER)))
          ORDER BY n.settlement_date DESC, n.id DESC LIMIT @limit`,
       )
-      .all({ query, prefixEnd, last4, amount, limit }) as (Record<string, unknown> & { itemId: number | null; itemReason: MismatchReason | null })[];
+      .all({ query, prefixEnd, last4, amount, limit });
     return rows.map(({ itemId, itemReason, ...record }) => ({
       side: 'NETWORK' as const,
       itemId,
       reason: itemReason,
-      ...(networkView(record as never) as NetworkRecordView),
+      ...networkView(record),
     }));
   }
   const rows = db
-    .prepare(
+    .prepare<SearchParams, LedgerPaymentRow & WithOpenItem>(
       `SELECT ${LEDGER_COLUMNS}, i.id AS itemId, i.reason AS itemReason
        FROM ledger_payments l JOIN feed_files f ON f.id = l.file_id
        LEFT JOIN items i ON i.ledger_payment_id = l.id AND i.side = 'LEDGER' AND i.status = 'OPEN' AND i.category = 'MISMATCH'
@@ -71,11 +76,11 @@ export function searchOpenRecords(db: ReadonlyDb, side: 'NETWORK' | 'LEDGER', te
            OR (@amount IS NOT NULL AND l.amount_minor = CAST(ROUND(CAST(@amount AS REAL) * 100) AS INTEGER)))
        ORDER BY l.business_date DESC, l.id DESC LIMIT @limit`,
     )
-    .all({ query, prefixEnd, last4, amount, limit }) as (Record<string, unknown> & { itemId: number | null; itemReason: MismatchReason | null })[];
+    .all({ query, prefixEnd, last4, amount, limit });
   return rows.map(({ itemId, itemReason, ...payment }) => ({
     side: 'LEDGER' as const,
     itemId,
     reason: itemReason,
-    ...(ledgerView(payment as never) as LedgerPaymentView),
+    ...ledgerView(payment),
   }));
 }

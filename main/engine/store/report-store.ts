@@ -13,6 +13,9 @@ import type { ReadonlyDb, WritableDb } from './database';
 /** A report's amount totals per currency, in minor units. */
 export type ReportTotals = { currency: string; minor: number }[];
 
+/** The one named parameter of a report's SQL: its business date. */
+type DateParam = { date: string };
+
 /** One report as the store writes it: its CSV lines (no header, no line ends) and amount totals per currency. */
 export type ReportLines = { lines: string[]; totals: ReportTotals };
 
@@ -91,11 +94,11 @@ function lineSql(report: ReportDefinition, totals: ReportTotals): string {
 /** The lines (in id order) and totals of one report for a business date, read in one transaction. */
 export function readReport(db: ReadonlyDb, report: ReportDefinition, date: string): ReportLines {
   return db.transaction((): ReportLines => {
-    const totals = db.prepare(report.totals).all({ date }) as ReportTotals;
+    const totals = db.prepare<DateParam, ReportTotals[number]>(report.totals).all({ date });
     const lines = db
-      .prepare(`SELECT ${lineSql(report, totals)} FROM (${report.rows}) ORDER BY id`)
+      .prepare<DateParam, string>(`SELECT ${lineSql(report, totals)} FROM (${report.rows}) ORDER BY id`)
       .pluck()
-      .all({ date }) as string[];
+      .all({ date });
     return { lines, totals };
   })();
 }
@@ -107,10 +110,10 @@ export function readReport(db: ReadonlyDb, report: ReportDefinition, date: strin
  */
 export function streamReport(db: ReadonlyDb, report: ReportDefinition, date: string, onLine: (line: string) => void): { rows: number; totals: ReportTotals } {
   return db.transaction(() => {
-    const totals = db.prepare(report.totals).all({ date }) as ReportTotals;
-    const statement = db.prepare(`SELECT ${lineSql(report, totals)} FROM (${report.rows}) ORDER BY id`).pluck();
+    const totals = db.prepare<DateParam, ReportTotals[number]>(report.totals).all({ date });
+    const statement = db.prepare<DateParam, string>(`SELECT ${lineSql(report, totals)} FROM (${report.rows}) ORDER BY id`).pluck();
     let rows = 0;
-    for (const line of statement.iterate({ date }) as IterableIterator<string>) {
+    for (const line of statement.iterate({ date })) {
       onLine(line);
       rows++;
     }
@@ -124,8 +127,8 @@ export function streamReport(db: ReadonlyDb, report: ReportDefinition, date: str
  */
 export function countReport(db: ReadonlyDb, report: ReportDefinition, date: string): { rows: number; totals: ReportTotals } {
   return db.transaction(() => {
-    const totals = db.prepare(report.totals).all({ date }) as ReportTotals;
-    const rows = db.prepare(`SELECT COUNT(*) FROM (${report.rows})`).pluck().get({ date }) as number;
+    const totals = db.prepare<DateParam, ReportTotals[number]>(report.totals).all({ date });
+    const rows = db.prepare<DateParam, number>(`SELECT COUNT(*) FROM (${report.rows})`).pluck().get({ date }) ?? 0;
     return { rows, totals };
   })();
 }
@@ -172,13 +175,20 @@ export const MATCHES_REPORT: ReportDefinition = {
   ],
 };
 
+// The spec joins the ids of a field that holds several with '|' (section 7); the store keeps an
+// item's candidates as a JSON array, listed here in their order. Most items name none: '[]' is
+// written as '' without asking json_each.
+const CANDIDATES_JOINED = `CASE i.candidate_ids WHEN '[]' THEN '' ELSE COALESCE(
+        (SELECT group_concat(value, '|' ORDER BY key) FROM json_each(i.candidate_ids)), '') END`;
+
 const OPEN_MISMATCH = `i.category = 'MISMATCH' AND i.opened_on <= @date AND (i.closed_on IS NULL OR i.closed_on > @date)`;
 
 /** The mismatches report: every MISMATCH open at the business date's cut-off, whatever its own date. */
 export const MISMATCHES_REPORT: ReportDefinition = {
   kind: 'mismatches',
   rows: `SELECT i.id, i.side, COALESCE(r.record_id, p.payment_id, '') AS record_id, i.reason, i.amount_minor, i.currency,
-      i.record_date, (unixepoch(@date) - unixepoch(i.record_date)) / 86400 AS age_days, i.candidate_ids, i.note
+      i.record_date, (unixepoch(@date) - unixepoch(i.record_date)) / 86400 AS age_days,
+      ${CANDIDATES_JOINED} AS candidate_ids, i.note
     FROM items i
     LEFT JOIN network_records r ON r.id = i.network_record_id AND i.side = 'NETWORK'
     LEFT JOIN ledger_payments p ON p.id = i.ledger_payment_id AND i.side = 'LEDGER'
@@ -284,21 +294,17 @@ export type ManifestInput = { fileName: string; sha256: string; format: string; 
 /** The files whose records a business date's reports can reflect: records of that date or earlier (or a file with no records). */
 export function inputFilesThrough(db: ReadonlyDb, date: string): ManifestInput[] {
   return db
-    .prepare(
+    .prepare<DateParam, ManifestInput>(
       `SELECT file_name AS fileName, sha256, format, side FROM feed_files
        WHERE COALESCE(min_business_date, file_date, '') <= @date
        ORDER BY file_name, sha256`,
     )
-    .all({ date }) as ManifestInput[];
+    .all({ date });
 }
 
 /** The rule-set version of the last run for a date, or undefined when none ran for it. */
 export function ruleSetVersionOfRun(db: ReadonlyDb, date: string): number | undefined {
-  return (
-    (db.prepare('SELECT rule_set_version FROM match_runs WHERE as_of_date = ? ORDER BY id DESC LIMIT 1').pluck().get(date) as
-      | number
-      | undefined) ?? undefined
-  );
+  return db.prepare<[string], number>('SELECT rule_set_version FROM match_runs WHERE as_of_date = ? ORDER BY id DESC LIMIT 1').pluck().get(date);
 }
 
 /**
@@ -306,7 +312,7 @@ export function ruleSetVersionOfRun(db: ReadonlyDb, date: string): number | unde
  * file's content exactly as written, so its SHA-256 can be shown later without reading the file.
  */
 export function recordReportRun(db: WritableDb, date: string, outDir: string, manifestText: string, writtenAt: Date = systemClock()): void {
-  db.prepare('INSERT INTO report_runs (business_date, out_dir, written_at, manifest) VALUES (?, ?, ?, ?)').run(
+  db.prepare<[string, string, string, string]>('INSERT INTO report_runs (business_date, out_dir, written_at, manifest) VALUES (?, ?, ?, ?)').run(
     date,
     outDir,
     writtenAt.toISOString(),
@@ -317,11 +323,13 @@ export function recordReportRun(db: WritableDb, date: string, outDir: string, ma
 /** The last set of reports written for a business date: when, where, and the manifest as stored. */
 export function lastReportRun(db: ReadonlyDb, date: string): { writtenAt: string; outDir: string; manifest: string } | undefined {
   return db
-    .prepare('SELECT written_at AS writtenAt, out_dir AS outDir, manifest FROM report_runs WHERE business_date = ? ORDER BY id DESC LIMIT 1')
-    .get(date) as { writtenAt: string; outDir: string; manifest: string } | undefined;
+    .prepare<[string], { writtenAt: string; outDir: string; manifest: string }>(
+      'SELECT written_at AS writtenAt, out_dir AS outDir, manifest FROM report_runs WHERE business_date = ? ORDER BY id DESC LIMIT 1',
+    )
+    .get(date);
 }
 
 /** The latest business date any set of reports was written for. */
 export function latestReportDate(db: ReadonlyDb): string | undefined {
-  return (db.prepare('SELECT MAX(business_date) FROM report_runs').pluck().get() as string | null) ?? undefined;
+  return db.prepare<[], string | null>('SELECT MAX(business_date) FROM report_runs').pluck().get() ?? undefined;
 }

@@ -50,9 +50,7 @@ export type LastRunRow = NonNullable<TodayBoard['lastRun']>;
 
 /** The last matching run and the counts its stats recorded, or undefined before the first run. */
 export function readLastRun(db: ReadonlyDb): LastRunRow | undefined {
-  const row = db.prepare(LAST_RUN).get() as
-    | { id: number; asOfDate: string; ruleSetVersion: number; finishedAt: string | null; stats: string }
-    | undefined;
+  const row = db.prepare<[], { id: number; asOfDate: string; ruleSetVersion: number; finishedAt: string | null; stats: string }>(LAST_RUN).get();
   if (!row) return undefined;
   const stats = parseStats(row.stats);
   return {
@@ -87,8 +85,11 @@ export type OpenItemGroup = { category: string; reason: string; side: string; cu
 
 /** The open items grouped by category, reason, side, currency and age on the open date. */
 export function readOpenItemGroups(db: ReadonlyDb, openDate: string): OpenItemGroup[] {
-  return db.prepare(OPEN_ITEM_GROUPS).all({ openDate }) as OpenItemGroup[];
+  return db.prepare<{ openDate: string }, OpenItemGroup>(OPEN_ITEM_GROUPS).all({ openDate });
 }
+
+/** The named parameters of the trend's queries: its first and last business dates. */
+type DateRange = { from: string; to: string };
 
 /** One business date of the trend. */
 export type TrendDay = { date: string; matched: number; open: number; globalFinance: number };
@@ -98,12 +99,12 @@ export function readTrend(db: ReadonlyDb, dates: readonly string[]): TrendDay[] 
   const from = dates[0];
   const to = dates.at(-1);
   if (from === undefined || to === undefined) return [];
-  const range = { from, to };
+  const range: DateRange = { from, to };
   const counts = (sql: string): Map<string, number> =>
-    new Map((db.prepare(sql).all(range) as { date: string; count: number }[]).map((row) => [row.date, row.count]));
+    new Map(db.prepare<DateRange, { date: string; count: number }>(sql).all(range).map((row) => [row.date, row.count]));
   const matched = counts(TREND_MATCHES);
   const globalFinance = counts(TREND_GLOBAL_FINANCE);
-  const spans = db.prepare(TREND_OPEN_MISMATCH_SPANS).all(range) as { since: string; until: string | null; count: number }[];
+  const spans = db.prepare<DateRange, { since: string; until: string | null; count: number }>(TREND_OPEN_MISMATCH_SPANS).all(range);
   return dates.map((date) => ({
     date,
     matched: matched.get(date) ?? 0,

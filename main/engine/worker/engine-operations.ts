@@ -3,17 +3,15 @@
 // `createServices({ inThread: true })` runs the very same functions on the calling thread (tests
 // of small data, `:memory:` databases). Nothing here decides when it runs: the caller's queue does.
 
-import path from 'node:path';
 import { addDays } from '../../../shared/business-dates';
 import type { ManualActionResult } from '../../../shared/ipc/recon-api';
 import type { RuleSet } from '../../../shared/rules';
 import type { FeedProfile } from '../feeds/csv/feed-profile';
-import { ingestFile, ingestPaths, type IngestOutcome } from '../ingest/ingest-file';
+import { assertFileStillComplete, ingestFile, ingestPaths, type IngestOutcome } from '../ingest/ingest-file';
 import { runMatchingAsOf, type MatchingResult, type MatchProgress } from '../matcher/matching-run';
 import { previewDailyReports, writeDailyReports, type DailyReports } from '../reports/daily-reports';
 import { assertClosedDate, businessDayOf, datesToCatchUp, reportWarnings, type BusinessDay } from '../reports/day-close';
-import { describeChange, isSameFileState, readFileState, type FileState } from '../ingest/file-state';
-import { FileChangedError } from '../ingest/ingest-file';
+import type { FileState } from '../ingest/file-state';
 import type { Clock } from '../clock';
 import type { WritableDb } from '../store/database';
 import { leaseHolderOfThisProcess, RUNS_LEASE, SCHEDULER_LEASE, releaseLease, takeLease, tryTakeLease, type HeldLease, type LeaseHolder } from '../store/leases';
@@ -146,13 +144,7 @@ export function createEngineOperations(db: WritableDb, setup: EngineSetup) {
     },
     /** Ingests one file of the inbox; its last check before it commits: the file is still as it was seen complete. */
     ingestInboxFile(file: string, complete: FileState): Promise<IngestOutcome> {
-      const beforeCommit = (): void => {
-        const current = readFileState(file);
-        if (!isSameFileState(complete, current)) {
-          // The inbox's own words (inbox-watcher.ts), for the same check made on this side.
-          throw new FileChangedError(`${path.basename(file)} changed after it had looked complete (${describeChange(complete, current)}): it may still be being written.`);
-        }
-      };
+      const beforeCommit = (): void => assertFileStillComplete(file, complete);
       return ingestFile(db, file, { profiles, rules: currentRuleSet(db, now).rules, actor, beforeCommit, now });
     },
     /**

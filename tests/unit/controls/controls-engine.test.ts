@@ -18,6 +18,7 @@ import {
   writeOff,
   type ManualContext,
 } from '../../../main/engine/store/manual-store';
+import { unpairFactsOf } from '../../../main/engine/store/control-facts';
 import { currentRuleSet } from '../../../main/engine/store/rule-sets';
 import type { PairingPaymentFacts, PairingRecordFacts } from '../../../shared/controls';
 import type { RuleSet } from '../../../shared/rules';
@@ -159,7 +160,7 @@ type ItemFields = {
   reason: string;
   networkRecordId?: number | null;
   ledgerPaymentId?: number | null;
-  candidates?: string;
+  candidates?: string[];
   amountMinor: number;
   currency?: string;
   resettlementMinor?: number | null;
@@ -179,7 +180,7 @@ function insertItem(db: Db, item: ItemFields): void {
     item.side ?? 'NETWORK',
     item.networkRecordId ?? null,
     item.ledgerPaymentId ?? null,
-    item.candidates ?? '',
+    JSON.stringify(item.candidates ?? []),
     item.amountMinor,
     item.currency ?? 'USD',
     item.resettlementMinor ?? null,
@@ -230,13 +231,13 @@ describe('write-offs, enforced by the engine', () => {
     const db = freshDb();
     const { facts } = testCase;
     const recordRowId = storeRecord(db, { amountMinor: facts.amountMinor, currency: facts.currency });
-    let candidates = '';
+    let candidates: string[] = [];
     if (facts.pairing) {
       const difference = 'differenceMinor' in facts.pairing ? (facts.pairing.differenceMinor ?? 0) : 10;
       const paymentRowId = storePayment(db, { amountMinor: facts.amountMinor - difference, isSettled: 'refusal' in facts.pairing });
-      candidates = 'Z1';
+      candidates = ['Z1'];
       if (!('refusal' in facts.pairing)) {
-        insertItem(db, { id: 1041, side: 'LEDGER', reason: 'AMOUNT_DIFF', ledgerPaymentId: paymentRowId, candidates: 'V1', amountMinor: facts.amountMinor - difference });
+        insertItem(db, { id: 1041, side: 'LEDGER', reason: 'AMOUNT_DIFF', ledgerPaymentId: paymentRowId, candidates: ['V1'], amountMinor: facts.amountMinor - difference });
       }
     }
     insertItem(db, { id: facts.itemId, status: facts.status, reason: facts.reason, networkRecordId: recordRowId, candidates, amountMinor: facts.amountMinor });
@@ -272,7 +273,7 @@ describe('global finance by hand, enforced by the engine', () => {
         isMatched: counterpart.isMatched,
       });
       if (typeof facts.differenceMinor === 'number') {
-        insertItem(db, { id: 1042, side: 'LEDGER', reason: 'AMOUNT_DIFF', ledgerPaymentId: rowId, candidates: 'V1', amountMinor: facts.amountMinor - difference });
+        insertItem(db, { id: 1042, side: 'LEDGER', reason: 'AMOUNT_DIFF', ledgerPaymentId: rowId, candidates: ['V1'], amountMinor: facts.amountMinor - difference });
       }
     }
     insertItem(db, {
@@ -282,7 +283,7 @@ describe('global finance by hand, enforced by the engine', () => {
       reason: facts.reason,
       networkRecordId: recordRowId,
       ledgerPaymentId: ownPaymentRowId,
-      candidates: facts.counterparts.map((counterpart) => counterpart.paymentId).join('|'),
+      candidates: facts.counterparts.map((counterpart) => counterpart.paymentId),
       amountMinor: facts.amountMinor,
     });
     if (facts.isInPendingPairing) hold(db, storePayment(db, { paymentId: 'HOLD', isSettled: true }), [recordRowId!]);
@@ -370,7 +371,7 @@ describe('unpairing, enforced by the engine', () => {
     db.prepare("INSERT INTO match_members (match_id, network_record_id, ledger_payment_id, pass) VALUES (1, NULL, ?, 'x'), (1, ?, NULL, 'x')").run(paymentRowId, recordRowId);
     for (const dependent of testCase.facts.dependentGlobalFinanceItems) {
       const duplicate = storeRecord(db, { recordId: `V${dependent}`, isSettled: true });
-      insertItem(db, { id: dependent, category: 'GLOBAL_FINANCE', reason: 'DUPLICATE_PRESENTMENT', networkRecordId: duplicate, candidates: 'Z1', amountMinor: 10_000, resettlementMinor: 10_000 });
+      insertItem(db, { id: dependent, category: 'GLOBAL_FINANCE', reason: 'DUPLICATE_PRESENTMENT', networkRecordId: duplicate, candidates: ['Z1'], amountMinor: 10_000, resettlementMinor: 10_000 });
     }
     const act = () => unpairMatch(db, as('ana', rulesOf({})), 1, testCase.decision.reasonCode ?? '', testCase.decision.note ?? '');
     if (!testCase.expected.allowed) {
@@ -379,6 +380,24 @@ describe('unpairing, enforced by the engine', () => {
     }
     act();
     expect(db.prepare('SELECT status, reason_code FROM matches WHERE id = 1').get()).toEqual({ status: 'UNDONE', reason_code: testCase.decision.reasonCode });
+  });
+});
+
+describe('unpairing a match a global-finance item rests on', () => {
+  it("counts an item that names the match's payment among other candidates", () => {
+    const db = freshDb();
+    storePayment(db, { paymentId: 'Z0', isSettled: true });
+    const paymentRowId = storePayment(db, { paymentId: 'Z1', isSettled: true });
+    const recordRowId = storeRecord(db, { isSettled: true });
+    db.prepare(
+      `INSERT INTO matches (id, match_kind, rule, reason, business_date, network, amount_minor, currency, network_date, ledger_date, resolved_by, created_at)
+       VALUES (1, '1:1', 'network_txn_id', 'AUTO', '2026-11-02', 'VISA', 10000, 'USD', '2026-11-02', '2026-11-02', 'AUTO', '2026-11-02T00:00:00Z')`,
+    ).run();
+    db.prepare("INSERT INTO match_members (match_id, network_record_id, ledger_payment_id, pass) VALUES (1, NULL, ?, 'x'), (1, ?, NULL, 'x')").run(paymentRowId, recordRowId);
+    const duplicate = storeRecord(db, { recordId: 'V77', isSettled: true });
+    insertItem(db, { id: 77, category: 'GLOBAL_FINANCE', reason: 'DUPLICATE_PRESENTMENT', networkRecordId: duplicate, candidates: ['Z0', 'Z1'], amountMinor: 10_000, resettlementMinor: 10_000 });
+    insertItem(db, { id: 78, category: 'GLOBAL_FINANCE', reason: 'DUPLICATE_PRESENTMENT', networkRecordId: duplicate, candidates: ['Z0'], amountMinor: 10_000, resettlementMinor: 10_000 });
+    expect(unpairFactsOf(db, 1)).toEqual({ matchId: 1, status: 'ACTIVE', dependentGlobalFinanceItems: [77] });
   });
 });
 

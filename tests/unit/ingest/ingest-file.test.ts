@@ -7,7 +7,8 @@ import { BUILTIN_PROFILES } from '../../../main/engine/feeds/csv/builtin-profile
 import { writeMastercardIpm } from '../../../main/engine/feeds/mastercard-ipm/ipm-writer';
 import { CSV_PROFILE_READER, FEED_READERS, type NativeFeedReader } from '../../../main/engine/feeds/reader-registry';
 import { writeVisaBase2 } from '../../../main/engine/feeds/visa-base2/base2-writer';
-import { expandFeedPaths, FileChangedError, ingestFile, ingestPaths, type FeedWalkFs } from '../../../main/engine/ingest/ingest-file';
+import { readFileState } from '../../../main/engine/ingest/file-state';
+import { assertFileStillComplete, expandFeedPaths, FileChangedError, ingestFile, ingestPaths, type FeedWalkFs } from '../../../main/engine/ingest/ingest-file';
 import { openDatabase, type Db } from '../../../main/engine/store/database';
 import { createDb, tempDir } from '../../helpers/store';
 import { FILE_DATE, FILE_ID, sampleRecords } from '../feeds/mastercard-ipm/ipm-test-helpers';
@@ -317,6 +318,31 @@ describe('a file that changes while it is read, or a database another process ho
     });
     expect(refused).toEqual({ status: 'rejected', file, reason: 'zelle.csv: could not be ingested (no)' });
     expect(counts(db)).toEqual({ files: 0, network: 0, ledger: 0, quarantined: 0 });
+  });
+
+  it("the inbox's check before the commit passes a file as it looked complete and refuses one that grew, was replaced or went away", async () => {
+    const folder = tempDir();
+    const file = write(folder, 'zelle.csv', `${ZELLE_HEADER}\n${zelleRows(1, 2)}`);
+    const complete = readFileState(file)!;
+    expect(() => assertFileStillComplete(file, complete)).not.toThrow();
+
+    const db = createDb();
+    fs.appendFileSync(file, zelleRows(3, 3));
+    const grown = await ingestFile(db, file, { ...options, beforeCommit: () => assertFileStillComplete(file, complete) });
+    expect(grown.status === 'rejected' && grown.reason).toMatch(
+      /^zelle\.csv changed after it had looked complete \(it grew from [\d,]+ bytes to [\d,]+ bytes\): it may still be being written\. Nothing was stored\.$/,
+    );
+    expect(grown).toMatchObject({ status: 'rejected', isTransient: true });
+    expect(counts(db)).toEqual({ files: 0, network: 0, ledger: 0, quarantined: 0 });
+
+    const replacement = write(folder, 'other.csv', `${ZELLE_HEADER}\n${zelleRows(1, 3)}`);
+    const grownState = readFileState(file)!;
+    fs.renameSync(replacement, file);
+    expect(() => assertFileStillComplete(file, grownState)).toThrow(
+      new FileChangedError('zelle.csv changed after it had looked complete (it was replaced by another file of the same name): it may still be being written.'),
+    );
+    fs.rmSync(file);
+    expect(() => assertFileStillComplete(file, grownState)).toThrow(/^zelle\.csv changed after it had looked complete \(it was moved or deleted\)/);
   });
 
   it("waits for another connection's write lock without blocking the thread, then answers instead of throwing", async () => {

@@ -220,7 +220,7 @@ describe('global finance by hand, returned and listed', () => {
     expect(db.prepare("SELECT reason, resettlement_minor, candidate_ids FROM items WHERE category = 'GLOBAL_FINANCE'").get()).toEqual({
       reason: 'NETWORK_ONLY_AGED',
       resettlement_minor: 1_974,
-      candidate_ids: 'Z1',
+      candidate_ids: '["Z1"]',
     });
     expect(openItems(db)).toEqual([]);
     runMatchingDay(db, '2026-11-09');
@@ -243,8 +243,8 @@ describe('global finance by hand, returned and listed', () => {
       returned_note: 'the network refunded it already',
     });
     expect(db.prepare("SELECT side, reason, candidate_ids, opened_on, note FROM items WHERE status = 'OPEN' ORDER BY side").all()).toEqual([
-      { side: 'LEDGER', reason: 'AMOUNT_DIFF', candidate_ids: 'V1', opened_on: '2026-11-06', note: '' },
-      { side: 'NETWORK', reason: 'AMOUNT_DIFF', candidate_ids: 'Z1', opened_on: '2026-11-06', note: 'asked the network' },
+      { side: 'LEDGER', reason: 'AMOUNT_DIFF', candidate_ids: '["V1"]', opened_on: '2026-11-06', note: '' },
+      { side: 'NETWORK', reason: 'AMOUNT_DIFF', candidate_ids: '["Z1"]', opened_on: '2026-11-06', note: 'asked the network' },
     ]);
     expect(db.prepare('SELECT status FROM matches').pluck().all()).toEqual(['UNDONE']);
     expect(db.prepare('SELECT is_settled FROM network_records').pluck().all()).toEqual([0]);

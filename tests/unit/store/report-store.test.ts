@@ -3,6 +3,7 @@ import { daysBetween } from '../../../shared/business-dates';
 import { formatAmount } from '../../../shared/money';
 import { runMatchingAsOf } from '../../../main/engine/matcher/matching-run';
 import { csvField, csvFreeText } from '../../../main/engine/reports/csv-format';
+import { parseCandidateIds } from '../../../main/engine/store/candidate-ids';
 import type { Db } from '../../../main/engine/store/database';
 import {
   adjustmentsReport,
@@ -81,7 +82,7 @@ function expectedMismatches(db: Db): string[] {
     [
       csvField(row.id!), csvField(row.side!), csvField(row.external_id!), csvField(row.reason!),
       csvField(formatAmount(row.amount_minor as number, row.currency as string)), csvField(row.currency!),
-      csvField(row.record_date!), csvField(daysBetween(row.record_date as string, DATE)), csvField(row.candidate_ids!),
+      csvField(row.record_date!), csvField(daysBetween(row.record_date as string, DATE)), csvField(parseCandidateIds(row.candidate_ids as string).join('|')),
       csvFreeText(row.note as string),
     ].join(','),
   );
@@ -204,5 +205,39 @@ describe('ids in report lines', () => {
       totals: [{ currency: 'USD', minor: -5 }],
     });
     expect(adjustmentsReport(db, DATE).lines[0]).toMatch(/,WRITE_OFF,-0\.05,USD,'=CODE,'\+ana,'@ben,"'-1, ""as agreed"""$/);
+  });
+});
+
+// The store keeps an item's candidates as a JSON array; the report writes them as the spec says
+// (section 7), joined with '|' in their order, as one id field.
+describe('candidate ids in the mismatches report', () => {
+  const db = createDb();
+  storeFile(db, {
+    ledger: [
+      ledgerInput({ paymentId: 'Z2', amountMinor: 3_000, cardLast4: '8888', authCode: 'A8' }),
+      ledgerInput({ paymentId: 'Z1', amountMinor: 3_000, cardLast4: '8888', authCode: 'A8' }),
+    ],
+  }, 'zelle.csv');
+  storeFile(db, { network: [networkInput({ recordId: 'V-TIE', amountMinor: 3_000, panLast4: '8888', authCode: 'A8' })] }, 'visa.csv');
+  runMatchingAsOf(db, DATE);
+  const tie = db.prepare("SELECT id FROM items WHERE side = 'NETWORK' AND reason = 'AMBIGUOUS'").pluck().get() as number;
+  const lineOf = (itemId: number): string => mismatchesReport(db, DATE).lines.find((line) => line.startsWith(`${itemId},`))!;
+
+  it("joins a tie's candidates with '|', as the ids were always written", () => {
+    expect(db.prepare('SELECT candidate_ids FROM items WHERE id = ?').pluck().get(tie)).toBe('["Z1","Z2"]');
+    expect(lineOf(tie)).toBe(`${tie},NETWORK,V-TIE,AMBIGUOUS,30.00,USD,${DATE},0,Z1|Z2,`);
+  });
+
+  it('keeps the stored order, quotes and defuses the joined ids as one field, and writes an empty field for none', () => {
+    db.prepare('UPDATE items SET candidate_ids = ? WHERE id = ?').run(JSON.stringify(['=Z,9', 'Z"1', 'A']), tie);
+    expect(lineOf(tie).split(`,${DATE},0,`)[1]).toBe(`${csvFreeText('=Z,9|Z"1|A')},`);
+    expect(lineOf(tie)).toContain(`,"'=Z,9|Z""1|A",`);
+    db.prepare("UPDATE items SET candidate_ids = '[]' WHERE id = ?").run(tie);
+    expect(lineOf(tie)).toBe(`${tie},NETWORK,V-TIE,AMBIGUOUS,30.00,USD,${DATE},0,,`);
+  });
+
+  it('refuses to store candidates that are not a JSON array', () => {
+    expect(() => db.prepare("UPDATE items SET candidate_ids = 'Z1|Z2' WHERE id = ?").run(tie)).toThrow(/CHECK constraint failed/);
+    expect(() => db.prepare('UPDATE items SET candidate_ids = \'"Z1"\' WHERE id = ?').run(tie)).toThrow(/CHECK constraint failed/);
   });
 });

@@ -7,9 +7,10 @@ import { unpairedPairs } from './006-unpaired-pairs';
 import { dayCloseAndControls } from './007-day-close-and-controls';
 import { todayIndexes } from './008-today-indexes';
 import { leases } from './009-leases';
+import { candidateIdsAsJson } from './010-candidate-ids-json';
 import type { WritableDb } from '../database';
 
-/** A schema step: SQL, or a function for a step that must compute in JavaScript (hashes). */
+/** A schema step: SQL, or a function for a step that must compute in JavaScript (hashes, a table's indexes to put back). */
 export type Migration = string | ((db: WritableDb) => void);
 
 /** The schema versions in order: entry i brings a database from user_version i to i + 1. */
@@ -23,6 +24,7 @@ export const MIGRATIONS: readonly Migration[] = [
   dayCloseAndControls,
   todayIndexes,
   leases,
+  candidateIdsAsJson,
 ];
 
 /** The schema version this build of the app writes. */
