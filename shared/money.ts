@@ -36,10 +36,10 @@ function finishMinor(isNegative: boolean, digits: string, text: string): ParsedA
   return { ok: true, minor: isNegative && minor !== 0 ? -minor : minor };
 }
 
-/** Formats minor units as decimal major units for reports ("125.40", "-0.05", "1000" for JPY). */
-export function formatMinor(minor: number, exponent: number): string {
+/** Formats minor units as decimal major units for reports ("125.40", "-0.05", "1000" for JPY); a bigint for totals past 2^53. */
+export function formatMinor(minor: number | bigint, exponent: number): string {
   const isNegative = minor < 0;
-  const digits = String(Math.abs(minor));
+  const digits = String(isNegative ? -minor : minor);
   if (exponent === 0) return `${isNegative ? '-' : ''}${digits}`;
   const padded = digits.padStart(exponent + 1, '0');
   const whole = padded.slice(0, padded.length - exponent);
@@ -48,7 +48,7 @@ export function formatMinor(minor: number, exponent: number): string {
 }
 
 /** Formats minor units of a currency (by alpha code) as decimal major units. */
-export function formatAmount(minor: number, currency: string): string {
+export function formatAmount(minor: number | bigint, currency: string): string {
   return formatMinor(minor, currencyExponent(currency));
 }
 

@@ -8,7 +8,7 @@ import type { ReadonlyDb, WritableDb } from '../store/database';
 import {
   ADJUSTMENTS_REPORT,
   GLOBAL_FINANCE_REPORT,
-  inputFilesThrough,
+  inputFilesOfReports,
   MATCHES_REPORT,
   MISMATCHES_REPORT,
   countReport,
@@ -198,29 +198,35 @@ export function writeDailyReports(
   const manifestPath = path.join(outDir, `manifest_${date}.json`);
   const aside: string[] = [];
   try {
-    const reports: WrittenReport[] = DAILY_REPORTS.map((definition) => {
-      const target = path.join(outDir, `${definition.kind}_${date}.csv`);
-      const temporary = temporaryName(target);
-      aside.push(temporary);
-      const written = writeReportFile(db, definition, date, temporary);
-      return { kind: definition.kind, path: target, rows: written.rows, totals: formatTotals(written.totals), sha256: written.sha256 };
-    });
-    const manifest = {
-      business_date: date,
-      rule_set_version: ruleSetVersionOfRun(db, date) ?? currentRuleSet(db, () => writtenAt).version,
-      reports: Object.fromEntries(
-        reports.map((report) => [
-          report.kind,
-          { file: path.basename(report.path), rows: report.rows, amount_totals: report.totals, sha256: report.sha256 },
-        ]),
-      ),
-      inputs: inputFilesThrough(db, date).map((input) => ({
-        file: input.fileName,
-        format: input.format,
-        side: input.side,
-        sha256: input.sha256,
-      })),
-    };
+    // Important: the four reports and the manifest's inputs are read in one snapshot, so an
+    // ingest or a hand decision (another workstation's) committed meanwhile is in all of them or
+    // in none: a set never disagrees with itself.
+    const { reports, manifest } = db.transaction(() => {
+      const written: WrittenReport[] = DAILY_REPORTS.map((definition) => {
+        const target = path.join(outDir, `${definition.kind}_${date}.csv`);
+        const temporary = temporaryName(target);
+        aside.push(temporary);
+        const file = writeReportFile(db, definition, date, temporary);
+        return { kind: definition.kind, path: target, rows: file.rows, totals: formatTotals(file.totals), sha256: file.sha256 };
+      });
+      const contents = {
+        business_date: date,
+        rule_set_version: ruleSetVersionOfRun(db, date) ?? currentRuleSet(db, () => writtenAt).version,
+        reports: Object.fromEntries(
+          written.map((report) => [
+            report.kind,
+            { file: path.basename(report.path), rows: report.rows, amount_totals: report.totals, sha256: report.sha256 },
+          ]),
+        ),
+        inputs: inputFilesOfReports(db, DAILY_REPORTS, date).map((input) => ({
+          file: input.fileName,
+          format: input.format,
+          side: input.side,
+          sha256: input.sha256,
+        })),
+      };
+      return { reports: written, manifest: contents };
+    })();
     const text = manifestText(manifest);
     const manifestAside = temporaryName(manifestPath);
     aside.push(manifestAside);

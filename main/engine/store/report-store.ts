@@ -10,8 +10,32 @@ import type { ReadonlyDb, WritableDb } from './database';
 // ids defused against spreadsheet formulas, amounts as decimal major units with the currency's
 // exponent. tests/unit/store/report-store.test.ts holds the two to the same bytes.
 
-/** A report's amount totals per currency, in minor units. */
-export type ReportTotals = { currency: string; minor: number }[];
+/**
+ * A report's amount totals per currency, in minor units: exact whatever their size, a number
+ * while it is a safe integer, else a bigint (ten thousand rows of 9,999,999,999,999.99 pass what
+ * a 64-bit integer holds).
+ */
+export type ReportTotals = { currency: string; minor: number | bigint }[];
+
+/**
+ * SQL for an exact sum of minor units, whatever it adds up to. SQLite's SUM of integers stops
+ * with "integer overflow" past 2^63, which stopped a day's reports (and, the items staying open,
+ * every later day's). So each amount is split into its billions and the rest, which are summed
+ * apart: neither sum can overflow (an amount has at most 15 digits), and readTotals joins them.
+ */
+function exactSumSql(minor: string): string {
+  return `SUM((${minor}) / 1000000000) AS billions, SUM((${minor}) % 1000000000) AS rest`;
+}
+
+/** Reads a report's totals (its `totals` SQL) as exact minor units. */
+function readTotals(db: ReadonlyDb, report: ReportDefinition, date: string): ReportTotals {
+  const rows = db.prepare<DateParam, { currency: string; billions: bigint; rest: bigint }>(report.totals).safeIntegers().all({ date });
+  return rows.map(({ currency, billions, rest }) => {
+    const exact = billions * 1_000_000_000n + rest;
+    const isSafe = exact <= BigInt(Number.MAX_SAFE_INTEGER) && exact >= BigInt(Number.MIN_SAFE_INTEGER);
+    return { currency, minor: isSafe ? Number(exact) : exact };
+  });
+}
 
 /** The one named parameter of a report's SQL: its business date. */
 type DateParam = { date: string };
@@ -30,11 +54,18 @@ export type ReportColumn = { header: string; sql: FieldSql };
 
 /**
  * One report, defined once: `rows` selects its rows for the business date `@date`, with an `id`
- * column they are written in the order of; `totals` selects `currency, minor` per currency; and
+ * column they are written in the order of; `totals` selects `currency` and `exactSumSql` of its amounts per currency; and
  * `columns` lists, in order, each column's header and the SQL of its field. The header line and
  * the line SQL are both derived from `columns`, so they cannot drift apart.
  */
-export type ReportDefinition = { kind: ReportKind; rows: string; totals: string; columns: readonly ReportColumn[] };
+export type ReportDefinition = {
+  kind: ReportKind;
+  rows: string;
+  totals: string;
+  /** SQL selecting `network_record_id, ledger_payment_id` (either may be NULL) of the records the rows show: the manifest lists their files. */
+  records: string;
+  columns: readonly ReportColumn[];
+};
 
 /** SQL for a CSV field of a column, quoted as csvField quotes it (the GLOB class holds a quote, a comma, LF and CR). */
 function csvSql(column: string): string {
@@ -94,7 +125,7 @@ function lineSql(report: ReportDefinition, totals: ReportTotals): string {
 /** The lines (in id order) and totals of one report for a business date, read in one transaction. */
 export function readReport(db: ReadonlyDb, report: ReportDefinition, date: string): ReportLines {
   return db.transaction((): ReportLines => {
-    const totals = db.prepare<DateParam, ReportTotals[number]>(report.totals).all({ date });
+    const totals = readTotals(db, report, date);
     const lines = db
       .prepare<DateParam, string>(`SELECT ${lineSql(report, totals)} FROM (${report.rows}) ORDER BY id`)
       .pluck()
@@ -110,7 +141,7 @@ export function readReport(db: ReadonlyDb, report: ReportDefinition, date: strin
  */
 export function streamReport(db: ReadonlyDb, report: ReportDefinition, date: string, onLine: (line: string) => void): { rows: number; totals: ReportTotals } {
   return db.transaction(() => {
-    const totals = db.prepare<DateParam, ReportTotals[number]>(report.totals).all({ date });
+    const totals = readTotals(db, report, date);
     const statement = db.prepare<DateParam, string>(`SELECT ${lineSql(report, totals)} FROM (${report.rows}) ORDER BY id`).pluck();
     let rows = 0;
     for (const line of statement.iterate({ date })) {
@@ -127,7 +158,7 @@ export function streamReport(db: ReadonlyDb, report: ReportDefinition, date: str
  */
 export function countReport(db: ReadonlyDb, report: ReportDefinition, date: string): { rows: number; totals: ReportTotals } {
   return db.transaction(() => {
-    const totals = db.prepare<DateParam, ReportTotals[number]>(report.totals).all({ date });
+    const totals = readTotals(db, report, date);
     const rows = db.prepare<DateParam, number>(`SELECT COUNT(*) FROM (${report.rows})`).pluck().get({ date }) ?? 0;
     return { rows, totals };
   })();
@@ -159,7 +190,8 @@ export const MATCHES_REPORT: ReportDefinition = {
     LEFT JOIN ledger_payments p ON p.id = mm.ledger_payment_id
     WHERE ${STANDING_MATCH}
     GROUP BY m.id`,
-  totals: `SELECT currency, SUM(amount_minor) AS minor FROM matches m WHERE ${STANDING_MATCH} GROUP BY currency ORDER BY currency`,
+  totals: `SELECT currency, ${exactSumSql('amount_minor')} FROM matches m WHERE ${STANDING_MATCH} GROUP BY currency ORDER BY currency`,
+  records: `SELECT mm.network_record_id, mm.ledger_payment_id FROM matches m JOIN match_members mm ON mm.match_id = m.id WHERE ${STANDING_MATCH}`,
   columns: [
     { header: 'match_id', sql: 'id' },
     { header: 'match_kind', sql: csvSql('match_kind') },
@@ -193,7 +225,8 @@ export const MISMATCHES_REPORT: ReportDefinition = {
     LEFT JOIN network_records r ON r.id = i.network_record_id AND i.side = 'NETWORK'
     LEFT JOIN ledger_payments p ON p.id = i.ledger_payment_id AND i.side = 'LEDGER'
     WHERE ${OPEN_MISMATCH}`,
-  totals: `SELECT currency, SUM(amount_minor) AS minor FROM items i WHERE ${OPEN_MISMATCH} GROUP BY currency ORDER BY currency`,
+  totals: `SELECT currency, ${exactSumSql('amount_minor')} FROM items i WHERE ${OPEN_MISMATCH} GROUP BY currency ORDER BY currency`,
+  records: `SELECT i.network_record_id, i.ledger_payment_id FROM items i WHERE ${OPEN_MISMATCH}`,
   columns: [
     { header: 'item_id', sql: 'id' },
     { header: 'side', sql: csvSql('side') },
@@ -224,9 +257,11 @@ export const GLOBAL_FINANCE_REPORT: ReportDefinition = {
     LEFT JOIN ledger_payments p ON p.id = i.ledger_payment_id
     WHERE ${REPORTED_GLOBAL_FINANCE}`,
   // The report's rows need their network record (an inner join), so the totals count only those too.
-  totals: `SELECT i.currency, SUM(i.resettlement_minor) AS minor
+  totals: `SELECT i.currency, ${exactSumSql('i.resettlement_minor')}
     FROM items i JOIN network_records r ON r.id = i.network_record_id
     WHERE ${REPORTED_GLOBAL_FINANCE} GROUP BY i.currency ORDER BY i.currency`,
+  records: `SELECT i.network_record_id, CASE WHEN i.reason = 'LEDGER_NOT_COMPLETED' THEN i.ledger_payment_id END
+    FROM items i JOIN network_records r ON r.id = i.network_record_id WHERE ${REPORTED_GLOBAL_FINANCE}`,
   columns: [
     { header: 'item_id', sql: 'id' },
     { header: 'reason', sql: csvSql('reason') },
@@ -253,7 +288,10 @@ export const ADJUSTMENTS_REPORT: ReportDefinition = {
   rows: `SELECT a.id, COALESCE(CAST(a.item_id AS TEXT), '') AS item_id, COALESCE(CAST(a.match_id AS TEXT), '') AS match_id,
       a.kind, a.amount_minor, a.currency, a.reason_code, a.maker, a.approver, a.note
     FROM adjustments a WHERE a.business_date = @date`,
-  totals: `SELECT currency, SUM(amount_minor) AS minor FROM adjustments WHERE business_date = @date GROUP BY currency ORDER BY currency`,
+  totals: `SELECT currency, ${exactSumSql('amount_minor')} FROM adjustments WHERE business_date = @date GROUP BY currency ORDER BY currency`,
+  records: `SELECT i.network_record_id, i.ledger_payment_id FROM adjustments a JOIN items i ON i.id = a.item_id WHERE a.business_date = @date
+    UNION ALL
+    SELECT mm.network_record_id, mm.ledger_payment_id FROM adjustments a JOIN match_members mm ON mm.match_id = a.match_id WHERE a.business_date = @date`,
   columns: [
     { header: 'adjustment_id', sql: 'id' },
     { header: 'item_id', sql: 'item_id' },
@@ -291,12 +329,21 @@ export function adjustmentsReport(db: ReadonlyDb, date: string): ReportLines {
 /** An input file named in a day's manifest. */
 export type ManifestInput = { fileName: string; sha256: string; format: string; side: string };
 
-/** The files whose records a business date's reports can reflect: records of that date or earlier (or a file with no records). */
-export function inputFilesThrough(db: ReadonlyDb, date: string): ManifestInput[] {
+/**
+ * The files whose records the given reports of a business date hold, exactly: a file ingested
+ * after the day's run, or whose records all went into earlier days, is not named. Read in the
+ * caller's snapshot, like the reports.
+ */
+export function inputFilesOfReports(db: ReadonlyDb, reports: readonly ReportDefinition[], date: string): ManifestInput[] {
+  const reported = reports.map((report) => `SELECT * FROM (${report.records})`).join(' UNION ALL ');
   return db
     .prepare<DateParam, ManifestInput>(
-      `SELECT file_name AS fileName, sha256, format, side FROM feed_files
-       WHERE COALESCE(min_business_date, file_date, '') <= @date
+      `WITH reported (network_record_id, ledger_payment_id) AS (${reported})
+       SELECT file_name AS fileName, sha256, format, side FROM feed_files
+       WHERE id IN (
+         SELECT r.file_id FROM network_records r WHERE r.id IN (SELECT network_record_id FROM reported WHERE network_record_id IS NOT NULL)
+         UNION
+         SELECT p.file_id FROM ledger_payments p WHERE p.id IN (SELECT ledger_payment_id FROM reported WHERE ledger_payment_id IS NOT NULL))
        ORDER BY file_name, sha256`,
     )
     .all({ date });

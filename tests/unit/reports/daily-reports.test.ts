@@ -160,6 +160,36 @@ describe('the daily reports', () => {
     );
   });
 
+  it('total exactly past what a 64-bit integer holds, so one day of huge amounts stops no day\'s reports', () => {
+    const db = createDb();
+    // Ten thousand records of 9,999,999,999,999.99 (the largest amount a feed may carry): their
+    // sum, 99,999,999,999,999,900.00, is past 2^63 minor units, where SQLite's SUM stops.
+    const huge = 999_999_999_999_999;
+    storeFile(db, { network: Array.from({ length: 10_000 }, (_, index) => networkInput({ recordId: `V-HUGE-${index}`, amountMinor: huge })) });
+    runMatchingAsOf(db, '2026-11-02');
+    runMatchingAsOf(db, '2026-11-03');
+    for (const date of ['2026-11-02', '2026-11-03']) {
+      const written = writeDailyReports(db, date, tempDir());
+      const mismatches = written.reports.find((report) => report.kind === 'mismatches');
+      expect(mismatches?.rows).toBe(10_000);
+      expect(BigInt(huge) * 10_000n > 2n ** 63n).toBe(true);
+      expect(mismatches?.totals).toEqual({ USD: '99999999999999900.00' });
+    }
+  });
+
+  it('list in the manifest exactly the files whose records the reports hold', () => {
+    const db = createDb();
+    seed(db);
+    runMatchingAsOf(db, '2026-11-02');
+    // Ingested after the day's run: none of its records is in the day's reports.
+    storeFile(db, { ledger: [ledgerInput({ paymentId: 'Z-LATE', networkTxnId: 'T9', amountMinor: 900, cardLast4: '9999' })] }, 'zelle-late.csv');
+    // Out of scope only: stored, but never in a report.
+    storeFile(db, { network: [networkInput({ recordId: 'V-GROCER', mcc: '5411', descriptor: 'GROCERY', panLast4: '7777' })] }, 'visa-out.csv');
+    const written = writeDailyReports(db, '2026-11-02', tempDir());
+    const manifest = JSON.parse(fs.readFileSync(written.manifestPath, 'utf8')) as { inputs: { file: string }[] };
+    expect(manifest.inputs.map((input) => input.file)).toEqual(['visa.csv', 'zelle.csv']);
+  });
+
   it('keep global finance items on every later report until they are done', () => {
     const db = createDb();
     storeFile(db, { network: [networkInput({ recordId: 'V-CB', txnType: 'CHARGEBACK', settlementDate: '2026-11-02' })] });
