@@ -44,7 +44,7 @@ function csvSql(column: string): string {
  * inside the quotes.
  */
 function freeTextSql(column: string): string {
-  const mark = `(CASE WHEN substr(${column}, 1, 1) IN ('=', '+', '-', '@', char(9)) THEN '''' ELSE '' END)`;
+  const mark = `(CASE WHEN substr(${column}, 1, 1) IN ('=', '+', '-', '@', char(9), char(13)) THEN '''' ELSE '' END)`;
   return `(CASE WHEN ${column} GLOB '*[",\n\r]*' THEN '"' || ${mark} || replace(${column}, '"', '""') || '"' ELSE ${mark} || ${column} END)`;
 }
 
