@@ -150,7 +150,7 @@ describe('QueueTable', () => {
   });
 
   it('says when nothing open matches the filter', async () => {
-    const fake = installFake(new FakeReconApi());
+    installFake(new FakeReconApi());
     render(<QueueTable />);
     await waitFor(() => expect(screen.getByTestId('queue-total').textContent).toBe('0 open items'));
 
