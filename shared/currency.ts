@@ -57,3 +57,8 @@ export function toCurrencyNumeric(alpha: string): string | undefined {
 export function currencyExponent(alpha: string): number {
   return byAlpha.get(alpha.toUpperCase())?.[2] ?? 2;
 }
+
+/** The alpha codes of every known currency with this minor-unit exponent, in alphabetical order. */
+export function currenciesWithExponent(exponent: number): string[] {
+  return CURRENCIES.filter((entry) => entry[2] === exponent).map((entry) => entry[0]);
+}

@@ -72,6 +72,22 @@ function createWindow(workstation: Workstation): BrowserWindow {
   return window;
 }
 
+/**
+ * The save dialog an export asks for: the associate names the file, so the window never names a
+ * path on this machine. Undefined when they cancel.
+ */
+async function chooseExportFile(suggestedName: string): Promise<string | undefined> {
+  const extension = path.extname(suggestedName).slice(1);
+  const options = {
+    title: 'Export',
+    defaultPath: path.join(app.getPath('downloads'), suggestedName),
+    filters: [{ name: extension === 'xlsx' ? 'Excel workbook' : 'CSV', extensions: [extension] }],
+  };
+  const owner = BrowserWindow.getFocusedWindow();
+  const result = owner ? await dialog.showSaveDialog(owner, options) : await dialog.showSaveDialog(options);
+  return result.canceled || !result.filePath ? undefined : result.filePath;
+}
+
 async function main(): Promise<void> {
   // Single instance: two windows over one database would race for the inbox.
   if (!app.requestSingleInstanceLock()) {
@@ -85,7 +101,7 @@ async function main(): Promise<void> {
   const binding = sqliteBinding();
   let workstation: Workstation;
   try {
-    workstation = startWorkstation({ ...folders, ...(binding ? { nativeBinding: binding } : {}) }, (message) => console.error(message));
+    workstation = startWorkstation({ ...folders, ...(binding ? { nativeBinding: binding } : {}), chooseExportFile }, (message) => console.error(message));
   } catch (error) {
     dialog.showErrorBox('Recon Workstation cannot start', (error as Error).message);
     app.exit(1);

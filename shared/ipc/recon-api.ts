@@ -5,9 +5,11 @@
 // functions from it, so none of them can drift from the others.
 
 import { z } from 'zod';
+import { QUEUE_AGE_FILTERS } from '../age-bands';
 import { isIsoDate } from '../business-dates';
 import {
   GLOBAL_FINANCE_REASONS,
+  NETWORKS,
   SIDES,
   type GlobalFinanceReason,
   type ItemReason,
@@ -38,6 +40,37 @@ export const QUEUE_CATEGORIES = ['MISMATCH', 'GLOBAL_FINANCE'] as const;
 
 /** Orders the queue can be read in. */
 export const QUEUE_SORTS = ['oldest', 'largest'] as const;
+
+/** The file formats a list exports to. */
+export const EXPORT_FORMATS = ['xlsx', 'csv'] as const;
+
+// Decimal major units as typed ("125.40"); the engine compares them with each item's own currency.
+const majorAmount = z.string().regex(/^-?\d{1,12}(\.\d{1,3})?$/, { message: 'must be an amount such as 125.40' });
+
+/**
+ * What the queue shows: a category and an order, narrowed by any of network, side, reason,
+ * record business dates (inclusive), amount (major units, inclusive) and age on the open date.
+ */
+export const queueFilterSchema = z
+  .object({
+    category: z.enum(QUEUE_CATEGORIES),
+    reason: z.string().min(1).max(64).optional(),
+    network: z.enum(NETWORKS).optional(),
+    side: z.enum(SIDES).optional(),
+    dateFrom: businessDate.optional(),
+    dateTo: businessDate.optional(),
+    amountFrom: majorAmount.optional(),
+    amountTo: majorAmount.optional(),
+    age: z.enum(QUEUE_AGE_FILTERS).optional(),
+    sort: z.enum(QUEUE_SORTS),
+  })
+  .strict();
+
+/** The queue's filter, as the window sends it and the engine reads it. */
+export type QueueFilter = z.infer<typeof queueFilterSchema>;
+
+/** Where a page of the queue starts: after this item, by the sort's key (opened on for oldest, amount for largest) and then id. */
+export type QueueCursor = { key: string | number; id: number };
 
 declare const resultType: unique symbol;
 
@@ -151,16 +184,18 @@ export const RECON_CHANNELS = {
   },
   'queue:page': {
     function: 'queuePage',
-    argument: z
-      .object({
-        category: z.enum(QUEUE_CATEGORIES),
-        reason: z.string().min(1).max(64).optional(),
-        sort: z.enum(QUEUE_SORTS),
-        offset: z.number().int().min(0),
+    argument: queueFilterSchema
+      .extend({
+        after: z.object({ key: z.union([businessDate, z.number().int()]), id }).strict().optional(),
         limit: z.number().int().min(1).max(500),
       })
       .strict(),
     result: resultOf<QueuePage>(),
+  },
+  'queue:export': {
+    function: 'exportQueue',
+    argument: z.object({ filter: queueFilterSchema, format: z.enum(EXPORT_FORMATS) }).strict(),
+    result: resultOf<ListExport>(),
   },
   'queue:item': { function: 'itemDetail', argument: z.object({ id: z.number().int().positive() }).strict(), result: resultOf<ItemDetail>() },
   'items:note': {
@@ -315,7 +350,9 @@ export type QueueItem = {
   openedOn: string;
   /** Business days the item has been open, counted to the last run's date. */
   ageDays: number;
-  /** The network record's or ledger payment's own identifier. */
+  /** The card network: the record's, or the one that funded the payment. */
+  network: Network;
+  /** The network's own identifier (transaction id, else ARN, else the file's record id), or the ledger payment's id. */
   reference: string;
 };
 
@@ -400,8 +437,23 @@ export type ItemDetail = {
   history: { at: string; actor: string; action: string; before: string | null; after: string | null }[];
 };
 
-/** A page of the queue and how many items the whole filter holds. */
-export type QueuePage = { items: QueueItem[]; total: number };
+/** How many items a filter holds and their amounts, per currency (minor units). */
+export type QueueSummary = { total: number; totals: { currency: string; items: number; minor: number }[] };
+
+/**
+ * A page of the queue; `next` is where the following page starts (absent on the last). The first
+ * page (no `after`) also sums up the whole filter; later pages do not count it again.
+ */
+export type QueuePage = { items: QueueItem[]; next?: QueueCursor; summary?: QueueSummary };
+
+/**
+ * What an export did: saved where the associate chose (the desktop's save dialog), cancelled in
+ * that dialog, or (in a browser, which has no such dialog) the file itself for the window to download.
+ */
+export type ListExport =
+  | { status: 'saved'; path: string; rows: number }
+  | { status: 'cancelled' }
+  | { status: 'download'; fileName: string; mediaType: string; contentBase64: string; rows: number };
 
 /** What a manual action did, in words, and whether the associate can still undo it. */
 export type ManualActionResult = {

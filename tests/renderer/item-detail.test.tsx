@@ -19,7 +19,7 @@ function deferredReply() {
 
 function setUp(items = [queueItem(1), queueItem(2), queueItem(3)]): FakeReconApi {
   const fake = installFake(new FakeReconApi());
-  fake.replyWith('queuePage', { items, total: items.length });
+  fake.replyWith('queuePage', { items, summary: { total: items.length, totals: [] } });
   fake.answer('itemDetail', ({ id }) => ({ ok: true, value: networkItemDetail(id) }));
   return fake;
 }

@@ -19,7 +19,7 @@ afterEach(() => {
 describe('an open mismatch whose candidate was taken since', () => {
   it('lists the candidates still open, and says where the taken one went, without offering it', async () => {
     const fake = installFake(new FakeReconApi());
-    fake.replyWith('queuePage', { items: [queueItem(7, { reason: 'AMBIGUOUS' })], total: 1 });
+    fake.replyWith('queuePage', { items: [queueItem(7, { reason: 'AMBIGUOUS' })], summary: { total: 1, totals: [] } });
     fake.replyWith(
       'itemDetail',
       networkItemDetail(7, {

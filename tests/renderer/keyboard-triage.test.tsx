@@ -24,7 +24,7 @@ function setUp(options: { count?: number; detailFor?: (id: number) => ItemDetail
   fake.replyWith('readRules', { version: 2, rules: RULES });
   fake.answer('queuePage', () => {
     const items = Array.from({ length: count }, (_, index) => queueItem(index + 1)).filter((item) => !closed.has(item.id));
-    return { ok: true, value: { items, total: items.length } };
+    return { ok: true, value: { items, summary: { total: items.length, totals: [] } } };
   });
   fake.answer('itemDetail', ({ id }) => ({ ok: true, value: (options.detailFor ?? writableDetail)(id) }));
   return { fake, closed };

@@ -14,10 +14,19 @@ const VIEWPORT_HEIGHT = 360;
 /** A queue of `total` items the fake serves page by page, as the engine would. */
 function serveQueue(fake: FakeReconApi, total: number) {
   fake.answer('queuePage', (argument) => {
-    const count = Math.max(0, Math.min(argument.limit, total - argument.offset));
-    const items = Array.from({ length: count }, (_, index) => queueItem(argument.offset + index + 1));
-    return { ok: true, value: { items, total } };
+    // Items are ids 1..total oldest first; a page starts after the id of its key.
+    const start = argument.after?.id ?? 0;
+    const count = Math.max(0, Math.min(argument.limit, total - start));
+    const items = Array.from({ length: count }, (_, index) => queueItem(start + index + 1));
+    const last = items.at(-1);
+    const next = count === argument.limit && last && last.id < total ? { key: last.openedOn, id: last.id } : undefined;
+    return { ok: true, value: { items, ...(next ? { next } : {}), ...(argument.after ? {} : { summary: { total, totals: [{ currency: 'USD', items: total, minor: total * 12_540 }] } }) } };
   });
+}
+
+/** Where each page request started: the id after which it read, or 0 for the first page. */
+function pageStarts(fake: FakeReconApi): number[] {
+  return fake.argumentsOf('queuePage').map((argument) => argument.after?.id ?? 0);
 }
 
 // jsdom lays nothing out: give every element the height of a viewport so the virtualiser has rows to show.
@@ -38,7 +47,7 @@ describe('QueueTable', () => {
     render(<QueueTable />);
 
     await waitFor(() => expect(screen.getByTestId('queue-total').textContent).toBe('250 open items, 100 loaded'));
-    expect(fake.argumentsOf('queuePage')).toEqual([{ category: 'MISMATCH', sort: 'oldest', offset: 0, limit: QUEUE_PAGE_SIZE }]);
+    expect(fake.argumentsOf('queuePage')).toEqual([{ category: 'MISMATCH', sort: 'oldest', limit: QUEUE_PAGE_SIZE }]);
     const renderedRows = screen.getAllByTestId('queue-row');
     // Virtualised: only the rows in and near the viewport are in the DOM, not all 100 loaded.
     expect(renderedRows.length).toBeGreaterThan(0);
@@ -59,7 +68,8 @@ describe('QueueTable', () => {
     });
 
     await waitFor(() => expect(screen.getByTestId('queue-total').textContent).toBe('250 open items, 200 loaded'));
-    expect(fake.argumentsOf('queuePage').map((argument) => argument.offset)).toEqual([0, QUEUE_PAGE_SIZE]);
+    expect(pageStarts(fake)).toEqual([0, QUEUE_PAGE_SIZE]);
+    expect(fake.argumentsOf('queuePage')[1]).toEqual({ category: 'MISMATCH', sort: 'oldest', after: { key: '2025-03-02', id: QUEUE_PAGE_SIZE }, limit: QUEUE_PAGE_SIZE });
     expect(screen.getByText('REF95')).toBeTruthy();
   });
 
@@ -82,7 +92,7 @@ describe('QueueTable', () => {
     const fake = installFake(new FakeReconApi());
     fake.replyWith('queuePage', {
       items: [queueItem(1, { amountMinor: 123_456_789, currency: 'USD' }), queueItem(2, { amountMinor: -5, currency: 'EUR' }), queueItem(3, { amountMinor: 1000, currency: 'JPY' })],
-      total: 3,
+      summary: { total: 3, totals: [] },
     });
 
     render(<QueueTable />);
@@ -122,9 +132,9 @@ describe('QueueTable', () => {
 
     await waitFor(() => expect(fake.argumentsOf('queuePage')).toHaveLength(4));
     expect(fake.argumentsOf('queuePage').slice(1)).toEqual([
-      { category: 'GLOBAL_FINANCE', sort: 'oldest', offset: 0, limit: QUEUE_PAGE_SIZE },
-      { category: 'GLOBAL_FINANCE', reason: 'CHARGEBACK', sort: 'oldest', offset: 0, limit: QUEUE_PAGE_SIZE },
-      { category: 'GLOBAL_FINANCE', reason: 'CHARGEBACK', sort: 'largest', offset: 0, limit: QUEUE_PAGE_SIZE },
+      { category: 'GLOBAL_FINANCE', sort: 'oldest', limit: QUEUE_PAGE_SIZE },
+      { category: 'GLOBAL_FINANCE', reason: 'CHARGEBACK', sort: 'oldest', limit: QUEUE_PAGE_SIZE },
+      { category: 'GLOBAL_FINANCE', reason: 'CHARGEBACK', sort: 'largest', limit: QUEUE_PAGE_SIZE },
     ]);
     expect(screen.getByRole('tab', { name: 'Global finance' }).getAttribute('aria-selected')).toBe('true');
   });
@@ -139,15 +149,14 @@ describe('QueueTable', () => {
     expect(screen.getByTestId('queue-total').textContent).toBe('Open items could not be loaded.');
   });
 
-  it('names the reason filter when nothing is open under it', async () => {
-    const fake = installFake(new FakeReconApi());
-    fake.replyWith('queuePage', { items: [], total: 0 });
+  it('says when nothing open matches the filter', async () => {
+    installFake(new FakeReconApi());
     render(<QueueTable />);
     await waitFor(() => expect(screen.getByTestId('queue-total').textContent).toBe('0 open items'));
 
     await act(() => useReconStore.getState().setQueueFilter({ reason: 'AMOUNT_DIFF' }));
 
-    expect(screen.getByText('No open items with reason AMOUNT_DIFF in this category.')).toBeTruthy();
+    expect(screen.getByText('No open items in this category match the filter.')).toBeTruthy();
   });
 
   it('reloads in place when the store changes: loaded pages, rows and focus stay until the new items arrive', async () => {
@@ -168,10 +177,12 @@ describe('QueueTable', () => {
     act(() => handleReconEvent({ type: 'store-changed' }));
 
     await waitFor(() => expect(fake.argumentsOf('queuePage')).toHaveLength(3));
-    expect(fake.argumentsOf('queuePage')[2]).toEqual({ category: 'MISMATCH', sort: 'oldest', offset: 0, limit: 200 });
+    expect(fake.argumentsOf('queuePage')[2]).toEqual({ category: 'MISMATCH', sort: 'oldest', limit: 200 });
     expect(screen.getByTestId('queue-total').textContent).toBe('250 open items, 200 loaded');
     expect(focusedRow.isConnected).toBe(true);
-    await act(async () => release({ items: Array.from({ length: 200 }, (_, index) => queueItem(index + 1, { reason: 'AMOUNT_DIFF' })), total: 251 }));
+    await act(async () =>
+      release({ items: Array.from({ length: 200 }, (_, index) => queueItem(index + 1, { reason: 'AMOUNT_DIFF' })), next: { key: '2025-03-02', id: 200 }, summary: { total: 251, totals: [] } }),
+    );
 
     await waitFor(() => expect(screen.getByTestId('queue-total').textContent).toBe('251 open items, 200 loaded'));
     expect(focusedRow.isConnected).toBe(true);
@@ -189,16 +200,16 @@ describe('QueueTable', () => {
 
     await act(() => useReconStore.getState().refreshQueue());
 
-    expect(fake.argumentsOf('queuePage').slice(6).map(({ offset, limit }) => ({ offset, limit }))).toEqual([
-      { offset: 0, limit: 500 },
-      { offset: 500, limit: 100 },
+    expect(fake.argumentsOf('queuePage').slice(6).map(({ after, limit }) => ({ after: after?.id ?? 0, limit }))).toEqual([
+      { after: 0, limit: 500 },
+      { after: 500, limit: 100 },
     ]);
     expect(useReconStore.getState().queueItems).toHaveLength(600);
   });
 
   it('gives cut-off cells their full text as a title', async () => {
     const fake = installFake(new FakeReconApi());
-    fake.replyWith('queuePage', { items: [queueItem(1, { reference: 'A-VERY-LONG-REFERENCE-0001', reason: 'AMOUNT_DIFF' })], total: 1 });
+    fake.replyWith('queuePage', { items: [queueItem(1, { reference: 'A-VERY-LONG-REFERENCE-0001', reason: 'AMOUNT_DIFF' })], summary: { total: 1, totals: [] } });
 
     render(<QueueTable />);
 

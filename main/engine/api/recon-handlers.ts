@@ -26,6 +26,7 @@ import { readApprovals, readItemControls } from '../store/approvals-store';
 import { lastManualAction } from '../store/manual-store';
 import type { ManualActionRequest } from '../worker/manual-actions';
 import { readQueuePage } from '../store/queue-store';
+import { exportQueue } from '../reports/list-export';
 import { readMatchesPage, searchOpenRecords } from '../store/records-store';
 import { ruleSetOfVersion } from '../store/rule-sets';
 
@@ -39,6 +40,8 @@ export type HandlerContext = {
   emit(event: ReconEvent): void;
   /** The clock manual actions are dated by (tests set it). */
   now?: () => Date;
+  /** Asks the associate where to save an export (the desktop's save dialog); undefined when they cancel. Without it, exports go back to the window as bytes. */
+  chooseExportFile?: (suggestedName: string) => Promise<string | undefined>;
 };
 
 /** Every channel's handler, over the argument its schema has already checked. */
@@ -192,9 +195,13 @@ export function createReconHandlers(context: HandlerContext): ReconHandlers {
     async 'rules:read'() {
       return services.rules();
     },
-    /** A page of the open-item queue. */
-    async 'queue:page'(filter) {
-      return readQueuePage(services.reader, filter);
+    /** A page of the open-item queue, after a key; the first page also counts and sums the filter. */
+    async 'queue:page'(query) {
+      return readQueuePage(services.reader, query, context.now?.() ?? services.now());
+    },
+    /** The queue's filter as XLSX or CSV: saved where the associate chose, or handed back for a browser to download. */
+    async 'queue:export'({ filter, format }) {
+      return exportQueue(services.reader, filter, format, { now: context.now?.() ?? services.now(), ...(context.chooseExportFile ? { chooseFile: context.chooseExportFile } : {}) });
     },
     /** One item with its records, candidates, explanation and history. */
     async 'queue:item'({ id }) {

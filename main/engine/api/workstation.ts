@@ -24,6 +24,8 @@ export type WorkstationConfig = {
   inboxStabilityMs?: number;
   /** The clock manual actions and business-day decisions are dated by (tests set it). */
   now?: () => Date;
+  /** Asks the associate where to save an export (the desktop's save dialog); without it, exports go back to the window. */
+  chooseExportFile?: (suggestedName: string) => Promise<string | undefined>;
 };
 
 /** The engine as the window sees it: calls by channel, events, and one close. */
@@ -119,6 +121,7 @@ export function startWorkstation(config: WorkstationConfig, log: (message: strin
     inboxStatus,
     emit,
     ...(config.now ? { now: config.now } : {}),
+    ...(config.chooseExportFile ? { chooseExportFile: config.chooseExportFile } : {}),
   });
 
   const logFailure = (channel: string, error: Error): void => log(`${channel} failed: ${error.stack ?? error.message}`);

@@ -8,11 +8,19 @@ export function csvField(value: string | number): string {
 }
 
 /**
- * Free text typed by people (notes) is defused against spreadsheet formula injection: a leading
- * = + - @ or tab would make Excel evaluate it. The reports' ids (from feed files) go the same way.
+ * Defuses text against spreadsheet formula injection: a leading = + - @, tab or carriage return
+ * would make Excel (or another spreadsheet) evaluate it, so such text gets a leading quote.
+ */
+export function defuseFormula(value: string): string {
+  return /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+}
+
+/**
+ * Free text typed by people (notes) is defused against spreadsheet formula injection (defuseFormula).
+ * The reports' ids (from feed files) go the same way.
  */
 export function csvFreeText(value: string): string {
-  return csvField(/^[=+\-@\t]/.test(value) ? `'${value}` : value);
+  return csvField(defuseFormula(value));
 }
 
 /** One CSV document: the header line, then each line (already formatted, see store/report-store.ts). */

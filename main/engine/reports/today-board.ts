@@ -3,12 +3,12 @@
 // each recent date's reports hold, and the trend. Read in one transaction of the read-only
 // connection, at the instant it is given (tests pin it).
 
+import { ageBandOf, agesIntoGlobalFinance } from '../../../shared/age-bands';
 import { addDays, businessDayAt, cutoffAt, type BankCalendar } from '../../../shared/business-dates';
 import type { GlobalFinanceReason, MismatchReason } from '../../../shared/domain';
 import {
   AGE_BANDS,
   REPORT_KINDS,
-  type AgeBand,
   type FeedState,
   type OpenItemCategory,
   type ReportPreview,
@@ -37,14 +37,8 @@ function datesBack(last: string, count: number): string[] {
   return Array.from({ length: count }, (_, index) => addDays(last, -index));
 }
 
-/** The band an age in days falls in. */
-export function ageBandOf(age: number): AgeBand {
-  if (age <= 1) return '0-1';
-  if (age <= 3) return '2-3';
-  if (age <= 5) return '4-5';
-  if (age <= 10) return '6-10';
-  return 'over 10';
-}
+/** The band an age in days falls in (shared with the queue's age filter). */
+export { ageBandOf };
 
 function formatTotals(minorByCurrency: ReadonlyMap<string, number>): Record<string, string> {
   const totals: Record<string, string> = {};
@@ -116,7 +110,7 @@ function summariseOpenItems(groups: readonly OpenItemGroup[], rules: RuleSet, op
     else band.globalFinance += group.items;
     // The run at the next cut-off is as of the open date; the matcher sends an unpaired
     // presentment that old to global finance (passes.ts: age >= resettlementAgeDays).
-    if (category === 'MISMATCH' && group.reason === 'NO_LEDGER' && group.side === 'NETWORK' && group.age >= rules.resettlementAgeDays) {
+    if (agesIntoGlobalFinance(group, rules.resettlementAgeDays)) {
       aging.items += group.items;
       addTo(aging.totals, group.currency, group.minor);
     }

@@ -4,6 +4,7 @@ import { parseCandidateIds } from './candidate-ids';
 import type { ReadonlyDb } from './database';
 import type { RunAuditEntry } from './matching-store';
 import { HELD_NETWORK_RECORD_IDS, HELD_PAYMENT_IDS } from './pairing-holds';
+import { ITEM_REFERENCE_SQL } from './queue-store';
 
 /** The columns of a network record as the window shows it (`n` the record, `f` its file). */
 export const NETWORK_COLUMNS = `n.id, n.record_id AS recordId, n.network, n.txn_type AS txnType, n.is_second_presentment AS isSecondPresentment,
@@ -98,12 +99,12 @@ function takenBy(db: ReadonlyDb, side: 'NETWORK' | 'LEDGER', rowId: number, refe
 export function readItemDetail(db: ReadonlyDb, id: number): Omit<ItemDetail, 'explanation' | 'actions'> | undefined {
   const item = db
     .prepare<[number], ItemRow>(
-      `SELECT i.id, i.category, i.reason, i.side, i.amount_minor AS amountMinor, i.currency, i.record_date AS recordDate,
+      `SELECT i.id, i.category, i.reason, i.side, i.network, i.amount_minor AS amountMinor, i.currency, i.record_date AS recordDate,
          i.opened_on AS openedOn, i.status, i.closed_on AS closedOn, i.note, i.resettlement_minor AS resettlementMinor,
          i.rule_set_version AS ruleSetVersion, i.created_by AS createdBy, i.approved_by AS approvedBy,
          i.resolution, i.resolved_by AS resolvedBy, i.run_id AS runId,
          i.network_record_id AS networkRecordId, i.ledger_payment_id AS ledgerPaymentId,
-         i.candidate_ids AS candidateIds, COALESCE(n.record_id, l.payment_id, '') AS reference,
+         i.candidate_ids AS candidateIds, ${ITEM_REFERENCE_SQL} AS reference,
          (unixepoch(COALESCE((SELECT as_of_date FROM match_runs ORDER BY id DESC LIMIT 1), i.record_date)) - unixepoch(i.record_date)) / 86400 AS ageDays
        FROM items i
        LEFT JOIN network_records n ON n.id = i.network_record_id

@@ -1,63 +1,165 @@
-import type { QueueItem, QueuePage } from '../../../shared/ipc/recon-api';
+import { AGE_BAND_DAYS, AGES_INTO_GLOBAL_FINANCE } from '../../../shared/age-bands';
+import { addDays, businessDayAt } from '../../../shared/business-dates';
+import { currenciesWithExponent } from '../../../shared/currency';
+import type { QueueCursor, QueueFilter, QueueItem, QueuePage, QueueSummary } from '../../../shared/ipc/recon-api';
+import { parseMajorAmount } from '../../../shared/money';
 import type { ReadonlyDb } from './database';
+import { currentRulesOrDefaults } from './rule-sets';
 
-// The open-item queue the window pages through. Each order has its own index (migrations 2 and
-// 4) so a page is read in index order without a sort, however many items are open;
-// tests/unit/store/queue-indexes.test.ts proves it and the benchmark times it.
+// The open-item queue the window pages through, and the rows an export of it writes. A page is
+// read by key (after the last item shown, in the sort's order), never by OFFSET: each order has
+// its own index (migrations 2, 4 and 9), so the thousandth page is one index range like the
+// first. tests/unit/store/queue-indexes.test.ts proves the plans and the benchmark times them.
 
-const COLUMNS = `i.id, i.category, i.reason, i.side, i.amount_minor AS amountMinor, i.currency, i.record_date AS recordDate,
-  i.opened_on AS openedOn, (unixepoch(@asOf) - unixepoch(i.record_date)) / 86400 AS ageDays,
-  COALESCE(n.record_id, l.payment_id, '') AS reference`;
+/** A page request: the filter, where to start (absent: the first page) and how many items. */
+export type QueueQuery = QueueFilter & { after?: QueueCursor | undefined; limit: number };
+
+/** What a filter is judged against: the last run's date (ages shown) and the open date with the rules (age filters). */
+export type QueueContext = { asOf: string | null; openDate: string; resettlementAgeDays: number };
+
+/**
+ * SQL for an item's reference over `network_records n` and `ledger_payments l`: the network's own
+ * identifier, not the file's record id (an IPM or Base II record's id is the file's hash and a
+ * line number), so the network transaction id, else the ARN (both masked for card numbers when
+ * the file was read), else the record id; a payment's id.
+ */
+export const ITEM_REFERENCE_SQL = `CASE WHEN n.id IS NOT NULL THEN COALESCE(NULLIF(n.network_txn_id, ''), NULLIF(n.arn, ''), n.record_id)
+  ELSE COALESCE(l.payment_id, '') END`;
+
+const COLUMNS = `i.id, i.category, i.reason, i.side, i.network, i.amount_minor AS amountMinor, i.currency, i.record_date AS recordDate,
+  i.opened_on AS openedOn, COALESCE((unixepoch(@asOf) - unixepoch(i.record_date)) / 86400, 0) AS ageDays, ${ITEM_REFERENCE_SQL} AS reference`;
 const FROM = `FROM items i
   LEFT JOIN network_records n ON n.id = i.network_record_id
   LEFT JOIN ledger_payments l ON l.id = i.ledger_payment_id`;
 
-/** A category's open items, oldest first. */
-export const QUEUE_OLDEST_FIRST = `SELECT ${COLUMNS} ${FROM}
-  WHERE i.category = @category AND i.status = 'OPEN' ORDER BY i.opened_on, i.id LIMIT @limit OFFSET @offset`;
+/** The export's extra columns: the card as masked when it was read, and the item's note. */
+const EXPORT_COLUMNS = `${COLUMNS}, n.pan_first6 AS panFirst6, COALESCE(n.pan_last4, l.card_last4, '') AS cardLast4, i.note AS note`;
 
-/** A category's open items, largest amount first. */
-export const QUEUE_LARGEST_FIRST = `SELECT ${COLUMNS} ${FROM}
-  WHERE i.category = @category AND i.status = 'OPEN' ORDER BY i.amount_minor DESC, i.id DESC LIMIT @limit OFFSET @offset`;
+const SQL_LIST = (codes: readonly string[]): string => codes.map((code) => `'${code}'`).join(', ');
 
-/** One reason's open items, oldest first. */
-export const QUEUE_BY_REASON_OLDEST_FIRST = `SELECT ${COLUMNS} ${FROM}
-  WHERE i.category = @category AND i.status = 'OPEN' AND i.reason = @reason ORDER BY i.opened_on, i.id LIMIT @limit OFFSET @offset`;
+// An amount in thousandths of its currency's major unit (no currency has more than three
+// decimals), so one typed amount compares with items of every currency in integers.
+const AMOUNT_IN_THOUSANDTHS = `(i.amount_minor * CASE
+  WHEN i.currency IN (${SQL_LIST(currenciesWithExponent(0))}) THEN 1000
+  WHEN i.currency IN (${SQL_LIST(currenciesWithExponent(3))}) THEN 1
+  ELSE 10 END)`;
 
-/** One reason's open items, largest amount first. */
-export const QUEUE_BY_REASON_LARGEST_FIRST = `SELECT ${COLUMNS} ${FROM}
-  WHERE i.category = @category AND i.status = 'OPEN' AND i.reason = @reason
-  ORDER BY i.amount_minor DESC, i.id DESC LIMIT @limit OFFSET @offset`;
+const ORDER = {
+  oldest: { after: '(i.opened_on, i.id) > (@afterKey, @afterId)', orderBy: 'i.opened_on, i.id' },
+  largest: { after: '(i.amount_minor, i.id) < (@afterKey, @afterId)', orderBy: 'i.amount_minor DESC, i.id DESC' },
+} as const;
 
-/** What the queue shows: a category, optionally one reason, in an order. */
-export type QueueFilter = {
-  category: 'MISMATCH' | 'GLOBAL_FINANCE';
-  reason?: string | undefined;
-  sort: 'oldest' | 'largest';
-  offset: number;
-  limit: number;
-};
+/** A SQL WHERE clause and its parameters. */
+type Condition = { where: string; params: Record<string, string | number | null> };
 
-/** One page of open items and the count of the whole filter; ages count to the last run's date. */
-export function readQueuePage(db: ReadonlyDb, filter: QueueFilter): QueuePage {
-  const sql = filter.reason
-    ? filter.sort === 'oldest'
-      ? QUEUE_BY_REASON_OLDEST_FIRST
-      : QUEUE_BY_REASON_LARGEST_FIRST
-    : filter.sort === 'oldest'
-      ? QUEUE_OLDEST_FIRST
-      : QUEUE_LARGEST_FIRST;
+function thousandths(text: string): number {
+  const parsed = parseMajorAmount(text, 3);
+  if (!parsed.ok) throw new Error(`The amount filter "${text}" is not an amount: ${parsed.problem}.`);
+  return parsed.minor;
+}
+
+/** The filter as one WHERE clause over `items i` (the cursor apart). */
+function filterCondition(filter: QueueFilter, context: QueueContext): Condition {
+  const parts = ["i.category = @category AND i.status = 'OPEN'"];
+  const params: Condition['params'] = { category: filter.category };
+  const add = (sql: string, values: Condition['params']): void => {
+    parts.push(sql);
+    Object.assign(params, values);
+  };
+  if (filter.reason !== undefined) add('i.reason = @reason', { reason: filter.reason });
+  if (filter.network !== undefined) add('i.network = @network', { network: filter.network });
+  if (filter.side !== undefined) add('i.side = @side', { side: filter.side });
+  if (filter.dateFrom !== undefined) add('i.record_date >= @dateFrom', { dateFrom: filter.dateFrom });
+  if (filter.dateTo !== undefined) add('i.record_date <= @dateTo', { dateTo: filter.dateTo });
+  if (filter.amountFrom !== undefined) add(`${AMOUNT_IN_THOUSANDTHS} >= @amountFrom`, { amountFrom: thousandths(filter.amountFrom) });
+  if (filter.amountTo !== undefined) add(`${AMOUNT_IN_THOUSANDTHS} <= @amountTo`, { amountTo: thousandths(filter.amountTo) });
+  // Ages count in calendar days from the record's business date to the open date, as the Today
+  // board counts them: a band is a range of record dates.
+  if (filter.age === 'ages-into-global-finance') {
+    add('i.category = @agingCategory AND i.reason = @agingReason AND i.side = @agingSide AND i.record_date <= @agedBy', {
+      agingCategory: AGES_INTO_GLOBAL_FINANCE.category,
+      agingReason: AGES_INTO_GLOBAL_FINANCE.reason,
+      agingSide: AGES_INTO_GLOBAL_FINANCE.side,
+      agedBy: addDays(context.openDate, -context.resettlementAgeDays),
+    });
+  } else if (filter.age !== undefined) {
+    const { min, max } = AGE_BAND_DAYS[filter.age];
+    if (min !== null) add('i.record_date <= @ageYoungest', { ageYoungest: addDays(context.openDate, -min) });
+    if (max !== null) add('i.record_date >= @ageOldest', { ageOldest: addDays(context.openDate, -max) });
+  }
+  return { where: parts.join(' AND '), params };
+}
+
+/** The SQL of one page of the queue and its parameters, as readQueuePage runs it (the index tests explain this very text). */
+export function queuePageQuery(query: QueueQuery, context: QueueContext): { sql: string; params: Record<string, string | number | null> } {
+  const { where, params } = filterCondition(query, context);
+  const order = ORDER[query.sort];
+  const after = query.after === undefined ? '' : ` AND ${order.after}`;
+  if (query.after !== undefined) {
+    const isKeyOfSort = query.sort === 'oldest' ? typeof query.after.key === 'string' : typeof query.after.key === 'number';
+    if (!isKeyOfSort) throw new Error(`A page of the queue sorted ${query.sort} cannot start after ${JSON.stringify(query.after.key)}.`);
+  }
+  return {
+    sql: `SELECT ${COLUMNS} ${FROM} WHERE ${where}${after} ORDER BY ${order.orderBy} LIMIT @limit`,
+    params: {
+      ...params,
+      asOf: context.asOf,
+      limit: query.limit,
+      ...(query.after === undefined ? {} : { afterKey: query.after.key, afterId: query.after.id }),
+    },
+  };
+}
+
+/** The SQL that counts and sums a filter per currency. */
+export function queueSummaryQuery(filter: QueueFilter, context: QueueContext): { sql: string; params: Record<string, string | number | null> } {
+  const { where, params } = filterCondition(filter, context);
+  return {
+    sql: `SELECT i.currency AS currency, COUNT(*) AS items, SUM(i.amount_minor) AS minor FROM items i WHERE ${where} GROUP BY i.currency ORDER BY i.currency`,
+    params,
+  };
+}
+
+/** What the filters are judged against now: the last run's date, and the open date and resettlement age under the current rules. */
+export function queueContext(db: ReadonlyDb, now: Date): QueueContext {
+  const rules = currentRulesOrDefaults(db);
   const asOf = (db.prepare('SELECT as_of_date FROM match_runs ORDER BY id DESC LIMIT 1').pluck().get() as string | undefined) ?? null;
-  const params = { category: filter.category, reason: filter.reason ?? null, limit: filter.limit, offset: filter.offset, asOf };
-  const items = db.prepare(sql).all(params) as QueueItem[];
-  const total = db
-    .prepare(
-      filter.reason
-        ? "SELECT COUNT(*) FROM items WHERE category = @category AND status = 'OPEN' AND reason = @reason"
-        : "SELECT COUNT(*) FROM items WHERE category = @category AND status = 'OPEN'",
-    )
-    .pluck()
-    .get(filter.reason ? { category: filter.category, reason: filter.reason } : { category: filter.category }) as number;
-  // Before any run there is no date to age against.
-  return { items: asOf ? items : items.map((item) => ({ ...item, ageDays: 0 })), total };
+  const { openDate } = businessDayAt(now.getTime(), { timeZone: rules.timeZone, cutoff: rules.cutoff });
+  return { asOf, openDate, resettlementAgeDays: rules.resettlementAgeDays };
+}
+
+/** The item a page after `item` starts from, in the sort's order. */
+export function cursorAfter(item: QueueItem, sort: QueueFilter['sort']): QueueCursor {
+  return { key: sort === 'oldest' ? item.openedOn : item.amountMinor, id: item.id };
+}
+
+/**
+ * One page of open items; the first page (no `after`) also counts and sums the whole filter.
+ * Ages shown count to the last run's date (0 before any run); age filters count to the open date.
+ */
+export function readQueuePage(db: ReadonlyDb, query: QueueQuery, now: Date): QueuePage {
+  return db.transaction((): QueuePage => {
+    const context = queueContext(db, now);
+    const page = queuePageQuery(query, context);
+    const items = db.prepare(page.sql).all(page.params) as QueueItem[];
+    const last = items.at(-1);
+    const next = items.length === query.limit && last ? cursorAfter(last, query.sort) : undefined;
+    const summary = query.after === undefined ? readQueueSummary(db, query, context) : undefined;
+    return { items, ...(next ? { next } : {}), ...(summary ? { summary } : {}) };
+  })();
+}
+
+function readQueueSummary(db: ReadonlyDb, filter: QueueFilter, context: QueueContext): QueueSummary {
+  const summary = queueSummaryQuery(filter, context);
+  const totals = db.prepare(summary.sql).all(summary.params) as QueueSummary['totals'];
+  return { total: totals.reduce((sum, row) => sum + row.items, 0), totals };
+}
+
+/** One row of a queue export: the item as the queue shows it, with its masked card and note. */
+export type QueueExportRow = QueueItem & { panFirst6: string | null; cardLast4: string; note: string };
+
+/** Every item of the filter, in its order, one at a time (an export of any size holds one row at a time). */
+export function* iterateQueue(db: ReadonlyDb, filter: QueueFilter, context: QueueContext): Generator<QueueExportRow> {
+  const { where, params } = filterCondition(filter, context);
+  const sql = `SELECT ${EXPORT_COLUMNS} ${FROM} WHERE ${where} ORDER BY ${ORDER[filter.sort].orderBy}`;
+  yield* db.prepare(sql).iterate({ ...params, asOf: context.asOf }) as IterableIterator<QueueExportRow>;
 }

@@ -29,9 +29,10 @@ function exactSumSql(minor: string): string {
 
 /** Reads a report's totals (its `totals` SQL) as exact minor units. */
 function readTotals(db: ReadonlyDb, report: ReportDefinition, date: string): ReportTotals {
-  const rows = db.prepare<DateParam, { currency: string; billions: bigint; rest: bigint }>(report.totals).safeIntegers().all({ date });
+  const rows = db.prepare<DateParam, { currency: string; billions: bigint | null; rest: bigint | null }>(report.totals).safeIntegers().all({ date });
+  // A SUM over nothing but NULLs (items without a resettlement amount) is NULL: nothing to add.
   return rows.map(({ currency, billions, rest }) => {
-    const exact = billions * 1_000_000_000n + rest;
+    const exact = (billions ?? 0n) * 1_000_000_000n + (rest ?? 0n);
     const isSafe = exact <= BigInt(Number.MAX_SAFE_INTEGER) && exact >= BigInt(Number.MIN_SAFE_INTEGER);
     return { currency, minor: isSafe ? Number(exact) : exact };
   });
@@ -78,7 +79,7 @@ function csvSql(column: string): string {
  * inside the quotes.
  */
 function freeTextSql(column: string): string {
-  const mark = `(CASE WHEN substr(${column}, 1, 1) IN ('=', '+', '-', '@', char(9)) THEN '''' ELSE '' END)`;
+  const mark = `(CASE WHEN substr(${column}, 1, 1) IN ('=', '+', '-', '@', char(9), char(13)) THEN '''' ELSE '' END)`;
   return `(CASE WHEN ${column} GLOB '*[",\n\r]*' THEN '"' || ${mark} || replace(${column}, '"', '""') || '"' ELSE ${mark} || ${column} END)`;
 }
 

@@ -1,4 +1,13 @@
-import type { QUEUE_CATEGORIES, QUEUE_SORTS, QueueItem } from '../../../shared/ipc/recon-api';
+import {
+  queueFilterSchema,
+  type ListExport,
+  type QUEUE_CATEGORIES,
+  type QUEUE_SORTS,
+  type QueueCursor,
+  type QueueFilter,
+  type QueueItem,
+  type QueueSummary,
+} from '../../../shared/ipc/recon-api';
 import { errorMessage, getReconApi, unwrapReply } from '../api/recon-bridge';
 import type { ReconSliceCreator } from './recon-state';
 
@@ -14,18 +23,61 @@ export const QUEUE_PAGE_SIZE = 100;
 /** The most items one request may ask for (the contract's limit); a refresh of more pages through. */
 export const QUEUE_REQUEST_LIMIT = 500;
 
-/** The open-item queue, paged from the engine as the associate scrolls. */
+/** Where the window keeps the queue's filter, so a reload shows the same queue. */
+export const QUEUE_FILTER_STORAGE_KEY = 'recon.queue.filter';
+
+/** The queue as it first opens: open mismatches, oldest first. */
+export const DEFAULT_QUEUE_FILTER: QueueFilter = { category: 'MISMATCH', sort: 'oldest' };
+
+/** A change to the filter: a field set to undefined is cleared. */
+export type QueueFilterChange = { [Field in keyof QueueFilter]?: QueueFilter[Field] | undefined };
+
+/** The filter kept by the last session of this window, or the default when there is none (or it no longer reads as a filter). */
+export function readStoredQueueFilter(): QueueFilter {
+  try {
+    const text = window.localStorage.getItem(QUEUE_FILTER_STORAGE_KEY);
+    if (text === null) return DEFAULT_QUEUE_FILTER;
+    const parsed = queueFilterSchema.safeParse(JSON.parse(text));
+    return parsed.success ? parsed.data : DEFAULT_QUEUE_FILTER;
+  } catch {
+    return DEFAULT_QUEUE_FILTER;
+  }
+}
+
+function storeQueueFilter(filter: QueueFilter): void {
+  try {
+    window.localStorage.setItem(QUEUE_FILTER_STORAGE_KEY, JSON.stringify(filter));
+  } catch {
+    // Storage full or refused: the filter still applies, it only will not survive a reload.
+  }
+}
+
+/** The filter with the change applied; cleared fields are left out, never sent as undefined. */
+export function changedQueueFilter(filter: QueueFilter, change: QueueFilterChange): QueueFilter {
+  const isNewCategory = change.category !== undefined && change.category !== filter.category;
+  // A reason belongs to one category; a new category starts without one.
+  const merged: Record<string, unknown> = { ...filter, ...(isNewCategory && !('reason' in change) ? { reason: undefined } : {}), ...change };
+  const kept = Object.fromEntries(Object.entries(merged).filter(([, value]) => value !== undefined && value !== ''));
+  return queueFilterSchema.parse(kept);
+}
+
+/** The open-item queue, paged from the engine by key as the associate scrolls. */
 export type QueueSlice = {
-  queueCategory: QueueCategory;
-  queueReason: string | undefined;
-  queueSort: QueueSort;
+  queueFilter: QueueFilter;
   queueItems: QueueItem[];
-  queueTotal: number | undefined;
+  /** Where the next page starts; undefined once the last page is loaded. */
+  queueNext: QueueCursor | undefined;
+  /** How many items the filter holds and their amounts per currency (from its first page). */
+  queueSummary: QueueSummary | undefined;
   isQueueLoading: boolean;
   queueError: string | undefined;
   /** Bumped by every reload so a page that arrives for an older filter is dropped. */
   queueGeneration: number;
-  setQueueFilter: (filter: { category?: QueueCategory; reason?: string | undefined; sort?: QueueSort }) => Promise<void>;
+  isQueueExporting: boolean;
+  queueExportMessage: { text: string; isError: boolean } | undefined;
+  setQueueFilter: (change: QueueFilterChange) => Promise<void>;
+  /** Replaces the whole filter (a saved view). */
+  replaceQueueFilter: (filter: QueueFilter) => Promise<void>;
   /** Starts the list again from its first page (a new filter): what was loaded is dropped. */
   reloadQueue: () => Promise<void>;
   /**
@@ -34,26 +86,21 @@ export type QueueSlice = {
    */
   refreshQueue: () => Promise<void>;
   loadMoreQueue: () => Promise<void>;
+  /** Exports the filter shown (not what is typed and not applied): saved, cancelled, or bytes to download. */
+  exportQueue: (format: 'xlsx' | 'csv') => Promise<ListExport | undefined>;
 };
 
 export const createQueueSlice: ReconSliceCreator<QueueSlice> = (set, get) => {
-  async function loadPage(generation: number, offset: number): Promise<void> {
-    const { queueCategory, queueReason, queueSort } = get();
+  async function loadPage(generation: number, after: QueueCursor | undefined): Promise<void> {
+    const { queueFilter } = get();
     set({ isQueueLoading: true });
     try {
-      const page = unwrapReply(
-        await getReconApi().queuePage({
-          category: queueCategory,
-          ...(queueReason ? { reason: queueReason } : {}),
-          sort: queueSort,
-          offset,
-          limit: QUEUE_PAGE_SIZE,
-        }),
-      );
+      const page = unwrapReply(await getReconApi().queuePage({ ...queueFilter, ...(after ? { after } : {}), limit: QUEUE_PAGE_SIZE }));
       if (get().queueGeneration !== generation) return;
       set((state) => ({
-        queueItems: offset === 0 ? page.items : [...state.queueItems, ...page.items],
-        queueTotal: page.total,
+        queueItems: after === undefined ? page.items : [...state.queueItems, ...page.items],
+        queueNext: page.next,
+        ...(page.summary ? { queueSummary: page.summary } : {}),
         queueError: undefined,
       }));
     } catch (error) {
@@ -64,29 +111,22 @@ export const createQueueSlice: ReconSliceCreator<QueueSlice> = (set, get) => {
   }
 
   async function refreshInPlace(generation: number): Promise<void> {
-    const { queueCategory, queueReason, queueSort, queueItems } = get();
+    const { queueFilter, queueItems } = get();
     const wanted = Math.max(queueItems.length, QUEUE_PAGE_SIZE);
     set({ isQueueLoading: true });
     try {
       const items: QueueItem[] = [];
-      let total = 0;
-      while (items.length < wanted) {
+      let summary: QueueSummary | undefined;
+      let next: QueueCursor | undefined;
+      do {
         const limit = Math.min(QUEUE_REQUEST_LIMIT, wanted - items.length);
-        const page = unwrapReply(
-          await getReconApi().queuePage({
-            category: queueCategory,
-            ...(queueReason ? { reason: queueReason } : {}),
-            sort: queueSort,
-            offset: items.length,
-            limit,
-          }),
-        );
+        const page = unwrapReply(await getReconApi().queuePage({ ...queueFilter, ...(next ? { after: next } : {}), limit }));
         if (get().queueGeneration !== generation) return;
         items.push(...page.items);
-        total = page.total;
-        if (page.items.length < limit) break;
-      }
-      set({ queueItems: items, queueTotal: total, queueError: undefined });
+        summary ??= page.summary;
+        next = page.next;
+      } while (next !== undefined && items.length < wanted);
+      set({ queueItems: items, queueNext: next, queueSummary: summary, queueError: undefined });
     } catch (error) {
       // The items already shown stay; the alert says they may be out of date.
       if (get().queueGeneration === generation) set({ queueError: errorMessage(error) });
@@ -96,40 +136,58 @@ export const createQueueSlice: ReconSliceCreator<QueueSlice> = (set, get) => {
   }
 
   return {
-    queueCategory: 'MISMATCH',
-    queueReason: undefined,
-    queueSort: 'oldest',
+    queueFilter: DEFAULT_QUEUE_FILTER,
     queueItems: [],
-    queueTotal: undefined,
+    queueNext: undefined,
+    queueSummary: undefined,
     isQueueLoading: false,
     queueError: undefined,
     queueGeneration: 0,
-    setQueueFilter: async (filter) => {
-      const isNewCategory = filter.category !== undefined && filter.category !== get().queueCategory;
-      set((state) => ({
-        queueCategory: filter.category ?? state.queueCategory,
-        // A reason belongs to one category; a new category starts unfiltered.
-        queueReason: 'reason' in filter ? filter.reason : isNewCategory ? undefined : state.queueReason,
-        queueSort: filter.sort ?? state.queueSort,
-      }));
+    isQueueExporting: false,
+    queueExportMessage: undefined,
+    setQueueFilter: async (change) => {
+      await get().replaceQueueFilter(changedQueueFilter(get().queueFilter, change));
+    },
+    replaceQueueFilter: async (filter) => {
+      set({ queueFilter: filter, queueExportMessage: undefined });
+      storeQueueFilter(filter);
       await get().reloadQueue();
     },
     reloadQueue: async () => {
       const generation = get().queueGeneration + 1;
-      set({ queueGeneration: generation, queueItems: [], queueTotal: undefined, queueError: undefined });
-      await loadPage(generation, 0);
+      // The first load of this window takes the filter its last session kept.
+      const restored = generation === 1 ? { queueFilter: readStoredQueueFilter() } : {};
+      set({ ...restored, queueGeneration: generation, queueItems: [], queueNext: undefined, queueSummary: undefined, queueError: undefined });
+      await loadPage(generation, undefined);
     },
     refreshQueue: async () => {
-      // Important: a new generation drops any page still loading for the old list, whose offsets
-      // no longer fit; loadMoreQueue waits for isQueueLoading, so it cannot start meanwhile.
+      // Important: a new generation drops any page still loading for the old list, whose keys
+      // may no longer fit; loadMoreQueue waits for isQueueLoading, so it cannot start meanwhile.
       const generation = get().queueGeneration + 1;
       set({ queueGeneration: generation });
       await refreshInPlace(generation);
     },
     loadMoreQueue: async () => {
-      const { isQueueLoading, queueItems, queueTotal, queueGeneration } = get();
-      if (isQueueLoading || queueTotal === undefined || queueItems.length >= queueTotal) return;
-      await loadPage(queueGeneration, queueItems.length);
+      const { isQueueLoading, queueNext, queueGeneration } = get();
+      if (isQueueLoading || queueNext === undefined) return;
+      await loadPage(queueGeneration, queueNext);
+    },
+    exportQueue: async (format) => {
+      set({ isQueueExporting: true, queueExportMessage: undefined });
+      try {
+        const result = unwrapReply(await getReconApi().exportQueue({ filter: get().queueFilter, format }));
+        if (result.status === 'saved') {
+          set({ queueExportMessage: { text: `Exported ${result.rows} item${result.rows === 1 ? '' : 's'} to ${result.path}.`, isError: false } });
+        } else if (result.status === 'download') {
+          set({ queueExportMessage: { text: `Exported ${result.rows} item${result.rows === 1 ? '' : 's'} as ${result.fileName}.`, isError: false } });
+        }
+        return result;
+      } catch (error) {
+        set({ queueExportMessage: { text: `The queue could not be exported: ${errorMessage(error)}`, isError: true } });
+        return undefined;
+      } finally {
+        set({ isQueueExporting: false });
+      }
     },
   };
 };

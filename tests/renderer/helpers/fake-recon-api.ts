@@ -80,7 +80,7 @@ export class FakeReconApi {
     this.replyWith('quarantinedRows', []);
     this.replyWith('ingestPaths', []);
     this.replyWith('ingestUploads', []);
-    this.replyWith('queuePage', { items: [], total: 0 });
+    this.replyWith('queuePage', { items: [], summary: { total: 0, totals: [] } });
     this.replyWith('runMatching', { asOfDate: '2025-01-01' });
     this.replyWith('writeReports', { status: 'written', reports: { date: '2025-01-01', folder: '/data/reports/2025-01-01', files: [] }, warnings: [] });
     this.replyWith('lastManualAction', null);

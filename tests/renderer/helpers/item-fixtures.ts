@@ -13,6 +13,7 @@ export function queueItem(id: number, overrides: Partial<QueueItem> = {}): Queue
     category: 'MISMATCH',
     reason: 'NO_LEDGER',
     side: 'NETWORK',
+    network: 'VISA',
     amountMinor: 12_540,
     currency: 'USD',
     recordDate: '2025-03-01',

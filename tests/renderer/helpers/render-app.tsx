@@ -16,6 +16,8 @@ export function renderApp(fake = new FakeReconApi()) {
 /** Puts `fake` on `window.recon` and gives the store its initial state. */
 export function installFake(fake: FakeReconApi): FakeReconApi {
   window.recon = fake.api;
+  // What the window keeps across reloads (the queue's filter, saved views) starts empty too.
+  window.localStorage.clear();
   useReconStore.setState(useReconStore.getInitialState(), true);
   return fake;
 }

@@ -130,17 +130,18 @@ describe('the channels the window calls', () => {
     expect(status.actor).toBe('ana');
     expect(status.inbox.isWatching).toBe(false);
 
-    const first = await value(workstation.call('queue:page', { category: 'MISMATCH', sort: 'largest', offset: 0, limit: 2 }));
-    const second = await value(workstation.call('queue:page', { category: 'MISMATCH', sort: 'largest', offset: 2, limit: 500 }));
-    expect(first.total).toBe(openMismatches);
+    const first = await value(workstation.call('queue:page', { category: 'MISMATCH', sort: 'largest', limit: 2 }));
+    const second = await value(workstation.call('queue:page', { category: 'MISMATCH', sort: 'largest', after: first.next, limit: 500 }));
+    expect(first.summary?.total).toBe(openMismatches);
+    expect(second.summary).toBeUndefined();
     const all = [...first.items, ...second.items];
     expect(all).toHaveLength(openMismatches);
     expect(all.map((item) => item.amountMinor)).toEqual([...all.map((item) => item.amountMinor)].sort((a, b) => b - a));
     expect(all.every((item) => item.reference !== '' && item.ageDays >= 0)).toBe(true);
     const reason = all[0]!.reason;
-    const oneReason = await value(workstation.call('queue:page', { category: 'MISMATCH', reason, sort: 'oldest', offset: 0, limit: 500 }));
+    const oneReason = await value(workstation.call('queue:page', { category: 'MISMATCH', reason, sort: 'oldest', limit: 500 }));
     expect(oneReason.items.every((item) => item.reason === reason)).toBe(true);
-    expect(oneReason.total).toBe(all.filter((item) => item.reason === reason).length);
+    expect(oneReason.summary?.total).toBe(all.filter((item) => item.reason === reason).length);
 
     const detail = await value(workstation.call('queue:item', { id: all[0]!.id }));
     expect(detail.item).toMatchObject({ id: all[0]!.id, reason: all[0]!.reason, reference: all[0]!.reference });
@@ -226,7 +227,7 @@ describe('the channels the window calls', () => {
     demoFiles(root);
     await value(workstation.call('feeds:ingest-paths', { paths: [path.join(root, 'demo')] }));
     await value(workstation.call('matching:run', {}));
-    const page = await value(workstation.call('queue:page', { category: 'MISMATCH', sort: 'oldest', offset: 0, limit: 1 }));
+    const page = await value(workstation.call('queue:page', { category: 'MISMATCH', sort: 'oldest', limit: 1 }));
     const item = page.items[0]!;
     const before = await value(workstation.call('queue:item', { id: item.id }));
     expect(before.actions).toMatchObject({ canNote: true, canPair: true, writeOffLimitMinor: 2_500, approvalLimitMinor: 100_000 });

@@ -38,7 +38,8 @@ describe('an item and the facts behind its decision', () => {
     runMatchingDay(db, '2026-11-02');
 
     const { facts, explanation } = detailOf(db, itemId(db, 'NETWORK', 'AMOUNT_DIFF'));
-    expect(facts.item).toMatchObject({ category: 'MISMATCH', reason: 'AMOUNT_DIFF', reference: 'V1', amountMinor: 10_250, status: 'OPEN', ageDays: 0 });
+    // The reference is the network's own identifier (its transaction id), not the file's record id.
+    expect(facts.item).toMatchObject({ category: 'MISMATCH', reason: 'AMOUNT_DIFF', reference: 'T1', amountMinor: 10_250, status: 'OPEN', ageDays: 0 });
     expect(facts.networkRecord).toMatchObject({ recordId: 'V1', panFirst6: '400000', panLast4: '0002', fileName: 'visa.csv', isSecondPresentment: false });
     expect(facts.ledgerPayment).toBeUndefined();
     expect(facts.candidates).toEqual([expect.objectContaining({ side: 'LEDGER', paymentId: 'Z1', amountMinor: 10_000, fileName: 'zelle.csv' })]);

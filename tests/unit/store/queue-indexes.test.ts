@@ -1,29 +1,77 @@
 import BetterSqlite3 from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import {
-  QUEUE_BY_REASON_LARGEST_FIRST,
-  QUEUE_BY_REASON_OLDEST_FIRST,
-  QUEUE_LARGEST_FIRST,
-  QUEUE_OLDEST_FIRST,
-} from '../../../main/engine/store/queue-store';
+import type { QueueQuery } from '../../../main/engine/store/queue-store';
+import { queuePageQuery, queueSummaryQuery } from '../../../main/engine/store/queue-store';
 import { SCHEMA_VERSION } from '../../../main/engine/store/migrations/index';
 import { asWritable, migrate, openDatabase } from '../../../main/engine/store/database';
 import { createDb, explain } from '../../helpers/store';
 
-describe('the open-mismatch queue', () => {
+const CONTEXT = { asOf: '2026-11-05', openDate: '2026-11-06', resettlementAgeDays: 5 };
+
+describe('the open-item queue: every page is a range of an index', () => {
   const db = createDb();
-  const cases: [string, string, RegExp][] = [
-    ['a category, oldest first', QUEUE_OLDEST_FIRST, /USING (COVERING )?INDEX items_queue_opened/],
-    ['a category, largest amount first', QUEUE_LARGEST_FIRST, /USING (COVERING )?INDEX items_queue_amount_all/],
-    ['a reason, largest amount first', QUEUE_BY_REASON_LARGEST_FIRST, /USING (COVERING )?INDEX items_queue_amount/],
-    ['a reason, oldest first', QUEUE_BY_REASON_OLDEST_FIRST, /USING (COVERING )?INDEX items_queue\b/],
+  const everyFilter = {
+    side: 'NETWORK',
+    dateFrom: '2026-10-01',
+    dateTo: '2026-11-05',
+    amountFrom: '10.00',
+    amountTo: '5000',
+    age: 'over 10',
+  } as const;
+  const cases: [string, QueueQuery, RegExp][] = [
+    ['a category, oldest first', { category: 'MISMATCH', sort: 'oldest', limit: 100 }, /USING (COVERING )?INDEX items_queue_opened/],
+    ['a category, largest amount first', { category: 'MISMATCH', sort: 'largest', limit: 100 }, /USING (COVERING )?INDEX items_queue_amount_all/],
+    ['a reason, oldest first', { category: 'MISMATCH', reason: 'NO_LEDGER', sort: 'oldest', limit: 100 }, /USING (COVERING )?INDEX items_queue\b/],
+    ['a reason, largest amount first', { category: 'MISMATCH', reason: 'NO_LEDGER', sort: 'largest', limit: 100 }, /USING (COVERING )?INDEX items_queue_amount\b/],
+    ['a network, oldest first', { category: 'MISMATCH', network: 'VISA', sort: 'oldest', limit: 100 }, /USING (COVERING )?INDEX items_queue_network_opened/],
+    ['a network, largest amount first', { category: 'MISMATCH', network: 'VISA', sort: 'largest', limit: 100 }, /USING (COVERING )?INDEX items_queue_network_amount/],
+    [
+      'a reason and a network, oldest first',
+      { category: 'MISMATCH', reason: 'NO_LEDGER', network: 'MASTERCARD', sort: 'oldest', limit: 100 },
+      /USING (COVERING )?INDEX items_queue(_network_opened)?\b/,
+    ],
+    ['every other filter, oldest first', { category: 'MISMATCH', ...everyFilter, sort: 'oldest', limit: 100 }, /USING (COVERING )?INDEX items_queue_opened/],
+    ['every other filter, largest first', { category: 'MISMATCH', ...everyFilter, sort: 'largest', limit: 100 }, /USING (COVERING )?INDEX items_queue_amount_all/],
+    [
+      'what ages into global finance at the next cut-off',
+      { category: 'MISMATCH', age: 'ages-into-global-finance', sort: 'oldest', limit: 100 },
+      /USING (COVERING )?INDEX items_queue\b/,
+    ],
   ];
-  it.each(cases)('%s is read in index order, with no sort and no scan', (_name, sql, expected) => {
-    const page = { category: 'MISMATCH', limit: 100, offset: 0, asOf: '2026-11-05' };
-    const plan = explain(db, sql, sql.includes('@reason') ? { ...page, reason: 'NO_LEDGER' } : page).join('\n');
+
+  it.each(cases)('%s: the first page reads the index in order, with no sort and no scan', (_name, query, expected) => {
+    const { sql, params } = queuePageQuery(query, CONTEXT);
+    const plan = explain(db, sql, params).join('\n');
     expect(plan).toMatch(expected);
     expect(plan).not.toMatch(/TEMP B-TREE/);
     expect(plan).not.toMatch(/SCAN (items|i)\b/);
+  });
+
+  it.each(cases)('%s: a later page starts inside the index at its key, not after skipping the pages before it', (_name, query, expected) => {
+    const after = query.sort === 'oldest' ? { key: '2026-11-01', id: 99_000 } : { key: 12_345, id: 99_000 };
+    const { sql, params } = queuePageQuery({ ...query, after }, CONTEXT);
+    expect(sql).not.toMatch(/OFFSET/i);
+    const plan = explain(db, sql, params).join('\n');
+    expect(plan).toMatch(expected);
+    // The key is part of the index search, not a filter applied row by row from the start.
+    expect(plan).toMatch(query.sort === 'oldest' ? /opened_on>\?/ : /amount_minor<\?/);
+    expect(plan).not.toMatch(/TEMP B-TREE/);
+    expect(plan).not.toMatch(/SCAN (items|i)\b/);
+  });
+
+  it('counts and sums a filter from an index, never a scan of every item', () => {
+    for (const [, query] of cases) {
+      const { sql, params } = queueSummaryQuery(query, CONTEXT);
+      const plan = explain(db, sql, params).join('\n');
+      expect(plan).toMatch(/SEARCH i USING (COVERING )?INDEX items_queue/);
+      expect(plan).not.toMatch(/SCAN (items|i)\b/);
+    }
+  });
+
+  it('refuses a key that is not the sort\'s', () => {
+    expect(() => queuePageQuery({ category: 'MISMATCH', sort: 'largest', limit: 10, after: { key: '2026-11-01', id: 1 } }, CONTEXT)).toThrow(
+      /sorted largest cannot start after "2026-11-01"/,
+    );
   });
 });
 
@@ -52,5 +100,29 @@ describe('schema version 2', () => {
     expect(open.all('2026-11-02')).toEqual([1]);
     raw.prepare('UPDATE network_records SET is_settled = 1 WHERE id = 1').run();
     expect(open.all('2026-11-02')).toEqual([]);
+  });
+});
+
+describe('schema version 11', () => {
+  it("gives the items already stored their record's or payment's network, and every item inserted later its own", () => {
+    const raw = asWritable(new BetterSqlite3(':memory:'));
+    migrate(raw, 10);
+    raw.exec(`INSERT INTO feed_files (sha256, file_name, source_path, format, side, size_bytes, ingested_at)
+      VALUES ('x', 'f.csv', '/f.csv', 'mastercard-csv', 'NETWORK', 1, '2026-11-02T00:00:00Z')`);
+    raw.exec(`INSERT INTO network_records (file_id, line_no, network, record_id, network_txn_id, arn, pan_first6, pan_last4,
+      auth_code, txn_type, is_second_presentment, amount_minor, currency, txn_date, settlement_date, mcc, descriptor, in_scope)
+      VALUES (1, 2, 'MASTERCARD', 'M1', '', '', '511111', '1111', '', 'PRESENTMENT', 0, 100, 'USD', '2026-11-02', '2026-11-02', '4829', 'ZELLE', 1)`);
+    raw.exec(`INSERT INTO ledger_payments (file_id, line_no, payment_id, initiated_at, initiated_epoch_ms, local_date, business_date,
+      amount_minor, currency, status, funding_network, card_last4, auth_code, network_txn_id, arn, sender_token, recipient_token)
+      VALUES (1, 3, 'Z1', '2026-11-02T12:00:00Z', 0, '2026-11-02', '2026-11-02', 100, 'USD', 'COMPLETED', 'VISA', '1111', '', '', '', 'a', 'b')`);
+    const insertItem = (side: string, column: string) =>
+      raw.exec(`INSERT INTO items (category, reason, side, ${column}, amount_minor, currency, record_date, opened_on)
+        VALUES ('MISMATCH', 'NO_LEDGER', '${side}', 1, 100, 'USD', '2026-11-02', '2026-11-02')`);
+    insertItem('NETWORK', 'network_record_id');
+    insertItem('LEDGER', 'ledger_payment_id');
+    migrate(raw);
+    insertItem('NETWORK', 'network_record_id');
+    insertItem('LEDGER', 'ledger_payment_id');
+    expect(raw.prepare('SELECT network FROM items ORDER BY id').pluck().all()).toEqual(['MASTERCARD', 'VISA', 'MASTERCARD', 'VISA']);
   });
 });

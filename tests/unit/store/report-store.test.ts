@@ -241,3 +241,19 @@ describe('candidate ids in the mismatches report', () => {
     expect(() => db.prepare('UPDATE items SET candidate_ids = \'"Z1"\' WHERE id = ?').run(tie)).toThrow(/CHECK constraint failed/);
   });
 });
+
+// A carriage return first in a cell is as dangerous as a tab: some spreadsheets drop it and
+// evaluate what follows.
+describe('cells that start with a carriage return', () => {
+  const db = createDb();
+  storeFile(db, { network: [networkInput({ recordId: '\r=V-CR', amountMinor: 4_321 })] }, 'visa.csv');
+  runMatchingAsOf(db, DATE);
+  db.prepare("UPDATE items SET note = char(13) || '=1+1' WHERE reason = 'NO_LEDGER'").run();
+
+  it('are defused in the reports as csvFreeText defuses them: a leading quote, inside the quotes', () => {
+    expect(csvFreeText('\r=V-CR')).toBe(`"'\r=V-CR"`);
+    const [line] = mismatchesReport(db, DATE).lines;
+    expect(line).toContain(`,NETWORK,"'\r=V-CR",NO_LEDGER,43.21,`);
+    expect(line?.endsWith(`,"'\r=1+1"`)).toBe(true);
+  });
+});

@@ -8,6 +8,7 @@ import { dayCloseAndControls } from './007-day-close-and-controls';
 import { todayIndexes } from './008-today-indexes';
 import { leases } from './009-leases';
 import { candidateIdsAsJson } from './010-candidate-ids-json';
+import { queueNetwork } from './011-queue-network';
 import type { WritableDb } from '../database';
 
 /** A schema step: SQL, or a function for a step that must compute in JavaScript (hashes, a table's indexes to put back). */
@@ -25,6 +26,7 @@ export const MIGRATIONS: readonly Migration[] = [
   todayIndexes,
   leases,
   candidateIdsAsJson,
+  queueNetwork,
 ];
 
 /** The schema version this build of the app writes. */

@@ -4,31 +4,22 @@ import { type KeyboardEvent, useEffect, useRef, useState } from 'react';
 import { useShortcutCommands } from './queue-shortcuts';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { formatCount } from '../../format/display';
-import type { QueueCategory, QueueSort } from '../../store/queue-slice';
 import { useReconStore } from '../../store/recon-store';
 import { hasCellTitle, isNumericColumn, QUEUE_COLUMNS } from './queue-columns';
+import { QueueFilterBar } from './QueueFilterBar';
 
 const ROW_HEIGHT = 36;
 // Ask for the next page while this many loaded rows are still below the viewport, so scrolling rarely waits.
 const PREFETCH_ROWS = 30;
 
-const CATEGORIES: { category: QueueCategory; label: string }[] = [
-  { category: 'MISMATCH', label: 'Mismatches' },
-  { category: 'GLOBAL_FINANCE', label: 'Global finance' },
-];
-
-const SORTS: { sort: QueueSort; label: string }[] = [
-  { sort: 'oldest', label: 'Oldest first' },
-  { sort: 'largest', label: 'Largest first' },
-];
-
 /**
- * The open-item queue: one category at a time, paged from the engine as the associate scrolls; a
- * row opens its item's detail. `onShowShortcuts` opens the list of keyboard shortcuts.
+ * The open-item queue: one category at a time, filtered, paged from the engine by key as the
+ * associate scrolls; a row opens its item's detail. `onShowShortcuts` opens the list of keyboard shortcuts.
  */
 export function QueueTable({ onShowShortcuts }: { onShowShortcuts?: () => void } = {}) {
   const queueItems = useReconStore((state) => state.queueItems);
-  const queueTotal = useReconStore((state) => state.queueTotal);
+  const queueTotal = useReconStore((state) => state.queueSummary?.total);
+  const queueNext = useReconStore((state) => state.queueNext);
   const isQueueLoading = useReconStore((state) => state.isQueueLoading);
   const queueError = useReconStore((state) => state.queueError);
   const queueGeneration = useReconStore((state) => state.queueGeneration);
@@ -36,7 +27,7 @@ export function QueueTable({ onShowShortcuts }: { onShowShortcuts?: () => void }
   const loadMoreQueue = useReconStore((state) => state.loadMoreQueue);
   const selectedItemId = useReconStore((state) => state.selectedItemId);
   const openItem = useReconStore((state) => state.openItem);
-  const queueReason = useReconStore((state) => state.queueReason);
+  const hasNarrowing = useReconStore((state) => Object.keys(state.queueFilter).some((key) => key !== 'category' && key !== 'sort'));
   const scrollRef = useRef<HTMLDivElement>(null);
   // Roving tabindex: the list is one Tab stop, on the row last focused (else the open item's row,
   // else the first); the arrow keys move between rows.
@@ -62,9 +53,9 @@ export function QueueTable({ onShowShortcuts }: { onShowShortcuts?: () => void }
   const lastVirtualIndex = virtualRows.at(-1)?.index ?? -1;
 
   useEffect(() => {
-    if (queueTotal === undefined || rows.length >= queueTotal) return;
+    if (queueNext === undefined) return;
     if (lastVirtualIndex >= rows.length - PREFETCH_ROWS) void loadMoreQueue();
-  }, [lastVirtualIndex, rows.length, queueTotal, loadMoreQueue, isQueueLoading]);
+  }, [lastVirtualIndex, rows.length, queueNext, loadMoreQueue, isQueueLoading]);
 
   // A row the keyboard moved to, to be focused once the virtualiser has rendered it.
   const pendingFocusId = useRef<number | undefined>(undefined);
@@ -129,7 +120,7 @@ export function QueueTable({ onShowShortcuts }: { onShowShortcuts?: () => void }
           </button>
         ) : null}
       </div>
-      <QueueFilters />
+      <QueueFilterBar />
       <ErrorAlert message={queueError} />
       <div ref={scrollRef} className="queue-scroll" data-testid="queue-scroll" tabIndex={0} aria-label="Open items list">
         <table className="data-table queue-table" aria-label="Open items" aria-rowcount={(queueTotal ?? rows.length) + 1}>
@@ -193,70 +184,10 @@ export function QueueTable({ onShowShortcuts }: { onShowShortcuts?: () => void }
           </tbody>
         </table>
         {queueTotal === 0 ? (
-          <p className="empty">{queueReason ? `No open items with reason ${queueReason} in this category.` : 'No open items in this category.'}</p>
+          <p className="empty">{hasNarrowing ? 'No open items in this category match the filter.' : 'No open items in this category.'}</p>
         ) : null}
         {isQueueLoading && rows.length > 0 ? <p className="loading-more">Loading more…</p> : null}
       </div>
     </section>
   );
-}
-
-function QueueFilters() {
-  const queueCategory = useReconStore((state) => state.queueCategory);
-  const queueReason = useReconStore((state) => state.queueReason);
-  const queueSort = useReconStore((state) => state.queueSort);
-  const openItems = useReconStore((state) => state.status?.store.openItems);
-  const setQueueFilter = useReconStore((state) => state.setQueueFilter);
-  const reasons = (openItems ?? []).filter((group) => group.category === queueCategory);
-  const categoryTotal = reasons.reduce((sum, group) => sum + group.items, 0);
-
-  return (
-    <div className="queue-filters">
-      <div role="tablist" aria-label="Category" className="tabs">
-        {CATEGORIES.map(({ category, label }) => (
-          <button
-            key={category}
-            type="button"
-            role="tab"
-            aria-selected={category === queueCategory}
-            className={category === queueCategory ? 'tab is-selected' : 'tab'}
-            onClick={() => void setQueueFilter({ category })}
-          >
-            {label}
-          </button>
-        ))}
-      </div>
-      <label>
-        Reason
-        <select
-          value={queueReason ?? ''}
-          onChange={(event) => void setQueueFilter({ reason: event.currentTarget.value || undefined })}
-        >
-          <option value="">All reasons{openItems ? ` (${formatCount(categoryTotal)})` : ''}</option>
-          {reasons.map((group) => (
-            <option key={group.reason} value={group.reason}>
-              {group.reason} ({formatCount(group.items)})
-            </option>
-          ))}
-          {queueReason && !reasons.some((group) => group.reason === queueReason) ? (
-            <option value={queueReason}>{queueReason}</option>
-          ) : null}
-        </select>
-      </label>
-      <label>
-        Sort
-        <select value={queueSort} onChange={(event) => void setQueueFilter({ sort: toSort(event.currentTarget.value) })}>
-          {SORTS.map(({ sort, label }) => (
-            <option key={sort} value={sort}>
-              {label}
-            </option>
-          ))}
-        </select>
-      </label>
-    </div>
-  );
-}
-
-function toSort(value: string): QueueSort {
-  return SORTS.find((option) => option.sort === value)?.sort ?? 'oldest';
 }

@@ -1,5 +1,6 @@
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { type CSSProperties, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useReconStore } from '../../store/recon-store';
+import { DetailResizer, useDetailWidth } from './DetailResizer';
 import { ItemDetailPanel } from './ItemDetailPanel';
 import { commandForKey, createShortcutBus, isTextEntry, ShortcutBusContext } from './queue-shortcuts';
 import { QueueTable } from './QueueTable';
@@ -80,10 +81,17 @@ export function QueueWorkspace() {
     if (document.activeElement === document.body) workspaceRef.current?.querySelector<HTMLElement>('[data-testid="queue-scroll"]')?.focus();
   }, [hasOpenItem]);
 
+  const [detailWidth, setDetailWidth] = useDetailWidth();
+
   return (
     <ShortcutBusContext.Provider value={bus}>
-      <div ref={workspaceRef} className={hasOpenItem ? 'queue-workspace has-detail' : 'queue-workspace'}>
+      <div
+        ref={workspaceRef}
+        className={hasOpenItem ? 'queue-workspace has-detail' : 'queue-workspace'}
+        style={{ '--detail-width': `${detailWidth}px` } as CSSProperties}
+      >
         <QueueTable onShowShortcuts={openHelp} />
+        {hasOpenItem ? <DetailResizer width={detailWidth} onResize={setDetailWidth} /> : null}
         <ItemDetailPanel onClosed={returnFocus} />
       </div>
       {isHelpOpen ? <ShortcutsDialog onClose={closeHelp} /> : null}
