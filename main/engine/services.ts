@@ -16,6 +16,7 @@ import { auditCsv } from './reports/audit-export';
 import { scheduleCutoffs, type CutoffSchedule } from './reports/cutoff-scheduler';
 import { businessDayOf, readReportPreview, type BusinessDay } from './reports/day-close';
 import { verifyAuditChain, type AuditChainCheck, type AuditFilter } from './store/audit-log';
+import { createAuditGuard, type AuditGuard, type AuditIntegrity } from './store/audit-guard';
 import { openDatabase, type ReadonlyDb, type WritableDb } from './store/database';
 import { currentRulesOrDefaults, currentVersionedRulesOrDefaults, type VersionedRuleSet } from './store/rule-sets';
 import { readStoreStatus, type StoreStatus } from './store/status-store';
@@ -104,6 +105,11 @@ export type Services = {
   auditCsv(filter: AuditFilter): { csv: string; entries: number };
   /** Recomputes the audit log's hash chain: intact, or the first entry changed behind the app's back. */
   verifyAudit(): AuditChainCheck;
+  /**
+   * The audit log as this thread's reader last checked it (triggers, and the chain from where the
+   * last check left off): when it is broken the engine refuses every write, and this says why.
+   */
+  auditIntegrity(): AuditIntegrity;
   /** Resolves once every operation already asked for (ingest, match, reports) has finished. */
   idle(): Promise<void>;
   /** Runs a hand decision (see worker/manual-actions.ts) in turn with ingest, matching and reports, dated `at`. */
@@ -161,6 +167,7 @@ export function createServices(config: ServicesConfig): Services {
     });
   }
 
+  let readerGuard: AuditGuard | undefined;
   const services: Services = {
     reader,
     databasePath: config.dbPath,
@@ -213,6 +220,11 @@ export function createServices(config: ServicesConfig): Services {
     },
     verifyAudit() {
       return verifyAuditChain(reader);
+    },
+    auditIntegrity() {
+      // Made on first use: a command that never asks does not verify the chain twice at start.
+      readerGuard ??= createAuditGuard(reader);
+      return readerGuard.check();
     },
     async idle() {
       await runner.request({ kind: 'idle' });

@@ -282,6 +282,8 @@ export type WorkstationStatus = {
   actor: string;
   /** The business day now: the date still open, the last closed one, and the open one's cut-off (ISO instant; 'HH:MM' in the zone). */
   businessDay: { openDate: string; lastClosedDate: string; cutoffAt: string; timeZone: string; cutoff: string };
+  /** Present when the audit log was found altered outside the app: why every change is refused (reading still works). */
+  writesStopped?: string;
 };
 
 /** A stored feed file as the imports list shows it. */

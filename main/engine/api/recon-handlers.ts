@@ -99,6 +99,7 @@ export function createReconHandlers(context: HandlerContext): ReconHandlers {
         inbox: context.inboxStatus(),
         actor: services.actor,
         businessDay: businessDayView(services.businessDay()),
+        ...writesStopped(services),
       };
     },
     /** Ingests files and folders by path (the shell's drop zone and file dialog). */
@@ -252,6 +253,12 @@ export function createReconHandlers(context: HandlerContext): ReconHandlers {
       return searchOpenRecords(services.reader, side, text, limit);
     },
   };
+}
+
+/** Why every change is refused, when the audit log was found altered outside the app; nothing otherwise. */
+function writesStopped(services: Services): { writesStopped?: string } {
+  const integrity = services.auditIntegrity();
+  return integrity.intact ? {} : { writesStopped: integrity.writesStopped };
 }
 
 /** The business day as the window shows it. */

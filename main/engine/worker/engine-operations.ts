@@ -15,6 +15,7 @@ import { assertClosedDate, businessDayOf, datesToCatchUp, reportWarnings, type B
 import { describeChange, isSameFileState, readFileState, type FileState } from '../ingest/file-state';
 import { FileChangedError } from '../ingest/ingest-file';
 import type { Clock } from '../clock';
+import { createAuditGuard } from '../store/audit-guard';
 import type { WritableDb } from '../store/database';
 import { dataDateRange, lastRunDate } from '../store/matching-store';
 import { currentRuleSet, currentRulesOrDefaults, saveRuleSet, type VersionedRuleSet } from '../store/rule-sets';
@@ -49,6 +50,8 @@ export type EngineOperations = ReturnType<typeof createEngineOperations>;
 /** Builds the operations over the writer. */
 export function createEngineOperations(db: WritableDb, setup: EngineSetup) {
   const { profiles, actor, now } = setup;
+  // Checks the whole audit chain and its triggers now, as the store opens (see audit-guard.ts).
+  const auditGuard = createAuditGuard(db);
   const matchOneDate = setup.matchOneDate ?? ((date: string, onProgress?: (progress: MatchProgress) => void) => runMatchingAsOf(db, date, onProgress, now));
 
   function businessDay(): BusinessDay {
@@ -99,6 +102,8 @@ export function createEngineOperations(db: WritableDb, setup: EngineSetup) {
   }
 
   return {
+    /** The audit log as checked at open and around every write; a broken log refuses every write. */
+    auditGuard,
     /** Ingests files and folders, one file at a time, in order. */
     ingest(paths: readonly string[]): Promise<IngestOutcome[]> {
       return ingestPaths(db, paths, { profiles, rules: currentRuleSet(db, now).rules, actor, now });
@@ -176,7 +181,15 @@ export async function runEngineRequest<Request extends EngineRequest>(
   request: Request,
   onProgress: (progress: EngineProgress) => void,
 ): Promise<EngineReplies[Request['kind']]> {
-  return (await runAny(operations, request, onProgress)) as EngineReplies[Request['kind']];
+  // Every request but idle and close may write: it runs only over an audit log that still
+  // verifies, and the log is checked again after it, so the next one knows before it starts.
+  const isWrite = request.kind !== 'idle' && request.kind !== 'close';
+  if (isWrite) operations.auditGuard.assertWritable();
+  try {
+    return (await runAny(operations, request, onProgress)) as EngineReplies[Request['kind']];
+  } finally {
+    if (isWrite) operations.auditGuard.check();
+  }
 }
 
 // The switch narrows each request, but not the generic reply type: runEngineRequest states it once.

@@ -38,7 +38,7 @@ describe('the associate a workstation acts as', () => {
 
   it('stops the browser workstation before it opens anything when RECON_ACTOR is set outside a test session', () => {
     const dataDir = tempDir('recon-identity-');
-    const env = { ...process.env, RECON_DATA_DIR: dataDir, RECON_DB: '', RECON_ACTOR: 'ben' };
+    const env: NodeJS.ProcessEnv = { ...process.env, RECON_DATA_DIR: dataDir, RECON_DB: '', RECON_ACTOR: 'ben' };
     delete env.RECON_TEST_IDENTITY;
     const served = spawnSync(process.execPath, ['--import', 'tsx', path.join(root, 'main/bridge/serve.ts'), '--json', '--no-inbox'], {
       cwd: root,
