@@ -20,7 +20,16 @@ import { createAuditGuard, type AuditGuard, type AuditIntegrity } from './store/
 import { openDatabase, type ReadonlyDb, type WritableDb } from './store/database';
 import { currentRulesOrDefaults, currentVersionedRulesOrDefaults, type VersionedRuleSet } from './store/rule-sets';
 import { readStoreStatus, type StoreStatus } from './store/status-store';
-import { createEngineOperations, runEngineRequest, type DayClosed, type EngineOperations, type ReportsRequest } from './worker/engine-operations';
+import { readRuleChanges, type RuleChangeOutcome, type StoredRuleChange } from './store/rule-changes';
+import {
+  createEngineOperations,
+  runEngineRequest,
+  type DayClosed,
+  type EngineOperations,
+  type ReportsRequest,
+  type RuleChangeDecided,
+  type RuleChangeDecision,
+} from './worker/engine-operations';
 import { EngineWorkerError, type EngineProgress, type EngineReplies, type EngineRequest } from './worker/protocol';
 import type { ManualActionRequest } from './worker/manual-actions';
 
@@ -98,8 +107,15 @@ export type Services = {
   reportAtCutoffs(outDir: string, onClosed: (closed: DayClosed) => void, onError: (error: Error, date: string) => void): CutoffSchedule;
   /** The current matching rules and their version (the defaults as version 1 until a write stores them); never writes. */
   rules(): VersionedRuleSet;
-  /** Validates rules and stores them as the next version (audited). */
-  saveRules(rules: RuleSet, note: string): Promise<VersionedRuleSet>;
+  /**
+   * Proposes rules as the next version (audited): stored at once when every change tightens a
+   * control; held for a second associate when any loosens one; refused above the rules' bounds.
+   */
+  saveRules(rules: RuleSet, note: string): Promise<RuleChangeOutcome>;
+  /** Approves (an associate other than its maker) or rejects a pending rule change. */
+  decideRuleChange(changeId: number, decision: RuleChangeDecision, note: string): Promise<RuleChangeDecided>;
+  /** Rule changes, newest first: pending only, or all. */
+  ruleChanges(options: { pendingOnly: boolean }): StoredRuleChange[];
   status(): StoreStatus;
   /** The filtered audit log as CSV, oldest first (see audit-export.ts), read from committed data. */
   auditCsv(filter: AuditFilter): { csv: string; entries: number };
@@ -211,6 +227,12 @@ export function createServices(config: ServicesConfig): Services {
     },
     saveRules(rules: RuleSet, note: string) {
       return runner.request({ kind: 'save-rules', rules, note });
+    },
+    decideRuleChange(changeId, decision, note) {
+      return runner.request({ kind: 'decide-rule-change', changeId, decision, note });
+    },
+    ruleChanges(options) {
+      return readRuleChanges(reader, options);
     },
     status() {
       return readStoreStatus(reader);

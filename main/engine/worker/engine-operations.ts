@@ -18,7 +18,8 @@ import type { Clock } from '../clock';
 import { createAuditGuard } from '../store/audit-guard';
 import type { WritableDb } from '../store/database';
 import { dataDateRange, lastRunDate } from '../store/matching-store';
-import { currentRuleSet, currentRulesOrDefaults, saveRuleSet, type VersionedRuleSet } from '../store/rule-sets';
+import { approveRuleChange, proposeRules, rejectRuleChange, type RuleChangeOutcome } from '../store/rule-changes';
+import { currentRuleSet, currentRulesOrDefaults } from '../store/rule-sets';
 import { runManualAction, type ManualActionRequest } from './manual-actions';
 import { errorToData, type EngineProgress, type EngineReplies, type EngineRequest } from './protocol';
 
@@ -26,6 +27,12 @@ import { errorToData, type EngineProgress, type EngineReplies, type EngineReques
 export type ReportsRequest =
   | { status: 'written'; reports: DailyReports; warnings: string[] }
   | { status: 'needs-confirmation'; date: string; warnings: string[] };
+
+/** What a second associate does with a pending rule change. */
+export type RuleChangeDecision = 'approve' | 'reject';
+
+/** What deciding a rule change did: approved (the version it became) or rejected. */
+export type RuleChangeDecided = { status: 'approved'; version: number } | { status: 'rejected' };
 
 /** A closed date whose reports were written by a cut-off or a catch-up, with what deserved a second look. */
 export type DayClosed = { reports: DailyReports; warnings: string[] };
@@ -152,12 +159,23 @@ export function createEngineOperations(db: WritableDb, setup: EngineSetup) {
       dates.sort();
       return closeDays(dates, outDir, listener);
     },
-    /** Validates rules and stores them as the next version (audited). */
-    saveRules(rules: RuleSet, note: string): VersionedRuleSet {
+    /**
+     * Proposes rules as the next version (audited): stored at once when every change tightens a
+     * control, held for a second associate otherwise, refused above the bounds (rule-changes.ts).
+     */
+    saveRules(rules: RuleSet, note: string): RuleChangeOutcome {
       // The defaults the store has been read under (services.rules() reports them as version 1)
       // are stored first, so the new rules are the next version after them, as before.
       currentRuleSet(db, now);
-      return saveRuleSet(db, rules, actor, note, now);
+      return proposeRules(db, rules, actor, note, now);
+    },
+    /** Approves (another associate than its maker) or rejects a pending rule change (audited). */
+    decideRuleChange(changeId: number, decision: RuleChangeDecision, note: string): RuleChangeDecided {
+      if (decision === 'reject') {
+        rejectRuleChange(db, changeId, actor, note, now);
+        return { status: 'rejected' };
+      }
+      return { status: 'approved', version: approveRuleChange(db, changeId, actor, note, now).version };
     },
     /** Runs one hand decision under the current rules (stored as version 1 on a new database), dated `at`. */
     manualAction(request: ManualActionRequest, at: Date): ManualActionResult {
@@ -213,6 +231,8 @@ async function runAny(operations: EngineOperations, request: EngineRequest, onPr
       return operations.closeAtCutoff(request.closing, request.outDir, listener);
     case 'save-rules':
       return operations.saveRules(request.rules, request.note);
+    case 'decide-rule-change':
+      return operations.decideRuleChange(request.changeId, request.decision, request.note);
     case 'manual-action':
       return operations.manualAction(request.action, new Date(request.atMs));
     case 'idle':

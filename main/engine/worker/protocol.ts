@@ -10,7 +10,8 @@ import type { FeedProfile } from '../feeds/csv/feed-profile';
 import type { FileState } from '../ingest/file-state';
 import type { IngestOutcome } from '../ingest/ingest-file';
 import type { MatchingResult, MatchProgress } from '../matcher/matching-run';
-import type { VersionedRuleSet } from '../store/rule-sets';
+import type { RuleChangeDecision, RuleChangeDecided } from './engine-operations';
+import type { RuleChangeOutcome } from '../store/rule-changes';
 import type { DayClosed, ReportsRequest } from './engine-operations';
 import type { ManualActionRequest } from './manual-actions';
 
@@ -37,6 +38,7 @@ export type EngineRequest =
   | { kind: 'catch-up'; outDir: string }
   | { kind: 'close-at-cutoff'; closing: string; outDir: string }
   | { kind: 'save-rules'; rules: RuleSet; note: string }
+  | { kind: 'decide-rule-change'; changeId: number; decision: RuleChangeDecision; note: string }
   | { kind: 'manual-action'; action: ManualActionRequest; atMs: number }
   | { kind: 'idle' }
   /** Closes the writer; the last request the worker runs. */
@@ -50,7 +52,8 @@ export type EngineReplies = {
   'write-reports': ReportsRequest;
   'catch-up': string[];
   'close-at-cutoff': string[];
-  'save-rules': VersionedRuleSet;
+  'save-rules': RuleChangeOutcome;
+  'decide-rule-change': RuleChangeDecided;
   'manual-action': ManualActionResult;
   idle: null;
   close: null;
