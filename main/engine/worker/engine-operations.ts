@@ -5,7 +5,7 @@
 
 import path from 'node:path';
 import { addDays } from '../../../shared/business-dates';
-import type { ManualActionResult } from '../../../shared/ipc/recon-api';
+import type { ManualActionResult, RuleChangeDecided } from '../../../shared/ipc/recon-api';
 import type { RuleSet } from '../../../shared/rules';
 import type { FeedProfile } from '../feeds/csv/feed-profile';
 import { ingestFile, ingestPaths, type IngestOutcome } from '../ingest/ingest-file';
@@ -31,8 +31,7 @@ export type ReportsRequest =
 /** What a second associate does with a pending rule change. */
 export type RuleChangeDecision = 'approve' | 'reject';
 
-/** What deciding a rule change did: approved (the version it became) or rejected. */
-export type RuleChangeDecided = { status: 'approved'; version: number } | { status: 'rejected' };
+export type { RuleChangeDecided };
 
 /** A closed date whose reports were written by a cut-off or a catch-up, with what deserved a second look. */
 export type DayClosed = { reports: DailyReports; warnings: string[] };
