@@ -3,7 +3,7 @@
 
 import os from 'node:os';
 import type { ReportPreview } from '../../shared/ipc/recon-api';
-import type { ManualActionResult } from '../../shared/ipc/recon-api';
+import type { ManualActionResult, RuleChangeDecided } from '../../shared/ipc/recon-api';
 import type { RuleSet } from '../../shared/rules';
 import { systemClock } from './clock';
 import { BUILTIN_PROFILES } from './feeds/csv/builtin-profiles';
@@ -27,7 +27,6 @@ import {
   type DayClosed,
   type EngineOperations,
   type ReportsRequest,
-  type RuleChangeDecided,
   type RuleChangeDecision,
 } from './worker/engine-operations';
 import { EngineWorkerError, type EngineProgress, type EngineReplies, type EngineRequest } from './worker/protocol';

@@ -121,7 +121,11 @@ export function startWorkstation(config: WorkstationConfig, log: (message: strin
     ...(config.now ? { now: config.now } : {}),
   });
 
-  const logFailure = (channel: string, error: Error): void => log(`${channel} failed: ${error.stack ?? error.message}`);
+  const logFailure = (channel: string, error: Error): void => {
+    log(`${channel} failed: ${error.stack ?? error.message}`);
+    // A write refused over an altered audit log: the window reads the status again, which says so on every view.
+    if (error.name === 'AuditLogBrokenError') emit({ type: 'store-changed' });
+  };
   return {
     services,
     handlers,

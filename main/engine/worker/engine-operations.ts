@@ -31,8 +31,6 @@ export type ReportsRequest =
 /** What a second associate does with a pending rule change. */
 export type RuleChangeDecision = 'approve' | 'reject';
 
-export type { RuleChangeDecided };
-
 /** A closed date whose reports were written by a cut-off or a catch-up, with what deserved a second look. */
 export type DayClosed = { reports: DailyReports; warnings: string[] };
 

@@ -4,15 +4,14 @@
 // type in EngineReplies, so the client's `request` is typed end to end.
 
 import type { MessagePort } from 'node:worker_threads';
-import type { ManualActionResult } from '../../../shared/ipc/recon-api';
+import type { ManualActionResult, RuleChangeDecided } from '../../../shared/ipc/recon-api';
 import type { RuleSet } from '../../../shared/rules';
 import type { FeedProfile } from '../feeds/csv/feed-profile';
 import type { FileState } from '../ingest/file-state';
 import type { IngestOutcome } from '../ingest/ingest-file';
 import type { MatchingResult, MatchProgress } from '../matcher/matching-run';
-import type { RuleChangeDecision, RuleChangeDecided } from './engine-operations';
 import type { RuleChangeOutcome } from '../store/rule-changes';
-import type { DayClosed, ReportsRequest } from './engine-operations';
+import type { DayClosed, ReportsRequest, RuleChangeDecision } from './engine-operations';
 import type { ManualActionRequest } from './manual-actions';
 
 /** What the worker is started with (its workerData). */

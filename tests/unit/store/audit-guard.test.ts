@@ -198,7 +198,11 @@ describe('the window over a tampered database', () => {
       await workstation.caughtUp;
       const status = await workstation.call('status:read', {});
       expect(status.ok && status.value.writesStopped).toMatch(/^Nothing was changed: the audit log of recon\.db was altered outside Recon Workstation \(it is broken at entry 2 \(written after entry 1 of 2026-11-02T12:00:00\.000Z\): entry 2 is missing/);
+      const events: string[] = [];
+      workstation.onEvent((event) => events.push(event.type));
       const note = await workstation.call('items:note', { itemId: 1, note: 'asked the network' });
+      // The window reads the status again on a refusal of this kind, so the banner shows at once.
+      expect(events).toEqual(['store-changed']);
       expect(note).toEqual({ ok: false, error: { code: 'failed', message: status.ok ? status.value.writesStopped : '' } });
       expect(logged).toContainEqual(expect.stringMatching(/^The cut-offs missed while the workstation was closed were not caught up: Nothing was changed: .*broken at entry 2/));
     } finally {
