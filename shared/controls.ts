@@ -5,7 +5,7 @@
 
 import { addDays, dayNumber } from './business-dates';
 import type { GlobalFinanceReason, LedgerStatus, Network, TxnType } from './domain';
-import { formatAmountWithCurrency as money } from './money';
+import { formatAmountWithCurrency as money, formatMinor } from './money';
 import type { ReasonCode, RuleSet } from './rules';
 
 /** A control's answer: allowed, or refused with a sentence the associate can act on. */
@@ -563,5 +563,174 @@ export function checkUnpair(facts: { matchId: number; status: string; dependentG
         `(naming its payment) ${dependents.length === 1 ? 'is' : 'are'} open: settle that first.`,
     );
   }
+  return ALLOWED;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Rule changes
+
+/**
+ * The highest values the rules may set, and why. A rule set is data anyone at the workstation can
+ * propose; these keep one proposal (even one a second associate approves) from switching a control
+ * off. Limits are minor units of any currency, like the limits themselves.
+ */
+export const RULE_BOUNDS = {
+  /** 1,000.00: a write-off is one associate's decision alone; a larger difference is a loss a second associate sees (a pairing request or global finance). */
+  writeOffLimitMinor: 100_000,
+  /** 1,000,000.00: above it every resettlement would skip the checker; no single card-funded Zelle payment comes near it. */
+  approvalLimitMinor: 100_000_000,
+  /** 100.00: a difference larger than this is not rounding or a fee, and must stay a mismatch someone looks at. */
+  amountToleranceMinor: 10_000,
+  /** 10 days from the earliest to the latest network date a payment may pair with: wider, pass 3 and 4 pair unrelated records of a regular customer. */
+  windowDays: 10,
+} as const;
+
+/** A control a rule change may move, by name. */
+export const RULE_CONTROLS = [
+  'write-off-limit',
+  'approval-limit',
+  'amount-tolerance',
+  'date-window',
+  'scope',
+  'passes',
+  'reason-codes',
+  'settlement-lag',
+  'resettlement-age',
+  'calendar',
+] as const;
+/** One control a rule change may move. */
+export type RuleControl = (typeof RULE_CONTROLS)[number];
+
+/**
+ * Which way a change moves a control: tightens (fewer decisions pass, or sooner seen), loosens
+ * (more pass, or later seen), or changes it without being either (a reordering, a renaming, another
+ * calendar).
+ */
+export type RuleChangeDirection = 'tightens' | 'loosens' | 'changes';
+
+/** One control a rule change moves, which way, in words. */
+export type RuleChange = { control: RuleControl; direction: RuleChangeDirection; description: string };
+
+/** Minor units as the limits are written in the rules' messages: "1,000.00". */
+function limitText(minor: number): string {
+  const [whole = '', fraction = ''] = formatMinor(minor, 2).split('.');
+  return `${whole.replace(/\B(?=(\d{3})+$)/g, ',')}.${fraction}`;
+}
+
+function days(count: number): string {
+  return `${count} day${count === 1 ? '' : 's'}`;
+}
+
+/** A number rule raised or lowered: `loosensWhenRaised` says which way loosens. */
+function numberChange(control: RuleControl, label: string, from: number, to: number, loosensWhenRaised: boolean, show: (value: number) => string): RuleChange[] {
+  if (from === to) return [];
+  const isRaised = to > from;
+  return [{ control, direction: isRaised === loosensWhenRaised ? 'loosens' : 'tightens', description: `${label} ${isRaised ? 'raised' : 'lowered'} from ${show(from)} to ${show(to)}` }];
+}
+
+/** A list rule: anything added loosens (more is admitted), only removals tighten, the same members in another order only change it. */
+function listChange(control: RuleControl, label: string, from: readonly string[], to: readonly string[], key: (value: string) => string = (value) => value): RuleChange[] {
+  const before = new Set(from.map(key));
+  const after = new Set(to.map(key));
+  const added = to.filter((value) => !before.has(key(value)));
+  const removed = from.filter((value) => !after.has(key(value)));
+  if (added.length > 0) return [{ control, direction: 'loosens', description: `${label} widened: ${added.join(', ')} added${removed.length > 0 ? `, ${removed.join(', ')} removed` : ''}` }];
+  if (removed.length > 0) return [{ control, direction: 'tightens', description: `${label} narrowed: ${removed.join(', ')} removed` }];
+  if (from.map(key).join('\u0000') !== to.map(key).join('\u0000')) return [{ control, direction: 'changes', description: `${label} reordered` }];
+  return [];
+}
+
+/**
+ * What a proposed rule set does to each control, compared with the current one; empty when it
+ * changes nothing. The rule of rule changes: only a change whose every part tightens applies at
+ * once; anything that loosens, or changes a control without tightening it, waits for a second
+ * associate (`needsSecondAssociateForRules`).
+ */
+export function classifyRuleChange(current: RuleSet, proposed: RuleSet): RuleChange[] {
+  const changes: RuleChange[] = [
+    ...numberChange('write-off-limit', 'Write-off limit', current.writeOffLimitMinor, proposed.writeOffLimitMinor, true, limitText),
+    ...numberChange('approval-limit', 'Approval limit', current.approvalLimitMinor, proposed.approvalLimitMinor, true, limitText),
+    ...numberChange('amount-tolerance', 'Amount tolerance', current.amountToleranceMinor, proposed.amountToleranceMinor, true, limitText),
+  ];
+  const [beforeFrom, afterFrom, beforeTo, afterTo] = [current.windowDaysBefore, current.windowDaysAfter, proposed.windowDaysBefore, proposed.windowDaysAfter];
+  if (beforeFrom !== beforeTo || afterFrom !== afterTo) {
+    // Either side widened admits pairs that were not admitted: that loosens, whatever the other side does.
+    const isWider = beforeTo > beforeFrom || afterTo > afterFrom;
+    changes.push({
+      control: 'date-window',
+      direction: isWider ? 'loosens' : 'tightens',
+      description: `Date window ${isWider ? 'widened' : 'narrowed'} from ${days(beforeFrom)} before and ${days(afterFrom)} after to ${days(beforeTo)} before and ${days(afterTo)} after`,
+    });
+  }
+  changes.push(
+    ...listChange('scope', 'Scope (MCCs)', current.scope.mccs, proposed.scope.mccs),
+    ...listChange('scope', 'Scope (descriptor prefixes)', current.scope.descriptorPrefixes, proposed.scope.descriptorPrefixes, (prefix) => prefix.toUpperCase()),
+    ...listChange('passes', 'Matching passes', current.passes, proposed.passes),
+    ...reasonCodeChanges(current.reasonCodes, proposed.reasonCodes),
+    // A payment waiting longer for its network, a presentment longer before global finance: exceptions surface later.
+    ...numberChange('settlement-lag', 'Settlement lag', current.settlementLagDays, proposed.settlementLagDays, true, days),
+    ...numberChange('resettlement-age', 'Resettlement age', current.resettlementAgeDays, proposed.resettlementAgeDays, true, days),
+  );
+  if (current.timeZone !== proposed.timeZone || current.cutoff !== proposed.cutoff) {
+    changes.push({ control: 'calendar', direction: 'changes', description: `Business day moved from ${current.cutoff} ${current.timeZone} to ${proposed.cutoff} ${proposed.timeZone}` });
+  }
+  return changes;
+}
+
+/** Reason codes: a code added, or one allowed for more decisions, loosens; removals tighten; a new label only changes. */
+function reasonCodeChanges(from: readonly ReasonCode[], to: readonly ReasonCode[]): RuleChange[] {
+  const uses = (codes: readonly ReasonCode[]): string[] => codes.flatMap((code) => code.appliesTo.map((use) => `${code.code} for ${use}`));
+  const changes = listChange('reason-codes', 'Reason codes', uses(from), uses(to));
+  if (changes.length > 0) return changes;
+  const labels = new Map(from.map((code) => [code.code, code.label]));
+  const relabelled = to.filter((code) => labels.get(code.code) !== code.label).map((code) => code.code);
+  return relabelled.length > 0 ? [{ control: 'reason-codes', direction: 'changes', description: `Reason codes relabelled: ${relabelled.join(', ')}` }] : [];
+}
+
+/** Whether a rule change waits for a second associate: any part that does not tighten does. */
+export function needsSecondAssociateForRules(changes: readonly RuleChange[]): boolean {
+  return changes.some((change) => change.direction !== 'tightens');
+}
+
+/** Whether a rule set stays within RULE_BOUNDS; the refusal names the rule, the value and the bound. */
+export function checkRuleBounds(rules: Pick<RuleSet, 'writeOffLimitMinor' | 'approvalLimitMinor' | 'amountToleranceMinor' | 'windowDaysBefore' | 'windowDaysAfter'>): Verdict {
+  const limits = [
+    ['The write-off limit', rules.writeOffLimitMinor, RULE_BOUNDS.writeOffLimitMinor],
+    ['The approval limit', rules.approvalLimitMinor, RULE_BOUNDS.approvalLimitMinor],
+    ['The amount tolerance', rules.amountToleranceMinor, RULE_BOUNDS.amountToleranceMinor],
+  ] as const;
+  for (const [label, value, bound] of limits) {
+    if (value > bound) return refuse(`${label} of ${limitText(value)} is above the most the rules allow, ${limitText(bound)}.`);
+  }
+  const window = rules.windowDaysBefore + rules.windowDaysAfter;
+  if (window > RULE_BOUNDS.windowDays) {
+    return refuse(`The date window of ${days(rules.windowDaysBefore)} before and ${days(rules.windowDaysAfter)} after spans ${days(window)}: the most the rules allow is ${days(RULE_BOUNDS.windowDays)}.`);
+  }
+  return ALLOWED;
+}
+
+/** A rule change waiting for a second associate, as its decision sees it. */
+export type RuleChangeFacts = {
+  changeId: number;
+  status: 'PENDING' | 'APPROVED' | 'REJECTED';
+  maker: string;
+  /** The rule-set version it was proposed against, and the current one: it applies only over the rules it was judged against. */
+  baseVersion: number;
+  currentVersion: number;
+};
+
+/** Whether the associate may approve a rule change: pending, over the rules it was proposed against, and not their own. */
+export function checkApproveRuleChange(facts: RuleChangeFacts, actor: string): Verdict {
+  if (facts.status !== 'PENDING') return refuse(`Rule change ${facts.changeId} is ${facts.status.toLowerCase()}: it is not waiting for approval.`);
+  if (facts.maker === actor) return refuse(`You proposed rule change ${facts.changeId}: a second associate must approve it.`);
+  if (facts.baseVersion !== facts.currentVersion) {
+    return refuse(`Rule change ${facts.changeId} was proposed against rules version ${facts.baseVersion}, but version ${facts.currentVersion} is current now: reject it and propose it again.`);
+  }
+  return ALLOWED;
+}
+
+/** Whether the associate may reject a rule change: any associate, the maker too (a withdrawal), while it is pending. */
+export function checkRejectRuleChange(facts: RuleChangeFacts): Verdict {
+  if (facts.status !== 'PENDING') return refuse(`Rule change ${facts.changeId} is ${facts.status.toLowerCase()}: it is not waiting for approval.`);
   return ALLOWED;
 }

@@ -15,6 +15,7 @@ import path from 'node:path';
 import readline from 'node:readline';
 import { parseArgs } from 'node:util';
 import { workstationFolders } from '../engine/app-paths';
+import { signedInAssociate } from '../engine/associate';
 import { startWorkstation } from '../engine/api/workstation';
 import { startLoopbackBridge } from './loopback-bridge';
 
@@ -59,14 +60,20 @@ function openInBrowser(launchUrl: string): string {
 
 const folders = workstationFolders();
 const stabilityMs = values['inbox-stability-ms'] === undefined ? undefined : Number(values['inbox-stability-ms']);
-// RECON_ACTOR names the associate of a browser session (a second associate for maker-checker
-// on one machine, the tests); the desktop app always acts as the signed-in user.
-const actor = process.env.RECON_ACTOR;
+// The associate is the signed-in user; RECON_ACTOR names another only in a test session (the
+// end-to-end tests' checker beside the maker), and is refused before anything opens otherwise.
+let actor: string;
+try {
+  actor = signedInAssociate(process.env, { isPackaged: false });
+} catch (error) {
+  console.error(`recon: the workstation could not start: ${(error as Error).message}`);
+  process.exit(1);
+}
 const workstation = startWorkstation(
   {
     ...folders,
     ...(stabilityMs === undefined ? {} : { inboxStabilityMs: stabilityMs }),
-    ...(actor ? { actor } : {}),
+    actor,
     ...(values['no-inbox'] ? { watchInbox: false, reportsAtCutoff: false } : {}),
   },
   (message) => console.error(message),

@@ -3,6 +3,7 @@
 
 import { isIsoDate } from '../../shared/business-dates';
 import { defaultDatabasePath, defaultProfilesDir } from '../engine/app-paths';
+import { signedInAssociate } from '../engine/associate';
 import { createServices, type Services } from '../engine/services';
 
 /** Exit codes: 0 success, 1 a file was rejected or a command failed, 2 the command line was wrong. */
@@ -16,8 +17,11 @@ export class UsageError extends Error {}
 /** Where a command writes: each call is one line (standard output, standard error). */
 export type Output = { out: (line: string) => void; err: (line: string) => void };
 
-/** What the command line runs against besides its arguments: the clock business days are decided by (tests pin it). */
-export type CliContext = { now?: () => Date };
+/**
+ * What the command line runs against besides its arguments: the clock business days are decided
+ * by (tests pin it), and the environment the associate is read from (default: the process's).
+ */
+export type CliContext = { now?: () => Date; env?: NodeJS.ProcessEnv };
 
 /** One option of a command: how it is parsed and its line in the command's help. */
 export type CliOption = {
@@ -83,12 +87,14 @@ export function profilesFolder(values: OptionValues): string {
 }
 
 /**
- * The engine's services over the database the command line names; the caller closes them.
- * `command` names this process to another that waits for it ('recon match').
+ * The engine's services over the database the command line names, acting as the signed-in
+ * associate (RECON_ACTOR set outside a test session is refused: see associate.ts); the caller
+ * closes them. `command` names this process to another that waits for it ('recon match').
  */
 export function openServices(values: OptionValues, context: CliContext, command?: string): Services {
   return createServices({
     dbPath: databasePath(values),
+    actor: signedInAssociate(context.env ?? process.env, { isPackaged: false }),
     profilesDir: profilesFolder(values),
     ...(command ? { processName: `recon ${command}` } : {}),
     ...(context.now ? { now: context.now } : {}),

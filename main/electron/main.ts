@@ -8,6 +8,7 @@ import { pathToFileURL } from 'node:url';
 import { app, BrowserWindow, dialog, session } from 'electron';
 import { EVENT_CHANNEL } from '../../shared/ipc/recon-api';
 import { workstationFolders } from '../engine/app-paths';
+import { signedInAssociate } from '../engine/associate';
 import { startWorkstation, type Workstation } from '../engine/api/workstation';
 import { registerReconIpc } from './ipc-registry';
 import { isPermissionGranted, shellEnvironment } from './shell-policy';
@@ -101,7 +102,12 @@ async function main(): Promise<void> {
   const binding = sqliteBinding();
   let workstation: Workstation;
   try {
-    workstation = startWorkstation({ ...folders, ...(binding ? { nativeBinding: binding } : {}), chooseExportFile }, (message) => console.error(message));
+    // An installed app acts only as the signed-in user; RECON_ACTOR there is refused, in words.
+    const actor = signedInAssociate(process.env, { isPackaged: app.isPackaged });
+    workstation = startWorkstation(
+      { ...folders, actor, ...(binding ? { nativeBinding: binding } : {}), chooseExportFile },
+      (message) => console.error(message),
+    );
   } catch (error) {
     dialog.showErrorBox('Recon Workstation cannot start', (error as Error).message);
     app.exit(1);

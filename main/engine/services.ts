@@ -3,7 +3,7 @@
 
 import os from 'node:os';
 import type { ReportPreview } from '../../shared/ipc/recon-api';
-import type { ManualActionResult } from '../../shared/ipc/recon-api';
+import type { ManualActionResult, RuleChangeDecided } from '../../shared/ipc/recon-api';
 import type { RuleSet } from '../../shared/rules';
 import { systemClock } from './clock';
 import { BUILTIN_PROFILES } from './feeds/csv/builtin-profiles';
@@ -17,11 +17,22 @@ import { auditCsv } from './reports/audit-export';
 import { scheduleCutoffs, type CutoffSchedule } from './reports/cutoff-scheduler';
 import { businessDayOf, readReportPreview, type BusinessDay } from './reports/day-close';
 import { verifyAuditChain, type AuditChainCheck, type AuditFilter } from './store/audit-log';
+import { createAuditGuard, type AuditGuard, type AuditIntegrity } from './store/audit-guard';
 import { openDatabase, type ReadonlyDb, type WritableDb } from './store/database';
 import { currentRulesOrDefaults, currentVersionedRulesOrDefaults, type VersionedRuleSet } from './store/rule-sets';
 import { readStoreStatus, type StoreStatus } from './store/status-store';
-import { createEngineOperations, DEFAULT_PROCESS_NAME, runEngineRequest, type DayClosed, type EngineOperations, type LeaseSettings, type ReportsRequest } from './worker/engine-operations';
 import { LEASE_TTL_MS, leaseHolderOfThisProcess } from './store/leases';
+import { readRuleChanges, type RuleChangeOutcome, type StoredRuleChange } from './store/rule-changes';
+import {
+  createEngineOperations,
+  DEFAULT_PROCESS_NAME,
+  runEngineRequest,
+  type DayClosed,
+  type EngineOperations,
+  type LeaseSettings,
+  type ReportsRequest,
+  type RuleChangeDecision,
+} from './worker/engine-operations';
 import { EngineWorkerError, type EngineProgress, type EngineReplies, type EngineRequest } from './worker/protocol';
 import type { ManualActionRequest } from './worker/manual-actions';
 
@@ -103,13 +114,25 @@ export type Services = {
   reportAtCutoffs(outDir: string, onClosed: (closed: DayClosed) => void, onError: (error: Error, date: string) => void): CutoffSchedule;
   /** The current matching rules and their version (the defaults as version 1 until a write stores them); never writes. */
   rules(): VersionedRuleSet;
-  /** Validates rules and stores them as the next version (audited). */
-  saveRules(rules: RuleSet, note: string): Promise<VersionedRuleSet>;
+  /**
+   * Proposes rules as the next version (audited): stored at once when every change tightens a
+   * control; held for a second associate when any loosens one; refused above the rules' bounds.
+   */
+  saveRules(rules: RuleSet, note: string): Promise<RuleChangeOutcome>;
+  /** Approves (an associate other than its maker) or rejects a pending rule change. */
+  decideRuleChange(changeId: number, decision: RuleChangeDecision, note: string): Promise<RuleChangeDecided>;
+  /** Rule changes, newest first: pending only, or all. */
+  ruleChanges(options: { pendingOnly: boolean }): StoredRuleChange[];
   status(): StoreStatus;
   /** The filtered audit log as CSV, oldest first (see audit-export.ts), read from committed data. */
   auditCsv(filter: AuditFilter): { csv: string; entries: number };
   /** Recomputes the audit log's hash chain: intact, or the first entry changed behind the app's back. */
   verifyAudit(): AuditChainCheck;
+  /**
+   * The audit log as this thread's reader last checked it (triggers, and the chain from where the
+   * last check left off): when it is broken the engine refuses every write, and this says why.
+   */
+  auditIntegrity(): AuditIntegrity;
   /** Resolves once every operation already asked for (ingest, match, reports) has finished. */
   idle(): Promise<void>;
   /** Runs a hand decision (see worker/manual-actions.ts) in turn with ingest, matching and reports, dated `at`. */
@@ -171,6 +194,7 @@ export function createServices(config: ServicesConfig): Services {
     });
   }
 
+  let readerGuard: AuditGuard | undefined;
   const services: Services = {
     reader,
     databasePath: config.dbPath,
@@ -233,6 +257,12 @@ export function createServices(config: ServicesConfig): Services {
     saveRules(rules: RuleSet, note: string) {
       return runner.request({ kind: 'save-rules', rules, note });
     },
+    decideRuleChange(changeId, decision, note) {
+      return runner.request({ kind: 'decide-rule-change', changeId, decision, note });
+    },
+    ruleChanges(options) {
+      return readRuleChanges(reader, options);
+    },
     status() {
       return readStoreStatus(reader);
     },
@@ -241,6 +271,11 @@ export function createServices(config: ServicesConfig): Services {
     },
     verifyAudit() {
       return verifyAuditChain(reader);
+    },
+    auditIntegrity() {
+      // Made on first use: a command that never asks does not verify the chain twice at start.
+      readerGuard ??= createAuditGuard(reader);
+      return readerGuard.check();
     },
     async idle() {
       await runner.request({ kind: 'idle' });

@@ -97,6 +97,7 @@ function Workstation() {
         </ul>
       </nav>
       <main className="app-main" aria-label={VIEWS.find((entry) => entry.view === view)?.label}>
+        <WritesStoppedAlert />
         {view === 'today' ? <TodayBoard /> : null}
         {view === 'import' ? (
           <div className="stack">
@@ -141,6 +142,17 @@ function Header() {
       </dl>
       <UndoLastAction />
     </header>
+  );
+}
+
+/** On every view while the audit log is found altered outside the app: why every change is refused. */
+function WritesStoppedAlert() {
+  const writesStopped = useReconStore((state) => state.status?.writesStopped);
+  if (!writesStopped) return null;
+  return (
+    <p className="error-alert" role="alert" data-testid="writes-stopped">
+      {writesStopped}
+    </p>
   );
 }
 

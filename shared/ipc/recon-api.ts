@@ -24,7 +24,7 @@ import {
   type Side,
 } from '../domain';
 import type { IngestOutcome, MatchingResult, MatchProgress, StoreStatus } from './engine-results';
-import type { GlobalFinanceFacts, GlobalFinanceOption, WriteOffFacts } from '../controls';
+import type { GlobalFinanceFacts, GlobalFinanceOption, RuleChange, WriteOffFacts } from '../controls';
 import type { RuleSet } from '../rules';
 
 const businessDate = z.string().refine(isIsoDate, { message: 'must be a business date, YYYY-MM-DD' });
@@ -261,6 +261,18 @@ export const RECON_CHANNELS = {
   'pairings:withdraw': { function: 'withdrawPairing', argument: z.object({ requestId: id }).strict(), result: resultOf<ManualActionResult>() },
   'approvals:list': { function: 'readApprovals', argument: z.object({}).strict(), result: resultOf<ApprovalsList>() },
   'rules:read': { function: 'readRules', argument: z.object({}).strict(), result: resultOf<{ version: number; rules: RuleSet }>() },
+  /** A second associate approves a pending rule change (never its maker): it becomes the current rules. */
+  'rules:approve-change': {
+    function: 'approveRuleChange',
+    argument: z.object({ changeId: id, rationale: requiredText }).strict(),
+    result: resultOf<RuleChangeDecided>(),
+  },
+  /** Rejects a pending rule change (its maker may: a withdrawal); the rules stay as they are. */
+  'rules:reject-change': {
+    function: 'rejectRuleChange',
+    argument: z.object({ changeId: id, note: requiredText }).strict(),
+    result: resultOf<RuleChangeDecided>(),
+  },
   'items:mark-done': {
     function: 'markDone',
     argument: z.object({ itemId: id, note: z.string().trim().max(500).optional() }).strict(),
@@ -317,6 +329,8 @@ export type WorkstationStatus = {
   actor: string;
   /** The business day now: the date still open, the last closed one, and the open one's cut-off (ISO instant; 'HH:MM' in the zone). */
   businessDay: { openDate: string; lastClosedDate: string; cutoffAt: string; timeZone: string; cutoff: string };
+  /** Present when the audit log was found altered outside the app: why every change is refused (reading still works). */
+  writesStopped?: string;
 };
 
 /** A stored feed file as the imports list shows it. */
@@ -503,7 +517,26 @@ export type ApprovalsList = {
   mySubmissions: ApprovalEntry[];
   /** Approved resettlements whose funds transfer is not done yet. */
   approvedAwaitingTransfer: ApprovalEntry[];
+  /** Rule changes waiting for a second associate, anyone's (none when left out). */
+  ruleChanges?: RuleChangeView[];
 };
+
+/** A rule change waiting for a second associate, as the approvals list shows it. */
+export type RuleChangeView = {
+  id: number;
+  maker: string;
+  madeAt: string;
+  /** The rule-set version it was proposed against. */
+  baseVersion: number;
+  note: string;
+  /** What it does to each control, in words, and which way. */
+  changes: RuleChange[];
+  /** Why this associate may not approve it (their own, or the rules moved on since); absent when they may. */
+  approveRefusal?: string;
+};
+
+/** What deciding a rule change did: approved (the rules version it became) or rejected. */
+export type RuleChangeDecided = { status: 'approved'; version: number } | { status: 'rejected' };
 
 /** An open record found for pairing by hand. */
 export type OpenRecord =

@@ -31,7 +31,7 @@ async function startBridge(
   if (options.isSecond) args.push('--no-inbox');
   const server = spawn(process.execPath, args, {
     cwd: root,
-    env: { ...process.env, RECON_DATA_DIR: dataDir, RECON_DB: '', RECON_REPORTS: '', RECON_INBOX: '', RECON_ACTOR: options.actor },
+    env: { ...process.env, RECON_DATA_DIR: dataDir, RECON_DB: '', RECON_REPORTS: '', RECON_INBOX: '', RECON_ACTOR: options.actor, RECON_TEST_IDENTITY: '1' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const stderr: string[] = [];

@@ -3,6 +3,7 @@
 import {
   databasePath,
   DATABASE_OPTION,
+  EXIT_FAILED,
   EXIT_OK,
   openServices,
   PROFILES_OPTION,
@@ -18,7 +19,8 @@ export const summary = [{ call: '[--json]', text: 'what the database holds: file
 export const usage = ['recon status [--json] [--db FILE]'];
 
 export const description = `Prints the files ingested, records per side, matches, open items per category and reason, and
-quarantined rows.`;
+quarantined rows. Exits 1, saying why, when the audit log was altered outside the app (every change
+is then refused; see recon audit verify).`;
 
 export const options = [{ name: 'json', help: 'print it all as one JSON document' }, DATABASE_OPTION, PROFILES_OPTION];
 
@@ -26,9 +28,16 @@ export function run({ values }: CommandLine, output: Output, context: CliContext
   const services = openServices(values, context);
   try {
     const status = services.status();
+    const integrity = services.auditIntegrity();
+    // The store's counts still print: reading works over a broken log; the exit code says it is broken.
+    const verdict = (): number => {
+      if (integrity.intact) return EXIT_OK;
+      output.err(`recon: ${integrity.writesStopped}`);
+      return EXIT_FAILED;
+    };
     if (values.json) {
       output.out(JSON.stringify(status, null, 2));
-      return EXIT_OK;
+      return verdict();
     }
     output.out(`database: ${databasePath(values)}`);
     output.out(`files: ${status.files.reduce((sum, row) => sum + row.files, 0)}`);
@@ -50,7 +59,7 @@ export function run({ values }: CommandLine, output: Output, context: CliContext
     for (const row of status.openItems) output.out(`  ${row.category.padEnd(15)} ${row.reason.padEnd(22)} ${row.items}`);
     output.out(`quarantined rows: ${status.quarantinedRows}`);
     output.out(status.lastRunDate ? `last matching run: as of ${status.lastRunDate} (rules v${status.ruleSetVersion})` : 'no matching run yet');
-    return EXIT_OK;
+    return verdict();
   } finally {
     services.close();
   }

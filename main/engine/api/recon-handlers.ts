@@ -12,8 +12,10 @@ import {
   type ReconChannel,
   type ReconEvent,
   type ReportsWritten,
+  type RuleChangeView,
   type WorkstationStatus,
 } from '../../../shared/ipc/recon-api';
+import { checkApproveRuleChange } from '../../../shared/controls';
 import type { DailyReports } from '../reports/daily-reports';
 import type { BusinessDay } from '../reports/day-close';
 import { readTodayBoard } from '../reports/today-board';
@@ -102,6 +104,7 @@ export function createReconHandlers(context: HandlerContext): ReconHandlers {
         inbox: context.inboxStatus(),
         actor: services.actor,
         businessDay: businessDayView(services.businessDay()),
+        ...writesStopped(services),
       };
     },
     /** Ingests files and folders by path (the shell's drop zone and file dialog). */
@@ -187,9 +190,21 @@ export function createReconHandlers(context: HandlerContext): ReconHandlers {
     async 'pairings:withdraw'(argument) {
       return manual({ name: 'pairings:withdraw', argument });
     },
-    /** The approvals list as this associate sees it. */
+    /** The approvals list as this associate sees it, with the rule changes waiting for a second associate. */
     async 'approvals:list'() {
-      return readApprovals(services.reader, services.rules().rules, services.actor);
+      return { ...readApprovals(services.reader, services.rules().rules, services.actor), ruleChanges: ruleChangeViews(services) };
+    },
+    /** A second associate approves a pending rule change. */
+    async 'rules:approve-change'({ changeId, rationale }) {
+      const decided = await services.decideRuleChange(changeId, 'approve', rationale);
+      changed();
+      return decided;
+    },
+    /** Rejects a pending rule change. */
+    async 'rules:reject-change'({ changeId, note }) {
+      const decided = await services.decideRuleChange(changeId, 'reject', note);
+      changed();
+      return decided;
     },
     /** The current rules and their version. */
     async 'rules:read'() {
@@ -259,6 +274,32 @@ export function createReconHandlers(context: HandlerContext): ReconHandlers {
       return searchOpenRecords(services.reader, side, text, limit);
     },
   };
+}
+
+/** The pending rule changes, each with why this associate may not approve it (the shared control's words). */
+function ruleChangeViews(services: Services): RuleChangeView[] {
+  const currentVersion = services.rules().version;
+  return services.ruleChanges({ pendingOnly: true }).map((change) => {
+    const verdict = checkApproveRuleChange(
+      { changeId: change.id, status: change.status, maker: change.maker, baseVersion: change.baseVersion, currentVersion },
+      services.actor,
+    );
+    return {
+      id: change.id,
+      maker: change.maker,
+      madeAt: change.madeAt,
+      baseVersion: change.baseVersion,
+      note: change.note,
+      changes: change.changes,
+      ...(verdict.allowed ? {} : { approveRefusal: verdict.reason }),
+    };
+  });
+}
+
+/** Why every change is refused, when the audit log was found altered outside the app; nothing otherwise. */
+function writesStopped(services: Services): { writesStopped?: string } {
+  const integrity = services.auditIntegrity();
+  return integrity.intact ? {} : { writesStopped: integrity.writesStopped };
 }
 
 /** The business day as the window shows it. */

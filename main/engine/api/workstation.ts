@@ -100,9 +100,14 @@ export function startWorkstation(config: WorkstationConfig, log: (message: strin
     // may hold those days' records): the window opens meanwhile.
     const inboxQueued = inbox ? inbox.ready.catch(() => undefined) : Promise.resolve();
     caughtUp = inboxQueued.then(() =>
-      isClosing ? [] : services.catchUp(config.reportsFolder, onClosed, (error, date) =>
-        log(`The reports of ${date}, whose cut-off passed while the workstation was closed, could not be written: ${error.message}`),
-      ),
+      isClosing
+        ? []
+        : services
+            .catchUp(config.reportsFolder, onClosed, (error, date) =>
+              log(`The reports of ${date}, whose cut-off passed while the workstation was closed, could not be written: ${error.message}`),
+            )
+            // Refused whole (an audit log altered outside the app stops every write): said, never thrown at no one.
+            .catch((error: unknown) => log(`The cut-offs missed while the workstation was closed were not caught up: ${(error as Error).message}`)),
     );
     cutoffs = services.reportAtCutoffs(config.reportsFolder, onClosed, (error, date) =>
       log(`The reports of ${date} could not be written at the cut-off: ${error.message}`),
@@ -124,7 +129,11 @@ export function startWorkstation(config: WorkstationConfig, log: (message: strin
     ...(config.chooseExportFile ? { chooseExportFile: config.chooseExportFile } : {}),
   });
 
-  const logFailure = (channel: string, error: Error): void => log(`${channel} failed: ${error.stack ?? error.message}`);
+  const logFailure = (channel: string, error: Error): void => {
+    log(`${channel} failed: ${error.stack ?? error.message}`);
+    // A write refused over an altered audit log: the window reads the status again, which says so on every view.
+    if (error.name === 'AuditLogBrokenError') emit({ type: 'store-changed' });
+  };
   return {
     services,
     handlers,

@@ -45,18 +45,38 @@ type StoredAuditRow = [number, string, string, string, string, string, string | 
 /** What a check of the audit chain found: intact, or the first entry that does not hold. */
 export type AuditChainCheck = AuditVerification;
 
+/** An entry already found in its place in the chain: its id and hash, where a later check goes on from. */
+export type AuditChainPoint = { id: number; hash: string };
+
+/** The chain's start: nothing verified yet. */
+const CHAIN_START: AuditChainPoint = { id: 0, hash: '' };
+
 /**
  * Recomputes the chain from the first entry: an entry changed, removed or inserted behind the
  * app's back breaks it at that entry. Reads in pages, so a long log never sits in memory whole.
  */
 export function verifyAuditChain(db: ReadonlyDb): AuditChainCheck {
+  return verifyAuditChainFrom(db, CHAIN_START).check;
+}
+
+/**
+ * Goes on with the chain from a point an earlier check verified (the engine checks after every
+ * write, so only the entries since cost anything), and returns the last point it verified. The
+ * point itself is checked first: its entry still there, its fields still hashing to its hash, and
+ * no entry before it deleted (the count). Important: an entry before the point that was changed in place is found
+ * only by a check from the start (`verifyAuditChain`, every start of the engine); when the point
+ * does not hold, the check is made from the start here, to name the first entry that broke.
+ */
+export function verifyAuditChainFrom(db: ReadonlyDb, from: AuditChainPoint): { check: AuditChainCheck; last: AuditChainPoint } {
+  if (from.id > 0 && !isChainPointIntact(db, from)) return verifyAuditChainFrom(db, CHAIN_START);
   const page = db
     .prepare<[number], StoredAuditRow>('SELECT id, at, actor, action, subject_type, subject_id, before, after, hash FROM audit_log WHERE id > ? ORDER BY id LIMIT 5000')
     .raw();
-  let previousHash = '';
-  let expectedId = 1;
-  let entries = 0;
-  let afterId = 0;
+  let previousHash = from.hash;
+  let expectedId = from.id + 1;
+  let entries = from.id;
+  let afterId = from.id;
+  const broken = (check: AuditChainCheck): { check: AuditChainCheck; last: AuditChainPoint } => ({ check, last: { id: afterId, hash: previousHash } });
   for (;;) {
     const rows = page.all(afterId);
     if (rows.length === 0) break;
@@ -66,7 +86,7 @@ export function verifyAuditChain(db: ReadonlyDb): AuditChainCheck {
       if (id !== expectedId) {
         // Ids are given one after the other (appendAudit), so a gap is an entry deleted behind
         // the app's back: the first missing one is where the chain breaks.
-        return {
+        return broken({
           intact: false,
           entries,
           brokenAt: Math.min(id, expectedId),
@@ -76,18 +96,59 @@ export function verifyAuditChain(db: ReadonlyDb): AuditChainCheck {
               : id === expectedId + 1
                 ? `entry ${expectedId} is missing: it was deleted after it was written`
                 : `entry ${id} is out of order`,
-        };
+        });
       }
       const computed = auditEntryHash(previousHash, [id, at, actor, action, subjectType, subjectId, before, after]);
       if (computed !== hash) {
-        return { intact: false, entries, brokenAt: id, problem: `entry ${id} (${action} by ${actor} at ${at}) does not match its hash: it was changed after it was written` };
+        return broken({ intact: false, entries, brokenAt: id, problem: `entry ${id} (${action} by ${actor} at ${at}) does not match its hash: it was changed after it was written` });
       }
       previousHash = hash;
       expectedId = id + 1;
       afterId = id;
     }
   }
-  return { intact: true, entries, lastHash: previousHash };
+  return { check: { intact: true, entries, lastHash: previousHash }, last: { id: afterId, hash: previousHash } };
+}
+
+/** Whether the point's entry still holds what was verified (its fields hash, over the entry before it, to its hash) and no entry before it is gone. */
+function isChainPointIntact(db: ReadonlyDb, point: AuditChainPoint): boolean {
+  const anchor = db
+    .prepare(
+      `SELECT at, actor, action, subject_type, subject_id, before, after, hash,
+              (SELECT hash FROM audit_log WHERE id = @id - 1) AS previous_hash,
+              (SELECT COUNT(*) FROM audit_log WHERE id <= @id) AS count
+       FROM audit_log WHERE id = @id`,
+    )
+    .raw()
+    .get({ id: point.id }) as [string, string, string, string, string, string | null, string | null, string, string | null, number] | undefined;
+  if (anchor === undefined) return false;
+  const [at, actor, action, subjectType, subjectId, before, after, hash, previousHash, count] = anchor;
+  if (hash !== point.hash || count !== point.id) return false;
+  return auditEntryHash(previousHash ?? '', [point.id, at, actor, action, subjectType, subjectId, before, after]) === hash;
+}
+
+/**
+ * The triggers that keep the audit log append-only, by name, as the migrations create them
+ * (whitespace aside). One missing or rewritten means someone changed the file behind the app's
+ * back: the log could then be edited with no trace but the chain's.
+ */
+export const AUDIT_TRIGGERS: Readonly<Record<string, string>> = {
+  audit_log_no_update: "CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END",
+  audit_log_no_delete: "CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END",
+  audit_log_no_replace:
+    "CREATE TRIGGER audit_log_no_replace BEFORE INSERT ON audit_log WHEN EXISTS (SELECT 1 FROM audit_log WHERE id = NEW.id) BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END",
+};
+
+/** What is wrong with the audit log's append-only triggers, in a sentence naming the trigger; undefined when all are in place as written. */
+export function auditTriggerProblem(db: ReadonlyDb): string | undefined {
+  const rows = db.prepare("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'audit_log'").all() as { name: string; sql: string | null }[];
+  const present = new Map(rows.map((row) => [row.name, (row.sql ?? '').replace(/\s+/g, ' ').replace(/;\s*$/, '').trim()]));
+  for (const [name, sql] of Object.entries(AUDIT_TRIGGERS)) {
+    const found = present.get(name);
+    if (found === undefined) return `the trigger ${name}, which keeps the audit log append-only, is missing: it was dropped behind the app's back`;
+    if (found !== sql) return `the trigger ${name}, which keeps the audit log append-only, is not as the app wrote it: it was changed behind the app's back`;
+  }
+  return undefined;
 }
 
 /** An entry as it was written: `before` and `after` are the JSON text stored, or null; `hash` its chain hash. */

@@ -4,7 +4,7 @@
 // of small data, `:memory:` databases). Nothing here decides when it runs: the caller's queue does.
 
 import { addDays } from '../../../shared/business-dates';
-import type { ManualActionResult } from '../../../shared/ipc/recon-api';
+import type { ManualActionResult, RuleChangeDecided } from '../../../shared/ipc/recon-api';
 import type { RuleSet } from '../../../shared/rules';
 import type { FeedProfile } from '../feeds/csv/feed-profile';
 import { assertFileStillComplete, ingestFile, ingestPaths, type IngestOutcome } from '../ingest/ingest-file';
@@ -13,10 +13,12 @@ import { previewDailyReports, writeDailyReports, type DailyReports } from '../re
 import { assertClosedDate, businessDayOf, datesToCatchUp, reportWarnings, type BusinessDay } from '../reports/day-close';
 import type { FileState } from '../ingest/file-state';
 import type { Clock } from '../clock';
+import { createAuditGuard } from '../store/audit-guard';
 import type { WritableDb } from '../store/database';
 import { leaseHolderOfThisProcess, RUNS_LEASE, SCHEDULER_LEASE, releaseLease, takeLease, tryTakeLease, type HeldLease, type LeaseHolder } from '../store/leases';
 import { dataDateRange, lastRunDate } from '../store/matching-store';
-import { currentRuleSet, currentRulesOrDefaults, saveRuleSet, type VersionedRuleSet } from '../store/rule-sets';
+import { approveRuleChange, proposeRules, rejectRuleChange, type RuleChangeOutcome } from '../store/rule-changes';
+import { currentRuleSet, currentRulesOrDefaults } from '../store/rule-sets';
 import { runManualAction, type ManualActionRequest } from './manual-actions';
 import { errorToData, type EngineProgress, type EngineReplies, type EngineRequest } from './protocol';
 
@@ -24,6 +26,9 @@ import { errorToData, type EngineProgress, type EngineReplies, type EngineReques
 export type ReportsRequest =
   | { status: 'written'; reports: DailyReports; warnings: string[] }
   | { status: 'needs-confirmation'; date: string; warnings: string[] };
+
+/** What a second associate does with a pending rule change. */
+export type RuleChangeDecision = 'approve' | 'reject';
 
 /** A closed date whose reports were written by a cut-off or a catch-up, with what deserved a second look. */
 export type DayClosed = { reports: DailyReports; warnings: string[] };
@@ -56,6 +61,8 @@ export type EngineOperations = ReturnType<typeof createEngineOperations>;
 /** Builds the operations over the writer. */
 export function createEngineOperations(db: WritableDb, setup: EngineSetup) {
   const { profiles, actor, now } = setup;
+  // Checks the whole audit chain and its triggers now, as the store opens (see audit-guard.ts).
+  const auditGuard = createAuditGuard(db);
   const leases: LeaseSettings = setup.leases ?? { holder: leaseHolderOfThisProcess(DEFAULT_PROCESS_NAME, actor) };
   /** The runs lease while an operation holds it; every run it makes checks it under the write lock. */
   let runsLease: HeldLease | undefined;
@@ -138,6 +145,8 @@ export function createEngineOperations(db: WritableDb, setup: EngineSetup) {
   }
 
   return {
+    /** The audit log as checked at open and around every write; a broken log refuses every write. */
+    auditGuard,
     /** Ingests files and folders, one file at a time, in order. */
     ingest(paths: readonly string[]): Promise<IngestOutcome[]> {
       return ingestPaths(db, paths, { profiles, rules: currentRuleSet(db, now).rules, actor, now });
@@ -191,12 +200,23 @@ export function createEngineOperations(db: WritableDb, setup: EngineSetup) {
     releaseScheduler(): void {
       releaseLease(db, SCHEDULER_LEASE, leases.holder);
     },
-    /** Validates rules and stores them as the next version (audited). */
-    saveRules(rules: RuleSet, note: string): VersionedRuleSet {
+    /**
+     * Proposes rules as the next version (audited): stored at once when every change tightens a
+     * control, held for a second associate otherwise, refused above the bounds (rule-changes.ts).
+     */
+    saveRules(rules: RuleSet, note: string): RuleChangeOutcome {
       // The defaults the store has been read under (services.rules() reports them as version 1)
       // are stored first, so the new rules are the next version after them, as before.
       currentRuleSet(db, now);
-      return saveRuleSet(db, rules, actor, note, now);
+      return proposeRules(db, rules, actor, note, now);
+    },
+    /** Approves (another associate than its maker) or rejects a pending rule change (audited). */
+    decideRuleChange(changeId: number, decision: RuleChangeDecision, note: string): RuleChangeDecided {
+      if (decision === 'reject') {
+        rejectRuleChange(db, changeId, actor, note, now);
+        return { status: 'rejected' };
+      }
+      return { status: 'approved', version: approveRuleChange(db, changeId, actor, note, now).version };
     },
     /** Runs one hand decision under the current rules (stored as version 1 on a new database), dated `at`. */
     manualAction(request: ManualActionRequest, at: Date): ManualActionResult {
@@ -220,7 +240,15 @@ export async function runEngineRequest<Request extends EngineRequest>(
   request: Request,
   onProgress: (progress: EngineProgress) => void,
 ): Promise<EngineReplies[Request['kind']]> {
-  return (await runAny(operations, request, onProgress)) as EngineReplies[Request['kind']];
+  // Every request but idle and close may write: it runs only over an audit log that still
+  // verifies, and the log is checked again after it, so the next one knows before it starts.
+  const isWrite = request.kind !== 'idle' && request.kind !== 'close';
+  if (isWrite) operations.auditGuard.assertWritable();
+  try {
+    return (await runAny(operations, request, onProgress)) as EngineReplies[Request['kind']];
+  } finally {
+    if (isWrite) operations.auditGuard.check();
+  }
 }
 
 // The switch narrows each request, but not the generic reply type: runEngineRequest states it once.
@@ -248,6 +276,8 @@ async function runAny(operations: EngineOperations, request: EngineRequest, onPr
       return false;
     case 'save-rules':
       return operations.saveRules(request.rules, request.note);
+    case 'decide-rule-change':
+      return operations.decideRuleChange(request.changeId, request.decision, request.note);
     case 'manual-action':
       return operations.manualAction(request.action, new Date(request.atMs));
     case 'idle':

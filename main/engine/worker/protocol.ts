@@ -4,14 +4,14 @@
 // type in EngineReplies, so the client's `request` is typed end to end.
 
 import type { MessagePort } from 'node:worker_threads';
-import type { ManualActionResult } from '../../../shared/ipc/recon-api';
+import type { ManualActionResult, RuleChangeDecided } from '../../../shared/ipc/recon-api';
 import type { RuleSet } from '../../../shared/rules';
 import type { FeedProfile } from '../feeds/csv/feed-profile';
 import type { FileState } from '../ingest/file-state';
 import type { IngestOutcome } from '../ingest/ingest-file';
 import type { MatchingResult, MatchProgress } from '../matcher/matching-run';
-import type { VersionedRuleSet } from '../store/rule-sets';
-import type { DayClosed, LeaseSettings, ReportsRequest } from './engine-operations';
+import type { RuleChangeOutcome } from '../store/rule-changes';
+import type { DayClosed, LeaseSettings, ReportsRequest, RuleChangeDecision } from './engine-operations';
 import type { ManualActionRequest } from './manual-actions';
 
 /** What the worker is started with (its workerData). */
@@ -41,6 +41,7 @@ export type EngineRequest =
   /** Takes or renews (claim), or gives back (release), the lease of the process that closes the day at the cut-offs. */
   | { kind: 'cutoff-scheduler'; action: 'claim' | 'release' }
   | { kind: 'save-rules'; rules: RuleSet; note: string }
+  | { kind: 'decide-rule-change'; changeId: number; decision: RuleChangeDecision; note: string }
   | { kind: 'manual-action'; action: ManualActionRequest; atMs: number }
   | { kind: 'idle' }
   /** Closes the writer; the last request the worker runs. */
@@ -56,7 +57,8 @@ export type EngineReplies = {
   'close-at-cutoff': string[];
   /** True while this process holds the scheduler lease. */
   'cutoff-scheduler': boolean;
-  'save-rules': VersionedRuleSet;
+  'save-rules': RuleChangeOutcome;
+  'decide-rule-change': RuleChangeDecided;
   'manual-action': ManualActionResult;
   idle: null;
   close: null;

@@ -10,6 +10,12 @@ export type ApprovalsSlice = {
   /** Bumped by every request, so an older reply never overwrites a newer one. */
   approvalsGeneration: number;
   refreshApprovals: () => Promise<void>;
+  /** What the last decision on a rule change did, or why the engine refused it. */
+  ruleChangeResult: string | undefined;
+  ruleChangeError: string | undefined;
+  isRuleChangeBusy: boolean;
+  /** Approves or rejects a pending rule change with the associate's words; true when the engine did it. */
+  decideRuleChange: (changeId: number, decision: 'approve' | 'reject', text: string) => Promise<boolean>;
 };
 
 export const createApprovalsSlice: ReconSliceCreator<ApprovalsSlice> = (set, get) => ({
@@ -17,6 +23,27 @@ export const createApprovalsSlice: ReconSliceCreator<ApprovalsSlice> = (set, get
   approvalsError: undefined,
   isApprovalsLoading: false,
   approvalsGeneration: 0,
+  ruleChangeResult: undefined,
+  ruleChangeError: undefined,
+  isRuleChangeBusy: false,
+  decideRuleChange: async (changeId, decision, text) => {
+    set({ isRuleChangeBusy: true, ruleChangeResult: undefined, ruleChangeError: undefined });
+    try {
+      const api = getReconApi();
+      const decided = unwrapReply(
+        decision === 'approve' ? await api.approveRuleChange({ changeId, rationale: text }) : await api.rejectRuleChange({ changeId, note: text }),
+      );
+      set({ ruleChangeResult: decided.status === 'approved' ? `Approved rule change ${changeId}: rules version ${decided.version} is current.` : `Rejected rule change ${changeId}: the rules stay as they are.` });
+      // The forms judge hand decisions by the rules: an approval changed them.
+      await Promise.all([get().refreshApprovals(), get().refreshRules()]);
+      return true;
+    } catch (error) {
+      set({ ruleChangeError: errorMessage(error) });
+      return false;
+    } finally {
+      set({ isRuleChangeBusy: false });
+    }
+  },
   refreshApprovals: async () => {
     const generation = get().approvalsGeneration + 1;
     set({ approvalsGeneration: generation, isApprovalsLoading: true });

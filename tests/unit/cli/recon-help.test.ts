@@ -57,6 +57,6 @@ describe('recon help, generated from the commands', () => {
     expect(problem).toMatch(/^recon: Unknown option '--profiles'/);
     expect(hint).toBe("Run 'recon rules --help' for usage.");
     // An async command's usage error is a usage error too, not a crash out of main.
-    expect(await recon('rules', 'frob')).toEqual({ code: 2, out: '', err: 'recon: unknown rules verb "frob" (only "set")\nRun \'recon rules --help\' for usage.' });
+    expect(await recon('rules', 'frob')).toEqual({ code: 2, out: '', err: 'recon: unknown rules verb "frob" (set, pending, approve or reject)\nRun \'recon rules --help\' for usage.' });
   });
 });

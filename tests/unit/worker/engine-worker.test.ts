@@ -86,7 +86,8 @@ describe('errors that cross from the worker to the window', () => {
   it('keeps SQLite’s name and code, which the handlers word for the associate', async () => {
     start();
     const saboteur = openDatabase(workstation.services.databasePath);
-    saboteur.exec('DROP TABLE audit_log');
+    // Not the audit log: a missing log (or trigger) is tampering, refused before SQLite is asked.
+    saboteur.exec('DROP TABLE items');
     saboteur.close();
     const reply = await workstation.call('items:note', { itemId: 1, note: 'x' });
     expect(reply).toEqual({ ok: false, error: { code: 'failed', message: expect.stringMatching(/its database refused \(SQLITE_ERROR\)/) as unknown } });

@@ -9,6 +9,7 @@ import { todayIndexes } from './008-today-indexes';
 import { leases } from './009-leases';
 import { candidateIdsAsJson } from './010-candidate-ids-json';
 import { queueNetwork } from './011-queue-network';
+import { ruleChanges } from './012-rule-changes';
 import type { WritableDb } from '../database';
 
 /** A schema step: SQL, or a function for a step that must compute in JavaScript (hashes, a table's indexes to put back). */
@@ -27,6 +28,7 @@ export const MIGRATIONS: readonly Migration[] = [
   leases,
   candidateIdsAsJson,
   queueNetwork,
+  ruleChanges,
 ];
 
 /** The schema version this build of the app writes. */

@@ -9,6 +9,7 @@ import { useRules } from '../../components/use-rules';
 import { formatCount, formatMoney, formatTimestamp } from '../../format/display';
 import type { ManualActionName } from '../../store/manual-work-slice';
 import { useReconStore } from '../../store/recon-store';
+import { RuleChangesSection } from './RuleChangesSection';
 
 /** Which entry acted last, and with which action: its result and error show with it. */
 type Acted = { key: string; name: ManualActionName };
@@ -75,7 +76,7 @@ export function ApprovalsView({ onOpenItem }: { onOpenItem: (itemId: number) => 
         </button>
       </div>
       <p className="hint">
-        Hand pairings with a difference above the write-off limit, and resettlements above the approval limit, wait here for a second associate.
+        Hand pairings with a difference above the write-off limit, resettlements above the approval limit, and rule changes that loosen a control wait here for a second associate.
       </p>
       <ErrorAlert message={approvalsError} />
       <p className="action-result" role="status" data-testid="approvals-result">
@@ -97,6 +98,7 @@ export function ApprovalsView({ onOpenItem }: { onOpenItem: (itemId: number) => 
             </ApprovalsSection>
           ))
         : null}
+      {approvals ? <RuleChangesSection changes={approvals.ruleChanges ?? []} /> : null}
     </section>
   );
 }
