@@ -604,7 +604,13 @@ export type ReconEvent =
   | { type: 'inbox-outcome'; outcome: IngestOutcome }
   | { type: 'matching-progress'; progress: MatchProgress }
   | { type: 'reports-written'; reports: ReportsWritten }
-  | { type: 'store-changed' };
+  /** Without `areas` anything may have changed; with them (another process or workstation wrote), only those parts. */
+  | { type: 'store-changed'; areas?: StoreArea[] };
+
+/** The parts of the store a change can touch, so the window reloads only the lists that show them. */
+export const STORE_AREAS = ['feeds', 'items', 'matches', 'rules', 'reports'] as const;
+/** One part of the store: files and payments, open items, matches, the rules, written reports. */
+export type StoreArea = (typeof STORE_AREAS)[number];
 
 /** The one channel events travel on. */
 export const EVENT_CHANNEL = 'recon:event';
