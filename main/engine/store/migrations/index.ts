@@ -6,6 +6,7 @@ import { manualWork } from './005-manual-work';
 import { unpairedPairs } from './006-unpaired-pairs';
 import { dayCloseAndControls } from './007-day-close-and-controls';
 import { todayIndexes } from './008-today-indexes';
+import { matchesViewIndexes } from './009-matches-view-indexes';
 import type { WritableDb } from '../database';
 
 /** A schema step: SQL, or a function for a step that must compute in JavaScript (hashes). */
@@ -21,6 +22,7 @@ export const MIGRATIONS: readonly Migration[] = [
   unpairedPairs,
   dayCloseAndControls,
   todayIndexes,
+  matchesViewIndexes,
 ];
 
 /** The schema version this build of the app writes. */
