@@ -36,8 +36,8 @@ describe('the store change watcher', () => {
     const started = Date.now();
     storeFile(writer, { ledger: [ledgerInput({ paymentId: 'Z1' })] });
     await expect.poll(() => seen, { timeout: 2_000, interval: 10 }).toEqual([['feeds']]);
-    // Within a few intervals, far inside the 2 seconds the window promises.
-    expect(Date.now() - started).toBeLessThan(INTERVAL_MS * 10);
+    // Inside the 2 seconds the window promises, with room for a busy machine.
+    expect(Date.now() - started).toBeLessThan(1_500);
   });
 
   it('says a run changed items and matches, and a set of reports the reports', async () => {
