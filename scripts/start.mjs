@@ -7,12 +7,14 @@
 //
 //   npm start                 your workstation (data in the per-user app-data folder)
 //   npm start -- --demo       a throw-away workstation whose inbox receives a week of demo files
+//   npm start -- --retry-electron   try fetching Electron's binary again after a remembered failure
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { installedElectronBinary } from './electron-binary.mjs';
+import { hasDisplay, isRetryForced, resolveElectronBinary, startCacheFolder } from './electron-fetch.mjs';
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const bin = (name) => path.join(root, 'node_modules', '.bin', name);
@@ -39,25 +41,30 @@ const build = spawnSync(bin('electron-vite'), ['build', '--logLevel', 'warn'], {
 if (build.status !== 0) process.exit(build.status ?? 1);
 
 // Electron 45 fetches its binary on first use rather than at install: fetch it now with its own
-// installer, so a first `npm start` on a connected machine opens the real app.
-let electron = installedElectronBinary(root);
-if (!electron && fs.existsSync(path.join(root, 'node_modules', 'electron', 'install.js'))) {
-  console.log("Fetching Electron's binary (first start only)…");
-  const fetched = spawnSync(process.execPath, [path.join(root, 'node_modules', 'electron', 'install.js')], {
-    cwd: root,
-    encoding: 'utf8',
-    timeout: 10 * 60_000,
-  });
-  electron = installedElectronBinary(root);
-  if (!electron) {
-    const why = `${fetched.stderr ?? ''}`.split('\n').find((line) => /error/i.test(line)) ?? `exit ${fetched.status}`;
-    console.log(`  it could not be fetched here (${why.trim()}).`);
-  }
-}
+// installer, so a first `npm start` on a connected machine opens the real app. A failure is
+// remembered for this Electron version (see electron-fetch.mjs), so later starts do not wait
+// minutes for a download the network refuses.
+const electronVersion = JSON.parse(fs.readFileSync(path.join(root, 'node_modules', 'electron', 'package.json'), 'utf8')).version;
+const installer = path.join(root, 'node_modules', 'electron', 'install.js');
+const electron = resolveElectronBinary({
+  version: electronVersion,
+  cacheFolder: startCacheFolder(root),
+  isRetryForced: isRetryForced(),
+  installed: () => installedElectronBinary(root),
+  fetchBinary: () => {
+    if (!fs.existsSync(installer)) return "Electron's installer is missing from node_modules";
+    const fetched = spawnSync(process.execPath, [installer], { cwd: root, encoding: 'utf8', timeout: 10 * 60_000 });
+    if (fetched.error) return fetched.error.message;
+    return `${fetched.stderr ?? ''}`.split('\n').find((line) => /error/i.test(line)) ?? (fetched.status === 0 ? undefined : `exit ${fetched.status}`);
+  },
+  log: (message) => console.log(message),
+});
+// Without a display (a server, a container) no browser can open: the address is printed instead.
+const browserFlags = hasDisplay() ? ['--open-browser'] : [];
 const child = electron
   ? spawn(electron, [path.join(root, 'out', 'main', 'index.js')], { cwd: root, stdio: 'inherit', env })
   : (console.log("Without Electron's binary, the same window opens in your browser, driven by the same engine:"),
-    spawn(process.execPath, ['--import', 'tsx', path.join(root, 'main', 'bridge', 'serve.ts'), '--port', process.env.RECON_PORT ?? '4310', '--open-browser'], {
+    spawn(process.execPath, ['--import', 'tsx', path.join(root, 'main', 'bridge', 'serve.ts'), '--port', process.env.RECON_PORT ?? '4310', ...browserFlags], {
       cwd: root,
       stdio: 'inherit',
       env,

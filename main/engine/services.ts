@@ -137,6 +137,8 @@ export type Services = {
   idle(): Promise<void>;
   /** Runs a hand decision (see worker/manual-actions.ts) in turn with ingest, matching and reports, dated `at`. */
   manualAction(request: ManualActionRequest, at: Date): Promise<ManualActionResult>;
+  /** True while an operation asked of these services waits its turn or runs (its commits are this workstation's own). */
+  isBusy(): boolean;
   close(): void;
 };
 
@@ -181,6 +183,7 @@ export function createServices(config: ServicesConfig): Services {
     }
     runner = { request: (request, onProgress) => worker.request(request, onProgress), close: () => void worker.close() };
   }
+  const inFlight = countInFlight(runner);
 
   /** Sends a day-close request, passing each date closed or failed to the caller's callbacks. */
   function closeDays(
@@ -283,6 +286,9 @@ export function createServices(config: ServicesConfig): Services {
     manualAction(action, at) {
       return runner.request({ kind: 'manual-action', action, atMs: at.getTime() });
     },
+    isBusy() {
+      return inFlight.count > 0;
+    },
     close() {
       reader.close();
       runner.close();
@@ -298,6 +304,25 @@ export function createServices(config: ServicesConfig): Services {
   }
 
   return services;
+}
+
+/** Counts the runner's requests not yet settled (the store watcher holds off while our own work writes). */
+function countInFlight(runner: EngineRunner): { count: number } {
+  const counter = { count: 0 };
+  const send = runner.request.bind(runner);
+  const counted: EngineRunner['request'] = (request, onProgress) => {
+    counter.count += 1;
+    const settled = send(request, onProgress);
+    // Important: settled before the caller's own continuation runs (registered first), so a
+    // `store-changed` the caller sends next finds the services idle.
+    const done = (): void => {
+      counter.count -= 1;
+    };
+    void settled.then(done, done);
+    return settled;
+  };
+  runner.request = counted;
+  return counter;
 }
 
 /**

@@ -25,7 +25,7 @@ import {
 } from '../domain';
 import type { IngestOutcome, MatchingResult, MatchProgress, StoreStatus } from './engine-results';
 import type { GlobalFinanceFacts, GlobalFinanceOption, RuleChange, WriteOffFacts } from '../controls';
-import type { RuleSet } from '../rules';
+import { PASS_NAMES, type RuleSet } from '../rules';
 
 const businessDate = z.string().refine(isIsoDate, { message: 'must be a business date, YYYY-MM-DD' });
 const id = z.number().int().positive();
@@ -71,6 +71,12 @@ export type QueueFilter = z.infer<typeof queueFilterSchema>;
 
 /** Where a page of the queue starts: after this item, by the sort's key (opened on for oldest, amount for largest) and then id. */
 export type QueueCursor = { key: string | number; id: number };
+
+/** Who made a match: an associate by hand, or a matching run. */
+export const MATCH_MAKERS = ['hand', 'run'] as const;
+
+/** What a match records as its rule: the pass that paired it, or 'manual'. */
+export const MATCH_RULES = [...PASS_NAMES, 'manual'] as const;
 
 declare const resultType: unique symbol;
 
@@ -283,10 +289,23 @@ export const RECON_CHANNELS = {
     argument: z.object({ matchId: id, reasonCode, note: requiredText }).strict(),
     result: resultOf<ManualActionResult>(),
   },
+  /** Matches newest first, filtered and searched, a page after `after` (the last one of the page before). */
   'matches:page': {
     function: 'matchesPage',
-    argument: z.object({ date: businessDate, offset: z.number().int().min(0), limit: z.number().int().min(1).max(500) }).strict(),
-    result: resultOf<{ matches: MatchView[]; total: number }>(),
+    argument: z
+      .object({
+        from: businessDate.optional(),
+        to: businessDate.optional(),
+        madeBy: z.enum(MATCH_MAKERS).optional(),
+        rule: z.enum(MATCH_RULES).optional(),
+        network: z.enum(NETWORKS).optional(),
+        /** A match id, a record or payment id, a network transaction id, an ARN, or an amount ("599.21", "$599.21", "599,21", "599"). */
+        search: z.string().trim().min(1).max(64).optional(),
+        after: z.object({ date: businessDate, id }).strict().optional(),
+        limit: z.number().int().min(1).max(500),
+      })
+      .strict(),
+    result: resultOf<MatchesPage>(),
   },
   'manual:last': {
     function: 'lastManualAction',
@@ -546,6 +565,8 @@ export type OpenRecord =
 /** A match of a business date, with its members' references. */
 export type MatchView = {
   id: number;
+  /** The business date it was made on. */
+  businessDate: string;
   kind: MatchKind;
   /** The pass that paired it, or 'manual'. */
   rule: string;
@@ -559,6 +580,12 @@ export type MatchView = {
   status: MatchStatus;
   note: string;
 };
+
+/** Where the next page of matches starts: after this match (newest first: business date, then id). */
+export type MatchesCursor = { date: string; id: number };
+
+/** A page of matches, how many the whole filter holds, and where the next page starts (null at the end). */
+export type MatchesPage = { matches: MatchView[]; total: number; next: MatchesCursor | null };
 
 /** The reports written for one business date. */
 export type ReportsWritten = { date: string; folder: string; files: string[] };
@@ -689,7 +716,13 @@ export type ReconEvent =
   | { type: 'inbox-outcome'; outcome: IngestOutcome }
   | { type: 'matching-progress'; progress: MatchProgress }
   | { type: 'reports-written'; reports: ReportsWritten }
-  | { type: 'store-changed' };
+  /** Without `areas` anything may have changed; with them (another process or workstation wrote), only those parts. */
+  | { type: 'store-changed'; areas?: StoreArea[] };
+
+/** The parts of the store a change can touch, so the window reloads only the lists that show them. */
+export const STORE_AREAS = ['feeds', 'items', 'matches', 'rules', 'reports'] as const;
+/** One part of the store: files and payments, open items, matches, the rules, written reports. */
+export type StoreArea = (typeof STORE_AREAS)[number];
 
 /** The one channel events travel on. */
 export const EVENT_CHANNEL = 'recon:event';

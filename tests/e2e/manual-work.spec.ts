@@ -52,7 +52,7 @@ test.describe('manual work', () => {
 
     const today = businessDateAt(Date.now(), DEFAULT_RULES);
     await app.open('Matches');
-    await page.getByLabel('Match date').fill(today);
+    await page.getByLabel('From').fill(today);
     const handMatch = page.getByTestId('match-row').filter({ hasText: 'MANUAL' });
     await expect(handMatch).toHaveCount(1);
     // The associate is the session's (ana in the browser, the signed-in user in the desktop app).

@@ -5,12 +5,11 @@ import type { ItemDetail } from '../../shared/ipc/recon-api';
 import { DEFAULT_RULES } from '../../shared/rules';
 import { ItemDetailPanel } from '../../renderer/src/features/queue/ItemDetailPanel';
 import { connectStore, handleReconEvent, useReconStore } from '../../renderer/src/store/recon-store';
-import { FakeReconApi, manualActionResult, workstationStatus } from './helpers/fake-recon-api';
+import { FakeReconApi, manualActionResult } from './helpers/fake-recon-api';
 import {
   itemActions,
   ledgerItemDetail,
   ledgerPaymentView,
-  matchView,
   networkItemDetail,
   openLedgerPayment,
   openNetworkRecord,
@@ -662,119 +661,5 @@ describe('header undo', () => {
     act(() => fake.emit({ type: 'store-changed' }));
 
     expect(await screen.findByRole('button', { name: 'Undo: Noted item 2.' })).toBeTruthy();
-  });
-});
-
-describe('matches view', () => {
-  async function openMatches(fake: FakeReconApi) {
-    fake.replyWith('readStatus', workstationStatus({ lastRunDate: '2025-03-03' }));
-    renderApp(fake);
-    await waitFor(() => expect(screen.getByTestId('header-last-run').textContent).toBe('2025-03-03'));
-    const user = userEvent.setup();
-    await user.click(within(screen.getByRole('navigation', { name: 'Sections' })).getByRole('button', { name: 'Matches' }));
-    return user;
-  }
-
-  it("lists the last run date's matches, loads more on request, and offers Unpair only on active ones", async () => {
-    const fake = new FakeReconApi();
-    fake.answer('matchesPage', ({ offset }) => ({
-      ok: true,
-      value:
-        offset === 0
-          ? { matches: [matchView(1), matchView(2, { status: 'UNDONE', reason: 'MANUAL', resolvedBy: 'ana.lopez' })], total: 3 }
-          : { matches: [matchView(3, { networkRecordIds: ['R3a', 'R3b'], kind: '1:N' })], total: 3 },
-    }));
-    const user = await openMatches(fake);
-
-    const table = await screen.findByRole('table', { name: 'Matches' });
-    expect(fake.argumentsOf('matchesPage')).toEqual([{ date: '2025-03-03', offset: 0, limit: 100 }]);
-    expect((screen.getByLabelText('Match date') as HTMLInputElement).value).toBe('2025-03-03');
-    const rows = within(table).getAllByTestId('match-row');
-    expect(rows).toHaveLength(2);
-    expect(rows[0]!.textContent).toContain('125.40 USD');
-    expect(rows[0]!.textContent).toContain('REF1');
-    expect(rows[0]!.textContent).toContain('ZP-1');
-    expect(within(rows[0]!).getByRole('button', { name: 'Unpair' })).toBeTruthy();
-    expect(within(rows[1]!).queryByRole('button', { name: 'Unpair' })).toBeNull();
-
-    await user.click(screen.getByRole('button', { name: 'Load more' }));
-
-    await waitFor(() => expect(within(table).getAllByTestId('match-row')).toHaveLength(3));
-    expect(fake.argumentsOf('matchesPage')[1]).toEqual({ date: '2025-03-03', offset: 2, limit: 100 });
-    expect(within(table).getAllByTestId('match-row')[2]!.textContent).toContain('R3a, R3b');
-    expect(screen.queryByRole('button', { name: 'Load more' })).toBeNull();
-  });
-
-  it('unpairs a match only with a reason code for unpairing and a note, then reloads the list', async () => {
-    const fake = new FakeReconApi();
-    fake.replyWith('matchesPage', { matches: [matchView(1)], total: 1 });
-    fake.replyWith('unpairMatch', manualActionResult({ action: 'unpair', summary: 'Unpaired match 1.' }));
-    const user = await openMatches(fake);
-    const row = await screen.findByTestId('match-row');
-
-    await user.click(within(row).getByRole('button', { name: 'Unpair' }));
-    const unpairForm = screen.getByRole('form', { name: 'Unpair match 1' });
-    const submit = within(unpairForm).getByRole('button', { name: 'Unpair' }) as HTMLButtonElement;
-    expect(submit.disabled).toBe(true);
-    expect(within(row).queryByRole('button', { name: 'Unpair' })).toBeNull();
-    const reasonCode = (await within(unpairForm).findByLabelText('Reason code')) as HTMLSelectElement;
-    expect([...reasonCode.options].map((option) => option.value)).toEqual(['', 'TIMING', 'LEDGER_DATA_ERROR', 'WRONG_PAIRING', 'OTHER']);
-    await user.type(within(unpairForm).getByLabelText('Note'), 'Wrong customer');
-    expect(submit.disabled).toBe(true);
-    expect(within(unpairForm).getByTestId('unpair-refusal').textContent).toBe('Choose a reason code.');
-    await user.selectOptions(reasonCode, 'WRONG_PAIRING');
-    await user.click(submit);
-
-    expect(fake.argumentsOf('unpairMatch')).toEqual([{ matchId: 1, reasonCode: 'WRONG_PAIRING', note: 'Wrong customer' }]);
-    await waitFor(() => expect(fake.argumentsOf('matchesPage')).toHaveLength(2));
-    expect(screen.queryByRole('form', { name: 'Unpair match 1' })).toBeNull();
-  });
-
-  it('keeps the loaded matches, the table and a half-typed unpair note through a store change', async () => {
-    const fake = new FakeReconApi();
-    fake.answer('matchesPage', ({ offset, limit }) => {
-      const all = Array.from({ length: 150 }, (_, index) => matchView(index + 1));
-      return { ok: true, value: { matches: all.slice(offset, offset + limit), total: all.length } };
-    });
-    const user = await openMatches(fake);
-    const table = await screen.findByRole('table', { name: 'Matches' });
-    await user.click(screen.getByRole('button', { name: 'Load more' }));
-    await waitFor(() => expect(within(table).getAllByTestId('match-row')).toHaveLength(150));
-    const row = within(table).getAllByTestId('match-row')[120]!;
-    await user.click(within(row).getByRole('button', { name: 'Unpair' }));
-    const note = within(screen.getByRole('form', { name: 'Unpair match 121' })).getByLabelText('Note') as HTMLInputElement;
-    await user.type(note, 'Wrong cust');
-    const release = fake.hold('matchesPage');
-
-    act(() => fake.emit({ type: 'store-changed' }));
-
-    await waitFor(() => expect(fake.argumentsOf('matchesPage')).toHaveLength(3));
-    // While the reload runs, what was loaded stays.
-    expect(within(table).getAllByTestId('match-row')).toHaveLength(150);
-    expect(fake.argumentsOf('matchesPage')[2]).toEqual({ date: '2025-03-03', offset: 0, limit: 150 });
-    await act(async () => release({ matches: Array.from({ length: 150 }, (_, index) => matchView(index + 1)), total: 150 }));
-
-    await waitFor(() => expect(useReconStore.getState().isMatchesLoading).toBe(false));
-    expect(table.isConnected).toBe(true);
-    expect(within(table).getAllByTestId('match-row')).toHaveLength(150);
-    expect(note.isConnected).toBe(true);
-    expect(note.value).toBe('Wrong cust');
-    expect(document.activeElement).toBe(note);
-  });
-
-  it('shows a refused unpair as an alert and keeps the form', async () => {
-    const fake = new FakeReconApi();
-    fake.replyWith('matchesPage', { matches: [matchView(1)], total: 1 });
-    fake.failWith('unpairMatch', 'failed', 'Match 1 is already undone.');
-    const user = await openMatches(fake);
-    const row = await screen.findByTestId('match-row');
-
-    await user.click(within(row).getByRole('button', { name: 'Unpair' }));
-    const unpairForm = screen.getByRole('form', { name: 'Unpair match 1' });
-    await user.selectOptions(await within(unpairForm).findByLabelText('Reason code'), 'OTHER');
-    await user.type(within(unpairForm).getByLabelText('Note'), 'why');
-    await user.click(within(unpairForm).getByRole('button', { name: 'Unpair' }));
-
-    expect((await within(unpairForm).findByRole('alert')).textContent).toBe('Match 1 is already undone.');
   });
 });

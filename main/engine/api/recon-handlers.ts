@@ -29,7 +29,8 @@ import { lastManualAction } from '../store/manual-store';
 import type { ManualActionRequest } from '../worker/manual-actions';
 import { readQueuePage } from '../store/queue-store';
 import { exportQueue } from '../reports/list-export';
-import { readMatchesPage, searchOpenRecords } from '../store/records-store';
+import { readMatchesPage } from '../store/matches-store';
+import { searchOpenRecords } from '../store/records-store';
 import { ruleSetOfVersion } from '../store/rule-sets';
 
 /** What the handlers work with besides the services. */
@@ -257,9 +258,9 @@ export function createReconHandlers(context: HandlerContext): ReconHandlers {
     async 'matches:unpair'(argument) {
       return manual({ name: 'matches:unpair', argument });
     },
-    /** The matches of a business date. */
-    async 'matches:page'({ date, offset, limit }) {
-      return readMatchesPage(services.reader, date, offset, limit);
+    /** A page of matches, newest first, filtered and searched, after the last one of the page before. */
+    async 'matches:page'({ after, limit, ...filter }) {
+      return readMatchesPage(services.reader, filter, after, limit);
     },
     /** The associate's last action an undo would reverse. */
     async 'manual:last'() {

@@ -4,6 +4,7 @@ import type { InboxWatcher } from '../ingest/inbox-watcher';
 import type { CutoffSchedule } from '../reports/cutoff-scheduler';
 import { removeStaleTemporaries } from '../reports/daily-reports';
 import { createServices, type DayClosed, type Services } from '../services';
+import { watchStoreChanges } from '../store/store-change-watcher';
 import { createReconHandlers, dispatchReconCall, reportsWritten, runReconCall, type ReconHandlers } from './recon-handlers';
 
 /** Where a workstation keeps its things; every folder is created when missing. */
@@ -26,6 +27,8 @@ export type WorkstationConfig = {
   now?: () => Date;
   /** Asks the associate where to save an export (the desktop's save dialog); without it, exports go back to the window. */
   chooseExportFile?: (suggestedName: string) => Promise<string | undefined>;
+  /** How often to look for another process's changes to the store, in ms (see store-change-watcher.ts); 0: never. */
+  storeWatchMs?: number;
 };
 
 /** The engine as the window sees it: calls by channel, events, and one close. */
@@ -59,8 +62,24 @@ export function startWorkstation(config: WorkstationConfig, log: (message: strin
     ...(config.now ? { now: config.now } : {}),
   });
   const listeners = new Set<(event: ReconEvent) => void>();
-  const emit = (event: ReconEvent): void => {
+  const tell = (event: ReconEvent): void => {
     for (const listener of listeners) listener(event);
+  };
+  // What another process or workstation commits reaches the window too, naming the parts that
+  // changed. Our own engine's writes move data_version as well (the worker has its own
+  // connection): while one runs the watcher waits, and the `store-changed` of ours that follows
+  // it covers it, so the watcher takes the store as seen then rather than announce it again.
+  const storeWatch =
+    config.storeWatchMs === 0
+      ? undefined
+      : watchStoreChanges(services.reader, (areas) => tell({ type: 'store-changed', areas }), {
+          ...(config.storeWatchMs === undefined ? {} : { intervalMs: config.storeWatchMs }),
+          isPaused: () => services.isBusy(),
+          onError: (error) => log(`Looking for changes to the store failed: ${error.message}`),
+        });
+  const emit = (event: ReconEvent): void => {
+    if (event.type === 'store-changed' && event.areas === undefined) storeWatch?.acknowledge();
+    tell(event);
   };
 
   // A report writer killed part-way had no chance to remove its temporary files: they go first.
@@ -147,6 +166,7 @@ export function startWorkstation(config: WorkstationConfig, log: (message: strin
     caughtUp: caughtUp.then(() => undefined),
     async close() {
       isClosing = true;
+      storeWatch?.stop();
       cutoffs?.stop();
       await inbox?.close();
       // Whatever is still in turn (an ingest, a match, a catch-up) finishes before the database closes.

@@ -1,5 +1,5 @@
 import type { MismatchReason } from '../../../shared/domain';
-import type { MatchView, OpenRecord } from '../../../shared/ipc/recon-api';
+import type { LedgerPaymentView, NetworkRecordView, OpenRecord } from '../../../shared/ipc/recon-api';
 import type { ReadonlyDb } from './database';
 import { LEDGER_COLUMNS, ledgerView, NETWORK_COLUMNS, networkView, type LedgerPaymentRow, type NetworkRecordRow } from './item-detail-store';
 
@@ -7,33 +7,6 @@ import { LEDGER_COLUMNS, ledgerView, NETWORK_COLUMNS, networkView, type LedgerPa
 type WithOpenItem = { itemId: number | null; itemReason: MismatchReason | null };
 /** The named parameters of a search. */
 type SearchParams = { query: string; prefixEnd: string; last4: string | null; amount: string | null; limit: number };
-
-/** The matches of a business date (by a run or by hand, standing or undone), oldest first, and their count. */
-export function readMatchesPage(db: ReadonlyDb, date: string, offset: number, limit: number): { matches: MatchView[]; total: number } {
-  const rows = db
-    .prepare<
-      [string, number, number],
-      Omit<MatchView, 'networkRecordIds' | 'ledgerPaymentIds'> & { networkRecordIds: string | null; ledgerPaymentIds: string | null }
-    >(
-      `SELECT m.id, m.match_kind AS kind, m.rule, m.reason, m.network, m.amount_minor AS amountMinor, m.currency,
-         m.resolved_by AS resolvedBy, m.status, m.note,
-         (SELECT group_concat(n.record_id, '|') FROM match_members mm JOIN network_records n ON n.id = mm.network_record_id
-           WHERE mm.match_id = m.id) AS networkRecordIds,
-         (SELECT group_concat(l.payment_id, '|') FROM match_members mm JOIN ledger_payments l ON l.id = mm.ledger_payment_id
-           WHERE mm.match_id = m.id) AS ledgerPaymentIds
-       FROM matches m WHERE m.business_date = ? ORDER BY m.id LIMIT ? OFFSET ?`,
-    )
-    .all(date, limit, offset);
-  const total = db.prepare<[string], number>('SELECT COUNT(*) FROM matches WHERE business_date = ?').pluck().get(date) ?? 0;
-  return {
-    matches: rows.map((row) => ({
-      ...row,
-      networkRecordIds: row.networkRecordIds ? row.networkRecordIds.split('|') : [],
-      ledgerPaymentIds: row.ledgerPaymentIds ? row.ledgerPaymentIds.split('|') : [],
-    })),
-    total,
-  };
-}
 
 /**
  * Open records of one side (not matched, not in global finance, not settled by hand, in scope)

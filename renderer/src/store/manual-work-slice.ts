@@ -1,4 +1,4 @@
-import type { ApiReply, ChannelArgument, ManualActionResult, OpenRecord } from '../../../shared/ipc/recon-api';
+import type { ApiReply, ChannelArgument, ManualActionResult, OpenRecord, StoreArea } from '../../../shared/ipc/recon-api';
 import { errorMessage, getReconApi, unwrapReply } from '../api/recon-bridge';
 import type { ReconSliceCreator } from './recon-state';
 
@@ -100,10 +100,21 @@ export type ManualWorkSlice = {
   clearManualError: (name: ManualActionName) => void;
   /** Forgets the errors and the search that belonged to the item the associate is leaving. */
   resetItemWork: () => void;
-  /** Main said the store changed: reload everything the window shows from it, once per burst of events. */
-  noteStoreChanged: () => Promise<void>;
-  /** Reloads what a change can touch: status, imports, the queue and the open item (once opened), matches, the undo button, the rules, the approvals. */
-  refreshAfterChange: () => Promise<void>;
+  /**
+   * The parts of the store the events of the burst now settling named: 'all' once any event named
+   * none (this workstation's own changes), undefined when no reload is due.
+   */
+  storeChangeAreas: readonly StoreArea[] | 'all' | undefined;
+  /**
+   * Main said the store changed (only `areas`, when another process's change names them): reload
+   * what the window shows of it, once per burst of events.
+   */
+  noteStoreChanged: (areas?: readonly StoreArea[]) => Promise<void>;
+  /**
+   * Reloads what a change can touch: status, imports, the queue and the open item (once opened),
+   * matches, the undo button, the rules, the approvals. With `areas`, only what shows those parts.
+   */
+  refreshAfterChange: (areas?: readonly StoreArea[]) => Promise<void>;
 };
 
 // The store-change reloads whose settling wait is over; a later event must schedule another.
@@ -111,6 +122,12 @@ const startedRefreshes = new WeakSet<Promise<void>>();
 
 function hasStarted(refresh: Promise<void>): boolean {
   return startedRefreshes.has(refresh);
+}
+
+/** The parts a burst of store changes names so far: an event that names none makes it all of them. */
+function joinAreas(pending: readonly StoreArea[] | 'all' | undefined, areas: readonly StoreArea[] | undefined): readonly StoreArea[] | 'all' {
+  if (pending === 'all' || areas === undefined) return 'all';
+  return [...new Set([...(pending ?? []), ...areas])];
 }
 
 export const createManualWorkSlice: ReconSliceCreator<ManualWorkSlice> = (set, get) => {
@@ -187,6 +204,7 @@ export const createManualWorkSlice: ReconSliceCreator<ManualWorkSlice> = (set, g
     setQueueOnScreen: (isOnScreen) => set({ isQueueOnScreen: isOnScreen }),
     storeChanges: 0,
     storeRefresh: undefined,
+    storeChangeAreas: undefined,
     lastManualActionGeneration: 0,
     searchResults: undefined,
     searchedSide: undefined,
@@ -246,8 +264,8 @@ export const createManualWorkSlice: ReconSliceCreator<ManualWorkSlice> = (set, g
         // A search still under way for the item left behind must not land on the next one.
         searchGeneration: state.searchGeneration + 1,
       })),
-    noteStoreChanged: async () => {
-      set((state) => ({ storeChanges: state.storeChanges + 1 }));
+    noteStoreChanged: async (areas) => {
+      set((state) => ({ storeChanges: state.storeChanges + 1, storeChangeAreas: joinAreas(state.storeChangeAreas, areas) }));
       // Events that arrive while a reload waits to settle join it; one that arrives after the reload
       // has started schedules the next, so the last event is always followed by a reload.
       const pending = get().storeRefresh;
@@ -255,9 +273,12 @@ export const createManualWorkSlice: ReconSliceCreator<ManualWorkSlice> = (set, g
       const refresh: Promise<void> = new Promise<void>((resolve) => {
         setTimeout(() => {
           startedRefreshes.add(refresh);
+          // The parts named so far are this reload's; an event from now on names the next one's.
+          const wanted = get().storeChangeAreas;
+          set({ storeChangeAreas: undefined });
           // Important: the store may have been replaced since (tests reset it); a reload scheduled
           // for the old one must not run against the new one.
-          const run = get().storeRefresh === refresh ? get().refreshAfterChange() : Promise.resolve();
+          const run = get().storeRefresh === refresh ? get().refreshAfterChange(wanted === 'all' ? undefined : wanted) : Promise.resolve();
           void run.finally(() => {
             if (get().storeRefresh === refresh) set({ storeRefresh: undefined });
             resolve();
@@ -267,21 +288,23 @@ export const createManualWorkSlice: ReconSliceCreator<ManualWorkSlice> = (set, g
       set({ storeRefresh: refresh });
       return refresh;
     },
-    refreshAfterChange: async () => {
+    refreshAfterChange: async (areas) => {
       const store = get();
+      // Without areas anything may have changed; the status's counts follow every change.
+      const touches = (...some: StoreArea[]): boolean => areas === undefined || some.some((area) => areas.includes(area));
       await Promise.all([
         store.refreshStatus(),
-        store.refreshImports(),
+        touches('feeds') ? store.refreshImports() : undefined,
         // Only a queue or a matches list the associate has opened is worth reloading, and in place:
         // what is loaded, the scroll position and any half-typed form stay.
-        store.queueGeneration > 0 ? store.refreshQueue() : undefined,
-        store.matchesGeneration > 0 ? store.reloadMatches() : undefined,
+        store.queueGeneration > 0 && touches('items') ? store.refreshQueue() : undefined,
+        store.matchesGeneration > 0 && touches('matches') ? store.reloadMatches() : undefined,
         // The open item may have been matched, closed or re-explained: show it as it is now.
-        store.selectedItemId !== undefined ? store.reloadItem() : undefined,
-        store.refreshLastManualAction(),
+        store.selectedItemId !== undefined && touches('items', 'matches', 'feeds', 'rules') ? store.reloadItem() : undefined,
+        touches('items', 'matches') ? store.refreshLastManualAction() : undefined,
         // The reason codes and limits the forms offer, and what waits for a second associate.
-        store.refreshRules(),
-        store.refreshApprovals(),
+        touches('rules') ? store.refreshRules() : undefined,
+        touches('items', 'matches') ? store.refreshApprovals() : undefined,
         // The Today board, while it is on screen: feeds, open items and previews follow every change.
         store.todayViewers > 0 ? store.refreshToday() : undefined,
       ]);

@@ -1,4 +1,4 @@
-import type { MatchView } from '../../../shared/ipc/recon-api';
+import type { ChannelArgument, MatchesCursor, MatchesPage, MatchView } from '../../../shared/ipc/recon-api';
 import { errorMessage, getReconApi, unwrapReply } from '../api/recon-bridge';
 import type { ReconSliceCreator } from './recon-state';
 
@@ -8,17 +8,24 @@ export const MATCHES_PAGE_SIZE = 100;
 /** The most matches one request may ask for (the contract's limit); a refresh of more pages through. */
 export const MATCHES_REQUEST_LIMIT = 500;
 
-/** The matches of one business date, paged on demand, so the associate can unpair one. */
+/** What the Matches view shows: a business date range, who made them, a rule, a network, a search. */
+export type MatchesFilter = Omit<ChannelArgument<'matches:page'>, 'after' | 'limit'>;
+
+/** Every match, newest first, filtered and searched, paged by a keyset as the associate scrolls, so they can unpair one. */
 export type MatchesSlice = {
-  matchesDate: string | undefined;
+  matchesFilter: MatchesFilter;
   matches: MatchView[];
   matchesTotal: number | undefined;
+  /** Where the next page starts; null once every match of the filter is loaded. */
+  matchesNext: MatchesCursor | null;
   isMatchesLoading: boolean;
   matchesError: string | undefined;
-  /** Bumped by every reload so a page for an older date is dropped; 0 until the list is first opened. */
+  /** Bumped by every reload so a page for an older filter is dropped; 0 until the list is first opened. */
   matchesGeneration: number;
-  /** Shows another date's matches, from the first page. */
-  loadMatches: (date: string) => Promise<void>;
+  /** Shows the matches of another filter (fields set to undefined are dropped), from the first page. */
+  setMatchesFilter: (change: Partial<MatchesFilter>) => Promise<void>;
+  /** Starts the list again from its first page: what was loaded is dropped. */
+  loadMatches: () => Promise<void>;
   /**
    * Reloads in place after the store changed: the loaded matches stay on screen (and an open
    * unpair form with them) until the new ones arrive; as many are reloaded as were loaded.
@@ -27,15 +34,22 @@ export type MatchesSlice = {
   loadMoreMatches: () => Promise<void>;
 };
 
+/** The filter without the fields left empty (the contract takes no undefined). */
+function cleanFilter(filter: Partial<MatchesFilter>): MatchesFilter {
+  return Object.fromEntries(Object.entries(filter).filter(([, value]) => value !== undefined && value !== '')) as MatchesFilter;
+}
+
 export const createMatchesSlice: ReconSliceCreator<MatchesSlice> = (set, get) => {
-  async function loadPage(generation: number, date: string, offset: number): Promise<void> {
+  async function loadPage(generation: number, after: MatchesCursor | undefined): Promise<void> {
+    const filter = get().matchesFilter;
     set({ isMatchesLoading: true });
     try {
-      const page = unwrapReply(await getReconApi().matchesPage({ date, offset, limit: MATCHES_PAGE_SIZE }));
+      const page = unwrapReply(await getReconApi().matchesPage({ ...filter, ...(after ? { after } : {}), limit: MATCHES_PAGE_SIZE }));
       if (get().matchesGeneration !== generation) return;
       set((state) => ({
-        matches: offset === 0 ? page.matches : [...state.matches, ...page.matches],
+        matches: after ? [...state.matches, ...page.matches] : page.matches,
         matchesTotal: page.total,
+        matchesNext: page.next,
         matchesError: undefined,
       }));
     } catch (error) {
@@ -46,20 +60,26 @@ export const createMatchesSlice: ReconSliceCreator<MatchesSlice> = (set, get) =>
   }
 
   return {
-    matchesDate: undefined,
+    matchesFilter: {},
     matches: [],
     matchesTotal: undefined,
+    matchesNext: null,
     isMatchesLoading: false,
     matchesError: undefined,
     matchesGeneration: 0,
-    loadMatches: async (date) => {
+    setMatchesFilter: async (change) => {
+      set((state) => ({ matchesFilter: cleanFilter({ ...state.matchesFilter, ...change }) }));
+      await get().loadMatches();
+    },
+    loadMatches: async () => {
       const generation = get().matchesGeneration + 1;
-      set({ matchesGeneration: generation, matchesDate: date, matches: [], matchesTotal: undefined, matchesError: undefined });
-      await loadPage(generation, date, 0);
+      set({ matchesGeneration: generation, matches: [], matchesTotal: undefined, matchesNext: null, matchesError: undefined });
+      await loadPage(generation, undefined);
     },
     reloadMatches: async () => {
-      const { matchesDate: date, matches: loaded } = get();
-      if (!date) return;
+      const { matches: loaded, matchesFilter: filter } = get();
+      // Important: a new generation drops any page still loading for the old list, whose cursor
+      // may no longer fit; loadMoreMatches waits for isMatchesLoading, so it cannot start meanwhile.
       const generation = get().matchesGeneration + 1;
       set({ matchesGeneration: generation, isMatchesLoading: true });
       const isCurrent = () => get().matchesGeneration === generation;
@@ -67,15 +87,16 @@ export const createMatchesSlice: ReconSliceCreator<MatchesSlice> = (set, get) =>
       try {
         const matches: MatchView[] = [];
         let total = 0;
-        while (matches.length < wanted) {
+        let next: MatchesCursor | null = null;
+        do {
           const limit = Math.min(MATCHES_REQUEST_LIMIT, wanted - matches.length);
-          const page = unwrapReply(await getReconApi().matchesPage({ date, offset: matches.length, limit }));
+          const page: MatchesPage = unwrapReply(await getReconApi().matchesPage({ ...filter, ...(next ? { after: next } : {}), limit }));
           if (!isCurrent()) return;
           matches.push(...page.matches);
           total = page.total;
-          if (page.matches.length < limit) break;
-        }
-        set({ matches, matchesTotal: total, matchesError: undefined });
+          next = page.next;
+        } while (next !== null && matches.length < wanted);
+        set({ matches, matchesTotal: total, matchesNext: next, matchesError: undefined });
       } catch (error) {
         if (isCurrent()) set({ matchesError: errorMessage(error) });
       } finally {
@@ -83,9 +104,9 @@ export const createMatchesSlice: ReconSliceCreator<MatchesSlice> = (set, get) =>
       }
     },
     loadMoreMatches: async () => {
-      const { isMatchesLoading, matches, matchesTotal, matchesGeneration, matchesDate } = get();
-      if (isMatchesLoading || !matchesDate || matchesTotal === undefined || matches.length >= matchesTotal) return;
-      await loadPage(matchesGeneration, matchesDate, matches.length);
+      const { isMatchesLoading, matchesNext, matchesGeneration } = get();
+      if (isMatchesLoading || matchesNext === null || matchesGeneration === 0) return;
+      await loadPage(matchesGeneration, matchesNext);
     },
   };
 };

@@ -52,8 +52,9 @@ export function handleReconEvent(event: ReconEvent): void {
       if (store.todayViewers > 0) void store.refreshToday();
       return;
     case 'store-changed':
-      // Status, imports, the opened queue and matches, the open item and the undo button, once per burst.
-      void store.noteStoreChanged();
+      // Status, imports, the opened queue and matches, the open item and the undo button, once per
+      // burst; only the lists of the parts named, when another process's change names them.
+      void store.noteStoreChanged(event.areas);
       return;
   }
 }

@@ -84,7 +84,7 @@ export class FakeReconApi {
     this.replyWith('runMatching', { asOfDate: '2025-01-01' });
     this.replyWith('writeReports', { status: 'written', reports: { date: '2025-01-01', folder: '/data/reports/2025-01-01', files: [] }, warnings: [] });
     this.replyWith('lastManualAction', null);
-    this.replyWith('matchesPage', { matches: [], total: 0 });
+    this.replyWith('matchesPage', { matches: [], total: 0, next: null });
     this.replyWith('searchOpenRecords', []);
     this.replyWith('readAudit', { entries: [], total: 0 });
     this.replyWith('readToday', todayBoard());

@@ -157,8 +157,9 @@ export function openLedgerPayment(id: number, overrides: Partial<LedgerPaymentVi
 export function matchView(id: number, overrides: Partial<MatchView> = {}): MatchView {
   return {
     id,
+    businessDate: '2025-03-03',
     kind: '1:1',
-    rule: 'matchByNetworkTxnId',
+    rule: 'network_txn_id',
     reason: 'AUTO',
     network: 'VISA',
     amountMinor: 12_540,

@@ -15,7 +15,8 @@ import {
   type ManualContext,
 } from '../../../main/engine/store/manual-store';
 import { globalFinanceReport, matchesReport, mismatchesReport } from '../../../main/engine/store/report-store';
-import { readMatchesPage, searchOpenRecords } from '../../../main/engine/store/records-store';
+import { readMatchesPage } from '../../../main/engine/store/matches-store';
+import { searchOpenRecords } from '../../../main/engine/store/records-store';
 import { DEFAULT_RULES } from '../../../shared/rules';
 import path from 'node:path';
 import { openDatabase } from '../../../main/engine/store/database';
@@ -172,7 +173,7 @@ describe('undo', () => {
     const matchId = db.prepare('SELECT id FROM matches').pluck().get() as number;
     unpairMatch(db, as('ana'), matchId, 'WRONG_PAIRING', 'wrong customer');
     expect(settled(db, 'network_records', 'V1')).toBe(0);
-    expect(readMatchesPage(db, '2026-11-02', 0, 10).matches).toEqual([
+    expect(readMatchesPage(db, { from: '2026-11-02', to: '2026-11-02' }, undefined, 10).matches).toEqual([
       expect.objectContaining({ id: matchId, status: 'UNDONE', note: 'wrong customer', networkRecordIds: ['V1'], ledgerPaymentIds: ['Z1'] }),
     ]);
     runMatchingDay(db, '2026-11-03');

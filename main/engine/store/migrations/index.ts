@@ -10,6 +10,7 @@ import { leases } from './009-leases';
 import { candidateIdsAsJson } from './010-candidate-ids-json';
 import { queueNetwork } from './011-queue-network';
 import { ruleChanges } from './012-rule-changes';
+import { matchesViewIndexes } from './013-matches-view-indexes';
 import type { WritableDb } from '../database';
 
 /** A schema step: SQL, or a function for a step that must compute in JavaScript (hashes, a table's indexes to put back). */
@@ -29,6 +30,7 @@ export const MIGRATIONS: readonly Migration[] = [
   candidateIdsAsJson,
   queueNetwork,
   ruleChanges,
+  matchesViewIndexes,
 ];
 
 /** The schema version this build of the app writes. */

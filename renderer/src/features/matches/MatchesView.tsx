@@ -1,120 +1,222 @@
-import { type FormEvent, Fragment, useEffect, useId, useState } from 'react';
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { type FormEvent, useEffect, useId, useRef, useState } from 'react';
 import { checkNote, checkReasonCode, type Verdict } from '../../../../shared/controls';
-import type { MatchView } from '../../../../shared/ipc/recon-api';
+import { NETWORKS } from '../../../../shared/domain';
+import { MATCH_RULES, type MATCH_MAKERS, type MatchView } from '../../../../shared/ipc/recon-api';
 import { ErrorAlert } from '../../components/ErrorAlert';
-import { ScrollRegion } from '../../components/ScrollRegion';
-import { ExpandedRow } from '../../components/ExpandedRow';
 import { ReasonCodeField } from '../../components/ReasonCodeField';
 import { useRules } from '../../components/use-rules';
 import { formatCount, formatMoney } from '../../format/display';
 import { useReconStore } from '../../store/recon-store';
 
-/** How many columns a match row has, so the inline unpair form can span them. */
-const COLUMN_COUNT = 11;
+const ROW_HEIGHT = 36;
+// Ask for the next page while this many loaded rows are still below the viewport, so scrolling rarely waits.
+const PREFETCH_ROWS = 30;
+/** How long the search waits for the associate to stop typing before it asks. */
+const SEARCH_SETTLE_MS = 250;
+const COLUMN_COUNT = 12;
 
-/** The matches of one business date (the last run's, unless the associate picks another), each active one with Unpair. */
+const MAKERS: { value: (typeof MATCH_MAKERS)[number]; label: string }[] = [
+  { value: 'hand', label: 'By hand' },
+  { value: 'run', label: 'By a matching run' },
+];
+
+/**
+ * Every match, newest first, paged from the engine as the associate scrolls (only the rows in
+ * view are drawn); filtered by who made it, its rule, its network and a business date range, and
+ * searched by id, record, payment, transaction id, ARN or amount. Each active one can be unpaired.
+ */
 export function MatchesView() {
-  const lastRunDate = useReconStore((state) => state.status?.store.lastRunDate);
   const matches = useReconStore((state) => state.matches);
   const matchesTotal = useReconStore((state) => state.matchesTotal);
   const isMatchesLoading = useReconStore((state) => state.isMatchesLoading);
   const matchesError = useReconStore((state) => state.matchesError);
+  const matchesGeneration = useReconStore((state) => state.matchesGeneration);
   const loadMatches = useReconStore((state) => state.loadMatches);
   const loadMoreMatches = useReconStore((state) => state.loadMoreMatches);
   const clearManualError = useReconStore((state) => state.clearManualError);
-  // Empty means "not chosen": the field then follows the last run date as runs happen.
-  const [chosenDate, setChosenDate] = useState('');
-  const date = chosenDate || lastRunDate || '';
+  const hasFilter = useReconStore((state) => Object.keys(state.matchesFilter).length > 0);
   const [unpairingId, setUnpairingId] = useState<number | undefined>(undefined);
+  const scrollRef = useRef<HTMLDivElement>(null);
 
   useEffect(() => {
-    if (date) void loadMatches(date);
-  }, [date, loadMatches]);
+    // The first visit loads the first page; later visits keep what was loaded, and where.
+    if (matchesGeneration === 0) void loadMatches();
+  }, [matchesGeneration, loadMatches]);
 
-  const hasMore = matchesTotal !== undefined && matches.length < matchesTotal;
+  const virtualizer = useVirtualizer({
+    count: matches.length,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: () => ROW_HEIGHT,
+    overscan: 10,
+  });
+  const virtualRows = virtualizer.getVirtualItems();
+  const lastVirtualIndex = virtualRows.at(-1)?.index ?? -1;
+
+  useEffect(() => {
+    if (matchesTotal === undefined || matches.length >= matchesTotal) return;
+    if (lastVirtualIndex >= matches.length - PREFETCH_ROWS) void loadMoreMatches();
+  }, [lastVirtualIndex, matches.length, matchesTotal, loadMoreMatches, isMatchesLoading]);
+
+  const unpairing = matches.find((match) => match.id === unpairingId);
+  const paddingTop = virtualRows[0]?.start ?? 0;
+  const paddingBottom = virtualRows.length > 0 ? virtualizer.getTotalSize() - (virtualRows.at(-1)?.end ?? 0) : 0;
 
   return (
     <section className="panel" aria-labelledby="matches-heading" aria-busy={isMatchesLoading}>
       <div className="panel-header">
         <h2 id="matches-heading">Matches</h2>
-        {matchesTotal !== undefined ? (
-          <p className="queue-total" data-testid="matches-total">
-            {formatCount(matches.length)} of {formatCount(matchesTotal)} shown
-          </p>
-        ) : null}
-      </div>
-      <div className="inline-form">
-        <label>
-          Match date
-          <input type="date" value={date} onChange={(event) => setChosenDate(event.currentTarget.value)} />
-        </label>
-      </div>
-      {!date ? <p className="empty">No matching run yet: choose a date.</p> : null}
-      <ErrorAlert message={matchesError} />
-      {date && matchesTotal === 0 ? <p className="empty">No matches on {date}.</p> : null}
-      {matches.length > 0 ? (
-        <ScrollRegion label="Matches, scrollable">
-          <table className="data-table matches-table" aria-label="Matches">
-            <thead>
-              <tr>
-                {/* Actions first: the table is wider than the window, and Unpair must not scroll out of view. */}
-                <th scope="col">
-                  <span className="visually-hidden">Actions</span>
-                </th>
-                <th scope="col">Match</th>
-                <th scope="col">Kind</th>
-                <th scope="col">Rule</th>
-                <th scope="col">Reason</th>
-                <th scope="col">Network</th>
-                <th scope="col" className="numeric">
-                  Amount
-                </th>
-                <th scope="col">Network records</th>
-                <th scope="col">Ledger payments</th>
-                <th scope="col">Resolved by</th>
-                <th scope="col">Status</th>
-              </tr>
-            </thead>
-            <tbody>
-              {matches.map((match) => (
-                <Fragment key={match.id}>
-                  <MatchRow
-                    match={match}
-                    isUnpairing={unpairingId === match.id}
-                    onToggleUnpair={() => {
-                      // Another match's failure says nothing about this one.
-                      clearManualError('unpair');
-                      setUnpairingId((current) => (current === match.id ? undefined : match.id));
-                    }}
-                  />
-                  {unpairingId === match.id ? (
-                    <ExpandedRow columnCount={COLUMN_COUNT}>
-                      <UnpairForm match={match} onUnpaired={() => setUnpairingId(undefined)} />
-                    </ExpandedRow>
-                  ) : null}
-                </Fragment>
-              ))}
-            </tbody>
-          </table>
-        </ScrollRegion>
-      ) : null}
-      {hasMore ? (
-        <button type="button" disabled={isMatchesLoading} onClick={() => void loadMoreMatches()}>
-          Load more
-        </button>
-      ) : null}
-      {isMatchesLoading ? (
-        <p className="hint" role="status">
-          Loading matches…
+        <p className="queue-total" role="status" data-testid="matches-total">
+          {matchesTotal === undefined
+            ? matchesError
+              ? 'Matches could not be loaded.'
+              : 'Loading…'
+            : `${formatCount(matchesTotal)} match${matchesTotal === 1 ? '' : 'es'}${matches.length < matchesTotal ? `, ${formatCount(matches.length)} loaded` : ''}`}
         </p>
-      ) : null}
+      </div>
+      <MatchesFilters />
+      <ErrorAlert message={matchesError} />
+      <div ref={scrollRef} className="matches-scroll" data-testid="matches-scroll" tabIndex={0} aria-label="Matches list">
+        <table className="data-table matches-table" aria-label="Matches" aria-rowcount={(matchesTotal ?? matches.length) + 1}>
+          <thead>
+            <tr aria-rowindex={1}>
+              {/* Actions first: the table is wider than the window, and Unpair must not scroll out of view. */}
+              <th scope="col">
+                <span className="visually-hidden">Actions</span>
+              </th>
+              <th scope="col">Match</th>
+              <th scope="col">Date</th>
+              <th scope="col">Kind</th>
+              <th scope="col">Rule</th>
+              <th scope="col">Reason</th>
+              <th scope="col">Network</th>
+              <th scope="col" className="numeric">
+                Amount
+              </th>
+              <th scope="col">Network records</th>
+              <th scope="col">Ledger payments</th>
+              <th scope="col">Resolved by</th>
+              <th scope="col">Status</th>
+            </tr>
+          </thead>
+          <tbody>
+            {paddingTop > 0 ? (
+              <tr aria-hidden="true">
+                <td colSpan={COLUMN_COUNT} style={{ height: paddingTop, padding: 0 }} />
+              </tr>
+            ) : null}
+            {virtualRows.map((virtualRow) => {
+              const match = matches[virtualRow.index];
+              if (!match) return null;
+              return (
+                <MatchRow
+                  key={match.id}
+                  match={match}
+                  rowIndex={virtualRow.index + 2}
+                  isUnpairing={unpairingId === match.id}
+                  onToggleUnpair={() => {
+                    // Another match's failure says nothing about this one.
+                    clearManualError('unpair');
+                    setUnpairingId((current) => (current === match.id ? undefined : match.id));
+                  }}
+                />
+              );
+            })}
+            {paddingBottom > 0 ? (
+              <tr aria-hidden="true">
+                <td colSpan={COLUMN_COUNT} style={{ height: paddingBottom, padding: 0 }} />
+              </tr>
+            ) : null}
+          </tbody>
+        </table>
+        {matchesTotal === 0 ? <p className="empty">{hasFilter ? 'No match fits this search and these filters.' : 'No matches yet.'}</p> : null}
+        {isMatchesLoading && matches.length > 0 ? <p className="loading-more">Loading more…</p> : null}
+      </div>
+      {/* Below the list, not in it: the list draws only the rows in view, and the form must outlive scrolling. */}
+      {unpairing ? <UnpairForm match={unpairing} onUnpaired={() => setUnpairingId(undefined)} /> : null}
     </section>
   );
 }
 
-function MatchRow({ match, isUnpairing, onToggleUnpair }: { match: MatchView; isUnpairing: boolean; onToggleUnpair: () => void }) {
+function MatchesFilters() {
+  const filter = useReconStore((state) => state.matchesFilter);
+  const setMatchesFilter = useReconStore((state) => state.setMatchesFilter);
+  const [search, setSearch] = useState(filter.search ?? '');
+
+  useEffect(() => {
+    const wanted = search.trim();
+    if (wanted === (useReconStore.getState().matchesFilter.search ?? '')) return;
+    const timer = setTimeout(() => void setMatchesFilter({ search: wanted || undefined }), SEARCH_SETTLE_MS);
+    return () => clearTimeout(timer);
+  }, [search, setMatchesFilter]);
+
   return (
-    <tr data-testid="match-row" data-match-id={match.id} data-status={match.status}>
+    <div className="matches-filters">
+      <label>
+        Search
+        <input
+          type="search"
+          value={search}
+          maxLength={64}
+          placeholder="Match, record, payment, ARN or amount"
+          onChange={(event) => setSearch(event.currentTarget.value)}
+        />
+      </label>
+      <label>
+        Made by
+        <select value={filter.madeBy ?? ''} onChange={(event) => void setMatchesFilter({ madeBy: MAKERS.find((maker) => maker.value === event.currentTarget.value)?.value })}>
+          <option value="">Anyone</option>
+          {MAKERS.map((maker) => (
+            <option key={maker.value} value={maker.value}>
+              {maker.label}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label>
+        Rule
+        <select value={filter.rule ?? ''} onChange={(event) => void setMatchesFilter({ rule: MATCH_RULES.find((rule) => rule === event.currentTarget.value) })}>
+          <option value="">Any rule</option>
+          {MATCH_RULES.map((rule) => (
+            <option key={rule} value={rule}>
+              {rule}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label>
+        Network
+        <select value={filter.network ?? ''} onChange={(event) => void setMatchesFilter({ network: NETWORKS.find((network) => network === event.currentTarget.value) })}>
+          <option value="">Both networks</option>
+          {NETWORKS.map((network) => (
+            <option key={network} value={network}>
+              {network}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label>
+        From
+        <input type="date" value={filter.from ?? ''} max={filter.to} onChange={(event) => void setMatchesFilter({ from: event.currentTarget.value || undefined })} />
+      </label>
+      <label>
+        To
+        <input type="date" value={filter.to ?? ''} min={filter.from} onChange={(event) => void setMatchesFilter({ to: event.currentTarget.value || undefined })} />
+      </label>
+    </div>
+  );
+}
+
+function MatchRow({ match, rowIndex, isUnpairing, onToggleUnpair }: { match: MatchView; rowIndex: number; isUnpairing: boolean; onToggleUnpair: () => void }) {
+  return (
+    <tr
+      data-testid="match-row"
+      data-match-id={match.id}
+      data-status={match.status}
+      aria-rowindex={rowIndex}
+      className={isUnpairing ? 'match-row is-selected' : 'match-row'}
+      style={{ height: ROW_HEIGHT }}
+    >
       <td className="match-actions">
         {match.status === 'ACTIVE' ? (
           // While the form is open the row's button cancels it, so "Unpair" names one button only: the form's.
@@ -124,6 +226,7 @@ function MatchRow({ match, isUnpairing, onToggleUnpair }: { match: MatchView; is
         ) : null}
       </td>
       <td>{match.id}</td>
+      <td>{match.businessDate}</td>
       <td>{match.kind}</td>
       <td>{match.rule}</td>
       <td>{match.reason}</td>

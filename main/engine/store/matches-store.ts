@@ -1,0 +1,129 @@
+// The Matches view's pages: newest first (business date, then id), read by a keyset (the last
+// match of the page before) so a page deep in a million matches costs what the first one does.
+// Every filter leads an index of migration 9 that gives the page's order; a search first finds
+// its few matches through indexes (a match id, a member's record or payment id, network
+// transaction id or ARN, an amount) and sorts only those. tests/unit/store/matches-indexes.test.ts
+// holds the plans of the queries built here.
+
+import { NETWORKS, type MatchKind, type MatchReason, type MatchStatus, type Network } from '../../../shared/domain';
+import type { MatchesCursor, MatchesPage, MatchView, MATCH_MAKERS, MATCH_RULES } from '../../../shared/ipc/recon-api';
+import { parseTypedAmount } from '../../../shared/typed-amount';
+import type { ReadonlyDb } from './database';
+
+/** What the Matches view shows: an optional business date range, maker, rule, network and search. */
+export type MatchesFilter = {
+  from?: string | undefined;
+  to?: string | undefined;
+  madeBy?: (typeof MATCH_MAKERS)[number] | undefined;
+  rule?: (typeof MATCH_RULES)[number] | undefined;
+  network?: Network | undefined;
+  search?: string | undefined;
+};
+
+const COLUMNS = `m.id, m.business_date AS businessDate, m.match_kind AS kind, m.rule, m.reason, m.network,
+  m.amount_minor AS amountMinor, m.currency, m.resolved_by AS resolvedBy, m.status, m.note,
+  (SELECT group_concat(n.record_id, '|') FROM match_members mm JOIN network_records n ON n.id = mm.network_record_id
+    WHERE mm.match_id = m.id) AS networkRecordIds,
+  (SELECT group_concat(l.payment_id, '|') FROM match_members mm JOIN ledger_payments l ON l.id = mm.ledger_payment_id
+    WHERE mm.match_id = m.id) AS ledgerPaymentIds`;
+
+// The networks a record id is unique within: listing them lets the search use the (network,
+// record_id) unique index.
+const NETWORK_LIST = NETWORKS.map((network) => `'${network}'`).join(', ');
+
+/**
+ * The matches a search names, each once: by id, by a member's record or payment id, network
+ * transaction id or ARN (exactly), or by amount. Every branch is an index lookup.
+ */
+const SEARCH_HITS = `SELECT @matchId AS match_id WHERE @matchId IS NOT NULL
+  UNION SELECT mm.match_id FROM network_records n JOIN match_members mm ON mm.network_record_id = n.id
+    WHERE n.network IN (${NETWORK_LIST}) AND n.record_id = @text
+  UNION SELECT mm.match_id FROM network_records n JOIN match_members mm ON mm.network_record_id = n.id
+    WHERE n.network_txn_id = @text AND n.network_txn_id <> ''
+  UNION SELECT mm.match_id FROM network_records n JOIN match_members mm ON mm.network_record_id = n.id
+    WHERE n.arn = @text AND n.arn <> ''
+  UNION SELECT mm.match_id FROM ledger_payments l JOIN match_members mm ON mm.ledger_payment_id = l.id
+    WHERE l.payment_id = @text
+  UNION SELECT id FROM matches WHERE amount_minor = @amountMinor`;
+
+/** The filter's conditions on `m`, each one an equality or a range an index of migration 9 leads with. */
+function filterTerms(filter: MatchesFilter): string[] {
+  const terms: string[] = [];
+  if (filter.madeBy) terms.push('m.reason = @reason');
+  if (filter.rule) terms.push('m.rule = @rule');
+  if (filter.network) terms.push('m.network = @network');
+  if (filter.from) terms.push('m.business_date >= @from');
+  if (filter.to) terms.push('m.business_date <= @to');
+  return terms;
+}
+
+/**
+ * The SQL of one page and of the filter's count. Without a search the page walks an index in
+ * order from the cursor; with one, the hits come first (CROSS JOIN keeps them the outer loop)
+ * and only they are sorted.
+ */
+export function matchesPageQuery(filter: MatchesFilter, options: { hasCursor: boolean }): { sql: string; countSql: string } {
+  const terms = filterTerms(filter);
+  const pageTerms = options.hasCursor ? [...terms, '(m.business_date, m.id) < (@afterDate, @afterId)'] : terms;
+  const where = (list: string[]): string => (list.length > 0 ? `WHERE ${list.join(' AND ')}` : '');
+  const from = filter.search ? `FROM (${SEARCH_HITS}) hits CROSS JOIN matches m ON m.id = hits.match_id` : 'FROM matches m';
+  return {
+    sql: `SELECT ${COLUMNS} ${from} ${where(pageTerms)} ORDER BY m.business_date DESC, m.id DESC LIMIT @limit`,
+    countSql: `SELECT COUNT(*) ${from} ${where(terms)}`,
+  };
+}
+
+/** The parameters a query of matchesPageQuery takes for this filter (only those it names). */
+export function matchesQueryParams(filter: MatchesFilter, after: MatchesCursor | undefined, limit?: number): Record<string, string | number | null> {
+  const params: Record<string, string | number | null> = {};
+  if (filter.madeBy) params.reason = filter.madeBy === 'hand' ? ('MANUAL' satisfies MatchReason) : ('AUTO' satisfies MatchReason);
+  if (filter.rule) params.rule = filter.rule;
+  if (filter.network) params.network = filter.network;
+  if (filter.from) params.from = filter.from;
+  if (filter.to) params.to = filter.to;
+  if (filter.search) {
+    const text = filter.search.trim();
+    params.text = text;
+    params.matchId = /^\d{1,15}$/.test(text) ? Number(text) : null;
+    params.amountMinor = parseTypedAmount(text) ?? null;
+  }
+  if (after) {
+    params.afterDate = after.date;
+    params.afterId = after.id;
+  }
+  if (limit !== undefined) params.limit = limit;
+  return params;
+}
+
+type MatchRow = {
+  id: number;
+  businessDate: string;
+  kind: MatchKind;
+  rule: string;
+  reason: MatchReason;
+  network: Network;
+  amountMinor: number;
+  currency: string;
+  resolvedBy: string;
+  status: MatchStatus;
+  note: string;
+  networkRecordIds: string | null;
+  ledgerPaymentIds: string | null;
+};
+
+/** One page of matches after `after` (newest first), the count of the whole filter, and where the next page starts. */
+export function readMatchesPage(db: ReadonlyDb, filter: MatchesFilter, after: MatchesCursor | undefined, limit: number): MatchesPage {
+  const { sql, countSql } = matchesPageQuery(filter, { hasCursor: after !== undefined });
+  // One snapshot: the count and the page agree even while a run commits.
+  return db.transaction(() => {
+    const rows = db.prepare(sql).all(matchesQueryParams(filter, after, limit)) as MatchRow[];
+    const total = db.prepare(countSql).pluck().get(matchesQueryParams(filter, undefined)) as number;
+    const matches: MatchView[] = rows.map((row) => ({
+      ...row,
+      networkRecordIds: row.networkRecordIds ? row.networkRecordIds.split('|') : [],
+      ledgerPaymentIds: row.ledgerPaymentIds ? row.ledgerPaymentIds.split('|') : [],
+    }));
+    const last = matches.at(-1);
+    return { matches, total, next: matches.length === limit && last ? { date: last.businessDate, id: last.id } : null };
+  })();
+}

@@ -1,0 +1,165 @@
+import { act, fireEvent, screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { MatchView } from '../../shared/ipc/recon-api';
+import { MATCHES_PAGE_SIZE } from '../../renderer/src/store/matches-slice';
+import { useReconStore } from '../../renderer/src/store/recon-store';
+import { FakeReconApi, manualActionResult, workstationStatus } from './helpers/fake-recon-api';
+import { matchView } from './helpers/item-fixtures';
+import { renderApp, resetWindow } from './helpers/render-app';
+
+const ROW_HEIGHT = 36;
+
+beforeEach(() => {
+  // jsdom lays nothing out: give the list a viewport so the virtualiser has rows to show.
+  vi.spyOn(HTMLElement.prototype, 'clientHeight', 'get').mockReturnValue(360);
+});
+
+afterEach(() => {
+  vi.restoreAllMocks();
+  resetWindow();
+});
+
+/** Serves `all` newest first by the keyset, as the engine would (matches are listed by id here: one date). */
+function serveMatches(fake: FakeReconApi, all: () => MatchView[]) {
+  fake.answer('matchesPage', ({ after, limit }) => {
+    const list = all();
+    const start = after ? list.findIndex((match) => match.id === after.id) + 1 : 0;
+    const matches = list.slice(start, start + limit);
+    const last = matches.at(-1);
+    return { ok: true, value: { matches, total: list.length, next: matches.length === limit && last ? { date: last.businessDate, id: last.id } : null } };
+  });
+}
+
+const descending = (count: number): MatchView[] => Array.from({ length: count }, (_, index) => matchView(count - index));
+
+async function openMatches(fake: FakeReconApi) {
+  fake.replyWith('readStatus', workstationStatus({ lastRunDate: '2025-03-03' }));
+  renderApp(fake);
+  const user = userEvent.setup();
+  await user.click(within(screen.getByRole('navigation', { name: 'Sections' })).getByRole('button', { name: 'Matches' }));
+  return user;
+}
+
+describe('the Matches view', () => {
+  it('lists every match newest first, draws only the rows in view, and pages by the cursor as the associate scrolls', async () => {
+    const fake = new FakeReconApi();
+    serveMatches(fake, () => descending(250));
+    await openMatches(fake);
+
+    await waitFor(() => expect(screen.getByTestId('matches-total').textContent).toBe('250 matches, 100 loaded'));
+    expect(fake.argumentsOf('matchesPage')).toEqual([{ limit: MATCHES_PAGE_SIZE }]);
+    const rows = screen.getAllByTestId('match-row');
+    expect(rows.length).toBeGreaterThan(0);
+    expect(rows.length).toBeLessThan(MATCHES_PAGE_SIZE);
+    expect(rows[0]!.getAttribute('data-match-id')).toBe('250');
+    expect(rows[0]!.textContent).toContain('125.40 USD');
+
+    const scroller = screen.getByTestId('matches-scroll');
+    act(() => {
+      scroller.scrollTop = (MATCHES_PAGE_SIZE - 10) * ROW_HEIGHT;
+      fireEvent.scroll(scroller);
+    });
+    await waitFor(() => expect(screen.getByTestId('matches-total').textContent).toBe('250 matches, 200 loaded'));
+    expect(fake.argumentsOf('matchesPage')[1]).toEqual({ after: { date: '2025-03-03', id: 151 }, limit: MATCHES_PAGE_SIZE });
+  });
+
+  it('asks the engine with each filter and the search, from the first page, offering Unpair only on active matches', async () => {
+    const fake = new FakeReconApi();
+    serveMatches(fake, () => [matchView(2, { reason: 'MANUAL', rule: 'manual', resolvedBy: 'ana.lopez' }), matchView(1, { status: 'UNDONE' })]);
+    const user = await openMatches(fake);
+    const table = await screen.findByRole('table', { name: 'Matches' });
+    await waitFor(() => expect(within(table).getAllByTestId('match-row')).toHaveLength(2));
+    const [active, undone] = within(table).getAllByTestId('match-row');
+    expect(within(active!).getByRole('button', { name: 'Unpair' })).toBeTruthy();
+    expect(within(undone!).queryByRole('button', { name: 'Unpair' })).toBeNull();
+
+    await user.selectOptions(screen.getByLabelText('Made by'), 'hand');
+    await user.selectOptions(screen.getByLabelText('Rule'), 'manual');
+    await user.selectOptions(screen.getByLabelText('Network'), 'VISA');
+    fireEvent.change(screen.getByLabelText('From'), { target: { value: '2025-03-01' } });
+    fireEvent.change(screen.getByLabelText('To'), { target: { value: '2025-03-03' } });
+    await user.type(screen.getByLabelText('Search'), '$599.21');
+
+    await waitFor(() =>
+      expect(fake.argumentsOf('matchesPage').at(-1)).toEqual({
+        madeBy: 'hand',
+        rule: 'manual',
+        network: 'VISA',
+        from: '2025-03-01',
+        to: '2025-03-03',
+        search: '$599.21',
+        limit: MATCHES_PAGE_SIZE,
+      }),
+    );
+    // The search waits for the typing to stop: one request for the whole text, not one per key.
+    expect(fake.argumentsOf('matchesPage').filter((argument) => argument.search !== undefined)).toHaveLength(1);
+
+    await user.selectOptions(screen.getByLabelText('Made by'), '');
+    await waitFor(() => expect(fake.argumentsOf('matchesPage').at(-1)).not.toHaveProperty('madeBy'));
+  });
+
+  it('says when nothing fits the filters', async () => {
+    const fake = new FakeReconApi();
+    serveMatches(fake, () => []);
+    const user = await openMatches(fake);
+    expect(await screen.findByText('No matches yet.')).toBeTruthy();
+    await user.selectOptions(screen.getByLabelText('Network'), 'MASTERCARD');
+    expect(await screen.findByText('No match fits this search and these filters.')).toBeTruthy();
+  });
+
+  it('unpairs a match only with a reason code for unpairing and a note, then reloads the list', async () => {
+    const fake = new FakeReconApi();
+    serveMatches(fake, () => [matchView(1)]);
+    fake.replyWith('unpairMatch', manualActionResult({ action: 'unpair', summary: 'Unpaired match 1.' }));
+    const user = await openMatches(fake);
+    const row = await screen.findByTestId('match-row');
+
+    await user.click(within(row).getByRole('button', { name: 'Unpair' }));
+    const unpairForm = screen.getByRole('form', { name: 'Unpair match 1' });
+    const submit = within(unpairForm).getByRole('button', { name: 'Unpair' }) as HTMLButtonElement;
+    expect(submit.disabled).toBe(true);
+    expect(within(row).queryByRole('button', { name: 'Unpair' })).toBeNull();
+    const reasonCode = (await within(unpairForm).findByLabelText('Reason code')) as HTMLSelectElement;
+    expect([...reasonCode.options].map((option) => option.value)).toEqual(['', 'TIMING', 'LEDGER_DATA_ERROR', 'WRONG_PAIRING', 'OTHER']);
+    await user.type(within(unpairForm).getByLabelText('Note'), 'Wrong customer');
+    expect(within(unpairForm).getByTestId('unpair-refusal').textContent).toBe('Choose a reason code.');
+    await user.selectOptions(reasonCode, 'WRONG_PAIRING');
+    await user.click(submit);
+
+    expect(fake.argumentsOf('unpairMatch')).toEqual([{ matchId: 1, reasonCode: 'WRONG_PAIRING', note: 'Wrong customer' }]);
+    await waitFor(() => expect(fake.argumentsOf('matchesPage')).toHaveLength(2));
+    expect(screen.queryByRole('form', { name: 'Unpair match 1' })).toBeNull();
+  });
+
+  it('reloads in place when matches change elsewhere: the loaded rows, the open unpair form, its half-typed note and the scroll position stay', async () => {
+    const fake = new FakeReconApi();
+    let all = descending(150);
+    serveMatches(fake, () => all);
+    const user = await openMatches(fake);
+    await waitFor(() => expect(screen.getByTestId('matches-total').textContent).toBe('150 matches, 100 loaded'));
+    const scroller = screen.getByTestId('matches-scroll');
+    act(() => {
+      scroller.scrollTop = 95 * ROW_HEIGHT;
+      fireEvent.scroll(scroller);
+    });
+    await waitFor(() => expect(screen.getByTestId('matches-total').textContent).toBe('150 matches'));
+    const row = screen.getAllByTestId('match-row').find((candidate) => candidate.getAttribute('data-match-id') === '50')!;
+    await user.click(within(row).getByRole('button', { name: 'Unpair' }));
+    const note = within(screen.getByRole('form', { name: 'Unpair match 50' })).getByLabelText('Note') as HTMLInputElement;
+    await user.type(note, 'Wrong cust');
+    const requestsBefore = fake.argumentsOf('matchesPage').length;
+
+    // Another workstation's run made match 151.
+    all = descending(151);
+    act(() => fake.emit({ type: 'store-changed', areas: ['matches'] }));
+
+    await waitFor(() => expect(screen.getByTestId('matches-total').textContent).toBe('151 matches, 150 loaded'));
+    expect(fake.argumentsOf('matchesPage').slice(requestsBefore)).toEqual([{ limit: 150 }]);
+    expect(useReconStore.getState().matches[0]!.id).toBe(151);
+    expect(note.isConnected).toBe(true);
+    expect(note.value).toBe('Wrong cust');
+    expect(document.activeElement).toBe(note);
+    expect(scroller.scrollTop).toBe(95 * ROW_HEIGHT);
+  });
+});
