@@ -55,9 +55,7 @@ function stamp(date: Date): string {
  * the name the associate dropped and the exact bytes stay beside the database as evidence.
  */
 function keepReceivedFiles(folder: string, files: readonly { name: string; bytes: Uint8Array }[]): { dropFolder: string; paths: string[] } {
-  fs.mkdirSync(folder, { recursive: true });
-  // The real time, not the engine's clock: only a folder name on disk, unique with mkdtemp's suffix.
-  const dropFolder = fs.mkdtempSync(path.join(folder, `${stamp(new Date())}-`));
+  const dropFolder = createDropFolder(folder);
   const paths = files.map((file, index) => {
     // Two files of one drop may share a name; the second goes into a numbered sub-folder.
     const target = fs.existsSync(path.join(dropFolder, file.name)) ? path.join(dropFolder, String(index), file.name) : path.join(dropFolder, file.name);
@@ -68,8 +66,15 @@ function keepReceivedFiles(folder: string, files: readonly { name: string; bytes
   return { dropFolder, paths };
 }
 
+/** A new folder of the received folder for one drop's files (the browser bridge streams uploads into one). */
+export function createDropFolder(folder: string): string {
+  fs.mkdirSync(folder, { recursive: true });
+  // The real time, not the engine's clock: only a folder name on disk, unique with mkdtemp's suffix.
+  return fs.mkdtempSync(path.join(folder, `${stamp(new Date())}-`));
+}
+
 /** Removes the kept copy of every received file that was not stored (rejected, or already there). */
-function discardUnstored(dropFolder: string, outcomes: readonly IngestOutcome[]): void {
+export function discardUnstored(dropFolder: string, outcomes: readonly IngestOutcome[]): void {
   for (const outcome of outcomes) if (outcome.status !== 'ingested') fs.rmSync(outcome.file, { force: true });
   const isEmpty = (folder: string): boolean => fs.readdirSync(folder).every((entry) => {
     const full = path.join(folder, entry);
