@@ -21,7 +21,7 @@ import { readVisaBase2 } from '../main/engine/feeds/visa-base2/base2-reader';
 import { writeVisaBase2, type Base2WriterRecord } from '../main/engine/feeds/visa-base2/base2-writer';
 
 /** Bump when the files written for a size change, so that old caches are not reused. */
-const GENERATOR_VERSION = 1;
+const GENERATOR_VERSION = 2;
 const CHUNK_RECORDS = 5_000;
 const FILE_ID = '0022611020000233790110001';
 const SCRIPT = fileURLToPath(import.meta.url);
@@ -46,6 +46,8 @@ function ipmRecord(index: number): IpmWriterRecord {
     authCode: String(index % 1_000_000).padStart(6, '0'),
     mcc: '4829',
     descriptor: `ZELLE PAYMENT ${index % 1000}`,
+    // A message number (DE71, the record id's second half) of its own across chunks, so the file ingests whole.
+    elementOverrides: { 71: String(index + 2).padStart(8, '0') },
   };
 }
 
