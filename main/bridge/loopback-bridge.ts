@@ -14,8 +14,9 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { MAX_UPLOAD_BYTES, RECON_CHANNELS, type ApiReply, type ReconEvent } from '../../shared/ipc/recon-api';
+import { createDropFolder } from '../engine/api/recon-handlers';
 import type { Workstation } from '../engine/api/workstation';
-import { BRIDGE_CALL_HEADER, BRIDGE_CLIENT_FILE, BRIDGE_CLIENT_GLOBAL } from './client/bridge-client-bundle';
+import { BRIDGE_CALL_HEADER, BRIDGE_CLIENT_FILE, BRIDGE_CLIENT_GLOBAL, BRIDGE_UPLOAD_PATH } from './client/bridge-client-bundle';
 
 /** A running bridge. */
 export type LoopbackBridge = {
@@ -35,16 +36,24 @@ export type LoopbackBridge = {
  */
 export const PATH_CHANNELS: ReadonlySet<string> = new Set(['feeds:ingest-paths']);
 
-/** The channels a browser may call: every channel of the contract but those that take a path. */
-export const BRIDGE_CHANNELS: ReadonlySet<string> = new Set(Object.keys(RECON_CHANNELS).filter((channel) => !PATH_CHANNELS.has(channel)));
+/**
+ * Channels that carry files' bytes inside their JSON argument. The shell's preload may still use
+ * them (IPC clones the bytes, no base64), but over HTTP a file would be held in memory several
+ * times while it is decoded: the browser sends each file's bytes as the body of an upload
+ * (`POST /upload`), which the bridge streams to disk.
+ */
+export const BYTES_CHANNELS: ReadonlySet<string> = new Set(['feeds:ingest-uploads']);
 
-/** The largest body of a call that carries no file. */
+/** The channels a browser may call: every channel of the contract but those that take a path or carry files. */
+export const BRIDGE_CHANNELS: ReadonlySet<string> = new Set(
+  Object.keys(RECON_CHANNELS).filter((channel) => !PATH_CHANNELS.has(channel) && !BYTES_CHANNELS.has(channel)),
+);
+
+/** The largest body of a call (no call carries a file). */
 export const MAX_CALL_BYTES = 1024 * 1024;
 
-/** The largest body of an upload: one file of the contract's largest size in base64 (a third more), and the JSON around it. */
-export const MAX_UPLOAD_BODY_BYTES = Math.ceil((MAX_UPLOAD_BYTES * 4) / 3) + MAX_CALL_BYTES;
-
-const UPLOAD_CHANNEL = 'feeds:ingest-uploads';
+/** The longest name a received file is kept under, in bytes of UTF-8 (most file systems' limit). */
+const MAX_NAME_BYTES = 255;
 
 const HTML_TYPE = 'text/html; charset=utf-8';
 const SCRIPT_TYPE = 'text/javascript; charset=utf-8';
@@ -93,29 +102,29 @@ ${client}
 `;
 }
 
-function reviveBytes(_key: string, value: unknown): unknown {
-  if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
-    const keys = Object.keys(value);
-    const encoded = (value as { $bytes?: unknown }).$bytes;
-    if (keys.length === 1 && typeof encoded === 'string') return new Uint8Array(Buffer.from(encoded, 'base64'));
-  }
-  return value;
-}
-
 class BodyTooLarge extends Error {
   constructor(readonly limit: number) {
     super(`the request is larger than ${limit} bytes`);
   }
 }
 
+class UploadInterrupted extends Error {
+  constructor() {
+    super('the browser stopped sending the file before its end');
+  }
+}
+
+function declaredLength(request: http.IncomingMessage): number | undefined {
+  return request.headers['content-length'] === undefined ? undefined : Number(request.headers['content-length']);
+}
+
 /**
  * Reads a body of at most `limit` bytes. A declared length over the limit is refused before a
  * byte is read; a body that runs past it (chunked, or lying about its length) is refused as soon
- * as it does. With a declared length the bytes go into one buffer of that size, not a list of
- * chunks joined afterwards, so an upload is held once.
+ * as it does.
  */
 function readBody(request: http.IncomingMessage, limit: number): Promise<string> {
-  const declared = request.headers['content-length'] === undefined ? undefined : Number(request.headers['content-length']);
+  const declared = declaredLength(request);
   if (declared !== undefined && !(declared <= limit)) return Promise.reject(new BodyTooLarge(limit));
   return new Promise((resolve, reject) => {
     const whole = declared === undefined ? undefined : Buffer.allocUnsafe(declared);
@@ -134,6 +143,59 @@ function readBody(request: http.IncomingMessage, limit: number): Promise<string>
     });
     request.on('end', () => resolve((whole ? whole.subarray(0, size) : Buffer.concat(chunks)).toString('utf8')));
     request.on('error', reject);
+  });
+}
+
+/**
+ * The name a received file is kept under: the last part of what the browser says (a browser
+ * gives a bare name, a script can send anything), without control or reserved characters, at
+ * most 255 bytes. Never a path: the file always lands in its own drop folder.
+ */
+export function receivedFileName(requested: string): string {
+  const last = requested.split(/[\\/]/).pop() ?? '';
+  const base = Array.from(last, (char) => (char.charCodeAt(0) < 0x20 || char.charCodeAt(0) === 0x7f || '<>:"|?*'.includes(char) ? '_' : char)).join('').trim();
+  let name = base === '' || base === '.' || base === '..' ? 'upload' : base;
+  while (Buffer.byteLength(name) > MAX_NAME_BYTES) name = Array.from(name).slice(0, -1).join('');
+  return name;
+}
+
+/**
+ * Writes the request's body to a new file as it arrives, at most `limit` bytes, pausing the
+ * request while the disk catches up, so memory holds a chunk or two whatever the size. Rejects
+ * with BodyTooLarge as soon as the body passes the limit, or UploadInterrupted when the browser
+ * goes away; the file is closed (not removed) before it rejects.
+ */
+function streamBodyToFile(request: http.IncomingMessage, target: string, limit: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const file = fs.createWriteStream(target, { flags: 'wx' });
+    let size = 0;
+    let hasFailed = false;
+    const fail = (error: Error): void => {
+      if (hasFailed) return;
+      hasFailed = true;
+      request.pause();
+      request.removeAllListeners('data');
+      file.once('close', () => reject(error));
+      file.destroy();
+    };
+    file.on('error', fail);
+    request.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) return fail(new BodyTooLarge(limit));
+      if (!file.write(chunk)) {
+        request.pause();
+        file.once('drain', () => request.resume());
+      }
+    });
+    request.on('end', () => {
+      if (hasFailed) return;
+      file.once('close', () => resolve(size));
+      file.end();
+    });
+    request.on('close', () => {
+      if (!request.complete) fail(new UploadInterrupted());
+    });
+    request.on('error', () => fail(new UploadInterrupted()));
   });
 }
 
@@ -183,8 +245,16 @@ function sameSecret(presented: string, secret: string): boolean {
  */
 export async function startLoopbackBridge(
   workstation: Workstation,
-  options: { rendererDir: string; clientScript?: string; port?: number; onSessionStarted?: () => void },
+  options: {
+    rendererDir: string;
+    clientScript?: string;
+    port?: number;
+    onSessionStarted?: () => void;
+    /** The largest file an upload may carry: the contract's MAX_UPLOAD_BYTES unless a test sets a smaller one. */
+    maxUploadBytes?: number;
+  },
 ): Promise<LoopbackBridge> {
+  const maxUploadBytes = options.maxUploadBytes ?? MAX_UPLOAD_BYTES;
   const rendererDir = path.resolve(options.rendererDir);
   const indexPath = path.join(rendererDir, 'index.html');
   const clientPath = path.resolve(options.clientScript ?? path.join(rendererDir, '..', 'bridge', BRIDGE_CLIENT_FILE));
@@ -198,6 +268,34 @@ export async function startLoopbackBridge(
   const stopListening = workstation.onEvent((event: ReconEvent) => {
     for (const stream of eventStreams) stream.write(`data: ${JSON.stringify(event)}\n\n`);
   });
+
+  /**
+   * One dropped file, its bytes the whole body: streamed into a new drop folder of the received
+   * folder under its sanitised name, then ingested by path as the shell's dropped files are. A
+   * file that is not stored, or not received whole, leaves nothing behind.
+   */
+  const receiveUpload = async (request: http.IncomingMessage, response: http.ServerResponse, requestedName: string): Promise<void> => {
+    const name = receivedFileName(requestedName);
+    const tooLarge = (): void =>
+      refuseUnread(response, 413, {
+        ok: false,
+        error: { code: 'invalid-argument', message: `${name} is larger than the ${maxUploadBytes} bytes a dropped file may have: nothing of it was kept.` },
+      });
+    const declared = declaredLength(request);
+    if (declared !== undefined && !(declared <= maxUploadBytes)) return tooLarge();
+    const dropFolder = createDropFolder(workstation.receivedFolder);
+    const target = path.join(dropFolder, name);
+    try {
+      await streamBodyToFile(request, target, maxUploadBytes);
+    } catch (error) {
+      fs.rmSync(dropFolder, { recursive: true, force: true });
+      if (error instanceof BodyTooLarge) return tooLarge();
+      // Nobody is left to answer when the browser went away.
+      if (error instanceof UploadInterrupted) return;
+      return sendReply(response, 500, { ok: false, error: { code: 'failed', message: `${name} could not be kept for ingest: ${(error as Error).message}` } });
+    }
+    return sendReply(response, 200, await workstation.ingestReceived(dropFolder, [target]));
+  };
 
   const server = http.createServer((request, response) => {
     const url = new URL(request.url ?? '/', 'http://127.0.0.1');
@@ -230,7 +328,8 @@ export async function startLoopbackBridge(
       // Off to the bare address, so the code leaves the address bar and the history.
       return send(response, 303, TEXT_TYPE, '', headers);
     }
-    const isCall = request.method === 'POST' && url.pathname.startsWith('/api/');
+    const isUpload = request.method === 'POST' && url.pathname === `/${BRIDGE_UPLOAD_PATH}`;
+    const isCall = (request.method === 'POST' && url.pathname.startsWith('/api/')) || isUpload;
     if (!hasSession) {
       if (isCall) return refuseUnread(response, 401, { ok: false, error: { code: 'forbidden', message: NO_SESSION_MESSAGE } });
       return send(response, 401, TEXT_TYPE, NO_SESSION_MESSAGE);
@@ -239,6 +338,7 @@ export async function startLoopbackBridge(
     void (async () => {
       if (isCall) {
         if (request.headers[BRIDGE_CALL_HEADER] !== '1') return refuseUnread(response, 403, { ok: false, error: { code: 'forbidden', message: 'forbidden' } });
+        if (isUpload) return await receiveUpload(request, response, url.searchParams.get('name') ?? '');
         const channel = decodeURIComponent(url.pathname.slice('/api/'.length));
         if (PATH_CHANNELS.has(channel)) {
           return refuseUnread(response, 403, {
@@ -246,14 +346,21 @@ export async function startLoopbackBridge(
             error: { code: 'forbidden', message: `${channel} takes paths on this machine and is not served to a browser: drop the files on the window instead.` },
           });
         }
-        const limit = channel === UPLOAD_CHANNEL ? MAX_UPLOAD_BODY_BYTES : MAX_CALL_BYTES;
+        if (BYTES_CHANNELS.has(channel)) {
+          return refuseUnread(response, 403, {
+            ok: false,
+            error: { code: 'forbidden', message: `${channel} carries files inside JSON and is not served to a browser: each file goes to /${BRIDGE_UPLOAD_PATH} as it is.` },
+          });
+        }
         let argument: unknown;
         try {
-          argument = JSON.parse(await readBody(request, limit), reviveBytes);
+          argument = JSON.parse(await readBody(request, MAX_CALL_BYTES));
         } catch (error) {
           if (error instanceof BodyTooLarge) {
-            const what = channel === UPLOAD_CHANNEL ? `A drop may carry at most ${MAX_UPLOAD_BYTES} bytes of files` : `A call to ${channel} may carry at most ${limit} bytes`;
-            return refuseUnread(response, 413, { ok: false, error: { code: 'invalid-argument', message: `${what}: this one was refused unread.` } });
+            return refuseUnread(response, 413, {
+              ok: false,
+              error: { code: 'invalid-argument', message: `A call to ${channel} may carry at most ${MAX_CALL_BYTES} bytes: this one was refused unread.` },
+            });
           }
           return sendReply(response, 400, { ok: false, error: { code: 'invalid-argument', message: `The request could not be read: ${(error as Error).message}` } });
         }

@@ -775,4 +775,9 @@ export type ReconApi = ApiFunctions & {
   onEvent(listener: (event: ReconEvent) => void): () => void;
   /** The path of a file dropped on the window, or '' where there is none (a browser). */
   pathForFile(file: object): string;
+  /**
+   * Where the transport can send a dropped file (a `File`) as it is: ingests it under `name` and
+   * replies as `ingestUploads` does. Only the browser bridge has it; without it the window sends bytes.
+   */
+  uploadFile?(file: object, name: string): Promise<ApiReply<IngestOutcome[]>>;
 };

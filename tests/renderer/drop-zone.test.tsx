@@ -82,6 +82,31 @@ describe('DropZone', () => {
     expect(fake.argumentsOf('ingestPaths')).toEqual([]);
   });
 
+  it('hands each dropped file itself to a transport that can stream it (the browser bridge), reading none of its bytes', async () => {
+    const { fake, zone } = renderDropZone();
+    const sent: { file: object; name: string }[] = [];
+    Object.assign(fake.api, {
+      uploadFile: (file: object, name: string) => {
+        sent.push({ file, name });
+        return Promise.resolve({ ok: true, value: [sent.length === 1 ? ingested : rejected] });
+      },
+    });
+    const csv = new File(['payment_id,amount\nP1,12.50\n'], 'zelle.csv');
+    const ipm = new File([new Uint8Array([0, 0, 1, 44])], 'T112');
+    // Reading the bytes would defeat the streaming: the file must go as it is.
+    for (const file of [csv, ipm]) file.arrayBuffer = () => Promise.reject(new Error('the bytes were read in the page'));
+
+    drop(zone, [csv, ipm]);
+
+    const rows = await screen.findAllByTestId('ingest-outcome');
+    expect(sent.map((upload) => upload.name)).toEqual(['zelle.csv', 'T112']);
+    expect(sent[0]!.file).toBe(csv);
+    expect(sent[1]!.file).toBe(ipm);
+    expect(rows.map((row) => row.dataset.status)).toEqual(['ingested', 'rejected']);
+    expect(fake.argumentsOf('ingestUploads')).toEqual([]);
+    expect(fake.argumentsOf('ingestPaths')).toEqual([]);
+  });
+
   it('sends bytes for every file when only some of them have a path', async () => {
     const { fake, zone } = renderDropZone();
     const withPath = new File(['a'], 'a.csv');

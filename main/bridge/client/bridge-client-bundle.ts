@@ -10,3 +10,9 @@ export const BRIDGE_CLIENT_GLOBAL = 'ReconBridgeClient';
 
 /** The header every call carries: a page of another origin cannot send it without a preflight the bridge never grants. */
 export const BRIDGE_CALL_HEADER = 'x-recon-bridge';
+
+/**
+ * Where the client sends one file's bytes as the whole body, `POST /upload?name=<file name>`:
+ * the browser streams the file and the bridge streams it to disk, never holding it whole.
+ */
+export const BRIDGE_UPLOAD_PATH = 'upload';

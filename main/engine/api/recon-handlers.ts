@@ -26,6 +26,8 @@ import { quarantinedRowsOfFile, recentFeedFiles } from '../store/feed-store';
 import { readItemDetail } from '../store/item-detail-store';
 import { readApprovals, readItemControls } from '../store/approvals-store';
 import { lastManualAction } from '../store/manual-store';
+import { retainWithoutCardNumbers } from '../ingest/retained-copy';
+import type { ReadonlyDb } from '../store/database';
 import type { ManualActionRequest } from '../worker/manual-actions';
 import { readQueuePage } from '../store/queue-store';
 import { exportQueue } from '../reports/list-export';
@@ -61,9 +63,7 @@ function stamp(date: Date): string {
  * the name the associate dropped and the exact bytes stay beside the database as evidence.
  */
 function keepReceivedFiles(folder: string, files: readonly { name: string; bytes: Uint8Array }[]): { dropFolder: string; paths: string[] } {
-  fs.mkdirSync(folder, { recursive: true });
-  // The real time, not the engine's clock: only a folder name on disk, unique with mkdtemp's suffix.
-  const dropFolder = fs.mkdtempSync(path.join(folder, `${stamp(new Date())}-`));
+  const dropFolder = createDropFolder(folder);
   const paths = files.map((file, index) => {
     // Two files of one drop may share a name; the second goes into a numbered sub-folder.
     const target = fs.existsSync(path.join(dropFolder, file.name)) ? path.join(dropFolder, String(index), file.name) : path.join(dropFolder, file.name);
@@ -74,9 +74,29 @@ function keepReceivedFiles(folder: string, files: readonly { name: string; bytes
   return { dropFolder, paths };
 }
 
-/** Removes the kept copy of every received file that was not stored (rejected, or already there). */
-function discardUnstored(dropFolder: string, outcomes: readonly IngestOutcome[]): void {
-  for (const outcome of outcomes) if (outcome.status !== 'ingested') fs.rmSync(outcome.file, { force: true });
+/** A new folder of the received folder for one drop's files (the browser bridge streams uploads into one). */
+export function createDropFolder(folder: string): string {
+  fs.mkdirSync(folder, { recursive: true });
+  // The real time, not the engine's clock: only a folder name on disk, unique with mkdtemp's suffix.
+  return fs.mkdtempSync(path.join(folder, `${stamp(new Date())}-`));
+}
+
+/**
+ * Settles the files of a drop once ingested: a file that was not stored (rejected, or already
+ * there) is removed; a stored one is replaced, like an inbox file, by a copy without card numbers
+ * and its SHA-256 (ingest/retained-copy.ts), so no upload is kept with card numbers in clear.
+ */
+export async function settleReceived(reader: ReadonlyDb, dropFolder: string, outcomes: readonly IngestOutcome[]): Promise<void> {
+  for (const outcome of outcomes) {
+    if (outcome.status !== 'ingested') {
+      fs.rmSync(outcome.file, { force: true });
+      continue;
+    }
+    // Set aside under a hidden name first: the copy takes the file's own name.
+    const aside = path.join(path.dirname(outcome.file), `.${path.basename(outcome.file)}.received`);
+    fs.renameSync(outcome.file, aside);
+    await retainWithoutCardNumbers(reader, aside, outcome, path.dirname(outcome.file), path.basename(outcome.file));
+  }
   const isEmpty = (folder: string): boolean => fs.readdirSync(folder).every((entry) => {
     const full = path.join(folder, entry);
     return fs.statSync(full).isDirectory() && isEmpty(full);
@@ -124,7 +144,7 @@ export function createReconHandlers(context: HandlerContext): ReconHandlers {
         fs.rmSync(dropFolder, { recursive: true, force: true });
         throw error;
       }
-      discardUnstored(dropFolder, outcomes);
+      await settleReceived(services.reader, dropFolder, outcomes);
       changed();
       return outcomes;
     },

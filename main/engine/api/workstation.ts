@@ -1,11 +1,13 @@
+import fs from 'node:fs';
 import path from 'node:path';
+import type { IngestOutcome } from '../../../shared/ipc/engine-results';
 import type { ApiReply, ChannelArgument, ChannelResult, ReconChannel, ReconEvent, WorkstationStatus } from '../../../shared/ipc/recon-api';
 import type { InboxWatcher } from '../ingest/inbox-watcher';
 import type { CutoffSchedule } from '../reports/cutoff-scheduler';
 import { removeStaleTemporaries } from '../reports/daily-reports';
 import { createServices, type DayClosed, type Services } from '../services';
 import { watchStoreChanges } from '../store/store-change-watcher';
-import { createReconHandlers, dispatchReconCall, reportsWritten, runReconCall, type ReconHandlers } from './recon-handlers';
+import { createReconHandlers, dispatchReconCall, settleReceived, reportsWritten, runReconCall, type ReconHandlers } from './recon-handlers';
 
 /** Where a workstation keeps its things; every folder is created when missing. */
 export type WorkstationConfig = {
@@ -39,6 +41,14 @@ export type Workstation = {
   call<Channel extends ReconChannel>(channel: Channel, argument: ChannelArgument<Channel>): Promise<ApiReply<ChannelResult<Channel>>>;
   /** One call as a transport receives it (the shell's IPC, the loopback bridge): neither the channel nor the argument is trusted. */
   handleRequest(channel: string, argument: unknown): Promise<ApiReply<unknown>>;
+  /** Where files received as bytes are kept (absolute): a transport streams an upload into a drop folder there. */
+  receivedFolder: string;
+  /**
+   * Ingests files a transport wrote into `dropFolder`, a folder of the received folder, by path
+   * as the shell's dropped files are (each file's name is the name it is shown and stored by),
+   * then removes those not stored. Always a reply, never a throw.
+   */
+  ingestReceived(dropFolder: string, paths: readonly string[]): Promise<ApiReply<IngestOutcome[]>>;
   /** Listens to events; returns the function that stops listening. */
   onEvent(listener: (event: ReconEvent) => void): () => void;
   /** Resolves once the inbox has queued the files already in it. */
@@ -158,6 +168,13 @@ export function startWorkstation(config: WorkstationConfig, log: (message: strin
     handlers,
     call: (channel, argument) => runReconCall(handlers, channel, argument, logFailure),
     handleRequest: (channel, argument) => dispatchReconCall(handlers, channel, argument, logFailure),
+    receivedFolder: path.resolve(config.receivedFolder),
+    async ingestReceived(dropFolder, paths) {
+      const reply = await runReconCall(handlers, 'feeds:ingest-paths', { paths: [...paths] }, logFailure);
+      if (reply.ok) await settleReceived(services.reader, dropFolder, reply.value);
+      else fs.rmSync(dropFolder, { recursive: true, force: true });
+      return reply;
+    },
     onEvent(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);

@@ -2,10 +2,9 @@
 // (detect-format.ts) and ingest (ingest/ingest-file.ts) know formats only through this list, so a
 // new native format is one new entry here and nothing else changes.
 
-import fs from 'node:fs';
-
 import type { Side } from '../../../shared/domain';
 import { maskCardNumbers } from '../../../shared/masking';
+import { readFileThroughSource, type ByteSource } from './byte-source';
 import { matchProfile, readCsvFeed } from './csv/csv-reader';
 import type { FeedProfile } from './csv/feed-profile';
 import type { FeedContext, FeedFormat, FeedReadSummary, FeedSink } from './feed-types';
@@ -48,17 +47,20 @@ export type ProfileFeedReader = {
 /** One entry of the registry. */
 export type FeedReader = NativeFeedReader | ProfileFeedReader;
 
-/** A native reader over a whole-file reader: the file is read into memory, then parsed. */
+/**
+ * A native reader over a reader of byte sources: the file is read through a window of a few MiB
+ * (byte-source.ts), never held whole, however large it is.
+ */
 function nativeReader(
   entry: Omit<NativeFeedReader, 'kind' | 'read'>,
-  readBytes: (bytes: Uint8Array, context: FeedContext, sink: FeedSink) => FeedReadSummary,
+  readSource: (source: ByteSource, context: FeedContext, sink: FeedSink) => FeedReadSummary,
 ): NativeFeedReader {
   return {
     kind: 'native',
     ...entry,
     // The executor runs at once, so the file is read synchronously as before; a throw in it
     // arrives as a rejection, as it does from the CSV reader.
-    read: (filePath, context, sink) => new Promise((resolve) => resolve(readBytes(fs.readFileSync(filePath), context, sink))),
+    read: (filePath, context, sink) => new Promise((resolve) => resolve(readFileThroughSource(filePath, (source) => readSource(source, context, sink)))),
   };
 }
 

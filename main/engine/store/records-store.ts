@@ -1,5 +1,5 @@
 import type { MismatchReason } from '../../../shared/domain';
-import type { LedgerPaymentView, NetworkRecordView, OpenRecord } from '../../../shared/ipc/recon-api';
+import type { OpenRecord } from '../../../shared/ipc/recon-api';
 import type { ReadonlyDb } from './database';
 import { LEDGER_COLUMNS, ledgerView, NETWORK_COLUMNS, networkView, type LedgerPaymentRow, type NetworkRecordRow } from './item-detail-store';
 

@@ -81,6 +81,12 @@ async function ingestBatch(files: readonly File[]): Promise<{ outcomes: IngestOu
 }
 
 async function uploadBatch(api: ReconApi, batch: readonly File[]): Promise<IngestOutcome[]> {
+  // The browser bridge takes each file as it is and streams it to disk: no copy of its bytes here.
+  if (api.uploadFile) {
+    const outcomes: IngestOutcome[] = [];
+    for (const file of batch) outcomes.push(...unwrapReply(await api.uploadFile(file, uploadName(file.name))));
+    return outcomes;
+  }
   const uploads = await Promise.all(
     batch.map(async (file) => ({ name: uploadName(file.name), bytes: new Uint8Array(await file.arrayBuffer()) })),
   );

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it, onTestFinished } from 'vitest';
@@ -83,9 +84,11 @@ describe('the channels the window calls', () => {
       ['R111_sample.ipm', 'rejected'],
     ]);
     expect(outcomes[1]!.status === 'rejected' && outcomes[1]!.reason).toMatch(/^R111_sample\.ipm: binary content that is neither a Mastercard IPM nor a Visa Base II file/);
-    const kept = fs.readdirSync(path.join(root, 'received'), { recursive: true }).map(String).filter((entry) => entry.endsWith('.ipm'));
-    expect(kept.map((entry) => path.basename(entry))).toEqual(['T112_empty.ipm']);
-    expect(fs.readFileSync(outcomes[0]!.file)).toEqual(t112);
+    // What is kept of the stored file: a rendering without card numbers and the original's SHA-256, never the file.
+    const kept = fs.readdirSync(path.join(root, 'received'), { recursive: true }).map(String).filter((entry) => entry.includes('.ipm'));
+    expect(kept.map((entry) => path.basename(entry)).sort()).toEqual(['T112_empty.ipm.masked.csv', 'T112_empty.ipm.sha256']);
+    expect(fs.existsSync(outcomes[0]!.file)).toBe(false);
+    expect(fs.readFileSync(`${outcomes[0]!.file}.sha256`, 'utf8')).toBe(`${createHash('sha256').update(t112).digest('hex')}  T112_empty.ipm\n`);
     expect(events).toContainEqual({ type: 'store-changed' });
 
     const recent = await value(workstation.call('feeds:recent', { limit: 10 }));

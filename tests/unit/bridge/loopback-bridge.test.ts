@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
@@ -8,14 +9,16 @@ import { buildBridgeClient } from '../../../main/bridge/client/build-bridge-clie
 import type { BridgeEventSource, BridgePage } from '../../../main/bridge/client/recon-bridge-client';
 import {
   BRIDGE_CHANNELS,
+  BYTES_CHANNELS,
   MAX_CALL_BYTES,
-  MAX_UPLOAD_BODY_BYTES,
   PATH_CHANNELS,
+  receivedFileName,
   startLoopbackBridge,
   type LoopbackBridge,
 } from '../../../main/bridge/loopback-bridge';
 import { startWorkstation, type Workstation } from '../../../main/engine/api/workstation';
-import { RECON_CHANNELS } from '../../../shared/ipc/recon-api';
+import type { IngestOutcome } from '../../../shared/ipc/engine-results';
+import { MAX_UPLOAD_BYTES, RECON_CHANNELS, type ApiReply } from '../../../shared/ipc/recon-api';
 import { tempDir } from '../../helpers/store';
 
 const T112 = path.join(import.meta.dirname, '..', '..', 'fixtures', 'ipm', 'T112_empty.ipm');
@@ -67,6 +70,19 @@ afterAll(async () => {
 
 function post(channel: string, body: unknown, headers: Record<string, string> = { cookie }): Promise<Response> {
   return fetch(`${bridge.url}api/${channel}`, { method: 'POST', headers: { ...CALL, ...headers }, body: JSON.stringify(body) });
+}
+
+const UPLOAD = { 'content-type': 'application/octet-stream', 'x-recon-bridge': '1' };
+
+/** One file's bytes as the body of an upload, as the page's client sends it. */
+function upload(name: string, body: Uint8Array | string, headers: Record<string, string> = { cookie }, to: LoopbackBridge = bridge): Promise<Response> {
+  return fetch(`${to.url}upload?name=${encodeURIComponent(name)}`, { method: 'POST', headers: { ...UPLOAD, ...headers }, body });
+}
+
+/** Every file under the received folder, drop folders included. */
+function receivedEntries(): string[] {
+  const folder = path.join(root, 'received');
+  return fs.existsSync(folder) ? (fs.readdirSync(folder, { recursive: true }) as string[]) : [];
 }
 
 /** A request as written on the wire (fetch normalises paths and forbids some headers). */
@@ -134,6 +150,14 @@ describe('the loopback bridge admits only the browser that opens its launch addr
     }
     // The old way in: a token in the event stream's address.
     expect((await fetch(`${bridge.url}events?token=guess`)).status).toBe(401);
+    // Nor is an upload taken in, or a byte of it written.
+    const before = receivedEntries();
+    for (const headers of [{}, { cookie: forged }] as Record<string, string>[]) {
+      const response = await upload('T112_empty.ipm', fs.readFileSync(T112), headers);
+      expect(response.status).toBe(401);
+      expect(await response.json()).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    }
+    expect(receivedEntries()).toEqual(before);
   });
 
   it('serves a client script that holds no secret', async () => {
@@ -144,9 +168,12 @@ describe('the loopback bridge admits only the browser that opens its launch addr
     expect(script).not.toMatch(/[0-9a-f]{32}/);
   });
 
-  it('refuses a call without its header, which a page of another origin cannot send', async () => {
+  it('refuses a call or an upload without its header, which a page of another origin cannot send', async () => {
     const response = await fetch(`${bridge.url}api/status:read`, { method: 'POST', headers: { 'content-type': 'application/json', cookie }, body: '{}' });
     expect(response.status).toBe(403);
+    const before = receivedEntries();
+    expect((await upload('a.ipm', fs.readFileSync(T112), { cookie, 'x-recon-bridge': '0' })).status).toBe(403);
+    expect(receivedEntries()).toEqual(before);
   });
 
   it('serves only requests addressed to loopback, and calls from its own pages (no DNS rebinding)', async () => {
@@ -159,6 +186,11 @@ describe('the loopback bridge admits only the browser that opens its launch addr
     expect(await statusOf({ ...call, origin: 'http://evil.example' }, 'POST', '/api/status:read')).toBe(403);
     expect(await statusOf({ ...call, origin: 'http://127.0.0.1:1' }, 'POST', '/api/status:read')).toBe(403);
     expect(await statusOf({ ...call, origin: `http://127.0.0.1:${port}` }, 'POST', '/api/status:read')).toBe(200);
+    // The upload route is held to the same checks.
+    const before = receivedEntries();
+    expect(await statusOf({ ...call, host: `evil.example:${port}` }, 'POST', '/upload?name=a.csv')).toBe(403);
+    expect(await statusOf({ ...call, origin: 'http://evil.example' }, 'POST', '/upload?name=a.csv')).toBe(403);
+    expect(receivedEntries()).toEqual(before);
   });
 
   it('serves nothing outside the renderer folder', async () => {
@@ -211,9 +243,16 @@ describe('the loopback bridge takes files only as bytes from the browser', () =>
     expect(await workstation.call('feeds:recent', { limit: 50 })).toMatchObject({ ok: true, value: [] });
   });
 
+  it('refuses channels that carry files inside JSON: files go up as bodies of their own', async () => {
+    const response = await post('feeds:ingest-uploads', { files: [{ name: 'a.csv', bytes: { $bytes: 'YQ==' } }] });
+    expect(response.status).toBe(403);
+    expect(await response.json()).toMatchObject({ ok: false, error: { code: 'forbidden', message: expect.stringContaining('goes to /upload') } });
+  });
+
   it('lets a browser call every channel but those, and none of those names a path', () => {
     expect([...PATH_CHANNELS]).toEqual(['feeds:ingest-paths']);
-    expect(BRIDGE_CHANNELS.size + PATH_CHANNELS.size).toBe(Object.keys(RECON_CHANNELS).length);
+    expect([...BYTES_CHANNELS]).toEqual(['feeds:ingest-uploads']);
+    expect(BRIDGE_CHANNELS.size + PATH_CHANNELS.size + BYTES_CHANNELS.size).toBe(Object.keys(RECON_CHANNELS).length);
     // A new channel whose argument names a file or folder must join PATH_CHANNELS.
     for (const channel of BRIDGE_CHANNELS) {
       const definition = RECON_CHANNELS[channel as keyof typeof RECON_CHANNELS];
@@ -223,8 +262,7 @@ describe('the loopback bridge takes files only as bytes from the browser', () =>
   });
 
   it('quotes back only the uploaded file\'s own bytes when it refuses one', async () => {
-    const bytes = Buffer.from('alpha,beta\n1,2\n').toString('base64');
-    const reply = await (await post('feeds:ingest-uploads', { files: [{ name: 'unknown.csv', bytes: { $bytes: bytes } }] })).json();
+    const reply = await (await upload('unknown.csv', 'alpha,beta\n1,2\n')).json();
     expect(reply).toMatchObject({ ok: true, value: [{ status: 'rejected', reason: expect.stringContaining('"alpha,beta"') }] });
     expect(JSON.stringify(reply)).not.toContain('root-only-password-line');
   });
@@ -246,7 +284,8 @@ describe('the loopback bridge bounds what a call may carry', () => {
     expect(reply.status).toBe(413);
   });
 
-  it('refuses an upload over the contract\'s limit before reading it', async () => {
+  it('refuses an upload over the contract\'s limit before reading it, keeping nothing', async () => {
+    const before = receivedEntries();
     const port = Number(new URL(bridge.url).port);
     const socket = net.connect(port, '127.0.0.1');
     let answer = '';
@@ -255,12 +294,13 @@ describe('the loopback bridge bounds what a call may carry', () => {
     socket.on('error', () => undefined);
     // Only the head and a few bytes are ever sent: the answer must come without the rest.
     socket.write(
-      `POST /api/feeds:ingest-uploads HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nCookie: ${cookie}\r\nx-recon-bridge: 1\r\n` +
-        `Content-Type: application/json\r\nContent-Length: ${MAX_UPLOAD_BODY_BYTES + 1}\r\n\r\n{"files":[`,
+      `POST /upload?name=huge.ipm HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nCookie: ${cookie}\r\nx-recon-bridge: 1\r\n` +
+        `Content-Type: application/octet-stream\r\nContent-Length: ${MAX_UPLOAD_BYTES + 1}\r\n\r\n\u0000\u0000`,
     );
     await closed;
     expect(answer).toMatch(/^HTTP\/1\.1 413 /);
-    expect(answer).toContain(`A drop may carry at most ${512 * 1024 * 1024} bytes of files`);
+    expect(answer).toContain(`huge.ipm is larger than the ${512 * 1024 * 1024} bytes a dropped file may have: nothing of it was kept.`);
+    expect(receivedEntries()).toEqual(before);
   });
 
   it('carries bytes to the engine and its events back to the page', async () => {
@@ -277,9 +317,17 @@ describe('the loopback bridge bounds what a call may carry', () => {
       }
     })().catch(() => undefined);
 
-    const bytes = fs.readFileSync(T112).toString('base64');
-    const reply = await (await post('feeds:ingest-uploads', { files: [{ name: 'T112_empty.ipm', bytes: { $bytes: bytes } }] })).json();
+    const reply = (await (await upload('T112_empty.ipm', fs.readFileSync(T112))).json()) as ApiReply<IngestOutcome[]>;
     expect(reply).toMatchObject({ ok: true, value: [{ status: 'ingested', format: 'mastercard-ipm' }] });
+    // Kept under its own name in a drop folder of the received folder, and stored by that name.
+    const kept = reply.ok ? reply.value[0]!.file : '';
+    expect(path.basename(kept)).toBe('T112_empty.ipm');
+    expect(path.dirname(path.dirname(kept))).toBe(path.join(root, 'received'));
+    // Not the file itself (it may hold card numbers): its rendering without them and its SHA-256.
+    expect(fs.existsSync(kept)).toBe(false);
+    expect(fs.readFileSync(`${kept}.sha256`, 'utf8')).toBe(`${createHash('sha256').update(fs.readFileSync(T112)).digest('hex')}  T112_empty.ipm\n`);
+    expect(fs.existsSync(`${kept}.masked.csv`)).toBe(true);
+    expect(await workstation.call('feeds:recent', { limit: 5 })).toMatchObject({ ok: true, value: [{ fileName: 'T112_empty.ipm' }] });
     await expect.poll(() => events.join('')).toContain('"type":"store-changed"');
     controller.abort();
     await reading;
@@ -296,6 +344,120 @@ describe('the loopback bridge bounds what a call may carry', () => {
     await expect(startLoopbackBridge(workstation, { rendererDir, clientScript: missing })).rejects.toThrow(
       `${missing} does not exist: build the app first (npm run build)`,
     );
+  });
+});
+
+/** An upload written chunk by chunk on the wire, as a browser streams a large file. */
+function streamedUpload(to: LoopbackBridge, name: string, headers: Record<string, string> = {}) {
+  const request = http.request({
+    host: '127.0.0.1',
+    port: new URL(to.url).port,
+    path: `/upload?name=${encodeURIComponent(name)}`,
+    method: 'POST',
+    headers: { ...UPLOAD, cookie, 'transfer-encoding': 'chunked', ...headers },
+  });
+  const answer = new Promise<{ status: number; body: string }>((resolve, reject) => {
+    request.on('response', (response) => {
+      let text = '';
+      response.on('data', (chunk: Buffer) => (text += chunk.toString()));
+      response.on('end', () => resolve({ status: response.statusCode ?? 0, body: text }));
+    });
+    request.on('error', reject);
+  });
+  return {
+    request,
+    answer,
+    /** Sends `count` chunks, waiting for the socket when it is full; stops early once an answer came. */
+    async send(chunk: Uint8Array, count: number, isAnswered: () => boolean = () => false): Promise<void> {
+      for (let index = 0; index < count && !isAnswered() && !request.destroyed; index++) {
+        if (!request.write(chunk)) await new Promise((resolve) => request.once('drain', resolve));
+      }
+    },
+  };
+}
+
+/** Sizes of the files under the received folder, by path. */
+function receivedSizes(): number[] {
+  const folder = path.join(root, 'received');
+  return receivedEntries()
+    .map((entry) => fs.statSync(path.join(folder, entry)))
+    .filter((stat) => stat.isFile())
+    .map((stat) => stat.size);
+}
+
+describe('the loopback bridge streams an upload to disk', () => {
+  const MIB = 1024 * 1024;
+
+  it('writes a body far larger than a call may be to disk while it still arrives, then ingests it by path', async () => {
+    const chunk = new Uint8Array(MIB);
+    const before = receivedEntries();
+    const sending = streamedUpload(bridge, 'zeros.bin');
+    // 20 MiB sent: the bridge has put them on disk before the body is complete, so it holds no
+    // more than a chunk or two; a bridge that buffered the body would have written nothing yet.
+    await sending.send(chunk, 20);
+    await expect.poll(() => Math.max(0, ...receivedSizes()), { timeout: 10_000 }).toBeGreaterThanOrEqual(10 * MIB);
+    await sending.send(chunk, 30);
+    sending.request.end();
+    const answer = await sending.answer;
+    expect(answer.status).toBe(200);
+    const reply = JSON.parse(answer.body) as ApiReply<IngestOutcome[]>;
+    // Zeros are no feed: rejected under the name the browser gave, and not kept.
+    expect(reply).toMatchObject({ ok: true, value: [{ status: 'rejected', reason: expect.stringMatching(/^zeros\.bin: binary content/) }] });
+    expect(receivedEntries()).toEqual(before);
+  }, 60_000);
+
+  it('refuses a body that runs past the limit with 413 as soon as it does, leaving no file behind', async () => {
+    const small = await startLoopbackBridge(workstation, { rendererDir, maxUploadBytes: MIB });
+    try {
+      const session = sessionCookieOf(await launch(small.launchUrl));
+      const before = receivedEntries();
+      const sending = streamedUpload(small, 'big.csv', { cookie: session });
+      let isAnswered = false;
+      void sending.answer.then(() => (isAnswered = true), () => undefined);
+      sending.request.on('error', () => undefined);
+      await sending.send(new Uint8Array(64 * 1024), 64, () => isAnswered);
+      const answer = await sending.answer;
+      expect(answer.status).toBe(413);
+      expect(JSON.parse(answer.body)).toMatchObject({ ok: false, error: { message: `big.csv is larger than the ${MIB} bytes a dropped file may have: nothing of it was kept.` } });
+      sending.request.destroy();
+      expect(receivedEntries()).toEqual(before);
+      // A body of exactly the limit is taken.
+      const exact = await upload('exact.csv', new Uint8Array(MIB).fill(0x41), { cookie: session }, small);
+      expect(exact.status).toBe(200);
+    } finally {
+      await small.close();
+    }
+  });
+
+  it('removes what it received of a file whose upload the browser broke off', async () => {
+    const before = receivedEntries();
+    const sending = streamedUpload(bridge, 'broken.csv');
+    sending.request.on('error', () => undefined);
+    // Broken off by this side: no answer comes.
+    void sending.answer.catch(() => undefined);
+    await sending.send(new Uint8Array(MIB).fill(0x41), 4);
+    await expect.poll(() => Math.max(0, ...receivedSizes())).toBeGreaterThan(0);
+    sending.request.destroy();
+    await expect.poll(() => receivedEntries()).toEqual(before);
+  });
+
+  it('keeps a file under its own name only: a path in the name is dropped, never followed', async () => {
+    const reply = (await (await upload('../../escape.csv', 'alpha,beta\n1,2\n')).json()) as ApiReply<IngestOutcome[]>;
+    expect(reply.ok).toBe(true);
+    const outcome = reply.ok ? reply.value[0]! : undefined;
+    expect(outcome).toMatchObject({ status: 'rejected', reason: expect.stringMatching(/^escape\.csv: /) });
+    expect(path.basename(outcome!.file)).toBe('escape.csv');
+    expect(path.dirname(path.dirname(outcome!.file))).toBe(path.join(root, 'received'));
+    expect(fs.existsSync(path.join(root, 'escape.csv'))).toBe(false);
+    expect(fs.existsSync(path.join(root, '..', 'escape.csv'))).toBe(false);
+
+    expect(receivedFileName('../../etc/passwd')).toBe('passwd');
+    expect(receivedFileName('C:\\Users\\ana\\visa.ctf')).toBe('visa.ctf');
+    expect(receivedFileName('..')).toBe('upload');
+    expect(receivedFileName('')).toBe('upload');
+    expect(receivedFileName('a/..')).toBe('upload');
+    expect(receivedFileName('bad\u0000name\n.csv')).toBe('bad_name_.csv');
+    expect(Buffer.byteLength(receivedFileName('é'.repeat(300)))).toBeLessThanOrEqual(255);
   });
 });
 
@@ -338,7 +500,6 @@ async function pageWithClient(headers: Record<string, string>, streams: EventStr
   const page: BridgePage = {
     fetch: (url, init) => fetch(new URL(url, bridge.url), { ...init, headers: { ...init.headers, ...headers } }),
     EventSource: streamingEventSource(bridge.url, streams, headers),
-    btoa: (binary) => btoa(binary),
   };
   const script = await (await fetch(`${bridge.url}recon-bridge.js`, { headers: { cookie } })).text();
   // As the browser runs it: a classic script whose `window` is the page.
@@ -363,6 +524,8 @@ describe('the page\'s client the bridge serves', () => {
     // Bytes that arrive intact are read as the IPM file they are (stored now, or known by their SHA-256).
     const bytes = new Uint8Array(fs.readFileSync(T112));
     expect(await recon.ingestUploads({ files: [{ name: 'again.ipm', bytes }] })).toMatchObject({ ok: true, value: [{ format: 'mastercard-ipm' }] });
+    // A dropped file itself (a Blob) goes up as the body, under the name given.
+    expect(await recon.uploadFile!(new Blob([bytes]), 'dropped.ipm')).toMatchObject({ ok: true, value: [{ format: 'mastercard-ipm', file: expect.stringMatching(/dropped\.ipm$/) }] });
     expect(await recon.recentFeeds({ limit: 0 })).toMatchObject({ ok: false, error: { code: 'invalid-argument', message: expect.stringMatching(/^feeds:recent: limit/) } });
     expect(await recon.ingestPaths({ paths: [path.join(root, 'secret.txt')] })).toMatchObject({ ok: false, error: { code: 'forbidden' } });
     await expect.poll(() => events).toContain('store-changed');

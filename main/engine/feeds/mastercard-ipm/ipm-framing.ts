@@ -1,6 +1,7 @@
 // Mastercard IPM physical framing: 1014-byte blocking and RDW (record descriptor word) message
 // splitting. Nothing here looks inside a message beyond its length.
 
+import { toByteSource, type ByteSource } from '../byte-source';
 import { FeedRejectedError } from '../feed-types';
 
 /** Bytes of message data in one block; each block then carries two 0x40 bytes. */
@@ -16,7 +17,10 @@ export const IPM_MIN_MESSAGE_LENGTH = 20;
 export type IpmFraming = {
   isBlocked: boolean;
   messageCount: number;
-  /** The message's bytes without its RDW: a view into the file where it lies in one block, else a copy. */
+  /**
+   * The message's bytes without its RDW: a view into the file (or its read window) where it lies
+   * in one block, else a copy. Read in order: over a file, each window is read once.
+   */
   message(index: number): Uint8Array;
   /** Byte offset in the original file of the message's RDW. */
   fileOffset(index: number): number;
@@ -30,9 +34,11 @@ type WalkResult = { ok: true; starts: number[]; lengths: number[] } | FramingFau
  * blocked when it holds at least one whole block and most of its whole blocks end in 0x40 0x40;
  * a file that does not read as blocked is then read as unblocked. Validity never depends on this
  * guess, only which fault is reported when neither reading works. Throws FeedRejectedError with
- * `where` = "byte offset N".
+ * `where` = "byte offset N". Every walk is a forward one, so a file source reads each window
+ * once per walk and only the messages' offsets are kept.
  */
-export function frameIpmFile(bytes: Uint8Array, fileName: string): IpmFraming {
+export function frameIpmFile(input: Uint8Array | ByteSource, fileName: string): IpmFraming {
+  const bytes = toByteSource(input);
   if (bytes.length === 0) throw new FeedRejectedError(fileName, 'byte offset 0', 'the file is empty');
   if (isAllPadding(bytes, 0)) {
     throw new FeedRejectedError(fileName, 'byte offset 0', 'the file holds only padding (0x40 bytes), no messages');
@@ -48,13 +54,13 @@ export function frameIpmFile(bytes: Uint8Array, fileName: string): IpmFraming {
 
 // Important: in EBCDIC 0x40 is a space, so an unblocked file can hold 0x40 0x40 where a block
 // would end; one such pair proves little, most of the block ends together do.
-function looksBlocked(bytes: Uint8Array): boolean {
+function looksBlocked(bytes: ByteSource): boolean {
   const wholeBlocks = Math.floor(bytes.length / IPM_BLOCK_SIZE);
   if (wholeBlocks === 0) return false;
   let padded = 0;
   for (let block = 0; block < wholeBlocks; block++) {
     const trailer = block * IPM_BLOCK_SIZE + IPM_BLOCK_DATA_SIZE;
-    if (bytes[trailer] === IPM_PAD_BYTE && bytes[trailer + 1] === IPM_PAD_BYTE) padded++;
+    if (bytes.byteAt(trailer) === IPM_PAD_BYTE && bytes.byteAt(trailer + 1) === IPM_PAD_BYTE) padded++;
   }
   return padded * 2 >= wholeBlocks;
 }
@@ -65,40 +71,40 @@ export function physicalOffset(logical: number, isBlocked: boolean): number {
   return Math.floor(logical / IPM_BLOCK_DATA_SIZE) * IPM_BLOCK_SIZE + (logical % IPM_BLOCK_DATA_SIZE);
 }
 
-function isAllPadding(bytes: Uint8Array, from: number): boolean {
+function isAllPadding(bytes: ByteSource, from: number): boolean {
   for (let index = from; index < bytes.length; index++) {
-    if (bytes[index] !== IPM_PAD_BYTE) return false;
+    if (bytes.byteAt(index) !== IPM_PAD_BYTE) return false;
   }
   return true;
 }
 
-function describeBytes(bytes: Uint8Array, from: number, count: number): string {
+function describeBytes(bytes: ByteSource, from: number, count: number): string {
   const shown: string[] = [];
   for (let index = from; index < Math.min(bytes.length, from + count); index++) {
-    shown.push((bytes[index] ?? 0).toString(16).padStart(2, '0'));
+    shown.push(bytes.byteAt(index).toString(16).padStart(2, '0'));
   }
   return shown.join(' ');
 }
 
-function looksLikeMtiAt(bytes: Uint8Array, offset: number): boolean {
+function looksLikeMtiAt(bytes: ByteSource, offset: number): boolean {
   if (offset + 4 > bytes.length) return false;
-  const first = bytes[offset];
+  const first = bytes.byteAt(offset);
   if (first !== 0x31 && first !== 0xf1) return false;
   for (let index = offset; index < offset + 4; index++) {
-    const byte = bytes[index] ?? 0;
+    const byte = bytes.byteAt(index);
     const isDigit = first === 0x31 ? byte >= 0x30 && byte <= 0x39 : byte >= 0xf0 && byte <= 0xf9;
     if (!isDigit) return false;
   }
   return true;
 }
 
-function mtiText(bytes: Uint8Array): string {
+function mtiText(bytes: ByteSource): string {
   let text = '';
-  for (let index = 0; index < 4; index++) text += String((bytes[index] ?? 0) & 0x0f);
+  for (let index = 0; index < 4; index++) text += String(bytes.byteAt(index) & 0x0f);
   return text;
 }
 
-function walkMessages(bytes: Uint8Array, isBlocked: boolean): WalkResult {
+function walkMessages(bytes: ByteSource, isBlocked: boolean): WalkResult {
   const fileLength = bytes.length;
   const starts: number[] = [];
   const lengths: number[] = [];
@@ -112,7 +118,7 @@ function walkMessages(bytes: Uint8Array, isBlocked: boolean): WalkResult {
       while (end > (checkedBlocks + 1) * IPM_BLOCK_DATA_SIZE) {
         const trailer = checkedBlocks * IPM_BLOCK_SIZE + IPM_BLOCK_DATA_SIZE;
         if (trailer + 2 > fileLength) break;
-        if (bytes[trailer] !== IPM_PAD_BYTE || bytes[trailer + 1] !== IPM_PAD_BYTE) {
+        if (bytes.byteAt(trailer) !== IPM_PAD_BYTE || bytes.byteAt(trailer + 1) !== IPM_PAD_BYTE) {
           return {
             ok: false,
             offset: trailer,
@@ -146,7 +152,7 @@ function walkMessages(bytes: Uint8Array, isBlocked: boolean): WalkResult {
     }
     let length = 0;
     for (let index = 0; index < 4; index++) {
-      length = length * 256 + (bytes[physicalOffset(logical + index, isBlocked)] ?? 0);
+      length = length * 256 + bytes.byteAt(physicalOffset(logical + index, isBlocked));
     }
     if (length === 0) {
       logical += 4;
@@ -176,7 +182,7 @@ function walkMessages(bytes: Uint8Array, isBlocked: boolean): WalkResult {
   // After the end marker only padding may follow; a blocked file also fills its last block whole.
   const afterMarker = logical === 0 ? 0 : physicalOffset(logical - 1, isBlocked) + 1;
   for (let index = afterMarker; index < fileLength; index++) {
-    if (bytes[index] !== IPM_PAD_BYTE) {
+    if (bytes.byteAt(index) !== IPM_PAD_BYTE) {
       return {
         ok: false,
         offset: index,
@@ -194,7 +200,7 @@ function walkMessages(bytes: Uint8Array, isBlocked: boolean): WalkResult {
   return { ok: true, starts, lengths };
 }
 
-function makeFraming(bytes: Uint8Array, isBlocked: boolean, starts: number[], lengths: number[]): IpmFraming {
+function makeFraming(bytes: ByteSource, isBlocked: boolean, starts: number[], lengths: number[]): IpmFraming {
   return {
     isBlocked,
     messageCount: starts.length,
@@ -204,7 +210,7 @@ function makeFraming(bytes: Uint8Array, isBlocked: boolean, starts: number[], le
       if (start === undefined || length === undefined) throw new RangeError(`no message ${index}`);
       const first = physicalOffset(start, isBlocked);
       if (!isBlocked || Math.floor(start / IPM_BLOCK_DATA_SIZE) === Math.floor((start + length - 1) / IPM_BLOCK_DATA_SIZE)) {
-        return bytes.subarray(first, first + length);
+        return bytes.bytes(first, first + length);
       }
       // The message runs across block boundaries: copy its pieces around the 0x40 0x40 pairs.
       const copy = new Uint8Array(length);
@@ -213,7 +219,7 @@ function makeFraming(bytes: Uint8Array, isBlocked: boolean, starts: number[], le
         const logical = start + copied;
         const inBlock = Math.min(IPM_BLOCK_DATA_SIZE - (logical % IPM_BLOCK_DATA_SIZE), length - copied);
         const from = physicalOffset(logical, isBlocked);
-        copy.set(bytes.subarray(from, from + inBlock), copied);
+        copy.set(bytes.bytes(from, from + inBlock), copied);
         copied += inBlock;
       }
       return copy;

@@ -11,6 +11,7 @@ import { isIsoDate } from '../../../../shared/business-dates';
 import type { NetworkRecordInput, TxnType } from '../../../../shared/domain';
 import { maskCardNumbers, maskCardNumbersInReference, truncatePan } from '../../../../shared/masking';
 import { parseMinorAmount } from '../../../../shared/money';
+import type { ByteSource } from '../byte-source';
 import { FeedRejectedError, type FeedContext, type FeedReadSummary, type FeedSink } from '../feed-types';
 import { printable } from '../printable';
 import { frameIpmFile, IPM_MIN_MESSAGE_LENGTH } from './ipm-framing';
@@ -40,11 +41,12 @@ export function looksLikeMastercardIpm(head: Uint8Array): boolean {
 }
 
 /**
- * Reads a Mastercard IPM file. Single unreadable 1240/1442 messages are quarantined; anything
- * that makes the file as a whole doubtful (framing, header, trailer, counts) throws
- * FeedRejectedError, possibly after records were already sent to the sink.
+ * Reads a Mastercard IPM file, whole in memory or through a file's byte source (the messages are
+ * framed in one walk, then read in order in a second). Single unreadable 1240/1442 messages are
+ * quarantined; anything that makes the file as a whole doubtful (framing, header, trailer,
+ * counts) throws FeedRejectedError, possibly after records were already sent to the sink.
  */
-export function readMastercardIpm(bytes: Uint8Array, context: FeedContext, sink: FeedSink): FeedReadSummary {
+export function readMastercardIpm(bytes: Uint8Array | ByteSource, context: FeedContext, sink: FeedSink): FeedReadSummary {
   const { fileName } = context;
   const framing = frameIpmFile(bytes, fileName);
   const messageCount = framing.messageCount;

@@ -6,6 +6,7 @@
 import { Buffer } from 'node:buffer';
 
 import { expectPresent } from '../../../../shared/invariants';
+import { indexOfByte, toByteSource, type ByteSource } from '../byte-source';
 import { FeedRejectedError } from '../feed-types';
 import * as cp500 from '../cp500';
 import * as layout from './base2-layout';
@@ -91,20 +92,22 @@ export type Base2Framing = {
 /**
  * Checks what can be checked of a file as a whole (not empty, a two-digit code in ASCII or
  * EBCDIC first, at least one record, whole records when there are no line ends) and returns its
- * records. Throws FeedRejectedError.
+ * records. The records are read a chunk of whole records at a time (the source's window), so a
+ * file need not be in memory. Throws FeedRejectedError.
  */
-export function frameBase2File(bytes: Uint8Array, fileName: string): Base2Framing {
+export function frameBase2File(input: Uint8Array | ByteSource, fileName: string): Base2Framing {
   const rejected = (where: string, problem: string) => new FeedRejectedError(fileName, where, problem);
+  const bytes = toByteSource(input);
 
   if (bytes.length === 0) throw rejected('', 'the file is empty');
-  const encoding = detectBase2Encoding(bytes);
+  const encoding = detectBase2Encoding(bytes.bytes(0, 2));
   if (encoding === undefined) {
     throw rejected('', 'not a Visa Base II file: it does not start with a two-digit transaction code in ASCII or EBCDIC');
   }
   if (bytes.length < RECORD_LENGTH) {
     throw rejected('byte offset 0', `the file is ${bytes.length} bytes long, shorter than one ${RECORD_LENGTH}-byte record`);
   }
-  const lineEnds = lineEndAt(bytes, RECORD_LENGTH, encoding) ?? 'none';
+  const lineEnds = lineEndAt(bytes.bytes(RECORD_LENGTH, RECORD_LENGTH + 2), 0, encoding) ?? 'none';
   const lineEnd = LINE_END_BYTES[lineEnds];
   if (lineEnds === 'none' && bytes.length % RECORD_LENGTH !== 0) {
     const partial = bytes.length % RECORD_LENGTH;
@@ -118,33 +121,45 @@ export function frameBase2File(bytes: Uint8Array, fileName: string): Base2Framin
     if (lineEnds === 'none' || offset + RECORD_LENGTH > bytes.length) {
       return `record ${recordNumber} is ${bytes.length - offset} bytes long, expected ${RECORD_LENGTH}`;
     }
-    const found = bytes.indexOf(expectPresent(lineEnd.at(-1), `the last byte of the ${lineEnds} line end`), offset);
+    const found = indexOfByte(bytes, expectPresent(lineEnd.at(-1), `the last byte of the ${lineEnds} line end`), offset);
     if (found === -1) return `record ${recordNumber} is longer than ${RECORD_LENGTH} bytes and has no line end`;
-    const length = found - offset - (lineEnd.length === 2 && found > offset && bytes[found - 1] === lineEnd[0] ? 1 : 0);
+    const length = found - offset - (lineEnd.length === 2 && found > offset && bytes.byteAt(found - 1) === lineEnd[0] ? 1 : 0);
     if (length === RECORD_LENGTH) return `record ${recordNumber} is not followed by the file's ${lineEnds} line end`;
     return `record ${recordNumber} is ${length} bytes long, expected ${RECORD_LENGTH}`;
   }
 
+  // Every record but a fault starts a whole number of strides into the file, so a chunk of whole
+  // strides holds each of its records with its line end.
+  const stride = RECORD_LENGTH + lineEnd.length;
+  const chunkLength = Math.max(1, Math.floor(bytes.windowSize / stride)) * stride;
+  const fileLength = bytes.length;
+
   function forEachRecord(visit: Base2RecordVisitor): number {
-    const source = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     const translated = Buffer.alloc(RECORD_LENGTH);
     let offset = 0;
     let recordNumber = 0;
-    while (offset < bytes.length) {
-      recordNumber++;
-      const end = offset + RECORD_LENGTH;
-      let next = end;
-      if (lineEnds !== 'none') {
-        if (end < bytes.length && hasLineEndAt(bytes, end, lineEnd)) next = end + lineEnd.length;
-        else if (end !== bytes.length) throw rejected(`byte offset ${offset}`, lengthProblem(offset, recordNumber));
+    while (offset < fileLength) {
+      const chunkStart = offset;
+      const view = bytes.bytes(chunkStart, chunkStart + chunkLength);
+      const chunk = Buffer.from(view.buffer, view.byteOffset, view.byteLength);
+      const chunkEnd = chunkStart + chunk.length;
+      while (offset < chunkEnd) {
+        recordNumber++;
+        const at = offset - chunkStart;
+        const end = offset + RECORD_LENGTH;
+        let next = end;
+        if (lineEnds !== 'none') {
+          if (end < fileLength && hasLineEndAt(chunk, at + RECORD_LENGTH, lineEnd)) next = end + lineEnd.length;
+          else if (end !== fileLength) throw rejected(`byte offset ${offset}`, lengthProblem(offset, recordNumber));
+        }
+        if (encoding === 'ebcdic') {
+          translateBytes(CP500_TO_LATIN1, chunk, at, RECORD_LENGTH, translated, 0);
+          visit(translated, 0, recordNumber);
+        } else {
+          visit(chunk, at, recordNumber);
+        }
+        offset = next;
       }
-      if (encoding === 'ebcdic') {
-        translateBytes(CP500_TO_LATIN1, bytes, offset, RECORD_LENGTH, translated, 0);
-        visit(translated, 0, recordNumber);
-      } else {
-        visit(source, offset, recordNumber);
-      }
-      offset = next;
     }
     return recordNumber;
   }

@@ -11,6 +11,7 @@
 import type { Buffer } from 'node:buffer';
 
 import type { TxnType } from '../../../../shared/domain';
+import type { ByteSource } from '../byte-source';
 import { FeedRejectedError, type FeedContext, type FeedReadSummary, type FeedSink } from '../feed-types';
 import { isoOfDayNumber } from './base2-dates';
 import { detectBase2Encoding, frameBase2File, isDigitByte, lineEndAt, LINE_END_BYTES, ZERO_BYTE } from './base2-framing';
@@ -91,12 +92,13 @@ type OpenTransaction = {
 };
 
 /**
- * Reads a Base II file into the sink: one network record per transaction (TCR0 plus its TCR1-9),
- * quarantining transactions whose fields cannot be read. Throws FeedRejectedError, and nothing
- * else, when the file as a whole cannot be trusted: broken structure, a wrong record length, or
- * a trailer count or amount that disagrees with the records.
+ * Reads a Base II file, whole in memory or through a file's byte source, into the sink: one
+ * network record per transaction (TCR0 plus its TCR1-9), quarantining transactions whose fields
+ * cannot be read. Throws FeedRejectedError, and nothing else, when the file as a whole cannot be
+ * trusted: broken structure, a wrong record length, or a trailer count or amount that disagrees
+ * with the records.
  */
-export function readVisaBase2(bytes: Uint8Array, context: FeedContext, sink: FeedSink): FeedReadSummary {
+export function readVisaBase2(bytes: Uint8Array | ByteSource, context: FeedContext, sink: FeedSink): FeedReadSummary {
   const rejected = (where: string, problem: string) => new FeedRejectedError(context.fileName, where, problem);
   const framing = frameBase2File(bytes, context.fileName);
   const recordIdPrefix = context.sha256.slice(0, 12);
