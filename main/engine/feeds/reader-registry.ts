@@ -95,7 +95,7 @@ export const CSV_PROFILE_READER: ProfileFeedReader = {
     const profile = matchProfile(headerLine, [...profiles]);
     if (!profile) {
       const names = profiles.map((candidate) => candidate.id).join(', ');
-      return { problem: `line 1: the header row matches no feed profile (known: ${names}); header was "${maskCardNumbers(headerLine).slice(0, 200)}"` };
+      return { problem: `line 1: the header row matches no feed profile (known: ${names}); header was "${quotedFirstLine(headerLine)}"` };
     }
     return { profile };
   },
@@ -108,3 +108,16 @@ export const CSV_PROFILE_READER: ProfileFeedReader = {
  * wins should a head ever fit two, so keep it stable.
  */
 export const FEED_READERS: readonly FeedReader[] = [MASTERCARD_IPM_READER, VISA_BASE2_READER, CSV_PROFILE_READER];
+
+/**
+ * The first line of a file no reader recognises, as a rejection quotes it. Important: such a
+ * file may be a clearing file that lost its header (a Base II record starts "0500" and runs
+ * straight into its card number), where the card number is part of a longer digit run that
+ * maskCardNumbers cannot tell apart. A header row holds no such run: any run of 13 or more
+ * digits keeps only its first six and last four here.
+ */
+function quotedFirstLine(line: string): string {
+  return maskCardNumbers(line)
+    .replace(/\d{13,}/g, (run) => `${run.slice(0, 6)}${'*'.repeat(run.length - 10)}${run.slice(-4)}`)
+    .slice(0, 200);
+}
