@@ -130,3 +130,12 @@ const TOKEN_PATTERN = /[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}|\+\d{10,15
 export function scrubTokens(text: string): string {
   return text.replace(TOKEN_PATTERN, (token) => maskToken(token));
 }
+
+/**
+ * maskCardNumbers, then every remaining run of 13 or more digits cut to its first six and last
+ * four: for text of unknown shape (a file no reader recognised), where a card number may run into
+ * neighbouring digits (a headerless Base II record) and no id needs keeping whole.
+ */
+export function maskLongDigitRuns(text: string): string {
+  return maskCardNumbers(text).replace(/\d{13,}/g, (run) => `${run.slice(0, 6)}${'*'.repeat(run.length - 10)}${run.slice(-4)}`);
+}

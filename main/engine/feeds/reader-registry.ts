@@ -3,7 +3,7 @@
 // new native format is one new entry here and nothing else changes.
 
 import type { Side } from '../../../shared/domain';
-import { maskCardNumbers } from '../../../shared/masking';
+import { maskLongDigitRuns } from '../../../shared/masking';
 import { readFileThroughSource, type ByteSource } from './byte-source';
 import { matchProfile, readCsvFeed } from './csv/csv-reader';
 import type { FeedProfile } from './csv/feed-profile';
@@ -117,7 +117,5 @@ export const FEED_READERS: readonly FeedReader[] = [MASTERCARD_IPM_READER, VISA_
  * digits keeps only its first six and last four here.
  */
 function quotedFirstLine(line: string): string {
-  return maskCardNumbers(line)
-    .replace(/\d{13,}/g, (run) => `${run.slice(0, 6)}${'*'.repeat(run.length - 10)}${run.slice(-4)}`)
-    .slice(0, 200);
+  return maskLongDigitRuns(line).slice(0, 200);
 }

@@ -17,7 +17,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import readline from 'node:readline';
 import type { IngestOutcome } from '../../../shared/ipc/engine-results';
-import { maskCardNumbers } from '../../../shared/masking';
+import { maskCardNumbers, maskLongDigitRuns } from '../../../shared/masking';
 import { csvField, csvFreeText } from '../reports/csv-format';
 import type { ReadonlyDb } from '../store/database';
 
@@ -64,10 +64,10 @@ async function writeLines(target: string, lines: AsyncIterable<string>): Promise
   await closed;
 }
 
-async function* maskedLines(source: string): AsyncIterable<string> {
+async function* maskedLines(source: string, mask: (line: string) => string): AsyncIterable<string> {
   const lines = readline.createInterface({ input: fs.createReadStream(source, { encoding: 'latin1' }), crlfDelay: Infinity });
   // latin1 maps every byte to one character and back: a line is masked without being re-encoded.
-  for await (const line of lines) yield maskCardNumbers(line);
+  for await (const line of lines) yield mask(line);
 }
 
 const RENDERED_COLUMNS = [
@@ -141,7 +141,9 @@ export async function retainWithoutCardNumbers(reader: ReadonlyDb | undefined, f
     } else if (outcome.status !== 'already-ingested' && isText(file)) {
       const target = freeName(path.join(folder, shownName));
       kept.push(target);
-      await writeLines(target, maskedLines(file));
+      // A rejected file's shape is unknown (a headerless Base II record runs its card number into
+      // other digits): every long digit run is cut there. A stored CSV keeps its long ids (ARNs).
+      await writeLines(target, maskedLines(file, outcome.status === 'rejected' ? maskLongDigitRuns : maskCardNumbers));
       note = `kept as ${path.basename(target)} with every card number masked`;
     } else {
       note =

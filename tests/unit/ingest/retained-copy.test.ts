@@ -120,4 +120,28 @@ describe('what is kept of a handled feed file', () => {
     expect(fs.readFileSync(path.join(rejected, 'notes.txt'), 'utf8')).toBe('card 401288******1881 was refused\n');
     expectNoCardNumberIn(rejected);
   });
+
+  it('keeps a rejected headerless Base II file with its card numbers cut, even where they run into other digits', async () => {
+    const db = createDb();
+    const work = tempDir();
+    const whole = Buffer.from(
+      writeVisaBase2({
+        processingBin: '401234',
+        processingDate: '2026-11-02',
+        batches: [[{ ...card, pan: PANS[1] ?? '', purchaseDate: '2026-11-02', networkTxnId: '123456789012345' }]],
+        encoding: 'ascii',
+        lineEnd: '\n',
+      }),
+    ).toString('latin1');
+    // Without its TC90 header no reader knows it: it is rejected, and kept as text.
+    const file = path.join(work, 'headerless.ctf');
+    fs.writeFileSync(file, whole.split('\n').slice(1).join('\n'), 'latin1');
+    const outcome = await ingestFile(db, file, options);
+    expect(outcome.status).toBe('rejected');
+    const rejected = path.join(work, 'rejected');
+    await retainWithoutCardNumbers(db, file, outcome, rejected);
+    expect(fs.readdirSync(rejected).sort()).toEqual(['headerless.ctf', 'headerless.ctf.sha256']);
+    expectNoCardNumberIn(rejected);
+    expect(outcome.status === 'rejected' && outcome.reason.includes(PANS[1] ?? '')).toBe(false);
+  });
 });
