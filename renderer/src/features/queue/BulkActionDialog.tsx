@@ -51,6 +51,8 @@ export function BulkActionDialog({ action, target, onClose, onApplied }: { actio
   const undoLastAction = useReconStore((state) => state.undoLastAction);
   const refreshAfterChange = useReconStore((state) => state.refreshAfterChange);
   const titleId = useId();
+  const reasonId = useId();
+  const noteId = useId();
   const dialogRef = useRef<HTMLDivElement>(null);
   const labels = BULK_ACTION_LABELS[action];
   const [inputs, setInputs] = useState<Inputs>({ reasonCode: '', reason: 'NETWORK_ONLY_AGED', note: '' });
@@ -139,9 +141,9 @@ export function BulkActionDialog({ action, target, onClose, onApplied }: { actio
         ) : (
           <form onSubmit={handleSubmit}>
             {action === 'to-global-finance' ? (
-              <label className="field">
-                Reason
-                <select value={inputs.reason} onChange={(event) => {
+              <div className="field">
+                <label htmlFor={reasonId}>Reason</label>
+                <select id={reasonId} value={inputs.reason} onChange={(event) => {
                     const chosen = event.currentTarget.value;
                     change({ reason: HAND_REASONS.find((reason) => reason === chosen) ?? inputs.reason });
                   }}>
@@ -151,13 +153,13 @@ export function BulkActionDialog({ action, target, onClose, onApplied }: { actio
                     </option>
                   ))}
                 </select>
-              </label>
+              </div>
             ) : null}
             {labels.codes && rules ? <ReasonCodeField rules={rules} use={labels.codes} value={inputs.reasonCode} onChange={(reasonCode) => change({ reasonCode })} /> : null}
-            <label className="field">
-              {action === 'approve' ? 'Why you approve them' : 'Note'}
-              <textarea value={inputs.note} required maxLength={500} rows={2} onChange={(event) => change({ note: event.currentTarget.value })} />
-            </label>
+            <div className="field">
+              <label htmlFor={noteId}>{action === 'approve' ? 'Why you approve them' : 'Note'}</label>
+              <textarea id={noteId} value={inputs.note} required maxLength={500} rows={2} onChange={(event) => change({ note: event.currentTarget.value })} />
+            </div>
             {preview ? (
               <div className="bulk-preview" data-testid="bulk-preview" role="status">
                 <p>{preview.summary}</p>
