@@ -3,7 +3,7 @@
 
 import os from 'node:os';
 import type { ReportPreview } from '../../shared/ipc/recon-api';
-import type { ManualActionResult, RuleChangeDecided } from '../../shared/ipc/recon-api';
+import type { BulkActionResult, ManualActionResult, RuleChangeDecided } from '../../shared/ipc/recon-api';
 import type { RuleSet } from '../../shared/rules';
 import { systemClock } from './clock';
 import { BUILTIN_PROFILES } from './feeds/csv/builtin-profiles';
@@ -34,6 +34,7 @@ import {
   type RuleChangeDecision,
 } from './worker/engine-operations';
 import { EngineWorkerError, type EngineProgress, type EngineReplies, type EngineRequest } from './worker/protocol';
+import type { BulkActionRequest } from './worker/bulk-actions';
 import type { ManualActionRequest } from './worker/manual-actions';
 
 export type { DayClosed, ReportsRequest };
@@ -137,6 +138,8 @@ export type Services = {
   idle(): Promise<void>;
   /** Runs a hand decision (see worker/manual-actions.ts) in turn with ingest, matching and reports, dated `at`. */
   manualAction(request: ManualActionRequest, at: Date): Promise<ManualActionResult>;
+  /** Runs a bulk action (see worker/bulk-actions.ts) in the same turn as manual actions, dated `at`. */
+  bulkAction(request: BulkActionRequest, at: Date): Promise<BulkActionResult>;
   /** True while an operation asked of these services waits its turn or runs (its commits are this workstation's own). */
   isBusy(): boolean;
   close(): void;
@@ -285,6 +288,9 @@ export function createServices(config: ServicesConfig): Services {
     },
     manualAction(action, at) {
       return runner.request({ kind: 'manual-action', action, atMs: at.getTime() });
+    },
+    bulkAction(action, at) {
+      return runner.request({ kind: 'bulk-action', action, atMs: at.getTime() });
     },
     isBusy() {
       return inFlight.count > 0;

@@ -69,6 +69,27 @@ export const queueFilterSchema = z
 /** The queue's filter, as the window sends it and the engine reads it. */
 export type QueueFilter = z.infer<typeof queueFilterSchema>;
 
+/** The most items one bulk action takes; a filter that holds more is refused, to be narrowed. */
+export const BULK_ITEM_LIMIT = 100_000;
+
+/** The bulk actions of the queue: each applies one manual action to many items, all or nothing. */
+export const BULK_ACTIONS = ['note', 'write-off', 'to-global-finance', 'approve'] as const;
+
+/** A bulk action's name. */
+export type BulkAction = (typeof BULK_ACTIONS)[number];
+
+// The items a bulk action takes: ids picked in the queue, or every item the queue's filter holds.
+const bulkTarget = z.union([
+  z.object({ itemIds: z.array(id).min(1).max(BULK_ITEM_LIMIT) }).strict(),
+  z.object({ filter: queueFilterSchema }).strict(),
+]);
+
+/** The items a bulk action takes: explicit ids, or every item of a queue filter (at most BULK_ITEM_LIMIT). */
+export type BulkTarget = z.infer<typeof bulkTarget>;
+
+// `dryRun`: judge every item as the action would and roll back, for the summary before.
+const dryRun = z.boolean().optional();
+
 /** Where a page of the queue starts: after this item, by the sort's key (opened on for oldest, amount for largest) and then id. */
 export type QueueCursor = { key: string | number; id: number };
 
@@ -307,6 +328,30 @@ export const RECON_CHANNELS = {
       .strict(),
     result: resultOf<MatchesPage>(),
   },
+  /** Notes every item of the selection in one action (all or nothing; `dryRun` previews). */
+  'bulk:note': {
+    function: 'bulkNote',
+    argument: z.object({ target: bulkTarget, note: z.string().max(2000), dryRun }).strict(),
+    result: resultOf<BulkActionResult>(),
+  },
+  /** Writes off every item of the selection in one action, each within the limit, or none. */
+  'bulk:write-off': {
+    function: 'bulkWriteOff',
+    argument: z.object({ target: bulkTarget, reasonCode, note: requiredText, dryRun }).strict(),
+    result: resultOf<BulkActionResult>(),
+  },
+  /** Sends every item of the selection to global finance for one reason, each for the amount its facts support, or none. */
+  'bulk:send-global-finance': {
+    function: 'bulkSendToGlobalFinance',
+    argument: z.object({ target: bulkTarget, reason: z.enum(GLOBAL_FINANCE_REASONS), reasonCode, note: requiredText, dryRun }).strict(),
+    result: resultOf<BulkActionResult>(),
+  },
+  /** Approves every resettlement of the selection (never the associate's own), or none. */
+  'bulk:approve': {
+    function: 'bulkApprove',
+    argument: z.object({ target: bulkTarget, rationale: requiredText, dryRun }).strict(),
+    result: resultOf<BulkActionResult>(),
+  },
   'manual:last': {
     function: 'lastManualAction',
     argument: z.object({}).strict(),
@@ -497,6 +542,29 @@ export type ManualActionResult = {
   actor: string;
   /** Set when a hand pairing was too large to make alone: the request now waiting for a second associate. */
   pairingRequestId?: number;
+};
+
+/** One item a bulk action refused, with the control's own words. */
+export type BulkRefusal = { itemId: number; reason: string };
+
+/** At most this many refusals are listed in a bulk action's reply; `refusedCount` counts them all. */
+export const BULK_REFUSALS_LISTED = 50;
+
+/**
+ * What a bulk action did or would do: how many items, their totals per currency, and the
+ * refusals. Applied only when no item was refused (and not a dry run): then it is one action,
+ * `actionId`, which one undo reverses and whose audit entries name it as their bulk id.
+ */
+export type BulkActionResult = {
+  action: BulkAction;
+  dryRun: boolean;
+  applied: boolean;
+  count: number;
+  totals: { currency: string; items: number; minor: number }[];
+  refusedCount: number;
+  refusals: BulkRefusal[];
+  actionId?: number;
+  summary: string;
 };
 
 /** One decision waiting for, or past, a second associate: a resettlement above the limit, or a hand pairing's request. */

@@ -6,6 +6,7 @@ import { DEFAULT_RULES } from '../../../shared/rules';
 import {
   RECON_CHANNELS,
   type ApiReply,
+  type BulkActionResult,
   type ChannelResult,
   type CheckedArgument,
   type ManualActionResult,
@@ -28,6 +29,7 @@ import { readApprovals, readItemControls } from '../store/approvals-store';
 import { lastManualAction } from '../store/manual-store';
 import { retainWithoutCardNumbers } from '../ingest/retained-copy';
 import type { ReadonlyDb } from '../store/database';
+import type { BulkActionRequest } from '../worker/bulk-actions';
 import type { ManualActionRequest } from '../worker/manual-actions';
 import { readQueuePage } from '../store/queue-store';
 import { exportQueue } from '../reports/list-export';
@@ -113,6 +115,12 @@ export function createReconHandlers(context: HandlerContext): ReconHandlers {
   const manual = async (request: ManualActionRequest): Promise<ManualActionResult> => {
     const result = await services.manualAction(request, context.now?.() ?? services.now());
     changed();
+    return result;
+  };
+  // A bulk action likewise; only an applied one changed the store (a dry run or a refusal rolled back).
+  const bulk = async (request: BulkActionRequest): Promise<BulkActionResult> => {
+    const result = await services.bulkAction(request, context.now?.() ?? services.now());
+    if (result.applied) changed();
     return result;
   };
   return {
@@ -287,6 +295,22 @@ export function createReconHandlers(context: HandlerContext): ReconHandlers {
       return lastManualAction(services.reader, { actor: services.actor, rules: services.rules().rules, now: context.now?.() ?? services.now() });
     },
     /** Reverses the associate's last action, if nothing has moved on since. */
+    /** Notes every item of a selection or filter, all or nothing (or previews it). */
+    async 'bulk:note'(argument) {
+      return bulk({ name: 'bulk:note', argument });
+    },
+    /** Writes off every item of a selection or filter, all or nothing (or previews it). */
+    async 'bulk:write-off'(argument) {
+      return bulk({ name: 'bulk:write-off', argument });
+    },
+    /** Sends every item of a selection or filter to global finance, all or nothing (or previews it). */
+    async 'bulk:send-global-finance'(argument) {
+      return bulk({ name: 'bulk:send-global-finance', argument });
+    },
+    /** Approves every resettlement of a selection or filter, all or nothing (or previews it). */
+    async 'bulk:approve'(argument) {
+      return bulk({ name: 'bulk:approve', argument });
+    },
     async 'manual:undo-last'(argument) {
       return manual({ name: 'manual:undo-last', argument });
     },

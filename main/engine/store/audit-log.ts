@@ -21,8 +21,21 @@ export type AuditEntry = {
  * (a savepoint inside the caller's), so two writers can never chain to the same entry.
  */
 export function appendAudit(db: WritableDb, entry: AuditEntry): void {
-  db.transaction(() => {
-    const last = db.prepare<[], { id: number; hash: string }>('SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1').get();
+  appenderOf(db)(entry);
+}
+
+// A bulk action appends an entry per item: each connection's appender is prepared once.
+const appenders = new WeakMap<WritableDb, (entry: AuditEntry) => void>();
+
+function appenderOf(db: WritableDb): (entry: AuditEntry) => void {
+  const known = appenders.get(db);
+  if (known) return known;
+  const lastEntry = db.prepare<[], { id: number; hash: string }>('SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1');
+  const insert = db.prepare<[number, string, string, string, string, string, string | null, string | null, string]>(
+    'INSERT INTO audit_log (id, at, actor, action, subject_type, subject_id, before, after, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+  );
+  const append = db.transaction((entry: AuditEntry) => {
+    const last = lastEntry.get();
     const fields = [
       (last?.id ?? 0) + 1,
       entry.at ?? systemClock().toISOString(),
@@ -33,10 +46,10 @@ export function appendAudit(db: WritableDb, entry: AuditEntry): void {
       entry.before === undefined ? null : JSON.stringify(entry.before),
       entry.after === undefined ? null : JSON.stringify(entry.after),
     ] as const;
-    db.prepare<[...typeof fields, string]>(
-      'INSERT INTO audit_log (id, at, actor, action, subject_type, subject_id, before, after, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
-    ).run(...fields, auditEntryHash(last?.hash ?? '', fields));
-  })();
+    insert.run(...fields, auditEntryHash(last?.hash ?? '', fields));
+  });
+  appenders.set(db, append);
+  return append;
 }
 
 /** An audit entry's columns as the chain check reads them (a raw row): its fields, then its hash. */

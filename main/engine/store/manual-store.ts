@@ -20,12 +20,21 @@ import {
   checkWithdraw,
   counterpartsFor,
   describePairingOutcome,
+  globalFinanceOptions,
   isDifferenceResettlement,
   type ReasonCodeUse,
   type Verdict,
 } from '../../../shared/controls';
 import type { GlobalFinanceReason } from '../../../shared/domain';
-import type { ManualActionResult } from '../../../shared/ipc/recon-api';
+import {
+  BULK_ITEM_LIMIT,
+  BULK_REFUSALS_LISTED,
+  type BulkAction,
+  type BulkActionResult,
+  type BulkRefusal,
+  type BulkTarget,
+  type ManualActionResult,
+} from '../../../shared/ipc/recon-api';
 import { scrubTokens, scrubTypedPans } from '../../../shared/masking';
 import { expectPresent } from '../../../shared/invariants';
 import { formatAmountWithCurrency as money } from '../../../shared/money';
@@ -48,6 +57,7 @@ import {
   type StoredPairing,
 } from './control-facts';
 import type { ReadonlyDb, WritableDb } from './database';
+import { queueContext, queueItemIds } from './queue-store';
 
 export { ManualWorkError };
 
@@ -71,17 +81,53 @@ const TRACKED_COLUMNS: Record<TrackedTable, readonly string[]> = {
 
 type RowState = { table: TrackedTable; id: number; values: Record<string, unknown> };
 type Subject = { type: string; id: string };
+type AuditPart = { subjects: Subject[]; rows: string[]; summary: string };
 type CreatedTable = 'items' | 'matches' | 'unpaired_pairs' | 'adjustments' | 'pairing_requests';
 type UndoPlan = {
   created: { table: CreatedTable; id: number }[];
   overwritten: RowState[];
   subjects: Subject[];
+  /** A bulk action's items, each with its subjects and the rows (`table:id`) it touched: an audit entry per item, never the whole bulk per item. */
+  parts?: AuditPart[];
   /** Set when the action handed records back to matching: the last run then, if any run since decided them. */
   lastRunId?: number | null;
 };
 
+// A bulk action reads and checks the rows of many thousands of items: prepare each statement once per connection.
+const statementCache = new WeakMap<ReadonlyDb, Map<string, ReturnType<ReadonlyDb['prepare']>>>();
+
+/** The statement of this SQL on this connection, prepared once; handed out as a fresh one is (not plucked, raw or expanded). */
+function cachedStatement(db: ReadonlyDb, sql: string): ReturnType<ReadonlyDb['prepare']> {
+  let statements = statementCache.get(db);
+  if (!statements) statementCache.set(db, (statements = new Map()));
+  let statement = statements.get(sql);
+  if (!statement) statements.set(sql, (statement = db.prepare(sql)));
+  else if (statement.reader) statement.pluck(false).raw(false).expand(false);
+  return statement;
+}
+
+/**
+ * The connection, with `prepare` answered from the statement cache: a bulk action runs the same
+ * reads and writes (control facts, adjustments) for many thousands of items, and preparing them
+ * anew was a third of an item's cost. Every other member is the connection's own.
+ */
+function withStatementCache(db: WritableDb): WritableDb {
+  const members = new Map<PropertyKey, unknown>();
+  return new Proxy(db, {
+    get(target, property) {
+      if (property === 'prepare') return (sql: string) => cachedStatement(target, sql);
+      const value: unknown = Reflect.get(target, property, target);
+      if (typeof value !== 'function') return value;
+      // Native methods need the connection itself as `this`.
+      let bound = members.get(property);
+      if (bound === undefined) members.set(property, (bound = (value as (...args: unknown[]) => unknown).bind(target)));
+      return bound;
+    },
+  });
+}
+
 function readState(db: ReadonlyDb, table: TrackedTable, id: number): RowState | undefined {
-  const values = db.prepare<[number], Record<string, unknown>>(`SELECT ${TRACKED_COLUMNS[table].join(', ')} FROM ${table} WHERE id = ?`).get(id);
+  const values = cachedStatement(db, `SELECT ${TRACKED_COLUMNS[table].join(', ')} FROM ${table} WHERE id = ?`).get(id) as Record<string, unknown> | undefined;
   return values ? { table, id, values } : undefined;
 }
 
@@ -89,8 +135,16 @@ function readState(db: ReadonlyDb, table: TrackedTable, id: number): RowState | 
 function createTracker(db: WritableDb) {
   const before = new Map<string, RowState>();
   const created: UndoPlan['created'] = [];
+  // Every row touched, in order (repeats included): a bulk action's item is the slice it added.
+  const touched: string[] = [];
   let lastRunId: number | null | undefined;
   return {
+    touchedCount(): number {
+      return touched.length;
+    },
+    touchedSince(mark: number): string[] {
+      return [...new Set(touched.slice(mark))];
+    },
     /**
      * The action changed what a run sees (records back in the pool, a payment a duplicate can
      * name): once a run has seen it, the action cannot be undone.
@@ -101,18 +155,20 @@ function createTracker(db: WritableDb) {
     update(table: TrackedTable, id: number, values: Record<string, unknown>): void {
       const key = `${table}:${id}`;
       if (!before.has(key)) before.set(key, expectPresent(readState(db, table, id), `row ${id} of ${table}`));
+      touched.push(key);
       const columns = Object.keys(values);
       for (const column of columns) if (!TRACKED_COLUMNS[table].includes(column)) throw new Error(`${table}.${column} is not tracked`);
-      db.prepare<Record<string, unknown>>(`UPDATE ${table} SET ${columns.map((column) => `${column} = @${column}`).join(', ')} WHERE id = @id`).run({ ...values, id });
+      cachedStatement(db, `UPDATE ${table} SET ${columns.map((column) => `${column} = @${column}`).join(', ')} WHERE id = @id`).run({ ...values, id });
     },
     created(table: CreatedTable, id: number): void {
       created.push({ table, id });
+      touched.push(`${table}:${id}`);
     },
     createdOf(table: CreatedTable): number[] {
       return created.filter((row) => row.table === table).map((row) => row.id);
     },
-    plan(subjects: Subject[]): UndoPlan {
-      return { created, overwritten: [...before.values()], subjects, ...(lastRunId === undefined ? {} : { lastRunId }) };
+    plan(subjects: Subject[], parts?: AuditPart[]): UndoPlan {
+      return { created, overwritten: [...before.values()], subjects, ...(parts ? { parts } : {}), ...(lastRunId === undefined ? {} : { lastRunId }) };
     },
     leftState(): RowState[] {
       return [...before.values(), ...created].map((row) => expectPresent(readState(db, row.table, row.id), `row ${row.id} of ${row.table}`));
@@ -135,10 +191,18 @@ type ActionOutcome = {
   deleted?: RowState[];
   /** Runs in the same transaction once the action has its id. */
   afterInsert?: (actionId: number) => void;
+  /**
+   * A bulk action's items (or an undo of one): one audit entry per item subject with that item's
+   * rows only, plus one for the bulk (subject `bulk`, the action's id); `subjects` then go unlogged.
+   */
+  parts?: AuditPart[];
 };
 
+/** An action's work inside its transaction: reads the facts, lets the controls judge, writes through the tracker. */
+type Work = (tracker: Tracker, date: string) => ActionOutcome;
+
 /** Runs one action in a transaction, then stores its undo plan and writes the audit log. */
-function perform(db: WritableDb, context: ManualContext, action: string, work: (tracker: Tracker, date: string) => ActionOutcome): ManualActionResult {
+function perform(db: WritableDb, context: ManualContext, action: string, work: Work): ManualActionResult {
   const date = businessDateAt(context.now.getTime(), context.rules);
   const at = context.now.toISOString();
   // Important: IMMEDIATE takes the write lock before the first read, so a second workstation
@@ -146,7 +210,7 @@ function perform(db: WritableDb, context: ManualContext, action: string, work: (
   return db.transaction((): ManualActionResult => {
     const tracker = createTracker(db);
     const outcome = work(tracker, date);
-    const plan = tracker.plan(outcome.subjects);
+    const plan = tracker.plan(outcome.subjects, outcome.parts);
     const left = tracker.leftState();
     const reasonCode = outcome.reasonCode ?? '';
     const actionId = Number(
@@ -163,7 +227,8 @@ function perform(db: WritableDb, context: ManualContext, action: string, work: (
     outcome.afterInsert?.(actionId);
     const before = Object.fromEntries([...plan.overwritten, ...(outcome.deleted ?? [])].map((row) => [`${row.table}:${row.id}`, row.values]));
     const after = Object.fromEntries(left.map((row) => [`${row.table}:${row.id}`, row.values]));
-    for (const subject of outcome.subjects) {
+    if (outcome.parts) appendPartsAudit(db, context, { action, at, actionId, reasonCode, parts: outcome.parts, summary: outcome.summary }, before, after);
+    for (const subject of outcome.parts ? [] : outcome.subjects) {
       appendAudit(db, {
         at,
         actor: context.actor,
@@ -183,6 +248,41 @@ function perform(db: WritableDb, context: ManualContext, action: string, work: (
       ...(outcome.pairingRequestId === undefined ? {} : { pairingRequestId: outcome.pairingRequestId }),
     };
   }).immediate();
+}
+
+/** Picks the rows (`table:id`) of one part from an action's before or after. */
+function rowsOf(states: Record<string, unknown>, rows: readonly string[]): Record<string, unknown> {
+  return Object.fromEntries(rows.filter((row) => row in states).map((row) => [row, states[row]]));
+}
+
+/**
+ * The audit entries of a bulk action (or of its undo): one per subject of each item, with that
+ * item's rows before and after and the bulk's id, then one for the bulk itself (subject `bulk`).
+ */
+function appendPartsAudit(
+  db: WritableDb,
+  context: ManualContext,
+  bulk: { action: string; at: string; actionId: number; reasonCode: string; parts: AuditPart[]; summary: string },
+  before: Record<string, unknown>,
+  after: Record<string, unknown>,
+): void {
+  const itemAction = bulk.action.startsWith('bulk-') ? bulk.action.slice('bulk-'.length) : bulk.action;
+  const code = bulk.reasonCode ? { reasonCode: bulk.reasonCode } : {};
+  for (const part of bulk.parts) {
+    const partBefore = rowsOf(before, part.rows);
+    const partAfter = { ...rowsOf(after, part.rows), summary: part.summary, actionId: bulk.actionId, bulkId: bulk.actionId, ...code };
+    for (const subject of part.subjects) {
+      appendAudit(db, { at: bulk.at, actor: context.actor, action: `manual.${itemAction}`, subjectType: subject.type, subjectId: subject.id, before: partBefore, after: partAfter });
+    }
+  }
+  appendAudit(db, {
+    at: bulk.at,
+    actor: context.actor,
+    action: `manual.${bulk.action}`,
+    subjectType: 'bulk',
+    subjectId: String(bulk.actionId),
+    after: { summary: bulk.summary, actionId: bulk.actionId, bulkId: bulk.actionId, items: bulk.parts.length, ...code },
+  });
 }
 
 /**
@@ -251,15 +351,21 @@ function recordAdjustment(db: WritableDb, tracker: Tracker, input: AdjustmentInp
 
 /** Sets (or, with empty text, clears) the note on an open item. */
 export function noteItem(db: WritableDb, context: ManualContext, itemId: number, note: string): ManualActionResult {
-  return perform(db, context, 'note', (tracker) => {
+  return perform(db, context, 'note', noteWork(db, itemId, note));
+}
+
+function noteWork(db: WritableDb, itemId: number, note: string): Work {
+  return (tracker) => {
     const item = itemOf(db, itemId);
     enforce(checkNoteItem({ itemId, status: item.status }));
     const text = cleanText(note);
     tracker.update('items', itemId, { note: text });
     const summary = text === '' ? `Cleared the note on item ${itemId}` : `Noted on item ${itemId}: "${text}"`;
     return { summary, subjects: [{ type: 'item', id: String(itemId) }] };
-  });
+  };
 }
+
+type GlobalFinanceInput = { itemId: number; reason: GlobalFinanceReason; resettlementMinor: number; reasonCode: string; note: string };
 
 type HandMatch = {
   note: string;
@@ -587,9 +693,13 @@ export function unpairMatch(db: WritableDb, context: ManualContext, matchId: num
 export function sendToGlobalFinance(
   db: WritableDb,
   context: ManualContext,
-  input: { itemId: number; reason: GlobalFinanceReason; resettlementMinor: number; reasonCode: string; note: string },
+  input: GlobalFinanceInput,
 ): ManualActionResult {
-  return perform(db, context, 'to-global-finance', (tracker, date) => {
+  return perform(db, context, 'to-global-finance', globalFinanceWork(db, context, input));
+}
+
+function globalFinanceWork(db: WritableDb, context: ManualContext, input: GlobalFinanceInput): Work {
+  return (tracker, date) => {
     const item = itemOf(db, input.itemId);
     const { facts, pairing } = globalFinanceFactsOf(db, item, context.rules);
     enforce(checkGlobalFinance(facts, input, context.rules));
@@ -669,7 +779,7 @@ export function sendToGlobalFinance(
       subjects: [{ type: 'item', id: String(created) }, ...itemSubjects(closed)],
       reasonCode: input.reasonCode,
     };
-  });
+  };
 }
 
 /**
@@ -678,7 +788,11 @@ export function sendToGlobalFinance(
  * record. Either way an adjustment (network side minus ledger side) goes into the day's report.
  */
 export function writeOff(db: WritableDb, context: ManualContext, itemId: number, reasonCode: string, note: string): ManualActionResult {
-  return perform(db, context, 'write-off', (tracker, date) => {
+  return perform(db, context, 'write-off', writeOffWork(db, context, itemId, reasonCode, note));
+}
+
+function writeOffWork(db: WritableDb, context: ManualContext, itemId: number, reasonCode: string, note: string): Work {
+  return (tracker, date) => {
     const item = itemOf(db, itemId);
     const { facts, pairing } = writeOffFactsOf(db, item, context.rules);
     const assessment = assessWriteOff(facts, context.rules);
@@ -730,12 +844,16 @@ export function writeOff(db: WritableDb, context: ManualContext, itemId: number,
       note: decision.note,
     });
     return { summary: `Wrote off item ${itemId} (${amount}): ${decision.note}`, subjects: [{ type: 'item', id: String(itemId) }], reasonCode: decision.code };
-  });
+  };
 }
 
 /** The checker's approval of a resettlement above the limit, with why; never by the associate who made the item. */
 export function approveItem(db: WritableDb, context: ManualContext, itemId: number, rationale: string): ManualActionResult {
-  return perform(db, context, 'approve', (tracker) => {
+  return perform(db, context, 'approve', approveWork(db, context, itemId, rationale));
+}
+
+function approveWork(db: WritableDb, context: ManualContext, itemId: number, rationale: string): Work {
+  return (tracker) => {
     const item = itemOf(db, itemId);
     enforce(checkApprove(itemApprovalFacts(db, item, context.rules), context.actor));
     enforce(checkNote(rationale, 'Say why you approve it.'));
@@ -746,7 +864,7 @@ export function approveItem(db: WritableDb, context: ManualContext, itemId: numb
       subjects: [{ type: 'item', id: String(itemId) }],
       detail: { rationale: why },
     };
-  });
+  };
 }
 
 type ActionRow = {
@@ -927,15 +1045,161 @@ export function undoLastAction(db: WritableDb, context: ManualContext): ManualAc
     for (const row of plan.overwritten) tracker.update(row.table, row.id, row.values);
     // Newest first: a row created later may name one created earlier (an adjustment its match).
     for (const row of [...plan.created].reverse()) {
-      if (row.table === 'matches') db.prepare<[number]>('DELETE FROM match_members WHERE match_id = ?').run(row.id);
-      db.prepare<[number]>(`DELETE FROM ${row.table} WHERE id = ?`).run(row.id);
+      if (row.table === 'matches') cachedStatement(db, 'DELETE FROM match_members WHERE match_id = ?').run(row.id);
+      cachedStatement(db, `DELETE FROM ${row.table} WHERE id = ?`).run(row.id);
     }
     return {
       summary: `Undid: ${last.summary}`,
       subjects: plan.subjects,
+      ...(plan.parts ? { parts: plan.parts.map((part) => ({ ...part, summary: `Undid: ${part.summary}` })) } : {}),
       deleted,
       afterInsert: (undoId) =>
         db.prepare<[string, number, number]>('UPDATE manual_actions SET undone_at = ?, undone_by = ? WHERE id = ?').run(context.now.toISOString(), undoId, last.id),
     };
   });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Bulk actions: one manual action applied to many items as ONE action (one undo step), all or
+// nothing. Every item goes through the same work, and so the same controls, as the action on
+// one item; a refused item (or a dry run) rolls the whole transaction back.
+
+/** Thrown inside a bulk action's transaction to roll it back, carrying the reply. */
+class BulkRollback extends Error {
+  constructor(readonly result: BulkActionResult) {
+    super(result.summary);
+  }
+}
+
+/** The ids a bulk action takes, in order and once each: the ids given, or every item of the queue filter. */
+function bulkItemIds(db: WritableDb, context: ManualContext, target: BulkTarget): number[] {
+  if ('itemIds' in target) return [...new Set(target.itemIds)];
+  const ids = queueItemIds(db, target.filter, queueContext(db, context.now), BULK_ITEM_LIMIT + 1);
+  if (ids.length > BULK_ITEM_LIMIT) {
+    throw new ManualWorkError(`The filter holds more than ${BULK_ITEM_LIMIT.toLocaleString('en-US')} items, the most one bulk action takes: narrow it (by date, network or amount) and act on each part.`);
+  }
+  if (ids.length === 0) throw new ManualWorkError('The filter holds no open items: there is nothing to act on.');
+  return ids;
+}
+
+function itemTotals(db: ReadonlyDb, itemIds: readonly number[]): BulkActionResult['totals'] {
+  return db
+    .prepare<[string], BulkActionResult['totals'][number]>(
+      `SELECT currency, COUNT(*) AS items, SUM(amount_minor) AS minor FROM items
+       WHERE id IN (SELECT value FROM json_each(?)) GROUP BY currency ORDER BY currency`,
+    )
+    .all(JSON.stringify(itemIds));
+}
+
+const BULK_VERBS: Record<BulkAction, { done: string; would: string; cannot: string }> = {
+  note: { done: 'Noted', would: 'Would note', cannot: 'cannot be noted' },
+  'write-off': { done: 'Wrote off', would: 'Would write off', cannot: 'cannot be written off' },
+  'to-global-finance': { done: 'Sent to global finance', would: 'Would send to global finance', cannot: 'cannot go to global finance' },
+  approve: { done: 'Approved', would: 'Would approve', cannot: 'cannot be approved' },
+};
+
+function describeBulk(verb: string, count: number, totals: BulkActionResult['totals']): string {
+  const amounts = totals.map((total) => money(total.minor, total.currency)).join(', ');
+  return `${verb} ${count.toLocaleString('en-US')} item${count === 1 ? '' : 's'}${amounts ? ` (${amounts})` : ''}`;
+}
+
+/**
+ * Runs one item's work for every item of the target inside one IMMEDIATE transaction. Each item
+ * sits in a savepoint, so a refused one leaves nothing behind and the items after it are judged
+ * as they would be; once any item is refused (or for a dry run) the whole transaction rolls back.
+ */
+function performBulk(
+  db: WritableDb,
+  context: ManualContext,
+  action: BulkAction,
+  target: BulkTarget,
+  decision: { dryRun: boolean; reasonCode?: string; note: string },
+  workOf: (db: WritableDb, itemId: number) => Work,
+): BulkActionResult {
+  let applied: BulkActionResult | undefined;
+  const cachingDb = withStatementCache(db);
+  try {
+    perform(db, context, `bulk-${action}`, (tracker, date) => {
+      const itemIds = bulkItemIds(db, context, target);
+      const totals = itemTotals(db, itemIds);
+      const refusals: BulkRefusal[] = [];
+      let refusedCount = 0;
+      const parts: AuditPart[] = [];
+      const inSavepoint = db.transaction((itemId: number) => workOf(cachingDb, itemId)(tracker, date));
+      for (const itemId of itemIds) {
+        const mark = tracker.touchedCount();
+        try {
+          const outcome = inSavepoint(itemId);
+          parts.push({ subjects: outcome.subjects, rows: tracker.touchedSince(mark), summary: outcome.summary });
+        } catch (error) {
+          if (!(error instanceof ManualWorkError)) throw error;
+          refusedCount++;
+          if (refusals.length < BULK_REFUSALS_LISTED) refusals.push({ itemId, reason: error.message });
+        }
+      }
+      const verbs = BULK_VERBS[action];
+      const base = { action, dryRun: decision.dryRun, count: itemIds.length, totals, refusedCount, refusals };
+      if (refusedCount > 0) {
+        const refused = `${refusedCount.toLocaleString('en-US')} of ${itemIds.length.toLocaleString('en-US')} items ${verbs.cannot}`;
+        const summary = decision.dryRun ? `${describeBulk(verbs.would, itemIds.length, totals)}, but ${refused}: nothing would be done.` : `Nothing was done: ${refused}.`;
+        throw new BulkRollback({ ...base, applied: false, summary });
+      }
+      if (decision.dryRun) throw new BulkRollback({ ...base, applied: false, summary: `${describeBulk(verbs.would, itemIds.length, totals)}.` });
+      const note = cleanText(decision.note);
+      const summary = `${describeBulk(verbs.done, itemIds.length, totals)} in one action${note ? `: ${note}` : ''}`;
+      return {
+        summary,
+        subjects: [],
+        parts,
+        ...(decision.reasonCode ? { reasonCode: decision.reasonCode } : {}),
+        afterInsert: (actionId) => {
+          applied = { ...base, applied: true, actionId, summary };
+        },
+      };
+    });
+  } catch (error) {
+    if (error instanceof BulkRollback) return error.result;
+    throw error;
+  }
+  return expectPresent(applied, 'the applied bulk action');
+}
+
+/** Notes (or, with empty text, clears the note of) every item of the target, as one action. */
+export function bulkNote(db: WritableDb, context: ManualContext, input: { target: BulkTarget; note: string; dryRun?: boolean | undefined }): BulkActionResult {
+  return performBulk(db, context, 'note', input.target, { dryRun: input.dryRun ?? false, note: input.note }, (cachingDb, itemId) => noteWork(cachingDb, itemId, input.note));
+}
+
+/** Writes off every item of the target within the limit, as one action, or none. */
+export function bulkWriteOff(
+  db: WritableDb,
+  context: ManualContext,
+  input: { target: BulkTarget; reasonCode: string; note: string; dryRun?: boolean | undefined },
+): BulkActionResult {
+  return performBulk(db, context, 'write-off', input.target, { dryRun: input.dryRun ?? false, reasonCode: input.reasonCode, note: input.note }, (cachingDb, itemId) =>
+    writeOffWork(cachingDb, context, itemId, input.reasonCode, input.note),
+  );
+}
+
+/**
+ * Sends every item of the target to global finance for one reason, each for the amount its own
+ * facts support (the record's amount, an AMOUNT_DIFF's difference), as one action, or none.
+ */
+export function bulkSendToGlobalFinance(
+  db: WritableDb,
+  context: ManualContext,
+  input: { target: BulkTarget; reason: GlobalFinanceReason; reasonCode: string; note: string; dryRun?: boolean | undefined },
+): BulkActionResult {
+  return performBulk(db, context, 'to-global-finance', input.target, { dryRun: input.dryRun ?? false, reasonCode: input.reasonCode, note: input.note }, (cachingDb, itemId) => (tracker, date) => {
+    const item = itemOf(cachingDb, itemId);
+    const option = globalFinanceOptions(globalFinanceFactsOf(cachingDb, item, context.rules).facts).options.find((candidate) => candidate.reason === input.reason);
+    const resettlementMinor = option?.proposedMinor ?? Math.abs(item.amount_minor);
+    return globalFinanceWork(cachingDb, context, { itemId, reason: input.reason, resettlementMinor, reasonCode: input.reasonCode, note: input.note })(tracker, date);
+  });
+}
+
+/** Approves every resettlement of the target (maker-checker judges each), as one action, or none. */
+export function bulkApprove(db: WritableDb, context: ManualContext, input: { target: BulkTarget; rationale: string; dryRun?: boolean | undefined }): BulkActionResult {
+  return performBulk(db, context, 'approve', input.target, { dryRun: input.dryRun ?? false, note: input.rationale }, (cachingDb, itemId) =>
+    approveWork(cachingDb, context, itemId, input.rationale),
+  );
 }

@@ -154,6 +154,12 @@ function readQueueSummary(db: ReadonlyDb, filter: QueueFilter, context: QueueCon
   return { total: totals.reduce((sum, row) => sum + row.items, 0), totals };
 }
 
+/** The ids of the filter's items in its order, at most `limit` (a bulk action over "all in this filter"). */
+export function queueItemIds(db: ReadonlyDb, filter: QueueFilter, context: QueueContext, limit: number): number[] {
+  const { where, params } = filterCondition(filter, context);
+  return db.prepare<Condition['params'], number>(`SELECT i.id FROM items i WHERE ${where} ORDER BY ${ORDER[filter.sort].orderBy} LIMIT @limit`).pluck().all({ ...params, limit });
+}
+
 /** One row of a queue export: the item as the queue shows it, with its masked card and note. */
 export type QueueExportRow = QueueItem & { panFirst6: string | null; cardLast4: string; note: string };
 

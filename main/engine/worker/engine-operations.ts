@@ -4,7 +4,7 @@
 // of small data, `:memory:` databases). Nothing here decides when it runs: the caller's queue does.
 
 import { addDays } from '../../../shared/business-dates';
-import type { ManualActionResult, RuleChangeDecided } from '../../../shared/ipc/recon-api';
+import type { BulkActionResult, ManualActionResult, RuleChangeDecided } from '../../../shared/ipc/recon-api';
 import type { RuleSet } from '../../../shared/rules';
 import type { FeedProfile } from '../feeds/csv/feed-profile';
 import { assertFileStillComplete, ingestFile, ingestPaths, type IngestOutcome } from '../ingest/ingest-file';
@@ -19,6 +19,7 @@ import { leaseHolderOfThisProcess, RUNS_LEASE, SCHEDULER_LEASE, releaseLease, ta
 import { dataDateRange, lastRunDate } from '../store/matching-store';
 import { approveRuleChange, proposeRules, rejectRuleChange, type RuleChangeOutcome } from '../store/rule-changes';
 import { currentRuleSet, currentRulesOrDefaults } from '../store/rule-sets';
+import { runBulkAction, type BulkActionRequest } from './bulk-actions';
 import { runManualAction, type ManualActionRequest } from './manual-actions';
 import { errorToData, type EngineProgress, type EngineReplies, type EngineRequest } from './protocol';
 
@@ -223,6 +224,11 @@ export function createEngineOperations(db: WritableDb, setup: EngineSetup) {
       const { version, rules } = currentRuleSet(db, () => at);
       return runManualAction(db, { actor, rules, ruleSetVersion: version, now: at }, request);
     },
+    /** Runs one bulk action (or its dry run) under the current rules, dated `at`: all its items in one transaction. */
+    bulkAction(request: BulkActionRequest, at: Date): BulkActionResult {
+      const { version, rules } = currentRuleSet(db, () => at);
+      return runBulkAction(db, { actor, rules, ruleSetVersion: version, now: at }, request);
+    },
     /** Closes the writer: the last operation. */
     close(): void {
       db.close();
@@ -280,6 +286,8 @@ async function runAny(operations: EngineOperations, request: EngineRequest, onPr
       return operations.decideRuleChange(request.changeId, request.decision, request.note);
     case 'manual-action':
       return operations.manualAction(request.action, new Date(request.atMs));
+    case 'bulk-action':
+      return operations.bulkAction(request.action, new Date(request.atMs));
     case 'idle':
       return null;
     case 'close':

@@ -4,7 +4,7 @@
 // type in EngineReplies, so the client's `request` is typed end to end.
 
 import type { MessagePort } from 'node:worker_threads';
-import type { ManualActionResult, RuleChangeDecided } from '../../../shared/ipc/recon-api';
+import type { BulkActionResult, ManualActionResult, RuleChangeDecided } from '../../../shared/ipc/recon-api';
 import type { RuleSet } from '../../../shared/rules';
 import type { FeedProfile } from '../feeds/csv/feed-profile';
 import type { FileState } from '../ingest/file-state';
@@ -12,6 +12,7 @@ import type { IngestOutcome } from '../ingest/ingest-file';
 import type { MatchingResult, MatchProgress } from '../matcher/matching-run';
 import type { RuleChangeOutcome } from '../store/rule-changes';
 import type { DayClosed, LeaseSettings, ReportsRequest, RuleChangeDecision } from './engine-operations';
+import type { BulkActionRequest } from './bulk-actions';
 import type { ManualActionRequest } from './manual-actions';
 
 /** What the worker is started with (its workerData). */
@@ -43,6 +44,7 @@ export type EngineRequest =
   | { kind: 'save-rules'; rules: RuleSet; note: string }
   | { kind: 'decide-rule-change'; changeId: number; decision: RuleChangeDecision; note: string }
   | { kind: 'manual-action'; action: ManualActionRequest; atMs: number }
+  | { kind: 'bulk-action'; action: BulkActionRequest; atMs: number }
   | { kind: 'idle' }
   /** Closes the writer; the last request the worker runs. */
   | { kind: 'close' };
@@ -60,6 +62,7 @@ export type EngineReplies = {
   'save-rules': RuleChangeOutcome;
   'decide-rule-change': RuleChangeDecided;
   'manual-action': ManualActionResult;
+  'bulk-action': BulkActionResult;
   idle: null;
   close: null;
 };

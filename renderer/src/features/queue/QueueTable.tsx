@@ -1,11 +1,14 @@
 import { flexRender, getCoreRowModel, useReactTable } from '@tanstack/react-table';
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { type KeyboardEvent, useEffect, useRef, useState } from 'react';
-import { useShortcutCommands } from './queue-shortcuts';
+import { type KeyboardEvent, type MouseEvent, useEffect, useRef, useState } from 'react';
+import type { QueueItem } from '../../../../shared/ipc/recon-api';
+import { isTextEntry, useShortcutCommands } from './queue-shortcuts';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { formatCount } from '../../format/display';
 import { useReconStore } from '../../store/recon-store';
 import { hasCellTitle, isNumericColumn, QUEUE_COLUMNS } from './queue-columns';
+import { BulkBar } from './BulkBar';
+import { bulkTargetOf, EMPTY_SELECTION, extendTo, isSelected, selectAllInFilter, selectionSummary, toggleItem } from './bulk-selection';
 import { QueueFilterBar } from './QueueFilterBar';
 
 const ROW_HEIGHT = 36;
@@ -28,6 +31,11 @@ export function QueueTable({ onShowShortcuts }: { onShowShortcuts?: () => void }
   const selectedItemId = useReconStore((state) => state.selectedItemId);
   const openItem = useReconStore((state) => state.openItem);
   const hasNarrowing = useReconStore((state) => Object.keys(state.queueFilter).some((key) => key !== 'category' && key !== 'sort'));
+  const queueFilter = useReconStore((state) => state.queueFilter);
+  const queueSummary = useReconStore((state) => state.queueSummary);
+  // The rows picked for a bulk action; another filter is another list, so it starts empty again.
+  const [selection, setSelection] = useState(EMPTY_SELECTION);
+  useEffect(() => setSelection(EMPTY_SELECTION), [queueFilter]);
   const scrollRef = useRef<HTMLDivElement>(null);
   // Roving tabindex: the list is one Tab stop, on the row last focused (else the open item's row,
   // else the first); the arrow keys move between rows.
@@ -71,10 +79,17 @@ export function QueueTable({ onShowShortcuts }: { onShowShortcuts?: () => void }
   // j/k and the arrows (the workspace reads the keys): from the focused row, or from the open
   // item when focus is elsewhere, to its neighbour; with neither, to the list's Tab stop itself.
   useShortcutCommands((command) => {
-    if (command.type !== 'move' || queueItems.length === 0) return false;
+    if ((command.type !== 'move' && command.type !== 'select') || queueItems.length === 0) return false;
     const active = document.activeElement;
     const focusedRowId = active instanceof HTMLElement && scrollRef.current?.contains(active) && active.dataset.testid === 'queue-row' ? Number(active.dataset.itemId) : undefined;
     const indexOf = (id: number | undefined) => (id === undefined ? -1 : queueItems.findIndex((item) => item.id === id));
+    if (command.type === 'select') {
+      // The row at the cursor: the focused one, else the open item's, else the list's Tab stop.
+      const cursor = [focusedRowId, selectedItemId, tabStopId].map((id) => queueItems[indexOf(id)]).find((item) => item !== undefined);
+      if (!cursor) return false;
+      setSelection((current) => (command.extend ? extendTo(current, cursor, queueItems) : toggleItem(current, cursor, queueItems)));
+      return true;
+    }
     const fromIndex = indexOf(focusedRowId) !== -1 ? indexOf(focusedRowId) : indexOf(selectedItemId);
     const toIndex =
       fromIndex === -1 ? Math.max(0, indexOf(tabStopId)) : Math.min(queueItems.length - 1, Math.max(0, fromIndex + command.delta));
@@ -91,6 +106,26 @@ export function QueueTable({ onShowShortcuts }: { onShowShortcuts?: () => void }
     return true;
   });
 
+  // Shift+click selects a range, Ctrl/Cmd+click toggles one row; a plain click opens the item.
+  function handleRowClick(event: MouseEvent, item: QueueItem): void {
+    if (event.shiftKey) setSelection((current) => extendTo(current, item, queueItems));
+    else if (event.ctrlKey || event.metaKey) setSelection((current) => toggleItem(current, item, queueItems));
+    else void openItem(item.id);
+  }
+
+  function handleCheckboxClick(event: MouseEvent, item: QueueItem): void {
+    // The checkbox selects; it never opens the item under it.
+    event.stopPropagation();
+    setSelection((current) => (event.shiftKey ? extendTo(current, item, queueItems) : toggleItem(current, item, queueItems)));
+  }
+
+  function handleListKey(event: KeyboardEvent<HTMLDivElement>): void {
+    if ((event.ctrlKey || event.metaKey) && event.key.toLowerCase() === 'a' && !isTextEntry(event.target)) {
+      event.preventDefault();
+      setSelection(selectAllInFilter());
+    }
+  }
+
   function handleRowKey(event: KeyboardEvent<HTMLTableRowElement>, id: number): void {
     if (event.key === 'Enter' || event.key === ' ') {
       // Space would otherwise scroll the list under the associate's focus.
@@ -101,7 +136,9 @@ export function QueueTable({ onShowShortcuts }: { onShowShortcuts?: () => void }
 
   const paddingTop = virtualRows[0]?.start ?? 0;
   const paddingBottom = virtualRows.length > 0 ? virtualizer.getTotalSize() - (virtualRows.at(-1)?.end ?? 0) : 0;
-  const columnCount = QUEUE_COLUMNS.length;
+  // The checkbox column comes first, outside the table model (an export never writes it).
+  const columnCount = QUEUE_COLUMNS.length + 1;
+  const selected = selectionSummary(selection, queueSummary);
 
   return (
     <section className="panel queue" aria-labelledby="queue-heading">
@@ -121,10 +158,20 @@ export function QueueTable({ onShowShortcuts }: { onShowShortcuts?: () => void }
         ) : null}
       </div>
       <QueueFilterBar />
+      <BulkBar
+        category={queueFilter.category}
+        selected={selected}
+        filterTotal={queueTotal}
+        isAllInFilter={selection.isAllInFilter}
+        target={bulkTargetOf(selection, queueFilter)}
+        onSelectAll={() => setSelection(selectAllInFilter())}
+        onClear={() => setSelection(EMPTY_SELECTION)}
+      />
       <ErrorAlert message={queueError} />
-      <div ref={scrollRef} className="queue-scroll" data-testid="queue-scroll" tabIndex={0} aria-label="Open items list">
+      <div ref={scrollRef} className="queue-scroll" data-testid="queue-scroll" tabIndex={0} aria-label="Open items list" onKeyDown={handleListKey}>
         <table className="data-table queue-table" aria-label="Open items" aria-rowcount={(queueTotal ?? rows.length) + 1}>
           <colgroup>
+            <col className="select-column" />
             {table.getVisibleLeafColumns().map((leaf) => (
               <col key={leaf.id} style={{ width: leaf.getSize() }} />
             ))}
@@ -132,6 +179,14 @@ export function QueueTable({ onShowShortcuts }: { onShowShortcuts?: () => void }
           <thead>
             {table.getHeaderGroups().map((group) => (
               <tr key={group.id} aria-rowindex={1}>
+                <th scope="col" className="select-cell">
+                  <input
+                    type="checkbox"
+                    aria-label="Select all items of this filter"
+                    checked={selection.isAllInFilter}
+                    onChange={() => setSelection(selection.isAllInFilter ? EMPTY_SELECTION : selectAllInFilter())}
+                  />
+                </th>
                 {group.headers.map((header) => (
                   <th key={header.id} scope="col" className={isNumericColumn(header.column.columnDef.meta) ? 'numeric' : undefined}>
                     {flexRender(header.column.columnDef.header, header.getContext())}
@@ -157,12 +212,23 @@ export function QueueTable({ onShowShortcuts }: { onShowShortcuts?: () => void }
                   aria-rowindex={virtualRow.index + 2}
                   aria-selected={row.original.id === selectedItemId}
                   tabIndex={row.original.id === tabStopId ? 0 : -1}
-                  className={row.original.id === selectedItemId ? 'queue-row is-selected' : 'queue-row'}
+                  className={`queue-row${row.original.id === selectedItemId ? ' is-selected' : ''}${isSelected(selection, row.original.id) ? ' is-checked' : ''}`}
                   style={{ height: ROW_HEIGHT }}
-                  onClick={() => void openItem(row.original.id)}
+                  onClick={(event) => handleRowClick(event, row.original)}
                   onKeyDown={(event) => handleRowKey(event, row.original.id)}
                   onFocus={() => setFocusedItemId(row.original.id)}
                 >
+                  <td className="select-cell">
+                    <input
+                      type="checkbox"
+                      tabIndex={-1}
+                      aria-label={`Select item ${row.original.id}`}
+                      checked={isSelected(selection, row.original.id)}
+                      onClick={(event) => handleCheckboxClick(event, row.original)}
+                      // The click above decides (it knows Shift); React wants a handler for a controlled box.
+                      onChange={() => undefined}
+                    />
+                  </td>
                   {row.getVisibleCells().map((cell) => (
                     <td
                       key={cell.id}

@@ -62,7 +62,7 @@ export function QueueWorkspace() {
       if (!command) return;
       // Actions need the item as it is now: none while it loads or when it could not be reloaded.
       const { itemDetail, isItemDetailStale, selectedItemId } = useReconStore.getState();
-      if (command.type !== 'move' && (itemDetail?.item.id !== selectedItemId || isItemDetailStale)) return;
+      if (command.type !== 'move' && command.type !== 'select' && (itemDetail?.item.id !== selectedItemId || isItemDetailStale)) return;
       if (bus.dispatch(command)) event.preventDefault();
     };
     window.addEventListener('keydown', onKey);

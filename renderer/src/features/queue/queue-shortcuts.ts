@@ -13,6 +13,8 @@ export type ShortcutCommand =
   | { type: 'note' }
   | { type: 'approve' }
   | { type: 'markDone' }
+  /** Selects or unselects the row at the cursor for a bulk action; `extend` selects from the last one toggled to it. */
+  | { type: 'select'; extend: boolean }
   /** The n-th (1-based) ranked candidate of the open pairing form. */
   | { type: 'pickCandidate'; rank: number };
 
@@ -67,6 +69,9 @@ export const QUEUE_SHORTCUTS: { group: string; shortcuts: ShortcutHelp[] }[] = [
       { keys: ['k', '↑'], does: 'Previous row' },
       { keys: ['Enter'], does: 'Open the row’s item' },
       { keys: ['Esc'], does: 'Close the item and go back to its row in the list (in a field: leave the field first)' },
+      { keys: ['x'], does: 'Select or unselect the row for a bulk action (also Ctrl/Cmd+click)' },
+      { keys: ['Shift', 'x'], does: 'Select every row from the last one selected to this one (also Shift+click)' },
+      { keys: ['Ctrl', 'A'], does: 'In the list: select all items of the filter' },
     ],
   },
   {
@@ -132,6 +137,10 @@ export function commandForKey(key: string, isInList: boolean): ShortcutCommand |
       return { type: 'approve' };
     case 'd':
       return { type: 'markDone' };
+    case 'x':
+      return { type: 'select', extend: false };
+    case 'X':
+      return { type: 'select', extend: true };
     default:
       return /^[1-5]$/.test(key) ? { type: 'pickCandidate', rank: Number(key) } : undefined;
   }
