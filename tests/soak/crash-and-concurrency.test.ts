@@ -343,8 +343,14 @@ describe('crash and concurrency harness', () => {
     const seed = FIRST_SEED + iteration;
     it(`seed ${seed}: a kill in the work leaves what an uninterrupted run leaves, and a pair at once ends as one after the other`, async () => {
       const kinds = isShort ? KILL_KINDS.filter((_, index) => index % ITERATIONS === iteration) : KILL_KINDS;
-      for (const killCase of await startCases(kinds)) await killAndFinish(seed, killCase);
-      await concurrentPair(seed, createRandom(seed * 8));
+      try {
+        for (const killCase of await startCases(kinds)) await killAndFinish(seed, killCase);
+        await concurrentPair(seed, createRandom(seed * 8));
+      } catch (error) {
+        // A child that failed to start or answer says so without the seed: every failure names it.
+        if (error instanceof Error && !error.message.startsWith(`seed ${seed}`)) error.message = `seed ${seed} (replay with SOAK_SEED=${seed} SOAK_ITERATIONS=1 npx vitest run tests/soak): ${error.message}`;
+        throw error;
+      }
       if (iteration === ITERATIONS - 1) {
         // The tally of the whole run, for the log of a soak.
         console.log(`crash harness: ${ITERATIONS} iterations from seed ${FIRST_SEED}: ${kills} kills mid-work, ${finishedFirst} works that ended before their kill, ${ITERATIONS} concurrent pairs`);
