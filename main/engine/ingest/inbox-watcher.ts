@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { watch } from 'chokidar';
+import { removeStaleTemporaries } from '../reports/daily-reports';
 import { isDatabaseBusy } from '../store/database';
 import { assertFileStillComplete, type IngestOutcome } from './ingest-file';
 import { describeChange, isSameFileState, readFileState, type FileState } from './file-state';
@@ -104,6 +105,9 @@ export function watchInbox(
   const retain = options.retain ?? ((file: string, outcome: IngestOutcome, target: string) => retainWithoutCardNumbers(undefined, file, outcome, target));
   fs.mkdirSync(path.join(folder, ARCHIVE_FOLDER), { recursive: true });
   fs.mkdirSync(path.join(folder, REJECTED_FOLDER), { recursive: true });
+  // A copy being kept when its process was killed is a temporary there (retained-copy.ts).
+  removeStaleTemporaries(path.join(folder, ARCHIVE_FOLDER));
+  removeStaleTemporaries(path.join(folder, REJECTED_FOLDER));
 
   let isClosed = false;
   const pauses = new Set<{ timer: NodeJS.Timeout; resolve: () => void }>();

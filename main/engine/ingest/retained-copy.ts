@@ -49,7 +49,7 @@ function isText(file: string): boolean {
 }
 
 async function writeLines(target: string, lines: AsyncIterable<string>): Promise<void> {
-  const out = fs.createWriteStream(target, { flags: 'wx' });
+  const out = fs.createWriteStream(target);
   const closed = new Promise<void>((resolve, reject) => {
     out.on('close', resolve);
     out.on('error', reject);
@@ -62,6 +62,25 @@ async function writeLines(target: string, lines: AsyncIterable<string>): Promise
     out.end();
   }
   await closed;
+}
+
+/**
+ * Writes the lines under a hidden temporary name beside `candidate`, then renames it into place
+ * under a free name, which it returns: a process killed part-way leaves a temporary (removed at
+ * the inbox's next start, see removeStaleTemporaries), never a copy cut short under a kept name.
+ */
+async function writeInPlace(candidate: string, lines: AsyncIterable<string>, written: string[]): Promise<string> {
+  const temporary = path.join(path.dirname(candidate), `.${path.basename(candidate)}.${process.pid}.tmp`);
+  written.push(temporary);
+  await writeLines(temporary, lines);
+  const target = freeName(candidate);
+  fs.renameSync(temporary, target);
+  written.push(target);
+  return target;
+}
+
+async function* oneLine(line: string): AsyncIterable<string> {
+  yield line;
 }
 
 async function* maskedLines(source: string, mask: (line: string) => string): AsyncIterable<string> {
@@ -131,19 +150,20 @@ export async function retainWithoutCardNumbers(reader: ReadonlyDb | undefined, f
   fs.mkdirSync(folder, { recursive: true });
   const sha256 = await sha256Of(file);
   const kept: string[] = [];
+  // What was written, temporaries included: removed when keeping fails part-way.
+  const written: string[] = [];
   let note: string;
   try {
     if (outcome.status === 'ingested' && NATIVE_FORMATS.has(outcome.format) && reader !== undefined) {
-      const target = freeName(path.join(folder, `${shownName}.masked.csv`));
+      const target = await writeInPlace(path.join(folder, `${shownName}.masked.csv`), renderedRows(reader, outcome.sha256), written);
       kept.push(target);
-      await writeLines(target, renderedRows(reader, outcome.sha256));
       note = `kept as ${path.basename(target)}, a rendering of what was read (card numbers masked)`;
     } else if (outcome.status !== 'already-ingested' && isText(file)) {
-      const target = freeName(path.join(folder, shownName));
-      kept.push(target);
       // A rejected file's shape is unknown (a headerless Base II record runs its card number into
       // other digits): every long digit run is cut there. A stored CSV keeps its long ids (ARNs).
-      await writeLines(target, maskedLines(file, outcome.status === 'rejected' ? maskLongDigitRuns : maskCardNumbers));
+      const mask = outcome.status === 'rejected' ? maskLongDigitRuns : maskCardNumbers;
+      const target = await writeInPlace(path.join(folder, shownName), maskedLines(file, mask), written);
+      kept.push(target);
       note = `kept as ${path.basename(target)} with every card number masked`;
     } else {
       note =
@@ -153,11 +173,9 @@ export async function retainWithoutCardNumbers(reader: ReadonlyDb | undefined, f
             ? 'not kept: its records are in the store'
             : 'not kept: a binary file that could not be read may hold card numbers in clear';
     }
-    const receipt = freeName(path.join(folder, `${shownName}.sha256`));
-    kept.push(receipt);
-    fs.writeFileSync(receipt, `${sha256}  ${shownName}\n`, { flag: 'wx' });
+    kept.push(await writeInPlace(path.join(folder, `${shownName}.sha256`), oneLine(`${sha256}  ${shownName}`), written));
   } catch (error) {
-    for (const written of kept) fs.rmSync(written, { force: true });
+    for (const name of written) fs.rmSync(name, { force: true });
     throw error;
   }
   fs.rmSync(file, { force: true });

@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import readline from 'node:readline';
@@ -85,6 +85,33 @@ describe('the inbox', () => {
       { network: 'VISA', pan_first6: '411111', pan_last4: '1111', amount_minor: 12_540 },
     ]);
     services.close();
+  });
+
+  it('writes a kept copy aside before it takes its name, and clears at start what a killed inbox left half written', async () => {
+    const inbox = inboxFolder();
+    const archive = path.join(inbox, 'archive');
+    fs.mkdirSync(archive);
+    const dead = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' }).stdout;
+    // A copy cut short by a kill, and one another inbox on this folder is writing right now.
+    fs.writeFileSync(path.join(archive, `.zelle.csv.${dead}.tmp`), 'payment_id,initiated_at,amo');
+    fs.writeFileSync(path.join(archive, `.other.csv.${process.ppid}.tmp`), 'payment_id');
+    const services = createServices({ dbPath: path.join(path.dirname(inbox), 'recon.db'), actor: 'inbox-test', matchInWorker: false });
+    const outcomes: IngestOutcome[] = [];
+    const watcher = services.watchInbox(inbox, (outcome) => outcomes.push(outcome), { stabilityMs: 100 });
+    await watcher.ready;
+    const named: string[] = [];
+    const spy = fs.watch(archive, (_event, name) => {
+      if (name !== null) named.push(name);
+    });
+    fs.writeFileSync(path.join(inbox, 'zelle.csv'), `${ZELLE_HEADER}\n${zelleRows(1, 2_000)}`);
+    await waitFor(() => outcomes.length === 1);
+    await watcher.close();
+    spy.close();
+    services.close();
+    expect(fs.readdirSync(archive).sort()).toEqual([`.other.csv.${process.ppid}.tmp`, 'zelle.csv', 'zelle.csv.sha256']);
+    expect(fs.readFileSync(path.join(archive, 'zelle.csv'), 'utf8')).toBe(`${ZELLE_HEADER}\n${zelleRows(1, 2_000)}`);
+    // The copy appeared under a temporary name first: a kill while it is written leaves no half copy named as kept.
+    expect(named.some((name) => /^\.zelle\.csv\.\d+\.tmp$/.test(name))).toBe(true);
   });
 });
 
