@@ -67,6 +67,7 @@ export const QUEUE_SHORTCUTS: { group: string; shortcuts: ShortcutHelp[] }[] = [
       { keys: ['k', '↑'], does: 'Previous row' },
       { keys: ['Enter'], does: 'Open the row’s item' },
       { keys: ['Esc'], does: 'Close the item and go back to its row in the list (in a field: leave the field first)' },
+      { keys: ['Ctrl', 'K'], does: 'Search everywhere (any view, even in a field): open items, closed items, matches' },
     ],
   },
   {
