@@ -49,7 +49,7 @@ const majorAmount = z.string().regex(/^-?\d{1,12}(\.\d{1,3})?$/, { message: 'mus
 
 /**
  * What the queue shows: a category and an order, narrowed by any of network, side, reason,
- * record business dates (inclusive), amount (major units, inclusive) and age on the open date.
+ * record business dates (inclusive), amount (major units, inclusive), age on the open date and a search.
  */
 export const queueFilterSchema = z
   .object({
@@ -62,6 +62,8 @@ export const queueFilterSchema = z
     amountFrom: majorAmount.optional(),
     amountTo: majorAmount.optional(),
     age: z.enum(QUEUE_AGE_FILTERS).optional(),
+    /** Any part of an identifier of the item's records, in any case, its id, or its amount as typed (as search everywhere reads them). */
+    search: z.string().trim().min(1).max(64).optional(),
     sort: z.enum(QUEUE_SORTS),
   })
   .strict();

@@ -128,3 +128,22 @@ describe('search everywhere, from the keyboard only', () => {
     expect(document.activeElement).toBe(queueRow);
   });
 });
+
+describe('the queue’s search box', () => {
+  it('filters the queue by what is typed once typing stops, never reading the letters as shortcuts, and Clear filters empties it', async () => {
+    const { fake, user } = setUp();
+    await user.click(screen.getByRole('button', { name: 'Queue' }));
+    await waitFor(() => expect(screen.getAllByTestId('queue-row')).toHaveLength(2));
+    const box = screen.getByRole('searchbox', { name: 'Search' });
+    await user.click(box);
+    await user.keyboard('P2026 ?j');
+    expect((box as HTMLInputElement).value).toBe('P2026 ?j');
+    await waitFor(() => expect(fake.argumentsOf('queuePage').at(-1)).toEqual({ category: 'MISMATCH', sort: 'oldest', search: 'P2026 ?j', limit: 100 }));
+    // Each keystroke did not ask: one request for the settled text.
+    expect(fake.argumentsOf('queuePage').filter((argument) => argument.search !== undefined)).toHaveLength(1);
+    expect(screen.queryByRole('dialog', { name: 'Keyboard shortcuts' })).toBeNull();
+    await user.click(screen.getByRole('button', { name: 'Clear filters' }));
+    await waitFor(() => expect((box as HTMLInputElement).value).toBe(''));
+    expect(fake.argumentsOf('queuePage').at(-1)).toEqual({ category: 'MISMATCH', sort: 'oldest', limit: 100 });
+  });
+});

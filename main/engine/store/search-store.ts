@@ -10,15 +10,13 @@ import type { ItemSearchHit, MatchSearchHit, SearchField, SearchGroup, SearchRes
 import { parseTypedAmountRange } from '../../../shared/typed-amount';
 import type { ReadonlyDb } from './database';
 import { ITEM_REFERENCE_SQL } from './queue-store';
+import { ftsPhrase, prefixEnd, TRIGRAM_LENGTH } from './search-terms';
 
 /**
  * The most records of each side one search reads, newest first. A term that most records carry
  * ("2026") finds the items and matches of the newest ones and says there are more.
  */
 export const RECORD_HITS_CAP = 500;
-
-/** Trigram's shortest term: below it the FTS tables cannot use their index. */
-const TRIGRAM_LENGTH = 3;
 
 /** A record's identifiers as the search tables hold them (cards truncated, tokens masked), in the order a hit names its field. */
 type IdentifierRow = { id: number } & Partial<Record<SearchField, string>>;
@@ -86,11 +84,6 @@ export const CLOSED_ITEMS_BY_AMOUNT_SQL = `SELECT ${ITEM_COLUMNS} FROM items i $
 /** Matches of an amount range. */
 export const MATCHES_BY_AMOUNT_SQL = `SELECT ${MATCH_COLUMNS} FROM matches m WHERE m.amount_minor BETWEEN @fromMinor AND @toMinor LIMIT @cap`;
 
-/** An FTS5 phrase that stands for the text itself: quotes doubled, nothing read as query syntax. */
-export function ftsPhrase(text: string): string {
-  return `"${text.replaceAll('"', '""')}"`;
-}
-
 /** The fields of a network record, then of a Zelle payment, in the order a hit names the one that matched. */
 const NETWORK_FIELDS: SearchField[] = ['recordId', 'networkTxnId', 'arn', 'authCode', 'cardBin', 'cardLast4'];
 const LEDGER_FIELDS: SearchField[] = ['paymentId', 'networkTxnId', 'arn', 'authCode', 'cardLast4', 'senderToken', 'recipientToken'];
@@ -122,7 +115,7 @@ function findRecords(db: ReadonlyDb, term: string): { network: Map<number, Recor
   };
   const read = (sql: string, fields: SearchField[]): { hits: Map<number, RecordHit>; isCapped: boolean } => {
     const params: Record<string, string | number> = isShort
-      ? { term, termEnd: `${term}\uffff`, cap: RECORD_HITS_CAP }
+      ? { term, termEnd: prefixEnd(term), cap: RECORD_HITS_CAP }
       : { phrase: ftsPhrase(term), cap: RECORD_HITS_CAP };
     const rows = db.prepare<Record<string, string | number>, IdentifierRow>(sql).all(params);
     const hits = new Map<number, RecordHit>();

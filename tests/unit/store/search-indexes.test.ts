@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
   CLOSED_ITEMS_BY_AMOUNT_SQL,
-  ftsPhrase,
   ITEM_BY_ID_SQL,
   ITEMS_OF_LEDGER_PAYMENTS_SQL,
   ITEMS_OF_NETWORK_RECORDS_SQL,
@@ -15,6 +14,8 @@ import {
   NETWORK_TEXT_HITS_SQL,
   OPEN_ITEMS_BY_AMOUNT_SQL,
 } from '../../../main/engine/store/search-store';
+import { ftsPhrase } from '../../../main/engine/store/search-terms';
+import { queuePageQuery, queueSummaryQuery } from '../../../main/engine/store/queue-store';
 import { createDb, explain } from '../../helpers/store';
 
 // The plan of every query search everywhere runs: each table is reached by the FTS index, a
@@ -65,5 +66,26 @@ describe('the search everywhere queries', () => {
     const lines = plan(sql);
     expect(lines.join('\n')).toMatch(expected);
     expect(tableScans(lines)).toEqual([]);
+  });
+
+  it.each([
+    ['an id’s end', 'ena12', /VIRTUAL TABLE INDEX \d+:M[\s\S]*SEARCH found USING COVERING INDEX items_network[\s\S]*VIRTUAL TABLE INDEX \d+:M[\s\S]*items_ledger/],
+    ['two characters', 'ab', /network_records_auth_code[\s\S]*network_records_last4[\s\S]*ledger_payments_auth_code[\s\S]*ledger_payments_last4/],
+    ['an amount', '599', /SEARCH found USING COVERING INDEX items_amount/],
+  ])('the queue searched by %s walks its own index in order and finds the search’s items by index', (_name, search, expected) => {
+    const context = { asOf: '2026-11-05', openDate: '2026-11-06', resettlementAgeDays: 5 };
+    for (const sort of ['oldest', 'largest'] as const) {
+      const after = sort === 'oldest' ? { key: '2026-11-01', id: 9 } : { key: 12_345, id: 9 };
+      for (const query of [queuePageQuery({ category: 'MISMATCH', sort, search, limit: 100 }, context), queuePageQuery({ category: 'MISMATCH', sort, search, limit: 100, after }, context)]) {
+        const lines = explain(db, query.sql, query.params);
+        expect(lines[0]).toMatch(sort === 'oldest' ? /^SEARCH i USING INDEX items_queue_opened/ : /^SEARCH i USING INDEX items_queue_amount_all/);
+        expect(lines.join('\n')).toMatch(expected);
+        expect(tableScans(lines).filter((line) => line !== 'SCAN CONSTANT ROW')).toEqual([]);
+      }
+    }
+    const summary = queueSummaryQuery({ category: 'MISMATCH', sort: 'oldest', search }, context);
+    const lines = explain(db, summary.sql, summary.params);
+    expect(lines[0]).toMatch(/^SEARCH i USING (COVERING )?INDEX items_queue/);
+    expect(tableScans(lines).filter((line) => line !== 'SCAN CONSTANT ROW')).toEqual([]);
   });
 });

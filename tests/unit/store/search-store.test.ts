@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { runMatchingDay } from '../../../main/engine/matcher/matching-run';
 import { asWritable, migrate, type Db } from '../../../main/engine/store/database';
 import { SCHEMA_VERSION } from '../../../main/engine/store/migrations/index';
+import { readQueuePage } from '../../../main/engine/store/queue-store';
 import { currentRuleSet } from '../../../main/engine/store/rule-sets';
 import { RECORD_HITS_CAP, searchEverywhere } from '../../../main/engine/store/search-store';
 import type { SearchField, SearchResults } from '../../../shared/ipc/recon-api';
@@ -165,5 +166,28 @@ describe('search everywhere', () => {
       maskToken('+12125551234'),
       maskToken('(212) 555-0199'),
     ]);
+  });
+});
+
+describe('the queue searched', () => {
+  const { db, openItemId: open } = storeWithEverything();
+  const queue = (search: string, sort: 'oldest' | 'largest' = 'oldest') =>
+    readQueuePage(db, { category: 'MISMATCH', sort, search, limit: 10 }, new Date('2026-11-10T17:30:00-05:00'));
+
+  it.each(['ena12', 'VOPEN', 'open77', 'arnopen', 'ab12cd', '445566', '4321', 'ab', '43', '599', '$599.21', '599,21', '599.2'])(
+    'by %s holds the open item that search everywhere finds, counted',
+    (text) => {
+      const page = queue(text);
+      expect(page.items.map((item) => item.id)).toEqual([open]);
+      expect(page.summary).toEqual({ total: 1, totals: [{ currency: 'USD', items: 1, minor: 59_921 }] });
+      expect(queue(text, 'largest').items.map((item) => item.id)).toEqual([open]);
+    },
+  );
+
+  it('leaves out closed items, and holds nothing for text no open item carries', () => {
+    expect(queue('vclosex7').items).toEqual([]);
+    expect(queue('zpclosed9').items).toEqual([]);
+    expect(queue('123.45').items).toEqual([]);
+    expect(queue('"x" OR *').items).toEqual([]);
   });
 });
