@@ -154,18 +154,42 @@ describe('search everywhere', () => {
     expect(rows).toEqual(['ZPLATER1']);
   });
 
-  it('indexes the records a database held before the search index came', () => {
+  it('indexes the records a database held before the search index came, exactly as an ingest indexes them now', () => {
+    const files = {
+      network: [networkInput({ recordId: 'VBEFORE1', panFirst6: '400022', arn: '74000000000000000000009', authCode: 'x1y2z3' })],
+      ledger: [
+        ledgerInput({ paymentId: 'ZPBEFORE1', senderToken: '(212) 555-0199' }),
+        ledgerInput({ paymentId: 'ZPBEFORE2', senderToken: ' ana.lopez@example.com ', recipientToken: '212-555-0100' }),
+        ledgerInput({ paymentId: 'ZPBEFORE3', senderToken: '', recipientToken: '12' }),
+      ],
+    };
     const old = asWritable(new BetterSqlite3(':memory:'));
     migrate(old, SCHEMA_VERSION - 1);
-    storeFile(old, { network: [networkInput({ recordId: 'VBEFORE1', panFirst6: '400022' })] });
-    storeFile(old, { ledger: [ledgerInput({ paymentId: 'ZPBEFORE1', senderToken: '(212) 555-0199' })] });
+    storeFile(old, { network: files.network });
+    storeFile(old, { ledger: files.ledger });
     migrate(old);
+    const now = createDb();
+    storeFile(now, { network: files.network });
+    storeFile(now, { ledger: files.ledger });
+    const contents = (db: Db) => ({
+      network: db.prepare('SELECT rowid, * FROM network_record_search ORDER BY rowid').raw().all(),
+      ledger: db.prepare('SELECT rowid, * FROM ledger_payment_search ORDER BY rowid').raw().all(),
+    });
+    expect(contents(old)).toEqual(contents(now));
+    expect(contents(now).network).toHaveLength(1);
     expect(old.prepare("SELECT rowid FROM network_record_search WHERE network_record_search MATCH '\"before1\"'").pluck().all()).toHaveLength(1);
-    expect(old.prepare('SELECT payment_id, recipient_token, sender_token FROM ledger_payment_search').raw().get()).toEqual([
-      'ZPBEFORE1',
-      maskToken('+12125551234'),
-      maskToken('(212) 555-0199'),
-    ]);
+    // Tokens masked exactly as the window masks them.
+    expect(now.prepare('SELECT sender_token, recipient_token FROM ledger_payment_search ORDER BY rowid').raw().all()).toEqual(
+      files.ledger.map((payment) => [maskToken(payment.senderToken), maskToken(payment.recipientToken)]),
+    );
+  });
+
+  it('leaves every record and payment an ingest stored searchable, and nothing else', () => {
+    const counts = (sql: string) => db.prepare(sql).pluck().get();
+    expect(counts('SELECT COUNT(*) FROM network_record_search')).toBe(counts('SELECT COUNT(*) FROM network_records'));
+    expect(counts('SELECT COUNT(*) FROM ledger_payment_search')).toBe(counts('SELECT COUNT(*) FROM ledger_payments'));
+    expect(counts('SELECT COUNT(*) FROM network_records n WHERE NOT EXISTS (SELECT 1 FROM network_record_search s WHERE s.rowid = n.id)')).toBe(0);
+    expect(counts('SELECT COUNT(*) FROM ledger_payments l WHERE NOT EXISTS (SELECT 1 FROM ledger_payment_search s WHERE s.rowid = l.id)')).toBe(0);
   });
 });
 
