@@ -16,6 +16,28 @@ const MAX_WHOLE_DIGITS = 13;
  * groups thousands ("1,234" is 1234.00).
  */
 export function parseTypedAmount(text: string): number | undefined {
+  return readTypedAmount(text)?.minor;
+}
+
+/** The minor units an amount typed in a search stands for: the cents typed, or every amount the digits typed start ("599" is 599.00 to 599.99). */
+export type TypedAmountRange = { fromMinor: number; toMinor: number };
+
+/**
+ * Reads typed text as a range of amounts in minor units, or undefined when it is not an amount.
+ * Two decimals ("599.21", "599,21", "599.00") are one amount. Fewer name every amount that
+ * starts so, as a search does with an id's first characters: a person who types no cents may not
+ * know them, so "599" and "$1,234" span the whole unit (599.00 to 599.99), and "599.2" its ten
+ * cents (599.20 to 599.29). A negative range mirrors it ("-599": -599.99 to -599.00).
+ */
+export function parseTypedAmountRange(text: string): TypedAmountRange | undefined {
+  const read = readTypedAmount(text);
+  if (read === undefined) return undefined;
+  const width = read.decimalsTyped >= 2 ? 0 : read.decimalsTyped === 1 ? 9 : 99;
+  return read.isNegative ? { fromMinor: read.minor - width, toMinor: read.minor } : { fromMinor: read.minor, toMinor: read.minor + width };
+}
+
+/** The amount in minor units, how many decimals were typed, and its sign as typed ("-0" is negative). */
+function readTypedAmount(text: string): { minor: number; decimalsTyped: number; isNegative: boolean } | undefined {
   let body = text.trim().replace(CURRENCY_SIGNS, '').trim();
   let isNegative = false;
   if (body.startsWith('-')) {
@@ -35,7 +57,7 @@ export function parseTypedAmount(text: string): number | undefined {
   const wholeDigits = whole.replace(/^0+(?=\d)/, '');
   if (wholeDigits.length > MAX_WHOLE_DIGITS) return undefined;
   const minor = Number(`${wholeDigits}${fraction.slice(0, 2).padEnd(2, '0')}`);
-  return isNegative && minor !== 0 ? -minor : minor;
+  return { minor: isNegative && minor !== 0 ? -minor : minor, decimalsTyped: fraction.length, isNegative };
 }
 
 /** Splits digits and separators into the whole part (grouping removed) and the decimals, or undefined when the separators do not read as either. */

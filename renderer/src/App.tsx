@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { ErrorAlert } from './components/ErrorAlert';
 import { getReconApi, hasReconApi, NOT_CONNECTED_MESSAGE } from './api/recon-bridge';
 import { ActivityLog } from './features/activity/ActivityLog';
@@ -9,6 +9,7 @@ import { ImportsList } from './features/imports/ImportsList';
 import { MatchesView } from './features/matches/MatchesView';
 import { MatchingPanel } from './features/matching/MatchingPanel';
 import { QueueWorkspace } from './features/queue/QueueWorkspace';
+import { SearchPalette } from './features/search/SearchPalette';
 import { StatusPanel } from './features/status/StatusPanel';
 import { TodayBoard } from './features/today/TodayBoard';
 import { formatTimestamp } from './format/display';
@@ -47,10 +48,35 @@ function NotConnected() {
 function Workstation() {
   const [view, setView] = useState<ViewName>('today');
   const openItem = useReconStore((state) => state.openItem);
+  const setMatchesFilter = useReconStore((state) => state.setMatchesFilter);
+  const [isSearchOpen, setIsSearchOpen] = useState(false);
+  // Bumped when search opens a match: the Matches view starts again, its search field showing the match's id.
+  const [matchesViewKey, setMatchesViewKey] = useState(0);
+  // Where focus was when search opened: it goes back there when search closes without opening anything.
+  const focusBeforeSearch = useRef<HTMLElement | null>(null);
   // The count stays "Approvals" out of the button's name: it is its description.
   const awaitingApproval = useReconStore((state) => state.approvals?.awaitingMyApproval.length ?? 0);
 
   useEffect(() => connectStore(getReconApi()), []);
+
+  useEffect(() => {
+    // Ctrl+K (Cmd+K on a Mac) from anywhere, even a field: a chord, which the queue's single keys never are.
+    const openSearch = (event: KeyboardEvent) => {
+      if (!(event.ctrlKey || event.metaKey) || event.altKey || event.shiftKey || event.key.toLowerCase() !== 'k') return;
+      event.preventDefault();
+      if (!(document.activeElement instanceof HTMLElement && document.activeElement.closest('[data-testid="search-palette"]'))) {
+        focusBeforeSearch.current = document.activeElement instanceof HTMLElement ? document.activeElement : null;
+      }
+      setIsSearchOpen(true);
+    };
+    window.addEventListener('keydown', openSearch);
+    return () => window.removeEventListener('keydown', openSearch);
+  }, []);
+
+  const closeSearch = () => {
+    setIsSearchOpen(false);
+    if (focusBeforeSearch.current?.isConnected) focusBeforeSearch.current.focus();
+  };
 
   useEffect(() => {
     // Important: a file dropped outside the drop zone would make the window navigate to it
@@ -70,7 +96,12 @@ function Workstation() {
 
   return (
     <div className="app">
-      <Header />
+      <Header
+        onSearch={() => {
+          focusBeforeSearch.current = document.activeElement instanceof HTMLElement ? document.activeElement : null;
+          setIsSearchOpen(true);
+        }}
+      />
       <nav className="app-nav" aria-label="Sections">
         <ul>
           {VIEWS.map((entry) => (
@@ -107,7 +138,7 @@ function Workstation() {
           </div>
         ) : null}
         {view === 'queue' ? <QueueWorkspace /> : null}
-        {view === 'matches' ? <MatchesView /> : null}
+        {view === 'matches' ? <MatchesView key={matchesViewKey} /> : null}
         {view === 'approvals' ? (
           <ApprovalsView
             onOpenItem={(itemId) => {
@@ -120,11 +151,28 @@ function Workstation() {
         {view === 'status' ? <StatusPanel /> : null}
         {view === 'audit' ? <AuditView /> : null}
       </main>
+      {isSearchOpen ? (
+        <SearchPalette
+          onClose={closeSearch}
+          onOpenItem={(itemId) => {
+            setIsSearchOpen(false);
+            setView('queue');
+            void openItem(itemId);
+          }}
+          onOpenMatch={(matchId) => {
+            setIsSearchOpen(false);
+            // Only that match: the view's other filters could hide it.
+            void setMatchesFilter({ from: undefined, to: undefined, madeBy: undefined, rule: undefined, network: undefined, search: String(matchId) });
+            setMatchesViewKey((key) => key + 1);
+            setView('matches');
+          }}
+        />
+      ) : null}
     </div>
   );
 }
 
-function Header() {
+function Header({ onSearch }: { onSearch: () => void }) {
   const lastRunDate = useReconStore((state) => state.status?.store.lastRunDate);
   const actor = useReconStore((state) => state.status?.actor);
   return (
@@ -140,6 +188,9 @@ function Header() {
           <dd data-testid="header-actor">{actor ?? '…'}</dd>
         </div>
       </dl>
+      <button type="button" className="button-small header-search" aria-keyshortcuts="Control+K Meta+K" data-testid="header-search" onClick={onSearch}>
+        Search <kbd>Ctrl+K</kbd>
+      </button>
       <UndoLastAction />
     </header>
   );

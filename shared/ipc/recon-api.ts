@@ -49,7 +49,7 @@ const majorAmount = z.string().regex(/^-?\d{1,12}(\.\d{1,3})?$/, { message: 'mus
 
 /**
  * What the queue shows: a category and an order, narrowed by any of network, side, reason,
- * record business dates (inclusive), amount (major units, inclusive) and age on the open date.
+ * record business dates (inclusive), amount (major units, inclusive), age on the open date and a search.
  */
 export const queueFilterSchema = z
   .object({
@@ -62,6 +62,8 @@ export const queueFilterSchema = z
     amountFrom: majorAmount.optional(),
     amountTo: majorAmount.optional(),
     age: z.enum(QUEUE_AGE_FILTERS).optional(),
+    /** Any part of an identifier of the item's records, in any case, its id, or its amount as typed (as search everywhere reads them). */
+    search: z.string().trim().min(1).max(64).optional(),
     sort: z.enum(QUEUE_SORTS),
   })
   .strict();
@@ -370,6 +372,19 @@ export const RECON_CHANNELS = {
       .strict(),
     result: resultOf<OpenRecord[]>(),
   },
+  /** Open items, closed items and matches found by an identifier (any part, any case) or a typed amount. */
+  'search:everywhere': {
+    function: 'searchEverywhere',
+    argument: z
+      .object({
+        /** A payment, record or network transaction id, an ARN, an auth code, a BIN or last four, a masked token, an item or match id, or an amount. */
+        text: z.string().trim().min(1).max(64),
+        /** The most hits of each group. */
+        limit: z.number().int().min(1).max(100),
+      })
+      .strict(),
+    result: resultOf<SearchResults>(),
+  },
 } as const satisfies Record<string, ChannelDefinition>;
 
 /** A channel of the contract. */
@@ -654,6 +669,61 @@ export type MatchesCursor = { date: string; id: number };
 
 /** A page of matches, how many the whole filter holds, and where the next page starts (null at the end). */
 export type MatchesPage = { matches: MatchView[]; total: number; next: MatchesCursor | null };
+
+/** What a search hit was found by: an item's or match's own id, one of its records' identifiers, or its amount. */
+export const SEARCH_FIELDS = [
+  'itemId',
+  'matchId',
+  'recordId',
+  'paymentId',
+  'networkTxnId',
+  'arn',
+  'authCode',
+  'cardBin',
+  'cardLast4',
+  'senderToken',
+  'recipientToken',
+  'amount',
+] as const;
+/** One thing a search hit was found by. */
+export type SearchField = (typeof SEARCH_FIELDS)[number];
+
+/** An item a search found, with what matched and enough to show and open it. */
+export type ItemSearchHit = {
+  itemId: number;
+  category: OpenItemCategory;
+  reason: ItemReason;
+  status: ItemStatus;
+  side: Side;
+  network: Network | null;
+  /** The item's reference as the queue shows it. */
+  reference: string;
+  amountMinor: number;
+  currency: string;
+  recordDate: string;
+  field: SearchField;
+  /** The value that matched (as stored: cards truncated, tokens masked). */
+  value: string;
+};
+
+/** A match a search found, with what matched and enough to show and open it. */
+export type MatchSearchHit = {
+  matchId: number;
+  status: MatchStatus;
+  rule: string;
+  network: Network;
+  businessDate: string;
+  amountMinor: number;
+  currency: string;
+  field: SearchField;
+  value: string;
+};
+
+/** A group of hits, newest first, and whether more were found than it holds. */
+export type SearchGroup<Hit> = { hits: Hit[]; hasMore: boolean };
+
+/** What a search everywhere found: open items, closed (or done) items, matches. */
+export type SearchResults = { openItems: SearchGroup<ItemSearchHit>; closedItems: SearchGroup<ItemSearchHit>; matches: SearchGroup<MatchSearchHit> };
 
 /** The reports written for one business date. */
 export type ReportsWritten = { date: string; folder: string; files: string[] };

@@ -35,6 +35,7 @@ import { readQueuePage } from '../store/queue-store';
 import { exportQueue } from '../reports/list-export';
 import { readMatchesPage } from '../store/matches-store';
 import { searchOpenRecords } from '../store/records-store';
+import { searchEverywhere } from '../store/search-store';
 import { ruleSetOfVersion } from '../store/rule-sets';
 
 /** What the handlers work with besides the services. */
@@ -317,6 +318,10 @@ export function createReconHandlers(context: HandlerContext): ReconHandlers {
     /** Open records of one side, for pairing by hand. */
     async 'records:search'({ side, text, limit }) {
       return searchOpenRecords(services.reader, side, text, limit);
+    },
+    /** Open items, closed items and matches an identifier (any part, any case) or a typed amount finds. */
+    async 'search:everywhere'({ text, limit }) {
+      return searchEverywhere(services.reader, text, limit);
     },
   };
 }

@@ -9,6 +9,7 @@ import { appendAudit } from './audit-log';
 import type { ReadonlyDb, WritableDb } from './database';
 import type { FeedFileCounts } from '../../../shared/ipc/engine-results';
 import type { FeedFileSummary, QuarantinedRowView } from '../../../shared/ipc/recon-api';
+import { indexFileForSearch } from './search-index';
 
 /** What the store keeps of an ingested file. */
 export type StoredFeedFile = {
@@ -268,6 +269,7 @@ export function createFeedWriter(
        UNION ALL
          SELECT file_id, 'ZELLE', business_date, COUNT(*) FROM ledger_payments WHERE file_id = ? GROUP BY business_date`,
     ).run(fileId, fileId);
+    indexFileForSearch(db, fileId);
     appendAudit(db, {
       actor,
       action: 'feed.ingest',

@@ -5,6 +5,7 @@ import type { QueueCursor, QueueFilter, QueueItem, QueuePage, QueueSummary } fro
 import { parseMajorAmount } from '../../../shared/money';
 import type { ReadonlyDb } from './database';
 import { currentRulesOrDefaults } from './rule-sets';
+import { itemSearchCondition } from './search-terms';
 
 // The open-item queue the window pages through, and the rows an export of it writes. A page is
 // read by key (after the last item shown, in the sort's order), never by OFFSET: each order has
@@ -73,6 +74,10 @@ function filterCondition(filter: QueueFilter, context: QueueContext): Condition 
   if (filter.dateTo !== undefined) add('i.record_date <= @dateTo', { dateTo: filter.dateTo });
   if (filter.amountFrom !== undefined) add(`${AMOUNT_IN_THOUSANDTHS} >= @amountFrom`, { amountFrom: thousandths(filter.amountFrom) });
   if (filter.amountTo !== undefined) add(`${AMOUNT_IN_THOUSANDTHS} <= @amountTo`, { amountTo: thousandths(filter.amountTo) });
+  if (filter.search !== undefined) {
+    const search = itemSearchCondition(filter.search);
+    add(search.sql, search.params);
+  }
   // Ages count in calendar days from the record's business date to the open date, as the Today
   // board counts them: a band is a range of record dates.
   if (filter.age === 'ages-into-global-finance') {

@@ -86,6 +86,7 @@ export class FakeReconApi {
     this.replyWith('lastManualAction', null);
     this.replyWith('matchesPage', { matches: [], total: 0, next: null });
     this.replyWith('searchOpenRecords', []);
+    this.replyWith('searchEverywhere', { openItems: { hits: [], hasMore: false }, closedItems: { hits: [], hasMore: false }, matches: { hits: [], hasMore: false } });
     this.replyWith('readAudit', { entries: [], total: 0 });
     this.replyWith('readToday', todayBoard());
     this.replyWith('readRules', { version: 1, rules: DEFAULT_RULES });

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { parseTypedAmount } from '../../../shared/typed-amount';
+import { parseTypedAmount, parseTypedAmountRange } from '../../../shared/typed-amount';
 
 /** Minor units whose whole part has at most 13 digits. */
 const minorUnits = fc.integer({ min: 0, max: 9_999_999_999_999 * 100 + 99 });
@@ -63,6 +63,43 @@ describe('a typed amount', () => {
       fc.property(fc.string({ unit: fc.constantFrom(...'0123456789.,$-€ a') , maxLength: 24 }), (text) => {
         const minor = parseTypedAmount(text);
         if (minor !== undefined) expect(Number.isSafeInteger(minor)).toBe(true);
+      }),
+    );
+  });
+});
+
+describe('a typed amount as a search reads it', () => {
+  it('is the amount when cents are typed, and every amount the digits start when they are not', () => {
+    expect(parseTypedAmountRange('599.21')).toEqual({ fromMinor: 59_921, toMinor: 59_921 });
+    expect(parseTypedAmountRange('$599.21')).toEqual({ fromMinor: 59_921, toMinor: 59_921 });
+    expect(parseTypedAmountRange('599,21')).toEqual({ fromMinor: 59_921, toMinor: 59_921 });
+    expect(parseTypedAmountRange('599.00')).toEqual({ fromMinor: 59_900, toMinor: 59_900 });
+    expect(parseTypedAmountRange('599.2')).toEqual({ fromMinor: 59_920, toMinor: 59_929 });
+    expect(parseTypedAmountRange('599')).toEqual({ fromMinor: 59_900, toMinor: 59_999 });
+    expect(parseTypedAmountRange('$1,234')).toEqual({ fromMinor: 123_400, toMinor: 123_499 });
+    expect(parseTypedAmountRange('-599')).toEqual({ fromMinor: -59_999, toMinor: -59_900 });
+    expect(parseTypedAmountRange('V2026')).toBeUndefined();
+  });
+
+  it('holds the amount parseTypedAmount reads, in integers, whatever is typed', () => {
+    fc.assert(
+      fc.property(fc.string({ maxLength: 20 }), (text) => {
+        const range = parseTypedAmountRange(text);
+        const minor = parseTypedAmount(text);
+        if (minor === undefined || range === undefined) {
+          expect(range).toBe(minor);
+          return;
+        }
+        expect(Number.isSafeInteger(range.fromMinor) && Number.isSafeInteger(range.toMinor)).toBe(true);
+        expect(range.fromMinor <= minor && minor <= range.toMinor).toBe(true);
+        expect(range.toMinor - range.fromMinor).toBeLessThanOrEqual(99);
+      }),
+    );
+    fc.assert(
+      fc.property(minorUnits, (minor) => {
+        const { whole, cents } = parts(minor);
+        expect(parseTypedAmountRange(`${whole}.${cents}`)).toEqual({ fromMinor: minor, toMinor: minor });
+        expect(parseTypedAmountRange(String(whole))).toEqual({ fromMinor: whole * 100, toMinor: whole * 100 + 99 });
       }),
     );
   });

@@ -38,7 +38,12 @@ describe('migrations', () => {
 
   it('make every table STRICT', () => {
     const db = createDb();
-    const sql = db.prepare("SELECT sql FROM sqlite_master WHERE type = 'table'").pluck().all() as string[];
+    // FTS5's virtual tables and the shadow tables it keeps them in are SQLite's own, not ours to declare.
+    const sql = db
+      .prepare("SELECT sql FROM sqlite_master WHERE type = 'table' AND name IN (SELECT name FROM pragma_table_list WHERE type = 'table')")
+      .pluck()
+      .all() as string[];
+    expect(sql.length).toBeGreaterThan(10);
     for (const statement of sql) expect(statement.trimEnd().endsWith('STRICT')).toBe(true);
   });
 

@@ -11,6 +11,7 @@ import { candidateIdsAsJson } from './010-candidate-ids-json';
 import { queueNetwork } from './011-queue-network';
 import { ruleChanges } from './012-rule-changes';
 import { matchesViewIndexes } from './013-matches-view-indexes';
+import { searchIndex } from './014-search-index';
 import type { WritableDb } from '../database';
 
 /** A schema step: SQL, or a function for a step that must compute in JavaScript (hashes, a table's indexes to put back). */
@@ -31,6 +32,7 @@ export const MIGRATIONS: readonly Migration[] = [
   queueNetwork,
   ruleChanges,
   matchesViewIndexes,
+  searchIndex,
 ];
 
 /** The schema version this build of the app writes. */

@@ -31,7 +31,7 @@ function pick<Value extends string>(options: readonly Value[], value: string): V
 }
 
 /**
- * The queue's filter bar: category, reason, network, side, age, record dates and amounts, the
+ * The queue's filter bar: category, a search, reason, network, side, age, record dates and amounts, the
  * order; what the filter holds (count and totals per currency); saved views; and the exports.
  * Lists apply at once; dates and amounts apply with Enter or when the field is left.
  */
@@ -59,6 +59,7 @@ export function QueueFilterBar() {
             </button>
           ))}
         </div>
+        <QueueSearchField applied={filter.search} />
         <label>
           Reason
           <select value={filter.reason ?? ''} onChange={(event) => void setQueueFilter({ reason: event.currentTarget.value || undefined })}>
@@ -125,6 +126,38 @@ export function QueueFilterBar() {
         <ExportButtons />
       </div>
     </div>
+  );
+}
+
+/** How long the search box waits for the associate to stop typing before the queue follows. */
+const SEARCH_SETTLE_MS = 250;
+
+/** The queue's search box: what search everywhere (Ctrl+K) finds, among this queue's open items; applied as the associate types. */
+function QueueSearchField({ applied }: { applied: string | undefined }) {
+  const setQueueFilter = useReconStore((state) => state.setQueueFilter);
+  const [text, setText] = useState(applied ?? '');
+  // A saved view or Clear filters changes the applied search: the field follows, unless it already says that.
+  useEffect(() => setText((current) => (current.trim() === (applied ?? '') ? current : (applied ?? ''))), [applied]);
+
+  useEffect(() => {
+    const wanted = text.trim();
+    if (wanted === (applied ?? '')) return;
+    const timer = setTimeout(() => void setQueueFilter({ search: wanted || undefined }), SEARCH_SETTLE_MS);
+    return () => clearTimeout(timer);
+  }, [text, applied, setQueueFilter]);
+
+  return (
+    <label>
+      Search
+      <input
+        type="search"
+        value={text}
+        maxLength={64}
+        placeholder="Id, ARN, auth code, card, token or amount"
+        data-testid="queue-search"
+        onChange={(event) => setText(event.currentTarget.value)}
+      />
+    </label>
   );
 }
 

@@ -72,6 +72,7 @@ export const QUEUE_SHORTCUTS: { group: string; shortcuts: ShortcutHelp[] }[] = [
       { keys: ['x'], does: 'Select or unselect the row for a bulk action (also Ctrl/Cmd+click)' },
       { keys: ['Shift', 'x'], does: 'Select every row from the last one selected to this one (also Shift+click)' },
       { keys: ['Ctrl', 'A'], does: 'In the list: select all items of the filter' },
+      { keys: ['Ctrl', 'K'], does: 'Search everywhere (any view, even in a field): open items, closed items, matches' },
     ],
   },
   {

@@ -1,0 +1,217 @@
+import BetterSqlite3 from 'better-sqlite3';
+import { describe, expect, it } from 'vitest';
+import { runMatchingDay } from '../../../main/engine/matcher/matching-run';
+import { asWritable, migrate, type Db } from '../../../main/engine/store/database';
+import { SCHEMA_VERSION } from '../../../main/engine/store/migrations/index';
+import { readQueuePage } from '../../../main/engine/store/queue-store';
+import { currentRuleSet } from '../../../main/engine/store/rule-sets';
+import { RECORD_HITS_CAP, searchEverywhere } from '../../../main/engine/store/search-store';
+import type { SearchField, SearchResults } from '../../../shared/ipc/recon-api';
+import { maskToken } from '../../../shared/masking';
+import { createDb, ledgerInput, networkInput, storeFile } from '../../helpers/store';
+
+/**
+ * On 2026-11-02 two Visa presentments go unpaid (NO_LEDGER): VOPENA12 (599.21) stays open;
+ * VCLOSEX7 (123.45) is paired on 2026-11-03 by transaction id with the Zelle payment ZPCLOSED9,
+ * which closes its item. So: one open item, one closed item, one match.
+ */
+function storeWithEverything(db: Db = createDb()): { db: Db; openItemId: number; closedItemId: number; matchId: number } {
+  currentRuleSet(db);
+  storeFile(db, {
+    network: [
+      networkInput({ recordId: 'VOPENA12', networkTxnId: 'TXNOPEN77', arn: '74ARNOPEN0001', authCode: 'AB12CD', panFirst6: '445566', panLast4: '4321', amountMinor: 59_921 }),
+      networkInput({ recordId: 'VCLOSEX7', networkTxnId: 'TXNLATE55', arn: '74ARNCLOSED0009', authCode: 'QZ9Y8X', panFirst6: '522233', panLast4: '8765', amountMinor: 12_345 }),
+    ],
+  });
+  runMatchingDay(db, '2026-11-02');
+  storeFile(db, {
+    ledger: [
+      ledgerInput({
+        paymentId: 'ZPCLOSED9',
+        networkTxnId: 'TXNLATE55',
+        amountMinor: 12_345,
+        cardLast4: '8765',
+        senderToken: 'jane@example.com',
+        recipientToken: '+12125559876',
+        initiatedAt: '2026-11-03T12:00:00-05:00',
+      }),
+    ],
+  });
+  runMatchingDay(db, '2026-11-03');
+  const itemOf = (recordId: string): number =>
+    db.prepare('SELECT i.id FROM items i JOIN network_records n ON n.id = i.network_record_id WHERE n.record_id = ?').pluck().get(recordId) as number;
+  const matchId = db.prepare('SELECT id FROM matches').pluck().get() as number;
+  return { db, openItemId: itemOf('VOPENA12'), closedItemId: itemOf('VCLOSEX7'), matchId };
+}
+
+/** Each group as `id:field`, so one assertion says what was found, where and by what. */
+function found(results: SearchResults): { open: string[]; closed: string[]; matches: string[] } {
+  return {
+    open: results.openItems.hits.map((hit) => `${hit.itemId}:${hit.field}`),
+    closed: results.closedItems.hits.map((hit) => `${hit.itemId}:${hit.field}`),
+    matches: results.matches.hits.map((hit) => `${hit.matchId}:${hit.field}`),
+  };
+}
+
+describe('search everywhere', () => {
+  const store = storeWithEverything();
+  const { db, openItemId: open, closedItemId: closed, matchId: match } = store;
+  const search = (text: string) => found(searchEverywhere(db, text, 10));
+
+  it.each<[string, string, SearchField]>([
+    ['a record id, whole', 'VOPENA12', 'recordId'],
+    ['a record id in lower case', 'vopena12', 'recordId'],
+    ['the start of a record id', 'vopen', 'recordId'],
+    ['the end of a record id', 'ena12', 'recordId'],
+    ['a network transaction id', 'TXNOPEN77', 'networkTxnId'],
+    ['the end of a network transaction id, lower case', 'open77', 'networkTxnId'],
+    ['an ARN', '74ARNOPEN0001', 'arn'],
+    ['the middle of an ARN', 'arnopen', 'arn'],
+    ['an auth code in lower case', 'ab12cd', 'authCode'],
+    ['a BIN', '445566', 'cardBin'],
+    ['a card’s last four', '4321', 'cardLast4'],
+    ['the start of an auth code, two characters, lower case', 'ab', 'authCode'],
+    ['the start of a card’s last four, two digits', '43', 'cardLast4'],
+  ])('finds the open item by %s', (_name, text, field) => {
+    expect(search(text).open).toEqual([`${open}:${field}`]);
+    expect(search(text).closed).toEqual([]);
+  });
+
+  it('finds a closed item and its match by the network record they share, each saying what matched', () => {
+    expect(search('vclosex7')).toEqual({ open: [], closed: [`${closed}:recordId`], matches: [`${match}:recordId`] });
+    expect(search('ARNCLOSED')).toEqual({ open: [], closed: [`${closed}:arn`], matches: [`${match}:arn`] });
+    // The transaction id is on both sides: the network record names the closed item, and the match is found through either.
+    expect(search('txnlate').closed).toEqual([`${closed}:networkTxnId`]);
+    expect(search('txnlate').matches).toEqual([`${match}:networkTxnId`]);
+  });
+
+  it('finds a match by its Zelle payment id, whole, lower case, by its start and by its end', () => {
+    for (const text of ['ZPCLOSED9', 'zpclosed9', 'zpclo', 'losed9']) {
+      expect(search(text), text).toEqual({ open: [], closed: [], matches: [`${match}:paymentId`] });
+    }
+  });
+
+  it('finds a match by a masked token as the window shows it, never by the token in the clear', () => {
+    expect(search('j***@example.com').matches).toEqual([`${match}:senderToken`]);
+    expect(search('***-***-9876').matches).toEqual([`${match}:recipientToken`]);
+    expect(search('9876').matches).toEqual([`${match}:recipientToken`]);
+    expect(search('jane@example.com').matches).toEqual([]);
+    const stored = db.prepare('SELECT sender_token, recipient_token FROM ledger_payment_search').raw().get();
+    expect(stored).toEqual([maskToken('jane@example.com'), maskToken('+12125559876')]);
+  });
+
+  it.each(['599.21', '599.2', '$599.21', '599,21', '599', ' $599 '])('finds the open item of 599.21 by the amount typed %s', (text) => {
+    const hits = searchEverywhere(db, text, 10).openItems.hits;
+    expect(hits.map((hit) => [hit.itemId, hit.field, hit.amountMinor])).toEqual([[open, 'amount', 59_921]]);
+  });
+
+  it('reads an amount with cents as exactly that amount, and one with fewer as every amount it starts', () => {
+    expect(search('599.20').open).toEqual([]);
+    expect(search('599.3').open).toEqual([]);
+    expect(search('599.22').open).toEqual([]);
+    expect(search('598').open).toEqual([]);
+    expect(search('123.45')).toEqual({ open: [], closed: [`${closed}:amount`], matches: [`${match}:amount`] });
+    expect(search('123').closed).toEqual([`${closed}:amount`]);
+  });
+
+  it('finds an item and a match by their own ids, before anything else the digits find', () => {
+    const results = search(String(match));
+    expect(results.matches[0]).toBe(`${match}:matchId`);
+    expect(search(String(open)).open[0]).toBe(`${open}:itemId`);
+    expect(search(String(closed)).closed[0]).toBe(`${closed}:itemId`);
+  });
+
+  it('finds nothing for text no record carries, and reads query syntax as text', () => {
+    expect(search('NOSUCHID')).toEqual({ open: [], closed: [], matches: [] });
+    expect(search('"AB12" OR *')).toEqual({ open: [], closed: [], matches: [] });
+    expect(search('zz')).toEqual({ open: [], closed: [], matches: [] });
+  });
+
+  it('holds at most the limit in each group and says there are more', () => {
+    const many = createDb();
+    currentRuleSet(many);
+    storeFile(many, { network: Array.from({ length: 5 }, (_, index) => networkInput({ recordId: `VMANY${index}`, amountMinor: 4_200 + index })) });
+    runMatchingDay(many, '2026-11-02');
+    const results = searchEverywhere(many, 'vmany', 3);
+    expect(results.openItems.hits).toHaveLength(3);
+    expect(results.openItems.hasMore).toBe(true);
+    // Newest first.
+    expect(results.openItems.hits.map((hit) => hit.reference)).toEqual(['VMANY4', 'VMANY3', 'VMANY2']);
+    expect(searchEverywhere(many, '42', 3).openItems).toMatchObject({ hasMore: true });
+    expect(searchEverywhere(many, 'vmany', 10).openItems.hasMore).toBe(false);
+    expect(RECORD_HITS_CAP).toBeGreaterThan(10);
+  });
+
+  it('keeps the index current: a later file’s payment is found, and so is what a status update completes', () => {
+    const later = createDb();
+    currentRuleSet(later);
+    storeFile(later, { network: [networkInput({ recordId: 'VLATER1', networkTxnId: 'TXNUPDATED1', amountMinor: 7_700 })] });
+    storeFile(later, { ledger: [ledgerInput({ paymentId: 'ZPLATER1', status: 'PENDING', amountMinor: 7_700 })] });
+    expect(later.prepare("SELECT rowid FROM ledger_payment_search WHERE ledger_payment_search MATCH '\"zplater\"'").pluck().all()).toHaveLength(1);
+    // The same payment again, completed with its transaction id (ingest updates it in place).
+    storeFile(later, { ledger: [ledgerInput({ paymentId: 'ZPLATER1', status: 'COMPLETED', amountMinor: 7_700, networkTxnId: 'TXNUPDATED1' })] });
+    const rows = later.prepare("SELECT payment_id FROM ledger_payment_search WHERE ledger_payment_search MATCH '\"updated1\"'").pluck().all();
+    expect(rows).toEqual(['ZPLATER1']);
+  });
+
+  it('indexes the records a database held before the search index came, exactly as an ingest indexes them now', () => {
+    const files = {
+      network: [networkInput({ recordId: 'VBEFORE1', panFirst6: '400022', arn: '74000000000000000000009', authCode: 'x1y2z3' })],
+      ledger: [
+        ledgerInput({ paymentId: 'ZPBEFORE1', senderToken: '(212) 555-0199' }),
+        ledgerInput({ paymentId: 'ZPBEFORE2', senderToken: ' ana.lopez@example.com ', recipientToken: '212-555-0100' }),
+        ledgerInput({ paymentId: 'ZPBEFORE3', senderToken: '', recipientToken: '12' }),
+      ],
+    };
+    const old = asWritable(new BetterSqlite3(':memory:'));
+    migrate(old, SCHEMA_VERSION - 1);
+    storeFile(old, { network: files.network });
+    storeFile(old, { ledger: files.ledger });
+    migrate(old);
+    const now = createDb();
+    storeFile(now, { network: files.network });
+    storeFile(now, { ledger: files.ledger });
+    const contents = (db: Db) => ({
+      network: db.prepare('SELECT rowid, * FROM network_record_search ORDER BY rowid').raw().all(),
+      ledger: db.prepare('SELECT rowid, * FROM ledger_payment_search ORDER BY rowid').raw().all(),
+    });
+    expect(contents(old)).toEqual(contents(now));
+    expect(contents(now).network).toHaveLength(1);
+    expect(old.prepare("SELECT rowid FROM network_record_search WHERE network_record_search MATCH '\"before1\"'").pluck().all()).toHaveLength(1);
+    // Tokens masked exactly as the window masks them.
+    expect(now.prepare('SELECT sender_token, recipient_token FROM ledger_payment_search ORDER BY rowid').raw().all()).toEqual(
+      files.ledger.map((payment) => [maskToken(payment.senderToken), maskToken(payment.recipientToken)]),
+    );
+  });
+
+  it('leaves every record and payment an ingest stored searchable, and nothing else', () => {
+    const counts = (sql: string) => db.prepare(sql).pluck().get();
+    expect(counts('SELECT COUNT(*) FROM network_record_search')).toBe(counts('SELECT COUNT(*) FROM network_records'));
+    expect(counts('SELECT COUNT(*) FROM ledger_payment_search')).toBe(counts('SELECT COUNT(*) FROM ledger_payments'));
+    expect(counts('SELECT COUNT(*) FROM network_records n WHERE NOT EXISTS (SELECT 1 FROM network_record_search s WHERE s.rowid = n.id)')).toBe(0);
+    expect(counts('SELECT COUNT(*) FROM ledger_payments l WHERE NOT EXISTS (SELECT 1 FROM ledger_payment_search s WHERE s.rowid = l.id)')).toBe(0);
+  });
+});
+
+describe('the queue searched', () => {
+  const { db, openItemId: open } = storeWithEverything();
+  const queue = (search: string, sort: 'oldest' | 'largest' = 'oldest') =>
+    readQueuePage(db, { category: 'MISMATCH', sort, search, limit: 10 }, new Date('2026-11-10T17:30:00-05:00'));
+
+  it.each(['ena12', 'VOPEN', 'open77', 'arnopen', 'ab12cd', '445566', '4321', 'ab', '43', '599', '$599.21', '599,21', '599.2'])(
+    'by %s holds the open item that search everywhere finds, counted',
+    (text) => {
+      const page = queue(text);
+      expect(page.items.map((item) => item.id)).toEqual([open]);
+      expect(page.summary).toEqual({ total: 1, totals: [{ currency: 'USD', items: 1, minor: 59_921 }] });
+      expect(queue(text, 'largest').items.map((item) => item.id)).toEqual([open]);
+    },
+  );
+
+  it('leaves out closed items, and holds nothing for text no open item carries', () => {
+    expect(queue('vclosex7').items).toEqual([]);
+    expect(queue('zpclosed9').items).toEqual([]);
+    expect(queue('123.45').items).toEqual([]);
+    expect(queue('"x" OR *').items).toEqual([]);
+  });
+});
