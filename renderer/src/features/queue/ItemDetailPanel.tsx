@@ -12,6 +12,7 @@ import {
   formatTimestamp,
 } from '../../format/display';
 import { useReconStore } from '../../store/recon-store';
+import { PairingWorkbench } from '../pairing/PairingWorkbench';
 import { ItemActions } from './ItemActions';
 
 type Candidate = ItemDetail['candidates'][number];
@@ -30,6 +31,8 @@ export function ItemDetailPanel({ onClosed }: { onClosed?: (id: number) => void 
   const closeItem = useReconStore((state) => state.closeItem);
   const reloadItem = useReconStore((state) => state.reloadItem);
   const itemActionDone = useReconStore((state) => state.itemActionDone);
+  const isPairingOpen = useReconStore((state) => state.isPairingOpen);
+  const closePairing = useReconStore((state) => state.closePairing);
   const panelRef = useRef<HTMLElement>(null);
   const headingRef = useRef<HTMLHeadingElement>(null);
 
@@ -57,13 +60,24 @@ export function ItemDetailPanel({ onClosed }: { onClosed?: (id: number) => void 
         }
         return;
       }
+      // Over the pairing workbench, Escape goes back to the list (the workspace puts focus on the item's row); the item stays open.
+      if (useReconStore.getState().isPairingOpen) {
+        closePairing();
+        return;
+      }
       const wasFocusInside = panelRef.current?.contains(document.activeElement) ?? false;
       closeItem();
       if (wasFocusInside) onClosed?.(id);
     };
     window.addEventListener('keydown', closeOnEscape);
     return () => window.removeEventListener('keydown', closeOnEscape);
-  }, [selectedItemId, closeItem, onClosed]);
+  }, [selectedItemId, closeItem, closePairing, onClosed]);
+
+  // The item no longer offers pairing (a reload after another window paired it): the workbench gives way to the item.
+  const canPair = itemDetail?.actions.canPair;
+  useEffect(() => {
+    if (isPairingOpen && canPair === false) closePairing();
+  }, [isPairingOpen, canPair, closePairing]);
 
   if (selectedItemId === undefined) return null;
 
@@ -73,7 +87,7 @@ export function ItemDetailPanel({ onClosed }: { onClosed?: (id: number) => void 
   };
 
   return (
-    <section ref={panelRef} className="panel item-detail" aria-label="Item detail" data-testid="item-detail" aria-busy={isItemDetailLoading}>
+    <section ref={panelRef} className={isPairingOpen ? 'panel item-detail is-pairing' : 'panel item-detail'} aria-label="Item detail" data-testid="item-detail" aria-busy={isItemDetailLoading}>
       <div className="item-detail-header">
         <div className="item-detail-title">
           <h2 ref={headingRef} tabIndex={-1}>
@@ -86,9 +100,15 @@ export function ItemDetailPanel({ onClosed }: { onClosed?: (id: number) => void 
             </p>
           ) : null}
         </div>
-        <button type="button" className="button-small" aria-label="Close item detail" onClick={close}>
-          Close
-        </button>
+        {isPairingOpen ? (
+          <button type="button" className="button-small" aria-keyshortcuts="Escape" onClick={closePairing}>
+            Back to the list
+          </button>
+        ) : (
+          <button type="button" className="button-small" aria-label="Close item detail" onClick={close}>
+            Close
+          </button>
+        )}
       </div>
       {itemActionDone ? (
         <p className="action-result" role="status" data-testid="action-done">
@@ -109,7 +129,14 @@ export function ItemDetailPanel({ onClosed }: { onClosed?: (id: number) => void 
           Loading item {selectedItemId}…
         </p>
       ) : null}
-      {itemDetail ? <ItemDetailContent detail={itemDetail} isStale={isItemDetailStale} /> : null}
+      {itemDetail && isPairingOpen && itemDetail.actions.canPair ? (
+        // A disabled fieldset turns off every control in it and keeps what the associate chose.
+        <fieldset className="plain-fieldset workbench-fieldset" disabled={isItemDetailStale}>
+          <PairingWorkbench key={itemDetail.item.id} detail={itemDetail} onPaired={closePairing} />
+        </fieldset>
+      ) : itemDetail ? (
+        <ItemDetailContent detail={itemDetail} isStale={isItemDetailStale} />
+      ) : null}
     </section>
   );
 }
