@@ -491,7 +491,7 @@ function PaneRow({
             />
           )}
         </td>
-        <td className="col-rank">{rank ?? (isOwn ? <span className="hint">item</span> : null)}</td>
+        <td className="col-rank">{rank}</td>
         <td className="col-id">
           <span className="id-cell">
             <span className="id-text" title={member.reference}>
@@ -552,7 +552,14 @@ function CopyButton({ text }: { text: string }) {
         void navigator.clipboard?.writeText(text).then(() => setIsCopied(true), () => setIsCopied(false));
       }}
     >
-      <span aria-hidden="true">{isCopied ? '✓' : '⧉'}</span>
+      {isCopied ? (
+        <span aria-hidden="true">✓</span>
+      ) : (
+        <svg viewBox="0 0 16 16" aria-hidden="true" focusable="false">
+          <rect x="5" y="5" width="9" height="9" rx="1.5" fill="none" stroke="currentColor" strokeWidth="1.5" />
+          <path d="M3 11V3.5C3 2.7 3.7 2 4.5 2H11" fill="none" stroke="currentColor" strokeWidth="1.5" />
+        </svg>
+      )}
     </button>
   );
 }

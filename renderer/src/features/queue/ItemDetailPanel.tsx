@@ -14,6 +14,7 @@ import {
 import { useReconStore } from '../../store/recon-store';
 import { PairingWorkbench } from '../pairing/PairingWorkbench';
 import { ItemActions } from './ItemActions';
+import { isTextEntry as isTypingTarget } from './queue-shortcuts';
 
 type Candidate = ItemDetail['candidates'][number];
 
@@ -52,7 +53,9 @@ export function ItemDetailPanel({ onClosed }: { onClosed?: (id: number) => void 
     // first or the associate is typing: Escape in a field must not throw away what is in the form.
     const closeOnEscape = (event: KeyboardEvent) => {
       if (event.key !== 'Escape' || event.defaultPrevented) return;
-      if (isTextEntry(event.target)) {
+      const isPairing = useReconStore.getState().isPairingOpen;
+      // Over the workbench a radio or checkbox (a candidate) is not a field to leave first: Escape goes straight back to the list.
+      if (isPairing ? isTypingTarget(event.target) : isTextEntry(event.target)) {
         // The first Escape leaves the field (what is typed stays), so the keyboard is never stuck in a form; the next closes.
         if (event.target instanceof Node && panelRef.current?.contains(event.target)) {
           event.preventDefault();
@@ -61,7 +64,7 @@ export function ItemDetailPanel({ onClosed }: { onClosed?: (id: number) => void 
         return;
       }
       // Over the pairing workbench, Escape goes back to the list (the workspace puts focus on the item's row); the item stays open.
-      if (useReconStore.getState().isPairingOpen) {
+      if (isPairing) {
         closePairing();
         return;
       }
