@@ -420,9 +420,12 @@ function PairingPane({ side, title, fixedText, searchHint, search, filter, onFil
                 <th scope="col" className="col-date">
                   {isNetwork ? 'Txn date' : 'Date'}
                 </th>
-                <th scope="col" className="col-time">
-                  {isNetwork ? 'Settled' : 'Initiated'}
-                </th>
+                {/* The networks' feeds carry a transaction date but no time; a payment's initiated time tells tied payments apart. */}
+                {isNetwork ? null : (
+                  <th scope="col" className="col-time">
+                    Initiated
+                  </th>
+                )}
                 <th scope="col" className="col-card">
                   Card
                 </th>
@@ -506,17 +509,21 @@ function PaneRow({
             </span>
           ) : null}
         </td>
-        <td className="col-date">{member.date}</td>
-        <td className="col-time" title={member.initiatedAt ?? member.settlementDate}>
-          {time ? time.slice(11) : (member.settlementDate ?? '—')}
+        <td className="col-date" title={member.settlementDate ? `settled ${member.settlementDate}` : undefined}>
+          {member.date}
         </td>
+        {member.side === 'LEDGER' ? (
+          <td className="col-time" title={member.initiatedAt}>
+            {time ? time.slice(11) : '—'}
+          </td>
+        ) : null}
         <td className="col-card">{member.cardLast4 || '—'}</td>
         <td className="col-auth">{member.authCode || '—'}</td>
         <td className="numeric col-amount">{formatMoney(member.amountMinor, member.currency)}</td>
       </tr>
       {chips.length > 0 ? (
         <tr className="chip-row">
-          <td colSpan={8}>
+          <td colSpan={member.side === 'LEDGER' ? 8 : 7}>
             <FactChips chips={chips} label={`How ${member.shortId} compares`} />
           </td>
         </tr>
