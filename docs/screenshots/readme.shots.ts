@@ -47,17 +47,19 @@ test('README screenshots', async ({ workstation }) => {
   await expect(page.getByTestId('item-explanation')).toBeVisible();
   await page.screenshot({ path: shot('queue') });
 
-  // The pairing workbench on an amount difference: which fields agree, and what pairing makes of it.
-  await app.queueRows.filter({ hasText: 'AMOUNT_DIFF' }).first().click();
+  // The pairing workbench over the whole work area on an amount difference: the two sides, the
+  // ranked payments with their chips, the sums, the band and what Pair will do.
+  await app.queueRows.filter({ hasText: 'AMOUNT_DIFF' }).filter({ has: page.locator('td', { hasText: /^NETWORK$/ }) }).first().click();
   const detail = page.getByTestId('item-detail');
   await detail.getByRole('button', { name: 'Pair by hand' }).click();
   const form = detail.getByRole('form', { name: 'Pair by hand' });
-  await form.getByRole('radio').first().check();
+  await form.getByRole('table', { name: 'Ledger payments' }).getByRole('radio').first().check();
   await expect(form.getByTestId('pair-outcome')).toBeVisible();
   await app.chooseReasonCode(form, 'NETWORK_FEE');
   await form.getByLabel('Note').fill('Interchange fee taken by the network, per its fee file');
-  await form.getByTestId('pair-field').first().scrollIntoViewIfNeeded();
   await page.screenshot({ path: shot('pairing') });
+  await page.keyboard.press('Escape');
+  await page.keyboard.press('Escape');
 
   await app.open('Approvals');
   await expect(page.getByTestId('approval-entry').first()).toBeVisible();

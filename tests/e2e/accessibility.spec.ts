@@ -47,9 +47,9 @@ async function tour(app: WorkstationPage, page: Page, check: (state: string) => 
   await look('Queue, an item open');
   await detail.getByRole('button', { name: 'Pair by hand' }).click();
   const pairing = detail.getByRole('form', { name: 'Pair by hand' });
-  await pairing.getByRole('table', { name: 'Pair candidates' }).getByRole('radio').first().check();
+  await pairing.getByRole('table', { name: 'Ledger payments' }).getByRole('radio').first().check();
   await expect(pairing.getByTestId('pair-outcome')).toBeVisible();
-  await look('Queue, the pairing form open');
+  await look('Queue, the pairing workbench open over the list');
 
   await page.keyboard.press('Escape');
   await page.getByRole('tab', { name: 'Global finance' }).click();

@@ -34,16 +34,16 @@ test.describe('manual work', () => {
     const detail = page.getByTestId('item-detail');
     await detail.getByRole('button', { name: 'Pair by hand' }).click();
     const form = detail.getByRole('form', { name: 'Pair by hand' });
-    const candidates = form.getByRole('table', { name: 'Pair candidates' });
+    const candidates = form.getByRole('table', { name: 'Ledger payments' });
     await candidates.getByRole('radio').first().check();
     // The amounts differ within the write-off limit: the difference is written off, and the controls
     // want a reason code and a note before the form lets go.
     await expect(form.locator('[data-testid="pair-field"][data-field="amount"]')).toHaveAttribute('data-agrees', 'false');
     await expect(form.getByTestId('pair-outcome')).toHaveAttribute('data-outcome', 'write-off');
-    await expect(form.getByRole('button', { name: 'Pair', exact: true })).toBeDisabled();
+    await expect(form.getByRole('button', { name: 'Pair: match with accepted difference' })).toBeDisabled();
     await app.chooseReasonCode(form, 'NETWORK_FEE');
     await form.getByLabel('Note').fill('network fee taken from the transfer');
-    await form.getByRole('button', { name: 'Pair', exact: true }).click();
+    await form.getByRole('button', { name: 'Pair: match with accepted difference' }).click();
 
     const undo = page.getByTestId('header-undo');
     await expect(undo).toContainText(/^Undo: Paired .* by hand \(match \d+\), accepting a difference of .*: network fee taken from the transfer$/);

@@ -58,11 +58,11 @@ test.describe('pairing by hand above the write-off limit', () => {
     const detail = page.getByTestId('item-detail');
     await detail.getByRole('button', { name: 'Pair by hand' }).click();
     const form = detail.getByRole('form', { name: 'Pair by hand' });
-    await form.getByRole('table', { name: 'Pair candidates' }).getByRole('radio', { name: 'Select ZPE2E0001' }).check();
+    await form.getByRole('table', { name: 'Ledger payments' }).getByRole('radio', { name: 'Select ZPE2E0001' }).check();
     await expect(form.locator('[data-testid="pair-field"][data-agrees="false"]')).toHaveCount(1);
     await expect(form.locator('[data-testid="pair-field"][data-field="amount"]')).toContainText('differs');
     await expect(form.getByTestId('pair-outcome')).toContainText('waits for a second associate');
-    const send = form.getByRole('button', { name: 'Send for approval' });
+    const send = form.getByRole('button', { name: 'Request approval' });
     await expect(send).toBeDisabled();
     await expect(form.getByTestId('pair-refusal')).toContainText('choose a reason code');
     await app.chooseReasonCode(form, 'PARTIAL_PRESENTMENT');

@@ -142,14 +142,17 @@ describe('the window offers what the shared controls allow', () => {
     const user = await openDetail(pairingDetail(testCase), testCase.rules);
     await user.click(screen.getByRole('button', { name: 'Pair by hand' }));
     const form = screen.getByRole('form', { name: 'Pair by hand' });
-    for (const checkbox of within(within(form).getByRole('table', { name: 'Pair candidates' })).getAllByRole('checkbox')) await user.click(checkbox);
+    for (const checkbox of within(within(form).getByRole('table', { name: 'Network records' })).getAllByRole('checkbox')) await user.click(checkbox);
     const { isCodeOffered } = await enterDecision(user, form, testCase.decision);
 
-    const button = within(form).getByRole('button', { name: /^(Pair|Send for approval)$/ }) as HTMLButtonElement;
+    const button = within(form).getByRole('button', { name: /^(Pair|Request approval)/ }) as HTMLButtonElement;
     expectOffered(offered(button, within(form).queryByTestId('pair-refusal')), testCase.expected, isCodeOffered);
     if (testCase.expected.allowed) {
       expect(within(form).getByTestId('pair-outcome').dataset.outcome).toBe(testCase.expected.outcome);
-      expect(button.textContent).toBe(testCase.expected.outcome === 'approval' ? 'Send for approval' : 'Pair');
+      // The button says what pairing will do, in the band the controls put it in.
+      expect(button.textContent).toBe(
+        { match: 'Pair: match', 'write-off': 'Pair: match with accepted difference', approval: 'Request approval' }[testCase.expected.outcome],
+      );
     }
   });
 

@@ -194,7 +194,7 @@ describe('keyboard triage in the queue', () => {
 
     await user.keyboard('p');
     const pairForm = await screen.findByRole('form', { name: 'Pair by hand' });
-    const radio = within(within(pairForm).getByRole('table', { name: 'Pair candidates' })).getByRole('radio', { name: 'Select ZP-9001' });
+    const radio = within(within(pairForm).getByRole('table', { name: 'Ledger payments' })).getByRole('radio', { name: 'Select ZP-9001' });
     await waitFor(() => expect(document.activeElement).toBe(radio));
     await user.keyboard('1');
 

@@ -35,6 +35,16 @@ function form(name: string): HTMLElement {
   return screen.getByRole('form', { name });
 }
 
+/** The workbench's Pair button, whatever it says it will do. */
+function pairButton(pairForm: HTMLElement): HTMLButtonElement {
+  return within(pairForm).getByRole('button', { name: /^(Pair|Request approval)/ }) as HTMLButtonElement;
+}
+
+/** One side's pane of the pairing workbench. */
+function pane(pairForm: HTMLElement, side: 'NETWORK' | 'LEDGER'): HTMLElement {
+  return within(pairForm).getAllByTestId('pair-pane').find((element) => element.dataset.side === side)!;
+}
+
 describe('manual work on an item', () => {
   it('saves a note with noteItem, logs the summary and reloads the item, the status and the undo button', async () => {
     const { fake, user } = await openDetail(networkItemDetail(1));
@@ -85,10 +95,13 @@ describe('manual work on an item', () => {
 
     await user.click(screen.getByRole('button', { name: 'Pair by hand' }));
     const pairForm = form('Pair by hand');
-    const pair = within(pairForm).getByRole('button', { name: 'Pair' }) as HTMLButtonElement;
-    expect(pair.disabled).toBe(true);
+    expect(pairButton(pairForm).disabled).toBe(true);
+    expect(pairButton(pairForm).textContent).toBe('Pair');
     expect(within(pairForm).getByTestId('pair-refusal').textContent).toBe('Choose the ledger payment.');
     await user.click(within(pairForm).getByRole('radio', { name: 'Select ZP-9001' }));
+    const pair = pairButton(pairForm);
+    expect(pair.textContent).toBe('Pair: match');
+    expect(within(pairForm).getByTestId('pair-band').textContent).toBe('Within tolerance');
 
     expect(within(pairForm).getAllByTestId('pair-field').map((field) => [field.dataset.field, field.dataset.agrees])).toEqual([
       ['network', 'true'],
@@ -120,10 +133,11 @@ describe('manual work on an item', () => {
     const amountField = within(pairForm).getAllByTestId('pair-field').find((field) => field.dataset.field === 'amount')!;
     expect(amountField.dataset.agrees).toBe('false');
     // Not colour alone: the row says it in words.
-    expect(amountField.textContent).toContain('Amountdiffers');
+    expect(amountField.textContent).toContain('Amount differs');
     expect(amountField.textContent).toContain('difference 0.90 USD');
     const totals = within(pairForm).getByTestId('pair-totals');
-    expect(totals.textContent).toBe('Network total125.40 USDPayment124.50 USDDifference0.90 USD');
+    expect(totals.textContent).toBe('Network1 record, 125.40 USDLedger1 payment, 124.50 USDDifference0.90 USD');
+    expect(within(pairForm).getByTestId('pair-band').textContent).toBe('Write-off band');
     const outcome = within(pairForm).getByTestId('pair-outcome');
     expect(outcome.dataset.outcome).toBe('write-off');
     expect(outcome.textContent).toBe('The difference of 0.90 USD is within the write-off limit of 25.00 USD: it is written off and reported.');
@@ -141,7 +155,8 @@ describe('manual work on an item', () => {
       'CONFIRMED_WITH_NETWORK',
       'OTHER',
     ]);
-    const pair = within(pairForm).getByRole('button', { name: 'Pair' }) as HTMLButtonElement;
+    const pair = pairButton(pairForm);
+    expect(pair.textContent).toBe('Pair: match with accepted difference');
     expect(pair.disabled).toBe(true);
     expect(within(pairForm).getByTestId('pair-refusal').textContent).toMatch(/^Amount differs \(.*\): choose a reason code\.$/);
 
@@ -171,7 +186,7 @@ describe('manual work on an item', () => {
     expect(network.dataset.agrees).toBe('false');
     expect(network.textContent).toContain('network VISA, payment funded by MASTERCARD');
     expect(within(pairForm).getByTestId('pair-outcome').dataset.outcome).toBe('match');
-    expect((within(pairForm).getByRole('button', { name: 'Pair' }) as HTMLButtonElement).disabled).toBe(true);
+    expect(pairButton(pairForm).disabled).toBe(true);
     expect(within(pairForm).getByTestId('pair-refusal').textContent).toBe(
       'Network differs (network VISA, payment funded by MASTERCARD): choose a reason code.',
     );
@@ -189,8 +204,9 @@ describe('manual work on an item', () => {
     expect(within(pairForm).getByTestId('pair-outcome').textContent).toBe(
       'The difference of 45.40 USD is above the write-off limit of 25.00 USD: the pairing waits for a second associate to approve it.',
     );
-    expect(within(pairForm).queryByRole('button', { name: 'Pair' })).toBeNull();
-    const send = within(pairForm).getByRole('button', { name: 'Send for approval' }) as HTMLButtonElement;
+    expect(within(pairForm).queryByRole('button', { name: /^Pair/ })).toBeNull();
+    expect(within(pairForm).getByTestId('pair-band').textContent).toBe('Needs second associate');
+    const send = within(pairForm).getByRole('button', { name: 'Request approval' }) as HTMLButtonElement;
     expect(send.disabled).toBe(true);
     await user.selectOptions(within(pairForm).getByLabelText('Reason code'), 'PARTIAL_PRESENTMENT');
     await user.type(within(pairForm).getByLabelText('Note'), 'Second presentment expected');
@@ -219,7 +235,7 @@ describe('manual work on an item', () => {
     expect(currency.textContent).toContain('network USD, ledger EUR');
     expect(within(pairForm).getByTestId('pair-totals').textContent).toContain('not comparable (currencies differ)');
     expect(within(pairForm).getByTestId('pair-outcome').dataset.outcome).toBe('approval');
-    expect((within(pairForm).getByRole('button', { name: 'Send for approval' }) as HTMLButtonElement).disabled).toBe(true);
+    expect((within(pairForm).getByRole('button', { name: 'Request approval' }) as HTMLButtonElement).disabled).toBe(true);
   });
 
   it('from a ledger item, searches network records and pairs the ones selected (1:N) with the payment', async () => {
@@ -232,23 +248,24 @@ describe('manual work on an item', () => {
     await user.click(screen.getByRole('button', { name: 'Pair by hand' }));
     const pairForm = form('Pair by hand');
 
-    await user.type(within(pairForm).getByLabelText('Search text'), '1111');
-    await user.click(within(pairForm).getByRole('button', { name: 'Search' }));
+    const networkPane = pane(pairForm, 'NETWORK');
+    await user.type(within(networkPane).getByLabelText('Search network records'), '1111');
+    await user.click(within(networkPane).getByRole('button', { name: 'Search' }));
 
     expect(fake.argumentsOf('searchOpenRecords')).toEqual([{ side: 'NETWORK', text: '1111', limit: 50 }]);
-    const results = await within(pairForm).findByRole('table', { name: 'Search results' });
-    expect(within(results).getAllByTestId('pair-member')).toHaveLength(2);
-    expect(results.textContent).toContain('40 NO_LEDGER');
+    const results = await within(networkPane).findByRole('table', { name: 'Network records' });
+    await waitFor(() => expect(within(results).getAllByTestId('pair-member')).toHaveLength(2));
+    expect(results.textContent).toContain('item 40 NO_LEDGER');
 
     await user.click(within(results).getByRole('checkbox', { name: 'Select VISA R71' }));
-    const members = within(pairForm).getByRole('table', { name: 'Pairing members' });
-    expect(members.textContent).toContain('VISA R71');
+    expect(within(pairForm).getByTestId('pair-sum-network').textContent).toBe('Network1 record, 100.00 USD');
     expect(within(pairForm).getByTestId('pair-totals').textContent).toContain('Difference-25.40 USD');
     expect(within(pairForm).getByTestId('pair-outcome').dataset.outcome).toBe('approval');
 
     await user.click(within(results).getByRole('checkbox', { name: 'Select VISA R72' }));
+    expect(within(pairForm).getByTestId('pair-sum-network').textContent).toBe('Network2 records, 125.40 USD');
     expect(within(pairForm).getByTestId('pair-outcome').dataset.outcome).toBe('match');
-    await user.click(within(pairForm).getByRole('button', { name: 'Pair' }));
+    await user.click(pairButton(pairForm));
 
     expect(fake.argumentsOf('pairByHand')).toEqual([{ networkRecordIds: [71, 72], ledgerPaymentId: 505 }]);
   });
@@ -262,16 +279,16 @@ describe('manual work on an item', () => {
     fake.replyWith('pairByHand', manualActionResult({ action: 'pair' }));
     await user.click(screen.getByRole('button', { name: 'Pair by hand' }));
     const pairForm = form('Pair by hand');
-    const searchText = within(pairForm).getByLabelText('Search text');
-
-    await user.type(searchText, '200.00{Enter}');
+    // Each pane searches its own side.
+    await user.type(within(pane(pairForm, 'LEDGER')).getByLabelText('Search ledger payments'), '200.00{Enter}');
     await user.click(await within(pairForm).findByRole('radio', { name: 'Select ZP-950' }));
-    await user.selectOptions(within(pairForm).getByLabelText('Search for'), 'NETWORK');
-    await user.clear(searchText);
-    await user.type(searchText, '74.60');
-    await user.click(within(pairForm).getByRole('button', { name: 'Search' }));
-    await user.click(await within(pairForm).findByRole('checkbox', { name: 'Select VISA R60' }));
-    await user.click(within(pairForm).getByRole('button', { name: 'Pair' }));
+    const networkPane = pane(pairForm, 'NETWORK');
+    await user.type(within(networkPane).getByLabelText('Search network records'), '74.60');
+    await user.click(within(networkPane).getByRole('button', { name: 'Search' }));
+    await user.click(await within(networkPane).findByRole('checkbox', { name: 'Select VISA R60' }));
+    // The payment found before is still chosen beside the split.
+    expect(within(pairForm).getByTestId('pair-sum-ledger').textContent).toBe('Ledger1 payment, 200.00 USD');
+    await user.click(pairButton(pairForm));
 
     expect(fake.argumentsOf('searchOpenRecords')).toEqual([
       { side: 'LEDGER', text: '200.00', limit: 50 },
@@ -596,12 +613,14 @@ describe('manual work while the store changes', () => {
     await user.click(screen.getByRole('button', { name: 'Pair by hand' }));
     const pairForm = form('Pair by hand');
 
-    await user.type(within(pairForm).getByLabelText('Search text'), '124.50{Enter}');
+    await user.type(within(pane(pairForm, 'LEDGER')).getByLabelText('Search ledger payments'), '124.50{Enter}');
 
-    const results = await within(pairForm).findByRole('table', { name: 'Search results' });
-    expect(within(results).getAllByTestId('pair-member').map((row) => row.dataset.recordId)).toEqual(['950']);
+    const payments = within(pairForm).getByRole('table', { name: 'Ledger payments' });
+    await waitFor(() => expect(within(payments).getAllByTestId('pair-member').map((row) => row.dataset.recordId)).toEqual(['900', '950']));
     expect(within(pairForm).getAllByRole('radio', { name: 'Select ZP-9001' })).toHaveLength(1);
-    expect(within(within(pairForm).getByRole('table', { name: 'Pair candidates' })).getByRole('radio', { name: 'Select ZP-9001' })).toBeTruthy();
+    // The matcher's candidate says so; the payment only the search found does not.
+    expect(within(payments).getAllByTestId('pair-member')[0]!.textContent).toContain('matcher');
+    expect(within(payments).getAllByTestId('pair-member')[1]!.textContent).not.toContain('matcher');
   });
 });
 

@@ -19,6 +19,10 @@ export type ItemDetailSlice = {
   /** Loads the open item again (after the store changed); nothing when no item is open. */
   reloadItem: () => Promise<void>;
   closeItem: () => void;
+  /** The pairing workbench is open over the queue for the open item; forgotten with the item. */
+  isPairingOpen: boolean;
+  openPairing: () => void;
+  closePairing: () => void;
 };
 
 export const createItemDetailSlice: ReconSliceCreator<ItemDetailSlice> = (set, get) => {
@@ -45,11 +49,14 @@ export const createItemDetailSlice: ReconSliceCreator<ItemDetailSlice> = (set, g
     itemDetailError: undefined,
     isItemDetailStale: false,
     itemDetailGeneration: 0,
+    isPairingOpen: false,
+    openPairing: () => set({ isPairingOpen: get().selectedItemId !== undefined }),
+    closePairing: () => set({ isPairingOpen: false }),
     openItem: async (id) => {
       // Another item starts empty, so one item's facts never sit under the next one's heading;
       // the same item keeps what it shows until the fresh reply replaces it.
       if (get().selectedItemId !== id) {
-        set({ selectedItemId: id, itemDetail: undefined, itemDetailError: undefined, isItemDetailStale: false });
+        set({ selectedItemId: id, itemDetail: undefined, itemDetailError: undefined, isItemDetailStale: false, isPairingOpen: false });
         get().resetItemWork();
       }
       await loadDetail(id);
@@ -66,6 +73,7 @@ export const createItemDetailSlice: ReconSliceCreator<ItemDetailSlice> = (set, g
         itemDetailError: undefined,
         isItemDetailStale: false,
         itemDetailGeneration: state.itemDetailGeneration + 1,
+        isPairingOpen: false,
       }));
       get().resetItemWork();
     },

@@ -11,7 +11,6 @@ import { formatMoney, formatTimestamp } from '../../format/display';
 import { useReconStore } from '../../store/recon-store';
 import { writeOffFacts } from './control-facts';
 import { GlobalFinanceForm } from './GlobalFinanceForm';
-import { PairByHandForm } from './PairByHandForm';
 import { focusFirstField, useShortcutCommands } from './queue-shortcuts';
 
 /** The most a note may hold (the contract's limit). */
@@ -38,7 +37,7 @@ export function ItemActions({ detail }: { detail: ItemDetail }) {
       <PairingResult />
       {detail.pendingPairing ? <PendingPairing entry={detail.pendingPairing} /> : null}
       {actions.canApprove || actions.canMarkDone ? <ResettlementActions detail={detail} /> : null}
-      {actions.canPair ? <PairByHand detail={detail} /> : null}
+      {actions.canPair ? <PairByHand /> : null}
       {actions.canSendToGlobalFinance ? <GlobalFinanceForm detail={detail} /> : null}
       {actions.canWriteOff ? (
         <WriteOffForm detail={detail} />
@@ -96,23 +95,19 @@ function NoteForm({ detail }: { detail: ItemDetail }) {
   );
 }
 
-/** The pairing form behind a disclosure button: it is large, and most items are not paired by hand. */
-function PairByHand({ detail }: { detail: ItemDetail }) {
-  const [isOpen, setIsOpen] = useState(false);
-  // Bumped by each `p`: the form (opened now or already open) puts focus on its first candidate.
-  const [focusRequest, setFocusRequest] = useState(0);
+/** Opens the pairing workbench over the queue (the button or `p`): it is large, and most items are not paired by hand. */
+function PairByHand() {
+  const openPairing = useReconStore((state) => state.openPairing);
   useShortcutCommands((command) => {
     if (command.type !== 'pair') return false;
-    setIsOpen(true);
-    setFocusRequest((request) => request + 1);
+    openPairing();
     return true;
   });
   return (
     <div className="action-group">
-      <button type="button" aria-expanded={isOpen} aria-keyshortcuts="p" onClick={() => setIsOpen((open) => !open)}>
+      <button type="button" aria-keyshortcuts="p" onClick={openPairing}>
         Pair by hand
       </button>
-      {isOpen ? <PairByHandForm detail={detail} focusRequest={focusRequest} onPaired={() => setIsOpen(false)} /> : null}
     </div>
   );
 }

@@ -12,7 +12,9 @@ import {
   formatTimestamp,
 } from '../../format/display';
 import { useReconStore } from '../../store/recon-store';
+import { PairingWorkbench } from '../pairing/PairingWorkbench';
 import { ItemActions } from './ItemActions';
+import { isTextEntry as isTypingTarget } from './queue-shortcuts';
 
 type Candidate = ItemDetail['candidates'][number];
 
@@ -30,6 +32,8 @@ export function ItemDetailPanel({ onClosed }: { onClosed?: (id: number) => void 
   const closeItem = useReconStore((state) => state.closeItem);
   const reloadItem = useReconStore((state) => state.reloadItem);
   const itemActionDone = useReconStore((state) => state.itemActionDone);
+  const isPairingOpen = useReconStore((state) => state.isPairingOpen);
+  const closePairing = useReconStore((state) => state.closePairing);
   const panelRef = useRef<HTMLElement>(null);
   const headingRef = useRef<HTMLHeadingElement>(null);
 
@@ -49,12 +53,19 @@ export function ItemDetailPanel({ onClosed }: { onClosed?: (id: number) => void 
     // first or the associate is typing: Escape in a field must not throw away what is in the form.
     const closeOnEscape = (event: KeyboardEvent) => {
       if (event.key !== 'Escape' || event.defaultPrevented) return;
-      if (isTextEntry(event.target)) {
+      const isPairing = useReconStore.getState().isPairingOpen;
+      // Over the workbench a radio or checkbox (a candidate) is not a field to leave first: Escape goes straight back to the list.
+      if (isPairing ? isTypingTarget(event.target) : isTextEntry(event.target)) {
         // The first Escape leaves the field (what is typed stays), so the keyboard is never stuck in a form; the next closes.
         if (event.target instanceof Node && panelRef.current?.contains(event.target)) {
           event.preventDefault();
           headingRef.current?.focus();
         }
+        return;
+      }
+      // Over the pairing workbench, Escape goes back to the list (the workspace puts focus on the item's row); the item stays open.
+      if (isPairing) {
+        closePairing();
         return;
       }
       const wasFocusInside = panelRef.current?.contains(document.activeElement) ?? false;
@@ -63,7 +74,13 @@ export function ItemDetailPanel({ onClosed }: { onClosed?: (id: number) => void 
     };
     window.addEventListener('keydown', closeOnEscape);
     return () => window.removeEventListener('keydown', closeOnEscape);
-  }, [selectedItemId, closeItem, onClosed]);
+  }, [selectedItemId, closeItem, closePairing, onClosed]);
+
+  // The item no longer offers pairing (a reload after another window paired it): the workbench gives way to the item.
+  const canPair = itemDetail?.actions.canPair;
+  useEffect(() => {
+    if (isPairingOpen && canPair === false) closePairing();
+  }, [isPairingOpen, canPair, closePairing]);
 
   if (selectedItemId === undefined) return null;
 
@@ -73,7 +90,7 @@ export function ItemDetailPanel({ onClosed }: { onClosed?: (id: number) => void 
   };
 
   return (
-    <section ref={panelRef} className="panel item-detail" aria-label="Item detail" data-testid="item-detail" aria-busy={isItemDetailLoading}>
+    <section ref={panelRef} className={isPairingOpen ? 'panel item-detail is-pairing' : 'panel item-detail'} aria-label="Item detail" data-testid="item-detail" aria-busy={isItemDetailLoading}>
       <div className="item-detail-header">
         <div className="item-detail-title">
           <h2 ref={headingRef} tabIndex={-1}>
@@ -86,9 +103,15 @@ export function ItemDetailPanel({ onClosed }: { onClosed?: (id: number) => void 
             </p>
           ) : null}
         </div>
-        <button type="button" className="button-small" aria-label="Close item detail" onClick={close}>
-          Close
-        </button>
+        {isPairingOpen ? (
+          <button type="button" className="button-small" aria-keyshortcuts="Escape" onClick={closePairing}>
+            Back to the list
+          </button>
+        ) : (
+          <button type="button" className="button-small" aria-label="Close item detail" onClick={close}>
+            Close
+          </button>
+        )}
       </div>
       {itemActionDone ? (
         <p className="action-result" role="status" data-testid="action-done">
@@ -109,7 +132,14 @@ export function ItemDetailPanel({ onClosed }: { onClosed?: (id: number) => void 
           Loading item {selectedItemId}…
         </p>
       ) : null}
-      {itemDetail ? <ItemDetailContent detail={itemDetail} isStale={isItemDetailStale} /> : null}
+      {itemDetail && isPairingOpen && itemDetail.actions.canPair ? (
+        // A disabled fieldset turns off every control in it and keeps what the associate chose.
+        <fieldset className="plain-fieldset workbench-fieldset" disabled={isItemDetailStale}>
+          <PairingWorkbench key={itemDetail.item.id} detail={itemDetail} onPaired={closePairing} />
+        </fieldset>
+      ) : itemDetail ? (
+        <ItemDetailContent detail={itemDetail} isStale={isItemDetailStale} />
+      ) : null}
     </section>
   );
 }

@@ -9,6 +9,8 @@ import { ShortcutsDialog } from './ShortcutsDialog';
 /** The queue view: the open-item table, beside it the detail of the item the associate opened, and the keyboard triage over both. */
 export function QueueWorkspace() {
   const hasOpenItem = useReconStore((state) => state.selectedItemId !== undefined);
+  const isPairing = useReconStore((state) => state.isPairingOpen);
+  const selectedItemId = useReconStore((state) => state.selectedItemId);
   const workspaceRef = useRef<HTMLDivElement>(null);
   const bus = useMemo(createShortcutBus, []);
   const [isHelpOpen, setIsHelpOpen] = useState(false);
@@ -60,6 +62,8 @@ export function QueueWorkspace() {
       const isInList = list instanceof Node && event.target instanceof Node && list.contains(event.target);
       const command = commandForKey(event.key, isInList);
       if (!command) return;
+      // Over the pairing workbench the list is hidden: j/k must not move the item out from under it.
+      if (command.type === 'move' && useReconStore.getState().isPairingOpen) return;
       // Actions need the item as it is now: none while it loads or when it could not be reloaded.
       const { itemDetail, isItemDetailStale, selectedItemId } = useReconStore.getState();
       if (command.type !== 'move' && command.type !== 'select' && (itemDetail?.item.id !== selectedItemId || isItemDetailStale)) return;
@@ -81,17 +85,30 @@ export function QueueWorkspace() {
     if (document.activeElement === document.body) workspaceRef.current?.querySelector<HTMLElement>('[data-testid="queue-scroll"]')?.focus();
   }, [hasOpenItem]);
 
+  // The workbench closed over the same item (Escape, "Back to the list"): focus goes back to its row.
+  // Closed because the item changed (paired, the queue went on), the next item takes the focus instead.
+  const pairingItemId = useRef<number | undefined>(undefined);
+  useEffect(() => {
+    if (isPairing) {
+      pairingItemId.current = selectedItemId;
+      return;
+    }
+    const id = pairingItemId.current;
+    pairingItemId.current = undefined;
+    if (id !== undefined && id === selectedItemId) returnFocus(id);
+  }, [isPairing, selectedItemId, returnFocus]);
+
   const [detailWidth, setDetailWidth] = useDetailWidth();
 
   return (
     <ShortcutBusContext.Provider value={bus}>
       <div
         ref={workspaceRef}
-        className={hasOpenItem ? 'queue-workspace has-detail' : 'queue-workspace'}
+        className={['queue-workspace', hasOpenItem ? 'has-detail' : '', hasOpenItem && isPairing ? 'is-pairing' : ''].filter(Boolean).join(' ')}
         style={{ '--detail-width': `${detailWidth}px` } as CSSProperties}
       >
         <QueueTable onShowShortcuts={openHelp} />
-        {hasOpenItem ? <DetailResizer width={detailWidth} onResize={setDetailWidth} /> : null}
+        {hasOpenItem && !isPairing ? <DetailResizer width={detailWidth} onResize={setDetailWidth} /> : null}
         <ItemDetailPanel onClosed={returnFocus} />
       </div>
       {isHelpOpen ? <ShortcutsDialog onClose={closeHelp} /> : null}

@@ -15,7 +15,7 @@ export type ShortcutCommand =
   | { type: 'markDone' }
   /** Selects or unselects the row at the cursor for a bulk action; `extend` selects from the last one toggled to it. */
   | { type: 'select'; extend: boolean }
-  /** The n-th (1-based) ranked candidate of the open pairing form. */
+  /** The n-th (1-based) ranked candidate of the open pairing workbench. */
   | { type: 'pickCandidate'; rank: number };
 
 /** A subscriber answers true when it carried the command out. */
@@ -78,8 +78,8 @@ export const QUEUE_SHORTCUTS: { group: string; shortcuts: ShortcutHelp[] }[] = [
   {
     group: 'The open item (each only when the item offers it)',
     shortcuts: [
-      { keys: ['p'], does: 'Pair by hand: opens the pairing form' },
-      { keys: ['1', '…', '5'], does: 'In the pairing form: pick the ranked candidate' },
+      { keys: ['p'], does: 'Pair by hand: opens the pairing workbench over the list (Esc goes back to the row)' },
+      { keys: ['1', '…', '5'], does: 'In the pairing workbench: pick the ranked candidate (Space toggles the focused one)' },
       { keys: ['w'], does: 'Write off' },
       { keys: ['g'], does: 'Send to global finance' },
       { keys: ['n'], does: 'Note' },

@@ -3,7 +3,8 @@
 
 import type { PairingPaymentFacts, PairingRecordFacts } from '../../../../shared/controls';
 import type { ItemDetail, LedgerPaymentView, NetworkRecordView, OpenRecord } from '../../../../shared/ipc/recon-api';
-import { pairingPaymentFacts, pairingRecordFacts } from './control-facts';
+import type { Network } from '../../../../shared/domain';
+import { pairingPaymentFacts, pairingRecordFacts } from '../queue/control-facts';
 
 /** A network record or ledger payment the associate can put into a pairing. */
 export type PairMember = (
@@ -18,6 +19,14 @@ export type PairMember = (
   currency: string;
   date: string;
   cardLast4: string;
+  network: Network;
+  authCode: string;
+  /** What the row shows by its id: the record id, or the payment id. */
+  shortId: string;
+  /** A payment's initiated_at as the ledger wrote it (with its offset); undefined for a network record, whose feeds carry a date only. */
+  initiatedAt?: string;
+  /** A network record's settlement date (its business date). */
+  settlementDate?: string;
   /** The open item the record sits in, and why, when a search found it. */
   openItem?: { itemId: number | null; reason: string | null };
 };
@@ -37,6 +46,10 @@ export function networkMember(record: NetworkRecordView): NetworkMember {
     currency: record.currency,
     date: record.txnDate,
     cardLast4: record.panLast4,
+    network: record.network,
+    authCode: record.authCode,
+    shortId: record.recordId,
+    settlementDate: record.settlementDate,
     facts: pairingRecordFacts(record),
   };
 }
@@ -51,6 +64,10 @@ export function ledgerMember(payment: LedgerPaymentView): LedgerMember {
     currency: payment.currency,
     date: payment.businessDate,
     cardLast4: payment.cardLast4,
+    network: payment.fundingNetwork,
+    authCode: payment.authCode,
+    shortId: payment.paymentId,
+    initiatedAt: payment.initiatedAt,
     facts: pairingPaymentFacts(payment),
   };
 }
