@@ -44,7 +44,7 @@ test.describe('a business day in the window', () => {
     const reason = openMismatches[0]!;
     await page.getByLabel('Reason').selectOption(reason.reason);
     await expect(page.getByTestId('queue-total')).toContainText(`${reason.items} open item`);
-    const reasons = await app.queueRows.locator('td:nth-child(4)').allTextContents();
+    const reasons = await app.queueRows.locator('td[data-column="reason"]').allTextContents();
     expect(reasons.length).toBeGreaterThan(0);
     expect(new Set(reasons)).toEqual(new Set([reason.reason]));
 

@@ -73,8 +73,7 @@ test.describe('manual work', () => {
     // The largest presentment: its full amount is above the 1,000.00 approval limit.
     await page.getByLabel('Sort').selectOption('largest');
     const largest = app.queueRows.filter({ has: page.locator('td', { hasText: /^NETWORK$/ }) }).first();
-    // Columns: id, reference, amount, reason, network, side.
-    const amount = Number(/^([\d,]+\.\d{2}) [A-Z]{3}$/.exec((await largest.locator('td').nth(2).textContent())!.trim())![1]!.replace(/,/g, ''));
+    const amount = Number(/^([\d,]+\.\d{2}) [A-Z]{3}$/.exec((await largest.locator('td[data-column="amount"]').textContent())!.trim())![1]!.replace(/,/g, ''));
     expect(amount).toBeGreaterThan(1_000);
     await largest.click();
     const detail = page.getByTestId('item-detail');

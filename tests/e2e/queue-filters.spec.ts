@@ -92,7 +92,7 @@ test.describe('the queue filter', () => {
 
     const list = await page.getByTestId('queue-scroll').boundingBox();
     const amount = await page.getByTestId('queue-scroll').getByRole('columnheader', { name: 'Amount' }).boundingBox();
-    const firstAmount = app.queueRows.first().locator('td').nth(2);
+    const firstAmount = app.queueRows.first().locator('td[data-column="amount"]');
     expect(list && amount).toBeTruthy();
     expect(amount!.x + amount!.width).toBeLessThanOrEqual(list!.x + list!.width);
     // The amount's text fits its cell: nothing is cut by the ellipsis.

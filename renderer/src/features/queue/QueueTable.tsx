@@ -232,6 +232,8 @@ export function QueueTable({ onShowShortcuts }: { onShowShortcuts?: () => void }
                   {row.getVisibleCells().map((cell) => (
                     <td
                       key={cell.id}
+                      // Names the column for tests and tools that read the table: positions move as columns are added.
+                      data-column={cell.column.id}
                       className={isNumericColumn(cell.column.columnDef.meta) ? 'numeric' : undefined}
                       // Cut to the column's width with an ellipsis: the full text on hover.
                       title={hasCellTitle(cell.column.columnDef.meta) ? String(cell.getValue()) : undefined}
