@@ -74,7 +74,8 @@ export function readReportPreview(db: ReadonlyDb, date: string, now: Date, calen
 
 /**
  * The closed dates whose cut-off passed while nothing closed them, oldest first, through
- * `lastClosedDate`: every date after the latest one that has a run or a written set of reports.
+ * `lastClosedDate`: every date after the latest one that has a run or a written set of reports,
+ * and that latest run's own date when its reports were never written.
  * A store that has neither owes only the last closed date (a new workstation owes no past
  * reports), and a store without records owes nothing.
  */
@@ -84,7 +85,11 @@ export function datesToCatchUp(db: ReadonlyDb, lastClosedDate: string): string[]
   const ran = lastRunDate(db);
   const latest = reported === undefined ? ran : ran === undefined || reported > ran ? reported : ran;
   if (latest === undefined) return [lastClosedDate];
+  // Important: a date matched but never reported is still owed its reports. A day close killed
+  // between a date's run and its reports left exactly that, and counting from the run would skip
+  // the date for good.
+  const isLastRunUnreported = ran !== undefined && ran === latest && (reported === undefined || reported < ran) && ran <= lastClosedDate;
   const dates: string[] = [];
-  for (let date = addDays(latest, 1); date <= lastClosedDate; date = addDays(date, 1)) dates.push(date);
+  for (let date = isLastRunUnreported ? ran : addDays(latest, 1); date <= lastClosedDate; date = addDays(date, 1)) dates.push(date);
   return dates;
 }

@@ -87,7 +87,8 @@ describe('two processes on one database at once', () => {
     const both = copyOf(allDays);
     const answers = await together(both, [{ op: 'catch-up', outDir: folder('close-first') }, { op: 'catch-up', outDir: folder('close-second') }]);
     expect(answers.flatMap((answer) => answer.errors)).toEqual([]);
-    expect(answers.map((answer) => answer.closed).sort()).toEqual([[], ['2026-11-03', '2026-11-04']]);
+    // The copy's last run (11-02) never had its reports written: it is owed them too.
+    expect(answers.map((answer) => answer.closed).sort()).toEqual([[], ['2026-11-02', '2026-11-03', '2026-11-04']]);
     const alone = copyOf(allDays);
     await oneAfterAnother(alone, [{ op: 'catch-up', outDir: folder('close-once') }, { op: 'catch-up', outDir: folder('close-again') }]);
     expect(fs.existsSync(folder('close-again'))).toBe(false);

@@ -232,12 +232,15 @@ describe('the adjustments report', () => {
 });
 
 describe('catching up the cut-offs missed', () => {
-  it('owes nothing on an empty store, the last closed date on a store with records only, and every date after the latest run or report set', async () => {
+  it('owes nothing on an empty store, the last closed date on a store with records only, every date after the latest run or report set, and a last run never reported', async () => {
     const services = servicesAt({ at: '2026-11-07T09:00:00-05:00' });
     expect(datesToCatchUp(writerOf(services), '2026-11-06')).toEqual([]);
     storeDay(services, '2026-11-02');
     expect(datesToCatchUp(writerOf(services), '2026-11-06')).toEqual(['2026-11-06']);
+    // Matched but never reported (a day close killed between the two, or a bare recon match): still owed its reports.
     await services.match('2026-11-02');
+    expect(datesToCatchUp(writerOf(services), '2026-11-06')).toEqual(['2026-11-02', '2026-11-03', '2026-11-04', '2026-11-05', '2026-11-06']);
+    await services.writeReports('2026-11-02', tempDir(), { confirm: true });
     expect(datesToCatchUp(writerOf(services), '2026-11-06')).toEqual(['2026-11-03', '2026-11-04', '2026-11-05', '2026-11-06']);
     await services.writeReports('2026-11-04', tempDir(), { confirm: true });
     expect(datesToCatchUp(writerOf(services), '2026-11-06')).toEqual(['2026-11-05', '2026-11-06']);
