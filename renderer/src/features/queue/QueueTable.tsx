@@ -1,6 +1,6 @@
 import { flexRender, getCoreRowModel, useReactTable } from '@tanstack/react-table';
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { type KeyboardEvent, type MouseEvent, useEffect, useRef, useState } from 'react';
+import { type KeyboardEvent, type MouseEvent, useEffect, useMemo, useRef, useState } from 'react';
 import type { QueueItem } from '../../../../shared/ipc/recon-api';
 import { isTextEntry, useShortcutCommands } from './queue-shortcuts';
 import { ErrorAlert } from '../../components/ErrorAlert';
@@ -46,19 +46,25 @@ export function QueueTable({ onShowShortcuts }: { onShowShortcuts?: () => void }
     if (queueGeneration === 0) void reloadQueue();
   }, [queueGeneration, reloadQueue]);
 
-  // Row ids are item ids, so a reload in place keeps each item's row (and the focus on it).
-  const table = useReactTable({ data: queueItems, columns: QUEUE_COLUMNS, getCoreRowModel: getCoreRowModel(), getRowId: (item) => String(item.id) });
-  const rows = table.getRowModel().rows;
   const tabStopId = [focusedItemId, selectedItemId].find((id) => id !== undefined && queueItems.some((item) => item.id === id)) ?? queueItems[0]?.id;
 
   const virtualizer = useVirtualizer({
-    count: rows.length,
+    count: queueItems.length,
     getScrollElement: () => scrollRef.current,
     estimateSize: () => ROW_HEIGHT,
     overscan: 10,
   });
   const virtualRows = virtualizer.getVirtualItems();
   const lastVirtualIndex = virtualRows.at(-1)?.index ?? -1;
+  // Important: the table's row model holds only the rows in view. Built over every loaded item, it
+  // was rebuilt whole on every page read by key: at 57,000 items each page cost half a second of
+  // a blocked window (bench/queue-frames.ts). Row ids are item ids, so a reload in place keeps each
+  // item's row (and the focus on it).
+  const firstVirtualIndex = virtualRows[0]?.index ?? 0;
+  const inView = useMemo(() => queueItems.slice(firstVirtualIndex, lastVirtualIndex + 1), [queueItems, firstVirtualIndex, lastVirtualIndex]);
+  const table = useReactTable({ data: inView, columns: QUEUE_COLUMNS, getCoreRowModel: getCoreRowModel(), getRowId: (item) => String(item.id) });
+  const rowsInView = table.getRowModel().rows;
+  const rows = { length: queueItems.length };
 
   useEffect(() => {
     if (queueNext === undefined) return;
@@ -202,7 +208,7 @@ export function QueueTable({ onShowShortcuts }: { onShowShortcuts?: () => void }
               </tr>
             ) : null}
             {virtualRows.map((virtualRow) => {
-              const row = rows[virtualRow.index];
+              const row = rowsInView[virtualRow.index - firstVirtualIndex];
               if (!row) return null;
               return (
                 <tr
