@@ -143,6 +143,8 @@ export function PairingWorkbench({ detail, onPaired }: { detail: ItemDetail; onP
     next?.focus();
   }, [isPickedByKey, needsReason]);
 
+  // What every pane takes alike: which rows the matcher proposed, which are chosen, and how to choose.
+  const shared = { matcherIds, isSelected, isOwn, onToggle: toggle, radioName: `pair-ledger-${detail.item.id}` };
   const ledgerPane = isNetworkItem ? (
     <PairingPane
       side="LEDGER"
@@ -152,11 +154,7 @@ export function PairingWorkbench({ detail, onPaired }: { detail: ItemDetail; onP
       onFilter={setCounterpartFilter}
       rows={rankedCounterparts}
       isRanked
-      matcherIds={matcherIds}
-      isSelected={isSelected}
-      isOwn={isOwn}
-      onToggle={toggle}
-      radioName={`pair-ledger-${detail.item.id}`}
+      {...shared}
       emptyText="The matcher found no payment: search for one."
     />
   ) : (
@@ -165,11 +163,7 @@ export function PairingWorkbench({ detail, onPaired }: { detail: ItemDetail; onP
       title="Ledger payments"
       fixedText="The item's own payment: a pairing takes exactly one."
       rows={ownLedger ? [{ member: ownLedger, chips: [], agreeing: 0, amountGapMinor: 0 }] : []}
-      matcherIds={matcherIds}
-      isSelected={isSelected}
-      isOwn={isOwn}
-      onToggle={toggle}
-      radioName={`pair-ledger-${detail.item.id}`}
+      {...shared}
       emptyText="The item's payment could not be read."
     />
   );
@@ -182,11 +176,7 @@ export function PairingWorkbench({ detail, onPaired }: { detail: ItemDetail; onP
       filter={ownFilter}
       onFilter={setOwnFilter}
       rows={[...(ownNetwork ? [{ member: ownNetwork, chips: [], agreeing: 0, amountGapMinor: 0 }] : []), ...splitRecords]}
-      matcherIds={matcherIds}
-      isSelected={isSelected}
-      isOwn={isOwn}
-      onToggle={toggle}
-      radioName={`pair-ledger-${detail.item.id}`}
+      {...shared}
       emptyText="The item's record could not be read."
     />
   ) : (
@@ -198,11 +188,7 @@ export function PairingWorkbench({ detail, onPaired }: { detail: ItemDetail; onP
       onFilter={setCounterpartFilter}
       rows={rankedCounterparts}
       isRanked
-      matcherIds={matcherIds}
-      isSelected={isSelected}
-      isOwn={isOwn}
-      onToggle={toggle}
-      radioName={`pair-ledger-${detail.item.id}`}
+      {...shared}
       emptyText="The matcher found no network record: search for one."
     />
   );
