@@ -1,4 +1,5 @@
 import { type FormEvent, type KeyboardEvent, useEffect, useId, useRef, useState } from 'react';
+import { ModalDialog } from '../../components/ModalDialog';
 import type { ReasonCodeUse } from '../../../../shared/controls';
 import type { GlobalFinanceReason } from '../../../../shared/domain';
 import type { BulkAction, BulkActionResult, BulkTarget } from '../../../../shared/ipc/recon-api';
@@ -107,94 +108,85 @@ export function BulkActionDialog({ action, target, onClose, onApplied }: { actio
   const needsCode = labels.codes !== undefined;
   const isComplete = (!needsCode || inputs.reasonCode !== '') && inputs.note.trim() !== '';
   return (
-    <div className="dialog-backdrop" onClick={onClose}>
-      <div
-        ref={dialogRef}
-        className="dialog bulk-dialog"
-        role="dialog"
-        aria-modal="true"
-        aria-labelledby={titleId}
-        data-testid="bulk-dialog"
-        onKeyDown={handleKey}
-        onClick={(event) => event.stopPropagation()}
-      >
-        <div className="dialog-header">
-          <h2 id={titleId}>{labels.title}: several items in one action</h2>
-          <button type="button" className="button-small" onClick={onClose}>
-            Close
-          </button>
+    <ModalDialog
+      className="bulk-dialog"
+      title={`${labels.title}: several items in one action`}
+      titleId={titleId}
+      testId="bulk-dialog"
+      onKeyDown={handleKey}
+      onClose={onClose}
+      dialogRef={dialogRef}
+    >
+      {applied ? (
+        <div data-testid="bulk-after">
+          <p role="status">{undone ? `Undone: ${applied.summary}` : applied.summary}</p>
+          {undone ? null : (
+            <button
+              type="button"
+              onClick={() => {
+                void undoLastAction().then((isDone) => setUndone(isDone));
+              }}
+            >
+              Undo all {formatCount(applied.count)}
+            </button>
+          )}
         </div>
-        {applied ? (
-          <div data-testid="bulk-after">
-            <p role="status">{undone ? `Undone: ${applied.summary}` : applied.summary}</p>
-            {undone ? null : (
-              <button
-                type="button"
-                onClick={() => {
-                  void undoLastAction().then((isDone) => setUndone(isDone));
-                }}
-              >
-                Undo all {formatCount(applied.count)}
+      ) : (
+        <form onSubmit={handleSubmit}>
+          {action === 'to-global-finance' ? (
+            <div className="field">
+              <label htmlFor={reasonId}>Reason</label>
+              <select id={reasonId} value={inputs.reason} onChange={(event) => {
+                  const chosen = event.currentTarget.value;
+                  change({ reason: HAND_REASONS.find((reason) => reason === chosen) ?? inputs.reason });
+                }}>
+                {HAND_REASONS.map((reason) => (
+                  <option key={reason} value={reason}>
+                    {reason}
+                  </option>
+                ))}
+              </select>
+            </div>
+          ) : null}
+          {labels.codes && rules ? <ReasonCodeField rules={rules} use={labels.codes} value={inputs.reasonCode} onChange={(reasonCode) => change({ reasonCode })} /> : null}
+          <div className="field">
+            <label htmlFor={noteId}>{action === 'approve' ? 'Why you approve them' : 'Note'}</label>
+            <textarea id={noteId} value={inputs.note} required maxLength={500} rows={2} onChange={(event) => change({ note: event.currentTarget.value })} />
+          </div>
+          {preview ? (
+            <div className="bulk-preview" data-testid="bulk-preview" role="status">
+              <p>{preview.summary}</p>
+              <p>
+                {formatCount(preview.count)} item{preview.count === 1 ? '' : 's'}
+                {preview.totals.length > 0 ? `, ${totalsText(preview)}` : ''}
+                {preview.refusedCount > 0 ? `; ${formatCount(preview.refusedCount)} refused` : '; none refused'}
+              </p>
+              {preview.refusals.length > 0 ? (
+                <ul className="bulk-refusals" aria-label="Refused items">
+                  {preview.refusals.map((refusal) => (
+                    <li key={refusal.itemId}>
+                      Item {refusal.itemId}: {refusal.reason}
+                    </li>
+                  ))}
+                  {preview.refusedCount > preview.refusals.length ? <li>and {formatCount(preview.refusedCount - preview.refusals.length)} more</li> : null}
+                </ul>
+              ) : null}
+            </div>
+          ) : null}
+          <ErrorAlert message={error} />
+          <div className="form-actions">
+            {preview === undefined ? (
+              <button type="submit" disabled={!isComplete || isBusy}>
+                Preview
+              </button>
+            ) : (
+              <button type="submit" disabled={!isComplete || isBusy || preview.refusedCount > 0}>
+                {labels.apply} {formatCount(preview.count)} item{preview.count === 1 ? '' : 's'}
               </button>
             )}
           </div>
-        ) : (
-          <form onSubmit={handleSubmit}>
-            {action === 'to-global-finance' ? (
-              <div className="field">
-                <label htmlFor={reasonId}>Reason</label>
-                <select id={reasonId} value={inputs.reason} onChange={(event) => {
-                    const chosen = event.currentTarget.value;
-                    change({ reason: HAND_REASONS.find((reason) => reason === chosen) ?? inputs.reason });
-                  }}>
-                  {HAND_REASONS.map((reason) => (
-                    <option key={reason} value={reason}>
-                      {reason}
-                    </option>
-                  ))}
-                </select>
-              </div>
-            ) : null}
-            {labels.codes && rules ? <ReasonCodeField rules={rules} use={labels.codes} value={inputs.reasonCode} onChange={(reasonCode) => change({ reasonCode })} /> : null}
-            <div className="field">
-              <label htmlFor={noteId}>{action === 'approve' ? 'Why you approve them' : 'Note'}</label>
-              <textarea id={noteId} value={inputs.note} required maxLength={500} rows={2} onChange={(event) => change({ note: event.currentTarget.value })} />
-            </div>
-            {preview ? (
-              <div className="bulk-preview" data-testid="bulk-preview" role="status">
-                <p>{preview.summary}</p>
-                <p>
-                  {formatCount(preview.count)} item{preview.count === 1 ? '' : 's'}
-                  {preview.totals.length > 0 ? `, ${totalsText(preview)}` : ''}
-                  {preview.refusedCount > 0 ? `; ${formatCount(preview.refusedCount)} refused` : '; none refused'}
-                </p>
-                {preview.refusals.length > 0 ? (
-                  <ul className="bulk-refusals" aria-label="Refused items">
-                    {preview.refusals.map((refusal) => (
-                      <li key={refusal.itemId}>
-                        Item {refusal.itemId}: {refusal.reason}
-                      </li>
-                    ))}
-                    {preview.refusedCount > preview.refusals.length ? <li>and {formatCount(preview.refusedCount - preview.refusals.length)} more</li> : null}
-                  </ul>
-                ) : null}
-              </div>
-            ) : null}
-            <ErrorAlert message={error} />
-            <div className="form-actions">
-              {preview === undefined ? (
-                <button type="submit" disabled={!isComplete || isBusy}>
-                  Preview
-                </button>
-              ) : (
-                <button type="submit" disabled={!isComplete || isBusy || preview.refusedCount > 0}>
-                  {labels.apply} {formatCount(preview.count)} item{preview.count === 1 ? '' : 's'}
-                </button>
-              )}
-            </div>
-          </form>
-        )}
-      </div>
-    </div>
+        </form>
+      )}
+    </ModalDialog>
   );
 }

@@ -1,4 +1,5 @@
 import { type KeyboardEvent, useEffect, useId, useRef } from 'react';
+import { ModalDialog } from '../../components/ModalDialog';
 import { AMOUNT_DIFF_SEQUENCE, QUEUE_SHORTCUTS } from './queue-shortcuts';
 
 /**
@@ -28,46 +29,38 @@ export function ShortcutsDialog({ onClose }: { onClose: () => void }) {
   }
 
   return (
-    <div className="dialog-backdrop" onClick={onClose}>
-      <div
-        className="dialog shortcuts-dialog"
-        role="dialog"
-        aria-modal="true"
-        aria-labelledby={titleId}
-        aria-describedby={descriptionId}
-        data-testid="shortcuts-dialog"
-        onKeyDown={handleKey}
-        onClick={(event) => event.stopPropagation()}
-      >
-        <div className="dialog-header">
-          <h2 id={titleId}>Keyboard shortcuts</h2>
-          <button ref={closeRef} type="button" className="button-small" onClick={onClose}>
-            Close
-          </button>
-        </div>
-        <p id={descriptionId} className="hint">
-          Keys work anywhere in the Queue view except while you type in a field. After every action the next open item opens.
-        </p>
-        {QUEUE_SHORTCUTS.map(({ group, shortcuts }) => (
-          <section key={group} aria-label={group}>
-            <h3>{group}</h3>
-            <dl className="shortcut-list">
-              {shortcuts.map((shortcut) => (
-                <div key={shortcut.does} className="shortcut">
-                  <dt>
-                    {shortcut.keys.map((key, index) => (key === '…' ? <span key={index}> … </span> : <kbd key={index}>{key}</kbd>))}
-                  </dt>
-                  <dd>{shortcut.does}</dd>
-                </div>
-              ))}
-            </dl>
-          </section>
-        ))}
-        <h3>One amount difference, written off</h3>
-        <p data-testid="shortcuts-sequence">
-          With the item open: <kbd>w</kbd> <kbd>1</kbd> <em>note</em> <kbd>Enter</kbd>. {AMOUNT_DIFF_SEQUENCE}
-        </p>
-      </div>
-    </div>
+    <ModalDialog
+      className="shortcuts-dialog"
+      title="Keyboard shortcuts"
+      titleId={titleId}
+      describedBy={descriptionId}
+      testId="shortcuts-dialog"
+      onKeyDown={handleKey}
+      onClose={onClose}
+      closeRef={closeRef}
+    >
+      <p id={descriptionId} className="hint">
+        Keys work anywhere in the Queue view except while you type in a field. After every action the next open item opens.
+      </p>
+      {QUEUE_SHORTCUTS.map(({ group, shortcuts }) => (
+        <section key={group} aria-label={group}>
+          <h3>{group}</h3>
+          <dl className="shortcut-list">
+            {shortcuts.map((shortcut) => (
+              <div key={shortcut.does} className="shortcut">
+                <dt>
+                  {shortcut.keys.map((key, index) => (key === '…' ? <span key={index}> … </span> : <kbd key={index}>{key}</kbd>))}
+                </dt>
+                <dd>{shortcut.does}</dd>
+              </div>
+            ))}
+          </dl>
+        </section>
+      ))}
+      <h3>One amount difference, written off</h3>
+      <p data-testid="shortcuts-sequence">
+        With the item open: <kbd>w</kbd> <kbd>1</kbd> <em>note</em> <kbd>Enter</kbd>. {AMOUNT_DIFF_SEQUENCE}
+      </p>
+    </ModalDialog>
   );
 }

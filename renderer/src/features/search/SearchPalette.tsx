@@ -1,4 +1,5 @@
 import { type KeyboardEvent, useEffect, useId, useRef, useState } from 'react';
+import { ModalDialog } from '../../components/ModalDialog';
 import type { ItemSearchHit, MatchSearchHit, SearchField, SearchResults } from '../../../../shared/ipc/recon-api';
 import { errorMessage, getReconApi, unwrapReply } from '../../api/recon-bridge';
 import { ErrorAlert } from '../../components/ErrorAlert';
@@ -142,69 +143,61 @@ export function SearchPalette({ onClose, onOpenItem, onOpenMatch }: { onClose: (
   });
 
   return (
-    <div className="dialog-backdrop" onClick={onClose}>
-      <div
-        className="dialog search-palette"
-        role="dialog"
-        aria-modal="true"
-        aria-labelledby={titleId}
-        data-testid="search-palette"
-        onKeyDown={handleKey}
-        onClick={(event) => event.stopPropagation()}
-      >
-        <div className="dialog-header">
-          <h2 id={titleId}>Search everywhere</h2>
-          <button ref={closeRef} type="button" className="button-small" onClick={onClose}>
-            Close
-          </button>
-        </div>
-        <input
-          ref={inputRef}
-          type="text"
-          className="search-palette-input"
-          role="combobox"
-          aria-label="Search by id, ARN, auth code, card, token or amount"
-          aria-autocomplete="list"
-          aria-expanded={options.length > 0}
-          aria-controls={listId}
-          aria-activedescendant={active ? optionId(active) : undefined}
-          placeholder="Payment or record id, transaction id, ARN, auth code, BIN, last four, token, amount"
-          maxLength={64}
-          autoComplete="off"
-          spellCheck={false}
-          value={text}
-          onChange={(event) => setText(event.currentTarget.value)}
-        />
-        <p className="hint" role="status" data-testid="search-palette-status">
-          {results && results.text === text.trim() ? summary(groups, results.text) : text.trim() === '' ? 'Any part of an identifier, in any case, or an amount.' : 'Searching…'}
-        </p>
-        <ErrorAlert message={error} />
-        <div id={listId} role="listbox" aria-label="Search results" className="search-palette-results">
-          {groups.map((group) => (
-            <div key={group.label} role="group" aria-label={group.label}>
-              <div className="search-palette-group" aria-hidden="true">
-                {group.label}
-                {group.hasMore ? ' (more found: type more to narrow them)' : ''}
-              </div>
-              {group.options.map((option) => (
-                <div
-                  key={option.key}
-                  id={optionId(option)}
-                  role="option"
-                  aria-selected={option === active}
-                  className={option === active ? 'search-palette-option is-active' : 'search-palette-option'}
-                  data-testid="search-hit"
-                  onClick={option.open}
-                >
-                  <span className="search-palette-title">{option.title}</span>
-                  <span className="search-palette-detail">{option.detail}</span>
-                  <span className="search-palette-found">found by {option.found}</span>
-                </div>
-              ))}
+    <ModalDialog
+      className="search-palette"
+      title="Search everywhere"
+      titleId={titleId}
+      testId="search-palette"
+      onKeyDown={handleKey}
+      onClose={onClose}
+      closeRef={closeRef}
+    >
+      <input
+        ref={inputRef}
+        type="text"
+        className="search-palette-input"
+        role="combobox"
+        aria-label="Search by id, ARN, auth code, card, token or amount"
+        aria-autocomplete="list"
+        aria-expanded={options.length > 0}
+        aria-controls={listId}
+        aria-activedescendant={active ? optionId(active) : undefined}
+        placeholder="Payment or record id, transaction id, ARN, auth code, BIN, last four, token, amount"
+        maxLength={64}
+        autoComplete="off"
+        spellCheck={false}
+        value={text}
+        onChange={(event) => setText(event.currentTarget.value)}
+      />
+      <p className="hint" role="status" data-testid="search-palette-status">
+        {results && results.text === text.trim() ? summary(groups, results.text) : text.trim() === '' ? 'Any part of an identifier, in any case, or an amount.' : 'Searching…'}
+      </p>
+      <ErrorAlert message={error} />
+      <div id={listId} role="listbox" aria-label="Search results" className="search-palette-results">
+        {groups.map((group) => (
+          <div key={group.label} role="group" aria-label={group.label}>
+            <div className="search-palette-group" aria-hidden="true">
+              {group.label}
+              {group.hasMore ? ' (more found: type more to narrow them)' : ''}
             </div>
-          ))}
-        </div>
+            {group.options.map((option) => (
+              <div
+                key={option.key}
+                id={optionId(option)}
+                role="option"
+                aria-selected={option === active}
+                className={option === active ? 'search-palette-option is-active' : 'search-palette-option'}
+                data-testid="search-hit"
+                onClick={option.open}
+              >
+                <span className="search-palette-title">{option.title}</span>
+                <span className="search-palette-detail">{option.detail}</span>
+                <span className="search-palette-found">found by {option.found}</span>
+              </div>
+            ))}
+          </div>
+        ))}
       </div>
-    </div>
+    </ModalDialog>
   );
 }
