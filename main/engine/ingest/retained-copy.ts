@@ -148,7 +148,8 @@ function freeName(candidate: string): string {
  */
 export async function retainWithoutCardNumbers(reader: ReadonlyDb | undefined, file: string, outcome: IngestOutcome, folder: string, shownName = path.basename(file)): Promise<RetainedCopy> {
   fs.mkdirSync(folder, { recursive: true });
-  const sha256 = await sha256Of(file);
+  // Ingest hashed what it stored or recognised; only a rejected file is read again for it.
+  const sha256 = outcome.status === 'rejected' ? await sha256Of(file) : outcome.sha256;
   const kept: string[] = [];
   // What was written, temporaries included: removed when keeping fails part-way.
   const written: string[] = [];

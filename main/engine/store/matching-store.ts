@@ -353,7 +353,10 @@ export function applyMatchOutcome(
       continue;
     }
     const existing = (item.side === 'NETWORK' ? openByNetwork : openByPayment).get(proposedRowId(item));
-    if (existing && existing.reason === item.reason && isSameList(parseCandidateIds(existing.candidate_ids), item.candidateIds)) {
+    // The stored text first: what a run wrote since schema 10 is the same text; a migrated list may be spelled otherwise.
+    const isSameCandidates = (stored: string): boolean =>
+      stored === candidateIdsText(item.candidateIds) || isSameList(parseCandidateIds(stored), item.candidateIds);
+    if (existing && existing.reason === item.reason && isSameCandidates(existing.candidate_ids)) {
       (item.side === 'NETWORK' ? openByNetwork : openByPayment).delete(proposedRowId(item));
       summary.itemsKept++;
       continue;
