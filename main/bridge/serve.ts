@@ -6,7 +6,8 @@
 //
 // Folders follow RECON_DATA_DIR / RECON_DB / RECON_INBOX / RECON_REPORTS (main/engine/app-paths.ts).
 // The window opens only from the one-time launch address printed here (see loopback-bridge.ts);
-// `--json` prints it as `launchUrl`, and `--open-browser` opens it in the user's browser.
+// `--json` prints it as `launchUrl` for a program to read (nothing else on standard output), and
+// `--open-browser` opens it in the user's browser when the output is for a person (without `--json`).
 
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';

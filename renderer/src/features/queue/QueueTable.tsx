@@ -64,12 +64,11 @@ export function QueueTable({ onShowShortcuts }: { onShowShortcuts?: () => void }
   const inView = useMemo(() => queueItems.slice(firstVirtualIndex, lastVirtualIndex + 1), [queueItems, firstVirtualIndex, lastVirtualIndex]);
   const table = useReactTable({ data: inView, columns: QUEUE_COLUMNS, getCoreRowModel: getCoreRowModel(), getRowId: (item) => String(item.id) });
   const rowsInView = table.getRowModel().rows;
-  const rows = { length: queueItems.length };
 
   useEffect(() => {
     if (queueNext === undefined) return;
-    if (lastVirtualIndex >= rows.length - PREFETCH_ROWS) void loadMoreQueue();
-  }, [lastVirtualIndex, rows.length, queueNext, loadMoreQueue, isQueueLoading]);
+    if (lastVirtualIndex >= queueItems.length - PREFETCH_ROWS) void loadMoreQueue();
+  }, [lastVirtualIndex, queueItems.length, queueNext, loadMoreQueue, isQueueLoading]);
 
   // A row the keyboard moved to, to be focused once the virtualiser has rendered it.
   const pendingFocusId = useRef<number | undefined>(undefined);
@@ -155,7 +154,7 @@ export function QueueTable({ onShowShortcuts }: { onShowShortcuts?: () => void }
             ? queueError
               ? 'Open items could not be loaded.'
               : 'Loading…'
-            : `${formatCount(queueTotal)} open item${queueTotal === 1 ? '' : 's'}${rows.length < queueTotal ? `, ${formatCount(rows.length)} loaded` : ''}`}
+            : `${formatCount(queueTotal)} open item${queueTotal === 1 ? '' : 's'}${queueItems.length < queueTotal ? `, ${formatCount(queueItems.length)} loaded` : ''}`}
         </p>
         {onShowShortcuts ? (
           <button type="button" className="button-small shortcuts-button" aria-keyshortcuts="?" onClick={onShowShortcuts}>
@@ -175,7 +174,7 @@ export function QueueTable({ onShowShortcuts }: { onShowShortcuts?: () => void }
       />
       <ErrorAlert message={queueError} />
       <div ref={scrollRef} className="queue-scroll" data-testid="queue-scroll" tabIndex={0} aria-label="Open items list" onKeyDown={handleListKey}>
-        <table className="data-table queue-table" aria-label="Open items" aria-rowcount={(queueTotal ?? rows.length) + 1}>
+        <table className="data-table queue-table" aria-label="Open items" aria-rowcount={(queueTotal ?? queueItems.length) + 1}>
           <colgroup>
             <col className="select-column" />
             {table.getVisibleLeafColumns().map((leaf) => (
@@ -260,7 +259,7 @@ export function QueueTable({ onShowShortcuts }: { onShowShortcuts?: () => void }
         {queueTotal === 0 ? (
           <p className="empty">{hasNarrowing ? 'No open items in this category match the filter.' : 'No open items in this category.'}</p>
         ) : null}
-        {isQueueLoading && rows.length > 0 ? <p className="loading-more">Loading more…</p> : null}
+        {isQueueLoading && queueItems.length > 0 ? <p className="loading-more">Loading more…</p> : null}
       </div>
     </section>
   );
