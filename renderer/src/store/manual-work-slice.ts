@@ -1,4 +1,4 @@
-import type { ApiReply, ChannelArgument, ManualActionResult, OpenRecord, StoreArea } from '../../../shared/ipc/recon-api';
+import type { ApiReply, ChannelArgument, ManualActionResult, StoreArea } from '../../../shared/ipc/recon-api';
 import { errorMessage, getReconApi, unwrapReply } from '../api/recon-bridge';
 import type { ReconSliceCreator } from './recon-state';
 
@@ -42,19 +42,13 @@ const ADVANCING_ACTIONS: ReadonlySet<ManualActionName> = new Set(['note', 'pair'
 /** What the associate just did to the item the queue went on from, shown above the next one. */
 export type ItemActionDone = { itemId: number; text: string };
 
-/** Which side a counterpart search looks on. */
-export type SearchSide = ChannelArgument<'records:search'>['side'];
-
-/** How many open records one counterpart search asks for. */
-export const SEARCH_LIMIT = 50;
-
 /**
  * How long a `store-changed` event waits for more before the window reloads. Main sends one per
  * inbox file, ingest, run and action, so a burst (a folder landing in the inbox) costs one reload.
  */
 export const STORE_CHANGE_SETTLE_MS = 100;
 
-/** Manual work on items and matches, the last action the associate can undo, and the counterpart search. */
+/** Manual work on items and matches, and the last action the associate can undo. */
 export type ManualWorkSlice = {
   /** The associate's last undoable action; null when there is none, undefined before the first answer. */
   /** With `undoRefusal` when a run or another action has moved on since and the undo would be refused. */
@@ -77,11 +71,6 @@ export type ManualWorkSlice = {
   storeRefresh: Promise<void> | undefined;
   /** Bumped by every request for the last action, so an older reply never overwrites a newer one. */
   lastManualActionGeneration: number;
-  searchResults: OpenRecord[] | undefined;
-  searchedSide: SearchSide | undefined;
-  isSearching: boolean;
-  searchError: string | undefined;
-  searchGeneration: number;
   /** Each action resolves true when the engine did it, false when it refused (the error is in `manualErrors`). */
   noteItem: (argument: ChannelArgument<'items:note'>) => Promise<boolean>;
   pairByHand: (argument: ChannelArgument<'items:pair'>) => Promise<boolean>;
@@ -96,9 +85,8 @@ export type ManualWorkSlice = {
   unpairMatch: (argument: ChannelArgument<'matches:unpair'>) => Promise<boolean>;
   undoLastAction: () => Promise<boolean>;
   refreshLastManualAction: () => Promise<void>;
-  searchOpenRecords: (side: SearchSide, text: string) => Promise<void>;
   clearManualError: (name: ManualActionName) => void;
-  /** Forgets the errors and the search that belonged to the item the associate is leaving. */
+  /** Forgets the errors and results that belonged to the item the associate is leaving. */
   resetItemWork: () => void;
   /**
    * The parts of the store the events of the burst now settling named: 'all' once any event named
@@ -206,11 +194,6 @@ export const createManualWorkSlice: ReconSliceCreator<ManualWorkSlice> = (set, g
     storeRefresh: undefined,
     storeChangeAreas: undefined,
     lastManualActionGeneration: 0,
-    searchResults: undefined,
-    searchedSide: undefined,
-    isSearching: false,
-    searchError: undefined,
-    searchGeneration: 0,
     noteItem: (argument) => runAction('note', () => getReconApi().noteItem(argument)),
     pairByHand: (argument) => runAction('pair', () => getReconApi().pairByHand(argument)),
     sendToGlobalFinance: (argument) => runAction('globalFinance', () => getReconApi().sendToGlobalFinance(argument)),
@@ -239,31 +222,7 @@ export const createManualWorkSlice: ReconSliceCreator<ManualWorkSlice> = (set, g
         if (isCurrent()) set({ lastManualAction: null });
       }
     },
-    searchOpenRecords: async (side, text) => {
-      const generation = get().searchGeneration + 1;
-      set({ searchGeneration: generation, isSearching: true, searchError: undefined });
-      const isCurrent = () => get().searchGeneration === generation;
-      try {
-        const searchResults = unwrapReply(await getReconApi().searchOpenRecords({ side, text, limit: SEARCH_LIMIT }));
-        if (isCurrent()) set({ searchResults, searchedSide: side });
-      } catch (error) {
-        if (isCurrent()) set({ searchResults: undefined, searchedSide: undefined, searchError: errorMessage(error) });
-      } finally {
-        if (isCurrent()) set({ isSearching: false });
-      }
-    },
-    resetItemWork: () =>
-      set((state) => ({
-        manualErrors: {},
-        manualResults: {},
-        itemActionDone: undefined,
-        searchResults: undefined,
-        searchedSide: undefined,
-        isSearching: false,
-        searchError: undefined,
-        // A search still under way for the item left behind must not land on the next one.
-        searchGeneration: state.searchGeneration + 1,
-      })),
+    resetItemWork: () => set({ manualErrors: {}, manualResults: {}, itemActionDone: undefined }),
     noteStoreChanged: async (areas) => {
       set((state) => ({ storeChanges: state.storeChanges + 1, storeChangeAreas: joinAreas(state.storeChangeAreas, areas) }));
       // Events that arrive while a reload waits to settle join it; one that arrives after the reload

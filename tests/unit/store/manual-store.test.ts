@@ -237,6 +237,12 @@ describe('finding counterparts', () => {
     expect(searchOpenRecords(db, 'LEDGER', '9999', 10)).toHaveLength(1);
     const [byAmount] = searchOpenRecords(db, 'NETWORK', '100.00', 10);
     expect(byAmount).toMatchObject({ side: 'NETWORK', recordId: 'V1', reason: 'NO_LEDGER' });
+    // However the amount is typed, it is read as integer minor units ("100" spans 100.00 to 100.99).
+    for (const typed of ['100', '100.0', '$100.00', '100,00', '100.00 ']) {
+      expect(searchOpenRecords(db, 'NETWORK', typed, 10).map((record) => (record.side === 'NETWORK' ? record.recordId : '')), typed).toEqual(['V1']);
+    }
+    expect(searchOpenRecords(db, 'NETWORK', '100.01', 10)).toEqual([]);
+    expect(searchOpenRecords(db, 'NETWORK', '100.1', 10)).toEqual([]);
     expect(searchOpenRecords(db, 'NETWORK', 'nothing-like-it', 10)).toEqual([]);
   });
 });

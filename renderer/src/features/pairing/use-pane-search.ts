@@ -1,7 +1,12 @@
 import { useCallback, useRef, useState } from 'react';
-import type { OpenRecord } from '../../../../shared/ipc/recon-api';
+import type { ChannelArgument, OpenRecord } from '../../../../shared/ipc/recon-api';
 import { errorMessage, getReconApi, unwrapReply } from '../../api/recon-bridge';
-import { SEARCH_LIMIT, type SearchSide } from '../../store/manual-work-slice';
+
+/** Which side a counterpart search looks on. */
+export type SearchSide = ChannelArgument<'records:search'>['side'];
+
+/** How many open records one counterpart search asks for. */
+export const SEARCH_LIMIT = 50;
 
 /** One pane's search of the open records on its side: what it found, whether it is under way, why it failed. */
 export type PaneSearch = {
