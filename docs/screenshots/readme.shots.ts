@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { expect, test } from '../../tests/e2e/fixtures';
 import { writeDemo } from '../../tests/e2e/demo-feeds';
+import { sheetAsHtml } from './sheet-as-table';
 
 const root = path.resolve(import.meta.dirname, '..', '..');
 const shot = (name: string): string => path.join(root, 'docs', 'screenshots', `${name}.png`);
@@ -46,6 +47,16 @@ test('README screenshots', async ({ workstation }) => {
   await app.queueRows.first().click();
   await expect(page.getByTestId('item-explanation')).toBeVisible();
   await page.screenshot({ path: shot('queue') });
+
+  // "Export XLSX" over the queue's filter, the downloaded workbook then shown as a spreadsheet shows it.
+  const downloading = page.waitForEvent('download');
+  await page.getByRole('button', { name: 'Export XLSX' }).click();
+  const download = await downloading;
+  const sheetPage = await page.context().newPage();
+  await sheetPage.setViewportSize({ width: 1280, height: 560 });
+  await sheetPage.setContent(await sheetAsHtml(fs.readFileSync(await download.path()), download.suggestedFilename()));
+  await sheetPage.screenshot({ path: shot('export') });
+  await sheetPage.close();
 
   // The pairing workbench over the whole work area on an amount difference: the two sides, the
   // ranked payments with their chips, the sums, the band and what Pair will do.

@@ -101,6 +101,22 @@ export const MATCH_MAKERS = ['hand', 'run'] as const;
 /** What a match records as its rule: the pass that paired it, or 'manual'. */
 export const MATCH_RULES = [...PASS_NAMES, 'manual'] as const;
 
+/** What the Matches view shows: an optional business date range, who made them, a rule, a network and a search. */
+export const matchesFilterSchema = z
+  .object({
+    from: businessDate.optional(),
+    to: businessDate.optional(),
+    madeBy: z.enum(MATCH_MAKERS).optional(),
+    rule: z.enum(MATCH_RULES).optional(),
+    network: z.enum(NETWORKS).optional(),
+    /** A match id, a record or payment id, a network transaction id, an ARN, or an amount ("599.21", "$599.21", "599,21", "599"). */
+    search: z.string().trim().min(1).max(64).optional(),
+  })
+  .strict();
+
+/** The Matches view's filter, as the window sends it and the engine reads it. */
+export type MatchesFilter = z.infer<typeof matchesFilterSchema>;
+
 declare const resultType: unique symbol;
 
 /**
@@ -315,20 +331,19 @@ export const RECON_CHANNELS = {
   /** Matches newest first, filtered and searched, a page after `after` (the last one of the page before). */
   'matches:page': {
     function: 'matchesPage',
-    argument: z
-      .object({
-        from: businessDate.optional(),
-        to: businessDate.optional(),
-        madeBy: z.enum(MATCH_MAKERS).optional(),
-        rule: z.enum(MATCH_RULES).optional(),
-        network: z.enum(NETWORKS).optional(),
-        /** A match id, a record or payment id, a network transaction id, an ARN, or an amount ("599.21", "$599.21", "599,21", "599"). */
-        search: z.string().trim().min(1).max(64).optional(),
+    argument: matchesFilterSchema
+      .extend({
         after: z.object({ date: businessDate, id }).strict().optional(),
         limit: z.number().int().min(1).max(500),
       })
       .strict(),
     result: resultOf<MatchesPage>(),
+  },
+  /** The Matches view's filter as XLSX or CSV: saved where the associate chose, or handed back for a browser to download. */
+  'matches:export': {
+    function: 'exportMatches',
+    argument: z.object({ filter: matchesFilterSchema, format: z.enum(EXPORT_FORMATS) }).strict(),
+    result: resultOf<ListExport>(),
   },
   /** Notes every item of the selection in one action (all or nothing; `dryRun` previews). */
   'bulk:note': {

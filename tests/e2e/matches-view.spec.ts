@@ -1,4 +1,6 @@
+import fs from 'node:fs';
 import path from 'node:path';
+import Papa from 'papaparse';
 import { expect, test } from './fixtures';
 import { recon, writeDemo } from './demo-feeds';
 
@@ -46,6 +48,19 @@ test.describe('the Matches view', () => {
     await page.getByLabel(/^Network/).selectOption('MASTERCARD');
     await expect(rows.first()).toBeVisible();
     expect(new Set(await rows.locator('td:nth-child(7)').allTextContents())).toEqual(new Set(['MASTERCARD']));
+
+    // The export holds every Mastercard match (more than the list has loaded), as the count says.
+    const mastercard = Number((await total.textContent())!.split(' ')[0]!.replace(/,/g, ''));
+    const download = page.waitForEvent('download');
+    await page.getByRole('button', { name: 'Export CSV' }).click();
+    const file = await download;
+    expect(file.suggestedFilename()).toMatch(/^matches-mastercard-\d{8}-\d{4}\.csv$/);
+    const saved = path.join(workstation.dataDir, file.suggestedFilename());
+    await file.saveAs(saved);
+    const exported = Papa.parse<Record<string, string>>(fs.readFileSync(saved, 'utf8'), { header: true, skipEmptyLines: true }).data;
+    expect(exported).toHaveLength(mastercard);
+    expect(exported.every((row) => row.Network === 'MASTERCARD' && row.Status === 'ACTIVE' && row['Network records'] !== '' && row['Ledger payments'] !== '')).toBe(true);
+    await expect(page.getByText(`Exported ${mastercard.toLocaleString('en-US')} matches as ${file.suggestedFilename()}.`)).toBeVisible();
 
     // A run made every one of them: none by hand.
     await page.getByLabel('Made by').selectOption('hand');

@@ -1,6 +1,6 @@
 import { act, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, onTestFinished, vi } from 'vitest';
 import type { MatchView } from '../../shared/ipc/recon-api';
 import { MATCHES_PAGE_SIZE } from '../../renderer/src/store/matches-slice';
 import { useReconStore } from '../../renderer/src/store/recon-store';
@@ -161,5 +161,47 @@ describe('the Matches view', () => {
     expect(note.value).toBe('Wrong cust');
     expect(document.activeElement).toBe(note);
     expect(scroller.scrollTop).toBe(95 * ROW_HEIGHT);
+  });
+});
+
+describe('exporting the matches', () => {
+  it('exports the filter shown (every match of it, not only those loaded), downloads it in a browser, and says how many', async () => {
+    const fake = new FakeReconApi();
+    serveMatches(fake, () => descending(250));
+    fake.replyWith('exportMatches', { status: 'download', fileName: 'matches-by-hand-visa.xlsx', mediaType: 'application/octet-stream', contentBase64: btoa('xlsx'), rows: 250 });
+    const clicked: string[] = [];
+    Object.assign(URL, { createObjectURL: vi.fn(() => 'blob:matches-1'), revokeObjectURL: vi.fn() });
+    onTestFinished(() => {
+      delete (URL as { createObjectURL?: unknown }).createObjectURL;
+      delete (URL as { revokeObjectURL?: unknown }).revokeObjectURL;
+    });
+    vi.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(function (this: HTMLAnchorElement) {
+      clicked.push(this.download);
+    });
+    const user = await openMatches(fake);
+    await waitFor(() => expect(screen.getByTestId('matches-total').textContent).toBe('250 matches, 100 loaded'));
+    await user.selectOptions(screen.getByLabelText('Made by'), 'hand');
+    await user.selectOptions(screen.getByLabelText('Network'), 'VISA');
+
+    await user.click(screen.getByRole('button', { name: 'Export XLSX' }));
+
+    await waitFor(() => expect(clicked).toEqual(['matches-by-hand-visa.xlsx']));
+    expect(fake.argumentsOf('exportMatches')).toEqual([{ filter: { madeBy: 'hand', network: 'VISA' }, format: 'xlsx' }]);
+    expect(screen.getByText('Exported 250 matches as matches-by-hand-visa.xlsx.')).toBeTruthy();
+  });
+
+  it('says where the desktop saved the file, and why an export failed, in words', async () => {
+    const fake = new FakeReconApi();
+    serveMatches(fake, () => descending(3));
+    fake.replyWith('exportMatches', { status: 'saved', path: '/home/ana/matches.csv', rows: 1 });
+    const user = await openMatches(fake);
+    await waitFor(() => expect(screen.getByTestId('matches-total').textContent).toBe('3 matches'));
+
+    await user.click(screen.getByRole('button', { name: 'Export CSV' }));
+    expect(await screen.findByText('Exported 1 match to /home/ana/matches.csv.')).toBeTruthy();
+
+    fake.failWith('exportMatches', 'failed', 'The disk is full.');
+    await user.click(screen.getByRole('button', { name: 'Export CSV' }));
+    expect((await screen.findByRole('alert')).textContent).toBe('The matches could not be exported: The disk is full.');
   });
 });

@@ -32,7 +32,7 @@ import type { ReadonlyDb } from '../store/database';
 import type { BulkActionRequest } from '../worker/bulk-actions';
 import type { ManualActionRequest } from '../worker/manual-actions';
 import { readQueuePage } from '../store/queue-store';
-import { exportQueue } from '../reports/list-export';
+import { exportMatches, exportQueue, type ExportDestination } from '../reports/list-export';
 import { readMatchesPage } from '../store/matches-store';
 import { searchOpenRecords } from '../store/records-store';
 import { searchEverywhere } from '../store/search-store';
@@ -111,6 +111,10 @@ export async function settleReceived(reader: ReadonlyDb, dropFolder: string, out
 export function createReconHandlers(context: HandlerContext): ReconHandlers {
   const { services } = context;
   const changed = (): void => context.emit({ type: 'store-changed' });
+  const exportDestination = (): ExportDestination => ({
+    now: context.now?.() ?? services.now(),
+    ...(context.chooseExportFile ? { chooseFile: context.chooseExportFile } : {}),
+  });
   // A manual action goes to the writer as its name and checked argument, waits its turn with
   // ingest and matching, then tells the window. Its message (a refusal) reaches the window as is.
   const manual = async (request: ManualActionRequest): Promise<ManualActionResult> => {
@@ -246,7 +250,7 @@ export function createReconHandlers(context: HandlerContext): ReconHandlers {
     },
     /** The queue's filter as XLSX or CSV: saved where the associate chose, or handed back for a browser to download. */
     async 'queue:export'({ filter, format }) {
-      return exportQueue(services.reader, filter, format, { now: context.now?.() ?? services.now(), ...(context.chooseExportFile ? { chooseFile: context.chooseExportFile } : {}) });
+      return exportQueue(services.reader, filter, format, exportDestination());
     },
     /** One item with its records, candidates, explanation and history. */
     async 'queue:item'({ id }) {
@@ -290,6 +294,10 @@ export function createReconHandlers(context: HandlerContext): ReconHandlers {
     /** A page of matches, newest first, filtered and searched, after the last one of the page before. */
     async 'matches:page'({ after, limit, ...filter }) {
       return readMatchesPage(services.reader, filter, after, limit);
+    },
+    /** The Matches view's filter as XLSX or CSV, like the queue's export. */
+    async 'matches:export'({ filter, format }) {
+      return exportMatches(services.reader, filter, format, exportDestination());
     },
     /** The associate's last action an undo would reverse. */
     async 'manual:last'() {

@@ -9,9 +9,10 @@
 import fs from 'node:fs';
 import ExcelJS from 'exceljs';
 import { currencyExponent } from '../../../shared/currency';
-import type { ListExport, QueueFilter } from '../../../shared/ipc/recon-api';
+import type { ListExport, MatchesFilter, MatchView, QueueFilter } from '../../../shared/ipc/recon-api';
 import { formatAmount } from '../../../shared/money';
 import type { ReadonlyDb } from '../store/database';
+import { iterateMatches } from '../store/matches-store';
 import { iterateQueue, queueContext, type QueueExportRow } from '../store/queue-store';
 import { csvDocument, csvField, defuseFormula } from './csv-format';
 
@@ -55,6 +56,26 @@ export const QUEUE_EXPORT: ListDefinition<QueueExportRow> = {
     { header: 'Record date', width: 12, cell: (row) => ({ text: row.recordDate }) },
     { header: 'Opened on', width: 12, cell: (row) => ({ text: row.openedOn }) },
     { header: 'Age (days)', width: 11, cell: (row) => ({ count: row.ageDays }) },
+    { header: 'Note', width: 40, cell: (row) => ({ text: row.note }) },
+  ],
+};
+
+/** The Matches view's columns, in its order, each member id listed (separated by a space). */
+export const MATCHES_EXPORT: ListDefinition<MatchView> = {
+  sheetName: 'Matches',
+  columns: [
+    { header: 'Match', width: 10, cell: (row) => ({ count: row.id }) },
+    { header: 'Business date', width: 13, cell: (row) => ({ text: row.businessDate }) },
+    { header: 'Kind', width: 7, cell: (row) => ({ text: row.kind }) },
+    { header: 'Rule', width: 16, cell: (row) => ({ text: row.rule }) },
+    { header: 'Reason', width: 9, cell: (row) => ({ text: row.reason }) },
+    { header: 'Network', width: 13, cell: (row) => ({ text: row.network }) },
+    { header: 'Amount', width: 15, cell: (row) => ({ minor: row.amountMinor, currency: row.currency }) },
+    { header: 'Currency', width: 10, cell: (row) => ({ text: row.currency }) },
+    { header: 'Network records', width: 30, cell: (row) => ({ text: row.networkRecordIds.join(' ') }) },
+    { header: 'Ledger payments', width: 30, cell: (row) => ({ text: row.ledgerPaymentIds.join(' ') }) },
+    { header: 'Resolved by', width: 16, cell: (row) => ({ text: row.resolvedBy }) },
+    { header: 'Status', width: 9, cell: (row) => ({ text: row.status }) },
     { header: 'Note', width: 40, cell: (row) => ({ text: row.note }) },
   ],
 };
@@ -117,31 +138,64 @@ export function listCsv<Row>(definition: ListDefinition<Row>, rows: Iterable<Row
   return { bytes: Buffer.from(csvDocument(definition.columns.map((column) => column.header), lines), 'utf8'), rows: lines.length };
 }
 
+/** When an export was made, for its file name: local-independent UTC, to the minute. */
+function exportStamp(now: Date): string {
+  return now.toISOString().slice(0, 16).replace(/[-:]/g, '').replace('T', '-');
+}
+
+/** The filter's narrowing values as file-name words: lower case, hyphens for underscores. */
+function nameParts(parts: readonly (string | undefined)[]): string[] {
+  return parts.filter((part) => part !== undefined).map((part) => part.toLowerCase().replace(/_/g, '-'));
+}
+
 /** The file name an export of the queue suggests: what it holds and when. */
 export function queueExportFileName(filter: QueueFilter, format: ExportFormat, now: Date): string {
   const category = filter.category === 'MISMATCH' ? 'mismatches' : 'global-finance';
-  const narrowed = [filter.network, filter.side, filter.reason].filter((part) => part !== undefined).map((part) => part.toLowerCase().replace(/_/g, '-'));
-  const stamp = now.toISOString().slice(0, 16).replace(/[-:]/g, '').replace('T', '-');
-  return `open-${[category, ...narrowed].join('-')}-${stamp}.${format}`;
+  return `open-${[category, ...nameParts([filter.network, filter.side, filter.reason])].join('-')}-${exportStamp(now)}.${format}`;
+}
+
+/** The file name an export of the Matches view suggests: what it holds and when. */
+export function matchesExportFileName(filter: MatchesFilter, format: ExportFormat, now: Date): string {
+  const madeBy = filter.madeBy === undefined ? undefined : filter.madeBy === 'hand' ? 'by-hand' : 'by-run';
+  const range = filter.from || filter.to ? `${filter.from ?? 'start'}-to-${filter.to ?? 'end'}` : undefined;
+  return `${['matches', ...nameParts([madeBy, filter.rule, filter.network, range])].join('-')}-${exportStamp(now)}.${format}`;
 }
 
 /** How an export reaches the associate: a chosen file (the desktop), or bytes for the window (a browser). */
 export type ExportDestination = { now: Date; chooseFile?: (suggestedName: string) => Promise<string | undefined> };
 
-/** The queue's filter exported: written where the associate chose, or handed back for the window to download. */
-export async function exportQueue(db: ReadonlyDb, filter: QueueFilter, format: ExportFormat, destination: ExportDestination): Promise<ListExport> {
-  const fileName = queueExportFileName(filter, format, destination.now);
+/** A list's rows written where the associate chose, or handed back for the window to download. */
+async function exportList<Row>(
+  db: ReadonlyDb,
+  definition: ListDefinition<Row>,
+  readRows: () => Iterable<Row>,
+  format: ExportFormat,
+  fileName: string,
+  destination: ExportDestination,
+): Promise<ListExport> {
   let chosen: string | undefined;
   if (destination.chooseFile) {
     chosen = await destination.chooseFile(fileName);
     if (chosen === undefined) return { status: 'cancelled' };
   }
-  // Read after the dialog closes, so the file holds the queue as it is when saved; in one read transaction.
-  const rows = db.transaction(() => [...iterateQueue(db, filter, queueContext(db, destination.now))])();
-  const file = format === 'xlsx' ? await listXlsx(QUEUE_EXPORT, rows) : listCsv(QUEUE_EXPORT, rows);
+  // Read after the dialog closes, so the file holds the list as it is when saved; in one read transaction.
+  const rows = db.transaction(() => [...readRows()])();
+  const file = format === 'xlsx' ? await listXlsx(definition, rows) : listCsv(definition, rows);
   if (chosen !== undefined) {
     fs.writeFileSync(chosen, file.bytes);
     return { status: 'saved', path: chosen, rows: file.rows };
   }
   return { status: 'download', fileName, mediaType: MEDIA_TYPES[format], contentBase64: file.bytes.toString('base64'), rows: file.rows };
+}
+
+/** The queue's filter exported: written where the associate chose, or handed back for the window to download. */
+export async function exportQueue(db: ReadonlyDb, filter: QueueFilter, format: ExportFormat, destination: ExportDestination): Promise<ListExport> {
+  const fileName = queueExportFileName(filter, format, destination.now);
+  return exportList(db, QUEUE_EXPORT, () => iterateQueue(db, filter, queueContext(db, destination.now)), format, fileName, destination);
+}
+
+/** The Matches view's filter exported, newest first as the list shows it. */
+export async function exportMatches(db: ReadonlyDb, filter: MatchesFilter, format: ExportFormat, destination: ExportDestination): Promise<ListExport> {
+  const fileName = matchesExportFileName(filter, format, destination.now);
+  return exportList(db, MATCHES_EXPORT, () => iterateMatches(db, filter), format, fileName, destination);
 }

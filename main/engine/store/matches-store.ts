@@ -6,19 +6,9 @@
 // holds the plans of the queries built here.
 
 import { NETWORKS, type MatchKind, type MatchReason, type MatchStatus, type Network } from '../../../shared/domain';
-import type { MatchesCursor, MatchesPage, MatchView, MATCH_MAKERS, MATCH_RULES } from '../../../shared/ipc/recon-api';
+import type { MatchesCursor, MatchesFilter, MatchesPage, MatchView } from '../../../shared/ipc/recon-api';
 import { parseTypedAmount } from '../../../shared/typed-amount';
 import type { ReadonlyDb } from './database';
-
-/** What the Matches view shows: an optional business date range, maker, rule, network and search. */
-export type MatchesFilter = {
-  from?: string | undefined;
-  to?: string | undefined;
-  madeBy?: (typeof MATCH_MAKERS)[number] | undefined;
-  rule?: (typeof MATCH_RULES)[number] | undefined;
-  network?: Network | undefined;
-  search?: string | undefined;
-};
 
 const COLUMNS = `m.id, m.business_date AS businessDate, m.match_kind AS kind, m.rule, m.reason, m.network,
   m.amount_minor AS amountMinor, m.currency, m.resolved_by AS resolvedBy, m.status, m.note,
@@ -111,19 +101,40 @@ type MatchRow = {
   ledgerPaymentIds: string | null;
 };
 
+/** A match row as the list shows it: member ids split from their joined text. */
+function matchView(row: MatchRow): MatchView {
+  return {
+    ...row,
+    networkRecordIds: row.networkRecordIds ? row.networkRecordIds.split('|') : [],
+    ledgerPaymentIds: row.ledgerPaymentIds ? row.ledgerPaymentIds.split('|') : [],
+  };
+}
+
 /** One page of matches after `after` (newest first), the count of the whole filter, and where the next page starts. */
 export function readMatchesPage(db: ReadonlyDb, filter: MatchesFilter, after: MatchesCursor | undefined, limit: number): MatchesPage {
   const { sql, countSql } = matchesPageQuery(filter, { hasCursor: after !== undefined });
   // One snapshot: the count and the page agree even while a run commits.
   return db.transaction(() => {
-    const rows = db.prepare(sql).all(matchesQueryParams(filter, after, limit)) as MatchRow[];
-    const total = db.prepare(countSql).pluck().get(matchesQueryParams(filter, undefined)) as number;
-    const matches: MatchView[] = rows.map((row) => ({
-      ...row,
-      networkRecordIds: row.networkRecordIds ? row.networkRecordIds.split('|') : [],
-      ledgerPaymentIds: row.ledgerPaymentIds ? row.ledgerPaymentIds.split('|') : [],
-    }));
+    const rows = db.prepare<Record<string, string | number | null>, MatchRow>(sql).all(matchesQueryParams(filter, after, limit));
+    const total = db.prepare<Record<string, string | number | null>, number>(countSql).pluck().get(matchesQueryParams(filter, undefined)) ?? 0;
+    const matches = rows.map(matchView);
     const last = matches.at(-1);
     return { matches, total, next: matches.length === limit && last ? { date: last.businessDate, id: last.id } : null };
   })();
+}
+
+/** How many matches one step of iterateMatches reads: the page query's own keyset, so the walk costs what paging does. */
+const ITERATE_STEP = 2_000;
+
+/** Every match of the filter, newest first, as the list shows them, read `step` at a time; call inside a read transaction for one snapshot. */
+export function* iterateMatches(db: ReadonlyDb, filter: MatchesFilter, step = ITERATE_STEP): Generator<MatchView> {
+  let after: MatchesCursor | undefined;
+  for (;;) {
+    const { sql } = matchesPageQuery(filter, { hasCursor: after !== undefined });
+    const rows = db.prepare<Record<string, string | number | null>, MatchRow>(sql).all(matchesQueryParams(filter, after, step));
+    for (const row of rows) yield matchView(row);
+    const last = rows.at(-1);
+    if (rows.length < step || !last) return;
+    after = { date: last.businessDate, id: last.id };
+  }
 }

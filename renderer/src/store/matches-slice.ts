@@ -1,5 +1,6 @@
-import type { ChannelArgument, MatchesCursor, MatchesPage, MatchView } from '../../../shared/ipc/recon-api';
+import type { ChannelArgument, ListExport, MatchesCursor, MatchesPage, MatchView } from '../../../shared/ipc/recon-api';
 import { errorMessage, getReconApi, unwrapReply } from '../api/recon-bridge';
+import { exportedMessage, type ExportMessage } from './list-export-message';
 import type { ReconSliceCreator } from './recon-state';
 
 /** How many matches one page request asks for. */
@@ -32,6 +33,10 @@ export type MatchesSlice = {
    */
   reloadMatches: () => Promise<void>;
   loadMoreMatches: () => Promise<void>;
+  isMatchesExporting: boolean;
+  matchesExportMessage: ExportMessage | undefined;
+  /** Exports every match of the filter shown (not only those loaded) to XLSX or CSV. */
+  exportMatches: (format: 'xlsx' | 'csv') => Promise<ListExport | undefined>;
 };
 
 /** The filter without the fields left empty (the contract takes no undefined). */
@@ -67,8 +72,10 @@ export const createMatchesSlice: ReconSliceCreator<MatchesSlice> = (set, get) =>
     isMatchesLoading: false,
     matchesError: undefined,
     matchesGeneration: 0,
+    isMatchesExporting: false,
+    matchesExportMessage: undefined,
     setMatchesFilter: async (change) => {
-      set((state) => ({ matchesFilter: cleanFilter({ ...state.matchesFilter, ...change }) }));
+      set((state) => ({ matchesFilter: cleanFilter({ ...state.matchesFilter, ...change }), matchesExportMessage: undefined }));
       await get().loadMatches();
     },
     loadMatches: async () => {
@@ -107,6 +114,19 @@ export const createMatchesSlice: ReconSliceCreator<MatchesSlice> = (set, get) =>
       const { isMatchesLoading, matchesNext, matchesGeneration } = get();
       if (isMatchesLoading || matchesNext === null || matchesGeneration === 0) return;
       await loadPage(matchesGeneration, matchesNext);
+    },
+    exportMatches: async (format) => {
+      set({ isMatchesExporting: true, matchesExportMessage: undefined });
+      try {
+        const result = unwrapReply(await getReconApi().exportMatches({ filter: get().matchesFilter, format }));
+        set({ matchesExportMessage: exportedMessage(result, { one: 'match', many: 'matches' }) });
+        return result;
+      } catch (error) {
+        set({ matchesExportMessage: { text: `The matches could not be exported: ${errorMessage(error)}`, isError: true } });
+        return undefined;
+      } finally {
+        set({ isMatchesExporting: false });
+      }
     },
   };
 };

@@ -9,6 +9,7 @@ import {
   type QueueSummary,
 } from '../../../shared/ipc/recon-api';
 import { errorMessage, getReconApi, unwrapReply } from '../api/recon-bridge';
+import { exportedMessage, type ExportMessage } from './list-export-message';
 import type { ReconSliceCreator } from './recon-state';
 
 /** A category the queue pages through. */
@@ -74,7 +75,7 @@ export type QueueSlice = {
   /** Bumped by every reload so a page that arrives for an older filter is dropped. */
   queueGeneration: number;
   isQueueExporting: boolean;
-  queueExportMessage: { text: string; isError: boolean } | undefined;
+  queueExportMessage: ExportMessage | undefined;
   setQueueFilter: (change: QueueFilterChange) => Promise<void>;
   /** Replaces the whole filter (a saved view). */
   replaceQueueFilter: (filter: QueueFilter) => Promise<void>;
@@ -176,11 +177,7 @@ export const createQueueSlice: ReconSliceCreator<QueueSlice> = (set, get) => {
       set({ isQueueExporting: true, queueExportMessage: undefined });
       try {
         const result = unwrapReply(await getReconApi().exportQueue({ filter: get().queueFilter, format }));
-        if (result.status === 'saved') {
-          set({ queueExportMessage: { text: `Exported ${result.rows} item${result.rows === 1 ? '' : 's'} to ${result.path}.`, isError: false } });
-        } else if (result.status === 'download') {
-          set({ queueExportMessage: { text: `Exported ${result.rows} item${result.rows === 1 ? '' : 's'} as ${result.fileName}.`, isError: false } });
-        }
+        set({ queueExportMessage: exportedMessage(result, { one: 'item', many: 'items' }) });
         return result;
       } catch (error) {
         set({ queueExportMessage: { text: `The queue could not be exported: ${errorMessage(error)}`, isError: true } });

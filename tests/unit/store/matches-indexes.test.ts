@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { matchesPageQuery, matchesQueryParams, type MatchesFilter } from '../../../main/engine/store/matches-store';
+import { matchesPageQuery, matchesQueryParams } from '../../../main/engine/store/matches-store';
+import type { MatchesFilter } from '../../../shared/ipc/recon-api';
 import { createDb, explain } from '../../helpers/store';
 
 const AFTER = { date: '2026-11-05', id: 500 };

@@ -1,10 +1,15 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
+import { exportMatches } from '../../../main/engine/reports/list-export';
 import { runMatchingDay } from '../../../main/engine/matcher/matching-run';
 import type { Db } from '../../../main/engine/store/database';
 import { pairByHand } from '../../../main/engine/store/manual-store';
-import { readMatchesPage, type MatchesFilter } from '../../../main/engine/store/matches-store';
+import { iterateMatches, readMatchesPage } from '../../../main/engine/store/matches-store';
 import { currentRuleSet } from '../../../main/engine/store/rule-sets';
-import type { MatchesCursor, MatchView } from '../../../shared/ipc/recon-api';
+import type { MatchesCursor, MatchesFilter, MatchView } from '../../../shared/ipc/recon-api';
 import { DEFAULT_RULES } from '../../../shared/rules';
 import { createDb, ledgerInput, networkInput, storeFile } from '../../helpers/store';
 
@@ -112,5 +117,57 @@ describe('the Matches view pages', () => {
     expect(found('nothing-like-it')).toEqual([]);
     expect(readMatchesPage(db, { search: '100' }, undefined, 1)).toMatchObject({ total: 3, next: expect.objectContaining({ date: '2026-11-06' }) });
     expect(records(allPages(db, { search: '100' }))).toEqual(found('100'));
+  });
+
+  it('walks every match of a filter in the pages\' order, a step at a time, for an export', () => {
+    const { db } = storeWithMatches();
+    for (const filter of [{}, { madeBy: 'run' }, { search: '100' }, { network: 'MASTERCARD' }] satisfies MatchesFilter[]) {
+      for (const step of [1, 2, 3, 500]) {
+        expect(db.transaction(() => [...iterateMatches(db, filter, step)])(), `${JSON.stringify(filter)} by ${step}`).toEqual(allPages(db, filter));
+      }
+    }
+  });
+});
+
+describe('exporting the Matches view', () => {
+  it('writes every match of the filter, newest first, as XLSX with amounts as numbers and member ids, and as CSV with text defused', async () => {
+    const { db, ids } = storeWithMatches();
+    db.prepare(`UPDATE matches SET note = '=HYPERLINK("http://x")' WHERE id = ?`).run(ids.V5);
+    const now = new Date('2026-11-10T22:30:00Z');
+
+    const xlsx = await exportMatches(db, { network: 'VISA' }, 'xlsx', { now });
+    if (xlsx.status !== 'download') throw new Error(`expected a download, got ${xlsx.status}`);
+    expect(xlsx).toMatchObject({ fileName: 'matches-visa-20261110-2230.xlsx', rows: 4 });
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load(Buffer.from(xlsx.contentBase64, 'base64') as unknown as ArrayBuffer);
+    const sheet = workbook.worksheets[0]!;
+    const values = (row: number): unknown[] => (sheet.getRow(row).values as unknown[]).slice(1);
+    expect(values(1)).toEqual(['Match', 'Business date', 'Kind', 'Rule', 'Reason', 'Network', 'Amount', 'Currency', 'Network records', 'Ledger payments', 'Resolved by', 'Status', 'Note']);
+    expect(sheet.views[0]).toMatchObject({ state: 'frozen', ySplit: 1 });
+    expect(sheet.autoFilter).toBeDefined();
+    expect(values(2)).toEqual([ids.V5, '2026-11-06', '1:1', 'manual', 'MANUAL', 'VISA', 100, 'USD', 'V5', 'Z5', 'ana', 'ACTIVE', `'=HYPERLINK("http://x")`]);
+    expect(sheet.getRow(2).getCell(7).numFmt).toBe('#,##0.00');
+    expect(sheet.rowCount).toBe(5);
+
+    const csv = await exportMatches(db, { madeBy: 'hand', from: '2026-11-06' }, 'csv', { now });
+    if (csv.status !== 'download') throw new Error(`expected a download, got ${csv.status}`);
+    expect(csv.fileName).toBe('matches-by-hand-2026-11-06-to-end-20261110-2230.csv');
+    const lines = Buffer.from(csv.contentBase64, 'base64').toString('utf8').trimEnd().split('\n');
+    expect(lines).toHaveLength(2);
+    expect(lines[1]).toBe(`${ids.V5},2026-11-06,1:1,manual,MANUAL,VISA,100.00,USD,V5,Z5,ana,ACTIVE,"'=HYPERLINK(""http://x"")"`);
+  });
+
+  it('saves where the associate chose, and writes nothing when they cancel', async () => {
+    const { db } = storeWithMatches();
+    const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'matches-export-'));
+    const chosen = path.join(folder, 'mine.csv');
+    const now = new Date('2026-11-10T22:30:00Z');
+    await expect(exportMatches(db, {}, 'csv', { now, chooseFile: async () => undefined })).resolves.toEqual({ status: 'cancelled' });
+    expect(fs.existsSync(chosen)).toBe(false);
+    let suggested = '';
+    const saved = await exportMatches(db, { rule: 'arn' }, 'csv', { now, chooseFile: async (name) => ((suggested = name), chosen) });
+    expect(saved).toEqual({ status: 'saved', path: chosen, rows: 1 });
+    expect(suggested).toBe('matches-arn-20261110-2230.csv');
+    expect(fs.readFileSync(chosen, 'utf8')).toContain(',V2,Z2,');
   });
 });

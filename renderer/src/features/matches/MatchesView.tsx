@@ -4,6 +4,7 @@ import { checkNote, checkReasonCode, type Verdict } from '../../../../shared/con
 import { NETWORKS } from '../../../../shared/domain';
 import { MATCH_RULES, type MATCH_MAKERS, type MatchView } from '../../../../shared/ipc/recon-api';
 import { ErrorAlert } from '../../components/ErrorAlert';
+import { ExportButtons } from '../../components/ExportButtons';
 import { ReasonCodeField } from '../../components/ReasonCodeField';
 import { useRules } from '../../components/use-rules';
 import { formatCount, formatMoney } from '../../format/display';
@@ -203,8 +204,17 @@ function MatchesFilters() {
         To
         <input type="date" value={filter.to ?? ''} min={filter.from} onChange={(event) => void setMatchesFilter({ to: event.currentTarget.value || undefined })} />
       </label>
+      <MatchesExport />
     </div>
   );
+}
+
+/** Every match of the filter (not only those loaded) to XLSX or CSV. */
+function MatchesExport() {
+  const exportMatches = useReconStore((state) => state.exportMatches);
+  const isExporting = useReconStore((state) => state.isMatchesExporting);
+  const message = useReconStore((state) => state.matchesExportMessage);
+  return <ExportButtons isExporting={isExporting} message={message} onExport={exportMatches} />;
 }
 
 function MatchRow({ match, rowIndex, isUnpairing, onToggleUnpair }: { match: MatchView; rowIndex: number; isUnpairing: boolean; onToggleUnpair: () => void }) {

@@ -2,10 +2,10 @@ import { type FormEvent, useEffect, useState } from 'react';
 import { AGE_BAND_NAMES, type QueueAgeFilter } from '../../../../shared/age-bands';
 import { NETWORKS, SIDES } from '../../../../shared/domain';
 import type { QueueFilter } from '../../../../shared/ipc/recon-api';
+import { ExportButtons } from '../../components/ExportButtons';
 import { formatCount, formatMoney } from '../../format/display';
 import { DEFAULT_QUEUE_FILTER, type QueueCategory, type QueueSort } from '../../store/queue-slice';
 import { useReconStore } from '../../store/recon-store';
-import { downloadBase64File } from '../audit/download-file';
 import { deleteView, readSavedViews, saveView, type SavedQueueView } from './saved-views';
 
 const CATEGORIES: { category: QueueCategory; label: string }[] = [
@@ -123,7 +123,7 @@ export function QueueFilterBar() {
       <div className="queue-filters">
         <QueueSummaryLine />
         <SavedViews />
-        <ExportButtons />
+        <QueueExport />
       </div>
     </div>
   );
@@ -315,30 +315,10 @@ function SavedViews() {
   );
 }
 
-/** Export the filter shown to XLSX or CSV: the desktop asks where to save it, a browser downloads it. */
-function ExportButtons() {
+/** The queue's filter to XLSX or CSV. */
+function QueueExport() {
   const exportQueue = useReconStore((state) => state.exportQueue);
   const isExporting = useReconStore((state) => state.isQueueExporting);
   const message = useReconStore((state) => state.queueExportMessage);
-
-  async function run(format: 'xlsx' | 'csv') {
-    const result = await exportQueue(format);
-    if (result?.status === 'download') downloadBase64File(result.fileName, result.contentBase64, result.mediaType);
-  }
-
-  return (
-    <div className="queue-export">
-      <button type="button" className="button-small" disabled={isExporting} onClick={() => void run('xlsx')}>
-        Export XLSX
-      </button>
-      <button type="button" className="button-small" disabled={isExporting} onClick={() => void run('csv')}>
-        Export CSV
-      </button>
-      {message ? (
-        <p className={message.isError ? 'error-alert' : 'queue-export-message'} role={message.isError ? 'alert' : 'status'}>
-          {message.text}
-        </p>
-      ) : null}
-    </div>
-  );
+  return <ExportButtons isExporting={isExporting} message={message} onExport={exportQueue} />;
 }
