@@ -48,6 +48,15 @@ test('README screenshots', async ({ workstation }) => {
   await expect(page.getByTestId('item-explanation')).toBeVisible();
   await page.screenshot({ path: shot('queue') });
 
+  // `?` from the list: every shortcut, in one dialog.
+  await app.queueRows.first().focus();
+  await page.keyboard.press('Escape');
+  await page.keyboard.press('?');
+  await expect(page.getByRole('dialog', { name: 'Keyboard shortcuts' })).toBeVisible();
+  await page.screenshot({ path: shot('shortcuts') });
+  await page.keyboard.press('Escape');
+  await expect(page.getByRole('dialog', { name: 'Keyboard shortcuts' })).toHaveCount(0);
+
   // "Export XLSX" over the queue's filter, the downloaded workbook then shown as a spreadsheet shows it.
   const downloading = page.waitForEvent('download');
   await page.getByRole('button', { name: 'Export XLSX' }).click();
