@@ -145,6 +145,15 @@ function pad(value: number, width: number): string {
   return String(value).padStart(width, '0');
 }
 
+/** The string arithmetic of timestamps assumes New York is UTC-4 on every date written; refuse to write wrong dates. */
+function assertNewYorkIsUtcMinus4(date: string): void {
+  const noon = Date.UTC(Number(date.slice(0, 4)), Number(date.slice(5, 7)) - 1, Number(date.slice(8, 10)), 12 + NEW_YORK_HOURS_BEHIND_UTC);
+  const dayBefore = noon - 12 * 3600_000 - 1000;
+  if (localAndBusinessDate(noon, DEFAULT_RULES).localDate !== date || localAndBusinessDate(dayBefore, DEFAULT_RULES).localDate === date) {
+    throw new Error(`${date}: New York is not UTC-4 on this date; move the feeds' start date`);
+  }
+}
+
 /** The folder of a (rows, seed) under the cache, generated first when it is not there yet. */
 export function ensureBenchFeeds(options: BenchFeedOptions): { feeds: BenchFeeds; isCached: boolean; seconds: number } {
   const folder = path.join(options.cacheDir, `rows-${options.rows}-seed-${options.seed}-v${GENERATOR_VERSION}`);
@@ -166,17 +175,7 @@ export function generateBenchFeeds(folder: string, rows: number, seed: number): 
   const random = createRandom(seed);
   const dates = Array.from({ length: DAYS }, (_, day) => addDays(START_DATE, day));
   const lastDay = DAYS - 1;
-  for (const date of dates) {
-    // The string arithmetic below assumes New York is UTC-4 all along; refuse to write wrong dates.
-    const noon = Date.UTC(Number(date.slice(0, 4)), Number(date.slice(5, 7)) - 1, Number(date.slice(8, 10)), 12 + NEW_YORK_HOURS_BEHIND_UTC);
-    const dayBefore = noon - 12 * 3600_000 - 1000;
-    if (localAndBusinessDate(noon, DEFAULT_RULES).localDate !== date || localAndBusinessDate(dayBefore, DEFAULT_RULES).localDate === date) {
-      throw new Error(`${date}: New York is not UTC-4 on this date; move START_DATE`);
-    }
-  }
-  // Also the day before the first: after-cut-off payments of day 0 would sit there (none are made).
-  const dateText = (day: number): string => addDays(START_DATE, day);
-  const compact = dates.map((date) => date.replaceAll('-', ''));
+  for (const date of dates) assertNewYorkIsUtcMinus4(date);
 
   const files = dates.map((date) => ({
     visa: openFeedFile(path.join(folder, date, `visa_${date}.csv`), VISA_CSV_COLUMNS),
@@ -184,12 +183,69 @@ export function generateBenchFeeds(folder: string, rows: number, seed: number): 
     zelle: openFeedFile(path.join(folder, date, `zelle_${date}.csv`), ZELLE_CSV_COLUMNS),
   }));
 
-  let sequence = 0;
-  let networkCount = 0;
-  let ledgerCount = 0;
-  let brokenRows = 0;
-  const scenarioCounts: Record<string, number> = {};
+  const counts: WriterCounts = { sequence: 0, networkRecords: 0, ledgerPayments: 0, brokenRows: 0, scenarios: {} };
   const tokens = Array.from({ length: 2000 }, () => drawToken(random));
+  const { stage, drawKind } = createScenarioWriter({ random, tokens, startDate: START_DATE, lastDay, counts, fileFor: (day, feed) => files[day]?.[feed] });
+  // Up to a few rows short of N on the network side, then each side is topped up with records
+  // that have no counterpart, so that both hold exactly N.
+  while (counts.networkRecords < rows - 3 && counts.ledgerPayments < rows - 2) stage(drawKind());
+  while (counts.networkRecords < rows) stage('network-only');
+  while (counts.ledgerPayments < rows) stage(random.chance(0.6) ? 'ledger-only-completed' : 'ledger-only-not-completed');
+
+  let bytes = 0;
+  for (const day of files) {
+    for (const file of [day.visa, day.mastercard, day.zelle]) {
+      flush(file);
+      fs.closeSync(file.descriptor);
+      bytes += fs.statSync(file.path).size;
+    }
+  }
+  if (counts.networkRecords !== rows || counts.ledgerPayments !== rows) {
+    throw new Error(`generated ${counts.networkRecords} network records and ${counts.ledgerPayments} payments, wanted ${rows} each`);
+  }
+  return {
+    folder,
+    dates,
+    files: {
+      visa: files.map((day) => day.visa.path),
+      mastercard: files.map((day) => day.mastercard.path),
+      zelle: files.map((day) => day.zelle.path),
+    },
+    networkRecords: counts.networkRecords,
+    ledgerPayments: counts.ledgerPayments,
+    brokenRows: counts.brokenRows,
+    scenarios: counts.scenarios,
+    bytes,
+  };
+}
+
+/** What a scenario writer shares with its caller: counters that run across writers. */
+type WriterCounts = { sequence: number; networkRecords: number; ledgerPayments: number; brokenRows: number; scenarios: Record<string, number> };
+
+type FeedName = 'visa' | 'mastercard' | 'zelle';
+
+/**
+ * Draws scenarios and writes their rows. Day numbers count from `startDate` (day 0); a row for a
+ * day without a file (`fileFor` answers undefined) is counted but not written: outside the
+ * window the caller asked for. `lastDay` bounds how far a story may reach.
+ */
+function createScenarioWriter(options: {
+  random: DemoRandom;
+  tokens: readonly string[];
+  startDate: string;
+  lastDay: number;
+  counts: WriterCounts;
+  fileFor: (day: number, feed: FeedName) => FeedFile | undefined;
+}): { stage: (kind: ScenarioKind, fixedStartDay?: number) => void; drawKind: () => ScenarioKind } {
+  const { random, tokens, lastDay, counts, fileFor } = options;
+  const dateCache = new Map<number, string>();
+  const dateText = (day: number): string => {
+    let date = dateCache.get(day);
+    if (date === undefined) dateCache.set(day, (date = addDays(options.startDate, day)));
+    return date;
+  };
+  const compact = (day: number): string => dateText(day).replaceAll('-', '');
+
 
   function card(network: Network): Card {
     const bin = random.pick(CARD_BINS[network]);
@@ -207,10 +263,10 @@ export function generateBenchFeeds(folder: string, rows: number, seed: number): 
   }
 
   function freshIds(network: Network, day: number): Ids {
-    sequence += 1;
-    const networkTxnId = network === 'VISA' ? `4${pad(sequence, 14)}` : `MCC${sequence.toString(36).toUpperCase().padStart(9, '0')}`;
+    counts.sequence += 1;
+    const networkTxnId = network === 'VISA' ? `4${pad(counts.sequence, 14)}` : `MCC${counts.sequence.toString(36).toUpperCase().padStart(9, '0')}`;
     const dayOfYear = dayNumber(dateText(day)) - dayNumber(`${dateText(day).slice(0, 4)}-01-01`) + 1;
-    const payload = `${ACQUIRER_BINS[network]}${dateText(day).slice(3, 4)}${pad(dayOfYear, 3)}${pad(sequence, 11)}`;
+    const payload = `${ACQUIRER_BINS[network]}${dateText(day).slice(3, 4)}${pad(dayOfYear, 3)}${pad(counts.sequence, 11)}`;
     const authCode = random.chance(0.7) ? random.characters('0123456789', 6) : random.characters(ALPHANUMERIC, 6);
     return { networkTxnId, arn: `${payload}${luhnCheckDigit(payload)}`, authCode };
   }
@@ -228,8 +284,8 @@ export function generateBenchFeeds(folder: string, rows: number, seed: number): 
     const isAfterCutoff = (options.mayBeAfterCutoff ?? true) && businessDay >= 1 && random.chance(0.15);
     const localDay = isAfterCutoff ? businessDay - 1 : businessDay;
     const second = isAfterCutoff ? random.integer(CUTOFF_SECOND, 86_399) : random.integer(7 * 3600, CUTOFF_SECOND - 1);
-    sequence += 1;
-    const paymentId = `ZP${compact[localDay]}${pad(sequence, 9)}`;
+    counts.sequence += 1;
+    const paymentId = `ZP${compact(localDay)}${pad(counts.sequence, 9)}`;
     const initiatedAt = timestamp(localDay, second);
     const line = [
       paymentId,
@@ -255,23 +311,24 @@ export function generateBenchFeeds(folder: string, rows: number, seed: number): 
     const clock = (hour: number) => `${pad(hour, 2)}:${pad(Math.floor((second % 3600) / 60), 2)}:${pad(second % 60, 2)}`;
     // The same instant spelled in the bank's zone, in UTC, or from Europe.
     const spelling = random.integer(0, 2);
-    if (spelling === 0) return `${dates[localDay]}T${clock(hours)}-04:00`;
+    if (spelling === 0) return `${dateText(localDay)}T${clock(hours)}-04:00`;
     const shift = spelling === 1 ? NEW_YORK_HOURS_BEHIND_UTC : NEW_YORK_HOURS_BEHIND_UTC + 1;
     const shifted = hours + shift;
-    const date = shifted >= 24 ? dateText(localDay + 1) : dates[localDay]!;
+    const date = shifted >= 24 ? dateText(localDay + 1) : dateText(localDay);
     return `${date}T${clock(shifted % 24)}${spelling === 1 ? 'Z' : '+01:00'}`;
   }
 
   function writeLedger(localDay: number, line: string): void {
-    const file = files[localDay]!.zelle;
+    counts.ledgerPayments += 1;
+    const file = fileFor(localDay, 'zelle');
+    if (!file) return;
     if (file.rows > 0 && file.rows % BROKEN_ROW_EVERY === 0) {
       // An hour 25: no reader could take it.
       appendLine(file, line.replace(/T\d\d:/, 'T25:'));
-      brokenRows += 1;
+      counts.brokenRows += 1;
     }
     appendLine(file, line);
     file.rows += 1;
-    ledgerCount += 1;
   }
 
   type RecordPlan = {
@@ -290,7 +347,7 @@ export function generateBenchFeeds(folder: string, rows: number, seed: number): 
     const [mcc, descriptor] = plan.merchant ?? random.pick(IN_SCOPE_MERCHANTS);
     const currency = plan.currency ?? 'USD';
     const txnType = plan.txnType ?? 'PRESENTMENT';
-    sequence += 1;
+    counts.sequence += 1;
     const day = plan.settlementDay;
     const txnDate = dateText(plan.txnDay);
     let line: string;
@@ -298,7 +355,7 @@ export function generateBenchFeeds(folder: string, rows: number, seed: number): 
     if (plan.card.network === 'VISA') {
       const amount = minorToMajor(plan.amountMinor);
       const cells = [
-        `V${compact[day]}${pad(sequence, 9)}`,
+        `V${compact(day)}${pad(counts.sequence, 9)}`,
         plan.ids.arn,
         plan.ids.networkTxnId,
         plan.card.pan,
@@ -307,7 +364,7 @@ export function generateBenchFeeds(folder: string, rows: number, seed: number): 
         amount,
         currency,
         txnDate,
-        dates[day]!,
+        dateText(day),
         mcc,
         csvField(descriptor),
       ];
@@ -318,12 +375,12 @@ export function generateBenchFeeds(folder: string, rows: number, seed: number): 
       const functionCode = txnType === 'CHARGEBACK' ? '450' : plan.isSecondPresentment ? '205' : '200';
       const time = `${pad(random.integer(0, 23), 2)}${pad(random.integer(0, 59), 2)}${pad(random.integer(0, 59), 2)}`;
       const cells = [
-        `MC${compact[day]}${pad(sequence, 9)}`,
+        `MC${compact(day)}${pad(counts.sequence, 9)}`,
         plan.card.pan,
         pad(plan.amountMinor, 12),
         currency === 'USD' ? '840' : '124',
         `${txnDate.slice(2).replaceAll('-', '')}${time}`,
-        dates[day]!,
+        dateText(day),
         functionCode,
         plan.ids.arn,
         plan.ids.authCode,
@@ -336,14 +393,15 @@ export function generateBenchFeeds(folder: string, rows: number, seed: number): 
       cells[2] = `${pad(plan.amountMinor, 11)}O`;
       broken = cells.join(',');
     }
-    const file = plan.card.network === 'VISA' ? files[day]!.visa : files[day]!.mastercard;
+    counts.networkRecords += 1;
+    const file = fileFor(day, plan.card.network === 'VISA' ? 'visa' : 'mastercard');
+    if (!file) return;
     if (file.rows > 0 && file.rows % BROKEN_ROW_EVERY === 0) {
       appendLine(file, broken);
-      brokenRows += 1;
+      counts.brokenRows += 1;
     }
     appendLine(file, line);
     file.rows += 1;
-    networkCount += 1;
   }
 
   /** Days from a payment's business day to its first presentment: 0 to 2, leaving room after. */
@@ -369,9 +427,9 @@ export function generateBenchFeeds(folder: string, rows: number, seed: number): 
 
   const NO_IDS: Ids = { networkTxnId: '', arn: '', authCode: '' };
 
-  function stage(kind: ScenarioKind): void {
-    scenarioCounts[kind] = (scenarioCounts[kind] ?? 0) + 1;
-    const startDay = random.integer(0, lastDay - (DAYS_NEEDED_AFTER[kind] ?? 0));
+  function stage(kind: ScenarioKind, fixedStartDay?: number): void {
+    counts.scenarios[kind] = (counts.scenarios[kind] ?? 0) + 1;
+    const startDay = fixedStartDay ?? random.integer(0, lastDay - (DAYS_NEEDED_AFTER[kind] ?? 0));
     const network = kind === 'visa-credit' ? 'VISA' : kind === 'mastercard-second-presentment' ? 'MASTERCARD' : pickNetwork();
     switch (kind) {
       case 'clean-network-txn-id':
@@ -495,37 +553,7 @@ export function generateBenchFeeds(folder: string, rows: number, seed: number): 
     while (cumulative[index]! <= point) index += 1;
     return SCENARIO_WEIGHTS[index]![0];
   };
-  // Up to a few rows short of N on the network side, then each side is topped up with records
-  // that have no counterpart, so that both hold exactly N.
-  while (networkCount < rows - 3 && ledgerCount < rows - 2) stage(drawKind());
-  while (networkCount < rows) stage('network-only');
-  while (ledgerCount < rows) stage(random.chance(0.6) ? 'ledger-only-completed' : 'ledger-only-not-completed');
-
-  let bytes = 0;
-  for (const day of files) {
-    for (const file of [day.visa, day.mastercard, day.zelle]) {
-      flush(file);
-      fs.closeSync(file.descriptor);
-      bytes += fs.statSync(file.path).size;
-    }
-  }
-  if (networkCount !== rows || ledgerCount !== rows) {
-    throw new Error(`generated ${networkCount} network records and ${ledgerCount} payments, wanted ${rows} each`);
-  }
-  return {
-    folder,
-    dates,
-    files: {
-      visa: files.map((day) => day.visa.path),
-      mastercard: files.map((day) => day.mastercard.path),
-      zelle: files.map((day) => day.zelle.path),
-    },
-    networkRecords: networkCount,
-    ledgerPayments: ledgerCount,
-    brokenRows,
-    scenarios: scenarioCounts,
-    bytes,
-  };
+  return { stage, drawKind };
 }
 
 function drawToken(random: DemoRandom): string {
@@ -533,4 +561,93 @@ function drawToken(random: DemoRandom): string {
   const last = ['smith', 'garcia', 'nguyen', 'okafor', 'kowalski', 'haddad', 'berg', 'tanaka', 'silva', 'reed'];
   if (random.chance(0.6)) return `${random.pick(first)}.${random.pick(last)}${random.integer(1, 99)}@example.com`;
   return `+1 ${random.pick(['212', '646', '718', '917', '201'])}-555-01${random.characters('0123456789', 2)}`;
+}
+
+/** Bump when the days generated for a (day rows, seed) change, so that cached history stores are rebuilt. */
+export const HISTORY_GENERATOR_VERSION = 1;
+
+/**
+ * Day 0 of the history benchmark. New York stays UTC-4 until 2026-11-01, so the history and its
+ * new day may reach 120 days.
+ */
+export const HISTORY_START_DATE = '2026-07-01';
+
+/** One business day of the history's feeds: its date and its three files (Visa, Mastercard, Zelle). */
+export type HistoryDay = { day: number; date: string; folder: string; files: string[]; networkRecords: number; ledgerPayments: number; bytes: number };
+
+/**
+ * The feeds of consecutive business days from HISTORY_START_DATE, written one day at a time into
+ * `folder/<date>/`, about `dayRows` network records and `dayRows` payments a day. A day's files
+ * hold that day's share of every story: the presentments, splits, duplicates, reversals and
+ * chargebacks of payments made up to four days before, and the payments made after the cut-off
+ * of the day before (their business date is the next day). Each start day draws from a seed of
+ * its own, and the stream always starts at day 0, so day N's files are the same on every run
+ * for a (dayRows, seed). Rows that would land after `lastDay` are left out: tomorrow's files.
+ */
+export function createHistoryFeeds(options: { folder: string; dayRows: number; seed: number; lastDay: number }): { nextDay(): HistoryDay } {
+  const { folder, dayRows, seed, lastDay } = options;
+  if (!Number.isInteger(dayRows) || dayRows < 1000) throw new Error('--day-rows must be a whole number of at least 1000');
+  // The day after the last too: its after-cut-off payments sit in the last day's Zelle file.
+  for (let day = 0; day <= lastDay + 1; day++) assertNewYorkIsUtcMinus4(addDays(HISTORY_START_DATE, day));
+  const open = new Map<number, Record<FeedName, FeedFile>>();
+  const fileFor = (day: number, feed: FeedName): FeedFile | undefined => {
+    if (day < nextToClose || day > lastDay) return undefined;
+    let files = open.get(day);
+    if (!files) {
+      const date = addDays(HISTORY_START_DATE, day);
+      files = {
+        visa: openFeedFile(path.join(folder, date, `visa_${date}.csv`), VISA_CSV_COLUMNS),
+        mastercard: openFeedFile(path.join(folder, date, `mastercard_${date}.csv`), MASTERCARD_CSV_COLUMNS),
+        zelle: openFeedFile(path.join(folder, date, `zelle_${date}.csv`), ZELLE_CSV_COLUMNS),
+      };
+      open.set(day, files);
+    }
+    return files[feed];
+  };
+  const counts: WriterCounts = { sequence: 0, networkRecords: 0, ledgerPayments: 0, brokenRows: 0, scenarios: {} };
+  const tokenRandom = createRandom(seed);
+  const tokens = Array.from({ length: 2000 }, () => drawToken(tokenRandom));
+  let nextStartDay = 0;
+  let nextToClose = 0;
+
+  /** Stages the scenarios that start on one day: until either side has drawn dayRows rows. */
+  function generateStartDay(startDay: number): void {
+    const random = createRandom((Math.imul(seed, 0x9e3779b1) ^ Math.imul(startDay + 1, 0x85ebca6b)) >>> 0);
+    // Ids stay unique across days: each start day numbers its rows from its own hundred million.
+    counts.sequence = startDay * 100_000_000;
+    const { stage, drawKind } = createScenarioWriter({ random, tokens, startDate: HISTORY_START_DATE, lastDay: Number.MAX_SAFE_INTEGER, counts, fileFor });
+    const network = counts.networkRecords;
+    const ledger = counts.ledgerPayments;
+    while (counts.networkRecords - network < dayRows && counts.ledgerPayments - ledger < dayRows) stage(drawKind(), startDay);
+  }
+
+  return {
+    nextDay(): HistoryDay {
+      const day = nextToClose;
+      if (day > lastDay) throw new Error(`the history's feeds end on day ${lastDay}`);
+      // A story that starts on day S writes nothing before day S - 1 (an after-cut-off payment).
+      while (nextStartDay <= day + 1) generateStartDay(nextStartDay++);
+      fileFor(day, 'visa'); // opens the day's files, should no row have landed on it
+      const files = open.get(day)!;
+      open.delete(day);
+      nextToClose = day + 1;
+      const date = addDays(HISTORY_START_DATE, day);
+      let bytes = 0;
+      const written = [files.visa, files.mastercard, files.zelle];
+      for (const file of written) {
+        flush(file);
+        fs.closeSync(file.descriptor);
+        bytes += fs.statSync(file.path).size;
+      }
+      return {
+        day,
+        date,
+        folder: path.join(folder, date),
+        files: written.map((file) => file.path),
+        networkRecords: files.visa.rows + files.mastercard.rows,
+        ledgerPayments: files.zelle.rows,
+        bytes,
+      };
+    },
+  };
 }
