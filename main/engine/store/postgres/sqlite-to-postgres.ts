@@ -7,7 +7,8 @@
 // string_agg over x as text; instr is strpos; ifnull is COALESCE; the two-argument max/min are
 // GREATEST/LEAST; `a IS b` / `a IS NOT b` between values are IS [NOT] DISTINCT FROM; LIKE is
 // ILIKE (SQLite's LIKE ignores ASCII case); CAST(x AS INTEGER) is bigint (SQLite's integers are
-// 64-bit); INSERT OR IGNORE is ON CONFLICT DO NOTHING; a table's STRICT / WITHOUT ROWID go.
+// 64-bit); INSERT OR IGNORE is ON CONFLICT DO NOTHING; a subquery in FROM gets the alias
+// PostgreSQL 15 requires; a table's STRICT / WITHOUT ROWID go.
 // BEGIN IMMEDIATE is handled by the connection (it takes the store's write lock), not here.
 
 /** Thrown for a statement that has no mechanical PostgreSQL equivalent: it names the construct and the statement. */
@@ -174,7 +175,9 @@ function rewrite(tokens: Token[], sql: string): void {
         // Nested calls (unixepoch inside max) were not yet rewritten: rewrite the replacement too.
         const inner = tokenize(replacement);
         rewrite(inner, sql);
-        tokens.splice(index, close - index + 1, { kind: 'symbol', text: inner.map((part) => part.text).join('') });
+        // Spliced in as tokens, so its parameters are numbered with the statement's; not visited again.
+        tokens.splice(index, close - index + 1, ...inner);
+        index += inner.length - 1;
       }
       continue;
     }
@@ -200,6 +203,28 @@ function rewrite(tokens: Token[], sql: string): void {
   }
 }
 
+/** Words that may follow a subquery in FROM where an alias would otherwise stand. */
+const AFTER_FROM_ITEM = new Set(['WHERE', 'GROUP', 'ORDER', 'LIMIT', 'OFFSET', 'JOIN', 'LEFT', 'INNER', 'CROSS', 'ON', 'UNION', 'EXCEPT', 'INTERSECT', 'HAVING', 'WINDOW']);
+
+/** PostgreSQL 15 wants an alias on every subquery in FROM; SQLite does not. */
+function aliasSubqueries(tokens: Token[]): void {
+  const opens: boolean[] = [];
+  let aliases = 0;
+  for (let index = 0; index < tokens.length; index++) {
+    const token = tokens[index] as Token;
+    if (token.kind !== 'symbol') continue;
+    if (token.text === '(') {
+      const before = upper(tokens[previousCode(tokens, index - 1)]);
+      opens.push((before === 'FROM' || before === 'JOIN') && upper(tokens[nextCode(tokens, index + 1)]) === 'SELECT');
+    } else if (token.text === ')' && opens.pop() === true) {
+      const after = tokens[nextCode(tokens, index + 1)];
+      const word = upper(after);
+      const hasAlias = after !== undefined && ((word !== '' && !AFTER_FROM_ITEM.has(word)) || after.kind === 'quoted');
+      if (!hasAlias) tokens.splice(index + 1, 0, { kind: 'space', text: ` AS subquery_${++aliases}` });
+    }
+  }
+}
+
 /** Translates one statement (no trailing second statement: see splitStatements for scripts). */
 export function translateSql(sql: string): TranslatedSql {
   const tokens = tokenize(sql);
@@ -219,6 +244,7 @@ export function translateSql(sql: string): TranslatedSql {
   if (upper(codeAfter[0]) === 'INSERT' && upper(codeAfter[1]) === 'INTO') insertInto = codeAfter[2]?.text.replace(/"/g, '').toLowerCase();
   const hasReturning = codeAfter.some((token) => upper(token) === 'RETURNING');
   rewrite(tokens, sql);
+  aliasSubqueries(tokens);
   const parameters: (string | number)[] = [];
   const numberOfName = new Map<string, number>();
   let positional = 0;
