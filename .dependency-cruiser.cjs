@@ -62,7 +62,7 @@ module.exports = {
       comment: 'Only main/engine/store talks to SQLite.',
       severity: 'error',
       from: { pathNot: '^main/engine/store/' },
-      to: { path: 'node_modules/better-sqlite3/' },
+      to: { path: 'node_modules/(better-sqlite3|pg)/' },
     },
     {
       name: 'no-circular',

@@ -11,12 +11,13 @@ import * as profiles from './commands/profiles';
 import * as report from './commands/report';
 import * as rules from './commands/rules';
 import * as status from './commands/status';
+import * as team from './commands/team';
 import * as watch from './commands/watch';
 
 export type { CliContext } from './command';
 
 /** Every command, in the order the overview lists them. */
-const COMMANDS: readonly CliCommand[] = [ingest, watch, match, report, status, profiles, rules, audit, demo];
+const COMMANDS: readonly CliCommand[] = [ingest, watch, match, report, status, profiles, rules, audit, demo, team];
 
 const COMMANDS_BY_NAME = new Map(COMMANDS.map((command) => [command.name, command]));
 

@@ -1,0 +1,74 @@
+// The thread that talks to PostgreSQL for a synchronous connection (sync-connection.ts): it holds
+// one `pg` client, runs each request it is sent, posts the answer back on the port and then wakes
+// the caller, which sleeps on Atomics.wait meanwhile. One client, one request at a time: the
+// caller's transaction is this connection's.
+
+import { workerData, type MessagePort } from 'node:worker_threads';
+import pg from 'pg';
+import type { QueryReply, QueryRequest, QueryThreadSetup } from './query-protocol';
+
+const { url, port, signal } = workerData as QueryThreadSetup & { port: MessagePort };
+const flag = new Int32Array(signal);
+
+// The store's values are 64-bit integers and 0/1 flags, as SQLite returns them: bigint (COUNT,
+// SUM of bigint is numeric) as numbers, booleans (EXISTS, comparisons) as 1 and 0. A bigint past
+// 2^53 stays text rather than silently losing digits.
+const types = {
+  getTypeParser(oid: number, format?: string): (value: string) => unknown {
+    if (oid === pg.types.builtins.INT8) return (value) => (Number.isSafeInteger(Number(value)) ? Number(value) : value);
+    if (oid === pg.types.builtins.NUMERIC) return (value) => Number(value);
+    if (oid === pg.types.builtins.BOOL) return (value) => (value === 't' ? 1 : 0);
+    return pg.types.getTypeParser(oid, format as 'text');
+  },
+};
+
+const client = new pg.Client({ connectionString: url, types, keepAlive: true, connectionTimeoutMillis: 10_000 });
+// The server going away between requests must not kill the thread: the next request reports it.
+client.on('error', () => undefined);
+
+function reply(message: QueryReply): void {
+  port.postMessage(message);
+  Atomics.store(flag, 0, 1);
+  Atomics.notify(flag, 0);
+}
+
+function asError(error: unknown): QueryReply {
+  const { name, message, code, detail } = error as { name?: string; message?: string; code?: string; detail?: string };
+  return {
+    ok: false,
+    error: { name: name ?? 'Error', message: message ?? String(error), ...(code ? { code } : {}), ...(detail ? { detail } : {}) },
+  };
+}
+
+const connected = client.connect().then(() => client.query("SET TIME ZONE 'UTC'"));
+
+port.on('message', (request: QueryRequest) => {
+  void (async () => {
+    try {
+      await connected;
+      if (request.kind === 'close') {
+        await client.end();
+        reply({ ok: true, columns: [], rows: [], rowCount: 0 });
+        port.close();
+        return;
+      }
+      const config: pg.QueryArrayConfig<unknown[]> = {
+        text: request.text,
+        rowMode: 'array',
+        ...(request.values.length > 0 || request.name ? { values: [...request.values] } : {}),
+        ...(request.name ? { name: request.name } : {}),
+      };
+      const result: pg.QueryArrayResult | pg.QueryArrayResult[] = await client.query(config);
+      // A script (several statements) answers with one result per statement: the last one counts.
+      const last = Array.isArray(result) ? result.at(-1) : result;
+      reply({
+        ok: true,
+        columns: last?.fields.map((field: pg.FieldDef) => field.name) ?? [],
+        rows: (last?.rows ?? []) as unknown[][],
+        rowCount: last?.rowCount ?? 0,
+      });
+    } catch (error) {
+      reply(asError(error));
+    }
+  })();
+});

@@ -1,0 +1,291 @@
+// Rewrites one statement written for SQLite (as the store modules write them) into PostgreSQL's
+// dialect where the rewrite is mechanical, and refuses, naming the construct and the statement,
+// where it is not: a store module that meets the refusal needs its own PostgreSQL query.
+//
+// Mechanical (same result on both): named (@name, :name, $name) and positional (?) parameters
+// become $1..$n; unixepoch(x) is the epoch seconds of x read as UTC; group_concat(x, sep) is
+// string_agg over x as text; instr is strpos; ifnull is COALESCE; the two-argument max/min are
+// GREATEST/LEAST; `a IS b` / `a IS NOT b` between values are IS [NOT] DISTINCT FROM; LIKE is
+// ILIKE (SQLite's LIKE ignores ASCII case); CAST(x AS INTEGER) is bigint (SQLite's integers are
+// 64-bit); INSERT OR IGNORE is ON CONFLICT DO NOTHING; a subquery in FROM gets the alias
+// PostgreSQL 15 requires; a table's STRICT / WITHOUT ROWID go.
+// BEGIN IMMEDIATE is handled by the connection (it takes the store's write lock), not here.
+
+/** Thrown for a statement that has no mechanical PostgreSQL equivalent: it names the construct and the statement. */
+export class UntranslatableSqlError extends Error {
+  constructor(construct: string, why: string, sql: string) {
+    super(`This statement cannot run on PostgreSQL as written: ${construct} ${why}. Statement: ${oneLine(sql)}`);
+    this.name = 'UntranslatableSqlError';
+  }
+}
+
+/** A statement in PostgreSQL's dialect, with where each $n takes its value from. */
+export type TranslatedSql = {
+  readonly text: string;
+  /** For each $n in order: the named parameter's name, or the index among the positional (?) ones. */
+  readonly parameters: readonly (string | number)[];
+  /** The table an INSERT writes to, when it is one (lastInsertRowid is read back from it). */
+  readonly insertInto: string | undefined;
+  readonly hasReturning: boolean;
+};
+
+type Token = { kind: 'word' | 'string' | 'quoted' | 'param' | 'positional' | 'comment' | 'space' | 'symbol'; text: string };
+
+function oneLine(sql: string): string {
+  const text = sql.replace(/\s+/g, ' ').trim();
+  return text.length > 300 ? `${text.slice(0, 300)}…` : text;
+}
+
+function tokenize(sql: string): Token[] {
+  const tokens: Token[] = [];
+  let at = 0;
+  const take = (kind: Token['kind'], end: number): void => {
+    tokens.push({ kind, text: sql.slice(at, end) });
+    at = end;
+  };
+  const closing = (quote: string, from: number): number => {
+    let index = from + 1;
+    for (;;) {
+      const next = sql.indexOf(quote, index);
+      if (next < 0) return sql.length;
+      if (sql[next + 1] === quote) index = next + 2;
+      else return next + 1;
+    }
+  };
+  while (at < sql.length) {
+    const char = sql[at] ?? '';
+    const rest = sql.slice(at);
+    if (/\s/.test(char)) take('space', at + (/^\s+/.exec(rest)?.[0].length ?? 1));
+    else if (rest.startsWith('--')) take('comment', sql.includes('\n', at) ? sql.indexOf('\n', at) : sql.length);
+    else if (rest.startsWith('/*')) take('comment', sql.includes('*/', at) ? sql.indexOf('*/', at) + 2 : sql.length);
+    else if (char === "'") take('string', closing("'", at));
+    else if (char === '"' || char === '`') take('quoted', closing(char, at));
+    else if (/[@:$]/.test(char) && /^[@:$][A-Za-z_]\w*/.test(rest) && !rest.startsWith('::')) take('param', at + (/^[@:$][A-Za-z_]\w*/.exec(rest)?.[0].length ?? 1));
+    else if (char === '?') take('positional', at + (/^\?\d*/.exec(rest)?.[0].length ?? 1));
+    else if (/[A-Za-z_]/.test(char)) take('word', at + (/^[A-Za-z_]\w*/.exec(rest)?.[0].length ?? 1));
+    else if (/\d/.test(char)) take('word', at + (/^\d+(\.\d+)?([eE][+-]?\d+)?/.exec(rest)?.[0].length ?? 1));
+    else take('symbol', at + (['<>', '!=', '<=', '>=', '||', '==', '$$', '::'].includes(rest.slice(0, 2)) ? 2 : 1));
+  }
+  return tokens;
+}
+
+const isCode = (token: Token): boolean => token.kind !== 'space' && token.kind !== 'comment';
+const upper = (token: Token | undefined): string => (token?.kind === 'word' ? token.text.toUpperCase() : '');
+
+/** Constructs refused wherever they appear as words, with why. */
+const REFUSED_WORDS: Readonly<Record<string, string>> = {
+  MATCH: 'is SQLite full-text search (FTS5); PostgreSQL searches with its own index and query',
+  ROWID: 'is SQLite’s hidden row number; PostgreSQL tables have none',
+  SQLITE_SCHEMA: 'is SQLite’s catalogue',
+  SQLITE_MASTER: 'is SQLite’s catalogue',
+  NOCASE: 'is a SQLite collation; compare lower() values instead',
+  GLOB: 'is SQLite’s case-sensitive pattern match',
+  PRAGMA: 'is SQLite’s settings statement',
+};
+
+/** Functions refused when called, with why. */
+const REFUSED_FUNCTIONS: Readonly<Record<string, string>> = {
+  JSON_EACH: 'yields SQLite-typed values from JSON text; PostgreSQL needs jsonb_array_elements with the element type named',
+  JSON_VALID: 'has no PostgreSQL 15 equivalent; the PostgreSQL schema checks JSON by casting to jsonb',
+  JSON_TYPE: 'differs from jsonb_typeof',
+  JSON_QUOTE: 'has no equivalent (to_jsonb(x)::text)',
+  JSON_EXTRACT: 'returns SQLite-typed values; use ->> with a cast',
+  JSON_GROUP_ARRAY: 'is jsonb_agg with different typing',
+  STRFTIME: 'takes SQLite format codes; use to_char',
+  JULIANDAY: 'has no equivalent',
+  DATE: 'takes SQLite modifiers; use date arithmetic',
+  DATETIME: 'takes SQLite modifiers; use timestamp arithmetic',
+  LAST_INSERT_ROWID: 'does not exist; the statement’s RETURNING id gives it',
+  CHANGES: 'does not exist; the statement’s row count gives it',
+  TOTAL: 'is a float sum; use SUM',
+  TYPEOF: 'does not exist',
+  PRINTF: 'takes C formats; use format()',
+};
+
+/** The arguments of the call whose '(' is at `open`: token ranges split at top-level commas, and the index of its ')'. */
+function callArguments(tokens: Token[], open: number): { args: [number, number][]; close: number } {
+  const args: [number, number][] = [];
+  let depth = 0;
+  let start = open + 1;
+  for (let index = open; index < tokens.length; index++) {
+    const text = tokens[index]?.kind === 'symbol' ? tokens[index]?.text : '';
+    if (text === '(') depth++;
+    else if (text === ')') {
+      depth--;
+      if (depth === 0) {
+        if (index > start || args.length > 0) args.push([start, index]);
+        return { args, close: index };
+      }
+    } else if (text === ',' && depth === 1) {
+      args.push([start, index]);
+      start = index + 1;
+    }
+  }
+  return { args, close: tokens.length - 1 };
+}
+
+function nextCode(tokens: Token[], from: number): number {
+  let index = from;
+  while (index < tokens.length && !isCode(tokens[index] as Token)) index++;
+  return index;
+}
+
+function previousCode(tokens: Token[], from: number): number {
+  let index = from;
+  while (index >= 0 && !isCode(tokens[index] as Token)) index--;
+  return index;
+}
+
+function textOf(tokens: Token[], [start, end]: [number, number]): string {
+  return tokens
+    .slice(start, end)
+    .map((token) => token.text)
+    .join('')
+    .trim();
+}
+
+/** Rewrites the function calls, keywords and types in place (tokens replaced by rewritten text). */
+function rewrite(tokens: Token[], sql: string): void {
+  for (let index = 0; index < tokens.length; index++) {
+    const token = tokens[index] as Token;
+    const word = upper(token);
+    if (!word) continue;
+    const open = nextCode(tokens, index + 1);
+    const isCall = tokens[open]?.kind === 'symbol' && tokens[open]?.text === '(';
+    if (word in REFUSED_WORDS) throw new UntranslatableSqlError(word, REFUSED_WORDS[word] ?? '', sql);
+    if (word === 'REPLACE' && !isCall) throw new UntranslatableSqlError('REPLACE INTO', 'has no conflict target; write INSERT … ON CONFLICT (…) DO UPDATE', sql);
+    if (isCall && word in REFUSED_FUNCTIONS) throw new UntranslatableSqlError(`${token.text}()`, REFUSED_FUNCTIONS[word] ?? '', sql);
+    if (isCall && (word === 'UNIXEPOCH' || word === 'GROUP_CONCAT' || word === 'SUBSTR' || word === 'MAX' || word === 'MIN')) {
+      const { args, close } = callArguments(tokens, open);
+      let replacement: string | undefined;
+      if (word === 'UNIXEPOCH') {
+        if (args.length !== 1) throw new UntranslatableSqlError('unixepoch() with modifiers', 'takes SQLite modifiers', sql);
+        replacement = `CAST(EXTRACT(EPOCH FROM CAST(${textOf(tokens, args[0] as [number, number])} AS timestamptz)) AS bigint)`;
+      } else if (word === 'GROUP_CONCAT') {
+        const [value, separator] = args;
+        if (!value) throw new UntranslatableSqlError('group_concat()', 'needs a value', sql);
+        replacement = `string_agg(CAST(${textOf(tokens, value)} AS text), ${separator ? textOf(tokens, separator) : "','"})`;
+      } else if (word === 'SUBSTR') {
+        const from = args[1] ? textOf(tokens, args[1]) : '';
+        if (from.startsWith('-')) throw new UntranslatableSqlError('substr() from the end', 'counts from the start in PostgreSQL; use right()', sql);
+      } else if (args.length >= 2) {
+        replacement = `${word === 'MAX' ? 'GREATEST' : 'LEAST'}(${args.map((range) => textOf(tokens, range)).join(', ')})`;
+      }
+      if (replacement !== undefined) {
+        // Nested calls (unixepoch inside max) were not yet rewritten: rewrite the replacement too.
+        const inner = tokenize(replacement);
+        rewrite(inner, sql);
+        // Spliced in as tokens, so its parameters are numbered with the statement's; not visited again.
+        tokens.splice(index, close - index + 1, ...inner);
+        index += inner.length - 1;
+      }
+      continue;
+    }
+    if (isCall && word === 'INSTR') token.text = 'strpos';
+    else if (isCall && word === 'IFNULL') token.text = 'COALESCE';
+    else if (word === 'LIKE') token.text = 'ILIKE';
+    else if ((word === 'INTEGER' || word === 'REAL') && upper(tokens[previousCode(tokens, index - 1)]) === 'AS') {
+      token.text = word === 'INTEGER' ? 'bigint' : 'double precision';
+    } else if (word === 'IS') {
+      const after = nextCode(tokens, index + 1);
+      const isNot = upper(tokens[after]) === 'NOT';
+      const operand = upper(tokens[isNot ? nextCode(tokens, after + 1) : after]);
+      if (['NULL', 'TRUE', 'FALSE', 'DISTINCT', 'JSON'].includes(operand)) continue;
+      // a IS b: equal, counting two NULLs as equal; a IS NOT b: its negation.
+      if (isNot) {
+        token.text = 'IS DISTINCT FROM';
+        tokens.splice(index + 1, after - index, { kind: 'space', text: '' });
+      } else token.text = 'IS NOT DISTINCT FROM';
+    } else if (word === 'STRICT' || (word === 'WITHOUT' && upper(tokens[nextCode(tokens, index + 1)]) === 'ROWID')) {
+      const end = word === 'STRICT' ? index : nextCode(tokens, index + 1);
+      tokens.splice(index, end - index + 1, { kind: 'space', text: '' });
+    }
+  }
+}
+
+/** Words that may follow a subquery in FROM where an alias would otherwise stand. */
+const AFTER_FROM_ITEM = new Set(['WHERE', 'GROUP', 'ORDER', 'LIMIT', 'OFFSET', 'JOIN', 'LEFT', 'INNER', 'CROSS', 'ON', 'UNION', 'EXCEPT', 'INTERSECT', 'HAVING', 'WINDOW']);
+
+/** PostgreSQL 15 wants an alias on every subquery in FROM; SQLite does not. */
+function aliasSubqueries(tokens: Token[]): void {
+  const opens: boolean[] = [];
+  let aliases = 0;
+  for (let index = 0; index < tokens.length; index++) {
+    const token = tokens[index] as Token;
+    if (token.kind !== 'symbol') continue;
+    if (token.text === '(') {
+      const before = upper(tokens[previousCode(tokens, index - 1)]);
+      opens.push((before === 'FROM' || before === 'JOIN') && upper(tokens[nextCode(tokens, index + 1)]) === 'SELECT');
+    } else if (token.text === ')' && opens.pop() === true) {
+      const after = tokens[nextCode(tokens, index + 1)];
+      const word = upper(after);
+      const hasAlias = after !== undefined && ((word !== '' && !AFTER_FROM_ITEM.has(word)) || after.kind === 'quoted');
+      if (!hasAlias) tokens.splice(index + 1, 0, { kind: 'space', text: ` AS subquery_${++aliases}` });
+    }
+  }
+}
+
+/** Translates one statement (no trailing second statement: see splitStatements for scripts). */
+export function translateSql(sql: string): TranslatedSql {
+  const tokens = tokenize(sql);
+  const code = tokens.filter(isCode);
+  let insertInto: string | undefined;
+  let isOrIgnore = false;
+  if (upper(code[0]) === 'INSERT' && upper(code[1]) === 'OR') {
+    const conflict = upper(code[2]);
+    if (conflict !== 'IGNORE') throw new UntranslatableSqlError(`INSERT OR ${conflict}`, 'has no conflict target; write INSERT … ON CONFLICT (…) DO UPDATE', sql);
+    isOrIgnore = true;
+    // Drop "OR IGNORE": the tokens between INSERT and INTO.
+    const insertAt = tokens.indexOf(code[0] as Token);
+    const intoAt = tokens.indexOf(code[3] as Token);
+    tokens.splice(insertAt + 1, intoAt - insertAt - 1, { kind: 'space', text: ' ' });
+  }
+  const codeAfter = tokens.filter(isCode);
+  if (upper(codeAfter[0]) === 'INSERT' && upper(codeAfter[1]) === 'INTO') insertInto = codeAfter[2]?.text.replace(/"/g, '').toLowerCase();
+  const hasReturning = codeAfter.some((token) => upper(token) === 'RETURNING');
+  rewrite(tokens, sql);
+  aliasSubqueries(tokens);
+  const parameters: (string | number)[] = [];
+  const numberOfName = new Map<string, number>();
+  let positional = 0;
+  const parts = tokens.map((token) => {
+    if (token.kind === 'param') {
+      const name = token.text.slice(1);
+      let number = numberOfName.get(name);
+      if (number === undefined) {
+        parameters.push(name);
+        number = parameters.length;
+        numberOfName.set(name, number);
+      }
+      return `$${number}`;
+    }
+    if (token.kind === 'positional') {
+      if (token.text.length > 1) throw new UntranslatableSqlError(token.text, 'numbered positional parameters are not supported; use ? or @name', sql);
+      parameters.push(positional++);
+      return `$${parameters.length}`;
+    }
+    return token.text;
+  });
+  let text = parts.join('').trim().replace(/;\s*$/, '');
+  if (isOrIgnore) {
+    const returning = /\sRETURNING\s/i.exec(text);
+    text = returning ? `${text.slice(0, returning.index)} ON CONFLICT DO NOTHING${text.slice(returning.index)}` : `${text} ON CONFLICT DO NOTHING`;
+  }
+  return { text, parameters, insertInto, hasReturning };
+}
+
+/** A script's statements, split at the semicolons outside strings, comments and trigger bodies ($$ … $$). */
+export function splitStatements(script: string): string[] {
+  const statements: string[] = [];
+  let current = '';
+  let isInDollarQuote = false;
+  for (const token of tokenize(script)) {
+    if (token.kind === 'symbol' && token.text === '$$') isInDollarQuote = !isInDollarQuote;
+    if (token.kind === 'symbol' && token.text === ';' && !isInDollarQuote) {
+      if (current.trim()) statements.push(current.trim());
+      current = '';
+    } else current += token.text;
+  }
+  if (current.trim()) statements.push(current.trim());
+  return statements;
+}

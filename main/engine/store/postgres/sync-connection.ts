@@ -1,0 +1,277 @@
+// A synchronous connection to PostgreSQL with the shape the store modules use from better-sqlite3
+// (prepare -> all/get/run/pluck/raw/iterate, transaction, exec), so a module whose SQL translates
+// mechanically (sqlite-to-postgres.ts) runs unchanged in the engine worker.
+//
+// How it blocks: `pg` is asynchronous, so a second thread (query-thread.ts) holds the client. A
+// call posts the request to it and sleeps on Atomics.wait over a SharedArrayBuffer until the
+// thread posts the answer and raises the word; the answer is then taken off the port with
+// receiveMessageOnPort, without this thread's event loop. This is the `synckit` package's pattern,
+// written out here (about forty lines) rather than added as a dependency: synckit runs a function
+// per call, while this keeps one client (one session, one transaction) alive across calls.
+// Important: the calling thread sleeps for each round trip; only the engine worker (which runs one
+// request at a time anyway) and the command line may use it, never a window's main thread.
+
+import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
+import type { QueryErrorData, QueryReply, QueryRequest, QueryThreadSetup } from './query-protocol';
+import { splitStatements, translateSql, type TranslatedSql } from './sqlite-to-postgres';
+
+/** An error PostgreSQL (or the connection to it) reported, with its SQLSTATE code when it has one. */
+export class PostgresError extends Error {
+  readonly code: string | undefined;
+  readonly detail: string | undefined;
+  constructor(data: QueryErrorData, sql: string) {
+    super(`${data.message} (statement: ${sql.replace(/\s+/g, ' ').trim().slice(0, 200)})`);
+    this.name = 'PostgresError';
+    this.code = data.code;
+    this.detail = data.detail;
+  }
+}
+
+/** What run() reports, as better-sqlite3's RunResult. */
+export type PostgresRunResult = { changes: number; lastInsertRowid: number };
+
+type Parameters = readonly unknown[];
+
+/** A prepared statement, as better-sqlite3's Statement (the parts the store uses). */
+export type PostgresStatement<Row = unknown> = {
+  readonly source: string;
+  /** The statement as sent to PostgreSQL. */
+  readonly translated: string;
+  all(...parameters: Parameters): Row[];
+  get(...parameters: Parameters): Row | undefined;
+  run(...parameters: Parameters): PostgresRunResult;
+  iterate(...parameters: Parameters): IterableIterator<Row>;
+  /** Rows as their first column's value (or back to objects with false). */
+  pluck(toggle?: boolean): PostgresStatement<Row>;
+  /** Rows as arrays of values (or back to objects with false). */
+  raw(toggle?: boolean): PostgresStatement<Row>;
+};
+
+/** A transaction function, as better-sqlite3's: nested calls become savepoints. */
+export type PostgresTransaction<Arguments extends unknown[], Result> = ((...args: Arguments) => Result) & {
+  deferred: (...args: Arguments) => Result;
+  immediate: (...args: Arguments) => Result;
+  exclusive: (...args: Arguments) => Result;
+};
+
+/** The synchronous connection. */
+export type PostgresSyncDb = {
+  /** The server and database, without the password. */
+  readonly name: string;
+  readonly inTransaction: boolean;
+  prepare<Row = unknown>(sql: string): PostgresStatement<Row>;
+  /** Runs a script of statements without parameters, each translated. */
+  exec(sql: string): void;
+  /** Runs PostgreSQL's own SQL as it is (the PostgreSQL schema, grants): no translation. */
+  execNative(sql: string, values?: readonly unknown[]): { columns: string[]; rows: unknown[][]; rowCount: number };
+  transaction<Arguments extends unknown[], Result>(fn: (...args: Arguments) => Result): PostgresTransaction<Arguments, Result>;
+  close(): void;
+};
+
+/**
+ * The key of the advisory lock that a writing transaction (BEGIN IMMEDIATE) takes: the engine's
+ * store assumes one writer at a time, as SQLite's write lock gives it, so the PostgreSQL store keeps
+ * that promise across workstations. ('recon' in ASCII.)
+ */
+export const STORE_WRITE_LOCK_KEY = 0x7265636f6e;
+
+/** How long a call waits for the query thread to start and connect, in ms. */
+const CONNECT_TIMEOUT_MS = 30_000;
+
+function startThread(setup: QueryThreadSetup & { port: MessagePort }): Worker {
+  const options = { workerData: setup, transferList: [setup.port] };
+  const entry = new URL('./query-thread.ts', import.meta.url);
+  if (entry.pathname.endsWith('.ts') && !import.meta.url.endsWith('.js')) {
+    // From source (tests, the CLI through tsx): the thread registers tsx before loading its entry,
+    // as the engine worker does (engine-worker-client.ts).
+    const tsx = import.meta.resolve('tsx/esm/api');
+    const bootstrap = `import(${JSON.stringify(tsx)}).then(({ register }) => { register(); return import(${JSON.stringify(entry.href)}); })`;
+    return new Worker(bootstrap, { ...options, eval: true });
+  }
+  return new Worker(new URL('./query-thread.js', import.meta.url), options);
+}
+
+/** The URL with its password masked, for messages. */
+export function describeDatabaseUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return 'the PostgreSQL server (the URL could not be read)';
+  }
+}
+
+/** Connects (blocking until connected or refused) and returns the synchronous connection. */
+export function openPostgresSync(url: string): PostgresSyncDb {
+  const signal = new SharedArrayBuffer(4);
+  const flag = new Int32Array(signal);
+  const channel = new MessageChannel();
+  const thread = startThread({ url, signal, port: channel.port2 });
+  thread.unref();
+  const port = channel.port1;
+  let isClosed = false;
+  let depth = 0;
+  let statementCount = 0;
+  const statementNames = new Map<string, string>();
+  let identityTables: Set<string> | undefined;
+
+  function call(request: QueryRequest, sql: string, timeoutMs?: number): { columns: string[]; rows: unknown[][]; rowCount: number } {
+    if (isClosed) throw new Error(`The connection to ${describeDatabaseUrl(url)} is closed.`);
+    Atomics.store(flag, 0, 0);
+    port.postMessage(request);
+    if (Atomics.wait(flag, 0, 0, timeoutMs) === 'timed-out') {
+      throw new Error(`${describeDatabaseUrl(url)} did not answer within ${Math.round((timeoutMs ?? 0) / 1000)} s.`);
+    }
+    const reply = receiveMessageOnPort(port)?.message as QueryReply | undefined;
+    if (!reply) throw new Error(`The query thread for ${describeDatabaseUrl(url)} stopped without answering.`);
+    if (!reply.ok) throw new PostgresError(reply.error, sql);
+    return reply;
+  }
+
+  function native(text: string, values: readonly unknown[] = [], name?: string): { columns: string[]; rows: unknown[][]; rowCount: number } {
+    return call({ kind: 'query', text, values, ...(name ? { name } : {}) }, text);
+  }
+
+  function tablesWithIdentity(): Set<string> {
+    identityTables ??= new Set(
+      native("SELECT table_name FROM information_schema.columns WHERE column_name = 'id' AND is_identity = 'YES' AND table_schema = current_schema()").rows.map(
+        (row) => String(row[0]),
+      ),
+    );
+    return identityTables;
+  }
+
+  function bind(translated: TranslatedSql, parameters: Parameters, sql: string): unknown[] {
+    const [first] = parameters;
+    const named = parameters.length > 0 && typeof first === 'object' && first !== null && !Array.isArray(first) && !Buffer.isBuffer(first) ? (first as Record<string, unknown>) : undefined;
+    const positional = (named ? parameters.slice(1) : parameters).flat();
+    return translated.parameters.map((source) => {
+      const value = typeof source === 'string' ? named?.[source] : positional[source];
+      if (value === undefined) {
+        throw new RangeError(typeof source === 'string' ? `Missing named parameter "${source}" for: ${sql}` : `Too few parameter values were provided for: ${sql}`);
+      }
+      return typeof value === 'bigint' ? value.toString() : value;
+    });
+  }
+
+  function prepare<Row>(sql: string): PostgresStatement<Row> {
+    const translated = translateSql(sql);
+    let name = statementNames.get(translated.text);
+    if (name === undefined) {
+      name = `recon_${++statementCount}`;
+      statementNames.set(translated.text, name);
+    }
+    const statementName = name;
+    let mode: 'object' | 'pluck' | 'raw' = 'object';
+    const execute = (parameters: Parameters, text = translated.text, stmtName = statementName): { columns: string[]; rows: unknown[][]; rowCount: number } =>
+      call({ kind: 'query', text, values: bind(translated, parameters, sql), name: stmtName }, text);
+    const shape = (columns: string[], row: unknown[]): Row => {
+      if (mode === 'pluck') return row[0] as Row;
+      if (mode === 'raw') return row as Row;
+      const object: Record<string, unknown> = {};
+      columns.forEach((column, index) => (object[column] = row[index]));
+      return object as Row;
+    };
+    const statement: PostgresStatement<Row> = {
+      source: sql,
+      translated: translated.text,
+      all: (...parameters) => {
+        const { columns, rows } = execute(parameters);
+        return rows.map((row) => shape(columns, row));
+      },
+      get: (...parameters) => {
+        const { columns, rows } = execute(parameters);
+        return rows[0] === undefined ? undefined : shape(columns, rows[0]);
+      },
+      iterate: (...parameters) => statement.all(...parameters)[Symbol.iterator](),
+      run: (...parameters) => {
+        // lastInsertRowid as SQLite gives it: the id of the last row the INSERT wrote.
+        if (translated.insertInto && !translated.hasReturning && tablesWithIdentity().has(translated.insertInto)) {
+          const text = `${translated.text} RETURNING id`;
+          const { rows, rowCount } = execute(parameters, text, `${statementName}_id`);
+          return { changes: rowCount, lastInsertRowid: Number(rows.at(-1)?.[0] ?? 0) };
+        }
+        return { changes: execute(parameters).rowCount, lastInsertRowid: 0 };
+      },
+      pluck: (toggle = true) => {
+        mode = toggle ? 'pluck' : 'object';
+        return statement;
+      },
+      raw: (toggle = true) => {
+        mode = toggle ? 'raw' : 'object';
+        return statement;
+      },
+    };
+    return statement;
+  }
+
+  function begin(behaviour: 'deferred' | 'immediate' | 'exclusive'): void {
+    native('BEGIN');
+    if (behaviour !== 'deferred') native('SELECT pg_advisory_xact_lock($1)', [STORE_WRITE_LOCK_KEY]);
+  }
+
+  function transaction<Arguments extends unknown[], Result>(fn: (...args: Arguments) => Result): PostgresTransaction<Arguments, Result> {
+    const runAs =
+      (behaviour: 'deferred' | 'immediate' | 'exclusive') =>
+      (...args: Arguments): Result => {
+        const savepoint = depth > 0 ? `recon_savepoint_${depth}` : undefined;
+        if (savepoint) native(`SAVEPOINT ${savepoint}`);
+        else begin(behaviour);
+        depth++;
+        try {
+          const result = fn(...args);
+          depth--;
+          native(savepoint ? `RELEASE SAVEPOINT ${savepoint}` : 'COMMIT');
+          return result;
+        } catch (error) {
+          depth--;
+          native(savepoint ? `ROLLBACK TO SAVEPOINT ${savepoint}; RELEASE SAVEPOINT ${savepoint}` : 'ROLLBACK');
+          throw error;
+        }
+      };
+    return Object.assign(runAs('deferred'), { deferred: runAs('deferred'), immediate: runAs('immediate'), exclusive: runAs('exclusive') });
+  }
+
+  const db: PostgresSyncDb = {
+    name: describeDatabaseUrl(url),
+    get inTransaction() {
+      return depth > 0;
+    },
+    prepare,
+    exec(sql: string): void {
+      for (const statement of splitStatements(sql)) {
+        const keyword = statement.replace(/\s+/g, ' ').trim().toUpperCase();
+        // A transaction opened and ended by hand (ingest's, across awaits) counts for inTransaction.
+        if (keyword === 'BEGIN IMMEDIATE' || keyword === 'BEGIN EXCLUSIVE' || keyword === 'BEGIN' || keyword === 'BEGIN DEFERRED') {
+          begin(keyword.endsWith('IMMEDIATE') || keyword.endsWith('EXCLUSIVE') ? 'immediate' : 'deferred');
+          depth++;
+        } else if (keyword === 'COMMIT' || keyword === 'END' || keyword === 'ROLLBACK') {
+          native(keyword);
+          depth = 0;
+        } else native(translateSql(statement).text);
+      }
+    },
+    execNative: (sql, values = []) => native(sql, values),
+    transaction,
+    close(): void {
+      if (isClosed) return;
+      try {
+        call({ kind: 'close' }, 'close', CONNECT_TIMEOUT_MS);
+      } finally {
+        isClosed = true;
+        port.close();
+        void thread.terminate();
+      }
+    },
+  };
+  try {
+    call({ kind: 'query', text: 'SELECT 1', values: [] }, 'SELECT 1', CONNECT_TIMEOUT_MS);
+  } catch (error) {
+    isClosed = true;
+    port.close();
+    void thread.terminate();
+    throw new Error(`Could not connect to ${describeDatabaseUrl(url)}: ${error instanceof PostgresError ? error.message.replace(/ \(statement: .*\)$/, '') : String(error)}`);
+  }
+  return db;
+}
