@@ -188,6 +188,15 @@ export async function runDuckDbBaseline(feeds: BenchFeeds, asOfDate: string, out
       SELECT 'NETWORK', n.record_id, 'AMBIGUOUS', n.amount_minor, n.currency, n.settlement_date, array_to_string(list_sort(pr.named), '|')
       FROM pairs pr JOIN open_network n USING (position) WHERE pr.candidates > 1
       UNION ALL
+      -- Every side of a tie is ambiguous (spec section 4): a payment an ambiguous record named,
+      -- and that no record paired, carries the records that named it.
+      SELECT 'LEDGER', p.payment_id, 'AMBIGUOUS', p.amount_minor, p.currency, p.business_date,
+        string_agg(n.record_id, '|' ORDER BY n.record_id)
+      FROM (SELECT position, unnest(named) AS payment_id FROM pairs WHERE candidates > 1) tie
+        JOIN open_network n USING (position) JOIN open_ledger p USING (payment_id)
+      WHERE p.payment_id NOT IN (SELECT payment_id FROM pairs WHERE candidates = 1)
+      GROUP BY p.payment_id, p.amount_minor, p.currency, p.business_date
+      UNION ALL
       SELECT 'NETWORK', n.record_id, 'NO_LEDGER', n.amount_minor, n.currency, n.settlement_date, ''
       FROM open_network n
       WHERE n.is_pairable AND n.position NOT IN (SELECT position FROM pairs)

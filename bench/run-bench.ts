@@ -197,6 +197,19 @@ function measureQueueOn(db: WritableDb): QueueResult {
   return { openItems: openCount(), addedForBench: missing, queries };
 }
 
+/** Each report's rows, ours beside DuckDB's: the baseline is a fair yardstick only while they agree. */
+type ReportRowsSide = { kind: string; ours: number; duckDb: number; isAgreed: boolean };
+
+function compareReportRows(ours: Record<string, number>, duckDb: BaselineResult['reportRows']): ReportRowsSide[] {
+  const theirs: Record<string, number> = { matches: duckDb.matches, mismatches: duckDb.mismatches, global_finance: duckDb.globalFinance };
+  return Object.entries(theirs).map(([kind, rows]) => ({ kind, ours: ours[kind] ?? 0, duckDb: rows, isAgreed: ours[kind] === rows }));
+}
+
+function reportRowsTarget(sides: readonly ReportRowsSide[]): { target: string; value: string; isMet: boolean } {
+  const differing = sides.filter((side) => !side.isAgreed).map((side) => side.kind);
+  return { target: 'report rows agree with DuckDB', value: differing.length === 0 ? 'all agree' : `${differing.join(', ')} differ`, isMet: differing.length === 0 };
+}
+
 function pad(text: string, width: number, isRight = false): string {
   return isRight ? text.padStart(width) : text.padEnd(width);
 }
@@ -343,7 +356,10 @@ export async function main(argv: readonly string[]): Promise<number> {
         { name: 'total', seconds: baseline.seconds, rows: feeds.networkRecords + feeds.ledgerPayments, rowsPerSecond: Math.round((feeds.networkRecords + feeds.ledgerPayments) / baseline.seconds), peakRssMb: baselinePeak },
       ]),
     );
-    console.log(`  reports: matches ${baseline.reportRows.matches}, mismatches ${baseline.reportRows.mismatches}, global_finance ${baseline.reportRows.globalFinance}`);
+    console.log(`  ${pad('report rows', 15)}${pad('ours', 9, true)}${pad('DuckDB', 10, true)}`);
+    for (const side of compareReportRows(engine.reportRows, baseline.reportRows)) {
+      console.log(`  ${pad(side.kind, 15)}${pad(side.ours.toLocaleString('en-US'), 9, true)}${pad(side.duckDb.toLocaleString('en-US'), 10, true)}   ${side.isAgreed ? 'agree' : 'DIFFER'}`);
+    }
     console.log(`\nour total / DuckDB total = ${total.toFixed(2)} s / ${baseline.seconds.toFixed(2)} s = ${(total / baseline.seconds).toFixed(2)}x`);
   }
   await sampler.stop();
@@ -363,6 +379,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       return { target: `main thread blocked <= ${EVENT_LOOP_DELAY_TARGET_MS} ms: ${stage.name}`, value: `${delay.toFixed(1)} ms`, isMet: delay <= EVENT_LOOP_DELAY_TARGET_MS };
     }),
     ...(baseline ? [{ target: 'our total <= 3x DuckDB', value: `${(total / baseline.seconds).toFixed(2)}x`, isMet: total / baseline.seconds <= 3 }] : []),
+    ...(baseline ? [reportRowsTarget(compareReportRows(engine.reportRows, baseline.reportRows))] : []),
     ...engine.queue.queries.map((query) => ({ target: `queue ${query.name} <= 30 ms`, value: `${query.milliseconds.toFixed(2)} ms`, isMet: query.milliseconds <= 30 })),
   ];
   console.log(`\ntargets (${args.rows.toLocaleString('en-US')} + ${args.rows.toLocaleString('en-US')} rows; they are set for 1,000,000)`);
@@ -384,6 +401,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     engine: { stages: engine.stages, total: endToEnd, match: engine.match, reportRows: engine.reportRows, status: engine.status },
     queue: engine.queue,
     duckdb: baseline ?? null,
+    reportRowsCompared: baseline ? compareReportRows(engine.reportRows, baseline.reportRows) : null,
     ratio: baseline ? total / baseline.seconds : null,
     targets,
     history: history ? { ...(history.result as object), targets: history.targets } : null,

@@ -143,6 +143,24 @@ describe('report lines written by SQLite', () => {
     ]);
   });
 
+  it('defuse text that starts with a tab or a carriage return, and join one candidate or several like the JS formatting', () => {
+    const edited = createDb();
+    seed(edited);
+    const [first, second, third] = edited.prepare("SELECT id FROM items WHERE category = 'MISMATCH' ORDER BY id LIMIT 3").pluck().all() as number[];
+    const update = edited.prepare('UPDATE items SET note = ?, candidate_ids = ? WHERE id = ?');
+    update.run('\tplain', JSON.stringify(['=C"1']), first);
+    update.run('\r, then', JSON.stringify(['B,2', '@A', 'C']), second);
+    update.run('@ok', JSON.stringify(['\tT']), third);
+    // Candidate ids are defused like notes (the ids below), which expectedMismatches leaves out.
+    const lines = `${mismatchesReport(edited, DATE).lines.join('\n')}\n`;
+    expect(lines).toContain(`,${csvFreeText('=C"1')},${csvFreeText('\tplain')}\n`);
+    expect(lines).toContain(`,"'=C""1",'\tplain\n`);
+    expect(lines).toContain(`,${csvFreeText('B,2|@A|C')},${csvFreeText('\r, then')}\n`);
+    expect(lines).toContain(`,"B,2|@A|C","'\r, then"\n`);
+    expect(lines).toContain(`,${csvFreeText('\tT')},${csvFreeText('@ok')}\n`);
+    expect(lines).toContain(`,'\tT,'@ok\n`);
+  });
+
   it('give no lines and no totals for a day without anything to report', () => {
     expect(matchesReport(db, '2026-10-01')).toEqual({ lines: [], totals: [] });
   });
