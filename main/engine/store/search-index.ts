@@ -1,6 +1,6 @@
 // Feeding the search tables of migration 14 (contentless since migration 15: they hold only
 // which rows carry each trigram, and a search checks its candidates against the rows' columns,
-// with the SQL below). Important: every path that stores records or
+// with the SQL below). A payment a later file completes is re-indexed by updateIndexedPayment. Important: every path that stores records or
 // payments must index them here, in its own transaction; today that is the feed writer alone
 // (createFeedWriter's finish), and tests/unit/store/search-store.test.ts checks an ingest leaves
 // every stored row searchable. Kept in step with the migration's backfill, which the same test
@@ -31,12 +31,37 @@ export const INDEX_FILE_LEDGER_PAYMENTS_SQL = `INSERT INTO ledger_payment_search
   SELECT l.id, l.payment_id, l.network_txn_id, l.arn, l.auth_code, l.card_last4, ${maskedTokenSql('l.sender_token')}, ${maskedTokenSql('l.recipient_token')}
   FROM ledger_payments l WHERE l.file_id = ?`;
 
+// A database still on an older schema (only a migration's test stores files into one) has no
+// search tables yet: migration 14 indexes what it finds there.
+function hasSearchTables(db: WritableDb): boolean {
+  return db.prepare<[], number>("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'ledger_payment_search'").pluck().get() !== undefined;
+}
+
+const LEDGER_SEARCH_COLUMNS = 'payment_id, network_txn_id, arn, auth_code, card_last4, sender_token, recipient_token';
+const LEDGER_SEARCH_VALUES = `l.payment_id, l.network_txn_id, l.arn, l.auth_code, l.card_last4, ${maskedTokenSql('l.sender_token')}, ${maskedTokenSql('l.recipient_token')}`;
+
+/**
+ * Changes a payment an earlier file stored, keeping its search entry current: the table holds no
+ * text, so it is told the old values to forget before `update` runs, and the new ones after.
+ * Important: only for a payment already indexed (an earlier file's); one of the file being
+ * written is indexed as the file finishes, with whatever values it has then.
+ */
+export function updateIndexedPayment(db: WritableDb, paymentRowId: number, update: () => void): void {
+  const isSearchable = hasSearchTables(db);
+  if (isSearchable) {
+    db.prepare<[number]>(
+      `INSERT INTO ledger_payment_search (ledger_payment_search, rowid, ${LEDGER_SEARCH_COLUMNS}) SELECT 'delete', l.id, ${LEDGER_SEARCH_VALUES} FROM ledger_payments l WHERE l.id = ?`,
+    ).run(paymentRowId);
+  }
+  update();
+  if (isSearchable) {
+    db.prepare<[number]>(`INSERT INTO ledger_payment_search (rowid, ${LEDGER_SEARCH_COLUMNS}) SELECT l.id, ${LEDGER_SEARCH_VALUES} FROM ledger_payments l WHERE l.id = ?`).run(paymentRowId);
+  }
+}
+
 /** Makes the records and payments a file stored searchable; call once, as the file finishes, in its transaction. */
 export function indexFileForSearch(db: WritableDb, fileId: number): void {
-  // A database still on an older schema (only a migration's test stores files into one) has no
-  // search tables yet: migration 14 indexes what it finds there.
-  const hasSearchTables = db.prepare<[], number>("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'ledger_payment_search'").pluck().get() !== undefined;
-  if (!hasSearchTables) return;
+  if (!hasSearchTables(db)) return;
   db.prepare<[number]>(INDEX_FILE_NETWORK_RECORDS_SQL).run(fileId);
   db.prepare<[number]>(INDEX_FILE_LEDGER_PAYMENTS_SQL).run(fileId);
 }

@@ -172,6 +172,17 @@ describe('search everywhere', () => {
     expect(paymentId(indexedRows(later, 'ledger_payment_search', 'zplater1'))).toEqual(['ZPLATER1']);
   });
 
+  it('indexes a payment exported twice in one file with what the second export completed', () => {
+    const twice = createDb();
+    currentRuleSet(twice);
+    storeFile(twice, {
+      ledger: [ledgerInput({ paymentId: 'ZPTWICE1', status: 'PENDING' }), ledgerInput({ paymentId: 'ZPTWICE1', status: 'COMPLETED', networkTxnId: 'TXNTWICE1' })],
+    });
+    const id = twice.prepare("SELECT id FROM ledger_payments WHERE payment_id = 'ZPTWICE1' AND status = 'COMPLETED'").pluck().get();
+    expect(indexedRows(twice, 'ledger_payment_search', 'txntwice1')).toEqual([id]);
+    expect(indexedRows(twice, 'ledger_payment_search', 'zptwice1')).toEqual([id]);
+  });
+
   it('forgets a payment or a record deleted, and only it', () => {
     const gone = createDb();
     currentRuleSet(gone);
