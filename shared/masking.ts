@@ -67,7 +67,14 @@ const MAX_PAN_DIGITS = 19;
  * Separators stay where they were, so a fixed-width record keeps its columns.
  */
 export function maskCardNumbers(text: string): string {
-  if (text.length < MIN_PAN_DIGITS) return text;
+  // Most text a feed carries (auth codes, merchant names, tokens) holds too few digits for a card
+  // number: counting them is far cheaper than the pattern, and ingest calls this several times a row.
+  let digits = 0;
+  for (let index = 0; index < text.length && digits < MIN_PAN_DIGITS; index++) {
+    const code = text.charCodeAt(index);
+    if (code >= 0x30 && code <= 0x39) digits++;
+  }
+  if (digits < MIN_PAN_DIGITS) return text;
   return text.replace(DIGIT_GROUPS, (run) => (run.length < MIN_PAN_DIGITS ? run : maskDigitGroups(run)));
 }
 
@@ -77,6 +84,8 @@ export function maskCardNumbers(text: string): string {
  * candidate never starts or ends inside a group: a 23-digit ARN is not cut into a card number.
  */
 function maskDigitGroups(run: string): string {
+  // A run without separators is one group, a card number only whole: never past 19 digits (an ARN).
+  if (run.length > MAX_PAN_DIGITS && /^\d+$/.test(run)) return run;
   const groups = [...run.matchAll(/\d+/g)].map((match) => ({ start: match.index, text: match[0] }));
   let hidden: boolean[] | undefined;
   groups.forEach((firstGroup, first) => {

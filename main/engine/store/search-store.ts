@@ -1,16 +1,18 @@
 // Search everywhere (Ctrl+K): open items, closed items and matches found by any part of one of
 // their records' identifiers, in any case, or by an amount however it is typed. Every read is an
-// index: a term of three characters or more is a phrase of the trigram FTS tables of migration
-// 14 (a substring, so prefix and suffix alike); a shorter one is a prefix range on the auth code
-// and last-four indexes; digits are also an item's or a match's id (primary keys); an amount is a
-// range of items_amount or matches_amount. tests/unit/store/search-indexes.test.ts explains the
-// very constants below.
+// index: a term of three characters or more is found through the trigram FTS tables of
+// migrations 14 and 15 (a substring, so prefix and suffix alike; the tables keep no positions nor
+// text, so the rows they find are checked against the records' own identifiers); a shorter one is
+// a prefix range on the auth code and last-four indexes; digits are also an item's or a match's id
+// (primary keys); an amount is a range of items_amount or matches_amount.
+// tests/unit/store/search-indexes.test.ts explains the very constants below.
 
 import type { ItemSearchHit, MatchSearchHit, SearchField, SearchGroup, SearchResults } from '../../../shared/ipc/recon-api';
 import { parseTypedAmountRange } from '../../../shared/typed-amount';
 import type { ReadonlyDb } from './database';
 import { ITEM_REFERENCE_SQL } from './queue-store';
-import { ftsPhrase, prefixEnd, TRIGRAM_LENGTH } from './search-terms';
+import { holdsTermSql, ledgerIdentifierSql, networkIdentifierSql } from './search-index';
+import { ftsTrigrams, prefixEnd, TRIGRAM_LENGTH } from './search-terms';
 
 /**
  * The most records of each side one search reads, newest first. A term that most records carry
@@ -21,15 +23,17 @@ export const RECORD_HITS_CAP = 500;
 /** A record's identifiers as the search tables hold them (cards truncated, tokens masked), in the order a hit names its field. */
 type IdentifierRow = { id: number } & Partial<Record<SearchField, string>>;
 
-/** Network records carrying the phrase anywhere in an identifier, newest first. */
-export const NETWORK_TEXT_HITS_SQL = `SELECT rowid AS id, record_id AS recordId, network_txn_id AS networkTxnId, arn, auth_code AS authCode,
-  card_bin AS cardBin, card_last4 AS cardLast4
-  FROM network_record_search WHERE network_record_search MATCH @phrase ORDER BY rowid DESC LIMIT @cap`;
+const selectIdentifiers = (identifiers: [field: string, sql: string][]): string => identifiers.map(([field, sql]) => `${sql} AS ${field}`).join(', ');
 
-/** Zelle payments carrying the phrase anywhere in an identifier or a masked token, newest first. */
-export const LEDGER_TEXT_HITS_SQL = `SELECT rowid AS id, payment_id AS paymentId, network_txn_id AS networkTxnId, arn, auth_code AS authCode,
-  card_last4 AS cardLast4, sender_token AS senderToken, recipient_token AS recipientToken
-  FROM ledger_payment_search WHERE ledger_payment_search MATCH @phrase ORDER BY rowid DESC LIMIT @cap`;
+/** Network records carrying the term anywhere in an identifier, newest first: the trigram index's candidates, checked. */
+export const NETWORK_TEXT_HITS_SQL = `SELECT n.id, ${selectIdentifiers(networkIdentifierSql('n'))}
+  FROM network_record_search s CROSS JOIN network_records n ON n.id = s.rowid
+  WHERE network_record_search MATCH @trigrams AND ${holdsTermSql(networkIdentifierSql('n'), '@lower')} ORDER BY s.rowid DESC LIMIT @cap`;
+
+/** Zelle payments carrying the term anywhere in an identifier or a masked token, newest first. */
+export const LEDGER_TEXT_HITS_SQL = `SELECT l.id, ${selectIdentifiers(ledgerIdentifierSql('l'))}
+  FROM ledger_payment_search s CROSS JOIN ledger_payments l ON l.id = s.rowid
+  WHERE ledger_payment_search MATCH @trigrams AND ${holdsTermSql(ledgerIdentifierSql('l'), '@lower')} ORDER BY s.rowid DESC LIMIT @cap`;
 
 // Each branch is capped on its own, so one or two characters never read more than the cap from
 // an index, however many cards end that way.
@@ -116,7 +120,7 @@ function findRecords(db: ReadonlyDb, term: string): { network: Map<number, Recor
   const read = (sql: string, fields: SearchField[]): { hits: Map<number, RecordHit>; isCapped: boolean } => {
     const params: Record<string, string | number> = isShort
       ? { term, termEnd: prefixEnd(term), cap: RECORD_HITS_CAP }
-      : { phrase: ftsPhrase(term), cap: RECORD_HITS_CAP };
+      : { trigrams: ftsTrigrams(term), lower, cap: RECORD_HITS_CAP };
     const rows = db.prepare<Record<string, string | number>, IdentifierRow>(sql).all(params);
     const hits = new Map<number, RecordHit>();
     for (const row of rows) {

@@ -14,7 +14,7 @@ import {
   NETWORK_TEXT_HITS_SQL,
   OPEN_ITEMS_BY_AMOUNT_SQL,
 } from '../../../main/engine/store/search-store';
-import { ftsPhrase } from '../../../main/engine/store/search-terms';
+import { ftsTrigrams } from '../../../main/engine/store/search-terms';
 import { queuePageQuery, queueSummaryQuery } from '../../../main/engine/store/queue-store';
 import { createDb, explain } from '../../helpers/store';
 
@@ -23,7 +23,7 @@ import { createDb, explain } from '../../helpers/store';
 // through its MATCH index, of a subquery's few rows, and of the JSON list of ids found.
 describe('the search everywhere queries', () => {
   const db = createDb();
-  const params = { phrase: ftsPhrase('abc'), cap: 500, term: 'a', termEnd: 'a\uffff', ids: '[1, 2, 3]', id: 1, fromMinor: 59_900, toMinor: 59_999 };
+  const params = { trigrams: ftsTrigrams('abcd'), lower: 'abcd', cap: 500, term: 'a', termEnd: 'a\uffff', ids: '[1, 2, 3]', id: 1, fromMinor: 59_900, toMinor: 59_999 };
   const plan = (sql: string): string[] => explain(db, sql, Object.fromEntries(Object.entries(params).filter(([name]) => sql.includes(`@${name}`))));
   const tableScans = (lines: string[]): string[] =>
     lines.filter((line) => /^SCAN /.test(line) && !/VIRTUAL TABLE INDEX \d+:M|^SCAN hits$|^SCAN \(subquery-\d+\)$|^SCAN hit VIRTUAL TABLE/.test(line));
@@ -35,9 +35,11 @@ describe('the search everywhere queries', () => {
   it.each([
     ['network records', NETWORK_TEXT_HITS_SQL, 'network_record_search'],
     ['Zelle payments', LEDGER_TEXT_HITS_SQL, 'ledger_payment_search'],
-  ])('a term of three characters or more finds %s through the trigram index, newest first without a sort', (_name, sql, table) => {
+  ])('a term of three characters or more finds %s through the trigram index, newest first without a sort, each checked by key', (_name, sql, table) => {
+    expect(sql).toContain(`FROM ${table} s`);
     const lines = plan(sql);
-    expect(lines.join('\n')).toMatch(new RegExp(`SCAN ${table} VIRTUAL TABLE INDEX \\d+:M`));
+    expect(lines.join('\n')).toMatch(/SCAN s VIRTUAL TABLE INDEX \d+:M/);
+    expect(lines.join('\n')).toMatch(/SEARCH [nl] USING INTEGER PRIMARY KEY/);
     expect(lines.join('\n')).not.toMatch(/TEMP B-TREE/);
     expect(tableScans(lines)).toEqual([]);
   });

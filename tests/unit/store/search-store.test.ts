@@ -8,7 +8,19 @@ import { currentRuleSet } from '../../../main/engine/store/rule-sets';
 import { RECORD_HITS_CAP, searchEverywhere } from '../../../main/engine/store/search-store';
 import type { SearchField, SearchResults } from '../../../shared/ipc/recon-api';
 import { maskToken } from '../../../shared/masking';
+import { ftsTrigrams } from '../../../main/engine/store/search-terms';
 import { createDb, ledgerInput, networkInput, storeFile } from '../../helpers/store';
+
+/** The rows of a search table holding every trigram of `text` (candidates: the table keeps no text). */
+function indexedRows(db: Db, table: 'network_record_search' | 'ledger_payment_search', text: string): number[] {
+  return db.prepare<[string], number>(`SELECT rowid FROM ${table} WHERE ${table} MATCH ? ORDER BY rowid`).pluck().all(ftsTrigrams(text));
+}
+
+/** A search table's trigrams and how many rows hold each. */
+function indexedTrigrams(db: Db, table: 'network_record_search' | 'ledger_payment_search'): [term: string, rows: number][] {
+  db.exec(`CREATE VIRTUAL TABLE IF NOT EXISTS temp.${table}_vocab USING fts5vocab(main, ${table}, row)`);
+  return db.prepare<[], [string, number]>(`SELECT term, doc FROM temp.${table}_vocab ORDER BY term`).raw().all();
+}
 
 /**
  * On 2026-11-02 two Visa presentments go unpaid (NO_LEDGER): VOPENA12 (599.21) stays open;
@@ -96,8 +108,12 @@ describe('search everywhere', () => {
     expect(search('***-***-9876').matches).toEqual([`${match}:recipientToken`]);
     expect(search('9876').matches).toEqual([`${match}:recipientToken`]);
     expect(search('jane@example.com').matches).toEqual([]);
-    const stored = db.prepare('SELECT sender_token, recipient_token FROM ledger_payment_search').raw().get();
-    expect(stored).toEqual([maskToken('jane@example.com'), maskToken('+12125559876')]);
+    // The index holds the tokens masked only: the clear text is not even a candidate.
+    const payment = db.prepare("SELECT id FROM ledger_payments WHERE payment_id = 'ZPCLOSED9'").pluck().get();
+    expect(indexedRows(db, 'ledger_payment_search', maskToken('jane@example.com'))).toEqual([payment]);
+    expect(indexedRows(db, 'ledger_payment_search', maskToken('+12125559876'))).toEqual([payment]);
+    expect(indexedRows(db, 'ledger_payment_search', 'jane@')).toEqual([]);
+    expect(indexedRows(db, 'ledger_payment_search', '2125559')).toEqual([]);
   });
 
   it.each(['599.21', '599.2', '$599.21', '599,21', '599', ' $599 '])('finds the open item of 599.21 by the amount typed %s', (text) => {
@@ -147,11 +163,41 @@ describe('search everywhere', () => {
     currentRuleSet(later);
     storeFile(later, { network: [networkInput({ recordId: 'VLATER1', networkTxnId: 'TXNUPDATED1', amountMinor: 7_700 })] });
     storeFile(later, { ledger: [ledgerInput({ paymentId: 'ZPLATER1', status: 'PENDING', amountMinor: 7_700 })] });
-    expect(later.prepare("SELECT rowid FROM ledger_payment_search WHERE ledger_payment_search MATCH '\"zplater\"'").pluck().all()).toHaveLength(1);
+    expect(indexedRows(later, 'ledger_payment_search', 'zplater')).toHaveLength(1);
     // The same payment again, completed with its transaction id (ingest updates it in place).
     storeFile(later, { ledger: [ledgerInput({ paymentId: 'ZPLATER1', status: 'COMPLETED', amountMinor: 7_700, networkTxnId: 'TXNUPDATED1' })] });
-    const rows = later.prepare("SELECT payment_id FROM ledger_payment_search WHERE ledger_payment_search MATCH '\"updated1\"'").pluck().all();
-    expect(rows).toEqual(['ZPLATER1']);
+    const paymentId = (rowIds: number[]) => rowIds.map((id) => later.prepare('SELECT payment_id FROM ledger_payments WHERE id = ?').pluck().get(id));
+    expect(paymentId(indexedRows(later, 'ledger_payment_search', 'updated1'))).toEqual(['ZPLATER1']);
+    expect(searchEverywhere(later, 'updated1', 10).openItems.hits).toEqual([]);
+    expect(paymentId(indexedRows(later, 'ledger_payment_search', 'zplater1'))).toEqual(['ZPLATER1']);
+  });
+
+  it('indexes a payment exported twice in one file with what the second export completed', () => {
+    const twice = createDb();
+    currentRuleSet(twice);
+    storeFile(twice, {
+      ledger: [ledgerInput({ paymentId: 'ZPTWICE1', status: 'PENDING' }), ledgerInput({ paymentId: 'ZPTWICE1', status: 'COMPLETED', networkTxnId: 'TXNTWICE1' })],
+    });
+    const id = twice.prepare("SELECT id FROM ledger_payments WHERE payment_id = 'ZPTWICE1' AND status = 'COMPLETED'").pluck().get();
+    expect(indexedRows(twice, 'ledger_payment_search', 'txntwice1')).toEqual([id]);
+    expect(indexedRows(twice, 'ledger_payment_search', 'zptwice1')).toEqual([id]);
+  });
+
+  it('forgets a payment or a record deleted, and only it', () => {
+    const gone = createDb();
+    currentRuleSet(gone);
+    storeFile(gone, { network: [networkInput({ recordId: 'VGONE1', arn: '74GONEARN01' }), networkInput({ recordId: 'VKEPT1', arn: '74KEPTARN01' })] });
+    storeFile(gone, { ledger: [ledgerInput({ paymentId: 'ZPGONE1', senderToken: 'ana@example.com' }), ledgerInput({ paymentId: 'ZPKEPT1', senderToken: 'ana@example.com' })] });
+    const before = { network: indexedRows(gone, 'network_record_search', 'arn01'), ledger: indexedRows(gone, 'ledger_payment_search', 'a***@example.com') };
+    expect(before.network).toHaveLength(2);
+    expect(before.ledger).toHaveLength(2);
+    gone.prepare("DELETE FROM network_records WHERE record_id = 'VGONE1'").run();
+    gone.prepare("DELETE FROM ledger_payments WHERE payment_id = 'ZPGONE1'").run();
+    expect(indexedRows(gone, 'network_record_search', 'vgone1')).toEqual([]);
+    expect(indexedRows(gone, 'network_record_search', 'arn01')).toEqual(indexedRows(gone, 'network_record_search', 'vkept1'));
+    expect(indexedRows(gone, 'ledger_payment_search', 'zpgone1')).toEqual([]);
+    expect(indexedRows(gone, 'ledger_payment_search', 'a***@example.com')).toEqual(indexedRows(gone, 'ledger_payment_search', 'zpkept1'));
+    expect(indexedTrigrams(gone, 'network_record_search').map(([term]) => term)).not.toContain('gon');
   });
 
   it('indexes the records a database held before the search index came, exactly as an ingest indexes them now', () => {
@@ -171,25 +217,36 @@ describe('search everywhere', () => {
     const now = createDb();
     storeFile(now, { network: files.network });
     storeFile(now, { ledger: files.ledger });
-    const contents = (db: Db) => ({
-      network: db.prepare('SELECT rowid, * FROM network_record_search ORDER BY rowid').raw().all(),
-      ledger: db.prepare('SELECT rowid, * FROM ledger_payment_search ORDER BY rowid').raw().all(),
-    });
+    const contents = (db: Db) => ({ network: indexedTrigrams(db, 'network_record_search'), ledger: indexedTrigrams(db, 'ledger_payment_search') });
     expect(contents(old)).toEqual(contents(now));
-    expect(contents(now).network).toHaveLength(1);
-    expect(old.prepare("SELECT rowid FROM network_record_search WHERE network_record_search MATCH '\"before1\"'").pluck().all()).toHaveLength(1);
+    expect(contents(now).network.length).toBeGreaterThan(10);
+    expect(indexedRows(old, 'network_record_search', 'before1')).toHaveLength(1);
     // Tokens masked exactly as the window masks them.
-    expect(now.prepare('SELECT sender_token, recipient_token FROM ledger_payment_search ORDER BY rowid').raw().all()).toEqual(
-      files.ledger.map((payment) => [maskToken(payment.senderToken), maskToken(payment.recipientToken)]),
-    );
+    for (const [index, payment] of files.ledger.entries()) {
+      for (const token of [payment.senderToken, payment.recipientToken]) {
+        if (maskToken(token).length >= 3) expect(indexedRows(now, 'ledger_payment_search', maskToken(token))).toContain(index + 1);
+      }
+    }
+    expect(indexedRows(now, 'ledger_payment_search', 'lopez')).toEqual([]);
   });
 
   it('leaves every record and payment an ingest stored searchable, and nothing else', () => {
-    const counts = (sql: string) => db.prepare(sql).pluck().get();
-    expect(counts('SELECT COUNT(*) FROM network_record_search')).toBe(counts('SELECT COUNT(*) FROM network_records'));
-    expect(counts('SELECT COUNT(*) FROM ledger_payment_search')).toBe(counts('SELECT COUNT(*) FROM ledger_payments'));
-    expect(counts('SELECT COUNT(*) FROM network_records n WHERE NOT EXISTS (SELECT 1 FROM network_record_search s WHERE s.rowid = n.id)')).toBe(0);
-    expect(counts('SELECT COUNT(*) FROM ledger_payments l WHERE NOT EXISTS (SELECT 1 FROM ledger_payment_search s WHERE s.rowid = l.id)')).toBe(0);
+    // Each row is found by its own id, and what any id's trigrams find is a stored row.
+    const sides = [
+      { table: 'network_record_search', sql: 'SELECT id, record_id FROM network_records' },
+      { table: 'ledger_payment_search', sql: 'SELECT id, payment_id FROM ledger_payments' },
+    ] as const;
+    for (const side of sides) {
+      const rows = db.prepare<[], [number, string]>(side.sql).raw().all();
+      expect(rows.length).toBeGreaterThan(0);
+      const found = new Set<number>();
+      for (const [id, identifier] of rows) {
+        const hits = indexedRows(db, side.table, identifier);
+        expect(hits).toContain(id);
+        for (const hit of hits) found.add(hit);
+      }
+      expect([...found].sort((a, b) => a - b)).toEqual(rows.map(([id]) => id).sort((a, b) => a - b));
+    }
   });
 });
 

@@ -12,6 +12,7 @@ import { queueNetwork } from './011-queue-network';
 import { ruleChanges } from './012-rule-changes';
 import { matchesViewIndexes } from './013-matches-view-indexes';
 import { searchIndex } from './014-search-index';
+import { leanSearchIndex } from './015-lean-search-index';
 import type { WritableDb } from '../database';
 
 /** A schema step: SQL, or a function for a step that must compute in JavaScript (hashes, a table's indexes to put back). */
@@ -33,6 +34,7 @@ export const MIGRATIONS: readonly Migration[] = [
   ruleChanges,
   matchesViewIndexes,
   searchIndex,
+  leanSearchIndex,
 ];
 
 /** The schema version this build of the app writes. */
