@@ -329,7 +329,11 @@ CREATE TRIGGER items_network BEFORE INSERT ON items FOR EACH ROW WHEN (NEW.netwo
 `;
 
 /** The PostgreSQL schema steps in order; the last one's version is the app's SCHEMA_VERSION. */
-export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [{ version: 14, sql: baseline }];
+export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
+  { version: 14, sql: baseline },
+  // SQLite's 15 rebuilt its FTS5 search tables, which this store does not have (see above).
+  { version: 15, sql: '' },
+];
 
 /** The schema version the PostgreSQL store is at: 0 for an empty database. */
 export function postgresSchemaVersion(db: PostgresSyncDb): number {
@@ -355,7 +359,7 @@ export function migratePostgres(db: PostgresSyncDb): { from: number; to: number 
     }
     for (const migration of POSTGRES_MIGRATIONS) {
       if (migration.version <= from) continue;
-      db.execNative(migration.sql);
+      if (migration.sql !== '') db.execNative(migration.sql);
       db.execNative('UPDATE recon_schema_version SET version = $1', [migration.version]);
     }
     return { from, to: latest };
