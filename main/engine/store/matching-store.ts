@@ -224,23 +224,39 @@ export function applyMatchOutcome(
     'INSERT INTO match_members (match_id, network_record_id, ledger_payment_id, pass) VALUES (?, ?, ?, ?)',
   );
   // Important: only what is still open is settled or closed; a row that is not means another
-  // process decided on it after this run read it (see RecordNoLongerOpenError).
-  const settleNetworkStatement = db.prepare<[number]>('UPDATE network_records SET is_settled = 1 WHERE id = ? AND is_settled = 0');
-  const settlePaymentStatement = db.prepare<[number, number]>('UPDATE ledger_payments SET is_settled = 1, is_matched = ? WHERE id = ? AND is_settled = 0');
-  const settleNetwork = (id: number): void => {
-    if (settleNetworkStatement.run(id).changes !== 1) throw new RecordNoLongerOpenError(`network record ${id} is no longer open`);
-  };
-  const settlePayment = (isMatched: 0 | 1, id: number): void => {
-    if (settlePaymentStatement.run(isMatched, id).changes !== 1) throw new RecordNoLongerOpenError(`payment ${id} is no longer open`);
+  // process decided on it after this run read it (see RecordNoLongerOpenError). A side's rows are
+  // settled by one statement over their ids in row-id order (json_each): one call instead of one
+  // per row, and each page is read and written once. When fewer rows changed than were named, the
+  // statement is undone to name the first row that was no longer open.
+  const settle = (table: 'network_records' | 'ledger_payments', set: string, ids: readonly number[], what: string): void => {
+    if (ids.length === 0) return;
+    const sorted = Float64Array.from(ids).sort();
+    const list = JSON.stringify(Array.from(sorted));
+    db.exec('SAVEPOINT settle');
+    const changes = db.prepare<[string]>(`UPDATE ${table} SET ${set} WHERE id IN (SELECT value FROM json_each(?)) AND is_settled = 0`).run(list).changes;
+    if (changes === sorted.length) {
+      db.exec('RELEASE settle');
+      return;
+    }
+    db.exec('ROLLBACK TO settle; RELEASE settle');
+    const closed = db
+      .prepare<[string], number>(`SELECT value FROM json_each(?) WHERE value NOT IN (SELECT id FROM ${table} WHERE id = value AND is_settled = 0)`)
+      .pluck()
+      .get(list);
+    throw new RecordNoLongerOpenError(`${what} ${closed ?? sorted[0]} is no longer open`);
   };
   // category, reason, side, record and payment row ids, candidates (JSON), amount, currency, resettlement,
-  // record date, opened on, rule set version, run, note.
+  // record date, opened on, rule set version, run, note, and the row ids again for the network.
+  // Important: the network is looked up in the INSERT itself (as the items_network trigger of
+  // migration 011 would): the trigger, which fires only when it is missing, updates the row it
+  // just wrote and moves two queue index entries, a quarter of what an item costs a run.
   const insertItem = db.prepare<
-    [string, string, string, number | null, number | null, string, number, string, number | null, string, string, number, number, string]
+    [string, string, string, number | null, number | null, string, number, string, number | null, string, string, number, number, string, number | null, number | null]
   >(
     `INSERT INTO items (category, reason, side, network_record_id, ledger_payment_id, candidate_ids, amount_minor,
-       currency, resettlement_minor, record_date, opened_on, rule_set_version, run_id, note)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+       currency, resettlement_minor, record_date, opened_on, rule_set_version, run_id, note, network)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,
+       COALESCE((SELECT network FROM network_records WHERE id = ?), (SELECT funding_network FROM ledger_payments WHERE id = ?)))`,
   );
   const closeItemStatement = db.prepare<[string, RunResolution, number]>(
     "UPDATE items SET status = 'CLOSED', closed_on = ?, resolution = ?, resolved_by = 'AUTO' WHERE id = ? AND status = 'OPEN'",
@@ -332,6 +348,8 @@ export function applyMatchOutcome(
         run.ruleSetVersion,
         run.id,
         note,
+        item.networkRowId ?? null,
+        item.paymentRowId ?? null,
       ).lastInsertRowid,
     );
     entry.opened.push(itemId);
@@ -369,9 +387,9 @@ export function applyMatchOutcome(
   // Whatever was open and is no longer a mismatch, nor matched or sent to global finance by this
   // run: a payment now awaiting its network, a record whose counterpart was taken by hand.
   for (const row of [...openByNetwork.values(), ...openByPayment.values()]) close(row, 'NO_LONGER_OPEN');
-  for (const id of Float64Array.from(networkToSettle).sort()) settleNetwork(id);
-  for (const id of Float64Array.from(paymentsMatched).sort()) settlePayment(1, id);
-  for (const id of Float64Array.from(paymentsToGlobalFinance).sort()) settlePayment(0, id);
+  settle('network_records', 'is_settled = 1', networkToSettle, 'network record');
+  settle('ledger_payments', 'is_settled = 1, is_matched = 1', paymentsMatched, 'payment');
+  settle('ledger_payments', 'is_settled = 1, is_matched = 0', paymentsToGlobalFinance, 'payment');
   entry.counts = { ...summary, networkRecords: outcome.stats.networkRecords, payments: outcome.stats.payments };
   appendAudit(db, { actor: RUN_ACTOR, action: 'match.run', subjectType: 'match_run', subjectId: String(run.id), after: entry, at: now });
   return summary;
