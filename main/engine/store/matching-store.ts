@@ -3,6 +3,7 @@ import type { LedgerStatus, TxnType } from '../../../shared/domain';
 import type { CandidatePayment, MatchOutcome, OpenNetworkRecord, ProposedItem } from '../matcher/match-types';
 import { systemClock, type Clock } from '../clock';
 import { appendAudit } from './audit-log';
+import { bulkInsert } from './bulk-insert';
 import { candidateIdsText, parseCandidateIds } from './candidate-ids';
 import type { ReadonlyDb, WritableDb } from './database';
 import { HELD_NETWORK_RECORD_IDS, HELD_PAYMENT_IDS } from './pairing-holds';
@@ -215,14 +216,18 @@ export function applyMatchOutcome(
   clock: Clock = systemClock,
 ): ApplySummary {
   const now = clock().toISOString();
-  const insertMatch = db.prepare<[string, string, number, number, string, string, number, string, string, string, string]>(
-    `INSERT INTO matches (match_kind, rule, reason, rule_set_version, run_id, business_date, network, amount_minor,
-       currency, network_date, ledger_date, resolved_by, created_at)
-     VALUES (?, ?, 'AUTO', ?, ?, ?, ?, ?, ?, ?, ?, 'AUTO', ?)`,
+  // Important: rows go several per statement (bulk-insert.ts). A match's id is the one SQLite would
+  // give it one by one (one more than the largest), set explicitly since a statement reports only
+  // its last row's id; the run holds the write lock, so no other writer takes one meanwhile.
+  const matchRows = bulkInsert(
+    db,
+    `INSERT INTO matches (id, match_kind, rule, reason, rule_set_version, run_id, business_date, network, amount_minor,
+       currency, network_date, ledger_date, resolved_by, created_at)`,
+    "(?, ?, ?, 'AUTO', ?, ?, ?, ?, ?, ?, ?, ?, 'AUTO', ?)",
+    12,
   );
-  const insertMember = db.prepare<[number, number | null, number | null, string]>(
-    'INSERT INTO match_members (match_id, network_record_id, ledger_payment_id, pass) VALUES (?, ?, ?, ?)',
-  );
+  const memberRows = bulkInsert(db, 'INSERT INTO match_members (match_id, network_record_id, ledger_payment_id, pass)', '(?, ?, ?, ?)', 4, matchRows);
+  let nextMatchId = db.prepare<[], number>('SELECT COALESCE(MAX(id), 0) + 1 FROM matches').pluck().get() ?? 1;
   // Important: only what is still open is settled or closed; a row that is not means another
   // process decided on it after this run read it (see RecordNoLongerOpenError). A side's rows are
   // settled by one statement over their ids in row-id order (json_each): one call instead of one
@@ -305,31 +310,32 @@ export function applyMatchOutcome(
   };
 
   for (const match of outcome.matches) {
-    const matchId = Number(
-      insertMatch.run(
-        match.kind,
-        match.rule,
-        run.ruleSetVersion,
-        run.id,
-        run.asOfDate,
-        match.network,
-        match.amountMinor,
-        match.currency,
-        match.networkDate,
-        match.ledgerDate,
-        now,
-      ).lastInsertRowid,
+    const matchId = nextMatchId++;
+    matchRows.add(
+      matchId,
+      match.kind,
+      match.rule,
+      run.ruleSetVersion,
+      run.id,
+      run.asOfDate,
+      match.network,
+      match.amountMinor,
+      match.currency,
+      match.networkDate,
+      match.ledgerDate,
+      now,
     );
     entry.matches.push(matchId);
-    insertMember.run(matchId, null, match.paymentRowId, match.rule);
+    memberRows.add(matchId, null, match.paymentRowId, match.rule);
     paymentsMatched.push(match.paymentRowId);
     close(openByPayment.get(match.paymentRowId), 'MATCHED');
     for (const member of match.members) {
-      insertMember.run(matchId, member.networkRowId, null, member.pass);
+      memberRows.add(matchId, member.networkRowId, null, member.pass);
       networkToSettle.push(member.networkRowId);
       close(openByNetwork.get(member.networkRowId), 'MATCHED');
     }
   }
+  memberRows.flush();
 
   const insert = (item: ProposedItem, note: string): number => {
     const itemId = Number(
