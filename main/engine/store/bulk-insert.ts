@@ -15,7 +15,7 @@ export type BulkInsert = {
  * Writes rows of one table several per statement: `INSERT INTO t (a, b) VALUES (?, ?), (?, ?), ...`.
  * Important: a matching run inserts hundreds of thousands of rows, and one statement per row
  * costs a call into SQLite and a statement reset each; five hundred rows per statement took a
- * third off inserting a run's matches and their members (bench/README.md, issue 12). The rows
+ * fifth off the CPU time of inserting a run's matches and their members (bench/README.md, issue 12). The rows
  * land in the order they were added, so SQLite gives them the same row ids as one by one.
  * `head` is the statement up to VALUES; `row` is one row's placeholders, `(?, ?, 'AUTO')`;
  * `parent`, the rows these name by foreign key: its queued rows are written before any of these.

@@ -250,19 +250,21 @@ export function applyMatchOutcome(
       .get(list);
     throw new RecordNoLongerOpenError(`${what} ${closed ?? sorted[0]} is no longer open`);
   };
-  // category, reason, side, record and payment row ids, candidates (JSON), amount, currency, resettlement,
-  // record date, opened on, rule set version, run, note, and the row ids again for the network.
-  // Important: the network is looked up in the INSERT itself (as the items_network trigger of
-  // migration 011 would): the trigger, which fires only when it is missing, updates the row it
-  // just wrote and moves two queue index entries, a quarter of what an item costs a run.
-  const insertItem = db.prepare<
-    [string, string, string, number | null, number | null, string, number, string, number | null, string, string, number, number, string, number | null, number | null]
-  >(
-    `INSERT INTO items (category, reason, side, network_record_id, ledger_payment_id, candidate_ids, amount_minor,
-       currency, resettlement_minor, record_date, opened_on, rule_set_version, run_id, note, network)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,
+  // id, category, reason, side, record and payment row ids, candidates (JSON), amount, currency,
+  // resettlement, record date, opened on, rule set version, run, note, and the row ids again for
+  // the network. Important: the network is looked up in the INSERT itself (as the items_network
+  // trigger of migration 011 would): the trigger, which fires only when it is missing, updates the
+  // row it just wrote and moves two queue index entries, a quarter of what an item costs a run.
+  // Ids as for matches above.
+  const itemRows = bulkInsert(
+    db,
+    `INSERT INTO items (id, category, reason, side, network_record_id, ledger_payment_id, candidate_ids, amount_minor,
+       currency, resettlement_minor, record_date, opened_on, rule_set_version, run_id, note, network)`,
+    `(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,
        COALESCE((SELECT network FROM network_records WHERE id = ?), (SELECT funding_network FROM ledger_payments WHERE id = ?)))`,
+    17,
   );
+  let nextItemId = db.prepare<[], number>('SELECT COALESCE(MAX(id), 0) + 1 FROM items').pluck().get() ?? 1;
   const closeItemStatement = db.prepare<[string, RunResolution, number]>(
     "UPDATE items SET status = 'CLOSED', closed_on = ?, resolution = ?, resolved_by = 'AUTO' WHERE id = ? AND status = 'OPEN'",
   );
@@ -338,25 +340,25 @@ export function applyMatchOutcome(
   memberRows.flush();
 
   const insert = (item: ProposedItem, note: string): number => {
-    const itemId = Number(
-      insertItem.run(
-        item.category,
-        item.reason,
-        item.side,
-        item.networkRowId ?? null,
-        item.paymentRowId ?? null,
-        candidateIdsText(item.candidateIds),
-        item.amountMinor,
-        item.currency,
-        item.resettlementMinor ?? null,
-        item.recordDate,
-        run.asOfDate,
-        run.ruleSetVersion,
-        run.id,
-        note,
-        item.networkRowId ?? null,
-        item.paymentRowId ?? null,
-      ).lastInsertRowid,
+    const itemId = nextItemId++;
+    itemRows.add(
+      itemId,
+      item.category,
+      item.reason,
+      item.side,
+      item.networkRowId ?? null,
+      item.paymentRowId ?? null,
+      candidateIdsText(item.candidateIds),
+      item.amountMinor,
+      item.currency,
+      item.resettlementMinor ?? null,
+      item.recordDate,
+      run.asOfDate,
+      run.ruleSetVersion,
+      run.id,
+      note,
+      item.networkRowId ?? null,
+      item.paymentRowId ?? null,
     );
     entry.opened.push(itemId);
     summary.itemsOpened++;
@@ -393,6 +395,7 @@ export function applyMatchOutcome(
   // Whatever was open and is no longer a mismatch, nor matched or sent to global finance by this
   // run: a payment now awaiting its network, a record whose counterpart was taken by hand.
   for (const row of [...openByNetwork.values(), ...openByPayment.values()]) close(row, 'NO_LONGER_OPEN');
+  itemRows.flush();
   settle('network_records', 'is_settled = 1', networkToSettle, 'network record');
   settle('ledger_payments', 'is_settled = 1, is_matched = 1', paymentsMatched, 'payment');
   settle('ledger_payments', 'is_settled = 1, is_matched = 0', paymentsToGlobalFinance, 'payment');
