@@ -82,6 +82,8 @@ export type ProposedItem = {
   side: Side;
   networkRowId?: number;
   paymentRowId?: number;
+  /** The record's network, or the one that funded the payment (items.network, which the queue filters by). */
+  network: Network;
   /** External ids (record_id / payment_id) of the counterpart or the candidates, sorted. */
   candidateIds: string[];
   amountMinor: number;

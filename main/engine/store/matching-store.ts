@@ -3,6 +3,7 @@ import type { LedgerStatus, TxnType } from '../../../shared/domain';
 import type { CandidatePayment, MatchOutcome, OpenNetworkRecord, ProposedItem } from '../matcher/match-types';
 import { systemClock, type Clock } from '../clock';
 import { appendAudit } from './audit-log';
+import { bulkInsert } from './bulk-insert';
 import { candidateIdsText, parseCandidateIds } from './candidate-ids';
 import type { ReadonlyDb, WritableDb } from './database';
 import { HELD_NETWORK_RECORD_IDS, HELD_PAYMENT_IDS } from './pairing-holds';
@@ -31,6 +32,9 @@ function decode<T extends string>(names: readonly T[], code: number, column: str
   if (name === undefined) throw new Error(`code ${code} of ${column} is not one the query writes`);
   return name;
 }
+
+/** Rows a run settles per statement (see applyMatchOutcome). */
+const SETTLED_PER_STATEMENT = 4096;
 
 /** The named parameter of a run's reads: the business date it runs as of. */
 type AsOf = { asOf: string };
@@ -215,33 +219,58 @@ export function applyMatchOutcome(
   clock: Clock = systemClock,
 ): ApplySummary {
   const now = clock().toISOString();
-  const insertMatch = db.prepare<[string, string, number, number, string, string, number, string, string, string, string]>(
-    `INSERT INTO matches (match_kind, rule, reason, rule_set_version, run_id, business_date, network, amount_minor,
-       currency, network_date, ledger_date, resolved_by, created_at)
-     VALUES (?, ?, 'AUTO', ?, ?, ?, ?, ?, ?, ?, ?, 'AUTO', ?)`,
+  // Important: rows go several per statement (bulk-insert.ts). A match's id is the one SQLite would
+  // give it one by one (one more than the largest), set explicitly since a statement reports only
+  // its last row's id; the run holds the write lock, so no other writer takes one meanwhile.
+  const matchRows = bulkInsert(
+    db,
+    `INSERT INTO matches (id, match_kind, rule, reason, rule_set_version, run_id, business_date, network, amount_minor,
+       currency, network_date, ledger_date, resolved_by, created_at)`,
+    "(?, ?, ?, 'AUTO', ?, ?, ?, ?, ?, ?, ?, ?, 'AUTO', ?)",
+    12,
   );
-  const insertMember = db.prepare<[number, number | null, number | null, string]>(
-    'INSERT INTO match_members (match_id, network_record_id, ledger_payment_id, pass) VALUES (?, ?, ?, ?)',
-  );
+  const memberRows = bulkInsert(db, 'INSERT INTO match_members (match_id, network_record_id, ledger_payment_id, pass)', '(?, ?, ?, ?)', 4, matchRows);
+  let nextMatchId = db.prepare<[], number>('SELECT COALESCE(MAX(id), 0) + 1 FROM matches').pluck().get() ?? 1;
   // Important: only what is still open is settled or closed; a row that is not means another
-  // process decided on it after this run read it (see RecordNoLongerOpenError).
-  const settleNetworkStatement = db.prepare<[number]>('UPDATE network_records SET is_settled = 1 WHERE id = ? AND is_settled = 0');
-  const settlePaymentStatement = db.prepare<[number, number]>('UPDATE ledger_payments SET is_settled = 1, is_matched = ? WHERE id = ? AND is_settled = 0');
-  const settleNetwork = (id: number): void => {
-    if (settleNetworkStatement.run(id).changes !== 1) throw new RecordNoLongerOpenError(`network record ${id} is no longer open`);
+  // process decided on it after this run read it (see RecordNoLongerOpenError). A side's rows are
+  // settled in row-id order (each page read and written once), some thousands per statement over
+  // their ids (json_each): a call per row cost a fifth more CPU, and a statement over all of them
+  // held a copy of every id in SQLite's memory. When fewer rows changed than were named, the
+  // statement is undone to name the first row that was no longer open.
+  const settle = (table: 'network_records' | 'ledger_payments', set: string, ids: readonly number[], what: string): void => {
+    const update = db.prepare<[string]>(`UPDATE ${table} SET ${set} WHERE id IN (SELECT value FROM json_each(?)) AND is_settled = 0`);
+    const sorted = Float64Array.from(ids).sort();
+    for (let start = 0; start < sorted.length; start += SETTLED_PER_STATEMENT) {
+      const chunk = sorted.subarray(start, start + SETTLED_PER_STATEMENT);
+      const list = JSON.stringify(Array.from(chunk));
+      db.exec('SAVEPOINT settle');
+      const changes = update.run(list).changes;
+      if (changes === chunk.length) {
+        db.exec('RELEASE settle');
+        continue;
+      }
+      db.exec('ROLLBACK TO settle; RELEASE settle');
+      const closed = db
+        .prepare<[string], number>(`SELECT value FROM json_each(?) WHERE value NOT IN (SELECT id FROM ${table} WHERE id = value AND is_settled = 0)`)
+        .pluck()
+        .get(list);
+      throw new RecordNoLongerOpenError(`${what} ${closed ?? chunk[0]} is no longer open`);
+    }
   };
-  const settlePayment = (isMatched: 0 | 1, id: number): void => {
-    if (settlePaymentStatement.run(isMatched, id).changes !== 1) throw new RecordNoLongerOpenError(`payment ${id} is no longer open`);
-  };
-  // category, reason, side, record and payment row ids, candidates (JSON), amount, currency, resettlement,
-  // record date, opened on, rule set version, run, note.
-  const insertItem = db.prepare<
-    [string, string, string, number | null, number | null, string, number, string, number | null, string, string, number, number, string]
-  >(
-    `INSERT INTO items (category, reason, side, network_record_id, ledger_payment_id, candidate_ids, amount_minor,
-       currency, resettlement_minor, record_date, opened_on, rule_set_version, run_id, note)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  // id, category, reason, side, record and payment row ids, candidates (JSON), amount, currency,
+  // resettlement, record date, opened on, rule set version, run, note, network. Important: the
+  // network comes from the matcher: the items_network trigger of migration 011, which fills it
+  // when it is missing, updates the row it just wrote and moves two queue index entries, and even
+  // looking it up in the INSERT reads a page of records or payments per item (2.4 s at 1M + 1M).
+  // Ids as for matches above.
+  const itemRows = bulkInsert(
+    db,
+    `INSERT INTO items (id, category, reason, side, network_record_id, ledger_payment_id, candidate_ids, amount_minor,
+       currency, resettlement_minor, record_date, opened_on, rule_set_version, run_id, note, network)`,
+    '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+    16,
   );
+  let nextItemId = db.prepare<[], number>('SELECT COALESCE(MAX(id), 0) + 1 FROM items').pluck().get() ?? 1;
   const closeItemStatement = db.prepare<[string, RunResolution, number]>(
     "UPDATE items SET status = 'CLOSED', closed_on = ?, resolution = ?, resolved_by = 'AUTO' WHERE id = ? AND status = 'OPEN'",
   );
@@ -289,50 +318,52 @@ export function applyMatchOutcome(
   };
 
   for (const match of outcome.matches) {
-    const matchId = Number(
-      insertMatch.run(
-        match.kind,
-        match.rule,
-        run.ruleSetVersion,
-        run.id,
-        run.asOfDate,
-        match.network,
-        match.amountMinor,
-        match.currency,
-        match.networkDate,
-        match.ledgerDate,
-        now,
-      ).lastInsertRowid,
+    const matchId = nextMatchId++;
+    matchRows.add(
+      matchId,
+      match.kind,
+      match.rule,
+      run.ruleSetVersion,
+      run.id,
+      run.asOfDate,
+      match.network,
+      match.amountMinor,
+      match.currency,
+      match.networkDate,
+      match.ledgerDate,
+      now,
     );
     entry.matches.push(matchId);
-    insertMember.run(matchId, null, match.paymentRowId, match.rule);
+    memberRows.add(matchId, null, match.paymentRowId, match.rule);
     paymentsMatched.push(match.paymentRowId);
     close(openByPayment.get(match.paymentRowId), 'MATCHED');
     for (const member of match.members) {
-      insertMember.run(matchId, member.networkRowId, null, member.pass);
+      memberRows.add(matchId, member.networkRowId, null, member.pass);
       networkToSettle.push(member.networkRowId);
       close(openByNetwork.get(member.networkRowId), 'MATCHED');
     }
   }
+  memberRows.flush();
 
   const insert = (item: ProposedItem, note: string): number => {
-    const itemId = Number(
-      insertItem.run(
-        item.category,
-        item.reason,
-        item.side,
-        item.networkRowId ?? null,
-        item.paymentRowId ?? null,
-        candidateIdsText(item.candidateIds),
-        item.amountMinor,
-        item.currency,
-        item.resettlementMinor ?? null,
-        item.recordDate,
-        run.asOfDate,
-        run.ruleSetVersion,
-        run.id,
-        note,
-      ).lastInsertRowid,
+    const itemId = nextItemId++;
+    itemRows.add(
+      itemId,
+      item.category,
+      item.reason,
+      item.side,
+      item.networkRowId ?? null,
+      item.paymentRowId ?? null,
+      candidateIdsText(item.candidateIds),
+      item.amountMinor,
+      item.currency,
+      item.resettlementMinor ?? null,
+      item.recordDate,
+      run.asOfDate,
+      run.ruleSetVersion,
+      run.id,
+      note,
+      item.network,
     );
     entry.opened.push(itemId);
     summary.itemsOpened++;
@@ -369,9 +400,10 @@ export function applyMatchOutcome(
   // Whatever was open and is no longer a mismatch, nor matched or sent to global finance by this
   // run: a payment now awaiting its network, a record whose counterpart was taken by hand.
   for (const row of [...openByNetwork.values(), ...openByPayment.values()]) close(row, 'NO_LONGER_OPEN');
-  for (const id of Float64Array.from(networkToSettle).sort()) settleNetwork(id);
-  for (const id of Float64Array.from(paymentsMatched).sort()) settlePayment(1, id);
-  for (const id of Float64Array.from(paymentsToGlobalFinance).sort()) settlePayment(0, id);
+  itemRows.flush();
+  settle('network_records', 'is_settled = 1', networkToSettle, 'network record');
+  settle('ledger_payments', 'is_settled = 1, is_matched = 1', paymentsMatched, 'payment');
+  settle('ledger_payments', 'is_settled = 1, is_matched = 0', paymentsToGlobalFinance, 'payment');
   entry.counts = { ...summary, networkRecords: outcome.stats.networkRecords, payments: outcome.stats.payments };
   appendAudit(db, { actor: RUN_ACTOR, action: 'match.run', subjectType: 'match_run', subjectId: String(run.id), after: entry, at: now });
   return summary;

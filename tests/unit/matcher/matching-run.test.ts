@@ -10,6 +10,28 @@ function openItems(db: Db): { reason: string; side: string; id: number; opened_o
 }
 
 describe('a matching run over the store', () => {
+  it('gives each item it opens the network of its record, or the one that funded its payment', () => {
+    const db = createDb();
+    storeFile(db, { ledger: [ledgerInput({ paymentId: 'Z1', fundingNetwork: 'MASTERCARD', networkTxnId: 'T1', amountMinor: 2_222 })] });
+    storeFile(db, { network: [networkInput({ recordId: 'M1', network: 'MASTERCARD', networkTxnId: 'T1', amountMinor: 1_111 }), networkInput({ recordId: 'V1', network: 'VISA', networkTxnId: 'T2', amountMinor: 3_333 })] });
+    runMatchingDay(db, '2026-11-02');
+    const items = db
+      .prepare<[], [string, string | null, string | null, string]>(
+        `SELECT i.side, n.record_id, l.payment_id, i.network FROM items i
+         LEFT JOIN network_records n ON n.id = i.network_record_id LEFT JOIN ledger_payments l ON l.id = i.ledger_payment_id ORDER BY i.id`,
+      )
+      .raw()
+      .all();
+    expect(items).toHaveLength(3);
+    expect(items).toEqual(
+      expect.arrayContaining([
+        ['NETWORK', 'M1', null, 'MASTERCARD'],
+        ['NETWORK', 'V1', null, 'VISA'],
+        ['LEDGER', null, 'Z1', 'MASTERCARD'],
+      ]),
+    );
+  });
+
   it('completes a split when its second half arrives the next day', () => {
     const db = createDb();
     storeFile(db, { ledger: [ledgerInput({ paymentId: 'Z1', networkTxnId: 'T1', amountMinor: 10_000 })] });

@@ -142,4 +142,30 @@ describe('a run’s write', () => {
     expect(db.prepare('SELECT COUNT(*) FROM matches').pluck().get()).toBe(0);
     db.close();
   });
+
+  it('names the payment another process settled among the ones a run settles, and settles none of them', () => {
+    const [db] = twoConnections();
+    storeFile(
+      db,
+      { ledger: [ledgerInput({ paymentId: 'Z1', networkTxnId: 'T1' }), ledgerInput({ paymentId: 'Z2', networkTxnId: 'T2' }), ledgerInput({ paymentId: 'Z3', networkTxnId: 'T3' })] },
+      'zelle.csv',
+    );
+    storeFile(
+      db,
+      { network: [networkInput({ recordId: 'V1', networkTxnId: 'T1' }), networkInput({ recordId: 'V2', networkTxnId: 'T2' }), networkInput({ recordId: 'V3', networkTxnId: 'T3' })] },
+      'visa.csv',
+    );
+    const { version, rules } = currentRuleSet(db);
+    const outcome = matchRecords({ asOfDate: '2026-11-02', rules, ...loadMatchInput(db, '2026-11-02') });
+    expect(outcome.matches).toHaveLength(3);
+    db.prepare("UPDATE ledger_payments SET is_settled = 1 WHERE payment_id = 'Z2'").run();
+    const write = db.transaction(() => {
+      const runId = startRun(db, '2026-11-02', version);
+      applyMatchOutcome(db, outcome, { id: runId, asOfDate: '2026-11-02', ruleSetVersion: version });
+    });
+    expect(() => write()).toThrow('payment 2 is no longer open');
+    expect(db.prepare('SELECT COUNT(*) FROM ledger_payments WHERE is_settled = 1').pluck().get()).toBe(1);
+    expect(db.prepare('SELECT COUNT(*) FROM network_records WHERE is_settled = 1').pluck().get()).toBe(0);
+    db.close();
+  });
 });
