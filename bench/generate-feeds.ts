@@ -159,7 +159,12 @@ export function ensureBenchFeeds(options: BenchFeedOptions): { feeds: BenchFeeds
   const folder = path.join(options.cacheDir, `rows-${options.rows}-seed-${options.seed}-v${GENERATOR_VERSION}`);
   const manifestPath = path.join(folder, 'feeds.json');
   if (fs.existsSync(manifestPath)) {
-    return { feeds: JSON.parse(fs.readFileSync(manifestPath, 'utf8')) as BenchFeeds, isCached: true, seconds: 0 };
+    const stored = JSON.parse(fs.readFileSync(manifestPath, 'utf8')) as BenchFeeds;
+    // The manifest names files where they were written; a cache reached from another checkout (or
+    // moved) holds them under its own folder.
+    const here = (file: string): string => path.join(folder, path.relative(stored.folder, file));
+    const files = { visa: stored.files.visa.map(here), mastercard: stored.files.mastercard.map(here), zelle: stored.files.zelle.map(here) };
+    return { feeds: { ...stored, folder, files }, isCached: true, seconds: 0 };
   }
   const started = performance.now();
   fs.rmSync(folder, { recursive: true, force: true });
