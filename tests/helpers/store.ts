@@ -6,9 +6,11 @@ import type { LedgerPaymentInput, NetworkRecordInput } from '../../shared/domain
 import { DEFAULT_RULES } from '../../shared/rules';
 import { openDatabase, type Db } from '../../main/engine/store/database';
 import { createFeedWriter } from '../../main/engine/store/feed-store';
+import { createPostgresDb, isPostgresTestRun } from './postgres-store';
 
-/** A fresh, migrated in-memory database. */
+/** A fresh, migrated database: in memory, or on PostgreSQL when RECON_TEST_STORE=postgres. */
 export function createDb(): Db {
+  if (isPostgresTestRun()) return createPostgresDb();
   return openDatabase(':memory:');
 }
 

@@ -8,7 +8,10 @@
 // GREATEST/LEAST; `a IS b` / `a IS NOT b` between values are IS [NOT] DISTINCT FROM; LIKE is
 // ILIKE (SQLite's LIKE ignores ASCII case); CAST(x AS INTEGER) is bigint (SQLite's integers are
 // 64-bit); INSERT OR IGNORE is ON CONFLICT DO NOTHING; a subquery in FROM gets the alias
-// PostgreSQL 15 requires; a table's STRICT / WITHOUT ROWID go.
+// PostgreSQL 15 requires; a table's STRICT / WITHOUT ROWID go; a column selected beside a GROUP BY
+// that its WHERE fixes to one value (`WHERE file_id = ?`) joins the GROUP BY, as PostgreSQL wants;
+// a camelCase name (an alias: the schema's names are snake_case) is quoted, or PostgreSQL would
+// fold it to lower case and the row's key would not be the one the code reads.
 // BEGIN IMMEDIATE is handled by the connection (it takes the store's write lock), not here.
 
 /** Thrown for a statement that has no mechanical PostgreSQL equivalent: it names the construct and the statement. */
@@ -181,7 +184,8 @@ function rewrite(tokens: Token[], sql: string): void {
       }
       continue;
     }
-    if (isCall && word === 'INSTR') token.text = 'strpos';
+    if (!isCall && /[a-z]/.test(token.text) && /[A-Z]/.test(token.text)) token.text = `"${token.text}"`;
+    else if (isCall && word === 'INSTR') token.text = 'strpos';
     else if (isCall && word === 'IFNULL') token.text = 'COALESCE';
     else if (word === 'LIKE') token.text = 'ILIKE';
     else if ((word === 'INTEGER' || word === 'REAL') && upper(tokens[previousCode(tokens, index - 1)]) === 'AS') {
@@ -225,6 +229,64 @@ function aliasSubqueries(tokens: Token[]): void {
   }
 }
 
+/** The code tokens from `from` up to (not including) the first of `stops` at the same depth, or a ')' closing it. */
+function clauseEnd(tokens: Token[], from: number, stops: ReadonlySet<string>): number {
+  let depth = 0;
+  for (let index = from; index < tokens.length; index++) {
+    const token = tokens[index] as Token;
+    if (token.kind === 'symbol' && token.text === '(') depth++;
+    else if (token.kind === 'symbol' && token.text === ')') {
+      if (depth === 0) return index;
+      depth--;
+    } else if (depth === 0 && stops.has(upper(token))) return index;
+  }
+  return tokens.length;
+}
+
+const AFTER_SELECT_LIST = new Set(['FROM']);
+const AFTER_WHERE = new Set(['GROUP', 'ORDER', 'LIMIT', 'HAVING', 'UNION', 'EXCEPT', 'INTERSECT', 'WINDOW']);
+const AFTER_GROUP_BY = new Set(['ORDER', 'LIMIT', 'HAVING', 'UNION', 'EXCEPT', 'INTERSECT', 'WINDOW']);
+
+/**
+ * SQLite lets a grouped query select a column it does not group by (any row's value); PostgreSQL
+ * refuses it. Where the WHERE fixes that column to one value (`col = ?`), grouping by it too
+ * changes nothing, so it is added to the GROUP BY.
+ */
+function groupFixedColumns(tokens: Token[]): void {
+  for (let select = 0; select < tokens.length; select++) {
+    if (upper(tokens[select]) !== 'SELECT') continue;
+    const from = clauseEnd(tokens, select + 1, AFTER_SELECT_LIST);
+    if (upper(tokens[from]) !== 'FROM') continue;
+    const where = clauseEnd(tokens, from + 1, new Set(['WHERE', ...AFTER_WHERE]));
+    if (upper(tokens[where]) !== 'WHERE') continue;
+    const group = clauseEnd(tokens, where + 1, AFTER_WHERE);
+    if (upper(tokens[group]) !== 'GROUP') continue;
+    const groupEnd = clauseEnd(tokens, group + 1, AFTER_GROUP_BY);
+    const words = (start: number, end: number): Token[] => tokens.slice(start, end).filter(isCode);
+    const grouped = new Set(words(group + 1, groupEnd).filter((token) => token.kind === 'word').map((token) => token.text.toLowerCase()));
+    const whereCode = words(where + 1, group);
+    const fixed = new Set(
+      whereCode
+        .filter((token, index) => token.kind === 'word' && whereCode[index + 1]?.text === '=' && ['param', 'positional'].includes(whereCode[index + 2]?.kind ?? ''))
+        .map((token) => token.text.toLowerCase()),
+    );
+    // The select list's items that are a bare column name.
+    const items: Token[][] = [[]];
+    for (const token of words(select + 1, from)) {
+      if (token.kind === 'symbol' && token.text === ',') items.push([]);
+      else items.at(-1)?.push(token);
+    }
+    const added = items
+      .filter((item) => item.length === 1 && item[0]?.kind === 'word')
+      .map((item) => (item[0] as Token).text.toLowerCase())
+      .filter((column) => fixed.has(column) && !grouped.has(column));
+    if (added.length === 0) continue;
+    let last = groupEnd - 1;
+    while (last > group && !isCode(tokens[last] as Token)) last--;
+    tokens.splice(last + 1, 0, { kind: 'space', text: added.map((column) => `, ${column}`).join('') });
+  }
+}
+
 /** Translates one statement (no trailing second statement: see splitStatements for scripts). */
 export function translateSql(sql: string): TranslatedSql {
   const tokens = tokenize(sql);
@@ -245,6 +307,7 @@ export function translateSql(sql: string): TranslatedSql {
   const hasReturning = codeAfter.some((token) => upper(token) === 'RETURNING');
   rewrite(tokens, sql);
   aliasSubqueries(tokens);
+  groupFixedColumns(tokens);
   const parameters: (string | number)[] = [];
   const numberOfName = new Map<string, number>();
   let positional = 0;
