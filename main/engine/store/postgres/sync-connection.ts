@@ -211,13 +211,21 @@ export function openPostgresSync(url: string): PostgresSyncDb {
       },
       iterate: (...parameters) => statement.all(...parameters)[Symbol.iterator](),
       run: (...parameters) => {
+        const table = translated.insertInto;
+        const hasIdentity = table !== undefined && tablesWithIdentity().has(table);
+        let result: PostgresRunResult = { changes: 0, lastInsertRowid: 0 };
         // lastInsertRowid as SQLite gives it: the id of the last row the INSERT wrote.
-        if (translated.insertInto && !translated.hasReturning && tablesWithIdentity().has(translated.insertInto)) {
+        if (hasIdentity && !translated.hasReturning) {
           const text = `${translated.text} RETURNING id`;
           const { rows, rowCount } = execute(parameters, text, `${statementName}_id`);
-          return { changes: rowCount, lastInsertRowid: Number(rows.at(-1)?.[0] ?? 0) };
+          result = { changes: rowCount, lastInsertRowid: Number(rows.at(-1)?.[0] ?? 0) };
+        } else result = { changes: execute(parameters).rowCount, lastInsertRowid: 0 };
+        // An id given explicitly does not move PostgreSQL's sequence, while SQLite's next id is the
+        // largest plus one: the sequence is brought there, so the next row does not collide.
+        if (hasIdentity && translated.insertsId && result.changes > 0) {
+          native(`SELECT setval(pg_get_serial_sequence('${table}', 'id'), (SELECT MAX(id) FROM ${table}))`);
         }
-        return { changes: execute(parameters).rowCount, lastInsertRowid: 0 };
+        return result;
       },
       pluck: (toggle = true) => {
         mode = toggle ? 'pluck' : 'object';
