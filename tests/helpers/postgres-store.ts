@@ -47,15 +47,30 @@ export function stopTestStoreServer(): void {
   server = undefined;
 }
 
-function openFreshDatabase(): PostgresSyncDb {
+/** A fresh database's connections (`count` of them, as several workstations on one store). */
+function openFreshDatabase(count = 1): PostgresSyncDb[] {
   if (!server || !admin) {
     throw new Error(`${TEST_STORE_VARIABLE}=postgres needs the PostgreSQL set-up file (tests/helpers/postgres-store-setup.ts) in the vitest project: see vitest.postgres.config.ts.`);
   }
   const name = `recon_test_${++databaseCount}`;
   admin.execNative(`CREATE DATABASE ${name} TEMPLATE ${TEMPLATE}`);
-  const db = openPostgresSync(server.urlFor({ database: name }));
-  open.add(db);
-  return db;
+  const url = server.urlFor({ database: name });
+  const connections = Array.from({ length: count }, () => openPostgresSync(url));
+  for (const db of connections) open.add(db);
+  return connections;
+}
+
+function closeWhenTestFinishes(connections: PostgresSyncDb[]): void {
+  try {
+    onTestFinished(() => {
+      for (const db of connections) {
+        open.delete(db);
+        db.close();
+      }
+    });
+  } catch {
+    // Outside a test: stopTestStoreServer closes them.
+  }
 }
 
 /**
@@ -64,14 +79,14 @@ function openFreshDatabase(): PostgresSyncDb {
  * made outside one (a describe block's const, a beforeAll), when the file's tests are done.
  */
 export function createPostgresDb(): Db {
-  const db = openFreshDatabase();
-  try {
-    onTestFinished(() => {
-      open.delete(db);
-      db.close();
-    });
-  } catch {
-    // Outside a test: stopTestStoreServer closes it.
-  }
-  return db as unknown as Db;
+  const connections = openFreshDatabase();
+  closeWhenTestFinishes(connections);
+  return connections[0] as unknown as Db;
+}
+
+/** Two connections to one fresh PostgreSQL database, as two workstations on one store. */
+export function createPostgresDbPair(): [Db, Db] {
+  const connections = openFreshDatabase(2);
+  closeWhenTestFinishes(connections);
+  return connections as unknown as [Db, Db];
 }

@@ -148,6 +148,7 @@ describe('translated statements answer as SQLite does', () => {
     { sql: 'SELECT p.name FROM people p CROSS JOIN people q ON q.id = p.id ORDER BY p.id' },
     { sql: 'SELECT team, name, COUNT(*) AS n FROM people WHERE name = @name GROUP BY team', parameters: { name: 'Ada' } },
     { sql: 'SELECT amount_minor AS amountMinor FROM people ORDER BY amountMinor' },
+    { sql: "SELECT name FROM people WHERE joined <= @asOf AND unixepoch(@asOf) - unixepoch(joined) < 86400 * 30 AND joined < date(@asOf, '+1 day') ORDER BY id", parameters: { asOf: '2026-11-20' } },
     { sql: "SELECT substr(name, -2) AS tail, substr(name, -3, 2) AS middle, substr('000' || amount_minor, -3) AS padded FROM people ORDER BY id" },
   ];
 

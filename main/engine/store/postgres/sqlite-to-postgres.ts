@@ -190,6 +190,16 @@ function globToRegex(glob: string): string {
   return `${regex}$`;
 }
 
+/**
+ * An argument as text: a lone parameter is cast to text first, or PostgreSQL would type the
+ * parameter by this one use (timestamptz, date) and refuse its other uses, comparisons with text.
+ */
+function asText(tokens: Token[], range: [number, number]): string {
+  const code = tokens.slice(range[0], range[1]).filter(isCode);
+  const text = textOf(tokens, range);
+  return code.length === 1 && (code[0]?.kind === 'param' || code[0]?.kind === 'positional') ? `CAST(${text} AS text)` : text;
+}
+
 /** Rewrites the function calls, keywords and types in place (tokens replaced by rewritten text). */
 function rewrite(tokens: Token[], sql: string): void {
   for (let index = 0; index < tokens.length; index++) {
@@ -228,7 +238,7 @@ function rewrite(tokens: Token[], sql: string): void {
       if (word === 'DATE' && first) {
         const days = /^'([+-]\d+) days?'$/.exec(modifier)?.[1];
         if (second && days === undefined) throw new UntranslatableSqlError('date() with this modifier', 'has no mechanical equivalent', sql);
-        replacement = `to_char(CAST(${textOf(tokens, first)} AS date)${days ? ` + ${Number(days)}` : ''}, 'YYYY-MM-DD')`;
+        replacement = `to_char(CAST(${asText(tokens, first)} AS date)${days ? ` + ${Number(days)}` : ''}, 'YYYY-MM-DD')`;
       } else if (word === 'JSON_EXTRACT' && first && args.length === 2) {
         const path = /^'\$((?:\.\w+)+)'$/.exec(modifier)?.[1];
         if (path === undefined) throw new UntranslatableSqlError('json_extract() with this path', 'has no mechanical equivalent', sql);
@@ -268,7 +278,7 @@ function rewrite(tokens: Token[], sql: string): void {
       let replacement: string | undefined;
       if (word === 'UNIXEPOCH') {
         if (args.length !== 1) throw new UntranslatableSqlError('unixepoch() with modifiers', 'takes SQLite modifiers', sql);
-        replacement = `CAST(EXTRACT(EPOCH FROM CAST(${textOf(tokens, args[0] as [number, number])} AS timestamptz)) AS bigint)`;
+        replacement = `CAST(EXTRACT(EPOCH FROM CAST(${asText(tokens, args[0] as [number, number])} AS timestamptz)) AS bigint)`;
       } else if (word === 'GROUP_CONCAT') {
         const [value, separator] = args;
         if (!value) throw new UntranslatableSqlError('group_concat()', 'needs a value', sql);
