@@ -6,10 +6,23 @@ import type { LedgerPaymentInput, NetworkRecordInput } from '../../shared/domain
 import { DEFAULT_RULES } from '../../shared/rules';
 import { openDatabase, type Db } from '../../main/engine/store/database';
 import { createFeedWriter } from '../../main/engine/store/feed-store';
+import { createPostgresDb, createPostgresDbPair, isPostgresTestRun } from './postgres-store';
 
-/** A fresh, migrated in-memory database. */
+/** A fresh, migrated database: in memory, or on PostgreSQL when RECON_TEST_STORE=postgres. */
 export function createDb(): Db {
+  if (isPostgresTestRun()) return createPostgresDb();
   return openDatabase(':memory:');
+}
+
+/**
+ * Two connections to one fresh, migrated store, as two workstations or processes share one: a
+ * database file in a temporary folder, or one PostgreSQL database when RECON_TEST_STORE=postgres.
+ */
+export function createSharedDb(): [Db, Db] {
+  if (isPostgresTestRun()) return createPostgresDbPair();
+  const file = path.join(tempDir(), 'recon.db');
+  const first = openDatabase(file);
+  return [first, openDatabase(file)];
 }
 
 /** A fresh temporary folder, removed by the caller (or left to the OS). */

@@ -7,6 +7,7 @@
 // compares row for row.
 
 import type { WritableDb } from './database';
+import { isPostgresConnection } from './postgres/dialect';
 
 /**
  * SQL masking a Zelle token as maskToken (shared/masking.ts) does: an e-mail keeps its first
@@ -34,6 +35,8 @@ export const INDEX_FILE_LEDGER_PAYMENTS_SQL = `INSERT INTO ledger_payment_search
 // A database still on an older schema (only a migration's test stores files into one) has no
 // search tables yet: migration 14 indexes what it finds there.
 function hasSearchTables(db: WritableDb): boolean {
+  // The PostgreSQL store has no FTS5 tables to feed: its search is still to come (issue 13).
+  if (isPostgresConnection(db)) return false;
   return db.prepare<[], number>("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'ledger_payment_search'").pluck().get() !== undefined;
 }
 

@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { runMatchingDay } from '../../../main/engine/matcher/matching-run';
-import { NETWORK_BY_REFERENCE, RECORD_HISTORY_SQL, readItemDetail } from '../../../main/engine/store/item-detail-store';
+import { readItemDetail } from '../../../main/engine/store/item-detail-store';
 import type { Db } from '../../../main/engine/store/database';
 import { explainItem } from '../../../shared/explain-item';
 import { DEFAULT_RULES } from '../../../shared/rules';
 import { noteItem, pairByHand, unpairMatch, type ManualContext } from '../../../main/engine/store/manual-store';
 import { currentRuleSet } from '../../../main/engine/store/rule-sets';
 import { sendAsDuplicateBeforeTheControls } from '../../helpers/legacy-state';
-import { createDb, explain, ledgerInput, networkInput, storeFile } from '../../helpers/store';
+import { createDb, ledgerInput, networkInput, storeFile } from '../../helpers/store';
 
 // 2026-11-06 15:00 in New York: business date 2026-11-06.
 const ana: ManualContext = { actor: 'ana', rules: DEFAULT_RULES, ruleSetVersion: 1, now: new Date('2026-11-06T20:00:00Z') };
@@ -88,13 +88,6 @@ describe('an item and the facts behind its decision', () => {
 
   it('gives nothing for an item that does not exist', () => {
     expect(readItemDetail(createDb(), 42)).toBeUndefined();
-  });
-
-  it('finds a candidate network record by its key, not by reading every record', () => {
-    const db = createDb();
-    const plan = (db.prepare(`EXPLAIN QUERY PLAN ${NETWORK_BY_REFERENCE}`).all('V1') as { detail: string }[]).map((row) => row.detail).join('\n');
-    expect(plan).toMatch(/SEARCH n USING (COVERING )?INDEX sqlite_autoindex_network_records/);
-    expect(plan).not.toMatch(/SCAN n\b/);
   });
 });
 
@@ -197,10 +190,5 @@ describe('an item read against the store as it is now', () => {
     expect(explanation).toMatch(/^No ledger payment found for this 100\.00 USD presentment after 2 days\./);
     // The earlier item, closed by the run that matched it, says so.
     expect(detailOf(db, first).explanation).toMatch(/ Closed on 2026-11-03: a matching run matched its record\.$/);
-  });
-
-  it("reads a record's history on the audit log's subject index, never scanning the log", () => {
-    const plan = explain(createDb(), RECORD_HISTORY_SQL, { items: '["1","2"]', matches: '["3"]', runs: '["4"]', payment: 'Z1' });
-    expect(plan.filter((line) => line.includes('audit_log'))).toEqual(Array(4).fill('SEARCH audit_log USING INDEX audit_log_subject (subject_type=? AND subject_id=?)'));
   });
 });

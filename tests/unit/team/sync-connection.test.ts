@@ -45,6 +45,15 @@ describe('the synchronous PostgreSQL connection', () => {
     expect([...db.prepare<{ id: number }>('SELECT id FROM people ORDER BY id').iterate()].map((row) => row.id)).toEqual([1, 2, 3]);
   });
 
+  it('takes a NULL id as the next one, and carries on after an explicit id, as SQLite does', () => {
+    const withId = db.prepare('INSERT INTO people (id, name, joined, amount_minor) VALUES (?, ?, ?, 0)');
+    const withoutId = db.prepare('INSERT INTO people (name, joined, amount_minor) VALUES (?, ?, 0)');
+    expect(withId.run(100, 'Hundred', '2026-11-01').lastInsertRowid).toBe(100);
+    expect(withoutId.run('After', '2026-11-01').lastInsertRowid).toBe(101);
+    expect(withId.run(null, 'Null', '2026-11-01').lastInsertRowid).toBe(102);
+    db.prepare('DELETE FROM people WHERE id >= 100').run();
+  });
+
   it('refuses a missing named parameter, naming it', () => {
     expect(() => db.prepare('SELECT name FROM people WHERE id = @id AND name = @name').get({ id: 1 })).toThrow(/Missing named parameter "name"/);
   });
@@ -89,8 +98,9 @@ describe('the synchronous PostgreSQL connection', () => {
   });
 
   it('refuses a SQLite-only statement at prepare, naming the construct and the statement', () => {
-    expect(() => db.prepare("SELECT value FROM json_each('[1,2]')")).toThrow(UntranslatableSqlError);
-    expect(() => db.prepare("SELECT value FROM json_each('[1,2]')")).toThrow(/json_each\(\).*Statement: SELECT value FROM json_each/);
+    expect(() => db.prepare("SELECT value FROM json_each('{\"a\":[1]}', '$.a')")).toThrow(UntranslatableSqlError);
+    expect(() => db.prepare("SELECT value FROM json_each('{\"a\":[1]}', '$.a')")).toThrow(/json_each\(\) with a path.*Statement: SELECT value FROM json_each/);
+    expect(() => db.prepare("SELECT strftime('%Y', joined) FROM people")).toThrow(/strftime\(\)/);
     expect(() => db.prepare('SELECT id FROM people WHERE name = ? COLLATE NOCASE')).toThrow(/NOCASE/);
   });
 
@@ -129,6 +139,17 @@ describe('translated statements answer as SQLite does', () => {
     { sql: "SELECT instr(name, 'o') AS at, ifnull(team, '-') AS team FROM people ORDER BY id" },
     { sql: 'SELECT CAST(amount_minor / 100 AS INTEGER) AS units, amount_minor > 0 AS positive FROM people ORDER BY id' },
     { sql: 'SELECT EXISTS (SELECT 1 FROM people WHERE amount_minor < 0) AS any_negative' },
+    { sql: 'SELECT name FROM people WHERE name IN (SELECT value FROM json_each(@names)) ORDER BY id', parameters: { names: '["Cleo","Ada"]' } },
+    { sql: "SELECT group_concat(value, '|' ORDER BY key) AS names FROM json_each(@names)", parameters: { names: '["b","a","c"]' } },
+    { sql: 'SELECT p.name, j.value FROM people p, json_each(@names) j WHERE j.value = p.name ORDER BY p.id', parameters: { names: '["bob"]' } },
+    { sql: "SELECT json_array_length('[1,2,3]') AS n, json_extract('{\"a\":{\"b\":2},\"s\":\"x\"}', '$.a.b') AS b, json_extract('{\"s\":\"x\"}', '$.s') AS s" },
+    { sql: "SELECT name FROM people WHERE name GLOB '*[oe]*' OR name GLOB 'A?a' ORDER BY id" },
+    { sql: "SELECT unicode(name) AS code, char(65) || name AS prefixed, date(joined, '+1 day') AS next_day, date(joined) AS day FROM people ORDER BY id" },
+    { sql: 'SELECT p.name FROM people p CROSS JOIN people q ON q.id = p.id ORDER BY p.id' },
+    { sql: 'SELECT team, name, COUNT(*) AS n FROM people WHERE name = @name GROUP BY team', parameters: { name: 'Ada' } },
+    { sql: 'SELECT amount_minor AS amountMinor FROM people ORDER BY amountMinor' },
+    { sql: "SELECT name FROM people WHERE joined <= @asOf AND unixepoch(@asOf) - unixepoch(joined) < 86400 * 30 AND joined < date(@asOf, '+1 day') ORDER BY id", parameters: { asOf: '2026-11-20' } },
+    { sql: "SELECT substr(name, -2) AS tail, substr(name, -3, 2) AS middle, substr('000' || amount_minor, -3) AS padded FROM people ORDER BY id" },
   ];
 
   it('for every mechanical rewrite', () => {

@@ -11,7 +11,7 @@ export type QueryRequest =
 /** The error as plain data (it crosses threads), with PostgreSQL's SQLSTATE code when it has one. */
 export type QueryErrorData = { name: string; message: string; code?: string; detail?: string };
 
-/** The answer: the rows as arrays with the column names once, or the error. */
+/** The answer: the rows as arrays with the column names (and their type oids) once, or the error. */
 export type QueryReply =
-  | { ok: true; columns: string[]; rows: unknown[][]; rowCount: number }
+  | { ok: true; columns: string[]; types?: number[]; rows: unknown[][]; rowCount: number }
   | { ok: false; error: QueryErrorData };

@@ -64,6 +64,7 @@ port.on('message', (request: QueryRequest) => {
       reply({
         ok: true,
         columns: last?.fields.map((field: pg.FieldDef) => field.name) ?? [],
+        types: last?.fields.map((field: pg.FieldDef) => field.dataTypeID) ?? [],
         rows: (last?.rows ?? []) as unknown[][],
         rowCount: last?.rowCount ?? 0,
       });

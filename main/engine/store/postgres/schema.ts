@@ -326,6 +326,13 @@ BEGIN
 END;
 $$;
 CREATE TRIGGER items_network BEFORE INSERT ON items FOR EACH ROW WHEN (NEW.network IS NULL) EXECUTE FUNCTION items_network();
+-- The store's SQL lists a JSON array's ids with SQLite's json_each, whose value is an integer or a
+-- text as the JSON holds it; the translation reads it as text (jsonb_array_elements_text), so an
+-- id column (bigint) is compared with it here, by its text, as SQLite compares the two.
+CREATE FUNCTION recon_bigint_eq_text(bigint, text) RETURNS boolean LANGUAGE sql IMMUTABLE STRICT AS $$ SELECT $1::text = $2 $$;
+CREATE FUNCTION recon_text_eq_bigint(text, bigint) RETURNS boolean LANGUAGE sql IMMUTABLE STRICT AS $$ SELECT $1 = $2::text $$;
+CREATE OPERATOR = (LEFTARG = bigint, RIGHTARG = text, FUNCTION = recon_bigint_eq_text, COMMUTATOR = =);
+CREATE OPERATOR = (LEFTARG = text, RIGHTARG = bigint, FUNCTION = recon_text_eq_bigint, COMMUTATOR = =);
 `;
 
 /** The PostgreSQL schema steps in order; the last one's version is the app's SCHEMA_VERSION. */

@@ -8,7 +8,14 @@
 // GREATEST/LEAST; `a IS b` / `a IS NOT b` between values are IS [NOT] DISTINCT FROM; LIKE is
 // ILIKE (SQLite's LIKE ignores ASCII case); CAST(x AS INTEGER) is bigint (SQLite's integers are
 // 64-bit); INSERT OR IGNORE is ON CONFLICT DO NOTHING; a subquery in FROM gets the alias
-// PostgreSQL 15 requires; a table's STRICT / WITHOUT ROWID go.
+// PostgreSQL 15 requires; a table's STRICT / WITHOUT ROWID go; a column selected beside a GROUP BY
+// that its WHERE fixes to one value (`WHERE file_id = ?`) joins the GROUP BY, as PostgreSQL wants;
+// x GLOB 'pattern' is x ~ 'its regular expression'; unicode is ascii (the first character's code
+// point in a UTF-8 database); a NULL id inserted is the table's next one; substr(x, -N) is right(x, N); CROSS JOIN … ON is JOIN … ON; char(n) is chr(n); date(x [, '±N days']) is the day as text, moved;
+// json_extract(x, '$.a.b') is x's jsonb at that path; json_array_length and -> / ->> read their JSON text as jsonb;
+// json_each(x) alias is jsonb_array_elements_text WITH ORDINALITY (value as text, key; the schema
+// compares an id with that text as SQLite does); a camelCase name (an alias: the schema's names are snake_case) is quoted, or PostgreSQL would
+// fold it to lower case and the row's key would not be the one the code reads.
 // BEGIN IMMEDIATE is handled by the connection (it takes the store's write lock), not here.
 
 /** Thrown for a statement that has no mechanical PostgreSQL equivalent: it names the construct and the statement. */
@@ -27,6 +34,8 @@ export type TranslatedSql = {
   /** The table an INSERT writes to, when it is one (lastInsertRowid is read back from it). */
   readonly insertInto: string | undefined;
   readonly hasReturning: boolean;
+  /** True for an INSERT that names the id column: the table's identity sequence must then catch up (sync-connection.ts). */
+  readonly insertsId: boolean;
 };
 
 type Token = { kind: 'word' | 'string' | 'quoted' | 'param' | 'positional' | 'comment' | 'space' | 'symbol'; text: string };
@@ -64,7 +73,8 @@ function tokenize(sql: string): Token[] {
     else if (char === '?') take('positional', at + (/^\?\d*/.exec(rest)?.[0].length ?? 1));
     else if (/[A-Za-z_]/.test(char)) take('word', at + (/^[A-Za-z_]\w*/.exec(rest)?.[0].length ?? 1));
     else if (/\d/.test(char)) take('word', at + (/^\d+(\.\d+)?([eE][+-]?\d+)?/.exec(rest)?.[0].length ?? 1));
-    else take('symbol', at + (['<>', '!=', '<=', '>=', '||', '==', '$$', '::'].includes(rest.slice(0, 2)) ? 2 : 1));
+    else if (rest.startsWith('->>')) take('symbol', at + 3);
+    else take('symbol', at + (['->', '<>', '!=', '<=', '>=', '||', '==', '$$', '::'].includes(rest.slice(0, 2)) ? 2 : 1));
   }
   return tokens;
 }
@@ -79,21 +89,17 @@ const REFUSED_WORDS: Readonly<Record<string, string>> = {
   SQLITE_SCHEMA: 'is SQLite’s catalogue',
   SQLITE_MASTER: 'is SQLite’s catalogue',
   NOCASE: 'is a SQLite collation; compare lower() values instead',
-  GLOB: 'is SQLite’s case-sensitive pattern match',
   PRAGMA: 'is SQLite’s settings statement',
 };
 
 /** Functions refused when called, with why. */
 const REFUSED_FUNCTIONS: Readonly<Record<string, string>> = {
-  JSON_EACH: 'yields SQLite-typed values from JSON text; PostgreSQL needs jsonb_array_elements with the element type named',
   JSON_VALID: 'has no PostgreSQL 15 equivalent; the PostgreSQL schema checks JSON by casting to jsonb',
   JSON_TYPE: 'differs from jsonb_typeof',
   JSON_QUOTE: 'has no equivalent (to_jsonb(x)::text)',
-  JSON_EXTRACT: 'returns SQLite-typed values; use ->> with a cast',
   JSON_GROUP_ARRAY: 'is jsonb_agg with different typing',
   STRFTIME: 'takes SQLite format codes; use to_char',
   JULIANDAY: 'has no equivalent',
-  DATE: 'takes SQLite modifiers; use date arithmetic',
   DATETIME: 'takes SQLite modifiers; use timestamp arithmetic',
   LAST_INSERT_ROWID: 'does not exist; the statement’s RETURNING id gives it',
   CHANGES: 'does not exist; the statement’s row count gives it',
@@ -144,30 +150,149 @@ function textOf(tokens: Token[], [start, end]: [number, number]): string {
     .trim();
 }
 
+/**
+ * json_each(x) [AS] alias, in FROM: the elements of the JSON array x as text, `value`, and their
+ * place, `key` (from 1 here, from 0 in SQLite: the store only orders by it). The alias is kept, or
+ * json_each's own name given, since PostgreSQL names the columns only through one.
+ */
+function eachJsonElement(tokens: Token[], index: number, open: number, sql: string): void {
+  const { args, close } = callArguments(tokens, open);
+  if (args.length !== 1) throw new UntranslatableSqlError('json_each() with a path', 'has no mechanical equivalent', sql);
+  let aliasAt = nextCode(tokens, close + 1);
+  let end = close;
+  let alias = 'json_each';
+  if (upper(tokens[aliasAt]) === 'AS') aliasAt = nextCode(tokens, aliasAt + 1);
+  const candidate = tokens[aliasAt];
+  if (candidate?.kind === 'word' && !AFTER_FROM_ITEM.has(upper(candidate))) {
+    alias = candidate.text;
+    end = aliasAt;
+  }
+  tokens.splice(close, end - close + 1, { kind: 'space', text: ` AS jsonb)) WITH ORDINALITY AS ${alias}(value, key)` });
+  tokens.splice(open, 1, { kind: 'space', text: '(CAST(' });
+  (tokens[index] as Token).text = 'jsonb_array_elements_text';
+}
+
+/** A GLOB pattern (*, ?, [...]) as the anchored POSIX regular expression PostgreSQL's ~ takes. */
+function globToRegex(glob: string): string {
+  let regex = '^';
+  let isInClass = false;
+  for (const char of glob) {
+    if (isInClass) {
+      regex += char === '\\' ? '\\\\' : char;
+      if (char === ']') isInClass = false;
+    } else if (char === '*') regex += '.*';
+    else if (char === '?') regex += '.';
+    else if (char === '[') {
+      regex += '[';
+      isInClass = true;
+    } else regex += /[.^$+(){}|\\]/.test(char) ? `\\${char}` : char;
+  }
+  return `${regex}$`;
+}
+
+/**
+ * An argument as text: a lone parameter is cast to text first, or PostgreSQL would type the
+ * parameter by this one use (timestamptz, date) and refuse its other uses, comparisons with text.
+ */
+function asText(tokens: Token[], range: [number, number]): string {
+  const code = tokens.slice(range[0], range[1]).filter(isCode);
+  const text = textOf(tokens, range);
+  return code.length === 1 && (code[0]?.kind === 'param' || code[0]?.kind === 'positional') ? `CAST(${text} AS text)` : text;
+}
+
 /** Rewrites the function calls, keywords and types in place (tokens replaced by rewritten text). */
 function rewrite(tokens: Token[], sql: string): void {
   for (let index = 0; index < tokens.length; index++) {
     const token = tokens[index] as Token;
     const word = upper(token);
+    if (token.kind === 'symbol' && (token.text === '->' || token.text === '->>')) {
+      // SQLite's JSON operators read JSON text; PostgreSQL's need jsonb: the operand (a column) is cast.
+      let start = previousCode(tokens, index - 1);
+      while (tokens[start - 1]?.text === '.' && tokens[start - 2]?.kind === 'word') start -= 2;
+      if (tokens[start]?.kind !== 'word') throw new UntranslatableSqlError(token.text, 'applies to an expression; write it on a column', sql);
+      tokens.splice(start, 0, { kind: 'space', text: 'CAST(' });
+      tokens.splice(index + 1, 0, { kind: 'space', text: ' AS jsonb)' });
+      index += 2;
+      continue;
+    }
     if (!word) continue;
     const open = nextCode(tokens, index + 1);
     const isCall = tokens[open]?.kind === 'symbol' && tokens[open]?.text === '(';
     if (word in REFUSED_WORDS) throw new UntranslatableSqlError(word, REFUSED_WORDS[word] ?? '', sql);
     if (word === 'REPLACE' && !isCall) throw new UntranslatableSqlError('REPLACE INTO', 'has no conflict target; write INSERT … ON CONFLICT (…) DO UPDATE', sql);
     if (isCall && word in REFUSED_FUNCTIONS) throw new UntranslatableSqlError(`${token.text}()`, REFUSED_FUNCTIONS[word] ?? '', sql);
+    if (word === 'GLOB') {
+      // A pattern given as a literal becomes the anchored regular expression it stands for.
+      const patternAt = nextCode(tokens, index + 1);
+      const pattern = tokens[patternAt];
+      if (pattern?.kind !== 'string') throw new UntranslatableSqlError('GLOB', 'takes a pattern that is not a literal', sql);
+      token.text = '~';
+      pattern.text = `'${globToRegex(pattern.text.slice(1, -1).replace(/''/g, "'")).replace(/'/g, "''")}'`;
+      continue;
+    }
+    if (isCall && (word === 'DATE' || word === 'JSON_EXTRACT' || word === 'CHAR')) {
+      const { args, close } = callArguments(tokens, open);
+      const [first, second] = args;
+      const modifier = second ? textOf(tokens, second) : '';
+      let replacement: string | undefined;
+      if (word === 'DATE' && first) {
+        const days = /^'([+-]\d+) days?'$/.exec(modifier)?.[1];
+        if (second && days === undefined) throw new UntranslatableSqlError('date() with this modifier', 'has no mechanical equivalent', sql);
+        replacement = `to_char(CAST(${asText(tokens, first)} AS date)${days ? ` + ${Number(days)}` : ''}, 'YYYY-MM-DD')`;
+      } else if (word === 'JSON_EXTRACT' && first && args.length === 2) {
+        const path = /^'\$((?:\.\w+)+)'$/.exec(modifier)?.[1];
+        if (path === undefined) throw new UntranslatableSqlError('json_extract() with this path', 'has no mechanical equivalent', sql);
+        // jsonb comes back as its JavaScript value: a number as a number, a text as text, as SQLite gives them.
+        replacement = `(CAST(${textOf(tokens, first)} AS jsonb) #> '{${path.slice(1).split('.').join(',')}}')`;
+      } else if (word === 'CHAR' && first && args.length === 1) replacement = `chr(${textOf(tokens, first)})`;
+      if (replacement === undefined) throw new UntranslatableSqlError(`${token.text}()`, 'has no mechanical equivalent with these arguments', sql);
+      const inner = tokenize(replacement);
+      rewrite(inner, sql);
+      tokens.splice(index, close - index + 1, ...inner);
+      index += inner.length - 1;
+      continue;
+    }
+    if (word === 'CROSS' && upper(tokens[open]) === 'JOIN') {
+      // SQLite takes ON after CROSS JOIN (CROSS only fixes its loop order); PostgreSQL wants JOIN.
+      const end = clauseEnd(tokens, open + 1, new Set(['ON', 'JOIN', 'WHERE', 'GROUP', 'ORDER', 'LIMIT', 'UNION', 'EXCEPT', 'INTERSECT']));
+      if (upper(tokens[end]) === 'ON') tokens.splice(index, open - index, { kind: 'space', text: '' });
+      continue;
+    }
+    if (isCall && word === 'UNICODE') {
+      token.text = 'ascii';
+      continue;
+    }
+    if (isCall && word === 'JSON_ARRAY_LENGTH') {
+      token.text = 'jsonb_array_length';
+      tokens.splice(open + 1, 0, { kind: 'space', text: 'CAST(' });
+      const { close } = callArguments(tokens, open);
+      tokens.splice(close, 0, { kind: 'space', text: ' AS jsonb)' });
+      continue;
+    }
+    if (isCall && word === 'JSON_EACH') {
+      eachJsonElement(tokens, index, open, sql);
+      continue;
+    }
     if (isCall && (word === 'UNIXEPOCH' || word === 'GROUP_CONCAT' || word === 'SUBSTR' || word === 'MAX' || word === 'MIN')) {
       const { args, close } = callArguments(tokens, open);
       let replacement: string | undefined;
       if (word === 'UNIXEPOCH') {
         if (args.length !== 1) throw new UntranslatableSqlError('unixepoch() with modifiers', 'takes SQLite modifiers', sql);
-        replacement = `CAST(EXTRACT(EPOCH FROM CAST(${textOf(tokens, args[0] as [number, number])} AS timestamptz)) AS bigint)`;
+        replacement = `CAST(EXTRACT(EPOCH FROM CAST(${asText(tokens, args[0] as [number, number])} AS timestamptz)) AS bigint)`;
       } else if (word === 'GROUP_CONCAT') {
         const [value, separator] = args;
         if (!value) throw new UntranslatableSqlError('group_concat()', 'needs a value', sql);
         replacement = `string_agg(CAST(${textOf(tokens, value)} AS text), ${separator ? textOf(tokens, separator) : "','"})`;
       } else if (word === 'SUBSTR') {
         const from = args[1] ? textOf(tokens, args[1]) : '';
-        if (from.startsWith('-')) throw new UntranslatableSqlError('substr() from the end', 'counts from the start in PostgreSQL; use right()', sql);
+        const [value, , length] = args;
+        if (from.startsWith('-')) {
+          const count = /^-\s*(\d+)$/.exec(from)?.[1];
+          if (count === undefined || !value) throw new UntranslatableSqlError('substr() from the end', 'counts from the start in PostgreSQL; use right()', sql);
+          const text = textOf(tokens, value);
+          // The last N characters; with a length, the slice starting N from the end.
+          replacement = length ? `substr(${text}, length(${text}) - ${Number(count) - 1}, ${textOf(tokens, length)})` : `right(${text}, ${Number(count)})`;
+        }
       } else if (args.length >= 2) {
         replacement = `${word === 'MAX' ? 'GREATEST' : 'LEAST'}(${args.map((range) => textOf(tokens, range)).join(', ')})`;
       }
@@ -181,7 +306,8 @@ function rewrite(tokens: Token[], sql: string): void {
       }
       continue;
     }
-    if (isCall && word === 'INSTR') token.text = 'strpos';
+    if (!isCall && /[a-z]/.test(token.text) && /[A-Z]/.test(token.text)) token.text = `"${token.text}"`;
+    else if (isCall && word === 'INSTR') token.text = 'strpos';
     else if (isCall && word === 'IFNULL') token.text = 'COALESCE';
     else if (word === 'LIKE') token.text = 'ILIKE';
     else if ((word === 'INTEGER' || word === 'REAL') && upper(tokens[previousCode(tokens, index - 1)]) === 'AS') {
@@ -225,6 +351,91 @@ function aliasSubqueries(tokens: Token[]): void {
   }
 }
 
+/** The code tokens from `from` up to (not including) the first of `stops` at the same depth, or a ')' closing it. */
+function clauseEnd(tokens: Token[], from: number, stops: ReadonlySet<string>): number {
+  let depth = 0;
+  for (let index = from; index < tokens.length; index++) {
+    const token = tokens[index] as Token;
+    if (token.kind === 'symbol' && token.text === '(') depth++;
+    else if (token.kind === 'symbol' && token.text === ')') {
+      if (depth === 0) return index;
+      depth--;
+    } else if (depth === 0 && stops.has(upper(token))) return index;
+  }
+  return tokens.length;
+}
+
+const AFTER_SELECT_LIST = new Set(['FROM']);
+const AFTER_WHERE = new Set(['GROUP', 'ORDER', 'LIMIT', 'HAVING', 'UNION', 'EXCEPT', 'INTERSECT', 'WINDOW']);
+const AFTER_GROUP_BY = new Set(['ORDER', 'LIMIT', 'HAVING', 'UNION', 'EXCEPT', 'INTERSECT', 'WINDOW']);
+
+/**
+ * SQLite lets a grouped query select a column it does not group by (any row's value); PostgreSQL
+ * refuses it. Where the WHERE fixes that column to one value (`col = ?`), grouping by it too
+ * changes nothing, so it is added to the GROUP BY.
+ */
+function groupFixedColumns(tokens: Token[]): void {
+  for (let select = 0; select < tokens.length; select++) {
+    if (upper(tokens[select]) !== 'SELECT') continue;
+    const from = clauseEnd(tokens, select + 1, AFTER_SELECT_LIST);
+    if (upper(tokens[from]) !== 'FROM') continue;
+    const where = clauseEnd(tokens, from + 1, new Set(['WHERE', ...AFTER_WHERE]));
+    if (upper(tokens[where]) !== 'WHERE') continue;
+    const group = clauseEnd(tokens, where + 1, AFTER_WHERE);
+    if (upper(tokens[group]) !== 'GROUP') continue;
+    const groupEnd = clauseEnd(tokens, group + 1, AFTER_GROUP_BY);
+    const words = (start: number, end: number): Token[] => tokens.slice(start, end).filter(isCode);
+    const grouped = new Set(words(group + 1, groupEnd).filter((token) => token.kind === 'word').map((token) => token.text.toLowerCase()));
+    const whereCode = words(where + 1, group);
+    const fixed = new Set(
+      whereCode
+        .filter((token, index) => token.kind === 'word' && whereCode[index + 1]?.text === '=' && ['param', 'positional'].includes(whereCode[index + 2]?.kind ?? ''))
+        .map((token) => token.text.toLowerCase()),
+    );
+    // The select list's items that are a bare column name.
+    const items: Token[][] = [[]];
+    for (const token of words(select + 1, from)) {
+      if (token.kind === 'symbol' && token.text === ',') items.push([]);
+      else items.at(-1)?.push(token);
+    }
+    const added = items
+      .filter((item) => item.length === 1 && item[0]?.kind === 'word')
+      .map((item) => (item[0] as Token).text.toLowerCase())
+      .filter((column) => fixed.has(column) && !grouped.has(column));
+    if (added.length === 0) continue;
+    let last = groupEnd - 1;
+    while (last > group && !isCode(tokens[last] as Token)) last--;
+    tokens.splice(last + 1, 0, { kind: 'space', text: added.map((column) => `, ${column}`).join('') });
+  }
+}
+
+/**
+ * An INSERT … (id, …) VALUES (?, …): SQLite gives a NULL id the next one, PostgreSQL's identity
+ * column refuses it, so a parameter in the id's place is COALESCEd with the table's sequence.
+ * Returns whether the INSERT names the id column at all.
+ */
+function fillNullIds(tokens: Token[], table: string): boolean {
+  const code = tokens.map((token, index) => ({ token, index })).filter(({ token }) => isCode(token));
+  const open = code.findIndex(({ token }) => token.kind === 'symbol' && token.text === '(');
+  if (open !== 3) return false;
+  const columns: string[] = [];
+  let at = open + 1;
+  for (; at < code.length && code[at]?.token.text !== ')'; at++) if (code[at]?.token.kind === 'word') columns.push((code[at]?.token.text ?? '').toLowerCase());
+  const idAt = columns.indexOf('id');
+  if (idAt < 0) return false;
+  if (upper(code[at + 1]?.token) !== 'VALUES' || code[at + 2]?.token.text !== '(') return true;
+  const { args } = callArguments(tokens, code[at + 2]?.index ?? 0);
+  const range = args[idAt];
+  if (!range) return true;
+  const value = tokens.slice(range[0], range[1]).filter(isCode);
+  const [only] = value;
+  if (value.length === 1 && only && (only.kind === 'param' || only.kind === 'positional')) {
+    tokens.splice(range[1], 0, { kind: 'space', text: ` AS bigint), nextval(pg_get_serial_sequence('${table}', 'id')))` });
+    tokens.splice(range[0], 0, { kind: 'space', text: 'COALESCE(CAST(' });
+  }
+  return true;
+}
+
 /** Translates one statement (no trailing second statement: see splitStatements for scripts). */
 export function translateSql(sql: string): TranslatedSql {
   const tokens = tokenize(sql);
@@ -243,8 +454,10 @@ export function translateSql(sql: string): TranslatedSql {
   const codeAfter = tokens.filter(isCode);
   if (upper(codeAfter[0]) === 'INSERT' && upper(codeAfter[1]) === 'INTO') insertInto = codeAfter[2]?.text.replace(/"/g, '').toLowerCase();
   const hasReturning = codeAfter.some((token) => upper(token) === 'RETURNING');
+  const insertsId = insertInto !== undefined && fillNullIds(tokens, insertInto);
   rewrite(tokens, sql);
   aliasSubqueries(tokens);
+  groupFixedColumns(tokens);
   const parameters: (string | number)[] = [];
   const numberOfName = new Map<string, number>();
   let positional = 0;
@@ -271,7 +484,7 @@ export function translateSql(sql: string): TranslatedSql {
     const returning = /\sRETURNING\s/i.exec(text);
     text = returning ? `${text.slice(0, returning.index)} ON CONFLICT DO NOTHING${text.slice(returning.index)}` : `${text} ON CONFLICT DO NOTHING`;
   }
-  return { text, parameters, insertInto, hasReturning };
+  return { text, parameters, insertInto, hasReturning, insertsId };
 }
 
 /** A script's statements, split at the semicolons outside strings, comments and trigger bodies ($$ … $$). */

@@ -12,6 +12,7 @@
 // request at a time anyway) and the command line may use it, never a window's main thread.
 
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
+import { BUSY_TIMEOUT_MS } from '../database';
 import type { QueryErrorData, QueryReply, QueryRequest, QueryThreadSetup } from './query-protocol';
 import { splitStatements, translateSql, type TranslatedSql } from './sqlite-to-postgres';
 
@@ -45,6 +46,12 @@ export type PostgresStatement<Row = unknown> = {
   pluck(toggle?: boolean): PostgresStatement<Row>;
   /** Rows as arrays of values (or back to objects with false). */
   raw(toggle?: boolean): PostgresStatement<Row>;
+  /** Columns as better-sqlite3's expand() gives them are not offered: only turning it off (a no-op). */
+  expand(toggle?: boolean): PostgresStatement<Row>;
+  /** Integer columns as bigint (or back to numbers with false), as better-sqlite3's safeIntegers. */
+  safeIntegers(toggle?: boolean): PostgresStatement<Row>;
+  /** True when the statement returns rows (a SELECT, or a write with RETURNING). */
+  readonly reader: boolean;
 };
 
 /** A transaction function, as better-sqlite3's: nested calls become savepoints. */
@@ -65,6 +72,11 @@ export type PostgresSyncDb = {
   /** Runs PostgreSQL's own SQL as it is (the PostgreSQL schema, grants): no translation. */
   execNative(sql: string, values?: readonly unknown[]): { columns: string[]; rows: unknown[][]; rowCount: number };
   transaction<Arguments extends unknown[], Result>(fn: (...args: Arguments) => Result): PostgresTransaction<Arguments, Result>;
+  /**
+   * The few SQLite pragmas the store calls, in PostgreSQL's terms: busy_timeout is the session's
+   * lock_timeout, foreign_keys is always on. Any other is refused, naming it.
+   */
+  pragma(source: string, options?: { simple?: boolean }): unknown;
   close(): void;
 };
 
@@ -74,6 +86,15 @@ export type PostgresSyncDb = {
  * that promise across workstations. ('recon' in ASCII.)
  */
 export const STORE_WRITE_LOCK_KEY = 0x7265636f6e;
+
+/** The type oids of int2, int4, int8 and numeric: the columns safeIntegers() gives as bigint. */
+const INTEGER_TYPES = new Set([21, 23, 20, 1700]);
+
+function asBigInt(value: unknown): unknown {
+  if (typeof value === 'number' && Number.isInteger(value)) return BigInt(value);
+  if (typeof value === 'string' && /^-?\d+$/.test(value)) return BigInt(value);
+  return value;
+}
 
 /** How long a call waits for the query thread to start and connect, in ms. */
 const CONNECT_TIMEOUT_MS = 30_000;
@@ -116,7 +137,7 @@ export function openPostgresSync(url: string): PostgresSyncDb {
   const statementNames = new Map<string, string>();
   let identityTables: Set<string> | undefined;
 
-  function call(request: QueryRequest, sql: string, timeoutMs?: number): { columns: string[]; rows: unknown[][]; rowCount: number } {
+  function call(request: QueryRequest, sql: string, timeoutMs?: number): { columns: string[]; types?: number[]; rows: unknown[][]; rowCount: number } {
     if (isClosed) throw new Error(`The connection to ${describeDatabaseUrl(url)} is closed.`);
     Atomics.store(flag, 0, 0);
     port.postMessage(request);
@@ -164,8 +185,12 @@ export function openPostgresSync(url: string): PostgresSyncDb {
     }
     const statementName = name;
     let mode: 'object' | 'pluck' | 'raw' = 'object';
-    const execute = (parameters: Parameters, text = translated.text, stmtName = statementName): { columns: string[]; rows: unknown[][]; rowCount: number } =>
-      call({ kind: 'query', text, values: bind(translated, parameters, sql), name: stmtName }, text);
+    let isSafeIntegers = false;
+    const execute = (parameters: Parameters, text = translated.text, stmtName = statementName): { columns: string[]; types?: number[]; rows: unknown[][]; rowCount: number } => {
+      const reply = call({ kind: 'query', text, values: bind(translated, parameters, sql), name: stmtName }, text);
+      if (isSafeIntegers) reply.rows = reply.rows.map((row) => row.map((value, index) => (INTEGER_TYPES.has(reply.types?.[index] ?? 0) ? asBigInt(value) : value)));
+      return reply;
+    };
     const shape = (columns: string[], row: unknown[]): Row => {
       if (mode === 'pluck') return row[0] as Row;
       if (mode === 'raw') return row as Row;
@@ -186,13 +211,21 @@ export function openPostgresSync(url: string): PostgresSyncDb {
       },
       iterate: (...parameters) => statement.all(...parameters)[Symbol.iterator](),
       run: (...parameters) => {
+        const table = translated.insertInto;
+        const hasIdentity = table !== undefined && tablesWithIdentity().has(table);
+        let result: PostgresRunResult = { changes: 0, lastInsertRowid: 0 };
         // lastInsertRowid as SQLite gives it: the id of the last row the INSERT wrote.
-        if (translated.insertInto && !translated.hasReturning && tablesWithIdentity().has(translated.insertInto)) {
+        if (hasIdentity && !translated.hasReturning) {
           const text = `${translated.text} RETURNING id`;
           const { rows, rowCount } = execute(parameters, text, `${statementName}_id`);
-          return { changes: rowCount, lastInsertRowid: Number(rows.at(-1)?.[0] ?? 0) };
+          result = { changes: rowCount, lastInsertRowid: Number(rows.at(-1)?.[0] ?? 0) };
+        } else result = { changes: execute(parameters).rowCount, lastInsertRowid: 0 };
+        // An id given explicitly does not move PostgreSQL's sequence, while SQLite's next id is the
+        // largest plus one: the sequence is brought there, so the next row does not collide.
+        if (hasIdentity && translated.insertsId && result.changes > 0) {
+          native(`SELECT setval(pg_get_serial_sequence('${table}', 'id'), (SELECT MAX(id) FROM ${table}))`);
         }
-        return { changes: execute(parameters).rowCount, lastInsertRowid: 0 };
+        return result;
       },
       pluck: (toggle = true) => {
         mode = toggle ? 'pluck' : 'object';
@@ -202,6 +235,15 @@ export function openPostgresSync(url: string): PostgresSyncDb {
         mode = toggle ? 'raw' : 'object';
         return statement;
       },
+      expand: (toggle = true) => {
+        if (toggle) throw new Error(`expand() is not offered by the PostgreSQL connection: ${sql}`);
+        return statement;
+      },
+      safeIntegers: (toggle = true) => {
+        isSafeIntegers = toggle;
+        return statement;
+      },
+      reader: /^\s*(SELECT|WITH|VALUES)\b/i.test(translated.text) || translated.hasReturning,
     };
     return statement;
   }
@@ -233,8 +275,26 @@ export function openPostgresSync(url: string): PostgresSyncDb {
     return Object.assign(runAs('deferred'), { deferred: runAs('deferred'), immediate: runAs('immediate'), exclusive: runAs('exclusive') });
   }
 
+  let busyTimeoutMs = BUSY_TIMEOUT_MS;
+  function pragma(source: string, options: { simple?: boolean } = {}): unknown {
+    const [, name = '', value] = /^\s*(\w+)\s*(?:=\s*(\S+))?\s*$/.exec(source) ?? [];
+    if (name === 'busy_timeout') {
+      if (value === undefined) return options.simple ? busyTimeoutMs : [{ timeout: busyTimeoutMs }];
+      busyTimeoutMs = Number(value);
+      // lock_timeout 0 waits forever: SQLite's 0 (give up at once) is the shortest wait there is.
+      native(`SET lock_timeout = ${Math.max(1, Math.trunc(busyTimeoutMs))}`);
+      return [];
+    }
+    if (name === 'foreign_keys') {
+      if (value === undefined) return options.simple ? 1 : [{ foreign_keys: 1 }];
+      if (/^(on|1|true)$/i.test(value)) return [];
+    }
+    throw new Error(`PRAGMA ${source.trim()} has no PostgreSQL counterpart in the team store.`);
+  }
+
   const db: PostgresSyncDb = {
     name: describeDatabaseUrl(url),
+    pragma,
     get inTransaction() {
       return depth > 0;
     },
