@@ -329,6 +329,8 @@ CREATE TRIGGER items_network BEFORE INSERT ON items FOR EACH ROW WHEN (NEW.netwo
 -- The store's SQL lists a JSON array's ids with SQLite's json_each, whose value is an integer or a
 -- text as the JSON holds it; the translation reads it as text (jsonb_array_elements_text), so an
 -- id column (bigint) is compared with it here, by its text, as SQLite compares the two.
+-- Important: such a comparison cannot use the id's index (every row's id is turned into text), so
+-- it is right but slow on big tables; the translation should cast the JSON value to bigint instead.
 CREATE FUNCTION recon_bigint_eq_text(bigint, text) RETURNS boolean LANGUAGE sql IMMUTABLE STRICT AS $$ SELECT $1::text = $2 $$;
 CREATE FUNCTION recon_text_eq_bigint(text, bigint) RETURNS boolean LANGUAGE sql IMMUTABLE STRICT AS $$ SELECT $1 = $2::text $$;
 CREATE OPERATOR = (LEFTARG = bigint, RIGHTARG = text, FUNCTION = recon_bigint_eq_text, COMMUTATOR = =);
