@@ -140,8 +140,8 @@ function main(): void {
   const searchMb = tables.reduce((sum, table) => sum + table.bytes, 0) / 2 ** 20;
 
   const middle = (sql: string): Record<string, string | number> => db.prepare(sql).get() as Record<string, string | number>;
-  const record = middle('SELECT record_id, network_txn_id, arn, auth_code, pan_first6 FROM network_records WHERE network = \'VISA\' AND line_no % 2 = 0 ORDER BY id LIMIT 1 OFFSET (SELECT COUNT(*) / 2 FROM network_records)');
-  const payment = middle('SELECT payment_id, card_last4, amount_minor, sender_token, recipient_token FROM ledger_payments WHERE line_no % 20 = 3 ORDER BY id LIMIT 1 OFFSET (SELECT COUNT(*) / 3 FROM ledger_payments)');
+  const record = middle('SELECT record_id, network_txn_id, arn, auth_code, pan_first6 FROM network_records WHERE network = \'VISA\' AND line_no % 2 = 0 ORDER BY id LIMIT 1 OFFSET (SELECT COUNT(*) / 8 FROM network_records)');
+  const payment = middle('SELECT payment_id, card_last4, amount_minor, sender_token, recipient_token FROM ledger_payments WHERE line_no % 20 = 3 ORDER BY id LIMIT 1 OFFSET (SELECT COUNT(*) / 60 FROM ledger_payments)');
   const text = (value: string | number | undefined): string => String(value ?? '');
   const terms: [string, string][] = [
     ['record id, whole, lower case', text(record.record_id).toLowerCase()],

@@ -1,6 +1,7 @@
 // Feeding the search keys of migration 16: for each record and payment, every identifier in lower
-// case (its prefixes are a range of these keys) and, for the identifiers people read the end of,
-// the same reversed (its suffixes are a range of those). The keys live in one table per side,
+// case (its prefixes are a range of these keys; an auth code's and a last four's are ranges of
+// their own column indexes instead) and, for the identifiers people read the end of, the same
+// reversed (its suffixes are a range of those). The keys live in one table per side,
 // clustered by the file that stored the row, so a file's keys are appended at the end of the
 // table's B-tree in one sorted run however large the store grows, and a search walks the files
 // newest first and stops at its cap. Important: every path that stores records or payments must
@@ -25,8 +26,13 @@ export function maskedTokenSql(column: string): string {
     ELSE '***' END`;
 }
 
-/** An identifier a search finds rows by: the field a hit names, its SQL over the row, and whether its end is searched too. */
-export type SearchIdentifier = { field: string; sql: string; hasEnd: boolean };
+/**
+ * An identifier a search finds rows by: the field a hit names, its SQL over the row, whether its
+ * end is searched too, and whether its start is a key or a range of a column index the store
+ * keeps anyway (the auth code's and the last four's of migration 14): each key is a B-tree entry
+ * an ingest writes, so none is written that an index already answers.
+ */
+export type SearchIdentifier = { field: string; sql: string; hasEnd: boolean; isStartIndexed: boolean };
 
 /**
  * The identifiers of a network record (`alias`), in the order a hit names the one that matched.
@@ -35,25 +41,25 @@ export type SearchIdentifier = { field: string; sql: string; hasEnd: boolean };
  */
 export function networkIdentifiers(alias: string): SearchIdentifier[] {
   return [
-    { field: 'recordId', sql: `${alias}.record_id`, hasEnd: true },
-    { field: 'networkTxnId', sql: `${alias}.network_txn_id`, hasEnd: true },
-    { field: 'arn', sql: `${alias}.arn`, hasEnd: true },
-    { field: 'authCode', sql: `${alias}.auth_code`, hasEnd: true },
-    { field: 'cardBin', sql: `${alias}.pan_first6`, hasEnd: false },
-    { field: 'cardLast4', sql: `${alias}.pan_last4`, hasEnd: false },
+    { field: 'recordId', sql: `${alias}.record_id`, hasEnd: true, isStartIndexed: false },
+    { field: 'networkTxnId', sql: `${alias}.network_txn_id`, hasEnd: true, isStartIndexed: false },
+    { field: 'arn', sql: `${alias}.arn`, hasEnd: true, isStartIndexed: false },
+    { field: 'authCode', sql: `${alias}.auth_code`, hasEnd: true, isStartIndexed: true },
+    { field: 'cardBin', sql: `${alias}.pan_first6`, hasEnd: false, isStartIndexed: false },
+    { field: 'cardLast4', sql: `${alias}.pan_last4`, hasEnd: false, isStartIndexed: true },
   ];
 }
 
 /** The identifiers of a Zelle payment (`alias`), tokens masked as the window shows them (spec section 8), in the order a hit names them. */
 export function ledgerIdentifiers(alias: string): SearchIdentifier[] {
   return [
-    { field: 'paymentId', sql: `${alias}.payment_id`, hasEnd: true },
-    { field: 'networkTxnId', sql: `${alias}.network_txn_id`, hasEnd: true },
-    { field: 'arn', sql: `${alias}.arn`, hasEnd: true },
-    { field: 'authCode', sql: `${alias}.auth_code`, hasEnd: true },
-    { field: 'cardLast4', sql: `${alias}.card_last4`, hasEnd: false },
-    { field: 'senderToken', sql: maskedTokenSql(`${alias}.sender_token`), hasEnd: true },
-    { field: 'recipientToken', sql: maskedTokenSql(`${alias}.recipient_token`), hasEnd: true },
+    { field: 'paymentId', sql: `${alias}.payment_id`, hasEnd: true, isStartIndexed: false },
+    { field: 'networkTxnId', sql: `${alias}.network_txn_id`, hasEnd: true, isStartIndexed: false },
+    { field: 'arn', sql: `${alias}.arn`, hasEnd: true, isStartIndexed: false },
+    { field: 'authCode', sql: `${alias}.auth_code`, hasEnd: true, isStartIndexed: true },
+    { field: 'cardLast4', sql: `${alias}.card_last4`, hasEnd: false, isStartIndexed: true },
+    { field: 'senderToken', sql: maskedTokenSql(`${alias}.sender_token`), hasEnd: true, isStartIndexed: false },
+    { field: 'recipientToken', sql: maskedTokenSql(`${alias}.recipient_token`), hasEnd: true, isStartIndexed: false },
   ];
 }
 
@@ -67,16 +73,35 @@ export function searchKey(text: string): string {
 
 /** Text reversed by character (not by UTF-16 unit): a suffix of the text is a prefix of this. */
 export function reversedText(text: string): string {
-  return Array.from(text).reverse().join('');
+  // Ingest calls this for most identifiers it stores: a loop over UTF-16 units unless the text
+  // holds a surrogate pair, which must stay in its order.
+  if (/[\uD800-\uDFFF]/.test(text)) return Array.from(text).reverse().join('');
+  let reversed = '';
+  for (let at = text.length - 1; at >= 0; at--) reversed += text[at];
+  return reversed;
 }
 
 /** The SQL function (registered on the writer only) that reverses a key as reversedText does. */
 const REVERSED_SQL_FUNCTION = 'recon_reversed';
 
-/** The side's key table and the column naming the row a key belongs to. */
+/** The side's key table, the column naming the row a key belongs to, and the columns whose start an index of the rows' table answers. */
 export const KEY_TABLES = {
-  network: { table: 'network_record_keys', rowColumn: 'network_record_id', source: 'network_records', identifiers: networkIdentifiers },
-  ledger: { table: 'ledger_payment_keys', rowColumn: 'ledger_payment_id', source: 'ledger_payments', identifiers: ledgerIdentifiers },
+  network: {
+    table: 'network_record_keys',
+    rowColumn: 'network_record_id',
+    source: 'network_records',
+    identifiers: networkIdentifiers,
+    authCodeColumn: 'auth_code',
+    last4Column: 'pan_last4',
+  },
+  ledger: {
+    table: 'ledger_payment_keys',
+    rowColumn: 'ledger_payment_id',
+    source: 'ledger_payments',
+    identifiers: ledgerIdentifiers,
+    authCodeColumn: 'auth_code',
+    last4Column: 'card_last4',
+  },
 } as const;
 
 /** A side of the store: network records or Zelle payments. */
@@ -91,7 +116,7 @@ export type KeySide = keyof typeof KEY_TABLES;
 export function keyRowsSql(side: KeySide, where: string): string {
   const { table, rowColumn, source, identifiers } = KEY_TABLES[side];
   const fields = identifiers('r');
-  const starts = fields.map((identifier) => `lower(${identifier.sql})`);
+  const starts = fields.filter((identifier) => !identifier.isStartIndexed).map((identifier) => `lower(${identifier.sql})`);
   const ends = fields.filter((identifier) => identifier.hasEnd).map((identifier) => `${REVERSED_SQL_FUNCTION}(lower(${identifier.sql}))`);
   return `INSERT OR IGNORE INTO ${table} (file_id, from_end, key, ${rowColumn})
   SELECT r.file_id, k.key >= ${starts.length}, k.value, r.id FROM ${source} r, json_each(json_array(${[...starts, ...ends].join(', ')})) k

@@ -1,6 +1,7 @@
 // What a typed search term is matched on, shared by search everywhere (search-store.ts) and the
 // queue's search box (queue-store.ts), so the two find the same items: the start or the end of a
-// record's or payment's identifier in any case (ranges of the key tables of migration 16), an
+// record's or payment's identifier in any case (ranges of the key tables of migration 16 and of
+// the auth code and last-four indexes), an
 // item's own id, an amount as typed.
 
 import { parseTypedAmountRange } from '../../../shared/typed-amount';
@@ -22,19 +23,23 @@ export function termKeys(term: string): TermKeys {
 }
 
 /**
- * The ids of the rows of one side whose identifiers start (from_end 0) or end (from_end 1) with
- * the term, at most `@<prefix>Cap` of each, newest files first: each branch walks feed_files
- * backwards and reads one key range per file, so a term every row carries stops at the cap in the
- * newest file, and one no row carries costs a seek per file. Parameters: @<prefix>Key, KeyEnd,
- * ReversedKey, ReversedKeyEnd, Cap.
+ * The ids of the rows of one side whose identifiers start or end with the term, at most
+ * `@<prefix>Cap` from each branch: the key table's starts (from_end 0) and ends (from_end 1),
+ * each walking feed_files backwards and reading one key range per file, so a term every row
+ * carries stops at the cap in the newest file and one no row carries costs a seek per file; and
+ * the start of an auth code (any case) or of a last four, ranges of their column indexes.
+ * Parameters: @<prefix>Key, KeyEnd, ReversedKey, ReversedKeyEnd, Cap.
  */
 export function keyHitsSql(side: KeySide, prefix: string): string {
-  const { table, rowColumn } = KEY_TABLES[side];
-  const branch = (fromEnd: 0 | 1, key: string): string =>
+  const { table, rowColumn, source, authCodeColumn, last4Column } = KEY_TABLES[side];
+  const keys = (fromEnd: 0 | 1, key: string): string =>
     `SELECT id FROM (SELECT k.${rowColumn} AS id FROM feed_files f CROSS JOIN ${table} k
       ON k.file_id = f.id AND k.from_end = ${fromEnd} AND k.key >= @${prefix}${key} AND k.key < @${prefix}${key}End
       ORDER BY f.id DESC LIMIT @${prefix}Cap)`;
-  return `${branch(0, 'Key')} UNION ${branch(1, 'ReversedKey')}`;
+  const authCode = `SELECT id FROM (SELECT id FROM ${source}
+      WHERE ${authCodeColumn} COLLATE NOCASE >= @${prefix}Key AND ${authCodeColumn} COLLATE NOCASE < @${prefix}KeyEnd AND ${authCodeColumn} <> '' LIMIT @${prefix}Cap)`;
+  const last4 = `SELECT id FROM (SELECT id FROM ${source} WHERE ${last4Column} >= @${prefix}Key AND ${last4Column} < @${prefix}KeyEnd LIMIT @${prefix}Cap)`;
+  return [keys(0, 'Key'), keys(1, 'ReversedKey'), authCode, last4].join(' UNION ');
 }
 
 /** keyHitsSql's parameters for a term, named with `prefix`. */

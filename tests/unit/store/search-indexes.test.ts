@@ -28,10 +28,14 @@ describe('the search everywhere queries', () => {
     lines.filter((line) => /^SCAN /.test(line) && !/^SCAN f$|^SCAN hits?$|^SCAN \(subquery-\d+\)$|^SCAN hit VIRTUAL TABLE|^SCAN CONSTANT ROW$/.test(line));
 
   it.each([
-    ['network records', NETWORK_KEY_HITS_SQL, 'network_record_keys'],
-    ['Zelle payments', LEDGER_KEY_HITS_SQL, 'ledger_payment_keys'],
-  ])('a term finds %s by two key ranges per file (start, end), newest files first without a sort, each capped, each checked by key', (_name, sql, table) => {
+    ['network records', NETWORK_KEY_HITS_SQL, 'network_record_keys', 'network_records'],
+    ['Zelle payments', LEDGER_KEY_HITS_SQL, 'ledger_payment_keys', 'ledger_payments'],
+  ])('a term finds %s by two key ranges per file (start, end), newest files first without a sort, and the auth code and last-four index ranges, each capped, each checked by key', (_name, sql, table, source) => {
     expect(sql.match(/ORDER BY f\.id DESC LIMIT @termCap/g)).toHaveLength(2);
+    expect(sql.match(/LIMIT @termCap/g)).toHaveLength(4);
+    for (const index of [`${source}_auth_code`, `${source}_last4`]) {
+      expect(plan(sql).join('\n')).toMatch(new RegExp(`SEARCH ${source} USING COVERING INDEX ${index} \\(\\w+>\\? AND \\w+<\\?\\)`));
+    }
     const lines = plan(sql);
     const text = lines.join('\n');
     const ranges = lines.filter((line) => new RegExp(`^SEARCH k USING PRIMARY KEY \\(file_id=\\? AND from_end=\\? AND key>\\? AND key<\\?\\)$`).test(line));

@@ -5,7 +5,8 @@ import { asWritable, migrate, type Db } from '../../../main/engine/store/databas
 import { SCHEMA_VERSION } from '../../../main/engine/store/migrations/index';
 import { readQueuePage } from '../../../main/engine/store/queue-store';
 import { currentRuleSet } from '../../../main/engine/store/rule-sets';
-import { RECORD_HITS_CAP, searchEverywhere } from '../../../main/engine/store/search-store';
+import { NETWORK_KEY_HITS_SQL, RECORD_HITS_CAP, searchEverywhere } from '../../../main/engine/store/search-store';
+import { keyHitsParams } from '../../../main/engine/store/search-terms';
 import type { SearchField, SearchResults } from '../../../shared/ipc/recon-api';
 import { maskToken } from '../../../shared/masking';
 import { createDb, ledgerInput, networkInput, storeFile } from '../../helpers/store';
@@ -167,6 +168,21 @@ describe('search everywhere', () => {
     expect(searchEverywhere(many, '42', 3).openItems).toMatchObject({ hasMore: true });
     expect(searchEverywhere(many, 'vmany', 10).openItems.hasMore).toBe(false);
     expect(RECORD_HITS_CAP).toBeGreaterThan(10);
+  });
+
+  it('reads each key range newest file first and stops at the cap, however many older rows carry the term', () => {
+    const walk = createDb();
+    storeFile(walk, { network: Array.from({ length: 4 }, (_, index) => networkInput({ recordId: `VOLDER${index}`, arn: `74OLD${index}` })) });
+    storeFile(walk, { network: Array.from({ length: 4 }, (_, index) => networkInput({ recordId: `VNEWER${index}`, arn: `74NEW${index}` })) });
+    const newest = walk.prepare<[], number>("SELECT id FROM network_records WHERE record_id LIKE 'VNEWER%'").pluck().all();
+    const found = (term: string, cap: number) =>
+      walk.prepare<Record<string, string | number>, { id: number }>(NETWORK_KEY_HITS_SQL).all(keyHitsParams(term, 'term', cap)).map((row) => row.id);
+    // "v" starts every record id: three keys of the newest file, none of the older one.
+    expect(found('v', 3).every((id) => newest.includes(id))).toBe(true);
+    expect(found('v', 3)).toHaveLength(3);
+    // "2" ends an id of each file: the start branch finds none, the end branch the newest first.
+    expect(found('2', 1).filter((id) => newest.includes(id))).toHaveLength(1);
+    expect(found('v', 100)).toHaveLength(8);
   });
 
   it('keeps the keys current: a later file’s payment is found, and so is what a status update completes', () => {

@@ -4,7 +4,8 @@
 // with the store, and filling them was a fifth of an ingest. Search everywhere asks for the start
 // and the end of an identifier (issue 10), which ranges of sorted keys answer at a cost in
 // proportion to what they return: each side gets one narrow table of keys, every identifier in
-// lower case (from_end = 0: its prefixes are a range) and, for those whose end is read, reversed
+// lower case (from_end = 0: its prefixes are a range; not the auth code nor the last four, whose
+// indexes of migration 14 give their starts) and, for those whose end is read, reversed
 // (from_end = 1: its suffixes are a range). The key leads with the file that stored the row, so
 // an ingest appends each file's keys as one sorted run at the end of the B-tree however many
 // days the store holds, and a search walks the files newest first, each a range read, and stops
