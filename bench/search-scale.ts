@@ -83,8 +83,9 @@ function storeDay(db: WritableDb, day: number, dayRows: number): { networkFile: 
     `INSERT INTO match_members (match_id, network_record_id, pass) SELECT n.id, n.id, 'P1' FROM network_records n WHERE n.file_id = @file AND n.line_no % 2 = 0`,
   ).run({ file: networkFile });
   db.prepare(
-    `INSERT INTO match_members (match_id, ledger_payment_id, pass) SELECT n.id, l.id, 'P1' FROM ledger_payments l
-     JOIN network_records n ON n.file_id = @networkFile AND n.line_no = l.line_no WHERE l.file_id = @ledgerFile AND l.line_no % 2 = 0`,
+    `INSERT INTO match_members (match_id, ledger_payment_id, pass)
+     SELECT (SELECT MIN(id) FROM network_records WHERE file_id = @networkFile) + l.line_no - 1, l.id, 'P1' FROM ledger_payments l
+     WHERE l.file_id = @ledgerFile AND l.line_no % 2 = 0`,
   ).run({ networkFile, ledgerFile });
   db.prepare(
     `INSERT INTO items (category, reason, side, network_record_id, amount_minor, currency, record_date, opened_on)
