@@ -31,7 +31,7 @@ CREATE TABLE network_record_keys (
   key TEXT NOT NULL,
   network_record_id INTEGER NOT NULL,
   PRIMARY KEY (file_id, from_end, key, network_record_id)
-) STRICT, WITHOUT ROWID;
+) WITHOUT ROWID, STRICT;
 
 CREATE TABLE ledger_payment_keys (
   file_id INTEGER NOT NULL,
@@ -39,7 +39,7 @@ CREATE TABLE ledger_payment_keys (
   key TEXT NOT NULL,
   ledger_payment_id INTEGER NOT NULL,
   PRIMARY KEY (file_id, from_end, key, ledger_payment_id)
-) STRICT, WITHOUT ROWID;
+) WITHOUT ROWID, STRICT;
 `;
 
 /** Replaces the trigram tables with the key tables and keys every stored row. */
