@@ -13,6 +13,7 @@ import { SCHEMA_VERSION } from '../main/engine/store/migrations/index';
 import { queueContext, queueItemIds, readQueuePage, type QueueQuery } from '../main/engine/store/queue-store';
 import { searchEverywhere } from '../main/engine/store/search-store';
 import { addDays } from '../shared/business-dates';
+import { maskToken } from '../shared/masking';
 import { createHistoryFeeds, HISTORY_GENERATOR_VERSION, type HistoryDay } from './generate-feeds';
 import { growthSvg } from './history-plot';
 
@@ -200,8 +201,9 @@ function measureSearches(db: ReadonlyDb): TimedQuery[] {
   const record = db.prepare("SELECT network_txn_id AS txnId, arn, auth_code AS authCode, pan_first6 AS bin FROM network_records WHERE network_txn_id <> '' ORDER BY id LIMIT 1 OFFSET (SELECT COUNT(*) / 2 FROM network_records)").get() as
     | { txnId: string; arn: string; authCode: string; bin: string }
     | undefined;
-  // Tokens are searched as the search table holds them, masked: a phone's last digits.
-  const phone = db.prepare("SELECT sender_token FROM ledger_payment_search WHERE sender_token LIKE '***-***-%' LIMIT 1").pluck().get() as string | undefined;
+  // Tokens are searched as the search keys hold them, masked: a phone's last digits.
+  const phoneToken = db.prepare("SELECT sender_token FROM ledger_payments WHERE sender_token <> '' AND sender_token NOT LIKE '%@%' LIMIT 1").pluck().get() as string | undefined;
+  const phone = phoneToken === undefined ? undefined : maskToken(phoneToken);
   if (!payment || !record) return [];
   const terms: Record<string, string> = {
     'payment id': payment.paymentId,

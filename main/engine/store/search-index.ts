@@ -1,12 +1,16 @@
-// Feeding the search tables of migration 14 (contentless since migration 15: they hold only
-// which rows carry each trigram, and a search checks its candidates against the rows' columns,
-// with the SQL below). A payment a later file completes is re-indexed by updateIndexedPayment. Important: every path that stores records or
-// payments must index them here, in its own transaction; today that is the feed writer alone
-// (createFeedWriter's finish), and tests/unit/store/search-store.test.ts checks an ingest leaves
-// every stored row searchable. Kept in step with the migration's backfill, which the same test
-// compares row for row.
+// Feeding the search keys of migration 16: for each record and payment, every identifier in lower
+// case (its prefixes are a range of these keys; an auth code's and a last four's are ranges of
+// their own column indexes instead) and, for the identifiers people read the end of, the same
+// reversed (its suffixes are a range of those). The keys live in one table per side,
+// clustered by the file that stored the row, so a file's keys are appended at the end of the
+// table's B-tree in one sorted run however large the store grows, and a search walks the files
+// newest first and stops at its cap. Important: every path that stores records or payments must
+// index them here, in its own transaction; today that is the feed writer alone (createFeedWriter's
+// finish, and indexPaymentUpdate for a payment a later file completes), and
+// tests/unit/store/search-store.test.ts checks an ingest leaves every stored row searchable, and
+// that the migration's backfill keys rows exactly as an ingest does.
 
-import type { WritableDb } from './database';
+import type { ReadonlyDb, WritableDb } from './database';
 import { isPostgresConnection } from './postgres/dialect';
 
 /**
@@ -23,85 +27,133 @@ export function maskedTokenSql(column: string): string {
     ELSE '***' END`;
 }
 
-/** Indexes one file's network records (found by the file index), as one statement: FTS5 takes rows far quicker in bulk. */
-export const INDEX_FILE_NETWORK_RECORDS_SQL = `INSERT INTO network_record_search (rowid, record_id, network_txn_id, arn, auth_code, card_bin, card_last4)
-  SELECT n.id, n.record_id, n.network_txn_id, n.arn, n.auth_code, n.pan_first6, n.pan_last4 FROM network_records n WHERE n.file_id = ?`;
-
-/** Indexes one file's Zelle payments, tokens masked. */
-export const INDEX_FILE_LEDGER_PAYMENTS_SQL = `INSERT INTO ledger_payment_search (rowid, payment_id, network_txn_id, arn, auth_code, card_last4, sender_token, recipient_token)
-  SELECT l.id, l.payment_id, l.network_txn_id, l.arn, l.auth_code, l.card_last4, ${maskedTokenSql('l.sender_token')}, ${maskedTokenSql('l.recipient_token')}
-  FROM ledger_payments l WHERE l.file_id = ?`;
-
-// A database still on an older schema (only a migration's test stores files into one) has no
-// search tables yet: migration 14 indexes what it finds there.
-function hasSearchTables(db: WritableDb): boolean {
-  // The PostgreSQL store has no FTS5 tables to feed: its search is still to come (issue 13).
-  if (isPostgresConnection(db)) return false;
-  return db.prepare<[], number>("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'ledger_payment_search'").pluck().get() !== undefined;
-}
-
-const LEDGER_SEARCH_COLUMNS = 'payment_id, network_txn_id, arn, auth_code, card_last4, sender_token, recipient_token';
-const LEDGER_SEARCH_VALUES = `l.payment_id, l.network_txn_id, l.arn, l.auth_code, l.card_last4, ${maskedTokenSql('l.sender_token')}, ${maskedTokenSql('l.recipient_token')}`;
+/**
+ * An identifier a search finds rows by: the field a hit names, its SQL over the row, whether its
+ * end is searched too, and whether its start is a key or a range of a column index the store
+ * keeps anyway (the auth code's and the last four's of migration 14): each key is a B-tree entry
+ * an ingest writes, so none is written that an index already answers.
+ */
+export type SearchIdentifier = { field: string; sql: string; hasEnd: boolean; isStartIndexed: boolean };
 
 /**
- * Changes a payment an earlier file stored, keeping its search entry current: the table holds no
- * text, so it is told the old values to forget before `update` runs, and the new ones after.
- * Important: only for a payment already indexed (an earlier file's); one of the file being
- * written is indexed as the file finishes, with whatever values it has then.
+ * The identifiers of a network record (`alias`), in the order a hit names the one that matched.
+ * A BIN and a last four are searched by their start only: each is a card number's own start or
+ * end already.
+ */
+export function networkIdentifiers(alias: string): SearchIdentifier[] {
+  return [
+    { field: 'recordId', sql: `${alias}.record_id`, hasEnd: true, isStartIndexed: false },
+    { field: 'networkTxnId', sql: `${alias}.network_txn_id`, hasEnd: true, isStartIndexed: false },
+    { field: 'arn', sql: `${alias}.arn`, hasEnd: true, isStartIndexed: false },
+    { field: 'authCode', sql: `${alias}.auth_code`, hasEnd: true, isStartIndexed: true },
+    { field: 'cardBin', sql: `${alias}.pan_first6`, hasEnd: false, isStartIndexed: false },
+    { field: 'cardLast4', sql: `${alias}.pan_last4`, hasEnd: false, isStartIndexed: true },
+  ];
+}
+
+/** The identifiers of a Zelle payment (`alias`), tokens masked as the window shows them (spec section 8), in the order a hit names them. */
+export function ledgerIdentifiers(alias: string): SearchIdentifier[] {
+  return [
+    { field: 'paymentId', sql: `${alias}.payment_id`, hasEnd: true, isStartIndexed: false },
+    { field: 'networkTxnId', sql: `${alias}.network_txn_id`, hasEnd: true, isStartIndexed: false },
+    { field: 'arn', sql: `${alias}.arn`, hasEnd: true, isStartIndexed: false },
+    { field: 'authCode', sql: `${alias}.auth_code`, hasEnd: true, isStartIndexed: true },
+    { field: 'cardLast4', sql: `${alias}.card_last4`, hasEnd: false, isStartIndexed: true },
+    { field: 'senderToken', sql: maskedTokenSql(`${alias}.sender_token`), hasEnd: true, isStartIndexed: false },
+    { field: 'recipientToken', sql: maskedTokenSql(`${alias}.recipient_token`), hasEnd: true, isStartIndexed: false },
+  ];
+}
+
+/**
+ * A search key as the key tables hold it: lower case as SQLite's lower() makes it (ASCII letters
+ * only), so a term typed in any case meets the key the database computed.
+ */
+export function searchKey(text: string): string {
+  return text.replace(/[A-Z]+/g, (letters) => letters.toLowerCase());
+}
+
+/** Text reversed by character (not by UTF-16 unit): a suffix of the text is a prefix of this. */
+export function reversedText(text: string): string {
+  // Ingest calls this for most identifiers it stores: a loop over UTF-16 units unless the text
+  // holds a surrogate pair, which must stay in its order.
+  if (/[\uD800-\uDFFF]/.test(text)) return Array.from(text).reverse().join('');
+  let reversed = '';
+  for (let at = text.length - 1; at >= 0; at--) reversed += text[at];
+  return reversed;
+}
+
+/** The SQL function (registered on the writer only) that reverses a key as reversedText does. */
+const REVERSED_SQL_FUNCTION = 'recon_reversed';
+
+/** The side's key table, the column naming the row a key belongs to, and the columns whose start an index of the rows' table answers. */
+export const KEY_TABLES = {
+  network: {
+    table: 'network_record_keys',
+    rowColumn: 'network_record_id',
+    source: 'network_records',
+    identifiers: networkIdentifiers,
+    authCodeColumn: 'auth_code',
+    last4Column: 'pan_last4',
+  },
+  ledger: {
+    table: 'ledger_payment_keys',
+    rowColumn: 'ledger_payment_id',
+    source: 'ledger_payments',
+    identifiers: ledgerIdentifiers,
+    authCodeColumn: 'auth_code',
+    last4Column: 'card_last4',
+  },
+} as const;
+
+/** A side of the store: network records or Zelle payments. */
+export type KeySide = keyof typeof KEY_TABLES;
+
+/**
+ * The INSERT keying the rows of `side` that `where` (over alias r, one parameter) picks: every
+ * non-empty identifier lowered (from_end 0) and the searched-at-the-end ones reversed too
+ * (from_end 1), one pass over the rows (json_each unpivots them), sorted so that a file's keys
+ * are appended in the B-tree's own order. A value two identifiers share is one key.
+ */
+export function keyRowsSql(side: KeySide, where: string): string {
+  const { table, rowColumn, source, identifiers } = KEY_TABLES[side];
+  const fields = identifiers('r');
+  const starts = fields.filter((identifier) => !identifier.isStartIndexed).map((identifier) => `lower(${identifier.sql})`);
+  const ends = fields.filter((identifier) => identifier.hasEnd).map((identifier) => `${REVERSED_SQL_FUNCTION}(lower(${identifier.sql}))`);
+  return `INSERT OR IGNORE INTO ${table} (file_id, from_end, key, ${rowColumn})
+  SELECT r.file_id, k.key >= ${starts.length}, k.value, r.id FROM ${source} r, json_each(json_array(${[...starts, ...ends].join(', ')})) k
+  WHERE ${where} AND k.value <> ''
+  ORDER BY 1, 2, 3, 4`;
+}
+
+/** Makes reversedText callable from this connection's SQL; the schema never names it, so any connection reads the keys without it. */
+export function registerSearchFunctions(db: WritableDb): void {
+  db.function(REVERSED_SQL_FUNCTION, { deterministic: true }, (text: unknown) => (typeof text === 'string' ? reversedText(text) : text));
+}
+
+// A database still on an older schema (only a migration's test stores files into one) has no
+// key tables yet: migration 16 keys what it finds there.
+function hasKeyTables(db: ReadonlyDb): boolean {
+  // The PostgreSQL store has no search keys to feed: its search is still to come (issue 13).
+  if (isPostgresConnection(db)) return false;
+  return db.prepare<[], number>("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'ledger_payment_keys'").pluck().get() !== undefined;
+}
+
+/**
+ * Changes a payment an earlier file stored and keys what the change completed. A stored payment
+ * only ever gains identifiers (ingest fills the empty ones), so its old keys stay true and only
+ * new ones are added, under its own file.
  */
 export function updateIndexedPayment(db: WritableDb, paymentRowId: number, update: () => void): void {
-  const isSearchable = hasSearchTables(db);
-  if (isSearchable) {
-    db.prepare<[number]>(
-      `INSERT INTO ledger_payment_search (ledger_payment_search, rowid, ${LEDGER_SEARCH_COLUMNS}) SELECT 'delete', l.id, ${LEDGER_SEARCH_VALUES} FROM ledger_payments l WHERE l.id = ?`,
-    ).run(paymentRowId);
-  }
   update();
-  if (isSearchable) {
-    db.prepare<[number]>(`INSERT INTO ledger_payment_search (rowid, ${LEDGER_SEARCH_COLUMNS}) SELECT l.id, ${LEDGER_SEARCH_VALUES} FROM ledger_payments l WHERE l.id = ?`).run(paymentRowId);
-  }
+  if (!hasKeyTables(db)) return;
+  registerSearchFunctions(db);
+  db.prepare<[number]>(keyRowsSql('ledger', 'r.id = ?')).run(paymentRowId);
 }
 
 /** Makes the records and payments a file stored searchable; call once, as the file finishes, in its transaction. */
 export function indexFileForSearch(db: WritableDb, fileId: number): void {
-  if (!hasSearchTables(db)) return;
-  db.prepare<[number]>(INDEX_FILE_NETWORK_RECORDS_SQL).run(fileId);
-  db.prepare<[number]>(INDEX_FILE_LEDGER_PAYMENTS_SQL).run(fileId);
-}
-
-/**
- * The identifiers of a network record (`alias`), as the search table indexes them, each with the
- * search field it is shown as.
- */
-export function networkIdentifierSql(alias: string): [field: string, sql: string][] {
-  return [
-    ['recordId', `${alias}.record_id`],
-    ['networkTxnId', `${alias}.network_txn_id`],
-    ['arn', `${alias}.arn`],
-    ['authCode', `${alias}.auth_code`],
-    ['cardBin', `${alias}.pan_first6`],
-    ['cardLast4', `${alias}.pan_last4`],
-  ];
-}
-
-/** The identifiers of a Zelle payment (`alias`) as the search table indexes them (tokens masked), each with its search field. */
-export function ledgerIdentifierSql(alias: string): [field: string, sql: string][] {
-  return [
-    ['paymentId', `${alias}.payment_id`],
-    ['networkTxnId', `${alias}.network_txn_id`],
-    ['arn', `${alias}.arn`],
-    ['authCode', `${alias}.auth_code`],
-    ['cardLast4', `${alias}.card_last4`],
-    ['senderToken', maskedTokenSql(`${alias}.sender_token`)],
-    ['recipientToken', maskedTokenSql(`${alias}.recipient_token`)],
-  ];
-}
-
-/**
- * A condition true when one of the identifiers holds `param` (the term in lower case). The
- * trigram index only says a row holds each of the term's trigrams somewhere; this says the term
- * itself is there, in one identifier.
- */
-export function holdsTermSql(identifiers: [field: string, sql: string][], param: string): string {
-  return `(${identifiers.map(([, sql]) => `instr(lower(${sql}), ${param}) > 0`).join(' OR ')})`;
+  if (!hasKeyTables(db)) return;
+  registerSearchFunctions(db);
+  db.prepare<[number]>(keyRowsSql('network', 'r.file_id = ?')).run(fileId);
+  db.prepare<[number]>(keyRowsSql('ledger', 'r.file_id = ?')).run(fileId);
 }

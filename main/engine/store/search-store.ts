@@ -1,53 +1,38 @@
-// Search everywhere (Ctrl+K): open items, closed items and matches found by any part of one of
-// their records' identifiers, in any case, or by an amount however it is typed. Every read is an
-// index: a term of three characters or more is found through the trigram FTS tables of
-// migrations 14 and 15 (a substring, so prefix and suffix alike; the tables keep no positions nor
-// text, so the rows they find are checked against the records' own identifiers); a shorter one is
-// a prefix range on the auth code and last-four indexes; digits are also an item's or a match's id
-// (primary keys); an amount is a range of items_amount or matches_amount.
+// Search everywhere (Ctrl+K): open items, closed items and matches found by the start or the end
+// of one of their records' identifiers, in any case, or by an amount however it is typed. Every
+// read is an index range with a limit: the key tables of migration 16 give the records and
+// payments whose identifiers start or end with the term (search-terms.ts, at most RECORD_HITS_CAP
+// of each, newest files first), which are checked against their own columns to name the field
+// that matched; digits are also an item's or a match's id (primary keys); an amount is a range of
+// items_amount or matches_amount.
 // tests/unit/store/search-indexes.test.ts explains the very constants below.
 
 import type { ItemSearchHit, MatchSearchHit, SearchField, SearchGroup, SearchResults } from '../../../shared/ipc/recon-api';
 import { parseTypedAmountRange } from '../../../shared/typed-amount';
 import type { ReadonlyDb } from './database';
 import { ITEM_REFERENCE_SQL } from './queue-store';
-import { holdsTermSql, ledgerIdentifierSql, networkIdentifierSql } from './search-index';
-import { ftsTrigrams, prefixEnd, TRIGRAM_LENGTH } from './search-terms';
+import { ledgerIdentifiers, networkIdentifiers, searchKey, type SearchIdentifier } from './search-index';
+import { keyHitsParams, keyHitsSql } from './search-terms';
 
 /**
- * The most records of each side one search reads, newest first. A term that most records carry
- * ("2026") finds the items and matches of the newest ones and says there are more.
+ * The most records of each side, and of each direction (start, end), one search reads, newest
+ * files first. A term that most records carry ("2026") finds the items and matches of the newest
+ * ones and says there are more.
  */
 export const RECORD_HITS_CAP = 500;
 
-/** A record's identifiers as the search tables hold them (cards truncated, tokens masked), in the order a hit names its field. */
+/** A record's identifiers as the key tables hold them (cards truncated, tokens masked), in the order a hit names its field. */
 type IdentifierRow = { id: number } & Partial<Record<SearchField, string>>;
 
-const selectIdentifiers = (identifiers: [field: string, sql: string][]): string => identifiers.map(([field, sql]) => `${sql} AS ${field}`).join(', ');
+const selectIdentifiers = (identifiers: SearchIdentifier[]): string => identifiers.map((identifier) => `${identifier.sql} AS ${identifier.field}`).join(', ');
 
-/** Network records carrying the term anywhere in an identifier, newest first: the trigram index's candidates, checked. */
-export const NETWORK_TEXT_HITS_SQL = `SELECT n.id, ${selectIdentifiers(networkIdentifierSql('n'))}
-  FROM network_record_search s CROSS JOIN network_records n ON n.id = s.rowid
-  WHERE network_record_search MATCH @trigrams AND ${holdsTermSql(networkIdentifierSql('n'), '@lower')} ORDER BY s.rowid DESC LIMIT @cap`;
+/** Network records an identifier of which starts or ends with the term, with their identifiers. */
+export const NETWORK_KEY_HITS_SQL = `SELECT n.id, ${selectIdentifiers(networkIdentifiers('n'))}
+  FROM (${keyHitsSql('network', 'term')}) hit CROSS JOIN network_records n ON n.id = hit.id`;
 
-/** Zelle payments carrying the term anywhere in an identifier or a masked token, newest first. */
-export const LEDGER_TEXT_HITS_SQL = `SELECT l.id, ${selectIdentifiers(ledgerIdentifierSql('l'))}
-  FROM ledger_payment_search s CROSS JOIN ledger_payments l ON l.id = s.rowid
-  WHERE ledger_payment_search MATCH @trigrams AND ${holdsTermSql(ledgerIdentifierSql('l'), '@lower')} ORDER BY s.rowid DESC LIMIT @cap`;
-
-// Each branch is capped on its own, so one or two characters never read more than the cap from
-// an index, however many cards end that way.
-/** Network records whose auth code (any case) or card's last four start with a term of one or two characters. */
-export const NETWORK_SHORT_HITS_SQL = `SELECT n.id, n.auth_code AS authCode, n.pan_last4 AS cardLast4
-  FROM (SELECT id FROM (SELECT id FROM network_records WHERE auth_code COLLATE NOCASE >= @term AND auth_code COLLATE NOCASE < @termEnd AND auth_code <> '' LIMIT @cap)
-    UNION SELECT id FROM (SELECT id FROM network_records WHERE pan_last4 >= @term AND pan_last4 < @termEnd LIMIT @cap)) hits
-  CROSS JOIN network_records n ON n.id = hits.id`;
-
-/** Zelle payments whose auth code (any case) or card's last four start with a term of one or two characters. */
-export const LEDGER_SHORT_HITS_SQL = `SELECT l.id, l.auth_code AS authCode, l.card_last4 AS cardLast4
-  FROM (SELECT id FROM (SELECT id FROM ledger_payments WHERE auth_code COLLATE NOCASE >= @term AND auth_code COLLATE NOCASE < @termEnd AND auth_code <> '' LIMIT @cap)
-    UNION SELECT id FROM (SELECT id FROM ledger_payments WHERE card_last4 >= @term AND card_last4 < @termEnd LIMIT @cap)) hits
-  CROSS JOIN ledger_payments l ON l.id = hits.id`;
+/** Zelle payments an identifier or masked token of which starts or ends with the term, with their identifiers. */
+export const LEDGER_KEY_HITS_SQL = `SELECT l.id, ${selectIdentifiers(ledgerIdentifiers('l'))}
+  FROM (${keyHitsSql('ledger', 'term')}) hit CROSS JOIN ledger_payments l ON l.id = hit.id`;
 
 const ITEM_COLUMNS = `i.id AS itemId, i.category, i.reason, i.status, i.side, i.network, ${ITEM_REFERENCE_SQL} AS reference,
   i.amount_minor AS amountMinor, i.currency, i.record_date AS recordDate`;
@@ -88,12 +73,7 @@ export const CLOSED_ITEMS_BY_AMOUNT_SQL = `SELECT ${ITEM_COLUMNS} FROM items i $
 /** Matches of an amount range. */
 export const MATCHES_BY_AMOUNT_SQL = `SELECT ${MATCH_COLUMNS} FROM matches m WHERE m.amount_minor BETWEEN @fromMinor AND @toMinor LIMIT @cap`;
 
-/** The fields of a network record, then of a Zelle payment, in the order a hit names the one that matched. */
-const NETWORK_FIELDS: SearchField[] = ['recordId', 'networkTxnId', 'arn', 'authCode', 'cardBin', 'cardLast4'];
-const LEDGER_FIELDS: SearchField[] = ['paymentId', 'networkTxnId', 'arn', 'authCode', 'cardLast4', 'senderToken', 'recipientToken'];
-const SHORT_FIELDS: SearchField[] = ['authCode', 'cardLast4'];
-
-/** What a found record matched by: its first identifier that holds the term (or, for a short term, starts with it). */
+/** What a found record matched by: its first identifier that starts or ends with the term. */
 type RecordHit = { field: SearchField; value: string };
 
 type ItemRow = Omit<ItemSearchHit, 'field' | 'value'>;
@@ -106,37 +86,34 @@ type Ranked<Hit> = { hit: Hit; rank: number };
 
 /** Records of both sides the term names, each with the field that matched, and whether a side's cap was reached. */
 function findRecords(db: ReadonlyDb, term: string): { network: Map<number, RecordHit>; ledger: Map<number, RecordHit>; isCapped: boolean } {
-  const lower = term.toLowerCase();
-  const isShort = term.length < TRIGRAM_LENGTH;
-  const fieldOf = (row: IdentifierRow, fields: SearchField[]): RecordHit | undefined => {
-    for (const field of fields) {
-      const value = row[field];
-      if (value === undefined || value === '') continue;
-      const isHit = isShort ? value.toLowerCase().startsWith(lower) : value.toLowerCase().includes(lower);
-      if (isHit) return { field, value };
-    }
-    return undefined;
-  };
-  const read = (sql: string, fields: SearchField[]): { hits: Map<number, RecordHit>; isCapped: boolean } => {
-    const params: Record<string, string | number> = isShort
-      ? { term, termEnd: prefixEnd(term), cap: RECORD_HITS_CAP }
-      : { trigrams: ftsTrigrams(term), lower, cap: RECORD_HITS_CAP };
+  const key = searchKey(term);
+  const params = keyHitsParams(term, 'term', RECORD_HITS_CAP);
+  const read = (sql: string, identifiers: SearchIdentifier[]): { hits: Map<number, RecordHit>; isCapped: boolean } => {
     const rows = db.prepare<Record<string, string | number>, IdentifierRow>(sql).all(params);
     const hits = new Map<number, RecordHit>();
     for (const row of rows) {
-      const hit = fieldOf(row, fields);
-      if (hit) hits.set(row.id, hit);
+      for (const identifier of identifiers) {
+        const field = identifier.field as SearchField;
+        const value = row[field];
+        if (value === undefined || value === '') continue;
+        const lowered = searchKey(value);
+        if (lowered.startsWith(key) || (identifier.hasEnd && lowered.endsWith(key))) {
+          hits.set(row.id, { field, value });
+          break;
+        }
+      }
     }
+    // Either branch full means rows past the cap may carry the term too.
     return { hits, isCapped: rows.length >= RECORD_HITS_CAP };
   };
-  const network = isShort ? read(NETWORK_SHORT_HITS_SQL, SHORT_FIELDS) : read(NETWORK_TEXT_HITS_SQL, NETWORK_FIELDS);
-  const ledger = isShort ? read(LEDGER_SHORT_HITS_SQL, SHORT_FIELDS) : read(LEDGER_TEXT_HITS_SQL, LEDGER_FIELDS);
+  const network = read(NETWORK_KEY_HITS_SQL, networkIdentifiers('n'));
+  const ledger = read(LEDGER_KEY_HITS_SQL, ledgerIdentifiers('l'));
   return { network: network.hits, ledger: ledger.hits, isCapped: network.isCapped || ledger.isCapped };
 }
 
 /**
- * Open items, closed items and matches that `text` finds, at most `limit` of each: by any part of
- * a record's or payment's identifiers (case-insensitive), by an item's or match's id, or by an
+ * Open items, closed items and matches that `text` finds, at most `limit` of each: by the start or
+ * the end of a record's or payment's identifiers (case-insensitive), by an item's or match's id, or by an
  * amount typed as an associate writes it (see parseTypedAmountRange: "599" spans 599.00 to
  * 599.99). Amounts compare in minor units with two decimals, as the feeds' currencies have.
  */

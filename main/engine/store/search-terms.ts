@@ -1,60 +1,80 @@
 // What a typed search term is matched on, shared by search everywhere (search-store.ts) and the
-// queue's search box (queue-store.ts), so the two find the same items.
+// queue's search box (queue-store.ts), so the two find the same items: the start or the end of a
+// record's or payment's identifier in any case (ranges of the key tables of migration 16 and of
+// the auth code and last-four indexes), an
+// item's own id, an amount as typed.
 
 import { parseTypedAmountRange } from '../../../shared/typed-amount';
-import { holdsTermSql, ledgerIdentifierSql, networkIdentifierSql } from './search-index';
-
-/** Trigram's shortest term: below it the FTS tables of migration 14 cannot use their index. */
-export const TRIGRAM_LENGTH = 3;
-
-/** An FTS5 phrase that stands for the text itself: quotes doubled, nothing read as query syntax. */
-export function ftsPhrase(text: string): string {
-  return `"${text.replaceAll('"', '""')}"`;
-}
-
-/**
- * The FTS5 query finding the rows that hold every trigram of `text` (three characters or more),
- * each a phrase of its own: the tables keep no positions (detail = none), so the rows found are
- * candidates, which the caller checks hold `text` itself (holdsTermSql).
- */
-export function ftsTrigrams(text: string): string {
-  const characters = Array.from(text.toLowerCase());
-  const trigrams = new Set<string>();
-  for (let at = 0; at + TRIGRAM_LENGTH <= characters.length; at++) trigrams.add(characters.slice(at, at + TRIGRAM_LENGTH).join(''));
-  return [...trigrams].map(ftsPhrase).join(' AND ');
-}
+import { KEY_TABLES, reversedText, searchKey, type KeySide } from './search-index';
 
 /** The end of a prefix range on an index: [text, text + U+FFFF). */
 export function prefixEnd(text: string): string {
   return `${text}\uffff`;
 }
 
+/** The key ranges a term reads: its own start, and its end as the reversed keys hold it. */
+export type TermKeys = { key: string; keyEnd: string; reversedKey: string; reversedKeyEnd: string };
+
+/** The key ranges of a (trimmed) term. */
+export function termKeys(term: string): TermKeys {
+  const key = searchKey(term);
+  const reversedKey = reversedText(key);
+  return { key, keyEnd: prefixEnd(key), reversedKey, reversedKeyEnd: prefixEnd(reversedKey) };
+}
+
 /**
- * A condition on `items i` that holds for the items a search term finds, and its parameters:
- * any part of one of their records' identifiers (trigram FTS, then the identifiers checked), or for one or two characters the
- * start of an auth code or a card's last four; the item's own id; its amount as typed. Each
- * branch is an index (tests/unit/store/search-indexes.test.ts explains the queue's use of it).
+ * The ids of the rows of one side whose identifiers start or end with the term, at most
+ * `@<prefix>Cap` from each branch: the key table's starts (from_end 0) and ends (from_end 1),
+ * each walking feed_files backwards and reading one key range per file, so a term every row
+ * carries stops at the cap in the newest file and one no row carries costs a seek per file; and
+ * the start of an auth code (any case) or of a last four, ranges of their column indexes.
+ * Parameters: @<prefix>Key, KeyEnd, ReversedKey, ReversedKeyEnd, Cap.
+ */
+export function keyHitsSql(side: KeySide, prefix: string): string {
+  const { table, rowColumn, source, authCodeColumn, last4Column } = KEY_TABLES[side];
+  const keys = (fromEnd: 0 | 1, key: string): string =>
+    `SELECT id FROM (SELECT k.${rowColumn} AS id FROM feed_files f CROSS JOIN ${table} k
+      ON k.file_id = f.id AND k.from_end = ${fromEnd} AND k.key >= @${prefix}${key} AND k.key < @${prefix}${key}End
+      ORDER BY f.id DESC LIMIT @${prefix}Cap)`;
+  const authCode = `SELECT id FROM (SELECT id FROM ${source}
+      WHERE ${authCodeColumn} COLLATE NOCASE >= @${prefix}Key AND ${authCodeColumn} COLLATE NOCASE < @${prefix}KeyEnd AND ${authCodeColumn} <> '' LIMIT @${prefix}Cap)`;
+  const last4 = `SELECT id FROM (SELECT id FROM ${source} WHERE ${last4Column} >= @${prefix}Key AND ${last4Column} < @${prefix}KeyEnd LIMIT @${prefix}Cap)`;
+  return [keys(0, 'Key'), keys(1, 'ReversedKey'), authCode, last4].join(' UNION ');
+}
+
+/** keyHitsSql's parameters for a term, named with `prefix`. */
+export function keyHitsParams(term: string, prefix: string, cap: number): Record<string, string | number> {
+  const keys = termKeys(term);
+  return {
+    [`${prefix}Key`]: keys.key,
+    [`${prefix}KeyEnd`]: keys.keyEnd,
+    [`${prefix}ReversedKey`]: keys.reversedKey,
+    [`${prefix}ReversedKeyEnd`]: keys.reversedKeyEnd,
+    [`${prefix}Cap`]: cap,
+  };
+}
+
+/**
+ * The most rows of each side and direction the queue's search takes: a term most rows carry
+ * ("2026") filters the queue to the items of the newest ones rather than reading them all.
+ */
+export const QUEUE_SEARCH_CAP = 2_000;
+
+/**
+ * A condition on `items i` that holds for the items a search term finds, and its parameters: the
+ * start or the end of one of their records' identifiers (key ranges, capped), the item's own id,
+ * its amount as typed. Each branch is an index (tests/unit/store/search-indexes.test.ts explains
+ * the queue's use of it).
  */
 export function itemSearchCondition(text: string): { sql: string; params: Record<string, string | number | null> } {
   const term = text.trim();
   const amount = parseTypedAmountRange(term);
-  const byRecord =
-    term.length >= TRIGRAM_LENGTH
-      ? `SELECT found.id FROM network_record_search s CROSS JOIN network_records n ON n.id = s.rowid CROSS JOIN items found ON found.network_record_id = n.id
-      WHERE network_record_search MATCH @searchTrigrams AND ${holdsTermSql(networkIdentifierSql('n'), '@searchLower')}
-    UNION SELECT found.id FROM ledger_payment_search s CROSS JOIN ledger_payments l ON l.id = s.rowid CROSS JOIN items found ON found.ledger_payment_id = l.id
-      WHERE ledger_payment_search MATCH @searchTrigrams AND ${holdsTermSql(ledgerIdentifierSql('l'), '@searchLower')}`
-      : `SELECT found.id FROM network_records n CROSS JOIN items found ON found.network_record_id = n.id
-      WHERE (n.auth_code COLLATE NOCASE >= @searchTerm AND n.auth_code COLLATE NOCASE < @searchTermEnd AND n.auth_code <> '')
-    UNION SELECT found.id FROM network_records n CROSS JOIN items found ON found.network_record_id = n.id WHERE n.pan_last4 >= @searchTerm AND n.pan_last4 < @searchTermEnd
-    UNION SELECT found.id FROM ledger_payments l CROSS JOIN items found ON found.ledger_payment_id = l.id
-      WHERE (l.auth_code COLLATE NOCASE >= @searchTerm AND l.auth_code COLLATE NOCASE < @searchTermEnd AND l.auth_code <> '')
-    UNION SELECT found.id FROM ledger_payments l CROSS JOIN items found ON found.ledger_payment_id = l.id WHERE l.card_last4 >= @searchTerm AND l.card_last4 < @searchTermEnd`;
-  const sql = `i.id IN (${byRecord}
+  const sql = `i.id IN (SELECT found.id FROM (${keyHitsSql('network', 'search')}) hit CROSS JOIN items found ON found.network_record_id = hit.id
+    UNION SELECT found.id FROM (${keyHitsSql('ledger', 'search')}) hit CROSS JOIN items found ON found.ledger_payment_id = hit.id
     UNION SELECT @searchItemId WHERE @searchItemId IS NOT NULL
     UNION SELECT found.id FROM items found WHERE found.status = 'OPEN' AND found.amount_minor BETWEEN @searchFromMinor AND @searchToMinor)`;
   const params = {
-    ...(term.length >= TRIGRAM_LENGTH ? { searchTrigrams: ftsTrigrams(term), searchLower: term.toLowerCase() } : { searchTerm: term, searchTermEnd: prefixEnd(term) }),
+    ...keyHitsParams(term, 'search', term === '' ? 0 : QUEUE_SEARCH_CAP),
     searchItemId: /^\d{1,15}$/.test(term) ? Number(term) : null,
     searchFromMinor: amount?.fromMinor ?? null,
     searchToMinor: amount?.toMinor ?? null,

@@ -4,54 +4,52 @@ import {
   ITEM_BY_ID_SQL,
   ITEMS_OF_LEDGER_PAYMENTS_SQL,
   ITEMS_OF_NETWORK_RECORDS_SQL,
-  LEDGER_SHORT_HITS_SQL,
-  LEDGER_TEXT_HITS_SQL,
+  LEDGER_KEY_HITS_SQL,
   MATCH_BY_ID_SQL,
   MATCHES_BY_AMOUNT_SQL,
   MATCHES_OF_LEDGER_PAYMENTS_SQL,
   MATCHES_OF_NETWORK_RECORDS_SQL,
-  NETWORK_SHORT_HITS_SQL,
-  NETWORK_TEXT_HITS_SQL,
+  NETWORK_KEY_HITS_SQL,
   OPEN_ITEMS_BY_AMOUNT_SQL,
 } from '../../../main/engine/store/search-store';
-import { ftsTrigrams } from '../../../main/engine/store/search-terms';
+import { keyHitsParams } from '../../../main/engine/store/search-terms';
 import { queuePageQuery, queueSummaryQuery } from '../../../main/engine/store/queue-store';
 import { createDb, explain } from '../../helpers/store';
 
-// The plan of every query search everywhere runs: each table is reached by the FTS index, a
-// B-tree index or its primary key, never scanned. The only SCANs allowed are of the FTS table
-// through its MATCH index, of a subquery's few rows, and of the JSON list of ids found.
+// The plan of every query search everywhere runs: each table is reached by a B-tree index or its
+// primary key, never scanned, and each key range is read with a limit. The only SCANs allowed are
+// of feed_files (walked backwards, a row per file, each a range of the key table), of a
+// subquery's few rows, and of the JSON list of ids found.
 describe('the search everywhere queries', () => {
   const db = createDb();
-  const params = { trigrams: ftsTrigrams('abcd'), lower: 'abcd', cap: 500, term: 'a', termEnd: 'a\uffff', ids: '[1, 2, 3]', id: 1, fromMinor: 59_900, toMinor: 59_999 };
+  const params = { ...keyHitsParams('AbC1', 'term', 500), ids: '[1, 2, 3]', id: 1, fromMinor: 59_900, toMinor: 59_999, cap: 500 };
   const plan = (sql: string): string[] => explain(db, sql, Object.fromEntries(Object.entries(params).filter(([name]) => sql.includes(`@${name}`))));
   const tableScans = (lines: string[]): string[] =>
-    lines.filter((line) => /^SCAN /.test(line) && !/VIRTUAL TABLE INDEX \d+:M|^SCAN hits$|^SCAN \(subquery-\d+\)$|^SCAN hit VIRTUAL TABLE/.test(line));
-
-  it('is sure SQLite here has FTS5', () => {
-    expect(db.prepare("SELECT sqlite_compileoption_used('ENABLE_FTS5')").pluck().get()).toBe(1);
-  });
+    lines.filter((line) => /^SCAN /.test(line) && !/^SCAN f$|^SCAN hits?$|^SCAN \(subquery-\d+\)$|^SCAN hit VIRTUAL TABLE|^SCAN CONSTANT ROW$/.test(line));
 
   it.each([
-    ['network records', NETWORK_TEXT_HITS_SQL, 'network_record_search'],
-    ['Zelle payments', LEDGER_TEXT_HITS_SQL, 'ledger_payment_search'],
-  ])('a term of three characters or more finds %s through the trigram index, newest first without a sort, each checked by key', (_name, sql, table) => {
-    expect(sql).toContain(`FROM ${table} s`);
+    ['network records', NETWORK_KEY_HITS_SQL, 'network_record_keys', 'network_records'],
+    ['Zelle payments', LEDGER_KEY_HITS_SQL, 'ledger_payment_keys', 'ledger_payments'],
+  ])('a term finds %s by two key ranges per file (start, end), newest files first without a sort, and the auth code and last-four index ranges, each capped, each checked by key', (_name, sql, table, source) => {
+    expect(sql.match(/ORDER BY f\.id DESC LIMIT @termCap/g)).toHaveLength(2);
+    expect(sql.match(/LIMIT @termCap/g)).toHaveLength(4);
+    for (const index of [`${source}_auth_code`, `${source}_last4`]) {
+      expect(plan(sql).join('\n')).toMatch(new RegExp(`SEARCH ${source} USING COVERING INDEX ${index} \\(\\w+>\\? AND \\w+<\\?\\)`));
+    }
     const lines = plan(sql);
-    expect(lines.join('\n')).toMatch(/SCAN s VIRTUAL TABLE INDEX \d+:M/);
-    expect(lines.join('\n')).toMatch(/SEARCH [nl] USING INTEGER PRIMARY KEY/);
-    expect(lines.join('\n')).not.toMatch(/TEMP B-TREE/);
+    const text = lines.join('\n');
+    const ranges = lines.filter((line) => new RegExp(`^SEARCH k USING PRIMARY KEY \\(file_id=\\? AND from_end=\\? AND key>\\? AND key<\\?\\)$`).test(line));
+    expect(ranges).toHaveLength(2);
+    expect(lines.filter((line) => line === 'SCAN f')).toHaveLength(2);
+    expect(text).toMatch(/SEARCH [nl] USING INTEGER PRIMARY KEY/);
+    // Each branch is ordered by the walk itself (no sort before its limit); the only sort is the
+    // UNION's, of the at most cap ids each branch gave.
+    for (const [at, line] of lines.entries()) {
+      if (line === 'SCAN f') expect(lines.slice(at + 1, at + 3).map((next) => next.replace(/\d+/, 'N'))).toEqual([ranges[0], 'SCAN (subquery-N)']);
+      if (line === 'USE TEMP B-TREE FOR ORDER BY') expect(lines[at - 1]).toMatch(/^SCAN \(subquery-\d+\)$/);
+    }
     expect(tableScans(lines)).toEqual([]);
-  });
-
-  it.each([
-    ['network records', NETWORK_SHORT_HITS_SQL, ['network_records_auth_code', 'network_records_last4']],
-    ['Zelle payments', LEDGER_SHORT_HITS_SQL, ['ledger_payments_auth_code', 'ledger_payments_last4']],
-  ])('a term of one or two characters finds %s by prefix ranges of the auth code and last-four indexes', (_name, sql, indexes) => {
-    const lines = plan(sql);
-    for (const index of indexes) expect(lines.join('\n')).toMatch(new RegExp(`SEARCH \\w+ USING COVERING INDEX ${index} \\(\\w+>\\? AND \\w+<\\?\\)`));
-    expect(lines.join('\n')).toMatch(/SEARCH [nl] USING INTEGER PRIMARY KEY/);
-    expect(tableScans(lines)).toEqual([]);
+    expect(sql).toContain(table);
   });
 
   it.each([
@@ -71,8 +69,8 @@ describe('the search everywhere queries', () => {
   });
 
   it.each([
-    ['an id’s end', 'ena12', /VIRTUAL TABLE INDEX \d+:M[\s\S]*SEARCH found USING COVERING INDEX items_network[\s\S]*VIRTUAL TABLE INDEX \d+:M[\s\S]*items_ledger/],
-    ['two characters', 'ab', /network_records_auth_code[\s\S]*network_records_last4[\s\S]*ledger_payments_auth_code[\s\S]*ledger_payments_last4/],
+    ['an id’s end', 'ena12', /SEARCH k USING PRIMARY KEY \(file_id=\? AND from_end=\? AND key>\? AND key<\?\)[\s\S]*SEARCH found USING COVERING INDEX items_network[\s\S]*SEARCH k USING PRIMARY KEY[\s\S]*items_ledger/],
+    ['two characters', 'ab', /SEARCH k USING PRIMARY KEY \(file_id=\? AND from_end=\? AND key>\? AND key<\?\)/],
     ['an amount', '599', /SEARCH found USING COVERING INDEX items_amount/],
   ])('the queue searched by %s walks its own index in order and finds the search’s items by index', (_name, search, expected) => {
     const context = { asOf: '2026-11-05', openDate: '2026-11-06', resettlementAgeDays: 5 };

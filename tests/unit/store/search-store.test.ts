@@ -5,21 +5,27 @@ import { asWritable, migrate, type Db } from '../../../main/engine/store/databas
 import { SCHEMA_VERSION } from '../../../main/engine/store/migrations/index';
 import { readQueuePage } from '../../../main/engine/store/queue-store';
 import { currentRuleSet } from '../../../main/engine/store/rule-sets';
-import { RECORD_HITS_CAP, searchEverywhere } from '../../../main/engine/store/search-store';
+import { NETWORK_KEY_HITS_SQL, RECORD_HITS_CAP, searchEverywhere } from '../../../main/engine/store/search-store';
+import { keyHitsParams } from '../../../main/engine/store/search-terms';
 import type { SearchField, SearchResults } from '../../../shared/ipc/recon-api';
 import { maskToken } from '../../../shared/masking';
-import { ftsTrigrams } from '../../../main/engine/store/search-terms';
 import { createDb, ledgerInput, networkInput, storeFile } from '../../helpers/store';
 
-/** The rows of a search table holding every trigram of `text` (candidates: the table keeps no text). */
-function indexedRows(db: Db, table: 'network_record_search' | 'ledger_payment_search', text: string): number[] {
-  return db.prepare<[string], number>(`SELECT rowid FROM ${table} WHERE ${table} MATCH ? ORDER BY rowid`).pluck().all(ftsTrigrams(text));
+type KeyTable = 'network_record_keys' | 'ledger_payment_keys';
+const ROW_COLUMN = { network_record_keys: 'network_record_id', ledger_payment_keys: 'ledger_payment_id' } as const;
+
+/** The rows whose keys start with `text` (lowered): from_end 0 for an identifier's start, 1 for its end (reversed). */
+function keyedRows(db: Db, table: KeyTable, text: string, fromEnd: 0 | 1 = 0): number[] {
+  const key = text.toLowerCase();
+  return db
+    .prepare<[number, string, string], number>(`SELECT DISTINCT ${ROW_COLUMN[table]} FROM ${table} WHERE from_end = ? AND key >= ? AND key < ? ORDER BY 1`)
+    .pluck()
+    .all(fromEnd, key, `${key}\uffff`);
 }
 
-/** A search table's trigrams and how many rows hold each. */
-function indexedTrigrams(db: Db, table: 'network_record_search' | 'ledger_payment_search'): [term: string, rows: number][] {
-  db.exec(`CREATE VIRTUAL TABLE IF NOT EXISTS temp.${table}_vocab USING fts5vocab(main, ${table}, row)`);
-  return db.prepare<[], [string, number]>(`SELECT term, doc FROM temp.${table}_vocab ORDER BY term`).raw().all();
+/** A key table's whole content, as (file, from_end, key, row) lines. */
+function keyTable(db: Db, table: KeyTable): string[] {
+  return db.prepare<[], string>(`SELECT file_id || ' ' || from_end || ' ' || key || ' ' || ${ROW_COLUMN[table]} FROM ${table} ORDER BY 1`).pluck().all();
 }
 
 /**
@@ -78,7 +84,7 @@ describe('search everywhere', () => {
     ['a network transaction id', 'TXNOPEN77', 'networkTxnId'],
     ['the end of a network transaction id, lower case', 'open77', 'networkTxnId'],
     ['an ARN', '74ARNOPEN0001', 'arn'],
-    ['the middle of an ARN', 'arnopen', 'arn'],
+    ['the end of an ARN', 'open0001', 'arn'],
     ['an auth code in lower case', 'ab12cd', 'authCode'],
     ['a BIN', '445566', 'cardBin'],
     ['a card’s last four', '4321', 'cardLast4'],
@@ -91,7 +97,7 @@ describe('search everywhere', () => {
 
   it('finds a closed item and its match by the network record they share, each saying what matched', () => {
     expect(search('vclosex7')).toEqual({ open: [], closed: [`${closed}:recordId`], matches: [`${match}:recordId`] });
-    expect(search('ARNCLOSED')).toEqual({ open: [], closed: [`${closed}:arn`], matches: [`${match}:arn`] });
+    expect(search('74ARNCLOSED')).toEqual({ open: [], closed: [`${closed}:arn`], matches: [`${match}:arn`] });
     // The transaction id is on both sides: the network record names the closed item, and the match is found through either.
     expect(search('txnlate').closed).toEqual([`${closed}:networkTxnId`]);
     expect(search('txnlate').matches).toEqual([`${match}:networkTxnId`]);
@@ -107,13 +113,13 @@ describe('search everywhere', () => {
     expect(search('j***@example.com').matches).toEqual([`${match}:senderToken`]);
     expect(search('***-***-9876').matches).toEqual([`${match}:recipientToken`]);
     expect(search('9876').matches).toEqual([`${match}:recipientToken`]);
+    expect(search('@example.com').matches).toEqual([`${match}:senderToken`]);
     expect(search('jane@example.com').matches).toEqual([]);
-    // The index holds the tokens masked only: the clear text is not even a candidate.
+    // The keys hold the tokens masked only: no part of the clear text is in them.
     const payment = db.prepare("SELECT id FROM ledger_payments WHERE payment_id = 'ZPCLOSED9'").pluck().get();
-    expect(indexedRows(db, 'ledger_payment_search', maskToken('jane@example.com'))).toEqual([payment]);
-    expect(indexedRows(db, 'ledger_payment_search', maskToken('+12125559876'))).toEqual([payment]);
-    expect(indexedRows(db, 'ledger_payment_search', 'jane@')).toEqual([]);
-    expect(indexedRows(db, 'ledger_payment_search', '2125559')).toEqual([]);
+    expect(keyedRows(db, 'ledger_payment_keys', maskToken('jane@example.com'))).toEqual([payment]);
+    expect(keyedRows(db, 'ledger_payment_keys', maskToken('+12125559876'))).toEqual([payment]);
+    expect(keyTable(db, 'ledger_payment_keys').filter((line) => /jane|ena|2125559|9556/.test(line))).toEqual([]);
   });
 
   it.each(['599.21', '599.2', '$599.21', '599,21', '599', ' $599 '])('finds the open item of 599.21 by the amount typed %s', (text) => {
@@ -137,6 +143,12 @@ describe('search everywhere', () => {
     expect(search(String(closed)).closed[0]).toBe(`${closed}:itemId`);
   });
 
+  it('finds an identifier by its start or its end, not by a part inside it', () => {
+    expect(search('arnopen')).toEqual({ open: [], closed: [], matches: [] });
+    expect(search('pena1')).toEqual({ open: [], closed: [], matches: [] });
+    expect(search('pclosed')).toEqual({ open: [], closed: [], matches: [] });
+  });
+
   it('finds nothing for text no record carries, and reads query syntax as text', () => {
     expect(search('NOSUCHID')).toEqual({ open: [], closed: [], matches: [] });
     expect(search('"AB12" OR *')).toEqual({ open: [], closed: [], matches: [] });
@@ -158,49 +170,63 @@ describe('search everywhere', () => {
     expect(RECORD_HITS_CAP).toBeGreaterThan(10);
   });
 
-  it('keeps the index current: a later file’s payment is found, and so is what a status update completes', () => {
+  it('reads each key range newest file first and stops at the cap, however many older rows carry the term', () => {
+    const walk = createDb();
+    storeFile(walk, { network: Array.from({ length: 4 }, (_, index) => networkInput({ recordId: `VOLDER${index}`, arn: `74OLD${index}` })) });
+    storeFile(walk, { network: Array.from({ length: 4 }, (_, index) => networkInput({ recordId: `VNEWER${index}`, arn: `74NEW${index}` })) });
+    const newest = walk.prepare<[], number>("SELECT id FROM network_records WHERE record_id LIKE 'VNEWER%'").pluck().all();
+    const found = (term: string, cap: number) =>
+      walk.prepare<Record<string, string | number>, { id: number }>(NETWORK_KEY_HITS_SQL).all(keyHitsParams(term, 'term', cap)).map((row) => row.id);
+    // "v" starts every record id: three keys of the newest file, none of the older one.
+    expect(found('v', 3).every((id) => newest.includes(id))).toBe(true);
+    expect(found('v', 3)).toHaveLength(3);
+    // "2" ends an id of each file: the start branch finds none, the end branch the newest first.
+    expect(found('2', 1).filter((id) => newest.includes(id))).toHaveLength(1);
+    expect(found('v', 100)).toHaveLength(8);
+  });
+
+  it('keeps the keys current: a later file’s payment is found, and so is what a status update completes', () => {
     const later = createDb();
     currentRuleSet(later);
     storeFile(later, { network: [networkInput({ recordId: 'VLATER1', networkTxnId: 'TXNUPDATED1', amountMinor: 7_700 })] });
     storeFile(later, { ledger: [ledgerInput({ paymentId: 'ZPLATER1', status: 'PENDING', amountMinor: 7_700 })] });
-    expect(indexedRows(later, 'ledger_payment_search', 'zplater')).toHaveLength(1);
+    expect(keyedRows(later, 'ledger_payment_keys', 'zplater')).toHaveLength(1);
+    expect(keyedRows(later, 'ledger_payment_keys', 'txnupdated1')).toEqual([]);
     // The same payment again, completed with its transaction id (ingest updates it in place).
     storeFile(later, { ledger: [ledgerInput({ paymentId: 'ZPLATER1', status: 'COMPLETED', amountMinor: 7_700, networkTxnId: 'TXNUPDATED1' })] });
     const paymentId = (rowIds: number[]) => rowIds.map((id) => later.prepare('SELECT payment_id FROM ledger_payments WHERE id = ?').pluck().get(id));
-    expect(paymentId(indexedRows(later, 'ledger_payment_search', 'updated1'))).toEqual(['ZPLATER1']);
-    expect(searchEverywhere(later, 'updated1', 10).openItems.hits).toEqual([]);
-    expect(paymentId(indexedRows(later, 'ledger_payment_search', 'zplater1'))).toEqual(['ZPLATER1']);
+    expect(paymentId(keyedRows(later, 'ledger_payment_keys', 'txnupdated1'))).toEqual(['ZPLATER1']);
+    expect(paymentId(keyedRows(later, 'ledger_payment_keys', '1detadp', 1))).toEqual(['ZPLATER1']);
+    expect(paymentId(keyedRows(later, 'ledger_payment_keys', 'zplater1'))).toEqual(['ZPLATER1']);
+    // Its keys stay with the file that stored it, so the newest-first walk still meets it there.
+    const fileIds = later.prepare<[], number>("SELECT DISTINCT file_id FROM ledger_payment_keys").pluck().all();
+    expect(fileIds).toEqual([later.prepare("SELECT file_id FROM ledger_payments WHERE payment_id = 'ZPLATER1'").pluck().get()]);
   });
 
-  it('indexes a payment exported twice in one file with what the second export completed', () => {
+  it('keys a payment exported twice in one file with what the second export completed', () => {
     const twice = createDb();
     currentRuleSet(twice);
     storeFile(twice, {
       ledger: [ledgerInput({ paymentId: 'ZPTWICE1', status: 'PENDING' }), ledgerInput({ paymentId: 'ZPTWICE1', status: 'COMPLETED', networkTxnId: 'TXNTWICE1' })],
     });
     const id = twice.prepare("SELECT id FROM ledger_payments WHERE payment_id = 'ZPTWICE1' AND status = 'COMPLETED'").pluck().get();
-    expect(indexedRows(twice, 'ledger_payment_search', 'txntwice1')).toEqual([id]);
-    expect(indexedRows(twice, 'ledger_payment_search', 'zptwice1')).toEqual([id]);
+    expect(keyedRows(twice, 'ledger_payment_keys', 'txntwice1')).toEqual([id]);
+    expect(keyedRows(twice, 'ledger_payment_keys', 'zptwice1')).toEqual([id]);
   });
 
-  it('forgets a payment or a record deleted, and only it', () => {
+  it('never names a deleted record, though its keys stay', () => {
     const gone = createDb();
     currentRuleSet(gone);
-    storeFile(gone, { network: [networkInput({ recordId: 'VGONE1', arn: '74GONEARN01' }), networkInput({ recordId: 'VKEPT1', arn: '74KEPTARN01' })] });
-    storeFile(gone, { ledger: [ledgerInput({ paymentId: 'ZPGONE1', senderToken: 'ana@example.com' }), ledgerInput({ paymentId: 'ZPKEPT1', senderToken: 'ana@example.com' })] });
-    const before = { network: indexedRows(gone, 'network_record_search', 'arn01'), ledger: indexedRows(gone, 'ledger_payment_search', 'a***@example.com') };
-    expect(before.network).toHaveLength(2);
-    expect(before.ledger).toHaveLength(2);
+    storeFile(gone, { network: [networkInput({ recordId: 'VGONE1', arn: '74GONEARN01', amountMinor: 1_111 }), networkInput({ recordId: 'VKEPT1', arn: '74KEPTARN01', amountMinor: 2_222 })] });
+    runMatchingDay(gone, '2026-11-02');
+    expect(searchEverywhere(gone, 'arn01', 10).openItems.hits).toHaveLength(2);
+    gone.prepare("DELETE FROM items WHERE network_record_id = (SELECT id FROM network_records WHERE record_id = 'VGONE1')").run();
     gone.prepare("DELETE FROM network_records WHERE record_id = 'VGONE1'").run();
-    gone.prepare("DELETE FROM ledger_payments WHERE payment_id = 'ZPGONE1'").run();
-    expect(indexedRows(gone, 'network_record_search', 'vgone1')).toEqual([]);
-    expect(indexedRows(gone, 'network_record_search', 'arn01')).toEqual(indexedRows(gone, 'network_record_search', 'vkept1'));
-    expect(indexedRows(gone, 'ledger_payment_search', 'zpgone1')).toEqual([]);
-    expect(indexedRows(gone, 'ledger_payment_search', 'a***@example.com')).toEqual(indexedRows(gone, 'ledger_payment_search', 'zpkept1'));
-    expect(indexedTrigrams(gone, 'network_record_search').map(([term]) => term)).not.toContain('gon');
+    expect(searchEverywhere(gone, 'arn01', 10).openItems.hits.map((hit) => hit.reference)).toEqual(['74KEPTARN01']);
+    expect(searchEverywhere(gone, 'vgone1', 10).openItems.hits).toEqual([]);
   });
 
-  it('indexes the records a database held before the search index came, exactly as an ingest indexes them now', () => {
+  it('keys the records a database held before the key tables came, exactly as an ingest keys them now', () => {
     const files = {
       network: [networkInput({ recordId: 'VBEFORE1', panFirst6: '400022', arn: '74000000000000000000009', authCode: 'x1y2z3' })],
       ledger: [
@@ -217,35 +243,34 @@ describe('search everywhere', () => {
     const now = createDb();
     storeFile(now, { network: files.network });
     storeFile(now, { ledger: files.ledger });
-    const contents = (db: Db) => ({ network: indexedTrigrams(db, 'network_record_search'), ledger: indexedTrigrams(db, 'ledger_payment_search') });
+    const contents = (db: Db) => ({ network: keyTable(db, 'network_record_keys'), ledger: keyTable(db, 'ledger_payment_keys') });
     expect(contents(old)).toEqual(contents(now));
-    expect(contents(now).network.length).toBeGreaterThan(10);
-    expect(indexedRows(old, 'network_record_search', 'before1')).toHaveLength(1);
+    expect(contents(now).network).toContain('1 0 vbefore1 1');
+    expect(contents(now).network).toContain('1 1 1erofebv 1');
+    expect(keyedRows(old, 'network_record_keys', 'vbefore')).toHaveLength(1);
     // Tokens masked exactly as the window masks them.
     for (const [index, payment] of files.ledger.entries()) {
       for (const token of [payment.senderToken, payment.recipientToken]) {
-        if (maskToken(token).length >= 3) expect(indexedRows(now, 'ledger_payment_search', maskToken(token))).toContain(index + 1);
+        if (maskToken(token) !== '') expect(keyedRows(now, 'ledger_payment_keys', maskToken(token))).toContain(index + 1);
       }
     }
-    expect(indexedRows(now, 'ledger_payment_search', 'lopez')).toEqual([]);
+    expect(keyTable(now, 'ledger_payment_keys').filter((line) => line.includes('lopez'))).toEqual([]);
   });
 
-  it('leaves every record and payment an ingest stored searchable, and nothing else', () => {
-    // Each row is found by its own id, and what any id's trigrams find is a stored row.
+  it('leaves every record and payment an ingest stored searchable by its id’s start and end, and nothing else', () => {
     const sides = [
-      { table: 'network_record_search', sql: 'SELECT id, record_id FROM network_records' },
-      { table: 'ledger_payment_search', sql: 'SELECT id, payment_id FROM ledger_payments' },
+      { table: 'network_record_keys', sql: 'SELECT id, record_id FROM network_records' },
+      { table: 'ledger_payment_keys', sql: 'SELECT id, payment_id FROM ledger_payments' },
     ] as const;
     for (const side of sides) {
       const rows = db.prepare<[], [number, string]>(side.sql).raw().all();
       expect(rows.length).toBeGreaterThan(0);
-      const found = new Set<number>();
       for (const [id, identifier] of rows) {
-        const hits = indexedRows(db, side.table, identifier);
-        expect(hits).toContain(id);
-        for (const hit of hits) found.add(hit);
+        expect(keyedRows(db, side.table, identifier)).toEqual([id]);
+        expect(keyedRows(db, side.table, [...identifier.toLowerCase()].reverse().join(''), 1)).toEqual([id]);
       }
-      expect([...found].sort((a, b) => a - b)).toEqual(rows.map(([id]) => id).sort((a, b) => a - b));
+      const keyed = db.prepare<[], number>(`SELECT DISTINCT ${ROW_COLUMN[side.table]} FROM ${side.table} ORDER BY 1`).pluck().all();
+      expect(keyed).toEqual(rows.map(([id]) => id).sort((a, b) => a - b));
     }
   });
 });
@@ -255,7 +280,7 @@ describe('the queue searched', () => {
   const queue = (search: string, sort: 'oldest' | 'largest' = 'oldest') =>
     readQueuePage(db, { category: 'MISMATCH', sort, search, limit: 10 }, new Date('2026-11-10T17:30:00-05:00'));
 
-  it.each(['ena12', 'VOPEN', 'open77', 'arnopen', 'ab12cd', '445566', '4321', 'ab', '43', '599', '$599.21', '599,21', '599.2'])(
+  it.each(['ena12', 'VOPEN', 'open77', 'open0001', 'ab12cd', '445566', '4321', 'ab', '43', '599', '$599.21', '599,21', '599.2'])(
     'by %s holds the open item that search everywhere finds, counted',
     (text) => {
       const page = queue(text);

@@ -9,8 +9,8 @@ import { POSTGRES_ONLY_TABLES, postgresSchemaVersion } from '../../../main/engin
 import { openPostgresSync, PostgresError, type PostgresSyncDb } from '../../../main/engine/store/postgres/sync-connection';
 import { startPostgresServer, type PostgresServer } from '../../helpers/postgres-server';
 
-/** SQLite's full-text search tables (and FTS5's own shadow tables): the PostgreSQL store will search differently. */
-const SQLITE_ONLY_TABLES = /^(network_record_search|ledger_payment_search)/;
+/** SQLite's search key tables: the PostgreSQL store will search differently. */
+const SQLITE_ONLY_TABLES = /^(network_record_keys|ledger_payment_keys)$/;
 
 let server: PostgresServer;
 let url: string;

@@ -13,6 +13,7 @@ import { ruleChanges } from './012-rule-changes';
 import { matchesViewIndexes } from './013-matches-view-indexes';
 import { searchIndex } from './014-search-index';
 import { leanSearchIndex } from './015-lean-search-index';
+import { searchKeys } from './016-search-keys';
 import type { WritableDb } from '../database';
 
 /** A schema step: SQL, or a function for a step that must compute in JavaScript (hashes, a table's indexes to put back). */
@@ -35,6 +36,7 @@ export const MIGRATIONS: readonly Migration[] = [
   matchesViewIndexes,
   searchIndex,
   leanSearchIndex,
+  searchKeys,
 ];
 
 /** The schema version this build of the app writes. */

@@ -7,8 +7,8 @@
 // gets its PostgreSQL counterpart here under the same version number. tests/unit/team/ compares
 // the two schemas' tables and columns and fails when one moves without the other.
 //
-// Not yet here: the search index (SQLite's FTS5 tables network_record_search and
-// ledger_payment_search); the PostgreSQL store will search with pg_trgm indexes and its own query.
+// Not yet here: the search index (SQLite's key tables network_record_keys and
+// ledger_payment_keys); the PostgreSQL store will search with its own indexes and query.
 
 import { SCHEMA_VERSION } from '../migrations/index';
 import type { PostgresSyncDb } from './sync-connection';
@@ -342,6 +342,8 @@ export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
   { version: 14, sql: baseline },
   // SQLite's 15 rebuilt its FTS5 search tables, which this store does not have (see above).
   { version: 15, sql: '' },
+  // SQLite's 16 replaced those FTS5 tables with its search key tables, SQLite-only as well.
+  { version: 16, sql: '' },
 ];
 
 /** The schema version the PostgreSQL store is at: 0 for an empty database. */
