@@ -8,8 +8,8 @@ import type { CandidatePayment, LoadedMatchInput, NetworkColumns, OpenNetworkRec
 import { elementAt } from './positions';
 
 /**
- * Integer ids of keys: the records' keys are given ids (`add`), the payments' are only looked up
- * (`find`), since a key that no record has pairs nothing. Empty (or missing) keys are 0. Dropped
+ * Integer ids of keys: one side's keys are given ids (`add`), the other side's only looked up
+ * (`find`), since a key that only one side has pairs nothing. Empty (or missing) keys are 0. Dropped
  * once the columns are built, so the key strings do not outlive the load.
  */
 export class KeyIds {

@@ -1,5 +1,6 @@
-// Matching (spec sections 4 and 5) as pure functions over arrays: no I/O, no clock. A run is three
-// phases over the same sorted input, each with typed input and output:
+// Matching (spec sections 4 and 5) as pure functions over typed columns: no clock, and no I/O but
+// the input's lookups of the few external ids a decision names. A run is three phases over the
+// same sorted input, each with typed input and output:
 //   1. pairByPasses        the rule set's passes pair presentments with payments (pair-by-passes.ts;
 //                          the passes themselves are in matching-passes.ts);
 //   2. decidePairedGroups  each payment with its paired records: MATCH, split, duplicates, mismatch;

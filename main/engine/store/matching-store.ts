@@ -7,6 +7,18 @@ import { candidateIdsText, parseCandidateIds } from './candidate-ids';
 import type { ReadonlyDb, WritableDb } from './database';
 import { HELD_NETWORK_RECORD_IDS, HELD_PAYMENT_IDS } from './pairing-holds';
 
+/** Card keys (network and last four, pass 4) that are numbers: up to this, a text key's id comes after. */
+const NUMERIC_CARD_KEYS = 20_000;
+
+/**
+ * A row's card key: a number from 1 to NUMERIC_CARD_KEYS for four digits (nearly every card), so
+ * that most rows need no lookup of a text key; otherwise the text (empty when there is none).
+ */
+function cardKeySql(network: string, last4: string): string {
+  return `CASE WHEN ${last4} GLOB '[0-9][0-9][0-9][0-9]' THEN 1 + (${network} = 'VISA') * 10000 + CAST(${last4} AS INTEGER)
+    WHEN ${last4} = '' THEN '' ELSE ${network} || '|' || ${last4} END`;
+}
+
 // Important: a run reads every open record, millions of them, and better-sqlite3 spends most of
 // that time turning SQLite values into JS values (about 0.4 µs each, strings more), and a record
 // held as an object with its strings was most of the run's memory. So the rows come as arrays
@@ -21,9 +33,9 @@ const NETWORK_COLUMNS = `id, (network = 'VISA')
     | (is_second_presentment << 3),
   network_txn_id, arn,
   CASE WHEN auth_code = '' OR pan_last4 = '' THEN '' ELSE network || '|' || pan_last4 || '|' || auth_code END,
-  CASE WHEN pan_last4 = '' THEN '' ELSE network || '|' || pan_last4 END,
+  ${cardKeySql('network', 'pan_last4')},
   amount_minor, currency, unixepoch(txn_date) / 86400, unixepoch(settlement_date) / 86400`;
-type NetworkRow = [number, number, string, string, string, string, number, string, number, number];
+type NetworkRow = [number, number, string, string, string, number | string, number, string, number, number];
 
 //   payment flags: bits 0-2 the position of status in LEDGER_STATUSES, bit 3 VISA, bit 4 is_matched.
 const PAYMENT_COLUMNS = `id,
@@ -31,7 +43,7 @@ const PAYMENT_COLUMNS = `id,
     | ((funding_network = 'VISA') << 3) | (is_matched << 4),
   network_txn_id, arn,
   CASE WHEN auth_code = '' OR card_last4 = '' THEN '' ELSE funding_network || '|' || card_last4 || '|' || auth_code END,
-  CASE WHEN card_last4 = '' THEN '' ELSE funding_network || '|' || card_last4 END,
+  ${cardKeySql('funding_network', 'card_last4')},
   amount_minor, currency, unixepoch(local_date) / 86400, unixepoch(business_date) / 86400`;
 type PaymentRow = NetworkRow;
 
@@ -75,7 +87,12 @@ class GrowingColumns {
     this.networkTxnKey[position] = keyIdOf(keys.networkTxn, row[2]);
     this.arnKey[position] = keyIdOf(keys.arn, row[3]);
     this.authKey[position] = keyIdOf(keys.auth, row[4]);
-    this.cardKey[position] = keyIdOf(keys.card, row[5]);
+    const card = row[5];
+    if (typeof card === 'number') this.cardKey[position] = card;
+    else {
+      const id = keyIdOf(keys.card, card);
+      this.cardKey[position] = id === 0 ? 0 : NUMERIC_CARD_KEYS + id;
+    }
     this.amountMinor[position] = row[6];
     this.currency[position] = currencies.codeOf(row[7]);
     this.firstDay[position] = row[8];
@@ -139,13 +156,59 @@ function idsByRowId(db: ReadonlyDb, sql: string, rowIds: Float64Array): (positio
 export function loadMatchInput(db: ReadonlyDb, asOfDate: string): LoadedMatchInput {
   const keys: RunKeys = { networkTxn: new KeyIds(), arn: new KeyIds(), auth: new KeyIds(), card: new KeyIds() };
   const currencies = new CurrencyCodes();
-  const recordRows = new GrowingColumns();
+  // The payments' keys are given ids and the records' only looked up: fewer payments than records
+  // carry each identity (the ledger copies what the authorisation gave it), so the maps stay smaller.
   const addKey = (ids: KeyIds, key: string): number => ids.add(key);
+  const findKey = (ids: KeyIds, key: string): number => ids.find(key);
+  // Matched payments matter only where an open presentment names them by identity (a duplicate).
+  // Important: one scan of the payments against three key lists that SQLite builds once; probing
+  // an identity index once per open record instead takes seconds when a million are open. The
+  // auth key is joined with '|', which is unambiguous: the network is a word and card_last4 is
+  // digits (or empty), so only the auth code can hold a '|', and it comes last. A payment both
+  // open and matched is read twice, the open row first, as two lists put one after the other.
+  const paymentRows = new GrowingColumns();
+  for (const row of db
+    .prepare<AsOf, PaymentRow>(
+      `WITH candidates (c0, c1, c2, c3, c4, c5, c6, c7, c8, c9, sort_id, part) AS (
+         SELECT ${PAYMENT_COLUMNS}, payment_id, 0 FROM ledger_payments
+         WHERE is_settled = 0 AND business_date <= @asOf AND id NOT IN (${HELD_PAYMENT_IDS})
+         UNION ALL
+         SELECT ${PAYMENT_COLUMNS}, payment_id, 1 FROM ledger_payments
+         WHERE is_matched = 1 AND (
+           (network_txn_id <> '' AND network_txn_id IN (SELECT network_txn_id ${OPEN_NETWORK} AND network_txn_id <> ''))
+           OR (arn <> '' AND arn IN (SELECT arn ${OPEN_NETWORK} AND arn <> ''))
+           OR (auth_code <> '' AND funding_network || '|' || card_last4 || '|' || auth_code IN (
+             SELECT network || '|' || pan_last4 || '|' || auth_code ${OPEN_NETWORK} AND auth_code <> '')))
+       )
+       SELECT c0, c1, c2, c3, c4, c5, c6, c7, c8, c9 FROM candidates ORDER BY sort_id, part`,
+    )
+    .raw()
+    .iterate({ asOf: asOfDate })) {
+    paymentRows.add(row, addKey, keys, currencies);
+  }
+  const paymentIds = paymentRows.cut(paymentRows.id);
+  const payments: PaymentColumns = {
+    length: paymentRows.length,
+    id: paymentIds,
+    status: paymentRows.bits(0, 3),
+    isVisa: paymentRows.bits(3, 1),
+    isMatched: paymentRows.bits(4, 1),
+    networkTxnKey: paymentRows.cut(paymentRows.networkTxnKey),
+    arnKey: paymentRows.cut(paymentRows.arnKey),
+    authKey: paymentRows.cut(paymentRows.authKey),
+    cardKey: paymentRows.cut(paymentRows.cardKey),
+    amountMinor: paymentRows.cut(paymentRows.amountMinor),
+    currency: paymentRows.cut(paymentRows.currency),
+    localDay: paymentRows.cut(paymentRows.firstDay),
+    businessDay: paymentRows.cut(paymentRows.secondDay),
+    paymentIdAt: idsByRowId(db, 'SELECT payment_id FROM ledger_payments WHERE id = ?', paymentIds),
+  };
+  const recordRows = new GrowingColumns();
   for (const row of db
     .prepare<AsOf, NetworkRow>(`SELECT ${NETWORK_COLUMNS} ${OPEN_NETWORK} ORDER BY settlement_date, record_id, network`)
     .raw()
     .iterate({ asOf: asOfDate })) {
-    recordRows.add(row, addKey, keys, currencies);
+    recordRows.add(row, findKey, keys, currencies);
   }
   const recordIds = recordRows.cut(recordRows.id);
   const records: NetworkColumns = {
@@ -165,50 +228,6 @@ export function loadMatchInput(db: ReadonlyDb, asOfDate: string): LoadedMatchInp
     recordIdAt: idsByRowId(db, 'SELECT record_id FROM network_records WHERE id = ?', recordIds),
   };
 
-  // Matched payments matter only where an open presentment names them by identity (a duplicate).
-  // Important: one scan of the payments against three key lists that SQLite builds once; probing
-  // an identity index once per open record instead takes seconds when a million are open. The
-  // auth key is joined with '|', which is unambiguous: the network is a word and card_last4 is
-  // digits (or empty), so only the auth code can hold a '|', and it comes last. A payment both
-  // open and matched is read twice, the open row first, as two lists put one after the other.
-  const paymentRows = new GrowingColumns();
-  const findKey = (ids: KeyIds, key: string): number => ids.find(key);
-  for (const row of db
-    .prepare<AsOf, PaymentRow>(
-      `WITH candidates (c0, c1, c2, c3, c4, c5, c6, c7, c8, c9, sort_id, part) AS (
-         SELECT ${PAYMENT_COLUMNS}, payment_id, 0 FROM ledger_payments
-         WHERE is_settled = 0 AND business_date <= @asOf AND id NOT IN (${HELD_PAYMENT_IDS})
-         UNION ALL
-         SELECT ${PAYMENT_COLUMNS}, payment_id, 1 FROM ledger_payments
-         WHERE is_matched = 1 AND (
-           (network_txn_id <> '' AND network_txn_id IN (SELECT network_txn_id ${OPEN_NETWORK} AND network_txn_id <> ''))
-           OR (arn <> '' AND arn IN (SELECT arn ${OPEN_NETWORK} AND arn <> ''))
-           OR (auth_code <> '' AND funding_network || '|' || card_last4 || '|' || auth_code IN (
-             SELECT network || '|' || pan_last4 || '|' || auth_code ${OPEN_NETWORK} AND auth_code <> '')))
-       )
-       SELECT c0, c1, c2, c3, c4, c5, c6, c7, c8, c9 FROM candidates ORDER BY sort_id, part`,
-    )
-    .raw()
-    .iterate({ asOf: asOfDate })) {
-    paymentRows.add(row, findKey, keys, currencies);
-  }
-  const paymentIds = paymentRows.cut(paymentRows.id);
-  const payments: PaymentColumns = {
-    length: paymentRows.length,
-    id: paymentIds,
-    status: paymentRows.bits(0, 3),
-    isVisa: paymentRows.bits(3, 1),
-    isMatched: paymentRows.bits(4, 1),
-    networkTxnKey: paymentRows.cut(paymentRows.networkTxnKey),
-    arnKey: paymentRows.cut(paymentRows.arnKey),
-    authKey: paymentRows.cut(paymentRows.authKey),
-    cardKey: paymentRows.cut(paymentRows.cardKey),
-    amountMinor: paymentRows.cut(paymentRows.amountMinor),
-    currency: paymentRows.cut(paymentRows.currency),
-    localDay: paymentRows.cut(paymentRows.firstDay),
-    businessDay: paymentRows.cut(paymentRows.secondDay),
-    paymentIdAt: idsByRowId(db, 'SELECT payment_id FROM ledger_payments WHERE id = ?', paymentIds),
-  };
   const unpairedPairs = new Set(
     db.prepare<[], string>("SELECT network_record_id || ':' || ledger_payment_id FROM unpaired_pairs").pluck().all(),
   );

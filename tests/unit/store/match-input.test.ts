@@ -100,6 +100,7 @@ describe('the columns a run reads from the store', () => {
         ledgerInput({ paymentId: 'Z-amb1', arn: 'A1', cardLast4: '3333' }),
         ledgerInput({ paymentId: 'Z-auth', authCode: 'AUTH|7', fundingNetwork: 'MASTERCARD', cardLast4: '4444', amountMinor: 500 }),
         ledgerInput({ paymentId: 'Z-card', cardLast4: '5555', amountMinor: 777, currency: 'CAD' }),
+        ledgerInput({ paymentId: 'Z-odd', cardLast4: '12', amountMinor: 888 }),
         ledgerInput({ paymentId: 'Z-pending', networkTxnId: 'T-pending', status: 'PENDING' }),
       ],
     });
@@ -112,6 +113,8 @@ describe('the columns a run reads from the store', () => {
         networkInput({ recordId: 'V-amb', arn: 'A1' }),
         networkInput({ recordId: 'M-auth', network: 'MASTERCARD', authCode: 'AUTH|7', panLast4: '4444', amountMinor: 500 }),
         networkInput({ recordId: 'V-card', panLast4: '5555', amountMinor: 777, currency: 'CAD' }),
+        // A last four that is not four digits has a text key.
+        networkInput({ recordId: 'V-odd', panLast4: '12', amountMinor: 888 }),
         networkInput({ recordId: 'V-dup2', networkTxnId: 'T-dup' }),
         networkInput({ recordId: 'V-pending', networkTxnId: 'T-pending' }),
         networkInput({ recordId: 'V-rev', txnType: 'REVERSAL', networkTxnId: 'T1' }),
@@ -120,14 +123,16 @@ describe('the columns a run reads from the store', () => {
 
     const loaded = loadMatchInput(db, '2026-11-02');
     const recordIds = Array.from({ length: loaded.records.length }, (_, position) => loaded.records.recordIdAt(position));
-    expect(recordIds).toEqual(['V-a', 'M-auth', 'V-amb', 'V-b', 'V-c', 'V-card', 'V-dup2', 'V-pending', 'V-rev']);
+    expect(recordIds).toEqual(['V-a', 'M-auth', 'V-amb', 'V-b', 'V-c', 'V-card', 'V-dup2', 'V-odd', 'V-pending', 'V-rev']);
     const paymentIds = Array.from({ length: loaded.payments.length }, (_, position) => loaded.payments.paymentIdAt(position));
-    expect(paymentIds).toEqual(['Z-amb1', 'Z-amb2', 'Z-auth', 'Z-card', 'Z-dup', 'Z-pending', 'Z-split']);
+    expect(paymentIds).toEqual(['Z-amb1', 'Z-amb2', 'Z-auth', 'Z-card', 'Z-dup', 'Z-odd', 'Z-pending', 'Z-split']);
     // One key id per distinct key, shared by both sides; 0 where there is none.
     expect(loaded.records.networkTxnKey[recordIds.indexOf('V-b')]).toBe(loaded.payments.networkTxnKey[paymentIds.indexOf('Z-split')]);
     expect(loaded.records.authKey[recordIds.indexOf('M-auth')]).toBe(loaded.payments.authKey[paymentIds.indexOf('Z-auth')]);
     expect(loaded.records.authKey[recordIds.indexOf('M-auth')]).not.toBe(0);
     expect(loaded.records.arnKey[recordIds.indexOf('V-b')]).toBe(0);
+    expect(loaded.records.cardKey[recordIds.indexOf('V-odd')]).toBe(loaded.payments.cardKey[paymentIds.indexOf('Z-odd')]);
+    expect(loaded.records.cardKey[recordIds.indexOf('V-odd')]).not.toBe(0);
 
     const outcome = matchColumns({ asOfDate: '2026-11-02', rules: DEFAULT_RULES, ...loaded });
     const objects = objectsOf(db, { records: loaded.records.id, payments: loaded.payments.id });
@@ -141,7 +146,7 @@ describe('the columns a run reads from the store', () => {
     expect(outcome).toEqual(fromObjects);
 
     const idOfRow = new Map(objects.records.map((record) => [record.id, record.recordId]));
-    expect(outcome.matches.map((match) => match.members.map((member) => idOfRow.get(member.networkRowId)))).toEqual([['M-auth'], ['V-card'], ['V-a', 'V-b']]);
+    expect(outcome.matches.map((match) => match.members.map((member) => idOfRow.get(member.networkRowId)))).toEqual([['M-auth'], ['V-card'], ['V-odd'], ['V-a', 'V-b']]);
     expect(
       outcome.items.map((item) => [item.side === 'NETWORK' ? idOfRow.get(item.networkRowId!) : 'LEDGER', item.reason, item.candidateIds]),
     ).toEqual([
