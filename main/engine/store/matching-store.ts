@@ -23,8 +23,8 @@ function cardKeySql(network: string, last4: string): string {
 // that time turning SQLite values into JS values (about 0.4 µs each, strings more), and a record
 // held as an object with its strings was most of the run's memory. So the rows come as arrays
 // (.raw(), no property names) in decision order (SQLite sorts them), the few-valued columns
-// packed into one number of flags, dates as day numbers computed by SQLite, the three identity
-// keys as one text each (the auth key joined by SQLite), and go straight into typed columns (see
+// packed into one number of flags, dates as day numbers computed by SQLite, each identity key as
+// one value (the auth and card keys joined by SQLite), and go straight into typed columns (see
 // NetworkColumns): the keys become integer ids, and the external ids are not read at all, only
 // later, by row id, for the few decisions that name one.
 //   record flags: bit 0 VISA, bits 1-2 the position of txn_type in TXN_TYPES, bit 3 second presentment.
