@@ -2,12 +2,14 @@
 // split (1:N), duplicates, or mismatches of the whole group (spec section 5).
 
 import type { PassName } from '../../../shared/rules';
-import type { CandidatePayment, OpenNetworkRecord, ProposedItem, ProposedMatch } from './match-types';
+import type { ProposedItem, ProposedMatch } from './match-types';
+import { dateOfDay } from './match-columns';
 import type { Pairing, SortedMatchInput } from './pair-by-passes';
-import { elementAt } from './positions';
-import { ledgerItem, networkItem } from './proposed-items';
+import { ledgerItem, networkItem, networkOf } from './proposed-items';
 
-const NOT_COMPLETED_FINAL = new Set(['FAILED', 'CANCELLED', 'RETURNED']);
+/** The positions in LEDGER_STATUSES of FAILED, CANCELLED and RETURNED; COMPLETED is 0. */
+const NOT_COMPLETED_FINAL_CODES = new Set([2, 3, 4]);
+const COMPLETED_CODE = 0;
 
 /** The matches and items of the paired records, in payment order. */
 export type PairedDecisions = { matches: ProposedMatch[]; items: ProposedItem[] };
@@ -57,84 +59,88 @@ export function decidePairedGroups(input: SortedMatchInput, pairing: Pairing): P
   const matches: ProposedMatch[] = [];
   const items: ProposedItem[] = [];
   const memberAt = (slot: number): number => groupMembers[slot] ?? -1;
-  const recordAt = (slot: number): OpenNetworkRecord => elementAt(records, memberAt(slot));
 
   let end = 0;
   for (let paymentPosition = 0; paymentPosition < payments.length; paymentPosition++) {
     const first = end;
     end = groupStart[paymentPosition + 1] ?? first;
     if (first === end) continue;
-    const payment = elementAt(payments, paymentPosition);
+    const paymentAmount = payments.amountMinor[paymentPosition] ?? 0;
+    const status = payments.status[paymentPosition] ?? COMPLETED_CODE;
 
-    if (payment.isMatched) {
+    if (payments.isMatched[paymentPosition] === 1) {
+      const paymentId = payments.paymentIdAt(paymentPosition);
       for (let slot = first; slot < end; slot++) {
-        const record = recordAt(slot);
-        items.push(networkItem(record, 'GLOBAL_FINANCE', 'DUPLICATE_PRESENTMENT', [payment.paymentId], record.amountMinor));
+        const record = memberAt(slot);
+        items.push(networkItem(input, record, 'GLOBAL_FINANCE', 'DUPLICATE_PRESENTMENT', [paymentId], records.amountMinor[record] ?? 0));
       }
       continue;
     }
-    if (NOT_COMPLETED_FINAL.has(payment.status)) {
+    if (NOT_COMPLETED_FINAL_CODES.has(status)) {
+      const paymentId = payments.paymentIdAt(paymentPosition);
       for (let slot = first; slot < end; slot++) {
-        const record = recordAt(slot);
+        const record = memberAt(slot);
         items.push({
-          ...networkItem(record, 'GLOBAL_FINANCE', 'LEDGER_NOT_COMPLETED', [payment.paymentId], record.amountMinor),
-          paymentRowId: payment.id,
+          ...networkItem(input, record, 'GLOBAL_FINANCE', 'LEDGER_NOT_COMPLETED', [paymentId], records.amountMinor[record] ?? 0),
+          paymentRowId: payments.id[paymentPosition] ?? 0,
         });
       }
       continue;
     }
+    const currency = payments.currency[paymentPosition];
     let hasCurrencyDiff = false;
-    for (let slot = first; slot < end; slot++) if (recordAt(slot).currency !== payment.currency) hasCurrencyDiff = true;
+    for (let slot = first; slot < end; slot++) if (records.currency[memberAt(slot)] !== currency) hasCurrencyDiff = true;
     if (hasCurrencyDiff) {
-      pushGroupMismatch(items, payment, 'CURRENCY_DIFF', recordAt, first, end);
+      pushGroupMismatch(items, input, paymentPosition, 'CURRENCY_DIFF', memberAt, first, end);
       continue;
     }
     // The shortest leading run whose amounts sum to the payment's.
     let runEnd = -1;
     let sum = 0;
     for (let slot = first; slot < end; slot++) {
-      sum += recordAt(slot).amountMinor;
-      if (Math.abs(sum - payment.amountMinor) <= rules.amountToleranceMinor) {
+      sum += records.amountMinor[memberAt(slot)] ?? 0;
+      if (Math.abs(sum - paymentAmount) <= rules.amountToleranceMinor) {
         runEnd = slot + 1;
         break;
       }
     }
     if (runEnd === -1) {
-      pushGroupMismatch(items, payment, 'AMOUNT_DIFF', recordAt, first, end);
+      pushGroupMismatch(items, input, paymentPosition, 'AMOUNT_DIFF', memberAt, first, end);
       continue;
     }
-    if (payment.status !== 'COMPLETED') {
-      pushGroupMismatch(items, payment, 'LEDGER_PENDING', recordAt, first, end);
+    if (status !== COMPLETED_CODE) {
+      pushGroupMismatch(items, input, paymentPosition, 'LEDGER_PENDING', memberAt, first, end);
       continue;
     }
     const members: ProposedMatch['members'] = [];
     let rule = passOf(pairedPass, memberAt(first));
-    let networkDate = '';
+    let networkDay = -Infinity;
     for (let slot = first; slot < runEnd; slot++) {
-      const record = recordAt(slot);
-      const pass = passOf(pairedPass, memberAt(slot));
-      members.push({ networkRowId: record.id, pass });
+      const record = memberAt(slot);
+      const pass = passOf(pairedPass, record);
+      members.push({ networkRowId: records.id[record] ?? 0, pass });
       if (rules.passes.indexOf(pass) < rules.passes.indexOf(rule)) rule = pass;
-      if (record.settlementDate > networkDate) networkDate = record.settlementDate;
+      networkDay = Math.max(networkDay, records.settlementDay[record] ?? 0);
     }
     matches.push({
       kind: members.length === 1 ? '1:1' : '1:N',
       // The strongest pass among the members: the earliest in the rule set's order.
       rule,
-      paymentRowId: payment.id,
+      paymentRowId: payments.id[paymentPosition] ?? 0,
       members,
-      network: payment.fundingNetwork,
-      amountMinor: payment.amountMinor,
-      currency: payment.currency,
-      networkDate,
-      ledgerDate: payment.businessDate,
+      network: networkOf(payments.isVisa[paymentPosition]),
+      amountMinor: paymentAmount,
+      currency: input.currencies[currency ?? 0] ?? '',
+      networkDate: dateOfDay(networkDay),
+      ledgerDate: dateOfDay(payments.businessDay[paymentPosition] ?? 0),
     });
     for (let slot = runEnd; slot < end; slot++) {
-      const record = recordAt(slot);
-      if (record.amountMinor === payment.amountMinor) {
-        items.push(networkItem(record, 'GLOBAL_FINANCE', 'DUPLICATE_PRESENTMENT', [payment.paymentId], record.amountMinor));
+      const record = memberAt(slot);
+      const paymentId = payments.paymentIdAt(paymentPosition);
+      if (records.amountMinor[record] === paymentAmount) {
+        items.push(networkItem(input, record, 'GLOBAL_FINANCE', 'DUPLICATE_PRESENTMENT', [paymentId], paymentAmount));
       } else {
-        items.push(networkItem(record, 'MISMATCH', 'AMOUNT_DIFF', [payment.paymentId]));
+        items.push(networkItem(input, record, 'MISMATCH', 'AMOUNT_DIFF', [paymentId]));
       }
     }
   }
@@ -144,17 +150,19 @@ export function decidePairedGroups(input: SortedMatchInput, pairing: Pairing): P
 /** Every record of the group and the payment: MISMATCH for one reason, each naming the other side. */
 function pushGroupMismatch(
   items: ProposedItem[],
-  payment: CandidatePayment,
+  input: SortedMatchInput,
+  paymentPosition: number,
   reason: ProposedItem['reason'],
-  recordAt: (slot: number) => OpenNetworkRecord,
+  memberAt: (slot: number) => number,
   first: number,
   end: number,
 ): void {
+  const paymentId = input.payments.paymentIdAt(paymentPosition);
   const groupIds: string[] = [];
   for (let slot = first; slot < end; slot++) {
-    const record = recordAt(slot);
-    items.push(networkItem(record, 'MISMATCH', reason, [payment.paymentId]));
-    groupIds.push(record.recordId);
+    const record = memberAt(slot);
+    items.push(networkItem(input, record, 'MISMATCH', reason, [paymentId]));
+    groupIds.push(input.records.recordIdAt(record));
   }
-  items.push(ledgerItem(payment, reason, groupIds));
+  items.push(ledgerItem(input, paymentPosition, reason, groupIds));
 }

@@ -4,8 +4,12 @@
 import { dayNumber } from '../../../shared/business-dates';
 import type { ProposedItem } from './match-types';
 import type { Pairing, SortedMatchInput } from './pair-by-passes';
-import { elementAt } from './positions';
 import { ledgerItem, networkItem } from './proposed-items';
+
+/** Positions in TXN_TYPES and LEDGER_STATUSES. */
+const REVERSAL_CODE = 1;
+const CREDIT_CODE = 3;
+const COMPLETED_CODE = 0;
 
 /**
  * The items of the records that are not pairable or were not paired, in record order, then of the
@@ -16,55 +20,41 @@ export function decideUnpaired(input: SortedMatchInput, pairing: Pairing): Propo
   const { records, payments, rules } = input;
   const { isRecordPairable, pairedPayment, isPaymentPaired, ambiguousCandidates, ambiguousPayments } = pairing;
   const asOfDay = dayNumber(input.asOfDate);
-  const dayOf = cachedDayNumber();
   const items: ProposedItem[] = [];
 
   for (let position = 0; position < records.length; position++) {
-    const record = elementAt(records, position);
+    const amountMinor = records.amountMinor[position] ?? 0;
     if (isRecordPairable[position] === 0) {
       // A credit returns money to the card like a reversal; a second presentment continues a dispute.
-      const reason = record.txnType === 'REVERSAL' || record.txnType === 'CREDIT' ? 'REVERSAL' : 'CHARGEBACK';
-      items.push(networkItem(record, 'GLOBAL_FINANCE', reason, [], -record.amountMinor));
+      const txnType = records.txnType[position];
+      const reason = txnType === REVERSAL_CODE || txnType === CREDIT_CODE ? 'REVERSAL' : 'CHARGEBACK';
+      items.push(networkItem(input, position, 'GLOBAL_FINANCE', reason, [], -amountMinor));
       continue;
     }
     if (pairedPayment[position] !== -1) continue;
     const candidates = ambiguousCandidates.get(position);
     if (candidates) {
-      items.push(networkItem(record, 'MISMATCH', 'AMBIGUOUS', candidates.map((candidate) => elementAt(payments, candidate).paymentId).sort()));
+      items.push(networkItem(input, position, 'MISMATCH', 'AMBIGUOUS', candidates.map((candidate) => payments.paymentIdAt(candidate)).sort()));
       continue;
     }
-    const age = asOfDay - dayOf(record.settlementDate);
+    const age = asOfDay - (records.settlementDay[position] ?? 0);
     if (age >= rules.resettlementAgeDays) {
-      items.push(networkItem(record, 'GLOBAL_FINANCE', 'NETWORK_ONLY_AGED', [], record.amountMinor));
+      items.push(networkItem(input, position, 'GLOBAL_FINANCE', 'NETWORK_ONLY_AGED', [], amountMinor));
     } else {
-      items.push(networkItem(record, 'MISMATCH', 'NO_LEDGER', []));
+      items.push(networkItem(input, position, 'MISMATCH', 'NO_LEDGER', []));
     }
   }
 
   for (let position = 0; position < payments.length; position++) {
-    const payment = elementAt(payments, position);
-    if (payment.isMatched || isPaymentPaired[position]) continue;
+    if (payments.isMatched[position] === 1 || isPaymentPaired[position]) continue;
     const namedBy = ambiguousPayments.get(position);
     if (namedBy) {
-      items.push(ledgerItem(payment, 'AMBIGUOUS', namedBy.map((recordPosition) => elementAt(records, recordPosition).recordId)));
+      items.push(ledgerItem(input, position, 'AMBIGUOUS', namedBy.map((recordPosition) => records.recordIdAt(recordPosition))));
       continue;
     }
-    if (payment.status !== 'COMPLETED') continue;
-    const age = asOfDay - dayOf(payment.businessDate);
-    if (age > rules.settlementLagDays) items.push(ledgerItem(payment, 'NO_NETWORK', []));
+    if (payments.status[position] !== COMPLETED_CODE) continue;
+    const age = asOfDay - (payments.businessDay[position] ?? 0);
+    if (age > rules.settlementLagDays) items.push(ledgerItem(input, position, 'NO_NETWORK', []));
   }
   return items;
-}
-
-/** Day numbers of the few dates a run sees, each computed once. */
-function cachedDayNumber(): (date: string) => number {
-  const cache = new Map<string, number>();
-  return (date) => {
-    let day = cache.get(date);
-    if (day === undefined) {
-      day = dayNumber(date);
-      cache.set(date, day);
-    }
-    return day;
-  };
 }

@@ -3,7 +3,7 @@
 // pass's key; nothing here is quadratic in the input.
 
 import type { PassName, RuleSet } from '../../../shared/rules';
-import type { CandidatePayment, OpenNetworkRecord } from './match-types';
+import type { NetworkColumns, PaymentColumns } from './match-types';
 import { elementAt } from './positions';
 
 /**
@@ -13,8 +13,8 @@ import { elementAt } from './positions';
  * mean a million small objects). A pass leaves alone what `isOpenRecord` says an earlier one decided.
  */
 export type PassContext = {
-  readonly records: readonly OpenNetworkRecord[];
-  readonly payments: readonly CandidatePayment[];
+  readonly records: NetworkColumns;
+  readonly payments: PaymentColumns;
   readonly rules: RuleSet;
   /** A presentment that no earlier pass paired or found ambiguous. */
   isOpenRecord(recordPosition: number): boolean;
@@ -42,40 +42,54 @@ export function isWithinWindow(networkTxnDay: number, paymentLocalDay: number, r
 }
 
 /**
- * Positions by key. Important: most keys name one item, so a bucket is that position itself and
- * becomes an array only when a second item shares the key; a million one-element arrays per pass
- * were most of the matcher's garbage.
+ * The payments holding each key id, grouped by a counting sort: key k's payments are
+ * `members[start[k] .. start[k + 1])`, in payment order. Key 0 (none) holds nothing. Important:
+ * the keys are small integers (match-columns.ts), so no map of strings and no array per key.
  */
-type Bucket = number | number[];
+type KeyGroups = { start: Int32Array; members: Int32Array };
 
-function indexBy(
-  payments: readonly CandidatePayment[],
-  key: (payment: CandidatePayment) => string,
-  isIncluded: (position: number) => boolean,
-): Map<string, Bucket> {
-  const index = new Map<string, Bucket>();
-  for (let position = 0; position < payments.length; position++) {
-    if (!isIncluded(position)) continue;
-    const value = key(elementAt(payments, position));
-    if (value === '') continue;
-    const bucket = index.get(value);
-    if (bucket === undefined) index.set(value, position);
-    else if (typeof bucket === 'number') index.set(value, [bucket, position]);
-    else bucket.push(position);
+function groupByKey(keys: Int32Array, isIncluded: (position: number) => boolean): KeyGroups {
+  // Typed-array reads are `?? 0` only for the type checker: every position here is inside.
+  let largest = 0;
+  for (const key of keys) if (key > largest) largest = key;
+  const start = new Int32Array(largest + 2);
+  for (let position = 0; position < keys.length; position++) {
+    const key = keys[position] ?? 0;
+    if (key !== 0 && isIncluded(position)) start[key + 1] = (start[key + 1] ?? 0) + 1;
   }
-  return index;
+  for (let key = 1; key < start.length; key++) start[key] = (start[key] ?? 0) + (start[key - 1] ?? 0);
+  const members = new Int32Array(start[start.length - 1] ?? 0);
+  const nextSlot = start.slice(0, largest + 1);
+  for (let position = 0; position < keys.length; position++) {
+    const key = keys[position] ?? 0;
+    if (key === 0 || !isIncluded(position)) continue;
+    const slot = nextSlot[key] ?? 0;
+    members[slot] = position;
+    nextSlot[key] = slot + 1;
+  }
+  return { start, members };
 }
 
-/** The positions of a bucket that pass a test: the bucket's own position, an array, or none. */
-function filterBucket(bucket: Bucket, isCandidate: (position: number) => boolean): number | number[] | undefined {
-  if (typeof bucket === 'number') return isCandidate(bucket) ? bucket : undefined;
-  const candidates = bucket.filter(isCandidate);
-  return candidates.length > 1 ? candidates : candidates[0];
+/** The positions of key `key`'s group that pass a test: one position, several, or none (undefined). */
+function candidatesOf(groups: KeyGroups, key: number, isCandidate: (position: number) => boolean): number | number[] | undefined {
+  if (key === 0 || key + 1 >= groups.start.length) return undefined;
+  const first = groups.start[key] ?? 0;
+  const end = groups.start[key + 1] ?? 0;
+  let found: number | number[] | undefined;
+  for (let slot = first; slot < end; slot++) {
+    const position = groups.members[slot] ?? 0;
+    if (!isCandidate(position)) continue;
+    if (found === undefined) found = position;
+    else if (typeof found === 'number') found = [found, position];
+    else found.push(position);
+  }
+  return found;
 }
 
+/** Which key column of each side an identity pass pairs on. */
 type IdentityKeys = {
-  network: (record: OpenNetworkRecord) => string;
-  payment: (payment: CandidatePayment) => string;
+  network: (records: NetworkColumns) => Int32Array;
+  payment: (payments: PaymentColumns) => Int32Array;
   /** Whether the dates must also fall in the window (an identity that is not unique on its own). */
   needsWindow: boolean;
 };
@@ -90,19 +104,20 @@ function identityPass(name: PassName, keys: IdentityKeys): MatchingPass {
     name,
     pair(context: PassContext): void {
       const { records, payments, rules } = context;
-      const index = indexBy(payments, keys.payment, () => true);
+      const recordKeys = keys.network(records);
+      const groups = groupByKey(keys.payment(payments), () => true);
       for (let position = 0; position < records.length; position++) {
-        if (!context.isOpenRecord(position)) continue;
-        const record = elementAt(records, position);
-        const key = keys.network(record);
-        if (key === '') continue;
-        const bucket = index.get(key);
-        if (bucket === undefined) continue;
-        const candidates = filterBucket(bucket, (paymentPosition) => {
-          const payment = elementAt(payments, paymentPosition);
-          if (keys.needsWindow && !isWithinWindow(record.txnDay, payment.localDay, rules)) return false;
+        const key = recordKeys[position] ?? 0;
+        if (key === 0 || !context.isOpenRecord(position)) continue;
+        const txnDay = records.txnDay[position] ?? 0;
+        const amountMinor = records.amountMinor[position];
+        const currency = records.currency[position];
+        const candidates = candidatesOf(groups, key, (paymentPosition) => {
+          if (keys.needsWindow && !isWithinWindow(txnDay, payments.localDay[paymentPosition] ?? 0, rules)) return false;
           if (context.wasUnpaired(position, paymentPosition)) return false;
-          if (payment.isMatched) return payment.amountMinor === record.amountMinor && payment.currency === record.currency;
+          if (payments.isMatched[paymentPosition] === 1) {
+            return payments.amountMinor[paymentPosition] === amountMinor && payments.currency[paymentPosition] === currency;
+          }
           return true;
         });
         if (typeof candidates === 'number') context.pairRecord(position, candidates);
@@ -114,30 +129,27 @@ function identityPass(name: PassName, keys: IdentityKeys): MatchingPass {
 
 /** Pass 1: the network's transaction id, which the ledger copied from the authorisation. */
 const matchByNetworkTxnId = identityPass('network_txn_id', {
-  network: (record) => record.networkTxnId,
-  payment: (payment) => payment.networkTxnId,
+  network: (records) => records.networkTxnKey,
+  payment: (payments) => payments.networkTxnKey,
   needsWindow: false,
 });
 
 /** Pass 2: the acquirer reference number. */
 const matchByArn = identityPass('arn', {
-  network: (record) => record.arn,
-  payment: (payment) => payment.arn,
+  network: (records) => records.arnKey,
+  payment: (payments) => payments.arnKey,
   needsWindow: false,
 });
 
 /** Pass 3: network, card last four and auth code; auth codes repeat over time, hence the window. */
 const matchByAuthCode = identityPass('auth_code', {
-  network: (record) =>
-    record.authCode === '' || record.panLast4 === '' ? '' : `${record.network}|${record.panLast4}|${record.authCode}`,
-  payment: (payment) =>
-    payment.authCode === '' || payment.cardLast4 === '' ? '' : `${payment.fundingNetwork}|${payment.cardLast4}|${payment.authCode}`,
+  network: (records) => records.authKey,
+  payment: (payments) => payments.authKey,
   needsWindow: true,
 });
 
-function cardAmountKey(network: string, last4: string, currency: string, amountMinor: number): string {
-  return last4 === '' ? '' : `${network}|${last4}|${currency}|${amountMinor}`;
-}
+/** Positions by key: one position, or an array once a second shares the key. */
+type Bucket = number | number[];
 
 /**
  * Pass 4: same network, card last four, currency and amount, dates in the window, and exactly
@@ -148,31 +160,41 @@ const matchByCardAndAmount: MatchingPass = {
   name: 'card_amount',
   pair(context: PassContext): void {
     const { records, payments, rules } = context;
-    const index = indexBy(
-      payments,
-      (payment) => cardAmountKey(payment.fundingNetwork, payment.cardLast4, payment.currency, payment.amountMinor),
-      (position) => !elementAt(payments, position).isMatched && !context.isPaymentPaired(position),
-    );
+    // Keyed by card (network and last four), currency and amount: only the payments still open
+    // after the identity passes, a fraction of them, so the keys are few.
+    const amountKey = (card: number, currency: number, amountMinor: number): string => `${card}|${currency}|${amountMinor}`;
+    const index = new Map<string, Bucket>();
+    for (let position = 0; position < payments.length; position++) {
+      const card = payments.cardKey[position] ?? 0;
+      if (card === 0 || payments.isMatched[position] === 1 || context.isPaymentPaired(position)) continue;
+      const key = amountKey(card, payments.currency[position] ?? 0, payments.amountMinor[position] ?? 0);
+      const bucket = index.get(key);
+      if (bucket === undefined) index.set(key, position);
+      else if (typeof bucket === 'number') index.set(key, [bucket, position]);
+      else bucket.push(position);
+    }
     // Records with candidates, in record order, and their candidates: a record pairs only once
     // every record has named its candidates, because a payment named twice is a tie.
     const namingRecords: number[] = [];
     const namedCandidates: (number | number[])[] = [];
     const timesNamed = new Int32Array(payments.length);
     for (let position = 0; position < records.length; position++) {
-      if (!context.isOpenRecord(position)) continue;
-      const record = elementAt(records, position);
-      const bucket = index.get(cardAmountKey(record.network, record.panLast4, record.currency, record.amountMinor));
+      const card = records.cardKey[position] ?? 0;
+      if (card === 0 || !context.isOpenRecord(position)) continue;
+      const bucket = index.get(amountKey(card, records.currency[position] ?? 0, records.amountMinor[position] ?? 0));
       if (bucket === undefined) continue;
-      const candidates = filterBucket(
-        bucket,
-        (paymentPosition) =>
-          isWithinWindow(record.txnDay, elementAt(payments, paymentPosition).localDay, rules) &&
-          !context.wasUnpaired(position, paymentPosition),
-      );
+      const txnDay = records.txnDay[position] ?? 0;
+      const isCandidate = (paymentPosition: number): boolean =>
+        isWithinWindow(txnDay, payments.localDay[paymentPosition] ?? 0, rules) && !context.wasUnpaired(position, paymentPosition);
+      let candidates: number | number[] | undefined;
+      if (typeof bucket === 'number') candidates = isCandidate(bucket) ? bucket : undefined;
+      else {
+        const kept = bucket.filter(isCandidate);
+        candidates = kept.length > 1 ? kept : kept[0];
+      }
       if (candidates === undefined) continue;
       namingRecords.push(position);
       namedCandidates.push(candidates);
-      // Typed-array reads are `?? 0` only for the type checker: the positions are inside.
       if (typeof candidates === 'number') timesNamed[candidates] = (timesNamed[candidates] ?? 0) + 1;
       else for (const candidate of candidates) timesNamed[candidate] = (timesNamed[candidate] ?? 0) + 1;
     }

@@ -5,7 +5,7 @@ import { DatabaseBusyError, describeDatabaseBusy, isDatabaseBusy, type WritableD
 import type { HeldLease } from '../store/leases';
 import { applyMatchOutcome, finishRun, lastRunDate, loadMatchInput, RecordNoLongerOpenError, startRun } from '../store/matching-store';
 import { currentRuleSet } from '../store/rule-sets';
-import { matchRecords } from './passes';
+import { matchColumns } from './passes';
 import type { MatchingResult, MatchProgress, RunSummary } from '../../../shared/ipc/engine-results';
 
 export type { MatchingResult, MatchProgress, RunSummary };
@@ -52,7 +52,7 @@ function runGuarded(db: WritableDb, asOfDate: string, onProgress: (progress: Mat
     const input = loadMatchInput(db, asOfDate);
     guard.lease?.renew();
     onProgress({ stage: 'matching', asOfDate });
-    const outcome = matchRecords({ asOfDate, rules, ...input });
+    const outcome = matchColumns({ asOfDate, rules, ...input });
     guard.lease?.renew();
     onProgress({ stage: 'writing', asOfDate });
     try {

@@ -2,9 +2,8 @@
 // payments. Nothing is decided yet about amounts, currencies or ledger status.
 
 import type { PassName, RuleSet } from '../../../shared/rules';
-import type { CandidatePayment, OpenNetworkRecord } from './match-types';
+import type { NetworkColumns, PaymentColumns } from './match-types';
 import { MATCHING_PASSES, type MatchingPass, type PassContext } from './matching-passes';
-import { elementAt } from './positions';
 
 /**
  * A run's input in decision order. Important: every phase indexes these arrays by position, and
@@ -14,9 +13,11 @@ export type SortedMatchInput = {
   asOfDate: string;
   rules: RuleSet;
   /** Sorted by settlement date, record id, network (`compareNetworkRecords`). */
-  records: readonly OpenNetworkRecord[];
+  records: NetworkColumns;
   /** Sorted by payment id. */
-  payments: readonly CandidatePayment[];
+  payments: PaymentColumns;
+  /** The currencies the columns name by position. */
+  currencies: readonly string[];
   /** Pairings an associate undid (`networkRowId:paymentRowId`). */
   unpairedPairs?: ReadonlySet<string>;
 };
@@ -41,8 +42,9 @@ export type Pairing = {
 };
 
 /** Presentments are paired; reversals, chargebacks, credits and second presentments go to global finance at once. */
-export function isPairable(record: OpenNetworkRecord): boolean {
-  return record.txnType === 'PRESENTMENT' && !record.isSecondPresentment;
+export function isPairable(records: NetworkColumns, position: number): boolean {
+  // 0 is PRESENTMENT's position in TXN_TYPES.
+  return records.txnType[position] === 0 && records.isSecondPresentment[position] === 0;
 }
 
 /** Runs the rule set's passes in its order over the sorted input; `passes` is every pass there is. */
@@ -54,9 +56,7 @@ export function pairByPasses(input: SortedMatchInput, passes: readonly MatchingP
   const pairedPayment = new Int32Array(records.length).fill(-1);
   const pairedPass: (PassName | undefined)[] = new Array(records.length);
   const isRecordPairable = new Uint8Array(records.length);
-  records.forEach((record, position) => {
-    isRecordPairable[position] = isPairable(record) ? 1 : 0;
-  });
+  for (let position = 0; position < records.length; position++) isRecordPairable[position] = isPairable(records, position) ? 1 : 0;
   const isRecordAmbiguous = new Uint8Array(records.length);
   const ambiguousCandidates = new Map<number, number[]>();
   const ambiguousPayments = new Map<number, number[]>();
@@ -66,7 +66,7 @@ export function pairByPasses(input: SortedMatchInput, passes: readonly MatchingP
   const wasUnpaired =
     unpaired && unpaired.size > 0
       ? (recordPosition: number, paymentPosition: number): boolean =>
-          unpaired.has(`${elementAt(records, recordPosition).id}:${elementAt(payments, paymentPosition).id}`)
+          unpaired.has(`${records.id[recordPosition]}:${payments.id[paymentPosition]}`)
       : (): boolean => false;
 
   const isOpenRecord = (position: number): boolean =>

@@ -1,5 +1,6 @@
-// Matching (spec sections 4 and 5) as pure functions over arrays: no I/O, no clock. A run is three
-// phases over the same sorted input, each with typed input and output:
+// Matching (spec sections 4 and 5) as pure functions over typed columns: no clock, and no I/O but
+// the input's lookups of the few external ids a decision names. A run is three phases over the
+// same sorted input, each with typed input and output:
 //   1. pairByPasses        the rule set's passes pair presentments with payments (pair-by-passes.ts;
 //                          the passes themselves are in matching-passes.ts);
 //   2. decidePairedGroups  each payment with its paired records: MATCH, split, duplicates, mismatch;
@@ -7,38 +8,25 @@
 // Important: the state is kept by position in typed arrays, not in per-record objects or maps; at
 // a million records such small objects were most of the matcher's garbage (bench/README.md).
 
-import type { CandidatePayment, MatchInput, MatchOutcome, OpenNetworkRecord } from './match-types';
+import type { LoadedMatchInput, MatchInput, MatchOutcome } from './match-types';
+import { columnsOf, compareNetworkRecords, comparePayments } from './match-columns';
 import { decidePairedGroups } from './decide-paired-groups';
 import { decideUnpaired } from './decide-unpaired';
 import { pairByPasses, type SortedMatchInput } from './pair-by-passes';
+import type { RuleSet } from '../../../shared/rules';
 
-function compareText(left: string, right: string): number {
-  return left < right ? -1 : left > right ? 1 : 0;
-}
+export { compareNetworkRecords };
 
-/** Orders network records by settlement date then record id: the spec's order for splits and duplicates. */
-export function compareNetworkRecords(left: OpenNetworkRecord, right: OpenNetworkRecord): number {
-  return (
-    compareText(left.settlementDate, right.settlementDate) ||
-    compareText(left.recordId, right.recordId) ||
-    compareText(left.network, right.network)
-  );
-}
-
-function comparePayments(left: CandidatePayment, right: CandidatePayment): number {
-  return compareText(left.paymentId, right.paymentId);
-}
-
-/** Runs every pass of the rule set over the open records and decides each record's category and reason. */
+/** Runs every pass of the rule set over records and payments given as objects (sorted here first). */
 export function matchRecords(input: MatchInput): MatchOutcome {
   // Sorting first makes every decision independent of the order in which files and rows arrived.
-  const sorted: SortedMatchInput = {
-    asOfDate: input.asOfDate,
-    rules: input.rules,
-    records: [...input.networkRecords].sort(compareNetworkRecords),
-    payments: [...input.payments].sort(comparePayments),
-    unpairedPairs: input.unpairedPairs,
-  };
+  const columns = columnsOf([...input.networkRecords].sort(compareNetworkRecords), [...input.payments].sort(comparePayments));
+  return matchColumns({ asOfDate: input.asOfDate, rules: input.rules, ...columns, unpairedPairs: input.unpairedPairs });
+}
+
+/** Runs every pass of the rule set over the open records in decision order and decides each record's category and reason. */
+export function matchColumns(input: LoadedMatchInput & { asOfDate: string; rules: RuleSet }): MatchOutcome {
+  const sorted: SortedMatchInput = input;
   const pairing = pairByPasses(sorted);
   const paired = decidePairedGroups(sorted, pairing);
   const items = paired.items.concat(decideUnpaired(sorted, pairing));

@@ -1,6 +1,5 @@
-import { dateOfDayNumber } from '../../../shared/business-dates';
-import type { LedgerStatus, TxnType } from '../../../shared/domain';
-import type { CandidatePayment, MatchOutcome, OpenNetworkRecord, ProposedItem } from '../matcher/match-types';
+import type { LoadedMatchInput, MatchOutcome, NetworkColumns, PaymentColumns, ProposedItem } from '../matcher/match-types';
+import { CurrencyCodes, KeyIds } from '../matcher/match-columns';
 import { systemClock, type Clock } from '../clock';
 import { appendAudit } from './audit-log';
 import { bulkInsert } from './bulk-insert';
@@ -8,30 +7,45 @@ import { candidateIdsText, parseCandidateIds } from './candidate-ids';
 import type { ReadonlyDb, WritableDb } from './database';
 import { HELD_NETWORK_RECORD_IDS, HELD_PAYMENT_IDS } from './pairing-holds';
 
-// Important: a run reads every open record, millions of them, and better-sqlite3 spends most of
-// that time turning SQLite values into JS values (about 0.4 µs each, strings more). So rows come
-// as arrays (.raw(), no property names), dates come as day numbers computed by SQLite, and the
-// few-valued columns (network, type, status) come as small codes mapped to shared constant
-// strings. The record's business date is turned back into its YYYY-MM-DD text through a cache.
-const NETWORK_COLUMNS = `id, network = 'VISA', record_id, network_txn_id, arn, pan_last4, auth_code,
-  CASE txn_type WHEN 'PRESENTMENT' THEN 0 WHEN 'REVERSAL' THEN 1 WHEN 'CHARGEBACK' THEN 2 ELSE 3 END,
-  is_second_presentment, amount_minor, currency, unixepoch(txn_date) / 86400, unixepoch(settlement_date) / 86400`;
-const TXN_TYPES: readonly TxnType[] = ['PRESENTMENT', 'REVERSAL', 'CHARGEBACK', 'CREDIT'];
-type NetworkRow = [number, number, string, string, string, string, string, number, number, number, string, number, number];
+/** Card keys (network and last four, pass 4) that are numbers: up to this, a text key's id comes after. */
+const NUMERIC_CARD_KEYS = 20_000;
 
-const PAYMENT_COLUMNS = `id, payment_id, amount_minor, currency,
-  CASE status WHEN 'COMPLETED' THEN 0 WHEN 'PENDING' THEN 1 WHEN 'FAILED' THEN 2 WHEN 'CANCELLED' THEN 3 ELSE 4 END,
-  funding_network = 'VISA', card_last4, auth_code, network_txn_id, arn, unixepoch(local_date) / 86400,
-  unixepoch(business_date) / 86400, is_matched`;
-const LEDGER_STATUSES: readonly LedgerStatus[] = ['COMPLETED', 'PENDING', 'FAILED', 'CANCELLED', 'RETURNED'];
-type PaymentRow = [number, string, number, string, number, number, string, string, string, string, number, number, number];
-
-/** The constant a code of the CASE expressions above stands for; any other code is a bug in this file. */
-function decode<T extends string>(names: readonly T[], code: number, column: string): T {
-  const name = names[code];
-  if (name === undefined) throw new Error(`code ${code} of ${column} is not one the query writes`);
-  return name;
+/**
+ * A row's card key: a number from 1 to NUMERIC_CARD_KEYS for four digits (nearly every card), so
+ * that most rows need no lookup of a text key; otherwise the text (empty when there is none).
+ */
+function cardKeySql(network: string, last4: string): string {
+  return `CASE WHEN ${last4} GLOB '[0-9][0-9][0-9][0-9]' THEN 1 + (${network} = 'VISA') * 10000 + CAST(${last4} AS INTEGER)
+    WHEN ${last4} = '' THEN '' ELSE ${network} || '|' || ${last4} END`;
 }
+
+// Important: a run reads every open record, millions of them, and better-sqlite3 spends most of
+// that time turning SQLite values into JS values (about 0.4 µs each, strings more), and a record
+// held as an object with its strings was most of the run's memory. So the rows come as arrays
+// (.raw(), no property names) in decision order (SQLite sorts them), the few-valued columns
+// packed into one number of flags, dates as day numbers computed by SQLite, each identity key as
+// one value (the auth and card keys joined by SQLite), and go straight into typed columns (see
+// NetworkColumns): the keys become integer ids, and the external ids are not read at all, only
+// later, by row id, for the few decisions that name one.
+//   record flags: bit 0 VISA, bits 1-2 the position of txn_type in TXN_TYPES, bit 3 second presentment.
+const NETWORK_COLUMNS = `id, (network = 'VISA')
+    | (CASE txn_type WHEN 'PRESENTMENT' THEN 0 WHEN 'REVERSAL' THEN 1 WHEN 'CHARGEBACK' THEN 2 ELSE 3 END << 1)
+    | (is_second_presentment << 3),
+  network_txn_id, arn,
+  CASE WHEN auth_code = '' OR pan_last4 = '' THEN '' ELSE network || '|' || pan_last4 || '|' || auth_code END,
+  ${cardKeySql('network', 'pan_last4')},
+  amount_minor, currency, unixepoch(txn_date) / 86400, unixepoch(settlement_date) / 86400`;
+type NetworkRow = [number, number, string, string, string, number | string, number, string, number, number];
+
+//   payment flags: bits 0-2 the position of status in LEDGER_STATUSES, bit 3 VISA, bit 4 is_matched.
+const PAYMENT_COLUMNS = `id,
+  CASE status WHEN 'COMPLETED' THEN 0 WHEN 'PENDING' THEN 1 WHEN 'FAILED' THEN 2 WHEN 'CANCELLED' THEN 3 ELSE 4 END
+    | ((funding_network = 'VISA') << 3) | (is_matched << 4),
+  network_txn_id, arn,
+  CASE WHEN auth_code = '' OR card_last4 = '' THEN '' ELSE funding_network || '|' || card_last4 || '|' || auth_code END,
+  ${cardKeySql('funding_network', 'card_last4')},
+  amount_minor, currency, unixepoch(local_date) / 86400, unixepoch(business_date) / 86400`;
+type PaymentRow = NetworkRow;
 
 /** Rows a run settles per statement (see applyMatchOutcome). */
 const SETTLED_PER_STATEMENT = 4096;
@@ -42,92 +56,182 @@ type AsOf = { asOf: string };
 // A record held by a pairing request waiting for a second associate is decided by that request, not by a run.
 const OPEN_NETWORK = `FROM network_records WHERE is_settled = 0 AND in_scope = 1 AND settlement_date <= @asOf AND id NOT IN (${HELD_NETWORK_RECORD_IDS})`;
 
-/** Reads what a run as of a business date looks at: open records of that date or earlier, and matched payments a duplicate could name. */
-export function loadMatchInput(
-  db: ReadonlyDb,
-  asOfDate: string,
-): { networkRecords: OpenNetworkRecord[]; payments: CandidatePayment[]; unpairedPairs: Set<string> } {
-  const networkRows = db.prepare<AsOf, NetworkRow>(`SELECT ${NETWORK_COLUMNS} ${OPEN_NETWORK}`).raw().all({ asOf: asOfDate });
-  const dateOf = cachedDateOfDay();
-  const networkRecords = new Array<OpenNetworkRecord>(networkRows.length);
-  let index = 0;
-  for (const row of networkRows) {
-    networkRecords[index++] = {
-      id: row[0],
-      network: row[1] === 1 ? 'VISA' : 'MASTERCARD',
-      recordId: row[2],
-      networkTxnId: row[3],
-      arn: row[4],
-      panLast4: row[5],
-      authCode: row[6],
-      txnType: decode(TXN_TYPES, row[7], 'txn_type'),
-      isSecondPresentment: row[8] === 1,
-      amountMinor: row[9],
-      currency: row[10],
-      txnDay: row[11],
-      settlementDate: dateOf(row[12]),
-    };
+/** A copy of a typed array in a larger one. */
+function grown<T extends Float64Array | Int32Array | Uint8Array>(column: T, capacity: number): T {
+  const larger = new (column.constructor as new (length: number) => T)(capacity);
+  larger.set(column);
+  return larger;
+}
+
+/** Typed arrays that grow as rows come (a run does not count its rows before reading them). */
+class GrowingColumns {
+  private capacity = 4096;
+  length = 0;
+  id = new Float64Array(this.capacity);
+  flags = new Uint8Array(this.capacity);
+  networkTxnKey = new Int32Array(this.capacity);
+  arnKey = new Int32Array(this.capacity);
+  authKey = new Int32Array(this.capacity);
+  cardKey = new Int32Array(this.capacity);
+  amountMinor = new Float64Array(this.capacity);
+  currency = new Int32Array(this.capacity);
+  firstDay = new Int32Array(this.capacity);
+  secondDay = new Int32Array(this.capacity);
+
+  /** Adds a row's values, its keys as their ids (`keyIdOf`). */
+  add(row: NetworkRow, keyIdOf: (keys: KeyIds, key: string) => number, keys: RunKeys, currencies: CurrencyCodes): void {
+    if (this.length === this.capacity) this.grow();
+    const position = this.length++;
+    this.id[position] = row[0];
+    this.flags[position] = row[1];
+    this.networkTxnKey[position] = keyIdOf(keys.networkTxn, row[2]);
+    this.arnKey[position] = keyIdOf(keys.arn, row[3]);
+    this.authKey[position] = keyIdOf(keys.auth, row[4]);
+    const card = row[5];
+    if (typeof card === 'number') this.cardKey[position] = card;
+    else {
+      const id = keyIdOf(keys.card, card);
+      this.cardKey[position] = id === 0 ? 0 : NUMERIC_CARD_KEYS + id;
+    }
+    this.amountMinor[position] = row[6];
+    this.currency[position] = currencies.codeOf(row[7]);
+    this.firstDay[position] = row[8];
+    this.secondDay[position] = row[9];
   }
-  // Let the rows go before the payments are read: at a million records they are hundreds of MB.
-  networkRows.length = 0;
-  const openPayments = db
-    .prepare<AsOf, PaymentRow>(`SELECT ${PAYMENT_COLUMNS} FROM ledger_payments WHERE is_settled = 0 AND business_date <= @asOf AND id NOT IN (${HELD_PAYMENT_IDS})`)
-    .raw()
-    .all({ asOf: asOfDate });
+
+  private grow(): void {
+    this.capacity *= 2;
+    this.id = grown(this.id, this.capacity);
+    this.flags = grown(this.flags, this.capacity);
+    this.networkTxnKey = grown(this.networkTxnKey, this.capacity);
+    this.arnKey = grown(this.arnKey, this.capacity);
+    this.authKey = grown(this.authKey, this.capacity);
+    this.cardKey = grown(this.cardKey, this.capacity);
+    this.amountMinor = grown(this.amountMinor, this.capacity);
+    this.currency = grown(this.currency, this.capacity);
+    this.firstDay = grown(this.firstDay, this.capacity);
+    this.secondDay = grown(this.secondDay, this.capacity);
+  }
+
+  /** A column cut to the rows read (a copy, so the spare capacity is freed). */
+  cut<T extends Float64Array | Int32Array | Uint8Array>(column: T): T {
+    return column.slice(0, this.length) as T;
+  }
+
+  /** The flags' bits from `shift`, `width` bits wide, as a column. */
+  bits(shift: number, width: number): Uint8Array {
+    const mask = (1 << width) - 1;
+    const column = new Uint8Array(this.length);
+    for (let position = 0; position < this.length; position++) column[position] = ((this.flags[position] ?? 0) >> shift) & mask;
+    return column;
+  }
+}
+
+/** The integer ids of a run's identity keys, one space per key kind, dropped after the load. */
+type RunKeys = { networkTxn: KeyIds; arn: KeyIds; auth: KeyIds; card: KeyIds };
+
+/** An external id read by row id, each at most once (a group's payment is named by each of its records). */
+function idsByRowId(db: ReadonlyDb, sql: string, rowIds: Float64Array): (position: number) => string {
+  const read = db.prepare<[number], string>(sql).pluck();
+  const cache = new Map<number, string>();
+  return (position) => {
+    let id = cache.get(position);
+    if (id === undefined) {
+      const rowId = rowIds[position];
+      const found = rowId === undefined ? undefined : read.get(rowId);
+      if (found === undefined) throw new Error(`row ${rowId ?? `at position ${position}`} of the run's input is no longer in the store`);
+      id = found;
+      cache.set(position, id);
+    }
+    return id;
+  };
+}
+
+/**
+ * Reads what a run as of a business date looks at, in decision order: open records of that date or
+ * earlier (by settlement date, record id, network), and the open payments and the matched payments
+ * a duplicate could name (by payment id). Text is ordered by SQLite, by code point
+ * (compareCodePoints in match-columns.ts says how that differs from JavaScript's `<`).
+ */
+export function loadMatchInput(db: ReadonlyDb, asOfDate: string): LoadedMatchInput {
+  const keys: RunKeys = { networkTxn: new KeyIds(), arn: new KeyIds(), auth: new KeyIds(), card: new KeyIds() };
+  const currencies = new CurrencyCodes();
+  // The payments' keys are given ids and the records' only looked up: fewer payments than records
+  // carry each identity (the ledger copies what the authorisation gave it), so the maps stay smaller.
+  const addKey = (ids: KeyIds, key: string): number => ids.add(key);
+  const findKey = (ids: KeyIds, key: string): number => ids.find(key);
   // Matched payments matter only where an open presentment names them by identity (a duplicate).
   // Important: one scan of the payments against three key lists that SQLite builds once; probing
   // an identity index once per open record instead takes seconds when a million are open. The
   // auth key is joined with '|', which is unambiguous: the network is a word and card_last4 is
-  // digits (or empty), so only the auth code can hold a '|', and it comes last.
-  const matchedPayments = db
+  // digits (or empty), so only the auth code can hold a '|', and it comes last. A payment both
+  // open and matched is read twice, the open row first, as two lists put one after the other.
+  const paymentRows = new GrowingColumns();
+  for (const row of db
     .prepare<AsOf, PaymentRow>(
-      `SELECT ${PAYMENT_COLUMNS} FROM ledger_payments
-       WHERE is_matched = 1 AND (
-         (network_txn_id <> '' AND network_txn_id IN (SELECT network_txn_id ${OPEN_NETWORK} AND network_txn_id <> ''))
-         OR (arn <> '' AND arn IN (SELECT arn ${OPEN_NETWORK} AND arn <> ''))
-         OR (auth_code <> '' AND funding_network || '|' || card_last4 || '|' || auth_code IN (
-           SELECT network || '|' || pan_last4 || '|' || auth_code ${OPEN_NETWORK} AND auth_code <> '')))`,
+      `WITH candidates (c0, c1, c2, c3, c4, c5, c6, c7, c8, c9, sort_id, part) AS (
+         SELECT ${PAYMENT_COLUMNS}, payment_id, 0 FROM ledger_payments
+         WHERE is_settled = 0 AND business_date <= @asOf AND id NOT IN (${HELD_PAYMENT_IDS})
+         UNION ALL
+         SELECT ${PAYMENT_COLUMNS}, payment_id, 1 FROM ledger_payments
+         WHERE is_matched = 1 AND (
+           (network_txn_id <> '' AND network_txn_id IN (SELECT network_txn_id ${OPEN_NETWORK} AND network_txn_id <> ''))
+           OR (arn <> '' AND arn IN (SELECT arn ${OPEN_NETWORK} AND arn <> ''))
+           OR (auth_code <> '' AND funding_network || '|' || card_last4 || '|' || auth_code IN (
+             SELECT network || '|' || pan_last4 || '|' || auth_code ${OPEN_NETWORK} AND auth_code <> '')))
+       )
+       SELECT c0, c1, c2, c3, c4, c5, c6, c7, c8, c9 FROM candidates ORDER BY sort_id, part`,
     )
     .raw()
-    .all({ asOf: asOfDate });
-  const payments = new Array<CandidatePayment>(openPayments.length + matchedPayments.length);
-  let position = 0;
-  for (const rows of [openPayments, matchedPayments]) {
-    for (const row of rows) {
-      payments[position++] = {
-        id: row[0],
-        paymentId: row[1],
-        amountMinor: row[2],
-        currency: row[3],
-        status: decode(LEDGER_STATUSES, row[4], 'status'),
-        fundingNetwork: row[5] === 1 ? 'VISA' : 'MASTERCARD',
-        cardLast4: row[6],
-        authCode: row[7],
-        networkTxnId: row[8],
-        arn: row[9],
-        localDay: row[10],
-        businessDate: dateOf(row[11]),
-        isMatched: row[12] === 1,
-      };
-    }
+    .iterate({ asOf: asOfDate })) {
+    paymentRows.add(row, addKey, keys, currencies);
   }
+  const paymentIds = paymentRows.cut(paymentRows.id);
+  const payments: PaymentColumns = {
+    length: paymentRows.length,
+    id: paymentIds,
+    status: paymentRows.bits(0, 3),
+    isVisa: paymentRows.bits(3, 1),
+    isMatched: paymentRows.bits(4, 1),
+    networkTxnKey: paymentRows.cut(paymentRows.networkTxnKey),
+    arnKey: paymentRows.cut(paymentRows.arnKey),
+    authKey: paymentRows.cut(paymentRows.authKey),
+    cardKey: paymentRows.cut(paymentRows.cardKey),
+    amountMinor: paymentRows.cut(paymentRows.amountMinor),
+    currency: paymentRows.cut(paymentRows.currency),
+    localDay: paymentRows.cut(paymentRows.firstDay),
+    businessDay: paymentRows.cut(paymentRows.secondDay),
+    paymentIdAt: idsByRowId(db, 'SELECT payment_id FROM ledger_payments WHERE id = ?', paymentIds),
+  };
+  const recordRows = new GrowingColumns();
+  for (const row of db
+    .prepare<AsOf, NetworkRow>(`SELECT ${NETWORK_COLUMNS} ${OPEN_NETWORK} ORDER BY settlement_date, record_id, network`)
+    .raw()
+    .iterate({ asOf: asOfDate })) {
+    recordRows.add(row, findKey, keys, currencies);
+  }
+  const recordIds = recordRows.cut(recordRows.id);
+  const records: NetworkColumns = {
+    length: recordRows.length,
+    id: recordIds,
+    isVisa: recordRows.bits(0, 1),
+    txnType: recordRows.bits(1, 2),
+    isSecondPresentment: recordRows.bits(3, 1),
+    networkTxnKey: recordRows.cut(recordRows.networkTxnKey),
+    arnKey: recordRows.cut(recordRows.arnKey),
+    authKey: recordRows.cut(recordRows.authKey),
+    cardKey: recordRows.cut(recordRows.cardKey),
+    amountMinor: recordRows.cut(recordRows.amountMinor),
+    currency: recordRows.cut(recordRows.currency),
+    txnDay: recordRows.cut(recordRows.firstDay),
+    settlementDay: recordRows.cut(recordRows.secondDay),
+    recordIdAt: idsByRowId(db, 'SELECT record_id FROM network_records WHERE id = ?', recordIds),
+  };
+
   const unpairedPairs = new Set(
     db.prepare<[], string>("SELECT network_record_id || ':' || ledger_payment_id FROM unpaired_pairs").pluck().all(),
   );
-  return { networkRecords, payments, unpairedPairs };
-}
-
-/** YYYY-MM-DD of a day number, one string per distinct day (a run sees a few hundred at most). */
-function cachedDateOfDay(): (day: number) => string {
-  const cache = new Map<number, string>();
-  return (day) => {
-    let date = cache.get(day);
-    if (date === undefined) {
-      date = dateOfDayNumber(day);
-      cache.set(day, date);
-    }
-    return date;
-  };
+  return { records, payments, currencies: currencies.names, unpairedPairs };
 }
 
 type OpenMismatchRow = {

@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { TXN_TYPES } from '../../../shared/domain';
 import { DEFAULT_RULES, PASS_NAMES, type PassName, type RuleSet } from '../../../shared/rules';
 import { decidePairedGroups } from '../../../main/engine/matcher/decide-paired-groups';
 import { decideUnpaired } from '../../../main/engine/matcher/decide-unpaired';
 import { MATCHING_PASSES, type MatchingPass, type PassContext } from '../../../main/engine/matcher/matching-passes';
+import { columnsOf } from '../../../main/engine/matcher/match-columns';
 import type { CandidatePayment, OpenNetworkRecord } from '../../../main/engine/matcher/match-types';
 import { pairByPasses, type Pairing, type SortedMatchInput } from '../../../main/engine/matcher/pair-by-passes';
 import { networkRecord, payment } from '../../helpers/records';
@@ -13,7 +15,7 @@ function sortedInput(
   rules: RuleSet = DEFAULT_RULES,
   asOfDate = '2026-11-02',
 ): SortedMatchInput {
-  return { asOfDate, rules, records, payments };
+  return { asOfDate, rules, ...columnsOf(records, payments) };
 }
 
 function passNamed(name: PassName): MatchingPass {
@@ -42,7 +44,7 @@ function pairingOf(
     ambiguousCandidates.set(Number(record), candidates);
     for (const candidate of candidates) ambiguousPayments.set(candidate, [...(ambiguousPayments.get(candidate) ?? []), Number(record)]);
   }
-  const isRecordPairable = Uint8Array.from(input.records, (record) => (record.txnType === 'PRESENTMENT' ? 1 : 0));
+  const isRecordPairable = Uint8Array.from(input.records.txnType, (txnType) => (txnType === TXN_TYPES.indexOf('PRESENTMENT') ? 1 : 0));
   return { isRecordPairable, pairedPayment, pairedPass, isPaymentPaired, ambiguousCandidates, ambiguousPayments };
 }
 

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { matchRecords } from '../../../main/engine/matcher/passes';
+import { matchColumns } from '../../../main/engine/matcher/passes';
 import { runMatchingAsOf } from '../../../main/engine/matcher/matching-run';
 import { openDatabase, type Db } from '../../../main/engine/store/database';
 import {
@@ -130,7 +130,7 @@ describe('a run’s write', () => {
     const [db] = twoConnections();
     storePair(db);
     const { version, rules } = currentRuleSet(db);
-    const outcome = matchRecords({ asOfDate: '2026-11-02', rules, ...loadMatchInput(db, '2026-11-02') });
+    const outcome = matchColumns({ asOfDate: '2026-11-02', rules, ...loadMatchInput(db, '2026-11-02') });
     expect(outcome.matches).toHaveLength(1);
     db.prepare("UPDATE network_records SET is_settled = 1 WHERE record_id = 'V1'").run();
     const write = db.transaction(() => {
@@ -156,7 +156,7 @@ describe('a run’s write', () => {
       'visa.csv',
     );
     const { version, rules } = currentRuleSet(db);
-    const outcome = matchRecords({ asOfDate: '2026-11-02', rules, ...loadMatchInput(db, '2026-11-02') });
+    const outcome = matchColumns({ asOfDate: '2026-11-02', rules, ...loadMatchInput(db, '2026-11-02') });
     expect(outcome.matches).toHaveLength(3);
     db.prepare("UPDATE ledger_payments SET is_settled = 1 WHERE payment_id = 'Z2'").run();
     const write = db.transaction(() => {
