@@ -115,8 +115,33 @@ export function queuePageQuery(query: QueueQuery, context: QueueContext): { sql:
   };
 }
 
-/** The SQL that counts and sums a filter per currency. */
+/** Whether a filter names only what the kept counts are kept by (migration 17): no dates, amounts, ages or search. */
+function isCountedFilter(filter: QueueFilter): boolean {
+  return (
+    filter.dateFrom === undefined &&
+    filter.dateTo === undefined &&
+    filter.amountFrom === undefined &&
+    filter.amountTo === undefined &&
+    filter.age === undefined &&
+    filter.search === undefined
+  );
+}
+
+/**
+ * The SQL that counts and sums a filter per currency: from the counts the writer keeps (a few
+ * dozen rows) when the filter names only category, reason, network and side; else over its items.
+ */
 export function queueSummaryQuery(filter: QueueFilter, context: QueueContext): { sql: string; params: Record<string, string | number | null> } {
+  if (isCountedFilter(filter)) {
+    const named = { category: filter.category, reason: filter.reason, network: filter.network, side: filter.side };
+    const params = Object.fromEntries(Object.entries(named).filter((entry): entry is [string, string] => entry[1] !== undefined));
+    const terms = Object.keys(params).map((column) => `${column} = @${column}`);
+    return {
+      sql: `SELECT currency, SUM(items) AS items, SUM(minor_high) AS minorHigh, SUM(minor_low) AS minorLow FROM queue_counts
+        WHERE ${terms.join(' AND ')} GROUP BY currency HAVING SUM(items) > 0 ORDER BY currency`,
+      params,
+    };
+  }
   const { where, params } = filterCondition(filter, context);
   return {
     sql: `SELECT i.currency AS currency, COUNT(*) AS items, SUM(i.amount_minor) AS minor FROM items i WHERE ${where} GROUP BY i.currency ORDER BY i.currency`,
@@ -153,9 +178,19 @@ export function readQueuePage(db: ReadonlyDb, query: QueueQuery, now: Date): Que
   })();
 }
 
-function readQueueSummary(db: ReadonlyDb, filter: QueueFilter, context: QueueContext): QueueSummary {
+/** A summary row as either query gives it: the kept counts' sum in two halves (bigints), or counted. */
+type SummaryRow = { currency: string; items: number | bigint; minor?: number | bigint; minorHigh?: number | bigint; minorLow?: number | bigint };
+
+/** The count and the sum per currency of a filter's open items (the first page's summary). */
+export function readQueueSummary(db: ReadonlyDb, filter: QueueFilter, context: QueueContext): QueueSummary {
   const summary = queueSummaryQuery(filter, context);
-  const totals = db.prepare(summary.sql).all(summary.params) as QueueSummary['totals'];
+  // As bigints: the halves of a kept sum are exact only so.
+  const rows = db.prepare<Record<string, string | number | null>, SummaryRow>(summary.sql).safeIntegers(true).all(summary.params);
+  const totals = rows.map((row) => ({
+    currency: row.currency,
+    items: Number(row.items),
+    minor: row.minor !== undefined ? Number(row.minor) : Number(BigInt(row.minorHigh ?? 0) * 4_294_967_296n + BigInt(row.minorLow ?? 0)),
+  }));
   return { total: totals.reduce((sum, row) => sum + row.items, 0), totals };
 }
 

@@ -14,6 +14,7 @@ import { matchesViewIndexes } from './013-matches-view-indexes';
 import { searchIndex } from './014-search-index';
 import { leanSearchIndex } from './015-lean-search-index';
 import { searchKeys } from './016-search-keys';
+import { queueCounts } from './017-queue-counts';
 import type { WritableDb } from '../database';
 
 /** A schema step: SQL, or a function for a step that must compute in JavaScript (hashes, a table's indexes to put back). */
@@ -37,6 +38,7 @@ export const MIGRATIONS: readonly Migration[] = [
   searchIndex,
   leanSearchIndex,
   searchKeys,
+  queueCounts,
 ];
 
 /** The schema version this build of the app writes. */

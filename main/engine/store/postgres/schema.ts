@@ -337,6 +337,41 @@ CREATE OPERATOR = (LEFTARG = bigint, RIGHTARG = text, FUNCTION = recon_bigint_eq
 CREATE OPERATOR = (LEFTARG = text, RIGHTARG = bigint, FUNCTION = recon_text_eq_bigint, COMMUTATOR = =);
 `;
 
+// SQLite's 17: the queue's counts kept by the writer (see 017-queue-counts.ts), here by one
+// trigger function for the three events.
+const queueCounts = `
+CREATE TABLE queue_counts (
+  category TEXT NOT NULL,
+  reason TEXT NOT NULL,
+  network TEXT NOT NULL,
+  side TEXT NOT NULL,
+  currency TEXT NOT NULL,
+  items BIGINT NOT NULL,
+  minor_high BIGINT NOT NULL,
+  minor_low BIGINT NOT NULL,
+  PRIMARY KEY (category, reason, network, side, currency)
+);
+INSERT INTO queue_counts (category, reason, network, side, currency, items, minor_high, minor_low)
+  SELECT category, reason, COALESCE(network, ''), side, currency, COUNT(*), SUM(amount_minor >> 32), SUM(amount_minor & 4294967295)
+  FROM items WHERE status = 'OPEN' GROUP BY category, reason, COALESCE(network, ''), side, currency;
+CREATE FUNCTION queue_counts_change() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF TG_OP IN ('UPDATE', 'DELETE') AND OLD.status = 'OPEN' THEN
+    UPDATE queue_counts SET items = items - 1, minor_high = minor_high - (OLD.amount_minor >> 32), minor_low = minor_low - (OLD.amount_minor & 4294967295)
+      WHERE category = OLD.category AND reason = OLD.reason AND network = COALESCE(OLD.network, '') AND side = OLD.side AND currency = OLD.currency;
+  END IF;
+  IF TG_OP IN ('UPDATE', 'INSERT') AND NEW.status = 'OPEN' THEN
+    INSERT INTO queue_counts (category, reason, network, side, currency, items, minor_high, minor_low)
+      VALUES (NEW.category, NEW.reason, COALESCE(NEW.network, ''), NEW.side, NEW.currency, 1, NEW.amount_minor >> 32, NEW.amount_minor & 4294967295)
+      ON CONFLICT (category, reason, network, side, currency) DO UPDATE
+      SET items = queue_counts.items + 1, minor_high = queue_counts.minor_high + EXCLUDED.minor_high, minor_low = queue_counts.minor_low + EXCLUDED.minor_low;
+  END IF;
+  RETURN NULL;
+END;
+$$;
+CREATE TRIGGER queue_counts_change AFTER INSERT OR UPDATE OR DELETE ON items FOR EACH ROW EXECUTE FUNCTION queue_counts_change();
+`;
+
 /** The PostgreSQL schema steps in order; the last one's version is the app's SCHEMA_VERSION. */
 export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
   { version: 14, sql: baseline },
@@ -344,6 +379,7 @@ export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
   { version: 15, sql: '' },
   // SQLite's 16 replaced those FTS5 tables with its search key tables, SQLite-only as well.
   { version: 16, sql: '' },
+  { version: 17, sql: queueCounts },
 ];
 
 /** The schema version the PostgreSQL store is at: 0 for an empty database. */
