@@ -15,7 +15,7 @@ const NUMERIC_CARD_KEYS = 20_000;
  * that most rows need no lookup of a text key; otherwise the text (empty when there is none).
  */
 function cardKeySql(network: string, last4: string): string {
-  return `CASE WHEN ${last4} GLOB '[0-9][0-9][0-9][0-9]' THEN 1 + (${network} = 'VISA') * 10000 + CAST(${last4} AS INTEGER)
+  return `CASE WHEN ${last4} GLOB '[0-9][0-9][0-9][0-9]' THEN 1 + CASE WHEN ${network} = 'VISA' THEN 10000 ELSE 0 END + CAST(${last4} AS INTEGER)
     WHEN ${last4} = '' THEN '' ELSE ${network} || '|' || ${last4} END`;
 }
 
@@ -28,7 +28,7 @@ function cardKeySql(network: string, last4: string): string {
 // NetworkColumns): the keys become integer ids, and the external ids are not read at all, only
 // later, by row id, for the few decisions that name one.
 //   record flags: bit 0 VISA, bits 1-2 the position of txn_type in TXN_TYPES, bit 3 second presentment.
-const NETWORK_COLUMNS = `id, (network = 'VISA')
+const NETWORK_COLUMNS = `id, CASE WHEN network = 'VISA' THEN 1 ELSE 0 END
     | (CASE txn_type WHEN 'PRESENTMENT' THEN 0 WHEN 'REVERSAL' THEN 1 WHEN 'CHARGEBACK' THEN 2 ELSE 3 END << 1)
     | (is_second_presentment << 3),
   network_txn_id, arn,
@@ -40,7 +40,7 @@ type NetworkRow = [number, number, string, string, string, number | string, numb
 //   payment flags: bits 0-2 the position of status in LEDGER_STATUSES, bit 3 VISA, bit 4 is_matched.
 const PAYMENT_COLUMNS = `id,
   CASE status WHEN 'COMPLETED' THEN 0 WHEN 'PENDING' THEN 1 WHEN 'FAILED' THEN 2 WHEN 'CANCELLED' THEN 3 ELSE 4 END
-    | ((funding_network = 'VISA') << 3) | (is_matched << 4),
+    | CASE WHEN funding_network = 'VISA' THEN 8 ELSE 0 END | (is_matched << 4),
   network_txn_id, arn,
   CASE WHEN auth_code = '' OR card_last4 = '' THEN '' ELSE funding_network || '|' || card_last4 || '|' || auth_code END,
   ${cardKeySql('funding_network', 'card_last4')},
