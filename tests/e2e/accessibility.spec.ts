@@ -66,6 +66,12 @@ async function tour(app: WorkstationPage, page: Page, check: (state: string) => 
   await app.open('Matches');
   await expect(page.getByTestId('match-row').first()).toBeVisible();
   await look('Matches');
+  // The export's outcome line, after the browser's download.
+  const download = page.waitForEvent('download');
+  await page.getByRole('button', { name: 'Export CSV' }).click();
+  await download;
+  await expect(page.getByText(/^Exported \d+ match(es)? as matches-/)).toBeVisible();
+  await look('Matches, exported');
 
   await app.open('Approvals');
   await expect(page.getByRole('main')).toContainText('Awaiting my approval');
