@@ -54,6 +54,19 @@ describe('the synchronous PostgreSQL connection', () => {
     db.prepare('DELETE FROM people WHERE id >= 100').run();
   });
 
+  it("orders text by code point for COLLATE BINARY, as SQLite does, in a database made with a language's collation", () => {
+    // A team server's database may sort text as a language does (a before B); a matching run's
+    // order decides its ties, so the loader asks for SQLite's order explicitly.
+    db.execNative('CREATE TABLE words (word TEXT NOT NULL COLLATE "en-x-icu")');
+    try {
+      db.execNative("INSERT INTO words (word) VALUES ('b1'), ('B2'), ('a3'), ('A4'), ('_5')");
+      expect(db.prepare('SELECT word FROM words ORDER BY word').pluck().all()).toEqual(['_5', 'a3', 'A4', 'b1', 'B2']);
+      expect(db.prepare('SELECT word FROM words ORDER BY word COLLATE BINARY').pluck().all()).toEqual(['A4', 'B2', '_5', 'a3', 'b1']);
+    } finally {
+      db.execNative('DROP TABLE words');
+    }
+  });
+
   it('refuses a missing named parameter, naming it', () => {
     expect(() => db.prepare('SELECT name FROM people WHERE id = @id AND name = @name').get({ id: 1 })).toThrow(/Missing named parameter "name"/);
   });

@@ -6,7 +6,8 @@
 // become $1..$n; unixepoch(x) is the epoch seconds of x read as UTC; group_concat(x, sep) is
 // string_agg over x as text; instr is strpos; ifnull is COALESCE; the two-argument max/min are
 // GREATEST/LEAST; `a IS b` / `a IS NOT b` between values are IS [NOT] DISTINCT FROM; LIKE is
-// ILIKE (SQLite's LIKE ignores ASCII case); CAST(x AS INTEGER) is bigint (SQLite's integers are
+// ILIKE (SQLite's LIKE ignores ASCII case); COLLATE BINARY (SQLite's default, by code point) is
+// COLLATE "C", whatever collation the server's database was made with; CAST(x AS INTEGER) is bigint (SQLite's integers are
 // 64-bit); INSERT OR IGNORE is ON CONFLICT DO NOTHING; a subquery in FROM gets the alias
 // PostgreSQL 15 requires; a table's STRICT / WITHOUT ROWID go; a column selected beside a GROUP BY
 // that its WHERE fixes to one value (`WHERE file_id = ?`) joins the GROUP BY, as PostgreSQL wants;
@@ -310,6 +311,7 @@ function rewrite(tokens: Token[], sql: string): void {
     else if (isCall && word === 'INSTR') token.text = 'strpos';
     else if (isCall && word === 'IFNULL') token.text = 'COALESCE';
     else if (word === 'LIKE') token.text = 'ILIKE';
+    else if (word === 'BINARY' && upper(tokens[previousCode(tokens, index - 1)]) === 'COLLATE') token.text = '"C"';
     else if ((word === 'INTEGER' || word === 'REAL') && upper(tokens[previousCode(tokens, index - 1)]) === 'AS') {
       token.text = word === 'INTEGER' ? 'bigint' : 'double precision';
     } else if (word === 'IS') {
