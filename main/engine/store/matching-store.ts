@@ -11,12 +11,15 @@ import { HELD_NETWORK_RECORD_IDS, HELD_PAYMENT_IDS } from './pairing-holds';
 const NUMERIC_CARD_KEYS = 20_000;
 
 /**
- * A row's card key: a number from 1 to NUMERIC_CARD_KEYS for four digits (nearly every card), so
- * that most rows need no lookup of a text key; otherwise the text (empty when there is none).
+ * A row's card key as two columns, one typed each, since PostgreSQL refuses a column that mixes a
+ * number and a text: a number from 1 to NUMERIC_CARD_KEYS for four digits (nearly every card), so
+ * that most rows need no lookup of a text key, NULL otherwise; and the text key for the other
+ * cards, NULL for a numeric or empty one (a NULL costs neither store a string to hand over).
  */
 function cardKeySql(network: string, last4: string): string {
-  return `CASE WHEN ${last4} GLOB '[0-9][0-9][0-9][0-9]' THEN 1 + CASE WHEN ${network} = 'VISA' THEN 10000 ELSE 0 END + CAST(${last4} AS INTEGER)
-    WHEN ${last4} = '' THEN '' ELSE ${network} || '|' || ${last4} END`;
+  const isNumeric = `${last4} GLOB '[0-9][0-9][0-9][0-9]'`;
+  return `CASE WHEN ${isNumeric} THEN 1 + CASE WHEN ${network} = 'VISA' THEN 10000 ELSE 0 END + CAST(${last4} AS INTEGER) END,
+    CASE WHEN ${isNumeric} OR ${last4} = '' THEN NULL ELSE ${network} || '|' || ${last4} END`;
 }
 
 // Important: a run reads every open record, millions of them, and better-sqlite3 spends most of
@@ -35,7 +38,7 @@ const NETWORK_COLUMNS = `id, CASE WHEN network = 'VISA' THEN 1 ELSE 0 END
   CASE WHEN auth_code = '' OR pan_last4 = '' THEN '' ELSE network || '|' || pan_last4 || '|' || auth_code END,
   ${cardKeySql('network', 'pan_last4')},
   amount_minor, currency, unixepoch(txn_date) / 86400, unixepoch(settlement_date) / 86400`;
-type NetworkRow = [number, number, string, string, string, number | string, number, string, number, number];
+type NetworkRow = [number, number, string, string, string, number | null, string | null, number, string, number, number];
 
 //   payment flags: bits 0-2 the position of status in LEDGER_STATUSES, bit 3 VISA, bit 4 is_matched.
 const PAYMENT_COLUMNS = `id,
@@ -49,6 +52,24 @@ type PaymentRow = NetworkRow;
 
 /** Rows a run settles per statement (see applyMatchOutcome). */
 const SETTLED_PER_STATEMENT = 4096;
+
+/** The tables whose rows a run settles or closes, each with what "still open" means for it. */
+export const STILL_OPEN = {
+  network_records: 'is_settled = 0',
+  ledger_payments: 'is_settled = 0',
+  // Important: written as an expression, so that SQLite finds each item by its id; on the column
+  // itself, SQLite (which has no statistics) walks every open item of the items_amount index.
+  items: "CAST(status AS TEXT) = 'OPEN'",
+} as const;
+
+/**
+ * A run's UPDATE of the rows named by @ids (a JSON array) that are still open. The ids are cast to
+ * integers, which SQLite's already are, so that PostgreSQL (whose json_each gives text) finds each
+ * row by its primary key rather than comparing every row's id as text.
+ */
+export function stillOpenUpdateSql(table: keyof typeof STILL_OPEN, set: string): string {
+  return `UPDATE ${table} SET ${set} WHERE id IN (SELECT CAST(value AS INTEGER) FROM json_each(@ids)) AND ${STILL_OPEN[table]}`;
+}
 
 /** The named parameter of a run's reads: the business date it runs as of. */
 type AsOf = { asOf: string };
@@ -87,16 +108,17 @@ class GrowingColumns {
     this.networkTxnKey[position] = keyIdOf(keys.networkTxn, row[2]);
     this.arnKey[position] = keyIdOf(keys.arn, row[3]);
     this.authKey[position] = keyIdOf(keys.auth, row[4]);
-    const card = row[5];
-    if (typeof card === 'number') this.cardKey[position] = card;
+    const [, , , , , numericCard, textCard] = row;
+    if (numericCard !== null) this.cardKey[position] = numericCard;
+    else if (textCard === null) this.cardKey[position] = 0;
     else {
-      const id = keyIdOf(keys.card, card);
+      const id = keyIdOf(keys.card, textCard);
       this.cardKey[position] = id === 0 ? 0 : NUMERIC_CARD_KEYS + id;
     }
-    this.amountMinor[position] = row[6];
-    this.currency[position] = currencies.codeOf(row[7]);
-    this.firstDay[position] = row[8];
-    this.secondDay[position] = row[9];
+    this.amountMinor[position] = row[7];
+    this.currency[position] = currencies.codeOf(row[8]);
+    this.firstDay[position] = row[9];
+    this.secondDay[position] = row[10];
   }
 
   private grow(): void {
@@ -150,8 +172,10 @@ function idsByRowId(db: ReadonlyDb, sql: string, rowIds: Float64Array): (positio
 /**
  * Reads what a run as of a business date looks at, in decision order: open records of that date or
  * earlier (by settlement date, record id, network), and the open payments and the matched payments
- * a duplicate could name (by payment id). Text is ordered by SQLite, by code point
- * (compareCodePoints in match-columns.ts says how that differs from JavaScript's `<`).
+ * a duplicate could name (by payment id). Text is ordered by the store, by code point
+ * (compareCodePoints in match-columns.ts says how that differs from JavaScript's `<`): COLLATE
+ * BINARY, SQLite's default, is PostgreSQL's "C", since a team server's database may have been made
+ * with a language's collation, and the order decides ties (the same run must decide alike on both).
  */
 export function loadMatchInput(db: ReadonlyDb, asOfDate: string): LoadedMatchInput {
   const keys: RunKeys = { networkTxn: new KeyIds(), arn: new KeyIds(), auth: new KeyIds(), card: new KeyIds() };
@@ -169,7 +193,7 @@ export function loadMatchInput(db: ReadonlyDb, asOfDate: string): LoadedMatchInp
   const paymentRows = new GrowingColumns();
   for (const row of db
     .prepare<AsOf, PaymentRow>(
-      `WITH candidates (c0, c1, c2, c3, c4, c5, c6, c7, c8, c9, sort_id, part) AS (
+      `WITH candidates (c0, c1, c2, c3, c4, c5, c6, c7, c8, c9, c10, sort_id, part) AS (
          SELECT ${PAYMENT_COLUMNS}, payment_id, 0 FROM ledger_payments
          WHERE is_settled = 0 AND business_date <= @asOf AND id NOT IN (${HELD_PAYMENT_IDS})
          UNION ALL
@@ -180,7 +204,7 @@ export function loadMatchInput(db: ReadonlyDb, asOfDate: string): LoadedMatchInp
            OR (auth_code <> '' AND funding_network || '|' || card_last4 || '|' || auth_code IN (
              SELECT network || '|' || pan_last4 || '|' || auth_code ${OPEN_NETWORK} AND auth_code <> '')))
        )
-       SELECT c0, c1, c2, c3, c4, c5, c6, c7, c8, c9 FROM candidates ORDER BY sort_id, part`,
+       SELECT c0, c1, c2, c3, c4, c5, c6, c7, c8, c9, c10 FROM candidates ORDER BY sort_id COLLATE BINARY, part`,
     )
     .raw()
     .iterate({ asOf: asOfDate })) {
@@ -205,7 +229,7 @@ export function loadMatchInput(db: ReadonlyDb, asOfDate: string): LoadedMatchInp
   };
   const recordRows = new GrowingColumns();
   for (const row of db
-    .prepare<AsOf, NetworkRow>(`SELECT ${NETWORK_COLUMNS} ${OPEN_NETWORK} ORDER BY settlement_date, record_id, network`)
+    .prepare<AsOf, NetworkRow>(`SELECT ${NETWORK_COLUMNS} ${OPEN_NETWORK} ORDER BY settlement_date, record_id COLLATE BINARY, network`)
     .raw()
     .iterate({ asOf: asOfDate })) {
     recordRows.add(row, findKey, keys, currencies);
@@ -337,25 +361,29 @@ export function applyMatchOutcome(
   let nextMatchId = db.prepare<[], number>('SELECT COALESCE(MAX(id), 0) + 1 FROM matches').pluck().get() ?? 1;
   // Important: only what is still open is settled or closed; a row that is not means another
   // process decided on it after this run read it (see RecordNoLongerOpenError). A side's rows are
-  // settled in row-id order (each page read and written once), some thousands per statement over
-  // their ids (json_each): a call per row cost a fifth more CPU, and a statement over all of them
-  // held a copy of every id in SQLite's memory. When fewer rows changed than were named, the
-  // statement is undone to name the first row that was no longer open.
-  const settle = (table: 'network_records' | 'ledger_payments', set: string, ids: readonly number[], what: string): void => {
-    const update = db.prepare<[string]>(`UPDATE ${table} SET ${set} WHERE id IN (SELECT value FROM json_each(?)) AND is_settled = 0`);
+  // settled, and items closed, in row-id order (each page read and written once), some thousands
+  // per statement over their ids (json_each, stillOpenUpdateSql): a call per row cost a fifth more
+  // CPU on SQLite and a round trip each on PostgreSQL, and a statement over all of them held a copy
+  // of every id in SQLite's memory. When fewer rows changed than were named, the statement is
+  // undone to name the first row that was no longer open.
+  const updateStillOpen = (table: keyof typeof STILL_OPEN, set: string, ids: readonly number[], what: string, values: Record<string, string> = {}): void => {
+    const update = db.prepare(stillOpenUpdateSql(table, set));
     const sorted = Float64Array.from(ids).sort();
     for (let start = 0; start < sorted.length; start += SETTLED_PER_STATEMENT) {
       const chunk = sorted.subarray(start, start + SETTLED_PER_STATEMENT);
       const list = JSON.stringify(Array.from(chunk));
       db.exec('SAVEPOINT settle');
-      const changes = update.run(list).changes;
+      const changes = update.run({ ...values, ids: list }).changes;
       if (changes === chunk.length) {
         db.exec('RELEASE settle');
         continue;
       }
       db.exec('ROLLBACK TO settle; RELEASE settle');
       const closed = db
-        .prepare<[string], number>(`SELECT value FROM json_each(?) WHERE value NOT IN (SELECT id FROM ${table} WHERE id = value AND is_settled = 0)`)
+        .prepare<[string], number>(
+          `SELECT CAST(j.value AS INTEGER) FROM json_each(?) j
+           WHERE NOT EXISTS (SELECT 1 FROM ${table} t WHERE t.id = CAST(j.value AS INTEGER) AND ${STILL_OPEN[table]}) ORDER BY j.key LIMIT 1`,
+        )
         .pluck()
         .get(list);
       throw new RecordNoLongerOpenError(`${what} ${closed ?? chunk[0]} is no longer open`);
@@ -375,9 +403,6 @@ export function applyMatchOutcome(
     16,
   );
   let nextItemId = db.prepare<[], number>('SELECT COALESCE(MAX(id), 0) + 1 FROM items').pluck().get() ?? 1;
-  const closeItemStatement = db.prepare<[string, RunResolution, number]>(
-    "UPDATE items SET status = 'CLOSED', closed_on = ?, resolution = ?, resolved_by = 'AUTO' WHERE id = ? AND status = 'OPEN'",
-  );
   // Settling is done last, in row-id order: a run settles most of a table, and in id order each
   // page is read and written once instead of once per row on it (a fifth faster at a million rows).
   const networkToSettle: number[] = [];
@@ -416,7 +441,6 @@ export function applyMatchOutcome(
   const close = (row: OpenMismatchRow | undefined, resolution: RunResolution): void => {
     if (!row) return;
     (row.side === 'NETWORK' ? openByNetwork : openByPayment).delete(subjectRowId(row));
-    if (closeItemStatement.run(run.asOfDate, resolution, row.id).changes !== 1) throw new RecordNoLongerOpenError(`item ${row.id} is no longer open`);
     (entry.closed[resolution] ??= []).push(row.id);
     summary.itemsClosed++;
   };
@@ -505,9 +529,16 @@ export function applyMatchOutcome(
   // run: a payment now awaiting its network, a record whose counterpart was taken by hand.
   for (const row of [...openByNetwork.values(), ...openByPayment.values()]) close(row, 'NO_LONGER_OPEN');
   itemRows.flush();
-  settle('network_records', 'is_settled = 1', networkToSettle, 'network record');
-  settle('ledger_payments', 'is_settled = 1, is_matched = 1', paymentsMatched, 'payment');
-  settle('ledger_payments', 'is_settled = 1, is_matched = 0', paymentsToGlobalFinance, 'payment');
+  // The items closed, one list per resolution (entry.closed), written as the rows are settled.
+  for (const resolution of RUN_RESOLUTIONS) {
+    const closedIds = entry.closed[resolution];
+    if (!closedIds) continue;
+    const set = "status = 'CLOSED', closed_on = @closedOn, resolution = @resolution, resolved_by = 'AUTO'";
+    updateStillOpen('items', set, closedIds, 'item', { closedOn: run.asOfDate, resolution });
+  }
+  updateStillOpen('network_records', 'is_settled = 1', networkToSettle, 'network record');
+  updateStillOpen('ledger_payments', 'is_settled = 1, is_matched = 1', paymentsMatched, 'payment');
+  updateStillOpen('ledger_payments', 'is_settled = 1, is_matched = 0', paymentsToGlobalFinance, 'payment');
   entry.counts = { ...summary, networkRecords: outcome.stats.networkRecords, payments: outcome.stats.payments };
   appendAudit(db, { actor: RUN_ACTOR, action: 'match.run', subjectType: 'match_run', subjectId: String(run.id), after: entry, at: now });
   return summary;
