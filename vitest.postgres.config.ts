@@ -13,23 +13,11 @@ const STORE_AND_WORKFLOW_SUITES = [
   'tests/unit/reports/*.test.ts',
 ];
 
-const RUNS_MATCHING =
-  "runs a matching run, whose loader (matching-store.ts, typed columns) mixes a number and a text in one column (the card key): PostgreSQL refuses it; the loader needs a PostgreSQL form";
-
 /**
  * The store and workflow suites not yet in this run, each with the first thing that stops it on
  * PostgreSQL. They run on SQLite in every `npm test`; a suite leaves this list once it passes here.
  */
 export const NOT_YET_ON_POSTGRES: Readonly<Record<string, string>> = {
-  'tests/unit/matcher/matching-run.test.ts': RUNS_MATCHING,
-  'tests/unit/reports/daily-reports.test.ts': RUNS_MATCHING,
-  'tests/unit/reports/today-board.test.ts': RUNS_MATCHING,
-  'tests/unit/store/audit-completeness.test.ts': RUNS_MATCHING,
-  'tests/unit/store/hand-decisions.test.ts': RUNS_MATCHING,
-  'tests/unit/store/item-detail-store.test.ts': RUNS_MATCHING,
-  'tests/unit/store/manual-store.test.ts': RUNS_MATCHING,
-  'tests/unit/store/match-input.test.ts': RUNS_MATCHING,
-  'tests/unit/store/report-store.test.ts': RUNS_MATCHING,
   'tests/unit/store/queue-counts.test.ts': "reads SQLite's plan of the kept counts and rebuilds them with SQLite's SQL",
   'tests/unit/store/*-indexes.test.ts': "EXPLAIN QUERY PLAN pins SQLite's plans; PostgreSQL's need EXPLAIN tests of their own",
   'tests/unit/store/search-store.test.ts': "SQLite's search key tables (migration 16) and their reversing function: the PostgreSQL store has no search index yet",
