@@ -23,9 +23,10 @@ const NETWORK_LIST = NETWORKS.map((network) => `'${network}'`).join(', ');
 
 /**
  * The matches a search names, each once: by id, by a member's record or payment id, network
- * transaction id or ARN (exactly), or by amount. Every branch is an index lookup.
+ * transaction id or ARN (exactly), or by amount. Every branch is an index lookup. The id is cast:
+ * PostgreSQL cannot type a parameter that is only selected.
  */
-const SEARCH_HITS = `SELECT @matchId AS match_id WHERE @matchId IS NOT NULL
+const SEARCH_HITS = `SELECT CAST(@matchId AS INTEGER) AS match_id WHERE @matchId IS NOT NULL
   UNION SELECT mm.match_id FROM network_records n JOIN match_members mm ON mm.network_record_id = n.id
     WHERE n.network IN (${NETWORK_LIST}) AND n.record_id = @text
   UNION SELECT mm.match_id FROM network_records n JOIN match_members mm ON mm.network_record_id = n.id
