@@ -4,6 +4,7 @@
 // once it is back the watcher listens again and sees the next change.
 
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { startStoreWatch } from '../../../main/engine/api/store-watch';
 import { appendAudit } from '../../../main/engine/store/audit-log';
 import type { Db } from '../../../main/engine/store/database';
 import { TeamDatabaseUnreachableError } from '../../../main/engine/store/postgres/connection-errors';
@@ -11,12 +12,13 @@ import { watchPostgresStoreChanges, type PostgresStoreChangeWatcher } from '../.
 import { migratePostgres } from '../../../main/engine/store/postgres/schema';
 import { openPostgresSync, type PostgresSyncDb } from '../../../main/engine/store/postgres/sync-connection';
 import { recordReportRun } from '../../../main/engine/store/report-store';
-import type { StoreArea } from '../../../shared/ipc/recon-api';
+import type { ReconEvent, StoreArea } from '../../../shared/ipc/recon-api';
 import { startPostgresServer, type PostgresServer } from '../../helpers/postgres-server';
 import { ledgerInput, storeFile } from '../../helpers/store';
 
 let server: PostgresServer;
 let url: string;
+let database: string;
 let databaseCount = 0;
 
 beforeAll(async () => {
@@ -39,9 +41,9 @@ type Watched = { writer: Db; reader: PostgresSyncDb; seen: StoreArea[][]; told: 
 
 /** A fresh store with a writer (another workstation) and a reader watched as the window's would be. */
 async function watchedStore(): Promise<Watched> {
-  const name = `recon_live_${++databaseCount}`;
-  server.psql(`CREATE DATABASE ${name}`);
-  url = server.urlFor({ database: name });
+  database = `recon_live_${++databaseCount}`;
+  server.psql(`CREATE DATABASE ${database}`);
+  url = server.urlFor({ database });
   const admin = openPostgresSync(url);
   migratePostgres(admin);
   admin.close();
@@ -61,13 +63,13 @@ async function watchedStore(): Promise<Watched> {
     () => watcher.stop(),
   );
   // Listening before the test writes: the LISTEN is asynchronous.
-  await expect.poll(() => watcher.isOnline && listeners(), { timeout: 5_000 }).toBe(true);
+  await expect.poll(() => watcher.isOnline && listening() === 1, { timeout: 5_000 }).toBe(true);
   return { writer: writer as unknown as Db, reader, seen, told, watcher };
 }
 
-/** True once some session of the server LISTENs (pg_listening_channels is per session: ask the server's view). */
-function listeners(): boolean {
-  return server.psql("SELECT count(*) FROM pg_stat_activity WHERE query LIKE 'LISTEN %'").trim() !== '0';
+/** How many sessions on this test's database are listening (pg_listening_channels is per session: ask the server's view). */
+function listening(): number {
+  return Number(server.psql(`SELECT count(*) FROM pg_stat_activity WHERE datname = '${database}' AND query LIKE 'LISTEN %' AND state = 'idle'`).trim());
 }
 
 function auditEntry(action: string): Parameters<typeof appendAudit>[1] {
@@ -132,5 +134,24 @@ describe('the PostgreSQL change watcher', () => {
     await expect.poll(() => told.at(-1), { timeout: 2_000, interval: 10 }).toBe('online');
     watcher.readFailed(new Error('syntax error at or near "SELEC"'));
     expect(told).toHaveLength(2);
+  });
+
+  it("is the watch a workstation starts on the team store, sending the window's events", async () => {
+    const { writer, reader, watcher } = await watchedStore();
+    watcher.stop();
+    await expect.poll(listening, { timeout: 5_000 }).toBe(0);
+    const events: ReconEvent[] = [];
+    const watch = startStoreWatch({ reader: reader as unknown as Db, teamDatabaseUrl: url, isBusy: () => false }, (event) => events.push(event), () => undefined);
+    cleanups.push(() => watch.stop());
+    await expect.poll(listening, { timeout: 5_000 }).toBe(1);
+    appendAudit(writer, auditEntry('rules.save'));
+    await expect.poll(() => events, { timeout: 2_000, interval: 10 }).toEqual([{ type: 'store-changed', areas: ['rules'] }]);
+
+    events.length = 0;
+    const before = Date.now();
+    watch.readFailed({ name: 'TeamDatabaseUnreachableError', message: 'The team database at localhost cannot be reached, so nothing was written.' });
+    expect(events).toEqual([{ type: 'store-offline', server: `localhost:${server.port}`, since: expect.any(Number) }]);
+    expect((events[0] as { since: number }).since).toBeGreaterThanOrEqual(before);
+    await expect.poll(() => events.at(-1), { timeout: 2_000, interval: 10 }).toEqual({ type: 'store-online' });
   });
 });

@@ -3,6 +3,8 @@
 // window can say it is offline. Kept free of imports, so the workstation and the watcher can ask
 // without loading the PostgreSQL client.
 
+import { teamDatabaseUnreachableMessage } from '../../../../shared/team-database';
+
 /**
  * Codes that mean the server is not there: the socket's (refused, reset, unreachable; ENOENT: a
  * local server's socket file gone) and
@@ -39,7 +41,8 @@ export class TeamDatabaseUnreachableError extends Error {
   readonly reason: string;
   constructor(url: string, reason: string) {
     const server = describeServer(url);
-    super(`The team database at ${server} cannot be reached, so nothing was written. Try again once it is back. (${reason})`);
+    // The driver's words stay out of the sentence the associate reads; `reason` keeps them for the log.
+    super(teamDatabaseUnreachableMessage(server));
     this.name = TEAM_DATABASE_UNREACHABLE;
     this.server = server;
     this.reason = reason;
