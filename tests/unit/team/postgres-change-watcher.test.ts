@@ -155,3 +155,22 @@ describe('the PostgreSQL change watcher', () => {
     await expect.poll(() => events.at(-1), { timeout: 2_000, interval: 10 }).toEqual({ type: 'store-online' });
   });
 });
+
+describe('a synchronous connection that lost its server', () => {
+  it('never carries a transaction on in a new session: the rest is refused, nothing is committed, and the next statement outside connects again', async () => {
+    const { writer, reader } = await watchedStore();
+    const session = writer as unknown as PostgresSyncDb;
+    const pid = Number(session.execNative('SELECT pg_backend_pid()').rows[0]?.[0]);
+    expect(() =>
+      writer.transaction(() => {
+        appendAudit(writer, auditEntry('rules.save'));
+        // An administrator ends the session mid-transaction (57P01).
+        server.psql(`SELECT pg_terminate_backend(${pid})`);
+        appendAudit(writer, auditEntry('rules.save'));
+      })(),
+    ).toThrow(`The team database at localhost:${server.port} cannot be reached, so nothing was written.`);
+    expect(reader.prepare('SELECT COUNT(*) FROM audit_log').pluck().get()).toBe(0);
+    appendAudit(writer, auditEntry('rules.save'));
+    expect(reader.prepare('SELECT COUNT(*) FROM audit_log').pluck().get()).toBe(1);
+  });
+});
