@@ -1,7 +1,7 @@
 import { act, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { handleReconEvent, useReconStore } from '../../renderer/src/store/recon-store';
+import { useReconStore } from '../../renderer/src/store/recon-store';
 import { FakeReconApi, workstationStatus } from './helpers/fake-recon-api';
 import { matchView, networkItemDetail, queueItem } from './helpers/item-fixtures';
 import { renderApp, resetWindow } from './helpers/render-app';
