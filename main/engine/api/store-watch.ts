@@ -4,7 +4,7 @@
 
 import type { ReconEvent, StoreArea } from '../../../shared/ipc/recon-api';
 import type { ReadonlyDb } from '../store/database';
-import { describeServer } from '../store/postgres/connection-errors';
+import { describeServer, isTeamDatabaseUnreachable } from '../store/postgres/connection-errors';
 import { isPostgresConnection } from '../store/postgres/dialect';
 import { watchPostgresStoreChanges } from '../store/postgres/postgres-change-watcher';
 import { watchStoreChanges, type StoreChangeWatcher } from '../store/store-change-watcher';
@@ -31,18 +31,31 @@ export function startStoreWatch(
   const url = services.teamDatabaseUrl;
   if (url !== undefined && isPostgresConnection(services.reader)) {
     const server = describeServer(url);
-    return watchPostgresStoreChanges(url, services.reader, onChange, {
+    let offlineSince: number | undefined;
+    const watcher = watchPostgresStoreChanges(url, services.reader, onChange, {
       isPaused,
       onError,
       onOffline(reason) {
+        offlineSince = Date.now();
         log(`The team database at ${server} cannot be reached: ${reason}`);
-        tell({ type: 'store-offline', server, since: Date.now() });
+        tell({ type: 'store-offline', server, since: offlineSince });
       },
       onOnline() {
+        offlineSince = undefined;
         log(`The team database at ${server} answers again.`);
         tell({ type: 'store-online' });
       },
     });
+    return {
+      acknowledge: () => watcher.acknowledge(),
+      stop: () => watcher.stop(),
+      readFailed(error) {
+        // Already away: said again, with the same time, for a window that opened since (its
+        // first read failed) and never heard it; a window that did keeps its banner as it is.
+        if (offlineSince !== undefined && isTeamDatabaseUnreachable(error)) tell({ type: 'store-offline', server, since: offlineSince });
+        else watcher.readFailed(error);
+      },
+    };
   }
   const watcher = watchStoreChanges(services.reader, onChange, { ...(intervalMs === undefined ? {} : { intervalMs }), isPaused, onError });
   return { acknowledge: () => watcher.acknowledge(), stop: () => watcher.stop(), readFailed: () => undefined };

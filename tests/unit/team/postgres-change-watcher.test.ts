@@ -152,6 +152,10 @@ describe('the PostgreSQL change watcher', () => {
     watch.readFailed({ name: 'TeamDatabaseUnreachableError', message: 'The team database at localhost cannot be reached, so nothing was written.' });
     expect(events).toEqual([{ type: 'store-offline', server: `localhost:${server.port}`, since: expect.any(Number) }]);
     expect((events[0] as { since: number }).since).toBeGreaterThanOrEqual(before);
+    // A window opened since then finds out at its first failed read: the same notice, the same time.
+    watch.readFailed({ name: 'TeamDatabaseUnreachableError', message: 'The team database at localhost cannot be reached, so nothing was written.' });
+    expect(events).toHaveLength(2);
+    expect(events[1]).toEqual(events[0]);
     await expect.poll(() => events.at(-1), { timeout: 2_000, interval: 10 }).toEqual({ type: 'store-online' });
   });
 });
