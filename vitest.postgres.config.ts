@@ -28,7 +28,7 @@ export const NOT_YET_ON_POSTGRES: Readonly<Record<string, string>> = {
   'tests/unit/store/connections.test.ts': "opens SQLite files itself (the reader's and the writer's connections)",
   'tests/unit/store/audit-guard.test.ts': 'opens SQLite files itself and tampers with them, and the services over one',
   'tests/unit/store/leases.test.ts': 'two SQLite connections on one file, and the services over it',
-  'tests/unit/store/store-change-watcher.test.ts': "SQLite's data_version over a file; PostgreSQL will tell of changes by LISTEN/NOTIFY",
+  'tests/unit/store/store-change-watcher.test.ts': "SQLite's data_version over a file; PostgreSQL's watcher (LISTEN/NOTIFY) has its own tests, tests/unit/team/postgres-change-watcher.test.ts",
   'tests/unit/reports/cutoff-scheduler.test.ts': 'the services over a SQLite file: the services do not take a PostgreSQL store yet (RECON_DATABASE_URL)',
   'tests/unit/reports/cutoff-scheduler-lease.test.ts': 'the services over a SQLite file: the services do not take a PostgreSQL store yet (RECON_DATABASE_URL)',
   'tests/unit/reports/day-close.test.ts': 'the services over a SQLite file: the services do not take a PostgreSQL store yet (RECON_DATABASE_URL)',

@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import { ErrorAlert } from './components/ErrorAlert';
+import { TeamDatabaseBanner } from './components/TeamDatabaseBanner';
 import { getReconApi, hasReconApi, NOT_CONNECTED_MESSAGE } from './api/recon-bridge';
 import { ActivityLog } from './features/activity/ActivityLog';
 import { ApprovalsView } from './features/approvals/ApprovalsView';
@@ -128,6 +129,7 @@ function Workstation() {
         </ul>
       </nav>
       <main className="app-main" aria-label={VIEWS.find((entry) => entry.view === view)?.label}>
+        <TeamDatabaseBanner />
         <WritesStoppedAlert />
         {view === 'today' ? <TodayBoard /> : null}
         {view === 'import' ? (

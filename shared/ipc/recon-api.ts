@@ -870,7 +870,11 @@ export type ReconEvent =
   | { type: 'matching-progress'; progress: MatchProgress }
   | { type: 'reports-written'; reports: ReportsWritten }
   /** Without `areas` anything may have changed; with them (another process or workstation wrote), only those parts. */
-  | { type: 'store-changed'; areas?: StoreArea[] };
+  | { type: 'store-changed'; areas?: StoreArea[] }
+  /** The team database (`server`, host:port) stopped answering at `since` (epoch ms): the window keeps what it read and changes nothing. */
+  | { type: 'store-offline'; server: string; since: number }
+  /** The team database answers again; a `store-changed` for what moved meanwhile came just before. */
+  | { type: 'store-online' };
 
 /** The parts of the store a change can touch, so the window reloads only the lists that show them. */
 export const STORE_AREAS = ['feeds', 'items', 'matches', 'rules', 'reports'] as const;

@@ -6,8 +6,9 @@ import type { InboxWatcher } from '../ingest/inbox-watcher';
 import type { CutoffSchedule } from '../reports/cutoff-scheduler';
 import { removeStaleTemporaries } from '../reports/daily-reports';
 import { createServices, type DayClosed, type Services } from '../services';
-import { watchStoreChanges } from '../store/store-change-watcher';
+import { isTeamDatabaseUnreachable } from '../store/postgres/connection-errors';
 import { createReconHandlers, dispatchReconCall, settleReceived, reportsWritten, runReconCall, type ReconHandlers } from './recon-handlers';
+import { startStoreWatch } from './store-watch';
 
 /** Where a workstation keeps its things; every folder is created when missing. */
 export type WorkstationConfig = {
@@ -79,14 +80,8 @@ export function startWorkstation(config: WorkstationConfig, log: (message: strin
   // changed. Our own engine's writes move data_version as well (the worker has its own
   // connection): while one runs the watcher waits, and the `store-changed` of ours that follows
   // it covers it, so the watcher takes the store as seen then rather than announce it again.
-  const storeWatch =
-    config.storeWatchMs === 0
-      ? undefined
-      : watchStoreChanges(services.reader, (areas) => tell({ type: 'store-changed', areas }), {
-          ...(config.storeWatchMs === undefined ? {} : { intervalMs: config.storeWatchMs }),
-          isPaused: () => services.isBusy(),
-          onError: (error) => log(`Looking for changes to the store failed: ${error.message}`),
-        });
+  // On the team store the watcher also tells the window when the server is lost and back.
+  const storeWatch = config.storeWatchMs === 0 ? undefined : startStoreWatch(services, tell, log, config.storeWatchMs);
   const emit = (event: ReconEvent): void => {
     if (event.type === 'store-changed' && event.areas === undefined) storeWatch?.acknowledge();
     tell(event);
@@ -162,6 +157,8 @@ export function startWorkstation(config: WorkstationConfig, log: (message: strin
     log(`${channel} failed: ${error.stack ?? error.message}`);
     // A write refused over an altered audit log: the window reads the status again, which says so on every view.
     if (error.name === 'AuditLogBrokenError') emit({ type: 'store-changed' });
+    // A read or write that found the team database gone: the window says so at once, not at the watcher's next attempt.
+    if (isTeamDatabaseUnreachable(error)) storeWatch?.readFailed(error);
   };
   return {
     services,

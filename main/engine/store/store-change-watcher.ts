@@ -6,6 +6,7 @@
 
 import { STORE_AREAS, type StoreArea } from '../../../shared/ipc/recon-api';
 import type { ReadonlyDb } from './database';
+import { isPostgresConnection } from './postgres/dialect';
 
 /** How often the watcher asks SQLite whether another connection committed, in ms. */
 export const STORE_WATCH_INTERVAL_MS = 750;
@@ -16,12 +17,15 @@ export const STORE_WATCH_INTERVAL_MS = 750;
  */
 const MAX_ENTRIES_READ = 5_000;
 
-/** Where the store stood at one look: the newest audit entry and the newest set of reports written. */
+/**
+ * Where the store stood at one look: the newest audit entry and the newest set of reports written
+ * (and SQLite's data_version; 0 on PostgreSQL, whose notices say when to look).
+ */
 export type ChangeMarks = { dataVersion: number; auditId: number; reportRunId: number };
 
-/** The store's marks now, read from the reader in one snapshot. */
+/** The store's marks now, read from the reader in one snapshot; SQLite's or PostgreSQL's. */
 export function readChangeMarks(db: ReadonlyDb): ChangeMarks {
-  const dataVersion = db.pragma('data_version', { simple: true }) as number;
+  const dataVersion = isPostgresConnection(db) ? 0 : (db.pragma('data_version', { simple: true }) as number);
   return db.transaction(() => ({
     dataVersion,
     auditId: (db.prepare('SELECT COALESCE(MAX(id), 0) FROM audit_log').pluck().get() as number) ?? 0,

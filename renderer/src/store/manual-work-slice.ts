@@ -155,6 +155,13 @@ export const createManualWorkSlice: ReconSliceCreator<ManualWorkSlice> = (set, g
 
   async function runAction(name: ManualActionName, call: () => Promise<ApiReply<ManualActionResult>>): Promise<boolean> {
     if (get().manualBusy[name]) return false;
+    // The team database away: refused here, at once and plainly, rather than sent to fail.
+    const refusal = get().writeRefusal();
+    if (refusal !== undefined) {
+      setError(name, refusal);
+      get().addMessage(`${ACTION_LABELS[name]} failed: ${refusal}`, { source: 'app', isError: true });
+      return false;
+    }
     setBusy(name, true);
     setError(name, undefined);
     const changesBefore = get().storeChanges;

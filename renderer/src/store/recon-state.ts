@@ -4,6 +4,7 @@ import type { StateCreator } from 'zustand';
 import type { ActivitySlice } from './activity-slice';
 import type { ApprovalsSlice } from './approvals-slice';
 import type { AuditSlice } from './audit-slice';
+import type { ConnectionSlice } from './connection-slice';
 import type { ImportsSlice } from './imports-slice';
 import type { ItemDetailSlice } from './item-detail-slice';
 import type { IngestSlice } from './ingest-slice';
@@ -28,7 +29,8 @@ export type ReconState = StatusSlice &
   RulesSlice &
   ApprovalsSlice &
   TodaySlice &
-  AuditSlice;
+  AuditSlice &
+  ConnectionSlice;
 
 /** A slice of the one store: it sees the whole state and owns its part. */
 export type ReconSliceCreator<Slice> = StateCreator<ReconState, [], [], Slice>;

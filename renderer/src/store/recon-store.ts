@@ -6,6 +6,7 @@ import type { ReconApi, ReconEvent } from '../../../shared/ipc/recon-api';
 import { createActivitySlice } from './activity-slice';
 import { createApprovalsSlice } from './approvals-slice';
 import { createAuditSlice } from './audit-slice';
+import { createConnectionSlice } from './connection-slice';
 import { createImportsSlice } from './imports-slice';
 import { createIngestSlice } from './ingest-slice';
 import { createItemDetailSlice } from './item-detail-slice';
@@ -33,6 +34,7 @@ export const useReconStore = create<ReconState>()((...parts) => ({
   ...createApprovalsSlice(...parts),
   ...createTodaySlice(...parts),
   ...createAuditSlice(...parts),
+  ...createConnectionSlice(...parts),
 }));
 
 /** Applies one of main's unasked-for events to the store. */
@@ -55,6 +57,12 @@ export function handleReconEvent(event: ReconEvent): void {
       // Status, imports, the opened queue and matches, the open item and the undo button, once per
       // burst; only the lists of the parts named, when another process's change names them.
       void store.noteStoreChanged(event.areas);
+      return;
+    case 'store-offline':
+      store.noteStoreOffline(event.server, event.since);
+      return;
+    case 'store-online':
+      void store.noteStoreOnline();
       return;
   }
 }

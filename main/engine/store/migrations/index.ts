@@ -15,6 +15,7 @@ import { searchIndex } from './014-search-index';
 import { leanSearchIndex } from './015-lean-search-index';
 import { searchKeys } from './016-search-keys';
 import { queueCounts } from './017-queue-counts';
+import { changeNotices } from './018-change-notices';
 import type { WritableDb } from '../database';
 
 /** A schema step: SQL, or a function for a step that must compute in JavaScript (hashes, a table's indexes to put back). */
@@ -39,6 +40,7 @@ export const MIGRATIONS: readonly Migration[] = [
   leanSearchIndex,
   searchKeys,
   queueCounts,
+  changeNotices,
 ];
 
 /** The schema version this build of the app writes. */

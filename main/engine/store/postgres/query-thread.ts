@@ -22,9 +22,30 @@ const types = {
   },
 };
 
-const client = new pg.Client({ connectionString: url, types, keepAlive: true, connectionTimeoutMillis: 10_000 });
-// The server going away between requests must not kill the thread: the next request reports it.
-client.on('error', () => undefined);
+// The session settings the caller made (lock_timeout), made again on a new connection.
+const sessionSettings = new Map<string, string>();
+let isLost = false;
+
+function connect(): { client: pg.Client; connected: Promise<unknown> } {
+  const fresh = new pg.Client({ connectionString: url, types, keepAlive: true, connectionTimeoutMillis: 10_000 });
+  // The server going away between requests must not kill the thread: the next request reports
+  // it, and the first one outside a transaction connects again (a restarted server, a network back).
+  fresh.on('error', () => (isLost = true));
+  fresh.on('end', () => (isLost = true));
+  const connected = fresh
+    .connect()
+    .then(() => fresh.query("SET TIME ZONE 'UTC'"))
+    .then(async () => {
+      for (const setting of sessionSettings.values()) await fresh.query(setting);
+    })
+    .catch((error: unknown) => {
+      isLost = true;
+      throw error;
+    });
+  return { client: fresh, connected };
+}
+
+let { client, connected } = connect();
 
 function reply(message: QueryReply): void {
   port.postMessage(message);
@@ -40,11 +61,18 @@ function asError(error: unknown): QueryReply {
   };
 }
 
-const connected = client.connect().then(() => client.query("SET TIME ZONE 'UTC'"));
 
 port.on('message', (request: QueryRequest) => {
   void (async () => {
     try {
+      if (isLost && request.kind === 'query') {
+        if (!request.mayReconnect) {
+          throw Object.assign(new Error('The connection to the server was lost during a transaction: the transaction was not committed.'), { code: '08003' });
+        }
+        void client.end().catch(() => undefined);
+        isLost = false;
+        ({ client, connected } = connect());
+      }
       await connected;
       if (request.kind === 'close') {
         await client.end();
@@ -59,6 +87,8 @@ port.on('message', (request: QueryRequest) => {
         ...(request.name ? { name: request.name } : {}),
       };
       const result: pg.QueryArrayResult | pg.QueryArrayResult[] = await client.query(config);
+      const setting = /^SET (\w+)/i.exec(request.text)?.[1];
+      if (setting !== undefined) sessionSettings.set(setting.toLowerCase(), request.text);
       // A script (several statements) answers with one result per statement: the last one counts.
       const last = Array.isArray(result) ? result.at(-1) : result;
       reply({

@@ -372,6 +372,27 @@ $$;
 CREATE TRIGGER queue_counts_change AFTER INSERT OR UPDATE OR DELETE ON items FOR EACH ROW EXECUTE FUNCTION queue_counts_change();
 `;
 
+/** The channel the store's change notices are sent on; a window's watcher LISTENs on it (postgres-change-watcher.ts). */
+export const STORE_CHANGE_CHANNEL = 'recon_store_changed';
+
+// SQLite's 18 (empty there): a notice to every listening window when a transaction commits a
+// change. Every change writes an audit entry, and a set of reports a report run, so those two
+// tables' statement-level triggers cover the store; the payload is the table, so the server folds
+// a transaction's notices into at most two (it drops a repeat of one channel and payload). A
+// notice is only delivered at commit: a rolled-back transaction tells no one.
+// Important: created here by the administrator, never by a window's watcher (associates have no
+// DDL rights); pg_notify itself needs none.
+const changeNotices = `
+CREATE FUNCTION recon_notify_store_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  PERFORM pg_notify('${STORE_CHANGE_CHANNEL}', TG_TABLE_NAME);
+  RETURN NULL;
+END;
+$$;
+CREATE TRIGGER audit_log_notify AFTER INSERT ON audit_log FOR EACH STATEMENT EXECUTE FUNCTION recon_notify_store_changed();
+CREATE TRIGGER report_runs_notify AFTER INSERT OR UPDATE OR DELETE ON report_runs FOR EACH STATEMENT EXECUTE FUNCTION recon_notify_store_changed();
+`;
+
 /** The PostgreSQL schema steps in order; the last one's version is the app's SCHEMA_VERSION. */
 export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
   { version: 14, sql: baseline },
@@ -380,6 +401,7 @@ export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
   // SQLite's 16 replaced those FTS5 tables with its search key tables, SQLite-only as well.
   { version: 16, sql: '' },
   { version: 17, sql: queueCounts },
+  { version: 18, sql: changeNotices },
 ];
 
 /** The schema version the PostgreSQL store is at: 0 for an empty database. */

@@ -13,6 +13,7 @@
 
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 import { BUSY_TIMEOUT_MS } from '../database';
+import { isConnectionFailure, TeamDatabaseUnreachableError } from './connection-errors';
 import type { QueryErrorData, QueryReply, QueryRequest, QueryThreadSetup } from './query-protocol';
 import { splitStatements, translateSql, type TranslatedSql } from './sqlite-to-postgres';
 
@@ -146,12 +147,16 @@ export function openPostgresSync(url: string): PostgresSyncDb {
     }
     const reply = receiveMessageOnPort(port)?.message as QueryReply | undefined;
     if (!reply) throw new Error(`The query thread for ${describeDatabaseUrl(url)} stopped without answering.`);
-    if (!reply.ok) throw new PostgresError(reply.error, sql);
+    if (!reply.ok) {
+      // A lost server is said plainly, naming it; the statement's own text would only confuse.
+      if (isConnectionFailure(reply.error)) throw new TeamDatabaseUnreachableError(url, reply.error.message);
+      throw new PostgresError(reply.error, sql);
+    }
     return reply;
   }
 
   function native(text: string, values: readonly unknown[] = [], name?: string): { columns: string[]; rows: unknown[][]; rowCount: number } {
-    return call({ kind: 'query', text, values, ...(name ? { name } : {}) }, text);
+    return call({ kind: 'query', text, values, ...(name ? { name } : {}), mayReconnect: depth === 0 }, text);
   }
 
   function tablesWithIdentity(): Set<string> {
@@ -187,7 +192,7 @@ export function openPostgresSync(url: string): PostgresSyncDb {
     let mode: 'object' | 'pluck' | 'raw' = 'object';
     let isSafeIntegers = false;
     const execute = (parameters: Parameters, text = translated.text, stmtName = statementName): { columns: string[]; types?: number[]; rows: unknown[][]; rowCount: number } => {
-      const reply = call({ kind: 'query', text, values: bind(translated, parameters, sql), name: stmtName }, text);
+      const reply = call({ kind: 'query', text, values: bind(translated, parameters, sql), name: stmtName, mayReconnect: depth === 0 }, text);
       if (isSafeIntegers) reply.rows = reply.rows.map((row) => row.map((value, index) => (INTEGER_TYPES.has(reply.types?.[index] ?? 0) ? asBigInt(value) : value)));
       return reply;
     };
@@ -331,7 +336,7 @@ export function openPostgresSync(url: string): PostgresSyncDb {
     isClosed = true;
     port.close();
     void thread.terminate();
-    throw new Error(`Could not connect to ${describeDatabaseUrl(url)}: ${error instanceof PostgresError ? error.message.replace(/ \(statement: .*\)$/, '') : String(error)}`);
+    throw new Error(`Could not connect to ${describeDatabaseUrl(url)}: ${error instanceof PostgresError ? error.message.replace(/ \(statement: .*\)$/, '') : error instanceof TeamDatabaseUnreachableError ? error.reason : String(error)}`);
   }
   return db;
 }
