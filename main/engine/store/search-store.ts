@@ -2,9 +2,10 @@
 // of one of their records' identifiers, in any case, or by an amount however it is typed. Every
 // read is an index range with a limit: the key tables of migration 16 give the records and
 // payments whose identifiers start or end with the term (search-terms.ts, at most RECORD_HITS_CAP
-// of each, newest files first), which are checked against their own columns to name the field
-// that matched; digits are also an item's or a match's id (primary keys); an amount is a range of
-// items_amount or matches_amount.
+// of each, newest files first), their items' and matches' ids come by index, and only the newest
+// of each group that the window can show are read and checked against their record's own columns
+// to name the field that matched; digits are also an item's or a match's id (primary keys); an
+// amount is a range of items_amount or matches_amount.
 // tests/unit/store/search-indexes.test.ts explains the very constants below.
 
 import type { ItemSearchHit, MatchSearchHit, SearchField, SearchGroup, SearchResults } from '../../../shared/ipc/recon-api';
@@ -26,13 +27,17 @@ type IdentifierRow = { id: number } & Partial<Record<SearchField, string>>;
 
 const selectIdentifiers = (identifiers: SearchIdentifier[]): string => identifiers.map((identifier) => `${identifier.sql} AS ${identifier.field}`).join(', ');
 
-/** Network records an identifier of which starts or ends with the term, with their identifiers. */
-export const NETWORK_KEY_HITS_SQL = `SELECT n.id, ${selectIdentifiers(networkIdentifiers('n'))}
-  FROM (${keyHitsSql('network', 'term')}) hit CROSS JOIN network_records n ON n.id = hit.id`;
+/** Network records an identifier of which starts or ends with the term: their ids alone, each read from an index. */
+export const NETWORK_KEY_HITS_SQL = `SELECT id FROM (${keyHitsSql('network', 'term')})`;
 
-/** Zelle payments an identifier or masked token of which starts or ends with the term, with their identifiers. */
-export const LEDGER_KEY_HITS_SQL = `SELECT l.id, ${selectIdentifiers(ledgerIdentifiers('l'))}
-  FROM (${keyHitsSql('ledger', 'term')}) hit CROSS JOIN ledger_payments l ON l.id = hit.id`;
+/** Zelle payments an identifier or masked token of which starts or ends with the term: their ids alone, each read from an index. */
+export const LEDGER_KEY_HITS_SQL = `SELECT id FROM (${keyHitsSql('ledger', 'term')})`;
+
+/** A network record's identifiers, to name the one a hit came by. */
+export const NETWORK_RECORD_IDENTIFIERS_SQL = `SELECT n.id, ${selectIdentifiers(networkIdentifiers('n'))} FROM network_records n WHERE n.id = @id`;
+
+/** A Zelle payment's identifiers (tokens masked), to name the one a hit came by. */
+export const LEDGER_PAYMENT_IDENTIFIERS_SQL = `SELECT l.id, ${selectIdentifiers(ledgerIdentifiers('l'))} FROM ledger_payments l WHERE l.id = @id`;
 
 const ITEM_COLUMNS = `i.id AS itemId, i.category, i.reason, i.status, i.side, i.network, ${ITEM_REFERENCE_SQL} AS reference,
   i.amount_minor AS amountMinor, i.currency, i.record_date AS recordDate`;
@@ -40,21 +45,21 @@ const ITEM_JOINS = `LEFT JOIN network_records n ON n.id = i.network_record_id
   LEFT JOIN ledger_payments l ON l.id = i.ledger_payment_id`;
 const MATCH_COLUMNS = `m.id AS matchId, m.status, m.rule, m.network, m.business_date AS businessDate, m.amount_minor AS amountMinor, m.currency`;
 
-/** The items of network records (a JSON array of their ids), with the record each came by. */
-export const ITEMS_OF_NETWORK_RECORDS_SQL = `SELECT ${ITEM_COLUMNS}, hit.value AS recordRowId
-  FROM json_each(@ids) hit CROSS JOIN items i ON i.network_record_id = hit.value ${ITEM_JOINS}`;
+/** The ids and statuses of the items of network records (a JSON array of their ids), with the record each came by. */
+export const ITEMS_OF_NETWORK_RECORDS_SQL = `SELECT i.id AS itemId, i.status, hit.value AS recordRowId
+  FROM json_each(@ids) hit CROSS JOIN items i ON i.network_record_id = hit.value`;
 
-/** The items of Zelle payments (a JSON array of their ids), with the payment each came by. */
-export const ITEMS_OF_LEDGER_PAYMENTS_SQL = `SELECT ${ITEM_COLUMNS}, hit.value AS recordRowId
-  FROM json_each(@ids) hit CROSS JOIN items i ON i.ledger_payment_id = hit.value ${ITEM_JOINS}`;
+/** The ids and statuses of the items of Zelle payments (a JSON array of their ids), with the payment each came by. */
+export const ITEMS_OF_LEDGER_PAYMENTS_SQL = `SELECT i.id AS itemId, i.status, hit.value AS recordRowId
+  FROM json_each(@ids) hit CROSS JOIN items i ON i.ledger_payment_id = hit.value`;
 
-/** The matches (active or undone) of network records, with the record each came by. */
-export const MATCHES_OF_NETWORK_RECORDS_SQL = `SELECT ${MATCH_COLUMNS}, hit.value AS recordRowId
-  FROM json_each(@ids) hit CROSS JOIN match_members mm ON mm.network_record_id = hit.value CROSS JOIN matches m ON m.id = mm.match_id`;
+/** The ids of the matches (active or undone) of network records, with the record each came by. */
+export const MATCHES_OF_NETWORK_RECORDS_SQL = `SELECT mm.match_id AS matchId, hit.value AS recordRowId
+  FROM json_each(@ids) hit CROSS JOIN match_members mm ON mm.network_record_id = hit.value`;
 
-/** The matches (active or undone) of Zelle payments, with the payment each came by. */
-export const MATCHES_OF_LEDGER_PAYMENTS_SQL = `SELECT ${MATCH_COLUMNS}, hit.value AS recordRowId
-  FROM json_each(@ids) hit CROSS JOIN match_members mm ON mm.ledger_payment_id = hit.value CROSS JOIN matches m ON m.id = mm.match_id`;
+/** The ids of the matches (active or undone) of Zelle payments, with the payment each came by. */
+export const MATCHES_OF_LEDGER_PAYMENTS_SQL = `SELECT mm.match_id AS matchId, hit.value AS recordRowId
+  FROM json_each(@ids) hit CROSS JOIN match_members mm ON mm.ledger_payment_id = hit.value`;
 
 /** The item with this id. */
 export const ITEM_BY_ID_SQL = `SELECT ${ITEM_COLUMNS} FROM items i ${ITEM_JOINS} WHERE i.id = @id`;
@@ -84,31 +89,99 @@ type MatchRow = Omit<MatchSearchHit, 'field' | 'value'>;
 const RANK: Record<'id' | 'identifier' | 'amount', number> = { id: 0, identifier: 1, amount: 2 };
 type Ranked<Hit> = { hit: Hit; rank: number };
 
-/** Records of both sides the term names, each with the field that matched, and whether a side's cap was reached. */
-function findRecords(db: ReadonlyDb, term: string): { network: Map<number, RecordHit>; ledger: Map<number, RecordHit>; isCapped: boolean } {
+/** One side of the store as a search reads it. The network side comes first: its field names an item or match both sides found. */
+const SEARCH_SIDES = [
+  { name: 'network', hitsSql: NETWORK_KEY_HITS_SQL, identifiersSql: NETWORK_RECORD_IDENTIFIERS_SQL, identifiers: networkIdentifiers('n'), itemsSql: ITEMS_OF_NETWORK_RECORDS_SQL, matchesSql: MATCHES_OF_NETWORK_RECORDS_SQL },
+  { name: 'ledger', hitsSql: LEDGER_KEY_HITS_SQL, identifiersSql: LEDGER_PAYMENT_IDENTIFIERS_SQL, identifiers: ledgerIdentifiers('l'), itemsSql: ITEMS_OF_LEDGER_PAYMENTS_SQL, matchesSql: MATCHES_OF_LEDGER_PAYMENTS_SQL },
+] as const;
+
+type SearchSide = (typeof SEARCH_SIDES)[number];
+
+/** A record (or payment) of one side that an item or match was reached by. */
+type Via = { side: SearchSide; recordRowId: number };
+
+/**
+ * The items and matches of the records whose identifiers start or end with the term, at most
+ * `limit + 1` of each group (open items, closed items, matches), the newest first, each with the
+ * field that matched; and whether a side's cap was reached.
+ *
+ * Important: a broad term ("97") finds up to a few thousand records, and reading each one's
+ * identifiers, items and matches whole cost 40 ms on 60 days of history while the window shows
+ * eight of each. So the ids come first (index ranges, item and match ids by index), and only
+ * the newest candidates of each group are checked against their record's identifiers and read,
+ * until `limit + 1` are found: what the window shows, and its "more", are what reading them all
+ * gave.
+ */
+function findIdentifierHits(db: ReadonlyDb, term: string, limit: number): { items: { row: ItemRow; hit: RecordHit }[]; matches: { row: MatchRow; hit: RecordHit }[]; isCapped: boolean } {
   const key = searchKey(term);
   const params = keyHitsParams(term, 'term', RECORD_HITS_CAP);
-  const read = (sql: string, identifiers: SearchIdentifier[]): { hits: Map<number, RecordHit>; isCapped: boolean } => {
-    const rows = db.prepare<Record<string, string | number>, IdentifierRow>(sql).all(params);
-    const hits = new Map<number, RecordHit>();
-    for (const row of rows) {
-      for (const identifier of identifiers) {
-        const field = identifier.field as SearchField;
-        const value = row[field];
-        if (value === undefined || value === '') continue;
-        const lowered = searchKey(value);
-        if (lowered.startsWith(key) || (identifier.hasEnd && lowered.endsWith(key))) {
-          hits.set(row.id, { field, value });
-          break;
-        }
+  let isCapped = false;
+  const itemCandidates = new Map<number, { isOpen: boolean; via: Via[] }>();
+  const matchCandidates = new Map<number, Via[]>();
+  for (const side of SEARCH_SIDES) {
+    const ids = db.prepare<Record<string, string | number>, number>(side.hitsSql).pluck().all(params);
+    // Either branch full means rows past the cap may carry the term too.
+    if (ids.length >= RECORD_HITS_CAP) isCapped = true;
+    if (ids.length === 0) continue;
+    const json = JSON.stringify(ids);
+    for (const row of db.prepare<{ ids: string }, { itemId: number; status: string; recordRowId: number }>(side.itemsSql).all({ ids: json })) {
+      const candidate = itemCandidates.get(row.itemId) ?? { isOpen: row.status === 'OPEN', via: [] };
+      candidate.via.push({ side, recordRowId: row.recordRowId });
+      itemCandidates.set(row.itemId, candidate);
+    }
+    for (const row of db.prepare<{ ids: string }, { matchId: number; recordRowId: number }>(side.matchesSql).all({ ids: json })) {
+      const via = matchCandidates.get(row.matchId) ?? [];
+      via.push({ side, recordRowId: row.recordRowId });
+      matchCandidates.set(row.matchId, via);
+    }
+  }
+
+  // A record's keys are its identifiers, but a deleted record's keys stay: each candidate's
+  // record is read and checked, once, and names the first identifier that matched.
+  const checked = new Map<string, RecordHit | undefined>();
+  const recordHit = ({ side, recordRowId }: Via): RecordHit | undefined => {
+    const checkedKey = `${side.name} ${recordRowId}`;
+    if (checked.has(checkedKey)) return checked.get(checkedKey);
+    const row = db.prepare<{ id: number }, IdentifierRow>(side.identifiersSql).get({ id: recordRowId });
+    let hit: RecordHit | undefined;
+    for (const identifier of side.identifiers) {
+      if (!row) break;
+      const field = identifier.field as SearchField;
+      const value = row[field];
+      if (value === undefined || value === '') continue;
+      const lowered = searchKey(value);
+      if (lowered.startsWith(key) || (identifier.hasEnd && lowered.endsWith(key))) {
+        hit = { field, value };
+        break;
       }
     }
-    // Either branch full means rows past the cap may carry the term too.
-    return { hits, isCapped: rows.length >= RECORD_HITS_CAP };
+    checked.set(checkedKey, hit);
+    return hit;
   };
-  const network = read(NETWORK_KEY_HITS_SQL, networkIdentifiers('n'));
-  const ledger = read(LEDGER_KEY_HITS_SQL, ledgerIdentifiers('l'));
-  return { network: network.hits, ledger: ledger.hits, isCapped: network.isCapped || ledger.isCapped };
+  const newest = <Found>(candidates: [number, Via[]][], read: (id: number) => Found | undefined): { row: Found; hit: RecordHit }[] => {
+    const found: { row: Found; hit: RecordHit }[] = [];
+    for (const [id, via] of candidates.sort((a, b) => b[0] - a[0])) {
+      if (found.length > limit) break;
+      let hit: RecordHit | undefined;
+      for (const each of via) if ((hit = recordHit(each))) break;
+      const row = hit && read(id);
+      if (hit && row) found.push({ row, hit });
+    }
+    return found;
+  };
+  const itemById = db.prepare<{ id: number }, ItemRow>(ITEM_BY_ID_SQL);
+  const matchById = db.prepare<{ id: number }, MatchRow>(MATCH_BY_ID_SQL);
+  const readItem = (id: number): ItemRow | undefined => itemById.get({ id });
+  const readMatch = (id: number): MatchRow | undefined => matchById.get({ id });
+  const items = [...itemCandidates].map(([id, candidate]) => ({ id, ...candidate }));
+  return {
+    items: [
+      ...newest(items.filter((item) => item.isOpen).map((item): [number, Via[]] => [item.id, item.via]), readItem),
+      ...newest(items.filter((item) => !item.isOpen).map((item): [number, Via[]] => [item.id, item.via]), readItem),
+    ],
+    matches: newest([...matchCandidates], readMatch),
+    isCapped,
+  };
 }
 
 /**
@@ -141,26 +214,10 @@ export function searchEverywhere(db: ReadonlyDb, text: string, limit: number): S
       if (match) addMatch(match, RANK.id, 'matchId', term);
     }
 
-    const records = findRecords(db, term);
-    isCapped = records.isCapped;
-    const sides = [
-      { hits: records.network, itemsSql: ITEMS_OF_NETWORK_RECORDS_SQL, matchesSql: MATCHES_OF_NETWORK_RECORDS_SQL },
-      { hits: records.ledger, itemsSql: ITEMS_OF_LEDGER_PAYMENTS_SQL, matchesSql: MATCHES_OF_LEDGER_PAYMENTS_SQL },
-    ];
-    for (const side of sides) {
-      if (side.hits.size === 0) continue;
-      const ids = JSON.stringify([...side.hits.keys()]);
-      for (const row of db.prepare<{ ids: string }, ItemRow & { recordRowId: number }>(side.itemsSql).all({ ids })) {
-        const { recordRowId, ...item } = row;
-        const hit = side.hits.get(recordRowId);
-        if (hit) addItem(item, RANK.identifier, hit.field, hit.value);
-      }
-      for (const row of db.prepare<{ ids: string }, MatchRow & { recordRowId: number }>(side.matchesSql).all({ ids })) {
-        const { recordRowId, ...match } = row;
-        const hit = side.hits.get(recordRowId);
-        if (hit) addMatch(match, RANK.identifier, hit.field, hit.value);
-      }
-    }
+    const found = findIdentifierHits(db, term, limit);
+    isCapped = found.isCapped;
+    for (const { row, hit } of found.items) addItem(row, RANK.identifier, hit.field, hit.value);
+    for (const { row, hit } of found.matches) addMatch(row, RANK.identifier, hit.field, hit.value);
 
     const amount = parseTypedAmountRange(term);
     if (amount) {

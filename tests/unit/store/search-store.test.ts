@@ -170,6 +170,35 @@ describe('search everywhere', () => {
     expect(RECORD_HITS_CAP).toBeGreaterThan(10);
   });
 
+  it('shows the newest hits of each group and says there are more, as reading every found record whole would, and names no record a stray key points at', () => {
+    const pile = createDb();
+    currentRuleSet(pile);
+    storeFile(pile, { network: Array.from({ length: 12 }, (_, index) => networkInput({ recordId: `VPILE${index}`, networkTxnId: `TXNPILE${index}`, amountMinor: 5_000 + index })) });
+    runMatchingDay(pile, '2026-11-02');
+    // Every other record is paid the next day: six matches, six closed items, six open ones.
+    const paid = [0, 2, 4, 6, 8, 10].map((index) =>
+      ledgerInput({ paymentId: `ZPPILE${index}`, networkTxnId: `TXNPILE${index}`, amountMinor: 5_000 + index, initiatedAt: '2026-11-03T12:00:00-05:00' }),
+    );
+    storeFile(pile, { ledger: paid });
+    runMatchingDay(pile, '2026-11-03');
+    // The newest item's record carries no "vpile", but a key says it does: it must not be named.
+    storeFile(pile, { network: [networkInput({ recordId: 'VOTHER1', networkTxnId: 'TXNOTHER1', amountMinor: 7_777 })] });
+    runMatchingDay(pile, '2026-11-04');
+    const stray = pile.prepare<[], { id: number; fileId: number }>("SELECT id, file_id AS fileId FROM network_records WHERE record_id = 'VOTHER1'").get()!;
+    pile.prepare('INSERT INTO network_record_keys (file_id, from_end, key, network_record_id) VALUES (?, 0, ?, ?)').run(stray.fileId, 'vpilestray', stray.id);
+
+    const everything = searchEverywhere(pile, 'vpile', 100);
+    expect([everything.openItems.hits.length, everything.closedItems.hits.length, everything.matches.hits.length]).toEqual([6, 6, 6]);
+    expect(everything.openItems.hits.map((hit) => hit.reference)).not.toContain('VOTHER1');
+    const firstPage = searchEverywhere(pile, 'vpile', 3);
+    for (const group of ['openItems', 'closedItems', 'matches'] as const) {
+      expect(firstPage[group].hits).toEqual(everything[group].hits.slice(0, 3));
+      expect(firstPage[group].hasMore).toBe(true);
+      expect(everything[group].hasMore).toBe(false);
+    }
+    expect(searchEverywhere(pile, 'vpile', 6).openItems).toEqual({ hits: everything.openItems.hits, hasMore: false });
+  });
+
   it('reads each key range newest file first and stops at the cap, however many older rows carry the term', () => {
     const walk = createDb();
     storeFile(walk, { network: Array.from({ length: 4 }, (_, index) => networkInput({ recordId: `VOLDER${index}`, arn: `74OLD${index}` })) });
