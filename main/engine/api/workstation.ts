@@ -12,6 +12,8 @@ import { createReconHandlers, dispatchReconCall, settleReceived, reportsWritten,
 /** Where a workstation keeps its things; every folder is created when missing. */
 export type WorkstationConfig = {
   dbPath: string;
+  /** Team mode: the shared PostgreSQL store (RECON_DATABASE_URL) instead of the file at dbPath. */
+  databaseUrl?: string;
   inboxFolder: string;
   reportsFolder: string;
   /** Where files dropped as bytes are kept. */
@@ -66,6 +68,7 @@ export type Workstation = {
 export function startWorkstation(config: WorkstationConfig, log: (message: string) => void = () => {}): Workstation {
   const services = createServices({
     dbPath: config.dbPath,
+    ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : {}),
     ...(config.profilesDir ? { profilesDir: config.profilesDir } : {}),
     ...(config.nativeBinding ? { nativeBinding: config.nativeBinding } : {}),
     ...(config.actor ? { actor: config.actor } : {}),
@@ -79,8 +82,9 @@ export function startWorkstation(config: WorkstationConfig, log: (message: strin
   // changed. Our own engine's writes move data_version as well (the worker has its own
   // connection): while one runs the watcher waits, and the `store-changed` of ours that follows
   // it covers it, so the watcher takes the store as seen then rather than announce it again.
+  // SQLite's data_version has no PostgreSQL counterpart: the team store will tell of changes otherwise.
   const storeWatch =
-    config.storeWatchMs === 0
+    config.storeWatchMs === 0 || config.databaseUrl !== undefined
       ? undefined
       : watchStoreChanges(services.reader, (areas) => tell({ type: 'store-changed', areas }), {
           ...(config.storeWatchMs === undefined ? {} : { intervalMs: config.storeWatchMs }),

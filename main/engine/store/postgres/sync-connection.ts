@@ -65,6 +65,8 @@ export type PostgresTransaction<Arguments extends unknown[], Result> = ((...args
 export type PostgresSyncDb = {
   /** The server and database, without the password. */
   readonly name: string;
+  /** False once closed, as better-sqlite3's `open` (a lease's heartbeat and release look at it). */
+  readonly open: boolean;
   readonly inTransaction: boolean;
   prepare<Row = unknown>(sql: string): PostgresStatement<Row>;
   /** Runs a script of statements without parameters, each translated. */
@@ -250,7 +252,15 @@ export function openPostgresSync(url: string): PostgresSyncDb {
 
   function begin(behaviour: 'deferred' | 'immediate' | 'exclusive'): void {
     native('BEGIN');
-    if (behaviour !== 'deferred') native('SELECT pg_advisory_xact_lock($1)', [STORE_WRITE_LOCK_KEY]);
+    if (behaviour === 'deferred') return;
+    try {
+      native('SELECT pg_advisory_xact_lock($1)', [STORE_WRITE_LOCK_KEY]);
+    } catch (error) {
+      // Important: a lock that timed out leaves an aborted transaction open on the server; the
+      // caller sees no transaction (as SQLite's failed BEGIN IMMEDIATE), so none may stay open.
+      native('ROLLBACK');
+      throw error;
+    }
   }
 
   function transaction<Arguments extends unknown[], Result>(fn: (...args: Arguments) => Result): PostgresTransaction<Arguments, Result> {
@@ -295,6 +305,9 @@ export function openPostgresSync(url: string): PostgresSyncDb {
   const db: PostgresSyncDb = {
     name: describeDatabaseUrl(url),
     pragma,
+    get open() {
+      return !isClosed;
+    },
     get inTransaction() {
       return depth > 0;
     },
