@@ -11,6 +11,9 @@ const STORE_AND_WORKFLOW_SUITES = [
   'tests/unit/controls/*-engine.test.ts',
   'tests/unit/matcher/matching-run.test.ts',
   'tests/unit/reports/*.test.ts',
+  // Team mode's own suites (each starts its own server): the services over a team store, and
+  // several workstations (processes) on one server at once.
+  'tests/unit/team/*.test.ts',
 ];
 
 const RUNS_MATCHING =
@@ -43,10 +46,10 @@ export const NOT_YET_ON_POSTGRES: Readonly<Record<string, string>> = {
   'tests/unit/store/audit-guard.test.ts': 'opens SQLite files itself and tampers with them, and the services over one',
   'tests/unit/store/leases.test.ts': 'two SQLite connections on one file, and the services over it',
   'tests/unit/store/store-change-watcher.test.ts': "SQLite's data_version over a file; PostgreSQL will tell of changes by LISTEN/NOTIFY",
-  'tests/unit/reports/cutoff-scheduler.test.ts': 'the services over a SQLite file: the services do not take a PostgreSQL store yet (RECON_DATABASE_URL)',
-  'tests/unit/reports/cutoff-scheduler-lease.test.ts': 'the services over a SQLite file: the services do not take a PostgreSQL store yet (RECON_DATABASE_URL)',
-  'tests/unit/reports/day-close.test.ts': 'the services over a SQLite file: the services do not take a PostgreSQL store yet (RECON_DATABASE_URL)',
-  'tests/unit/reports/report-set-kill.test.ts': 'child processes over a SQLite file: the services do not take a PostgreSQL store yet (RECON_DATABASE_URL)',
+  'tests/unit/reports/cutoff-scheduler.test.ts': RUNS_MATCHING,
+  'tests/unit/reports/cutoff-scheduler-lease.test.ts': RUNS_MATCHING,
+  'tests/unit/reports/day-close.test.ts': RUNS_MATCHING,
+  'tests/unit/reports/report-set-kill.test.ts': RUNS_MATCHING,
 };
 
 export default defineConfig({
