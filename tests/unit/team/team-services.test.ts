@@ -105,6 +105,12 @@ describe('a team store the app cannot use', () => {
     expect(() => servicesAs('ana', { url: newer.urlOf('ana') })).toThrow(`newer than this app (${SCHEMA_VERSION}): update the app on this workstation.`);
   });
 
+  it('is named once: a database file and a team store together are refused as a usage error', async () => {
+    const both = await recon({}, 'status', '--db', path.join(tempDir(), 'recon.db'), '--database-url', team.urlOf('ana'));
+    expect(both.code).toBe(2);
+    expect(both.err).toContain('--db and a team store (--database-url or RECON_DATABASE_URL) cannot be used together: name one');
+  });
+
   it('names the server it could not reach, never the password', async () => {
     const wrong = team.urlOf('ana').replace(TEAM_PASSWORD, 'a-wrong-password');
     const failure = await recon({}, 'status', '--database-url', wrong);
