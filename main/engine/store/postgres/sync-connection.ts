@@ -11,6 +11,8 @@
 // Important: the calling thread sleeps for each round trip; only the engine worker (which runs one
 // request at a time anyway) and the command line may use it, never a window's main thread.
 
+import fs from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 import { BUSY_TIMEOUT_MS } from '../database';
 import type { QueryErrorData, QueryReply, QueryRequest, QueryThreadSetup } from './query-protocol';
@@ -111,7 +113,10 @@ function startThread(setup: QueryThreadSetup & { port: MessagePort }): Worker {
     const bootstrap = `import(${JSON.stringify(tsx)}).then(({ register }) => { register(); return import(${JSON.stringify(entry.href)}); })`;
     return new Worker(bootstrap, { ...options, eval: true });
   }
-  return new Worker(new URL('./query-thread.js', import.meta.url), options);
+  // The desktop build makes the thread an entry at the bundle's root (electron.vite.config.ts),
+  // while this module may land in a shared chunk a folder below it.
+  const beside = new URL('./query-thread.js', import.meta.url);
+  return new Worker(fs.existsSync(fileURLToPath(beside)) ? beside : new URL('../query-thread.js', import.meta.url), options);
 }
 
 /** The URL with its password masked, for messages. */
