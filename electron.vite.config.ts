@@ -18,6 +18,8 @@ export default defineConfig({
           // The engine worker (the only writer) loads this file beside the shell's bundle
           // (main/engine/worker/engine-worker-client.ts).
           'engine-worker': path.join(root, 'main/engine/worker/engine-worker.ts'),
+          // Team mode's PostgreSQL connections talk to the server from this thread (store/postgres/sync-connection.ts).
+          'query-thread': path.join(root, 'main/engine/store/postgres/query-thread.ts'),
         },
       },
     },

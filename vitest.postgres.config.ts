@@ -29,10 +29,6 @@ export const NOT_YET_ON_POSTGRES: Readonly<Record<string, string>> = {
   'tests/unit/store/audit-guard.test.ts': 'opens SQLite files itself and tampers with them, and the services over one',
   'tests/unit/store/leases.test.ts': 'two SQLite connections on one file, and the services over it',
   'tests/unit/store/store-change-watcher.test.ts': "SQLite's data_version over a file; PostgreSQL's watcher (LISTEN/NOTIFY) has its own tests, tests/unit/team/postgres-change-watcher.test.ts",
-  'tests/unit/reports/cutoff-scheduler.test.ts': 'the services over a SQLite file: the services do not take a PostgreSQL store yet (RECON_DATABASE_URL)',
-  'tests/unit/reports/cutoff-scheduler-lease.test.ts': 'the services over a SQLite file: the services do not take a PostgreSQL store yet (RECON_DATABASE_URL)',
-  'tests/unit/reports/day-close.test.ts': 'the services over a SQLite file: the services do not take a PostgreSQL store yet (RECON_DATABASE_URL)',
-  'tests/unit/reports/report-set-kill.test.ts': 'child processes over a SQLite file: the services do not take a PostgreSQL store yet (RECON_DATABASE_URL)',
 };
 
 export default defineConfig({

@@ -70,9 +70,12 @@ try {
   console.error(`recon: the workstation could not start: ${(error as Error).message}`);
   process.exit(1);
 }
+// Team mode: the shared PostgreSQL store instead of the data folder's database file.
+const databaseUrl = process.env.RECON_DATABASE_URL?.trim() || undefined;
 const workstation = startWorkstation(
   {
     ...folders,
+    ...(databaseUrl ? { databaseUrl } : {}),
     ...(stabilityMs === undefined ? {} : { inboxStabilityMs: stabilityMs }),
     actor,
     ...(values['no-inbox'] ? { watchInbox: false, reportsAtCutoff: false } : {}),
@@ -96,7 +99,7 @@ try {
   } else {
     console.log(`Recon Workstation is open for you at ${bridge.launchUrl}`);
     console.log('  (one-time address: the first browser to load it gets the session; keep it to yourself)');
-    console.log(`  database  ${folders.dbPath}`);
+    console.log(`  database  ${workstation.services.databasePath}`);
     console.log(`  inbox     ${folders.inboxFolder} (files dropped here are ingested)`);
     console.log(`  reports   ${folders.reportsFolder}`);
     if (values['open-browser']) launchFolder = openInBrowser(bridge.launchUrl);

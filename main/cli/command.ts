@@ -3,7 +3,8 @@
 
 import { isIsoDate } from '../../shared/business-dates';
 import { defaultDatabasePath, defaultProfilesDir } from '../engine/app-paths';
-import { signedInAssociate } from '../engine/associate';
+import { IdentityRefusedError, signedInAssociate } from '../engine/associate';
+import { describeDatabaseUrl } from '../engine/store/postgres/sync-connection';
 import { createServices, type Services } from '../engine/services';
 
 /** Exit codes: 0 success, 1 a file was rejected or a command failed, 2 the command line was wrong. */
@@ -63,6 +64,13 @@ export const DATABASE_OPTION: CliOption = {
   help: 'the database (default: $RECON_DB, else recon.db in the per-user app-data folder)',
 };
 
+/** --database-url URL: every command that opens the store takes it (team mode, instead of --db). */
+export const DATABASE_URL_OPTION: CliOption = {
+  name: 'database-url',
+  value: 'URL',
+  help: 'team mode: the shared PostgreSQL store, e.g. postgresql://jane_doe@db.example/recon (default: $RECON_DATABASE_URL; replaces --db)',
+};
+
 /** --profiles DIR: the user's CSV feed profiles. */
 export const PROFILES_OPTION: CliOption = {
   name: 'profiles',
@@ -81,6 +89,12 @@ export function databasePath(values: OptionValues): string {
   return optionText(values, 'db') ?? defaultDatabasePath();
 }
 
+/** The team store a command line names (--database-url), else RECON_DATABASE_URL; undefined: the SQLite file. */
+export function databaseUrl(values: OptionValues, env: NodeJS.ProcessEnv): string | undefined {
+  const url = optionText(values, 'database-url') ?? env.RECON_DATABASE_URL?.trim();
+  return url === '' ? undefined : url;
+}
+
 /** The folder of user feed profiles a command line names (--profiles), else the default one. */
 export function profilesFolder(values: OptionValues): string {
   return optionText(values, 'profiles') ?? defaultProfilesDir();
@@ -90,15 +104,30 @@ export function profilesFolder(values: OptionValues): string {
  * The engine's services over the database the command line names, acting as the signed-in
  * associate (RECON_ACTOR set outside a test session is refused: see associate.ts); the caller
  * closes them. `command` names this process to another that waits for it ('recon match').
+ * In team mode the associate is the database login, and RECON_ACTOR is refused whatever the session.
  */
 export function openServices(values: OptionValues, context: CliContext, command?: string): Services {
+  const env = context.env ?? process.env;
+  const url = databaseUrl(values, env);
+  if (url !== undefined && values.db !== undefined) throw new UsageError('--db and a team store (--database-url or RECON_DATABASE_URL) cannot be used together: name one');
+  if (url !== undefined) assertNoActorInTeamMode(env, url);
   return createServices({
     dbPath: databasePath(values),
-    actor: signedInAssociate(context.env ?? process.env, { isPackaged: false }),
+    ...(url === undefined ? { actor: signedInAssociate(env, { isPackaged: false }) } : { databaseUrl: url }),
     profilesDir: profilesFolder(values),
     ...(command ? { processName: `recon ${command}` } : {}),
     ...(context.now ? { now: context.now } : {}),
   });
+}
+
+/** RECON_ACTOR in team mode: refused in words, since the login in the URL is who acts and nothing else may say otherwise. */
+function assertNoActorInTeamMode(env: NodeJS.ProcessEnv, url: string): void {
+  const named = env.RECON_ACTOR?.trim() ?? '';
+  if (named === '') return;
+  throw new IdentityRefusedError(
+    `RECON_ACTOR is set (to "${named}"), but in team mode the associate is the database login the workstation connects as (${describeDatabaseUrl(url)}): ` +
+      'another associate connects with their own login. Unset RECON_ACTOR.',
+  );
 }
 
 /** The date an option names, refused unless it is a real date written YYYY-MM-DD. */

@@ -89,6 +89,12 @@ async function chooseExportFile(suggestedName: string): Promise<string | undefin
   return result.canceled || !result.filePath ? undefined : result.filePath;
 }
 
+/** Team mode: RECON_DATABASE_URL names the shared PostgreSQL store (the settings window will too). */
+function teamStore(): { databaseUrl?: string } {
+  const url = process.env.RECON_DATABASE_URL?.trim();
+  return url ? { databaseUrl: url } : {};
+}
+
 async function main(): Promise<void> {
   // Single instance: two windows over one database would race for the inbox.
   if (!app.requestSingleInstanceLock()) {
@@ -105,7 +111,7 @@ async function main(): Promise<void> {
     // An installed app acts only as the signed-in user; RECON_ACTOR there is refused, in words.
     const actor = signedInAssociate(process.env, { isPackaged: app.isPackaged });
     workstation = startWorkstation(
-      { ...folders, actor, ...(binding ? { nativeBinding: binding } : {}), chooseExportFile },
+      { ...folders, ...teamStore(), actor, ...(binding ? { nativeBinding: binding } : {}), chooseExportFile },
       (message) => console.error(message),
     );
   } catch (error) {

@@ -19,6 +19,7 @@ import { businessDayOf, readReportPreview, type BusinessDay } from './reports/da
 import { verifyAuditChain, type AuditChainCheck, type AuditFilter } from './store/audit-log';
 import { createAuditGuard, type AuditGuard, type AuditIntegrity } from './store/audit-guard';
 import { openDatabase, type ReadonlyDb, type WritableDb } from './store/database';
+import { databaseUrlWithoutPassword, openTeamReader, openTeamWriter, teamAssociate } from './store/team-store';
 import { currentRulesOrDefaults, currentVersionedRulesOrDefaults, type VersionedRuleSet } from './store/rule-sets';
 import { readStoreStatus, type StoreStatus } from './store/status-store';
 import { LEASE_TTL_MS, leaseHolderOfThisProcess } from './store/leases';
@@ -41,10 +42,17 @@ export type { DayClosed, ReportsRequest };
 
 /** Everything the services need to know. */
 export type ServicesConfig = {
+  /** The SQLite file (or ':memory:'); not opened in team mode (`databaseUrl`). */
   dbPath: string;
+  /**
+   * Team mode: the shared PostgreSQL store (RECON_DATABASE_URL) instead of the SQLite file. Its
+   * schema must be at this app's version (`recon team init` makes it so); the associate is the
+   * login the URL connects as, whatever `actor` says.
+   */
+  databaseUrl?: string;
   /** Folder of user feed profiles (JSON); missing = built-in profiles only. */
   profilesDir?: string;
-  /** Who acts, for the audit log. */
+  /** Who acts, for the audit log; ignored in team mode (the database login is who acts). */
   actor?: string;
   /**
    * false: run every write (matching too) on this thread, not in the engine worker (tests of
@@ -79,8 +87,10 @@ export type Services = {
    * is not here: every write is an operation below, run in the engine's turn.
    */
   reader: ReadonlyDb;
-  /** The database file (or ':memory:'), as the window shows it. */
+  /** The database file (or ':memory:'), as the window shows it; in team mode, the team store's URL without its password. */
   databasePath: string;
+  /** In team mode, the PostgreSQL store's URL without its password (for the window); undefined over a SQLite file. */
+  teamDatabaseUrl: string | undefined;
   /** Who acts, as the audit log names them. */
   actor: string;
   profiles: readonly FeedProfile[];
@@ -159,25 +169,46 @@ type EngineRunner = {
  */
 export function createServices(config: ServicesConfig): Services {
   const binding = config.nativeBinding ? { nativeBinding: config.nativeBinding } : {};
-  const actor = config.actor ?? os.userInfo().username;
+  const teamUrl = config.databaseUrl;
   const loaded = config.profilesDir ? loadProfilesFromFolder(config.profilesDir) : { profiles: [], errors: [] };
   const profiles = [...BUILTIN_PROFILES, ...loaded.profiles];
-  const isInThread = config.inThreadWriter !== undefined || config.dbPath === ':memory:' || config.matchInWorker === false;
-  const leases: LeaseSettings = {
+  const isInMemory = teamUrl === undefined && config.dbPath === ':memory:';
+  const isInThread = config.inThreadWriter !== undefined || isInMemory || config.matchInWorker === false;
+  const leasesFor = (actor: string): LeaseSettings => ({
     holder: leaseHolderOfThisProcess(config.processName ?? DEFAULT_PROCESS_NAME, actor),
     ...(config.leaseWaitMs === undefined ? {} : { waitMs: config.leaseWaitMs }),
-  };
+  });
 
   let runner: EngineRunner;
   let reader: ReadonlyDb;
+  let actor: string;
   if (isInThread) {
-    const writer = config.inThreadWriter ?? openDatabase(config.dbPath, binding);
-    // In memory there is one database per connection: the reader is the writer, seen as a reader.
-    reader = config.dbPath === ':memory:' ? writer : openDatabase(config.dbPath, { readonly: true, ...binding });
-    runner = inThreadRunner(createEngineOperations(writer, { profiles, actor, now, leases }));
+    const writer = config.inThreadWriter ?? (teamUrl === undefined ? openDatabase(config.dbPath, binding) : openTeamWriter(teamUrl));
+    try {
+      // In memory there is one database per connection: the reader is the writer, seen as a reader.
+      reader = isInMemory ? writer : teamUrl === undefined ? openDatabase(config.dbPath, { readonly: true, ...binding }) : openTeamReader(teamUrl);
+    } catch (error) {
+      writer.close();
+      throw error;
+    }
+    actor = teamUrl === undefined ? (config.actor ?? os.userInfo().username) : teamAssociate(writer);
+    runner = inThreadRunner(createEngineOperations(writer, { profiles, actor, now, leases: leasesFor(actor) }));
+  } else if (teamUrl !== undefined) {
+    // Nothing to create or migrate (an administrator's `recon team init` does): the reader opens
+    // first and names the login, which the worker's own connection signs in as too.
+    reader = openTeamReader(teamUrl);
+    actor = teamAssociate(reader);
+    try {
+      const worker = startEngineWorker({ dbPath: config.dbPath, databaseUrl: teamUrl, actor, profiles, isClockPinned: config.now !== undefined, now, leases: leasesFor(actor) });
+      runner = { request: (request, onProgress) => worker.request(request, onProgress), close: () => void worker.close() };
+    } catch (error) {
+      reader.close();
+      throw error;
+    }
   } else {
+    actor = config.actor ?? os.userInfo().username;
     // The worker creates and migrates the file before this returns; only then can a reader open it.
-    const worker = startEngineWorker({ dbPath: config.dbPath, ...binding, actor, profiles, isClockPinned: config.now !== undefined, now, leases });
+    const worker = startEngineWorker({ dbPath: config.dbPath, ...binding, actor, profiles, isClockPinned: config.now !== undefined, now, leases: leasesFor(actor) });
     try {
       reader = openDatabase(config.dbPath, { readonly: true, ...binding });
     } catch (error) {
@@ -186,6 +217,7 @@ export function createServices(config: ServicesConfig): Services {
     }
     runner = { request: (request, onProgress) => worker.request(request, onProgress), close: () => void worker.close() };
   }
+  const teamDatabaseUrl = teamUrl === undefined ? undefined : databaseUrlWithoutPassword(teamUrl);
   const inFlight = countInFlight(runner);
 
   /** Sends a day-close request, passing each date closed or failed to the caller's callbacks. */
@@ -203,7 +235,8 @@ export function createServices(config: ServicesConfig): Services {
   let readerGuard: AuditGuard | undefined;
   const services: Services = {
     reader,
-    databasePath: config.dbPath,
+    databasePath: teamDatabaseUrl ?? config.dbPath,
+    teamDatabaseUrl,
     actor,
     profiles,
     profileErrors: loaded.errors,

@@ -47,14 +47,22 @@ export function stopTestStoreServer(): void {
   server = undefined;
 }
 
-/** A fresh database's connections (`count` of them, as several workstations on one store). */
-function openFreshDatabase(count = 1): PostgresSyncDb[] {
+/**
+ * A fresh database with the store's schema, by URL (the superuser's): for services that open
+ * their own connections to it (RECON_DATABASE_URL), which close them.
+ */
+export function createPostgresDatabaseUrl(): string {
   if (!server || !admin) {
     throw new Error(`${TEST_STORE_VARIABLE}=postgres needs the PostgreSQL set-up file (tests/helpers/postgres-store-setup.ts) in the vitest project: see vitest.postgres.config.ts.`);
   }
   const name = `recon_test_${++databaseCount}`;
   admin.execNative(`CREATE DATABASE ${name} TEMPLATE ${TEMPLATE}`);
-  const url = server.urlFor({ database: name });
+  return server.urlFor({ database: name });
+}
+
+/** A fresh database's connections (`count` of them, as several workstations on one store). */
+function openFreshDatabase(count = 1): PostgresSyncDb[] {
+  const url = createPostgresDatabaseUrl();
   const connections = Array.from({ length: count }, () => openPostgresSync(url));
   for (const db of connections) open.add(db);
   return connections;

@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import type { Services } from '../../engine/services';
 import {
   DATABASE_OPTION,
+  DATABASE_URL_OPTION,
   EXIT_FAILED,
   EXIT_OK,
   openServices,
@@ -25,8 +26,8 @@ export const summary = [
 ];
 
 export const usage = [
-  'recon audit [--since YYYY-MM-DD] [--until YYYY-MM-DD] [--actor NAME] [--subject TYPE:ID] [--out FILE] [--db FILE]',
-  'recon audit verify [--db FILE]',
+  'recon audit [--since YYYY-MM-DD] [--until YYYY-MM-DD] [--actor NAME] [--subject TYPE:ID] [--out FILE] [--db FILE | --database-url URL]',
+  'recon audit verify [--db FILE | --database-url URL]',
 ];
 
 export const description = `Writes the append-only audit log as CSV (id, at, actor, action, subject_type, subject_id,
@@ -49,7 +50,7 @@ const EXPORT_OPTIONS = [
   { name: 'out', value: 'FILE', help: 'write to FILE (default: standard output)' },
 ];
 
-export const options = [...EXPORT_OPTIONS, DATABASE_OPTION, PROFILES_OPTION];
+export const options = [...EXPORT_OPTIONS, DATABASE_OPTION, DATABASE_URL_OPTION, PROFILES_OPTION];
 
 export function run({ values, positionals }: CommandLine, output: Output, context: CliContext): number {
   const [verb, ...extra] = positionals;

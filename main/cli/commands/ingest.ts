@@ -2,13 +2,13 @@
 
 import path from 'node:path';
 import type { IngestOutcome } from '../../engine/ingest/ingest-file';
-import { DATABASE_OPTION, EXIT_FAILED, EXIT_OK, openServices, PROFILES_OPTION, UsageError, type CommandLine, type CliContext, type Output } from '../command';
+import { DATABASE_OPTION, DATABASE_URL_OPTION, EXIT_FAILED, EXIT_OK, openServices, PROFILES_OPTION, UsageError, type CommandLine, type CliContext, type Output } from '../command';
 
 export const name = 'ingest';
 
 export const summary = [{ call: '<file-or-folder>...', text: 'read feed files into the database' }];
 
-export const usage = ['recon ingest <file-or-folder>... [--db FILE] [--profiles DIR]'];
+export const usage = ['recon ingest <file-or-folder>... [--db FILE | --database-url URL] [--profiles DIR]'];
 
 export const description = `Reads each file (folders recursively, in name order; hidden and .json files in folders are
 skipped), recognises its format from its content (Mastercard IPM, Visa Base II, or a CSV feed
@@ -17,7 +17,7 @@ bytes ingested twice are recognised.
 
 Exit status: 0 when every file was ingested or already known, 1 when any was rejected.`;
 
-export const options = [DATABASE_OPTION, PROFILES_OPTION];
+export const options = [DATABASE_OPTION, DATABASE_URL_OPTION, PROFILES_OPTION];
 
 export async function run({ values, positionals }: CommandLine, output: Output, context: CliContext): Promise<number> {
   if (positionals.length === 0) throw new UsageError('name at least one file or folder to ingest');

@@ -1,13 +1,13 @@
 // recon match: matching as of a closed business date.
 
 import type { Services } from '../../engine/services';
-import { DATABASE_OPTION, EXIT_OK, openServices, optionalDate, PROFILES_OPTION, type CliContext, type CommandLine, type Output } from '../command';
+import { DATABASE_OPTION, DATABASE_URL_OPTION, EXIT_OK, openServices, optionalDate, PROFILES_OPTION, type CliContext, type CommandLine, type Output } from '../command';
 
 export const name = 'match';
 
 export const summary = [{ call: '[--date D]', text: 'run matching as of a closed business date (default: the last closed one)' }];
 
-export const usage = ['recon match [--date YYYY-MM-DD] [--db FILE]'];
+export const usage = ['recon match [--date YYYY-MM-DD] [--db FILE | --database-url URL]'];
 
 export const description = `Runs matching as of a closed business date (default: the last closed one, from the rules'
 time zone and cut-off) over every open record of that date or earlier. A date whose cut-off has
@@ -17,6 +17,7 @@ order, so each has its own matches; a date before the last run is not run again.
 export const options = [
   { name: 'date', value: 'YYYY-MM-DD', help: 'the closed business date to match as of' },
   DATABASE_OPTION,
+  DATABASE_URL_OPTION,
   PROFILES_OPTION,
 ];
 

@@ -3,6 +3,7 @@
 import { defaultReportsDir } from '../../engine/app-paths';
 import {
   DATABASE_OPTION,
+  DATABASE_URL_OPTION,
   EXIT_OK,
   openServices,
   optionalDate,
@@ -20,7 +21,7 @@ export const summary = [
   { call: '[--date D] [--out DIR]', text: "run matching, then write the day's reports and manifest (default: the last closed date)" },
 ];
 
-export const usage = ['recon report [--date YYYY-MM-DD] [--out DIR] [--db FILE]'];
+export const usage = ['recon report [--date YYYY-MM-DD] [--out DIR] [--db FILE | --database-url URL]'];
 
 export const description = `Runs matching as of a closed business date (default: the last closed one; a date whose
 cut-off has not passed is refused), then writes matches_D.csv, mismatches_D.csv,
@@ -34,6 +35,7 @@ export const options = [
   { name: 'date', value: 'YYYY-MM-DD', help: 'the closed business date to report' },
   { name: 'out', value: 'DIR', help: 'where the reports go (default: $RECON_REPORTS, else reports/ in the app-data folder)' },
   DATABASE_OPTION,
+  DATABASE_URL_OPTION,
   PROFILES_OPTION,
 ];
 

@@ -6,7 +6,7 @@ import { RULE_BOUNDS, type RuleChange } from '../../../shared/controls';
 import { formatMinor } from '../../../shared/money';
 import { ruleSetSchema } from '../../../shared/rules';
 import type { Services } from '../../engine/services';
-import { DATABASE_OPTION, EXIT_FAILED, EXIT_OK, openServices, optionText, positiveInteger, UsageError, type CliContext, type CommandLine, type Output } from '../command';
+import { DATABASE_OPTION, DATABASE_URL_OPTION, EXIT_FAILED, EXIT_OK, openServices, optionText, positiveInteger, UsageError, type CliContext, type CommandLine, type Output } from '../command';
 
 export const name = 'rules';
 
@@ -16,11 +16,11 @@ export const summary = [
 ];
 
 export const usage = [
-  'recon rules [--db FILE]',
-  'recon rules set FILE [--note TEXT] [--db FILE]',
-  'recon rules pending [--db FILE]',
-  'recon rules approve ID [--note TEXT] [--db FILE]',
-  'recon rules reject ID [--note TEXT] [--db FILE]',
+  'recon rules [--db FILE | --database-url URL]',
+  'recon rules set FILE [--note TEXT] [--db FILE | --database-url URL]',
+  'recon rules pending [--db FILE | --database-url URL]',
+  'recon rules approve ID [--note TEXT] [--db FILE | --database-url URL]',
+  'recon rules reject ID [--note TEXT] [--db FILE | --database-url URL]',
 ];
 
 export const description = `Shows the current rule set (passes, window, tolerance, settlement lag, resettlement age,
@@ -40,6 +40,7 @@ The associate is the signed-in user; every step is in the audit log in their nam
 export const options = [
   { name: 'note', value: 'TEXT', help: 'with set: why the rules change; with approve or reject: why' },
   DATABASE_OPTION,
+  DATABASE_URL_OPTION,
 ];
 
 const VERBS = ['set', 'pending', 'approve', 'reject'] as const;

@@ -1,8 +1,8 @@
 // recon status: what the database holds.
 
 import {
-  databasePath,
   DATABASE_OPTION,
+  DATABASE_URL_OPTION,
   EXIT_FAILED,
   EXIT_OK,
   openServices,
@@ -16,13 +16,13 @@ export const name = 'status';
 
 export const summary = [{ call: '[--json]', text: 'what the database holds: files, records, matches, open items' }];
 
-export const usage = ['recon status [--json] [--db FILE]'];
+export const usage = ['recon status [--json] [--db FILE | --database-url URL]'];
 
 export const description = `Prints the files ingested, records per side, matches, open items per category and reason, and
 quarantined rows. Exits 1, saying why, when the audit log was altered outside the app (every change
 is then refused; see recon audit verify).`;
 
-export const options = [{ name: 'json', help: 'print it all as one JSON document' }, DATABASE_OPTION, PROFILES_OPTION];
+export const options = [{ name: 'json', help: 'print it all as one JSON document' }, DATABASE_OPTION, DATABASE_URL_OPTION, PROFILES_OPTION];
 
 export function run({ values }: CommandLine, output: Output, context: CliContext): number {
   const services = openServices(values, context);
@@ -39,7 +39,7 @@ export function run({ values }: CommandLine, output: Output, context: CliContext
       output.out(JSON.stringify(status, null, 2));
       return verdict();
     }
-    output.out(`database: ${databasePath(values)}`);
+    output.out(`database: ${services.databasePath}`);
     output.out(`files: ${status.files.reduce((sum, row) => sum + row.files, 0)}`);
     for (const row of status.files) {
       output.out(

@@ -17,7 +17,8 @@ names (or brings them up to this app's schema version), and a group role for ass
 least privileges the engine needs: the audit log can be added to and read, never changed,
 deleted or truncated. Prints how to create each associate's login. Running it again is safe: it
 migrates nothing twice and resets the role's grants. The URL may also come from
-$RECON_DATABASE_URL. Team mode is being built: the app and the other commands still use SQLite.`;
+$RECON_DATABASE_URL. Each associate then gives every other command the URL with their own
+login (--database-url, or $RECON_DATABASE_URL).`;
 
 export const options = [
   { name: 'database-url', value: 'URL', help: 'the PostgreSQL database, e.g. postgresql://admin@db.example:5432/recon (default: $RECON_DATABASE_URL)' },

@@ -8,6 +8,7 @@ import type { CutoffSchedule } from '../../engine/reports/cutoff-scheduler';
 import type { DayClosed } from '../../engine/services';
 import {
   DATABASE_OPTION,
+  DATABASE_URL_OPTION,
   EXIT_OK,
   openServices,
   optionText,
@@ -23,7 +24,7 @@ export const name = 'watch';
 
 export const summary = [{ call: '<inbox-folder>', text: 'ingest every file dropped into a folder, until stopped' }];
 
-export const usage = ['recon watch <inbox-folder> [--reports-at-cutoff] [--out DIR] [--db FILE] [--profiles DIR]'];
+export const usage = ['recon watch <inbox-folder> [--reports-at-cutoff] [--out DIR] [--db FILE | --database-url URL] [--profiles DIR]'];
 
 export const description = `Ingests the files already in the folder, then every file dropped into it, exactly as
 'recon ingest' does, once it is complete: its size and modification time unchanged for two
@@ -41,6 +42,7 @@ export const options = [
   { name: 'reports-at-cutoff', help: "write each closing date's reports and manifest at its cut-off" },
   { name: 'out', value: 'DIR', help: 'where those reports go (default: $RECON_REPORTS, else reports/ in the app-data folder)' },
   DATABASE_OPTION,
+  DATABASE_URL_OPTION,
   PROFILES_OPTION,
 ];
 

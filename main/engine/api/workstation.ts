@@ -13,6 +13,8 @@ import { startStoreWatch } from './store-watch';
 /** Where a workstation keeps its things; every folder is created when missing. */
 export type WorkstationConfig = {
   dbPath: string;
+  /** Team mode: the shared PostgreSQL store (RECON_DATABASE_URL) instead of the file at dbPath. */
+  databaseUrl?: string;
   inboxFolder: string;
   reportsFolder: string;
   /** Where files dropped as bytes are kept. */
@@ -67,6 +69,7 @@ export type Workstation = {
 export function startWorkstation(config: WorkstationConfig, log: (message: string) => void = () => {}): Workstation {
   const services = createServices({
     dbPath: config.dbPath,
+    ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : {}),
     ...(config.profilesDir ? { profilesDir: config.profilesDir } : {}),
     ...(config.nativeBinding ? { nativeBinding: config.nativeBinding } : {}),
     ...(config.actor ? { actor: config.actor } : {}),

@@ -152,12 +152,22 @@ export async function ingestFile(db: WritableDb, filePath: string, options: Inge
   } catch (error) {
     // A failed BEGIN left nothing to roll back, and SQLite rolls some failures back by itself.
     if (db.inTransaction) db.exec('ROLLBACK');
+    // The same bytes committed by another workstation between the check under the lock and this
+    // insert (a store whose writers do not exclude each other): the file is known, not broken.
+    const committedMeanwhile = isUniqueViolation(error) ? findFeedFileBySha(db, hashed.sha256) : undefined;
+    if (committedMeanwhile) return alreadyIngested(committedMeanwhile);
     if (error instanceof FileChangedError) return transient(error.message);
     if (error instanceof DatabaseBusyError) return transient(`${fileName} was not ingested. ${error.message}`);
     if (isDatabaseBusy(error)) return transient(`${fileName} was not ingested. ${describeDatabaseBusy(db)}`);
     if (error instanceof FeedRejectedError) return contentRejection(error.message);
     return contentRejection(`${fileName}: could not be ingested (${(error as Error).message})`);
   }
+}
+
+/** True for a UNIQUE constraint that refused a row: SQLite's code, or PostgreSQL's SQLSTATE 23505. */
+function isUniqueViolation(error: unknown): boolean {
+  const code = (error as { code?: unknown } | undefined)?.code;
+  return code === 'SQLITE_CONSTRAINT_UNIQUE' || code === '23505';
 }
 
 /** One entry of a walk over files and folders: a file to ingest, or a place that cannot be, with why. */

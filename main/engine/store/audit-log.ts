@@ -1,6 +1,7 @@
 import type { AuditEntryView, AuditVerification } from '../../../shared/ipc/recon-api';
 import { systemClock } from '../clock';
 import type { ReadonlyDb, WritableDb } from './database';
+import { isPostgresConnection } from './postgres/dialect';
 import { auditEntryHash } from './migrations/007-day-close-and-controls';
 
 /** One entry of the append-only audit log: who did what to which subject, before and after. */
@@ -152,8 +153,31 @@ export const AUDIT_TRIGGERS: Readonly<Record<string, string>> = {
     "CREATE TRIGGER audit_log_no_replace BEFORE INSERT ON audit_log WHEN EXISTS (SELECT 1 FROM audit_log WHERE id = NEW.id) BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END",
 };
 
+/** The team store's append-only triggers (postgres/schema.ts), by name: each calls the one function that refuses the change. */
+export const POSTGRES_AUDIT_TRIGGERS: readonly string[] = ['audit_log_no_update', 'audit_log_no_delete', 'audit_log_no_truncate'];
+
+type PostgresCatalogue = { execNative(sql: string, values?: readonly unknown[]): { rows: unknown[][] } };
+
+/** auditTriggerProblem on PostgreSQL: each trigger present, enabled and still calling audit_log_append_only(). */
+function postgresAuditTriggerProblem(db: PostgresCatalogue): string | undefined {
+  const rows = db.execNative(
+    "SELECT tgname, tgenabled, pg_get_triggerdef(oid) FROM pg_trigger WHERE tgrelid = to_regclass('audit_log') AND NOT tgisinternal",
+  ).rows as [string, string, string][];
+  const present = new Map(rows.map(([name, enabled, definition]) => [name, { isEnabled: enabled !== 'D', definition }]));
+  for (const name of POSTGRES_AUDIT_TRIGGERS) {
+    const found = present.get(name);
+    if (found === undefined) return `the trigger ${name}, which keeps the audit log append-only, is missing: it was dropped behind the app's back`;
+    if (!found.isEnabled) return `the trigger ${name}, which keeps the audit log append-only, is disabled: it was turned off behind the app's back`;
+    if (!found.definition.endsWith('EXECUTE FUNCTION audit_log_append_only()')) {
+      return `the trigger ${name}, which keeps the audit log append-only, is not as the app wrote it: it was changed behind the app's back`;
+    }
+  }
+  return undefined;
+}
+
 /** What is wrong with the audit log's append-only triggers, in a sentence naming the trigger; undefined when all are in place as written. */
 export function auditTriggerProblem(db: ReadonlyDb): string | undefined {
+  if (isPostgresConnection(db)) return postgresAuditTriggerProblem(db as ReadonlyDb & PostgresCatalogue);
   const rows = db.prepare("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'audit_log'").all() as { name: string; sql: string | null }[];
   const present = new Map(rows.map((row) => [row.name, (row.sql ?? '').replace(/\s+/g, ' ').replace(/;\s*$/, '').trim()]));
   for (const [name, sql] of Object.entries(AUDIT_TRIGGERS)) {

@@ -44,9 +44,14 @@ export class DatabaseBusyError extends Error {
 /** How long a connection waits for another connection's write lock before giving up, in ms. */
 export const BUSY_TIMEOUT_MS = 5_000;
 
-/** True when SQLite gave up waiting for another connection's lock (SQLITE_BUSY and its extended codes). */
+/** PostgreSQL's SQLSTATE for a lock not granted within the session's lock_timeout (the team store's busy timeout). */
+const POSTGRES_LOCK_NOT_AVAILABLE = '55P03';
+
+/** True when SQLite gave up waiting for another connection's lock (SQLITE_BUSY and its extended codes), or PostgreSQL did. */
 export function isDatabaseBusy(error: unknown): boolean {
   if (error instanceof DatabaseBusyError) return true;
+  // By name, not class: the PostgreSQL client is loaded only in team mode.
+  if (error instanceof Error && error.name === 'PostgresError') return (error as Error & { code?: unknown }).code === POSTGRES_LOCK_NOT_AVAILABLE;
   if (!(error instanceof BetterSqlite3.SqliteError)) return false;
   return error.code.startsWith('SQLITE_BUSY');
 }
@@ -57,7 +62,9 @@ export function isDatabaseBusy(error: unknown): boolean {
  */
 export function describeDatabaseBusy(db: Pick<ReadonlyDb, 'name'>, waitedMs: number = BUSY_TIMEOUT_MS): string {
   const seconds = Math.round(waitedMs / 100) / 10;
-  return `The database ${path.basename(db.name)} is locked by another workstation or recon command (waited ${seconds} s).`;
+  // The team store's name is its server (password masked), which a file name would cut short.
+  const name = db.name.includes('://') ? db.name : path.basename(db.name);
+  return `The database ${name} is locked by another workstation or recon command (waited ${seconds} s).`;
 }
 
 function sleep(ms: number): Promise<void> {

@@ -11,6 +11,7 @@
 import { randomUUID } from 'node:crypto';
 import os from 'node:os';
 import { DatabaseBusyError, describeDatabaseBusy, isDatabaseBusy, type ReadonlyDb, type WritableDb } from './database';
+import { isPostgresConnection } from './postgres/dialect';
 
 /** The lease of matching runs, report writing and day close: they decide on the same open records and runs. */
 export const RUNS_LEASE = 'runs';
@@ -228,4 +229,57 @@ function heldLease(db: WritableDb, name: string, holder: LeaseHolder, purpose: s
       }
     },
   };
+}
+
+/** The first key of the team store's session locks around leases ('reco' in ASCII); the second is the lease name's hash. */
+const LEASE_LOCK_CLASS = 0x7265636f;
+
+type SessionLockDb = WritableDb & { execNative(sql: string, values?: readonly unknown[]): { rows: unknown[][] } };
+
+/**
+ * Takes a lease as takeLease does and, on the team store (PostgreSQL), first a session-level
+ * advisory lock of the same name. Why: a lease row outlives a workstation killed in the middle of
+ * a run (until it expires, and another host cannot see that the process is gone), while the
+ * server releases a session's advisory lock the moment its connection ends. Under the lock, a row
+ * still held by another token is a dead session's and is taken over at once; while another live
+ * session holds the lock this waits, then throws LeaseBusyError naming that holder from its row.
+ * Over SQLite it is takeLease.
+ */
+export async function takeSessionLease(db: WritableDb, name: string, holder: LeaseHolder, purpose: string, options: TakeLeaseOptions = {}): Promise<HeldLease> {
+  if (!isPostgresConnection(db)) return takeLease(db, name, holder, purpose, options);
+  const team = db as SessionLockDb;
+  const waitMs = options.waitMs ?? LEASE_WAIT_MS;
+  const started = Date.now();
+  for (;;) {
+    const [row] = team.execNative('SELECT pg_try_advisory_lock($1, hashtext($2))', [LEASE_LOCK_CLASS, name]).rows;
+    if (row?.[0] === 1) break;
+    const waited = Date.now() - started;
+    if (waited >= waitMs) {
+      const heldBy = readLease(db, name);
+      if (heldBy) throw new LeaseBusyError(heldBy);
+      throw new DatabaseBusyError(`${purpose} did not start: another workstation is at work on ${db.name} (waited ${Math.round(waited / 100) / 10} s).`);
+    }
+    await sleep(Math.min(100, waitMs - waited));
+  }
+  const unlock = (): void => {
+    if (db.open) team.execNative('SELECT pg_advisory_unlock($1, hashtext($2))', [LEASE_LOCK_CLASS, name]);
+  };
+  try {
+    // Whoever wrote another token's row no longer holds the lock: its session ended.
+    db.prepare('DELETE FROM leases WHERE name = ? AND token <> ?').run(name, holder.token);
+    const lease = await takeLease(db, name, holder, purpose, options);
+    return {
+      ...lease,
+      release() {
+        try {
+          lease.release();
+        } finally {
+          unlock();
+        }
+      },
+    };
+  } catch (error) {
+    unlock();
+    throw error;
+  }
 }

@@ -15,7 +15,7 @@ import type { FileState } from '../ingest/file-state';
 import type { Clock } from '../clock';
 import { createAuditGuard } from '../store/audit-guard';
 import type { WritableDb } from '../store/database';
-import { leaseHolderOfThisProcess, RUNS_LEASE, SCHEDULER_LEASE, releaseLease, takeLease, tryTakeLease, type HeldLease, type LeaseHolder } from '../store/leases';
+import { leaseHolderOfThisProcess, RUNS_LEASE, SCHEDULER_LEASE, releaseLease, takeSessionLease, tryTakeLease, type HeldLease, type LeaseHolder } from '../store/leases';
 import { dataDateRange, lastRunDate } from '../store/matching-store';
 import { approveRuleChange, proposeRules, rejectRuleChange, type RuleChangeOutcome } from '../store/rule-changes';
 import { currentRuleSet, currentRulesOrDefaults } from '../store/rule-sets';
@@ -76,7 +76,8 @@ export function createEngineOperations(db: WritableDb, setup: EngineSetup) {
    * work reads what it decides on (the last run, the dates owed) only once it holds the lease.
    */
   async function underRunsLease<T>(purpose: string, work: () => Promise<T>): Promise<T> {
-    const lease = await takeLease(db, RUNS_LEASE, leases.holder, purpose, {
+    // On the team store a session lock comes first: a killed workstation's run never blocks the next.
+    const lease = await takeSessionLease(db, RUNS_LEASE, leases.holder, purpose, {
       ...(leases.waitMs === undefined ? {} : { waitMs: leases.waitMs }),
       ...(leases.ttlMs === undefined ? {} : { ttlMs: leases.ttlMs }),
     });

@@ -5,6 +5,7 @@
 
 import { MessageChannel, receiveMessageOnPort, Worker } from 'node:worker_threads';
 import type { FeedProfile } from '../feeds/csv/feed-profile';
+import { describeDatabaseUrl } from '../store/postgres/sync-connection';
 import type { LeaseSettings } from './engine-operations';
 import {
   EngineWorkerError,
@@ -49,6 +50,7 @@ function startThread(setup: EngineWorkerSetup): Worker {
  */
 export function startEngineWorker(options: {
   dbPath: string;
+  databaseUrl?: string;
   nativeBinding?: string;
   actor: string;
   profiles: readonly FeedProfile[];
@@ -60,6 +62,7 @@ export function startEngineWorker(options: {
   const channel = new MessageChannel();
   const worker = startThread({
     dbPath: options.dbPath,
+    ...(options.databaseUrl ? { databaseUrl: options.databaseUrl } : {}),
     ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}),
     actor: options.actor,
     profiles: options.profiles,
@@ -74,7 +77,8 @@ export function startEngineWorker(options: {
   channel.port1.close();
   if (waited === 'timed-out' || message === undefined) {
     void worker.terminate();
-    throw new Error(`The engine could not start: its worker did not open ${options.dbPath} within ${START_TIMEOUT_MS / 1000} s.`);
+    const store = options.databaseUrl ? describeDatabaseUrl(options.databaseUrl) : options.dbPath;
+    throw new Error(`The engine could not start: its worker did not open ${store} within ${START_TIMEOUT_MS / 1000} s.`);
   }
   if (!message.ok) {
     void worker.terminate();

@@ -7,7 +7,8 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { expectPresent } from '../../../shared/invariants';
 import { systemClock } from '../clock';
-import { openDatabase } from '../store/database';
+import { openDatabase, type WritableDb } from '../store/database';
+import { openTeamWriter, teamAssociate } from '../store/team-store';
 import { createEngineOperations, runEngineRequest, type EngineOperations } from './engine-operations';
 import {
   errorToData,
@@ -43,8 +44,12 @@ function announce(started: EngineWorkerStarted): void {
 
 let operations: EngineOperations;
 try {
-  const db = openDatabase(setup.dbPath, setup.nativeBinding ? { nativeBinding: setup.nativeBinding } : {});
-  operations = createEngineOperations(db, { profiles: setup.profiles, actor: setup.actor, now, leases: setup.leases });
+  const db: WritableDb = setup.databaseUrl
+    ? openTeamWriter(setup.databaseUrl)
+    : openDatabase(setup.dbPath, setup.nativeBinding ? { nativeBinding: setup.nativeBinding } : {});
+  // In team mode this connection's own login acts, whatever the caller passed.
+  const actor = setup.databaseUrl ? teamAssociate(db) : setup.actor;
+  operations = createEngineOperations(db, { profiles: setup.profiles, actor, now, leases: { ...setup.leases, holder: { ...setup.leases.holder, actor } } });
   announce({ ok: true });
 } catch (error) {
   announce({ ok: false, error: errorToData(error) });

@@ -18,6 +18,8 @@ import type { ManualActionRequest } from './manual-actions';
 /** What the worker is started with (its workerData). */
 export type EngineWorkerSetup = {
   dbPath: string;
+  /** Team mode: the PostgreSQL store the worker opens instead of the file (never migrating it). */
+  databaseUrl?: string;
   nativeBinding?: string;
   actor: string;
   profiles: readonly FeedProfile[];

@@ -10,14 +10,14 @@ async function recon(...args: string[]): Promise<{ code: number; out: string; er
 
 /** Every option each command has always accepted, with a value where it takes one. */
 const ACCEPTED_OPTIONS: Record<string, Record<string, string | undefined>> = {
-  ingest: { db: 'FILE', profiles: 'DIR' },
-  watch: { 'reports-at-cutoff': undefined, out: 'DIR', db: 'FILE', profiles: 'DIR' },
-  match: { date: 'YYYY-MM-DD', db: 'FILE', profiles: 'DIR' },
-  report: { date: 'YYYY-MM-DD', out: 'DIR', db: 'FILE', profiles: 'DIR' },
-  status: { json: undefined, db: 'FILE', profiles: 'DIR' },
+  ingest: { db: 'FILE', 'database-url': 'URL', profiles: 'DIR' },
+  watch: { 'reports-at-cutoff': undefined, out: 'DIR', db: 'FILE', 'database-url': 'URL', profiles: 'DIR' },
+  match: { date: 'YYYY-MM-DD', db: 'FILE', 'database-url': 'URL', profiles: 'DIR' },
+  report: { date: 'YYYY-MM-DD', out: 'DIR', db: 'FILE', 'database-url': 'URL', profiles: 'DIR' },
+  status: { json: undefined, db: 'FILE', 'database-url': 'URL', profiles: 'DIR' },
   profiles: { profiles: 'DIR' },
-  rules: { note: 'TEXT', db: 'FILE' },
-  audit: { since: 'DATE', until: 'DATE', actor: 'NAME', subject: 'T:ID', out: 'FILE', db: 'FILE', profiles: 'DIR' },
+  rules: { note: 'TEXT', db: 'FILE', 'database-url': 'URL' },
+  audit: { since: 'DATE', until: 'DATE', actor: 'NAME', subject: 'T:ID', out: 'FILE', db: 'FILE', 'database-url': 'URL', profiles: 'DIR' },
   demo: { out: 'DIR', days: 'N', 'per-day': 'N', seed: 'N', start: 'YYYY-MM-DD', format: 'csv|native' },
 };
 

@@ -5,7 +5,9 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runMatchingAsOf } from '../../../main/engine/matcher/matching-run';
 import { removeStaleTemporaries, writeDailyReports, type ReportWriteStep } from '../../../main/engine/reports/daily-reports';
-import { openDatabase } from '../../../main/engine/store/database';
+import { openDatabase, type Db } from '../../../main/engine/store/database';
+import { openPostgresSync } from '../../../main/engine/store/postgres/sync-connection';
+import { createPostgresDatabaseUrl, isPostgresTestRun } from '../../helpers/postgres-store';
 import { ledgerInput, networkInput, storeFile, tempDir } from '../../helpers/store';
 
 const DATE = '2026-11-02';
@@ -18,6 +20,11 @@ const STEPS: ReportWriteStep[] = [
   'renamed-adjustments',
   'manifest-renamed',
 ];
+
+/** The store the test and its child share: a database file, or a PostgreSQL database by URL (RECON_TEST_STORE=postgres). */
+function openStore(location: string): Db {
+  return location.startsWith('postgresql://') ? (openPostgresSync(location) as unknown as Db) : openDatabase(location);
+}
 
 function sha256(file: string): string {
   return createHash('sha256').update(fs.readFileSync(file)).digest('hex');
@@ -41,8 +48,8 @@ function expectSealedSetConsistent(folder: string): string | undefined {
 describe('a kill while a date\'s reports are written', () => {
   it('never leaves a manifest whose files say otherwise, and the next write clears its temporaries', () => {
     const work = tempDir();
-    const database = path.join(work, 'recon.sqlite');
-    const db = openDatabase(database);
+    const database = isPostgresTestRun() ? createPostgresDatabaseUrl() : path.join(work, 'recon.sqlite');
+    const db = openStore(database);
     storeFile(db, { ledger: [ledgerInput({ paymentId: 'Z-1', networkTxnId: 'T1', amountMinor: 1_000 })] }, 'zelle.csv');
     storeFile(db, { network: [networkInput({ recordId: 'V-1', networkTxnId: 'T1', amountMinor: 1_000 })] }, 'visa.csv');
     runMatchingAsOf(db, DATE);
@@ -73,7 +80,7 @@ describe('a kill while a date\'s reports are written', () => {
       if (step === 'written-aside') expect(sealed, step).toBe(oldSet[`manifest_${DATE}.json`]);
       if (step === 'manifest-renamed') expect(sealed, step).toBe(newSet[`manifest_${DATE}.json`]);
 
-      const reopened = openDatabase(database);
+      const reopened = openStore(database);
       writeDailyReports(reopened, DATE, folder, new Date('2026-11-03T02:00:00Z'));
       reopened.close();
       expect(snapshot(folder), step).toEqual(newSet);

@@ -11,6 +11,8 @@
 // Important: the calling thread sleeps for each round trip; only the engine worker (which runs one
 // request at a time anyway) and the command line may use it, never a window's main thread.
 
+import fs from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 import { BUSY_TIMEOUT_MS } from '../database';
 import { isConnectionFailure, TeamDatabaseUnreachableError } from './connection-errors';
@@ -66,6 +68,8 @@ export type PostgresTransaction<Arguments extends unknown[], Result> = ((...args
 export type PostgresSyncDb = {
   /** The server and database, without the password. */
   readonly name: string;
+  /** False once closed, as better-sqlite3's `open` (a lease's heartbeat and release look at it). */
+  readonly open: boolean;
   readonly inTransaction: boolean;
   prepare<Row = unknown>(sql: string): PostgresStatement<Row>;
   /** Runs a script of statements without parameters, each translated. */
@@ -110,7 +114,10 @@ function startThread(setup: QueryThreadSetup & { port: MessagePort }): Worker {
     const bootstrap = `import(${JSON.stringify(tsx)}).then(({ register }) => { register(); return import(${JSON.stringify(entry.href)}); })`;
     return new Worker(bootstrap, { ...options, eval: true });
   }
-  return new Worker(new URL('./query-thread.js', import.meta.url), options);
+  // The desktop build makes the thread an entry at the bundle's root (electron.vite.config.ts),
+  // while this module may land in a shared chunk a folder below it.
+  const beside = new URL('./query-thread.js', import.meta.url);
+  return new Worker(fs.existsSync(fileURLToPath(beside)) ? beside : new URL('../query-thread.js', import.meta.url), options);
 }
 
 /** The URL with its password masked, for messages. */
@@ -255,7 +262,15 @@ export function openPostgresSync(url: string): PostgresSyncDb {
 
   function begin(behaviour: 'deferred' | 'immediate' | 'exclusive'): void {
     native('BEGIN');
-    if (behaviour !== 'deferred') native('SELECT pg_advisory_xact_lock($1)', [STORE_WRITE_LOCK_KEY]);
+    if (behaviour === 'deferred') return;
+    try {
+      native('SELECT pg_advisory_xact_lock($1)', [STORE_WRITE_LOCK_KEY]);
+    } catch (error) {
+      // Important: a lock that timed out leaves an aborted transaction open on the server; the
+      // caller sees no transaction (as SQLite's failed BEGIN IMMEDIATE), so none may stay open.
+      native('ROLLBACK');
+      throw error;
+    }
   }
 
   function transaction<Arguments extends unknown[], Result>(fn: (...args: Arguments) => Result): PostgresTransaction<Arguments, Result> {
@@ -300,6 +315,9 @@ export function openPostgresSync(url: string): PostgresSyncDb {
   const db: PostgresSyncDb = {
     name: describeDatabaseUrl(url),
     pragma,
+    get open() {
+      return !isClosed;
+    },
     get inTransaction() {
       return depth > 0;
     },

@@ -31,7 +31,8 @@ export type TeamGrants = { role: string; tables: number; isRoleCreated: boolean 
 /**
  * Creates the group role when missing and (re)grants it exactly what it needs: SELECT, INSERT and
  * UPDATE on the store's tables, DELETE on TABLES_ASSOCIATES_DELETE_FROM only, SELECT and INSERT on
- * the audit log, SELECT on the schema version. Run again, it resets the grants to these.
+ * the audit log, SELECT on the schema version, and the use of the tables' id sequences. Run
+ * again, it resets the grants to these.
  */
 export function grantAssociateRole(db: PostgresSyncDb, role: string = DEFAULT_ASSOCIATE_ROLE): TeamGrants {
   assertRoleName(role);
@@ -50,6 +51,9 @@ export function grantAssociateRole(db: PostgresSyncDb, role: string = DEFAULT_AS
         db.execNative(`GRANT SELECT, INSERT, UPDATE${TABLES_ASSOCIATES_DELETE_FROM.includes(table) ? ', DELETE' : ''} ON ${table} TO ${role}`);
       }
     }
+    // The store writes some ids itself (the audit log's chain numbers its entries) and then moves
+    // the identity's sequence past them (sync-connection.ts), which needs UPDATE on the sequence.
+    db.execNative(`GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA ${currentSchema(db)} TO ${role}`);
     return { role, tables: tables.length, isRoleCreated };
   })();
 }
