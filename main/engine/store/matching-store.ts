@@ -275,6 +275,12 @@ export class RecordNoLongerOpenError extends Error {
   }
 }
 
+/**
+ * The records and payments a run over what changed decided (row ids): only their open items are
+ * kept, replaced or closed; without a scope, every open item is the run's.
+ */
+export type RunScope = { networkRowIds: ReadonlySet<number>; paymentRowIds: ReadonlySet<number> };
+
 /** What writing a run changed. */
 export type ApplySummary = { matchesCreated: number; itemsOpened: number; itemsKept: number; itemsClosed: number };
 
@@ -321,6 +327,7 @@ export function applyMatchOutcome(
   outcome: MatchOutcome,
   run: { id: number; asOfDate: string; ruleSetVersion: number },
   clock: Clock = systemClock,
+  scope?: RunScope,
 ): ApplySummary {
   const now = clock().toISOString();
   // Important: rows go several per statement (bulk-insert.ts). A match's id is the one SQLite would
@@ -343,7 +350,8 @@ export function applyMatchOutcome(
   // statement is undone to name the first row that was no longer open.
   const settle = (table: 'network_records' | 'ledger_payments', set: string, ids: readonly number[], what: string): void => {
     const update = db.prepare<[string]>(`UPDATE ${table} SET ${set} WHERE id IN (SELECT value FROM json_each(?)) AND is_settled = 0`);
-    const sorted = Float64Array.from(ids).sort();
+    // Distinct ids: every presentment of a FAILED payment names that payment in its own item.
+    const sorted = Float64Array.from(new Set(ids)).sort();
     for (let start = 0; start < sorted.length; start += SETTLED_PER_STATEMENT) {
       const chunk = sorted.subarray(start, start + SETTLED_PER_STATEMENT);
       const list = JSON.stringify(Array.from(chunk));
@@ -389,14 +397,28 @@ export function applyMatchOutcome(
   const openByNetwork = new Map<number, OpenMismatchRow>();
   const openByPayment = new Map<number, OpenMismatchRow>();
   // The items of records held by a pairing request stay as they are: the run did not read those records.
-  for (const row of db
-    .prepare<[], OpenMismatchRow>(
-      `SELECT id, reason, side, network_record_id, ledger_payment_id, candidate_ids, note
-       FROM items WHERE category = 'MISMATCH' AND status = 'OPEN'
-         AND NOT (side = 'NETWORK' AND network_record_id IN (${HELD_NETWORK_RECORD_IDS}))
-         AND NOT (side = 'LEDGER' AND ledger_payment_id IN (${HELD_PAYMENT_IDS}))`,
-    )
-    .all()) {
+  const openMismatches = (): OpenMismatchRow[] =>
+    db
+      .prepare<[], OpenMismatchRow>(
+        `SELECT id, reason, side, network_record_id, ledger_payment_id, candidate_ids, note
+         FROM items WHERE category = 'MISMATCH' AND status = 'OPEN'
+           AND NOT (side = 'NETWORK' AND network_record_id IN (${HELD_NETWORK_RECORD_IDS}))
+           AND NOT (side = 'LEDGER' AND ledger_payment_id IN (${HELD_PAYMENT_IDS}))`,
+      )
+      .all();
+  // A run over what changed reads only the items of what it decided (by the items' record and
+  // payment indexes): every other open item stays as it is.
+  const scopedMismatches = (run: RunScope): OpenMismatchRow[] => {
+    const ofSide = (column: 'network_record_id' | 'ledger_payment_id', side: string, ids: ReadonlySet<number>): OpenMismatchRow[] =>
+      db
+        .prepare<[string], OpenMismatchRow>(
+          `SELECT id, reason, side, network_record_id, ledger_payment_id, candidate_ids, note
+           FROM items WHERE ${column} IN (SELECT value FROM json_each(?)) AND category = 'MISMATCH' AND status = 'OPEN' AND side = '${side}'`,
+        )
+        .all(JSON.stringify([...ids]));
+    return ofSide('network_record_id', 'NETWORK', run.networkRowIds).concat(ofSide('ledger_payment_id', 'LEDGER', run.paymentRowIds));
+  };
+  for (const row of scope ? scopedMismatches(scope) : openMismatches()) {
     if (row.side === 'NETWORK') openByNetwork.set(subjectRowId(row), row);
     else openByPayment.set(subjectRowId(row), row);
   }
