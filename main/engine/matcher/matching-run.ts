@@ -5,8 +5,8 @@ import { DatabaseBusyError, describeDatabaseBusy, isDatabaseBusy, type WritableD
 import type { HeldLease } from '../store/leases';
 import { applyMatchOutcome, finishRun, lastRunDate, loadMatchInput, RecordNoLongerOpenError, startRun } from '../store/matching-store';
 import { currentRuleSet } from '../store/rule-sets';
+import { changedScope } from '../store/changed-scope';
 import { changesSinceLastRun } from '../store/run-changes';
-import { changedComponents } from './changed-components';
 import { matchColumns } from './passes';
 import type { MatchingResult, MatchProgress, RunSummary } from '../../../shared/ipc/engine-results';
 
@@ -31,7 +31,7 @@ export type RunOptions = {
   /**
    * Decide every open record again, as if nothing were known of the last run. Without it a run
    * decides only the components of the open pile that changed since the last run (see
-   * changed-components.ts), which gives the same store; this is how tests prove it.
+   * changed-scope.ts), which gives the same store; this is how tests prove it.
    */
   isFullRun?: boolean;
 };
@@ -69,11 +69,10 @@ function runGuarded(
     const seen = lastWrite.get();
     guard.lease?.renew();
     onProgress({ stage: 'loading', asOfDate });
-    const loaded = loadMatchInput(db, asOfDate);
     // Read after `seen`: an entry after it makes this attempt start over anyway.
     const changes = options.isFullRun ? undefined : changesSinceLastRun(db, asOfDate, version, seen ?? 0);
-    const changed = changes?.kind === 'changed' ? changedComponents(loaded, rules, asOfDate, changes) : undefined;
-    const input = changed?.input ?? loaded;
+    const scope = changes?.kind === 'changed' ? changedScope(db, asOfDate, rules, changes) : undefined;
+    const input = loadMatchInput(db, asOfDate, scope);
     guard.lease?.renew();
     onProgress({ stage: 'matching', asOfDate });
     const outcome = matchColumns({ asOfDate, rules, ...input });
@@ -89,7 +88,7 @@ function runGuarded(
           }
           if (lastWrite.get() !== seen) throw new StoreMovedError();
           const runId = startRun(db, asOfDate, version, now);
-          const applied = applyMatchOutcome(db, outcome, { id: runId, asOfDate, ruleSetVersion: version }, now, changed);
+          const applied = applyMatchOutcome(db, outcome, { id: runId, asOfDate, ruleSetVersion: version }, now, scope);
           const summary: RunSummary = {
             asOfDate,
             runId,

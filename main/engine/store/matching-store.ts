@@ -153,7 +153,7 @@ function idsByRowId(db: ReadonlyDb, sql: string, rowIds: Float64Array): (positio
  * a duplicate could name (by payment id). Text is ordered by SQLite, by code point
  * (compareCodePoints in match-columns.ts says how that differs from JavaScript's `<`).
  */
-export function loadMatchInput(db: ReadonlyDb, asOfDate: string): LoadedMatchInput {
+export function loadMatchInput(db: ReadonlyDb, asOfDate: string, scope?: RunScope): LoadedMatchInput {
   const keys: RunKeys = { networkTxn: new KeyIds(), arn: new KeyIds(), auth: new KeyIds(), card: new KeyIds() };
   const currencies = new CurrencyCodes();
   // The payments' keys are given ids and the records' only looked up: fewer payments than records
@@ -166,24 +166,37 @@ export function loadMatchInput(db: ReadonlyDb, asOfDate: string): LoadedMatchInp
   // auth key is joined with '|', which is unambiguous: the network is a word and card_last4 is
   // digits (or empty), so only the auth code can hold a '|', and it comes last. A payment both
   // open and matched is read twice, the open row first, as two lists put one after the other.
+  // A run over what changed reads its scope's rows by id; a matched payment is in it only where
+  // one of its records shares a key with it (changed-scope.ts).
+  const scoped = scope
+    ? {
+        records: `AND id IN (SELECT value FROM json_each(@networkRowIds))`,
+        payments: `AND id IN (SELECT value FROM json_each(@paymentRowIds))`,
+        recordParameters: { networkRowIds: JSON.stringify([...scope.networkRowIds]) },
+        paymentParameters: { paymentRowIds: JSON.stringify([...scope.paymentRowIds]) },
+      }
+    : undefined;
+  const matchedPayments = scoped
+    ? `is_matched = 1 ${scoped.payments}`
+    : `is_matched = 1 AND (
+           (network_txn_id <> '' AND network_txn_id IN (SELECT network_txn_id ${OPEN_NETWORK} AND network_txn_id <> ''))
+           OR (arn <> '' AND arn IN (SELECT arn ${OPEN_NETWORK} AND arn <> ''))
+           OR (auth_code <> '' AND funding_network || '|' || card_last4 || '|' || auth_code IN (
+             SELECT network || '|' || pan_last4 || '|' || auth_code ${OPEN_NETWORK} AND auth_code <> '')))`;
   const paymentRows = new GrowingColumns();
   for (const row of db
     .prepare<AsOf, PaymentRow>(
       `WITH candidates (c0, c1, c2, c3, c4, c5, c6, c7, c8, c9, sort_id, part) AS (
          SELECT ${PAYMENT_COLUMNS}, payment_id, 0 FROM ledger_payments
-         WHERE is_settled = 0 AND business_date <= @asOf AND id NOT IN (${HELD_PAYMENT_IDS})
+         WHERE is_settled = 0 AND business_date <= @asOf AND id NOT IN (${HELD_PAYMENT_IDS}) ${scoped?.payments ?? ''}
          UNION ALL
          SELECT ${PAYMENT_COLUMNS}, payment_id, 1 FROM ledger_payments
-         WHERE is_matched = 1 AND (
-           (network_txn_id <> '' AND network_txn_id IN (SELECT network_txn_id ${OPEN_NETWORK} AND network_txn_id <> ''))
-           OR (arn <> '' AND arn IN (SELECT arn ${OPEN_NETWORK} AND arn <> ''))
-           OR (auth_code <> '' AND funding_network || '|' || card_last4 || '|' || auth_code IN (
-             SELECT network || '|' || pan_last4 || '|' || auth_code ${OPEN_NETWORK} AND auth_code <> '')))
+         WHERE ${matchedPayments}
        )
        SELECT c0, c1, c2, c3, c4, c5, c6, c7, c8, c9 FROM candidates ORDER BY sort_id, part`,
     )
     .raw()
-    .iterate({ asOf: asOfDate })) {
+    .iterate({ asOf: asOfDate, ...scoped?.paymentParameters })) {
     paymentRows.add(row, addKey, keys, currencies);
   }
   const paymentIds = paymentRows.cut(paymentRows.id);
@@ -205,9 +218,9 @@ export function loadMatchInput(db: ReadonlyDb, asOfDate: string): LoadedMatchInp
   };
   const recordRows = new GrowingColumns();
   for (const row of db
-    .prepare<AsOf, NetworkRow>(`SELECT ${NETWORK_COLUMNS} ${OPEN_NETWORK} ORDER BY settlement_date, record_id, network`)
+    .prepare<AsOf, NetworkRow>(`SELECT ${NETWORK_COLUMNS} ${OPEN_NETWORK} ${scoped?.records ?? ''} ORDER BY settlement_date, record_id, network`)
     .raw()
-    .iterate({ asOf: asOfDate })) {
+    .iterate({ asOf: asOfDate, ...scoped?.recordParameters })) {
     recordRows.add(row, findKey, keys, currencies);
   }
   const recordIds = recordRows.cut(recordRows.id);
