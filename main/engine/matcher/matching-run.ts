@@ -5,6 +5,8 @@ import { DatabaseBusyError, describeDatabaseBusy, isDatabaseBusy, type WritableD
 import type { HeldLease } from '../store/leases';
 import { applyMatchOutcome, finishRun, lastRunDate, loadMatchInput, RecordNoLongerOpenError, startRun } from '../store/matching-store';
 import { currentRuleSet } from '../store/rule-sets';
+import { changedScope } from '../store/changed-scope';
+import { changesSinceLastRun } from '../store/run-changes';
 import { matchColumns } from './passes';
 import type { MatchingResult, MatchProgress, RunSummary } from '../../../shared/ipc/engine-results';
 
@@ -24,6 +26,16 @@ type WriteGuard = {
   isAfterLaterRunRefused: boolean;
 };
 
+/** How a run chooses what to decide. */
+export type RunOptions = {
+  /**
+   * Decide every open record again, as if nothing were known of the last run. Without it a run
+   * decides only the components of the open pile that changed since the last run (see
+   * changed-scope.ts), which gives the same store; this is how tests prove it.
+   */
+  isFullRun?: boolean;
+};
+
 /**
  * Runs matching once as of a business date: reads open records, decides, writes everything in
  * one transaction. Important: the read happens outside that transaction (it is long), so another
@@ -37,19 +49,30 @@ export function runMatchingDay(
   asOfDate: string,
   onProgress: (progress: MatchProgress) => void = () => {},
   now: Clock = systemClock,
+  options: RunOptions = {},
 ): RunSummary {
   if (!isIsoDate(asOfDate)) throw new Error(`"${asOfDate}" is not a business date (YYYY-MM-DD)`);
-  return expectPresent(runGuarded(db, asOfDate, onProgress, now, { isAfterLaterRunRefused: false }).run, 'the run');
+  return expectPresent(runGuarded(db, asOfDate, onProgress, now, { isAfterLaterRunRefused: false }, options).run, 'the run');
 }
 
-function runGuarded(db: WritableDb, asOfDate: string, onProgress: (progress: MatchProgress) => void, now: Clock, guard: WriteGuard): MatchingResult {
+function runGuarded(
+  db: WritableDb,
+  asOfDate: string,
+  onProgress: (progress: MatchProgress) => void,
+  now: Clock,
+  guard: WriteGuard,
+  options: RunOptions = {},
+): MatchingResult {
   const lastWrite = db.prepare<[], number>('SELECT COALESCE(MAX(id), 0) FROM audit_log').pluck();
   for (let attempt = 1; ; attempt++) {
     const { version, rules } = currentRuleSet(db, now);
     const seen = lastWrite.get();
     guard.lease?.renew();
     onProgress({ stage: 'loading', asOfDate });
-    const input = loadMatchInput(db, asOfDate);
+    // Read after `seen`: an entry after it makes this attempt start over anyway.
+    const changes = options.isFullRun ? undefined : changesSinceLastRun(db, asOfDate, version, seen ?? 0);
+    const scope = changes?.kind === 'changed' ? changedScope(db, asOfDate, rules, changes) : undefined;
+    const input = loadMatchInput(db, asOfDate, scope);
     guard.lease?.renew();
     onProgress({ stage: 'matching', asOfDate });
     const outcome = matchColumns({ asOfDate, rules, ...input });
@@ -65,7 +88,7 @@ function runGuarded(db: WritableDb, asOfDate: string, onProgress: (progress: Mat
           }
           if (lastWrite.get() !== seen) throw new StoreMovedError();
           const runId = startRun(db, asOfDate, version, now);
-          const applied = applyMatchOutcome(db, outcome, { id: runId, asOfDate, ruleSetVersion: version }, now);
+          const applied = applyMatchOutcome(db, outcome, { id: runId, asOfDate, ruleSetVersion: version }, now, scope);
           const summary: RunSummary = {
             asOfDate,
             runId,

@@ -208,7 +208,7 @@ function idsByRowId(db: ReadonlyDb, table: 'ledger_payments' | 'network_records'
  * BINARY, SQLite's default, is PostgreSQL's "C", since a team server's database may have been made
  * with a language's collation, and the order decides ties (the same run must decide alike on both).
  */
-export function loadMatchInput(db: ReadonlyDb, asOfDate: string): LoadedMatchInput {
+export function loadMatchInput(db: ReadonlyDb, asOfDate: string, scope?: RunScope): LoadedMatchInput {
   const keys: RunKeys = { networkTxn: new KeyIds(), arn: new KeyIds(), auth: new KeyIds(), card: new KeyIds() };
   const currencies = new CurrencyCodes();
   // The payments' keys are given ids and the records' only looked up: fewer payments than records
@@ -221,24 +221,37 @@ export function loadMatchInput(db: ReadonlyDb, asOfDate: string): LoadedMatchInp
   // auth key is joined with '|', which is unambiguous: the network is a word and card_last4 is
   // digits (or empty), so only the auth code can hold a '|', and it comes last. A payment both
   // open and matched is read twice, the open row first, as two lists put one after the other.
+  // A run over what changed reads its scope's rows by id; a matched payment is in it only where
+  // one of its records shares a key with it (changed-scope.ts).
+  const scoped = scope
+    ? {
+        records: `AND id IN (SELECT value FROM json_each(@networkRowIds))`,
+        payments: `AND id IN (SELECT value FROM json_each(@paymentRowIds))`,
+        recordParameters: { networkRowIds: JSON.stringify([...scope.networkRowIds]) },
+        paymentParameters: { paymentRowIds: JSON.stringify([...scope.paymentRowIds]) },
+      }
+    : undefined;
+  const matchedPayments = scoped
+    ? `is_matched = 1 ${scoped.payments}`
+    : `is_matched = 1 AND (
+           (network_txn_id <> '' AND network_txn_id IN (SELECT network_txn_id ${OPEN_NETWORK} AND network_txn_id <> ''))
+           OR (arn <> '' AND arn IN (SELECT arn ${OPEN_NETWORK} AND arn <> ''))
+           OR (auth_code <> '' AND funding_network || '|' || card_last4 || '|' || auth_code IN (
+             SELECT network || '|' || pan_last4 || '|' || auth_code ${OPEN_NETWORK} AND auth_code <> '')))`;
   const paymentRows = new GrowingColumns();
   for (const row of db
     .prepare<AsOf, PaymentRow>(
       `WITH candidates (c0, c1, c2, c3, c4, c5, c6, c7, c8, c9, c10, sort_id, part) AS (
          SELECT ${PAYMENT_COLUMNS}, payment_id, 0 FROM ledger_payments
-         WHERE is_settled = 0 AND business_date <= @asOf AND id NOT IN (${HELD_PAYMENT_IDS})
+         WHERE is_settled = 0 AND business_date <= @asOf AND id NOT IN (${HELD_PAYMENT_IDS}) ${scoped?.payments ?? ''}
          UNION ALL
          SELECT ${PAYMENT_COLUMNS}, payment_id, 1 FROM ledger_payments
-         WHERE is_matched = 1 AND (
-           (network_txn_id <> '' AND network_txn_id IN (SELECT network_txn_id ${OPEN_NETWORK} AND network_txn_id <> ''))
-           OR (arn <> '' AND arn IN (SELECT arn ${OPEN_NETWORK} AND arn <> ''))
-           OR (auth_code <> '' AND funding_network || '|' || card_last4 || '|' || auth_code IN (
-             SELECT network || '|' || pan_last4 || '|' || auth_code ${OPEN_NETWORK} AND auth_code <> '')))
+         WHERE ${matchedPayments}
        )
        SELECT c0, c1, c2, c3, c4, c5, c6, c7, c8, c9, c10 FROM candidates ORDER BY sort_id COLLATE BINARY, part`,
     )
     .raw()
-    .iterate({ asOf: asOfDate })) {
+    .iterate({ asOf: asOfDate, ...scoped?.paymentParameters })) {
     paymentRows.add(row, addKey, keys, currencies);
   }
   const paymentIds = paymentRows.cut(paymentRows.id);
@@ -260,9 +273,9 @@ export function loadMatchInput(db: ReadonlyDb, asOfDate: string): LoadedMatchInp
   };
   const recordRows = new GrowingColumns();
   for (const row of db
-    .prepare<AsOf, NetworkRow>(`SELECT ${NETWORK_COLUMNS} ${OPEN_NETWORK} ORDER BY settlement_date, record_id COLLATE BINARY, network`)
+    .prepare<AsOf, NetworkRow>(`SELECT ${NETWORK_COLUMNS} ${OPEN_NETWORK} ${scoped?.records ?? ''} ORDER BY settlement_date, record_id COLLATE BINARY, network`)
     .raw()
-    .iterate({ asOf: asOfDate })) {
+    .iterate({ asOf: asOfDate, ...scoped?.recordParameters })) {
     recordRows.add(row, findKey, keys, currencies);
   }
   const recordIds = recordRows.cut(recordRows.id);
@@ -330,6 +343,12 @@ export class RecordNoLongerOpenError extends Error {
   }
 }
 
+/**
+ * The records and payments a run over what changed decided (row ids): only their open items are
+ * kept, replaced or closed; without a scope, every open item is the run's.
+ */
+export type RunScope = { networkRowIds: ReadonlySet<number>; paymentRowIds: ReadonlySet<number> };
+
 /** What writing a run changed. */
 export type ApplySummary = { matchesCreated: number; itemsOpened: number; itemsKept: number; itemsClosed: number };
 
@@ -376,6 +395,7 @@ export function applyMatchOutcome(
   outcome: MatchOutcome,
   run: { id: number; asOfDate: string; ruleSetVersion: number },
   clock: Clock = systemClock,
+  scope?: RunScope,
 ): ApplySummary {
   const now = clock().toISOString();
   // Important: rows go several per statement (bulk-insert.ts). A match's id is the one SQLite would
@@ -399,7 +419,8 @@ export function applyMatchOutcome(
   // undone to name the first row that was no longer open.
   const updateStillOpen = (table: keyof typeof STILL_OPEN, set: string, ids: readonly number[], what: string, values: Record<string, string> = {}): void => {
     const update = db.prepare(stillOpenUpdateSql(table, set));
-    const sorted = Float64Array.from(ids).sort();
+    // Distinct ids: every presentment of a FAILED payment names that payment in its own item.
+    const sorted = Float64Array.from(new Set(ids)).sort();
     for (let start = 0; start < sorted.length; start += SETTLED_PER_STATEMENT) {
       const chunk = sorted.subarray(start, start + SETTLED_PER_STATEMENT);
       const list = JSON.stringify(Array.from(chunk));
@@ -445,14 +466,28 @@ export function applyMatchOutcome(
   const openByNetwork = new Map<number, OpenMismatchRow>();
   const openByPayment = new Map<number, OpenMismatchRow>();
   // The items of records held by a pairing request stay as they are: the run did not read those records.
-  for (const row of db
-    .prepare<[], OpenMismatchRow>(
-      `SELECT id, reason, side, network_record_id, ledger_payment_id, candidate_ids, note
-       FROM items WHERE category = 'MISMATCH' AND status = 'OPEN'
-         AND NOT (side = 'NETWORK' AND network_record_id IN (${HELD_NETWORK_RECORD_IDS}))
-         AND NOT (side = 'LEDGER' AND ledger_payment_id IN (${HELD_PAYMENT_IDS}))`,
-    )
-    .all()) {
+  const openMismatches = (): OpenMismatchRow[] =>
+    db
+      .prepare<[], OpenMismatchRow>(
+        `SELECT id, reason, side, network_record_id, ledger_payment_id, candidate_ids, note
+         FROM items WHERE category = 'MISMATCH' AND status = 'OPEN'
+           AND NOT (side = 'NETWORK' AND network_record_id IN (${HELD_NETWORK_RECORD_IDS}))
+           AND NOT (side = 'LEDGER' AND ledger_payment_id IN (${HELD_PAYMENT_IDS}))`,
+      )
+      .all();
+  // A run over what changed reads only the items of what it decided (by the items' record and
+  // payment indexes): every other open item stays as it is.
+  const scopedMismatches = (run: RunScope): OpenMismatchRow[] => {
+    const ofSide = (column: 'network_record_id' | 'ledger_payment_id', side: string, ids: ReadonlySet<number>): OpenMismatchRow[] =>
+      db
+        .prepare<[string], OpenMismatchRow>(
+          `SELECT id, reason, side, network_record_id, ledger_payment_id, candidate_ids, note
+           FROM items WHERE ${column} IN (SELECT value FROM json_each(?)) AND category = 'MISMATCH' AND status = 'OPEN' AND side = '${side}'`,
+        )
+        .all(JSON.stringify([...ids]));
+    return ofSide('network_record_id', 'NETWORK', run.networkRowIds).concat(ofSide('ledger_payment_id', 'LEDGER', run.paymentRowIds));
+  };
+  for (const row of scope ? scopedMismatches(scope) : openMismatches()) {
     if (row.side === 'NETWORK') openByNetwork.set(subjectRowId(row), row);
     else openByPayment.set(subjectRowId(row), row);
   }

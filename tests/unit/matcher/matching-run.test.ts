@@ -50,6 +50,15 @@ describe('a matching run over the store', () => {
     expect(closed).toEqual(['2026-11-03', '2026-11-03']);
   });
 
+  it('sends both presentments of a FAILED payment to global finance, settling the payment once', () => {
+    const db = createDb();
+    storeFile(db, { ledger: [ledgerInput({ paymentId: 'Z1', networkTxnId: 'T1', status: 'FAILED' })] });
+    storeFile(db, { network: [networkInput({ recordId: 'V1', networkTxnId: 'T1' }), networkInput({ recordId: 'V2', networkTxnId: 'T1' })] });
+    runMatchingDay(db, '2026-11-02');
+    expect(db.prepare("SELECT reason FROM items WHERE status = 'OPEN' ORDER BY id").pluck().all()).toEqual(['LEDGER_NOT_COMPLETED', 'LEDGER_NOT_COMPLETED']);
+    expect(db.prepare("SELECT is_settled, is_matched FROM ledger_payments WHERE payment_id = 'Z1'").get()).toEqual({ is_settled: 1, is_matched: 0 });
+  });
+
   it('keeps an unchanged mismatch as the same item (its id and note) from day to day', () => {
     const db = createDb();
     storeFile(db, { network: [networkInput({ recordId: 'V1', settlementDate: '2026-11-02' })] });
