@@ -177,4 +177,21 @@ describe('a synchronous connection that lost its server', () => {
     appendAudit(writer, auditEntry('rules.save'));
     expect(reader.prepare('SELECT COUNT(*) FROM audit_log').pluck().get()).toBe(1);
   });
+
+  it('never sends a COMMIT to a new session when the server ended the transaction\'s own: the commit fails, nothing is written', async () => {
+    const { writer, reader } = await watchedStore();
+    const session = writer as unknown as PostgresSyncDb;
+    const pid = Number(session.execNative('SELECT pg_backend_pid()').rows[0]?.[0]);
+    expect(() =>
+      writer.transaction(() => {
+        appendAudit(writer, auditEntry('rules.save'));
+        server.psql(`SELECT pg_terminate_backend(${pid})`);
+        // Long enough for the connection's thread to learn its session ended before the COMMIT.
+        Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 500);
+      })(),
+    ).toThrow(`The team database at localhost:${server.port} cannot be reached, so nothing was written.`);
+    expect(reader.prepare("SELECT COUNT(*) FROM audit_log WHERE action = 'rules.save'").pluck().get()).toBe(0);
+    appendAudit(writer, auditEntry('rules.save'));
+    expect(reader.prepare("SELECT COUNT(*) FROM audit_log WHERE action = 'rules.save'").pluck().get()).toBe(1);
+  });
 });

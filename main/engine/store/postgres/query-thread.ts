@@ -5,6 +5,7 @@
 
 import { workerData, type MessagePort } from 'node:worker_threads';
 import pg from 'pg';
+import { isConnectionFailure } from './connection-errors';
 import type { QueryReply, QueryRequest, QueryThreadSetup } from './query-protocol';
 
 const { url, port, signal } = workerData as QueryThreadSetup & { port: MessagePort };
@@ -30,8 +31,13 @@ function connect(): { client: pg.Client; connected: Promise<unknown> } {
   const fresh = new pg.Client({ connectionString: url, types, keepAlive: true, connectionTimeoutMillis: 10_000 });
   // The server going away between requests must not kill the thread: the next request reports
   // it, and the first one outside a transaction connects again (a restarted server, a network back).
-  fresh.on('error', () => (isLost = true));
-  fresh.on('end', () => (isLost = true));
+  // Only the current client's: an old one ended after a reconnect must not mark its successor lost
+  // (the next statement in that successor's transaction would then be refused).
+  const lost = (): void => {
+    if (client === fresh) isLost = true;
+  };
+  fresh.on('error', lost);
+  fresh.on('end', lost);
   const connected = fresh
     .connect()
     .then(() => fresh.query("SET TIME ZONE 'UTC'"))
@@ -39,7 +45,7 @@ function connect(): { client: pg.Client; connected: Promise<unknown> } {
       for (const setting of sessionSettings.values()) await fresh.query(setting);
     })
     .catch((error: unknown) => {
-      isLost = true;
+      lost();
       throw error;
     });
   return { client: fresh, connected };
@@ -99,6 +105,9 @@ port.on('message', (request: QueryRequest) => {
         rowCount: last?.rowCount ?? 0,
       });
     } catch (error) {
+      // The client's 'end' may come after this reply: a failure that is the connection's marks it
+      // lost now, so the next statement outside a transaction connects again rather than fail too.
+      if (isConnectionFailure(error as { code?: unknown; message?: unknown })) isLost = true;
       reply(asError(error));
     }
   })();

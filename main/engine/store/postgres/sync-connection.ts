@@ -15,7 +15,7 @@ import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 import { BUSY_TIMEOUT_MS } from '../database';
-import { isConnectionFailure, TeamDatabaseUnreachableError } from './connection-errors';
+import { isConnectionFailure, isTeamDatabaseUnreachable, TeamDatabaseUnreachableError } from './connection-errors';
 import type { QueryErrorData, QueryReply, QueryRequest, QueryThreadSetup } from './query-protocol';
 import { splitStatements, translateSql, type TranslatedSql } from './sqlite-to-postgres';
 
@@ -281,16 +281,29 @@ export function openPostgresSync(url: string): PostgresSyncDb {
         if (savepoint) native(`SAVEPOINT ${savepoint}`);
         else begin(behaviour);
         depth++;
+        // Important: COMMIT and ROLLBACK run while depth still counts this transaction, so they
+        // never connect again: a COMMIT sent to a new session would "succeed" there while the lost
+        // session's work was rolled back by the server.
+        let result: Result;
         try {
-          const result = fn(...args);
-          depth--;
-          native(savepoint ? `RELEASE SAVEPOINT ${savepoint}` : 'COMMIT');
-          return result;
+          result = fn(...args);
         } catch (error) {
-          depth--;
-          native(savepoint ? `ROLLBACK TO SAVEPOINT ${savepoint}; RELEASE SAVEPOINT ${savepoint}` : 'ROLLBACK');
+          try {
+            native(savepoint ? `ROLLBACK TO SAVEPOINT ${savepoint}; RELEASE SAVEPOINT ${savepoint}` : 'ROLLBACK');
+          } catch (rollbackError) {
+            // A lost session was rolled back by the server; the caller learns why it failed first.
+            if (!isTeamDatabaseUnreachable(rollbackError)) throw rollbackError;
+          } finally {
+            depth--;
+          }
           throw error;
         }
+        try {
+          native(savepoint ? `RELEASE SAVEPOINT ${savepoint}` : 'COMMIT');
+        } finally {
+          depth--;
+        }
+        return result;
       };
     return Object.assign(runAs('deferred'), { deferred: runAs('deferred'), immediate: runAs('immediate'), exclusive: runAs('exclusive') });
   }
