@@ -10,8 +10,10 @@ import { EVENT_CHANNEL } from '../../shared/ipc/recon-api';
 import { workstationFolders } from '../engine/app-paths';
 import { signedInAssociate } from '../engine/associate';
 import { startWorkstation, type Workstation } from '../engine/api/workstation';
+import { createTeamCredentials } from '../engine/team-credentials';
 import { registerReconIpc } from './ipc-registry';
 import { isPermissionGranted, shellEnvironment } from './shell-policy';
+import { osSecretBox } from './team-secret-box';
 
 const here = import.meta.dirname;
 const rendererIndex = path.join(here, '..', 'renderer', 'index.html');
@@ -90,11 +92,6 @@ async function chooseExportFile(suggestedName: string): Promise<string | undefin
 }
 
 /** Team mode: RECON_DATABASE_URL names the shared PostgreSQL store (the settings window will too). */
-function teamStore(): { databaseUrl?: string } {
-  const url = process.env.RECON_DATABASE_URL?.trim();
-  return url ? { databaseUrl: url } : {};
-}
-
 async function main(): Promise<void> {
   // Single instance: two windows over one database would race for the inbox.
   if (!app.requestSingleInstanceLock()) {
@@ -110,8 +107,26 @@ async function main(): Promise<void> {
   try {
     // An installed app acts only as the signed-in user; RECON_ACTOR there is refused, in words.
     const actor = signedInAssociate(process.env, { isPackaged: app.isPackaged });
+    // The team database: RECON_DATABASE_URL when set (an IT-managed start), else the sign-in the
+    // associate kept in Status, Team database; neither: this workstation's own file.
+    const teamCredentials = createTeamCredentials(path.join(app.getPath('userData'), 'team-sign-in.json'), osSecretBox);
+    const databaseUrl = process.env.RECON_DATABASE_URL?.trim() || (await teamCredentials.load())?.databaseUrl;
+    const keptProblem = teamCredentials.problem();
+    if (keptProblem) console.error(keptProblem);
+    const restartApp = (): void => {
+      app.relaunch();
+      app.quit();
+    };
     workstation = startWorkstation(
-      { ...folders, ...teamStore(), actor, ...(binding ? { nativeBinding: binding } : {}), chooseExportFile },
+      {
+        ...folders,
+        actor,
+        ...(binding ? { nativeBinding: binding } : {}),
+        ...(databaseUrl ? { databaseUrl } : {}),
+        teamCredentials,
+        restartApp,
+        chooseExportFile,
+      },
       (message) => console.error(message),
     );
   } catch (error) {

@@ -26,6 +26,7 @@ import {
 import type { IngestOutcome, MatchingResult, MatchProgress, StoreStatus } from './engine-results';
 import type { GlobalFinanceFacts, GlobalFinanceOption, RuleChange, WriteOffFacts } from '../controls';
 import { PASS_NAMES, type RuleSet } from '../rules';
+import { teamConnectionSchema, type TeamConnection } from '../team-connection';
 
 const businessDate = z.string().refine(isIsoDate, { message: 'must be a business date, YYYY-MM-DD' });
 const id = z.number().int().positive();
@@ -400,7 +401,38 @@ export const RECON_CHANNELS = {
       .strict(),
     result: resultOf<SearchResults>(),
   },
+  /** Which store this workstation works on, and the team sign-in it keeps (never the password). */
+  'team:read': { function: 'readTeamSettings', argument: z.object({}).strict(), result: resultOf<TeamSettings>() },
+  /** Tries the sign-in on the server, then keeps it (the password sealed by the OS secret store) for the next start. */
+  'team:sign-in': {
+    function: 'signInToTeam',
+    argument: z.object({ connection: teamConnectionSchema, password: z.string().min(1, 'Give your password.').max(1024) }).strict(),
+    result: resultOf<TeamSignedIn>(),
+  },
+  /** Forgets the team sign-in: the workstation works on its own database file from its next start. */
+  'team:sign-out': { function: 'signOutOfTeam', argument: z.object({}).strict(), result: resultOf<{ message: string; willRestart: boolean }>() },
 } as const satisfies Record<string, ChannelDefinition>;
+
+/** The team database as the Status view shows it. */
+export type TeamSettings = {
+  /** Where this workstation works now: its own database file, or a team database (named without password). */
+  workingOn: { store: 'local' } | { store: 'team'; server: string; role: string };
+  /** The sign-in kept for the next start, if any. */
+  saved?: TeamConnection;
+  /** Why a password cannot be kept here (a browser session, no OS secret store); absent when it can. */
+  cannotKeepPassword?: string;
+  /** Why the kept sign-in could not be used at start, if it could not. */
+  problem?: string;
+};
+
+/** A sign-in that worked and was kept. */
+export type TeamSignedIn = {
+  /** The role the server says the login is: every action will be recorded for it. */
+  role: string;
+  message: string;
+  /** True when the app restarts by itself to work on the team database. */
+  willRestart: boolean;
+};
 
 /** A channel of the contract. */
 export type ReconChannel = keyof typeof RECON_CHANNELS;

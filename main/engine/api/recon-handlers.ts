@@ -37,6 +37,7 @@ import { readMatchesPage } from '../store/matches-store';
 import { searchOpenRecords } from '../store/records-store';
 import { searchEverywhere } from '../store/search-store';
 import { ruleSetOfVersion } from '../store/rule-sets';
+import { createTeamHandlers, type TeamContext } from './team-handlers';
 
 /** What the handlers work with besides the services. */
 export type HandlerContext = {
@@ -50,6 +51,8 @@ export type HandlerContext = {
   now?: () => Date;
   /** Asks the associate where to save an export (the desktop's save dialog); undefined when they cancel. Without it, exports go back to the window as bytes. */
   chooseExportFile?: (suggestedName: string) => Promise<string | undefined>;
+  /** The team database's settings: the store opened, the kept sign-in and the restart (the desktop shell's). */
+  team?: Omit<TeamContext, 'actor'>;
 };
 
 /** Every channel's handler, over the argument its schema has already checked. */
@@ -331,6 +334,7 @@ export function createReconHandlers(context: HandlerContext): ReconHandlers {
     async 'search:everywhere'({ text, limit }) {
       return searchEverywhere(services.reader, text, limit);
     },
+    ...createTeamHandlers({ ...context.team, actor: services.actor }),
   };
 }
 

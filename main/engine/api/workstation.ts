@@ -7,6 +7,7 @@ import type { CutoffSchedule } from '../reports/cutoff-scheduler';
 import { removeStaleTemporaries } from '../reports/daily-reports';
 import { createServices, type DayClosed, type Services } from '../services';
 import { isTeamDatabaseUnreachable } from '../store/postgres/connection-errors';
+import type { TeamCredentials } from '../team-credentials';
 import { createReconHandlers, dispatchReconCall, settleReceived, reportsWritten, runReconCall, type ReconHandlers } from './recon-handlers';
 import { startStoreWatch } from './store-watch';
 
@@ -34,6 +35,10 @@ export type WorkstationConfig = {
   chooseExportFile?: (suggestedName: string) => Promise<string | undefined>;
   /** How often to look for another process's changes to the store, in ms (see store-change-watcher.ts); 0: never. */
   storeWatchMs?: number;
+  /** The team sign-in kept between starts (the desktop shell's, sealed by the OS secret store). */
+  teamCredentials?: TeamCredentials;
+  /** Restarts the app on the store a new sign-in names (the desktop shell). */
+  restartApp?: () => void;
 };
 
 /** The engine as the window sees it: calls by channel, events, and one close. */
@@ -154,6 +159,11 @@ export function startWorkstation(config: WorkstationConfig, log: (message: strin
     emit,
     ...(config.now ? { now: config.now } : {}),
     ...(config.chooseExportFile ? { chooseExportFile: config.chooseExportFile } : {}),
+    team: {
+      ...(config.databaseUrl === undefined ? {} : { databaseUrl: config.databaseUrl }),
+      ...(config.teamCredentials ? { credentials: config.teamCredentials } : {}),
+      ...(config.restartApp ? { restartApp: config.restartApp } : {}),
+    },
   });
 
   const logFailure = (channel: string, error: Error): void => {

@@ -91,6 +91,7 @@ export class FakeReconApi {
     this.replyWith('readToday', todayBoard());
     this.replyWith('readRules', { version: 1, rules: DEFAULT_RULES });
     this.replyWith('readApprovals', { awaitingMyApproval: [], mySubmissions: [], approvedAwaitingTransfer: [] });
+    this.replyWith('readTeamSettings', { workingOn: { store: 'local' } });
     // itemDetail has no empty answer: a test that opens an item sets its reply (replyWith, answer, hold).
     // Nor do the manual actions (noteItem, pairByHand, …): a test that acts says what the engine answers.
 

@@ -1,6 +1,7 @@
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { formatCount } from '../../format/display';
 import { useReconStore } from '../../store/recon-store';
+import { TeamDatabaseSection } from './TeamDatabaseSection';
 
 /** The workstation at a glance: what the store holds, where things live, whether the inbox is watched. */
 export function StatusPanel() {
@@ -48,6 +49,7 @@ export function StatusPanel() {
               Inbox: {status.inbox.problem}
             </p>
           ) : null}
+          <TeamDatabaseSection />
           <h3>Open items</h3>
           {status.store.openItems.length === 0 ? (
             <p className="empty">No open items.</p>
