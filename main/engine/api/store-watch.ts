@@ -9,8 +9,8 @@ import { isPostgresConnection } from '../store/postgres/dialect';
 import { watchPostgresStoreChanges } from '../store/postgres/postgres-change-watcher';
 import { watchStoreChanges, type StoreChangeWatcher } from '../store/store-change-watcher';
 
-/** What the watch needs of the services: the window's reader, the team store's URL when there is one, and whether our own engine writes. */
-export type WatchedServices = { reader: ReadonlyDb; teamDatabaseUrl?: string | undefined; isBusy(): boolean };
+/** What the watch needs of the services: the window's reader, and whether our own engine writes. */
+export type WatchedServices = { reader: ReadonlyDb; isBusy(): boolean };
 
 /** A running watch, whichever the store: a failed read elsewhere may tell it the server is gone. */
 export type StoreWatch = Pick<StoreChangeWatcher, 'acknowledge' | 'stop'> & { readFailed(error: unknown): void };
@@ -18,9 +18,12 @@ export type StoreWatch = Pick<StoreChangeWatcher, 'acknowledge' | 'stop'> & { re
 /**
  * Starts the watch that suits the store and sends its news as the window's events: `store-changed`
  * with the parts that changed, and on the team store `store-offline` / `store-online`.
+ * `databaseUrl` is the team store's URL as the workstation connects, password included (the
+ * watcher's own client signs in with it), or undefined for a store file.
  */
 export function startStoreWatch(
   services: WatchedServices,
+  databaseUrl: string | undefined,
   tell: (event: ReconEvent) => void,
   log: (message: string) => void,
   intervalMs?: number,
@@ -28,7 +31,7 @@ export function startStoreWatch(
   const onChange = (areas: StoreArea[]): void => tell({ type: 'store-changed', areas });
   const isPaused = (): boolean => services.isBusy();
   const onError = (error: Error): void => log(`Looking for changes to the store failed: ${error.message}`);
-  const url = services.teamDatabaseUrl;
+  const url = databaseUrl;
   if (url !== undefined && isPostgresConnection(services.reader)) {
     const server = describeServer(url);
     let offlineSince: number | undefined;

@@ -89,7 +89,7 @@ export function startWorkstation(config: WorkstationConfig, log: (message: strin
   // connection): while one runs the watcher waits, and the `store-changed` of ours that follows
   // it covers it, so the watcher takes the store as seen then rather than announce it again.
   // On the team store the watcher also tells the window when the server is lost and back.
-  const storeWatch = config.storeWatchMs === 0 ? undefined : startStoreWatch(services, tell, log, config.storeWatchMs);
+  const storeWatch = config.storeWatchMs === 0 ? undefined : startStoreWatch(services, config.databaseUrl, tell, log, config.storeWatchMs);
   const emit = (event: ReconEvent): void => {
     if (event.type === 'store-changed' && event.areas === undefined) storeWatch?.acknowledge();
     tell(event);

@@ -141,7 +141,7 @@ describe('the PostgreSQL change watcher', () => {
     watcher.stop();
     await expect.poll(listening, { timeout: 5_000 }).toBe(0);
     const events: ReconEvent[] = [];
-    const watch = startStoreWatch({ reader: reader as unknown as Db, teamDatabaseUrl: url, isBusy: () => false }, (event) => events.push(event), () => undefined);
+    const watch = startStoreWatch({ reader: reader as unknown as Db, isBusy: () => false }, url, (event) => events.push(event), () => undefined);
     cleanups.push(() => watch.stop());
     await expect.poll(listening, { timeout: 5_000 }).toBe(1);
     appendAudit(writer, auditEntry('rules.save'));
