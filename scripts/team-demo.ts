@@ -136,7 +136,7 @@ async function demo(): Promise<void> {
     return;
   }
   console.log('');
-  console.log(`Two associates work one queue on the team database ${store.server.urlFor({ database: 'recon_team' }).replace(/\?.*$/, '')}:`);
+  console.log(`Two associates work one queue on the team database recon_team, PostgreSQL at 127.0.0.1:${store.server.port}:`);
   for (const workstation of workstations) {
     console.log(`  ${workstation.associate.padEnd(6)} ${workstation.launchUrl}`);
     workstation.process.on('exit', (code) => {

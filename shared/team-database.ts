@@ -9,5 +9,5 @@ export function teamDatabaseUnreachableMessage(server: string): string {
 
 /** The banner's sentence while the team database at `server` has not answered since `since` (the local time, HH:MM). */
 export function teamDatabaseOfflineNotice(server: string, since: string): string {
-  return `The team database at ${server} cannot be reached since ${since}. The window shows what it last read; nothing can be changed until it is back.`;
+  return `The team database at ${server} has not answered since ${since}. The window shows what it last read; nothing can be changed until it is back.`;
 }
