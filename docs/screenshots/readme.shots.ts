@@ -1,10 +1,14 @@
 // The README's screenshots, taken from the real window over demo data:
 // `npm run screenshots` (builds first). Not a test: it asserts only that each view is there.
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { expect, test } from '../../tests/e2e/fixtures';
 import { writeDemo } from '../../tests/e2e/demo-feeds';
 import { sheetAsHtml } from './sheet-as-table';
+import { main as recon } from '../../main/cli/index';
+import { createTeamDemoStore, startDemoWorkstation, type DemoWorkstation } from '../../scripts/team-demo';
+import { WorkstationPage } from '../../tests/e2e/page-models/workstation-page';
 
 const root = path.resolve(import.meta.dirname, '..', '..');
 const shot = (name: string): string => path.join(root, 'docs', 'screenshots', `${name}.png`);
@@ -94,4 +98,55 @@ test('README screenshots', async ({ workstation }) => {
   await page.getByRole('button', { name: 'Verify the chain' }).click();
   await expect(page.getByTestId('audit-verdict')).toContainText('Intact:');
   await page.screenshot({ path: shot('audit') });
+});
+
+// Team mode: bob's open Approvals receives alice's hand pairing live, and alice's window when the
+// server goes away. The store is the one `npm run team:demo` makes.
+test('README screenshots: team mode', async ({ playwright }, testInfo) => {
+  testInfo.setTimeout(180_000);
+  const store = await createTeamDemoStore(['alice', 'bob']);
+  const feeds = fs.mkdtempSync(path.join(os.tmpdir(), 'recon-shots-team-'));
+  const started: DemoWorkstation[] = [];
+  const browser = await playwright.chromium.launch(testInfo.project.use.launchOptions);
+  try {
+    const demo = writeDemo({ days: 3, perDay: 60, format: 'native', out: feeds });
+    const quiet = { out: () => undefined, err: () => undefined };
+    expect(await recon(['ingest', ...demo.days.flatMap((day) => day.files), '--database-url', store.urlOf('alice')], quiet, { env: {} })).toBe(0);
+    expect(await recon(['match', '--database-url', store.urlOf('alice')], quiet, { env: {} })).toBe(0);
+    started.push(await startDemoWorkstation('alice', store.urlOf('alice'), { isFirst: true }));
+    started.push(await startDemoWorkstation('bob', store.urlOf('bob'), { isFirst: false }));
+    const windowOf = async (workstation: DemoWorkstation) => {
+      const page = await (await browser.newContext({ viewport: { width: 1360, height: 900 } })).newPage();
+      await page.goto(workstation.launchUrl);
+      return { page, app: new WorkstationPage(page, 'browser') };
+    };
+    const alice = await windowOf(started[0]!);
+    const bob = await windowOf(started[1]!);
+    await bob.app.open('Approvals');
+    const before = await bob.page.getByTestId('approval-entry').count();
+
+    await alice.app.open('Queue');
+    await alice.app.queueRows.filter({ hasText: 'AMOUNT_DIFF' }).filter({ has: alice.page.locator('td', { hasText: /^NETWORK$/ }) }).first().click();
+    const detail = alice.page.getByTestId('item-detail');
+    await detail.getByRole('button', { name: 'Pair by hand' }).click();
+    const form = detail.getByRole('form', { name: 'Pair by hand' });
+    await form.getByRole('table', { name: 'Ledger payments' }).getByRole('radio').first().check();
+    await alice.app.chooseReasonCode(form, 'PARTIAL_PRESENTMENT');
+    await form.getByLabel('Note').fill('the rest is expected in the next Visa file');
+    await form.getByRole('button', { name: /Request approval|Pair/ }).first().click();
+    await expect(bob.page.getByTestId('approval-entry')).toHaveCount(before + 1, { timeout: 5_000 });
+    await bob.page.screenshot({ path: shot('team-approvals') });
+
+    store.server.halt();
+    await alice.app.open('Matches');
+    await expect(alice.page.getByRole('alert').filter({ hasText: 'has not answered since' })).toBeVisible({ timeout: 10_000 });
+    await alice.page.screenshot({ path: shot('team-offline') });
+    store.server.resume();
+  } finally {
+    await browser.close();
+    for (const workstation of started) workstation.process.kill('SIGTERM');
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    store.stop();
+    fs.rmSync(feeds, { recursive: true, force: true });
+  }
 });
