@@ -6,7 +6,8 @@
 // of each group that the window can show are read and checked against their record's own columns
 // to name the field that matched; digits are also an item's or a match's id (primary keys); an
 // amount is a range of items_amount or matches_amount.
-// tests/unit/store/search-indexes.test.ts explains the very constants below.
+// tests/unit/store/search-indexes.test.ts explains the very constants below on SQLite, and
+// tests/unit/team/window-read-plans.test.ts the statements a search runs on PostgreSQL.
 
 import type { ItemSearchHit, MatchSearchHit, SearchField, SearchGroup, SearchResults } from '../../../shared/ipc/recon-api';
 import { parseTypedAmountRange } from '../../../shared/typed-amount';
