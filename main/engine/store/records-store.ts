@@ -21,7 +21,8 @@ export function searchOpenRecords(db: ReadonlyDb, side: 'NETWORK' | 'LEDGER', te
   const range = parseTypedAmountRange(query);
   const amountFrom = range?.fromMinor ?? null;
   const amountTo = range?.toMinor ?? null;
-  // A prefix search on the unique id is a range on its index: [text, text + U+FFFF).
+  // A prefix search on the unique id is a range on its index: [text, text + U+FFFF), by code point
+  // (a team database sorting text by language would put other ids inside that range).
   const prefixEnd = `${query}\uffff`;
   if (side === 'NETWORK') {
     const rows = db
@@ -30,7 +31,7 @@ export function searchOpenRecords(db: ReadonlyDb, side: 'NETWORK' | 'LEDGER', te
          FROM network_records n JOIN feed_files f ON f.id = n.file_id
          LEFT JOIN items i ON i.network_record_id = n.id AND i.side = 'NETWORK' AND i.status = 'OPEN' AND i.category = 'MISMATCH'
          WHERE n.is_settled = 0 AND n.in_scope = 1 AND n.txn_type = 'PRESENTMENT'
-           AND ((n.record_id >= @query AND n.record_id < @prefixEnd) OR n.pan_last4 = @last4 OR n.network_txn_id = @query OR n.arn = @query
+           AND ((n.record_id COLLATE BINARY >= @query AND n.record_id COLLATE BINARY < @prefixEnd) OR n.pan_last4 = @last4 OR n.network_txn_id = @query OR n.arn = @query
              OR n.amount_minor BETWEEN @amountFrom AND @amountTo)
          ORDER BY n.settlement_date DESC, n.id DESC LIMIT @limit`,
       )
@@ -48,7 +49,7 @@ export function searchOpenRecords(db: ReadonlyDb, side: 'NETWORK' | 'LEDGER', te
        FROM ledger_payments l JOIN feed_files f ON f.id = l.file_id
        LEFT JOIN items i ON i.ledger_payment_id = l.id AND i.side = 'LEDGER' AND i.status = 'OPEN' AND i.category = 'MISMATCH'
        WHERE l.is_settled = 0
-         AND ((l.payment_id >= @query AND l.payment_id < @prefixEnd) OR l.card_last4 = @last4 OR l.network_txn_id = @query
+         AND ((l.payment_id COLLATE BINARY >= @query AND l.payment_id COLLATE BINARY < @prefixEnd) OR l.card_last4 = @last4 OR l.network_txn_id = @query
            OR l.amount_minor BETWEEN @amountFrom AND @amountTo)
        ORDER BY l.business_date DESC, l.id DESC LIMIT @limit`,
     )

@@ -108,17 +108,34 @@ export const KEY_TABLES = {
 /** A side of the store: network records or Zelle payments. */
 export type KeySide = keyof typeof KEY_TABLES;
 
+/** Which store a statement is written for: SQLite's or the team's PostgreSQL (they differ where the SQL cannot be translated). */
+export type StoreDialect = 'sqlite' | 'postgres';
+
 /**
  * The INSERT keying the rows of `side` that `where` (over alias r, one parameter) picks: every
  * non-empty identifier lowered (from_end 0) and the searched-at-the-end ones reversed too
- * (from_end 1), one pass over the rows (json_each unpivots them), sorted so that a file's keys
- * are appended in the B-tree's own order. A value two identifiers share is one key.
+ * (from_end 1), one pass over the rows, sorted so that a file's keys are appended in the B-tree's
+ * own order. A value two identifiers share is one key. SQLite unpivots the row with json_each
+ * and reverses with the function registerSearchFunctions adds; PostgreSQL unpivots with a
+ * LATERAL VALUES list and has reverse() (by character, as reversedText). Important: lower() there
+ * is taken under the "C" collation, which lowers ASCII letters only as SQLite's does, whatever
+ * language the team's database sorts by (its own would lower an accented capital too).
  */
-export function keyRowsSql(side: KeySide, where: string): string {
+export function keyRowsSql(side: KeySide, where: string, dialect: StoreDialect = 'sqlite'): string {
   const { table, rowColumn, source, identifiers } = KEY_TABLES[side];
   const fields = identifiers('r');
-  const starts = fields.filter((identifier) => !identifier.isStartIndexed).map((identifier) => `lower(${identifier.sql})`);
-  const ends = fields.filter((identifier) => identifier.hasEnd).map((identifier) => `${REVERSED_SQL_FUNCTION}(lower(${identifier.sql}))`);
+  const startFields = fields.filter((identifier) => !identifier.isStartIndexed);
+  const endFields = fields.filter((identifier) => identifier.hasEnd);
+  if (dialect === 'postgres') {
+    const lowered = (identifier: SearchIdentifier): string => `lower((${identifier.sql}) COLLATE "C")`;
+    const keys = [...startFields.map((identifier) => `(0, ${lowered(identifier)})`), ...endFields.map((identifier) => `(1, reverse(${lowered(identifier)}))`)];
+    return `INSERT OR IGNORE INTO ${table} (file_id, from_end, key, ${rowColumn})
+  SELECT r.file_id, k.from_end, k.key, r.id FROM ${source} r CROSS JOIN LATERAL (VALUES ${keys.join(', ')}) k(from_end, key)
+  WHERE ${where} AND k.key <> ''
+  ORDER BY 1, 2, 3, 4`;
+  }
+  const starts = startFields.map((identifier) => `lower(${identifier.sql})`);
+  const ends = endFields.map((identifier) => `${REVERSED_SQL_FUNCTION}(lower(${identifier.sql}))`);
   return `INSERT OR IGNORE INTO ${table} (file_id, from_end, key, ${rowColumn})
   SELECT r.file_id, k.key >= ${starts.length}, k.value, r.id FROM ${source} r, json_each(json_array(${[...starts, ...ends].join(', ')})) k
   WHERE ${where} AND k.value <> ''
@@ -127,14 +144,21 @@ export function keyRowsSql(side: KeySide, where: string): string {
 
 /** Makes reversedText callable from this connection's SQL; the schema never names it, so any connection reads the keys without it. */
 export function registerSearchFunctions(db: WritableDb): void {
+  // PostgreSQL's keys are reversed by its own reverse() (keyRowsSql).
+  if (isPostgresConnection(db)) return;
   db.function(REVERSED_SQL_FUNCTION, { deterministic: true }, (text: unknown) => (typeof text === 'string' ? reversedText(text) : text));
 }
 
+/** The dialect of the store `db` speaks to. */
+export function dialectOf(db: ReadonlyDb): StoreDialect {
+  return isPostgresConnection(db) ? 'postgres' : 'sqlite';
+}
+
 // A database still on an older schema (only a migration's test stores files into one) has no
-// key tables yet: migration 16 keys what it finds there.
+// key tables yet: migration 16 keys what it finds there. A PostgreSQL store is always at the
+// app's schema (migratePostgres), so it has them.
 function hasKeyTables(db: ReadonlyDb): boolean {
-  // The PostgreSQL store has no search keys to feed: its search is still to come (issue 13).
-  if (isPostgresConnection(db)) return false;
+  if (isPostgresConnection(db)) return true;
   return db.prepare<[], number>("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'ledger_payment_keys'").pluck().get() !== undefined;
 }
 
@@ -147,13 +171,14 @@ export function updateIndexedPayment(db: WritableDb, paymentRowId: number, updat
   update();
   if (!hasKeyTables(db)) return;
   registerSearchFunctions(db);
-  db.prepare<[number]>(keyRowsSql('ledger', 'r.id = ?')).run(paymentRowId);
+  db.prepare<[number]>(keyRowsSql('ledger', 'r.id = ?', dialectOf(db))).run(paymentRowId);
 }
 
 /** Makes the records and payments a file stored searchable; call once, as the file finishes, in its transaction. */
 export function indexFileForSearch(db: WritableDb, fileId: number): void {
   if (!hasKeyTables(db)) return;
   registerSearchFunctions(db);
-  db.prepare<[number]>(keyRowsSql('network', 'r.file_id = ?')).run(fileId);
-  db.prepare<[number]>(keyRowsSql('ledger', 'r.file_id = ?')).run(fileId);
+  const dialect = dialectOf(db);
+  db.prepare<[number]>(keyRowsSql('network', 'r.file_id = ?', dialect)).run(fileId);
+  db.prepare<[number]>(keyRowsSql('ledger', 'r.file_id = ?', dialect)).run(fileId);
 }

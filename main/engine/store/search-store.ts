@@ -6,7 +6,8 @@
 // of each group that the window can show are read and checked against their record's own columns
 // to name the field that matched; digits are also an item's or a match's id (primary keys); an
 // amount is a range of items_amount or matches_amount.
-// tests/unit/store/search-indexes.test.ts explains the very constants below.
+// tests/unit/store/search-indexes.test.ts explains the very constants below on SQLite, and
+// tests/unit/team/window-read-plans.test.ts the statements a search runs on PostgreSQL.
 
 import type { ItemSearchHit, MatchSearchHit, SearchField, SearchGroup, SearchResults } from '../../../shared/ipc/recon-api';
 import { parseTypedAmountRange } from '../../../shared/typed-amount';
@@ -45,21 +46,24 @@ const ITEM_JOINS = `LEFT JOIN network_records n ON n.id = i.network_record_id
   LEFT JOIN ledger_payments l ON l.id = i.ledger_payment_id`;
 const MATCH_COLUMNS = `m.id AS matchId, m.status, m.rule, m.network, m.business_date AS businessDate, m.amount_minor AS amountMinor, m.currency`;
 
+// Important: the ids come as json_each's values, text on PostgreSQL: cast, or an id compared with
+// a text could not use its index there (main/engine/README.md, the PostgreSQL store).
+
 /** The ids and statuses of the items of network records (a JSON array of their ids), with the record each came by. */
-export const ITEMS_OF_NETWORK_RECORDS_SQL = `SELECT i.id AS itemId, i.status, hit.value AS recordRowId
-  FROM json_each(@ids) hit CROSS JOIN items i ON i.network_record_id = hit.value`;
+export const ITEMS_OF_NETWORK_RECORDS_SQL = `SELECT i.id AS itemId, i.status, CAST(hit.value AS INTEGER) AS recordRowId
+  FROM json_each(@ids) hit CROSS JOIN items i ON i.network_record_id = CAST(hit.value AS INTEGER)`;
 
 /** The ids and statuses of the items of Zelle payments (a JSON array of their ids), with the payment each came by. */
-export const ITEMS_OF_LEDGER_PAYMENTS_SQL = `SELECT i.id AS itemId, i.status, hit.value AS recordRowId
-  FROM json_each(@ids) hit CROSS JOIN items i ON i.ledger_payment_id = hit.value`;
+export const ITEMS_OF_LEDGER_PAYMENTS_SQL = `SELECT i.id AS itemId, i.status, CAST(hit.value AS INTEGER) AS recordRowId
+  FROM json_each(@ids) hit CROSS JOIN items i ON i.ledger_payment_id = CAST(hit.value AS INTEGER)`;
 
 /** The ids of the matches (active or undone) of network records, with the record each came by. */
-export const MATCHES_OF_NETWORK_RECORDS_SQL = `SELECT mm.match_id AS matchId, hit.value AS recordRowId
-  FROM json_each(@ids) hit CROSS JOIN match_members mm ON mm.network_record_id = hit.value`;
+export const MATCHES_OF_NETWORK_RECORDS_SQL = `SELECT mm.match_id AS matchId, CAST(hit.value AS INTEGER) AS recordRowId
+  FROM json_each(@ids) hit CROSS JOIN match_members mm ON mm.network_record_id = CAST(hit.value AS INTEGER)`;
 
 /** The ids of the matches (active or undone) of Zelle payments, with the payment each came by. */
-export const MATCHES_OF_LEDGER_PAYMENTS_SQL = `SELECT mm.match_id AS matchId, hit.value AS recordRowId
-  FROM json_each(@ids) hit CROSS JOIN match_members mm ON mm.ledger_payment_id = hit.value`;
+export const MATCHES_OF_LEDGER_PAYMENTS_SQL = `SELECT mm.match_id AS matchId, CAST(hit.value AS INTEGER) AS recordRowId
+  FROM json_each(@ids) hit CROSS JOIN match_members mm ON mm.ledger_payment_id = CAST(hit.value AS INTEGER)`;
 
 /** The item with this id. */
 export const ITEM_BY_ID_SQL = `SELECT ${ITEM_COLUMNS} FROM items i ${ITEM_JOINS} WHERE i.id = @id`;

@@ -27,7 +27,10 @@ export function termKeys(term: string): TermKeys {
  * `@<prefix>Cap` from each branch: the key table's starts (from_end 0) and ends (from_end 1),
  * each walking feed_files backwards and reading one key range per file, so a term every row
  * carries stops at the cap in the newest file and one no row carries costs a seek per file; and
- * the start of an auth code (any case) or of a last four, ranges of their column indexes.
+ * the start of an auth code (any case) or of a last four, ranges of their column indexes. Each
+ * branch is ordered as its index holds it (for SQLite that is no sort at all), so a capped branch
+ * keeps the same rows on both stores; text is compared by code point (COLLATE BINARY, "C" on
+ * PostgreSQL), never by the team database's language.
  * Parameters: @<prefix>Key, KeyEnd, ReversedKey, ReversedKeyEnd, Cap.
  */
 export function keyHitsSql(side: KeySide, prefix: string): string {
@@ -35,10 +38,12 @@ export function keyHitsSql(side: KeySide, prefix: string): string {
   const keys = (fromEnd: 0 | 1, key: string): string =>
     `SELECT id FROM (SELECT k.${rowColumn} AS id FROM feed_files f CROSS JOIN ${table} k
       ON k.file_id = f.id AND k.from_end = ${fromEnd} AND k.key >= @${prefix}${key} AND k.key < @${prefix}${key}End
-      ORDER BY f.id DESC LIMIT @${prefix}Cap)`;
+      ORDER BY f.id DESC, k.key, k.${rowColumn} LIMIT @${prefix}Cap)`;
   const authCode = `SELECT id FROM (SELECT id FROM ${source}
-      WHERE ${authCodeColumn} COLLATE NOCASE >= @${prefix}Key AND ${authCodeColumn} COLLATE NOCASE < @${prefix}KeyEnd AND ${authCodeColumn} <> '' LIMIT @${prefix}Cap)`;
-  const last4 = `SELECT id FROM (SELECT id FROM ${source} WHERE ${last4Column} >= @${prefix}Key AND ${last4Column} < @${prefix}KeyEnd LIMIT @${prefix}Cap)`;
+      WHERE ${authCodeColumn} COLLATE NOCASE >= @${prefix}Key AND ${authCodeColumn} COLLATE NOCASE < @${prefix}KeyEnd AND ${authCodeColumn} <> ''
+      ORDER BY ${authCodeColumn} COLLATE NOCASE, id LIMIT @${prefix}Cap)`;
+  const last4 = `SELECT id FROM (SELECT id FROM ${source} WHERE ${last4Column} COLLATE BINARY >= @${prefix}Key AND ${last4Column} COLLATE BINARY < @${prefix}KeyEnd
+      ORDER BY ${last4Column} COLLATE BINARY, id LIMIT @${prefix}Cap)`;
   return [keys(0, 'Key'), keys(1, 'ReversedKey'), authCode, last4].join(' UNION ');
 }
 
@@ -69,9 +74,10 @@ export const QUEUE_SEARCH_CAP = 2_000;
 export function itemSearchCondition(text: string): { sql: string; params: Record<string, string | number | null> } {
   const term = text.trim();
   const amount = parseTypedAmountRange(term);
+  // The item id is cast: PostgreSQL cannot tell a parameter's type from a bare SELECT of it.
   const sql = `i.id IN (SELECT found.id FROM (${keyHitsSql('network', 'search')}) hit CROSS JOIN items found ON found.network_record_id = hit.id
     UNION SELECT found.id FROM (${keyHitsSql('ledger', 'search')}) hit CROSS JOIN items found ON found.ledger_payment_id = hit.id
-    UNION SELECT @searchItemId WHERE @searchItemId IS NOT NULL
+    UNION SELECT CAST(@searchItemId AS INTEGER) WHERE @searchItemId IS NOT NULL
     UNION SELECT found.id FROM items found WHERE found.status = 'OPEN' AND found.amount_minor BETWEEN @searchFromMinor AND @searchToMinor)`;
   const params = {
     ...keyHitsParams(term, 'search', term === '' ? 0 : QUEUE_SEARCH_CAP),

@@ -115,6 +115,7 @@ describe('the synchronous PostgreSQL connection', () => {
     expect(() => db.prepare("SELECT value FROM json_each('{\"a\":[1]}', '$.a')")).toThrow(/json_each\(\) with a path.*Statement: SELECT value FROM json_each/);
     expect(() => db.prepare("SELECT strftime('%Y', joined) FROM people")).toThrow(/strftime\(\)/);
     expect(() => db.prepare('SELECT id FROM people WHERE name = ? COLLATE NOCASE')).toThrow(/NOCASE/);
+    expect(() => db.prepare('SELECT id FROM people WHERE name COLLATE NOCASE = team')).toThrow(/COLLATE NOCASE is compared with something other than a parameter/);
   });
 
   it('takes the store write lock for BEGIN IMMEDIATE, so a second workstation cannot write meanwhile', () => {
@@ -163,6 +164,11 @@ describe('translated statements answer as SQLite does', () => {
     { sql: 'SELECT amount_minor AS amountMinor FROM people ORDER BY amountMinor' },
     { sql: "SELECT name FROM people WHERE joined <= @asOf AND unixepoch(@asOf) - unixepoch(joined) < 86400 * 30 AND joined < date(@asOf, '+1 day') ORDER BY id", parameters: { asOf: '2026-11-20' } },
     { sql: "SELECT substr(name, -2) AS tail, substr(name, -3, 2) AS middle, substr('000' || amount_minor, -3) AS padded FROM people ORDER BY id" },
+    {
+      sql: 'SELECT p.name FROM people p WHERE p.name COLLATE NOCASE >= @from AND p.name COLLATE NOCASE < @to ORDER BY p.name COLLATE NOCASE DESC, id',
+      parameters: { from: 'ADA', to: 'bz' },
+    },
+    { sql: 'SELECT name FROM people WHERE name COLLATE NOCASE = @name', parameters: { name: 'CLEO' } },
   ];
 
   it('for every mechanical rewrite', () => {

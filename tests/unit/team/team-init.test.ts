@@ -9,9 +9,6 @@ import { POSTGRES_ONLY_TABLES, postgresSchemaVersion } from '../../../main/engin
 import { openPostgresSync, PostgresError, type PostgresSyncDb } from '../../../main/engine/store/postgres/sync-connection';
 import { startPostgresServer, type PostgresServer } from '../../helpers/postgres-server';
 
-/** SQLite's search key tables: the PostgreSQL store will search differently. */
-const SQLITE_ONLY_TABLES = /^(network_record_keys|ledger_payment_keys)$/;
-
 let server: PostgresServer;
 let url: string;
 
@@ -61,8 +58,7 @@ describe('recon team init', () => {
       const sqliteTables = sqlite
         .prepare<[], string>("SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name")
         .pluck()
-        .all()
-        .filter((table) => !SQLITE_ONLY_TABLES.test(table));
+        .all();
       const columnsOf = (table: string): string[] => (sqlite.pragma(`table_info(${table})`) as { name: string }[]).map((column) => column.name);
       const expected = Object.fromEntries(sqliteTables.map((table) => [table, columnsOf(table)]));
       const rows = db.execNative(

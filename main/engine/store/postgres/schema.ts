@@ -7,8 +7,10 @@
 // gets its PostgreSQL counterpart here under the same version number. tests/unit/team/ compares
 // the two schemas' tables and columns and fails when one moves without the other.
 //
-// Not yet here: the search index (SQLite's key tables network_record_keys and
-// ledger_payment_keys); the PostgreSQL store will search with its own indexes and query.
+// Search everywhere reads the same key tables as SQLite (version 16), filled at ingest by the same
+// definition of a key (search-index.ts). Important: every text a search reads as a range (a key, a
+// last four, a lowered auth code) is compared under the "C" collation, by code point as SQLite
+// compares, so a prefix is a range whatever language the team's database sorts text by.
 
 import { SCHEMA_VERSION } from '../migrations/index';
 import type { PostgresSyncDb } from './sync-connection';
@@ -298,10 +300,12 @@ CREATE INDEX matches_network_date ON matches (network, business_date, id);
 CREATE INDEX matches_amount ON matches (amount_minor);
 CREATE INDEX network_records_txn_id ON network_records (network_txn_id) WHERE network_txn_id <> '';
 CREATE INDEX network_records_arn ON network_records (arn) WHERE arn <> '';
-CREATE INDEX network_records_auth_code ON network_records (lower(auth_code)) WHERE auth_code <> '';
-CREATE INDEX network_records_last4 ON network_records (pan_last4);
-CREATE INDEX ledger_payments_auth_code ON ledger_payments (lower(auth_code)) WHERE auth_code <> '';
-CREATE INDEX ledger_payments_last4 ON ledger_payments (card_last4);
+-- SQLite's (auth_code COLLATE NOCASE) and (pan_last4), with the rowid it appends: the start of an
+-- auth code or a last four is a range of these, read in SQLite's order (search-terms.ts).
+CREATE INDEX network_records_auth_code ON network_records (lower(auth_code COLLATE "C"), id) WHERE auth_code <> '';
+CREATE INDEX network_records_last4 ON network_records ((pan_last4 COLLATE "C"), id);
+CREATE INDEX ledger_payments_auth_code ON ledger_payments (lower(auth_code COLLATE "C"), id) WHERE auth_code <> '';
+CREATE INDEX ledger_payments_last4 ON ledger_payments ((card_last4 COLLATE "C"), id);
 CREATE INDEX items_amount ON items (status, amount_minor);
 
 -- The audit log is append-only for everyone, its owner included (the grants keep associates
@@ -335,6 +339,25 @@ CREATE FUNCTION recon_bigint_eq_text(bigint, text) RETURNS boolean LANGUAGE sql 
 CREATE FUNCTION recon_text_eq_bigint(text, bigint) RETURNS boolean LANGUAGE sql IMMUTABLE STRICT AS $$ SELECT $1 = $2::text $$;
 CREATE OPERATOR = (LEFTARG = bigint, RIGHTARG = text, FUNCTION = recon_bigint_eq_text, COMMUTATOR = =);
 CREATE OPERATOR = (LEFTARG = text, RIGHTARG = bigint, FUNCTION = recon_text_eq_bigint, COMMUTATOR = =);
+`;
+
+// SQLite's 16: the search key tables (see 016-search-keys.ts), their key compared by code point.
+// No team store had yet been deployed when they came, so none has rows to key here.
+const searchKeys = `
+CREATE TABLE network_record_keys (
+  file_id BIGINT NOT NULL,
+  from_end BIGINT NOT NULL,
+  key TEXT COLLATE "C" NOT NULL,
+  network_record_id BIGINT NOT NULL,
+  PRIMARY KEY (file_id, from_end, key, network_record_id)
+);
+CREATE TABLE ledger_payment_keys (
+  file_id BIGINT NOT NULL,
+  from_end BIGINT NOT NULL,
+  key TEXT COLLATE "C" NOT NULL,
+  ledger_payment_id BIGINT NOT NULL,
+  PRIMARY KEY (file_id, from_end, key, ledger_payment_id)
+);
 `;
 
 // SQLite's 17: the queue's counts kept by the writer (see 017-queue-counts.ts), here by one
@@ -396,10 +419,9 @@ CREATE TRIGGER report_runs_notify AFTER INSERT OR UPDATE OR DELETE ON report_run
 /** The PostgreSQL schema steps in order; the last one's version is the app's SCHEMA_VERSION. */
 export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
   { version: 14, sql: baseline },
-  // SQLite's 15 rebuilt its FTS5 search tables, which this store does not have (see above).
+  // SQLite's 15 rebuilt its FTS5 search tables, which this store never had (16 replaced them).
   { version: 15, sql: '' },
-  // SQLite's 16 replaced those FTS5 tables with its search key tables, SQLite-only as well.
-  { version: 16, sql: '' },
+  { version: 16, sql: searchKeys },
   { version: 17, sql: queueCounts },
   { version: 18, sql: changeNotices },
 ];

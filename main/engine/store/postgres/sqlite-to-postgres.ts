@@ -17,6 +17,8 @@
 // json_each(x) alias is jsonb_array_elements_text WITH ORDINALITY (value as text, key; the schema
 // compares an id with that text as SQLite does); a camelCase name (an alias: the schema's names are snake_case) is quoted, or PostgreSQL would
 // fold it to lower case and the row's key would not be the one the code reads.
+// column COLLATE NOCASE (ordered by, or compared with a parameter) is lower(column COLLATE "C")
+// against lower(parameter) likewise: ASCII capitals folded, as SQLite folds them.
 // BEGIN IMMEDIATE is handled by the connection (it takes the store's write lock), not here.
 
 /** Thrown for a statement that has no mechanical PostgreSQL equivalent: it names the construct and the statement. */
@@ -89,7 +91,7 @@ const REFUSED_WORDS: Readonly<Record<string, string>> = {
   ROWID: 'is SQLite’s hidden row number; PostgreSQL tables have none',
   SQLITE_SCHEMA: 'is SQLite’s catalogue',
   SQLITE_MASTER: 'is SQLite’s catalogue',
-  NOCASE: 'is a SQLite collation; compare lower() values instead',
+  NOCASE: 'is a SQLite collation, translated only on a column ordered by or compared with a parameter; compare lower() values instead',
   PRAGMA: 'is SQLite’s settings statement',
 };
 
@@ -201,6 +203,30 @@ function asText(tokens: Token[], range: [number, number]): string {
   return code.length === 1 && (code[0]?.kind === 'param' || code[0]?.kind === 'positional') ? `CAST(${text} AS text)` : text;
 }
 
+const COMPARISONS = new Set(['=', '==', '<>', '!=', '<', '<=', '>', '>=']);
+
+/**
+ * `column COLLATE NOCASE` (its COLLATE at `collate`, NOCASE at `nocase`), ordered by or compared
+ * with a parameter: SQLite folds ASCII capitals on both sides, as lower() does under the "C"
+ * collation, which also compares by code point. Any other use is refused. Returns the index of
+ * the last token rewritten.
+ */
+function foldCase(tokens: Token[], collate: number, nocase: number, sql: string): number {
+  let start = previousCode(tokens, collate - 1);
+  while (tokens[start - 1]?.text === '.' && tokens[start - 2]?.kind === 'word') start -= 2;
+  if (tokens[start]?.kind !== 'word') throw new UntranslatableSqlError('COLLATE NOCASE', 'applies to an expression; write it on a column', sql);
+  const column = textOf(tokens, [start, collate]);
+  tokens.splice(start, nocase - start + 1, { kind: 'space', text: `lower(${column} COLLATE "C")` });
+  const operator = nextCode(tokens, start + 1);
+  if (tokens[operator]?.kind !== 'symbol' || !COMPARISONS.has(tokens[operator]?.text ?? '')) return start;
+  const operand = nextCode(tokens, operator + 1);
+  const kind = tokens[operand]?.kind;
+  if (kind !== 'param' && kind !== 'positional') throw new UntranslatableSqlError('COLLATE NOCASE', 'is compared with something other than a parameter', sql);
+  tokens.splice(operand + 1, 0, { kind: 'space', text: ' AS text) COLLATE "C")' });
+  tokens.splice(operand, 0, { kind: 'space', text: 'lower(CAST(' });
+  return operand + 2;
+}
+
 /** Rewrites the function calls, keywords and types in place (tokens replaced by rewritten text). */
 function rewrite(tokens: Token[], sql: string): void {
   for (let index = 0; index < tokens.length; index++) {
@@ -219,6 +245,10 @@ function rewrite(tokens: Token[], sql: string): void {
     if (!word) continue;
     const open = nextCode(tokens, index + 1);
     const isCall = tokens[open]?.kind === 'symbol' && tokens[open]?.text === '(';
+    if (word === 'COLLATE' && upper(tokens[open]) === 'NOCASE') {
+      index = foldCase(tokens, index, open, sql);
+      continue;
+    }
     if (word in REFUSED_WORDS) throw new UntranslatableSqlError(word, REFUSED_WORDS[word] ?? '', sql);
     if (word === 'REPLACE' && !isCall) throw new UntranslatableSqlError('REPLACE INTO', 'has no conflict target; write INSERT … ON CONFLICT (…) DO UPDATE', sql);
     if (isCall && word in REFUSED_FUNCTIONS) throw new UntranslatableSqlError(`${token.text}()`, REFUSED_FUNCTIONS[word] ?? '', sql);
