@@ -72,6 +72,27 @@ export async function createTeamDemoStore(associates: readonly string[], log: (l
   }
 }
 
+/**
+ * A Visa presentment of 150.00 and the Zelle payment of 100.00 it funded (same card and auth
+ * code) on `date`, as two CSV files in `folder`: the run leaves both AMOUNT_DIFF, and pairing
+ * them by hand (50.00 apart, above the default write-off limit) waits for a second associate.
+ */
+export function writeAmountDifferencePair(folder: string, date: string, ids = { record: 'VTEAM0001', payment: 'ZPTEAM0001' }): string[] {
+  const visa = path.join(folder, `visa_${date}_pair.csv`);
+  const zelle = path.join(folder, `zelle_${date}_pair.csv`);
+  fs.writeFileSync(
+    visa,
+    'record_id,arn,network_txn_id,pan,auth_code,txn_type,amount,currency,txn_date,settlement_date,mcc,descriptor\n' +
+      `${ids.record},,,4000001234561111,TEAM01,PRESENTMENT,150.00,USD,${date},${date},4829,ZELLE TRANSFER\n`,
+  );
+  fs.writeFileSync(
+    zelle,
+    'payment_id,initiated_at,amount,currency,status,funding_network,card_last4,auth_code,network_txn_id,arn,sender_token,recipient_token\n' +
+      `${ids.payment},${date}T10:00:00-05:00,100.00,USD,COMPLETED,VISA,1111,TEAM01,,,a@example.com,b@example.com\n`,
+  );
+  return [visa, zelle];
+}
+
 /** One associate's workstation in the browser: the loopback bridge over the team store, with its launch address. */
 export type DemoWorkstation = { associate: string; launchUrl: string; process: ChildProcess; dataDir: string };
 

@@ -2,9 +2,9 @@
 // reached: written once, so the refusal the window gives before sending and the engine's own
 // error after a lost connection read the same.
 
-/** The sentence refusing a change while the team database at `server` (host:port) cannot be reached. */
+/** The sentence for a read or a change that found the team database at `server` (host:port) unreachable. */
 export function teamDatabaseUnreachableMessage(server: string): string {
-  return `The team database at ${server} cannot be reached, so nothing was written. Try again once it is back.`;
+  return `The team database at ${server} cannot be reached: nothing was read or changed. Try again once it is back.`;
 }
 
 /** The banner's sentence while the team database at `server` has not answered since `since` (the local time, HH:MM). */

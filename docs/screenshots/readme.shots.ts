@@ -7,7 +7,7 @@ import { expect, test } from '../../tests/e2e/fixtures';
 import { writeDemo } from '../../tests/e2e/demo-feeds';
 import { sheetAsHtml } from './sheet-as-table';
 import { main as recon } from '../../main/cli/index';
-import { createTeamDemoStore, startDemoWorkstation, type DemoWorkstation } from '../../scripts/team-demo';
+import { createTeamDemoStore, startDemoWorkstation, writeAmountDifferencePair, type DemoWorkstation } from '../../scripts/team-demo';
 import { WorkstationPage } from '../../tests/e2e/page-models/workstation-page';
 
 const root = path.resolve(import.meta.dirname, '..', '..');
@@ -111,7 +111,8 @@ test('README screenshots: team mode', async ({ playwright }, testInfo) => {
   try {
     const demo = writeDemo({ days: 3, perDay: 60, format: 'native', out: feeds });
     const quiet = { out: () => undefined, err: () => undefined };
-    expect(await recon(['ingest', ...demo.days.flatMap((day) => day.files), '--database-url', store.urlOf('alice')], quiet, { env: {} })).toBe(0);
+    const pair = writeAmountDifferencePair(feeds, demo.days.at(-1)!.date);
+    expect(await recon(['ingest', ...demo.days.flatMap((day) => day.files), ...pair, '--database-url', store.urlOf('alice')], quiet, { env: {} })).toBe(0);
     expect(await recon(['match', '--database-url', store.urlOf('alice')], quiet, { env: {} })).toBe(0);
     started.push(await startDemoWorkstation('alice', store.urlOf('alice'), { isFirst: true }));
     started.push(await startDemoWorkstation('bob', store.urlOf('bob'), { isFirst: false }));
@@ -123,22 +124,25 @@ test('README screenshots: team mode', async ({ playwright }, testInfo) => {
     const alice = await windowOf(started[0]!);
     const bob = await windowOf(started[1]!);
     await bob.app.open('Approvals');
-    const before = await bob.page.getByTestId('approval-entry').count();
 
     await alice.app.open('Queue');
-    await alice.app.queueRows.filter({ hasText: 'AMOUNT_DIFF' }).filter({ has: alice.page.locator('td', { hasText: /^NETWORK$/ }) }).first().click();
+    await alice.app.queueRows.filter({ hasText: 'VTEAM0001' }).click();
     const detail = alice.page.getByTestId('item-detail');
     await detail.getByRole('button', { name: 'Pair by hand' }).click();
     const form = detail.getByRole('form', { name: 'Pair by hand' });
-    await form.getByRole('table', { name: 'Ledger payments' }).getByRole('radio').first().check();
+    await form.getByRole('table', { name: 'Ledger payments' }).getByRole('radio', { name: 'Select ZPTEAM0001' }).check();
     await alice.app.chooseReasonCode(form, 'PARTIAL_PRESENTMENT');
     await form.getByLabel('Note').fill('the rest is expected in the next Visa file');
-    await form.getByRole('button', { name: /Request approval|Pair/ }).first().click();
-    await expect(bob.page.getByTestId('approval-entry')).toHaveCount(before + 1, { timeout: 5_000 });
+    await form.getByRole('button', { name: 'Request approval' }).click();
+    const arrived = bob.app.approvalEntries('Awaiting my approval', 'VTEAM0001');
+    await expect(arrived).toHaveCount(1, { timeout: 5_000 });
+    await arrived.scrollIntoViewIfNeeded();
     await bob.page.screenshot({ path: shot('team-approvals') });
 
-    store.server.halt();
+    // Alice's Matches, read before the server goes away, stay on screen under the banner.
     await alice.app.open('Matches');
+    await expect(alice.page.getByRole('row').nth(1)).toBeVisible();
+    store.server.halt();
     await expect(alice.page.getByRole('alert').filter({ hasText: 'has not answered since' })).toBeVisible({ timeout: 10_000 });
     await alice.page.screenshot({ path: shot('team-offline') });
     store.server.resume();

@@ -10,29 +10,16 @@ import type { Browser, Page } from '@playwright/test';
 import { addDays, businessDateAt } from '../../shared/business-dates';
 import { DEFAULT_RULES } from '../../shared/rules';
 import { main as recon } from '../../main/cli/index';
-import { createTeamDemoStore, startDemoWorkstation, type DemoWorkstation, type TeamDemoStore } from '../../scripts/team-demo';
+import { createTeamDemoStore, startDemoWorkstation, writeAmountDifferencePair, type DemoWorkstation, type TeamDemoStore } from '../../scripts/team-demo';
 import { expect, test } from './fixtures';
 import { WorkstationPage } from './page-models/workstation-page';
 
 /** How soon another associate's change must show in an open window (the issue's 2 s, plus the window's own reload). */
 const LIVE_MS = 4_000;
 
-/** A Visa presentment of 150.00 and the Zelle payment of 100.00 it funded, on a closed day: AMOUNT_DIFF, 50.00 above the write-off limit. */
+/** The pair alice works: AMOUNT_DIFF on a closed day, 50.00 apart (see writeAmountDifferencePair). */
 function writeFeeds(folder: string): string[] {
-  const date = addDays(businessDateAt(Date.now(), DEFAULT_RULES), -4);
-  const visa = path.join(folder, `visa_${date}.csv`);
-  const zelle = path.join(folder, `zelle_${date}.csv`);
-  fs.writeFileSync(
-    visa,
-    'record_id,arn,network_txn_id,pan,auth_code,txn_type,amount,currency,txn_date,settlement_date,mcc,descriptor\n' +
-      `VTEAM0001,,,4000001234561111,TEAM01,PRESENTMENT,150.00,USD,${date},${date},4829,ZELLE TRANSFER\n`,
-  );
-  fs.writeFileSync(
-    zelle,
-    'payment_id,initiated_at,amount,currency,status,funding_network,card_last4,auth_code,network_txn_id,arn,sender_token,recipient_token\n' +
-      `ZPTEAM0001,${date}T10:00:00-05:00,100.00,USD,COMPLETED,VISA,1111,TEAM01,,,a@example.com,b@example.com\n`,
-  );
-  return [visa, zelle];
+  return writeAmountDifferencePair(folder, addDays(businessDateAt(Date.now(), DEFAULT_RULES), -4));
 }
 
 async function runRecon(...args: string[]): Promise<void> {

@@ -10,7 +10,7 @@ const SERVER = 'db.bank.local:5432';
 // 14:02 on the associate's own clock.
 const SINCE = new Date(2026, 11, 6, 14, 2, 30).getTime();
 const BANNER = `The team database at ${SERVER} has not answered since 14:02. The window shows what it last read; nothing can be changed until it is back.`;
-const UNREACHABLE = `The team database at ${SERVER} cannot be reached, so nothing was written. Try again once it is back.`;
+const UNREACHABLE = `The team database at ${SERVER} cannot be reached: nothing was read or changed. Try again once it is back.`;
 
 beforeEach(() => {
   // jsdom lays nothing out: give the lists a viewport so the virtualisers have rows to show.

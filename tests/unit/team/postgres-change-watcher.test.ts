@@ -114,7 +114,7 @@ describe('the PostgreSQL change watcher', () => {
       expect(watcher.isOnline).toBe(false);
       // The window's reads fail meanwhile with the plain message, naming the server.
       expect(() => reader.prepare('SELECT COUNT(*) FROM audit_log').pluck().get()).toThrow(TeamDatabaseUnreachableError);
-      expect(() => reader.prepare('SELECT COUNT(*) FROM audit_log').pluck().get()).toThrow(`The team database at localhost:${server.port} cannot be reached, so nothing was written.`);
+      expect(() => reader.prepare('SELECT COUNT(*) FROM audit_log').pluck().get()).toThrow(`The team database at localhost:${server.port} cannot be reached: nothing was read or changed.`);
     } finally {
       server.resume();
     }
@@ -149,11 +149,11 @@ describe('the PostgreSQL change watcher', () => {
 
     events.length = 0;
     const before = Date.now();
-    watch.readFailed({ name: 'TeamDatabaseUnreachableError', message: 'The team database at localhost cannot be reached, so nothing was written.' });
+    watch.readFailed({ name: 'TeamDatabaseUnreachableError', message: 'The team database at localhost cannot be reached: nothing was read or changed.' });
     expect(events).toEqual([{ type: 'store-offline', server: `localhost:${server.port}`, since: expect.any(Number) }]);
     expect((events[0] as { since: number }).since).toBeGreaterThanOrEqual(before);
     // A window opened since then finds out at its first failed read: the same notice, the same time.
-    watch.readFailed({ name: 'TeamDatabaseUnreachableError', message: 'The team database at localhost cannot be reached, so nothing was written.' });
+    watch.readFailed({ name: 'TeamDatabaseUnreachableError', message: 'The team database at localhost cannot be reached: nothing was read or changed.' });
     expect(events).toHaveLength(2);
     expect(events[1]).toEqual(events[0]);
     await expect.poll(() => events.at(-1), { timeout: 2_000, interval: 10 }).toEqual({ type: 'store-online' });
@@ -172,7 +172,7 @@ describe('a synchronous connection that lost its server', () => {
         server.psql(`SELECT pg_terminate_backend(${pid})`);
         appendAudit(writer, auditEntry('rules.save'));
       })(),
-    ).toThrow(`The team database at localhost:${server.port} cannot be reached, so nothing was written.`);
+    ).toThrow(`The team database at localhost:${server.port} cannot be reached: nothing was read or changed.`);
     expect(reader.prepare('SELECT COUNT(*) FROM audit_log').pluck().get()).toBe(0);
     appendAudit(writer, auditEntry('rules.save'));
     expect(reader.prepare('SELECT COUNT(*) FROM audit_log').pluck().get()).toBe(1);
@@ -189,7 +189,7 @@ describe('a synchronous connection that lost its server', () => {
         // Long enough for the connection's thread to learn its session ended before the COMMIT.
         Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 500);
       })(),
-    ).toThrow(`The team database at localhost:${server.port} cannot be reached, so nothing was written.`);
+    ).toThrow(`The team database at localhost:${server.port} cannot be reached: nothing was read or changed.`);
     expect(reader.prepare("SELECT COUNT(*) FROM audit_log WHERE action = 'rules.save'").pluck().get()).toBe(0);
     appendAudit(writer, auditEntry('rules.save'));
     expect(reader.prepare("SELECT COUNT(*) FROM audit_log WHERE action = 'rules.save'").pluck().get()).toBe(1);
