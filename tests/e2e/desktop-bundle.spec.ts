@@ -5,6 +5,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { MessageChannel, Worker } from 'node:worker_threads';
 import { expect, test } from '@playwright/test';
+import { leaseHolderOfThisProcess } from '../../main/engine/store/leases';
+import type { EngineWorkerSetup } from '../../main/engine/worker/protocol';
 import { recon, writeDemo } from './demo-feeds';
 
 const root = path.resolve(import.meta.dirname, '..', '..');
@@ -22,7 +24,15 @@ test.describe('the desktop build', () => {
     // then one match request and the close.
     const started = new SharedArrayBuffer(4);
     const startup = new MessageChannel();
-    const setup = { dbPath, actor: 'bundle', profiles: [], isClockPinned: false, started, startedPort: startup.port2 };
+    const setup: EngineWorkerSetup = {
+      dbPath,
+      actor: 'bundle',
+      profiles: [],
+      isClockPinned: false,
+      leases: { holder: leaseHolderOfThisProcess('the bundle test', 'bundle') },
+      started,
+      startedPort: startup.port2,
+    };
     const worker = new Worker(path.join(out, 'main', 'engine-worker.js'), { workerData: setup, transferList: [startup.port2] });
     const messages: { seq: number; reply?: { run?: { matchesCreated: number } } | null; error?: unknown; progress?: unknown }[] = [];
     const replied = (seq: number): Promise<void> =>
