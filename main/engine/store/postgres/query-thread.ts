@@ -48,6 +48,10 @@ function connect(): { client: pg.Client; connected: Promise<unknown> } {
       lost();
       throw error;
     });
+  // Important: a failed connect that no request awaits yet (the server refused before the first
+  // statement) would be an unhandled rejection, which ends the thread; the next request awaits it
+  // and reports the failure instead.
+  connected.catch(() => undefined);
   return { client: fresh, connected };
 }
 
