@@ -33,6 +33,7 @@ import {
   type BulkActionResult,
   type BulkRefusal,
   type BulkTarget,
+  type ItemSeen,
   type ManualActionResult,
 } from '../../../shared/ipc/recon-api';
 import { scrubTokens, scrubTypedPans } from '../../../shared/masking';
@@ -57,12 +58,13 @@ import {
   type StoredPairing,
 } from './control-facts';
 import type { ReadonlyDb, WritableDb } from './database';
+import { lockRows, staleItemRefusal } from './item-versions';
 import { queueContext, queueItemIds } from './queue-store';
 
 export { ManualWorkError };
 
-/** Who acts, under which rules, and when. */
-export type ManualContext = { actor: string; rules: RuleSet; ruleSetVersion: number; now: Date };
+/** Who acts, under which rules, and when; and, acting from an item, what they saw of it. */
+export type ManualContext = { actor: string; rules: RuleSet; ruleSetVersion: number; now: Date; seen?: ItemSeen | undefined };
 
 type TrackedTable = 'items' | 'matches' | 'network_records' | 'ledger_payments' | 'unpaired_pairs' | 'adjustments' | 'pairing_requests';
 
@@ -134,11 +136,20 @@ function readState(db: ReadonlyDb, table: TrackedTable, id: number): RowState | 
 /** Records every row an action changes or creates, before it changes it. */
 function createTracker(db: WritableDb) {
   const before = new Map<string, RowState>();
+  // Rows locked in this transaction (a team store's FOR UPDATE): each once, before it is first read.
+  const locked = new Set<string>();
+  /** Locks the rows not yet locked in this transaction (on a team store; nothing to do on SQLite). */
+  function lock(table: TrackedTable, ids: readonly number[]): void {
+    const fresh = ids.filter((id) => !locked.has(`${table}:${id}`));
+    lockRows(db, table, fresh);
+    for (const id of fresh) locked.add(`${table}:${id}`);
+  }
   const created: UndoPlan['created'] = [];
   // Every row touched, in order (repeats included): a bulk action's item is the slice it added.
   const touched: string[] = [];
   let lastRunId: number | null | undefined;
   return {
+    lock,
     touchedCount(): number {
       return touched.length;
     },
@@ -154,6 +165,7 @@ function createTracker(db: WritableDb) {
     },
     update(table: TrackedTable, id: number, values: Record<string, unknown>): void {
       const key = `${table}:${id}`;
+      lock(table, [id]);
       if (!before.has(key)) before.set(key, expectPresent(readState(db, table, id), `row ${id} of ${table}`));
       touched.push(key);
       const columns = Object.keys(values);
@@ -201,14 +213,23 @@ type ActionOutcome = {
 /** An action's work inside its transaction: reads the facts, lets the controls judge, writes through the tracker. */
 type Work = (tracker: Tracker, date: string) => ActionOutcome;
 
-/** Runs one action in a transaction, then stores its undo plan and writes the audit log. */
-function perform(db: WritableDb, context: ManualContext, action: string, work: Work): ManualActionResult {
+/**
+ * Runs one action in a transaction, then stores its undo plan and writes the audit log. The items
+ * it acts on are locked first; if the associate acted from an item (`context.seen`) that has
+ * changed since they opened it, the action is refused before anything is read or written.
+ */
+function perform(db: WritableDb, context: ManualContext, action: string, work: Work, lockedItems: readonly number[] = []): ManualActionResult {
   const date = businessDateAt(context.now.getTime(), context.rules);
   const at = context.now.toISOString();
   // Important: IMMEDIATE takes the write lock before the first read, so a second workstation
   // process on the same database cannot commit between this action's checks and its writes.
   return db.transaction((): ManualActionResult => {
     const tracker = createTracker(db);
+    tracker.lock('items', context.seen ? [...lockedItems, context.seen.itemId] : lockedItems);
+    if (context.seen) {
+      const refusal = staleItemRefusal(db, context.seen, { now: context.now, timeZone: context.rules.timeZone });
+      if (refusal) throw new ManualWorkError(refusal);
+    }
     const outcome = work(tracker, date);
     const plan = tracker.plan(outcome.subjects, outcome.parts);
     const left = tracker.leftState();
@@ -351,7 +372,7 @@ function recordAdjustment(db: WritableDb, tracker: Tracker, input: AdjustmentInp
 
 /** Sets (or, with empty text, clears) the note on an open item. */
 export function noteItem(db: WritableDb, context: ManualContext, itemId: number, note: string): ManualActionResult {
-  return perform(db, context, 'note', noteWork(db, itemId, note));
+  return perform(db, context, 'note', noteWork(db, itemId, note), [itemId]);
 }
 
 function noteWork(db: WritableDb, itemId: number, note: string): Work {
@@ -488,6 +509,8 @@ export function pairByHand(
   input: { networkRecordIds: readonly number[]; ledgerPaymentId: number; reasonCode?: string | undefined; note?: string | undefined },
 ): ManualActionResult {
   return perform(db, context, 'pair', (tracker, date) => {
+    tracker.lock('ledger_payments', [input.ledgerPaymentId]);
+    tracker.lock('network_records', input.networkRecordIds);
     const pairing = storedPairing(db, input.networkRecordIds, input.ledgerPaymentId);
     const assessment = assessPairing(pairing.paymentFacts, pairing.recordFacts, context.rules);
     if (!assessment.allowed) throw new ManualWorkError(assessment.reason);
@@ -638,6 +661,7 @@ export function withdrawPairing(db: WritableDb, context: ManualContext, requestI
  */
 export function unpairMatch(db: WritableDb, context: ManualContext, matchId: number, reasonCode: string, note: string): ManualActionResult {
   return perform(db, context, 'unpair', (tracker, date) => {
+    tracker.lock('matches', [matchId]);
     enforce(checkUnpair(unpairFactsOf(db, matchId)));
     const decision = codeAndNote(context.rules, 'unpair', reasonCode, note);
     const members = db
@@ -695,7 +719,7 @@ export function sendToGlobalFinance(
   context: ManualContext,
   input: GlobalFinanceInput,
 ): ManualActionResult {
-  return perform(db, context, 'to-global-finance', globalFinanceWork(db, context, input));
+  return perform(db, context, 'to-global-finance', globalFinanceWork(db, context, input), [input.itemId]);
 }
 
 function globalFinanceWork(db: WritableDb, context: ManualContext, input: GlobalFinanceInput): Work {
@@ -788,7 +812,7 @@ function globalFinanceWork(db: WritableDb, context: ManualContext, input: Global
  * record. Either way an adjustment (network side minus ledger side) goes into the day's report.
  */
 export function writeOff(db: WritableDb, context: ManualContext, itemId: number, reasonCode: string, note: string): ManualActionResult {
-  return perform(db, context, 'write-off', writeOffWork(db, context, itemId, reasonCode, note));
+  return perform(db, context, 'write-off', writeOffWork(db, context, itemId, reasonCode, note), [itemId]);
 }
 
 function writeOffWork(db: WritableDb, context: ManualContext, itemId: number, reasonCode: string, note: string): Work {
@@ -849,7 +873,7 @@ function writeOffWork(db: WritableDb, context: ManualContext, itemId: number, re
 
 /** The checker's approval of a resettlement above the limit, with why; never by the associate who made the item. */
 export function approveItem(db: WritableDb, context: ManualContext, itemId: number, rationale: string): ManualActionResult {
-  return perform(db, context, 'approve', approveWork(db, context, itemId, rationale));
+  return perform(db, context, 'approve', approveWork(db, context, itemId, rationale), [itemId]);
 }
 
 function approveWork(db: WritableDb, context: ManualContext, itemId: number, rationale: string): Work {
@@ -956,7 +980,7 @@ export function returnItem(db: WritableDb, context: ManualContext, itemId: numbe
       subjects: [{ type: 'item', id: String(itemId) }, ...itemSubjects(reopened)],
       reasonCode: decision.code,
     };
-  });
+  }, [itemId]);
 }
 
 /** Marks a global-finance item's funds transfer done, as maker-checker allows. */
@@ -970,7 +994,7 @@ export function markDone(db: WritableDb, context: ManualContext, itemId: number,
       summary: `Marked the transfer of item ${itemId} done (${money(item.resettlement_minor ?? 0, item.currency)})${text ? `: ${text}` : ''}`,
       subjects: [{ type: 'item', id: String(itemId) }],
     };
-  });
+  }, [itemId]);
 }
 
 function lastUndoable(db: ReadonlyDb, actor: string): ActionRow | undefined {
@@ -1038,6 +1062,9 @@ export function undoLastAction(db: WritableDb, context: ManualContext): ManualAc
   return perform(db, context, 'undo', (tracker) => {
     const last = lastUndoable(db, context.actor);
     if (!last) throw new ManualWorkError('You have no action left to undo.');
+    // The rows it left are locked before they are compared, so none can move on in between.
+    const left = JSON.parse(last.left_state) as RowState[];
+    for (const table of new Set(left.map((row) => row.table))) tracker.lock(table, left.filter((row) => row.table === table).map((row) => row.id));
     const refusal = undoRefusal(db, last, businessDateAt(context.now.getTime(), context.rules));
     if (refusal) throw new ManualWorkError(refusal);
     const plan = JSON.parse(last.undo) as UndoPlan;
@@ -1121,6 +1148,7 @@ function performBulk(
   try {
     perform(db, context, `bulk-${action}`, (tracker, date) => {
       const itemIds = bulkItemIds(db, context, target);
+      tracker.lock('items', itemIds);
       const totals = itemTotals(db, itemIds);
       const refusals: BulkRefusal[] = [];
       let refusedCount = 0;
