@@ -40,7 +40,7 @@ import { scrubTokens, scrubTypedPans } from '../../../shared/masking';
 import { expectPresent } from '../../../shared/invariants';
 import { formatAmountWithCurrency as money } from '../../../shared/money';
 import type { RuleSet } from '../../../shared/rules';
-import { appendAudit } from './audit-log';
+import { appendAudit, appendAuditEntries, type AuditEntry } from './audit-log';
 import { candidateIdsText } from './candidate-ids';
 import {
   globalFinanceFactsOf,
@@ -59,6 +59,7 @@ import {
 } from './control-facts';
 import type { ReadonlyDb, WritableDb } from './database';
 import { lockRows, staleItemRefusal } from './item-versions';
+import { isPostgresConnection } from './postgres/dialect';
 import { queueContext, queueItemIds } from './queue-store';
 
 export { ManualWorkError };
@@ -133,6 +134,15 @@ function readState(db: ReadonlyDb, table: TrackedTable, id: number): RowState | 
   return values ? { table, id, values } : undefined;
 }
 
+/** The rows of a table by id, each as readState gives it (its tracked columns, in their order); rows that are gone are left out. */
+function readStates(db: ReadonlyDb, table: TrackedTable, ids: readonly number[]): RowState[] {
+  const columns = TRACKED_COLUMNS[table];
+  const rows = cachedStatement(db, `SELECT id, ${columns.join(', ')} FROM ${table} WHERE id IN (SELECT CAST(value AS INTEGER) FROM json_each(?))`).all(
+    JSON.stringify(ids),
+  ) as ({ id: number } & Record<string, unknown>)[];
+  return rows.map((row) => ({ table, id: row.id, values: Object.fromEntries(columns.map((column) => [column, row[column]])) }));
+}
+
 /** Records every row an action changes or creates, before it changes it. */
 function createTracker(db: WritableDb) {
   const before = new Map<string, RowState>();
@@ -183,7 +193,13 @@ function createTracker(db: WritableDb) {
       return { created, overwritten: [...before.values()], subjects, ...(parts ? { parts } : {}), ...(lastRunId === undefined ? {} : { lastRunId }) };
     },
     leftState(): RowState[] {
-      return [...before.values(), ...created].map((row) => expectPresent(readState(db, row.table, row.id), `row ${row.id} of ${row.table}`));
+      const rows = [...before.values(), ...created];
+      // One read per table, not per row: a bulk action leaves tens of thousands (a round trip each on a team store).
+      const states = new Map<string, RowState>();
+      for (const table of new Set(rows.map((row) => row.table))) {
+        for (const state of readStates(db, table, rows.filter((row) => row.table === table).map((row) => row.id))) states.set(`${table}:${state.id}`, state);
+      }
+      return rows.map((row) => expectPresent(states.get(`${row.table}:${row.id}`), `row ${row.id} of ${row.table}`));
     },
   };
 }
@@ -244,7 +260,10 @@ function perform(db: WritableDb, context: ManualContext, action: string, work: W
     );
     // The adjustments report names the action behind each row; action_id is not tracked (it is
     // the action's own id, never restored).
-    for (const adjustmentId of tracker.createdOf('adjustments')) db.prepare<[number, number]>('UPDATE adjustments SET action_id = ? WHERE id = ?').run(actionId, adjustmentId);
+    const adjustments = tracker.createdOf('adjustments');
+    if (adjustments.length > 0) {
+      db.prepare<[number, string]>('UPDATE adjustments SET action_id = ? WHERE id IN (SELECT CAST(value AS INTEGER) FROM json_each(?))').run(actionId, JSON.stringify(adjustments));
+    }
     outcome.afterInsert?.(actionId);
     const before = Object.fromEntries([...plan.overwritten, ...(outcome.deleted ?? [])].map((row) => [`${row.table}:${row.id}`, row.values]));
     const after = Object.fromEntries(left.map((row) => [`${row.table}:${row.id}`, row.values]));
@@ -289,13 +308,15 @@ function appendPartsAudit(
 ): void {
   const itemAction = bulk.action.startsWith('bulk-') ? bulk.action.slice('bulk-'.length) : bulk.action;
   const code = bulk.reasonCode ? { reasonCode: bulk.reasonCode } : {};
+  const entries: AuditEntry[] = [];
   for (const part of bulk.parts) {
     const partBefore = rowsOf(before, part.rows);
     const partAfter = { ...rowsOf(after, part.rows), summary: part.summary, actionId: bulk.actionId, bulkId: bulk.actionId, ...code };
     for (const subject of part.subjects) {
-      appendAudit(db, { at: bulk.at, actor: context.actor, action: `manual.${itemAction}`, subjectType: subject.type, subjectId: subject.id, before: partBefore, after: partAfter });
+      entries.push({ at: bulk.at, actor: context.actor, action: `manual.${itemAction}`, subjectType: subject.type, subjectId: subject.id, before: partBefore, after: partAfter });
     }
   }
+  appendAuditEntries(db, entries);
   appendAudit(db, {
     at: bulk.at,
     actor: context.actor,
@@ -1149,6 +1170,16 @@ function performBulk(
     perform(db, context, `bulk-${action}`, (tracker, date) => {
       const itemIds = bulkItemIds(db, context, target);
       tracker.lock('items', itemIds);
+      if (isPostgresConnection(db)) {
+        // The records an item's work settles, locked in two statements rather than one per item.
+        const records = db
+          .prepare<[string], { network: number | null; ledger: number | null }>(
+            'SELECT network_record_id AS network, ledger_payment_id AS ledger FROM items WHERE id IN (SELECT CAST(value AS INTEGER) FROM json_each(?))',
+          )
+          .all(JSON.stringify(itemIds));
+        tracker.lock('network_records', records.flatMap((record) => (record.network === null ? [] : [record.network])));
+        tracker.lock('ledger_payments', records.flatMap((record) => (record.ledger === null ? [] : [record.ledger])));
+      }
       const totals = itemTotals(db, itemIds);
       const refusals: BulkRefusal[] = [];
       let refusedCount = 0;
