@@ -31,6 +31,8 @@ import { teamConnectionSchema, type TeamConnection } from '../team-connection';
 const businessDate = z.string().refine(isIsoDate, { message: 'must be a business date, YYYY-MM-DD' });
 const id = z.number().int().positive();
 const requiredText = z.string().trim().min(1, { message: 'must say why' }).max(500);
+/** What the window saw of the item it acts from: the engine refuses the action if the item changed since (optional: the CLI and older callers send none). */
+const seen = z.object({ itemId: id, version: z.string().min(1).max(100) }).strict().optional();
 const reasonCode = z.string().regex(/^[A-Z][A-Z0-9_]{1,31}$/, { message: 'must be one of the rules\' reason codes' });
 
 /** The largest file the drop zone sends as bytes (the shell sends paths; only the browser bridge sends bytes). */
@@ -246,7 +248,7 @@ export const RECON_CHANNELS = {
   'queue:item': { function: 'itemDetail', argument: z.object({ id: z.number().int().positive() }).strict(), result: resultOf<ItemDetail>() },
   'items:note': {
     function: 'noteItem',
-    argument: z.object({ itemId: id, note: z.string().max(2000) }).strict(),
+    argument: z.object({ itemId: id, note: z.string().max(2000), seen }).strict(),
     result: resultOf<ManualActionResult>(),
   },
   'items:pair': {
@@ -258,6 +260,7 @@ export const RECON_CHANNELS = {
         /** Required (with a note) when a field disagrees or the amounts differ: one of the rules' codes for 'pair'. */
         reasonCode: reasonCode.optional(),
         note: z.string().trim().max(500).optional(),
+        seen,
       })
       .strict(),
     result: resultOf<ManualActionResult>(),
@@ -272,25 +275,26 @@ export const RECON_CHANNELS = {
         resettlementMinor: z.number().int().refine((amount) => amount !== 0, { message: 'must not be zero' }),
         reasonCode,
         note: requiredText,
+        seen,
       })
       .strict(),
     result: resultOf<ManualActionResult>(),
   },
   'items:write-off': {
     function: 'writeOff',
-    argument: z.object({ itemId: id, reasonCode, note: requiredText }).strict(),
+    argument: z.object({ itemId: id, reasonCode, note: requiredText, seen }).strict(),
     result: resultOf<ManualActionResult>(),
   },
   /** The checker's approval of a resettlement above the limit, with why. */
   'items:approve': {
     function: 'approveItem',
-    argument: z.object({ itemId: id, rationale: requiredText }).strict(),
+    argument: z.object({ itemId: id, rationale: requiredText, seen }).strict(),
     result: resultOf<ManualActionResult>(),
   },
   /** The checker sends a hand-made resettlement back to its maker: the item closes and its record's mismatch reopens. */
   'items:return': {
     function: 'returnItem',
-    argument: z.object({ itemId: id, reasonCode, note: requiredText }).strict(),
+    argument: z.object({ itemId: id, reasonCode, note: requiredText, seen }).strict(),
     result: resultOf<ManualActionResult>(),
   },
   'pairings:approve': {
@@ -321,7 +325,7 @@ export const RECON_CHANNELS = {
   },
   'items:mark-done': {
     function: 'markDone',
-    argument: z.object({ itemId: id, note: z.string().trim().max(500).optional() }).strict(),
+    argument: z.object({ itemId: id, note: z.string().trim().max(500).optional(), seen }).strict(),
     result: resultOf<ManualActionResult>(),
   },
   'matches:unpair': {
@@ -520,8 +524,13 @@ export type LedgerPaymentView = Omit<LedgerPaymentInput, 'line' | 'arn' | 'sende
   isInPendingPairing: boolean;
 };
 
+/** What the window saw of an item when the associate opened it (ItemDetail's version), sent back with an action on it. */
+export type ItemSeen = { itemId: number; version: string };
+
 /** One item with everything behind its decision: its records, its candidates, why, and its history. */
 export type ItemDetail = {
+  /** The item's version as read: the window sends it back with an action (`seen`), and the engine refuses the action if the item changed since. */
+  version: string;
   item: QueueItem & {
     status: ItemStatus;
     closedOn: string | null;

@@ -40,6 +40,7 @@ type Offered = { allowed: true } | { allowed: false; reason: string };
 function pairingDetail(testCase: PairingCase): ItemDetail {
   const { payment, records } = testCase;
   return {
+    version: '41.as-opened',
     item: openDetailItem(queueItem(41, { side: 'LEDGER', reason: 'NO_NETWORK', reference: payment.paymentId, amountMinor: payment.amountMinor })),
     actions: itemActions({ canSendToGlobalFinance: false }),
     ledgerPayment: ledgerPaymentView(500, { ...payment, isMatched: payment.isSettled }),
@@ -63,6 +64,7 @@ function itemDetail(facts: ItemFacts, payments: ReturnType<typeof ledgerPaymentV
   const reason = oneOf([...MISMATCH_REASONS, ...GLOBAL_FINANCE_REASONS], facts.reason);
   const item = openDetailItem(queueItem(facts.itemId, { reason, side: facts.side ?? 'NETWORK', amountMinor: facts.amountMinor, currency: facts.currency }));
   return {
+    version: `${facts.itemId}.as-opened`,
     item: { ...item, category: oneOf(QUEUE_CATEGORIES, facts.category), status: oneOf(ITEM_STATUSES, facts.status) },
     // The engine's flags would follow from the same facts; here they stay open, so that what the
     // form offers is the window's own judgement of the facts.

@@ -247,6 +247,7 @@ describe('item detail', () => {
   it('shows a ledger-side item with its payment, a signed resettlement, its note, no candidates and no history', async () => {
     const fake = setUp([queueItem(7, { category: 'GLOBAL_FINANCE', reason: 'REVERSAL', side: 'LEDGER', reference: 'ZP-7' })]);
     fake.replyWith('itemDetail', {
+      version: '7.as-opened',
       item: {
         ...queueItem(7, { category: 'GLOBAL_FINANCE', reason: 'REVERSAL', side: 'LEDGER', reference: 'ZP-7' }),
         status: 'OPEN',

@@ -123,7 +123,7 @@ describe('keyboard triage in the queue', () => {
     expect(document.activeElement).toBe(within(writeOff).getByLabelText('Note'));
     await user.keyboard('Below the cost of chasing it{Enter}');
 
-    expect(fake.argumentsOf('writeOff')).toEqual([{ itemId: 2, reasonCode: FIRST_WRITE_OFF_CODE, note: 'Below the cost of chasing it' }]);
+    expect(fake.argumentsOf('writeOff')).toEqual([{ itemId: 2, reasonCode: FIRST_WRITE_OFF_CODE, note: 'Below the cost of chasing it', seen: { itemId: 2, version: '2.as-opened' } }]);
     const next = await screen.findByRole('heading', { name: 'Item 3' });
     await waitFor(() => expect(document.activeElement).toBe(next));
     expect(screen.getByTestId('action-done').textContent).toBe('Item 2: Wrote off item 2.');
@@ -172,7 +172,7 @@ describe('keyboard triage in the queue', () => {
 
     await user.keyboard('nasked the network{Enter}');
 
-    expect(fake.argumentsOf('noteItem')).toEqual([{ itemId: 1, note: 'asked the network' }]);
+    expect(fake.argumentsOf('noteItem')).toEqual([{ itemId: 1, note: 'asked the network', seen: { itemId: 1, version: '1.as-opened' } }]);
     const next = await screen.findByRole('heading', { name: 'Item 2' });
     await waitFor(() => expect(document.activeElement).toBe(next));
   });

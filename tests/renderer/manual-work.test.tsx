@@ -54,7 +54,7 @@ describe('manual work on an item', () => {
     await user.type(within(noteForm).getByLabelText('Note'), 'Customer called.');
     await user.click(within(noteForm).getByRole('button', { name: 'Save note' }));
 
-    expect(fake.argumentsOf('noteItem')).toEqual([{ itemId: 1, note: 'Customer called.' }]);
+    expect(fake.argumentsOf('noteItem')).toEqual([{ itemId: 1, note: 'Customer called.', seen: { itemId: 1, version: '1.as-opened' } }]);
     await waitFor(() => expect(fake.argumentsOf('itemDetail')).toHaveLength(2));
     expect(fake.argumentsOf('readStatus')).toHaveLength(1);
     expect(fake.argumentsOf('lastManualAction')).toHaveLength(1);
@@ -71,7 +71,7 @@ describe('manual work on an item', () => {
     await user.clear(within(noteForm).getByLabelText('Note'));
     await user.click(within(noteForm).getByRole('button', { name: 'Save note' }));
 
-    expect(fake.argumentsOf('noteItem')).toEqual([{ itemId: 1, note: '' }]);
+    expect(fake.argumentsOf('noteItem')).toEqual([{ itemId: 1, note: '', seen: { itemId: 1, version: '1.as-opened' } }]);
   });
 
   it('disables Save note while the note is being saved', async () => {
@@ -116,7 +116,7 @@ describe('manual work on an item', () => {
     expect(within(pairForm).queryByTestId('pair-refusal')).toBeNull();
     await user.click(pair);
 
-    expect(fake.argumentsOf('pairByHand')).toEqual([{ networkRecordIds: [101], ledgerPaymentId: 900 }]);
+    expect(fake.argumentsOf('pairByHand')).toEqual([{ networkRecordIds: [101], ledgerPaymentId: 900, seen: { itemId: 1, version: '1.as-opened' } }]);
     await waitFor(() => expect(screen.queryByRole('form', { name: 'Pair by hand' })).toBeNull());
     expect(useReconStore.getState().activity[0]).toMatchObject({ text: 'Paired VISA REF1 with ZP-9001.' });
     expect(screen.getByTestId('pair-result').textContent).toBe('Paired VISA REF1 with ZP-9001.');
@@ -168,7 +168,7 @@ describe('manual work on an item', () => {
     await user.click(pair);
 
     expect(fake.argumentsOf('pairByHand')).toEqual([
-      { networkRecordIds: [101], ledgerPaymentId: 900, reasonCode: 'NETWORK_FEE', note: 'Network fee taken from the presentment' },
+      { networkRecordIds: [101], ledgerPaymentId: 900, reasonCode: 'NETWORK_FEE', note: 'Network fee taken from the presentment', seen: { itemId: 1, version: '1.as-opened' } },
     ]);
   });
 
@@ -213,7 +213,7 @@ describe('manual work on an item', () => {
     await user.click(send);
 
     expect(fake.argumentsOf('pairByHand')).toEqual([
-      { networkRecordIds: [101], ledgerPaymentId: 900, reasonCode: 'PARTIAL_PRESENTMENT', note: 'Second presentment expected' },
+      { networkRecordIds: [101], ledgerPaymentId: 900, reasonCode: 'PARTIAL_PRESENTMENT', note: 'Second presentment expected', seen: { itemId: 1, version: '1.as-opened' } },
     ]);
     const result = await screen.findByTestId('pair-result');
     expect(result.getAttribute('role')).toBe('status');
@@ -267,7 +267,7 @@ describe('manual work on an item', () => {
     expect(within(pairForm).getByTestId('pair-outcome').dataset.outcome).toBe('match');
     await user.click(pairButton(pairForm));
 
-    expect(fake.argumentsOf('pairByHand')).toEqual([{ networkRecordIds: [71, 72], ledgerPaymentId: 505 }]);
+    expect(fake.argumentsOf('pairByHand')).toEqual([{ networkRecordIds: [71, 72], ledgerPaymentId: 505, seen: { itemId: 5, version: '5.as-opened' } }]);
   });
 
   it('from a network item, searches ledger payments and, for a split, more network records', async () => {
@@ -294,7 +294,7 @@ describe('manual work on an item', () => {
       { side: 'LEDGER', text: '200.00', limit: 50 },
       { side: 'NETWORK', text: '74.60', limit: 50 },
     ]);
-    expect(fake.argumentsOf('pairByHand')).toEqual([{ networkRecordIds: [101, 60], ledgerPaymentId: 950 }]);
+    expect(fake.argumentsOf('pairByHand')).toEqual([{ networkRecordIds: [101, 60], ledgerPaymentId: 950, seen: { itemId: 1, version: '1.as-opened' } }]);
   });
 
   it('offers only the global-finance reasons the facts allow, preselects the one that fits, and sends the typed amount with a reason code', async () => {
@@ -328,7 +328,7 @@ describe('manual work on an item', () => {
     await user.click(send);
 
     expect(fake.argumentsOf('sendToGlobalFinance')).toEqual([
-      { itemId: 1, reason: 'NETWORK_ONLY_AGED', resettlementMinor: 1_250, reasonCode: 'CUSTOMER_REFUND', note: 'Customer was charged, nothing arrived' },
+      { itemId: 1, reason: 'NETWORK_ONLY_AGED', resettlementMinor: 1_250, reasonCode: 'CUSTOMER_REFUND', note: 'Customer was charged, nothing arrived', seen: { itemId: 1, version: '1.as-opened' } },
     ]);
   });
 
@@ -431,7 +431,7 @@ describe('manual work on an item', () => {
     await user.type(within(writeOffForm).getByLabelText('Note'), 'Below the cost of chasing it');
     await user.click(button);
 
-    expect(fake.argumentsOf('writeOff')).toEqual([{ itemId: 1, reasonCode: 'BELOW_MATERIALITY', note: 'Below the cost of chasing it' }]);
+    expect(fake.argumentsOf('writeOff')).toEqual([{ itemId: 1, reasonCode: 'BELOW_MATERIALITY', note: 'Below the cost of chasing it', seen: { itemId: 1, version: '1.as-opened' } }]);
   });
 
   it("judges a write-off by the engine's own facts when it sends them: a split payment's difference, not the one record's", async () => {
@@ -474,7 +474,7 @@ describe('manual work on an item', () => {
     await user.type(within(form('Approval')).getByLabelText('Rationale'), 'Customer statement checked');
     await user.click(approve);
 
-    expect(fake.argumentsOf('approveItem')).toEqual([{ itemId: 3, rationale: 'Customer statement checked' }]);
+    expect(fake.argumentsOf('approveItem')).toEqual([{ itemId: 3, rationale: 'Customer statement checked', seen: { itemId: 3, version: '3.as-opened' } }]);
   });
 
   it('offers Mark done, not Approve, when only marking done is open, with an optional note', async () => {
@@ -489,7 +489,7 @@ describe('manual work on an item', () => {
     await user.type(within(form('Mark done')).getByLabelText('Note'), 'Wire 42 sent');
     await user.click(screen.getByRole('button', { name: 'Mark done' }));
 
-    expect(fake.argumentsOf('markDone')).toEqual([{ itemId: 3 }, { itemId: 3, note: 'Wire 42 sent' }]);
+    expect(fake.argumentsOf('markDone')).toEqual([{ itemId: 3, seen: { itemId: 3, version: '3.as-opened' } }, { itemId: 3, note: 'Wire 42 sent', seen: { itemId: 3, version: '3.as-opened' } }]);
   });
 
   it('shows no action forms when the engine allows none', async () => {

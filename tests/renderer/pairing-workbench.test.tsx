@@ -240,7 +240,7 @@ describe('the pairing workbench', () => {
 
     await user.keyboard(' ');
     await user.click(pair);
-    expect(fake.argumentsOf('pairByHand')).toEqual([{ networkRecordIds: [101, 60], ledgerPaymentId: 901 }]);
+    expect(fake.argumentsOf('pairByHand')).toEqual([{ networkRecordIds: [101, 60], ledgerPaymentId: 901, seen: { itemId: 1, version: '1.as-opened' } }]);
   });
 
   it('filters a pane by amount and network, keeping what is chosen in view', async () => {

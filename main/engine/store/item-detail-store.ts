@@ -3,6 +3,7 @@ import type { ItemDetail, LedgerPaymentView, NetworkRecordView } from '../../../
 import { parseCandidateIds } from './candidate-ids';
 import type { ReadonlyDb } from './database';
 import type { RunAuditEntry } from './matching-store';
+import { itemVersion } from './item-versions';
 import { HELD_NETWORK_RECORD_IDS, HELD_PAYMENT_IDS } from './pairing-holds';
 import { ITEM_REFERENCE_SQL } from './queue-store';
 
@@ -97,6 +98,9 @@ function takenBy(db: ReadonlyDb, side: 'NETWORK' | 'LEDGER', rowId: number, refe
  * undefined when there is no such item. Every lookup is by key or index.
  */
 export function readItemDetail(db: ReadonlyDb, id: number): Omit<ItemDetail, 'explanation' | 'actions'> | undefined {
+  // Important: read before the item, so a change made while the detail is read makes the version
+  // older than what it shows (the action is refused, to be looked at again), never newer.
+  const version = itemVersion(db, id);
   const item = db
     .prepare<[number], ItemRow>(
       `SELECT i.id, i.category, i.reason, i.side, i.network, i.amount_minor AS amountMinor, i.currency, i.record_date AS recordDate,
@@ -112,7 +116,7 @@ export function readItemDetail(db: ReadonlyDb, id: number): Omit<ItemDetail, 'ex
        WHERE i.id = ?`,
     )
     .get(id);
-  if (!item) return undefined;
+  if (!item || version === undefined) return undefined;
   const { networkRecordId, ledgerPaymentId, candidateIds, runId, resolution, resolvedBy, ...rest } = item;
   const shown: ItemDetail['item'] = { ...rest, ...(resolution ? { resolution, resolvedBy: resolvedBy ?? '' } : {}) };
 
@@ -150,6 +154,7 @@ export function readItemDetail(db: ReadonlyDb, id: number): Omit<ItemDetail, 'ex
   }
 
   return {
+    version,
     item: shown,
     ...(networkRecord ? { networkRecord } : {}),
     ...(ledgerPayment ? { ledgerPayment } : {}),

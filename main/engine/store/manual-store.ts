@@ -33,13 +33,14 @@ import {
   type BulkActionResult,
   type BulkRefusal,
   type BulkTarget,
+  type ItemSeen,
   type ManualActionResult,
 } from '../../../shared/ipc/recon-api';
 import { scrubTokens, scrubTypedPans } from '../../../shared/masking';
 import { expectPresent } from '../../../shared/invariants';
 import { formatAmountWithCurrency as money } from '../../../shared/money';
 import type { RuleSet } from '../../../shared/rules';
-import { appendAudit } from './audit-log';
+import { appendAudit, appendAuditEntries, type AuditEntry } from './audit-log';
 import { candidateIdsText } from './candidate-ids';
 import {
   globalFinanceFactsOf,
@@ -57,12 +58,14 @@ import {
   type StoredPairing,
 } from './control-facts';
 import type { ReadonlyDb, WritableDb } from './database';
+import { lockRows, staleItemRefusal } from './item-versions';
+import { isPostgresConnection } from './postgres/dialect';
 import { queueContext, queueItemIds } from './queue-store';
 
 export { ManualWorkError };
 
-/** Who acts, under which rules, and when. */
-export type ManualContext = { actor: string; rules: RuleSet; ruleSetVersion: number; now: Date };
+/** Who acts, under which rules, and when; and, acting from an item, what they saw of it. */
+export type ManualContext = { actor: string; rules: RuleSet; ruleSetVersion: number; now: Date; seen?: ItemSeen | undefined };
 
 type TrackedTable = 'items' | 'matches' | 'network_records' | 'ledger_payments' | 'unpaired_pairs' | 'adjustments' | 'pairing_requests';
 
@@ -131,14 +134,32 @@ function readState(db: ReadonlyDb, table: TrackedTable, id: number): RowState | 
   return values ? { table, id, values } : undefined;
 }
 
+/** The rows of a table by id, each as readState gives it (its tracked columns, in their order); rows that are gone are left out. */
+function readStates(db: ReadonlyDb, table: TrackedTable, ids: readonly number[]): RowState[] {
+  const columns = TRACKED_COLUMNS[table];
+  const rows = cachedStatement(db, `SELECT id, ${columns.join(', ')} FROM ${table} WHERE id IN (SELECT CAST(value AS INTEGER) FROM json_each(?))`).all(
+    JSON.stringify(ids),
+  ) as ({ id: number } & Record<string, unknown>)[];
+  return rows.map((row) => ({ table, id: row.id, values: Object.fromEntries(columns.map((column) => [column, row[column]])) }));
+}
+
 /** Records every row an action changes or creates, before it changes it. */
 function createTracker(db: WritableDb) {
   const before = new Map<string, RowState>();
+  // Rows locked in this transaction (a team store's FOR UPDATE): each once, before it is first read.
+  const locked = new Set<string>();
+  /** Locks the rows not yet locked in this transaction (on a team store; nothing to do on SQLite). */
+  function lock(table: TrackedTable, ids: readonly number[]): void {
+    const fresh = ids.filter((id) => !locked.has(`${table}:${id}`));
+    lockRows(db, table, fresh);
+    for (const id of fresh) locked.add(`${table}:${id}`);
+  }
   const created: UndoPlan['created'] = [];
   // Every row touched, in order (repeats included): a bulk action's item is the slice it added.
   const touched: string[] = [];
   let lastRunId: number | null | undefined;
   return {
+    lock,
     touchedCount(): number {
       return touched.length;
     },
@@ -154,6 +175,7 @@ function createTracker(db: WritableDb) {
     },
     update(table: TrackedTable, id: number, values: Record<string, unknown>): void {
       const key = `${table}:${id}`;
+      lock(table, [id]);
       if (!before.has(key)) before.set(key, expectPresent(readState(db, table, id), `row ${id} of ${table}`));
       touched.push(key);
       const columns = Object.keys(values);
@@ -171,7 +193,13 @@ function createTracker(db: WritableDb) {
       return { created, overwritten: [...before.values()], subjects, ...(parts ? { parts } : {}), ...(lastRunId === undefined ? {} : { lastRunId }) };
     },
     leftState(): RowState[] {
-      return [...before.values(), ...created].map((row) => expectPresent(readState(db, row.table, row.id), `row ${row.id} of ${row.table}`));
+      const rows = [...before.values(), ...created];
+      // One read per table, not per row: a bulk action leaves tens of thousands (a round trip each on a team store).
+      const states = new Map<string, RowState>();
+      for (const table of new Set(rows.map((row) => row.table))) {
+        for (const state of readStates(db, table, rows.filter((row) => row.table === table).map((row) => row.id))) states.set(`${table}:${state.id}`, state);
+      }
+      return rows.map((row) => expectPresent(states.get(`${row.table}:${row.id}`), `row ${row.id} of ${row.table}`));
     },
   };
 }
@@ -201,14 +229,23 @@ type ActionOutcome = {
 /** An action's work inside its transaction: reads the facts, lets the controls judge, writes through the tracker. */
 type Work = (tracker: Tracker, date: string) => ActionOutcome;
 
-/** Runs one action in a transaction, then stores its undo plan and writes the audit log. */
-function perform(db: WritableDb, context: ManualContext, action: string, work: Work): ManualActionResult {
+/**
+ * Runs one action in a transaction, then stores its undo plan and writes the audit log. The items
+ * it acts on are locked first; if the associate acted from an item (`context.seen`) that has
+ * changed since they opened it, the action is refused before anything is read or written.
+ */
+function perform(db: WritableDb, context: ManualContext, action: string, work: Work, lockedItems: readonly number[] = []): ManualActionResult {
   const date = businessDateAt(context.now.getTime(), context.rules);
   const at = context.now.toISOString();
   // Important: IMMEDIATE takes the write lock before the first read, so a second workstation
   // process on the same database cannot commit between this action's checks and its writes.
   return db.transaction((): ManualActionResult => {
     const tracker = createTracker(db);
+    tracker.lock('items', context.seen ? [...lockedItems, context.seen.itemId] : lockedItems);
+    if (context.seen) {
+      const refusal = staleItemRefusal(db, context.seen, { now: context.now, timeZone: context.rules.timeZone });
+      if (refusal) throw new ManualWorkError(refusal);
+    }
     const outcome = work(tracker, date);
     const plan = tracker.plan(outcome.subjects, outcome.parts);
     const left = tracker.leftState();
@@ -223,7 +260,10 @@ function perform(db: WritableDb, context: ManualContext, action: string, work: W
     );
     // The adjustments report names the action behind each row; action_id is not tracked (it is
     // the action's own id, never restored).
-    for (const adjustmentId of tracker.createdOf('adjustments')) db.prepare<[number, number]>('UPDATE adjustments SET action_id = ? WHERE id = ?').run(actionId, adjustmentId);
+    const adjustments = tracker.createdOf('adjustments');
+    if (adjustments.length > 0) {
+      db.prepare<[number, string]>('UPDATE adjustments SET action_id = ? WHERE id IN (SELECT CAST(value AS INTEGER) FROM json_each(?))').run(actionId, JSON.stringify(adjustments));
+    }
     outcome.afterInsert?.(actionId);
     const before = Object.fromEntries([...plan.overwritten, ...(outcome.deleted ?? [])].map((row) => [`${row.table}:${row.id}`, row.values]));
     const after = Object.fromEntries(left.map((row) => [`${row.table}:${row.id}`, row.values]));
@@ -268,13 +308,15 @@ function appendPartsAudit(
 ): void {
   const itemAction = bulk.action.startsWith('bulk-') ? bulk.action.slice('bulk-'.length) : bulk.action;
   const code = bulk.reasonCode ? { reasonCode: bulk.reasonCode } : {};
+  const entries: AuditEntry[] = [];
   for (const part of bulk.parts) {
     const partBefore = rowsOf(before, part.rows);
     const partAfter = { ...rowsOf(after, part.rows), summary: part.summary, actionId: bulk.actionId, bulkId: bulk.actionId, ...code };
     for (const subject of part.subjects) {
-      appendAudit(db, { at: bulk.at, actor: context.actor, action: `manual.${itemAction}`, subjectType: subject.type, subjectId: subject.id, before: partBefore, after: partAfter });
+      entries.push({ at: bulk.at, actor: context.actor, action: `manual.${itemAction}`, subjectType: subject.type, subjectId: subject.id, before: partBefore, after: partAfter });
     }
   }
+  appendAuditEntries(db, entries);
   appendAudit(db, {
     at: bulk.at,
     actor: context.actor,
@@ -351,7 +393,7 @@ function recordAdjustment(db: WritableDb, tracker: Tracker, input: AdjustmentInp
 
 /** Sets (or, with empty text, clears) the note on an open item. */
 export function noteItem(db: WritableDb, context: ManualContext, itemId: number, note: string): ManualActionResult {
-  return perform(db, context, 'note', noteWork(db, itemId, note));
+  return perform(db, context, 'note', noteWork(db, itemId, note), [itemId]);
 }
 
 function noteWork(db: WritableDb, itemId: number, note: string): Work {
@@ -488,6 +530,8 @@ export function pairByHand(
   input: { networkRecordIds: readonly number[]; ledgerPaymentId: number; reasonCode?: string | undefined; note?: string | undefined },
 ): ManualActionResult {
   return perform(db, context, 'pair', (tracker, date) => {
+    tracker.lock('ledger_payments', [input.ledgerPaymentId]);
+    tracker.lock('network_records', input.networkRecordIds);
     const pairing = storedPairing(db, input.networkRecordIds, input.ledgerPaymentId);
     const assessment = assessPairing(pairing.paymentFacts, pairing.recordFacts, context.rules);
     if (!assessment.allowed) throw new ManualWorkError(assessment.reason);
@@ -638,6 +682,7 @@ export function withdrawPairing(db: WritableDb, context: ManualContext, requestI
  */
 export function unpairMatch(db: WritableDb, context: ManualContext, matchId: number, reasonCode: string, note: string): ManualActionResult {
   return perform(db, context, 'unpair', (tracker, date) => {
+    tracker.lock('matches', [matchId]);
     enforce(checkUnpair(unpairFactsOf(db, matchId)));
     const decision = codeAndNote(context.rules, 'unpair', reasonCode, note);
     const members = db
@@ -695,7 +740,7 @@ export function sendToGlobalFinance(
   context: ManualContext,
   input: GlobalFinanceInput,
 ): ManualActionResult {
-  return perform(db, context, 'to-global-finance', globalFinanceWork(db, context, input));
+  return perform(db, context, 'to-global-finance', globalFinanceWork(db, context, input), [input.itemId]);
 }
 
 function globalFinanceWork(db: WritableDb, context: ManualContext, input: GlobalFinanceInput): Work {
@@ -788,7 +833,7 @@ function globalFinanceWork(db: WritableDb, context: ManualContext, input: Global
  * record. Either way an adjustment (network side minus ledger side) goes into the day's report.
  */
 export function writeOff(db: WritableDb, context: ManualContext, itemId: number, reasonCode: string, note: string): ManualActionResult {
-  return perform(db, context, 'write-off', writeOffWork(db, context, itemId, reasonCode, note));
+  return perform(db, context, 'write-off', writeOffWork(db, context, itemId, reasonCode, note), [itemId]);
 }
 
 function writeOffWork(db: WritableDb, context: ManualContext, itemId: number, reasonCode: string, note: string): Work {
@@ -849,7 +894,7 @@ function writeOffWork(db: WritableDb, context: ManualContext, itemId: number, re
 
 /** The checker's approval of a resettlement above the limit, with why; never by the associate who made the item. */
 export function approveItem(db: WritableDb, context: ManualContext, itemId: number, rationale: string): ManualActionResult {
-  return perform(db, context, 'approve', approveWork(db, context, itemId, rationale));
+  return perform(db, context, 'approve', approveWork(db, context, itemId, rationale), [itemId]);
 }
 
 function approveWork(db: WritableDb, context: ManualContext, itemId: number, rationale: string): Work {
@@ -956,7 +1001,7 @@ export function returnItem(db: WritableDb, context: ManualContext, itemId: numbe
       subjects: [{ type: 'item', id: String(itemId) }, ...itemSubjects(reopened)],
       reasonCode: decision.code,
     };
-  });
+  }, [itemId]);
 }
 
 /** Marks a global-finance item's funds transfer done, as maker-checker allows. */
@@ -970,7 +1015,7 @@ export function markDone(db: WritableDb, context: ManualContext, itemId: number,
       summary: `Marked the transfer of item ${itemId} done (${money(item.resettlement_minor ?? 0, item.currency)})${text ? `: ${text}` : ''}`,
       subjects: [{ type: 'item', id: String(itemId) }],
     };
-  });
+  }, [itemId]);
 }
 
 function lastUndoable(db: ReadonlyDb, actor: string): ActionRow | undefined {
@@ -1038,6 +1083,9 @@ export function undoLastAction(db: WritableDb, context: ManualContext): ManualAc
   return perform(db, context, 'undo', (tracker) => {
     const last = lastUndoable(db, context.actor);
     if (!last) throw new ManualWorkError('You have no action left to undo.');
+    // The rows it left are locked before they are compared, so none can move on in between.
+    const left = JSON.parse(last.left_state) as RowState[];
+    for (const table of new Set(left.map((row) => row.table))) tracker.lock(table, left.filter((row) => row.table === table).map((row) => row.id));
     const refusal = undoRefusal(db, last, businessDateAt(context.now.getTime(), context.rules));
     if (refusal) throw new ManualWorkError(refusal);
     const plan = JSON.parse(last.undo) as UndoPlan;
@@ -1121,6 +1169,17 @@ function performBulk(
   try {
     perform(db, context, `bulk-${action}`, (tracker, date) => {
       const itemIds = bulkItemIds(db, context, target);
+      tracker.lock('items', itemIds);
+      if (isPostgresConnection(db)) {
+        // The records an item's work settles, locked in two statements rather than one per item.
+        const records = db
+          .prepare<[string], { network: number | null; ledger: number | null }>(
+            'SELECT network_record_id AS network, ledger_payment_id AS ledger FROM items WHERE id IN (SELECT CAST(value AS INTEGER) FROM json_each(?))',
+          )
+          .all(JSON.stringify(itemIds));
+        tracker.lock('network_records', records.flatMap((record) => (record.network === null ? [] : [record.network])));
+        tracker.lock('ledger_payments', records.flatMap((record) => (record.ledger === null ? [] : [record.ledger])));
+      }
       const totals = itemTotals(db, itemIds);
       const refusals: BulkRefusal[] = [];
       let refusedCount = 0;

@@ -67,5 +67,7 @@ export function runManualAction(db: WritableDb, context: ManualContext, request:
   // The union pairs each name with its own argument; TypeScript cannot follow that pairing
   // through an index (microsoft/TypeScript#30581), so the action is called through a wider type.
   const action = MANUAL_ACTIONS[request.name] as (db: WritableDb, context: ManualContext, argument: ManualActionRequest['argument']) => ManualActionResult;
-  return action(db, context, request.argument);
+  // What the window saw of the item it acts from goes with the context: perform() refuses the action if the item changed since.
+  const seen = 'seen' in request.argument ? request.argument.seen : undefined;
+  return action(db, seen ? { ...context, seen } : context, request.argument);
 }

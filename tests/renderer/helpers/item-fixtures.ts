@@ -112,6 +112,7 @@ export function openDetailItem(queued: QueueItem): ItemDetail['item'] {
  */
 export function networkItemDetail(id: number, overrides: Partial<ItemDetail> = {}): ItemDetail {
   const detail: ItemDetail = {
+    version: `${id}.as-opened`,
     item: openDetailItem(queueItem(id)),
     actions: itemActions(),
     networkRecord: networkRecordView(100 + id, { recordId: `REF${id}` }),
@@ -133,6 +134,7 @@ export function withGlobalFinanceOptions(detail: ItemDetail): ItemDetail {
 /** A ledger-side NO_NETWORK mismatch (its payment has store id 500 + id) with no candidates. */
 export function ledgerItemDetail(id: number, overrides: Partial<ItemDetail> = {}): ItemDetail {
   return {
+    version: `${id}.as-opened`,
     item: openDetailItem(queueItem(id, { side: 'LEDGER', reason: 'NO_NETWORK', reference: `ZP-${id}` })),
     actions: itemActions(),
     ledgerPayment: ledgerPaymentView(500 + id, { paymentId: `ZP-${id}`, amountMinor: 12_540 }),

@@ -86,6 +86,7 @@ export function PairingWorkbench({ detail, onPaired }: { detail: ItemDetail; onP
       ledgerPaymentId: ledger.id,
       ...(reasonCode ? { reasonCode } : {}),
       ...(trimmedNote ? { note: trimmedNote } : {}),
+      seen: { itemId: detail.item.id, version: detail.version },
     });
     if (isDone) onPaired();
   }

@@ -65,7 +65,14 @@ export function GlobalFinanceForm({ detail }: { detail: ItemDetail }) {
   async function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     if (!verdict.allowed || !chosen || !amount.ok || isBusy) return;
-    const isDone = await sendToGlobalFinance({ itemId: item.id, reason: chosen.reason, resettlementMinor: amount.minor, reasonCode, note: note.trim() });
+    const isDone = await sendToGlobalFinance({
+      itemId: item.id,
+      reason: chosen.reason,
+      resettlementMinor: amount.minor,
+      reasonCode,
+      note: note.trim(),
+      seen: { itemId: item.id, version: detail.version },
+    });
     if (isDone) setNote('');
   }
 

@@ -70,7 +70,7 @@ function NoteForm({ detail }: { detail: ItemDetail }) {
 
   function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
-    if (!isBusy) void noteItem({ itemId: detail.item.id, note });
+    if (!isBusy) void noteItem({ itemId: detail.item.id, note, seen: { itemId: detail.item.id, version: detail.version } });
   }
 
   return (
@@ -165,7 +165,7 @@ function WriteOffForm({ detail }: { detail: ItemDetail }) {
   async function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     if (!verdict.allowed || isBusy) return;
-    if (await writeOff({ itemId: item.id, reasonCode, note: note.trim() })) {
+    if (await writeOff({ itemId: item.id, reasonCode, note: note.trim(), seen: { itemId: item.id, version: detail.version } })) {
       setNote('');
       setReasonCode('');
     }
@@ -219,14 +219,14 @@ function ResettlementActions({ detail }: { detail: ItemDetail }) {
   async function submitApproval(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     if (isApproving || rationale.trim() === '') return;
-    if (await approveItem({ itemId: item.id, rationale: rationale.trim() })) setRationale('');
+    if (await approveItem({ itemId: item.id, rationale: rationale.trim(), seen: { itemId: item.id, version: detail.version } })) setRationale('');
   }
 
   async function submitDone(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     if (isMarkingDone) return;
     const trimmed = note.trim();
-    if (await markDone({ itemId: item.id, ...(trimmed ? { note: trimmed } : {}) })) setNote('');
+    if (await markDone({ itemId: item.id, ...(trimmed ? { note: trimmed } : {}), seen: { itemId: item.id, version: detail.version } })) setNote('');
   }
 
   return (
