@@ -267,9 +267,8 @@ function formatTable(stages: readonly StageResult[]): string {
 type EngineStore = { kind: 'sqlite' } | { kind: 'postgres'; databaseUrl: string };
 
 /**
- * What a run decided, as hashes that two stores must share: every item's decision (in id order,
- * with the external ids it names, not the id itself: PostgreSQL may leave gaps between ids where
- * SQLite has none, which no report shows) and each report's bytes.
+ * What a run decided, as hashes that two stores must share: every item's decision (its id, and
+ * the external ids it names) and each report's bytes.
  */
 type Outcome = { decisions: string; reports: Record<string, string> };
 
@@ -277,7 +276,7 @@ function decisionsHash(services: Services): string {
   const hash = crypto.createHash('sha256');
   const rows = services.reader
     .prepare(
-      `SELECT i.category, i.reason, i.status, i.resolution, COALESCE(n.record_id, '') AS record, COALESCE(l.payment_id, '') AS payment
+      `SELECT i.id, i.category, i.reason, i.status, i.resolution, COALESCE(n.record_id, '') AS record, COALESCE(l.payment_id, '') AS payment
        FROM items i LEFT JOIN network_records n ON n.id = i.network_record_id LEFT JOIN ledger_payments l ON l.id = i.ledger_payment_id
        ORDER BY i.id`,
     )
@@ -350,9 +349,11 @@ async function runEngine(
     const reportTotal = Object.values(reportRows).reduce((sum, rows) => sum + rows, 0);
     stages.push({ ...reportStage, rows: reportTotal, rowsPerSecond: Math.round(reportTotal / reportStage.seconds) });
     const status = services.status();
+    // Before the queue's figures: they top the queue up with copies of items.
+    const outcome: Outcome = { decisions: decisionsHash(services), reports: reportHashes };
     // The queue's plans are SQLite's (EXPLAIN QUERY PLAN); PostgreSQL's have no bench yet.
     const queue = store.kind === 'sqlite' ? measureQueue(services) : undefined;
-    return { stages, match, queue, reportRows, status, outcome: { decisions: decisionsHash(services), reports: reportHashes } };
+    return { stages, match, queue, reportRows, status, outcome };
   } finally {
     services.close();
   }
