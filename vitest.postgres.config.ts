@@ -8,6 +8,7 @@ import { defineConfig } from 'vitest/config';
 /** The engine's store and workflow suites: every one runs here unless NOT_YET_ON_POSTGRES names it. */
 const STORE_AND_WORKFLOW_SUITES = [
   'tests/unit/store/*.test.ts',
+  'tests/unit/ingest/ingest-file.test.ts',
   'tests/unit/controls/*-engine.test.ts',
   'tests/unit/matcher/matching-run.test.ts',
   'tests/unit/reports/*.test.ts',

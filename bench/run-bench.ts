@@ -2,6 +2,7 @@
 // stage (time, rows per second, peak RSS), the UI's queue page queries, and a DuckDB baseline
 // on the same files in the same run. Writes the figures to bench/results/<timestamp>.json.
 
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -15,6 +16,9 @@ import { runDuckDbBaseline, type BaselineResult } from './duckdb-baseline';
 import { ensureBenchFeeds, type BenchFeeds } from './generate-feeds';
 import { queuePageQuery, type QueueQuery } from '../main/engine/store/queue-store';
 import { HISTORY_DEFAULTS, runHistoryBench } from './history-bench';
+import { expectPresent } from '../shared/invariants';
+import { main as recon } from '../main/cli/index';
+import { startPostgresServer } from '../tests/helpers/postgres-server';
 
 const BENCH_DIR = path.dirname(fileURLToPath(import.meta.url));
 const QUEUE_OPEN_ITEMS = 100_000;
@@ -34,9 +38,20 @@ export type StageResult = {
 /** The main thread may stall at most this long during any stage (the window must stay responsive). */
 const EVENT_LOOP_DELAY_TARGET_MS = 50;
 
-type BenchArgs = { rows: number; seed: number; isDuckDbSkipped: boolean; keepDb: boolean; historyDays: number; dayRows: number; isHistorySkipped: boolean };
+type BenchArgs = {
+  rows: number;
+  seed: number;
+  isDuckDbSkipped: boolean;
+  keepDb: boolean;
+  historyDays: number;
+  dayRows: number;
+  isHistorySkipped: boolean;
+  store: 'sqlite' | 'postgres';
+  isSqliteSkipped: boolean;
+};
 
 const USAGE = `npm run bench -- [--rows N] [--seed N] [--no-duckdb] [--keep] [--history-days N] [--day-rows N] [--no-history]
+npm run bench -- --store postgres [--rows N] [--seed N] [--no-sqlite] [--keep]
 
   --rows N      network records and ledger payments to generate, each (default 1000000)
   --seed N      generator seed (default 1)
@@ -44,10 +59,23 @@ const USAGE = `npm run bench -- [--rows N] [--seed N] [--no-duckdb] [--keep] [--
   --keep        keep the temporary database and reports (their folder is printed)
   --history-days N  days of history in the second benchmark's store (default 60; built once and cached)
   --day-rows N      network records and payments a day in that store, each (default 200000)
-  --no-history      skip the second benchmark (the new day on a store with history)`;
+  --no-history      skip the second benchmark (the new day on a store with history)
+  --store postgres  team mode: the same ingest, matching and reports on a PostgreSQL team store (a
+                    throwaway server, made as \`recon team init\` makes one) beside SQLite's, with
+                    the two outcomes compared; no queue pages, DuckDB baseline or history benchmark
+  --no-sqlite       with --store postgres: PostgreSQL alone`;
 
 function parseArgs(argv: readonly string[]): BenchArgs | string {
-  const args: BenchArgs = { rows: 1_000_000, seed: 1, isDuckDbSkipped: false, keepDb: false, ...HISTORY_DEFAULTS, isHistorySkipped: false };
+  const args: BenchArgs = {
+    rows: 1_000_000,
+    seed: 1,
+    isDuckDbSkipped: false,
+    keepDb: false,
+    ...HISTORY_DEFAULTS,
+    isHistorySkipped: false,
+    store: 'sqlite',
+    isSqliteSkipped: false,
+  };
   for (let index = 0; index < argv.length; index++) {
     const flag = argv[index]!;
     const numberAfter = (): number => {
@@ -63,11 +91,18 @@ function parseArgs(argv: readonly string[]): BenchArgs | string {
       else if (flag === '--history-days') args.historyDays = numberAfter();
       else if (flag === '--day-rows') args.dayRows = numberAfter();
       else if (flag === '--no-history') args.isHistorySkipped = true;
+      else if (flag === '--no-sqlite') args.isSqliteSkipped = true;
+      else if (flag === '--store') {
+        const store = argv[++index];
+        if (store !== 'sqlite' && store !== 'postgres') return `--store takes sqlite or postgres, not ${store ?? 'nothing'}`;
+        args.store = store;
+      }
       else return flag === '--help' || flag === '-h' ? '' : `unknown option ${flag}`;
     } catch (error) {
       return (error as Error).message;
     }
   }
+  if (args.isSqliteSkipped && args.store !== 'postgres') return '--no-sqlite goes with --store postgres';
   return args;
 }
 
@@ -228,14 +263,42 @@ function formatTable(stages: readonly StageResult[]): string {
   return lines.join('\n');
 }
 
+/** Where the engine keeps its data: the SQLite file, or a PostgreSQL team store (team mode, issue 13). */
+type EngineStore = { kind: 'sqlite' } | { kind: 'postgres'; databaseUrl: string };
+
+/**
+ * What a run decided, as hashes that two stores must share: every item's decision (its id, and
+ * the external ids it names) and each report's bytes.
+ */
+type Outcome = { decisions: string; reports: Record<string, string> };
+
+function decisionsHash(services: Services): string {
+  const hash = crypto.createHash('sha256');
+  const rows = services.reader
+    .prepare(
+      `SELECT i.id, i.category, i.reason, i.status, i.resolution, COALESCE(n.record_id, '') AS record, COALESCE(l.payment_id, '') AS payment
+       FROM items i LEFT JOIN network_records n ON n.id = i.network_record_id LEFT JOIN ledger_payments l ON l.id = i.ledger_payment_id
+       ORDER BY i.id`,
+    )
+    .raw()
+    .iterate() as IterableIterator<unknown[]>;
+  for (const row of rows) hash.update(`${JSON.stringify(row)}\n`);
+  return hash.digest('hex').slice(0, 16);
+}
+
 type MatchDetail = { loadSeconds: number; passesSeconds: number; writeSeconds: number; maxEventLoopDelayMs: number; p99EventLoopDelayMs: number };
 
 async function runEngine(
   feeds: BenchFeeds,
   workDir: string,
   sampler: ReturnType<typeof startRssSampler>,
-): Promise<{ stages: StageResult[]; match: MatchDetail; queue: QueueResult; reportRows: Record<string, number>; status: unknown }> {
-  const services = createServices({ dbPath: path.join(workDir, 'recon.db'), actor: 'bench' });
+  store: EngineStore = { kind: 'sqlite' },
+): Promise<{ stages: StageResult[]; match: MatchDetail; queue: QueueResult | undefined; reportRows: Record<string, number>; status: unknown; outcome: Outcome }> {
+  const services = createServices({
+    dbPath: path.join(workDir, 'recon.db'),
+    actor: 'bench',
+    ...(store.kind === 'postgres' ? { databaseUrl: store.databaseUrl } : {}),
+  });
   const stages: StageResult[] = [];
   const lastDate = feeds.dates[feeds.dates.length - 1]!;
   try {
@@ -276,19 +339,105 @@ async function runEngine(
     }
 
     let reportRows: Record<string, number> = {};
+    let reportHashes: Record<string, string> = {};
     const reportStage = await measure(sampler, 'write the reports', 0, async () => {
-      const written = await services.writeReports(lastDate, path.join(workDir, 'reports'), { confirm: true });
+      const written = await services.writeReports(lastDate, path.join(workDir, store.kind === 'sqlite' ? 'reports' : `reports-${store.kind}`), { confirm: true });
       if (written.status !== 'written') throw new Error(`the bench's reports of ${lastDate} were not written`);
       reportRows = Object.fromEntries(written.reports.reports.map((report) => [report.kind, report.rows]));
+      reportHashes = Object.fromEntries(written.reports.reports.map((report) => [report.kind, report.sha256.slice(0, 16)]));
     });
     const reportTotal = Object.values(reportRows).reduce((sum, rows) => sum + rows, 0);
     stages.push({ ...reportStage, rows: reportTotal, rowsPerSecond: Math.round(reportTotal / reportStage.seconds) });
     const status = services.status();
-    const queue = measureQueue(services);
-    return { stages, match, queue, reportRows, status };
+    // Before the queue's figures: they top the queue up with copies of items.
+    const outcome: Outcome = { decisions: decisionsHash(services), reports: reportHashes };
+    // The queue's plans are SQLite's (EXPLAIN QUERY PLAN); PostgreSQL's have no bench yet.
+    const queue = store.kind === 'sqlite' ? measureQueue(services) : undefined;
+    return { stages, match, queue, reportRows, status, outcome };
   } finally {
     services.close();
   }
+}
+
+type EngineRun = Awaited<ReturnType<typeof runEngine>>;
+
+/** The stages' seconds and the totals of each store side by side, with PostgreSQL's over SQLite's. */
+function formatStoresTable(runs: readonly { store: string; engine: EngineRun }[]): string {
+  const width = 14;
+  const lines = [`${pad('stage', 34)}${runs.map((run) => pad(`${run.store} s`, width, true)).join('')}${runs.length === 2 ? pad('ratio', 9, true) : ''}`];
+  const row = (name: string, figures: number[], digits = 2): void => {
+    const ratio = figures.length === 2 && figures[0]! > 0 ? pad(`${(figures[1]! / figures[0]!).toFixed(1)}x`, 9, true) : '';
+    lines.push(`${pad(name, 34)}${figures.map((figure) => pad(figure.toFixed(digits), width, true)).join('')}${ratio}`);
+  };
+  const stageNames = runs[0]!.engine.stages.map((stage) => stage.name);
+  stageNames.forEach((name, index) => row(name, runs.map((run) => run.engine.stages[index]!.seconds)));
+  row('  match: load', runs.map((run) => run.engine.match.loadSeconds));
+  row('  match: passes', runs.map((run) => run.engine.match.passesSeconds));
+  row('  match: write', runs.map((run) => run.engine.match.writeSeconds));
+  const ingest = (run: { engine: EngineRun }): number => run.engine.stages.filter((stage) => stage.name.startsWith('ingest')).reduce((sum, stage) => sum + stage.seconds, 0);
+  row('ingest (three feeds)', runs.map(ingest));
+  row('total (ingest + match + reports)', runs.map((run) => run.engine.stages.reduce((sum, stage) => sum + stage.seconds, 0)));
+  lines.push(`${pad('peak RSS MB', 34)}${runs.map((run) => pad(String(Math.max(...run.engine.stages.map((stage) => stage.peakRssMb))), width, true)).join('')}`);
+  return lines.join('\n');
+}
+
+/**
+ * `--store postgres` (team mode, issue 13): the same ingest, matching and reports through
+ * createServices on a PostgreSQL team store, on a throwaway server made as `recon team init`
+ * makes one, beside the same on SQLite in the same run; the outcomes must be the same.
+ */
+async function runTeamModeBench(args: BenchArgs, feeds: BenchFeeds, argv: readonly string[]): Promise<number> {
+  console.log('team mode: the engine end to end on 7 days of feeds, from an empty store, on PostgreSQL beside SQLite');
+  console.log(`${feeds.dates.length} business days ${feeds.dates[0]} to ${feeds.dates.at(-1)}, ${(feeds.bytes / (1 << 20)).toFixed(0)} MiB of CSV\n`);
+  const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'recon-bench-'));
+  const sampler = startRssSampler();
+  const runs: { store: string; engine: EngineRun }[] = [];
+  try {
+    if (!args.isSqliteSkipped) {
+      console.log('SQLite...');
+      runs.push({ store: 'SQLite', engine: await runEngine(feeds, workDir, sampler) });
+    }
+    const server = await startPostgresServer();
+    try {
+      server.psql('CREATE DATABASE recon_bench');
+      const databaseUrl = server.urlFor({ database: 'recon_bench' });
+      const said: string[] = [];
+      const code = await recon(['team', 'init', '--database-url', databaseUrl], { out: (line) => said.push(line), err: (line) => said.push(line) }, { env: {} });
+      if (code !== 0) throw new Error(`recon team init failed on the bench's server: ${said.join(' ')}`);
+      console.log('PostgreSQL (a throwaway server on this machine, made as `recon team init` makes one)...');
+      runs.push({ store: 'PostgreSQL', engine: await runEngine(feeds, workDir, sampler, { kind: 'postgres', databaseUrl }) });
+    } finally {
+      server.stop();
+    }
+  } finally {
+    await sampler.stop();
+  }
+  console.log(`\n${formatStoresTable(runs)}`);
+  console.log('\noutcome hashes (every item\'s decision; each report\'s bytes)');
+  for (const run of runs) {
+    const reports = Object.entries(run.engine.outcome.reports).map(([kind, hash]) => `${kind} ${hash}`).join(', ');
+    console.log(`  ${pad(run.store, 12)}decisions ${run.engine.outcome.decisions}; ${reports}`);
+  }
+  const isSame = runs.length < 2 || JSON.stringify(runs[0]!.engine.outcome) === JSON.stringify(runs[1]!.engine.outcome);
+  if (runs.length === 2) console.log(isSame ? '  the same on both stores' : '  DIFFERENT: PostgreSQL did not decide as SQLite did');
+
+  const resultsDir = path.join(BENCH_DIR, 'results');
+  fs.mkdirSync(resultsDir, { recursive: true });
+  const stamp = new Date().toISOString().replaceAll(':', '-').replace(/\.\d+Z$/, 'Z');
+  const resultPath = path.join(resultsDir, `${stamp}-team.json`);
+  const result = {
+    at: new Date().toISOString(),
+    command: `npm run bench -- ${argv.join(' ')}`.trim(),
+    machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? '', memoryGb: Math.round(os.totalmem() / (1 << 30)), node: process.version, platform: `${os.platform()} ${os.release()}` },
+    feeds: { rows: args.rows, seed: args.seed, dates: feeds.dates, bytes: feeds.bytes },
+    stores: runs.map((run) => ({ store: run.store, stages: run.engine.stages, match: run.engine.match, reportRows: run.engine.reportRows, outcome: run.engine.outcome })),
+    isSameOutcome: isSame,
+  };
+  fs.writeFileSync(resultPath, `${JSON.stringify(result, null, 2)}\n`);
+  console.log(`\nresults: ${path.relative(process.cwd(), resultPath)}`);
+  if (args.keepDb) console.log(`SQLite database and reports kept in ${workDir}`);
+  else fs.rmSync(workDir, { recursive: true, force: true });
+  return isSame ? 0 : 1;
 }
 
 /** Runs the whole benchmark; returns the process exit code. */
@@ -308,6 +457,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       ? `feeds from the cache: ${path.relative(process.cwd(), feeds.folder)}`
       : `feeds written in ${generated.seconds.toFixed(1)} s: ${path.relative(process.cwd(), feeds.folder)}`,
   );
+  if (args.store === 'postgres') return runTeamModeBench(args, feeds, argv);
   console.log('benchmark 1: the engine end to end on 7 days of feeds, from an empty store');
   console.log(`${feeds.dates.length} business days ${feeds.dates[0]} to ${feeds.dates.at(-1)}, ${(feeds.bytes / (1 << 20)).toFixed(0)} MiB of CSV\n`);
 
@@ -320,6 +470,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     await sampler.stop();
     throw error;
   }
+  const queue = expectPresent(engine.queue, 'the queue figures of the SQLite run');
   const total = engine.stages.reduce((sum, stage) => sum + stage.seconds, 0);
   const peakRssMb = Math.max(...engine.stages.map((stage) => stage.peakRssMb));
   const endToEnd: StageResult = {
@@ -339,8 +490,8 @@ export async function main(argv: readonly string[]): Promise<number> {
   );
   console.log(`  reports: ${Object.entries(engine.reportRows).map(([kind, rows]) => `${kind} ${rows}`).join(', ')}`);
 
-  console.log(`\nqueue page queries (${engine.queue.openItems.toLocaleString('en-US')} open mismatch items, ${engine.queue.addedForBench.toLocaleString('en-US')} added for the bench)`);
-  for (const query of engine.queue.queries) {
+  console.log(`\nqueue page queries (${queue.openItems.toLocaleString('en-US')} open mismatch items, ${queue.addedForBench.toLocaleString('en-US')} added for the bench)`);
+  for (const query of queue.queries) {
     console.log(`  ${pad(query.name, 22)}${pad(query.milliseconds.toFixed(2), 8, true)} ms   ${query.plan.join('; ')}`);
   }
 
@@ -380,7 +531,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     }),
     ...(baseline ? [{ target: 'our total <= 3x DuckDB', value: `${(total / baseline.seconds).toFixed(2)}x`, isMet: total / baseline.seconds <= 3 }] : []),
     ...(baseline ? [reportRowsTarget(compareReportRows(engine.reportRows, baseline.reportRows))] : []),
-    ...engine.queue.queries.map((query) => ({ target: `queue ${query.name} <= 30 ms`, value: `${query.milliseconds.toFixed(2)} ms`, isMet: query.milliseconds <= 30 })),
+    ...queue.queries.map((query) => ({ target: `queue ${query.name} <= 30 ms`, value: `${query.milliseconds.toFixed(2)} ms`, isMet: query.milliseconds <= 30 })),
   ];
   console.log(`\ntargets (${args.rows.toLocaleString('en-US')} + ${args.rows.toLocaleString('en-US')} rows; they are set for 1,000,000)`);
   for (const target of targets) console.log(`  ${target.isMet ? 'met    ' : 'MISSED '} ${pad(target.target, 64)} ${target.value}`);
@@ -399,7 +550,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? '', memoryGb: Math.round(os.totalmem() / (1 << 30)), node: process.version, platform: `${os.platform()} ${os.release()}` },
     feeds: { rows: args.rows, seed: args.seed, dates: feeds.dates, bytes: feeds.bytes, brokenRows: feeds.brokenRows, scenarios: feeds.scenarios },
     engine: { stages: engine.stages, total: endToEnd, match: engine.match, reportRows: engine.reportRows, status: engine.status },
-    queue: engine.queue,
+    queue,
     duckdb: baseline ?? null,
     reportRowsCompared: baseline ? compareReportRows(engine.reportRows, baseline.reportRows) : null,
     ratio: baseline ? total / baseline.seconds : null,

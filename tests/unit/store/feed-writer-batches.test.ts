@@ -71,4 +71,40 @@ describe('the feed writer in batches', () => {
     expect(later).toMatchObject({ rowsStored: 1, rowsStatusUpdated: 1 });
     expect(db.prepare("SELECT status FROM ledger_payments WHERE payment_id = 'ZB5'").pluck().get()).toBe('RETURNED');
   });
+
+  it('numbers stored rows one after another, with no id spent on a row left out as a duplicate', () => {
+    const db = createDb();
+    storeFile(db, { network: [networkInput({ recordId: 'VOLD', line: 1 })] }, 'first.csv');
+    const records = Array.from({ length: 40 }, (_, index) => networkInput({ recordId: index % 4 === 3 ? 'VOLD' : `VG${index % 10}`, line: index + 2 }));
+    const counts = writeFile(db, { network: records });
+    const ids = db.prepare('SELECT id FROM network_records ORDER BY id').pluck().all() as number[];
+    // 'VOLD' from the first file, then VG0..VG9 once each: the 30 rows left out spent no id.
+    expect(counts).toMatchObject({ rowsStored: 10, rowsQuarantined: 30 });
+    expect(ids).toEqual(Array.from({ length: 11 }, (_, index) => index + 1));
+    const next = writeFile(db, { network: [networkInput({ recordId: 'VG1', line: 2 }), networkInput({ recordId: 'VNEXT', line: 3 })] });
+    expect(next).toMatchObject({ rowsStored: 1, rowsQuarantined: 1 });
+    expect(db.prepare("SELECT id FROM network_records WHERE record_id = 'VNEXT'").pluck().get()).toBe(12);
+  });
+
+  it('keeps every rule across batches of any size: a file of 12,000 rows with duplicates at and around each batch edge', () => {
+    const db = createDb();
+    const records = Array.from({ length: 12_000 }, (_, index) => networkInput({ recordId: `VL${index}`, line: index + 2 }));
+    // Duplicates of rows just before, just after and far from the edges of 64- and 5,000-row batches.
+    const duplicates = [63, 64, 4_999, 5_000, 5_001, 9_999, 10_000, 11_999];
+    for (const at of duplicates) records[at] = networkInput({ recordId: `VL${at - 10}`, line: at + 2 });
+    const payments = Array.from({ length: 12_000 }, (_, index) => ledgerInput({ paymentId: `ZL${index}`, status: 'PENDING', line: index + 2 }));
+    for (const at of duplicates) payments[at] = ledgerInput({ paymentId: `ZL${at - 3}`, status: 'COMPLETED', line: at + 2 });
+    const networkCounts = writeFile(db, { network: records }, [5_010]);
+    const ledgerCounts = writeFile(db, { ledger: payments });
+    expect(networkCounts).toMatchObject({ rowsStored: 12_000 - duplicates.length - 1, rowsQuarantined: duplicates.length + 1 });
+    expect(quarantined(db).map(([line]) => line)).toEqual([65, 66, 5_001, 5_002, 5_003, 5_010, 10_001, 10_002, 12_001]);
+    expect(ledgerCounts).toMatchObject({ rowsStored: 12_000 - duplicates.length, rowsStatusUpdated: duplicates.length, rowsQuarantined: 0 });
+    const lines = (table: string) => db.prepare(`SELECT line_no FROM ${table} ORDER BY id`).pluck().all() as number[];
+    const networkLines = lines('network_records');
+    expect(networkLines).toEqual([...networkLines].sort((a, b) => a - b));
+    expect(lines('ledger_payments')).toEqual(payments.filter((_, index) => !duplicates.includes(index)).map((payment) => payment.line));
+    const completed = db.prepare("SELECT payment_id FROM ledger_payments WHERE status = 'COMPLETED' ORDER BY id").pluck().all();
+    expect(completed).toEqual(duplicates.map((at) => `ZL${at - 3}`));
+    expect(db.prepare('SELECT MAX(id) FROM ledger_payments').pluck().get()).toBe(12_000 - duplicates.length);
+  });
 });
