@@ -25,6 +25,20 @@ export function appendAudit(db: WritableDb, entry: AuditEntry): void {
   appenderOf(db)(entry);
 }
 
+/** An entry's stored fields in column order (id to after), as its hash covers them. */
+function auditFields(id: number, entry: AuditEntry) {
+  return [
+    id,
+    entry.at ?? systemClock().toISOString(),
+    entry.actor,
+    entry.action,
+    entry.subjectType,
+    entry.subjectId,
+    entry.before === undefined ? null : JSON.stringify(entry.before),
+    entry.after === undefined ? null : JSON.stringify(entry.after),
+  ] as const;
+}
+
 // A bulk action appends an entry per item: each connection's appender is prepared once.
 const appenders = new WeakMap<WritableDb, (entry: AuditEntry) => void>();
 
@@ -37,16 +51,7 @@ function appenderOf(db: WritableDb): (entry: AuditEntry) => void {
   );
   const append = db.transaction((entry: AuditEntry) => {
     const last = lastEntry.get();
-    const fields = [
-      (last?.id ?? 0) + 1,
-      entry.at ?? systemClock().toISOString(),
-      entry.actor,
-      entry.action,
-      entry.subjectType,
-      entry.subjectId,
-      entry.before === undefined ? null : JSON.stringify(entry.before),
-      entry.after === undefined ? null : JSON.stringify(entry.after),
-    ] as const;
+    const fields = auditFields((last?.id ?? 0) + 1, entry);
     insert.run(...fields, auditEntryHash(last?.hash ?? '', fields));
   });
   appenders.set(db, append);
@@ -68,16 +73,7 @@ export function appendAuditEntries(db: WritableDb, entries: readonly AuditEntry[
     const last = db.prepare<[], { id: number; hash: string }>('SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1').get();
     let previous = { id: last?.id ?? 0, hash: last?.hash ?? '' };
     const rows: unknown[][] = entries.map((entry) => {
-      const fields = [
-        previous.id + 1,
-        entry.at ?? systemClock().toISOString(),
-        entry.actor,
-        entry.action,
-        entry.subjectType,
-        entry.subjectId,
-        entry.before === undefined ? null : JSON.stringify(entry.before),
-        entry.after === undefined ? null : JSON.stringify(entry.after),
-      ] as const;
+      const fields = auditFields(previous.id + 1, entry);
       const hash = auditEntryHash(previous.hash, fields);
       previous = { id: fields[0], hash };
       return [...fields, hash];
