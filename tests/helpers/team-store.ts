@@ -2,6 +2,7 @@
 // the associates' role made by `recon team init`, and one login per associate (each with a
 // password, over TCP, as a workstation on another machine connects).
 
+import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import { main } from '../../main/cli/index';
 import { startPostgresServer, type PostgresServer } from './postgres-server';
 
@@ -40,4 +41,28 @@ export async function startTeamStore(logins: readonly string[]): Promise<TeamSto
   // The role exists once team init ran (roles are the server's, not a database's): each login becomes an associate.
   for (const login of logins) server.psql(`GRANT recon_associate TO ${login}`);
   return { server, adminUrl: first.adminUrl, urlOf: first.urlOf, database, stop: () => server.stop() };
+}
+
+/** The environment of an associate's own machine: nothing that names another store or associate. */
+export function ownEnvironment(): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, RECON_DB: '' };
+  delete env.RECON_DATABASE_URL;
+  delete env.RECON_ACTOR;
+  delete env.RECON_TEST_IDENTITY;
+  return env;
+}
+
+/** How a child process ended, with what it printed. */
+export type ProcessRun = { code: number | null; signal: NodeJS.Signals | null; out: string; err: string };
+
+/** Resolves when the child has exited and closed its output. */
+export function finished(child: ChildProcessWithoutNullStreams): Promise<ProcessRun> {
+  let out = '';
+  let err = '';
+  child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
+  return new Promise((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (code, signal) => resolve({ code, signal, out, err }));
+  });
 }

@@ -17,9 +17,9 @@ import { openTeamWriter } from '../../../main/engine/store/team-store';
 import { runManualAction, type ManualActionRequest } from '../../../main/engine/worker/manual-actions';
 import { DEFAULT_RULES } from '../../../shared/rules';
 import { ledgerInput, networkInput, storeFile, tempDir } from '../../helpers/store';
-import { startTeamStore, type TeamStore } from '../../helpers/team-store';
+import { finished, ownEnvironment, startTeamStore, type ProcessRun, type TeamStore } from '../../helpers/team-store';
 
-type Run = { code: number | null; signal: NodeJS.Signals | null; out: string; err: string };
+type Run = ProcessRun;
 
 const RECON = path.resolve('bin/recon.mjs');
 const MANUAL_CHILD = path.resolve('tests/helpers/team-manual-child.ts');
@@ -30,25 +30,7 @@ const BENS_MOMENT = '2026-11-06T15:14:00Z';
 let team: TeamStore;
 const open: { close(): void }[] = [];
 
-/** The environment of an associate's own machine: nothing that names another store or associate. */
-function ownEnvironment(): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, RECON_DB: '' };
-  delete env.RECON_DATABASE_URL;
-  delete env.RECON_ACTOR;
-  delete env.RECON_TEST_IDENTITY;
-  return env;
-}
 
-function finished(child: ChildProcessWithoutNullStreams): Promise<Run> {
-  let out = '';
-  let err = '';
-  child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
-  return new Promise((resolve, reject) => {
-    child.on('error', reject);
-    child.on('close', (code, signal) => resolve({ code, signal, out, err }));
-  });
-}
 
 /** Ben's workstation, a process of its own, taking one manual action (`commit`) or stopping in the middle of it (`hold`). */
 function bensAction(url: string, mode: 'commit' | 'hold', action: ManualActionRequest): { child: ChildProcessWithoutNullStreams; exited: Promise<Run> } {

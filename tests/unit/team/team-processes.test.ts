@@ -3,7 +3,7 @@
 // file ingested by two, two day closes together, the maker on one and the checker on the other,
 // and a workstation killed in the middle of a run.
 
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,9 +14,9 @@ import { leaseHolderOfThisProcess, readLease, RUNS_LEASE, takeSessionLease } fro
 import { openPostgresSync, type PostgresSyncDb } from '../../../main/engine/store/postgres/sync-connection';
 import { openTeamWriter } from '../../../main/engine/store/team-store';
 import { tempDir } from '../../helpers/store';
-import { startTeamStore, type TeamStore } from '../../helpers/team-store';
+import { finished, ownEnvironment, startTeamStore, type ProcessRun, type TeamStore } from '../../helpers/team-store';
 
-type Run = { code: number | null; out: string; err: string };
+type Run = ProcessRun;
 
 const RECON = path.resolve('bin/recon.mjs');
 const RUN_CHILD = path.resolve('tests/helpers/team-run-child.ts');
@@ -27,14 +27,6 @@ const DATE = '2026-11-02';
 let team: TeamStore;
 const open: { close(): void }[] = [];
 
-/** The environment of an associate's own machine: nothing that names another store or associate. */
-function ownEnvironment(): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, RECON_DB: '' };
-  delete env.RECON_DATABASE_URL;
-  delete env.RECON_ACTOR;
-  delete env.RECON_TEST_IDENTITY;
-  return env;
-}
 
 /** Starts `recon` in a process of its own; resolves when it exits. */
 function recon(...args: string[]): Promise<Run> {
@@ -42,16 +34,6 @@ function recon(...args: string[]): Promise<Run> {
   return finished(child);
 }
 
-function finished(child: ChildProcessWithoutNullStreams): Promise<Run> {
-  let out = '';
-  let err = '';
-  child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
-  return new Promise((resolve, reject) => {
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, out, err }));
-  });
-}
 
 /** The administrator's look at a database of the team store. */
 function adminOf(url: string): PostgresSyncDb {
@@ -154,7 +136,7 @@ describe('two workstations on one team store', () => {
     const byMaker = await recon('rules', 'approve', '1', '--database-url', store.urlOf('ana'));
     expect(byMaker).toMatchObject({ code: 1, err: 'recon: You proposed rule change 1: a second associate must approve it.\n' });
     const byChecker = await recon('rules', 'approve', '1', '--note', 'seen the case', '--database-url', store.urlOf('ben'));
-    expect(byChecker).toEqual({ code: 0, out: 'approved rule change 1: rules version 2 is current\n', err: '' });
+    expect(byChecker).toEqual({ code: 0, signal: null, out: 'approved rule change 1: rules version 2 is current\n', err: '' });
     const admin = adminOf(store.adminUrl);
     expect(admin.execNative("SELECT actor, action FROM audit_log WHERE action IN ('rules.propose', 'rules.approve') ORDER BY id").rows).toEqual([
       ['ana', 'rules.propose'],
