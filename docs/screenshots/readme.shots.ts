@@ -125,15 +125,7 @@ test('README screenshots: team mode', async ({ playwright }, testInfo) => {
     const bob = await windowOf(started[1]!);
     await bob.app.open('Approvals');
 
-    await alice.app.open('Queue');
-    await alice.app.queueRows.filter({ hasText: 'VTEAM0001' }).click();
-    const detail = alice.page.getByTestId('item-detail');
-    await detail.getByRole('button', { name: 'Pair by hand' }).click();
-    const form = detail.getByRole('form', { name: 'Pair by hand' });
-    await form.getByRole('table', { name: 'Ledger payments' }).getByRole('radio', { name: 'Select ZPTEAM0001' }).check();
-    await alice.app.chooseReasonCode(form, 'PARTIAL_PRESENTMENT');
-    await form.getByLabel('Note').fill('the rest is expected in the next Visa file');
-    await form.getByRole('button', { name: 'Request approval' }).click();
+    await alice.app.requestPairingApproval('VTEAM0001', 'ZPTEAM0001', 'PARTIAL_PRESENTMENT', 'the rest is expected in the next Visa file');
     const arrived = bob.app.approvalEntries('Awaiting my approval', 'VTEAM0001');
     await expect(arrived).toHaveCount(1, { timeout: 5_000 });
     await arrived.scrollIntoViewIfNeeded();

@@ -76,15 +76,7 @@ test.describe('team mode: two associates on one PostgreSQL store', () => {
     await bob.app.open('Approvals');
 
     // Alice pairs the presentment with the payment, 50.00 apart: it waits for a second associate.
-    await alice.app.open('Queue');
-    await alice.app.queueRows.filter({ hasText: 'VTEAM0001' }).click();
-    const detail = alice.page.getByTestId('item-detail');
-    await detail.getByRole('button', { name: 'Pair by hand' }).click();
-    const form = detail.getByRole('form', { name: 'Pair by hand' });
-    await form.getByRole('table', { name: 'Ledger payments' }).getByRole('radio', { name: 'Select ZPTEAM0001' }).check();
-    await alice.app.chooseReasonCode(form, 'PARTIAL_PRESENTMENT');
-    await form.getByLabel('Note').fill('a second presentment of 50.00 is expected');
-    await form.getByRole('button', { name: 'Request approval' }).click();
+    const detail = await alice.app.requestPairingApproval('VTEAM0001', 'ZPTEAM0001', 'PARTIAL_PRESENTMENT', 'a second presentment of 50.00 is expected');
     await expect(detail.getByTestId('action-done')).toContainText('waits for a second associate');
     await alice.app.open('Approvals');
     const mine = alice.app.approvalEntries('My submissions', 'VTEAM0001');

@@ -77,4 +77,21 @@ export class WorkstationPage {
   async chooseReasonCode(form: Locator, code: string): Promise<void> {
     await form.getByLabel('Reason code').selectOption(code);
   }
+
+  /**
+   * From the Queue: pairs the record's item with the payment by hand, a difference above the
+   * write-off limit, so that it asks a second associate's approval; returns the item panel.
+   */
+  async requestPairingApproval(recordId: string, paymentId: string, reasonCode: string, note: string): Promise<Locator> {
+    await this.open('Queue');
+    await this.queueRows.filter({ hasText: recordId }).click();
+    const detail = this.page.getByTestId('item-detail');
+    await detail.getByRole('button', { name: 'Pair by hand' }).click();
+    const form = detail.getByRole('form', { name: 'Pair by hand' });
+    await form.getByRole('table', { name: 'Ledger payments' }).getByRole('radio', { name: `Select ${paymentId}` }).check();
+    await this.chooseReasonCode(form, reasonCode);
+    await form.getByLabel('Note').fill(note);
+    await form.getByRole('button', { name: 'Request approval' }).click();
+    return detail;
+  }
 }
