@@ -104,13 +104,17 @@ async function main(): Promise<void> {
   const folders = workstationFolders({ ...process.env, RECON_DATA_DIR: process.env.RECON_DATA_DIR || app.getPath('userData') });
   const binding = sqliteBinding();
   let workstation: Workstation;
+  const signInFile = path.join(app.getPath('userData'), 'team-sign-in.json');
+  let isOnKeptSignIn = false;
   try {
     // An installed app acts only as the signed-in user; RECON_ACTOR there is refused, in words.
     const actor = signedInAssociate(process.env, { isPackaged: app.isPackaged });
     // The team database: RECON_DATABASE_URL when set (an IT-managed start), else the sign-in the
     // associate kept in Status, Team database; neither: this workstation's own file.
-    const teamCredentials = createTeamCredentials(path.join(app.getPath('userData'), 'team-sign-in.json'), osSecretBox);
-    const databaseUrl = process.env.RECON_DATABASE_URL?.trim() || (await teamCredentials.load())?.databaseUrl;
+    const teamCredentials = createTeamCredentials(signInFile, osSecretBox);
+    const fromEnvironment = process.env.RECON_DATABASE_URL?.trim();
+    const databaseUrl = fromEnvironment || (await teamCredentials.load())?.databaseUrl;
+    isOnKeptSignIn = !fromEnvironment && databaseUrl !== undefined;
     const keptProblem = teamCredentials.problem();
     if (keptProblem) console.error(keptProblem);
     const restartApp = (): void => {
@@ -130,7 +134,9 @@ async function main(): Promise<void> {
       (message) => console.error(message),
     );
   } catch (error) {
-    dialog.showErrorBox('Recon Workstation cannot start', (error as Error).message);
+    // A kept sign-in to a server that refuses must not lock the associate out of their own file.
+    const way = isOnKeptSignIn ? `\n\nTo work on this workstation's own database instead, remove the team sign-in kept in ${signInFile} and start again.` : '';
+    dialog.showErrorBox('Recon Workstation cannot start', `${(error as Error).message}${way}`);
     app.exit(1);
     return;
   }
