@@ -25,6 +25,13 @@ export type PostgresServer = {
   halt(): void;
   /** Starts a halted server again, on the same port and data. */
   resume(): void;
+  /**
+   * Stops the server's processes where they stand (SIGSTOP): sockets stay open and nothing
+   * answers, as a hung host or a network gone quiet looks to a client.
+   */
+  freeze(): void;
+  /** Lets a frozen server carry on (SIGCONT). */
+  thaw(): void;
   stop(): void;
 };
 
@@ -110,6 +117,10 @@ export async function startPostgresServer(): Promise<PostgresServer> {
   const serverOptions = `-p ${port} -k ${root} -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off -c synchronous_commit=off`;
   run('pg_ctl', ['-D', dataDir, '-o', serverOptions, '-l', path.join(root, 'server.log'), '-w', '-t', '60', 'start']);
   let isStopped = false;
+  let frozen: number[] = [];
+  const thaw = (): void => {
+    for (const pid of frozen.splice(0)) process.kill(pid, 'SIGCONT');
+  };
   const psqlPath = path.join(binDir, 'psql');
   const urlFor = ({ database = 'postgres', user = superuser, password }: { database?: string; user?: string; password?: string }): string =>
     password === undefined
@@ -133,9 +144,18 @@ export async function startPostgresServer(): Promise<PostgresServer> {
     resume(): void {
       run('pg_ctl', ['-D', dataDir, '-o', serverOptions, '-l', path.join(root, 'server.log'), '-w', '-t', '60', 'start']);
     },
+    freeze(): void {
+      const postmaster = Number(fs.readFileSync(path.join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
+      const children = spawnSync('pgrep', ['-P', String(postmaster)], { encoding: 'utf8' }).stdout.split('\n').filter(Boolean).map(Number);
+      // The postmaster first, so it starts no new backend while the others are stopped.
+      frozen = [postmaster, ...children];
+      for (const pid of frozen) process.kill(pid, 'SIGSTOP');
+    },
+    thaw,
     stop(): void {
       if (isStopped) return;
       isStopped = true;
+      thaw();
       try {
         run('pg_ctl', ['-D', dataDir, '-m', 'immediate', '-w', 'stop']);
       } finally {

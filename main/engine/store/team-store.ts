@@ -36,8 +36,18 @@ function assertSchemaVersion(db: PostgresSyncDb): void {
   throw new DatabaseVersionError(`The team database ${db.name} is at schema version ${version}, newer than this app (${SCHEMA_VERSION}): update the app on this workstation.`);
 }
 
+/**
+ * How long one of the window's reads may go unanswered, in ms. The reader runs on the window's
+ * own thread: a server that stops answering (a network gone quiet) would freeze the window for
+ * as long as TCP takes to give up, many minutes; this bounds it, and the read says the server
+ * cannot be reached. The longest read the window makes on a large store takes a few seconds.
+ */
+export const READER_ANSWER_TIMEOUT_MS = 15_000;
+
 function openChecked(url: string, isReadonly: boolean): PostgresSyncDb {
-  const db = openPostgresSync(url);
+  // The engine worker's statements (a matching run's writes) may rightly take minutes, and the
+  // window does not wait on them: no limit there.
+  const db = openPostgresSync(url, isReadonly ? { answerTimeoutMs: READER_ANSWER_TIMEOUT_MS } : {});
   try {
     // Important: set for the session before anything reads, so every later transaction of this
     // connection (the reader's snapshots too) is refused a write by the server itself.

@@ -8,7 +8,7 @@ import { startStoreWatch } from '../../../main/engine/api/store-watch';
 import { appendAudit } from '../../../main/engine/store/audit-log';
 import type { Db } from '../../../main/engine/store/database';
 import { TeamDatabaseUnreachableError } from '../../../main/engine/store/postgres/connection-errors';
-import { watchPostgresStoreChanges, type PostgresStoreChangeWatcher } from '../../../main/engine/store/postgres/postgres-change-watcher';
+import { HEARTBEAT_SQL, watchPostgresStoreChanges, type PostgresStoreChangeWatcher, type PostgresWatchOptions } from '../../../main/engine/store/postgres/postgres-change-watcher';
 import { migratePostgres } from '../../../main/engine/store/postgres/schema';
 import { openPostgresSync, type PostgresSyncDb } from '../../../main/engine/store/postgres/sync-connection';
 import { recordReportRun } from '../../../main/engine/store/report-store';
@@ -40,7 +40,7 @@ afterEach(() => {
 type Watched = { writer: Db; reader: PostgresSyncDb; seen: StoreArea[][]; told: string[]; watcher: PostgresStoreChangeWatcher };
 
 /** A fresh store with a writer (another workstation) and a reader watched as the window's would be. */
-async function watchedStore(): Promise<Watched> {
+async function watchedStore(heartbeat: Pick<PostgresWatchOptions, 'heartbeatMs' | 'heartbeatTimeoutMs'> = {}): Promise<Watched> {
   database = `recon_live_${++databaseCount}`;
   server.psql(`CREATE DATABASE ${database}`);
   url = server.urlFor({ database });
@@ -56,6 +56,7 @@ async function watchedStore(): Promise<Watched> {
     onOnline: () => told.push('online'),
     reconnectFirstMs: 100,
     reconnectMaxMs: 400,
+    ...heartbeat,
   });
   cleanups.push(
     () => writer.close(),
@@ -69,7 +70,9 @@ async function watchedStore(): Promise<Watched> {
 
 /** How many sessions on this test's database are listening (pg_listening_channels is per session: ask the server's view). */
 function listening(): number {
-  return Number(server.psql(`SELECT count(*) FROM pg_stat_activity WHERE datname = '${database}' AND query LIKE 'LISTEN %' AND state = 'idle'`).trim());
+  return Number(
+    server.psql(`SELECT count(*) FROM pg_stat_activity WHERE datname = '${database}' AND (query LIKE 'LISTEN %' OR query = '${HEARTBEAT_SQL}') AND state = 'idle'`).trim(),
+  );
 }
 
 function auditEntry(action: string): Parameters<typeof appendAudit>[1] {
@@ -124,6 +127,30 @@ describe('the PostgreSQL change watcher', () => {
     // The writer lost its session too: its next statement, outside any transaction, connects again.
     storeFile(writer, { ledger: [ledgerInput({ paymentId: 'Z2' })] });
     await expect.poll(() => seen, { timeout: 2_000, interval: 10 }).toEqual([['feeds']]);
+  });
+
+  it('says within seconds that a server which stopped answering (its sockets still open) cannot be reached, and the window\'s reads give up rather than hang', async () => {
+    const { reader: patientReader, told, watcher } = await watchedStore({ heartbeatMs: 200, heartbeatTimeoutMs: 400 });
+    const reader = openPostgresSync(url, { answerTimeoutMs: 500 });
+    cleanups.push(() => reader.close());
+    const count = reader.prepare('SELECT COUNT(*) FROM audit_log').pluck();
+    expect(count.get()).toBe(0);
+    server.freeze();
+    const frozen = Date.now();
+    try {
+      await expect.poll(() => told, { timeout: 3_000, interval: 10 }).toHaveLength(1);
+      expect(told[0]).toBe('offline: the server did not answer within 0.4 s');
+      expect(watcher.isOnline).toBe(false);
+      const asked = Date.now();
+      expect(() => count.get()).toThrow(`The team database at localhost:${server.port} cannot be reached: nothing was read or changed.`);
+      expect(Date.now() - asked).toBeLessThan(3_000);
+      expect(Date.now() - frozen).toBeLessThan(6_000);
+    } finally {
+      server.thaw();
+    }
+    await expect.poll(() => told.at(-1), { timeout: 15_000, interval: 50 }).toBe('online');
+    expect(count.get()).toBe(0);
+    expect(patientReader.prepare('SELECT COUNT(*) FROM audit_log').pluck().get()).toBe(0);
   });
 
   it('goes offline when a read through the reader finds the server gone, and back once it answers', async () => {

@@ -5,6 +5,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openPostgresSync, PostgresError, STORE_WRITE_LOCK_KEY, type PostgresSyncDb } from '../../../main/engine/store/postgres/sync-connection';
 import { UntranslatableSqlError } from '../../../main/engine/store/postgres/sqlite-to-postgres';
+import { TeamDatabaseUnreachableError } from '../../../main/engine/store/postgres/connection-errors';
 import { startPostgresServer, type PostgresServer } from '../../helpers/postgres-server';
 
 let server: PostgresServer;
@@ -131,6 +132,48 @@ describe('the synchronous PostgreSQL connection', () => {
       db.transaction(() => expect(other.transaction(() => tryLock.get(STORE_WRITE_LOCK_KEY))()).toBe(0)).immediate();
     } finally {
       other.close();
+    }
+  });
+
+  it('gives up on a statement left unanswered, says the server cannot be reached, and never takes its late answer for the next one', () => {
+    const impatient = openPostgresSync(server.url, { answerTimeoutMs: 300 });
+    try {
+      const sessionOf = impatient.prepare('SELECT pg_backend_pid()').pluck();
+      const first = sessionOf.get();
+      let caught: unknown;
+      try {
+        impatient.prepare('SELECT pg_sleep(1.5), 7 AS late').get();
+      } catch (error) {
+        caught = error;
+      }
+      expect(caught).toBeInstanceOf(TeamDatabaseUnreachableError);
+      expect((caught as TeamDatabaseUnreachableError).reason).toBe('it did not answer within 0.3 s');
+      // The next statements have their own answers, not the late one (which comes in between),
+      // from a new session: the one that hung is given up, not queued behind.
+      expect(impatient.prepare('SELECT 42 AS answer').get()).toEqual({ answer: 42 });
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1_500);
+      expect(impatient.prepare('SELECT ? AS echo').get('after the late answer')).toEqual({ echo: 'after the late answer' });
+      expect(sessionOf.get()).not.toBe(first);
+    } finally {
+      impatient.close();
+    }
+  });
+
+  it('refuses the rest of a transaction whose statement went unanswered, and commits nothing of it', () => {
+    const impatient = openPostgresSync(server.url, { answerTimeoutMs: 300 });
+    const count = db.prepare("SELECT COUNT(*) FROM people WHERE name = 'Gus'").pluck();
+    try {
+      expect(() =>
+        impatient.transaction(() => {
+          impatient.prepare("INSERT INTO people (name, joined, amount_minor) VALUES ('Gus', '2026-11-01', 0)").run();
+          impatient.prepare('SELECT pg_sleep(1.5)').get();
+        })(),
+      ).toThrow(TeamDatabaseUnreachableError);
+      expect(impatient.inTransaction).toBe(false);
+      expect(count.get()).toBe(0);
+      expect(impatient.prepare('SELECT 1 AS one').get()).toEqual({ one: 1 });
+    } finally {
+      impatient.close();
     }
   });
 

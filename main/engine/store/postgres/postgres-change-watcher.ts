@@ -20,6 +20,12 @@ import { STORE_CHANGE_CHANNEL } from './schema';
 export const RECONNECT_FIRST_MS = 250;
 /** The longest wait between two attempts to reach a lost server, in ms. */
 export const RECONNECT_MAX_MS = 5_000;
+/** How often the watcher asks the server whether it still answers, in ms. */
+export const HEARTBEAT_MS = 3_000;
+/** How long that question may go unanswered before the server counts as unreachable, in ms. */
+export const HEARTBEAT_TIMEOUT_MS = 3_000;
+/** The question (named, so a server's activity view tells it from the window's reads). */
+export const HEARTBEAT_SQL = 'SELECT 1 AS recon_heartbeat';
 /** How soon a notice that came while this workstation's own engine wrote is looked at again, in ms. */
 const PAUSED_RETRY_MS = 250;
 
@@ -43,6 +49,8 @@ export type PostgresWatchOptions = {
   onOnline?: () => void;
   reconnectFirstMs?: number;
   reconnectMaxMs?: number;
+  heartbeatMs?: number;
+  heartbeatTimeoutMs?: number;
 };
 
 /** The driver's own words: the watcher's caller writes the sentence around them. */
@@ -71,12 +79,32 @@ export function watchPostgresStoreChanges(
   const maxDelay = options.reconnectMaxMs ?? RECONNECT_MAX_MS;
   let seen: ChangeMarks | undefined;
   let client: pg.Client | undefined;
+  // The client once its LISTEN is in place: a connect that hangs has its own time limit.
+  let listening: pg.Client | undefined;
   let isStopped = false;
   let isOnline = true;
   let delay = firstDelay;
   let reconnectTimer: NodeJS.Timeout | undefined;
   let pausedTimer: NodeJS.Timeout | undefined;
   let lastProblem: string | undefined;
+  const heartbeatMs = options.heartbeatMs ?? HEARTBEAT_MS;
+  const heartbeatTimeoutMs = options.heartbeatTimeoutMs ?? HEARTBEAT_TIMEOUT_MS;
+
+  // Why a heartbeat: a server that stops answering without closing the socket (a network gone
+  // quiet, a hung host) sends no 'error' or 'end' for many minutes; a question unanswered in
+  // time tells the window within seconds, and ends the client so the reconnecting starts.
+  const heartbeat = setInterval(() => {
+    const asked = listening;
+    if (asked === undefined || asked !== client || isStopped) return;
+    let timer: NodeJS.Timeout | undefined;
+    const silence = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`the server did not answer within ${(heartbeatTimeoutMs / 1000).toLocaleString('en-US')} s`)), heartbeatTimeoutMs);
+    });
+    Promise.race([asked.query(HEARTBEAT_SQL), silence])
+      .catch((error: unknown) => lost(asked, messageOf(error)))
+      .finally(() => clearTimeout(timer));
+  }, heartbeatMs);
+  heartbeat.unref();
 
   const report = (error: unknown): void => {
     const failure = error instanceof Error ? error : new Error(String(error));
@@ -158,6 +186,7 @@ export function watchPostgresStoreChanges(
       return;
     }
     if (client !== fresh) return;
+    listening = fresh;
     // Listening now: a look takes in whatever was committed while no one listened (the server
     // away, or between the start and the LISTEN), and proves the reader reaches the server too.
     if (!look()) return;
@@ -200,6 +229,7 @@ export function watchPostgresStoreChanges(
     },
     stop() {
       isStopped = true;
+      clearInterval(heartbeat);
       clearTimeout(reconnectTimer);
       clearTimeout(pausedTimer);
       const old = client;

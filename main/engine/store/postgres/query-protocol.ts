@@ -1,6 +1,6 @@
 // What the synchronous connection and its query thread send each other.
 
-/** What the thread is started with: the server's URL, and the word it raises when an answer is posted. */
+/** What the thread is started with: the server's URL, and the word it sets to a request's number once that request's answer is posted. */
 export type QueryThreadSetup = { url: string; signal: SharedArrayBuffer };
 
 /**
@@ -8,14 +8,21 @@ export type QueryThreadSetup = { url: string; signal: SharedArrayBuffer };
  * `mayReconnect`: the caller is outside any transaction, so a connection lost earlier may be made
  * again for this statement (inside one, a new session would run it outside the transaction).
  */
-export type QueryRequest =
+export type QueryRequest = { id: number } & (
   | { kind: 'query'; text: string; values: readonly unknown[]; name?: string; mayReconnect?: boolean }
-  | { kind: 'close' };
+  | { kind: 'close' }
+  // The caller stopped waiting for an answer: the session is given up (never answered).
+  | { kind: 'abandon' }
+);
 
 /** The error as plain data (it crosses threads), with PostgreSQL's SQLSTATE code when it has one. */
 export type QueryErrorData = { name: string; message: string; code?: string; detail?: string };
 
-/** The answer: the rows as arrays with the column names (and their type oids) once, or the error. */
-export type QueryReply =
+/**
+ * The answer to the request numbered `id`: the rows as arrays with the column names (and their
+ * type oids) once, or the error.
+ */
+export type QueryReply = { id: number } & (
   | { ok: true; columns: string[]; types?: number[]; rows: unknown[][]; rowCount: number }
-  | { ok: false; error: QueryErrorData };
+  | { ok: false; error: QueryErrorData }
+);

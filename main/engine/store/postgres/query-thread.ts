@@ -57,23 +57,47 @@ function connect(): { client: pg.Client; connected: Promise<unknown> } {
 
 let { client, connected } = connect();
 
+// Important: the answer is posted before the word is set to its number, so a caller woken by the
+// word always finds it on the port (behind any answer it gave up waiting for).
 function reply(message: QueryReply): void {
   port.postMessage(message);
-  Atomics.store(flag, 0, 1);
+  Atomics.store(flag, 0, message.id);
   Atomics.notify(flag, 0);
 }
 
-function asError(error: unknown): QueryReply {
+function asError(id: number, error: unknown): QueryReply {
   const { name, message, code, detail } = error as { name?: string; message?: string; code?: string; detail?: string };
   return {
+    id,
     ok: false,
     error: { name: name ?? 'Error', message: message ?? String(error), ...(code ? { code } : {}), ...(detail ? { detail } : {}) },
   };
 }
 
+// The requests being run, so a failure that escapes them (an error `pg` throws outside a query's
+// promise) still answers the caller, which otherwise sleeps for good, before the thread ends.
+const running = new Set<number>();
+const answerAndEnd = (error: unknown): void => {
+  for (const id of running) reply(asError(id, error));
+  process.exit(1);
+};
+process.on('uncaughtException', answerAndEnd);
+process.on('unhandledRejection', answerAndEnd);
+
 
 port.on('message', (request: QueryRequest) => {
+  if (request.kind === 'abandon') {
+    // The caller gave up on an answer (a server that stopped answering, a network gone quiet): the
+    // session is dropped, so the next statement is not queued behind the one that hangs; outside a
+    // transaction it connects again, inside one it is refused as lost.
+    isLost = true;
+    const given = client;
+    void given.end().catch(() => undefined);
+    return;
+  }
   void (async () => {
+    running.add(request.id);
+    let used = client;
     try {
       if (isLost && request.kind === 'query') {
         if (!request.mayReconnect) {
@@ -83,10 +107,11 @@ port.on('message', (request: QueryRequest) => {
         isLost = false;
         ({ client, connected } = connect());
       }
+      used = client;
       await connected;
       if (request.kind === 'close') {
-        await client.end();
-        reply({ ok: true, columns: [], rows: [], rowCount: 0 });
+        await used.end();
+        reply({ id: request.id, ok: true, columns: [], rows: [], rowCount: 0 });
         port.close();
         return;
       }
@@ -96,12 +121,13 @@ port.on('message', (request: QueryRequest) => {
         ...(request.values.length > 0 || request.name ? { values: [...request.values] } : {}),
         ...(request.name ? { name: request.name } : {}),
       };
-      const result: pg.QueryArrayResult | pg.QueryArrayResult[] = await client.query(config);
+      const result: pg.QueryArrayResult | pg.QueryArrayResult[] = await used.query(config);
       const setting = /^SET (\w+)/i.exec(request.text)?.[1];
       if (setting !== undefined) sessionSettings.set(setting.toLowerCase(), request.text);
       // A script (several statements) answers with one result per statement: the last one counts.
       const last = Array.isArray(result) ? result.at(-1) : result;
       reply({
+        id: request.id,
         ok: true,
         columns: last?.fields.map((field: pg.FieldDef) => field.name) ?? [],
         types: last?.fields.map((field: pg.FieldDef) => field.dataTypeID) ?? [],
@@ -111,8 +137,12 @@ port.on('message', (request: QueryRequest) => {
     } catch (error) {
       // The client's 'end' may come after this reply: a failure that is the connection's marks it
       // lost now, so the next statement outside a transaction connects again rather than fail too.
-      if (isConnectionFailure(error as { code?: unknown; message?: unknown })) isLost = true;
-      reply(asError(error));
+      // Only the current session's: a request left on a session given up since fails late, and
+      // must not mark its successor lost.
+      if (used === client && isConnectionFailure(error as { code?: unknown; message?: unknown })) isLost = true;
+      reply(asError(request.id, error));
+    } finally {
+      running.delete(request.id);
     }
   })();
 });

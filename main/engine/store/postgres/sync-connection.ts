@@ -4,7 +4,7 @@
 //
 // How it blocks: `pg` is asynchronous, so a second thread (query-thread.ts) holds the client. A
 // call posts the request to it and sleeps on Atomics.wait over a SharedArrayBuffer until the
-// thread posts the answer and raises the word; the answer is then taken off the port with
+// thread posts the answer and sets the word to the request's number; the answer is then taken off the port with
 // receiveMessageOnPort, without this thread's event loop. This is the `synckit` package's pattern,
 // written out here (about forty lines) rather than added as a dependency: synckit runs a function
 // per call, while this keeps one client (one session, one transaction) alive across calls.
@@ -92,6 +92,9 @@ export type PostgresSyncDb = {
  */
 export const STORE_WRITE_LOCK_KEY = 0x7265636f6e;
 
+/** Omit over each member of a union (a request without its number). */
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+
 /** The type oids of int2, int4, int8 and numeric: the columns safeIntegers() gives as bigint. */
 const INTEGER_TYPES = new Set([21, 23, 20, 1700]);
 
@@ -131,8 +134,16 @@ export function describeDatabaseUrl(url: string): string {
   }
 }
 
+/**
+ * How long a statement may go unanswered before the caller gives up, in ms (undefined: wait as
+ * long as it takes). The session is then given up and the statement reported as the server being
+ * unreachable.
+ */
+export type PostgresSyncOptions = { answerTimeoutMs?: number };
+
 /** Connects (blocking until connected or refused) and returns the synchronous connection. */
-export function openPostgresSync(url: string): PostgresSyncDb {
+export function openPostgresSync(url: string, options: PostgresSyncOptions = {}): PostgresSyncDb {
+  // The word holds the number of the last request answered (0: none yet).
   const signal = new SharedArrayBuffer(4);
   const flag = new Int32Array(signal);
   const channel = new MessageChannel();
@@ -145,14 +156,33 @@ export function openPostgresSync(url: string): PostgresSyncDb {
   const statementNames = new Map<string, string>();
   let identityTables: Set<string> | undefined;
 
-  function call(request: QueryRequest, sql: string, timeoutMs?: number): { columns: string[]; types?: number[]; rows: unknown[][]; rowCount: number } {
+  let lastRequest = 0;
+  function call(
+    request: DistributiveOmit<QueryRequest, 'id'>,
+    sql: string,
+    timeoutMs = options.answerTimeoutMs,
+  ): { columns: string[]; types?: number[]; rows: unknown[][]; rowCount: number } {
     if (isClosed) throw new Error(`The connection to ${describeDatabaseUrl(url)} is closed.`);
-    Atomics.store(flag, 0, 0);
-    port.postMessage(request);
-    if (Atomics.wait(flag, 0, 0, timeoutMs) === 'timed-out') {
-      throw new Error(`${describeDatabaseUrl(url)} did not answer within ${Math.round((timeoutMs ?? 0) / 1000)} s.`);
+    // Each request is numbered and its answer carries the number: an answer this caller stopped
+    // waiting for (a timeout) is passed over, never taken for the next request's.
+    lastRequest = lastRequest >= 0x7fffffff ? 1 : lastRequest + 1;
+    const id = lastRequest;
+    port.postMessage({ ...request, id });
+    const deadline = timeoutMs === undefined ? Infinity : Date.now() + timeoutMs;
+    for (let seen = Atomics.load(flag, 0); seen !== id; seen = Atomics.load(flag, 0)) {
+      const left = deadline - Date.now();
+      if (left <= 0 || Atomics.wait(flag, 0, seen, left === Infinity ? undefined : left) === 'timed-out') {
+        const silence = `it did not answer within ${((timeoutMs ?? 0) / 1000).toLocaleString('en-US')} s`;
+        if (request.kind !== 'query') throw new Error(`${describeDatabaseUrl(url)}: ${silence}.`);
+        // Important: the session is given up rather than waited on: a statement that hangs would
+        // hold every later one behind it (and a window's thread with them).
+        port.postMessage({ kind: 'abandon', id });
+        throw new TeamDatabaseUnreachableError(url, silence);
+      }
     }
-    const reply = receiveMessageOnPort(port)?.message as QueryReply | undefined;
+    let reply: QueryReply | undefined;
+    do reply = receiveMessageOnPort(port)?.message as QueryReply | undefined;
+    while (reply !== undefined && reply.id !== id);
     if (!reply) throw new Error(`The query thread for ${describeDatabaseUrl(url)} stopped without answering.`);
     if (!reply.ok) {
       // A lost server is said plainly, naming it; the statement's own text would only confuse.
