@@ -482,7 +482,6 @@ export async function main(argv: readonly string[]): Promise<number> {
   };
   console.log('engine');
   console.log(formatTable([...engine.stages, endToEnd]));
-  const matchStage = engine.stages.find((stage) => stage.name.startsWith('match'))!;
   console.log(
     `  match: load ${engine.match.loadSeconds.toFixed(2)} s, passes ${engine.match.passesSeconds.toFixed(2)} s, ` +
       `write ${engine.match.writeSeconds.toFixed(2)} s; ` +
@@ -522,14 +521,16 @@ export async function main(argv: readonly string[]): Promise<number> {
   }
 
   const targets = [
-    { target: 'end to end <= 10 s', value: `${total.toFixed(2)} s`, isMet: total <= 10 },
-    { target: 'matching >= 2M records/s', value: `${matchStage.rowsPerSecond.toLocaleString('en-US')} records/s`, isMet: matchStage.rowsPerSecond >= 2_000_000 },
-    { target: 'peak RSS <= 1 GB', value: `${peakRssMb} MB`, isMet: peakRssMb <= 1024 },
+    // Issue 12's targets, each with its goal where it names one.
+    { target: 'end to end <= 20 s (goal: 10 s)', value: `${total.toFixed(2)} s${total <= 10 ? ', goal met' : ''}`, isMet: total <= 20 },
+    { target: 'peak RSS <= 1 GB (every process)', value: `${peakRssMb} MB`, isMet: peakRssMb <= 1024 },
     ...engine.stages.map((stage) => {
       const delay = stage.maxEventLoopDelayMs ?? 0;
       return { target: `main thread blocked <= ${EVENT_LOOP_DELAY_TARGET_MS} ms: ${stage.name}`, value: `${delay.toFixed(1)} ms`, isMet: delay <= EVENT_LOOP_DELAY_TARGET_MS };
     }),
-    ...(baseline ? [{ target: 'our total <= 3x DuckDB', value: `${(total / baseline.seconds).toFixed(2)}x`, isMet: total / baseline.seconds <= 3 }] : []),
+    ...(baseline
+      ? [{ target: 'our total <= 1.5x DuckDB (goal: 1.0x)', value: `${(total / baseline.seconds).toFixed(2)}x${total <= baseline.seconds ? ', goal met' : ''}`, isMet: total / baseline.seconds <= 1.5 }]
+      : []),
     ...(baseline ? [reportRowsTarget(compareReportRows(engine.reportRows, baseline.reportRows))] : []),
     ...queue.queries.map((query) => ({ target: `queue ${query.name} <= 30 ms`, value: `${query.milliseconds.toFixed(2)} ms`, isMet: query.milliseconds <= 30 })),
   ];
