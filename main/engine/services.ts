@@ -20,6 +20,7 @@ import { verifyAuditChain, type AuditChainCheck, type AuditFilter } from './stor
 import { createAuditGuard, type AuditGuard, type AuditIntegrity } from './store/audit-guard';
 import { openDatabase, type ReadonlyDb, type WritableDb } from './store/database';
 import { databaseUrlWithoutPassword, openTeamReader, openTeamWriter, teamAssociate } from './store/team-store';
+import { TeamDatabaseUnreachableError } from './store/postgres/connection-errors';
 import { currentRulesOrDefaults, currentVersionedRulesOrDefaults, type VersionedRuleSet } from './store/rule-sets';
 import { readStoreStatus, type StoreStatus } from './store/status-store';
 import { LEASE_TTL_MS, leaseHolderOfThisProcess } from './store/leases';
@@ -77,6 +78,12 @@ export type ServicesConfig = {
   processName?: string;
   /** How long a run, a report or a day close waits for another process's to end before it says who is at work (ms). */
   leaseWaitMs?: number;
+  /**
+   * Team mode: false while the window's watch finds the server unreachable. A write asked then is
+   * refused at once (nothing sent, nothing queued) rather than left waiting on a server that may
+   * not answer for minutes.
+   */
+  isStoreReachable?: () => boolean;
 };
 
 /** The engine's operations, over one open database. */
@@ -218,6 +225,7 @@ export function createServices(config: ServicesConfig): Services {
     runner = { request: (request, onProgress) => worker.request(request, onProgress), close: () => void worker.close() };
   }
   const teamDatabaseUrl = teamUrl === undefined ? undefined : databaseUrlWithoutPassword(teamUrl);
+  if (teamUrl !== undefined && config.isStoreReachable) refuseWhileUnreachable(runner, teamUrl, config.isStoreReachable);
   const inFlight = countInFlight(runner);
 
   /** Sends a day-close request, passing each date closed or failed to the caller's callbacks. */
@@ -346,6 +354,17 @@ export function createServices(config: ServicesConfig): Services {
 }
 
 /** Counts the runner's requests not yet settled (the store watcher holds off while our own work writes). */
+/** Refuses every request that may write while `isReachable` says the team server is away; idle and close go through. */
+function refuseWhileUnreachable(runner: EngineRunner, url: string, isReachable: () => boolean): void {
+  const send = runner.request.bind(runner);
+  runner.request = (request, onProgress) => {
+    if (request.kind !== 'idle' && request.kind !== 'close' && !isReachable()) {
+      return Promise.reject(new TeamDatabaseUnreachableError(url, 'the window\'s watch finds the server not answering; the request was not sent'));
+    }
+    return send(request, onProgress);
+  };
+}
+
 function countInFlight(runner: EngineRunner): { count: number } {
   const counter = { count: 0 };
   const send = runner.request.bind(runner);

@@ -13,7 +13,11 @@ import { watchStoreChanges, type StoreChangeWatcher } from '../store/store-chang
 export type WatchedServices = { reader: ReadonlyDb; isBusy(): boolean };
 
 /** A running watch, whichever the store: a failed read elsewhere may tell it the server is gone. */
-export type StoreWatch = Pick<StoreChangeWatcher, 'acknowledge' | 'stop'> & { readFailed(error: unknown): void };
+export type StoreWatch = Pick<StoreChangeWatcher, 'acknowledge' | 'stop'> & {
+  readFailed(error: unknown): void;
+  /** False while the team server is found unreachable (a store file: always true). */
+  isOnline(): boolean;
+};
 
 /**
  * Starts the watch that suits the store and sends its news as the window's events: `store-changed`
@@ -52,6 +56,7 @@ export function startStoreWatch(
     return {
       acknowledge: () => watcher.acknowledge(),
       stop: () => watcher.stop(),
+      isOnline: () => watcher.isOnline,
       readFailed(error) {
         // Already away: said again, with the same time, for a window that opened since (its
         // first read failed) and never heard it; a window that did keeps its banner as it is.
@@ -61,5 +66,5 @@ export function startStoreWatch(
     };
   }
   const watcher = watchStoreChanges(services.reader, onChange, { ...(intervalMs === undefined ? {} : { intervalMs }), isPaused, onError });
-  return { acknowledge: () => watcher.acknowledge(), stop: () => watcher.stop(), readFailed: () => undefined };
+  return { acknowledge: () => watcher.acknowledge(), stop: () => watcher.stop(), readFailed: () => undefined, isOnline: () => true };
 }

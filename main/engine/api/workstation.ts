@@ -9,7 +9,7 @@ import { createServices, type DayClosed, type Services } from '../services';
 import { isTeamDatabaseUnreachable } from '../store/postgres/connection-errors';
 import type { TeamCredentials } from '../team-credentials';
 import { createReconHandlers, dispatchReconCall, settleReceived, reportsWritten, runReconCall, type ReconHandlers } from './recon-handlers';
-import { startStoreWatch } from './store-watch';
+import { startStoreWatch, type StoreWatch } from './store-watch';
 
 /** Where a workstation keeps its things; every folder is created when missing. */
 export type WorkstationConfig = {
@@ -72,6 +72,7 @@ export type Workstation = {
  * watcher and the cut-off reports, with their news sent to every listener.
  */
 export function startWorkstation(config: WorkstationConfig, log: (message: string) => void = () => {}): Workstation {
+  let storeWatch: StoreWatch | undefined;
   const services = createServices({
     dbPath: config.dbPath,
     ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : {}),
@@ -79,6 +80,8 @@ export function startWorkstation(config: WorkstationConfig, log: (message: strin
     ...(config.nativeBinding ? { nativeBinding: config.nativeBinding } : {}),
     ...(config.actor ? { actor: config.actor } : {}),
     ...(config.now ? { now: config.now } : {}),
+    // The watch starts below, once the services it watches exist.
+    isStoreReachable: () => storeWatch?.isOnline() !== false,
   });
   const listeners = new Set<(event: ReconEvent) => void>();
   const tell = (event: ReconEvent): void => {
@@ -89,7 +92,7 @@ export function startWorkstation(config: WorkstationConfig, log: (message: strin
   // connection): while one runs the watcher waits, and the `store-changed` of ours that follows
   // it covers it, so the watcher takes the store as seen then rather than announce it again.
   // On the team store the watcher also tells the window when the server is lost and back.
-  const storeWatch = config.storeWatchMs === 0 ? undefined : startStoreWatch(services, config.databaseUrl, tell, log, config.storeWatchMs);
+  storeWatch = config.storeWatchMs === 0 ? undefined : startStoreWatch(services, config.databaseUrl, tell, log, config.storeWatchMs);
   const emit = (event: ReconEvent): void => {
     if (event.type === 'store-changed' && event.areas === undefined) storeWatch?.acknowledge();
     tell(event);
