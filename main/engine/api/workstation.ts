@@ -72,7 +72,8 @@ export type Workstation = {
  * watcher and the cut-off reports, with their news sent to every listener.
  */
 export function startWorkstation(config: WorkstationConfig, log: (message: string) => void = () => {}): Workstation {
-  let storeWatch: StoreWatch | undefined;
+  // The watch starts below, once the services it watches exist; until then the store counts as reachable.
+  const watched: { current?: StoreWatch } = {};
   const services = createServices({
     dbPath: config.dbPath,
     ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : {}),
@@ -80,8 +81,7 @@ export function startWorkstation(config: WorkstationConfig, log: (message: strin
     ...(config.nativeBinding ? { nativeBinding: config.nativeBinding } : {}),
     ...(config.actor ? { actor: config.actor } : {}),
     ...(config.now ? { now: config.now } : {}),
-    // The watch starts below, once the services it watches exist.
-    isStoreReachable: () => storeWatch?.isOnline() !== false,
+    isStoreReachable: () => watched.current?.isOnline() !== false,
   });
   const listeners = new Set<(event: ReconEvent) => void>();
   const tell = (event: ReconEvent): void => {
@@ -92,7 +92,8 @@ export function startWorkstation(config: WorkstationConfig, log: (message: strin
   // connection): while one runs the watcher waits, and the `store-changed` of ours that follows
   // it covers it, so the watcher takes the store as seen then rather than announce it again.
   // On the team store the watcher also tells the window when the server is lost and back.
-  storeWatch = config.storeWatchMs === 0 ? undefined : startStoreWatch(services, config.databaseUrl, tell, log, config.storeWatchMs);
+  const storeWatch = config.storeWatchMs === 0 ? undefined : startStoreWatch(services, config.databaseUrl, tell, log, config.storeWatchMs);
+  watched.current = storeWatch;
   const emit = (event: ReconEvent): void => {
     if (event.type === 'store-changed' && event.areas === undefined) storeWatch?.acknowledge();
     tell(event);
