@@ -26,7 +26,6 @@ export const NOT_YET_ON_POSTGRES: Readonly<Record<string, string>> = {
   'tests/unit/store/database.test.ts': "SQLite's own migrations, pragmas and file locks (sqlite_master, user_version); the PostgreSQL schema's tests are in tests/unit/team/",
   'tests/unit/store/candidate-ids-migration.test.ts': 'replays a SQLite migration on a SQLite file; the PostgreSQL store starts at its baseline',
   'tests/unit/store/connections.test.ts': "opens SQLite files itself (the reader's and the writer's connections)",
-  'tests/unit/store/audit-guard.test.ts': 'opens SQLite files itself and tampers with them, and the services over one',
   'tests/unit/store/leases.test.ts': 'two SQLite connections on one file, and the services over it',
   'tests/unit/store/store-change-watcher.test.ts': "SQLite's data_version over a file; PostgreSQL's watcher (LISTEN/NOTIFY) has its own tests, tests/unit/team/postgres-change-watcher.test.ts",
 };
