@@ -116,7 +116,17 @@ export function verifyAuditChain(db: ReadonlyDb): AuditChainCheck {
  * does not hold, the check is made from the start here, to name the first entry that broke.
  */
 export function verifyAuditChainFrom(db: ReadonlyDb, from: AuditChainPoint): { check: AuditChainCheck; last: AuditChainPoint } {
-  if (from.id > 0 && !isChainPointIntact(db, from)) return verifyAuditChainFrom(db, CHAIN_START);
+  if (from.id > 0 && !isChainPointIntact(db, from)) {
+    const again = verifyAuditChainFrom(db, CHAIN_START);
+    // Whole but shorter than the point: the last entries were deleted, which leaves no gap to find.
+    if (!again.check.intact || again.check.entries >= from.id) return again;
+    const first = again.check.entries + 1;
+    const problem =
+      first === from.id
+        ? `entry ${first} is missing: it was deleted after it was written`
+        : `entries ${first} to ${from.id} are missing: they were deleted after they were written`;
+    return { check: { intact: false, entries: again.check.entries, brokenAt: first, problem }, last: again.last };
+  }
   const page = db
     .prepare<[number], StoredAuditRow>('SELECT id, at, actor, action, subject_type, subject_id, before, after, hash FROM audit_log WHERE id > ? ORDER BY id LIMIT 5000')
     .raw();

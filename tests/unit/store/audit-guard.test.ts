@@ -82,6 +82,18 @@ describe('the audit guard over one connection', () => {
     db.close();
   });
 
+  it('names the entries deleted from the end of the log since its last check, which leave no gap in what is left', () => {
+    const store = storeWithEntries(6);
+    const db = store.open();
+    const guard = createAuditGuard(db);
+    expect(guard.check()).toEqual({ intact: true, entries: 6 });
+    store.deleteEntryQuietly(6);
+    store.deleteEntryQuietly(5);
+    expect(guard.check()).toMatchObject({ intact: false, brokenAt: 5, problem: 'entries 5 to 6 are missing: they were deleted after they were written' });
+    expect(() => guard.assertWritable()).toThrow('it is broken at entry 5 (written after entry 4 of 2026-11-05T12:00:00.000Z): entries 5 to 6 are missing');
+    db.close();
+  });
+
   it("names the entry whose 'after' was changed, with its time", () => {
     const store = storeWithEntries(4);
     store.editEntryQuietly(2, `after = '{"note":"nothing to see"}'`);
