@@ -9,6 +9,8 @@
 import path from 'node:path';
 import { auditTriggerProblem, verifyAuditChainFrom, type AuditChainPoint } from './audit-log';
 import type { ReadonlyDb } from './database';
+import { describeServer } from './postgres/connection-errors';
+import { isPostgresConnection } from './postgres/dialect';
 
 /** The audit log as the engine last checked it: intact, or altered outside the app, with the sentence every refused write shows. */
 export type AuditIntegrity =
@@ -35,7 +37,7 @@ export type AuditGuard = {
  * because a later entry verifies.
  */
 export function createAuditGuard(db: ReadonlyDb): AuditGuard {
-  const databasePath = db.name;
+  const storeName = nameOfStore(db);
   let verified: AuditChainPoint = { id: 0, hash: '' };
   let state: AuditIntegrity = { intact: true, entries: 0 };
 
@@ -43,7 +45,7 @@ export function createAuditGuard(db: ReadonlyDb): AuditGuard {
     if (!state.intact) return state;
     const triggerProblem = auditTriggerProblem(db);
     if (triggerProblem !== undefined) {
-      state = { intact: false, problem: triggerProblem, writesStopped: stoppedBecause(databasePath, triggerProblem) };
+      state = { intact: false, problem: triggerProblem, writesStopped: stoppedBecause(storeName, triggerProblem) };
       return state;
     }
     const { check: chain, last } = verifyAuditChainFrom(db, verified);
@@ -58,7 +60,7 @@ export function createAuditGuard(db: ReadonlyDb): AuditGuard {
       intact: false,
       brokenAt: chain.brokenAt,
       problem: chain.problem,
-      writesStopped: stoppedBecause(databasePath, `it is broken at ${where}: ${chain.problem}`),
+      writesStopped: stoppedBecause(storeName, `it is broken at ${where}: ${chain.problem}`),
     };
     return state;
   }
@@ -73,11 +75,28 @@ export function createAuditGuard(db: ReadonlyDb): AuditGuard {
   };
 }
 
+/**
+ * The store as the associate knows it: the database file's name, or in team mode the database and
+ * its server (the connection's name is its URL, whose file-like last part would be the database
+ * name with the URL's options; the password is never part of it).
+ */
+function nameOfStore(db: ReadonlyDb): string {
+  if (isPostgresConnection(db)) {
+    let database = '';
+    try {
+      database = decodeURIComponent(new URL(db.name).pathname.replace(/^\//, ''));
+    } catch {
+      // An unreadable URL still names its server as describeServer can.
+    }
+    return `the team database ${database === '' ? '' : `${database} `}on ${describeServer(db.name)}`;
+  }
+  return db.name === ':memory:' ? 'the database' : path.basename(db.name);
+}
+
 /** The sentence every refused write shows: what was found, that nothing changed, that reading still works. */
-function stoppedBecause(databasePath: string, finding: string): string {
-  const file = databasePath === ':memory:' ? 'the database' : path.basename(databasePath);
+function stoppedBecause(storeName: string, finding: string): string {
   return (
-    `Nothing was changed: the audit log of ${file} was altered outside Recon Workstation (${finding}). ` +
+    `Nothing was changed: the audit log of ${storeName} was altered outside Recon Workstation (${finding}). ` +
     'Every change is stopped until the database is restored from a copy that verifies (recon audit verify); reading still works.'
   );
 }

@@ -116,7 +116,17 @@ export function verifyAuditChain(db: ReadonlyDb): AuditChainCheck {
  * does not hold, the check is made from the start here, to name the first entry that broke.
  */
 export function verifyAuditChainFrom(db: ReadonlyDb, from: AuditChainPoint): { check: AuditChainCheck; last: AuditChainPoint } {
-  if (from.id > 0 && !isChainPointIntact(db, from)) return verifyAuditChainFrom(db, CHAIN_START);
+  if (from.id > 0 && !isChainPointIntact(db, from)) {
+    const again = verifyAuditChainFrom(db, CHAIN_START);
+    // Whole but shorter than the point: the last entries were deleted, which leaves no gap to find.
+    if (!again.check.intact || again.check.entries >= from.id) return again;
+    const first = again.check.entries + 1;
+    const problem =
+      first === from.id
+        ? `entry ${first} is missing: it was deleted after it was written`
+        : `entries ${first} to ${from.id} are missing: they were deleted after they were written`;
+    return { check: { intact: false, entries: again.check.entries, brokenAt: first, problem }, last: again.last };
+  }
   const page = db
     .prepare<[number], StoredAuditRow>('SELECT id, at, actor, action, subject_type, subject_id, before, after, hash FROM audit_log WHERE id > ? ORDER BY id LIMIT 5000')
     .raw();
@@ -187,24 +197,48 @@ export const AUDIT_TRIGGERS: Readonly<Record<string, string>> = {
     "CREATE TRIGGER audit_log_no_replace BEFORE INSERT ON audit_log WHEN EXISTS (SELECT 1 FROM audit_log WHERE id = NEW.id) BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END",
 };
 
-/** The team store's append-only triggers (postgres/schema.ts), by name: each calls the one function that refuses the change. */
-export const POSTGRES_AUDIT_TRIGGERS: readonly string[] = ['audit_log_no_update', 'audit_log_no_delete', 'audit_log_no_truncate'];
+/**
+ * The team store's append-only triggers (postgres/schema.ts), by name, as PostgreSQL describes
+ * them (pg_get_triggerdef, the table's schema left out): each calls the one function that refuses
+ * the change. Compared whole, like SQLite's: a trigger moved to another event or given a WHEN
+ * that never holds lets changes through while still calling the function.
+ */
+export const POSTGRES_AUDIT_TRIGGERS: Readonly<Record<string, string>> = {
+  audit_log_no_update: 'CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log FOR EACH ROW EXECUTE FUNCTION audit_log_append_only()',
+  audit_log_no_delete: 'CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log FOR EACH ROW EXECUTE FUNCTION audit_log_append_only()',
+  audit_log_no_truncate: 'CREATE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON audit_log FOR EACH STATEMENT EXECUTE FUNCTION audit_log_append_only()',
+};
+
+/** The body of the function the team store's triggers call (whitespace aside): rewritten to return, it would let every change through. */
+export const POSTGRES_AUDIT_FUNCTION_BODY = "BEGIN RAISE EXCEPTION 'the audit log is append-only'; END;";
 
 type PostgresCatalogue = { execNative(sql: string, values?: readonly unknown[]): { rows: unknown[][] } };
 
-/** auditTriggerProblem on PostgreSQL: each trigger present, enabled and still calling audit_log_append_only(). */
+const FUNCTION_ROW = 'audit_log_append_only()';
+
+/**
+ * auditTriggerProblem on PostgreSQL: each trigger present, as written, and enabled for every
+ * session (a trigger left to fire only in replica sessions fires in none of the app's), and the
+ * function they call unchanged. One query, since the guard asks before and after every write.
+ */
 function postgresAuditTriggerProblem(db: PostgresCatalogue): string | undefined {
   const rows = db.execNative(
-    "SELECT tgname, tgenabled, pg_get_triggerdef(oid) FROM pg_trigger WHERE tgrelid = to_regclass('audit_log') AND NOT tgisinternal",
+    `SELECT tgname, tgenabled, pg_get_triggerdef(oid) FROM pg_trigger WHERE tgrelid = to_regclass('audit_log') AND NOT tgisinternal
+     UNION ALL
+     SELECT '${FUNCTION_ROW}', 'O', prosrc FROM pg_proc WHERE oid = to_regprocedure('${FUNCTION_ROW}')`,
   ).rows as [string, string, string][];
-  const present = new Map(rows.map(([name, enabled, definition]) => [name, { isEnabled: enabled !== 'D', definition }]));
-  for (const name of POSTGRES_AUDIT_TRIGGERS) {
+  const present = new Map(rows.map(([name, enabled, definition]) => [name, { enabled, definition: definition.replace(/\s+/g, ' ').trim() }]));
+  for (const [name, sql] of Object.entries(POSTGRES_AUDIT_TRIGGERS)) {
     const found = present.get(name);
     if (found === undefined) return `the trigger ${name}, which keeps the audit log append-only, is missing: it was dropped behind the app's back`;
-    if (!found.isEnabled) return `the trigger ${name}, which keeps the audit log append-only, is disabled: it was turned off behind the app's back`;
-    if (!found.definition.endsWith('EXECUTE FUNCTION audit_log_append_only()')) {
+    if (found.enabled !== 'O' && found.enabled !== 'A') return `the trigger ${name}, which keeps the audit log append-only, is disabled: it was turned off behind the app's back`;
+    if (found.definition.replace(/ ON (?:"[^"]+"|\w+)\.audit_log /, ' ON audit_log ') !== sql) {
       return `the trigger ${name}, which keeps the audit log append-only, is not as the app wrote it: it was changed behind the app's back`;
     }
+  }
+  const body = present.get(FUNCTION_ROW)?.definition;
+  if (body !== POSTGRES_AUDIT_FUNCTION_BODY) {
+    return `the function ${FUNCTION_ROW}, which the audit log's append-only triggers call, is ${body === undefined ? 'missing' : 'not as the app wrote it'}: it was changed behind the app's back`;
   }
   return undefined;
 }

@@ -1,14 +1,15 @@
-import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { runMatchingDay } from '../../../main/engine/matcher/matching-run';
 import { appendAudit, auditPageQuery, readAuditPage, verifyAuditChain } from '../../../main/engine/store/audit-log';
-import { asWritable, migrate, openDatabase, type Db } from '../../../main/engine/store/database';
+import { asWritable, migrate, type Db } from '../../../main/engine/store/database';
 import { noteItem, pairByHand, undoLastAction, type ManualContext } from '../../../main/engine/store/manual-store';
 import { auditEntryHash } from '../../../main/engine/store/migrations/007-day-close-and-controls';
 import { currentRuleSet, saveRuleSet } from '../../../main/engine/store/rule-sets';
 import { DEFAULT_RULES } from '../../../shared/rules';
-import { createDb, explain, ledgerInput, networkInput, storeFile, tempDir } from '../../helpers/store';
+import { createTamperableStore, type TamperableStore } from '../../helpers/audit-tampering';
+import { isPostgresTestRun } from '../../helpers/postgres-store';
+import { createDb, explain, ledgerInput, networkInput, storeFile } from '../../helpers/store';
 
 // 2026-11-06 15:00 in New York: business date 2026-11-06, so undo is open on the day.
 const NOW = new Date('2026-11-06T20:00:00Z');
@@ -33,24 +34,17 @@ function workThrough(db: Db): void {
   undoLastAction(db, ana);
 }
 
-/** A database file with a day's work in it, closed, as the app leaves it. */
-function workedFile(): string {
-  const file = path.join(tempDir('recon-audit-'), 'recon.db');
-  const db = openDatabase(file);
+/** A store with a day's work in it, closed, as the app leaves it. */
+function workedStore(): TamperableStore {
+  const store = createTamperableStore();
+  const db = store.open();
   workThrough(db);
   db.close();
-  return file;
+  return store;
 }
 
-/** Opens the file as someone with a SQLite tool would, outside the app, and runs `sql` on it. */
-function tamper(file: string, sql: string): void {
-  const raw = new BetterSqlite3(file);
-  raw.exec(sql);
-  raw.close();
-}
-
-function checkOf(file: string) {
-  const db = openDatabase(file, { readonly: true });
+function checkOf(store: TamperableStore) {
+  const db = store.openReader();
   try {
     return verifyAuditChain(db);
   } finally {
@@ -92,7 +86,8 @@ describe('the audit chain', () => {
     expect(verifyAuditChain(createDb())).toEqual({ intact: true, entries: 0, lastHash: '' });
   });
 
-  it('hashes the entries a version 6 database already holds when it is brought to version 7, and chains on from them', () => {
+  // The team store starts at its baseline, with the hash column: there is no version 6 to bring on.
+  if (!isPostgresTestRun()) it('hashes the entries a version 6 database already holds when it is brought to version 7, and chains on from them', () => {
     const db = asWritable(new BetterSqlite3(':memory:'));
     migrate(db, 6);
     const insert = db.prepare('INSERT INTO audit_log (at, actor, action, subject_type, subject_id, before, after) VALUES (?, ?, ?, ?, ?, ?, ?)');
@@ -111,17 +106,17 @@ describe('the audit chain', () => {
     db.close();
   });
 
-  it("finds an entry whose 'after' was changed in the database file behind the app's back, and names it", () => {
-    const file = workedFile();
+  it("finds an entry whose 'after' was changed behind the app's back, and names it", () => {
+    const store = workedStore();
     const noteEntry = (() => {
-      const db = openDatabase(file, { readonly: true });
+      const db = store.openReader();
       const id = db.prepare("SELECT id FROM audit_log WHERE action = 'manual.note'").pluck().get() as number;
       db.close();
       return id;
     })();
-    expect(checkOf(file).intact).toBe(true);
-    tamper(file, `DROP TRIGGER audit_log_no_update; UPDATE audit_log SET after = replace(after, 'asked the customer', 'nothing to see') WHERE id = ${noteEntry};`);
-    const check = checkOf(file);
+    expect(checkOf(store).intact).toBe(true);
+    store.editEntryQuietly(noteEntry, "after = replace(after, 'asked the customer', 'nothing to see')");
+    const check = checkOf(store);
     expect(check).toMatchObject({ intact: false, brokenAt: noteEntry });
     expect(!check.intact && check.problem).toBe(
       `entry ${noteEntry} (manual.note by ana at ${NOW.toISOString()}) does not match its hash: it was changed after it was written`,
@@ -129,46 +124,63 @@ describe('the audit chain', () => {
   });
 
   it("finds an entry whose actor was changed behind the app's back", () => {
-    const file = workedFile();
-    tamper(file, "DROP TRIGGER audit_log_no_update; UPDATE audit_log SET actor = 'mallory' WHERE id = 5;");
-    expect(checkOf(file)).toMatchObject({ intact: false, brokenAt: 5, problem: expect.stringContaining('by mallory') });
+    const store = workedStore();
+    store.editEntryQuietly(5, "actor = 'mallory'");
+    expect(checkOf(store)).toMatchObject({ intact: false, brokenAt: 5, problem: expect.stringContaining('by mallory') });
   });
 
   it('finds an entry changed together with its own hash: the next entry no longer chains to it', () => {
-    const file = workedFile();
-    const db = new BetterSqlite3(file);
+    const store = workedStore();
+    const db = store.openReader();
     const row = db.prepare('SELECT id, at, actor, action, subject_type, subject_id, before, after FROM audit_log WHERE id = 7').raw().get() as [
       number, string, string, string, string, string, string | null, string | null,
     ];
     const previous = db.prepare('SELECT hash FROM audit_log WHERE id = 6').pluck().get() as string;
-    const forged: typeof row = [row[0], row[1], 'mallory', row[3], row[4], row[5], row[6], row[7]];
-    db.exec('DROP TRIGGER audit_log_no_update');
-    db.prepare("UPDATE audit_log SET actor = 'mallory', hash = ? WHERE id = 7").run(auditEntryHash(previous, forged));
     db.close();
-    expect(checkOf(file)).toMatchObject({ intact: false, brokenAt: 8 });
+    const forged: typeof row = [row[0], row[1], 'mallory', row[3], row[4], row[5], row[6], row[7]];
+    store.editEntryQuietly(7, `actor = 'mallory', hash = '${auditEntryHash(previous, forged)}'`);
+    expect(checkOf(store)).toMatchObject({ intact: false, brokenAt: 8 });
   });
 
   it('finds an entry deleted from the middle of the log', () => {
-    const file = workedFile();
-    tamper(file, 'DROP TRIGGER audit_log_no_delete; DELETE FROM audit_log WHERE id = 6;');
-    expect(checkOf(file)).toMatchObject({ intact: false, brokenAt: 6, problem: 'entry 6 is missing: it was deleted after it was written' });
+    const store = workedStore();
+    store.deleteEntryQuietly(6);
+    expect(checkOf(store)).toMatchObject({ intact: false, brokenAt: 6, problem: 'entry 6 is missing: it was deleted after it was written' });
   });
 
-  it('refuses REPLACE INTO an existing entry, which would delete it without the delete trigger', () => {
-    const db = createDb();
-    appendAudit(db, { actor: 'ana', action: 'manual.note', subjectType: 'item', subjectId: '1', after: { note: 'x' } });
-    const stored = db.prepare('SELECT * FROM audit_log WHERE id = 1').get() as Record<string, unknown>;
-    expect(() =>
-      db
-        .prepare('REPLACE INTO audit_log (id, at, actor, action, subject_type, subject_id, before, after, hash) VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?)')
-        .run(stored.at, 'mallory', stored.action, stored.subject_type, stored.subject_id, stored.before, stored.after, stored.hash),
-    ).toThrow(/append-only/);
-    expect(() => db.prepare("INSERT OR REPLACE INTO audit_log (id, at, actor, action, subject_type, subject_id, hash) VALUES (1, 'x', 'm', 'a', 's', '1', '')").run()).toThrow(
-      /append-only/,
-    );
-    expect(db.prepare('SELECT actor FROM audit_log').pluck().all()).toEqual(['ana']);
-    expect(verifyAuditChain(db)).toMatchObject({ intact: true, entries: 1 });
-  });
+  // REPLACE INTO is SQLite's own: PostgreSQL's nearest, an upsert, meets the update trigger (below).
+  if (!isPostgresTestRun()) {
+    it('refuses REPLACE INTO an existing entry, which would delete it without the delete trigger', () => {
+      const db = createDb();
+      appendAudit(db, { actor: 'ana', action: 'manual.note', subjectType: 'item', subjectId: '1', after: { note: 'x' } });
+      const stored = db.prepare('SELECT * FROM audit_log WHERE id = 1').get() as Record<string, unknown>;
+      expect(() =>
+        db
+          .prepare('REPLACE INTO audit_log (id, at, actor, action, subject_type, subject_id, before, after, hash) VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?)')
+          .run(stored.at, 'mallory', stored.action, stored.subject_type, stored.subject_id, stored.before, stored.after, stored.hash),
+      ).toThrow(/append-only/);
+      expect(() => db.prepare("INSERT OR REPLACE INTO audit_log (id, at, actor, action, subject_type, subject_id, hash) VALUES (1, 'x', 'm', 'a', 's', '1', '')").run()).toThrow(
+        /append-only/,
+      );
+      expect(db.prepare('SELECT actor FROM audit_log').pluck().all()).toEqual(['ana']);
+      expect(verifyAuditChain(db)).toMatchObject({ intact: true, entries: 1 });
+    });
+  } else {
+    it('refuses an upsert onto an existing entry, and a truncate, even from the owner', () => {
+      const store = createTamperableStore();
+      const db = store.open();
+      appendAudit(db, { actor: 'ana', action: 'manual.note', subjectType: 'item', subjectId: '1', after: { note: 'x' } });
+      db.close();
+      expect(() =>
+        store.run("INSERT INTO audit_log (id, at, actor, action, subject_type, subject_id, hash) VALUES (1, 'x', 'mallory', 'a', 's', '1', '') ON CONFLICT (id) DO UPDATE SET actor = excluded.actor"),
+      ).toThrow(/append-only/);
+      expect(() => store.run('TRUNCATE audit_log')).toThrow(/append-only/);
+      const reader = store.openReader();
+      expect(reader.prepare('SELECT actor FROM audit_log').pluck().all()).toEqual(['ana']);
+      expect(verifyAuditChain(reader)).toMatchObject({ intact: true, entries: 1 });
+      reader.close();
+    });
+  }
 });
 
 describe('the audit log in pages', () => {
@@ -190,7 +202,8 @@ describe('the audit log in pages', () => {
     ]);
   });
 
-  it('pages the whole log on its primary key and one subject on the subject index, never sorting', () => {
+  // SQLite's plans; the team store's are proved in tests/unit/team/window-read-plans.test.ts.
+  if (!isPostgresTestRun()) it('pages the whole log on its primary key and one subject on the subject index, never sorting', () => {
     const db = createDb();
     const whole = auditPageQuery({});
     expect(explain(db, whole.sql, { ...whole.params, limit: 50, offset: 0 }).join('\n')).toMatch(/^SCAN audit_log$/);

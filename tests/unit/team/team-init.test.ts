@@ -94,6 +94,18 @@ describe('recon team init', () => {
       expect(failureOf(() => ann.exec('DELETE FROM rule_sets')).code).toBe('42501');
       ann.exec("DELETE FROM leases WHERE name = 'runs'");
       expect(failureOf(() => ann.exec('DROP TABLE audit_log')).message).toContain('must be owner of table audit_log');
+      // Nor can an associate do what the audit guard watches the owner for: turn a trigger off, drop it, or rewrite what it calls.
+      for (const statement of [
+        'ALTER TABLE audit_log DISABLE TRIGGER audit_log_no_update',
+        'ALTER TABLE audit_log ENABLE REPLICA TRIGGER audit_log_no_delete',
+        'DROP TRIGGER audit_log_no_truncate ON audit_log',
+      ]) {
+        expect({ statement, message: failureOf(() => ann.exec(statement)).message }).toEqual({ statement, message: expect.stringMatching(/must be owner of (table|relation) audit_log/) });
+      }
+      expect(failureOf(() => ann.execNative('CREATE OR REPLACE FUNCTION audit_log_append_only() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END; $$')).message).toMatch(
+        /permission denied for schema public|must be owner of function audit_log_append_only/,
+      );
+      expect(failureOf(() => ann.execNative('SET session_replication_role = replica')).message).toContain('permission denied to set parameter "session_replication_role"');
     } finally {
       ann.close();
     }
