@@ -115,6 +115,8 @@ describe('the synchronous PostgreSQL connection', () => {
     expect(() => db.prepare("SELECT value FROM json_each('{\"a\":[1]}', '$.a')")).toThrow(UntranslatableSqlError);
     expect(() => db.prepare("SELECT value FROM json_each('{\"a\":[1]}', '$.a')")).toThrow(/json_each\(\) with a path.*Statement: SELECT value FROM json_each/);
     expect(() => db.prepare("SELECT strftime('%Y', joined) FROM people")).toThrow(/strftime\(\)/);
+    expect(() => db.prepare("INSERT OR REPLACE INTO people (name, joined, amount_minor) VALUES ('Ada', '2026-11-01', 0)")).toThrow(/INSERT OR REPLACE has no conflict target/);
+    expect(() => db.prepare("REPLACE INTO people (name, joined, amount_minor) VALUES ('Ada', '2026-11-01', 0)")).toThrow(/REPLACE INTO/);
     expect(() => db.prepare('SELECT id FROM people WHERE name = ? COLLATE NOCASE')).toThrow(/NOCASE/);
     expect(() => db.prepare('SELECT id FROM people WHERE name COLLATE NOCASE = team')).toThrow(/COLLATE NOCASE is compared with something other than a parameter/);
   });
@@ -174,6 +176,15 @@ describe('the synchronous PostgreSQL connection', () => {
       expect(impatient.prepare('SELECT 1 AS one').get()).toEqual({ one: 1 });
     } finally {
       impatient.close();
+    }
+  });
+
+  it("takes CREATE OR REPLACE as it is (both dialects write it alike), unlike SQLite's REPLACE INTO", () => {
+    db.exec('CREATE OR REPLACE VIEW people_names AS SELECT name FROM people');
+    try {
+      expect(db.prepare('SELECT COUNT(*) FROM people_names').pluck().get()).toBe(db.prepare('SELECT COUNT(*) FROM people').pluck().get());
+    } finally {
+      db.exec('DROP VIEW people_names');
     }
   });
 

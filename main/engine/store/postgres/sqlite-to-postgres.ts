@@ -139,6 +139,12 @@ function nextCode(tokens: Token[], from: number): number {
   return index;
 }
 
+/** True for the REPLACE of `CREATE OR REPLACE` (a function, a view), which both dialects write alike. */
+function isCreateOrReplace(tokens: Token[], replaceAt: number): boolean {
+  const or = previousCode(tokens, replaceAt - 1);
+  return upper(tokens[or]) === 'OR' && upper(tokens[previousCode(tokens, or - 1)]) === 'CREATE';
+}
+
 function previousCode(tokens: Token[], from: number): number {
   let index = from;
   while (index >= 0 && !isCode(tokens[index] as Token)) index--;
@@ -250,7 +256,9 @@ function rewrite(tokens: Token[], sql: string): void {
       continue;
     }
     if (word in REFUSED_WORDS) throw new UntranslatableSqlError(word, REFUSED_WORDS[word] ?? '', sql);
-    if (word === 'REPLACE' && !isCall) throw new UntranslatableSqlError('REPLACE INTO', 'has no conflict target; write INSERT … ON CONFLICT (…) DO UPDATE', sql);
+    if (word === 'REPLACE' && !isCall && !isCreateOrReplace(tokens, index)) {
+      throw new UntranslatableSqlError('REPLACE INTO', 'has no conflict target; write INSERT … ON CONFLICT (…) DO UPDATE', sql);
+    }
     if (isCall && word in REFUSED_FUNCTIONS) throw new UntranslatableSqlError(`${token.text}()`, REFUSED_FUNCTIONS[word] ?? '', sql);
     if (word === 'GLOB') {
       // A pattern given as a literal becomes the anchored regular expression it stands for.
