@@ -43,31 +43,30 @@ export function itemVersion(db: ReadonlyDb, itemId: number): string | undefined 
   return versionOf(lastAuditId, Object.values(state));
 }
 
-// Every column of a match an action changes (manual-store.ts tracks the same ones); a run only makes matches.
-const MATCH_STATES_SQL = `SELECT id, status, undone_on, note, reason_code, approved_by FROM matches WHERE id IN (SELECT CAST(value AS INTEGER) FROM json_each(?))`;
+/**
+ * Each of a list of matches (ids as JSON text): its changing columns (those manual-store.ts
+ * tracks; a run only makes matches) as one text, and the newest audit entry naming it. Important:
+ * each is a scalar subquery by key (the match's primary key, the audit log's subject index), never
+ * a join: PostgreSQL would hash-join a list of unknown length against every match.
+ */
+export const MATCH_STATES_SQL = `SELECT j.value AS id,
+    (SELECT m.status || '|' || COALESCE(m.undone_on, '') || '|' || m.reason_code || '|' || m.approved_by || '|' || m.note
+      FROM matches m WHERE m.id = CAST(j.value AS INTEGER)) AS state,
+    (SELECT MAX(a.id) FROM audit_log a WHERE a.subject_type = 'match' AND a.subject_id = j.value) AS lastAuditId
+  FROM json_each(@ids) j`;
 
-/** The newest audit entry naming each of a list of matches (ids as text), by the audit log's subject index. */
-export const MATCHES_LAST_AUDIT_SQL = `SELECT subject_id AS matchId, MAX(id) AS lastAuditId FROM audit_log
-  WHERE subject_type = 'match' AND subject_id IN (SELECT value FROM json_each(?)) GROUP BY subject_id`;
-
-type MatchState = { id: number; status: string; undone_on: string | null; note: string; reason_code: string; approved_by: string };
+type MatchState = { id: string; state: string | null; lastAuditId: number | string | null };
 
 /**
- * The versions of a page of matches as the Matches view lists them (two reads for the whole page):
+ * The versions of a page of matches as the Matches view lists them (one read for the whole page):
  * the newest audit entry naming each and a digest of the columns an unpairing or an undo changes.
  * A match that is not there has none.
  */
 export function matchVersions(db: ReadonlyDb, matchIds: readonly number[]): Map<number, string> {
   const versions = new Map<number, string>();
   if (matchIds.length === 0) return versions;
-  const states = db.prepare<[string], MatchState>(MATCH_STATES_SQL).all(JSON.stringify(matchIds));
-  const lastAudits = new Map(
-    db
-      .prepare<[string], { matchId: string; lastAuditId: number | string | null }>(MATCHES_LAST_AUDIT_SQL)
-      .all(JSON.stringify(matchIds.map(String)))
-      .map((row) => [Number(row.matchId), row.lastAuditId]),
-  );
-  for (const { id, ...state } of states) versions.set(Number(id), versionOf(lastAudits.get(Number(id)), Object.values(state)));
+  const rows = db.prepare<{ ids: string }, MatchState>(MATCH_STATES_SQL).all({ ids: JSON.stringify(matchIds.map(String)) });
+  for (const { id, state, lastAuditId } of rows) if (state !== null) versions.set(Number(id), versionOf(lastAuditId, [state]));
   return versions;
 }
 
