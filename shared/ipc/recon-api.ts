@@ -33,6 +33,10 @@ const id = z.number().int().positive();
 const requiredText = z.string().trim().min(1, { message: 'must say why' }).max(500);
 /** What the window saw of the item it acts from: the engine refuses the action if the item changed since (optional: the CLI and older callers send none). */
 const seen = z.object({ itemId: id, version: z.string().min(1).max(100) }).strict().optional();
+/** What the window saw of the match it unpairs from the Matches view (optional, as `seen`). */
+const matchSeen = z.object({ matchId: id, version: z.string().min(1).max(100) }).strict().optional();
+/** What the window saw of the pairing request it decides from the Approvals view (optional, as `seen`). */
+const requestSeen = z.object({ requestId: id, version: z.string().min(1).max(100) }).strict().optional();
 const reasonCode = z.string().regex(/^[A-Z][A-Z0-9_]{1,31}$/, { message: 'must be one of the rules\' reason codes' });
 
 /** The largest file the drop zone sends as bytes (the shell sends paths; only the browser bridge sends bytes). */
@@ -299,16 +303,16 @@ export const RECON_CHANNELS = {
   },
   'pairings:approve': {
     function: 'approvePairing',
-    argument: z.object({ requestId: id, rationale: requiredText }).strict(),
+    argument: z.object({ requestId: id, rationale: requiredText, seen: requestSeen }).strict(),
     result: resultOf<ManualActionResult>(),
   },
   'pairings:return': {
     function: 'returnPairing',
-    argument: z.object({ requestId: id, reasonCode, note: requiredText }).strict(),
+    argument: z.object({ requestId: id, reasonCode, note: requiredText, seen: requestSeen }).strict(),
     result: resultOf<ManualActionResult>(),
   },
   /** The maker takes back their own pairing request before it is decided. */
-  'pairings:withdraw': { function: 'withdrawPairing', argument: z.object({ requestId: id }).strict(), result: resultOf<ManualActionResult>() },
+  'pairings:withdraw': { function: 'withdrawPairing', argument: z.object({ requestId: id, seen: requestSeen }).strict(), result: resultOf<ManualActionResult>() },
   'approvals:list': { function: 'readApprovals', argument: z.object({}).strict(), result: resultOf<ApprovalsList>() },
   'rules:read': { function: 'readRules', argument: z.object({}).strict(), result: resultOf<{ version: number; rules: RuleSet }>() },
   /** A second associate approves a pending rule change (never its maker): it becomes the current rules. */
@@ -330,7 +334,7 @@ export const RECON_CHANNELS = {
   },
   'matches:unpair': {
     function: 'unpairMatch',
-    argument: z.object({ matchId: id, reasonCode, note: requiredText }).strict(),
+    argument: z.object({ matchId: id, reasonCode, note: requiredText, seen: matchSeen }).strict(),
     result: resultOf<ManualActionResult>(),
   },
   /** Matches newest first, filtered and searched, a page after `after` (the last one of the page before). */
@@ -527,6 +531,12 @@ export type LedgerPaymentView = Omit<LedgerPaymentInput, 'line' | 'arn' | 'sende
 /** What the window saw of an item when the associate opened it (ItemDetail's version), sent back with an action on it. */
 export type ItemSeen = { itemId: number; version: string };
 
+/** What the window saw of a match when it listed it (MatchView's version), sent back with an unpairing. */
+export type MatchSeen = { matchId: number; version: string };
+
+/** What the window saw of a pairing request when it listed it (ApprovalEntry's version), sent back with a decision on it. */
+export type PairingRequestSeen = { requestId: number; version: string };
+
 /** One item with everything behind its decision: its records, its candidates, why, and its history. */
 export type ItemDetail = {
   /** The item's version as read: the window sends it back with an action (`seen`), and the engine refuses the action if the item changed since. */
@@ -643,6 +653,8 @@ export type ApprovalEntry = {
   kind: 'resettlement' | 'pairing';
   /** The global-finance item's id, or the pairing request's id. */
   id: number;
+  /** The item's or the pairing request's version as listed: sent back with a decision (`seen`), which the engine refuses if it changed since. */
+  version: string;
   /** The item to open for it (the resettlement itself, or an open item of the pairing's records), when there is one. */
   itemId: number | null;
   /** What it is, in words: records, payment, reason. */
@@ -704,6 +716,8 @@ export type OpenRecord =
 /** A match of a business date, with its members' references. */
 export type MatchView = {
   id: number;
+  /** The match's version as listed: sent back with an unpairing (`seen`), which the engine refuses if the match changed since. */
+  version: string;
   /** The business date it was made on. */
   businessDate: string;
   kind: MatchKind;

@@ -107,7 +107,7 @@ describe('approvals view', () => {
     await user.type(within(approveForm).getByLabelText('Rationale'), 'Fee confirmed with Visa');
     await user.click(approve);
 
-    expect(fake.argumentsOf('approvePairing')).toEqual([{ requestId: 3, rationale: 'Fee confirmed with Visa' }]);
+    expect(fake.argumentsOf('approvePairing')).toEqual([{ requestId: 3, rationale: 'Fee confirmed with Visa', seen: { requestId: 3, version: '3.listed' } }]);
     expect(fake.argumentsOf('approveItem')).toEqual([]);
     await waitFor(() => expect(screen.getByTestId('approvals-result').textContent).toBe('Approved pairing request 3: match 9.'));
     expect(screen.getByTestId('approvals-result').getAttribute('role')).toBe('status');
@@ -124,7 +124,7 @@ describe('approvals view', () => {
     await user.type(within(resettlement).getByLabelText('Rationale'), 'Statement checked');
     await user.click(within(resettlement).getByRole('button', { name: 'Approve' }));
 
-    expect(fake.argumentsOf('approveItem')).toEqual([{ itemId: 30, rationale: 'Statement checked' }]);
+    expect(fake.argumentsOf('approveItem')).toEqual([{ itemId: 30, rationale: 'Statement checked', seen: { itemId: 30, version: '30.listed' } }]);
   });
 
   it("returns a pairing to its maker with one of the rules' return codes and a note", async () => {
@@ -144,7 +144,7 @@ describe('approvals view', () => {
     await user.type(within(returnForm).getByLabelText('Note'), 'Attach the Visa case number');
     await user.click(send);
 
-    expect(fake.argumentsOf('returnPairing')).toEqual([{ requestId: 3, reasonCode: 'MORE_EVIDENCE', note: 'Attach the Visa case number' }]);
+    expect(fake.argumentsOf('returnPairing')).toEqual([{ requestId: 3, reasonCode: 'MORE_EVIDENCE', note: 'Attach the Visa case number', seen: { requestId: 3, version: '3.listed' } }]);
     await waitFor(() => expect(screen.getByTestId('approvals-result').textContent).toBe('Returned pairing request 3 to ana.'));
   });
 
@@ -158,7 +158,7 @@ describe('approvals view', () => {
 
     await user.click(within(mine).getByRole('button', { name: 'Withdraw' }));
 
-    expect(fake.argumentsOf('withdrawPairing')).toEqual([{ requestId: 4 }]);
+    expect(fake.argumentsOf('withdrawPairing')).toEqual([{ requestId: 4, seen: { requestId: 4, version: '4.listed' } }]);
   });
 
   it('marks an approved transfer done', async () => {
@@ -167,7 +167,7 @@ describe('approvals view', () => {
 
     await user.click(within(entry('Resettlement of item 20')).getByRole('button', { name: 'Mark transfer done' }));
 
-    expect(fake.argumentsOf('markDone')).toEqual([{ itemId: 20 }]);
+    expect(fake.argumentsOf('markDone')).toEqual([{ itemId: 20, seen: { itemId: 20, version: '20.listed' } }]);
   });
 
   it('shows a refused decision as an alert on its entry', async () => {
@@ -181,6 +181,47 @@ describe('approvals view', () => {
 
     expect((await within(pairing).findByRole('alert')).textContent).toBe('Pairing request 3 was withdrawn by ana.');
     expect(within(entry('Pairing request 4')).queryByRole('alert')).toBeNull();
+  });
+
+  it('sends the version the list showed; refused because the request moved on, it reads the list again and keeps the refusal on the entry', async () => {
+    const fake = new FakeReconApi();
+    const refusal = 'Pairing request 3 was returned to its maker by carla at 10:14 since the list showed it: nothing was changed. Look at it again.';
+    const { user } = await openApprovals(bensApprovals(), fake);
+    fake.failWith('approvePairing', 'failed', refusal);
+    // Carla returned it meanwhile: it is still listed (ben may see it), no longer waiting, with a new version.
+    fake.replyWith('readApprovals', {
+      ...bensApprovals(),
+      awaitingMyApproval: [approvalEntry(3, { version: '3.returned', status: 'RETURNED', checker: 'carla', decisionNote: 'Attach the receipt', canApprove: false, canReturn: false })],
+    });
+    const readsBefore = fake.argumentsOf('readApprovals').length;
+    const pairing = entry('Pairing request 3');
+    await user.click(within(pairing).getByRole('button', { name: 'Approve…' }));
+    await user.type(within(pairing).getByLabelText('Rationale'), 'Fee confirmed with Visa');
+    await user.click(within(pairing).getByRole('button', { name: 'Approve' }));
+
+    expect(fake.argumentsOf('approvePairing')).toEqual([{ requestId: 3, rationale: 'Fee confirmed with Visa', seen: { requestId: 3, version: '3.listed' } }]);
+    await waitFor(() => expect(fake.argumentsOf('readApprovals').length).toBe(readsBefore + 1));
+    await waitFor(() => expect(entry('Pairing request 3').dataset.status).toBe('RETURNED'));
+    expect(within(entry('Pairing request 3')).getByRole('alert').textContent).toBe(refusal);
+    expect(within(entry('Pairing request 3')).queryByRole('button', { name: 'Approve…' })).toBeNull();
+  });
+
+  it('keeps a refused decision readable above the list when its entry left the list on the reload', async () => {
+    const fake = new FakeReconApi();
+    const list = bensApprovals();
+    list.awaitingMyApproval = [approvalEntry(30, { kind: 'resettlement', itemId: 30, amountMinor: 250_000, reason: 'NETWORK_ONLY_AGED', summary: 'VISA R30' })];
+    const { user } = await openApprovals(list, fake);
+    const refusal = 'Item 30 was approved by carla at 10:14 since you opened it: nothing was changed. Look at it again.';
+    fake.failWith('approveItem', 'failed', refusal);
+    fake.replyWith('readApprovals', { ...list, awaitingMyApproval: [] });
+    const resettlement = entry('Resettlement of item 30');
+    await user.click(within(resettlement).getByRole('button', { name: 'Approve…' }));
+    await user.type(within(resettlement).getByLabelText('Rationale'), 'Statement checked');
+    await user.click(within(resettlement).getByRole('button', { name: 'Approve' }));
+
+    expect(fake.argumentsOf('approveItem')).toEqual([{ itemId: 30, rationale: 'Statement checked', seen: { itemId: 30, version: '30.listed' } }]);
+    await waitFor(() => expect(within(section('Awaiting my approval')).getByText('Nothing waits for your approval.')).toBeTruthy());
+    expect(screen.getByRole('alert').textContent).toBe(refusal);
   });
 
   it("opens an entry's item in the queue", async () => {

@@ -127,9 +127,59 @@ describe('the Matches view', () => {
     await user.selectOptions(reasonCode, 'WRONG_PAIRING');
     await user.click(submit);
 
-    expect(fake.argumentsOf('unpairMatch')).toEqual([{ matchId: 1, reasonCode: 'WRONG_PAIRING', note: 'Wrong customer' }]);
+    expect(fake.argumentsOf('unpairMatch')).toEqual([{ matchId: 1, reasonCode: 'WRONG_PAIRING', note: 'Wrong customer', seen: { matchId: 1, version: '1.listed' } }]);
     await waitFor(() => expect(fake.argumentsOf('matchesPage')).toHaveLength(2));
     expect(screen.queryByRole('form', { name: 'Unpair match 1' })).toBeNull();
+  });
+
+  it('sends the version the list showed; refused because the match moved on, it shows the match as it is now and keeps the refusal readable', async () => {
+    const fake = new FakeReconApi();
+    let all = [matchView(1)];
+    serveMatches(fake, () => all);
+    const refusal = 'Match 1 was unpaired by ben at 10:14 since the list showed it: nothing was changed. Look at it again.';
+    fake.answer('unpairMatch', () => {
+      // Ben's unpairing got there first.
+      all = [matchView(1, { status: 'UNDONE', version: '1.unpaired', note: 'not the same payment' })];
+      return { ok: false, error: { code: 'failed', message: refusal } };
+    });
+    const user = await openMatches(fake);
+    await user.click(within(await screen.findByTestId('match-row')).getByRole('button', { name: 'Unpair' }));
+    const unpairForm = screen.getByRole('form', { name: 'Unpair match 1' });
+    await user.selectOptions(await within(unpairForm).findByLabelText('Reason code'), 'WRONG_PAIRING');
+    await user.type(within(unpairForm).getByLabelText('Note'), 'Wrong customer');
+    await user.click(within(unpairForm).getByRole('button', { name: 'Unpair' }));
+
+    expect(fake.argumentsOf('unpairMatch')).toEqual([{ matchId: 1, reasonCode: 'WRONG_PAIRING', note: 'Wrong customer', seen: { matchId: 1, version: '1.listed' } }]);
+    expect((await within(unpairForm).findByRole('alert')).textContent).toBe(refusal);
+    // The list was read again: the row says UNDONE and offers no unpairing; the form says why it cannot be sent again.
+    await waitFor(() => expect(screen.getByTestId('match-row').getAttribute('data-status')).toBe('UNDONE'));
+    expect(within(screen.getByTestId('match-row')).queryByRole('button', { name: 'Unpair' })).toBeNull();
+    expect((within(unpairForm).getByRole('button', { name: 'Unpair' }) as HTMLButtonElement).disabled).toBe(true);
+    expect(within(unpairForm).getByTestId('unpair-refusal').textContent).toBe('Match 1 is already undone.');
+    expect(within(unpairForm).getByRole('alert').textContent).toBe(refusal);
+    expect(fake.argumentsOf('unpairMatch')).toHaveLength(1);
+  });
+
+  it('keeps a refused unpairing readable when its match is no longer listed after the reload', async () => {
+    const fake = new FakeReconApi();
+    let all = [matchView(2), matchView(1)];
+    serveMatches(fake, () => all);
+    const refusal = 'Match 1 was changed back by an undo by ben at 10:14 since the list showed it: nothing was changed. Look at it again.';
+    fake.answer('unpairMatch', () => {
+      all = [matchView(2)];
+      return { ok: false, error: { code: 'failed', message: refusal } };
+    });
+    const user = await openMatches(fake);
+    const row = (await screen.findAllByTestId('match-row')).find((candidate) => candidate.getAttribute('data-match-id') === '1')!;
+    await user.click(within(row).getByRole('button', { name: 'Unpair' }));
+    const unpairForm = screen.getByRole('form', { name: 'Unpair match 1' });
+    await user.selectOptions(await within(unpairForm).findByLabelText('Reason code'), 'WRONG_PAIRING');
+    await user.type(within(unpairForm).getByLabelText('Note'), 'Wrong customer');
+    await user.click(within(unpairForm).getByRole('button', { name: 'Unpair' }));
+
+    await waitFor(() => expect(screen.getAllByTestId('match-row').map((shown) => shown.getAttribute('data-match-id'))).toEqual(['2']));
+    expect(screen.queryByRole('form', { name: 'Unpair match 1' })).toBeNull();
+    expect(screen.getByRole('alert').textContent).toBe(refusal);
   });
 
   it('reloads in place when matches change elsewhere: the loaded rows, the open unpair form, its half-typed note and the scroll position stay', async () => {

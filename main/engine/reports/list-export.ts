@@ -9,10 +9,10 @@
 import fs from 'node:fs';
 import ExcelJS from 'exceljs';
 import { currencyExponent } from '../../../shared/currency';
-import type { ListExport, MatchesFilter, MatchView, QueueFilter } from '../../../shared/ipc/recon-api';
+import type { ListExport, MatchesFilter, QueueFilter } from '../../../shared/ipc/recon-api';
 import { formatAmount } from '../../../shared/money';
 import type { ReadonlyDb } from '../store/database';
-import { iterateMatches } from '../store/matches-store';
+import { iterateMatches, type ExportedMatch } from '../store/matches-store';
 import { iterateQueue, queueContext, type QueueExportRow } from '../store/queue-store';
 import { csvDocument, csvField, defuseFormula } from './csv-format';
 
@@ -61,7 +61,7 @@ export const QUEUE_EXPORT: ListDefinition<QueueExportRow> = {
 };
 
 /** The Matches view's columns, in its order, each member id listed (separated by a space). */
-export const MATCHES_EXPORT: ListDefinition<MatchView> = {
+export const MATCHES_EXPORT: ListDefinition<ExportedMatch> = {
   sheetName: 'Matches',
   columns: [
     { header: 'Match', width: 10, cell: (row) => ({ count: row.id }) },

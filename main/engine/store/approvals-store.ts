@@ -30,6 +30,7 @@ import {
 } from './control-facts';
 import { parseCandidateIds } from './candidate-ids';
 import type { ReadonlyDb } from './database';
+import { itemVersion, pairingRequestVersion } from './item-versions';
 
 /** How many entries each part of the approvals list holds at most. */
 export const APPROVALS_LIMIT = 200;
@@ -80,6 +81,7 @@ function resettlementEntry(db: ReadonlyDb, item: ItemWithReferences, rules: Rule
   return {
     kind: 'resettlement',
     id: item.id,
+    version: itemVersion(db, item.id) ?? '',
     itemId: item.id,
     summary: `${item.reason}: ${item.network ?? ''} ${item.record ?? ''}${counterpart ? ` (payment ${counterpart})` : ''}`.replace(/\s+/g, ' ').trim(),
     amountMinor: item.resettlement_minor ?? 0,
@@ -124,6 +126,7 @@ export function pairingRequestEntry(db: ReadonlyDb, request: PairingRequestRow, 
   return {
     kind: 'pairing',
     id: request.id,
+    version: pairingRequestVersion(db, request.id) ?? '',
     itemId: openItem ?? null,
     summary: `Pair ${records.join(' + ')} with ${payment}: a difference of ${money(request.difference_minor, request.currency)}`,
     amountMinor: request.difference_minor,
@@ -150,6 +153,12 @@ export function pairingRequestEntry(db: ReadonlyDb, request: PairingRequestRow, 
  * and approved resettlements whose transfer is not done. Each part holds at most APPROVALS_LIMIT.
  */
 export function readApprovals(db: ReadonlyDb, rules: RuleSet, actor: string): ApprovalsList {
+  // One snapshot: each entry's version is that of the entry as listed, so a decision sent back
+  // with it is refused if the entry moved on after the list was read, never let through.
+  return db.transaction(() => approvalsOf(db, rules, actor))();
+}
+
+function approvalsOf(db: ReadonlyDb, rules: RuleSet, actor: string): ApprovalsList {
   const cache = new Map<number, number>();
   const entry = (item: ItemWithReferences): ApprovalEntry => resettlementEntry(db, item, rules, actor, cache);
   // The lowest limit any open resettlement can be held to bounds the read; each item's own limit then decides.

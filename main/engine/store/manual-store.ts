@@ -33,7 +33,6 @@ import {
   type BulkActionResult,
   type BulkRefusal,
   type BulkTarget,
-  type ItemSeen,
   type ManualActionResult,
 } from '../../../shared/ipc/recon-api';
 import { scrubTokens, scrubTypedPans } from '../../../shared/masking';
@@ -58,14 +57,14 @@ import {
   type StoredPairing,
 } from './control-facts';
 import type { ReadonlyDb, WritableDb } from './database';
-import { lockRows, staleItemRefusal } from './item-versions';
+import { lockRows, staleRefusal, type ActionSeen } from './item-versions';
 import { isPostgresConnection } from './postgres/dialect';
 import { queueContext, queueItemIds } from './queue-store';
 
 export { ManualWorkError };
 
-/** Who acts, under which rules, and when; and, acting from an item, what they saw of it. */
-export type ManualContext = { actor: string; rules: RuleSet; ruleSetVersion: number; now: Date; seen?: ItemSeen | undefined };
+/** Who acts, under which rules, and when; and, acting from an item (or a listed match or pairing request), what they saw of it. */
+export type ManualContext = { actor: string; rules: RuleSet; ruleSetVersion: number; now: Date; seen?: ActionSeen | undefined };
 
 type TrackedTable = 'items' | 'matches' | 'network_records' | 'ledger_payments' | 'unpaired_pairs' | 'adjustments' | 'pairing_requests';
 
@@ -231,8 +230,9 @@ type Work = (tracker: Tracker, date: string) => ActionOutcome;
 
 /**
  * Runs one action in a transaction, then stores its undo plan and writes the audit log. The items
- * it acts on are locked first; if the associate acted from an item (`context.seen`) that has
- * changed since they opened it, the action is refused before anything is read or written.
+ * it acts on are locked first; if the associate acted from an item, a listed match or a listed
+ * pairing request (`context.seen`) that has changed since the window showed it, the action is
+ * refused before anything is read or written.
  */
 function perform(db: WritableDb, context: ManualContext, action: string, work: Work, lockedItems: readonly number[] = []): ManualActionResult {
   const date = businessDateAt(context.now.getTime(), context.rules);
@@ -241,9 +241,13 @@ function perform(db: WritableDb, context: ManualContext, action: string, work: W
   // process on the same database cannot commit between this action's checks and its writes.
   return db.transaction((): ManualActionResult => {
     const tracker = createTracker(db);
-    tracker.lock('items', context.seen ? [...lockedItems, context.seen.itemId] : lockedItems);
-    if (context.seen) {
-      const refusal = staleItemRefusal(db, context.seen, { now: context.now, timeZone: context.rules.timeZone });
+    const { seen } = context;
+    tracker.lock('items', seen && 'itemId' in seen ? [...lockedItems, seen.itemId] : lockedItems);
+    // A listed match or pairing request is locked here, before anything else the action reads: its own work locks it first too.
+    if (seen && 'matchId' in seen) tracker.lock('matches', [seen.matchId]);
+    if (seen && 'requestId' in seen) tracker.lock('pairing_requests', [seen.requestId]);
+    if (seen) {
+      const refusal = staleRefusal(db, seen, { now: context.now, timeZone: context.rules.timeZone });
       if (refusal) throw new ManualWorkError(refusal);
     }
     const outcome = work(tracker, date);
@@ -603,6 +607,7 @@ export function pairByHand(
  */
 export function approvePairing(db: WritableDb, context: ManualContext, requestId: number, rationale: string): ManualActionResult {
   return perform(db, context, 'approve-pairing', (tracker, date) => {
+    tracker.lock('pairing_requests', [requestId]);
     const request = pairingRequestOf(db, requestId);
     enforce(checkApprove(requestApprovalFacts(request, context.rules), context.actor));
     enforce(checkNote(rationale, 'Say why you approve it.'));
@@ -645,6 +650,7 @@ export function approvePairing(db: WritableDb, context: ManualContext, requestId
 /** The checker sends a pairing request back to its maker with a reason code and a note; its records stay open. */
 export function returnPairing(db: WritableDb, context: ManualContext, requestId: number, reasonCode: string, note: string): ManualActionResult {
   return perform(db, context, 'return-pairing', (tracker) => {
+    tracker.lock('pairing_requests', [requestId]);
     const request = pairingRequestOf(db, requestId);
     enforce(checkReturn(requestApprovalFacts(request, context.rules), context.actor));
     const decision = codeAndNote(context.rules, 'return', reasonCode, note);
@@ -665,6 +671,7 @@ export function returnPairing(db: WritableDb, context: ManualContext, requestId:
 /** The maker takes back their own pairing request before it is decided; its records are free again. */
 export function withdrawPairing(db: WritableDb, context: ManualContext, requestId: number): ManualActionResult {
   return perform(db, context, 'withdraw-pairing', (tracker) => {
+    tracker.lock('pairing_requests', [requestId]);
     const request = pairingRequestOf(db, requestId);
     enforce(checkWithdraw(requestApprovalFacts(request, context.rules), context.actor));
     tracker.update('pairing_requests', requestId, { status: 'WITHDRAWN', decided_at: context.now.toISOString() });

@@ -9,6 +9,7 @@ import { NETWORKS, type MatchKind, type MatchReason, type MatchStatus, type Netw
 import type { MatchesCursor, MatchesFilter, MatchesPage, MatchView } from '../../../shared/ipc/recon-api';
 import { parseTypedAmount } from '../../../shared/typed-amount';
 import type { ReadonlyDb } from './database';
+import { matchVersions } from './item-versions';
 
 const COLUMNS = `m.id, m.business_date AS businessDate, m.match_kind AS kind, m.rule, m.reason, m.network,
   m.amount_minor AS amountMinor, m.currency, m.resolved_by AS resolvedBy, m.status, m.note,
@@ -102,8 +103,11 @@ type MatchRow = {
   ledgerPaymentIds: string | null;
 };
 
+/** A match as an export shows it: the list's row without the version an unpairing sends back. */
+export type ExportedMatch = Omit<MatchView, 'version'>;
+
 /** A match row as the list shows it: member ids split from their joined text. */
-function matchView(row: MatchRow): MatchView {
+function matchView(row: MatchRow): ExportedMatch {
   return {
     ...row,
     networkRecordIds: row.networkRecordIds ? row.networkRecordIds.split('|') : [],
@@ -118,7 +122,9 @@ export function readMatchesPage(db: ReadonlyDb, filter: MatchesFilter, after: Ma
   return db.transaction(() => {
     const rows = db.prepare<Record<string, string | number | null>, MatchRow>(sql).all(matchesQueryParams(filter, after, limit));
     const total = db.prepare<Record<string, string | number | null>, number>(countSql).pluck().get(matchesQueryParams(filter, undefined)) ?? 0;
-    const matches = rows.map(matchView);
+    // Read in the page's snapshot, so each version is that of the match as listed.
+    const versions = matchVersions(db, rows.map((row) => row.id));
+    const matches = rows.map((row) => ({ ...matchView(row), version: versions.get(row.id) ?? '' }));
     const last = matches.at(-1);
     return { matches, total, next: matches.length === limit && last ? { date: last.businessDate, id: last.id } : null };
   })();
@@ -128,7 +134,7 @@ export function readMatchesPage(db: ReadonlyDb, filter: MatchesFilter, after: Ma
 const ITERATE_STEP = 2_000;
 
 /** Every match of the filter, newest first, as the list shows them, read `step` at a time; call inside a read transaction for one snapshot. */
-export function* iterateMatches(db: ReadonlyDb, filter: MatchesFilter, step = ITERATE_STEP): Generator<MatchView> {
+export function* iterateMatches(db: ReadonlyDb, filter: MatchesFilter, step = ITERATE_STEP): Generator<ExportedMatch> {
   let after: MatchesCursor | undefined;
   for (;;) {
     const { sql } = matchesPageQuery(filter, { hasCursor: after !== undefined });

@@ -67,7 +67,7 @@ export function runManualAction(db: WritableDb, context: ManualContext, request:
   // The union pairs each name with its own argument; TypeScript cannot follow that pairing
   // through an index (microsoft/TypeScript#30581), so the action is called through a wider type.
   const action = MANUAL_ACTIONS[request.name] as (db: WritableDb, context: ManualContext, argument: ManualActionRequest['argument']) => ManualActionResult;
-  // What the window saw of the item it acts from goes with the context: perform() refuses the action if the item changed since.
+  // What the window saw of what it acts from (an item, a listed match or pairing request) goes with the context: perform() refuses the action if it changed since.
   const seen = 'seen' in request.argument ? request.argument.seen : undefined;
   return action(db, seen ? { ...context, seen } : context, request.argument);
 }

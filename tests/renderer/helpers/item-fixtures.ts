@@ -159,6 +159,7 @@ export function openLedgerPayment(id: number, overrides: Partial<LedgerPaymentVi
 export function matchView(id: number, overrides: Partial<MatchView> = {}): MatchView {
   return {
     id,
+    version: `${id}.listed`,
     businessDate: '2025-03-03',
     kind: '1:1',
     rule: 'network_txn_id',
@@ -180,6 +181,7 @@ export function approvalEntry(id: number, overrides: Partial<ApprovalEntry> = {}
   return {
     kind: 'pairing',
     id,
+    version: `${id}.listed`,
     itemId: 40 + id,
     summary: `VISA REF${id} with ZP-${id}`,
     amountMinor: 5_000,

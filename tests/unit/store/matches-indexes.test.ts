@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { MATCH_STATES_SQL } from '../../../main/engine/store/item-versions';
 import { matchesPageQuery, matchesQueryParams } from '../../../main/engine/store/matches-store';
 import type { MatchesFilter } from '../../../shared/ipc/recon-api';
 import { createDb, explain } from '../../helpers/store';
@@ -49,5 +50,16 @@ describe('the Matches view queries', () => {
         expect(lines).toMatch(/sqlite_autoindex_ledger_payments_1|ledger_payments.*payment_id/);
       }
     }
+  });
+});
+
+describe('the versions of a Matches page', () => {
+  const db = createDb();
+
+  it('reads each listed match by its key and its newest audit entry through the subject index: no scan of matches or of the audit log', () => {
+    const plan = explain(db, MATCH_STATES_SQL, { ids: JSON.stringify(['1', '2', '3']) }).join('\n');
+    expect(plan).toMatch(/SEARCH m USING INTEGER PRIMARY KEY/);
+    expect(plan).toMatch(/SEARCH a USING (COVERING )?INDEX audit_log_subject \(subject_type=\? AND subject_id=\?\)/);
+    expect(plan).not.toMatch(/SCAN (m|a)\b/);
   });
 });

@@ -123,7 +123,9 @@ describe('the Matches view pages', () => {
     const { db } = storeWithMatches();
     for (const filter of [{}, { madeBy: 'run' }, { search: '100' }, { network: 'MASTERCARD' }] satisfies MatchesFilter[]) {
       for (const step of [1, 2, 3, 500]) {
-        expect(db.transaction(() => [...iterateMatches(db, filter, step)])(), `${JSON.stringify(filter)} by ${step}`).toEqual(allPages(db, filter));
+        // The pages carry each match's version (for an unpairing); an export has no use for it.
+        const listed = allPages(db, filter).map(({ version: _version, ...match }) => match);
+        expect(db.transaction(() => [...iterateMatches(db, filter, step)])(), `${JSON.stringify(filter)} by ${step}`).toEqual(listed);
       }
     }
   });

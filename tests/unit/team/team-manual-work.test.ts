@@ -9,7 +9,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../../main/cli/index';
 import { runMatchingDay } from '../../../main/engine/matcher/matching-run';
 import type { Db, WritableDb } from '../../../main/engine/store/database';
+import { readApprovals } from '../../../main/engine/store/approvals-store';
 import { readItemDetail } from '../../../main/engine/store/item-detail-store';
+import { pairByHand } from '../../../main/engine/store/manual-store';
 import { lockRows } from '../../../main/engine/store/item-versions';
 import { openPostgresSync, type PostgresSyncDb } from '../../../main/engine/store/postgres/sync-connection';
 import { currentRuleSet } from '../../../main/engine/store/rule-sets';
@@ -103,6 +105,36 @@ describe('manual work on one team store from two workstations', () => {
       runManualAction(ana, asAna(), { name: 'items:note', argument: { itemId, note: 'Called the network', seen: { itemId, version: opened.version } } }),
     ).toThrow(`Item ${itemId} was written off by ben at 10:14 since you opened it: nothing was changed. Look at it again.`);
     expect(traces(admin, itemId)).toEqual(before);
+  });
+
+  it('refuses an approval from the approvals list of a pairing request another workstation returned meanwhile, saying who and when, and writes nothing', async () => {
+    const store = await team.database('recon_stale_approval');
+    const ana = openTeamWriter(store.urlOf('ana'));
+    open.push(ana);
+    const db = ana as unknown as Db;
+    currentRuleSet(ana);
+    // Cy's hand pairing, its difference above the write-off limit: it waits for a second associate.
+    storeFile(db, { ledger: [ledgerInput({ paymentId: 'Z1', amountMinor: 59_921, cardLast4: '3333' })] });
+    storeFile(db, { network: [networkInput({ recordId: 'V1', amountMinor: 5_044, panLast4: '4444' }), networkInput({ recordId: 'V2', amountMinor: 14_883, panLast4: '5555' })] });
+    runMatchingDay(db, '2026-11-06');
+    const records = ana.prepare<[], number>("SELECT id FROM network_records WHERE record_id IN ('V1', 'V2') ORDER BY record_id").pluck().all();
+    const payment = ana.prepare<[], number>("SELECT id FROM ledger_payments WHERE payment_id = 'Z1'").pluck().get() ?? 0;
+    pairByHand(ana, { ...asAna(), actor: 'cy' }, { networkRecordIds: records, ledgerPaymentId: payment, reasonCode: 'OTHER', note: 'one purchase' });
+    const listed = readApprovals(ana, DEFAULT_RULES, 'ana').awaitingMyApproval.find((entry) => entry.kind === 'pairing');
+    if (!listed) throw new Error('no pairing request waits for ana');
+
+    const ben = bensAction(store.urlOf('ben'), 'commit', { name: 'pairings:return', argument: { requestId: listed.id, reasonCode: 'MORE_EVIDENCE', note: 'attach the receipt' } });
+    const byBen = await ben.exited;
+    expect(byBen.err).toBe('');
+    expect(byBen.out).toContain(`"summary":"Returned pairing request ${listed.id} to cy`);
+
+    const admin = adminOf(store.adminUrl);
+    const before = [admin.execNative('SELECT status, checker FROM pairing_requests').rows, count(admin, 'SELECT COUNT(*) FROM matches'), count(admin, 'SELECT COUNT(*) FROM audit_log')];
+    expect(() =>
+      runManualAction(ana, asAna(), { name: 'pairings:approve', argument: { requestId: listed.id, rationale: 'receipt checked', seen: { requestId: listed.id, version: listed.version } } }),
+    ).toThrow(`Pairing request ${listed.id} was returned to its maker by ben at 10:14 since the list showed it: nothing was changed. Look at it again.`);
+    expect([admin.execNative('SELECT status, checker FROM pairing_requests').rows, count(admin, 'SELECT COUNT(*) FROM matches'), count(admin, 'SELECT COUNT(*) FROM audit_log')]).toEqual(before);
+    expect(before[0]).toEqual([['RETURNED', 'ben']]);
   });
 
   it("locks an action's rows until its transaction ends: another session cannot take them meanwhile", async () => {

@@ -30,6 +30,16 @@ function entryTitle(entry: ApprovalEntry): string {
   return entry.kind === 'pairing' ? `Pairing request ${entry.id}` : `Resettlement of item ${entry.id}`;
 }
 
+/** The entry as the list showed it, sent back with a decision: the engine refuses one on an entry that moved on since. */
+function pairingSeen(entry: ApprovalEntry): { requestId: number; version: string } {
+  return { requestId: entry.id, version: entry.version };
+}
+
+/** A resettlement is its item: what the list showed of the item goes back as the item panel's actions send it. */
+function itemSeen(entry: ApprovalEntry): { itemId: number; version: string } {
+  return { itemId: entry.id, version: entry.version };
+}
+
 /** The amount with its sign in words: which way a resettlement moves money, or how a pairing's sides differ. */
 function amountInWords(entry: ApprovalEntry): string {
   const amount = formatMoney(entry.amountMinor, entry.currency);
@@ -61,11 +71,14 @@ export function ApprovalsView({ onOpenItem }: { onOpenItem: (itemId: number) => 
   }, [refreshApprovals]);
 
   const result = acted ? manualResults[acted.name] : undefined;
+  const actedError = useReconStore((state) => (acted ? state.manualErrors[acted.name] : undefined));
   const sections: { title: string; entries: ApprovalEntry[] | undefined; empty: string }[] = [
     { title: 'Awaiting my approval', entries: approvals?.awaitingMyApproval, empty: "Nothing waits for your approval." },
     { title: 'My submissions', entries: approvals?.mySubmissions, empty: 'You have no submissions waiting or recently decided.' },
     { title: 'Approved, waiting for the transfer', entries: approvals?.approvedAwaitingTransfer, empty: 'No approved resettlement waits for its transfer.' },
   ];
+  // A refused decision reloads the list; when its entry left the list (decided elsewhere), its message stays here.
+  const isActedListed = sections.some((listed) => listed.entries?.some((shown) => entryKey(shown) === acted?.key) ?? false);
 
   return (
     <section className="panel approvals" aria-labelledby="approvals-heading" aria-busy={isLoading}>
@@ -82,6 +95,7 @@ export function ApprovalsView({ onOpenItem }: { onOpenItem: (itemId: number) => 
       <p className="action-result" role="status" data-testid="approvals-result">
         {result ? result.summary : ''}
       </p>
+      {approvals && !isActedListed ? <ErrorAlert message={actedError} /> : null}
       {!approvals && isLoading ? <p className="hint">Loading approvals…</p> : null}
       {approvals
         ? sections.map((section) => (
@@ -142,6 +156,7 @@ function ApprovalCard({
   const error = useReconStore((state) => (acted ? state.manualErrors[acted] : undefined));
   const withdrawPairing = useReconStore((state) => state.withdrawPairing);
   const markDone = useReconStore((state) => state.markDone);
+  const refreshApprovals = useReconStore((state) => state.refreshApprovals);
   const title = entryTitle(entry);
   const { itemId } = entry;
   const headingId = useId();
@@ -193,7 +208,7 @@ function ApprovalCard({
             disabled={isBusy}
             onClick={() => {
               onActed('withdrawPairing');
-              void withdrawPairing({ requestId: entry.id });
+              void refreshIfRefused(withdrawPairing({ requestId: entry.id, seen: pairingSeen(entry) }), refreshApprovals);
             }}
           >
             Withdraw
@@ -205,7 +220,7 @@ function ApprovalCard({
             disabled={isBusy}
             onClick={() => {
               onActed('markDone');
-              void markDone({ itemId: entry.id });
+              void refreshIfRefused(markDone({ itemId: entry.id, seen: itemSeen(entry) }), refreshApprovals);
             }}
           >
             Mark transfer done
@@ -224,6 +239,17 @@ function ApprovalCard({
   );
 }
 
+/**
+ * After a decision the engine refused, reads the list again: the refusal may be that the entry
+ * moved on since the list was read (another associate decided it), and the list must show how it
+ * stands now. Resolves as the decision did.
+ */
+async function refreshIfRefused(decision: Promise<boolean>, refreshApprovals: () => Promise<void>): Promise<boolean> {
+  const isDone = await decision;
+  if (!isDone) await refreshApprovals();
+  return isDone;
+}
+
 function checkerLabel(entry: ApprovalEntry): string {
   switch (entry.status) {
     case 'RETURNED':
@@ -238,6 +264,7 @@ function checkerLabel(entry: ApprovalEntry): string {
 function ApproveForm({ entry, title, onActed, onDone }: { entry: ApprovalEntry; title: string; onActed: (name: ManualActionName) => void; onDone: () => void }) {
   const approveItem = useReconStore((state) => state.approveItem);
   const approvePairing = useReconStore((state) => state.approvePairing);
+  const refreshApprovals = useReconStore((state) => state.refreshApprovals);
   const isBusy = useReconStore((state) => (state.manualBusy.approve ?? false) || (state.manualBusy.approvePairing ?? false));
   const [rationale, setRationale] = useState('');
   const refusalId = useId();
@@ -248,8 +275,9 @@ function ApproveForm({ entry, title, onActed, onDone }: { entry: ApprovalEntry; 
     if (!verdict.allowed || isBusy) return;
     const text = rationale.trim();
     onActed(entry.kind === 'pairing' ? 'approvePairing' : 'approve');
-    const isDone = entry.kind === 'pairing' ? await approvePairing({ requestId: entry.id, rationale: text }) : await approveItem({ itemId: entry.id, rationale: text });
-    if (isDone) onDone();
+    const decision =
+      entry.kind === 'pairing' ? approvePairing({ requestId: entry.id, rationale: text, seen: pairingSeen(entry) }) : approveItem({ itemId: entry.id, rationale: text, seen: itemSeen(entry) });
+    if (await refreshIfRefused(decision, refreshApprovals)) onDone();
   }
 
   return (
@@ -263,6 +291,7 @@ function ApproveForm({ entry, title, onActed, onDone }: { entry: ApprovalEntry; 
 function ReturnForm({ entry, title, onActed, onDone }: { entry: ApprovalEntry; title: string; onActed: (name: ManualActionName) => void; onDone: () => void }) {
   const returnItem = useReconStore((state) => state.returnItem);
   const returnPairing = useReconStore((state) => state.returnPairing);
+  const refreshApprovals = useReconStore((state) => state.refreshApprovals);
   const isBusy = useReconStore((state) => (state.manualBusy.returnItem ?? false) || (state.manualBusy.returnPairing ?? false));
   const rules = useRules();
   const [reasonCode, setReasonCode] = useState('');
@@ -279,8 +308,9 @@ function ReturnForm({ entry, title, onActed, onDone }: { entry: ApprovalEntry; t
     if (!verdict.allowed || isBusy) return;
     const argument = { reasonCode, note: note.trim() };
     onActed(entry.kind === 'pairing' ? 'returnPairing' : 'returnItem');
-    const isDone = entry.kind === 'pairing' ? await returnPairing({ requestId: entry.id, ...argument }) : await returnItem({ itemId: entry.id, ...argument });
-    if (isDone) onDone();
+    const decision =
+      entry.kind === 'pairing' ? returnPairing({ requestId: entry.id, ...argument, seen: pairingSeen(entry) }) : returnItem({ itemId: entry.id, ...argument, seen: itemSeen(entry) });
+    if (await refreshIfRefused(decision, refreshApprovals)) onDone();
   }
 
   return (

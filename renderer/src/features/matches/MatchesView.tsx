@@ -1,6 +1,6 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { type FormEvent, useEffect, useId, useRef, useState } from 'react';
-import { checkNote, checkReasonCode, type Verdict } from '../../../../shared/controls';
+import { checkNote, checkReasonCode, checkUnpair, type Verdict } from '../../../../shared/controls';
 import { NETWORKS } from '../../../../shared/domain';
 import { MATCH_RULES, type MATCH_MAKERS, type MatchView } from '../../../../shared/ipc/recon-api';
 import { ErrorAlert } from '../../components/ErrorAlert';
@@ -37,6 +37,7 @@ export function MatchesView() {
   const loadMoreMatches = useReconStore((state) => state.loadMoreMatches);
   const clearManualError = useReconStore((state) => state.clearManualError);
   const hasFilter = useReconStore((state) => Object.keys(state.matchesFilter).length > 0);
+  const unpairError = useReconStore((state) => state.manualErrors.unpair);
   const [unpairingId, setUnpairingId] = useState<number | undefined>(undefined);
   const scrollRef = useRef<HTMLDivElement>(null);
 
@@ -135,6 +136,8 @@ export function MatchesView() {
       </div>
       {/* Below the list, not in it: the list draws only the rows in view, and the form must outlive scrolling. */}
       {unpairing ? <UnpairForm match={unpairing} onUnpaired={() => setUnpairingId(undefined)} /> : null}
+      {/* A refused unpairing reloads the list; if its match left the list meanwhile, the refusal stays readable here. */}
+      {unpairingId !== undefined && !unpairing ? <ErrorAlert message={unpairError} /> : null}
     </section>
   );
 }
@@ -254,12 +257,16 @@ function UnpairForm({ match, onUnpaired }: { match: MatchView; onUnpaired: () =>
   const isBusy = useReconStore((state) => state.manualBusy.unpair ?? false);
   const error = useReconStore((state) => state.manualErrors.unpair);
   const unpairMatch = useReconStore((state) => state.unpairMatch);
+  const reloadMatches = useReconStore((state) => state.reloadMatches);
   const rules = useRules();
   const [reasonCode, setReasonCode] = useState('');
   const [note, setNote] = useState('');
   const refusalId = useId();
   let verdict: Verdict = { allowed: false, reason: 'Reading the rules…' };
-  if (rules) {
+  // After a refusal the list shows the match as it is now: one undone meanwhile offers nothing more.
+  const standing = checkUnpair({ matchId: match.id, status: match.status, dependentGlobalFinanceItems: [] });
+  if (!standing.allowed) verdict = standing;
+  else if (rules) {
     const code = checkReasonCode(rules, 'unpair', reasonCode || undefined);
     verdict = code.allowed ? checkNote(note) : code;
   }
@@ -267,7 +274,10 @@ function UnpairForm({ match, onUnpaired }: { match: MatchView; onUnpaired: () =>
   async function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     if (!verdict.allowed || isBusy) return;
-    if (await unpairMatch({ matchId: match.id, reasonCode, note: note.trim() })) onUnpaired();
+    // The version the list showed: the engine refuses the unpairing if the match moved on since.
+    if (await unpairMatch({ matchId: match.id, reasonCode, note: note.trim(), seen: { matchId: match.id, version: match.version } })) onUnpaired();
+    // Refused (perhaps because another associate changed the match): show the list as it is now; the form keeps what was typed.
+    else await reloadMatches();
   }
 
   return (
