@@ -3,11 +3,20 @@
 // named, and a connection that stops answering or is lost during a COPY is said as the server
 // being unreachable, never carried on in a new session.
 
+import fs from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_RULES } from '../../../shared/rules';
+import { BUILTIN_PROFILES } from '../../../main/engine/feeds/csv/builtin-profiles';
+import { CSV_PROFILE_READER, type NativeFeedReader } from '../../../main/engine/feeds/reader-registry';
+import { ingestFile } from '../../../main/engine/ingest/ingest-file';
+import type { Db } from '../../../main/engine/store/database';
+import { migratePostgres } from '../../../main/engine/store/postgres/schema';
 import { openPostgresSync, PostgresError, type PostgresSyncDb } from '../../../main/engine/store/postgres/sync-connection';
 import { copyInsert, copyTextField, CopyRowError, type CopyColumn } from '../../../main/engine/store/postgres/copy-insert';
 import { TeamDatabaseUnreachableError } from '../../../main/engine/store/postgres/connection-errors';
 import { startPostgresServer, type PostgresServer } from '../../helpers/postgres-server';
+import { networkInput, tempDir } from '../../helpers/store';
 
 let server: PostgresServer;
 let db: PostgresSyncDb;
@@ -173,5 +182,41 @@ describe("ingest's bulk write by COPY", () => {
     expect((caught as CopyRowError).message).toBe('line 11: invalid byte sequence for encoding "UTF8": 0x00 (not stored in payments)');
     expect(db.execNative('SELECT COUNT(*) FROM payments').rows).toEqual([[0]]);
     expect(() => write([20, 'N4', 'fine', 21, 'N5', 'fine', 22.5, 'N6', 'fine'], 3)).toThrow(/^line 22\.5, line_no: invalid input syntax for type bigint: "22\.5"/);
+  });
+});
+
+describe('ingest on the team store', () => {
+  it('rejects a file with a row PostgreSQL cannot hold, naming the file and its line, and stores nothing of it', async () => {
+    server.psql('CREATE DATABASE recon_ingest');
+    const store = openPostgresSync(server.urlFor({ database: 'recon_ingest' }));
+    try {
+      migratePostgres(store);
+      // A binary feed's decoded text may hold a NUL, which SQLite stores and PostgreSQL's text cannot.
+      const reader: NativeFeedReader = {
+        kind: 'native',
+        format: 'acme-network',
+        side: 'NETWORK',
+        title: 'an ACME network file',
+        looksLike: (head) => Buffer.from(head.subarray(0, 5)).toString('latin1') === 'ACME1',
+        read: (_filePath, _context, sink) => {
+          sink.network(networkInput({ recordId: 'A1', line: 2 }));
+          sink.network(networkInput({ recordId: 'A2', line: 3, descriptor: 'ZELLE \u0000 BANK' }));
+          sink.network(networkInput({ recordId: 'A3', line: 4 }));
+          return Promise.resolve({ side: 'NETWORK', rowsRead: 3, details: {} });
+        },
+      };
+      const file = path.join(tempDir(), 'acme-2026-11-02.dat');
+      fs.writeFileSync(file, 'ACME1 three records');
+      const outcome = await ingestFile(store as unknown as Db, file, { profiles: BUILTIN_PROFILES, rules: DEFAULT_RULES, actor: 'tester', readers: [reader, CSV_PROFILE_READER] });
+      expect(outcome).toEqual({
+        status: 'rejected',
+        file,
+        reason: 'acme-2026-11-02.dat: could not be ingested (line 3: invalid byte sequence for encoding "UTF8": 0x00 (not stored in network_records))',
+      });
+      const count = (table: string): unknown => store.execNative(`SELECT COUNT(*) FROM ${table}`).rows[0]?.[0];
+      expect([count('feed_files'), count('network_records'), count('quarantined_rows'), count('audit_log')]).toEqual([0, 0, 0, 0]);
+    } finally {
+      store.close();
+    }
   });
 });
