@@ -13,7 +13,7 @@ import type { FeedFileSummary, QuarantinedRowView } from '../../../shared/ipc/re
 import { indexFileForSearch, updateIndexedPayment } from './search-index';
 import { isPostgresConnection } from './postgres/dialect';
 import type { PostgresSyncDb } from './postgres/sync-connection';
-import { unnestInsert, type UnnestColumn } from './postgres/unnest-insert';
+import { copyInsert, type CopyColumn } from './postgres/copy-insert';
 
 /** What the store keeps of an ingested file. */
 export type StoredFeedFile = {
@@ -70,8 +70,8 @@ const BATCH_ROWS = 64;
 
 /**
  * The same on PostgreSQL, where each statement is a round trip (about 0.2 ms from the engine
- * worker) and the rows go as one array per column (postgres/unnest-insert.ts), so a batch is
- * bounded only by the memory it holds.
+ * worker) and the rows go by COPY (postgres/copy-insert.ts), so a batch is bounded only by the
+ * memory it holds.
  */
 const POSTGRES_BATCH_ROWS = 5000;
 
@@ -119,20 +119,20 @@ function postgresBatchWrite(insert: (values: readonly unknown[], rows: number) =
 }
 
 /** The columns of network_records the feed writer fills, in its order, with their PostgreSQL types. */
-const NETWORK_COLUMNS: readonly UnnestColumn[] = [
+const NETWORK_COLUMNS: readonly CopyColumn[] = [
   ['file_id', 'bigint'], ['line_no', 'bigint'], ['network', 'text'], ['record_id', 'text'], ['network_txn_id', 'text'], ['arn', 'text'],
   ['pan_first6', 'text'], ['pan_last4', 'text'], ['auth_code', 'text'], ['txn_type', 'text'], ['is_second_presentment', 'bigint'],
   ['amount_minor', 'bigint'], ['currency', 'text'], ['txn_date', 'text'], ['settlement_date', 'text'], ['mcc', 'text'],
   ['descriptor', 'text'], ['in_scope', 'bigint'], ['extra', 'text'],
-].map(([name, type]) => ({ name, type }) as UnnestColumn);
+].map(([name, type]) => ({ name, type }) as CopyColumn);
 
 /** The columns of ledger_payments the feed writer fills, in its order, with their PostgreSQL types. */
-const LEDGER_COLUMNS: readonly UnnestColumn[] = [
+const LEDGER_COLUMNS: readonly CopyColumn[] = [
   ['file_id', 'bigint'], ['line_no', 'bigint'], ['payment_id', 'text'], ['initiated_at', 'text'], ['initiated_epoch_ms', 'bigint'],
   ['local_date', 'text'], ['business_date', 'text'], ['amount_minor', 'bigint'], ['currency', 'text'], ['status', 'text'],
   ['funding_network', 'text'], ['card_last4', 'text'], ['auth_code', 'text'], ['network_txn_id', 'text'], ['arn', 'text'],
   ['sender_token', 'text'], ['recipient_token', 'text'], ['extra', 'text'],
-].map(([name, type]) => ({ name, type }) as UnnestColumn);
+].map(([name, type]) => ({ name, type }) as CopyColumn);
 
 /**
  * An INSERT of `columns` values per row for any number of rows up to BATCH_ROWS, each row count's
@@ -181,7 +181,7 @@ export function createFeedWriter(
   );
   const insertNetworkRows = isPostgres
     ? postgresBatchWrite(
-        unnestInsert(db as unknown as PostgresSyncDb, 'network_records', NETWORK_COLUMNS, ['network', 'record_id'], ['line_no', 'network', 'record_id']),
+        copyInsert(db as unknown as PostgresSyncDb, 'network_records', NETWORK_COLUMNS, ['network', 'record_id'], ['line_no', 'network', 'record_id']),
       )
     : sqliteNetworkBatchWrite();
   function sqliteNetworkBatchWrite(): BatchWrite {
@@ -201,7 +201,7 @@ export function createFeedWriter(
   // file, line, payment, initiated at (text, epoch ms), local and business dates, amount, currency, status,
   // funding network, card last 4, auth code, txn id, ARN, sender and recipient tokens, extra (JSON).
   const insertLedgerRows = isPostgres
-    ? postgresBatchWrite(unnestInsert(db as unknown as PostgresSyncDb, 'ledger_payments', LEDGER_COLUMNS, ['payment_id'], ['line_no', 'payment_id']))
+    ? postgresBatchWrite(copyInsert(db as unknown as PostgresSyncDb, 'ledger_payments', LEDGER_COLUMNS, ['payment_id'], ['line_no', 'payment_id']))
     : sqliteLedgerBatchWrite();
   function sqliteLedgerBatchWrite(): BatchWrite {
     const write = multiRowInsert(

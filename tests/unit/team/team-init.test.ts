@@ -119,6 +119,25 @@ describe('recon team init', () => {
     }
   });
 
+  it("gives the associates' role the temporary tables ingest stages its rows in, where the database took them from PUBLIC", async () => {
+    server.psql('REVOKE TEMPORARY ON DATABASE recon_team FROM PUBLIC');
+    const staging = 'CREATE TEMP TABLE recon_staging_probe (position bigint)';
+    const ann = openPostgresSync(server.urlFor({ database: 'recon_team', user: 'ann', password: 'ann-secret' }));
+    try {
+      expect(failureOf(() => ann.execNative(staging)).code).toBe('42501');
+      expect((await recon('team', 'init', '--database-url', url)).code).toBe(0);
+      // A new session: the privilege is checked as the temporary schema is first made.
+      const again = openPostgresSync(server.urlFor({ database: 'recon_team', user: 'ann', password: 'ann-secret' }));
+      try {
+        expect(again.execNative(staging).rowCount).toBe(0);
+      } finally {
+        again.close();
+      }
+    } finally {
+      ann.close();
+    }
+  });
+
   it('refuses a command line without a database URL or with an unusable role name', async () => {
     expect(await recon('team', 'init')).toMatchObject({ code: 2, err: expect.stringContaining('team init needs --database-url URL') });
     expect(await recon('team', 'init', '--database-url', url, '--role', 'Robert; DROP')).toMatchObject({ code: 2, err: expect.stringContaining('is not a usable role name') });

@@ -5,6 +5,7 @@
 
 import { workerData, type MessagePort } from 'node:worker_threads';
 import pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
 import { isConnectionFailure } from './connection-errors';
 import type { QueryReply, QueryRequest, QueryThreadSetup } from './query-protocol';
 
@@ -66,11 +67,11 @@ function reply(message: QueryReply): void {
 }
 
 function asError(id: number, error: unknown): QueryReply {
-  const { name, message, code, detail } = error as { name?: string; message?: string; code?: string; detail?: string };
+  const { name, message, code, detail, where } = error as { name?: string; message?: string; code?: string; detail?: string; where?: string };
   return {
     id,
     ok: false,
-    error: { name: name ?? 'Error', message: message ?? String(error), ...(code ? { code } : {}), ...(detail ? { detail } : {}) },
+    error: { name: name ?? 'Error', message: message ?? String(error), ...(code ? { code } : {}), ...(detail ? { detail } : {}), ...(where ? { where } : {}) },
   };
 }
 
@@ -84,6 +85,22 @@ const answerAndEnd = (error: unknown): void => {
 process.on('uncaughtException', answerAndEnd);
 process.on('unhandledRejection', answerAndEnd);
 
+
+/**
+ * Streams `data` to a COPY ... FROM STDIN and resolves with the rows copied once the server has
+ * them. A refused row (the server's error names its line) or a lost connection rejects: `pg`
+ * hands the stream the error of a connection that ends under it.
+ */
+function copyIn(used: pg.Client, text: string, data: string | Uint8Array): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const stream = used.query(copyFrom(text));
+    // Important: the listener stays for good: a second error (the connection ending after the
+    // server refused the data) must not be an unhandled 'error' event, which ends the thread.
+    stream.on('error', reject);
+    stream.on('finish', () => resolve(stream.rowCount));
+    stream.end(typeof data === 'string' ? data : Buffer.from(data.buffer, data.byteOffset, data.byteLength));
+  });
+}
 
 port.on('message', (request: QueryRequest) => {
   if (request.kind === 'abandon') {
@@ -99,7 +116,7 @@ port.on('message', (request: QueryRequest) => {
     running.add(request.id);
     let used = client;
     try {
-      if (isLost && request.kind === 'query') {
+      if (isLost && request.kind !== 'close') {
         if (!request.mayReconnect) {
           throw Object.assign(new Error('The connection to the server was lost during a transaction: the transaction was not committed.'), { code: '08003' });
         }
@@ -113,6 +130,10 @@ port.on('message', (request: QueryRequest) => {
         await used.end();
         reply({ id: request.id, ok: true, columns: [], rows: [], rowCount: 0 });
         port.close();
+        return;
+      }
+      if (request.kind === 'copy') {
+        reply({ id: request.id, ok: true, columns: [], rows: [], rowCount: await copyIn(used, request.text, request.data) });
         return;
       }
       const config: pg.QueryArrayConfig<unknown[]> = {

@@ -23,11 +23,17 @@ import { splitStatements, translateSql, type TranslatedSql } from './sqlite-to-p
 export class PostgresError extends Error {
   readonly code: string | undefined;
   readonly detail: string | undefined;
+  /** Where in the statement's work the server stopped (a COPY's: the line of its data). */
+  readonly where: string | undefined;
+  /** PostgreSQL's own words, without the statement. */
+  readonly reason: string;
   constructor(data: QueryErrorData, sql: string) {
     super(`${data.message} (statement: ${sql.replace(/\s+/g, ' ').trim().slice(0, 200)})`);
     this.name = 'PostgresError';
     this.code = data.code;
     this.detail = data.detail;
+    this.where = data.where;
+    this.reason = data.message;
   }
 }
 
@@ -76,6 +82,12 @@ export type PostgresSyncDb = {
   exec(sql: string): void;
   /** Runs PostgreSQL's own SQL as it is (the PostgreSQL schema, grants): no translation. */
   execNative(sql: string, values?: readonly unknown[]): { columns: string[]; rows: unknown[][]; rowCount: number };
+  /**
+   * Runs a COPY ... FROM STDIN (PostgreSQL's own SQL) with `data` in the COPY's format, and returns
+   * the rows copied. A row the server refuses fails the whole COPY (nothing of it is stored), with
+   * the line of the data in the PostgresError's `where`.
+   */
+  copyFrom(sql: string, data: string | Uint8Array): number;
   transaction<Arguments extends unknown[], Result>(fn: (...args: Arguments) => Result): PostgresTransaction<Arguments, Result>;
   /**
    * The few SQLite pragmas the store calls, in PostgreSQL's terms: busy_timeout is the session's
@@ -173,7 +185,7 @@ export function openPostgresSync(url: string, options: PostgresSyncOptions = {})
       const left = deadline - Date.now();
       if (left <= 0 || Atomics.wait(flag, 0, seen, left === Infinity ? undefined : left) === 'timed-out') {
         const silence = `it did not answer within ${((timeoutMs ?? 0) / 1000).toLocaleString('en-US')} s`;
-        if (request.kind !== 'query') throw new Error(`${describeDatabaseUrl(url)}: ${silence}.`);
+        if (request.kind === 'close' || request.kind === 'abandon') throw new Error(`${describeDatabaseUrl(url)}: ${silence}.`);
         // Important: the session is given up rather than waited on: a statement that hangs would
         // hold every later one behind it (and a window's thread with them).
         port.postMessage({ kind: 'abandon', id });
@@ -379,6 +391,7 @@ export function openPostgresSync(url: string, options: PostgresSyncOptions = {})
       }
     },
     execNative: (sql, values = []) => native(sql, values),
+    copyFrom: (sql, data) => call({ kind: 'copy', text: sql, data, mayReconnect: depth === 0 }, sql).rowCount,
     transaction,
     close(): void {
       if (isClosed) return;

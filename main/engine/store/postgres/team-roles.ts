@@ -31,8 +31,8 @@ export type TeamGrants = { role: string; tables: number; isRoleCreated: boolean 
 /**
  * Creates the group role when missing and (re)grants it exactly what it needs: SELECT, INSERT and
  * UPDATE on the store's tables, DELETE on TABLES_ASSOCIATES_DELETE_FROM only, SELECT and INSERT on
- * the audit log, SELECT on the schema version, and the use of the tables' id sequences. Run
- * again, it resets the grants to these.
+ * the audit log, SELECT on the schema version, the use of the tables' id sequences, and
+ * temporary tables (ingest's staging) where PUBLIC lost them. Run again, it resets the grants to these.
  */
 export function grantAssociateRole(db: PostgresSyncDb, role: string = DEFAULT_ASSOCIATE_ROLE): TeamGrants {
   assertRoleName(role);
@@ -54,6 +54,12 @@ export function grantAssociateRole(db: PostgresSyncDb, role: string = DEFAULT_AS
     // The store writes some ids itself (the audit log's chain numbers its entries) and then moves
     // the identity's sequence past them (sync-connection.ts), which needs UPDATE on the sequence.
     db.execNative(`GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA ${currentSchema(db)} TO ${role}`);
+    // Ingest's COPY stages its rows in a temporary table (copy-insert.ts): PUBLIC may make them
+    // unless an administrator took that away, in which case the role is given it back.
+    if (db.execNative("SELECT has_database_privilege($1, current_database(), 'TEMPORARY')", [role]).rows[0]?.[0] !== 1) {
+      const database = String(db.execNative('SELECT current_database()').rows[0]?.[0]);
+      db.execNative(`GRANT TEMPORARY ON DATABASE "${database.replace(/"/g, '""')}" TO ${role}`);
+    }
     return { role, tables: tables.length, isRoleCreated };
   })();
 }
