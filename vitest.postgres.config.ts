@@ -20,7 +20,6 @@ const STORE_AND_WORKFLOW_SUITES = [
  */
 export const NOT_YET_ON_POSTGRES: Readonly<Record<string, string>> = {
   'tests/unit/store/*-indexes.test.ts': "EXPLAIN QUERY PLAN pins SQLite's plans; PostgreSQL's are explained in tests/unit/team/ (window-read-plans, run-write-plans)",
-  'tests/unit/store/bulk-actions.test.ts': "its speed budget: 20,000 write-offs took 75-80 s against 45 on 2026-12-06 (145 s before the audit entries, the rows left and the records' locks became set-based); an item's own reads and writes still cost a round trip each",
   'tests/unit/store/bulk-insert.test.ts': "makes tables of its own whose INTEGER PRIMARY KEY is SQLite's rowid (PostgreSQL needs an identity column)",
   'tests/unit/store/database.test.ts': "SQLite's own migrations, pragmas and file locks (sqlite_master, user_version); the PostgreSQL schema's tests are in tests/unit/team/",
   'tests/unit/store/candidate-ids-migration.test.ts': 'replays a SQLite migration on a SQLite file; the PostgreSQL store starts at its baseline',

@@ -181,6 +181,32 @@ export function isItemHeld(db: ReadonlyDb, item: Pick<ItemRow, 'side' | 'network
 }
 
 /**
+ * The ids of the items, among those given, that isItemHeld would find held: two reads of the
+ * PENDING requests (few at any time) rather than one per item, for a bulk action's thousands.
+ */
+export function heldItemIds(db: ReadonlyDb, items: readonly Pick<ItemRow, 'id' | 'side' | 'network_record_id' | 'ledger_payment_id'>[]): Set<number> {
+  const heldRecords = new Set(
+    db
+      .prepare<[], number>(`SELECT DISTINCT CAST(j.value AS INTEGER) FROM pairing_requests r, json_each(r.network_record_ids) j WHERE r.status = 'PENDING'`)
+      .pluck()
+      .all()
+      .map(Number),
+  );
+  const heldPayments = new Set(
+    db.prepare<[], number>(`SELECT DISTINCT ledger_payment_id FROM pairing_requests WHERE status = 'PENDING'`).pluck().all().map(Number),
+  );
+  const held = new Set<number>();
+  for (const item of items) {
+    const isHeld =
+      item.side === 'NETWORK' && item.network_record_id !== null
+        ? heldRecords.has(item.network_record_id)
+        : item.ledger_payment_id !== null && heldPayments.has(item.ledger_payment_id);
+    if (isHeld) held.add(item.id);
+  }
+  return held;
+}
+
+/**
  * The pairing behind a paired AMOUNT_DIFF: the payment and every presentment paired with it.
  * The payment's own item lists them all (found through its index), so no scan of the items is
  * needed from either side. Without the payment's own item (it was matched meanwhile) the record
@@ -214,18 +240,28 @@ function isPairedDifference(item: ItemRow): boolean {
   return item.reason === 'AMOUNT_DIFF' && parseCandidateIds(item.candidate_ids).length > 0;
 }
 
-/** What a write-off of an item is judged on, and the pairing behind it when it has one. */
-export function writeOffFactsOf(db: ReadonlyDb, item: ItemRow, rules: RuleSet): { facts: WriteOffFacts; pairing?: StoredPairing } {
-  const facts: WriteOffFacts = {
+/** Whether a write-off of the item is judged on the pairing behind it (an open, paired AMOUNT_DIFF), which writeOffFactsOf then reads. */
+export function writeOffNeedsPairing(item: ItemRow): boolean {
+  return item.category === 'MISMATCH' && item.status === 'OPEN' && isPairedDifference(item);
+}
+
+/** What a write-off of an item with no pairing behind it (see writeOffNeedsPairing) is judged on, its hold already known. */
+export function unpairedWriteOffFacts(item: ItemRow, isHeld: boolean): WriteOffFacts {
+  return {
     itemId: item.id,
     category: item.category,
     status: item.status,
     reason: item.reason,
     amountMinor: item.amount_minor,
     currency: item.currency,
-    isInPendingPairing: item.status === 'OPEN' && isItemHeld(db, item),
+    isInPendingPairing: item.status === 'OPEN' && isHeld,
   };
-  if (item.category !== 'MISMATCH' || item.status !== 'OPEN' || !isPairedDifference(item)) return { facts };
+}
+
+/** What a write-off of an item is judged on, and the pairing behind it when it has one. */
+export function writeOffFactsOf(db: ReadonlyDb, item: ItemRow, rules: RuleSet): { facts: WriteOffFacts; pairing?: StoredPairing } {
+  const facts = unpairedWriteOffFacts(item, item.status === 'OPEN' && isItemHeld(db, item));
+  if (!writeOffNeedsPairing(item)) return { facts };
   const pairing = amountDifferencePairing(db, item);
   if ('refusal' in pairing) return { facts: { ...facts, pairing } };
   const assessment = assessPairing(pairing.paymentFacts, pairing.recordFacts, rules);

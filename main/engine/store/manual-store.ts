@@ -43,19 +43,23 @@ import { appendAudit, appendAuditEntries, type AuditEntry } from './audit-log';
 import { candidateIdsText } from './candidate-ids';
 import {
   globalFinanceFactsOf,
+  heldItemIds,
   itemApprovalFacts,
   itemOf,
   ManualWorkError,
   pairingRequestOf,
   requestApprovalFacts,
   storedPairing,
+  unpairedWriteOffFacts,
   unpairFactsOf,
   writeOffFactsOf,
+  writeOffNeedsPairing,
   type ItemRow,
   type PairingRequestRow,
   type RecordRow,
   type StoredPairing,
 } from './control-facts';
+import { bulkInsert } from './bulk-insert';
 import type { ReadonlyDb, WritableDb } from './database';
 import { lockRows, staleRefusal, type ActionSeen } from './item-versions';
 import { isPostgresConnection } from './postgres/dialect';
@@ -82,6 +86,8 @@ const TRACKED_COLUMNS: Record<TrackedTable, readonly string[]> = {
 };
 
 type RowState = { table: TrackedTable; id: number; values: Record<string, unknown> };
+/** A row an action changes, and the values it gives it. */
+type RowChange = { table: TrackedTable; id: number; values: Record<string, unknown> };
 type Subject = { type: string; id: string };
 type AuditPart = { subjects: Subject[]; rows: string[]; summary: string };
 type CreatedTable = 'items' | 'matches' | 'unpaired_pairs' | 'adjustments' | 'pairing_requests';
@@ -180,6 +186,45 @@ function createTracker(db: WritableDb) {
       const columns = Object.keys(values);
       for (const column of columns) if (!TRACKED_COLUMNS[table].includes(column)) throw new Error(`${table}.${column} is not tracked`);
       cachedStatement(db, `UPDATE ${table} SET ${columns.map((column) => `${column} = @${column}`).join(', ')} WHERE id = @id`).run({ ...values, id });
+    },
+    /**
+     * As update on each change in turn, for a bulk action's thousands of rows: their states before
+     * are read in one statement per table, and the rows given the same values are written in one
+     * UPDATE (a round trip each on a team store, where a row at a time cost minutes). A row may
+     * come more than once only with the same values, so the order of the writes cannot matter.
+     */
+    updateMany(changes: readonly RowChange[]): void {
+      const tables = [...new Set(changes.map((change) => change.table))];
+      const states = new Map<string, RowState>();
+      for (const table of tables) {
+        const ids = [...new Set(changes.filter((change) => change.table === table).map((change) => change.id))];
+        lock(table, ids);
+        const fresh = ids.filter((id) => !before.has(`${table}:${id}`));
+        for (const state of readStates(db, table, fresh)) states.set(`${table}:${state.id}`, state);
+      }
+      const groups = new Map<string, { table: TrackedTable; values: Record<string, unknown>; ids: number[] }>();
+      const valuesOf = new Map<string, string>();
+      for (const change of changes) {
+        const key = `${change.table}:${change.id}`;
+        if (!before.has(key)) before.set(key, expectPresent(states.get(key), `row ${change.id} of ${change.table}`));
+        touched.push(key);
+        for (const column of Object.keys(change.values)) if (!TRACKED_COLUMNS[change.table].includes(column)) throw new Error(`${change.table}.${column} is not tracked`);
+        const group = `${change.table}:${JSON.stringify(change.values)}`;
+        const earlier = valuesOf.get(key);
+        if (earlier !== undefined && earlier !== group) throw new Error(`${key} is changed twice, with different values, in one step`);
+        if (earlier !== undefined) continue;
+        valuesOf.set(key, group);
+        const found = groups.get(group);
+        if (found) found.ids.push(change.id);
+        else groups.set(group, { table: change.table, values: change.values, ids: [change.id] });
+      }
+      for (const { table, values, ids } of groups.values()) {
+        const columns = Object.keys(values);
+        cachedStatement(db, `UPDATE ${table} SET ${columns.map((column) => `${column} = @${column}`).join(', ')} WHERE id IN (SELECT CAST(value AS INTEGER) FROM json_each(@ids))`).run({
+          ...values,
+          ids: JSON.stringify(ids),
+        });
+      }
     },
     created(table: CreatedTable, id: number): void {
       created.push({ table, id });
@@ -351,9 +396,15 @@ function codeAndNote(rules: RuleSet, use: ReasonCodeUse, reasonCode: string | un
   return { code: expectPresent(reasonCode, 'the checked reason code'), note: cleanText(expectPresent(note, 'the checked note')) };
 }
 
+/** What settling an item's own record (or payment) changes. */
+function settlementOf(item: ItemRow): RowChange {
+  if (item.side === 'NETWORK') return { table: 'network_records', id: expectPresent(item.network_record_id, `item ${item.id}'s network record`), values: { is_settled: 1 } };
+  return { table: 'ledger_payments', id: expectPresent(item.ledger_payment_id, `item ${item.id}'s ledger payment`), values: { is_settled: 1, is_matched: 0 } };
+}
+
 function settleRecordOf(tracker: Tracker, item: ItemRow): void {
-  if (item.side === 'NETWORK') tracker.update('network_records', expectPresent(item.network_record_id, `item ${item.id}'s network record`), { is_settled: 1 });
-  else tracker.update('ledger_payments', expectPresent(item.ledger_payment_id, `item ${item.id}'s ledger payment`), { is_settled: 1, is_matched: 0 });
+  const settlement = settlementOf(item);
+  tracker.update(settlement.table, settlement.id, settlement.values);
 }
 
 type AdjustmentInput = {
@@ -370,29 +421,34 @@ type AdjustmentInput = {
   note: string;
 };
 
+const ADJUSTMENT_COLUMNS = 'INSERT INTO adjustments (business_date, kind, item_id, match_id, amount_minor, currency, reason_code, maker, approver, note)';
+
+function adjustmentValues(input: AdjustmentInput): unknown[] {
+  return [input.date, input.kind, input.itemId ?? null, input.matchId ?? null, input.amountMinor, input.currency, input.reasonCode, input.maker, input.approver ?? '', input.note];
+}
+
 /** Records a write-off or an accepted difference for the day's adjustments report. */
 function recordAdjustment(db: WritableDb, tracker: Tracker, input: AdjustmentInput): number {
-  const id = Number(
-    db
-      .prepare<[string, AdjustmentInput['kind'], number | null, number | null, number, string, string, string, string, string]>(
-        `INSERT INTO adjustments (business_date, kind, item_id, match_id, amount_minor, currency, reason_code, maker, approver, note)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      )
-      .run(
-        input.date,
-        input.kind,
-        input.itemId ?? null,
-        input.matchId ?? null,
-        input.amountMinor,
-        input.currency,
-        input.reasonCode,
-        input.maker,
-        input.approver ?? '',
-        input.note,
-      ).lastInsertRowid,
-  );
+  const id = Number(db.prepare(`${ADJUSTMENT_COLUMNS} VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(...adjustmentValues(input)).lastInsertRowid);
   tracker.created('adjustments', id);
   return id;
+}
+
+/**
+ * recordAdjustment for many, several hundred rows per INSERT; their ids in the order given. Each
+ * store gives a statement's rows ascending ids in the order they come (SQLite the next row id, a
+ * team store its identity sequence), and the write lock keeps any other writer out, so the ids
+ * above the largest before are these rows' ids, in order: the ids one INSERT per row would give.
+ */
+function recordAdjustments(db: WritableDb, tracker: Tracker, inputs: readonly AdjustmentInput[]): number[] {
+  const largestBefore = db.prepare<[], number>('SELECT COALESCE(MAX(id), 0) FROM adjustments').pluck().get() ?? 0;
+  const rows = bulkInsert(db, ADJUSTMENT_COLUMNS, '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)', 10);
+  for (const input of inputs) rows.add(...adjustmentValues(input));
+  rows.flush();
+  const ids = db.prepare<[number], number>('SELECT id FROM adjustments WHERE id > ? ORDER BY id').pluck().all(largestBefore).map(Number);
+  if (ids.length !== inputs.length) throw new Error(`${inputs.length} adjustments were written, but ${ids.length} are stored above adjustment ${largestBefore}`);
+  for (const id of ids) tracker.created('adjustments', id);
+  return ids;
 }
 
 /** Sets (or, with empty text, clears) the note on an open item. */
@@ -875,27 +931,41 @@ function writeOffWork(db: WritableDb, context: ManualContext, itemId: number, re
         reasonCode: decision.code,
       };
     }
-    tracker.update('items', itemId, {
-      status: 'CLOSED',
-      closed_on: date,
-      resolution: 'WRITTEN_OFF',
-      resolved_by: context.actor,
-      note: decision.note,
-      reason_code: decision.code,
-    });
-    settleRecordOf(tracker, item);
-    recordAdjustment(db, tracker, {
+    const written = recordWriteOff(context, date, item, assessment, decision);
+    tracker.update('items', itemId, written.item.values);
+    tracker.update(written.record.table, written.record.id, written.record.values);
+    recordAdjustment(db, tracker, written.adjustment);
+    return { summary: written.summary, subjects: [{ type: 'item', id: String(itemId) }], reasonCode: decision.code };
+  };
+}
+
+/** What writing off an item's own record (no pairing behind it) changes and records: the item closed, its record settled, an adjustment. */
+function recordWriteOff(
+  context: ManualContext,
+  date: string,
+  item: ItemRow,
+  assessment: { amountMinor: number; currency: string },
+  decision: { code: string; note: string },
+): { item: RowChange; record: RowChange; adjustment: AdjustmentInput; summary: string } {
+  return {
+    item: {
+      table: 'items',
+      id: item.id,
+      values: { status: 'CLOSED', closed_on: date, resolution: 'WRITTEN_OFF', resolved_by: context.actor, note: decision.note, reason_code: decision.code },
+    },
+    record: settlementOf(item),
+    adjustment: {
       date,
       kind: 'WRITE_OFF',
-      itemId,
+      itemId: item.id,
       // A payment with no network side is a negative difference: the ledger paid what no card was charged.
       amountMinor: item.side === 'LEDGER' ? -assessment.amountMinor : assessment.amountMinor,
       currency: assessment.currency,
       reasonCode: decision.code,
       maker: context.actor,
       note: decision.note,
-    });
-    return { summary: `Wrote off item ${itemId} (${amount}): ${decision.note}`, subjects: [{ type: 'item', id: String(itemId) }], reasonCode: decision.code };
+    },
+    summary: `Wrote off item ${item.id} (${money(assessment.amountMinor, assessment.currency)}): ${decision.note}`,
   };
 }
 
@@ -1025,6 +1095,15 @@ export function markDone(db: WritableDb, context: ManualContext, itemId: number,
   }, [itemId]);
 }
 
+/** The rows' states now (those still there), by `table:id`: one read per table, not per row (a bulk action leaves tens of thousands). */
+function statesOf(db: ReadonlyDb, rows: readonly { table: TrackedTable; id: number }[]): Map<string, RowState> {
+  const states = new Map<string, RowState>();
+  for (const table of new Set(rows.map((row) => row.table))) {
+    for (const state of readStates(db, table, rows.filter((row) => row.table === table).map((row) => row.id))) states.set(`${table}:${state.id}`, state);
+  }
+  return states;
+}
+
 function lastUndoable(db: ReadonlyDb, actor: string): ActionRow | undefined {
   return db
     .prepare<[string], ActionRow>(
@@ -1056,8 +1135,10 @@ function undoRefusal(db: ReadonlyDb, action: ActionRow, today: string): string |
     const lastRunId = db.prepare<[], number | null>('SELECT MAX(id) FROM match_runs').pluck().get() ?? null;
     if (lastRunId !== plan.lastRunId) return `"${action.summary}" can no longer be undone: a matching run has decided its records since.`;
   }
-  for (const row of JSON.parse(action.left_state) as RowState[]) {
-    const now = readState(db, row.table, row.id);
+  const left = JSON.parse(action.left_state) as RowState[];
+  const current = statesOf(db, left);
+  for (const row of left) {
+    const now = current.get(`${row.table}:${row.id}`);
     if (!now || JSON.stringify(now.values) !== JSON.stringify(row.values)) {
       return `"${action.summary}" can no longer be undone: ${describeRow(row)} has changed since.`;
     }
@@ -1096,12 +1177,20 @@ export function undoLastAction(db: WritableDb, context: ManualContext): ManualAc
     const refusal = undoRefusal(db, last, businessDateAt(context.now.getTime(), context.rules));
     if (refusal) throw new ManualWorkError(refusal);
     const plan = JSON.parse(last.undo) as UndoPlan;
-    const deleted = plan.created.map((row) => expectPresent(readState(db, row.table, row.id), `row ${row.id} of ${row.table}`));
-    for (const row of plan.overwritten) tracker.update(row.table, row.id, row.values);
+    const createdNow = statesOf(db, plan.created);
+    const deleted = plan.created.map((row) => expectPresent(createdNow.get(`${row.table}:${row.id}`), `row ${row.id} of ${row.table}`));
+    tracker.updateMany(plan.overwritten);
     // Newest first: a row created later may name one created earlier (an adjustment its match).
-    for (const row of [...plan.created].reverse()) {
-      if (row.table === 'matches') cachedStatement(db, 'DELETE FROM match_members WHERE match_id = ?').run(row.id);
-      cachedStatement(db, `DELETE FROM ${row.table} WHERE id = ?`).run(row.id);
+    // Each run of rows of one table goes in one statement (a bulk's thousands of adjustments).
+    const newestFirst = [...plan.created].reverse();
+    for (let start = 0; start < newestFirst.length; ) {
+      const table = expectPresent(newestFirst[start], 'a created row').table;
+      let end = start;
+      while (end < newestFirst.length && newestFirst[end]?.table === table) end++;
+      const ids = JSON.stringify(newestFirst.slice(start, end).map((row) => row.id));
+      if (table === 'matches') cachedStatement(db, 'DELETE FROM match_members WHERE match_id IN (SELECT CAST(value AS INTEGER) FROM json_each(?))').run(ids);
+      cachedStatement(db, `DELETE FROM ${table} WHERE id IN (SELECT CAST(value AS INTEGER) FROM json_each(?))`).run(ids);
+      start = end;
     }
     return {
       summary: `Undid: ${last.summary}`,
@@ -1159,9 +1248,110 @@ function describeBulk(verb: string, count: number, totals: BulkActionResult['tot
 }
 
 /**
+ * A bulk action's work on all its items at once, where no item's work can change what another's
+ * is judged on or writes (each changes only its own item and record): every item judged first,
+ * from facts read in a few statements, then, only if none is refused, their changes written a
+ * table at a time. Undefined when the items are not all of that kind: they then go one by one.
+ */
+type BatchWork = (
+  tracker: Tracker,
+  date: string,
+  itemIds: readonly number[],
+) => { refusals: BulkRefusal[]; write: () => AuditPart[] } | undefined;
+
+/** The items by id, read in one statement; undefined when any is missing (taken one by one, its refusal names it). */
+function itemsOf(db: ReadonlyDb, itemIds: readonly number[]): ItemRow[] | undefined {
+  const rows = db.prepare<[string], ItemRow>('SELECT * FROM items WHERE id IN (SELECT CAST(value AS INTEGER) FROM json_each(?))').all(JSON.stringify(itemIds));
+  const byId = new Map(rows.map((row) => [Number(row.id), row]));
+  const items = itemIds.map((id) => byId.get(id));
+  return items.every((item) => item !== undefined) ? items : undefined;
+}
+
+/** The refusal a control's verdict (or a ManualWorkError) gives, as the work on one item would throw it. */
+function refusalOf(judge: () => void): string | undefined {
+  try {
+    judge();
+    return undefined;
+  } catch (error) {
+    if (error instanceof ManualWorkError) return error.message;
+    throw error;
+  }
+}
+
+/** noteWork on every item at once: a note changes only its own item. */
+function noteBatch(db: WritableDb, note: string): BatchWork {
+  return (tracker, _date, itemIds) => {
+    const items = itemsOf(db, itemIds);
+    if (!items) return undefined;
+    const refusals: BulkRefusal[] = [];
+    for (const item of items) {
+      const reason = refusalOf(() => enforce(checkNoteItem({ itemId: item.id, status: item.status })));
+      if (reason !== undefined) refusals.push({ itemId: item.id, reason });
+    }
+    return {
+      refusals,
+      write: () => {
+        const text = cleanText(note);
+        tracker.updateMany(items.map((item) => ({ table: 'items', id: item.id, values: { note: text } })));
+        return items.map((item) => ({
+          subjects: [{ type: 'item', id: String(item.id) }],
+          rows: [`items:${item.id}`],
+          summary: text === '' ? `Cleared the note on item ${item.id}` : `Noted on item ${item.id}: "${text}"`,
+        }));
+      },
+    };
+  };
+}
+
+/**
+ * writeOffWork on every item at once, when none has a pairing behind it (whose write-off makes a
+ * match, closing other items): each then closes its own item, settles its own record and records
+ * one adjustment.
+ */
+function writeOffBatch(db: WritableDb, context: ManualContext, reasonCode: string, note: string): BatchWork {
+  return (tracker, date, itemIds) => {
+    const items = itemsOf(db, itemIds);
+    if (!items || items.some(writeOffNeedsPairing)) return undefined;
+    const held = items.some((item) => item.status === 'OPEN') ? heldItemIds(db, items) : new Set<number>();
+    // The reason code and note are judged once an item passes its own control, as writeOffWork does.
+    let decision: { code: string; note: string } | { refusal: string } | undefined;
+    const refusals: BulkRefusal[] = [];
+    const written: ReturnType<typeof recordWriteOff>[] = [];
+    for (const item of items) {
+      const assessment = assessWriteOff(unpairedWriteOffFacts(item, held.has(item.id)), context.rules);
+      if (!assessment.allowed) {
+        refusals.push({ itemId: item.id, reason: `Item ${item.id} cannot be written off. ${assessment.reason}` });
+        continue;
+      }
+      decision ??= ((): { code: string; note: string } | { refusal: string } => {
+        let checked: { code: string; note: string } | undefined;
+        const refusal = refusalOf(() => (checked = codeAndNote(context.rules, 'write-off', reasonCode, note)));
+        return refusal === undefined ? expectPresent(checked, 'the checked reason code and note') : { refusal };
+      })();
+      if ('refusal' in decision) refusals.push({ itemId: item.id, reason: decision.refusal });
+      // An item without the record it would settle throws here, stopping the action as it does one by one.
+      else written.push(recordWriteOff(context, date, item, assessment, decision));
+    }
+    return {
+      refusals,
+      write: () => {
+        tracker.updateMany(written.flatMap((each) => [each.item, each.record]));
+        const adjustmentIds = recordAdjustments(db, tracker, written.map((each) => each.adjustment));
+        return written.map((each, index) => ({
+          subjects: [{ type: 'item', id: String(each.item.id) }],
+          rows: [...new Set([`items:${each.item.id}`, `${each.record.table}:${each.record.id}`, `adjustments:${adjustmentIds[index]}`])],
+          summary: each.summary,
+        }));
+      },
+    };
+  };
+}
+
+/**
  * Runs one item's work for every item of the target inside one IMMEDIATE transaction. Each item
  * sits in a savepoint, so a refused one leaves nothing behind and the items after it are judged
  * as they would be; once any item is refused (or for a dry run) the whole transaction rolls back.
+ * With a batch work whose items are independent, they are judged and written all at once instead.
  */
 function performBulk(
   db: WritableDb,
@@ -1170,6 +1360,7 @@ function performBulk(
   target: BulkTarget,
   decision: { dryRun: boolean; reasonCode?: string; note: string },
   workOf: (db: WritableDb, itemId: number) => Work,
+  batchOf?: BatchWork,
 ): BulkActionResult {
   let applied: BulkActionResult | undefined;
   const cachingDb = withStatementCache(db);
@@ -1188,19 +1379,27 @@ function performBulk(
         tracker.lock('ledger_payments', records.flatMap((record) => (record.ledger === null ? [] : [record.ledger])));
       }
       const totals = itemTotals(db, itemIds);
-      const refusals: BulkRefusal[] = [];
+      let refusals: BulkRefusal[] = [];
       let refusedCount = 0;
-      const parts: AuditPart[] = [];
-      const inSavepoint = db.transaction((itemId: number) => workOf(cachingDb, itemId)(tracker, date));
-      for (const itemId of itemIds) {
-        const mark = tracker.touchedCount();
-        try {
-          const outcome = inSavepoint(itemId);
-          parts.push({ subjects: outcome.subjects, rows: tracker.touchedSince(mark), summary: outcome.summary });
-        } catch (error) {
-          if (!(error instanceof ManualWorkError)) throw error;
-          refusedCount++;
-          if (refusals.length < BULK_REFUSALS_LISTED) refusals.push({ itemId, reason: error.message });
+      let parts: AuditPart[] = [];
+      const batch = batchOf?.(tracker, date, itemIds);
+      if (batch) {
+        refusedCount = batch.refusals.length;
+        refusals = batch.refusals.slice(0, BULK_REFUSALS_LISTED);
+        // Refused or a dry run, nothing is written: the transaction rolls back all the same.
+        if (refusedCount === 0 && !decision.dryRun) parts = batch.write();
+      } else {
+        const inSavepoint = db.transaction((itemId: number) => workOf(cachingDb, itemId)(tracker, date));
+        for (const itemId of itemIds) {
+          const mark = tracker.touchedCount();
+          try {
+            const outcome = inSavepoint(itemId);
+            parts.push({ subjects: outcome.subjects, rows: tracker.touchedSince(mark), summary: outcome.summary });
+          } catch (error) {
+            if (!(error instanceof ManualWorkError)) throw error;
+            refusedCount++;
+            if (refusals.length < BULK_REFUSALS_LISTED) refusals.push({ itemId, reason: error.message });
+          }
         }
       }
       const verbs = BULK_VERBS[action];
@@ -1232,7 +1431,15 @@ function performBulk(
 
 /** Notes (or, with empty text, clears the note of) every item of the target, as one action. */
 export function bulkNote(db: WritableDb, context: ManualContext, input: { target: BulkTarget; note: string; dryRun?: boolean | undefined }): BulkActionResult {
-  return performBulk(db, context, 'note', input.target, { dryRun: input.dryRun ?? false, note: input.note }, (cachingDb, itemId) => noteWork(cachingDb, itemId, input.note));
+  return performBulk(
+    db,
+    context,
+    'note',
+    input.target,
+    { dryRun: input.dryRun ?? false, note: input.note },
+    (cachingDb, itemId) => noteWork(cachingDb, itemId, input.note),
+    noteBatch(db, input.note),
+  );
 }
 
 /** Writes off every item of the target within the limit, as one action, or none. */
@@ -1241,8 +1448,14 @@ export function bulkWriteOff(
   context: ManualContext,
   input: { target: BulkTarget; reasonCode: string; note: string; dryRun?: boolean | undefined },
 ): BulkActionResult {
-  return performBulk(db, context, 'write-off', input.target, { dryRun: input.dryRun ?? false, reasonCode: input.reasonCode, note: input.note }, (cachingDb, itemId) =>
-    writeOffWork(cachingDb, context, itemId, input.reasonCode, input.note),
+  return performBulk(
+    db,
+    context,
+    'write-off',
+    input.target,
+    { dryRun: input.dryRun ?? false, reasonCode: input.reasonCode, note: input.note },
+    (cachingDb, itemId) => writeOffWork(cachingDb, context, itemId, input.reasonCode, input.note),
+    writeOffBatch(db, context, input.reasonCode, input.note),
   );
 }
 

@@ -8,6 +8,7 @@ import {
   bulkSendToGlobalFinance,
   bulkWriteOff,
   lastManualAction,
+  pairByHand,
   undoLastAction,
   writeOff,
   type ManualContext,
@@ -16,7 +17,7 @@ import { queueContext, queueItemIds } from '../../../main/engine/store/queue-sto
 import { currentRuleSet } from '../../../main/engine/store/rule-sets';
 import type { QueueFilter } from '../../../shared/ipc/recon-api';
 import { DEFAULT_RULES } from '../../../shared/rules';
-import { createDb as createBareDb, networkInput, storeFile } from '../../helpers/store';
+import { createDb as createBareDb, ledgerInput, networkInput, storeFile } from '../../helpers/store';
 
 // 2026-11-06 15:00 in New York: business date 2026-11-06.
 const NOW = new Date('2026-11-06T20:00:00Z');
@@ -48,6 +49,54 @@ function snapshot(db: Db): unknown {
 
 function count(db: Db, sql: string): number {
   return db.prepare(sql).pluck().get() as number;
+}
+
+/**
+ * The same store at every call (references and lines fixed): presentments no payment pairs with,
+ * V3 above the write-off limit, and payments no presentment pairs with (Z3 above the limit); each an open mismatch.
+ */
+function mixedDay(): { db: Db; itemOf: (reference: string) => number } {
+  const db = createBareDb();
+  currentRuleSet(db);
+  storeFile(db, {
+    ledger: [ledgerInput({ paymentId: 'Z1', amountMinor: 2_000, cardLast4: '2222', line: 1 }), ledgerInput({ paymentId: 'Z2', amountMinor: 900, cardLast4: '4444', line: 2 }),
+      ledgerInput({ paymentId: 'Z3', amountMinor: 9_000, cardLast4: '6666', line: 3 }),
+    ],
+  });
+  storeFile(db, {
+    network: [
+      networkInput({ recordId: 'V1', amountMinor: 1_000, panLast4: '1111', line: 1 }),
+      networkInput({ recordId: 'V2', amountMinor: 1_500, panLast4: '3333', line: 2 }),
+      networkInput({ recordId: 'V3', amountMinor: 9_999, panLast4: '5555', line: 3 }),
+    ],
+  });
+  runMatchingDay(db, '2026-11-06');
+  const itemOf = (reference: string): number =>
+    db
+      .prepare(
+        `SELECT i.id FROM items i LEFT JOIN network_records n ON n.id = i.network_record_id LEFT JOIN ledger_payments l ON l.id = i.ledger_payment_id
+         WHERE i.status = 'OPEN' AND i.category = 'MISMATCH' AND (n.record_id = ? OR (i.side = 'LEDGER' AND l.payment_id = ?))`,
+      )
+      .pluck()
+      .get(reference, reference) as number;
+  return { db, itemOf };
+}
+
+/** The rows a write-off changes or makes, and each item's audit entry (before and after, less the action's ids), by item. */
+function writtenOff(db: Db): unknown {
+  const entries = db
+    .prepare("SELECT subject_id AS item, before, after FROM audit_log WHERE action = 'manual.write-off' ORDER BY id")
+    .all() as { item: string; before: string; after: string }[];
+  return {
+    items: db.prepare('SELECT * FROM items ORDER BY id').all(),
+    records: db.prepare('SELECT id, is_settled FROM network_records ORDER BY id').all(),
+    payments: db.prepare('SELECT id, is_settled, is_matched FROM ledger_payments ORDER BY id').all(),
+    adjustments: db.prepare('SELECT id, business_date, kind, item_id, match_id, amount_minor, currency, reason_code, maker, approver, note FROM adjustments ORDER BY id').all(),
+    entries: entries.map((entry) => {
+      const { actionId: _actionId, bulkId: _bulkId, ...after } = JSON.parse(entry.after) as Record<string, unknown>;
+      return { item: entry.item, before: JSON.parse(entry.before) as unknown, after };
+    }),
+  };
 }
 
 const ALL_NO_LEDGER: QueueFilter = { category: 'MISMATCH', reason: 'NO_LEDGER', sort: 'oldest' };
@@ -101,6 +150,60 @@ describe('bulk actions', () => {
     expect(count(db, 'SELECT COUNT(*) FROM manual_actions')).toBe(0);
     expect(count(db, "SELECT COUNT(*) FROM audit_log WHERE action LIKE 'manual.%'")).toBe(0);
     expect(lastManualAction(db, as('ana'))).toBeNull();
+  });
+
+  it('writes off each item, network or ledger side, row for row and entry for entry as the action on that item alone would', () => {
+    const references = ['V2', 'Z1', 'V1', 'Z2'];
+    const bulk = mixedDay();
+    const itemIds = references.map(bulk.itemOf);
+    const result = bulkWriteOff(bulk.db, as('ana'), { target: { itemIds }, reasonCode: 'BELOW_MATERIALITY', note: 'too small to chase' });
+    expect(result).toMatchObject({ applied: true, count: 4, refusedCount: 0 });
+
+    const oneByOne = mixedDay();
+    expect(references.map(oneByOne.itemOf)).toEqual(itemIds);
+    for (const itemId of itemIds) writeOff(oneByOne.db, as('ana'), itemId, 'BELOW_MATERIALITY', 'too small to chase');
+    expect(writtenOff(bulk.db)).toEqual(writtenOff(oneByOne.db));
+    // A payment written off is a negative difference, and its payment is settled, not matched.
+    expect(bulk.db.prepare('SELECT amount_minor FROM adjustments ORDER BY id').pluck().all()).toEqual([1_500, -2_000, 1_000, -900]);
+    expect(verifyAuditChain(bulk.db).intact).toBe(true);
+
+    undoLastAction(bulk.db, as('ana'));
+    const { db: untouched } = mixedDay();
+    const rowsOf = (db: Db): unknown => {
+      const { items, records, payments, adjustments } = writtenOff(db) as Record<string, unknown>;
+      return { items, records, payments, adjustments };
+    };
+    expect(rowsOf(bulk.db)).toEqual(rowsOf(untouched));
+  });
+
+  it('refuses with the words the action on each item alone would use: held by a pairing request, above the limit, an unknown reason code', () => {
+    const { db, itemOf } = mixedDay();
+    // V2 and Z3 (75.00 USD apart) wait in a pairing request for a second associate: both items are held.
+    const requested = pairByHand(db, as('ben'), {
+      networkRecordIds: [db.prepare("SELECT id FROM network_records WHERE record_id = 'V2'").pluck().get() as number],
+      ledgerPaymentId: db.prepare("SELECT id FROM ledger_payments WHERE payment_id = 'Z3'").pluck().get() as number,
+      reasonCode: 'OTHER',
+      note: 'one purchase',
+    });
+    expect(requested.pairingRequestId).toBeGreaterThan(0);
+    const before = snapshot(db);
+    const messageOf = (itemId: number, reasonCode: string): string => {
+      try {
+        writeOff(db, as('ana'), itemId, reasonCode, 'too small to chase');
+      } catch (error) {
+        return (error as Error).message;
+      }
+      throw new Error(`item ${itemId} was written off`);
+    };
+    const itemIds = ['V1', 'V2', 'V3', 'Z3'].map(itemOf);
+    const result = bulkWriteOff(db, as('ana'), { target: { itemIds }, reasonCode: 'BELOW_MATERIALITY', note: 'too small to chase' });
+    expect(result).toMatchObject({ applied: false, refusedCount: 3 });
+    expect(result.refusals).toEqual(['V2', 'V3', 'Z3'].map(itemOf).map((itemId) => ({ itemId, reason: messageOf(itemId, 'BELOW_MATERIALITY') })));
+    expect(result.refusals[0]?.reason).toMatch(/pairing/);
+
+    const unknownCode = bulkWriteOff(db, as('ana'), { target: { itemIds: ['V1', 'Z1'].map(itemOf) }, reasonCode: 'NO_SUCH_CODE', note: 'x' });
+    expect(unknownCode.refusals).toEqual(['V1', 'Z1'].map(itemOf).map((itemId) => ({ itemId, reason: messageOf(itemId, 'NO_SUCH_CODE') })));
+    expect(snapshot(db)).toEqual(before);
   });
 
   it('refuses the whole bulk when an item was closed by hand meanwhile, and names it', () => {
