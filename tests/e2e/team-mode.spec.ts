@@ -75,6 +75,9 @@ test.describe('team mode: two associates on one PostgreSQL store', () => {
     browser = await playwright.chromium.launch(testInfo.project.use.launchOptions);
   });
 
+  // A test that times out never reaches its own finally: a server left frozen would hang the clean-up below.
+  test.afterEach(() => store?.server.thaw());
+
   test.afterAll(async () => {
     await browser?.close();
     for (const workstation of workstations) {
