@@ -6,9 +6,11 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { Browser, Page } from '@playwright/test';
+import AxeBuilder from '@axe-core/playwright';
+import type { Browser, Locator, Page } from '@playwright/test';
 import { addDays, businessDateAt } from '../../shared/business-dates';
 import { DEFAULT_RULES } from '../../shared/rules';
+import { teamDatabaseUnreachableMessage } from '../../shared/team-database';
 import { main as recon } from '../../main/cli/index';
 import { createTeamDemoStore, startDemoWorkstation, writeAmountDifferencePair, type DemoWorkstation, type TeamDemoStore } from '../../scripts/team-demo';
 import { expect, test } from './fixtures';
@@ -17,9 +19,36 @@ import { WorkstationPage } from './page-models/workstation-page';
 /** How soon another associate's change must show in an open window (the issue's 2 s, plus the window's own reload). */
 const LIVE_MS = 4_000;
 
-/** The pair alice works: AMOUNT_DIFF on a closed day, 50.00 apart (see writeAmountDifferencePair). */
+/** How soon the window says the server stopped answering: a heartbeat every 3 s with 3 s to answer, and a busy machine. */
+const OFFLINE_MS = 15_000;
+
+/** How soon the window sees the server back: the next heartbeat, and the reads it then makes again. */
+const BACK_MS = 25_000;
+
+/**
+ * The pair alice works: AMOUNT_DIFF on a closed day, 50.00 apart (see writeAmountDifferencePair);
+ * and two Visa presentments no payment funded (cards and auth codes of their own), so that alice
+ * has items to note whichever test ran first.
+ */
 function writeFeeds(folder: string): string[] {
-  return writeAmountDifferencePair(folder, addDays(businessDateAt(Date.now(), DEFAULT_RULES), -4));
+  const date = addDays(businessDateAt(Date.now(), DEFAULT_RULES), -4);
+  const lone = path.join(folder, `visa_${date}_lone.csv`);
+  fs.writeFileSync(
+    lone,
+    'record_id,arn,network_txn_id,pan,auth_code,txn_type,amount,currency,txn_date,settlement_date,mcc,descriptor\n' +
+      `VLONE0001,,,4000007777772222,LONE01,PRESENTMENT,20.00,USD,${date},${date},4829,ZELLE TRANSFER\n` +
+      `VLONE0002,,,4000008888883333,LONE02,PRESENTMENT,30.00,USD,${date},${date},4829,ZELLE TRANSFER\n`,
+  );
+  return [...writeAmountDifferencePair(folder, date), lone];
+}
+
+/** Whether what is drawn at the element's centre is the element itself (or inside it): nothing lies over it. */
+async function isUncovered(element: Locator): Promise<boolean> {
+  return element.evaluate((node) => {
+    const box = node.getBoundingClientRect();
+    const top = document.elementFromPoint(box.left + box.width / 2, box.top + box.height / 2);
+    return top !== null && node.contains(top);
+  });
 }
 
 async function runRecon(...args: string[]): Promise<void> {
@@ -46,6 +75,9 @@ test.describe('team mode: two associates on one PostgreSQL store', () => {
     browser = await playwright.chromium.launch(testInfo.project.use.launchOptions);
   });
 
+  // A test that times out never reaches its own finally: a server left frozen would hang the clean-up below.
+  test.afterEach(() => store?.server.thaw());
+
   test.afterAll(async () => {
     await browser?.close();
     for (const workstation of workstations) {
@@ -57,11 +89,18 @@ test.describe('team mode: two associates on one PostgreSQL store', () => {
     if (feeds) fs.rmSync(feeds, { recursive: true, force: true });
   });
 
+  const windows = new Map<string, { page: Page; app: WorkstationPage }>();
+
+  /** The associate's one window: a launch address admits one browser only, so a later test goes on in the same window. */
   async function windowOf(associate: string): Promise<{ page: Page; app: WorkstationPage }> {
+    const open = windows.get(associate);
+    if (open) return open;
     const workstation = workstations.find((candidate) => candidate.associate === associate)!;
     const page = await (await browser.newContext({ viewport: { width: 1360, height: 900 } })).newPage();
     await page.goto(workstation.launchUrl);
-    return { page, app: new WorkstationPage(page, 'browser') };
+    const opened = { page, app: new WorkstationPage(page, 'browser') };
+    windows.set(associate, opened);
+    return opened;
   }
 
   test('a hand decision made by one associate is approved by the other, each window seeing the other\'s work live', async () => {
@@ -93,5 +132,72 @@ test.describe('team mode: two associates on one PostgreSQL store', () => {
 
     // Alice's open window sees the approval arrive, again without a reload.
     await expect(mine).toHaveAttribute('data-status', 'APPROVED', { timeout: LIVE_MS });
+  });
+
+  test('the server stops answering: the window says so, keeps what it read, refuses a change plainly, and takes it once the server is back', async () => {
+    test.setTimeout(120_000);
+    const alice = await windowOf('alice');
+    const { page, app } = alice;
+    await app.open('Queue');
+    await app.queueRows.filter({ hasText: 'VLONE0001' }).click();
+    const detail = page.getByTestId('item-detail');
+    await expect(detail.getByRole('heading', { level: 2 })).toBeVisible();
+    await expect(page.getByTestId('item-explanation')).toBeVisible();
+    const itemHeading = (await detail.getByRole('heading', { level: 2 }).textContent())!;
+    const queueTotal = (await page.getByTestId('queue-total').textContent())!;
+    const banner = page.getByTestId('team-database-offline');
+    await expect(banner).toHaveCount(0);
+
+    const server = `127.0.0.1:${store.server.port}`;
+    const noteForm = detail.getByRole('form', { name: 'Item note' });
+    const note = 'asked Visa for the funding transfer';
+    store.server.freeze();
+    try {
+      await expect(banner).toHaveText(
+        new RegExp(`^The team database at ${server.replace(/\./g, '\\.')} has not answered since \\d{2}:\\d{2}\\. The window shows what it last read; nothing can be changed until it is back\\.$`),
+        { timeout: OFFLINE_MS },
+      );
+
+      // The note, by keyboard as an associate types it: refused at once, where the item panel says why.
+      await page.keyboard.press('n');
+      await expect(noteForm.getByLabel('Note')).toBeFocused();
+      await page.keyboard.type(note);
+      await page.keyboard.press('Enter');
+      // At once: well inside the 15 s a read waits before it gives up, so the change was never sent.
+      await expect(noteForm.getByRole('alert')).toHaveText(teamDatabaseUnreachableMessage(server), { timeout: 5_000 });
+      // What the window last read stays: the item, its queue, the count.
+      await expect(detail.getByRole('heading', { level: 2 })).toHaveText(itemHeading);
+      await expect(page.getByTestId('item-explanation')).toBeVisible();
+      await expect(app.queueRows.filter({ hasText: 'VLONE0001' })).toHaveCount(1);
+      await expect(page.getByTestId('queue-total')).toHaveText(queueTotal);
+      await expect(noteForm.getByLabel('Note')).toHaveValue(note);
+
+      const violations = (await new AxeBuilder({ page }).analyze()).violations.map(
+        (violation) => `${violation.id} (${violation.help}) at ${violation.nodes.map((node) => node.target.join(' ')).join(', ')}`,
+      );
+      expect(violations).toEqual([]);
+      // At 1280x720 each sentence can be brought into view and read whole, with nothing drawn over it.
+      await page.setViewportSize({ width: 1280, height: 720 });
+      for (const [sentence, name] of [
+        [banner, 'banner'],
+        [noteForm.getByRole('alert'), 'refusal'],
+      ] as const) {
+        await sentence.scrollIntoViewIfNeeded();
+        await expect(sentence).toBeInViewport({ ratio: 1 });
+        expect(await isUncovered(sentence), `the ${name} is drawn over`).toBe(true);
+        await page.screenshot({ path: test.info().outputPath(`team-database-offline-${name}-1280x720.png`) });
+      }
+      await page.setViewportSize({ width: 1360, height: 900 });
+    } finally {
+      // Whatever failed above, the server carries on: a frozen one would hang every later step and the clean-up.
+      store.server.thaw();
+    }
+
+    await expect(banner).toHaveCount(0, { timeout: BACK_MS });
+    // The same note, sent this time: the queue goes on to the other presentment and says what was done.
+    await noteForm.getByRole('button', { name: 'Save note' }).click();
+    const done = page.getByTestId('action-done');
+    await expect(done).toHaveText(`${itemHeading}: Noted on item ${itemHeading.replace('Item ', '')}: "${note}"`);
+    await expect(page.getByText(teamDatabaseUnreachableMessage(server))).toHaveCount(0);
   });
 });

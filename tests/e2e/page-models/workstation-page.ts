@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Locator, Page } from '@playwright/test';
+import { expect, type Locator, type Page } from '@playwright/test';
 
 /** The window as an associate sees it: sections, the drop zone, outcomes, tables. */
 export class WorkstationPage {
@@ -61,6 +61,36 @@ export class WorkstationPage {
 
   get queueRows(): Locator {
     return this.page.getByTestId('queue-row');
+  }
+
+  /** Runs matching from the Matching & reports view, as of the last closed date, and waits for its result. */
+  async matchNow(): Promise<void> {
+    await this.open('Matching & reports');
+    await this.page.getByRole('button', { name: 'Match now' }).click();
+    await expect(this.page.getByTestId('matching-result')).toBeVisible();
+  }
+
+  get matchRows(): Locator {
+    return this.page.getByTestId('match-row');
+  }
+
+  /** The Matches view's row of one match (drawn only while in view). */
+  matchRow(matchId: string): Locator {
+    return this.matchRows.and(this.page.locator(`[data-match-id="${matchId}"]`));
+  }
+
+  /** From the Matches view: opens the match's unpair form under the list and returns it. */
+  async openUnpairForm(matchId: string): Promise<Locator> {
+    await this.matchRow(matchId).getByRole('button', { name: 'Unpair' }).click();
+    return this.page.getByRole('form', { name: `Unpair match ${matchId}` });
+  }
+
+  /** Unpairs the match with a reason code and a note, as its form asks. */
+  async unpairMatch(matchId: string, reasonCode: string, note: string): Promise<void> {
+    const form = await this.openUnpairForm(matchId);
+    await this.chooseReasonCode(form, reasonCode);
+    await form.getByLabel('Note').fill(note);
+    await form.getByRole('button', { name: 'Unpair' }).click();
   }
 
   /** A section of the Approvals view: 'Awaiting my approval', 'My submissions', 'Approved, waiting for the transfer'. */
