@@ -16,6 +16,7 @@ import { leanSearchIndex } from './015-lean-search-index';
 import { searchKeys } from './016-search-keys';
 import { queueCounts } from './017-queue-counts';
 import { changeNotices } from './018-change-notices';
+import { queueCountsPerStatement } from './019-queue-counts-per-statement';
 import type { WritableDb } from '../database';
 
 /** A schema step: SQL, or a function for a step that must compute in JavaScript (hashes, a table's indexes to put back). */
@@ -41,6 +42,7 @@ export const MIGRATIONS: readonly Migration[] = [
   searchKeys,
   queueCounts,
   changeNotices,
+  queueCountsPerStatement,
 ];
 
 /** The schema version this build of the app writes. */

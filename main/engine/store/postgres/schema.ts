@@ -416,6 +416,66 @@ CREATE TRIGGER audit_log_notify AFTER INSERT ON audit_log FOR EACH STATEMENT EXE
 CREATE TRIGGER report_runs_notify AFTER INSERT OR UPDATE OR DELETE ON report_runs FOR EACH STATEMENT EXECUTE FUNCTION recon_notify_store_changed();
 `;
 
+// SQLite's 19 (empty there): the queue's counts (17) kept by statement-level triggers over the
+// statement's old and new rows, so a statement that opens, closes or moves 20,000 items writes
+// each key's counts row once, not 20,000 times (with the row trigger, each update of one counts
+// row in one transaction walked all its earlier versions: a 20,000-item write-off spent most of its
+// time there; see bench/README.md). The same counts as the row trigger: only OPEN rows count; a
+// key's row is created the first time an OPEN item comes to it and is never deleted (it stays,
+// at zero, once its last item leaves); a key no OPEN item comes to is only updated, never created.
+// An UPDATE nets its old and new rows per key, and a key whose net change is nothing is not
+// written. PostgreSQL allows transition tables only on a trigger of one event and no column list:
+// the UPDATE trigger runs on every UPDATE of items, over the statement's rows, and finds nothing
+// to write when none of the counted columns changed.
+// Important: a later step that rebuilds items must create these triggers again.
+const queueCountsPerStatement = `
+DROP TRIGGER queue_counts_change ON items;
+DROP FUNCTION queue_counts_change();
+CREATE FUNCTION queue_counts_apply() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF TG_OP = 'INSERT' THEN
+    INSERT INTO queue_counts (category, reason, network, side, currency, items, minor_high, minor_low)
+      SELECT category, reason, COALESCE(network, ''), side, currency, COUNT(*), SUM(amount_minor >> 32), SUM(amount_minor & 4294967295)
+      FROM new_rows WHERE status = 'OPEN'
+      GROUP BY category, reason, COALESCE(network, ''), side, currency
+      ON CONFLICT (category, reason, network, side, currency) DO UPDATE
+      SET items = queue_counts.items + EXCLUDED.items, minor_high = queue_counts.minor_high + EXCLUDED.minor_high, minor_low = queue_counts.minor_low + EXCLUDED.minor_low;
+  ELSIF TG_OP = 'DELETE' THEN
+    UPDATE queue_counts SET items = queue_counts.items - gone.items, minor_high = queue_counts.minor_high - gone.minor_high, minor_low = queue_counts.minor_low - gone.minor_low
+      FROM (SELECT category, reason, COALESCE(network, '') AS network, side, currency, COUNT(*) AS items, SUM(amount_minor >> 32) AS minor_high, SUM(amount_minor & 4294967295) AS minor_low
+            FROM old_rows WHERE status = 'OPEN'
+            GROUP BY category, reason, COALESCE(network, ''), side, currency) AS gone
+      WHERE queue_counts.category = gone.category AND queue_counts.reason = gone.reason AND queue_counts.network = gone.network
+        AND queue_counts.side = gone.side AND queue_counts.currency = gone.currency;
+  ELSE
+    INSERT INTO queue_counts (category, reason, network, side, currency, items, minor_high, minor_low)
+      SELECT category, reason, network, side, currency, SUM(items), SUM(minor_high), SUM(minor_low)
+      FROM (
+        SELECT category, reason, COALESCE(network, '') AS network, side, currency, 1 AS items, amount_minor >> 32 AS minor_high, amount_minor & 4294967295 AS minor_low, TRUE AS comes
+          FROM new_rows WHERE status = 'OPEN'
+        UNION ALL
+        SELECT category, reason, COALESCE(network, ''), side, currency, -1, -(amount_minor >> 32), -(amount_minor & 4294967295), FALSE
+          FROM old_rows WHERE status = 'OPEN'
+      ) AS change
+      GROUP BY category, reason, network, side, currency
+      -- A key only left by items is updated if it has a row, never created (as the row trigger's UPDATE).
+      HAVING (SUM(items) <> 0 OR SUM(minor_high) <> 0 OR SUM(minor_low) <> 0)
+        AND (bool_or(comes) OR EXISTS (SELECT 1 FROM queue_counts AS kept WHERE kept.category = change.category AND kept.reason = change.reason
+          AND kept.network = change.network AND kept.side = change.side AND kept.currency = change.currency))
+      ON CONFLICT (category, reason, network, side, currency) DO UPDATE
+      SET items = queue_counts.items + EXCLUDED.items, minor_high = queue_counts.minor_high + EXCLUDED.minor_high, minor_low = queue_counts.minor_low + EXCLUDED.minor_low;
+  END IF;
+  RETURN NULL;
+END;
+$$;
+CREATE TRIGGER queue_counts_insert AFTER INSERT ON items REFERENCING NEW TABLE AS new_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION queue_counts_apply();
+CREATE TRIGGER queue_counts_update AFTER UPDATE ON items REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION queue_counts_apply();
+CREATE TRIGGER queue_counts_delete AFTER DELETE ON items REFERENCING OLD TABLE AS old_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION queue_counts_apply();
+`;
+
 /** The PostgreSQL schema steps in order; the last one's version is the app's SCHEMA_VERSION. */
 export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
   { version: 14, sql: baseline },
@@ -424,6 +484,7 @@ export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
   { version: 16, sql: searchKeys },
   { version: 17, sql: queueCounts },
   { version: 18, sql: changeNotices },
+  { version: 19, sql: queueCountsPerStatement },
 ];
 
 /** The schema version the PostgreSQL store is at: 0 for an empty database. */
