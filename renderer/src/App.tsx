@@ -233,7 +233,7 @@ function UndoLastAction() {
         </button>
       ) : null}
       {lastManualAction?.undoRefusal ? (
-        <p className="hint" data-testid="undo-refusal">
+        <p className="hint undo-refusal" data-testid="undo-refusal" title={lastManualAction.undoRefusal}>
           {lastManualAction.undoRefusal}
         </p>
       ) : null}

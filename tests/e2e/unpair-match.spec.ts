@@ -44,7 +44,8 @@ test.describe('unpairing from the Matches view', () => {
     const note = `paired with the wrong Zelle payment, ${paymentId}`;
     await app.unpairMatch(matchId, 'WRONG_PAIRING', note);
     const outcome = `Unpaired match ${matchId} (WRONG_PAIRING): ${note}. Its records go back to matching, never to be paired with each other again by a run.`;
-    // The Matches view says what was done in the header, as the action the associate may undo.
+    // The Matches view says what was done where the form was, and in the header as the action the associate may undo.
+    await expect(page.getByTestId('unpair-done')).toHaveText(outcome);
     await expect(page.getByTestId('header-undo')).toHaveText(`Undo: ${outcome}`);
     await expect(form).toHaveCount(0);
 

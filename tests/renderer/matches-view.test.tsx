@@ -130,6 +130,10 @@ describe('the Matches view', () => {
     expect(fake.argumentsOf('unpairMatch')).toEqual([{ matchId: 1, reasonCode: 'WRONG_PAIRING', note: 'Wrong customer', seen: { matchId: 1, version: '1.listed' } }]);
     await waitFor(() => expect(fake.argumentsOf('matchesPage')).toHaveLength(2));
     expect(screen.queryByRole('form', { name: 'Unpair match 1' })).toBeNull();
+    // What it did is said where the form was, and goes once another unpairing is begun.
+    expect(screen.getByTestId('unpair-done').textContent).toBe('Unpaired match 1.');
+    await user.click(within(await screen.findByTestId('match-row')).getByRole('button', { name: 'Unpair' }));
+    expect(screen.getByTestId('unpair-done').textContent).toBe('');
   });
 
   it('sends the version the list showed; refused because the match moved on, it shows the match as it is now and keeps the refusal readable', async () => {

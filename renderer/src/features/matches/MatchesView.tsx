@@ -39,6 +39,8 @@ export function MatchesView() {
   const hasFilter = useReconStore((state) => Object.keys(state.matchesFilter).length > 0);
   const unpairError = useReconStore((state) => state.manualErrors.unpair);
   const [unpairingId, setUnpairingId] = useState<number | undefined>(undefined);
+  // What the last unpairing did, said where its form was: the header's Undo cuts it short.
+  const [unpaired, setUnpaired] = useState<string | undefined>(undefined);
   const scrollRef = useRef<HTMLDivElement>(null);
 
   useEffect(() => {
@@ -119,6 +121,7 @@ export function MatchesView() {
                   onToggleUnpair={() => {
                     // Another match's failure says nothing about this one.
                     clearManualError('unpair');
+                    setUnpaired(undefined);
                     setUnpairingId((current) => (current === match.id ? undefined : match.id));
                   }}
                 />
@@ -135,7 +138,18 @@ export function MatchesView() {
         {isMatchesLoading && matches.length > 0 ? <p className="loading-more">Loading more…</p> : null}
       </div>
       {/* Below the list, not in it: the list draws only the rows in view, and the form must outlive scrolling. */}
-      {unpairing ? <UnpairForm match={unpairing} onUnpaired={() => setUnpairingId(undefined)} /> : null}
+      {unpairing ? (
+        <UnpairForm
+          match={unpairing}
+          onUnpaired={() => {
+            setUnpaired(useReconStore.getState().manualResults.unpair?.summary);
+            setUnpairingId(undefined);
+          }}
+        />
+      ) : null}
+      <p className="action-result" role="status" data-testid="unpair-done">
+        {unpairingId === undefined ? unpaired : undefined}
+      </p>
       {/* A refused unpairing reloads the list; if its match left the list meanwhile, the refusal stays readable here. */}
       {unpairingId !== undefined && !unpairing ? <ErrorAlert message={unpairError} /> : null}
     </section>
