@@ -169,6 +169,7 @@ export function openPostgresSync(url: string, options: PostgresSyncOptions = {})
   let identityTables: Set<string> | undefined;
 
   let lastRequest = 0;
+  const takeAnswer = (): QueryReply | undefined => receiveMessageOnPort(port)?.message as QueryReply | undefined;
   function call(
     request: DistributiveOmit<QueryRequest, 'id'>,
     sql: string,
@@ -181,7 +182,25 @@ export function openPostgresSync(url: string, options: PostgresSyncOptions = {})
     const id = lastRequest;
     port.postMessage({ ...request, id });
     const deadline = timeoutMs === undefined ? Infinity : Date.now() + timeoutMs;
-    for (let seen = Atomics.load(flag, 0); seen !== id; seen = Atomics.load(flag, 0)) {
+    let reply: QueryReply | undefined;
+    // Important: the port is read before each wait, not only once the word says this number: a
+    // late answer to a request given up on may set the word after this one's answer did.
+    let wasMarked = false;
+    for (;;) {
+      for (let message = takeAnswer(); message !== undefined; message = takeAnswer()) {
+        if (message.id === id) {
+          reply = message;
+          break;
+        }
+      }
+      if (reply !== undefined) break;
+      if (wasMarked) throw new Error(`The query thread for ${describeDatabaseUrl(url)} stopped without answering.`);
+      const seen = Atomics.load(flag, 0);
+      // The thread posts an answer before it sets the word: this number means it is on the port now.
+      if (seen === id) {
+        wasMarked = true;
+        continue;
+      }
       const left = deadline - Date.now();
       if (left <= 0 || Atomics.wait(flag, 0, seen, left === Infinity ? undefined : left) === 'timed-out') {
         const silence = `it did not answer within ${((timeoutMs ?? 0) / 1000).toLocaleString('en-US')} s`;
@@ -192,10 +211,6 @@ export function openPostgresSync(url: string, options: PostgresSyncOptions = {})
         throw new TeamDatabaseUnreachableError(url, silence);
       }
     }
-    let reply: QueryReply | undefined;
-    do reply = receiveMessageOnPort(port)?.message as QueryReply | undefined;
-    while (reply !== undefined && reply.id !== id);
-    if (!reply) throw new Error(`The query thread for ${describeDatabaseUrl(url)} stopped without answering.`);
     if (!reply.ok) {
       // A lost server is said plainly, naming it; the statement's own text would only confuse.
       if (isConnectionFailure(reply.error)) throw new TeamDatabaseUnreachableError(url, reply.error.message);
