@@ -20,6 +20,8 @@ export default defineConfig({
           'engine-worker': path.join(root, 'main/engine/worker/engine-worker.ts'),
           // Team mode's PostgreSQL connections talk to the server from this thread (store/postgres/sync-connection.ts).
           'query-thread': path.join(root, 'main/engine/store/postgres/query-thread.ts'),
+          // Ingest's search keys are written from this thread beside the engine worker (store/search-keyer.ts).
+          'search-keyer-thread': path.join(root, 'main/engine/store/search-keyer-thread.ts'),
         },
       },
     },

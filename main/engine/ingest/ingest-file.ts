@@ -30,6 +30,12 @@ export type IngestOptions = {
    * "changed while read, nothing stored"; any other throw rejects it. Either way nothing is stored.
    */
   beforeCommit?: () => void;
+  /**
+   * A keyer thread keys each file for search once it is committed (store/search-keyer.ts): the
+   * file's transaction only marks it, and `afterCommit` wakes the thread. Without one, the keys are
+   * written in the file's own transaction.
+   */
+  searchKeyer?: { afterCommit(): void; beforeWrite(): Promise<void> };
 };
 
 /** The file changed while it was read: what was read is not the whole file, so nothing of it is stored. */
@@ -127,6 +133,7 @@ export async function ingestFile(db: WritableDb, filePath: string, options: Inge
   // transaction is opened by hand; nothing else may use this connection until it ends. Its BEGIN
   // is inside the try: another process's lock is an outcome for this file, never a crash.
   try {
+    await options.searchKeyer?.beforeWrite();
     await beginWriteTransaction(db);
     // Checked again under the write lock: another process (a second workstation, the CLI) may have
     // ingested these bytes since the check above, and its row would fail this insert on sha256.
@@ -141,6 +148,7 @@ export async function ingestFile(db: WritableDb, filePath: string, options: Inge
       options.rules,
       options.actor,
       options.now,
+      { deferSearchKeys: options.searchKeyer !== undefined },
     );
     const sink: FeedSink = writer;
     const summary = await detected.read(filePath, context, sink);
@@ -148,6 +156,7 @@ export async function ingestFile(db: WritableDb, filePath: string, options: Inge
     assertFileUnchanged(filePath, state);
     options.beforeCommit?.();
     db.exec('COMMIT');
+    options.searchKeyer?.afterCommit();
     return { status: 'ingested', file: filePath, format, side: summary.side, sha256: hashed.sha256, rowsRead: summary.rowsRead, ...counts };
   } catch (error) {
     // A failed BEGIN left nothing to roll back, and SQLite rolls some failures back by itself.

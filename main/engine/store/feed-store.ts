@@ -161,6 +161,7 @@ export function createFeedWriter(
   rules: RuleSet,
   actor: string,
   now: Clock = systemClock,
+  options: { deferSearchKeys?: boolean } = {},
 ): FeedWriter {
   const fileId = Number(
     db
@@ -434,7 +435,7 @@ export function createFeedWriter(
        UNION ALL
          SELECT file_id, 'ZELLE', business_date, COUNT(*) FROM ledger_payments WHERE file_id = ? GROUP BY business_date`,
     ).run(fileId, fileId);
-    indexFileForSearch(db, fileId);
+    indexFileForSearch(db, fileId, { isDeferred: options.deferSearchKeys === true });
     appendAudit(db, {
       actor,
       action: 'feed.ingest',

@@ -121,8 +121,9 @@ export type StoreDialect = 'sqlite' | 'postgres';
  * is taken under the "C" collation, which lowers ASCII letters only as SQLite's does, whatever
  * language the team's database sorts by (its own would lower an accented capital too).
  */
-export function keyRowsSql(side: KeySide, where: string, dialect: StoreDialect = 'sqlite'): string {
-  const { table, rowColumn, source, identifiers } = KEY_TABLES[side];
+export function keyRowsSql(side: KeySide, where: string, dialect: StoreDialect = 'sqlite', into?: string): string {
+  const { rowColumn, source, identifiers } = KEY_TABLES[side];
+  const table = into ?? KEY_TABLES[side].table;
   const fields = identifiers('r');
   const startFields = fields.filter((identifier) => !identifier.isStartIndexed);
   const endFields = fields.filter((identifier) => identifier.hasEnd);
@@ -174,11 +175,88 @@ export function updateIndexedPayment(db: WritableDb, paymentRowId: number, updat
   db.prepare<[number]>(keyRowsSql('ledger', 'r.id = ?', dialectOf(db))).run(paymentRowId);
 }
 
-/** Makes the records and payments a file stored searchable; call once, as the file finishes, in its transaction. */
-export function indexFileForSearch(db: WritableDb, fileId: number): void {
+/**
+ * Makes the records and payments a file stored searchable; call once, as the file finishes, in its
+ * transaction. Deferred (SQLite only): the file is marked instead, for the keyer thread
+ * (search-keyer.ts) to key in a transaction of its own once this one commits.
+ */
+export function indexFileForSearch(db: WritableDb, fileId: number, options: { isDeferred?: boolean } = {}): void {
   if (!hasKeyTables(db)) return;
+  if (options.isDeferred === true && !isPostgresConnection(db)) {
+    db.prepare<[number]>('INSERT INTO search_pending_files (file_id) VALUES (?)').run(fileId);
+    return;
+  }
   registerSearchFunctions(db);
   const dialect = dialectOf(db);
   db.prepare<[number]>(keyRowsSql('network', 'r.file_id = ?', dialect)).run(fileId);
   db.prepare<[number]>(keyRowsSql('ledger', 'r.file_id = ?', dialect)).run(fileId);
+}
+
+/** The files whose keys a keyer thread has still to write (migration 20), oldest first. */
+export function pendingSearchFiles(db: ReadonlyDb): number[] {
+  if (isPostgresConnection(db) || !hasPendingTable(db)) return [];
+  return db.prepare<[], number>('SELECT file_id FROM search_pending_files ORDER BY file_id').pluck().all();
+}
+
+function hasPendingTable(db: ReadonlyDb): boolean {
+  return db.prepare<[], number>("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'search_pending_files'").pluck().get() !== undefined;
+}
+
+/**
+ * Keys, on this connection and in one transaction each, every file still marked pending: what a
+ * keyer thread left (it failed, or the process stopped before it was done). Returns the files keyed.
+ */
+export function keyPendingFiles(db: WritableDb): number[] {
+  const pending = pendingSearchFiles(db);
+  for (const fileId of pending) {
+    db.transaction(() => {
+      indexFileForSearch(db, fileId);
+      db.prepare<[number]>('DELETE FROM search_pending_files WHERE file_id = ?').run(fileId);
+    }).immediate();
+  }
+  return pending;
+}
+
+/** The keyer's staging tables: its connection's own (temp), so building them takes no lock on the store. */
+const STAGED_KEYS = { network: 'temp.staged_network_keys', ledger: 'temp.staged_ledger_keys' } as const;
+
+/**
+ * The keyer thread's first step for a marked file, on its own connection: computes the file's keys
+ * and sorts them into the connection's temp tables, reading a committed snapshot and taking no
+ * lock on the store (this is most of the keys' cost, and it runs while the engine worker stores
+ * the next file). `copyStagedKeys` then writes them.
+ */
+export function stageFileKeys(db: WritableDb, fileId: number): void {
+  registerSearchFunctions(db);
+  for (const side of ['network', 'ledger'] as const) {
+    const { rowColumn } = KEY_TABLES[side];
+    db.exec(`CREATE TABLE IF NOT EXISTS ${STAGED_KEYS[side]} (file_id INTEGER NOT NULL, from_end INTEGER NOT NULL, key TEXT NOT NULL, ${rowColumn} INTEGER NOT NULL)`);
+    db.exec(`DELETE FROM ${STAGED_KEYS[side]}`);
+    db.prepare<[number]>(keyRowsSql(side, 'r.file_id = ?', 'sqlite', STAGED_KEYS[side])).run(fileId);
+  }
+}
+
+/**
+ * The keyer thread's second step: copies the staged keys in the store's key order and deletes the
+ * file's mark, in one short write transaction (the engine worker waits for it between two files).
+ * A file no longer marked (keyed meanwhile on the engine's own connection) is left alone; the
+ * keys an ingest added since the staging (a later file completing one of this file's payments) are
+ * kept, as a payment only ever gains identifiers. True when this call keyed the file.
+ */
+export function copyStagedKeys(db: WritableDb, fileId: number): boolean {
+  const copy = db.transaction((): boolean => {
+    if (db.prepare<[number], number>('SELECT 1 FROM search_pending_files WHERE file_id = ?').pluck().get(fileId) === undefined) return false;
+    for (const side of ['network', 'ledger'] as const) {
+      const { table, rowColumn } = KEY_TABLES[side];
+      // Staged in key order (keyRowsSql sorts them), so the copy appends to the file's run.
+      db.exec(`INSERT OR IGNORE INTO ${table} (file_id, from_end, key, ${rowColumn}) SELECT file_id, from_end, key, ${rowColumn} FROM ${STAGED_KEYS[side]} ORDER BY rowid`);
+    }
+    db.prepare<[number]>('DELETE FROM search_pending_files WHERE file_id = ?').run(fileId);
+    return true;
+  });
+  try {
+    return copy.immediate();
+  } finally {
+    for (const side of ['network', 'ledger'] as const) db.exec(`DELETE FROM ${STAGED_KEYS[side]}`);
+  }
 }

@@ -14,7 +14,9 @@ import { assertClosedDate, businessDayOf, datesToCatchUp, reportWarnings, type B
 import type { FileState } from '../ingest/file-state';
 import type { Clock } from '../clock';
 import { createAuditGuard } from '../store/audit-guard';
-import type { WritableDb } from '../store/database';
+import { isDatabaseBusy, type WritableDb } from '../store/database';
+import { keyPendingFiles } from '../store/search-index';
+import type { SearchKeyer } from '../store/search-keyer';
 import { leaseHolderOfThisProcess, RUNS_LEASE, SCHEDULER_LEASE, releaseLease, takeSessionLease, tryTakeLease, type HeldLease, type LeaseHolder } from '../store/leases';
 import { dataDateRange, lastRunDate } from '../store/matching-store';
 import { approveRuleChange, proposeRules, rejectRuleChange, type RuleChangeOutcome } from '../store/rule-changes';
@@ -45,6 +47,8 @@ export type EngineSetup = {
   matchOneDate?: (date: string, onProgress?: (progress: MatchProgress) => void) => MatchingResult | Promise<MatchingResult>;
   /** Default: this process as DEFAULT_PROCESS_NAME, the standard wait. */
   leases?: LeaseSettings;
+  /** Keys ingested files for search on a thread of its own (SQLite files only); default: in each file's transaction. */
+  searchKeyer?: SearchKeyer;
 };
 
 /** How this process takes the leases (store/leases.ts): as whom, and how long it waits for another holder. */
@@ -67,6 +71,10 @@ export function createEngineOperations(db: WritableDb, setup: EngineSetup) {
   const leases: LeaseSettings = setup.leases ?? { holder: leaseHolderOfThisProcess(DEFAULT_PROCESS_NAME, actor) };
   /** The runs lease while an operation holds it; every run it makes checks it under the write lock. */
   let runsLease: HeldLease | undefined;
+  const { searchKeyer } = setup;
+  // Files a keyer left marked (the process stopped before it was done) are keyed before anything
+  // else, so search never misses a stored row for longer than the ingest that stored it.
+  keyLeftovers();
   const matchOneDate =
     setup.matchOneDate ?? ((date: string, onProgress?: (progress: MatchProgress) => void) => runMatchingAsOf(db, date, onProgress, now, runsLease));
 
@@ -88,6 +96,34 @@ export function createEngineOperations(db: WritableDb, setup: EngineSetup) {
       runsLease = undefined;
       lease.release();
     }
+  }
+
+  /** Keys on this connection what is still marked; on another process's lock, the next ingest or start tries again. */
+  function keyLeftovers(): void {
+    try {
+      keyPendingFiles(db);
+    } catch (error) {
+      if (!isDatabaseBusy(error)) throw error;
+    }
+  }
+
+  /**
+   * Runs an ingest and returns once every file it stored is searchable: with a keyer, after
+   * the thread has keyed them (or, had it stopped, after this connection has).
+   */
+  async function searchableWhenDone<T>(ingest: Promise<T>): Promise<T> {
+    try {
+      return await ingest;
+    } finally {
+      if (searchKeyer !== undefined) {
+        await searchKeyer.settle();
+        keyLeftovers();
+      }
+    }
+  }
+
+  function keying(): { searchKeyer?: SearchKeyer } {
+    return searchKeyer === undefined ? {} : { searchKeyer };
   }
 
   function businessDay(): BusinessDay {
@@ -151,12 +187,12 @@ export function createEngineOperations(db: WritableDb, setup: EngineSetup) {
     auditGuard,
     /** Ingests files and folders, one file at a time, in order. */
     ingest(paths: readonly string[]): Promise<IngestOutcome[]> {
-      return ingestPaths(db, paths, { profiles, rules: currentRuleSet(db, now).rules, actor, now });
+      return searchableWhenDone(ingestPaths(db, paths, { profiles, rules: currentRuleSet(db, now).rules, actor, now, ...keying() }));
     },
     /** Ingests one file of the inbox; its last check before it commits: the file is still as it was seen complete. */
     ingestInboxFile(file: string, complete: FileState): Promise<IngestOutcome> {
       const beforeCommit = (): void => assertFileStillComplete(file, complete);
-      return ingestFile(db, file, { profiles, rules: currentRuleSet(db, now).rules, actor, beforeCommit, now });
+      return searchableWhenDone(ingestFile(db, file, { profiles, rules: currentRuleSet(db, now).rules, actor, beforeCommit, now, ...keying() }));
     },
     /**
      * Matches as of a closed business date (default: the last closed one), first running every
@@ -232,6 +268,7 @@ export function createEngineOperations(db: WritableDb, setup: EngineSetup) {
     },
     /** Closes the writer: the last operation. */
     close(): void {
+      void searchKeyer?.close();
       db.close();
     },
   };

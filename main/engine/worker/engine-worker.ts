@@ -8,6 +8,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { expectPresent } from '../../../shared/invariants';
 import { systemClock } from '../clock';
 import { openDatabase, type WritableDb } from '../store/database';
+import { createSearchKeyer } from '../store/search-keyer';
 import { openTeamWriter, teamAssociate } from '../store/team-store';
 import { createEngineOperations, runEngineRequest, type EngineOperations } from './engine-operations';
 import {
@@ -49,7 +50,15 @@ try {
     : openDatabase(setup.dbPath, setup.nativeBinding ? { nativeBinding: setup.nativeBinding } : {});
   // In team mode this connection's own login acts, whatever the caller passed.
   const actor = setup.databaseUrl ? teamAssociate(db) : setup.actor;
-  operations = createEngineOperations(db, { profiles: setup.profiles, actor, now, leases: { ...setup.leases, holder: { ...setup.leases.holder, actor } } });
+  // The team store keys each file in its own transaction; a SQLite file gets a keyer thread.
+  const searchKeyer = setup.databaseUrl ? undefined : createSearchKeyer({ dbPath: setup.dbPath, ...(setup.nativeBinding ? { nativeBinding: setup.nativeBinding } : {}) });
+  operations = createEngineOperations(db, {
+    profiles: setup.profiles,
+    actor,
+    now,
+    leases: { ...setup.leases, holder: { ...setup.leases.holder, actor } },
+    ...(searchKeyer ? { searchKeyer } : {}),
+  });
   announce({ ok: true });
 } catch (error) {
   announce({ ok: false, error: errorToData(error) });

@@ -17,6 +17,7 @@ import { searchKeys } from './016-search-keys';
 import { queueCounts } from './017-queue-counts';
 import { changeNotices } from './018-change-notices';
 import { queueCountsPerStatement } from './019-queue-counts-per-statement';
+import { searchPendingFiles } from './020-search-pending-files';
 import type { WritableDb } from '../database';
 
 /** A schema step: SQL, or a function for a step that must compute in JavaScript (hashes, a table's indexes to put back). */
@@ -43,6 +44,7 @@ export const MIGRATIONS: readonly Migration[] = [
   queueCounts,
   changeNotices,
   queueCountsPerStatement,
+  searchPendingFiles,
 ];
 
 /** The schema version this build of the app writes. */

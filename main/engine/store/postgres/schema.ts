@@ -485,6 +485,8 @@ export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
   { version: 17, sql: queueCounts },
   { version: 18, sql: changeNotices },
   { version: 19, sql: queueCountsPerStatement },
+  // Kept for the schemas to compare equal: the team store keys a file in its own transaction (no keyer thread).
+  { version: 20, sql: 'CREATE TABLE search_pending_files (file_id BIGINT PRIMARY KEY REFERENCES feed_files(id));' },
 ];
 
 /** The schema version the PostgreSQL store is at: 0 for an empty database. */

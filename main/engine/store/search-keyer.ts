@@ -1,0 +1,139 @@
+// Starts the keyer thread (search-keyer-thread.ts) and tells the engine worker when the files it
+// marked are keyed. The thread starts with the first file committed, so a session that ingests
+// nothing never pays for it. If it fails or stops, `settle` resolves all the same: the caller then
+// keys what is still marked itself (search-index.ts, keyPendingFiles), so a row is never left
+// unsearchable, only keyed more slowly.
+
+import fs from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
+
+/** What the keyer thread needs to open the store. */
+export type SearchKeyerSetup = { dbPath: string; nativeBinding?: string };
+
+/** To the keyer thread: files were committed with their marks (numbered), copy the staged file now, or stop. */
+export type ToSearchKeyer = { kind: 'wake'; seq: number } | { kind: 'go' } | { kind: 'close' };
+
+/**
+ * From the keyer thread: a file's keys are staged and wait for a go; they are copied; every mark
+ * committed before wake `seq` is keyed; or it stopped keying.
+ */
+export type FromSearchKeyer =
+  | { kind: 'staged'; fileId: number }
+  | { kind: 'copied'; fileId: number }
+  | { kind: 'idle'; seq: number }
+  | { kind: 'failed'; message: string };
+
+/** The engine worker's side of the keyer thread. */
+export type SearchKeyer = {
+  /** A file was just committed with its mark: key it. */
+  afterCommit(): void;
+  /**
+   * Call before taking the write lock: lets a file's staged keys in first, so the thread never
+   * waits on the lock the worker holds for a whole file. Resolves once they are (or at once).
+   */
+  beforeWrite(): Promise<void>;
+  /** Resolves once every file committed before this call is keyed, or the thread has stopped. */
+  settle(): Promise<void>;
+  /** Why the thread stopped keying, if it did (the caller keys the rest). */
+  readonly failure: string | undefined;
+  close(): Promise<void>;
+};
+
+function startThread(setup: SearchKeyerSetup, port: MessagePort): Worker {
+  const options = { workerData: { ...setup, port }, transferList: [port] };
+  const entry = new URL('./search-keyer-thread.ts', import.meta.url);
+  if (entry.pathname.endsWith('.ts') && !import.meta.url.endsWith('.js')) {
+    // From source (tests, the CLI through tsx): the thread registers tsx before loading its entry,
+    // as the engine worker does (engine-worker-client.ts).
+    const tsx = import.meta.resolve('tsx/esm/api');
+    const bootstrap = `import(${JSON.stringify(tsx)}).then(({ register }) => { register(); return import(${JSON.stringify(entry.href)}); })`;
+    return new Worker(bootstrap, { ...options, eval: true });
+  }
+  // The desktop build makes the thread an entry at the bundle's root (electron.vite.config.ts),
+  // while this module may land in a shared chunk a folder below it.
+  const beside = new URL('./search-keyer-thread.js', import.meta.url);
+  return new Worker(fs.existsSync(fileURLToPath(beside)) ? beside : new URL('../search-keyer-thread.js', import.meta.url), options);
+}
+
+/** The keyer for the SQLite store at `setup.dbPath`; its thread starts with the first commit. */
+export function createSearchKeyer(setup: SearchKeyerSetup): SearchKeyer {
+  let thread: { worker: Worker; port: MessagePort } | undefined;
+  let woken = 0;
+  let keyedUpTo = 0;
+  let staged: number | undefined;
+  let failure: string | undefined;
+  /** Called on every message from the thread and when it stops: each waiter checks its own condition. */
+  let listeners: (() => void)[] = [];
+
+  const notify = (): void => {
+    const current = listeners;
+    listeners = [];
+    for (const listener of current) listener();
+  };
+  const stop = (why: string): void => {
+    failure ??= why;
+    staged = undefined;
+    notify();
+  };
+  const nextEvent = (): Promise<void> => new Promise((resolve) => listeners.push(resolve));
+
+  function start(): { worker: Worker; port: MessagePort } {
+    const channel = new MessageChannel();
+    const worker = startThread(setup, channel.port2);
+    channel.port1.on('message', (message: FromSearchKeyer) => {
+      if (message.kind === 'staged') staged = message.fileId;
+      else if (message.kind === 'copied') staged = undefined;
+      else if (message.kind === 'idle') keyedUpTo = Math.max(keyedUpTo, message.seq);
+      else {
+        stop(message.message);
+        return;
+      }
+      notify();
+    });
+    worker.on('error', (error) => stop(error.message));
+    worker.on('exit', (code) => stop(`the search keyer stopped (exit code ${code})`));
+    // Neither may keep the engine worker alive on its own.
+    worker.unref();
+    channel.port1.unref();
+    return { worker, port: channel.port1 };
+  }
+
+  /** Lets the staged file in and waits until it is copied (or the thread stops). */
+  async function letStagedIn(): Promise<void> {
+    const fileId = staged;
+    if (fileId === undefined || thread === undefined) return;
+    thread.port.postMessage({ kind: 'go' } satisfies ToSearchKeyer);
+    while (failure === undefined && staged === fileId) await nextEvent();
+  }
+
+  return {
+    afterCommit() {
+      if (failure !== undefined) return;
+      thread ??= start();
+      woken++;
+      thread.port.postMessage({ kind: 'wake', seq: woken } satisfies ToSearchKeyer);
+    },
+    beforeWrite: letStagedIn,
+    async settle() {
+      const target = woken;
+      while (failure === undefined && keyedUpTo < target) {
+        if (staged !== undefined) await letStagedIn();
+        else await nextEvent();
+      }
+    },
+    get failure() {
+      return failure;
+    },
+    async close() {
+      if (thread === undefined) return;
+      const { worker, port } = thread;
+      thread = undefined;
+      stop('closed');
+      const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+      port.postMessage({ kind: 'close' } satisfies ToSearchKeyer);
+      await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 5_000))]);
+      await worker.terminate();
+    },
+  };
+}

@@ -1,0 +1,139 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { ensureBenchFeeds } from '../../../bench/generate-feeds';
+import { BUILTIN_PROFILES } from '../../../main/engine/feeds/csv/builtin-profiles';
+import { ingestPaths } from '../../../main/engine/ingest/ingest-file';
+import { createServices } from '../../../main/engine/services';
+import { openDatabase, type Db } from '../../../main/engine/store/database';
+import { currentRuleSet } from '../../../main/engine/store/rule-sets';
+import { createSearchKeyer, type SearchKeyer } from '../../../main/engine/store/search-keyer';
+import { searchEverywhere } from '../../../main/engine/store/search-store';
+import { createEngineOperations } from '../../../main/engine/worker/engine-operations';
+import { tempDir } from '../../helpers/store';
+
+// A small week of the benchmark's feeds: 21 files (Visa, Mastercard, Zelle a day), every scenario
+// the engine meets, so keys of every kind are written.
+const feeds = ensureBenchFeeds({ rows: 1_500, seed: 7, cacheDir: tempDir('recon-keyer-feeds-') }).feeds;
+const files = [...feeds.files.visa, ...feeds.files.mastercard, ...feeds.files.zelle];
+const NOW = () => new Date('2026-10-12T12:00:00-04:00');
+
+const toClose: { close(): unknown }[] = [];
+afterEach(async () => {
+  for (const open of toClose.splice(0)) await open.close();
+});
+
+function newStore(): { db: Db; dbPath: string } {
+  const dbPath = path.join(tempDir('recon-keyer-'), 'recon.db');
+  const db = openDatabase(dbPath);
+  toClose.push(db);
+  return { db, dbPath };
+}
+
+/** Both key tables whole, in key order, with the identifiers of the row each key points at (ids can differ between stores). */
+function keysOf(db: Db): string[] {
+  return db
+    .prepare<[], string>(
+      `SELECT 'n ' || f.file_name || ' ' || k.from_end || ' ' || k.key || ' ' || r.network || r.record_id
+         FROM network_record_keys k JOIN network_records r ON r.id = k.network_record_id JOIN feed_files f ON f.id = k.file_id
+       UNION ALL
+       SELECT 'l ' || f.file_name || ' ' || k.from_end || ' ' || k.key || ' ' || p.payment_id
+         FROM ledger_payment_keys k JOIN ledger_payments p ON p.id = k.ledger_payment_id JOIN feed_files f ON f.id = k.file_id
+       ORDER BY 1`,
+    )
+    .pluck()
+    .all();
+}
+
+function pendingOf(db: Db): number[] {
+  return db.prepare<[], number>('SELECT file_id FROM search_pending_files').pluck().all();
+}
+
+/** The keys an ingest writes in each file's own transaction (no keyer): what every keyer must leave. */
+async function keysWrittenInTransaction(): Promise<string[]> {
+  const { db } = newStore();
+  await ingestPaths(db, files, { profiles: BUILTIN_PROFILES, rules: currentRuleSet(db).rules, actor: 'ana', now: NOW });
+  return keysOf(db);
+}
+
+describe('the search keyer thread', () => {
+  it('keys every file an ingest stored, as the file’s own transaction would, and leaves no mark', async () => {
+    const expected = await keysWrittenInTransaction();
+    expect(expected.length).toBeGreaterThan(20_000);
+    const { db, dbPath } = newStore();
+    const keyer = createSearchKeyer({ dbPath });
+    toClose.push(keyer);
+    const outcomes = await ingestPaths(db, files, { profiles: BUILTIN_PROFILES, rules: currentRuleSet(db).rules, actor: 'ana', now: NOW, searchKeyer: keyer });
+    expect(outcomes.every((outcome) => outcome.status === 'ingested')).toBe(true);
+    await keyer.settle();
+    expect(keyer.failure).toBeUndefined();
+    expect(pendingOf(db)).toEqual([]);
+    expect(keysOf(db)).toEqual(expected);
+  });
+
+  it('makes an ingest through the engine worker return only once its files are searchable', async () => {
+    const dbPath = path.join(tempDir('recon-keyer-'), 'recon.db');
+    const services = createServices({ dbPath, actor: 'ana', now: NOW });
+    toClose.push(services);
+    await services.ingest(files);
+    expect(services.reader.prepare('SELECT COUNT(*) FROM search_pending_files').pluck().get()).toBe(0);
+    // Every payment and record of every file is keyed by its id, the last file's too.
+    const unkeyed = services.reader
+      .prepare(
+        `SELECT COUNT(*) FROM ledger_payments p WHERE NOT EXISTS (SELECT 1 FROM ledger_payment_keys k WHERE k.file_id = p.file_id AND k.from_end = 0 AND k.key = lower(p.payment_id) AND k.ledger_payment_id = p.id)
+         UNION ALL
+         SELECT COUNT(*) FROM network_records r WHERE NOT EXISTS (SELECT 1 FROM network_record_keys k WHERE k.file_id = r.file_id AND k.from_end = 0 AND k.key = lower(r.record_id) AND k.network_record_id = r.id)`,
+      )
+      .pluck()
+      .all();
+    expect(unkeyed).toEqual([0, 0]);
+    // And the window finds them: a payment of the last file by its id's end, once matching has made it an item or a match.
+    const lastDate = feeds.dates.at(-1)!;
+    await services.match(lastDate);
+    const lastPayment = services.reader
+      .prepare<[], string>('SELECT payment_id FROM ledger_payments WHERE file_id = (SELECT MAX(id) FROM feed_files) ORDER BY id LIMIT 1')
+      .pluck()
+      .get()!;
+    const hits = searchEverywhere(services.reader, lastPayment.slice(-10), 10);
+    expect(hits.openItems.hits.length + hits.closedItems.hits.length + hits.matches.hits.length).toBeGreaterThan(0);
+  });
+
+  it('is done without: a keyer that cannot start leaves the ingest to key its files itself', async () => {
+    const expected = await keysWrittenInTransaction();
+    const { db } = newStore();
+    // Not a database: the thread fails at once, after the first file is committed with its mark.
+    const notADatabase = path.join(tempDir('recon-keyer-'), 'notes.txt');
+    fs.writeFileSync(notADatabase, 'not a database, but long enough to hold a header of one. '.repeat(4));
+    const broken: SearchKeyer = createSearchKeyer({ dbPath: notADatabase });
+    toClose.push(broken);
+    const operations = createEngineOperations(db, { profiles: BUILTIN_PROFILES, actor: 'ana', now: NOW, searchKeyer: broken });
+    const outcomes = await operations.ingest(files);
+    expect(outcomes.every((outcome) => outcome.status === 'ingested')).toBe(true);
+    expect(broken.failure).toBeDefined();
+    expect(pendingOf(db)).toEqual([]);
+    expect(keysOf(db)).toEqual(expected);
+  });
+
+  it('keys, as the engine opens the store, a file whose keys were never written (the process stopped first)', async () => {
+    const expected = await keysWrittenInTransaction();
+    const { db, dbPath } = newStore();
+    await ingestPaths(db, files, { profiles: BUILTIN_PROFILES, rules: currentRuleSet(db).rules, actor: 'ana', now: NOW });
+    // As a stop between a file's commit and its keys leaves the store: marked, no keys.
+    const lastFile = db.prepare<[], number>('SELECT MAX(id) FROM feed_files').pluck().get()!;
+    db.prepare('DELETE FROM ledger_payment_keys WHERE file_id = ?').run(lastFile);
+    db.prepare('INSERT INTO search_pending_files (file_id) VALUES (?)').run(lastFile);
+    expect(keysOf(db)).not.toEqual(expected);
+    db.close();
+    toClose.splice(toClose.indexOf(db), 1);
+    const reopened = openDatabase(dbPath);
+    toClose.push(reopened);
+    createEngineOperations(reopened, { profiles: BUILTIN_PROFILES, actor: 'ana', now: NOW });
+    expect(pendingOf(reopened)).toEqual([]);
+    expect(keysOf(reopened)).toEqual(expected);
+  });
+});
+
+it('writes the feeds this suite reads', () => {
+  expect(files).toHaveLength(21);
+  for (const file of files) expect(fs.statSync(file).size).toBeGreaterThan(0);
+});
