@@ -5,7 +5,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { MessageChannel, Worker } from 'node:worker_threads';
 import { expect, test } from '@playwright/test';
+import { openDatabase } from '../../main/engine/store/database';
 import { leaseHolderOfThisProcess } from '../../main/engine/store/leases';
+import type { FromSearchKeyer, ToSearchKeyer } from '../../main/engine/store/search-keyer';
 import type { EngineWorkerSetup } from '../../main/engine/worker/protocol';
 import { recon, writeDemo } from './demo-feeds';
 
@@ -60,6 +62,60 @@ test.describe('the desktop build', () => {
     expect(messages.filter((message) => 'error' in message)).toEqual([]);
     expect(messages.find((message) => message.seq === 1 && 'reply' in message)?.reply?.run?.matchesCreated).toBeGreaterThan(0);
     expect(JSON.parse(recon('status', '--json', '--db', dbPath)).lastRunDate).toBe(asOfDate);
+  });
+
+  test('its search keyer thread runs from the bundle: it keys a file committed with its mark, when let in', async () => {
+    const work = fs.mkdtempSync(path.join(os.tmpdir(), 'recon-bundle-'));
+    const dbPath = path.join(work, 'recon.db');
+    const demo = writeDemo({ days: 1, perDay: 40, out: path.join(work, 'feeds') });
+    recon('ingest', '--db', dbPath, demo.folder);
+    // As the engine worker leaves a file before its keys: marked, none of its keys written.
+    const db = openDatabase(dbPath);
+    const keysOf = (): string[] =>
+      db
+        .prepare<[], string>(
+          `SELECT 'n ' || file_id || ' ' || from_end || ' ' || key || ' ' || network_record_id FROM network_record_keys
+           UNION ALL SELECT 'l ' || file_id || ' ' || from_end || ' ' || key || ' ' || ledger_payment_id FROM ledger_payment_keys ORDER BY 1`,
+        )
+        .pluck()
+        .all();
+    const keyed = keysOf();
+    const fileId = db.prepare<[], number>("SELECT MAX(id) FROM feed_files WHERE side = 'LEDGER'").pluck().get()!;
+    db.prepare('DELETE FROM ledger_payment_keys WHERE file_id = ?').run(fileId);
+    db.prepare('INSERT INTO search_pending_files (file_id) VALUES (?)').run(fileId);
+    expect(keysOf().length).toBeLessThan(keyed.length);
+
+    const channel = new MessageChannel();
+    const keyer = new Worker(path.join(out, 'main', 'search-keyer-thread.js'), { workerData: { dbPath, port: channel.port2 }, transferList: [channel.port2] });
+    const heard: FromSearchKeyer[] = [];
+    const next = (kind: FromSearchKeyer['kind']): Promise<FromSearchKeyer> =>
+      new Promise((resolve, reject) => {
+        const listen = (message: FromSearchKeyer): void => {
+          heard.push(message);
+          if (message.kind === kind || message.kind === 'failed') {
+            channel.port1.off('message', listen);
+            resolve(message);
+          }
+        };
+        channel.port1.on('message', listen);
+        keyer.once('error', reject);
+      });
+    const staged = next('staged');
+    channel.port1.postMessage({ kind: 'wake', seq: 1 } satisfies ToSearchKeyer);
+    expect(await staged).toEqual({ kind: 'staged', fileId });
+    // Staged, not written: the keyer waits to be let in.
+    expect(keysOf().length).toBeLessThan(keyed.length);
+    const copied = next('copied');
+    channel.port1.postMessage({ kind: 'go' } satisfies ToSearchKeyer);
+    expect(await copied).toEqual({ kind: 'copied', fileId });
+    expect(await next('idle')).toEqual({ kind: 'idle', seq: 1 });
+    channel.port1.postMessage({ kind: 'close' } satisfies ToSearchKeyer);
+    await keyer.terminate();
+    channel.port1.close();
+    expect(heard.filter((message) => message.kind === 'failed')).toEqual([]);
+    expect(keysOf()).toEqual(keyed);
+    expect(db.prepare('SELECT COUNT(*) FROM search_pending_files').pluck().get()).toBe(0);
+    db.close();
   });
 
   test('its sandboxed preload loads nothing but electron, and its shell takes electron only from the runtime', () => {
