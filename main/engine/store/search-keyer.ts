@@ -74,6 +74,7 @@ export function createSearchKeyer(setup: SearchKeyerSetup): SearchKeyer {
   const stop = (why: string): void => {
     failure ??= why;
     staged = undefined;
+    thread?.port.unref();
     notify();
   };
   const nextEvent = (): Promise<void> => new Promise((resolve) => listeners.push(resolve));
@@ -84,7 +85,11 @@ export function createSearchKeyer(setup: SearchKeyerSetup): SearchKeyer {
     channel.port1.on('message', (message: FromSearchKeyer) => {
       if (message.kind === 'staged') staged = message.fileId;
       else if (message.kind === 'copied') staged = undefined;
-      else if (message.kind === 'idle') keyedUpTo = Math.max(keyedUpTo, message.seq);
+      else if (message.kind === 'idle') {
+        keyedUpTo = Math.max(keyedUpTo, message.seq);
+        // Nothing left to key: the thread may no longer keep this one alive (see afterCommit).
+        if (keyedUpTo >= woken) channel.port1.unref();
+      }
       else {
         stop(message.message);
         return;
@@ -93,9 +98,8 @@ export function createSearchKeyer(setup: SearchKeyerSetup): SearchKeyer {
     });
     worker.on('error', (error) => stop(error.message));
     worker.on('exit', (code) => stop(`the search keyer stopped (exit code ${code})`));
-    // Neither may keep the engine worker alive on its own.
+    // The thread never keeps the engine worker alive on its own; its port does while files are being keyed.
     worker.unref();
-    channel.port1.unref();
     return { worker, port: channel.port1 };
   }
 
@@ -111,6 +115,8 @@ export function createSearchKeyer(setup: SearchKeyerSetup): SearchKeyer {
     afterCommit() {
       if (failure !== undefined) return;
       thread ??= start();
+      // Someone may await these keys (settle): until they are written, the port keeps the process alive.
+      thread.port.ref();
       woken++;
       thread.port.postMessage({ kind: 'wake', seq: woken } satisfies ToSearchKeyer);
     },
