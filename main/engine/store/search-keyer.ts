@@ -11,6 +11,9 @@ import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
 /** What the keyer thread needs to open the store. */
 export type SearchKeyerSetup = { dbPath: string; nativeBinding?: string };
 
+/** How the keyer runs: how long its thread stays once idle (default IDLE_THREAD_MS). */
+export type SearchKeyerOptions = { idleMs?: number };
+
 /** To the keyer thread: files were committed with their marks (numbered), copy the staged file now, or stop. */
 export type ToSearchKeyer = { kind: 'wake'; seq: number } | { kind: 'go' } | { kind: 'close' };
 
@@ -37,6 +40,8 @@ export type SearchKeyer = {
   settle(): Promise<void>;
   /** Why the thread stopped keying, if it did (the caller keys the rest). */
   readonly failure: string | undefined;
+  /** Whether its thread is running: from the first commit until it has been idle a while. */
+  readonly isRunning: boolean;
   close(): Promise<void>;
 };
 
@@ -56,13 +61,18 @@ function startThread(setup: SearchKeyerSetup, port: MessagePort): Worker {
   return new Worker(fs.existsSync(fileURLToPath(beside)) ? beside : new URL('../search-keyer-thread.js', import.meta.url), options);
 }
 
-/** The keyer for the SQLite store at `setup.dbPath`; its thread starts with the first commit. */
-export function createSearchKeyer(setup: SearchKeyerSetup): SearchKeyer {
+/** How long the thread stays after its last file is keyed, in ms: a burst of inbox files reuses it, a matching run after an ingest does not carry it. */
+const IDLE_THREAD_MS = 5_000;
+
+/** The keyer for the SQLite store at `setup.dbPath`; its thread starts with the first commit and goes once idle. */
+export function createSearchKeyer(setup: SearchKeyerSetup, options: SearchKeyerOptions = {}): SearchKeyer {
+  const idleMs = options.idleMs ?? IDLE_THREAD_MS;
   let thread: { worker: Worker; port: MessagePort } | undefined;
   let woken = 0;
   let keyedUpTo = 0;
   let staged: number | undefined;
   let failure: string | undefined;
+  let retirement: NodeJS.Timeout | undefined;
   /** Called on every message from the thread and when it stops: each waiter checks its own condition. */
   let listeners: (() => void)[] = [];
 
@@ -79,28 +89,52 @@ export function createSearchKeyer(setup: SearchKeyerSetup): SearchKeyer {
   };
   const nextEvent = (): Promise<void> => new Promise((resolve) => listeners.push(resolve));
 
+  /** Ends the current thread (idle, or closing): its exit is then expected, not a failure. */
+  function retire(): Promise<void> {
+    clearTimeout(retirement);
+    const current = thread;
+    thread = undefined;
+    if (current === undefined) return Promise.resolve();
+    const exited = new Promise<void>((resolve) => current.worker.once('exit', () => resolve()));
+    current.port.postMessage({ kind: 'close' } satisfies ToSearchKeyer);
+    current.port.unref();
+    return Promise.race([exited, new Promise<void>((resolve) => setTimeout(resolve, 5_000).unref())]).then(async () => {
+      await current.worker.terminate();
+      current.port.close();
+    });
+  }
+
   function start(): { worker: Worker; port: MessagePort } {
     const channel = new MessageChannel();
     const worker = startThread(setup, channel.port2);
+    const started = { worker, port: channel.port1 };
+    const isCurrent = (): boolean => thread === started;
     channel.port1.on('message', (message: FromSearchKeyer) => {
+      if (!isCurrent()) return;
       if (message.kind === 'staged') staged = message.fileId;
       else if (message.kind === 'copied') staged = undefined;
       else if (message.kind === 'idle') {
         keyedUpTo = Math.max(keyedUpTo, message.seq);
-        // Nothing left to key: the thread may no longer keep this one alive (see afterCommit).
-        if (keyedUpTo >= woken) channel.port1.unref();
-      }
-      else {
+        if (keyedUpTo >= woken) {
+          // Nothing left to key: the thread no longer keeps this one alive (see afterCommit), and goes if nothing comes.
+          channel.port1.unref();
+          retirement = setTimeout(() => void retire(), idleMs).unref();
+        }
+      } else {
         stop(message.message);
         return;
       }
       notify();
     });
-    worker.on('error', (error) => stop(error.message));
-    worker.on('exit', (code) => stop(`the search keyer stopped (exit code ${code})`));
+    worker.on('error', (error) => {
+      if (isCurrent()) stop(error.message);
+    });
+    worker.on('exit', (code) => {
+      if (isCurrent()) stop(`the search keyer stopped (exit code ${code})`);
+    });
     // The thread never keeps the engine worker alive on its own; its port does while files are being keyed.
     worker.unref();
-    return { worker, port: channel.port1 };
+    return started;
   }
 
   /** Lets the staged file in and waits until it is copied (or the thread stops). */
@@ -114,6 +148,7 @@ export function createSearchKeyer(setup: SearchKeyerSetup): SearchKeyer {
   return {
     afterCommit() {
       if (failure !== undefined) return;
+      clearTimeout(retirement);
       thread ??= start();
       // Someone may await these keys (settle): until they are written, the port keeps the process alive.
       thread.port.ref();
@@ -131,15 +166,12 @@ export function createSearchKeyer(setup: SearchKeyerSetup): SearchKeyer {
     get failure() {
       return failure;
     },
+    get isRunning() {
+      return thread !== undefined;
+    },
     async close() {
-      if (thread === undefined) return;
-      const { worker, port } = thread;
-      thread = undefined;
       stop('closed');
-      const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
-      port.postMessage({ kind: 'close' } satisfies ToSearchKeyer);
-      await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 5_000))]);
-      await worker.terminate();
+      await retire();
     },
   };
 }

@@ -71,6 +71,24 @@ describe('the search keyer thread', () => {
     expect(keysOf(db)).toEqual(expected);
   });
 
+  it('lets its thread go once idle, and keys the next ingest with a new one', async () => {
+    const expected = await keysWrittenInTransaction();
+    const { db, dbPath } = newStore();
+    const keyer = createSearchKeyer({ dbPath }, { idleMs: 20 });
+    toClose.push(keyer);
+    const ingest = (paths: string[]) => ingestPaths(db, paths, { profiles: BUILTIN_PROFILES, rules: currentRuleSet(db).rules, actor: 'ana', now: NOW, searchKeyer: keyer });
+    expect(keyer.isRunning).toBe(false);
+    await ingest(files.slice(0, 10));
+    expect(keyer.isRunning).toBe(true);
+    await keyer.settle();
+    await expect.poll(() => keyer.isRunning, { interval: 20, timeout: 5_000 }).toBe(false);
+    await ingest(files.slice(10));
+    await keyer.settle();
+    expect(keyer.failure).toBeUndefined();
+    expect(pendingOf(db)).toEqual([]);
+    expect(keysOf(db)).toEqual(expected);
+  });
+
   it('makes an ingest through the engine worker return only once its files are searchable', async () => {
     const dbPath = path.join(tempDir('recon-keyer-'), 'recon.db');
     const services = createServices({ dbPath, actor: 'ana', now: NOW });
