@@ -1,5 +1,7 @@
 import type { LoadedMatchInput, MatchOutcome, NetworkColumns, PaymentColumns, ProposedItem } from '../matcher/match-types';
-import { CurrencyCodes, KeyIds } from '../matcher/match-columns';
+import { CurrencyCodes, dateOfDay, KeyIds } from '../matcher/match-columns';
+import { networkOf } from '../matcher/proposed-items';
+import { ProposedMatches } from '../matcher/proposed-matches';
 import { systemClock, type Clock } from '../clock';
 import { appendAudit } from './audit-log';
 import { bulkInsert } from './bulk-insert';
@@ -511,30 +513,37 @@ export function applyMatchOutcome(
     summary.itemsClosed++;
   };
 
-  for (const match of outcome.matches) {
+  // The matches are columns (proposed-matches.ts), read here without an object per match.
+  const { matches } = outcome;
+  for (let index = 0; index < matches.length; index++) {
     const matchId = nextMatchId++;
+    const rule = ProposedMatches.passName(matches.rule[index]);
+    const paymentRowId = matches.paymentRowId[index] ?? 0;
+    const firstMember = matches.memberStart[index] ?? 0;
+    const endMember = matches.memberStart[index + 1] ?? firstMember;
     matchRows.add(
       matchId,
-      match.kind,
-      match.rule,
+      endMember - firstMember === 1 ? '1:1' : '1:N',
+      rule,
       run.ruleSetVersion,
       run.id,
       run.asOfDate,
-      match.network,
-      match.amountMinor,
-      match.currency,
-      match.networkDate,
-      match.ledgerDate,
+      networkOf(matches.isVisa[index]),
+      matches.amountMinor[index] ?? 0,
+      matches.currencies[matches.currency[index] ?? 0] ?? '',
+      dateOfDay(matches.networkDay[index] ?? 0),
+      dateOfDay(matches.ledgerDay[index] ?? 0),
       now,
     );
     entry.matches.push(matchId);
-    memberRows.add(matchId, null, match.paymentRowId, match.rule);
-    paymentsMatched.push(match.paymentRowId);
-    close(openByPayment.get(match.paymentRowId), 'MATCHED');
-    for (const member of match.members) {
-      memberRows.add(matchId, member.networkRowId, null, member.pass);
-      networkToSettle.push(member.networkRowId);
-      close(openByNetwork.get(member.networkRowId), 'MATCHED');
+    memberRows.add(matchId, null, paymentRowId, rule);
+    paymentsMatched.push(paymentRowId);
+    close(openByPayment.get(paymentRowId), 'MATCHED');
+    for (let member = firstMember; member < endMember; member++) {
+      const networkRowId = matches.memberNetworkRowId[member] ?? 0;
+      memberRows.add(matchId, networkRowId, null, ProposedMatches.passName(matches.memberPass[member]));
+      networkToSettle.push(networkRowId);
+      close(openByNetwork.get(networkRowId), 'MATCHED');
     }
   }
   memberRows.flush();
