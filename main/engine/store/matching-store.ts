@@ -87,6 +87,16 @@ function grown<T extends Float64Array | Int32Array | Uint8Array>(column: T, capa
   return larger;
 }
 
+/** The distinct values of a sorted array, in place: the array cut to them. */
+function distinctOf(sorted: Float64Array): Float64Array {
+  let kept = 0;
+  for (let index = 0; index < sorted.length; index++) {
+    const value = sorted[index] ?? 0;
+    if (kept === 0 || value !== sorted[kept - 1]) sorted[kept++] = value;
+  }
+  return sorted.subarray(0, kept);
+}
+
 /** Typed arrays that grow as rows come (a run does not count its rows before reading them). */
 class GrowingColumns {
   private capacity = 4096;
@@ -422,7 +432,9 @@ export function applyMatchOutcome(
   const updateStillOpen = (table: keyof typeof STILL_OPEN, set: string, ids: readonly number[], what: string, values: Record<string, string> = {}): void => {
     const update = db.prepare(stillOpenUpdateSql(table, set));
     // Distinct ids: every presentment of a FAILED payment names that payment in its own item.
-    const sorted = Float64Array.from(new Set(ids)).sort();
+    // Sorted first, then each id after its first dropped: a Set of the 1.7M ids a run settles at
+    // 1M + 1M held about 50 MB more at the write's peak.
+    const sorted = distinctOf(Float64Array.from(ids).sort());
     for (let start = 0; start < sorted.length; start += SETTLED_PER_STATEMENT) {
       const chunk = sorted.subarray(start, start + SETTLED_PER_STATEMENT);
       const list = JSON.stringify(Array.from(chunk));
