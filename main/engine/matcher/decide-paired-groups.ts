@@ -2,17 +2,17 @@
 // split (1:N), duplicates, or mismatches of the whole group (spec section 5).
 
 import type { PassName } from '../../../shared/rules';
-import type { ProposedItem, ProposedMatch } from './match-types';
-import { dateOfDay } from './match-columns';
+import type { ProposedItem } from './match-types';
 import type { Pairing, SortedMatchInput } from './pair-by-passes';
-import { ledgerItem, networkItem, networkOf } from './proposed-items';
+import { ledgerItem, networkItem } from './proposed-items';
+import { ProposedMatches } from './proposed-matches';
 
 /** The positions in LEDGER_STATUSES of FAILED, CANCELLED and RETURNED; COMPLETED is 0. */
 const NOT_COMPLETED_FINAL_CODES = new Set([2, 3, 4]);
 const COMPLETED_CODE = 0;
 
 /** The matches and items of the paired records, in payment order. */
-export type PairedDecisions = { matches: ProposedMatch[]; items: ProposedItem[] };
+export type PairedDecisions = { matches: ProposedMatches; items: ProposedItem[] };
 
 /**
  * The records paired with each payment, grouped by payment position (a counting sort): group g is
@@ -56,7 +56,8 @@ export function decidePairedGroups(input: SortedMatchInput, pairing: Pairing): P
   const { records, payments, rules } = input;
   const { pairedPass } = pairing;
   const { start: groupStart, members: groupMembers } = groupByPayment(pairing.pairedPayment, payments.length);
-  const matches: ProposedMatch[] = [];
+  // At most one match per payment, and a record in at most one.
+  const matches = new ProposedMatches(payments.length, records.length, input.currencies);
   const items: ProposedItem[] = [];
   const memberAt = (slot: number): number => groupMembers[slot] ?? -1;
 
@@ -112,27 +113,24 @@ export function decidePairedGroups(input: SortedMatchInput, pairing: Pairing): P
       pushGroupMismatch(items, input, paymentPosition, 'LEDGER_PENDING', memberAt, first, end);
       continue;
     }
-    const members: ProposedMatch['members'] = [];
     let rule = passOf(pairedPass, memberAt(first));
     let networkDay = -Infinity;
     for (let slot = first; slot < runEnd; slot++) {
       const record = memberAt(slot);
       const pass = passOf(pairedPass, record);
-      members.push({ networkRowId: records.id[record] ?? 0, pass });
+      matches.addMember(records.id[record] ?? 0, pass);
       if (rules.passes.indexOf(pass) < rules.passes.indexOf(rule)) rule = pass;
       networkDay = Math.max(networkDay, records.settlementDay[record] ?? 0);
     }
-    matches.push({
-      kind: members.length === 1 ? '1:1' : '1:N',
+    matches.add({
       // The strongest pass among the members: the earliest in the rule set's order.
       rule,
       paymentRowId: payments.id[paymentPosition] ?? 0,
-      members,
-      network: networkOf(payments.isVisa[paymentPosition]),
+      isVisa: payments.isVisa[paymentPosition] ?? 0,
       amountMinor: paymentAmount,
-      currency: input.currencies[currency ?? 0] ?? '',
-      networkDate: dateOfDay(networkDay),
-      ledgerDate: dateOfDay(payments.businessDay[paymentPosition] ?? 0),
+      currency: currency ?? 0,
+      networkDay,
+      ledgerDay: payments.businessDay[paymentPosition] ?? 0,
     });
     for (let slot = runEnd; slot < end; slot++) {
       const record = memberAt(slot);

@@ -7,6 +7,7 @@ import type {
   TxnType,
 } from '../../../shared/domain';
 import type { PassName, RuleSet } from '../../../shared/rules';
+import type { ProposedMatches } from './proposed-matches';
 
 /** A network record still open for matching (not matched, not in a GLOBAL_FINANCE item, not settled by hand). */
 export type OpenNetworkRecord = {
@@ -125,7 +126,7 @@ export type MatchInput = {
   unpairedPairs?: ReadonlySet<string>;
 };
 
-/** A pairing that the run turns into a MATCH. */
+/** A pairing that the run turns into a MATCH (a run keeps them as columns: ProposedMatches). */
 export type ProposedMatch = {
   kind: '1:1' | '1:N';
   /** The strongest pass among the members. */
@@ -163,7 +164,7 @@ export type ProposedItem = {
 
 /** What a run decided, before it is written. */
 export type MatchOutcome = {
-  matches: ProposedMatch[];
+  matches: ProposedMatches;
   items: ProposedItem[];
   stats: {
     networkRecords: number;

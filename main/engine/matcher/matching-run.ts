@@ -3,11 +3,13 @@ import { systemClock, type Clock } from '../clock';
 import { expectPresent } from '../../../shared/invariants';
 import { DatabaseBusyError, describeDatabaseBusy, isDatabaseBusy, type WritableDb } from '../store/database';
 import type { HeldLease } from '../store/leases';
-import { applyMatchOutcome, finishRun, lastRunDate, loadMatchInput, RecordNoLongerOpenError, startRun } from '../store/matching-store';
+import { applyMatchOutcome, finishRun, lastRunDate, loadMatchInput, RecordNoLongerOpenError, startRun, type RunScope } from '../store/matching-store';
 import { currentRuleSet } from '../store/rule-sets';
 import { changedScope } from '../store/changed-scope';
 import { changesSinceLastRun } from '../store/run-changes';
 import { matchColumns } from './passes';
+import type { MatchOutcome } from './match-types';
+import type { RuleSet } from '../../../shared/rules';
 import type { MatchingResult, MatchProgress, RunSummary } from '../../../shared/ipc/engine-results';
 
 export type { MatchingResult, MatchProgress, RunSummary };
@@ -72,10 +74,10 @@ function runGuarded(
     // Read after `seen`: an entry after it makes this attempt start over anyway.
     const changes = options.isFullRun ? undefined : changesSinceLastRun(db, asOfDate, version, seen ?? 0);
     const scope = changes?.kind === 'changed' ? changedScope(db, asOfDate, rules, changes) : undefined;
-    const input = loadMatchInput(db, asOfDate, scope);
-    guard.lease?.renew();
-    onProgress({ stage: 'matching', asOfDate });
-    const outcome = matchColumns({ asOfDate, rules, ...input });
+    const outcome = decide(db, asOfDate, rules, scope, () => {
+      guard.lease?.renew();
+      onProgress({ stage: 'matching', asOfDate });
+    });
     guard.lease?.renew();
     onProgress({ stage: 'writing', asOfDate });
     try {
@@ -114,6 +116,17 @@ function runGuarded(
       }
     }
   }
+}
+
+/**
+ * Reads a run's input and decides. Important: in a function of its own so that the input (its
+ * columns, about 100 MB at 1M + 1M) is garbage once the outcome exists, not held by the caller's
+ * frame through the write, the longest and most allocating stage of a run.
+ */
+function decide(db: WritableDb, asOfDate: string, rules: RuleSet, scope: RunScope | undefined, onLoaded: () => void): MatchOutcome {
+  const input = loadMatchInput(db, asOfDate, scope);
+  onLoaded();
+  return matchColumns({ asOfDate, rules, ...input });
 }
 
 /**

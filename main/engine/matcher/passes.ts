@@ -41,7 +41,7 @@ export function matchColumns(input: LoadedMatchInput & { asOfDate: string; rules
     stats: {
       networkRecords: sorted.records.length,
       payments: sorted.payments.length,
-      matched: matches.reduce((count, match) => count + match.members.length, 0),
+      matched: matches.members,
       byReason,
     },
   };

@@ -116,7 +116,7 @@ describe('decidePairedGroups (phase 2)', () => {
         [3, 0, 'arn'],
       ]),
     );
-    expect(decided.matches).toEqual([
+    expect(Array.from(decided.matches)).toEqual([
       {
         kind: '1:N',
         rule: 'arn',
@@ -149,7 +149,7 @@ describe('decidePairedGroups (phase 2)', () => {
         [1, 1, 'arn'],
       ]),
     );
-    expect(decided.matches).toEqual([]);
+    expect(Array.from(decided.matches)).toEqual([]);
     expect(decided.items.map((item) => [item.side, item.reason, item.candidateIds])).toEqual([
       ['NETWORK', 'CURRENCY_DIFF', ['P2']],
       ['NETWORK', 'CURRENCY_DIFF', ['P2']],

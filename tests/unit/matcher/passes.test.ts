@@ -37,7 +37,7 @@ describe('category table', () => {
       [payment({ paymentId: 'P', networkTxnId: 'T1' })],
     );
     expect(byRecord).toEqual({ N: 'MATCH/AUTO', P: 'MATCH/AUTO' });
-    expect(outcome.matches[0]).toMatchObject({ kind: '1:1', rule: 'network_txn_id' });
+    expect(outcome.matches.at(0)).toMatchObject({ kind: '1:1', rule: 'network_txn_id' });
   });
 
   it('MISMATCH / AMOUNT_DIFF: paired on identity, amounts differ', () => {
@@ -178,7 +178,7 @@ describe('category table', () => {
 describe('passes', () => {
   it('pass 2 pairs on ARN when there is no transaction id', () => {
     const { outcome } = run([networkRecord({ arn: 'A1' })], [payment({ arn: 'A1', cardLast4: '9999' })]);
-    expect(outcome.matches[0]!.rule).toBe('arn');
+    expect(outcome.matches.at(0).rule).toBe('arn');
   });
 
   it('pass 1 wins over pass 2 when both could pair', () => {
@@ -187,7 +187,7 @@ describe('passes', () => {
       [payment({ paymentId: 'PT', networkTxnId: 'T1' }), payment({ paymentId: 'PA', arn: 'A1', cardLast4: '2222' })],
     );
     expect(byRecord.N).toBe('MATCH/AUTO');
-    expect(outcome.matches[0]!.rule).toBe('network_txn_id');
+    expect(outcome.matches.at(0).rule).toBe('network_txn_id');
     expect(byRecord.PA).toBeUndefined();
   });
 
@@ -197,7 +197,7 @@ describe('passes', () => {
       [payment({ authCode: 'A1B2C3', localDate: '2026-11-02' })],
       '2026-11-03',
     );
-    expect(outcome.matches[0]!.rule).toBe('auth_code');
+    expect(outcome.matches.at(0).rule).toBe('auth_code');
   });
 
   it('pass 3 needs the same network', () => {
@@ -205,7 +205,7 @@ describe('passes', () => {
       [networkRecord({ authCode: 'A1B2C3', network: 'MASTERCARD', amountMinor: 1 })],
       [payment({ authCode: 'A1B2C3', fundingNetwork: 'VISA' })],
     );
-    expect(outcome.matches).toEqual([]);
+    expect(Array.from(outcome.matches)).toEqual([]);
   });
 
   it.each([
@@ -232,7 +232,7 @@ describe('passes', () => {
 
   it('pass 4 pairs only when each side has exactly one candidate', () => {
     const { outcome } = run([networkRecord()], [payment()]);
-    expect(outcome.matches[0]!.rule).toBe('card_amount');
+    expect(outcome.matches.at(0).rule).toBe('card_amount');
   });
 
   it('pass 4: two presentments for one payment is a tie, every record ambiguous', () => {
@@ -256,7 +256,7 @@ describe('passes', () => {
     const records = [networkRecord({ recordId: 'N' })];
     const payments = [payment({ paymentId: 'P' })];
     const outcome = matchRecords(input(records, payments, '2026-11-02', { ...DEFAULT_RULES, passes: ['network_txn_id'] }));
-    expect(outcome.matches).toEqual([]);
+    expect(Array.from(outcome.matches)).toEqual([]);
   });
 
   it('a tolerance turns a small difference into a MATCH', () => {
@@ -280,7 +280,7 @@ describe('splits and duplicates', () => {
       [payment({ paymentId: 'P', networkTxnId: 'T' })],
     );
     expect(byRecord).toEqual({ N1: 'MATCH/AUTO', N2: 'MATCH/AUTO', P: 'MATCH/AUTO' });
-    expect(outcome.matches[0]!.kind).toBe('1:N');
+    expect(outcome.matches.at(0).kind).toBe('1:N');
   });
 
   it('half a split is a provisional AMOUNT_DIFF', () => {
@@ -299,8 +299,8 @@ describe('splits and duplicates', () => {
       ],
       [payment({ paymentId: 'P', networkTxnId: 'T', authCode: 'AC' })],
     );
-    expect(outcome.matches[0]!.members.map((member) => member.pass)).toEqual(['network_txn_id', 'auth_code']);
-    expect(outcome.matches[0]!.rule).toBe('network_txn_id');
+    expect(outcome.matches.at(0).members.map((member) => member.pass)).toEqual(['network_txn_id', 'auth_code']);
+    expect(outcome.matches.at(0).rule).toBe('network_txn_id');
   });
 
   it('takes the shortest leading run in settlement-date then record-id order; later full amounts are duplicates', () => {
@@ -356,11 +356,11 @@ describe('pairings an associate undid', () => {
     const unpaired = new Set([`${record.id}:${undone.id}`]);
 
     const again = matchRecords({ ...input([record], [undone]), unpairedPairs: unpaired });
-    expect(again.matches).toEqual([]);
+    expect(Array.from(again.matches)).toEqual([]);
     expect(again.items.map((item) => `${item.side}/${item.reason}`)).toEqual(['NETWORK/NO_LEDGER']);
 
     // Pass 4 (card and amount) finds the other payment, the only one left for this record.
     const elsewhere = matchRecords({ ...input([record], [undone, other]), unpairedPairs: unpaired });
-    expect(elsewhere.matches).toEqual([expect.objectContaining({ paymentRowId: other.id, rule: 'card_amount' })]);
+    expect(Array.from(elsewhere.matches)).toEqual([expect.objectContaining({ paymentRowId: other.id, rule: 'card_amount' })]);
   });
 });

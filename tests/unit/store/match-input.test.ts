@@ -146,7 +146,7 @@ describe('the columns a run reads from the store', () => {
     expect(outcome).toEqual(fromObjects);
 
     const idOfRow = new Map(objects.records.map((record) => [record.id, record.recordId]));
-    expect(outcome.matches.map((match) => match.members.map((member) => idOfRow.get(member.networkRowId)))).toEqual([['M-auth'], ['V-card'], ['V-odd'], ['V-a', 'V-b']]);
+    expect(Array.from(outcome.matches).map((match) => match.members.map((member) => idOfRow.get(member.networkRowId)))).toEqual([['M-auth'], ['V-card'], ['V-odd'], ['V-a', 'V-b']]);
     expect(
       outcome.items.map((item) => [item.side === 'NETWORK' ? idOfRow.get(item.networkRowId!) : 'LEDGER', item.reason, item.candidateIds]),
     ).toEqual([
