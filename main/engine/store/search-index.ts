@@ -3,7 +3,7 @@
 // their own column indexes instead) and, for the identifiers people read the end of, the same
 // reversed (its suffixes are a range of those). The keys live in one table per side,
 // clustered by the file that stored the row, so a file's keys are appended at the end of the
-// table's B-tree in one sorted run however large the store grows, and a search walks the files
+// table's B-tree in sorted runs however large the store grows, and a search walks the files
 // newest first and stops at its cap. Important: every path that stores records or payments must
 // index them here, in its own transaction; today that is the feed writer alone (createFeedWriter's
 // finish, and indexPaymentUpdate for a payment a later file completes), and
@@ -31,9 +31,11 @@ export function maskedTokenSql(column: string): string {
  * An identifier a search finds rows by: the field a hit names, its SQL over the row, whether its
  * end is searched too, and whether its start is a key or a range of a column index the store
  * keeps anyway (the auth code's and the last four's of migration 14): each key is a B-tree entry
- * an ingest writes, so none is written that an index already answers.
+ * an ingest writes, so none is written that an index already answers. isPresentSql is true exactly
+ * when the identifier's key is not empty, without computing the key (an ingest keys the present
+ * ones only, and computes each key once).
  */
-export type SearchIdentifier = { field: string; sql: string; hasEnd: boolean; isStartIndexed: boolean };
+export type SearchIdentifier = { field: string; sql: string; hasEnd: boolean; isStartIndexed: boolean; isPresentSql: string };
 
 /**
  * The identifiers of a network record (`alias`), in the order a hit names the one that matched.
@@ -42,25 +44,25 @@ export type SearchIdentifier = { field: string; sql: string; hasEnd: boolean; is
  */
 export function networkIdentifiers(alias: string): SearchIdentifier[] {
   return [
-    { field: 'recordId', sql: `${alias}.record_id`, hasEnd: true, isStartIndexed: false },
-    { field: 'networkTxnId', sql: `${alias}.network_txn_id`, hasEnd: true, isStartIndexed: false },
-    { field: 'arn', sql: `${alias}.arn`, hasEnd: true, isStartIndexed: false },
-    { field: 'authCode', sql: `${alias}.auth_code`, hasEnd: true, isStartIndexed: true },
-    { field: 'cardBin', sql: `${alias}.pan_first6`, hasEnd: false, isStartIndexed: false },
-    { field: 'cardLast4', sql: `${alias}.pan_last4`, hasEnd: false, isStartIndexed: true },
+    { field: 'recordId', sql: `${alias}.record_id`, hasEnd: true, isStartIndexed: false, isPresentSql: `${alias}.record_id <> ''` },
+    { field: 'networkTxnId', sql: `${alias}.network_txn_id`, hasEnd: true, isStartIndexed: false, isPresentSql: `${alias}.network_txn_id <> ''` },
+    { field: 'arn', sql: `${alias}.arn`, hasEnd: true, isStartIndexed: false, isPresentSql: `${alias}.arn <> ''` },
+    { field: 'authCode', sql: `${alias}.auth_code`, hasEnd: true, isStartIndexed: true, isPresentSql: `${alias}.auth_code <> ''` },
+    { field: 'cardBin', sql: `${alias}.pan_first6`, hasEnd: false, isStartIndexed: false, isPresentSql: `${alias}.pan_first6 <> ''` },
+    { field: 'cardLast4', sql: `${alias}.pan_last4`, hasEnd: false, isStartIndexed: true, isPresentSql: `${alias}.pan_last4 <> ''` },
   ];
 }
 
 /** The identifiers of a Zelle payment (`alias`), tokens masked as the window shows them (spec section 8), in the order a hit names them. */
 export function ledgerIdentifiers(alias: string): SearchIdentifier[] {
   return [
-    { field: 'paymentId', sql: `${alias}.payment_id`, hasEnd: true, isStartIndexed: false },
-    { field: 'networkTxnId', sql: `${alias}.network_txn_id`, hasEnd: true, isStartIndexed: false },
-    { field: 'arn', sql: `${alias}.arn`, hasEnd: true, isStartIndexed: false },
-    { field: 'authCode', sql: `${alias}.auth_code`, hasEnd: true, isStartIndexed: true },
-    { field: 'cardLast4', sql: `${alias}.card_last4`, hasEnd: false, isStartIndexed: true },
-    { field: 'senderToken', sql: maskedTokenSql(`${alias}.sender_token`), hasEnd: true, isStartIndexed: false },
-    { field: 'recipientToken', sql: maskedTokenSql(`${alias}.recipient_token`), hasEnd: true, isStartIndexed: false },
+    { field: 'paymentId', sql: `${alias}.payment_id`, hasEnd: true, isStartIndexed: false, isPresentSql: `${alias}.payment_id <> ''` },
+    { field: 'networkTxnId', sql: `${alias}.network_txn_id`, hasEnd: true, isStartIndexed: false, isPresentSql: `${alias}.network_txn_id <> ''` },
+    { field: 'arn', sql: `${alias}.arn`, hasEnd: true, isStartIndexed: false, isPresentSql: `${alias}.arn <> ''` },
+    { field: 'authCode', sql: `${alias}.auth_code`, hasEnd: true, isStartIndexed: true, isPresentSql: `${alias}.auth_code <> ''` },
+    { field: 'cardLast4', sql: `${alias}.card_last4`, hasEnd: false, isStartIndexed: true, isPresentSql: `${alias}.card_last4 <> ''` },
+    { field: 'senderToken', sql: maskedTokenSql(`${alias}.sender_token`), hasEnd: true, isStartIndexed: false, isPresentSql: `trim(${alias}.sender_token) <> ''` },
+    { field: 'recipientToken', sql: maskedTokenSql(`${alias}.recipient_token`), hasEnd: true, isStartIndexed: false, isPresentSql: `trim(${alias}.recipient_token) <> ''` },
   ];
 }
 
@@ -114,20 +116,20 @@ export type StoreDialect = 'sqlite' | 'postgres';
 /**
  * The INSERT keying the rows of `side` that `where` (over alias r, one parameter) picks: every
  * non-empty identifier lowered (from_end 0) and the searched-at-the-end ones reversed too
- * (from_end 1), one pass over the rows, sorted so that a file's keys are appended in the B-tree's
- * own order. A value two identifiers share is one key. SQLite unpivots the row with json_each
- * and reverses with the function registerSearchFunctions adds; PostgreSQL unpivots with a
- * LATERAL VALUES list and has reverse() (by character, as reversedText). Important: lower() there
- * is taken under the "C" collation, which lowers ASCII letters only as SQLite's does, whatever
- * language the team's database sorts by (its own would lower an accented capital too).
+ * (from_end 1), sorted in the B-tree's own order. A value two identifiers share is one key.
+ * SQLite unpivots the row with a numbered CASE (sqliteKeysSql) and reverses with the function
+ * registerSearchFunctions adds; PostgreSQL unpivots with a LATERAL VALUES list and has reverse()
+ * (by character, as reversedText). Important: lower() there is taken under the "C"
+ * collation, which lowers ASCII letters only as SQLite's does, whatever language the team's
+ * database sorts by (its own would lower an accented capital too).
  */
 export function keyRowsSql(side: KeySide, where: string, dialect: StoreDialect = 'sqlite', into?: string): string {
   const { rowColumn, source, identifiers } = KEY_TABLES[side];
   const table = into ?? KEY_TABLES[side].table;
   const fields = identifiers('r');
-  const startFields = fields.filter((identifier) => !identifier.isStartIndexed);
-  const endFields = fields.filter((identifier) => identifier.hasEnd);
   if (dialect === 'postgres') {
+    const startFields = fields.filter((identifier) => !identifier.isStartIndexed);
+    const endFields = fields.filter((identifier) => identifier.hasEnd);
     const lowered = (identifier: SearchIdentifier): string => `lower((${identifier.sql}) COLLATE "C")`;
     const keys = [...startFields.map((identifier) => `(0, ${lowered(identifier)})`), ...endFields.map((identifier) => `(1, reverse(${lowered(identifier)}))`)];
     return `INSERT OR IGNORE INTO ${table} (file_id, from_end, key, ${rowColumn})
@@ -135,12 +137,41 @@ export function keyRowsSql(side: KeySide, where: string, dialect: StoreDialect =
   WHERE ${where} AND k.key <> ''
   ORDER BY 1, 2, 3, 4`;
   }
-  const starts = startFields.map((identifier) => `lower(${identifier.sql})`);
-  const ends = endFields.map((identifier) => `${REVERSED_SQL_FUNCTION}(lower(${identifier.sql}))`);
+  return sqliteKeysSql(side, [0, 1], where, 'ORDER BY 1, 2, 3, 4');
+}
+
+/**
+ * SQLite's INSERT of one end's keys (from_end 0: starts, 1: ends) of the rows one file stored (the
+ * file's id its one parameter). A file's two runs are each appended at the end of the B-tree in
+ * order, so each sorts by key and row alone: SQLite's sorter then compares the key's text first
+ * (with the file and the end leading, constant here, every comparison of two records parses
+ * both whole), and sorts half as many records at a time. Together with keyRowsSql's, the keys are
+ * the same row for row (tests/unit/store/search-store.test.ts compares an ingest with the backfill).
+ */
+export function fileKeysSql(side: KeySide, fromEnd: 0 | 1): string {
+  return sqliteKeysSql(side, [fromEnd], 'r.file_id = ?', 'ORDER BY 3, 4');
+}
+
+// One key per present identifier and end, computed once (the WHERE asks isPresentSql, not the
+// key). The identifiers are the outer loop, the rows the inner: the sorter is fed one
+// identifier's keys in row order at a time, so ids that grow with the file (most do) reach it
+// nearly sorted and it reads its records back in the order it stored them, instead of jumping
+// across all of them; measured in bench/README.md ("Search keys").
+function sqliteKeysSql(side: KeySide, ends: (0 | 1)[], where: string, orderBy: string): string {
+  const { table, rowColumn, source, identifiers } = KEY_TABLES[side];
+  const fields = identifiers('r');
+  const keys = ends.flatMap((fromEnd) =>
+    fields
+      .filter((identifier) => (fromEnd === 1 ? identifier.hasEnd : !identifier.isStartIndexed))
+      .map((identifier) => ({ fromEnd, identifier, sql: fromEnd === 1 ? `${REVERSED_SQL_FUNCTION}(lower(${identifier.sql}))` : `lower(${identifier.sql})` })),
+  );
+  const fromEndSql = ends.length === 1 ? String(ends[0]) : `k.column1 >= ${keys.filter((key) => key.fromEnd === 0).length}`;
+  const numbered = (sqlOf: (key: (typeof keys)[number]) => string): string => `CASE k.column1 ${keys.map((key, at) => `WHEN ${at} THEN ${sqlOf(key)}`).join(' ')} END`;
   return `INSERT OR IGNORE INTO ${table} (file_id, from_end, key, ${rowColumn})
-  SELECT r.file_id, k.key >= ${starts.length}, k.value, r.id FROM ${source} r, json_each(json_array(${[...starts, ...ends].join(', ')})) k
-  WHERE ${where} AND k.value <> ''
-  ORDER BY 1, 2, 3, 4`;
+  SELECT r.file_id, ${fromEndSql}, ${numbered((key) => key.sql)}, r.id
+  FROM (VALUES ${keys.map((_, at) => `(${at})`).join(', ')}) k CROSS JOIN ${source} r
+  WHERE ${where} AND ${numbered((key) => key.identifier.isPresentSql)}
+  ${orderBy}`;
 }
 
 /** Makes reversedText callable from this connection's SQL; the schema never names it, so any connection reads the keys without it. */
@@ -187,9 +218,14 @@ export function indexFileForSearch(db: WritableDb, fileId: number, options: { is
     return;
   }
   registerSearchFunctions(db);
-  const dialect = dialectOf(db);
-  db.prepare<[number]>(keyRowsSql('network', 'r.file_id = ?', dialect)).run(fileId);
-  db.prepare<[number]>(keyRowsSql('ledger', 'r.file_id = ?', dialect)).run(fileId);
+  if (dialectOf(db) === 'postgres') {
+    db.prepare<[number]>(keyRowsSql('network', 'r.file_id = ?', 'postgres')).run(fileId);
+    db.prepare<[number]>(keyRowsSql('ledger', 'r.file_id = ?', 'postgres')).run(fileId);
+    return;
+  }
+  for (const side of ['network', 'ledger'] as const) {
+    for (const fromEnd of [0, 1] as const) db.prepare<[number]>(fileKeysSql(side, fromEnd)).run(fileId);
+  }
 }
 
 /** The files whose keys a keyer thread has still to write (migration 20), oldest first. */

@@ -4,6 +4,7 @@ import { runMatchingDay } from '../../../main/engine/matcher/matching-run';
 import { asWritable, migrate, type Db } from '../../../main/engine/store/database';
 import { readQueuePage } from '../../../main/engine/store/queue-store';
 import { currentRuleSet } from '../../../main/engine/store/rule-sets';
+import { reversedText, searchKey } from '../../../main/engine/store/search-index';
 import { NETWORK_KEY_HITS_SQL, RECORD_HITS_CAP, searchEverywhere } from '../../../main/engine/store/search-store';
 import { keyHitsParams } from '../../../main/engine/store/search-terms';
 import type { SearchField, SearchResults } from '../../../shared/ipc/recon-api';
@@ -284,6 +285,40 @@ describe('search everywhere', () => {
       }
     }
     expect(keyTable(now, 'ledger_payment_keys').filter((line) => line.includes('lopez'))).toEqual([]);
+  });
+
+  it('keys every present identifier once per end, lowered as SQLite lowers (ASCII only) and reversed by character, as TypeScript computes them', () => {
+    const keyed = createDb();
+    const records = [
+      networkInput({ recordId: 'VÉcole9', networkTxnId: 'SAME1', arn: 'SAME1', authCode: 'Ab1', panFirst6: '400022' }),
+      networkInput({ recordId: 'V😀X2', networkTxnId: '', arn: '', authCode: '', panFirst6: '' }),
+    ];
+    const payments = [
+      ledgerInput({ paymentId: 'ZPÀB1', networkTxnId: 'T1', arn: '', authCode: 'Q9', senderToken: 'Ana@Example.com', recipientToken: 'ann@Example.com' }),
+      ledgerInput({ paymentId: 'ZP2', senderToken: '  ', recipientToken: '(212) 555-0199' }),
+    ];
+    storeFile(keyed, { network: records });
+    storeFile(keyed, { ledger: payments });
+    const expected = (fileId: number, rows: { starts: string[]; ends: string[] }[]): string[] =>
+      rows
+        .flatMap(({ starts, ends }, index) => [
+          ...new Set(starts.filter((value) => value !== '').map((value) => `${fileId} 0 ${searchKey(value)} ${index + 1}`)),
+          ...new Set(ends.filter((value) => value !== '').map((value) => `${fileId} 1 ${reversedText(searchKey(value))} ${index + 1}`)),
+        ])
+        .sort();
+    const networkKeys = records.map((record) => ({
+      starts: [record.recordId, record.networkTxnId, record.arn, record.panFirst6],
+      ends: [record.recordId, record.networkTxnId, record.arn, record.authCode],
+    }));
+    const ledgerKeys = payments.map((payment) => {
+      const tokens = [maskToken(payment.senderToken), maskToken(payment.recipientToken)];
+      return { starts: [payment.paymentId, payment.networkTxnId, payment.arn, ...tokens], ends: [payment.paymentId, payment.networkTxnId, payment.arn, payment.authCode, ...tokens] };
+    });
+    expect(keyTable(keyed, 'network_record_keys').sort()).toEqual(expected(1, networkKeys));
+    expect(keyTable(keyed, 'ledger_payment_keys').sort()).toEqual(expected(2, ledgerKeys));
+    expect(keyTable(keyed, 'network_record_keys')).toContain('1 0 vÉcole9 1');
+    expect(keyTable(keyed, 'network_record_keys')).toContain('1 1 2x😀v 2');
+    expect(keyTable(keyed, 'ledger_payment_keys')).toContain('2 1 moc.elpmaxe@***a 1');
   });
 
   it('leaves every record and payment an ingest stored searchable by its id’s start and end, and nothing else', () => {
