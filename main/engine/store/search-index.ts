@@ -137,7 +137,7 @@ export function keyRowsSql(side: KeySide, where: string, dialect: StoreDialect =
   WHERE ${where} AND k.key <> ''
   ORDER BY 1, 2, 3, 4`;
   }
-  return sqliteKeysSql(side, [0, 1], where, 'ORDER BY 1, 2, 3, 4');
+  return sqliteKeysSql(side, [0, 1], where, 'ORDER BY 1, 2, 3, 4', table);
 }
 
 /**
@@ -148,8 +148,8 @@ export function keyRowsSql(side: KeySide, where: string, dialect: StoreDialect =
  * both whole), and sorts half as many records at a time. Together with keyRowsSql's, the keys are
  * the same row for row (tests/unit/store/search-store.test.ts compares an ingest with the backfill).
  */
-export function fileKeysSql(side: KeySide, fromEnd: 0 | 1): string {
-  return sqliteKeysSql(side, [fromEnd], 'r.file_id = ?', 'ORDER BY 3, 4');
+export function fileKeysSql(side: KeySide, fromEnd: 0 | 1, into: string = KEY_TABLES[side].table): string {
+  return sqliteKeysSql(side, [fromEnd], 'r.file_id = ?', 'ORDER BY 3, 4', into);
 }
 
 // One key per present identifier and end, computed once (the WHERE asks isPresentSql, not the
@@ -157,8 +157,8 @@ export function fileKeysSql(side: KeySide, fromEnd: 0 | 1): string {
 // identifier's keys in row order at a time, so ids that grow with the file (most do) reach it
 // nearly sorted and it reads its records back in the order it stored them, instead of jumping
 // across all of them; measured in bench/README.md ("Search keys").
-function sqliteKeysSql(side: KeySide, ends: (0 | 1)[], where: string, orderBy: string): string {
-  const { table, rowColumn, source, identifiers } = KEY_TABLES[side];
+function sqliteKeysSql(side: KeySide, ends: (0 | 1)[], where: string, orderBy: string, table: string): string {
+  const { rowColumn, source, identifiers } = KEY_TABLES[side];
   const fields = identifiers('r');
   const keys = ends.flatMap((fromEnd) =>
     fields
@@ -268,7 +268,8 @@ export function stageFileKeys(db: WritableDb, fileId: number): void {
     const { rowColumn } = KEY_TABLES[side];
     db.exec(`CREATE TABLE IF NOT EXISTS ${STAGED_KEYS[side]} (file_id INTEGER NOT NULL, from_end INTEGER NOT NULL, key TEXT NOT NULL, ${rowColumn} INTEGER NOT NULL)`);
     db.exec(`DELETE FROM ${STAGED_KEYS[side]}`);
-    db.prepare<[number]>(keyRowsSql(side, 'r.file_id = ?', 'sqlite', STAGED_KEYS[side])).run(fileId);
+    // Starts, then ends, each in key order: the staged rows' order is the key table's.
+    for (const fromEnd of [0, 1] as const) db.prepare<[number]>(fileKeysSql(side, fromEnd, STAGED_KEYS[side])).run(fileId);
   }
 }
 
@@ -284,7 +285,7 @@ export function copyStagedKeys(db: WritableDb, fileId: number): boolean {
     if (db.prepare<[number], number>('SELECT 1 FROM search_pending_files WHERE file_id = ?').pluck().get(fileId) === undefined) return false;
     for (const side of ['network', 'ledger'] as const) {
       const { table, rowColumn } = KEY_TABLES[side];
-      // Staged in key order (keyRowsSql sorts them), so the copy appends to the file's run.
+      // Staged in key order (stageFileKeys), so the copy appends to the file's run.
       db.exec(`INSERT OR IGNORE INTO ${table} (file_id, from_end, key, ${rowColumn}) SELECT file_id, from_end, key, ${rowColumn} FROM ${STAGED_KEYS[side]} ORDER BY rowid`);
     }
     db.prepare<[number]>('DELETE FROM search_pending_files WHERE file_id = ?').run(fileId);

@@ -7,6 +7,7 @@ import { ingestPaths } from '../../../main/engine/ingest/ingest-file';
 import { createServices } from '../../../main/engine/services';
 import { openDatabase, type Db } from '../../../main/engine/store/database';
 import { currentRuleSet } from '../../../main/engine/store/rule-sets';
+import { copyStagedKeys, stageFileKeys } from '../../../main/engine/store/search-index';
 import { createSearchKeyer, type SearchKeyer } from '../../../main/engine/store/search-keyer';
 import { searchEverywhere } from '../../../main/engine/store/search-store';
 import { createEngineOperations } from '../../../main/engine/worker/engine-operations';
@@ -69,6 +70,30 @@ describe('the search keyer thread', () => {
     expect(keyer.failure).toBeUndefined();
     expect(pendingOf(db)).toEqual([]);
     expect(keysOf(db)).toEqual(expected);
+  });
+
+  it('stages a file’s keys without writing to the store, in the key table’s order, and copies them only when let in', async () => {
+    const expected = await keysWrittenInTransaction();
+    const { db, dbPath } = newStore();
+    await ingestPaths(db, files, { profiles: BUILTIN_PROFILES, rules: currentRuleSet(db).rules, actor: 'ana', now: NOW });
+    const lastFile = db.prepare<[], number>('SELECT MAX(id) FROM feed_files').pluck().get()!;
+    db.prepare('DELETE FROM ledger_payment_keys WHERE file_id = ?').run(lastFile);
+    db.prepare('INSERT INTO search_pending_files (file_id) VALUES (?)').run(lastFile);
+    const without = keysOf(db);
+    const keyer = openDatabase(dbPath);
+    toClose.push(keyer);
+    stageFileKeys(keyer, lastFile);
+    expect(keysOf(db)).toEqual(without);
+    const staged = keyer.prepare<[], [number, number, string, number]>('SELECT file_id, from_end, key, ledger_payment_id FROM temp.staged_ledger_keys ORDER BY rowid').raw().all();
+    expect(staged.length).toBeGreaterThan(1_000);
+    const inKeyOrder = [...staged].sort((a, b) => a[1] - b[1] || (a[2] < b[2] ? -1 : a[2] > b[2] ? 1 : a[3] - b[3]));
+    expect(staged).toEqual(inKeyOrder);
+    expect(copyStagedKeys(keyer, lastFile)).toBe(true);
+    expect(keysOf(db)).toEqual(expected);
+    expect(pendingOf(db)).toEqual([]);
+    // Keyed already (here, or by the engine worker itself): a second copy does nothing.
+    stageFileKeys(keyer, lastFile);
+    expect(copyStagedKeys(keyer, lastFile)).toBe(false);
   });
 
   it('lets its thread go once idle, and keys the next ingest with a new one', async () => {
