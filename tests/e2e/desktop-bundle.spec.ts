@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { MessageChannel, Worker } from 'node:worker_threads';
 import { expect, test } from '@playwright/test';
+import { BUILTIN_PROFILES } from '../../main/engine/feeds/csv/builtin-profiles';
 import { openDatabase } from '../../main/engine/store/database';
 import { leaseHolderOfThisProcess } from '../../main/engine/store/leases';
 import type { FromSearchKeyer, ToSearchKeyer } from '../../main/engine/store/search-keyer';
@@ -19,23 +20,24 @@ test.describe('the desktop build', () => {
     const work = fs.mkdtempSync(path.join(os.tmpdir(), 'recon-bundle-'));
     const dbPath = path.join(work, 'recon.db');
     const demo = writeDemo({ days: 1, perDay: 40, out: path.join(work, 'feeds') });
-    recon('ingest', '--db', dbPath, demo.folder);
     const asOfDate = demo.days[0]!.date;
 
     // The protocol of main/engine/worker/protocol.ts, spoken by hand: the start-up flag and port,
-    // then one match request and the close.
+    // then an ingest (its files keyed for search by the bundled keyer thread), a match and the close.
     const started = new SharedArrayBuffer(4);
     const startup = new MessageChannel();
     const setup: EngineWorkerSetup = {
       dbPath,
       actor: 'bundle',
-      profiles: [],
+      profiles: [...BUILTIN_PROFILES],
       isClockPinned: false,
       leases: { holder: leaseHolderOfThisProcess('the bundle test', 'bundle') },
       started,
       startedPort: startup.port2,
     };
-    const worker = new Worker(path.join(out, 'main', 'engine-worker.js'), { workerData: setup, transferList: [startup.port2] });
+    const worker = new Worker(path.join(out, 'main', 'engine-worker.js'), { workerData: setup, transferList: [startup.port2], stderr: true });
+    const stderr: string[] = [];
+    worker.stderr.on('data', (chunk: Buffer) => stderr.push(chunk.toString()));
     const messages: { seq: number; reply?: { run?: { matchesCreated: number } } | null; error?: unknown; progress?: unknown }[] = [];
     const replied = (seq: number): Promise<void> =>
       new Promise((resolve, reject) => {
@@ -51,16 +53,25 @@ test.describe('the desktop build', () => {
       });
     const isOpen = await new Promise<unknown>((resolve) => startup.port1.once('message', resolve));
     expect(isOpen).toEqual({ ok: true });
-    const matched = replied(1);
-    worker.postMessage({ seq: 1, nowMs: Date.now(), request: { kind: 'match', asOfDate } });
+    const ingested = replied(1);
+    worker.postMessage({ seq: 1, nowMs: Date.now(), request: { kind: 'ingest', paths: [demo.folder] } });
+    await ingested;
+    const matched = replied(2);
+    worker.postMessage({ seq: 2, nowMs: Date.now(), request: { kind: 'match', asOfDate } });
     await matched;
-    const closed = replied(2);
-    worker.postMessage({ seq: 2, nowMs: Date.now(), request: { kind: 'close' } });
+    const closed = replied(3);
+    worker.postMessage({ seq: 3, nowMs: Date.now(), request: { kind: 'close' } });
     await closed;
     await worker.terminate();
     startup.port1.close();
     expect(messages.filter((message) => 'error' in message)).toEqual([]);
-    expect(messages.find((message) => message.seq === 1 && 'reply' in message)?.reply?.run?.matchesCreated).toBeGreaterThan(0);
+    expect(messages.find((message) => message.seq === 2 && 'reply' in message)?.reply?.run?.matchesCreated).toBeGreaterThan(0);
+    // The keyer thread started from the bundle (a keyer that cannot start warns, and the worker keys the files itself).
+    expect(stderr.join('')).not.toContain('search keyer');
+    const store = openDatabase(dbPath, { readonly: true });
+    expect(store.prepare('SELECT COUNT(*) FROM search_pending_files').pluck().get()).toBe(0);
+    expect(store.prepare('SELECT COUNT(DISTINCT file_id) FROM ledger_payment_keys').pluck().get()).toBeGreaterThan(0);
+    store.close();
     expect(JSON.parse(recon('status', '--json', '--db', dbPath)).lastRunDate).toBe(asOfDate);
   });
 

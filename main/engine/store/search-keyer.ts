@@ -4,9 +4,8 @@
 // keys what is still marked itself (search-index.ts, keyPendingFiles), so a row is never left
 // unsearchable, only keyed more slowly.
 
-import fs from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
+import { MessageChannel, type MessagePort, type Worker } from 'node:worker_threads';
+import { startEntryThread } from './entry-thread';
 
 /** What the keyer thread needs to open the store. */
 export type SearchKeyerSetup = { dbPath: string; nativeBinding?: string };
@@ -46,19 +45,7 @@ export type SearchKeyer = {
 };
 
 function startThread(setup: SearchKeyerSetup, port: MessagePort): Worker {
-  const options = { workerData: { ...setup, port }, transferList: [port] };
-  const entry = new URL('./search-keyer-thread.ts', import.meta.url);
-  if (entry.pathname.endsWith('.ts') && !import.meta.url.endsWith('.js')) {
-    // From source (tests, the CLI through tsx): the thread registers tsx before loading its entry,
-    // as the engine worker does (engine-worker-client.ts).
-    const tsx = import.meta.resolve('tsx/esm/api');
-    const bootstrap = `import(${JSON.stringify(tsx)}).then(({ register }) => { register(); return import(${JSON.stringify(entry.href)}); })`;
-    return new Worker(bootstrap, { ...options, eval: true });
-  }
-  // The desktop build makes the thread an entry at the bundle's root (electron.vite.config.ts),
-  // while this module may land in a shared chunk a folder below it.
-  const beside = new URL('./search-keyer-thread.js', import.meta.url);
-  return new Worker(fs.existsSync(fileURLToPath(beside)) ? beside : new URL('../search-keyer-thread.js', import.meta.url), options);
+  return startEntryThread('search-keyer-thread', import.meta.url, { workerData: { ...setup, port }, transferList: [port] });
 }
 
 /** How long the thread stays after its last file is keyed, in ms: a burst of inbox files reuses it, a matching run after an ingest does not carry it. */

@@ -72,6 +72,7 @@ export function createEngineOperations(db: WritableDb, setup: EngineSetup) {
   /** The runs lease while an operation holds it; every run it makes checks it under the write lock. */
   let runsLease: HeldLease | undefined;
   const { searchKeyer } = setup;
+  let hasWarnedOfKeyer = false;
   // Files a keyer left marked (the process stopped before it was done) are keyed before anything
   // else, so search never misses a stored row for longer than the ingest that stored it.
   keyLeftovers();
@@ -117,6 +118,11 @@ export function createEngineOperations(db: WritableDb, setup: EngineSetup) {
     } finally {
       if (searchKeyer !== undefined) {
         await searchKeyer.settle();
+        if (searchKeyer.failure !== undefined && !hasWarnedOfKeyer) {
+          // Nothing is lost (this connection keys what is left), only speed: say so once, on the process's standard error.
+          hasWarnedOfKeyer = true;
+          process.emitWarning(`The search keyer thread stopped (${searchKeyer.failure}): ingest keys files on the engine worker itself.`);
+        }
         keyLeftovers();
       }
     }

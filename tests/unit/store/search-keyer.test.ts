@@ -57,6 +57,16 @@ async function keysWrittenInTransaction(): Promise<string[]> {
   return keysOf(db);
 }
 
+/** The week ingested, then the last file as a stop between its commit and its keys leaves it: marked, none of its keys written. */
+async function storeWithUnkeyedLastFile(): Promise<{ db: Db; dbPath: string; lastFile: number }> {
+  const { db, dbPath } = newStore();
+  await ingestPaths(db, files, { profiles: BUILTIN_PROFILES, rules: currentRuleSet(db).rules, actor: 'ana', now: NOW });
+  const lastFile = db.prepare<[], number>('SELECT MAX(id) FROM feed_files').pluck().get()!;
+  db.prepare('DELETE FROM ledger_payment_keys WHERE file_id = ?').run(lastFile);
+  db.prepare('INSERT INTO search_pending_files (file_id) VALUES (?)').run(lastFile);
+  return { db, dbPath, lastFile };
+}
+
 describe('the search keyer thread', () => {
   it('keys every file an ingest stored, as the file’s own transaction would, and leaves no mark', async () => {
     const expected = await keysWrittenInTransaction();
@@ -74,11 +84,7 @@ describe('the search keyer thread', () => {
 
   it('stages a file’s keys without writing to the store, in the key table’s order, and copies them only when let in', async () => {
     const expected = await keysWrittenInTransaction();
-    const { db, dbPath } = newStore();
-    await ingestPaths(db, files, { profiles: BUILTIN_PROFILES, rules: currentRuleSet(db).rules, actor: 'ana', now: NOW });
-    const lastFile = db.prepare<[], number>('SELECT MAX(id) FROM feed_files').pluck().get()!;
-    db.prepare('DELETE FROM ledger_payment_keys WHERE file_id = ?').run(lastFile);
-    db.prepare('INSERT INTO search_pending_files (file_id) VALUES (?)').run(lastFile);
+    const { db, dbPath, lastFile } = await storeWithUnkeyedLastFile();
     const without = keysOf(db);
     const keyer = openDatabase(dbPath);
     toClose.push(keyer);
@@ -159,12 +165,7 @@ describe('the search keyer thread', () => {
 
   it('keys, as the engine opens the store, a file whose keys were never written (the process stopped first)', async () => {
     const expected = await keysWrittenInTransaction();
-    const { db, dbPath } = newStore();
-    await ingestPaths(db, files, { profiles: BUILTIN_PROFILES, rules: currentRuleSet(db).rules, actor: 'ana', now: NOW });
-    // As a stop between a file's commit and its keys leaves the store: marked, no keys.
-    const lastFile = db.prepare<[], number>('SELECT MAX(id) FROM feed_files').pluck().get()!;
-    db.prepare('DELETE FROM ledger_payment_keys WHERE file_id = ?').run(lastFile);
-    db.prepare('INSERT INTO search_pending_files (file_id) VALUES (?)').run(lastFile);
+    const { db, dbPath } = await storeWithUnkeyedLastFile();
     expect(keysOf(db)).not.toEqual(expected);
     db.close();
     toClose.splice(toClose.indexOf(db), 1);

@@ -11,10 +11,9 @@
 // Important: the calling thread sleeps for each round trip; only the engine worker (which runs one
 // request at a time anyway) and the command line may use it, never a window's main thread.
 
-import fs from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
+import { MessageChannel, receiveMessageOnPort, type MessagePort, type Worker } from 'node:worker_threads';
 import { BUSY_TIMEOUT_MS } from '../database';
+import { startEntryThread } from '../entry-thread';
 import { isConnectionFailure, isTeamDatabaseUnreachable, TeamDatabaseUnreachableError } from './connection-errors';
 import type { QueryErrorData, QueryReply, QueryRequest, QueryThreadSetup } from './query-protocol';
 import { splitStatements, translateSql, type TranslatedSql } from './sqlite-to-postgres';
@@ -120,19 +119,7 @@ function asBigInt(value: unknown): unknown {
 const CONNECT_TIMEOUT_MS = 30_000;
 
 function startThread(setup: QueryThreadSetup & { port: MessagePort }): Worker {
-  const options = { workerData: setup, transferList: [setup.port] };
-  const entry = new URL('./query-thread.ts', import.meta.url);
-  if (entry.pathname.endsWith('.ts') && !import.meta.url.endsWith('.js')) {
-    // From source (tests, the CLI through tsx): the thread registers tsx before loading its entry,
-    // as the engine worker does (engine-worker-client.ts).
-    const tsx = import.meta.resolve('tsx/esm/api');
-    const bootstrap = `import(${JSON.stringify(tsx)}).then(({ register }) => { register(); return import(${JSON.stringify(entry.href)}); })`;
-    return new Worker(bootstrap, { ...options, eval: true });
-  }
-  // The desktop build makes the thread an entry at the bundle's root (electron.vite.config.ts),
-  // while this module may land in a shared chunk a folder below it.
-  const beside = new URL('./query-thread.js', import.meta.url);
-  return new Worker(fs.existsSync(fileURLToPath(beside)) ? beside : new URL('../query-thread.js', import.meta.url), options);
+  return startEntryThread('query-thread', import.meta.url, { workerData: setup, transferList: [setup.port] });
 }
 
 /** The URL with its password masked, for messages. */

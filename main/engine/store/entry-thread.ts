@@ -1,0 +1,24 @@
+// Starting one of the store's own threads (the keyer, team mode's query thread) the same way from
+// source and from the desktop build.
+
+import fs from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Worker, type WorkerOptions } from 'node:worker_threads';
+
+/**
+ * Starts a thread on the entry module `name` that sits beside the module at `from` (its
+ * import.meta.url). From source (tests, the CLI through tsx) the thread registers tsx before
+ * loading `name.ts`, as the engine worker does (engine-worker-client.ts). The desktop build makes
+ * each entry a `name.js` at the bundle's root (electron.vite.config.ts), while the module starting
+ * it may land in a shared chunk a folder below.
+ */
+export function startEntryThread(name: string, from: string, options: WorkerOptions): Worker {
+  const source = new URL(`./${name}.ts`, from);
+  if (!from.endsWith('.js')) {
+    const tsx = import.meta.resolve('tsx/esm/api');
+    const bootstrap = `import(${JSON.stringify(tsx)}).then(({ register }) => { register(); return import(${JSON.stringify(source.href)}); })`;
+    return new Worker(bootstrap, { ...options, eval: true });
+  }
+  const beside = new URL(`./${name}.js`, from);
+  return new Worker(fs.existsSync(fileURLToPath(beside)) ? beside : new URL(`../${name}.js`, from), options);
+}
