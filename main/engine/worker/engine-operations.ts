@@ -74,8 +74,10 @@ export function createEngineOperations(db: WritableDb, setup: EngineSetup) {
   const { searchKeyer } = setup;
   let hasWarnedOfKeyer = false;
   // Files a keyer left marked (the process stopped before it was done) are keyed before anything
-  // else, so search never misses a stored row for longer than the ingest that stored it.
-  keyLeftovers();
+  // else, so search never misses a stored row for longer than the ingest that stored it. With a
+  // keyer (the engine worker) the worker does it as its first request instead (keySearchLeftovers),
+  // so a big leftover file never holds up the start-up the caller waits for.
+  if (searchKeyer === undefined) keyLeftovers();
   const matchOneDate =
     setup.matchOneDate ?? ((date: string, onProgress?: (progress: MatchProgress) => void) => runMatchingAsOf(db, date, onProgress, now, runsLease));
 
@@ -271,6 +273,10 @@ export function createEngineOperations(db: WritableDb, setup: EngineSetup) {
     bulkAction(request: BulkActionRequest, at: Date): BulkActionResult {
       const { version, rules } = currentRuleSet(db, () => at);
       return runBulkAction(db, { actor, rules, ruleSetVersion: version, now: at }, request);
+    },
+    /** Keys what a stopped keyer left marked (see above): the engine worker's first request. */
+    keySearchLeftovers(): void {
+      keyLeftovers();
     },
     /** Closes the writer: the last operation. */
     close(): void {

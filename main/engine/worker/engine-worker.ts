@@ -67,7 +67,11 @@ try {
 
 // Important: one request at a time. Ingest holds a transaction across awaits (the CSV reader
 // streams); a second request started meanwhile would write into it or wait on SQLite's lock.
-let queue: Promise<unknown> = Promise.resolve();
+// First, before any request: what a stopped keyer left (createEngineOperations). A failure there
+// must not stop the queue: the next ingest tries again, and the process says why.
+let queue: Promise<unknown> = Promise.resolve()
+  .then(() => operations.keySearchLeftovers())
+  .catch((error: unknown) => process.emitWarning(`Files left without their search keys could not be keyed yet (${(error as Error).message}).`));
 port.on('message', ({ seq, nowMs, request }: ToEngineWorker) => {
   queue = queue.then(async () => {
     requestNowMs = nowMs;

@@ -163,6 +163,20 @@ describe('the search keyer thread', () => {
     expect(keysOf(db)).toEqual(expected);
   });
 
+  it('has the engine worker key such a file as its first request, before what the caller asks', async () => {
+    const expected = await keysWrittenInTransaction();
+    const { db, dbPath } = await storeWithUnkeyedLastFile();
+    db.close();
+    toClose.splice(toClose.indexOf(db), 1);
+    const services = createServices({ dbPath, actor: 'ana', now: NOW });
+    toClose.push(services);
+    await services.idle();
+    expect(services.reader.prepare('SELECT COUNT(*) FROM search_pending_files').pluck().get()).toBe(0);
+    const reopened = openDatabase(dbPath);
+    toClose.push(reopened);
+    expect(keysOf(reopened)).toEqual(expected);
+  });
+
   it('keys, as the engine opens the store, a file whose keys were never written (the process stopped first)', async () => {
     const expected = await keysWrittenInTransaction();
     const { db, dbPath } = await storeWithUnkeyedLastFile();
