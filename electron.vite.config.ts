@@ -22,6 +22,8 @@ export default defineConfig({
           'query-thread': path.join(root, 'main/engine/store/postgres/query-thread.ts'),
           // Ingest's search keys are written from this thread beside the engine worker (store/search-keyer.ts).
           'search-keyer-thread': path.join(root, 'main/engine/store/search-keyer-thread.ts'),
+          // Part of a day's reports are written from this thread beside the engine worker (reports/report-writer.ts).
+          'report-writer-thread': path.join(root, 'main/engine/reports/report-writer-thread.ts'),
         },
       },
     },

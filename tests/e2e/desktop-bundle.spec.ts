@@ -6,6 +6,9 @@ import path from 'node:path';
 import { MessageChannel, Worker } from 'node:worker_threads';
 import { expect, test } from '@playwright/test';
 import { BUILTIN_PROFILES } from '../../main/engine/feeds/csv/builtin-profiles';
+import { runMatchingAsOf } from '../../main/engine/matcher/matching-run';
+import { auditHead, DAILY_REPORTS, writeDailyReports } from '../../main/engine/reports/daily-reports';
+import type { FromReportWriter, ToReportWriter } from '../../main/engine/reports/report-writer';
 import { openDatabase } from '../../main/engine/store/database';
 import { leaseHolderOfThisProcess } from '../../main/engine/store/leases';
 import type { FromSearchKeyer, ToSearchKeyer } from '../../main/engine/store/search-keyer';
@@ -127,6 +130,39 @@ test.describe('the desktop build', () => {
     expect(keysOf()).toEqual(keyed);
     expect(db.prepare('SELECT COUNT(*) FROM search_pending_files').pluck().get()).toBe(0);
     db.close();
+  });
+
+  test('its report thread runs from the bundle: it writes the matches report as the engine does, in the engine’s snapshot', async () => {
+    const work = fs.mkdtempSync(path.join(os.tmpdir(), 'recon-bundle-'));
+    const dbPath = path.join(work, 'recon.db');
+    const demo = writeDemo({ days: 1, perDay: 40, out: path.join(work, 'feeds') });
+    recon('ingest', '--db', dbPath, demo.folder);
+    const date = demo.days[0]!.date;
+    const db = openDatabase(dbPath);
+    runMatchingAsOf(db, date);
+    const serial = writeDailyReports(db, date, path.join(work, 'serial'));
+    const expected = serial.reports.find((report) => report.kind === 'matches')!;
+    expect(expected.rows).toBeGreaterThan(0);
+
+    const ready = new SharedArrayBuffer(4);
+    const channel = new MessageChannel();
+    const thread = new Worker(path.join(out, 'main', 'report-writer-thread.js'), { workerData: { dbPath, port: channel.port2, ready }, transferList: [channel.port2] });
+    const temporary = path.join(work, 'matches.tmp');
+    const shared = new SharedArrayBuffer(4 * (2 + DAILY_REPORTS.length));
+    const answered = new Promise<FromReportWriter>((resolve, reject) => {
+      channel.port1.once('message', resolve);
+      thread.once('error', reject);
+    });
+    const index = DAILY_REPORTS.findIndex((report) => report.kind === 'matches');
+    channel.port1.postMessage({ kind: 'write', job: 1, date, snapshot: auditHead(db), indexes: [index], temporaries: [temporary], shared } satisfies ToReportWriter);
+    const answer = await answered;
+    channel.port1.postMessage({ kind: 'close' } satisfies ToReportWriter);
+    await thread.terminate();
+    channel.port1.close();
+    db.close();
+    expect(answer).toMatchObject({ kind: 'written', job: 1, files: [{ index, file: { rows: expected.rows, sha256: expected.sha256 } }] });
+    expect(fs.readFileSync(temporary)).toEqual(fs.readFileSync(expected.path));
+    expect(new Int32Array(shared)[0]).toBe(1);
   });
 
   test('its sandboxed preload loads nothing but electron, and its shell takes electron only from the runtime', () => {

@@ -17,6 +17,7 @@ import { createAuditGuard } from '../store/audit-guard';
 import { isDatabaseBusy, type WritableDb } from '../store/database';
 import { keyPendingFiles } from '../store/search-index';
 import type { SearchKeyer } from '../store/search-keyer';
+import type { ReportWriter } from '../reports/report-writer';
 import { leaseHolderOfThisProcess, RUNS_LEASE, SCHEDULER_LEASE, releaseLease, takeSessionLease, tryTakeLease, type HeldLease, type LeaseHolder } from '../store/leases';
 import { dataDateRange, lastRunDate } from '../store/matching-store';
 import { approveRuleChange, proposeRules, rejectRuleChange, type RuleChangeOutcome } from '../store/rule-changes';
@@ -49,6 +50,8 @@ export type EngineSetup = {
   leases?: LeaseSettings;
   /** Keys ingested files for search on a thread of its own (SQLite files only); default: in each file's transaction. */
   searchKeyer?: SearchKeyer;
+  /** Writes some of a set's reports on a thread of its own (SQLite files only); default: all on the writer. */
+  reportWriter?: ReportWriter;
 };
 
 /** How this process takes the leases (store/leases.ts): as whom, and how long it waits for another holder. */
@@ -71,7 +74,7 @@ export function createEngineOperations(db: WritableDb, setup: EngineSetup) {
   const leases: LeaseSettings = setup.leases ?? { holder: leaseHolderOfThisProcess(DEFAULT_PROCESS_NAME, actor) };
   /** The runs lease while an operation holds it; every run it makes checks it under the write lock. */
   let runsLease: HeldLease | undefined;
-  const { searchKeyer } = setup;
+  const { searchKeyer, reportWriter } = setup;
   let hasWarnedOfKeyer = false;
   // Files a keyer left marked (the process stopped before it was done) are keyed before anything
   // else, so search never misses a stored row for longer than the ingest that stored it. With a
@@ -158,11 +161,13 @@ export function createEngineOperations(db: WritableDb, setup: EngineSetup) {
 
   /** Writes a closed date's reports, after matching through it when runs have not reached it yet. */
   async function closeDay(date: string, outDir: string, isConfirmed: boolean): Promise<ReportsRequest> {
+    // Started now, the report thread is up by the time the set is written.
+    void reportWriter?.warm();
     const last = lastRunDate(db);
     if (dataDateRange(db) && (last === undefined || last < date)) await matchThrough(date);
     const warnings = reportWarnings(db, date, previewDailyReports(db, date));
     if (warnings.length > 0 && !isConfirmed) return { status: 'needs-confirmation', date, warnings };
-    return { status: 'written', reports: writeDailyReports(db, date, outDir, now()), warnings };
+    return { status: 'written', reports: writeDailyReports(db, date, outDir, now(), undefined, reportWriter), warnings };
   }
 
   /**
@@ -281,6 +286,7 @@ export function createEngineOperations(db: WritableDb, setup: EngineSetup) {
     /** Closes the writer: the last operation. */
     close(): void {
       void searchKeyer?.close();
+      void reportWriter?.close();
       db.close();
     },
   };

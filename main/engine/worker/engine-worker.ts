@@ -8,6 +8,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { expectPresent } from '../../../shared/invariants';
 import { systemClock } from '../clock';
 import { openDatabase, type WritableDb } from '../store/database';
+import { createReportWriter } from '../reports/report-writer';
 import { createSearchKeyer } from '../store/search-keyer';
 import { openTeamWriter, teamAssociate } from '../store/team-store';
 import { createEngineOperations, runEngineRequest, type EngineOperations } from './engine-operations';
@@ -52,12 +53,15 @@ try {
   const actor = setup.databaseUrl ? teamAssociate(db) : setup.actor;
   // The team store keys each file in its own transaction; a SQLite file gets a keyer thread.
   const searchKeyer = setup.databaseUrl ? undefined : createSearchKeyer({ dbPath: setup.dbPath, ...(setup.nativeBinding ? { nativeBinding: setup.nativeBinding } : {}) });
+  // Likewise a SQLite file's reports are written on two threads (reports/report-writer.ts).
+  const reportWriter = setup.databaseUrl ? undefined : createReportWriter({ dbPath: setup.dbPath, ...(setup.nativeBinding ? { nativeBinding: setup.nativeBinding } : {}) });
   operations = createEngineOperations(db, {
     profiles: setup.profiles,
     actor,
     now,
     leases: { ...setup.leases, holder: { ...setup.leases.holder, actor } },
     ...(searchKeyer ? { searchKeyer } : {}),
+    ...(reportWriter ? { reportWriter } : {}),
   });
   announce({ ok: true });
 } catch (error) {
