@@ -14,9 +14,8 @@
 // receiveMessageOnPort (as store/postgres/sync-connection.ts does): the set is written inside one
 // synchronous read transaction, which cannot span an await.
 
-import fs from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
+import { MessageChannel, receiveMessageOnPort, type MessagePort, type Worker } from 'node:worker_threads';
+import { startEntryThread } from '../entry-thread';
 import type { ReportFile } from './daily-reports';
 
 /** What the report thread needs to open the store. */
@@ -84,19 +83,7 @@ export type ReportWriter = {
 };
 
 function startThread(setup: ReportWriterSetup, port: MessagePort, ready: SharedArrayBuffer): Worker {
-  const options = { workerData: { ...setup, port, ready }, transferList: [port] };
-  const entry = new URL('./report-writer-thread.ts', import.meta.url);
-  if (entry.pathname.endsWith('.ts') && !import.meta.url.endsWith('.js')) {
-    // From source (tests, the CLI through tsx): the thread registers tsx before loading its entry,
-    // as the engine worker does (engine-worker-client.ts).
-    const tsx = import.meta.resolve('tsx/esm/api');
-    const bootstrap = `import(${JSON.stringify(tsx)}).then(({ register }) => { register(); return import(${JSON.stringify(entry.href)}); })`;
-    return new Worker(bootstrap, { ...options, eval: true });
-  }
-  // The desktop build makes the thread an entry at the bundle's root (electron.vite.config.ts),
-  // while this module may land in a shared chunk a folder below it.
-  const beside = new URL('./report-writer-thread.js', import.meta.url);
-  return new Worker(fs.existsSync(fileURLToPath(beside)) ? beside : new URL('../report-writer-thread.js', import.meta.url), options);
+  return startEntryThread('report-writer-thread', import.meta.url, { workerData: { ...setup, port, ready }, transferList: [port] });
 }
 
 /** How long the thread stays after a set, in ms: a day close of several dates reuses it. */

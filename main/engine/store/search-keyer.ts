@@ -5,7 +5,7 @@
 // unsearchable, only keyed more slowly.
 
 import { MessageChannel, type MessagePort, type Worker } from 'node:worker_threads';
-import { startEntryThread } from './entry-thread';
+import { startEntryThread } from '../entry-thread';
 
 /** What the keyer thread needs to open the store. */
 export type SearchKeyerSetup = { dbPath: string; nativeBinding?: string };

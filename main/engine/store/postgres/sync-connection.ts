@@ -13,7 +13,7 @@
 
 import { MessageChannel, receiveMessageOnPort, type MessagePort, type Worker } from 'node:worker_threads';
 import { BUSY_TIMEOUT_MS } from '../database';
-import { startEntryThread } from '../entry-thread';
+import { startEntryThread } from '../../entry-thread';
 import { isConnectionFailure, isTeamDatabaseUnreachable, TeamDatabaseUnreachableError } from './connection-errors';
 import type { QueryErrorData, QueryReply, QueryRequest, QueryThreadSetup } from './query-protocol';
 import { splitStatements, translateSql, type TranslatedSql } from './sqlite-to-postgres';

@@ -1,5 +1,5 @@
-// Starting one of the store's own threads (the keyer, team mode's query thread) the same way from
-// source and from the desktop build.
+// Starting one of the engine's own threads (the search keyer, the report writer, team mode's query
+// thread) the same way from source and from the desktop build.
 
 import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
