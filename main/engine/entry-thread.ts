@@ -3,7 +3,7 @@
 
 import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { Worker, type WorkerOptions } from 'node:worker_threads';
+import { Worker, type MessagePort, type WorkerOptions } from 'node:worker_threads';
 
 /**
  * Starts a thread on the entry module `name` that sits beside the module at `from` (its
@@ -21,4 +21,18 @@ export function startEntryThread(name: string, from: string, options: WorkerOpti
   }
   const beside = new URL(`./${name}.js`, from);
   return new Worker(fs.existsSync(fileURLToPath(beside)) ? beside : new URL(`../${name}.js`, from), options);
+}
+
+/**
+ * Ends such a thread the polite way: posts `closeMessage` on its port (the thread closes its
+ * connection and its port, and exits), waits up to 5 s for the exit, then terminates it whatever
+ * it is doing and closes the port.
+ */
+export async function endEntryThread(worker: Worker, port: MessagePort, closeMessage: unknown): Promise<void> {
+  const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+  port.postMessage(closeMessage);
+  port.unref();
+  await Promise.race([exited, new Promise<void>((resolve) => setTimeout(resolve, 5_000).unref())]);
+  await worker.terminate();
+  port.close();
 }

@@ -15,7 +15,7 @@
 // synchronous read transaction, which cannot span an await.
 
 import { MessageChannel, receiveMessageOnPort, type MessagePort, type Worker } from 'node:worker_threads';
-import { startEntryThread } from '../entry-thread';
+import { endEntryThread, startEntryThread } from '../entry-thread';
 import type { ReportFile } from './daily-reports';
 
 /** What the report thread needs to open the store. */
@@ -106,12 +106,7 @@ export function createReportWriter(setup: ReportWriterSetup, options: ReportWrit
     const current = thread;
     thread = undefined;
     if (current === undefined) return Promise.resolve();
-    const exited = new Promise<void>((resolve) => current.worker.once('exit', () => resolve()));
-    current.port.postMessage({ kind: 'close' } satisfies ToReportWriter);
-    return Promise.race([exited, new Promise<void>((resolve) => setTimeout(resolve, 5_000).unref())]).then(async () => {
-      await current.worker.terminate();
-      current.port.close();
-    });
+    return endEntryThread(current.worker, current.port, { kind: 'close' } satisfies ToReportWriter);
   }
 
   function start(): { worker: Worker; port: MessagePort; ready: Int32Array } {

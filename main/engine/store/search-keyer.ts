@@ -5,7 +5,7 @@
 // unsearchable, only keyed more slowly.
 
 import { MessageChannel, type MessagePort, type Worker } from 'node:worker_threads';
-import { startEntryThread } from '../entry-thread';
+import { endEntryThread, startEntryThread } from '../entry-thread';
 
 /** What the keyer thread needs to open the store. */
 export type SearchKeyerSetup = { dbPath: string; nativeBinding?: string };
@@ -82,13 +82,7 @@ export function createSearchKeyer(setup: SearchKeyerSetup, options: SearchKeyerO
     const current = thread;
     thread = undefined;
     if (current === undefined) return Promise.resolve();
-    const exited = new Promise<void>((resolve) => current.worker.once('exit', () => resolve()));
-    current.port.postMessage({ kind: 'close' } satisfies ToSearchKeyer);
-    current.port.unref();
-    return Promise.race([exited, new Promise<void>((resolve) => setTimeout(resolve, 5_000).unref())]).then(async () => {
-      await current.worker.terminate();
-      current.port.close();
-    });
+    return endEntryThread(current.worker, current.port, { kind: 'close' } satisfies ToSearchKeyer);
   }
 
   function start(): { worker: Worker; port: MessagePort } {
