@@ -190,8 +190,11 @@ export function dialectOf(db: ReadonlyDb): StoreDialect {
 // key tables yet: migration 16 keys what it finds there. A PostgreSQL store is always at the
 // app's schema (migratePostgres), so it has them.
 function hasKeyTables(db: ReadonlyDb): boolean {
-  if (isPostgresConnection(db)) return true;
-  return db.prepare<[], number>("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'ledger_payment_keys'").pluck().get() !== undefined;
+  return isPostgresConnection(db) || hasSqliteTable(db, 'ledger_payment_keys');
+}
+
+function hasSqliteTable(db: ReadonlyDb, name: string): boolean {
+  return db.prepare<[string], number>("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?").pluck().get(name) !== undefined;
 }
 
 /**
@@ -230,12 +233,8 @@ export function indexFileForSearch(db: WritableDb, fileId: number, options: { is
 
 /** The files whose keys a keyer thread has still to write (migration 20), oldest first. */
 export function pendingSearchFiles(db: ReadonlyDb): number[] {
-  if (isPostgresConnection(db) || !hasPendingTable(db)) return [];
+  if (isPostgresConnection(db) || !hasSqliteTable(db, 'search_pending_files')) return [];
   return db.prepare<[], number>('SELECT file_id FROM search_pending_files ORDER BY file_id').pluck().all();
-}
-
-function hasPendingTable(db: ReadonlyDb): boolean {
-  return db.prepare<[], number>("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'search_pending_files'").pluck().get() !== undefined;
 }
 
 /**

@@ -76,6 +76,8 @@ export function createEngineOperations(db: WritableDb, setup: EngineSetup) {
   let runsLease: HeldLease | undefined;
   const { searchKeyer, reportWriter } = setup;
   let hasWarnedOfKeyer = false;
+  /** What an ingest is given to defer its files' keys to the keyer, when there is one. */
+  const keying = searchKeyer === undefined ? {} : { searchKeyer };
   // Files a keyer left marked (the process stopped before it was done) are keyed before anything
   // else, so search never misses a stored row for longer than the ingest that stored it. With a
   // keyer (the engine worker) the worker does it as its first request instead (keySearchLeftovers),
@@ -133,9 +135,6 @@ export function createEngineOperations(db: WritableDb, setup: EngineSetup) {
     }
   }
 
-  function keying(): { searchKeyer?: SearchKeyer } {
-    return searchKeyer === undefined ? {} : { searchKeyer };
-  }
 
   function businessDay(): BusinessDay {
     return businessDayOf(now(), currentRulesOrDefaults(db));
@@ -200,12 +199,12 @@ export function createEngineOperations(db: WritableDb, setup: EngineSetup) {
     auditGuard,
     /** Ingests files and folders, one file at a time, in order. */
     ingest(paths: readonly string[]): Promise<IngestOutcome[]> {
-      return searchableWhenDone(ingestPaths(db, paths, { profiles, rules: currentRuleSet(db, now).rules, actor, now, ...keying() }));
+      return searchableWhenDone(ingestPaths(db, paths, { profiles, rules: currentRuleSet(db, now).rules, actor, now, ...keying }));
     },
     /** Ingests one file of the inbox; its last check before it commits: the file is still as it was seen complete. */
     ingestInboxFile(file: string, complete: FileState): Promise<IngestOutcome> {
       const beforeCommit = (): void => assertFileStillComplete(file, complete);
-      return searchableWhenDone(ingestFile(db, file, { profiles, rules: currentRuleSet(db, now).rules, actor, beforeCommit, now, ...keying() }));
+      return searchableWhenDone(ingestFile(db, file, { profiles, rules: currentRuleSet(db, now).rules, actor, beforeCommit, now, ...keying }));
     },
     /**
      * Matches as of a closed business date (default: the last closed one), first running every
