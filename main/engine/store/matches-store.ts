@@ -1,8 +1,8 @@
 // The Matches view's pages: newest first (business date, then id), read by a keyset (the last
 // match of the page before) so a page deep in a million matches costs what the first one does.
 // Every filter leads an index of migration 9 that gives the page's order; a search first finds
-// its few matches through indexes (a match id, a member's record or payment id, network
-// transaction id or ARN, an amount) and sorts only those. tests/unit/store/matches-indexes.test.ts
+// its few matches through indexes (a match id, a member's record or payment id, the search keys
+// of a network transaction id or ARN, an amount) and sorts only those. tests/unit/store/matches-indexes.test.ts
 // holds the plans of the queries built here.
 
 import { NETWORKS, type MatchKind, type MatchReason, type MatchStatus, type Network } from '../../../shared/domain';
@@ -10,6 +10,7 @@ import type { MatchesCursor, MatchesFilter, MatchesPage, MatchView } from '../..
 import { parseTypedAmount } from '../../../shared/typed-amount';
 import type { ReadonlyDb } from './database';
 import { matchVersions } from './item-versions';
+import { searchKey } from './search-index';
 
 const COLUMNS = `m.id, m.business_date AS businessDate, m.match_kind AS kind, m.rule, m.reason, m.network,
   m.amount_minor AS amountMinor, m.currency, m.resolved_by AS resolvedBy, m.status, m.note,
@@ -24,16 +25,18 @@ const NETWORK_LIST = NETWORKS.map((network) => `'${network}'`).join(', ');
 
 /**
  * The matches a search names, each once: by id, by a member's record or payment id, network
- * transaction id or ARN (exactly), or by amount. Every branch is an index lookup. The id is cast:
- * PostgreSQL cannot type a parameter that is only selected.
+ * transaction id or ARN (exactly), or by amount. Every branch is an index lookup; a transaction id
+ * or an ARN is the search key of its value (migration 21), one seek per file, then compared
+ * exactly. The id is cast: PostgreSQL cannot type a parameter that is only selected.
  */
 const SEARCH_HITS = `SELECT CAST(@matchId AS INTEGER) AS match_id WHERE @matchId IS NOT NULL
   UNION SELECT mm.match_id FROM network_records n JOIN match_members mm ON mm.network_record_id = n.id
     WHERE n.network IN (${NETWORK_LIST}) AND n.record_id = @text
-  UNION SELECT mm.match_id FROM network_records n JOIN match_members mm ON mm.network_record_id = n.id
-    WHERE n.network_txn_id = @text AND n.network_txn_id <> ''
-  UNION SELECT mm.match_id FROM network_records n JOIN match_members mm ON mm.network_record_id = n.id
-    WHERE n.arn = @text AND n.arn <> ''
+  UNION SELECT mm.match_id FROM feed_files f
+    CROSS JOIN network_record_keys k ON k.file_id = f.id AND k.from_end = 0 AND k.key = @textKey
+    CROSS JOIN network_records n ON n.id = k.network_record_id
+    CROSS JOIN match_members mm ON mm.network_record_id = n.id
+    WHERE n.network_txn_id = @text OR n.arn = @text
   UNION SELECT mm.match_id FROM ledger_payments l JOIN match_members mm ON mm.ledger_payment_id = l.id
     WHERE l.payment_id = @text
   UNION SELECT id FROM matches WHERE amount_minor = @amountMinor`;
@@ -76,6 +79,7 @@ export function matchesQueryParams(filter: MatchesFilter, after: MatchesCursor |
   if (filter.search) {
     const text = filter.search.trim();
     params.text = text;
+    params.textKey = searchKey(text);
     params.matchId = /^\d{1,15}$/.test(text) ? Number(text) : null;
     params.amountMinor = parseTypedAmount(text) ?? null;
   }

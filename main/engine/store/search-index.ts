@@ -1,10 +1,11 @@
 // Feeding the search keys of migration 16: for each record and payment, every identifier in lower
-// case (its prefixes are a range of these keys; an auth code's and a last four's are ranges of
-// their own column indexes instead) and, for the identifiers people read the end of, the same
-// reversed (its suffixes are a range of those). The keys live in one table per side,
+// case (its prefixes are a range of these keys) and, for the identifiers people read the end of,
+// the same reversed (its suffixes are a range of those). The keys live in one table per side,
 // clustered by the file that stored the row, so a file's keys are appended at the end of the
 // table's B-tree in sorted runs however large the store grows, and a search walks the files
-// newest first and stops at its cap. Important: every path that stores records or payments must
+// newest first and stops at its cap. Since migration 21 they are the only way a search finds a
+// row by an identifier: no index of the records' or payments' own tables serves a search.
+// Important: every path that stores records or payments must
 // index them here, in its own transaction; today that is the feed writer alone (createFeedWriter's
 // finish, and indexPaymentUpdate for a payment a later file completes), and
 // tests/unit/store/search-store.test.ts checks an ingest leaves every stored row searchable, and
@@ -28,14 +29,12 @@ export function maskedTokenSql(column: string): string {
 }
 
 /**
- * An identifier a search finds rows by: the field a hit names, its SQL over the row, whether its
- * end is searched too, and whether its start is a key or a range of a column index the store
- * keeps anyway (the auth code's and the last four's of migration 14): each key is a B-tree entry
- * an ingest writes, so none is written that an index already answers. isPresentSql is true exactly
- * when the identifier's key is not empty, without computing the key (an ingest keys the present
- * ones only, and computes each key once).
+ * An identifier a search finds rows by: the field a hit names, its SQL over the row, and whether
+ * its end is searched too (its start always is). isPresentSql is true exactly when the
+ * identifier's key is not empty, without computing the key (an ingest keys the present ones only,
+ * and computes each key once).
  */
-export type SearchIdentifier = { field: string; sql: string; hasEnd: boolean; isStartIndexed: boolean; isPresentSql: string };
+export type SearchIdentifier = { field: string; sql: string; hasEnd: boolean; isPresentSql: string };
 
 /**
  * The identifiers of a network record (`alias`), in the order a hit names the one that matched.
@@ -44,25 +43,25 @@ export type SearchIdentifier = { field: string; sql: string; hasEnd: boolean; is
  */
 export function networkIdentifiers(alias: string): SearchIdentifier[] {
   return [
-    { field: 'recordId', sql: `${alias}.record_id`, hasEnd: true, isStartIndexed: false, isPresentSql: `${alias}.record_id <> ''` },
-    { field: 'networkTxnId', sql: `${alias}.network_txn_id`, hasEnd: true, isStartIndexed: false, isPresentSql: `${alias}.network_txn_id <> ''` },
-    { field: 'arn', sql: `${alias}.arn`, hasEnd: true, isStartIndexed: false, isPresentSql: `${alias}.arn <> ''` },
-    { field: 'authCode', sql: `${alias}.auth_code`, hasEnd: true, isStartIndexed: true, isPresentSql: `${alias}.auth_code <> ''` },
-    { field: 'cardBin', sql: `${alias}.pan_first6`, hasEnd: false, isStartIndexed: false, isPresentSql: `${alias}.pan_first6 <> ''` },
-    { field: 'cardLast4', sql: `${alias}.pan_last4`, hasEnd: false, isStartIndexed: true, isPresentSql: `${alias}.pan_last4 <> ''` },
+    { field: 'recordId', sql: `${alias}.record_id`, hasEnd: true, isPresentSql: `${alias}.record_id <> ''` },
+    { field: 'networkTxnId', sql: `${alias}.network_txn_id`, hasEnd: true, isPresentSql: `${alias}.network_txn_id <> ''` },
+    { field: 'arn', sql: `${alias}.arn`, hasEnd: true, isPresentSql: `${alias}.arn <> ''` },
+    { field: 'authCode', sql: `${alias}.auth_code`, hasEnd: true, isPresentSql: `${alias}.auth_code <> ''` },
+    { field: 'cardBin', sql: `${alias}.pan_first6`, hasEnd: false, isPresentSql: `${alias}.pan_first6 <> ''` },
+    { field: 'cardLast4', sql: `${alias}.pan_last4`, hasEnd: false, isPresentSql: `${alias}.pan_last4 <> ''` },
   ];
 }
 
 /** The identifiers of a Zelle payment (`alias`), tokens masked as the window shows them (spec section 8), in the order a hit names them. */
 export function ledgerIdentifiers(alias: string): SearchIdentifier[] {
   return [
-    { field: 'paymentId', sql: `${alias}.payment_id`, hasEnd: true, isStartIndexed: false, isPresentSql: `${alias}.payment_id <> ''` },
-    { field: 'networkTxnId', sql: `${alias}.network_txn_id`, hasEnd: true, isStartIndexed: false, isPresentSql: `${alias}.network_txn_id <> ''` },
-    { field: 'arn', sql: `${alias}.arn`, hasEnd: true, isStartIndexed: false, isPresentSql: `${alias}.arn <> ''` },
-    { field: 'authCode', sql: `${alias}.auth_code`, hasEnd: true, isStartIndexed: true, isPresentSql: `${alias}.auth_code <> ''` },
-    { field: 'cardLast4', sql: `${alias}.card_last4`, hasEnd: false, isStartIndexed: true, isPresentSql: `${alias}.card_last4 <> ''` },
-    { field: 'senderToken', sql: maskedTokenSql(`${alias}.sender_token`), hasEnd: true, isStartIndexed: false, isPresentSql: `trim(${alias}.sender_token) <> ''` },
-    { field: 'recipientToken', sql: maskedTokenSql(`${alias}.recipient_token`), hasEnd: true, isStartIndexed: false, isPresentSql: `trim(${alias}.recipient_token) <> ''` },
+    { field: 'paymentId', sql: `${alias}.payment_id`, hasEnd: true, isPresentSql: `${alias}.payment_id <> ''` },
+    { field: 'networkTxnId', sql: `${alias}.network_txn_id`, hasEnd: true, isPresentSql: `${alias}.network_txn_id <> ''` },
+    { field: 'arn', sql: `${alias}.arn`, hasEnd: true, isPresentSql: `${alias}.arn <> ''` },
+    { field: 'authCode', sql: `${alias}.auth_code`, hasEnd: true, isPresentSql: `${alias}.auth_code <> ''` },
+    { field: 'cardLast4', sql: `${alias}.card_last4`, hasEnd: false, isPresentSql: `${alias}.card_last4 <> ''` },
+    { field: 'senderToken', sql: maskedTokenSql(`${alias}.sender_token`), hasEnd: true, isPresentSql: `trim(${alias}.sender_token) <> ''` },
+    { field: 'recipientToken', sql: maskedTokenSql(`${alias}.recipient_token`), hasEnd: true, isPresentSql: `trim(${alias}.recipient_token) <> ''` },
   ];
 }
 
@@ -87,23 +86,19 @@ export function reversedText(text: string): string {
 /** The SQL function (registered on the writer only) that reverses a key as reversedText does. */
 const REVERSED_SQL_FUNCTION = 'recon_reversed';
 
-/** The side's key table, the column naming the row a key belongs to, and the columns whose start an index of the rows' table answers. */
+/** The side's key table, the column naming the row a key belongs to, the rows' table and their identifiers. */
 export const KEY_TABLES = {
   network: {
     table: 'network_record_keys',
     rowColumn: 'network_record_id',
     source: 'network_records',
     identifiers: networkIdentifiers,
-    authCodeColumn: 'auth_code',
-    last4Column: 'pan_last4',
   },
   ledger: {
     table: 'ledger_payment_keys',
     rowColumn: 'ledger_payment_id',
     source: 'ledger_payments',
     identifiers: ledgerIdentifiers,
-    authCodeColumn: 'auth_code',
-    last4Column: 'card_last4',
   },
 } as const;
 
@@ -128,10 +123,9 @@ export function keyRowsSql(side: KeySide, where: string, dialect: StoreDialect =
   const table = into ?? KEY_TABLES[side].table;
   const fields = identifiers('r');
   if (dialect === 'postgres') {
-    const startFields = fields.filter((identifier) => !identifier.isStartIndexed);
     const endFields = fields.filter((identifier) => identifier.hasEnd);
     const lowered = (identifier: SearchIdentifier): string => `lower((${identifier.sql}) COLLATE "C")`;
-    const keys = [...startFields.map((identifier) => `(0, ${lowered(identifier)})`), ...endFields.map((identifier) => `(1, reverse(${lowered(identifier)}))`)];
+    const keys = [...fields.map((identifier) => `(0, ${lowered(identifier)})`), ...endFields.map((identifier) => `(1, reverse(${lowered(identifier)}))`)];
     return `INSERT OR IGNORE INTO ${table} (file_id, from_end, key, ${rowColumn})
   SELECT r.file_id, k.from_end, k.key, r.id FROM ${source} r CROSS JOIN LATERAL (VALUES ${keys.join(', ')}) k(from_end, key)
   WHERE ${where} AND k.key <> ''
@@ -162,7 +156,7 @@ function sqliteKeysSql(side: KeySide, ends: (0 | 1)[], where: string, orderBy: s
   const fields = identifiers('r');
   const keys = ends.flatMap((fromEnd) =>
     fields
-      .filter((identifier) => (fromEnd === 1 ? identifier.hasEnd : !identifier.isStartIndexed))
+      .filter((identifier) => fromEnd === 0 || identifier.hasEnd)
       .map((identifier) => ({ fromEnd, identifier, sql: fromEnd === 1 ? `${REVERSED_SQL_FUNCTION}(lower(${identifier.sql}))` : `lower(${identifier.sql})` })),
   );
   const fromEndSql = ends.length === 1 ? String(ends[0]) : `k.column1 >= ${keys.filter((key) => key.fromEnd === 0).length}`;

@@ -1,7 +1,6 @@
 // What a typed search term is matched on, shared by search everywhere (search-store.ts) and the
 // queue's search box (queue-store.ts), so the two find the same items: the start or the end of a
-// record's or payment's identifier in any case (ranges of the key tables of migration 16 and of
-// the auth code and last-four indexes), an
+// record's or payment's identifier in any case (ranges of the key tables of migration 16), an
 // item's own id, an amount as typed.
 
 import { parseTypedAmountRange } from '../../../shared/typed-amount';
@@ -26,25 +25,19 @@ export function termKeys(term: string): TermKeys {
  * The ids of the rows of one side whose identifiers start or end with the term, at most
  * `@<prefix>Cap` from each branch: the key table's starts (from_end 0) and ends (from_end 1),
  * each walking feed_files backwards and reading one key range per file, so a term every row
- * carries stops at the cap in the newest file and one no row carries costs a seek per file; and
- * the start of an auth code (any case) or of a last four, ranges of their column indexes. Each
+ * carries stops at the cap in the newest file and one no row carries costs a seek per file. Each
  * branch is ordered as its index holds it (for SQLite that is no sort at all), so a capped branch
  * keeps the same rows on both stores; text is compared by code point (COLLATE BINARY, "C" on
  * PostgreSQL), never by the team database's language.
  * Parameters: @<prefix>Key, KeyEnd, ReversedKey, ReversedKeyEnd, Cap.
  */
 export function keyHitsSql(side: KeySide, prefix: string): string {
-  const { table, rowColumn, source, authCodeColumn, last4Column } = KEY_TABLES[side];
+  const { table, rowColumn } = KEY_TABLES[side];
   const keys = (fromEnd: 0 | 1, key: string): string =>
     `SELECT id FROM (SELECT k.${rowColumn} AS id FROM feed_files f CROSS JOIN ${table} k
       ON k.file_id = f.id AND k.from_end = ${fromEnd} AND k.key >= @${prefix}${key} AND k.key < @${prefix}${key}End
       ORDER BY f.id DESC, k.key, k.${rowColumn} LIMIT @${prefix}Cap)`;
-  const authCode = `SELECT id FROM (SELECT id FROM ${source}
-      WHERE ${authCodeColumn} COLLATE NOCASE >= @${prefix}Key AND ${authCodeColumn} COLLATE NOCASE < @${prefix}KeyEnd AND ${authCodeColumn} <> ''
-      ORDER BY ${authCodeColumn} COLLATE NOCASE, id LIMIT @${prefix}Cap)`;
-  const last4 = `SELECT id FROM (SELECT id FROM ${source} WHERE ${last4Column} COLLATE BINARY >= @${prefix}Key AND ${last4Column} COLLATE BINARY < @${prefix}KeyEnd
-      ORDER BY ${last4Column} COLLATE BINARY, id LIMIT @${prefix}Cap)`;
-  return [keys(0, 'Key'), keys(1, 'ReversedKey'), authCode, last4].join(' UNION ');
+  return [keys(0, 'Key'), keys(1, 'ReversedKey')].join(' UNION ');
 }
 
 /** keyHitsSql's parameters for a term, named with `prefix`. */

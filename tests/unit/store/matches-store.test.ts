@@ -107,6 +107,9 @@ describe('the Matches view pages', () => {
     expect(found('Z2')).toEqual(['V2']);
     expect(found('T1')).toEqual(['V1']);
     expect(found('74000000000000000000002')).toEqual(['V2']);
+    // A transaction id or an ARN is found by its search key but must be the whole id, as typed.
+    expect(found('t1')).toEqual([]);
+    expect(found('7400000000000000000000')).toEqual([]);
     for (const typed of ['599.21', '$599.21', '599,21']) expect(found(typed), typed).toEqual(['V1']);
     expect(found('250')).toEqual(['V4']);
     expect(found('250.0')).toEqual(['V4']);

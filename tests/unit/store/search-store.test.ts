@@ -287,6 +287,43 @@ describe('search everywhere', () => {
     expect(keyTable(now, 'ledger_payment_keys').filter((line) => line.includes('lopez'))).toEqual([]);
   });
 
+  it('keys the starts of auth codes and last fours a store at schema 20 held, and drops the six indexes only searches read (migration 21)', () => {
+    const files = {
+      network: [
+        networkInput({ recordId: 'VKEEP1', authCode: 'Qx7Z', panLast4: '9876' }),
+        networkInput({ recordId: 'VKEEP2', authCode: '', panLast4: '' }),
+      ],
+      ledger: [ledgerInput({ paymentId: 'ZPKEEP1', authCode: 'Qx7Z', cardLast4: '9876' })],
+    };
+    const old = asWritable(new BetterSqlite3(':memory:'));
+    migrate(old, 20);
+    storeFile(old, { network: files.network });
+    storeFile(old, { ledger: files.ledger });
+    // At schema 20 those starts were ranges of column indexes, not keys: take the keys away again.
+    for (const [table, source, rowColumn, last4] of [
+      ['network_record_keys', 'network_records', 'network_record_id', 'pan_last4'],
+      ['ledger_payment_keys', 'ledger_payments', 'ledger_payment_id', 'card_last4'],
+    ] as const) {
+      old.prepare(`DELETE FROM ${table} WHERE from_end = 0 AND EXISTS (SELECT 1 FROM ${source} r WHERE r.id = ${table}.${rowColumn}
+        AND ${table}.key IN (lower(r.auth_code), lower(r.${last4})))`).run();
+    }
+    expect(keyedRows(old, 'network_record_keys', 'qx7')).toEqual([]);
+    migrate(old);
+    const now = createDb();
+    storeFile(now, { network: files.network });
+    storeFile(now, { ledger: files.ledger });
+    for (const table of ['network_record_keys', 'ledger_payment_keys'] as const) expect(keyTable(old, table)).toEqual(keyTable(now, table));
+    expect(keyedRows(old, 'network_record_keys', 'qx7')).toEqual([1]);
+    expect(keyedRows(old, 'network_record_keys', '98')).toEqual([1]);
+    expect(keyedRows(old, 'ledger_payment_keys', 'QX7z')).toEqual([1]);
+    const dropped = ['network_records_auth_code', 'network_records_last4', 'ledger_payments_auth_code', 'ledger_payments_last4', 'network_records_txn_id', 'network_records_arn'];
+    const indexes = (db: Db): string[] => db.prepare<[], string>("SELECT name FROM sqlite_schema WHERE type = 'index'").pluck().all();
+    expect(indexes(old).filter((name) => dropped.includes(name))).toEqual([]);
+    // Search everywhere finds the start of an auth code and of a last four through the keys.
+    expect(old.prepare(NETWORK_KEY_HITS_SQL).pluck().all(keyHitsParams('qX7', 'term', RECORD_HITS_CAP))).toEqual([1]);
+    expect(old.prepare(NETWORK_KEY_HITS_SQL).pluck().all(keyHitsParams('987', 'term', RECORD_HITS_CAP))).toEqual([1]);
+  });
+
   it('keys every present identifier once per end, lowered as SQLite lowers (ASCII only) and reversed by character, as TypeScript computes them', () => {
     const keyed = createDb();
     const records = [
@@ -307,12 +344,12 @@ describe('search everywhere', () => {
         ])
         .sort();
     const networkKeys = records.map((record) => ({
-      starts: [record.recordId, record.networkTxnId, record.arn, record.panFirst6],
+      starts: [record.recordId, record.networkTxnId, record.arn, record.authCode, record.panFirst6, record.panLast4],
       ends: [record.recordId, record.networkTxnId, record.arn, record.authCode],
     }));
     const ledgerKeys = payments.map((payment) => {
       const tokens = [maskToken(payment.senderToken), maskToken(payment.recipientToken)];
-      return { starts: [payment.paymentId, payment.networkTxnId, payment.arn, ...tokens], ends: [payment.paymentId, payment.networkTxnId, payment.arn, payment.authCode, ...tokens] };
+      return { starts: [payment.paymentId, payment.networkTxnId, payment.arn, payment.authCode, payment.cardLast4, ...tokens], ends: [payment.paymentId, payment.networkTxnId, payment.arn, payment.authCode, ...tokens] };
     });
     expect(keyTable(keyed, 'network_record_keys').sort()).toEqual(expected(1, networkKeys));
     expect(keyTable(keyed, 'ledger_payment_keys').sort()).toEqual(expected(2, ledgerKeys));

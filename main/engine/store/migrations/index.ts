@@ -18,6 +18,7 @@ import { queueCounts } from './017-queue-counts';
 import { changeNotices } from './018-change-notices';
 import { queueCountsPerStatement } from './019-queue-counts-per-statement';
 import { searchPendingFiles } from './020-search-pending-files';
+import { keyedStarts } from './021-keyed-starts';
 import type { WritableDb } from '../database';
 
 /** A schema step: SQL, or a function for a step that must compute in JavaScript (hashes, a table's indexes to put back). */
@@ -45,6 +46,7 @@ export const MIGRATIONS: readonly Migration[] = [
   changeNotices,
   queueCountsPerStatement,
   searchPendingFiles,
+  keyedStarts,
 ];
 
 /** The schema version this build of the app writes. */

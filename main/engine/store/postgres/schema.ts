@@ -476,6 +476,25 @@ CREATE TRIGGER queue_counts_delete AFTER DELETE ON items REFERENCING OLD TABLE A
   FOR EACH STATEMENT EXECUTE FUNCTION queue_counts_apply();
 `;
 
+// SQLite's 21 (see 021-keyed-starts.ts): the starts of auth codes and last fours become keys like
+// every other identifier's, and the six indexes that served only searches go.
+const startKeys = (table: string, rowColumn: string, source: string, last4Column: string): string => `
+INSERT INTO ${table} (file_id, from_end, key, ${rowColumn})
+  SELECT file_id, 0, lower(auth_code COLLATE "C"), id FROM ${source} WHERE auth_code <> ''
+  UNION ALL
+  SELECT file_id, 0, lower(${last4Column} COLLATE "C"), id FROM ${source} WHERE ${last4Column} <> ''
+  ON CONFLICT DO NOTHING;`;
+const keyedStarts = `
+${startKeys('network_record_keys', 'network_record_id', 'network_records', 'pan_last4')}
+${startKeys('ledger_payment_keys', 'ledger_payment_id', 'ledger_payments', 'card_last4')}
+DROP INDEX network_records_auth_code;
+DROP INDEX network_records_last4;
+DROP INDEX ledger_payments_auth_code;
+DROP INDEX ledger_payments_last4;
+DROP INDEX network_records_txn_id;
+DROP INDEX network_records_arn;
+`;
+
 /** The PostgreSQL schema steps in order; the last one's version is the app's SCHEMA_VERSION. */
 export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
   { version: 14, sql: baseline },
@@ -487,6 +506,7 @@ export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
   { version: 19, sql: queueCountsPerStatement },
   // Kept for the schemas to compare equal: the team store keys a file in its own transaction (no keyer thread).
   { version: 20, sql: 'CREATE TABLE search_pending_files (file_id BIGINT PRIMARY KEY REFERENCES feed_files(id));' },
+  { version: 21, sql: keyedStarts },
 ];
 
 /** The schema version the PostgreSQL store is at: 0 for an empty database. */
