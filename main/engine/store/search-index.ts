@@ -246,6 +246,26 @@ export function keyPendingFiles(db: WritableDb): number[] {
   return pending;
 }
 
+/**
+ * Keys the newest marked file on this connection, in a transaction of its own, when at least two
+ * are marked: the engine worker's share of the keys while it would otherwise wait for the keyer
+ * thread, which works from the oldest. The oldest is left to the thread, so the two never key the
+ * same file unless the thread reached the newest meanwhile (its copy then finds no mark and writes
+ * nothing). Returns the file keyed.
+ */
+export function keyNewestPendingFile(db: WritableDb): number | undefined {
+  const pending = pendingSearchFiles(db);
+  if (pending.length < 2) return undefined;
+  const fileId = pending[pending.length - 1];
+  if (fileId === undefined) return undefined;
+  return db.transaction((): number | undefined => {
+    // Keyed meanwhile (the thread got there first): nothing to do.
+    if (db.prepare<[number]>('DELETE FROM search_pending_files WHERE file_id = ?').run(fileId).changes === 0) return undefined;
+    indexFileForSearch(db, fileId);
+    return fileId;
+  }).immediate();
+}
+
 /** The keyer's staging tables: its connection's own (temp), so building them takes no lock on the store. */
 const STAGED_KEYS = { network: 'temp.staged_network_keys', ledger: 'temp.staged_ledger_keys' } as const;
 

@@ -35,8 +35,12 @@ export type SearchKeyer = {
    * waits on the lock the worker holds for a whole file. Resolves once they are (or at once).
    */
   beforeWrite(): Promise<void>;
-  /** Resolves once every file committed before this call is keyed, or the thread has stopped. */
-  settle(): Promise<void>;
+  /**
+   * Resolves once every file committed before this call is keyed, or the thread has stopped.
+   * `keyOneYourself`, called while the thread has nothing staged, keys one more file on the
+   * caller's connection and says whether it did: the caller's share while it would only wait.
+   */
+  settle(keyOneYourself?: () => boolean): Promise<void>;
   /** Why the thread stopped keying, if it did (the caller keys the rest). */
   readonly failure: string | undefined;
   /** Whether its thread is running: from the first commit until it has been idle a while. */
@@ -137,10 +141,12 @@ export function createSearchKeyer(setup: SearchKeyerSetup, options: SearchKeyerO
       thread.port.postMessage({ kind: 'wake', seq: woken } satisfies ToSearchKeyer);
     },
     beforeWrite: letStagedIn,
-    async settle() {
+    async settle(keyOneYourself) {
       const target = woken;
       while (failure === undefined && keyedUpTo < target) {
         if (staged !== undefined) await letStagedIn();
+        // After each file keyed here, the thread's messages first: a file it staged meanwhile goes in before the next.
+        else if (keyOneYourself?.() === true) await new Promise(setImmediate);
         else await nextEvent();
       }
     },

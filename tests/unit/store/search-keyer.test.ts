@@ -7,7 +7,7 @@ import { ingestPaths } from '../../../main/engine/ingest/ingest-file';
 import { createServices } from '../../../main/engine/services';
 import { openDatabase, type Db } from '../../../main/engine/store/database';
 import { currentRuleSet } from '../../../main/engine/store/rule-sets';
-import { copyStagedKeys, stageFileKeys } from '../../../main/engine/store/search-index';
+import { copyStagedKeys, keyNewestPendingFile, stageFileKeys } from '../../../main/engine/store/search-index';
 import { createSearchKeyer, type SearchKeyer } from '../../../main/engine/store/search-keyer';
 import { searchEverywhere } from '../../../main/engine/store/search-store';
 import { createEngineOperations } from '../../../main/engine/worker/engine-operations';
@@ -100,6 +100,36 @@ describe('the search keyer thread', () => {
     // Keyed already (here, or by the engine worker itself): a second copy does nothing.
     stageFileKeys(keyer, lastFile);
     expect(copyStagedKeys(keyer, lastFile)).toBe(false);
+  });
+
+  it('shares the files with the engine worker while it would wait: the worker keys the newest, the thread the oldest, and the keys are the same', async () => {
+    const expected = await keysWrittenInTransaction();
+    const { db, dbPath } = newStore();
+    // Every file committed with its mark and none keyed yet, as a burst of files the thread has not caught up with.
+    const marksOnly = { afterCommit: () => {}, beforeWrite: () => Promise.resolve() };
+    await ingestPaths(db, files, { profiles: BUILTIN_PROFILES, rules: currentRuleSet(db).rules, actor: 'ana', now: NOW, searchKeyer: marksOnly });
+    const marked = pendingOf(db);
+    expect(marked).toHaveLength(files.length);
+    const keyer = createSearchKeyer({ dbPath });
+    toClose.push(keyer);
+    keyer.afterCommit();
+    const keyedHere: number[] = [];
+    await keyer.settle(() => {
+      const fileId = keyNewestPendingFile(db);
+      if (fileId !== undefined) keyedHere.push(fileId);
+      return fileId !== undefined;
+    });
+    expect(keyer.failure).toBeUndefined();
+    expect(pendingOf(db)).toEqual([]);
+    expect(keysOf(db)).toEqual(expected);
+    // Newest first, and never the oldest, which the thread starts with.
+    expect(keyedHere[0]).toBe(marked.at(-1));
+    expect(keyedHere).toEqual([...keyedHere].sort((a, b) => b - a));
+    expect(keyedHere).not.toContain(marked[0]);
+    // With one file left marked, the worker leaves it to the thread.
+    db.prepare('INSERT INTO search_pending_files (file_id) VALUES (?)').run(marked[0]);
+    expect(keyNewestPendingFile(db)).toBeUndefined();
+    expect(pendingOf(db)).toEqual([marked[0]]);
   });
 
   it('lets its thread go once idle, and keys the next ingest with a new one', async () => {
