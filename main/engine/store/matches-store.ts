@@ -2,7 +2,7 @@
 // match of the page before) so a page deep in a million matches costs what the first one does.
 // Every filter leads an index of migration 9 that gives the page's order; a search first finds
 // its few matches through indexes (a match id, a member's record or payment id, the search keys
-// of a network transaction id or ARN, an amount) and sorts only those. tests/unit/store/matches-indexes.test.ts
+// of a network transaction id, an ARN or a payment's amount) and sorts only those. tests/unit/store/matches-indexes.test.ts
 // holds the plans of the queries built here.
 
 import { NETWORKS, type MatchKind, type MatchReason, type MatchStatus, type Network } from '../../../shared/domain';
@@ -10,7 +10,7 @@ import type { MatchesCursor, MatchesFilter, MatchesPage, MatchView } from '../..
 import { parseTypedAmount } from '../../../shared/typed-amount';
 import type { ReadonlyDb } from './database';
 import { matchVersions } from './item-versions';
-import { searchKey } from './search-index';
+import { AMOUNT_KEY_KIND, amountKey, searchKey } from './search-index';
 
 const COLUMNS = `m.id, m.business_date AS businessDate, m.match_kind AS kind, m.rule, m.reason, m.network,
   m.amount_minor AS amountMinor, m.currency, m.resolved_by AS resolvedBy, m.status, m.note,
@@ -27,7 +27,7 @@ const NETWORK_LIST = NETWORKS.map((network) => `'${network}'`).join(', ');
  * The matches a search names, each once: by id, by a member's record or payment id, network
  * transaction id or ARN (exactly), or by amount. Every branch is an index lookup; a transaction id
  * or an ARN is the search key of its value (migration 21), one seek per file, then compared
- * exactly. The id is cast: PostgreSQL cannot type a parameter that is only selected.
+ * exactly; an amount is its payments' amount key (migration 22: a match's amount is its payment's). The id is cast: PostgreSQL cannot type a parameter that is only selected.
  */
 const SEARCH_HITS = `SELECT CAST(@matchId AS INTEGER) AS match_id WHERE @matchId IS NOT NULL
   UNION SELECT mm.match_id FROM network_records n JOIN match_members mm ON mm.network_record_id = n.id
@@ -39,7 +39,11 @@ const SEARCH_HITS = `SELECT CAST(@matchId AS INTEGER) AS match_id WHERE @matchId
     WHERE n.network_txn_id = @text OR n.arn = @text
   UNION SELECT mm.match_id FROM ledger_payments l JOIN match_members mm ON mm.ledger_payment_id = l.id
     WHERE l.payment_id = @text
-  UNION SELECT id FROM matches WHERE amount_minor = @amountMinor`;
+  UNION SELECT mm.match_id FROM feed_files f
+    CROSS JOIN ledger_payment_keys amount_key ON amount_key.file_id = f.id AND amount_key.from_end = ${AMOUNT_KEY_KIND} AND amount_key.key = @amountKey
+    CROSS JOIN match_members mm ON mm.ledger_payment_id = amount_key.ledger_payment_id
+    CROSS JOIN matches am ON am.id = mm.match_id
+    WHERE am.amount_minor = @amountMinor`;
 
 /** The filter's conditions on `m`, each one an equality or a range an index of migration 9 leads with. */
 function filterTerms(filter: MatchesFilter): string[] {
@@ -81,7 +85,9 @@ export function matchesQueryParams(filter: MatchesFilter, after: MatchesCursor |
     params.text = text;
     params.textKey = searchKey(text);
     params.matchId = /^\d{1,15}$/.test(text) ? Number(text) : null;
-    params.amountMinor = parseTypedAmount(text) ?? null;
+    const amountMinor = parseTypedAmount(text);
+    params.amountMinor = amountMinor ?? null;
+    params.amountKey = amountMinor === undefined ? null : (amountKey(amountMinor) ?? null);
   }
   if (after) {
     params.afterDate = after.date;

@@ -83,22 +83,45 @@ export function reversedText(text: string): string {
   return reversed;
 }
 
+/**
+ * What a key of the key tables is, their from_end column: an identifier's start (0), its end
+ * reversed (1), or a Zelle payment's amount (2, since migration 22).
+ */
+export type KeyKind = 0 | 1 | 2;
+
+/** The key kind of a Zelle payment's amount: its minor units, zero-padded so that text order is number order. */
+export const AMOUNT_KEY_KIND = 2;
+
+/** Digits of an amount key: any 64-bit amount fits. */
+const AMOUNT_KEY_DIGITS = 20;
+
+/** A payment's amount (minor units) as its key, or undefined for a negative one: never keyed (a Zelle payment's amount is positive). */
+export function amountKey(amountMinor: number): string | undefined {
+  return amountMinor >= 0 && Number.isSafeInteger(amountMinor) ? String(amountMinor).padStart(AMOUNT_KEY_DIGITS, '0') : undefined;
+}
+
 /** The SQL function (registered on the writer only) that reverses a key as reversedText does. */
 const REVERSED_SQL_FUNCTION = 'recon_reversed';
 
-/** The side's key table, the column naming the row a key belongs to, the rows' table and their identifiers. */
+/**
+ * The side's key table, the column naming the row a key belongs to, the rows' table, their
+ * identifiers and the kinds of key the side has: only payments key their amount (a match's amount
+ * is its payment's, which is how a search finds matches by amount).
+ */
 export const KEY_TABLES = {
   network: {
     table: 'network_record_keys',
     rowColumn: 'network_record_id',
     source: 'network_records',
     identifiers: networkIdentifiers,
+    kinds: [0, 1] as readonly KeyKind[],
   },
   ledger: {
     table: 'ledger_payment_keys',
     rowColumn: 'ledger_payment_id',
     source: 'ledger_payments',
     identifiers: ledgerIdentifiers,
+    kinds: [0, 1, AMOUNT_KEY_KIND] as readonly KeyKind[],
   },
 } as const;
 
@@ -110,8 +133,9 @@ export type StoreDialect = 'sqlite' | 'postgres';
 
 /**
  * The INSERT keying the rows of `side` that `where` (over alias r, one parameter) picks: every
- * non-empty identifier lowered (from_end 0) and the searched-at-the-end ones reversed too
- * (from_end 1), sorted in the B-tree's own order. A value two identifiers share is one key.
+ * non-empty identifier lowered (from_end 0), the searched-at-the-end ones reversed too
+ * (from_end 1) and a payment's amount (from_end 2, amountKey), sorted in the B-tree's own order.
+ * A value two identifiers share is one key.
  * SQLite unpivots the row with a numbered CASE (sqliteKeysSql) and reverses with the function
  * registerSearchFunctions adds; PostgreSQL unpivots with a LATERAL VALUES list and has reverse()
  * (by character, as reversedText). Important: lower() there is taken under the "C"
@@ -126,24 +150,27 @@ export function keyRowsSql(side: KeySide, where: string, dialect: StoreDialect =
     const endFields = fields.filter((identifier) => identifier.hasEnd);
     const lowered = (identifier: SearchIdentifier): string => `lower((${identifier.sql}) COLLATE "C")`;
     const keys = [...fields.map((identifier) => `(0, ${lowered(identifier)})`), ...endFields.map((identifier) => `(1, reverse(${lowered(identifier)}))`)];
+    if (KEY_TABLES[side].kinds.includes(AMOUNT_KEY_KIND)) {
+      keys.push(`(${AMOUNT_KEY_KIND}, CASE WHEN r.amount_minor >= 0 THEN lpad(r.amount_minor::text, ${AMOUNT_KEY_DIGITS}, '0') ELSE '' END)`);
+    }
     return `INSERT OR IGNORE INTO ${table} (file_id, from_end, key, ${rowColumn})
   SELECT r.file_id, k.from_end, k.key, r.id FROM ${source} r CROSS JOIN LATERAL (VALUES ${keys.join(', ')}) k(from_end, key)
   WHERE ${where} AND k.key <> ''
   ORDER BY 1, 2, 3, 4`;
   }
-  return sqliteKeysSql(side, [0, 1], where, 'ORDER BY 1, 2, 3, 4', table);
+  return sqliteKeysSql(side, KEY_TABLES[side].kinds, where, 'ORDER BY 1, 2, 3, 4', table);
 }
 
 /**
- * SQLite's INSERT of one end's keys (from_end 0: starts, 1: ends) of the rows one file stored (the
- * file's id its one parameter). A file's two runs are each appended at the end of the B-tree in
- * order, so each sorts by key and row alone: SQLite's sorter then compares the key's text first
+ * SQLite's INSERT of one kind's keys (from_end 0: starts, 1: ends, 2: amounts) of the rows one
+ * file stored (the file's id its one parameter); `kind` must be one of the side's kinds. A file's
+ * runs are each appended at the end of the B-tree in order, so each sorts by key and row alone: SQLite's sorter then compares the key's text first
  * (with the file and the end leading, constant here, every comparison of two records parses
  * both whole), and sorts half as many records at a time. Together with keyRowsSql's, the keys are
  * the same row for row (tests/unit/store/search-store.test.ts compares an ingest with the backfill).
  */
-export function fileKeysSql(side: KeySide, fromEnd: 0 | 1, into: string = KEY_TABLES[side].table): string {
-  return sqliteKeysSql(side, [fromEnd], 'r.file_id = ?', 'ORDER BY 3, 4', into);
+export function fileKeysSql(side: KeySide, kind: KeyKind, into: string = KEY_TABLES[side].table): string {
+  return sqliteKeysSql(side, [kind], 'r.file_id = ?', 'ORDER BY 3, 4', into);
 }
 
 // One key per present identifier and end, computed once (the WHERE asks isPresentSql, not the
@@ -151,20 +178,22 @@ export function fileKeysSql(side: KeySide, fromEnd: 0 | 1, into: string = KEY_TA
 // identifier's keys in row order at a time, so ids that grow with the file (most do) reach it
 // nearly sorted and it reads its records back in the order it stored them, instead of jumping
 // across all of them; measured in bench/README.md ("Search keys").
-function sqliteKeysSql(side: KeySide, ends: (0 | 1)[], where: string, orderBy: string, table: string): string {
+function sqliteKeysSql(side: KeySide, kinds: readonly KeyKind[], where: string, orderBy: string, table: string): string {
   const { rowColumn, source, identifiers } = KEY_TABLES[side];
   const fields = identifiers('r');
-  const keys = ends.flatMap((fromEnd) =>
-    fields
-      .filter((identifier) => fromEnd === 0 || identifier.hasEnd)
-      .map((identifier) => ({ fromEnd, identifier, sql: fromEnd === 1 ? `${REVERSED_SQL_FUNCTION}(lower(${identifier.sql}))` : `lower(${identifier.sql})` })),
-  );
-  const fromEndSql = ends.length === 1 ? String(ends[0]) : `k.column1 >= ${keys.filter((key) => key.fromEnd === 0).length}`;
+  const keys = kinds.flatMap((kind): { kind: KeyKind; sql: string; isPresentSql: string }[] => {
+    if (!KEY_TABLES[side].kinds.includes(kind)) throw new Error(`the ${side} side has no keys of kind ${kind}`);
+    if (kind === AMOUNT_KEY_KIND) return [{ kind, sql: `printf('%0${AMOUNT_KEY_DIGITS}d', r.amount_minor)`, isPresentSql: 'r.amount_minor >= 0' }];
+    return fields
+      .filter((identifier) => kind === 0 || identifier.hasEnd)
+      .map((identifier) => ({ kind, isPresentSql: identifier.isPresentSql, sql: kind === 1 ? `${REVERSED_SQL_FUNCTION}(lower(${identifier.sql}))` : `lower(${identifier.sql})` }));
+  });
   const numbered = (sqlOf: (key: (typeof keys)[number]) => string): string => `CASE k.column1 ${keys.map((key, at) => `WHEN ${at} THEN ${sqlOf(key)}`).join(' ')} END`;
+  const kindSql = kinds.length === 1 ? String(kinds[0]) : numbered((key) => String(key.kind));
   return `INSERT OR IGNORE INTO ${table} (file_id, from_end, key, ${rowColumn})
-  SELECT r.file_id, ${fromEndSql}, ${numbered((key) => key.sql)}, r.id
+  SELECT r.file_id, ${kindSql}, ${numbered((key) => key.sql)}, r.id
   FROM (VALUES ${keys.map((_, at) => `(${at})`).join(', ')}) k CROSS JOIN ${source} r
-  WHERE ${where} AND ${numbered((key) => key.identifier.isPresentSql)}
+  WHERE ${where} AND ${numbered((key) => key.isPresentSql)}
   ${orderBy}`;
 }
 
@@ -221,7 +250,7 @@ export function indexFileForSearch(db: WritableDb, fileId: number, options: { is
     return;
   }
   for (const side of ['network', 'ledger'] as const) {
-    for (const fromEnd of [0, 1] as const) db.prepare<[number]>(fileKeysSql(side, fromEnd)).run(fileId);
+    for (const kind of KEY_TABLES[side].kinds) db.prepare<[number]>(fileKeysSql(side, kind)).run(fileId);
   }
 }
 
@@ -281,8 +310,8 @@ export function stageFileKeys(db: WritableDb, fileId: number): void {
     const { rowColumn } = KEY_TABLES[side];
     db.exec(`CREATE TABLE IF NOT EXISTS ${STAGED_KEYS[side]} (file_id INTEGER NOT NULL, from_end INTEGER NOT NULL, key TEXT NOT NULL, ${rowColumn} INTEGER NOT NULL)`);
     db.exec(`DELETE FROM ${STAGED_KEYS[side]}`);
-    // Starts, then ends, each in key order: the staged rows' order is the key table's.
-    for (const fromEnd of [0, 1] as const) db.prepare<[number]>(fileKeysSql(side, fromEnd, STAGED_KEYS[side])).run(fileId);
+    // Starts, then ends, then amounts, each in key order: the staged rows' order is the key table's.
+    for (const kind of KEY_TABLES[side].kinds) db.prepare<[number]>(fileKeysSql(side, kind, STAGED_KEYS[side])).run(fileId);
   }
 }
 

@@ -5,7 +5,7 @@
 // of each, newest files first), their items' and matches' ids come by index, and only the newest
 // of each group that the window can show are read and checked against their record's own columns
 // to name the field that matched; digits are also an item's or a match's id (primary keys); an
-// amount is a range of items_amount or matches_amount.
+// amount is a range of items_amount, or of the payments' amount keys for matches (migration 22).
 // tests/unit/store/search-indexes.test.ts explains the very constants below on SQLite, and
 // tests/unit/team/window-read-plans.test.ts the statements a search runs on PostgreSQL.
 
@@ -13,7 +13,7 @@ import type { ItemSearchHit, MatchSearchHit, SearchField, SearchGroup, SearchRes
 import { parseTypedAmountRange } from '../../../shared/typed-amount';
 import type { ReadonlyDb } from './database';
 import { ITEM_REFERENCE_SQL } from './queue-store';
-import { ledgerIdentifiers, networkIdentifiers, searchKey, type SearchIdentifier } from './search-index';
+import { AMOUNT_KEY_KIND, amountKey, ledgerIdentifiers, networkIdentifiers, searchKey, type SearchIdentifier } from './search-index';
 import { keyHitsParams, keyHitsSql } from './search-terms';
 
 /**
@@ -79,8 +79,18 @@ export const OPEN_ITEMS_BY_AMOUNT_SQL = `SELECT ${ITEM_COLUMNS} FROM items i ${I
 export const CLOSED_ITEMS_BY_AMOUNT_SQL = `SELECT ${ITEM_COLUMNS} FROM items i ${ITEM_JOINS}
   WHERE i.status IN ('CLOSED', 'DONE') AND i.amount_minor BETWEEN @fromMinor AND @toMinor LIMIT @cap`;
 
-/** Matches of an amount range. */
-export const MATCHES_BY_AMOUNT_SQL = `SELECT ${MATCH_COLUMNS} FROM matches m WHERE m.amount_minor BETWEEN @fromMinor AND @toMinor LIMIT @cap`;
+/**
+ * Matches of an amount range, through their payments (a match's amount is its payment's): the
+ * payments' amount keys (migration 22), a range per file walked newest first and capped, then
+ * each payment's matches by match_members_ledger.
+ */
+export const MATCHES_BY_AMOUNT_SQL = `SELECT ${MATCH_COLUMNS}
+  FROM (SELECT amount_key.ledger_payment_id AS id FROM feed_files f CROSS JOIN ledger_payment_keys amount_key
+      ON amount_key.file_id = f.id AND amount_key.from_end = ${AMOUNT_KEY_KIND} AND amount_key.key >= @fromKey AND amount_key.key <= @toKey
+      ORDER BY f.id DESC, amount_key.key, amount_key.ledger_payment_id LIMIT @cap) paid
+  CROSS JOIN match_members mm ON mm.ledger_payment_id = paid.id
+  CROSS JOIN matches m ON m.id = mm.match_id
+  WHERE m.amount_minor BETWEEN @fromMinor AND @toMinor LIMIT @cap`;
 
 /** What a found record matched by: its first identifier that starts or ends with the term. */
 type RecordHit = { field: SearchField; value: string };
@@ -188,6 +198,13 @@ function findIdentifierHits(db: ReadonlyDb, term: string, limit: number): { item
   };
 }
 
+/** The amount keys of a range of minor units (MATCHES_BY_AMOUNT_SQL's @fromKey and @toKey), or undefined when no payment's amount can be in it. */
+export function amountKeyRange(fromMinor: number, toMinor: number): { fromKey: string; toKey: string } | undefined {
+  const toKey = amountKey(toMinor);
+  const fromKey = amountKey(Math.max(0, fromMinor));
+  return toKey === undefined || fromKey === undefined ? undefined : { fromKey, toKey };
+}
+
 /**
  * Open items, closed items and matches that `text` finds, at most `limit` of each: by the start or
  * the end of a record's or payment's identifiers (case-insensitive), by an item's or match's id, or by an
@@ -230,7 +247,10 @@ export function searchEverywhere(db: ReadonlyDb, text: string, limit: number): S
       for (const sql of [OPEN_ITEMS_BY_AMOUNT_SQL, CLOSED_ITEMS_BY_AMOUNT_SQL]) {
         for (const row of db.prepare<typeof params, ItemRow>(sql).all(params)) addItem(row, RANK.amount, 'amount', term);
       }
-      for (const row of db.prepare<typeof params, MatchRow>(MATCHES_BY_AMOUNT_SQL).all(params)) addMatch(row, RANK.amount, 'amount', term);
+      const keyed = amountKeyRange(amount.fromMinor, amount.toMinor);
+      if (keyed) {
+        for (const row of db.prepare<typeof params & typeof keyed, MatchRow>(MATCHES_BY_AMOUNT_SQL).all({ ...params, ...keyed })) addMatch(row, RANK.amount, 'amount', term);
+      }
     }
     return groupResults(items, matches, limit, isCapped);
   })();

@@ -47,7 +47,9 @@ describe('the Matches view queries', () => {
         // A transaction id or an ARN: one key seek per file (migration 21), the record by its key.
         expect(lines).toMatch(/SEARCH k USING PRIMARY KEY \(file_id=\? AND from_end=\? AND key=\?\)/);
         expect(lines).toMatch(/SEARCH n USING INTEGER PRIMARY KEY/);
-        expect(lines).toMatch(/matches_amount/);
+        // An amount: its payments' amount key (migration 22), a seek per file, then their matches.
+        expect(lines).toMatch(/SEARCH amount_key USING PRIMARY KEY \(file_id=\? AND from_end=\? AND key=\?\)/);
+        expect(lines).toMatch(/SEARCH mm USING INDEX match_members_ledger/);
         expect(lines).toMatch(/sqlite_autoindex_ledger_payments_1|ledger_payments.*payment_id/);
       }
     }

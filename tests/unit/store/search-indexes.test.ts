@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  amountKeyRange,
   CLOSED_ITEMS_BY_AMOUNT_SQL,
   ITEM_BY_ID_SQL,
   ITEMS_OF_LEDGER_PAYMENTS_SQL,
@@ -21,13 +22,13 @@ import { createDb, explain } from '../../helpers/store';
 // The plan of every query search everywhere runs: each table is reached by a B-tree index or its
 // primary key, never scanned, and each key range is read with a limit. The only SCANs allowed are
 // of feed_files (walked backwards, a row per file, each a range of the key table), of a
-// subquery's few rows, and of the JSON list of ids found.
+// subquery's few rows (the payments an amount found among them), and of the JSON list of ids found.
 describe('the search everywhere queries', () => {
   const db = createDb();
-  const params = { ...keyHitsParams('AbC1', 'term', 500), ids: '[1, 2, 3]', id: 1, fromMinor: 59_900, toMinor: 59_999, cap: 500 };
+  const params = { ...keyHitsParams('AbC1', 'term', 500), ...amountKeyRange(59_900, 59_999), ids: '[1, 2, 3]', id: 1, fromMinor: 59_900, toMinor: 59_999, cap: 500 };
   const plan = (sql: string): string[] => explain(db, sql, Object.fromEntries(Object.entries(params).filter(([name]) => sql.includes(`@${name}`))));
   const tableScans = (lines: string[]): string[] =>
-    lines.filter((line) => /^SCAN /.test(line) && !/^SCAN f$|^SCAN hits?$|^SCAN \(subquery-\d+\)$|^SCAN hit VIRTUAL TABLE|^SCAN CONSTANT ROW$/.test(line));
+    lines.filter((line) => /^SCAN /.test(line) && !/^SCAN f$|^SCAN hits?$|^SCAN paid$|^SCAN \(subquery-\d+\)$|^SCAN hit VIRTUAL TABLE|^SCAN CONSTANT ROW$/.test(line));
 
   it.each([
     ['network records', NETWORK_KEY_HITS_SQL, 'network_record_keys', 'network_records'],
@@ -65,7 +66,11 @@ describe('the search everywhere queries', () => {
     ['a match by id', MATCH_BY_ID_SQL, /SEARCH m USING INTEGER PRIMARY KEY/],
     ['open items by amount', OPEN_ITEMS_BY_AMOUNT_SQL, /SEARCH i USING INDEX items_amount \(status=\? AND amount_minor>\? AND amount_minor<\?\)/],
     ['closed items by amount', CLOSED_ITEMS_BY_AMOUNT_SQL, /SEARCH i USING INDEX items_amount \(status=\? AND amount_minor>\? AND amount_minor<\?\)/],
-    ['matches by amount', MATCHES_BY_AMOUNT_SQL, /SEARCH m USING (COVERING )?INDEX matches_amount \(amount_minor>\? AND amount_minor<\?\)/],
+    [
+      'matches by amount (their payments’ amount keys, newest files first)',
+      MATCHES_BY_AMOUNT_SQL,
+      /SCAN f\nSEARCH amount_key USING PRIMARY KEY \(file_id=\? AND from_end=\? AND key>\? AND key<\?\)[\s\S]*SEARCH mm USING INDEX match_members_ledger[\s\S]*SEARCH m USING INTEGER PRIMARY KEY/,
+    ],
   ])('%s are read by key', (_name, sql, expected) => {
     const lines = plan(sql);
     expect(lines.join('\n')).toMatch(expected);

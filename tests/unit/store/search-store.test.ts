@@ -324,6 +324,22 @@ describe('search everywhere', () => {
     expect(old.prepare(NETWORK_KEY_HITS_SQL).pluck().all(keyHitsParams('987', 'term', RECORD_HITS_CAP))).toEqual([1]);
   });
 
+  it('keys the amounts of the payments a store at schema 21 held, so a search finds their matches by amount once matches_amount is gone (migration 22)', () => {
+    const old = asWritable(new BetterSqlite3(':memory:'));
+    migrate(old, 21);
+    const { matchId } = storeWithEverything(old);
+    const keyedAt22 = keyTable(old, 'ledger_payment_keys');
+    old.prepare('DELETE FROM ledger_payment_keys WHERE from_end = 2').run();
+    expect(searchEverywhere(old, '123.45', 10).matches.hits).toEqual([]);
+    migrate(old);
+    expect(keyTable(old, 'ledger_payment_keys')).toEqual(keyedAt22);
+    expect(keyTable(old, 'ledger_payment_keys')).toContain(`2 2 ${'12345'.padStart(20, '0')} 1`);
+    expect(old.prepare<[], string>("SELECT name FROM sqlite_schema WHERE name = 'matches_amount'").pluck().all()).toEqual([]);
+    expect(searchEverywhere(old, '123.45', 10).matches.hits.map((hit) => [hit.matchId, hit.field])).toEqual([[matchId, 'amount']]);
+    expect(searchEverywhere(old, '123', 10).matches.hits.map((hit) => hit.matchId)).toEqual([matchId]);
+    expect(searchEverywhere(old, '124', 10).matches.hits).toEqual([]);
+  });
+
   it('keys every present identifier once per end, lowered as SQLite lowers (ASCII only) and reversed by character, as TypeScript computes them', () => {
     const keyed = createDb();
     const records = [
@@ -352,7 +368,9 @@ describe('search everywhere', () => {
       return { starts: [payment.paymentId, payment.networkTxnId, payment.arn, payment.authCode, payment.cardLast4, ...tokens], ends: [payment.paymentId, payment.networkTxnId, payment.arn, payment.authCode, ...tokens] };
     });
     expect(keyTable(keyed, 'network_record_keys').sort()).toEqual(expected(1, networkKeys));
-    expect(keyTable(keyed, 'ledger_payment_keys').sort()).toEqual(expected(2, ledgerKeys));
+    // A payment's amount too, zero-padded minor units (migration 22).
+    const amounts = payments.map((payment, index) => `2 2 ${String(payment.amountMinor).padStart(20, '0')} ${index + 1}`);
+    expect(keyTable(keyed, 'ledger_payment_keys').sort()).toEqual([...expected(2, ledgerKeys), ...amounts].sort());
     expect(keyTable(keyed, 'network_record_keys')).toContain('1 0 vÉcole9 1');
     expect(keyTable(keyed, 'network_record_keys')).toContain('1 1 2x😀v 2');
     expect(keyTable(keyed, 'ledger_payment_keys')).toContain('2 1 moc.elpmaxe@***a 1');

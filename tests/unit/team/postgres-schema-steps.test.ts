@@ -1,6 +1,7 @@
 // The PostgreSQL schema steps that change what a team store already holds, run on a store that
 // holds it: step 21 keys the starts of auth codes and last fours that step 20's store read from
-// column indexes, and drops those indexes with the two the Matches view's search no longer reads.
+// column indexes, and drops those indexes with the two the Matches view's search no longer reads;
+// step 22 keys the payments' amounts and drops matches_amount.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../../main/engine/store/database';
@@ -11,7 +12,8 @@ import { keyHitsParams } from '../../../main/engine/store/search-terms';
 import { ledgerInput, networkInput, storeFile } from '../../helpers/store';
 import { startPostgresServer, type PostgresServer } from '../../helpers/postgres-server';
 
-const DROPPED_AT_21 = `
+const DROPPED_AT_21_AND_22 = `
+CREATE INDEX matches_amount ON matches (amount_minor);
 CREATE INDEX network_records_txn_id ON network_records (network_txn_id) WHERE network_txn_id <> '';
 CREATE INDEX network_records_arn ON network_records (arn) WHERE arn <> '';
 CREATE INDEX network_records_auth_code ON network_records (lower(auth_code COLLATE "C"), id) WHERE auth_code <> '';
@@ -33,8 +35,8 @@ afterAll(() => {
   server?.stop();
 });
 
-describe('PostgreSQL schema step 21', () => {
-  it('keys the auth codes’ and last fours’ starts a store at step 20 held, drops the six search-only indexes, and search finds them', () => {
+describe('PostgreSQL schema steps 21 and 22', () => {
+  it('key the auth codes’ and last fours’ starts and the payments’ amounts a store at step 20 held, drop the seven search-only indexes, and search finds them', () => {
     const store = db as unknown as Db;
     storeFile(store, { network: [networkInput({ recordId: 'VSTEP1', authCode: 'Qx7Z', panLast4: '9876' }), networkInput({ recordId: 'VSTEP2', authCode: '', panLast4: '' })] });
     storeFile(store, { ledger: [ledgerInput({ paymentId: 'ZPSTEP1', authCode: 'Qx7Z', cardLast4: '9876' })] });
@@ -43,20 +45,22 @@ describe('PostgreSQL schema step 21', () => {
     const keyed = { network: keys('network_record_keys'), ledger: keys('ledger_payment_keys') };
     expect(keyed.network).toContain('1 0 qx7z 1');
     expect(keyed.ledger).toContain('2 0 9876 1');
+    expect(keyed.ledger).toContain(`2 2 ${String(ledgerInput({}).amountMinor).padStart(20, '0')} 1`);
     // The store as step 20 left it: those starts not keyed, their indexes there.
     db.execNative(`DELETE FROM network_record_keys k USING network_records r WHERE r.id = k.network_record_id AND k.from_end = 0
       AND k.key IN (lower(r.auth_code COLLATE "C"), lower(r.pan_last4 COLLATE "C"))`);
     db.execNative(`DELETE FROM ledger_payment_keys k USING ledger_payments r WHERE r.id = k.ledger_payment_id AND k.from_end = 0
       AND k.key IN (lower(r.auth_code COLLATE "C"), lower(r.card_last4 COLLATE "C"))`);
-    db.execNative(DROPPED_AT_21);
+    db.execNative('DELETE FROM ledger_payment_keys WHERE from_end = 2');
+    db.execNative(DROPPED_AT_21_AND_22);
     db.execNative('UPDATE recon_schema_version SET version = 20');
     expect(keys('network_record_keys')).not.toContain('1 0 qx7z 1');
 
-    expect(migratePostgres(db)).toEqual({ from: 20, to: 21 });
-    expect(postgresSchemaVersion(db)).toBe(21);
+    expect(migratePostgres(db)).toEqual({ from: 20, to: 22 });
+    expect(postgresSchemaVersion(db)).toBe(22);
     expect({ network: keys('network_record_keys'), ledger: keys('ledger_payment_keys') }).toEqual(keyed);
-    const indexes = db.execNative("SELECT indexname FROM pg_indexes WHERE tablename IN ('network_records', 'ledger_payments')").rows.map((row) => String(row[0]));
-    for (const name of ['network_records_txn_id', 'network_records_arn', 'network_records_auth_code', 'network_records_last4', 'ledger_payments_auth_code', 'ledger_payments_last4']) {
+    const indexes = db.execNative("SELECT indexname FROM pg_indexes WHERE tablename IN ('network_records', 'ledger_payments', 'matches')").rows.map((row) => String(row[0]));
+    for (const name of ['network_records_txn_id', 'network_records_arn', 'network_records_auth_code', 'network_records_last4', 'ledger_payments_auth_code', 'ledger_payments_last4', 'matches_amount']) {
       expect(indexes).not.toContain(name);
     }
     const hits = (term: string): number[] => store.prepare<Record<string, string | number>, number>(NETWORK_KEY_HITS_SQL).pluck().all(keyHitsParams(term, 'term', RECORD_HITS_CAP));

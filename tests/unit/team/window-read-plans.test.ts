@@ -258,6 +258,17 @@ describe('the window’s hot reads on the PostgreSQL team store', () => {
     expectNoScanOfGrowingTable(statements);
   });
 
+  it('search everywhere and the Matches view find matches by amount through their payments’ amount keys, a range or a seek per file', () => {
+    for (const read of [(connection: Db) => searchEverywhere(connection, '301', 8), (connection: Db) => readMatchesPage(connection, { search: '301.00' }, undefined, 100)]) {
+      const statements = plansOf(read);
+      for (const plan of statementLike(statements, /amount_key/)) {
+        expect(plan).toMatch(/Index Only Scan using ledger_payment_keys_pkey on ledger_payment_keys amount_key\s+Index Cond: \(\(file_id = f(_\d+)?\.id\) AND \(from_end = 2\) AND \(key (>=|=) /);
+        expect(plan).toMatch(/Index Scan using match_members_ledger on match_members mm/);
+      }
+      expectNoScanOfGrowingTable(statements);
+    }
+  });
+
   it('an item’s detail reads the item, its records, its candidates and its history by key', () => {
     const itemId = Number(db.execNative("SELECT id FROM items WHERE status = 'OPEN' AND side = 'NETWORK' ORDER BY id LIMIT 1").rows[0]?.[0]);
     const statements = plansOf((connection) => expect(readItemDetail(connection, itemId)?.candidates).toHaveLength(1));

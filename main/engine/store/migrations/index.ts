@@ -19,6 +19,7 @@ import { changeNotices } from './018-change-notices';
 import { queueCountsPerStatement } from './019-queue-counts-per-statement';
 import { searchPendingFiles } from './020-search-pending-files';
 import { keyedStarts } from './021-keyed-starts';
+import { amountKeys } from './022-amount-keys';
 import type { WritableDb } from '../database';
 
 /** A schema step: SQL, or a function for a step that must compute in JavaScript (hashes, a table's indexes to put back). */
@@ -47,6 +48,7 @@ export const MIGRATIONS: readonly Migration[] = [
   queueCountsPerStatement,
   searchPendingFiles,
   keyedStarts,
+  amountKeys,
 ];
 
 /** The schema version this build of the app writes. */

@@ -495,6 +495,14 @@ DROP INDEX network_records_txn_id;
 DROP INDEX network_records_arn;
 `;
 
+// SQLite's 22 (see 022-amount-keys.ts): a payment's amount is a search key, and matches_amount goes.
+const amountKeys = `
+INSERT INTO ledger_payment_keys (file_id, from_end, key, ledger_payment_id)
+  SELECT file_id, 2, lpad(amount_minor::text, 20, '0'), id FROM ledger_payments WHERE amount_minor >= 0
+  ON CONFLICT DO NOTHING;
+DROP INDEX matches_amount;
+`;
+
 /** The PostgreSQL schema steps in order; the last one's version is the app's SCHEMA_VERSION. */
 export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
   { version: 14, sql: baseline },
@@ -507,6 +515,7 @@ export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
   // Kept for the schemas to compare equal: the team store keys a file in its own transaction (no keyer thread).
   { version: 20, sql: 'CREATE TABLE search_pending_files (file_id BIGINT PRIMARY KEY REFERENCES feed_files(id));' },
   { version: 21, sql: keyedStarts },
+  { version: 22, sql: amountKeys },
 ];
 
 /** The schema version the PostgreSQL store is at: 0 for an empty database. */
