@@ -7,7 +7,7 @@ import { addDays, businessDayAt, type BankCalendar } from '../../../shared/busin
 import type { ReportPreview } from '../../../shared/ipc/recon-api';
 import type { ReadonlyDb } from '../store/database';
 import { missingFeeds, type FeedSource } from '../store/day-store';
-import { dataDateRange, lastRunDate } from '../store/matching-store';
+import { holdsRecords, lastRunDate } from '../store/matching-store';
 import { lastReportRun, latestReportDate } from '../store/report-store';
 import { manifestSha256, previewDailyReports, type ReportContents } from './daily-reports';
 
@@ -80,7 +80,7 @@ export function readReportPreview(db: ReadonlyDb, date: string, now: Date, calen
  * reports), and a store without records owes nothing.
  */
 export function datesToCatchUp(db: ReadonlyDb, lastClosedDate: string): string[] {
-  if (!dataDateRange(db)) return [];
+  if (!holdsRecords(db)) return [];
   const reported = latestReportDate(db);
   const ran = lastRunDate(db);
   const latest = reported === undefined ? ran : ran === undefined || reported > ran ? reported : ran;

@@ -636,17 +636,19 @@ export function lastRunDate(db: ReadonlyDb): string | undefined {
   return db.prepare<[], string | null>('SELECT MAX(as_of_date) FROM match_runs').pluck().get() ?? undefined;
 }
 
-/** The earliest and latest business dates of any stored record, or undefined when there are none. */
-export function dataDateRange(db: ReadonlyDb): { first: string; last: string } | undefined {
-  const row = db
-    .prepare<[], { first: string | null; last: string | null }>(
-      `SELECT MIN(first) AS first, MAX(last) AS last FROM (
-         SELECT MIN(settlement_date) AS first, MAX(settlement_date) AS last FROM network_records WHERE in_scope = 1
-         UNION ALL
-         SELECT MIN(business_date), MAX(business_date) FROM ledger_payments)`,
-    )
-    .get();
-  return row?.first && row.last ? { first: row.first, last: row.last } : undefined;
+/**
+ * Whether the store holds an in-scope network record or a payment: whether a run or a day close has
+ * anything to work on. Important: each EXISTS stops at its first row; the range of dates this once
+ * read (MIN and MAX over both tables, no index of all rows by date) scanned them whole, 0.3 s at
+ * 60 days of 20,000 + 20,000 rows, and a day close asks twice.
+ */
+export function holdsRecords(db: ReadonlyDb): boolean {
+  return (
+    db
+      .prepare<[], number>('SELECT CASE WHEN EXISTS (SELECT 1 FROM network_records WHERE in_scope = 1) OR EXISTS (SELECT 1 FROM ledger_payments) THEN 1 ELSE 0 END')
+      .pluck()
+      .get() === 1
+  );
 }
 
 /** Opens a run's record. */

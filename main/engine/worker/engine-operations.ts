@@ -19,7 +19,7 @@ import { keyNewestPendingFile, keyPendingFiles } from '../store/search-index';
 import type { SearchKeyer } from '../store/search-keyer';
 import type { ReportWriter } from '../reports/report-writer';
 import { leaseHolderOfThisProcess, RUNS_LEASE, SCHEDULER_LEASE, releaseLease, takeSessionLease, tryTakeLease, type HeldLease, type LeaseHolder } from '../store/leases';
-import { dataDateRange, lastRunDate } from '../store/matching-store';
+import { holdsRecords, lastRunDate } from '../store/matching-store';
 import { approveRuleChange, proposeRules, rejectRuleChange, type RuleChangeOutcome } from '../store/rule-changes';
 import { currentRuleSet, currentRulesOrDefaults } from '../store/rule-sets';
 import { runBulkAction, type BulkActionRequest } from './bulk-actions';
@@ -176,7 +176,7 @@ export function createEngineOperations(db: WritableDb, setup: EngineSetup) {
     // Started now, the report thread is up by the time the set is written.
     void reportWriter?.warm();
     const last = lastRunDate(db);
-    if (dataDateRange(db) && (last === undefined || last < date)) await matchThrough(date);
+    if (holdsRecords(db) && (last === undefined || last < date)) await matchThrough(date);
     const warnings = reportWarnings(db, date, previewDailyReports(db, date));
     if (warnings.length > 0 && !isConfirmed) return { status: 'needs-confirmation', date, warnings };
     return { status: 'written', reports: writeDailyReports(db, date, outDir, now(), undefined, reportWriter), warnings };
@@ -225,7 +225,7 @@ export function createEngineOperations(db: WritableDb, setup: EngineSetup) {
      */
     async match(asOfDate: string | undefined, onProgress?: (progress: MatchProgress) => void): Promise<MatchingResult & { asOfDate: string }> {
       // Without a date on a store with no records there is nothing to run: a result, not a refusal.
-      if (asOfDate === undefined && !dataDateRange(db)) return { asOfDate: '' };
+      if (asOfDate === undefined && !holdsRecords(db)) return { asOfDate: '' };
       const date = asOfDate ?? businessDay().lastClosedDate;
       assertClosedDate(date, businessDay(), 'Match as of');
       return underRunsLease(`A matching run as of ${date}`, () => matchThrough(date, onProgress));
@@ -253,7 +253,7 @@ export function createEngineOperations(db: WritableDb, setup: EngineSetup) {
         const lastClosedDate = businessDay().lastClosedDate;
         const through = closing > lastClosedDate ? closing : lastClosedDate;
         const dates = datesToCatchUp(db, through);
-        if (dataDateRange(db) && !dates.includes(closing)) dates.push(closing);
+        if (holdsRecords(db) && !dates.includes(closing)) dates.push(closing);
         dates.sort();
         return closeDays(dates, outDir, listener);
       });

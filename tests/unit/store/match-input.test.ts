@@ -7,7 +7,7 @@ import { runMatchingDay } from '../../../main/engine/matcher/matching-run';
 import { compareCodePoints } from '../../../main/engine/matcher/match-columns';
 import { matchColumns, matchRecords } from '../../../main/engine/matcher/passes';
 import type { Db } from '../../../main/engine/store/database';
-import { loadMatchInput } from '../../../main/engine/store/matching-store';
+import { holdsRecords, loadMatchInput } from '../../../main/engine/store/matching-store';
 import { createDb, ledgerInput, networkInput, storeFile } from '../../helpers/store';
 
 type NetworkRow = {
@@ -169,5 +169,20 @@ describe('the columns a run reads from the store', () => {
     const order = Array.from({ length: loaded.records.length }, (_, position) => loaded.records.recordIdAt(position));
     expect(order).toEqual(['V-z', 'V-\u00E9', 'V-\uFB01', 'V-\u{1F600}']);
     expect([...ids].sort(compareCodePoints)).toEqual(order);
+  });
+});
+
+describe('whether the store holds anything to match (holdsRecords)', () => {
+  it('is false for an empty store and one holding only out-of-scope records, true once an in-scope record or any payment is stored', () => {
+    const db = createDb();
+    expect(holdsRecords(db)).toBe(false);
+    storeFile(db, { network: [networkInput({ recordId: 'VOUT1' })] });
+    db.prepare("UPDATE network_records SET in_scope = 0 WHERE record_id = 'VOUT1'").run();
+    expect(holdsRecords(db)).toBe(false);
+    storeFile(db, { network: [networkInput({ recordId: 'VIN1' })] }, 'second.csv');
+    expect(holdsRecords(db)).toBe(true);
+    const payments = createDb();
+    storeFile(payments, { ledger: [ledgerInput({ paymentId: 'ZPONLY1' })] });
+    expect(holdsRecords(payments)).toBe(true);
   });
 });
