@@ -11,6 +11,7 @@ import { auditHead, DAILY_REPORTS, writeDailyReports } from '../../main/engine/r
 import type { FromReportWriter, ToReportWriter } from '../../main/engine/reports/report-writer';
 import { openDatabase } from '../../main/engine/store/database';
 import { leaseHolderOfThisProcess } from '../../main/engine/store/leases';
+import { attachStaging, copyStagedKeys, detachStaging, stagedFilePath } from '../../main/engine/store/search-index';
 import type { FromSearchKeyer, ToSearchKeyer } from '../../main/engine/store/search-keyer';
 import type { EngineWorkerSetup } from '../../main/engine/worker/protocol';
 import { recon, writeDemo } from './demo-feeds';
@@ -78,7 +79,7 @@ test.describe('the desktop build', () => {
     expect(JSON.parse(recon('status', '--json', '--db', dbPath)).lastRunDate).toBe(asOfDate);
   });
 
-  test('its search keyer thread runs from the bundle: it keys a file committed with its mark, when let in', async () => {
+  test('its search keyer thread runs from the bundle: it stages a file committed with its mark, and the worker’s copy keys it', async () => {
     const work = fs.mkdtempSync(path.join(os.tmpdir(), 'recon-bundle-'));
     const dbPath = path.join(work, 'recon.db');
     const demo = writeDemo({ days: 1, perDay: 40, out: path.join(work, 'feeds') });
@@ -100,7 +101,8 @@ test.describe('the desktop build', () => {
     expect(keysOf().length).toBeLessThan(keyed.length);
 
     const channel = new MessageChannel();
-    const keyer = new Worker(path.join(out, 'main', 'search-keyer-thread.js'), { workerData: { dbPath, port: channel.port2 }, transferList: [channel.port2] });
+    const stagingPrefix = path.join(work, 'staging');
+    const keyer = new Worker(path.join(out, 'main', 'search-keyer-thread.js'), { workerData: { dbPath, stagingPrefix, port: channel.port2 }, transferList: [channel.port2] });
     const heard: FromSearchKeyer[] = [];
     const next = (kind: FromSearchKeyer['kind']): Promise<FromSearchKeyer> =>
       new Promise((resolve, reject) => {
@@ -117,12 +119,17 @@ test.describe('the desktop build', () => {
     const staged = next('staged');
     channel.port1.postMessage({ kind: 'wake', seq: 1 } satisfies ToSearchKeyer);
     expect(await staged).toEqual({ kind: 'staged', fileId });
-    // Staged, not written: the keyer waits to be let in.
+    // Staged in a database of its own, the store untouched: the engine worker copies it in.
     expect(keysOf().length).toBeLessThan(keyed.length);
-    const copied = next('copied');
-    channel.port1.postMessage({ kind: 'go' } satisfies ToSearchKeyer);
-    expect(await copied).toEqual({ kind: 'copied', fileId });
-    expect(await next('idle')).toEqual({ kind: 'idle', seq: 1 });
+    const stagedFile = stagedFilePath(stagingPrefix, fileId);
+    expect(fs.existsSync(stagedFile)).toBe(true);
+    attachStaging(db, stagedFile, { isWriter: false });
+    expect(copyStagedKeys(db, fileId)).toBe(true);
+    detachStaging(db);
+    fs.rmSync(stagedFile);
+    const idle = next('idle');
+    channel.port1.postMessage({ kind: 'copied', fileIds: [fileId] } satisfies ToSearchKeyer);
+    expect(await idle).toEqual({ kind: 'idle', seq: 1 });
     channel.port1.postMessage({ kind: 'close' } satisfies ToSearchKeyer);
     await keyer.terminate();
     channel.port1.close();

@@ -277,13 +277,13 @@ export function keyPendingFiles(db: WritableDb): number[] {
 
 /**
  * Keys the newest marked file on this connection, in a transaction of its own, when at least two
- * are marked: the engine worker's share of the keys while it would otherwise wait for the keyer
- * thread, which works from the oldest. The oldest is left to the thread, so the two never key the
- * same file unless the thread reached the newest meanwhile (its copy then finds no mark and writes
- * nothing). Returns the file keyed.
+ * are marked that the keyer thread has not staged (`staged`): the engine worker's share of the keys
+ * while it would otherwise wait for the thread, which works from the oldest. The oldest is left to
+ * the thread, so the two never key the same file unless the thread reached the newest meanwhile
+ * (its copy then finds no mark and writes nothing). Returns the file keyed.
  */
-export function keyNewestPendingFile(db: WritableDb): number | undefined {
-  const pending = pendingSearchFiles(db);
+export function keyNewestPendingFile(db: WritableDb, staged: ReadonlySet<number> = new Set()): number | undefined {
+  const pending = pendingSearchFiles(db).filter((fileId) => !staged.has(fileId));
   if (pending.length < 2) return undefined;
   const fileId = pending[pending.length - 1];
   if (fileId === undefined) return undefined;
@@ -295,47 +295,81 @@ export function keyNewestPendingFile(db: WritableDb): number | undefined {
   }).immediate();
 }
 
-/** The keyer's staging tables: its connection's own (temp), so building them takes no lock on the store. */
-const STAGED_KEYS = { network: 'temp.staged_network_keys', ledger: 'temp.staged_ledger_keys' } as const;
-
 /**
- * The keyer thread's first step for a marked file, on its own connection: computes the file's keys
- * and sorts them into the connection's temp tables, reading a committed snapshot and taking no
- * lock on the store (this is most of the keys' cost, and it runs while the engine worker stores
- * the next file). `copyStagedKeys` then writes them.
+ * The name a staged file's database is attached under: on the keyer's connection while it stages
+ * the file, then on the engine worker's while it copies it in. A database file of its own per
+ * staged file (stagedFilePath), not temp tables nor one shared file: the worker copies one file's
+ * keys while the keyer stages the next, and no database is ever open on both at once, so neither
+ * waits for the other, and neither pays for a journal.
  */
-export function stageFileKeys(db: WritableDb, fileId: number): void {
-  registerSearchFunctions(db);
-  for (const side of ['network', 'ledger'] as const) {
-    const { rowColumn } = KEY_TABLES[side];
-    db.exec(`CREATE TABLE IF NOT EXISTS ${STAGED_KEYS[side]} (file_id INTEGER NOT NULL, from_end INTEGER NOT NULL, key TEXT NOT NULL, ${rowColumn} INTEGER NOT NULL)`);
-    db.exec(`DELETE FROM ${STAGED_KEYS[side]}`);
-    // Starts, then ends, then amounts, each in key order: the staged rows' order is the key table's.
-    for (const kind of KEY_TABLES[side].kinds) db.prepare<[number]>(fileKeysSql(side, kind, STAGED_KEYS[side])).run(fileId);
-  }
+export const STAGING_SCHEMA = 'search_staging';
+
+/** The database file a file's staged keys go to, under a keyer's own `prefix` (a path without its extension). */
+export function stagedFilePath(prefix: string, fileId: number): string {
+  return `${prefix}-${Math.trunc(fileId)}.db`;
+}
+
+/** A staged file's keys of one side, a table of its staging database. */
+function stagedTable(side: KeySide): string {
+  return `${STAGING_SCHEMA}.keys_${side}`;
 }
 
 /**
- * The keyer thread's second step: copies the staged keys in the store's key order and deletes the
- * file's mark, in one short write transaction (the engine worker waits for it between two files).
- * A file no longer marked (keyed meanwhile on the engine's own connection) is left alone; the
- * keys an ingest added since the staging (a later file completing one of this file's payments) are
- * kept, as a payment only ever gains identifiers. True when this call keyed the file.
+ * Attaches a staged file's database (created when missing). The keyer's connection (`isWriter`)
+ * writes it without a journal and without syncing: a staging that fails is thrown away whole, and
+ * a lost one is computed again from the store.
+ */
+export function attachStaging(db: WritableDb, stagingPath: string, options: { isWriter: boolean }): void {
+  db.prepare(`ATTACH DATABASE ? AS ${STAGING_SCHEMA}`).run(stagingPath);
+  if (options.isWriter) {
+    db.pragma(`${STAGING_SCHEMA}.journal_mode = OFF`);
+    db.pragma(`${STAGING_SCHEMA}.synchronous = OFF`);
+  }
+}
+
+/** Detaches the staged file's database (never inside a transaction). */
+export function detachStaging(db: WritableDb): void {
+  db.exec(`DETACH DATABASE ${STAGING_SCHEMA}`);
+}
+
+/**
+ * The keyer thread's step for a marked file, on its own connection with the file's staging
+ * database attached: computes the file's keys and sorts them into that database, writing nothing
+ * else (the store is only read, so the engine worker stores and copies meanwhile). This is most
+ * of the keys' cost.
+ */
+export function stageFileKeys(db: WritableDb, fileId: number): void {
+  registerSearchFunctions(db);
+  db.transaction(() => {
+    for (const side of ['network', 'ledger'] as const) {
+      const { rowColumn } = KEY_TABLES[side];
+      const table = stagedTable(side);
+      db.exec(`DROP TABLE IF EXISTS ${table}`);
+      db.exec(`CREATE TABLE ${table} (file_id INTEGER NOT NULL, from_end INTEGER NOT NULL, key TEXT NOT NULL, ${rowColumn} INTEGER NOT NULL)`);
+      // Starts, then ends, then amounts, each in key order: the staged rows' order is the key table's.
+      for (const kind of KEY_TABLES[side].kinds) db.prepare<[number]>(fileKeysSql(side, kind, table)).run(fileId);
+    }
+  })();
+}
+
+/**
+ * The engine worker's step, on its own connection with the file's staging database attached:
+ * copies its keys in the store's key order and deletes the file's mark, in one short transaction
+ * that writes the store alone. Its first statement is the mark's deletion, a write, so the
+ * transaction takes the store's write lock at once rather than upgrading a read (which another
+ * process's commit would refuse). A file no longer marked (keyed meanwhile by a connection of its
+ * own) is left alone; the keys an ingest added since the staging (a later file completing one of
+ * this file's payments) are kept, as a payment only ever gains identifiers. True when this call
+ * keyed the file.
  */
 export function copyStagedKeys(db: WritableDb, fileId: number): boolean {
-  const copy = db.transaction((): boolean => {
-    if (db.prepare<[number], number>('SELECT 1 FROM search_pending_files WHERE file_id = ?').pluck().get(fileId) === undefined) return false;
+  return db.transaction((): boolean => {
+    if (db.prepare<[number]>('DELETE FROM search_pending_files WHERE file_id = ?').run(fileId).changes === 0) return false;
     for (const side of ['network', 'ledger'] as const) {
       const { table, rowColumn } = KEY_TABLES[side];
       // Staged in key order (stageFileKeys), so the copy appends to the file's run.
-      db.exec(`INSERT OR IGNORE INTO ${table} (file_id, from_end, key, ${rowColumn}) SELECT file_id, from_end, key, ${rowColumn} FROM ${STAGED_KEYS[side]} ORDER BY rowid`);
+      db.exec(`INSERT OR IGNORE INTO ${table} (file_id, from_end, key, ${rowColumn}) SELECT file_id, from_end, key, ${rowColumn} FROM ${stagedTable(side)} ORDER BY rowid`);
     }
-    db.prepare<[number]>('DELETE FROM search_pending_files WHERE file_id = ?').run(fileId);
     return true;
-  });
-  try {
-    return copy.immediate();
-  } finally {
-    for (const side of ['network', 'ledger'] as const) db.exec(`DELETE FROM ${STAGED_KEYS[side]}`);
-  }
+  })();
 }

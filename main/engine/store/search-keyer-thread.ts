@@ -1,29 +1,28 @@
-// The keyer thread: writes the search keys of the files the engine worker committed with a mark
-// (migration 20), on a writing connection of its own. It computes and sorts a file's keys (most of
-// their cost) while the worker stores the next file, then says so and waits; the worker, between
-// two files, lets it copy them in (search-index.ts: stageFileKeys, copyStagedKeys). Asking first
-// keeps the two connections from contending for SQLite's write lock, which the worker holds for a
-// file's whole read. Started only by search-keyer.ts.
+// The keyer thread: computes the search keys of the files the engine worker committed with a mark
+// (migration 20) and stages them, sorted, each file in a database file of its own
+// (search-index.ts: stageFileKeys), oldest file first, a few files ahead. It never writes the
+// store: the engine worker copies a staged file's keys in and deletes its mark (copyStagedKeys)
+// between two of its own files, deletes the staged file and says so. So neither waits on the
+// other's write lock, and no database is open on both at once. Started only by search-keyer.ts.
 
+import fs from 'node:fs';
 import { workerData, type MessagePort } from 'node:worker_threads';
 import { openDatabase, type WritableDb } from './database';
-import { copyStagedKeys, pendingSearchFiles, stageFileKeys } from './search-index';
+import { attachStaging, detachStaging, pendingSearchFiles, stagedFilePath, stageFileKeys } from './search-index';
 import type { FromSearchKeyer, SearchKeyerSetup, ToSearchKeyer } from './search-keyer';
 
-const { dbPath, nativeBinding, port } = workerData as SearchKeyerSetup & { port: MessagePort };
+const { dbPath, nativeBinding, stagingPrefix, port } = workerData as SearchKeyerSetup & { stagingPrefix: string; port: MessagePort };
 
-/**
- * The keyer's connection, open while it has files to key. Closed when idle: its page cache and
- * temporary files go back to the system until the next ingest.
- */
+/** How many staged files may wait for the worker's copy: enough to stage while the worker stores, few enough to bound their disk. */
+const STAGED_AHEAD = 2;
+
+/** The keyer's connection, open while it has files to key. Closed when idle: its page cache goes back to the system until the next ingest. */
 let connection: WritableDb | undefined;
 function db(): WritableDb {
   if (connection === undefined) {
     connection = openDatabase(dbPath, nativeBinding ? { nativeBinding } : {});
-    // The staged keys go to a temporary file, not to memory: a million-row file's (about 100 MB)
-    // would otherwise sit in this process beside the engine's. Measured on such a file, staging
-    // with a 16 MiB cache and a file is no slower (2.7 s of CPU against 3.9 s in memory) and
-    // peaks at 137 MB of RSS instead of 299 MB (bench/README.md).
+    // Sorting a million-row file's keys spills to a temporary file, not to memory (about 100 MB
+    // beside the engine's); a 16 MiB cache stages as fast (bench/README.md).
     connection.pragma('temp_store = FILE');
     connection.pragma('cache_size = -16384');
   }
@@ -34,11 +33,26 @@ function closeConnection(): void {
   connection = undefined;
 }
 
+/** Stages a file into its own database, whole or not at all: a staging that fails leaves no file. */
+function stage(fileId: number): void {
+  const file = stagedFilePath(stagingPrefix, fileId);
+  fs.rmSync(file, { force: true });
+  attachStaging(db(), file, { isWriter: true });
+  try {
+    stageFileKeys(db(), fileId);
+  } catch (error) {
+    detachStaging(db());
+    fs.rmSync(file, { force: true });
+    throw error;
+  }
+  detachStaging(db());
+}
+
 let seen = 0;
 let isWorking = false;
 let isClosed = false;
-/** The file staged and waiting for the worker's go. */
-let staged: number | undefined;
+/** Files staged and not yet copied by the worker. */
+const staged = new Set<number>();
 
 function send(message: FromSearchKeyer): void {
   port.postMessage(message);
@@ -46,7 +60,8 @@ function send(message: FromSearchKeyer): void {
 
 function fail(error: unknown): void {
   isWorking = false;
-  staged = undefined;
+  for (const fileId of staged) fs.rmSync(stagedFilePath(stagingPrefix, fileId), { force: true });
+  staged.clear();
   try {
     closeConnection();
   } catch {
@@ -55,37 +70,33 @@ function fail(error: unknown): void {
   send({ kind: 'failed', message: (error as Error).message });
 }
 
-/** Stages the next marked file and asks to copy it, or says every mark seen so far is keyed. */
+/** Stages the oldest marked file not staged yet, or says every mark seen so far is keyed. */
 function work(): void {
-  if (isClosed || staged !== undefined) return;
+  if (isClosed) return;
+  isWorking = false;
+  if (staged.size >= STAGED_AHEAD) return;
   const upTo = seen;
   try {
-    const next = pendingSearchFiles(db())[0];
+    const next = pendingSearchFiles(db()).find((fileId) => !staged.has(fileId));
     if (next === undefined) {
-      isWorking = false;
-      closeConnection();
-      send({ kind: 'idle', seq: upTo });
+      if (staged.size === 0) {
+        closeConnection();
+        send({ kind: 'idle', seq: upTo });
+      }
       return;
     }
-    stageFileKeys(db(), next);
-    staged = next;
+    stage(next);
+    staged.add(next);
     send({ kind: 'staged', fileId: next });
+    schedule();
   } catch (error) {
     fail(error);
   }
 }
 
-function copy(): void {
-  const fileId = staged;
-  if (fileId === undefined) return;
-  try {
-    copyStagedKeys(db(), fileId);
-  } catch (error) {
-    fail(error);
-    return;
-  }
-  staged = undefined;
-  send({ kind: 'copied', fileId });
+function schedule(): void {
+  if (isWorking || isClosed) return;
+  isWorking = true;
   setImmediate(work);
 }
 
@@ -93,16 +104,16 @@ port.on('message', (message: ToSearchKeyer) => {
   if (message.kind === 'close') {
     isClosed = true;
     closeConnection();
+    // Staged and never copied: the marks stay, and the next keyer (or the worker) keys those files.
+    for (const fileId of staged) fs.rmSync(stagedFilePath(stagingPrefix, fileId), { force: true });
     port.close();
     return;
   }
-  if (message.kind === 'go') {
-    copy();
-    return;
+  if (message.kind === 'copied') {
+    // The worker deleted their files.
+    for (const fileId of message.fileIds) staged.delete(fileId);
+  } else {
+    seen = Math.max(seen, message.seq);
   }
-  seen = Math.max(seen, message.seq);
-  if (!isWorking) {
-    isWorking = true;
-    setImmediate(work);
-  }
+  schedule();
 });

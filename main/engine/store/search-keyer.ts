@@ -1,11 +1,17 @@
-// Starts the keyer thread (search-keyer-thread.ts) and tells the engine worker when the files it
-// marked are keyed. The thread starts with the first file committed, so a session that ingests
-// nothing never pays for it. If it fails or stops, `settle` resolves all the same: the caller then
-// keys what is still marked itself (search-index.ts, keyPendingFiles), so a row is never left
-// unsearchable, only keyed more slowly.
+// Starts the keyer thread (search-keyer-thread.ts) and copies in, on the engine worker's own
+// connection, the keys it stages. The thread starts with the first file committed, so a session
+// that ingests nothing never pays for it. If it fails or stops, `settle` resolves all the same: the
+// caller then keys what is still marked itself (search-index.ts, keyPendingFiles), so a row is
+// never left unsearchable, only keyed more slowly.
 
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { MessageChannel, type MessagePort, type Worker } from 'node:worker_threads';
 import { endEntryThread, startEntryThread } from '../entry-thread';
+import type { WritableDb } from './database';
+import { attachStaging, copyStagedKeys, detachStaging, stagedFilePath } from './search-index';
 
 /** What the keyer thread needs to open the store. */
 export type SearchKeyerSetup = { dbPath: string; nativeBinding?: string };
@@ -13,34 +19,31 @@ export type SearchKeyerSetup = { dbPath: string; nativeBinding?: string };
 /** How the keyer runs: how long its thread stays once idle (default IDLE_THREAD_MS). */
 export type SearchKeyerOptions = { idleMs?: number };
 
-/** To the keyer thread: files were committed with their marks (numbered), copy the staged file now, or stop. */
-export type ToSearchKeyer = { kind: 'wake'; seq: number } | { kind: 'go' } | { kind: 'close' };
+/** To the keyer thread: files were committed with their marks (numbered), staged files were copied (their tables may go), or stop. */
+export type ToSearchKeyer = { kind: 'wake'; seq: number } | { kind: 'copied'; fileIds: number[] } | { kind: 'close' };
 
 /**
- * From the keyer thread: a file's keys are staged and wait for a go; they are copied; every mark
- * committed before wake `seq` is keyed; or it stopped keying.
+ * From the keyer thread: a file's keys are staged for the worker to copy; every mark committed
+ * before wake `seq` is keyed; or it stopped keying.
  */
-export type FromSearchKeyer =
-  | { kind: 'staged'; fileId: number }
-  | { kind: 'copied'; fileId: number }
-  | { kind: 'idle'; seq: number }
-  | { kind: 'failed'; message: string };
+export type FromSearchKeyer = { kind: 'staged'; fileId: number } | { kind: 'idle'; seq: number } | { kind: 'failed'; message: string };
 
 /** The engine worker's side of the keyer thread. */
 export type SearchKeyer = {
   /** A file was just committed with its mark: key it. */
   afterCommit(): void;
   /**
-   * Call before taking the write lock: lets a file's staged keys in first, so the thread never
-   * waits on the lock the worker holds for a whole file. Resolves once they are (or at once).
+   * Call before taking the write lock: copies in, on the worker's connection, the files the thread
+   * has staged (a short transaction each; the thread stages the next meanwhile).
    */
   beforeWrite(): Promise<void>;
   /**
    * Resolves once every file committed before this call is keyed, or the thread has stopped.
-   * `keyOneYourself`, called while the thread has nothing staged, keys one more file on the
-   * caller's connection and says whether it did: the caller's share while it would only wait.
+   * `keyOneYourself`, called while nothing staged waits, keys one more file on the caller's
+   * connection (not one of `staged`) and says whether it did: the caller's share while it would
+   * only wait.
    */
-  settle(keyOneYourself?: () => boolean): Promise<void>;
+  settle(keyOneYourself?: (staged: ReadonlySet<number>) => boolean): Promise<void>;
   /** Why the thread stopped keying, if it did (the caller keys the rest). */
   readonly failure: string | undefined;
   /** Whether its thread is running: from the first commit until it has been idle a while. */
@@ -48,20 +51,30 @@ export type SearchKeyer = {
   close(): Promise<void>;
 };
 
-function startThread(setup: SearchKeyerSetup, port: MessagePort): Worker {
-  return startEntryThread('search-keyer-thread', import.meta.url, { workerData: { ...setup, port }, transferList: [port] });
+function startThread(setup: SearchKeyerSetup, stagingPrefix: string, port: MessagePort): Worker {
+  return startEntryThread('search-keyer-thread', import.meta.url, { workerData: { ...setup, stagingPrefix, port }, transferList: [port] });
 }
 
 /** How long the thread stays after its last file is keyed, in ms: a burst of inbox files reuses it, a matching run after an ingest does not carry it. */
 const IDLE_THREAD_MS = 5_000;
 
-/** The keyer for the SQLite store at `setup.dbPath`; its thread starts with the first commit and goes once idle. */
-export function createSearchKeyer(setup: SearchKeyerSetup, options: SearchKeyerOptions = {}): SearchKeyer {
+/** Where a keyer's staged files go (a prefix each file's id completes): its own, so two processes on one store never share one. */
+function newStagingPrefix(): string {
+  return path.join(os.tmpdir(), `recon-search-staging-${process.pid}-${crypto.randomBytes(6).toString('hex')}`);
+}
+
+/**
+ * The keyer for the SQLite store at `setup.dbPath`, whose staged keys are copied in on `db` (the
+ * engine worker's connection to that store); its thread starts with the first commit and goes once idle.
+ */
+export function createSearchKeyer(setup: SearchKeyerSetup, db: WritableDb, options: SearchKeyerOptions = {}): SearchKeyer {
   const idleMs = options.idleMs ?? IDLE_THREAD_MS;
+  const stagingPrefix = newStagingPrefix();
   let thread: { worker: Worker; port: MessagePort } | undefined;
   let woken = 0;
   let keyedUpTo = 0;
-  let staged: number | undefined;
+  /** Files the thread has staged and this side has not copied yet, oldest first. */
+  const staged: number[] = [];
   let failure: string | undefined;
   let retirement: NodeJS.Timeout | undefined;
   /** Called on every message from the thread and when it stops: each waiter checks its own condition. */
@@ -74,7 +87,7 @@ export function createSearchKeyer(setup: SearchKeyerSetup, options: SearchKeyerO
   };
   const stop = (why: string): void => {
     failure ??= why;
-    staged = undefined;
+    staged.length = 0;
     thread?.port.unref();
     notify();
   };
@@ -91,13 +104,12 @@ export function createSearchKeyer(setup: SearchKeyerSetup, options: SearchKeyerO
 
   function start(): { worker: Worker; port: MessagePort } {
     const channel = new MessageChannel();
-    const worker = startThread(setup, channel.port2);
+    const worker = startThread(setup, stagingPrefix, channel.port2);
     const started = { worker, port: channel.port1 };
     const isCurrent = (): boolean => thread === started;
     channel.port1.on('message', (message: FromSearchKeyer) => {
       if (!isCurrent()) return;
-      if (message.kind === 'staged') staged = message.fileId;
-      else if (message.kind === 'copied') staged = undefined;
+      if (message.kind === 'staged') staged.push(message.fileId);
       else if (message.kind === 'idle') {
         keyedUpTo = Math.max(keyedUpTo, message.seq);
         if (keyedUpTo >= woken) {
@@ -122,12 +134,31 @@ export function createSearchKeyer(setup: SearchKeyerSetup, options: SearchKeyerO
     return started;
   }
 
-  /** Lets the staged file in and waits until it is copied (or the thread stops). */
-  async function letStagedIn(): Promise<void> {
-    const fileId = staged;
-    if (fileId === undefined || thread === undefined) return;
-    thread.port.postMessage({ kind: 'go' } satisfies ToSearchKeyer);
-    while (failure === undefined && staged === fileId) await nextEvent();
+  /**
+   * Copies in every file staged so far, each in a transaction of its own with its staging database
+   * attached only meanwhile (attached, a write transaction of this connection would lock it too),
+   * then deletes it. A failure stops the keyer; the caller keys the rest.
+   */
+  function copyStaged(): void {
+    if (staged.length === 0 || failure !== undefined || thread === undefined) return;
+    const copied = staged.splice(0);
+    try {
+      for (const fileId of copied) {
+        const file = stagedFilePath(stagingPrefix, fileId);
+        attachStaging(db, file, { isWriter: false });
+        try {
+          copyStagedKeys(db, fileId);
+        } finally {
+          detachStaging(db);
+          fs.rmSync(file, { force: true });
+        }
+      }
+    } catch (error) {
+      for (const fileId of copied) fs.rmSync(stagedFilePath(stagingPrefix, fileId), { force: true });
+      stop(`copying the staged search keys failed: ${(error as Error).message}`);
+      return;
+    }
+    thread.port.postMessage({ kind: 'copied', fileIds: copied } satisfies ToSearchKeyer);
   }
 
   return {
@@ -140,13 +171,16 @@ export function createSearchKeyer(setup: SearchKeyerSetup, options: SearchKeyerO
       woken++;
       thread.port.postMessage({ kind: 'wake', seq: woken } satisfies ToSearchKeyer);
     },
-    beforeWrite: letStagedIn,
+    beforeWrite() {
+      copyStaged();
+      return Promise.resolve();
+    },
     async settle(keyOneYourself) {
       const target = woken;
       while (failure === undefined && keyedUpTo < target) {
-        if (staged !== undefined) await letStagedIn();
+        if (staged.length > 0) copyStaged();
         // After each file keyed here, the thread's messages first: a file it staged meanwhile goes in before the next.
-        else if (keyOneYourself?.() === true) await new Promise(setImmediate);
+        else if (keyOneYourself?.(new Set(staged)) === true) await new Promise(setImmediate);
         else await nextEvent();
       }
     },

@@ -116,9 +116,9 @@ export function createEngineOperations(db: WritableDb, setup: EngineSetup) {
   }
 
   /** Keys the newest marked file on this connection while the keyer thread works on the oldest; false when there is none to take, or another process holds the lock. */
-  function keyNewestLeftover(): boolean {
+  function keyNewestLeftover(staged: ReadonlySet<number>): boolean {
     try {
-      return keyNewestPendingFile(db) !== undefined;
+      return keyNewestPendingFile(db, staged) !== undefined;
     } catch (error) {
       if (!isDatabaseBusy(error)) throw error;
       return false;

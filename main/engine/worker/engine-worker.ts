@@ -52,7 +52,7 @@ try {
   // In team mode this connection's own login acts, whatever the caller passed.
   const actor = setup.databaseUrl ? teamAssociate(db) : setup.actor;
   // The team store keys each file in its own transaction; a SQLite file gets a keyer thread.
-  const searchKeyer = setup.databaseUrl ? undefined : createSearchKeyer({ dbPath: setup.dbPath, ...(setup.nativeBinding ? { nativeBinding: setup.nativeBinding } : {}) });
+  const searchKeyer = setup.databaseUrl ? undefined : createSearchKeyer({ dbPath: setup.dbPath, ...(setup.nativeBinding ? { nativeBinding: setup.nativeBinding } : {}) }, db);
   // Likewise a SQLite file's reports are written on two threads (reports/report-writer.ts).
   const reportWriter = setup.databaseUrl ? undefined : createReportWriter({ dbPath: setup.dbPath, ...(setup.nativeBinding ? { nativeBinding: setup.nativeBinding } : {}) });
   operations = createEngineOperations(db, {

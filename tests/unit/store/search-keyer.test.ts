@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ensureBenchFeeds } from '../../../bench/generate-feeds';
@@ -7,7 +8,7 @@ import { ingestPaths } from '../../../main/engine/ingest/ingest-file';
 import { createServices } from '../../../main/engine/services';
 import { openDatabase, type Db } from '../../../main/engine/store/database';
 import { currentRuleSet } from '../../../main/engine/store/rule-sets';
-import { copyStagedKeys, keyNewestPendingFile, stageFileKeys } from '../../../main/engine/store/search-index';
+import { attachStaging, copyStagedKeys, detachStaging, keyNewestPendingFile, stagedFilePath, stageFileKeys } from '../../../main/engine/store/search-index';
 import { createSearchKeyer, type SearchKeyer } from '../../../main/engine/store/search-keyer';
 import { searchEverywhere } from '../../../main/engine/store/search-store';
 import { createEngineOperations } from '../../../main/engine/worker/engine-operations';
@@ -72,7 +73,7 @@ describe('the search keyer thread', () => {
     const expected = await keysWrittenInTransaction();
     expect(expected.length).toBeGreaterThan(20_000);
     const { db, dbPath } = newStore();
-    const keyer = createSearchKeyer({ dbPath });
+    const keyer = createSearchKeyer({ dbPath }, db);
     toClose.push(keyer);
     const outcomes = await ingestPaths(db, files, { profiles: BUILTIN_PROFILES, rules: currentRuleSet(db).rules, actor: 'ana', now: NOW, searchKeyer: keyer });
     expect(outcomes.every((outcome) => outcome.status === 'ingested')).toBe(true);
@@ -82,24 +83,49 @@ describe('the search keyer thread', () => {
     expect(keysOf(db)).toEqual(expected);
   });
 
-  it('stages a file’s keys without writing to the store, in the key table’s order, and copies them only when let in', async () => {
+  it('stages a file’s keys in a database of its own, in the key table’s order, writing nothing to the store; the worker’s connection copies them in', async () => {
     const expected = await keysWrittenInTransaction();
     const { db, dbPath, lastFile } = await storeWithUnkeyedLastFile();
     const without = keysOf(db);
     const keyer = openDatabase(dbPath);
     toClose.push(keyer);
+    const stagingPath = stagedFilePath(path.join(tempDir('recon-staging-'), 'staging'), lastFile);
+    attachStaging(keyer, stagingPath, { isWriter: true });
+    // The keyer stages while the worker holds the store's write lock for a file: it writes only its own database.
+    db.exec('BEGIN IMMEDIATE');
     stageFileKeys(keyer, lastFile);
+    db.exec('COMMIT');
     expect(keysOf(db)).toEqual(without);
-    const staged = keyer.prepare<[], [number, number, string, number]>('SELECT file_id, from_end, key, ledger_payment_id FROM temp.staged_ledger_keys ORDER BY rowid').raw().all();
+    const staged = keyer
+      .prepare<[], [number, number, string, number]>('SELECT file_id, from_end, key, ledger_payment_id FROM search_staging.keys_ledger ORDER BY rowid')
+      .raw()
+      .all();
     expect(staged.length).toBeGreaterThan(1_000);
     const inKeyOrder = [...staged].sort((a, b) => a[1] - b[1] || (a[2] < b[2] ? -1 : a[2] > b[2] ? 1 : a[3] - b[3]));
     expect(staged).toEqual(inKeyOrder);
-    expect(copyStagedKeys(keyer, lastFile)).toBe(true);
+    detachStaging(keyer);
+    // The worker copies with the file's staging database attached (the keyer has let it go).
+    attachStaging(db, stagingPath, { isWriter: false });
+    expect(copyStagedKeys(db, lastFile)).toBe(true);
     expect(keysOf(db)).toEqual(expected);
     expect(pendingOf(db)).toEqual([]);
     // Keyed already (here, or by the engine worker itself): a second copy does nothing.
-    stageFileKeys(keyer, lastFile);
-    expect(copyStagedKeys(keyer, lastFile)).toBe(false);
+    expect(copyStagedKeys(db, lastFile)).toBe(false);
+    detachStaging(db);
+  });
+
+  it('leaves no staged file behind once an ingest is keyed, nor once closed', async () => {
+    const { db, dbPath } = newStore();
+    const keyer = createSearchKeyer({ dbPath }, db);
+    toClose.push(keyer);
+    const stagingFiles = (): string[] => fs.readdirSync(os.tmpdir()).filter((name) => name.startsWith(`recon-search-staging-${process.pid}-`));
+    const before = stagingFiles();
+    await ingestPaths(db, files, { profiles: BUILTIN_PROFILES, rules: currentRuleSet(db).rules, actor: 'ana', now: NOW, searchKeyer: keyer });
+    await keyer.settle();
+    expect(pendingOf(db)).toEqual([]);
+    expect(stagingFiles()).toEqual(before);
+    await keyer.close();
+    expect(stagingFiles()).toEqual(before);
   });
 
   it('shares the files with the engine worker while it would wait: the worker keys the newest, the thread the oldest, and the keys are the same', async () => {
@@ -110,12 +136,12 @@ describe('the search keyer thread', () => {
     await ingestPaths(db, files, { profiles: BUILTIN_PROFILES, rules: currentRuleSet(db).rules, actor: 'ana', now: NOW, searchKeyer: marksOnly });
     const marked = pendingOf(db);
     expect(marked).toHaveLength(files.length);
-    const keyer = createSearchKeyer({ dbPath });
+    const keyer = createSearchKeyer({ dbPath }, db);
     toClose.push(keyer);
     keyer.afterCommit();
     const keyedHere: number[] = [];
-    await keyer.settle(() => {
-      const fileId = keyNewestPendingFile(db);
+    await keyer.settle((staged) => {
+      const fileId = keyNewestPendingFile(db, staged);
       if (fileId !== undefined) keyedHere.push(fileId);
       return fileId !== undefined;
     });
@@ -135,7 +161,7 @@ describe('the search keyer thread', () => {
   it('lets its thread go once idle, and keys the next ingest with a new one', async () => {
     const expected = await keysWrittenInTransaction();
     const { db, dbPath } = newStore();
-    const keyer = createSearchKeyer({ dbPath }, { idleMs: 20 });
+    const keyer = createSearchKeyer({ dbPath }, db, { idleMs: 20 });
     toClose.push(keyer);
     const ingest = (paths: string[]) => ingestPaths(db, paths, { profiles: BUILTIN_PROFILES, rules: currentRuleSet(db).rules, actor: 'ana', now: NOW, searchKeyer: keyer });
     expect(keyer.isRunning).toBe(false);
@@ -183,7 +209,7 @@ describe('the search keyer thread', () => {
     // Not a database: the thread fails at once, after the first file is committed with its mark.
     const notADatabase = path.join(tempDir('recon-keyer-'), 'notes.txt');
     fs.writeFileSync(notADatabase, 'not a database, but long enough to hold a header of one. '.repeat(4));
-    const broken: SearchKeyer = createSearchKeyer({ dbPath: notADatabase });
+    const broken: SearchKeyer = createSearchKeyer({ dbPath: notADatabase }, db);
     toClose.push(broken);
     const operations = createEngineOperations(db, { profiles: BUILTIN_PROFILES, actor: 'ana', now: NOW, searchKeyer: broken });
     const outcomes = await operations.ingest(files);
