@@ -19,7 +19,7 @@ export type SearchKeyerSetup = { dbPath: string; nativeBinding?: string };
 /** How the keyer runs: how long its thread stays once idle (default IDLE_THREAD_MS). */
 export type SearchKeyerOptions = { idleMs?: number };
 
-/** To the keyer thread: files were committed with their marks (numbered), staged files were copied (their tables may go), or stop. */
+/** To the keyer thread: files were committed with their marks (numbered), staged files were copied in (and their staging files deleted), or stop. */
 export type ToSearchKeyer = { kind: 'wake'; seq: number } | { kind: 'copied'; fileIds: number[] } | { kind: 'close' };
 
 /**
@@ -193,6 +193,11 @@ export function createSearchKeyer(setup: SearchKeyerSetup, db: WritableDb, optio
     async close() {
       stop('closed');
       await retire();
+      // A thread that crashed could not delete what it had staged.
+      const prefix = `${path.basename(stagingPrefix)}-`;
+      for (const name of fs.readdirSync(path.dirname(stagingPrefix))) {
+        if (name.startsWith(prefix)) fs.rmSync(path.join(path.dirname(stagingPrefix), name), { force: true });
+      }
     },
   };
 }
