@@ -40,10 +40,9 @@ export type SearchKeyer = {
   /**
    * Resolves once every file committed before this call is keyed, or the thread has stopped.
    * `keyOneYourself`, called while nothing staged waits, keys one more file on the caller's
-   * connection (not one of `staged`) and says whether it did: the caller's share while it would
-   * only wait.
+   * connection and says whether it did: the caller's share while it would only wait.
    */
-  settle(keyOneYourself?: (staged: ReadonlySet<number>) => boolean): Promise<void>;
+  settle(keyOneYourself?: () => boolean): Promise<void>;
   /** Why the thread stopped keying, if it did (the caller keys the rest). */
   readonly failure: string | undefined;
   /** Whether its thread is running: from the first commit until it has been idle a while. */
@@ -180,7 +179,7 @@ export function createSearchKeyer(setup: SearchKeyerSetup, db: WritableDb, optio
       while (failure === undefined && keyedUpTo < target) {
         if (staged.length > 0) copyStaged();
         // After each file keyed here, the thread's messages first: a file it staged meanwhile goes in before the next.
-        else if (keyOneYourself?.(new Set(staged)) === true) await new Promise(setImmediate);
+        else if (keyOneYourself?.() === true) await new Promise(setImmediate);
         else await nextEvent();
       }
     },

@@ -116,9 +116,9 @@ export function createEngineOperations(db: WritableDb, setup: EngineSetup) {
   }
 
   /** Keys the newest marked file on this connection while the keyer thread works on the oldest; false when there is none to take, or another process holds the lock. */
-  function keyNewestLeftover(staged: ReadonlySet<number>): boolean {
+  function keyNewestLeftover(): boolean {
     try {
-      return keyNewestPendingFile(db, staged) !== undefined;
+      return keyNewestPendingFile(db) !== undefined;
     } catch (error) {
       if (!isDatabaseBusy(error)) throw error;
       return false;

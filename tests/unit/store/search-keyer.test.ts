@@ -140,8 +140,8 @@ describe('the search keyer thread', () => {
     toClose.push(keyer);
     keyer.afterCommit();
     const keyedHere: number[] = [];
-    await keyer.settle((staged) => {
-      const fileId = keyNewestPendingFile(db, staged);
+    await keyer.settle(() => {
+      const fileId = keyNewestPendingFile(db);
       if (fileId !== undefined) keyedHere.push(fileId);
       return fileId !== undefined;
     });
