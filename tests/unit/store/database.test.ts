@@ -8,6 +8,7 @@ import { asWritable, DatabaseVersionError, migrate, openDatabase } from '../../.
 import { SCHEMA_VERSION } from '../../../main/engine/store/migrations/index';
 import { appendAudit } from '../../../main/engine/store/audit-log';
 import { currentRuleSet, saveRuleSet } from '../../../main/engine/store/rule-sets';
+import { scopedMismatchesSql } from '../../../main/engine/store/matching-store';
 import { DEFAULT_RULES } from '../../../shared/rules';
 import { createDb, explain, tempDir } from '../../helpers/store';
 
@@ -155,6 +156,9 @@ describe('indexes', () => {
     ['the mismatch queue by reason', "SELECT id FROM items WHERE category = 'MISMATCH' AND status = 'OPEN' AND reason = @r ORDER BY opened_on, id LIMIT 50", { r: 'AMOUNT_DIFF' }, /USING (COVERING )?INDEX items_queue/],
     ['the items of a network record', 'SELECT id FROM items WHERE network_record_id = @n', { n: 1 }, /USING (COVERING )?INDEX items_network/],
     ['the items of a payment', 'SELECT id FROM items WHERE ledger_payment_id = @p', { p: 1 }, /USING (COVERING )?INDEX items_ledger/],
+    // A run over what changed looks each of its rows' items up (a queue index would walk every open mismatch).
+    ['the open mismatches of a run\'s records', scopedMismatchesSql('NETWORK').replace('?', "'[1, 2]'"), {}, /SEARCH items USING INDEX items_network \(network_record_id=\?\)/],
+    ['the open mismatches of a run\'s payments', scopedMismatchesSql('LEDGER').replace('?', "'[1, 2]'"), {}, /SEARCH items USING INDEX items_ledger \(ledger_payment_id=\?\)/],
     ['quarantined rows of a file', 'SELECT * FROM quarantined_rows WHERE file_id = @f ORDER BY line_no', { f: 1 }, /USING (COVERING )?INDEX quarantined_rows_file/],
   ];
   it.each(cases)('%s uses its index', (_name, sql, params, expected) => {
