@@ -8,15 +8,16 @@
 // passes can pair (the window taken wider), which only makes a component larger. Important: the open payments
 // are most of the open pile (ledger-only, pending and failed ones stay open), so they are found
 // from the records: by identity in one scan per round (there is no identity index on payments),
-// and for the card-and-amount pass among the open payments of the window's business dates (by
-// index); the open records, fewer, are read once with their keys alone, so that a payment's
-// records are found in memory.
+// and for the card-and-amount pass among the open payments of the windows' business dates (by
+// index, with the round's keys); the open records, fewer, are read once with their keys alone,
+// so that a payment's records are found in memory.
 
 import { addDays, dayNumber, dateOfDayNumber } from '../../../shared/business-dates';
 import type { RuleSet } from '../../../shared/rules';
 import type { ReadonlyDb } from './database';
 import type { RunScope } from './matching-store';
 import { HELD_NETWORK_RECORD_IDS, HELD_PAYMENT_IDS } from './pairing-holds';
+import { dialectOf, pendingSearchFiles } from './search-index';
 
 /** What changed since the last run (changesSinceLastRun's `changed`). */
 export type ChangedRows = { lastRunDate: string; networkRowIds: ReadonlySet<number>; paymentRowIds: ReadonlySet<number> };
@@ -86,12 +87,48 @@ const LISTED = 'IN (SELECT value FROM json_each(@list))';
 /** Rows per statement where a list of ids or keys goes in as JSON. */
 const LISTED_PER_STATEMENT = 4096;
 
+/** The identity condition of a payment a round's records name (three JSON arrays: the keys of passes 1, 2 and 3). */
+const NAMED_BY_IDENTITY = `((network_txn_id <> '' AND network_txn_id IN (SELECT value FROM json_each(@txnIds)))
+    OR (arn <> '' AND arn IN (SELECT value FROM json_each(@arns)))
+    OR (auth_code <> '' AND card_last4 <> '' AND funding_network || '|' || card_last4 || '|' || auth_code IN (SELECT value FROM json_each(@authKeys))))`;
+
+/**
+ * The payments a round's records name by identity, found through the search keys (migration 16):
+ * each of `@keys` (the transaction ids, ARNs and auth codes, a JSON array) is looked up as an
+ * identifier's start in every Zelle file's keys, and the rows found are compared exactly. A key
+ * is lower case and any identifier of the payment, so the lookup finds a superset; a payment's
+ * keys only ever grow (updateIndexedPayment), so it misses none once no file waits for its keys.
+ */
+export const PAYMENTS_BY_KEYS_SQL = `${PAYMENT_KEYS} WHERE id IN (
+    SELECT k.ledger_payment_id FROM json_each(@keys) j CROSS JOIN feed_files f CROSS JOIN ledger_payment_keys k
+    WHERE f.side = 'LEDGER' AND k.file_id = f.id AND k.from_end = 0 AND k.key = lower(j.value))
+  AND ${NAMED_BY_IDENTITY}`;
+
+/**
+ * The open payments of pass 4's keys (a JSON array of amountKey's, @amountKeys) on business dates
+ * of a JSON array (@dates), each date a range of the open payments' index.
+ */
+export const OPEN_PAYMENTS_BY_AMOUNT_SQL = `${PAYMENT_KEYS} WHERE is_settled = 0 AND business_date IN (SELECT value FROM json_each(@dates)) AND card_last4 <> ''
+    AND funding_network || '|' || card_last4 || '|' || currency || '|' || amount_minor IN (SELECT value FROM json_each(@amountKeys))`;
+
+/**
+ * How a round finds its records' payments by identity: one scan of every payment against the
+ * round's keys, or a lookup of each key in each Zelle file's search keys. A scan reads every
+ * payment the store holds (about 0.3 µs each); a lookup is a few µs, so the keys win while the
+ * lookups are fewer than an eighth of the payments: the 60-day store's second and third rounds
+ * (about 4,000 and 2 records) scanned its 12M payments for 7 and 4 s.
+ */
+export type IdentityLookup = 'auto' | 'scan' | 'keys';
+
+/** Lookups per payment held below which a round looks its keys up instead of scanning (see IdentityLookup). */
+const LOOKUPS_PER_PAYMENT = 1 / 8;
+
 /**
  * The scope of a run over what changed as of `asOfDate`: the records and payments that changed
  * (`changed`), came into the run's dates or crossed an age, and every open one connected to them
  * by a key of the rules' passes.
  */
-export function changedScope(db: ReadonlyDb, asOfDate: string, rules: RuleSet, changed: ChangedRows): RunScope {
+export function changedScope(db: ReadonlyDb, asOfDate: string, rules: RuleSet, changed: ChangedRows, identityLookup: IdentityLookup = 'auto'): RunScope {
   const asOf = { asOf: asOfDate };
   const lastDay = dayNumber(changed.lastRunDate);
   const asOfDay = dayNumber(asOfDate);
@@ -172,29 +209,20 @@ export function changedScope(db: ReadonlyDb, asOfDate: string, rules: RuleSet, c
     reachPayment(payment);
   }
 
-  // The open payments of a business date, by their pass-4 key, read once per date: the candidates
-  // of pass 4 fall in the window around a record's txn_date, and a payment's business date is its
-  // local date or the next day (after the cut-off).
-  const openByAmount = new KeyIndex();
-  const openPaymentRows = new Map<number, PaymentKeys>();
-  const datesRead = new Set<string>();
-  const openOfDate = db.prepare<{ asOf: string; date: string }, PaymentKeys>(`${PAYMENT_KEYS} WHERE is_settled = 0 AND business_date = @date`);
-  const readOpenPaymentsOf = (date: string): void => {
-    if (datesRead.has(date)) return;
-    datesRead.add(date);
-    for (const payment of openOfDate.iterate({ asOf: asOfDate, date })) {
-      if (payment.is_open === 0 || payment.is_matched === 1) continue;
-      const key = amountKey(payment.funding_network, payment.card_last4, payment.currency, payment.amount_minor);
-      if (key === '') continue;
-      openByAmount.add(key, payment.id);
-      openPaymentRows.set(payment.id, payment);
-    }
-  };
-  const identityScan = db.prepare<{ asOf: string; txnIds: string; arns: string; authKeys: string }, PaymentKeys>(
-    `${PAYMENT_KEYS} WHERE (network_txn_id <> '' AND network_txn_id IN (SELECT value FROM json_each(@txnIds)))
-       OR (arn <> '' AND arn IN (SELECT value FROM json_each(@arns)))
-       OR (auth_code <> '' AND card_last4 <> '' AND funding_network || '|' || card_last4 || '|' || auth_code IN (SELECT value FROM json_each(@authKeys)))`,
-  );
+  // The open payments a round's records could pair with in pass 4, asked of SQLite per round: of a
+  // business date in one of their windows (a payment's business date is its local date or the next
+  // day, after the cut-off) and with one of their card-and-amount keys. Reading every open payment
+  // of those dates instead held the 60-day store's 2.2M open payments in memory (19 s, most of the
+  // closure's 2.7 GB).
+  const openByAmount = db.prepare<{ asOf: string; dates: string; amountKeys: string }, PaymentKeys>(OPEN_PAYMENTS_BY_AMOUNT_SQL);
+  type Named = { asOf: string; txnIds: string; arns: string; authKeys: string };
+  const identityScan = db.prepare<Named, PaymentKeys>(`${PAYMENT_KEYS} WHERE ${NAMED_BY_IDENTITY}`);
+  // The keys serve only where every Zelle file has its keys (a file's keys may wait for the keyer
+  // thread) and on SQLite (PostgreSQL keeps the scan its planner was measured with).
+  const canLookUpKeys = identityLookup !== 'scan' && dialectOf(db) === 'sqlite' && pendingSearchFiles(db).length === 0;
+  const byKeys = canLookUpKeys ? db.prepare<Named & { keys: string }, PaymentKeys>(PAYMENTS_BY_KEYS_SQL) : undefined;
+  const ledgerFiles = byKeys ? (db.prepare<[], number>("SELECT COUNT(*) FROM feed_files WHERE side = 'LEDGER'").pluck().get() ?? 0) : 0;
+  const paymentsHeld = byKeys ? (db.prepare<[], number | null>('SELECT MAX(id) FROM ledger_payments').pluck().get() ?? 0) : 0;
 
   while (recordQueue.length > 0 || paymentQueue.length > 0) {
     // A payment's records, in memory.
@@ -213,23 +241,26 @@ export function changedScope(db: ReadonlyDb, asOfDate: string, rules: RuleSet, c
     // Important: the payments have no identity index (migration 3 dropped them: they cost a third
     // of ingest), so a round's identity lookups are one scan of the payments against three key
     // lists, as loadMatchInput reads the matched payments; a lookup per key was a scan per key.
-    const distinct = (keys: string[]): string => JSON.stringify([...new Set(keys.filter((key) => key !== ''))]);
-    for (const payment of identityScan.iterate({
-      asOf: asOfDate,
-      txnIds: distinct(batch.map((record) => record.network_txn_id)),
-      arns: distinct(batch.map((record) => record.arn)),
-      authKeys: distinct(batch.map((record) => authKey(record.network, record.pan_last4, record.auth_code))),
-    })) {
-      reachPayment(payment);
-    }
+    const distinct = (keys: string[]): string[] => [...new Set(keys.filter((key) => key !== ''))];
+    const txnIds = distinct(batch.map((record) => record.network_txn_id));
+    const arns = distinct(batch.map((record) => record.arn));
+    const authKeys = distinct(batch.map((record) => authKey(record.network, record.pan_last4, record.auth_code)));
+    const named: Named = { asOf: asOfDate, txnIds: JSON.stringify(txnIds), arns: JSON.stringify(arns), authKeys: JSON.stringify(authKeys) };
+    const keys = [...new Set([...txnIds, ...arns, ...batch.map((record) => (authKey(record.network, record.pan_last4, record.auth_code) === '' ? '' : record.auth_code))])].filter((key) => key !== '');
+    const isLookup = byKeys !== undefined && (identityLookup === 'keys' || keys.length * ledgerFiles < paymentsHeld * LOOKUPS_PER_PAYMENT);
+    for (const payment of isLookup ? byKeys.iterate({ ...named, keys: JSON.stringify(keys) }) : identityScan.iterate(named)) reachPayment(payment);
+    const windowDates = new Set<string>();
+    const amountKeys = new Set<string>();
     for (const record of batch) {
       const amount = amountKey(record.network, record.pan_last4, record.currency, record.amount_minor);
       if (amount === '') continue;
-      for (let offset = -rules.windowDaysAfter; offset <= rules.windowDaysBefore + 1; offset++) readOpenPaymentsOf(addDays(record.txn_date, offset));
-      for (const id of openByAmount.get(amount)) {
-        const payment = openPaymentRows.get(id);
-        if (payment) reachPayment(payment);
-      }
+      amountKeys.add(amount);
+      for (let offset = -rules.windowDaysAfter; offset <= rules.windowDaysBefore + 1; offset++) windowDates.add(addDays(record.txn_date, offset));
+    }
+    if (amountKeys.size === 0) continue;
+    // A payment of one record's key in another's window is linked too: a superset.
+    for (const payment of openByAmount.iterate({ asOf: asOfDate, dates: JSON.stringify([...windowDates]), amountKeys: JSON.stringify([...amountKeys]) })) {
+      if (payment.is_open === 1 && payment.is_matched === 0) reachPayment(payment);
     }
   }
   return { networkRowIds: scopeRecords, paymentRowIds: scopePayments };

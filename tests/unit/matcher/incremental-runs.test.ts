@@ -8,6 +8,7 @@ import type { Db } from '../../../main/engine/store/database';
 import { markDone, unpairMatch } from '../../../main/engine/store/manual-store';
 import { currentRuleSet, saveRuleSet } from '../../../main/engine/store/rule-sets';
 import { changesSinceLastRun } from '../../../main/engine/store/run-changes';
+import { changedScope } from '../../../main/engine/store/changed-scope';
 import { createDb, ledgerInput, networkInput, storeFile } from '../../helpers/store';
 
 // Few values per key, so that records and payments keep sharing keys across days: splits,
@@ -158,6 +159,13 @@ describe('a run over what changed', () => {
           });
           expect(outcomes[0]).toBe(outcomes[1]);
           if (!day.isRunDay) return;
+          // The closure finds the same payments by identity through the search keys as by a scan of every payment.
+          const { version, rules } = currentRuleSet(incremental);
+          const lastAudit = incremental.prepare<[], number>('SELECT COALESCE(MAX(id), 0) FROM audit_log').pluck().get() ?? 0;
+          const changes = changesSinceLastRun(incremental, date, version, lastAudit);
+          if (changes.kind === 'changed') {
+            expect(changedScope(incremental, date, rules, changes, 'keys')).toEqual(changedScope(incremental, date, rules, changes, 'scan'));
+          }
           runMatchingDay(incremental, date, undefined, () => now);
           runMatchingDay(full, date, undefined, () => now, { isFullRun: true });
           expect(storeState(incremental)).toEqual(storeState(full));
@@ -187,6 +195,31 @@ describe('a run over what changed', () => {
     const aged = runMatchingDay(db, '2026-11-06');
     expect({ records: aged.networkRecords, payments: aged.payments }).toEqual({ records: 0, payments: 1 });
     expect(db.prepare("SELECT reason FROM items WHERE status = 'OPEN' AND side = 'LEDGER'").pluck().all()).toEqual(['NO_NETWORK']);
+  });
+
+  it('finds a payment by identity through the search keys only once every Zelle file has its keys', () => {
+    const db = createDb();
+    storeFile(db, { network: [networkInput({ recordId: 'V1', networkTxnId: 'T1', settlementDate: '2026-11-02' })] });
+    storeFile(db, { ledger: [ledgerInput({ paymentId: 'Z1', networkTxnId: 'T9', amountMinor: 7_500, initiatedAt: '2026-11-02T12:00:00-05:00' })] });
+    runMatchingDay(db, '2026-11-02');
+    // V2 names the payment's transaction id in another case, which is not its identity (the keys
+    // are lower case, the comparison exact); V3 names it.
+    storeFile(db, { network: [networkInput({ recordId: 'V2', networkTxnId: 't9', settlementDate: '2026-11-03' })] });
+    storeFile(db, { network: [networkInput({ recordId: 'V3', networkTxnId: 'T9', settlementDate: '2026-11-03' })] });
+    const { version, rules } = currentRuleSet(db);
+    const lastAudit = db.prepare<[], number>('SELECT MAX(id) FROM audit_log').pluck().get() ?? 0;
+    const changes = changesSinceLastRun(db, '2026-11-03', version, lastAudit);
+    if (changes.kind !== 'changed') throw new Error(`expected a run over what changed, not ${changes.kind}`);
+    const paymentRowId = db.prepare<[], number>("SELECT id FROM ledger_payments WHERE payment_id = 'Z1'").pluck().get();
+    const byKeys = changedScope(db, '2026-11-03', rules, changes, 'keys');
+    expect([...byKeys.paymentRowIds]).toEqual([paymentRowId]);
+    expect(byKeys).toEqual(changedScope(db, '2026-11-03', rules, changes, 'scan'));
+    // A Zelle file waiting for its keys (the keyer thread's mark): the keys are not asked, the payments are scanned.
+    db.prepare("DELETE FROM ledger_payment_keys WHERE key = 't9'").run();
+    expect(changedScope(db, '2026-11-03', rules, changes, 'keys').paymentRowIds.size).toBe(0);
+    const fileId = db.prepare<[], number>("SELECT file_id FROM ledger_payments WHERE payment_id = 'Z1'").pluck().get();
+    db.prepare('INSERT INTO search_pending_files (file_id) VALUES (?)').run(fileId);
+    expect(changedScope(db, '2026-11-03', rules, changes, 'keys')).toEqual(byKeys);
   });
 
   it('re-matches everything after the rules change or an associate works an item', () => {

@@ -9,6 +9,7 @@ import { SCHEMA_VERSION } from '../../../main/engine/store/migrations/index';
 import { appendAudit } from '../../../main/engine/store/audit-log';
 import { currentRuleSet, saveRuleSet } from '../../../main/engine/store/rule-sets';
 import { scopedMismatchesSql } from '../../../main/engine/store/matching-store';
+import { OPEN_PAYMENTS_BY_AMOUNT_SQL, PAYMENTS_BY_KEYS_SQL } from '../../../main/engine/store/changed-scope';
 import { DEFAULT_RULES } from '../../../shared/rules';
 import { createDb, explain, tempDir } from '../../helpers/store';
 
@@ -159,6 +160,9 @@ describe('indexes', () => {
     // A run over what changed looks each of its rows' items up (a queue index would walk every open mismatch).
     ['the open mismatches of a run\'s records', scopedMismatchesSql('NETWORK').replace('?', "'[1, 2]'"), {}, /SEARCH items USING INDEX items_network \(network_record_id=\?\)/],
     ['the open mismatches of a run\'s payments', scopedMismatchesSql('LEDGER').replace('?', "'[1, 2]'"), {}, /SEARCH items USING INDEX items_ledger \(ledger_payment_id=\?\)/],
+    // A run's closure: a key looked up in each Zelle file's keys, pass 4's candidates by business date.
+    ['the payments a round names, by search key', PAYMENTS_BY_KEYS_SQL, { asOf: '2026-11-02', txnIds: '[]', arns: '[]', authKeys: '[]', keys: '["t1"]' }, /SEARCH ledger_payments USING INTEGER PRIMARY KEY[\s\S]*SEARCH k USING PRIMARY KEY \(file_id=\? AND from_end=\? AND key=\?\)/],
+    ['the open payments of pass 4 keys', OPEN_PAYMENTS_BY_AMOUNT_SQL, { asOf: '2026-11-02', dates: '["2026-11-02"]', amountKeys: '[]' }, /SEARCH ledger_payments USING INDEX ledger_payments_open \(business_date=\?\)/],
     ['quarantined rows of a file', 'SELECT * FROM quarantined_rows WHERE file_id = @f ORDER BY line_no', { f: 1 }, /USING (COVERING )?INDEX quarantined_rows_file/],
   ];
   it.each(cases)('%s uses its index', (_name, sql, params, expected) => {
