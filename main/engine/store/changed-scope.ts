@@ -7,10 +7,11 @@
 // decided again unchanged keeps its item). The links followed here are a superset of what the
 // passes can pair (the window taken wider), which only makes a component larger. Important: the open payments
 // are most of the open pile (ledger-only, pending and failed ones stay open), so they are found
-// from the records: by identity in one scan per round (there is no identity index on payments),
-// and for the card-and-amount pass among the open payments of the windows' business dates (by
-// index, with the round's keys); the open records, fewer, are read once with their keys alone,
-// so that a payment's records are found in memory.
+// from the records: by identity in one scan per round (there is no identity index on payments)
+// or, for a round with few keys, through the Zelle files' search keys; and for the
+// card-and-amount pass among the open payments of the windows' business dates (by index, with
+// the round's keys). The open records, fewer, are read once with their keys alone, so that a
+// payment's records are found in memory.
 
 import { addDays, dayNumber, dateOfDayNumber } from '../../../shared/business-dates';
 import type { RuleSet } from '../../../shared/rules';
@@ -240,7 +241,8 @@ export function changedScope(db: ReadonlyDb, asOfDate: string, rules: RuleSet, c
     if (batch.length === 0) continue;
     // Important: the payments have no identity index (migration 3 dropped them: they cost a third
     // of ingest), so a round's identity lookups are one scan of the payments against three key
-    // lists, as loadMatchInput reads the matched payments; a lookup per key was a scan per key.
+    // lists, as loadMatchInput reads the matched payments, unless the round has so few keys that
+    // looking each up in every Zelle file's search keys is cheaper (IdentityLookup).
     const distinct = (keys: string[]): string[] => [...new Set(keys.filter((key) => key !== ''))];
     const txnIds = distinct(batch.map((record) => record.network_txn_id));
     const arns = distinct(batch.map((record) => record.arn));
