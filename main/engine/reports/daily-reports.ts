@@ -168,13 +168,29 @@ function manifestText(manifest: unknown): string {
 }
 
 /**
- * The reports the report thread writes while the engine writes the others: the matches alone.
- * Measured at 200,000 records a side (bench/README.md): the matches took 1.4 s of CPU, the
- * mismatches (a sixth of the rows, but three times the cost of a row) 0.8 s, global finance
- * 0.1 s and the manifest's inputs 0.4 s; so the matches on one side and the rest on the other
- * finish close together, and any other split leaves one side waiting longer.
+ * The report the report thread writes while the engine writes the others and reads the manifest's
+ * inputs: the one likely to hold the most rows, counted cheaply (the date's matches by their
+ * index, the open items of each category from the queue's kept counts). On an empty store's day
+ * that is the matches (812,000 rows at 1M + 1M, against 135,553 mismatches); on the 60-day
+ * benchmark store's new day the open mismatches (1.9M, against 162,000 of the date's matches and
+ * 1.0M global-finance items), which the engine wrote itself beside a thread writing only the
+ * matches (bench/README.md). Counted per set, in the set's snapshot.
  */
-const THREAD_SHARE: readonly number[] = [DAILY_REPORTS.indexOf(MATCHES_REPORT)];
+export function threadShareOf(db: ReadonlyDb, date: string): number[] {
+  const matches = db.prepare<[string], number>('SELECT COUNT(*) FROM matches WHERE business_date = ?').pluck().get(date) ?? 0;
+  const open = new Map(
+    db.prepare<[], [string, number]>("SELECT category, SUM(items) FROM queue_counts WHERE category IN ('MISMATCH', 'GLOBAL_FINANCE') GROUP BY category").raw().all(),
+  );
+  const rows = new Map<ReportDefinition, number>([
+    [MATCHES_REPORT, matches],
+    [MISMATCHES_REPORT, open.get('MISMATCH') ?? 0],
+    [GLOBAL_FINANCE_REPORT, open.get('GLOBAL_FINANCE') ?? 0],
+  ]);
+  // Ties go to the first (the matches): what the thread wrote before its share was counted.
+  let largest = MATCHES_REPORT;
+  for (const [report, count] of rows) if (count > (rows.get(largest) ?? 0)) largest = report;
+  return [DAILY_REPORTS.indexOf(largest)];
+}
 
 /** The last audit entry a connection's snapshot holds: two snapshots that end at the same one hold the same rows (report-writer.ts). */
 export function auditHead(db: ReadonlyDb): number {
@@ -218,7 +234,7 @@ function writeFileDurably(target: string, content: string): void {
  * either the old set under its manifest, or reports without a manifest (a set being written,
  * which the next write replaces), or the new set under its manifest: never a manifest whose
  * files say otherwise. `afterStep` lets a test stop the process between the steps. With a
- * `reportWriter` (the engine worker on a SQLite file), a thread writes THREAD_SHARE meanwhile.
+ * `reportWriter` (the engine worker on a SQLite file), a thread writes one report meanwhile (threadShareOf).
  */
 export function writeDailyReports(
   db: WritableDb,
@@ -244,7 +260,7 @@ export function writeDailyReports(
       const writeHere = (index: number): void => {
         files.set(index, writeReportFile(db, expectPresent(DAILY_REPORTS[index], `daily report ${index}`), date, expectPresent(temporaries[index], `temporary ${index}`)));
       };
-      const threadShare = reportWriter === undefined ? [] : THREAD_SHARE;
+      const threadShare = reportWriter === undefined ? [] : threadShareOf(db, date);
       const share = reportWriter?.share({ date, snapshot: auditHead(db), indexes: threadShare, temporaries: threadShare.map((index) => temporaries[index] ?? '') });
       let rest: ReturnType<typeof readManifestRest>;
       try {

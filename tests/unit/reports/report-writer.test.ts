@@ -63,6 +63,7 @@ function writer(dbPath: string): ReportWriter {
 }
 
 const MATCHES = DAILY_REPORTS.findIndex((report) => report.kind === 'matches');
+const MISMATCHES = DAILY_REPORTS.findIndex((report) => report.kind === 'mismatches');
 
 describe('the report thread', () => {
   it('writes the matches report beside the engine, and the set is the serial one byte for byte', async () => {
@@ -120,6 +121,29 @@ describe('the report thread', () => {
     // The thread is still fine: the next set is written on both threads again.
     writeDailyReports(db, DATE, tempDir('recon-next-reports-'), WRITTEN_AT, undefined, reports);
     expect(reports.lastOutcome).toEqual({ written: [MATCHES] });
+  });
+
+  it('writes the mismatches instead when the open mismatches outnumber the date’s matches (a store with a long open pile)', async () => {
+    const dbPath = await matchedStore();
+    // Network-only presentments with no payment: each a NO_LEDGER mismatch, open at the date.
+    const db = openDatabase(dbPath);
+    toClose.push(db);
+    const matches = db.prepare<[string], number>('SELECT COUNT(*) FROM matches WHERE business_date = ?').pluck().get(DATE) ?? 0;
+    const pile = Array.from({ length: matches + 500 }, (_, index) =>
+      networkInput({ recordId: `V-PILE-${index}`, networkTxnId: `T-PILE-${index}`, arn: '', authCode: '', txnDate: DATE, settlementDate: DATE }),
+    );
+    storeFile(db, { network: pile }, 'pile-visa.csv');
+    runMatchingAsOf(db, DATE, undefined, NOW);
+    const expected = serialSet(dbPath);
+    const reports = writer(dbPath);
+    await reports.warm();
+    const folder = tempDir('recon-pile-reports-');
+    const written = writeDailyReports(db, DATE, folder, WRITTEN_AT, undefined, reports);
+    expect(reports.lastOutcome).toEqual({ written: [MISMATCHES] });
+    const rowsOf = (kind: string): number => written.reports.find((report) => report.kind === kind)?.rows ?? 0;
+    expect(rowsOf('mismatches')).toBeGreaterThan(rowsOf('matches'));
+    expect(hashesOf(folder)).toEqual(expected);
+    expect(fs.readdirSync(folder).filter((name) => name.startsWith('.'))).toEqual([]);
   });
 
   it('leaves the whole set to the engine when it fails (a store it cannot open)', async () => {
