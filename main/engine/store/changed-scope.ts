@@ -239,26 +239,40 @@ export function changedScope(db: ReadonlyDb, asOfDate: string, rules: RuleSet, c
     // The records' payments, by index, a batch at a time.
     const batch = recordQueue.splice(0).filter((record) => record.is_pairable === 1);
     if (batch.length === 0) continue;
-    // Important: the payments have no identity index (migration 3 dropped them: they cost a third
-    // of ingest), so a round's identity lookups are one scan of the payments against three key
-    // lists, as loadMatchInput reads the matched payments, unless the round has so few keys that
-    // looking each up in every Zelle file's search keys is cheaper (IdentityLookup).
-    const distinct = (keys: string[]): string[] => [...new Set(keys.filter((key) => key !== ''))];
-    const txnIds = distinct(batch.map((record) => record.network_txn_id));
-    const arns = distinct(batch.map((record) => record.arn));
-    const authKeys = distinct(batch.map((record) => authKey(record.network, record.pan_last4, record.auth_code)));
-    const named: Named = { asOf: asOfDate, txnIds: JSON.stringify(txnIds), arns: JSON.stringify(arns), authKeys: JSON.stringify(authKeys) };
-    const keys = [...new Set([...txnIds, ...arns, ...batch.map((record) => (authKey(record.network, record.pan_last4, record.auth_code) === '' ? '' : record.auth_code))])].filter((key) => key !== '');
-    const isLookup = byKeys !== undefined && (identityLookup === 'keys' || keys.length * ledgerFiles < paymentsHeld * LOOKUPS_PER_PAYMENT);
-    for (const payment of isLookup ? byKeys.iterate({ ...named, keys: JSON.stringify(keys) }) : identityScan.iterate(named)) reachPayment(payment);
-    const windowDates = new Set<string>();
+    // Each key once, in one pass over the batch: the three identities, every identifier among them
+    // as a search key (an auth key's is its auth code), and pass 4's keys with their windows' dates.
+    const txnIds = new Set<string>();
+    const arns = new Set<string>();
+    const authKeys = new Set<string>();
+    const searchKeys = new Set<string>();
     const amountKeys = new Set<string>();
+    const windowDates = new Set<string>();
     for (const record of batch) {
+      if (record.network_txn_id !== '') {
+        txnIds.add(record.network_txn_id);
+        searchKeys.add(record.network_txn_id);
+      }
+      if (record.arn !== '') {
+        arns.add(record.arn);
+        searchKeys.add(record.arn);
+      }
+      const auth = authKey(record.network, record.pan_last4, record.auth_code);
+      if (auth !== '') {
+        authKeys.add(auth);
+        searchKeys.add(record.auth_code);
+      }
       const amount = amountKey(record.network, record.pan_last4, record.currency, record.amount_minor);
       if (amount === '') continue;
       amountKeys.add(amount);
       for (let offset = -rules.windowDaysAfter; offset <= rules.windowDaysBefore + 1; offset++) windowDates.add(addDays(record.txn_date, offset));
     }
+    // Important: the payments have no identity index (migration 3 dropped them: they cost a third
+    // of ingest), so a round's identity lookups are one scan of the payments against three key
+    // lists, as loadMatchInput reads the matched payments, unless the round has so few keys that
+    // looking each up in every Zelle file's search keys is cheaper (IdentityLookup).
+    const named: Named = { asOf: asOfDate, txnIds: JSON.stringify([...txnIds]), arns: JSON.stringify([...arns]), authKeys: JSON.stringify([...authKeys]) };
+    const isLookup = byKeys !== undefined && (identityLookup === 'keys' || searchKeys.size * ledgerFiles < paymentsHeld * LOOKUPS_PER_PAYMENT);
+    for (const payment of isLookup ? byKeys.iterate({ ...named, keys: JSON.stringify([...searchKeys]) }) : identityScan.iterate(named)) reachPayment(payment);
     if (amountKeys.size === 0) continue;
     // A payment of one record's key in another's window is linked too: a superset.
     for (const payment of openByAmount.iterate({ asOf: asOfDate, dates: JSON.stringify([...windowDates]), amountKeys: JSON.stringify([...amountKeys]) })) {

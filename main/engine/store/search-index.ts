@@ -278,9 +278,9 @@ export function keyPendingFiles(db: WritableDb): number[] {
 /**
  * Keys the newest marked file on this connection, in a transaction of its own, when at least two
  * are marked: the engine worker's share of the keys while it would otherwise wait for the thread,
- * which works from the oldest. The oldest is left to
- * the thread, so the two never key the same file unless the thread reached the newest meanwhile
- * (its copy then finds no mark and writes nothing). Returns the file keyed.
+ * which works from the oldest. The oldest is left to the thread, so the two never key the same
+ * file unless the thread reached the newest meanwhile (its copy then finds no mark and writes
+ * nothing). Returns the file keyed.
  */
 export function keyNewestPendingFile(db: WritableDb): number | undefined {
   const pending = pendingSearchFiles(db);
