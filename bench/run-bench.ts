@@ -14,7 +14,7 @@ import { openDatabase, type WritableDb } from '../main/engine/store/database';
 import type { MatchProgress } from '../main/engine/matcher/matching-run';
 import { runDuckDbBaseline, type BaselineResult } from './duckdb-baseline';
 import { ensureBenchFeeds, type BenchFeeds } from './generate-feeds';
-import { queuePageQuery, type QueueQuery } from '../main/engine/store/queue-store';
+import { queuePageQuery, queueRangesOf, type QueueQuery } from '../main/engine/store/queue-store';
 import { HISTORY_DEFAULTS, runHistoryBench } from './history-bench';
 import { expectPresent } from '../shared/invariants';
 import { main as recon } from '../main/cli/index';
@@ -220,7 +220,7 @@ function measureQueueOn(db: WritableDb): QueueResult {
   }
   db.pragma('optimize');
   const queries = Object.entries(QUEUE_QUERIES).map(([name, query]) => {
-    const { sql, params } = queuePageQuery(query, { asOf: '2026-09-30', openDate: '2026-10-01', resettlementAgeDays: 5 });
+    const { sql, params } = queuePageQuery(query, { asOf: '2026-09-30', openDate: '2026-10-01', resettlementAgeDays: 5, ranges: queueRangesOf(db) });
     const statement = db.prepare(sql);
     statement.all(params);
     const started = performance.now();

@@ -8,15 +8,29 @@ import { currentRulesOrDefaults } from './rule-sets';
 import { itemSearchCondition } from './search-terms';
 
 // The open-item queue the window pages through, and the rows an export of it writes. A page is
-// read by key (after the last item shown, in the sort's order), never by OFFSET: each order has
-// its own index (migrations 2, 4 and 9), so the thousandth page is one index range like the
-// first. tests/unit/store/queue-indexes.test.ts proves the plans and the benchmark times them.
+// read by key (after the last item shown, in the sort's order), never by OFFSET. Each sort has one
+// index, keyed by category, status, reason, network and side before the sort's own key (migration
+// 23), so a filter's items lie in one range of it per combination of those the open items have;
+// a page merges those ranges, each read in order from the key (SQLite's MERGE of a compound
+// SELECT, PostgreSQL's Merge Append), so the thousandth page costs what the first does.
+// tests/unit/store/queue-indexes.test.ts proves the plans and the benchmark times them.
 
 /** A page request: the filter, where to start (absent: the first page) and how many items. */
 export type QueueQuery = QueueFilter & { after?: QueueCursor | undefined; limit: number };
 
-/** What a filter is judged against: the last run's date (ages shown) and the open date with the rules (age filters). */
-export type QueueContext = { asOf: string | null; openDate: string; resettlementAgeDays: number };
+/**
+ * One range of the queue's indexes: the open items of a category with one reason, network (''
+ * for none) and side.
+ */
+export type QueueRange = { category: string; reason: string; network: string; side: string };
+
+/**
+ * What a filter is judged against: the last run's date (ages shown), the open date with the rules
+ * (age filters), and the ranges open items can lie in (every combination the kept counts of
+ * migration 17 have held: a row there is made by the first item of its combination to open, and
+ * never removed, so none is missing).
+ */
+export type QueueContext = { asOf: string | null; openDate: string; resettlementAgeDays: number; ranges: readonly QueueRange[] };
 
 /**
  * SQL for an item's reference over `network_records n` and `ledger_payments l`: the network's own
@@ -27,10 +41,11 @@ export type QueueContext = { asOf: string | null; openDate: string; resettlement
 export const ITEM_REFERENCE_SQL = `CASE WHEN n.id IS NOT NULL THEN COALESCE(NULLIF(n.network_txn_id, ''), NULLIF(n.arn, ''), n.record_id)
   ELSE COALESCE(l.payment_id, '') END`;
 
-const COLUMNS = `i.id, i.category, i.reason, i.side, i.network, i.amount_minor AS amountMinor, i.currency, i.record_date AS recordDate,
-  i.opened_on AS openedOn, COALESCE((unixepoch(@asOf) - unixepoch(i.record_date)) / 86400, 0) AS ageDays, ${ITEM_REFERENCE_SQL} AS reference`;
-const FROM = `FROM items i
-  LEFT JOIN network_records n ON n.id = i.network_record_id
+// The id, the opened date and the amount, first in every select list: an export's merge of ranges
+// orders its rows by their positions (ORDER.merged).
+const RANKED = 'i.id, i.opened_on AS openedOn, i.amount_minor AS amountMinor';
+const COLUMNS = `${RANKED}, i.category, i.reason, i.side, i.network, i.currency, i.record_date AS recordDate, COALESCE((unixepoch(@asOf) - unixepoch(i.record_date)) / 86400, 0) AS ageDays, ${ITEM_REFERENCE_SQL} AS reference`;
+const JOINS = `LEFT JOIN network_records n ON n.id = i.network_record_id
   LEFT JOIN ledger_payments l ON l.id = i.ledger_payment_id`;
 
 /** The export's extra columns: the card as masked when it was read, and the item's note. */
@@ -45,13 +60,15 @@ const AMOUNT_IN_THOUSANDTHS = `(i.amount_minor * CASE
   WHEN i.currency IN (${SQL_LIST(currenciesWithExponent(3))}) THEN 1
   ELSE 10 END)`;
 
+// An export's merge of ranges is ordered by RANKED's positions in its select list (`merged`):
+// PostgreSQL takes no expression in a UNION's ORDER BY, nor an alias it was not given quoted.
 const ORDER = {
-  oldest: { after: '(i.opened_on, i.id) > (@afterKey, @afterId)', orderBy: 'i.opened_on, i.id' },
-  largest: { after: '(i.amount_minor, i.id) < (@afterKey, @afterId)', orderBy: 'i.amount_minor DESC, i.id DESC' },
+  oldest: { after: '(i.opened_on, i.id) > (@afterKey, @afterId)', orderBy: 'i.opened_on, i.id', merged: '2, 1' },
+  largest: { after: '(i.amount_minor, i.id) < (@afterKey, @afterId)', orderBy: 'i.amount_minor DESC, i.id DESC', merged: '3 DESC, 1 DESC' },
 } as const;
 
-/** A SQL WHERE clause and its parameters. */
-type Condition = { where: string; params: Record<string, string | number | null> };
+/** A SQL WHERE clause, the common table expressions it reads (or ''), and its parameters. */
+type Condition = { where: string; with: string; params: Record<string, string | number | null> };
 
 function thousandths(text: string): number {
   const parsed = parseMajorAmount(text, 3);
@@ -61,8 +78,12 @@ function thousandths(text: string): number {
 
 /** The filter as one WHERE clause over `items i` (the cursor apart). */
 function filterCondition(filter: QueueFilter, context: QueueContext): Condition {
-  const parts = ["i.category = @category AND i.status = 'OPEN'"];
+  // A search's hits (a few thousand at most) lead: its items are looked up by id and sorted,
+  // which SQLite does only while category and status are expressions it cannot look up in an index
+  // (on the columns, it walked every open item of the category checking each against the hits).
+  const parts = [filter.search === undefined ? "i.category = @category AND i.status = 'OPEN'" : "CAST(i.category AS TEXT) = @category AND CAST(i.status AS TEXT) = 'OPEN'"];
   const params: Condition['params'] = { category: filter.category };
+  let withSql = '';
   const add = (sql: string, values: Condition['params']): void => {
     parts.push(sql);
     Object.assign(params, values);
@@ -77,6 +98,7 @@ function filterCondition(filter: QueueFilter, context: QueueContext): Condition 
   if (filter.search !== undefined) {
     const search = itemSearchCondition(filter.search);
     add(search.sql, search.params);
+    withSql = search.with;
   }
   // Ages count in calendar days from the record's business date to the open date, as the Today
   // board counts them: a band is a range of record dates.
@@ -92,20 +114,81 @@ function filterCondition(filter: QueueFilter, context: QueueContext): Condition 
     if (min !== null) add('i.record_date <= @ageYoungest', { ageYoungest: addDays(context.openDate, -min) });
     if (max !== null) add('i.record_date >= @ageOldest', { ageOldest: addDays(context.openDate, -max) });
   }
-  return { where: parts.join(' AND '), params };
+  return { where: parts.join(' AND '), with: withSql, params };
+}
+
+/** The ranges a filter's items lie in: the context's, narrowed by the filter's category, reason, network, side and aging. */
+function rangesOf(filter: QueueFilter, context: QueueContext): QueueRange[] {
+  const aging = filter.age === 'ages-into-global-finance' ? AGES_INTO_GLOBAL_FINANCE : undefined;
+  // A search is read from its hits (filterCondition), not from the ranges.
+  if (filter.search !== undefined) return [];
+  return context.ranges.filter(
+    (range) =>
+      range.category === filter.category &&
+      (filter.reason === undefined || range.reason === filter.reason) &&
+      (filter.network === undefined || range.network === filter.network) &&
+      (filter.side === undefined || range.side === filter.side) &&
+      (aging === undefined || (range.category === aging.category && range.reason === aging.reason && range.side === aging.side)),
+  );
+}
+
+/**
+ * The SQL of a filter's items in a sort's order (`columns` over `items i` and `joins`) after a
+ * cursor's condition (`after`, or ''): a page of @limit, the first @limit, or all (`cut`). One
+ * SELECT per range (rangesOf), each a range of the sort's index read from its key, merged in
+ * order; without a range (nothing of the filter was ever open, or a search), the filter alone.
+ */
+function mergedSql(
+  filter: QueueFilter,
+  context: QueueContext,
+  select: { columns: string; joins: string; after: string; cut: 'page' | 'limit' | 'none' },
+): { sql: string; params: Condition['params'] } {
+  const { where, with: withSql, params } = filterCondition(filter, context);
+  const order = ORDER[filter.sort];
+  const prefix = withSql === '' ? '' : `WITH ${withSql} `;
+  const ranges = rangesOf(filter, context);
+  const rangeParams: Condition['params'] = {};
+  const conditions = ranges.map((range, at) => {
+    rangeParams[`range${at}Reason`] = range.reason;
+    rangeParams[`range${at}Side`] = range.side;
+    if (range.network !== '') rangeParams[`range${at}Network`] = range.network;
+    const network = range.network === '' ? 'i.network IS NULL' : `i.network = @range${at}Network`;
+    return ` AND i.reason = @range${at}Reason AND ${network} AND i.side = @range${at}Side`;
+  });
+  if (conditions.length === 0) conditions.push('');
+  const allParams = { ...params, ...rangeParams };
+  if (select.cut === 'page') {
+    // Each range gives at most a page, in order from its key, and those are cut to the page before
+    // the joins, which then read the page's rows alone. Important: PostgreSQL, given the ranges
+    // without their own LIMIT, read every item of each range and sorted them (it does not merge the
+    // arms of a UNION whose items are filtered), so each arm is limited itself.
+    const arms = conditions.map((range) => `SELECT i.* FROM items i WHERE ${where}${range}${select.after} ORDER BY ${order.orderBy} LIMIT @limit`);
+    const page = arms.length === 1 ? arms.join('') : `SELECT i.* FROM (${arms.map((arm, at) => `SELECT * FROM (${arm}) range${at}`).join('\n  UNION ALL ')}) i ORDER BY ${order.orderBy} LIMIT @limit`;
+    return { sql: `${prefix}SELECT ${select.columns} FROM (${page}) i ${select.joins} ORDER BY ${order.orderBy}`, params: allParams };
+  }
+  // Every item, or the first @limit of a filter too large for a page each range could give (a
+  // bulk action's ids): each range joined, and the ranges merged by RANKED's positions.
+  const arms = conditions.map((range) => `SELECT ${select.columns} FROM items i ${select.joins} WHERE ${where}${range}${select.after}`);
+  const sql = arms.length === 1 ? `${arms.join('')} ORDER BY ${order.orderBy}` : `${arms.join('\n  UNION ALL ')}\n  ORDER BY ${order.merged}`;
+  return { sql: `${prefix}${sql}${select.cut === 'limit' ? ' LIMIT @limit' : ''}`, params: allParams };
+}
+
+/** The ranges the queue's open items can lie in (QueueContext's `ranges`), from the kept counts. */
+export function queueRangesOf(db: ReadonlyDb): QueueRange[] {
+  return db.prepare<[], QueueRange>('SELECT DISTINCT category, reason, network, side FROM queue_counts ORDER BY category, reason, network, side').all();
 }
 
 /** The SQL of one page of the queue and its parameters, as readQueuePage runs it (the index tests explain this very text). */
 export function queuePageQuery(query: QueueQuery, context: QueueContext): { sql: string; params: Record<string, string | number | null> } {
-  const { where, params } = filterCondition(query, context);
   const order = ORDER[query.sort];
   const after = query.after === undefined ? '' : ` AND ${order.after}`;
   if (query.after !== undefined) {
     const isKeyOfSort = query.sort === 'oldest' ? typeof query.after.key === 'string' : typeof query.after.key === 'number';
     if (!isKeyOfSort) throw new Error(`A page of the queue sorted ${query.sort} cannot start after ${JSON.stringify(query.after.key)}.`);
   }
+  const { sql, params } = mergedSql(query, context, { columns: COLUMNS, joins: JOINS, after, cut: 'page' });
   return {
-    sql: `SELECT ${COLUMNS} ${FROM} WHERE ${where}${after} ORDER BY ${order.orderBy} LIMIT @limit`,
+    sql,
     params: {
       ...params,
       asOf: context.asOf,
@@ -142,9 +225,9 @@ export function queueSummaryQuery(filter: QueueFilter, context: QueueContext): {
       params,
     };
   }
-  const { where, params } = filterCondition(filter, context);
+  const { where, with: withSql, params } = filterCondition(filter, context);
   return {
-    sql: `SELECT i.currency AS currency, COUNT(*) AS items, SUM(i.amount_minor) AS minor FROM items i WHERE ${where} GROUP BY i.currency ORDER BY i.currency`,
+    sql: `${withSql === '' ? '' : `WITH ${withSql} `}SELECT i.currency AS currency, COUNT(*) AS items, SUM(i.amount_minor) AS minor FROM items i WHERE ${where} GROUP BY i.currency ORDER BY i.currency`,
     params,
   };
 }
@@ -154,7 +237,7 @@ export function queueContext(db: ReadonlyDb, now: Date): QueueContext {
   const rules = currentRulesOrDefaults(db);
   const asOf = (db.prepare('SELECT as_of_date FROM match_runs ORDER BY id DESC LIMIT 1').pluck().get() as string | undefined) ?? null;
   const { openDate } = businessDayAt(now.getTime(), { timeZone: rules.timeZone, cutoff: rules.cutoff });
-  return { asOf, openDate, resettlementAgeDays: rules.resettlementAgeDays };
+  return { asOf, openDate, resettlementAgeDays: rules.resettlementAgeDays, ranges: queueRangesOf(db) };
 }
 
 /** The item a page after `item` starts from, in the sort's order. */
@@ -196,8 +279,8 @@ export function readQueueSummary(db: ReadonlyDb, filter: QueueFilter, context: Q
 
 /** The ids of the filter's items in its order, at most `limit` (a bulk action over "all in this filter"). */
 export function queueItemIds(db: ReadonlyDb, filter: QueueFilter, context: QueueContext, limit: number): number[] {
-  const { where, params } = filterCondition(filter, context);
-  return db.prepare<Condition['params'], number>(`SELECT i.id FROM items i WHERE ${where} ORDER BY ${ORDER[filter.sort].orderBy} LIMIT @limit`).pluck().all({ ...params, limit });
+  const { sql, params } = mergedSql(filter, context, { columns: RANKED, joins: '', after: '', cut: 'limit' });
+  return db.prepare<Condition['params'], number>(sql).pluck().all({ ...params, limit });
 }
 
 /** One row of a queue export: the item as the queue shows it, with its masked card and note. */
@@ -205,7 +288,6 @@ export type QueueExportRow = QueueItem & { panFirst6: string | null; cardLast4: 
 
 /** Every item of the filter, in its order, one at a time (an export of any size holds one row at a time). */
 export function* iterateQueue(db: ReadonlyDb, filter: QueueFilter, context: QueueContext): Generator<QueueExportRow> {
-  const { where, params } = filterCondition(filter, context);
-  const sql = `SELECT ${EXPORT_COLUMNS} ${FROM} WHERE ${where} ORDER BY ${ORDER[filter.sort].orderBy}`;
+  const { sql, params } = mergedSql(filter, context, { columns: EXPORT_COLUMNS, joins: JOINS, after: '', cut: 'none' });
   yield* db.prepare(sql).iterate({ ...params, asOf: context.asOf }) as IterableIterator<QueueExportRow>;
 }

@@ -154,7 +154,12 @@ describe('indexes', () => {
     ['a file by its SHA-256', 'SELECT id FROM feed_files WHERE sha256 = @s', { s: 'x' }, /USING (COVERING )?INDEX sqlite_autoindex_feed_files/],
     ['the matches of a business date', 'SELECT id FROM matches WHERE business_date = @d ORDER BY id', { d: 'x' }, /USING (COVERING )?INDEX matches_business_date/],
     ['the members of a match', 'SELECT * FROM match_members WHERE match_id = @m', { m: 1 }, /USING (COVERING )?INDEX match_members_match/],
-    ['the mismatch queue by reason', "SELECT id FROM items WHERE category = 'MISMATCH' AND status = 'OPEN' AND reason = @r ORDER BY opened_on, id LIMIT 50", { r: 'AMOUNT_DIFF' }, /USING (COVERING )?INDEX items_queue/],
+    [
+      'a range of the mismatch queue',
+      "SELECT id FROM items WHERE category = 'MISMATCH' AND status = 'OPEN' AND reason = @r AND network = @n AND side = @s ORDER BY opened_on, id LIMIT 50",
+      { r: 'AMOUNT_DIFF', n: 'VISA', s: 'NETWORK' },
+      /USING (COVERING )?INDEX items_queue_by_opened/,
+    ],
     ['the items of a network record', 'SELECT id FROM items WHERE network_record_id = @n', { n: 1 }, /USING (COVERING )?INDEX items_network/],
     ['the items of a payment', 'SELECT id FROM items WHERE ledger_payment_id = @p', { p: 1 }, /USING (COVERING )?INDEX items_ledger/],
     // A run over what changed looks each of its rows' items up (a queue index would walk every open mismatch).

@@ -1,7 +1,8 @@
 // The PostgreSQL schema steps that change what a team store already holds, run on a store that
 // holds it: step 21 keys the starts of auth codes and last fours that step 20's store read from
 // column indexes, and drops those indexes with the two the Matches view's search no longer reads;
-// step 22 keys the payments' amounts and drops matches_amount.
+// step 22 keys the payments' amounts and drops matches_amount; step 23 turns the queue's six
+// indexes into two of ranges.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../../main/engine/store/database';
@@ -21,6 +22,16 @@ CREATE INDEX network_records_last4 ON network_records ((pan_last4 COLLATE "C"), 
 CREATE INDEX ledger_payments_auth_code ON ledger_payments (lower(auth_code COLLATE "C"), id) WHERE auth_code <> '';
 CREATE INDEX ledger_payments_last4 ON ledger_payments ((card_last4 COLLATE "C"), id);`;
 
+const QUEUE_BEFORE_23 = `
+DROP INDEX items_queue_by_opened;
+DROP INDEX items_queue_by_amount;
+CREATE INDEX items_queue ON items (category, status, reason, opened_on, id);
+CREATE INDEX items_queue_opened ON items (category, status, opened_on, id);
+CREATE INDEX items_queue_amount ON items (category, status, reason, amount_minor, id);
+CREATE INDEX items_queue_amount_all ON items (category, status, amount_minor, id);
+CREATE INDEX items_queue_network_opened ON items (category, status, network, opened_on, id);
+CREATE INDEX items_queue_network_amount ON items (category, status, network, amount_minor, id);`;
+
 let server: PostgresServer;
 let db: PostgresSyncDb;
 
@@ -35,8 +46,8 @@ afterAll(() => {
   server?.stop();
 });
 
-describe('PostgreSQL schema steps 21 and 22', () => {
-  it('key the auth codes’ and last fours’ starts and the payments’ amounts a store at step 20 held, drop the seven search-only indexes, and search finds them', () => {
+describe('PostgreSQL schema steps 21 to 23', () => {
+  it('key the auth codes’ and last fours’ starts and the payments’ amounts a store at step 20 held, drop the seven search-only indexes, and search finds them; the queue’s indexes become two', () => {
     const store = db as unknown as Db;
     storeFile(store, { network: [networkInput({ recordId: 'VSTEP1', authCode: 'Qx7Z', panLast4: '9876' }), networkInput({ recordId: 'VSTEP2', authCode: '', panLast4: '' })] });
     storeFile(store, { ledger: [ledgerInput({ paymentId: 'ZPSTEP1', authCode: 'Qx7Z', cardLast4: '9876' })] });
@@ -53,16 +64,19 @@ describe('PostgreSQL schema steps 21 and 22', () => {
       AND k.key IN (lower(r.auth_code COLLATE "C"), lower(r.card_last4 COLLATE "C"))`);
     db.execNative('DELETE FROM ledger_payment_keys WHERE from_end = 2');
     db.execNative(DROPPED_AT_21_AND_22);
+    db.execNative(QUEUE_BEFORE_23);
     db.execNative('UPDATE recon_schema_version SET version = 20');
     expect(keys('network_record_keys')).not.toContain('1 0 qx7z 1');
 
-    expect(migratePostgres(db)).toEqual({ from: 20, to: 22 });
-    expect(postgresSchemaVersion(db)).toBe(22);
+    expect(migratePostgres(db)).toEqual({ from: 20, to: 23 });
+    expect(postgresSchemaVersion(db)).toBe(23);
     expect({ network: keys('network_record_keys'), ledger: keys('ledger_payment_keys') }).toEqual(keyed);
     const indexes = db.execNative("SELECT indexname FROM pg_indexes WHERE tablename IN ('network_records', 'ledger_payments', 'matches')").rows.map((row) => String(row[0]));
     for (const name of ['network_records_txn_id', 'network_records_arn', 'network_records_auth_code', 'network_records_last4', 'ledger_payments_auth_code', 'ledger_payments_last4', 'matches_amount']) {
       expect(indexes).not.toContain(name);
     }
+    const itemIndexes = db.execNative("SELECT indexname FROM pg_indexes WHERE tablename = 'items' AND indexname LIKE 'items_queue%' ORDER BY 1").rows.map((row) => String(row[0]));
+    expect(itemIndexes).toEqual(['items_queue_by_amount', 'items_queue_by_opened']);
     const hits = (term: string): number[] => store.prepare<Record<string, string | number>, number>(NETWORK_KEY_HITS_SQL).pluck().all(keyHitsParams(term, 'term', RECORD_HITS_CAP));
     expect(hits('qX7')).toEqual([1]);
     expect(hits('987')).toEqual([1]);

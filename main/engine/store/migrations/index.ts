@@ -20,6 +20,7 @@ import { queueCountsPerStatement } from './019-queue-counts-per-statement';
 import { searchPendingFiles } from './020-search-pending-files';
 import { keyedStarts } from './021-keyed-starts';
 import { amountKeys } from './022-amount-keys';
+import { queueRanges } from './023-queue-ranges';
 import type { WritableDb } from '../database';
 
 /** A schema step: SQL, or a function for a step that must compute in JavaScript (hashes, a table's indexes to put back). */
@@ -49,6 +50,7 @@ export const MIGRATIONS: readonly Migration[] = [
   searchPendingFiles,
   keyedStarts,
   amountKeys,
+  queueRanges,
 ];
 
 /** The schema version this build of the app writes. */
