@@ -178,6 +178,18 @@ const QUEUE_QUERIES: Record<string, QueueQuery> = {
   farPageLargestFirst: { category: 'MISMATCH', sort: 'largest', limit: 100, after: { key: 600, id: 1 } },
 };
 
+/**
+ * A plan's reads of the items, each distinct one once with how often it occurs: a page merges a
+ * range per reason, network and side, and the whole plan of twenty ranges fills the screen.
+ */
+function planSummary(plan: readonly string[]): string {
+  const reads = new Map<string, number>();
+  for (const line of plan) {
+    if (/^(SEARCH|SCAN) (i|items)\b/.test(line)) reads.set(line, (reads.get(line) ?? 0) + 1);
+  }
+  return [...reads].map(([line, count]) => (count > 1 ? `${count} x ${line}` : line)).join('; ');
+}
+
 type QueueResult = {
   openItems: number;
   addedForBench: number;
@@ -491,7 +503,7 @@ export async function main(argv: readonly string[]): Promise<number> {
 
   console.log(`\nqueue page queries (${queue.openItems.toLocaleString('en-US')} open mismatch items, ${queue.addedForBench.toLocaleString('en-US')} added for the bench)`);
   for (const query of queue.queries) {
-    console.log(`  ${pad(query.name, 22)}${pad(query.milliseconds.toFixed(2), 8, true)} ms   ${query.plan.join('; ')}`);
+    console.log(`  ${pad(query.name, 22)}${pad(query.milliseconds.toFixed(2), 8, true)} ms   ${planSummary(query.plan)}`);
   }
 
   let baseline: BaselineResult | undefined;
