@@ -9,7 +9,7 @@ import type { ReadonlyDb } from '../store/database';
 import { missingFeeds, type FeedSource } from '../store/day-store';
 import { holdsRecords, lastRunDate } from '../store/matching-store';
 import { lastReportRun, latestReportDate } from '../store/report-store';
-import { manifestSha256, previewDailyReports, type ReportContents } from './daily-reports';
+import { manifestSha256, previewDailyReports } from './daily-reports';
 
 /** The business day at an instant under a calendar: the open date, the last closed one, and when the open one closes. */
 export type BusinessDay = { openDate: string; lastClosedDate: string; cutoffAtMs: number; timeZone: string; cutoff: string };
@@ -47,10 +47,13 @@ const FEED_NAMES: Record<FeedSource, string> = {
   ZELLE: 'Zelle ledger export',
 };
 
-/** Why a date's reports deserve a second look before they go out: no row in any of them, or a feed that brought nothing of the date. */
-export function reportWarnings(db: ReadonlyDb, date: string, contents: ReportContents): string[] {
+/**
+ * Why a date's reports deserve a second look before they go out: no row in any of them
+ * (`holdsRows` false), or a feed that brought nothing of the date.
+ */
+export function reportWarnings(db: ReadonlyDb, date: string, holdsRows: boolean): string[] {
   const warnings: string[] = [];
-  if (contents.every((report) => report.rows === 0)) warnings.push(`The reports of ${date} would hold no rows at all.`);
+  if (!holdsRows) warnings.push(`The reports of ${date} would hold no rows at all.`);
   for (const source of missingFeeds(db, date)) warnings.push(`No ${FEED_NAMES[source]} has brought records of ${date}.`);
   return warnings;
 }
@@ -67,7 +70,7 @@ export function readReportPreview(db: ReadonlyDb, date: string, now: Date, calen
     date,
     isClosed: isClosedDate(date, businessDayOf(now, calendar)),
     reports,
-    warnings: reportWarnings(db, date, reports),
+    warnings: reportWarnings(db, date, reports.some((report) => report.rows > 0)),
     ...(written ? { written: { writtenAt: written.writtenAt, folder: written.outDir, manifestSha256: manifestSha256(written.manifest) } } : {}),
   };
 }

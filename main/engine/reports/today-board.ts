@@ -84,7 +84,7 @@ export function readReportPreviews(db: ReadonlyDb, dates: readonly string[], now
       date,
       isClosed: isClosedDate(date, day),
       reports: contents,
-      warnings: reportWarnings(db, date, contents),
+      warnings: reportWarnings(db, date, contents.some((report) => report.rows > 0)),
       written: { writtenAt: written.writtenAt, folder: written.outDir, manifestSha256: manifestSha256(written.manifest) },
     };
   });

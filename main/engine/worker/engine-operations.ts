@@ -9,7 +9,7 @@ import type { RuleSet } from '../../../shared/rules';
 import type { FeedProfile } from '../feeds/csv/feed-profile';
 import { assertFileStillComplete, ingestFile, ingestPaths, type IngestOutcome } from '../ingest/ingest-file';
 import { runMatchingAsOf, type MatchingResult, type MatchProgress } from '../matcher/matching-run';
-import { previewDailyReports, writeDailyReports, type DailyReports } from '../reports/daily-reports';
+import { dailyReportsHoldRows, writeDailyReports, type DailyReports } from '../reports/daily-reports';
 import { assertClosedDate, businessDayOf, datesToCatchUp, reportWarnings, type BusinessDay } from '../reports/day-close';
 import type { FileState } from '../ingest/file-state';
 import type { Clock } from '../clock';
@@ -177,7 +177,7 @@ export function createEngineOperations(db: WritableDb, setup: EngineSetup) {
     void reportWriter?.warm();
     const last = lastRunDate(db);
     if (holdsRecords(db) && (last === undefined || last < date)) await matchThrough(date);
-    const warnings = reportWarnings(db, date, previewDailyReports(db, date));
+    const warnings = reportWarnings(db, date, dailyReportsHoldRows(db, date));
     if (warnings.length > 0 && !isConfirmed) return { status: 'needs-confirmation', date, warnings };
     return { status: 'written', reports: writeDailyReports(db, date, outDir, now(), undefined, reportWriter), warnings };
   }

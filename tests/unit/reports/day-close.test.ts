@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { dailyReportsHoldRows, previewDailyReports } from '../../../main/engine/reports/daily-reports';
 import { datesToCatchUp } from '../../../main/engine/reports/day-close';
 import type { DayClosed, Services } from '../../../main/engine/services';
 import { createInThreadServices, writerOf } from '../../helpers/services';
@@ -169,6 +170,30 @@ describe('writing a date\'s reports asks for a confirmation', () => {
     const services = servicesAt({ at: '2026-11-05T10:00:00-05:00' });
     storeDay(services, '2026-11-04');
     expect(await services.writeReports('2026-11-04', tempDir())).toMatchObject({ status: 'written', warnings: [] });
+  });
+});
+
+describe('whether a date\'s reports hold a row (what a day close warns about)', () => {
+  it('agrees with counting them, whichever report holds the row', async () => {
+    const services = servicesAt({ at: '2026-11-08T10:00:00-05:00' });
+    const db = writerOf(services);
+    const holdsRows = (date: string): boolean => previewDailyReports(db, date).some((report) => report.rows > 0);
+    expect(dailyReportsHoldRows(db, '2026-11-04')).toBe(false);
+    storeDay(services, '2026-11-04');
+    // A presentment nobody paid: a mismatch that stays open, so later dates report it too.
+    storeFile(db, { network: [networkInput({ recordId: 'V-UNPAID', networkTxnId: 'T-UNPAID', settlementDate: '2026-11-04', txnDate: '2026-11-04' })] }, 'visa_unpaid.csv');
+    await services.match('2026-11-04');
+    const cases = [
+      ['2026-11-03', false],
+      ['2026-11-04', true],
+      // No match made that day: only the carried-forward mismatch.
+      ['2026-11-06', true],
+    ] as const;
+    for (const [date, expected] of cases) {
+      expect(holdsRows(date), date).toBe(expected);
+      expect(dailyReportsHoldRows(db, date), date).toBe(expected);
+    }
+    expect(previewDailyReports(db, '2026-11-06').find((report) => report.kind === 'matches')?.rows).toBe(0);
   });
 });
 
