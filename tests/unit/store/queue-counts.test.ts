@@ -2,20 +2,12 @@ import { describe, expect, it } from 'vitest';
 import type { QueueFilter } from '../../../shared/ipc/recon-api';
 import { queueContext, queueSummaryQuery, readQueuePage, readQueueSummary } from '../../../main/engine/store/queue-store';
 import type { Db } from '../../../main/engine/store/database';
+import { seeded } from '../../helpers/seeded';
 import { createDb, ledgerInput, networkInput, storeFile } from '../../helpers/store';
 
 const NOW = new Date('2026-11-10T17:30:00-05:00');
 const REASONS = ['AMOUNT_DIFF', 'NO_LEDGER', 'NO_NETWORK'] as const;
 const CURRENCIES = ['USD', 'CAD', 'JPY'] as const;
-
-/** A small seeded generator, so a failure names the writes that led to it. */
-function seeded(seed: number): () => number {
-  let state = seed;
-  return () => {
-    state = (state * 1_103_515_245 + 12_345) % 2 ** 31;
-    return state / 2 ** 31;
-  };
-}
 
 /** The summary as counting the open items gives it: what the kept counts must always equal. */
 function counted(db: Db, filter: QueueFilter): { currency: string; items: number; minor: number }[] {

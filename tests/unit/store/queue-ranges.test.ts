@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { QueueFilter, QueueItem } from '../../../shared/ipc/recon-api';
 import { iterateQueue, queueContext, queueItemIds, readQueuePage } from '../../../main/engine/store/queue-store';
 import { asWritable, migrate, type Db } from '../../../main/engine/store/database';
+import { seeded } from '../../helpers/seeded';
 import { createDb, ledgerInput, networkInput, storeFile } from '../../helpers/store';
 
 // A queue page merges one range of the sort's index per reason, network and side its filter
@@ -11,15 +12,6 @@ import { createDb, ledgerInput, networkInput, storeFile } from '../../helpers/st
 
 const NOW = new Date('2026-11-10T17:30:00-05:00');
 const REASONS = ['AMOUNT_DIFF', 'NO_LEDGER', 'NO_NETWORK', 'AMBIGUOUS'] as const;
-
-/** A small seeded generator, so a failure names the writes that led to it. */
-function seeded(seed: number): () => number {
-  let state = seed;
-  return () => {
-    state = (state * 1_103_515_245 + 12_345) % 2 ** 31;
-    return state / 2 ** 31;
-  };
-}
 
 /** The filter's open items in its order, by one plain ORDER BY: what the merged pages must equal. */
 function ordered(db: Db, filter: QueueFilter): number[] {

@@ -12,6 +12,7 @@
 // last four, a lowered auth code) is compared under the "C" collation, by code point as SQLite
 // compares, so a prefix is a range whatever language the team's database sorts text by.
 
+import { queueRanges } from '../migrations/023-queue-ranges';
 import { SCHEMA_VERSION } from '../migrations/index';
 import type { PostgresSyncDb } from './sync-connection';
 
@@ -503,18 +504,6 @@ INSERT INTO ledger_payment_keys (file_id, from_end, key, ledger_payment_id)
 DROP INDEX matches_amount;
 `;
 
-// SQLite's 23 (see 023-queue-ranges.ts): the queue's six orders become two indexes of ranges.
-const queueRanges = `
-DROP INDEX items_queue;
-DROP INDEX items_queue_opened;
-DROP INDEX items_queue_amount;
-DROP INDEX items_queue_amount_all;
-DROP INDEX items_queue_network_opened;
-DROP INDEX items_queue_network_amount;
-CREATE INDEX items_queue_by_opened ON items (category, status, reason, network, side, opened_on, id);
-CREATE INDEX items_queue_by_amount ON items (category, status, reason, network, side, amount_minor, id);
-`;
-
 /** The PostgreSQL schema steps in order; the last one's version is the app's SCHEMA_VERSION. */
 export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
   { version: 14, sql: baseline },
@@ -528,6 +517,7 @@ export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
   { version: 20, sql: 'CREATE TABLE search_pending_files (file_id BIGINT PRIMARY KEY REFERENCES feed_files(id));' },
   { version: 21, sql: keyedStarts },
   { version: 22, sql: amountKeys },
+  // SQLite's 23, the same statements (023-queue-ranges.ts): the queue's six orders become two indexes of ranges.
   { version: 23, sql: queueRanges },
 ];
 
