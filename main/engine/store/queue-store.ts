@@ -132,6 +132,9 @@ function rangesOf(filter: QueueFilter, context: QueueContext): QueueRange[] {
   );
 }
 
+/** The most ranges a page merges (see mergedSql). */
+const MAX_MERGED_RANGES = 200;
+
 /**
  * The SQL of a filter's items in a sort's order (`columns` over `items i` and `joins`) after a
  * cursor's condition (`after`, or ''): a page of @limit, the first @limit, or all (`cut`). One
@@ -146,7 +149,11 @@ function mergedSql(
   const { where, with: withSql, params } = filterCondition(filter, context);
   const order = ORDER[filter.sort];
   const prefix = withSql === '' ? '' : `WITH ${withSql} `;
-  const ranges = rangesOf(filter, context);
+  // The app's reasons, networks and sides make at most 66 ranges. A store holding far more has
+  // reasons of its own: it is read as one filter (by the category's index, then sorted) rather
+  // than as a UNION that could pass SQLite's 500 terms.
+  const found = rangesOf(filter, context);
+  const ranges = found.length > MAX_MERGED_RANGES ? [] : found;
   const rangeParams: Condition['params'] = {};
   const conditions = ranges.map((range, at) => {
     rangeParams[`range${at}Reason`] = range.reason;

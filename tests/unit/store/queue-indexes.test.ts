@@ -83,6 +83,13 @@ describe('the open-item queue: every page merges ranges of an index', () => {
     expect(lines.filter((line) => RANGE_SEARCH[query.sort].test(line) && /(opened_on>\?|amount_minor<\?)\)$/.test(line))).toHaveLength(ranges);
   });
 
+  it('reads a store with more ranges than a merge takes as one filter, never as a UNION past SQLite\'s limit', () => {
+    const ranges = Array.from({ length: 600 }, (_, at) => ({ category: 'MISMATCH', reason: `REASON_${at}`, network: 'VISA', side: 'NETWORK' }));
+    const { sql, params } = queuePageQuery({ category: 'MISMATCH', sort: 'oldest', limit: 100 }, { ...CONTEXT, ranges });
+    expect(sql).not.toMatch(/UNION/);
+    expect(explain(db, sql, params).join('\n')).toMatch(/SEARCH i USING (COVERING )?INDEX items_\w+ \(category=\?/);
+  });
+
   it('reads a filter no range holds from the index, finding nothing', () => {
     const { sql, params } = queuePageQuery({ category: 'GLOBAL_FINANCE', sort: 'oldest', limit: 100 }, CONTEXT);
     expect(explain(db, sql, params).join('\n')).toMatch(/SEARCH i USING (COVERING )?INDEX items_\w+ \(category=\?/);
