@@ -67,8 +67,8 @@ const ORDER = {
   largest: { after: '(i.amount_minor, i.id) < (@afterKey, @afterId)', orderBy: 'i.amount_minor DESC, i.id DESC', merged: '3 DESC, 1 DESC' },
 } as const;
 
-/** A SQL WHERE clause, the common table expressions it reads (or ''), and its parameters. */
-type Condition = { where: string; with: string; params: Record<string, string | number | null> };
+/** A SQL WHERE clause and its parameters. */
+type Condition = { where: string; params: Record<string, string | number | null> };
 
 function thousandths(text: string): number {
   const parsed = parseMajorAmount(text, 3);
@@ -83,7 +83,6 @@ function filterCondition(filter: QueueFilter, context: QueueContext): Condition 
   // (on the columns, it walked every open item of the category checking each against the hits).
   const parts = [filter.search === undefined ? "i.category = @category AND i.status = 'OPEN'" : "CAST(i.category AS TEXT) = @category AND CAST(i.status AS TEXT) = 'OPEN'"];
   const params: Condition['params'] = { category: filter.category };
-  let withSql = '';
   const add = (sql: string, values: Condition['params']): void => {
     parts.push(sql);
     Object.assign(params, values);
@@ -98,7 +97,6 @@ function filterCondition(filter: QueueFilter, context: QueueContext): Condition 
   if (filter.search !== undefined) {
     const search = itemSearchCondition(filter.search);
     add(search.sql, search.params);
-    withSql = search.with;
   }
   // Ages count in calendar days from the record's business date to the open date, as the Today
   // board counts them: a band is a range of record dates.
@@ -114,7 +112,7 @@ function filterCondition(filter: QueueFilter, context: QueueContext): Condition 
     if (min !== null) add('i.record_date <= @ageYoungest', { ageYoungest: addDays(context.openDate, -min) });
     if (max !== null) add('i.record_date >= @ageOldest', { ageOldest: addDays(context.openDate, -max) });
   }
-  return { where: parts.join(' AND '), with: withSql, params };
+  return { where: parts.join(' AND '), params };
 }
 
 /** The ranges a filter's items lie in: the context's, narrowed by the filter's category, reason, network, side and aging. */
@@ -146,9 +144,8 @@ function mergedSql(
   context: QueueContext,
   select: { columns: string; joins: string; after: string; cut: 'page' | 'limit' | 'none' },
 ): { sql: string; params: Condition['params'] } {
-  const { where, with: withSql, params } = filterCondition(filter, context);
+  const { where, params } = filterCondition(filter, context);
   const order = ORDER[filter.sort];
-  const prefix = withSql === '' ? '' : `WITH ${withSql} `;
   // The app's reasons, networks and sides make at most 66 ranges. A store holding far more has
   // reasons of its own: it is read as one filter (by the category's index, then sorted) rather
   // than as a UNION that could pass SQLite's 500 terms.
@@ -171,13 +168,13 @@ function mergedSql(
     // arms of a UNION whose items are filtered), so each arm is limited itself.
     const arms = conditions.map((range) => `SELECT i.* FROM items i WHERE ${where}${range}${select.after} ORDER BY ${order.orderBy} LIMIT @limit`);
     const page = arms.length === 1 ? arms.join('') : `SELECT i.* FROM (${arms.map((arm, at) => `SELECT * FROM (${arm}) range${at}`).join('\n  UNION ALL ')}) i ORDER BY ${order.orderBy} LIMIT @limit`;
-    return { sql: `${prefix}SELECT ${select.columns} FROM (${page}) i ${select.joins} ORDER BY ${order.orderBy}`, params: allParams };
+    return { sql: `SELECT ${select.columns} FROM (${page}) i ${select.joins} ORDER BY ${order.orderBy}`, params: allParams };
   }
   // Every item, or the first @limit of a filter too large for a page each range could give (a
   // bulk action's ids): each range joined, and the ranges merged by RANKED's positions.
   const arms = conditions.map((range) => `SELECT ${select.columns} FROM items i ${select.joins} WHERE ${where}${range}${select.after}`);
   const sql = arms.length === 1 ? `${arms.join('')} ORDER BY ${order.orderBy}` : `${arms.join('\n  UNION ALL ')}\n  ORDER BY ${order.merged}`;
-  return { sql: `${prefix}${sql}${select.cut === 'limit' ? ' LIMIT @limit' : ''}`, params: allParams };
+  return { sql: `${sql}${select.cut === 'limit' ? ' LIMIT @limit' : ''}`, params: allParams };
 }
 
 /** The ranges the queue's open items can lie in (QueueContext's `ranges`), from the kept counts. */
@@ -232,9 +229,9 @@ export function queueSummaryQuery(filter: QueueFilter, context: QueueContext): {
       params,
     };
   }
-  const { where, with: withSql, params } = filterCondition(filter, context);
+  const { where, params } = filterCondition(filter, context);
   return {
-    sql: `${withSql === '' ? '' : `WITH ${withSql} `}SELECT i.currency AS currency, COUNT(*) AS items, SUM(i.amount_minor) AS minor FROM items i WHERE ${where} GROUP BY i.currency ORDER BY i.currency`,
+    sql: `SELECT i.currency AS currency, COUNT(*) AS items, SUM(i.amount_minor) AS minor FROM items i WHERE ${where} GROUP BY i.currency ORDER BY i.currency`,
     params,
   };
 }

@@ -64,22 +64,19 @@ export const QUEUE_SEARCH_CAP = 2_000;
  * its amount as typed. Each branch is an index (tests/unit/store/search-indexes.test.ts explains
  * the queue's use of it).
  */
-export function itemSearchCondition(text: string): { sql: string; with: string; params: Record<string, string | number | null> } {
+export function itemSearchCondition(text: string): { sql: string; params: Record<string, string | number | null> } {
   const term = text.trim();
   const amount = parseTypedAmountRange(term);
-  // The item id is cast: PostgreSQL cannot tell a parameter's type from a bare SELECT of it. The
-  // hits are a common table expression, so that a queue page merging several ranges (each a
-  // SELECT of its own) finds them once.
-  const hits = `queue_search_hits (id) AS (SELECT found.id FROM (${keyHitsSql('network', 'search')}) hit CROSS JOIN items found ON found.network_record_id = hit.id
+  // The item id is cast: PostgreSQL cannot tell a parameter's type from a bare SELECT of it.
+  const sql = `i.id IN (SELECT found.id FROM (${keyHitsSql('network', 'search')}) hit CROSS JOIN items found ON found.network_record_id = hit.id
     UNION SELECT found.id FROM (${keyHitsSql('ledger', 'search')}) hit CROSS JOIN items found ON found.ledger_payment_id = hit.id
     UNION SELECT CAST(@searchItemId AS INTEGER) WHERE @searchItemId IS NOT NULL
     UNION SELECT found.id FROM items found WHERE found.status = 'OPEN' AND found.amount_minor BETWEEN @searchFromMinor AND @searchToMinor)`;
-  const sql = 'i.id IN (SELECT id FROM queue_search_hits)';
   const params = {
     ...keyHitsParams(term, 'search', term === '' ? 0 : QUEUE_SEARCH_CAP),
     searchItemId: /^\d{1,15}$/.test(term) ? Number(term) : null,
     searchFromMinor: amount?.fromMinor ?? null,
     searchToMinor: amount?.toMinor ?? null,
   };
-  return { sql, with: hits, params };
+  return { sql, params };
 }
