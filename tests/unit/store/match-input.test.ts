@@ -170,6 +170,29 @@ describe('the columns a run reads from the store', () => {
     expect(order).toEqual(['V-z', 'V-\u00E9', 'V-\uFB01', 'V-\u{1F600}']);
     expect([...ids].sort(compareCodePoints)).toEqual(order);
   });
+
+  it('reads keys that JSON must escape, and amounts past 32 bits, exactly as stored (SQLite hands each row over as JSON)', () => {
+    const db = createDb();
+    const odd = ['T"quote', 'T\\back', 'T\u00E9\u{1F600}', 'T\ttab', 'T/slash'];
+    const large = 9_007_199_254_740_991; // Number.MAX_SAFE_INTEGER minor units
+    storeFile(db, { ledger: odd.map((networkTxnId, index) => ledgerInput({ paymentId: `Z-${index}`, networkTxnId, amountMinor: index === 0 ? large : 100 })) });
+    storeFile(db, { network: odd.map((networkTxnId, index) => networkInput({ recordId: `V-${index}`, networkTxnId, amountMinor: index === 0 ? large : 100 })) });
+    const loaded = loadMatchInput(db, '2026-11-02');
+    expect(loaded.records.length).toBe(odd.length);
+    const keyOfPayment = new Map(Array.from({ length: loaded.payments.length }, (_, position) => [loaded.payments.paymentIdAt(position), loaded.payments.networkTxnKey[position]]));
+    const keys = new Set<number>();
+    for (let position = 0; position < loaded.records.length; position++) {
+      const index = Number(loaded.records.recordIdAt(position).slice(2));
+      const key = loaded.records.networkTxnKey[position] ?? 0;
+      expect(key, odd[index]).not.toBe(0);
+      expect(key, odd[index]).toBe(keyOfPayment.get(`Z-${index}`));
+      keys.add(key);
+      expect(loaded.records.amountMinor[position]).toBe(index === 0 ? large : 100);
+    }
+    expect(keys.size).toBe(odd.length);
+    const outcome = matchColumns({ asOfDate: '2026-11-02', rules: DEFAULT_RULES, ...loaded });
+    expect(outcome.matches.length).toBe(odd.length);
+  });
 });
 
 describe('whether the store holds anything to match (holdsRecords)', () => {
