@@ -218,12 +218,12 @@ function idsByRowId(db: ReadonlyDb, table: 'ledger_payments' | 'network_records'
  * JS one at a time costs better-sqlite3 about twice as much (bench/README.md, "The run's load as
  * JSON rows"). PostgreSQL's rows come as arrays, as they always did.
  */
-function* rowsOf<Row extends unknown[]>(db: ReadonlyDb, sql: string, columns: string, parameters: Record<string, unknown>): Generator<Row> {
+function* rowsOf<Row extends unknown[]>(db: ReadonlyDb, sql: string, columns: string, parameters: AsOf & Record<string, string>): Generator<Row> {
   if (isPostgresConnection(db)) {
-    yield* db.prepare<Record<string, unknown>, Row>(sql.replace('%COLUMNS%', columns)).raw().iterate(parameters);
+    yield* db.prepare<AsOf, Row>(sql.replace('%COLUMNS%', columns)).raw().iterate(parameters);
     return;
   }
-  for (const text of db.prepare<Record<string, unknown>, string>(sql.replace('%COLUMNS%', `json_array(${columns})`)).pluck().iterate(parameters)) {
+  for (const text of db.prepare<AsOf, string>(sql.replace('%COLUMNS%', `json_array(${columns})`)).pluck().iterate(parameters)) {
     yield JSON.parse(text) as Row;
   }
 }
