@@ -31,6 +31,12 @@ export type StageResult = {
   rows: number;
   rowsPerSecond: number;
   peakRssMb: number;
+  /**
+   * CPU seconds of the whole process (every thread: the engine worker, the keyer, the report
+   * thread, DuckDB's) during the stage: steadier than the wall clock on a machine shared with
+   * other work, where the same stage's seconds move by a quarter between runs.
+   */
+  cpuSeconds?: number;
   /** The main thread's worst event-loop delay during the stage: how long the window would have waited. */
   maxEventLoopDelayMs?: number;
 };
@@ -138,6 +144,12 @@ function startRssSampler(): { peakSince(): Promise<number>; stop(): Promise<void
   };
 }
 
+/** CPU seconds (user and system, every thread of the process) since `since`. */
+function cpuSecondsSince(since: NodeJS.CpuUsage): number {
+  const used = process.cpuUsage(since);
+  return (used.user + used.system) / 1e6;
+}
+
 function megabytes(bytes: number): number {
   return Math.round(bytes / (1 << 20));
 }
@@ -156,14 +168,16 @@ async function measure(
   // The histogram's timer counts from its first tick: a stall before that tick goes unrecorded.
   await new Promise((resolve) => setTimeout(resolve, 20));
   const started = performance.now();
+  const cpuStarted = process.cpuUsage();
   await work();
   const seconds = (performance.now() - started) / 1000;
+  const cpuSeconds = cpuSecondsSince(cpuStarted);
   // Important: a stage that never yields (synchronous work behind a promise) gives the timer no
   // turn until it ends; waiting past one resolution lets it fire late and record the stall.
   await new Promise((resolve) => setTimeout(resolve, 20));
   delay.disable();
   const peak = await sampler.peakSince();
-  return { name, seconds, rows, rowsPerSecond: Math.round(rows / seconds), peakRssMb: megabytes(peak), maxEventLoopDelayMs: delay.max / 1e6 };
+  return { name, seconds, cpuSeconds, rows, rowsPerSecond: Math.round(rows / seconds), peakRssMb: megabytes(peak), maxEventLoopDelayMs: delay.max / 1e6 };
 }
 
 /** The queue pages the UI will ask for (100 items each); each must be answered from an index. */
@@ -263,11 +277,12 @@ function pad(text: string, width: number, isRight = false): string {
 
 function formatTable(stages: readonly StageResult[]): string {
   const lines = [
-    `${pad('stage', 34)}${pad('seconds', 10, true)}${pad('rows', 12, true)}${pad('rows/s', 12, true)}${pad('peak RSS MB', 13, true)}${pad('max loop delay ms', 19, true)}`,
+    `${pad('stage', 34)}${pad('seconds', 10, true)}${pad('CPU s', 9, true)}${pad('rows', 12, true)}${pad('rows/s', 12, true)}${pad('peak RSS MB', 13, true)}${pad('max loop delay ms', 19, true)}`,
   ];
   for (const stage of stages) {
     lines.push(
-      `${pad(stage.name, 34)}${pad(stage.seconds.toFixed(2), 10, true)}${pad(stage.rows.toLocaleString('en-US'), 12, true)}` +
+      `${pad(stage.name, 34)}${pad(stage.seconds.toFixed(2), 10, true)}${pad(stage.cpuSeconds === undefined ? '' : stage.cpuSeconds.toFixed(2), 9, true)}` +
+        `${pad(stage.rows.toLocaleString('en-US'), 12, true)}` +
         `${pad(stage.rowsPerSecond.toLocaleString('en-US'), 12, true)}${pad(String(stage.peakRssMb), 13, true)}` +
         pad(stage.maxEventLoopDelayMs === undefined ? '' : stage.maxEventLoopDelayMs.toFixed(1), 19, true),
     );
@@ -488,6 +503,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   const endToEnd: StageResult = {
     name: 'total (ingest + match + reports)',
     seconds: total,
+    cpuSeconds: engine.stages.reduce((sum, stage) => sum + (stage.cpuSeconds ?? 0), 0),
     rows: feeds.networkRecords + feeds.ledgerPayments,
     rowsPerSecond: Math.round((feeds.networkRecords + feeds.ledgerPayments) / total),
     peakRssMb,
@@ -509,13 +525,15 @@ export async function main(argv: readonly string[]): Promise<number> {
   let baseline: BaselineResult | undefined;
   if (!args.isDuckDbSkipped) {
     await sampler.peakSince();
+    const baselineCpu = process.cpuUsage();
     baseline = await runDuckDbBaseline(feeds, feeds.dates.at(-1)!, path.join(workDir, 'duckdb-reports'));
+    const baselineCpuSeconds = cpuSecondsSince(baselineCpu);
     const baselinePeak = megabytes(await sampler.peakSince());
     console.log('\nDuckDB baseline (same files, same run)');
     console.log(
       formatTable([
         ...baseline.stages.map((stage) => ({ ...stage, rowsPerSecond: Math.round(stage.rows / stage.seconds), peakRssMb: baselinePeak })),
-        { name: 'total', seconds: baseline.seconds, rows: feeds.networkRecords + feeds.ledgerPayments, rowsPerSecond: Math.round((feeds.networkRecords + feeds.ledgerPayments) / baseline.seconds), peakRssMb: baselinePeak },
+        { name: 'total', seconds: baseline.seconds, cpuSeconds: baselineCpuSeconds, rows: feeds.networkRecords + feeds.ledgerPayments, rowsPerSecond: Math.round((feeds.networkRecords + feeds.ledgerPayments) / baseline.seconds), peakRssMb: baselinePeak },
       ]),
     );
     console.log(`  ${pad('report rows', 15)}${pad('ours', 9, true)}${pad('DuckDB', 10, true)}`);
