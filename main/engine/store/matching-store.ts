@@ -28,7 +28,7 @@ function cardKeySql(network: string, last4: string): string {
 // Important: a run reads every open record, millions of them, and better-sqlite3 spends most of
 // that time turning SQLite values into JS values (about 0.4 µs each, strings more), and a record
 // held as an object with its strings was most of the run's memory. So the rows come as arrays
-// (.raw(), no property names) in decision order (SQLite sorts them), the few-valued columns
+// (one JSON array per row on SQLite, rowsOf; .raw() on PostgreSQL) in decision order (SQLite sorts them), the few-valued columns
 // packed into one number of flags, dates as day numbers computed by SQLite, each identity key as
 // one value (the auth and card keys joined by SQLite), and go straight into typed columns (see
 // NetworkColumns): the keys become integer ids, and the external ids are not read at all, only
@@ -220,10 +220,11 @@ function idsByRowId(db: ReadonlyDb, table: 'ledger_payments' | 'network_records'
  */
 function* rowsOf<Row extends unknown[]>(db: ReadonlyDb, sql: string, columns: string, parameters: AsOf & Record<string, string>): Generator<Row> {
   if (isPostgresConnection(db)) {
-    yield* db.prepare<AsOf, Row>(sql.replace('%COLUMNS%', columns)).raw().iterate(parameters);
+    yield* db.prepare<AsOf, Row>(sql.replace('%COLUMNS%', () => columns)).raw().iterate(parameters);
     return;
   }
-  for (const text of db.prepare<AsOf, string>(sql.replace('%COLUMNS%', `json_array(${columns})`)).pluck().iterate(parameters)) {
+  // A function, so that no `$` in the columns' SQL is read as a replacement pattern.
+  for (const text of db.prepare<AsOf, string>(sql.replace('%COLUMNS%', () => `json_array(${columns})`)).pluck().iterate(parameters)) {
     yield JSON.parse(text) as Row;
   }
 }
