@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { QueueFilter } from '../../../shared/ipc/recon-api';
 import { queueContext, queueSummaryQuery, readQueuePage, readQueueSummary } from '../../../main/engine/store/queue-store';
 import type { Db } from '../../../main/engine/store/database';
+import { filterCombinations, openItemsWhere } from '../../helpers/queue-filters';
 import { seeded } from '../../helpers/seeded';
 import { createDb, ledgerInput, networkInput, storeFile } from '../../helpers/store';
 
@@ -11,27 +12,15 @@ const CURRENCIES = ['USD', 'CAD', 'JPY'] as const;
 
 /** The summary as counting the open items gives it: what the kept counts must always equal. */
 function counted(db: Db, filter: QueueFilter): { currency: string; items: number; minor: number }[] {
-  const terms = ["category = @category AND status = 'OPEN'"];
-  for (const column of ['reason', 'network', 'side'] as const) if (filter[column] !== undefined) terms.push(`${column} = @${column}`);
-  const params = Object.fromEntries(Object.entries({ category: filter.category, reason: filter.reason, network: filter.network, side: filter.side }).filter(([, value]) => value !== undefined));
+  const { where, params } = openItemsWhere(filter);
   return db
-    .prepare(`SELECT currency, COUNT(*) AS items, SUM(amount_minor) AS minor FROM items WHERE ${terms.join(' AND ')} GROUP BY currency ORDER BY currency`)
+    .prepare(`SELECT currency, COUNT(*) AS items, SUM(amount_minor) AS minor FROM items WHERE ${where} GROUP BY currency ORDER BY currency`)
     .all(params) as { currency: string; items: number; minor: number }[];
 }
 
 /** Every filter the kept counts answer: each category with or without each of reason, network and side. */
 function countedFilters(): QueueFilter[] {
-  const filters: QueueFilter[] = [];
-  for (const category of ['MISMATCH', 'GLOBAL_FINANCE'] as const) {
-    for (const reason of [undefined, ...REASONS]) {
-      for (const network of [undefined, 'VISA', 'MASTERCARD'] as const) {
-        for (const side of [undefined, 'NETWORK', 'LEDGER'] as const) {
-          filters.push({ category, sort: 'oldest', ...(reason ? { reason } : {}), ...(network ? { network } : {}), ...(side ? { side } : {}) });
-        }
-      }
-    }
-  }
-  return filters;
+  return (['MISMATCH', 'GLOBAL_FINANCE'] as const).flatMap((category) => filterCombinations({ category, sort: 'oldest' }, REASONS));
 }
 
 describe("the queue's kept counts (migration 17)", () => {

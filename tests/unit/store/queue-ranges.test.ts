@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { QueueFilter, QueueItem } from '../../../shared/ipc/recon-api';
 import { iterateQueue, queueContext, queueItemIds, readQueuePage } from '../../../main/engine/store/queue-store';
 import { asWritable, migrate, type Db } from '../../../main/engine/store/database';
+import { filterCombinations, openItemsWhere } from '../../helpers/queue-filters';
 import { seeded } from '../../helpers/seeded';
 import { createDb, ledgerInput, networkInput, storeFile } from '../../helpers/store';
 
@@ -15,20 +16,9 @@ const REASONS = ['AMOUNT_DIFF', 'NO_LEDGER', 'NO_NETWORK', 'AMBIGUOUS'] as const
 
 /** The filter's open items in its order, by one plain ORDER BY: what the merged pages must equal. */
 function ordered(db: Db, filter: QueueFilter): number[] {
-  const terms = ["category = @category AND status = 'OPEN'"];
-  const params: Record<string, string> = { category: filter.category };
-  for (const column of ['reason', 'network', 'side'] as const) {
-    const value = filter[column];
-    if (value === undefined) continue;
-    terms.push(`${column} = @${column}`);
-    params[column] = value;
-  }
-  if (filter.dateFrom !== undefined) {
-    terms.push('record_date >= @dateFrom');
-    params.dateFrom = filter.dateFrom;
-  }
+  const { where, params } = openItemsWhere(filter);
   const order = filter.sort === 'oldest' ? 'opened_on, id' : 'amount_minor DESC, id DESC';
-  return db.prepare(`SELECT id FROM items WHERE ${terms.join(' AND ')} ORDER BY ${order}`).pluck().all(params) as number[];
+  return db.prepare(`SELECT id FROM items WHERE ${where} ORDER BY ${order}`).pluck().all(params) as number[];
 }
 
 /** Every page of a filter, `limit` items at a time, as the window reads them. */
@@ -47,14 +37,7 @@ function filters(): QueueFilter[] {
   const all: QueueFilter[] = [];
   for (const category of ['MISMATCH', 'GLOBAL_FINANCE'] as const) {
     for (const sort of ['oldest', 'largest'] as const) {
-      for (const reason of [undefined, 'AMOUNT_DIFF', 'NO_NETWORK'] as const) {
-        for (const network of [undefined, 'VISA', 'MASTERCARD'] as const) {
-          for (const side of [undefined, 'NETWORK', 'LEDGER'] as const) {
-            all.push({ category, sort, ...(reason ? { reason } : {}), ...(network ? { network } : {}), ...(side ? { side } : {}) });
-          }
-        }
-      }
-      all.push({ category, sort, dateFrom: '2026-11-04' });
+      all.push(...filterCombinations({ category, sort }, ['AMOUNT_DIFF', 'NO_NETWORK']), { category, sort, dateFrom: '2026-11-04' });
     }
   }
   return all;
