@@ -11,8 +11,9 @@ import { itemSearchCondition } from './search-terms';
 // read by key (after the last item shown, in the sort's order), never by OFFSET. Each sort has one
 // index, keyed by category, status, reason, network and side before the sort's own key (migration
 // 23), so a filter's items lie in one range of it per combination of those the open items have;
-// a page merges those ranges, each read in order from the key (SQLite's MERGE of a compound
-// SELECT, PostgreSQL's Merge Append), so the thousandth page costs what the first does.
+// a page reads at most a page from each of those ranges, in order from the key, and merges them
+// (PostgreSQL's Merge Append; SQLite sorts the few rows the ranges gave), so the thousandth page
+// costs what the first does.
 // tests/unit/store/queue-indexes.test.ts proves the plans and the benchmark times them.
 
 /** A page request: the filter, where to start (absent: the first page) and how many items. */
