@@ -103,7 +103,14 @@ export type Services = {
   profiles: readonly FeedProfile[];
   /** Problems with user profiles (each names its file); the built-in ones still work. */
   profileErrors: readonly string[];
+  /**
+   * Ingests files and folders, each whole or not at all. Resolves once every file is committed;
+   * on a SQLite file its search keys come after, from the keyer thread (searchKeysReady), and a
+   * search reads a file still waiting for them row by row meanwhile.
+   */
   ingest(paths: readonly string[]): Promise<IngestOutcome[]>;
+  /** Resolves once every file stored so far has its search keys (its searches then read keys only). */
+  searchKeysReady(): Promise<void>;
   /** Watches an inbox folder and ingests each file dropped there (see inbox-watcher.ts). */
   watchInbox(folder: string, onOutcome: (outcome: IngestOutcome) => void, options?: InboxOptions): InboxWatcher;
   /** The instant the injected clock reads. */
@@ -327,6 +334,9 @@ export function createServices(config: ServicesConfig): Services {
     async idle() {
       await runner.request({ kind: 'idle' });
     },
+    async searchKeysReady() {
+      await runner.request({ kind: 'search-keys' });
+    },
     manualAction(action, at) {
       return runner.request({ kind: 'manual-action', action, atMs: at.getTime() });
     },
@@ -358,7 +368,7 @@ export function createServices(config: ServicesConfig): Services {
 function refuseWhileUnreachable(runner: EngineRunner, url: string, isReachable: () => boolean): void {
   const send = runner.request.bind(runner);
   runner.request = (request, onProgress) => {
-    if (request.kind !== 'idle' && request.kind !== 'close' && !isReachable()) {
+    if (request.kind !== 'idle' && request.kind !== 'close' && request.kind !== 'search-keys' && !isReachable()) {
       return Promise.reject(new TeamDatabaseUnreachableError(url, 'the window\'s watch finds the server not answering; the request was not sent'));
     }
     return send(request, onProgress);

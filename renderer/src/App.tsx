@@ -193,8 +193,23 @@ function Header({ onSearch }: { onSearch: () => void }) {
       <button type="button" className="button-small header-search" aria-keyshortcuts="Control+K Meta+K" data-testid="header-search" onClick={onSearch}>
         Search <kbd>Ctrl+K</kbd>
       </button>
+      <SearchIndexing />
       <UndoLastAction />
     </header>
+  );
+}
+
+/**
+ * Beside Search while files just ingested wait for their search keys (written on a second thread
+ * after the ingest returns): until then no search, here or in the queue and Matches views, finds
+ * their rows.
+ */
+function SearchIndexing() {
+  const files = useReconStore((state) => state.status?.filesAwaitingSearchKeys ?? 0);
+  return (
+    <p className="header-indexing" role="status" data-testid="header-search-indexing">
+      {files === 0 ? '' : `Indexing ${files === 1 ? '1 new file' : `${files} new files`} for search…`}
+    </p>
   );
 }
 

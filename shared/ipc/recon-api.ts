@@ -465,6 +465,8 @@ export type WorkstationStatus = {
   businessDay: { openDate: string; lastClosedDate: string; cutoffAt: string; timeZone: string; cutoff: string };
   /** Present when the audit log was found altered outside the app: why every change is refused (reading still works). */
   writesStopped?: string;
+  /** Files just ingested whose search keys are still being written: no search finds their rows yet. */
+  filesAwaitingSearchKeys: number;
 };
 
 /** A stored feed file as the imports list shows it. */
@@ -792,8 +794,16 @@ export type MatchSearchHit = {
 /** A group of hits, newest first, and whether more were found than it holds. */
 export type SearchGroup<Hit> = { hits: Hit[]; hasMore: boolean };
 
-/** What a search everywhere found: open items, closed (or done) items, matches. */
-export type SearchResults = { openItems: SearchGroup<ItemSearchHit>; closedItems: SearchGroup<ItemSearchHit>; matches: SearchGroup<MatchSearchHit> };
+/**
+ * What a search everywhere found: open items, closed (or done) items, matches; and how many files
+ * just ingested it could not search yet (their keys are still being written).
+ */
+export type SearchResults = {
+  openItems: SearchGroup<ItemSearchHit>;
+  closedItems: SearchGroup<ItemSearchHit>;
+  matches: SearchGroup<MatchSearchHit>;
+  filesAwaitingSearchKeys: number;
+};
 
 /** The reports written for one business date. */
 export type ReportsWritten = { date: string; folder: string; files: string[] };

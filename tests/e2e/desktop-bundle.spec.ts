@@ -63,8 +63,12 @@ test.describe('the desktop build', () => {
     const matched = replied(2);
     worker.postMessage({ seq: 2, nowMs: Date.now(), request: { kind: 'match', asOfDate } });
     await matched;
-    const closed = replied(3);
-    worker.postMessage({ seq: 3, nowMs: Date.now(), request: { kind: 'close' } });
+    // An ingest returns before its files' keys: this asks for them before the worker closes.
+    const keyed = replied(3);
+    worker.postMessage({ seq: 3, nowMs: Date.now(), request: { kind: 'search-keys' } });
+    await keyed;
+    const closed = replied(4);
+    worker.postMessage({ seq: 4, nowMs: Date.now(), request: { kind: 'close' } });
     await closed;
     await worker.terminate();
     startup.port1.close();

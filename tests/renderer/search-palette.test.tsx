@@ -3,7 +3,7 @@ import userEvent from '@testing-library/user-event';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ItemSearchHit, SearchResults } from '../../shared/ipc/recon-api';
 import { useReconStore } from '../../renderer/src/store/recon-store';
-import { FakeReconApi } from './helpers/fake-recon-api';
+import { FakeReconApi, workstationStatus } from './helpers/fake-recon-api';
 import { networkItemDetail, queueItem } from './helpers/item-fixtures';
 import { renderApp, resetWindow } from './helpers/render-app';
 
@@ -32,6 +32,7 @@ const RESULTS: SearchResults = {
     hits: [{ matchId: 381, status: 'ACTIVE', rule: 'auth_code', network: 'VISA', businessDate: '2026-11-05', amountMinor: 59_921, currency: 'USD', field: 'amount', value: '599.21' }],
     hasMore: true,
   },
+  filesAwaitingSearchKeys: 0,
 };
 
 function setUp() {
@@ -88,6 +89,31 @@ describe('search everywhere, from the keyboard only', () => {
     expect(await screen.findByRole('heading', { name: 'Item 18' })).toBeTruthy();
     expect(screen.getByRole('button', { name: 'Queue' }).getAttribute('aria-current')).toBe('page');
     expect(fake.argumentsOf('itemDetail')).toEqual([{ id: 18 }]);
+  });
+
+  it('says when files just ingested are still being indexed, in the results and beside Search until their keys are in', async () => {
+    const fake = new FakeReconApi();
+    fake.replyWith('readStatus', workstationStatus({}, { filesAwaitingSearchKeys: 3 }));
+    fake.replyWith('searchEverywhere', { ...RESULTS, filesAwaitingSearchKeys: 3 });
+    renderApp(fake);
+    const user = userEvent.setup();
+    expect((await screen.findByTestId('header-search-indexing')).textContent).toBe('Indexing 3 new files for search…');
+    await user.keyboard('{Control>}k{/Control}');
+    const dialog = await screen.findByRole('dialog', { name: 'Search everywhere' });
+    await user.keyboard('0011');
+    await waitFor(() =>
+      expect(within(dialog).getByTestId('search-palette-status').textContent).toBe(
+        '2 open items, 1 closed item, 1+ matches. Up and down arrows choose, Enter opens. 3 files just ingested are still being indexed: their rows are not found yet (a minute at most).',
+      ),
+    );
+    // The keys are in: the store watcher says what a search reads changed, the note goes and the same text is asked again.
+    const asked = fake.argumentsOf('searchEverywhere').length;
+    fake.replyWith('readStatus', workstationStatus());
+    fake.replyWith('searchEverywhere', RESULTS);
+    fake.emit({ type: 'store-changed', areas: ['feeds', 'items', 'matches'] });
+    await waitFor(() => expect(screen.getByTestId('header-search-indexing').textContent).toBe(''));
+    await waitFor(() => expect(within(dialog).getByTestId('search-palette-status').textContent).toBe('2 open items, 1 closed item, 1+ matches. Up and down arrows choose, Enter opens.'));
+    expect(fake.argumentsOf('searchEverywhere').slice(asked)).toEqual([{ text: '0011', limit: 8 }]);
   });
 
   it('opens a match in the Matches view, searched by its id alone', async () => {

@@ -25,6 +25,8 @@ export async function run({ values, positionals }: CommandLine, output: Output, 
   try {
     for (const problem of services.profileErrors) output.err(`profile skipped: ${problem}`);
     const outcomes = await services.ingest(positionals);
+    // The command leaves a finished store: the files' search keys too, which the window's ingest does not wait for.
+    await services.searchKeysReady();
     if (outcomes.length === 0) output.out('no files found');
     for (const outcome of outcomes) printOutcome(outcome, output);
     const rejected = outcomes.filter((outcome) => outcome.status === 'rejected').length;

@@ -35,6 +35,7 @@ import { readQueuePage } from '../store/queue-store';
 import { exportMatches, exportQueue, type ExportDestination } from '../reports/list-export';
 import { readMatchesPage } from '../store/matches-store';
 import { searchOpenRecords } from '../store/records-store';
+import { pendingSearchFiles } from '../store/search-index';
 import { searchEverywhere } from '../store/search-store';
 import { ruleSetOfVersion } from '../store/rule-sets';
 import { createTeamHandlers, type TeamContext } from './team-handlers';
@@ -142,6 +143,7 @@ export function createReconHandlers(context: HandlerContext): ReconHandlers {
         actor: services.actor,
         businessDay: businessDayView(services.businessDay()),
         ...writesStopped(services),
+        filesAwaitingSearchKeys: pendingSearchFiles(services.reader).length,
       };
     },
     /** Ingests files and folders by path (the shell's drop zone and file dialog). */

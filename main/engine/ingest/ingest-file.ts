@@ -32,10 +32,11 @@ export type IngestOptions = {
   beforeCommit?: () => void;
   /**
    * A keyer thread keys each file for search once it is committed (store/search-keyer.ts): the
-   * file's transaction only marks it, and `afterCommit` wakes the thread. Without one, the keys are
-   * written in the file's own transaction.
+   * file's transaction only marks it, and `afterCommit` wakes the thread. The keys it stages are
+   * copied in after the ingest, while the engine worker has nothing else to do, so an ingest pays
+   * for none of them. Without one, the keys are written in the file's own transaction.
    */
-  searchKeyer?: { afterCommit(): void; beforeWrite(): Promise<void> };
+  searchKeyer?: { afterCommit(): void };
 };
 
 /** The file changed while it was read: what was read is not the whole file, so nothing of it is stored. */
@@ -133,7 +134,6 @@ export async function ingestFile(db: WritableDb, filePath: string, options: Inge
   // transaction is opened by hand; nothing else may use this connection until it ends. Its BEGIN
   // is inside the try: another process's lock is an outcome for this file, never a crash.
   try {
-    await options.searchKeyer?.beforeWrite();
     await beginWriteTransaction(db);
     // Checked again under the write lock: another process (a second workstation, the CLI) may have
     // ingested these bytes since the check above, and its row would fail this insert on sha256.

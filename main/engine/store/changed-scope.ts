@@ -98,11 +98,13 @@ const NAMED_BY_IDENTITY = `((network_txn_id <> '' AND network_txn_id IN (SELECT 
  * each of `@keys` (the transaction ids, ARNs and auth codes, a JSON array) is looked up as an
  * identifier's start in every Zelle file's keys, and the rows found are compared exactly. A key
  * is lower case and any identifier of the payment, so the lookup finds a superset; a payment's
- * keys only ever grow (updateIndexedPayment), so it misses none once no file waits for its keys.
+ * keys only ever grow (updateIndexedPayment), so it misses none. Every payment of a file still
+ * waiting for its keys (search_pending_files) is a candidate too, compared the same way.
  */
 export const PAYMENTS_BY_KEYS_SQL = `${PAYMENT_KEYS} WHERE id IN (
     SELECT k.ledger_payment_id FROM json_each(@keys) j CROSS JOIN feed_files f CROSS JOIN ledger_payment_keys k
-    WHERE f.side = 'LEDGER' AND k.file_id = f.id AND k.from_end = 0 AND k.key = lower(j.value))
+    WHERE f.side = 'LEDGER' AND k.file_id = f.id AND k.from_end = 0 AND k.key = lower(j.value)
+    UNION ALL SELECT l.id FROM search_pending_files p CROSS JOIN ledger_payments l ON l.file_id = p.file_id)
   AND ${NAMED_BY_IDENTITY}`;
 
 /**
@@ -218,12 +220,17 @@ export function changedScope(db: ReadonlyDb, asOfDate: string, rules: RuleSet, c
   const openByAmount = db.prepare<{ asOf: string; dates: string; amountKeys: string }, PaymentKeys>(OPEN_PAYMENTS_BY_AMOUNT_SQL);
   type Named = { asOf: string; txnIds: string; arns: string; authKeys: string };
   const identityScan = db.prepare<Named, PaymentKeys>(`${PAYMENT_KEYS} WHERE ${NAMED_BY_IDENTITY}`);
-  // The keys serve only where every Zelle file has its keys (a file's keys may wait for the keyer
-  // thread) and on SQLite (PostgreSQL keeps the scan its planner was measured with).
-  const canLookUpKeys = identityLookup !== 'scan' && dialectOf(db) === 'sqlite' && pendingSearchFiles(db).length === 0;
+  // The keys serve on SQLite only (PostgreSQL keeps the scan its planner was measured with). A
+  // lookup reads every payment of the files still waiting for their keys as well (the keyer thread
+  // writes them after the ingest returns), so those count as scanned either way.
+  const canLookUpKeys = identityLookup !== 'scan' && dialectOf(db) === 'sqlite';
   const byKeys = canLookUpKeys ? db.prepare<Named & { keys: string }, PaymentKeys>(PAYMENTS_BY_KEYS_SQL) : undefined;
   const ledgerFiles = byKeys ? (db.prepare<[], number>("SELECT COUNT(*) FROM feed_files WHERE side = 'LEDGER'").pluck().get() ?? 0) : 0;
   const paymentsHeld = byKeys ? (db.prepare<[], number | null>('SELECT MAX(id) FROM ledger_payments').pluck().get() ?? 0) : 0;
+  const paymentsPending =
+    byKeys && pendingSearchFiles(db).length > 0
+      ? (db.prepare<[], number>('SELECT COUNT(*) FROM search_pending_files p CROSS JOIN ledger_payments l ON l.file_id = p.file_id').pluck().get() ?? 0)
+      : 0;
 
   while (recordQueue.length > 0 || paymentQueue.length > 0) {
     // A payment's records, in memory.
@@ -271,7 +278,7 @@ export function changedScope(db: ReadonlyDb, asOfDate: string, rules: RuleSet, c
     // lists, as loadMatchInput reads the matched payments, unless the round has so few keys that
     // looking each up in every Zelle file's search keys is cheaper (IdentityLookup).
     const named: Named = { asOf: asOfDate, txnIds: JSON.stringify([...txnIds]), arns: JSON.stringify([...arns]), authKeys: JSON.stringify([...authKeys]) };
-    const isLookup = byKeys !== undefined && (identityLookup === 'keys' || searchKeys.size * ledgerFiles < paymentsHeld * LOOKUPS_PER_PAYMENT);
+    const isLookup = byKeys !== undefined && (identityLookup === 'keys' || searchKeys.size * ledgerFiles < (paymentsHeld - paymentsPending) * LOOKUPS_PER_PAYMENT);
     for (const payment of isLookup ? byKeys.iterate({ ...named, keys: JSON.stringify([...searchKeys]) }) : identityScan.iterate(named)) reachPayment(payment);
     if (amountKeys.size === 0) continue;
     // A payment of one record's key in another's window is linked too: a superset.

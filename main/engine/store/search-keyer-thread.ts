@@ -1,8 +1,8 @@
 // The keyer thread: computes the search keys of the files the engine worker committed with a mark
 // (migration 20) and stages them, sorted, each file in a database file of its own
-// (search-index.ts: stageFileKeys), oldest file first, a few files ahead. It never writes the
-// store: the engine worker copies a staged file's keys in and deletes its mark (copyStagedKeys)
-// between two of its own files, deletes the staged file and says so. So neither waits on the
+// (search-index.ts: stageFileKeys), oldest file first, up to STAGED_AHEAD files ahead. It never
+// writes the store: the engine worker copies a staged file's keys in and deletes its mark
+// (copyStagedKeys) between its requests, deletes the staged file and says so. So neither waits on the
 // other's write lock, and no database is open on both at once. Started only by search-keyer.ts.
 
 import fs from 'node:fs';
@@ -13,8 +13,13 @@ import type { FromSearchKeyer, SearchKeyerSetup, ToSearchKeyer } from './search-
 
 const { dbPath, nativeBinding, stagingPrefix, port } = workerData as SearchKeyerSetup & { stagingPrefix: string; port: MessagePort };
 
-/** How many staged files may wait for the worker's copy: enough to stage while the worker stores, few enough to bound their disk. */
-const STAGED_AHEAD = 2;
+/**
+ * How many staged files may wait for the worker's copy. An ingest returns before its keys are in,
+ * and the worker copies only between its requests, so the thread goes on staging a whole day's
+ * files while a matching run holds the worker; few enough to bound their disk (a 166,000-payment
+ * file's keys take about 100 MB).
+ */
+const STAGED_AHEAD = 32;
 
 /** The keyer's connection, open while it has files to key. Closed when idle: its page cache goes back to the system until the next ingest. */
 let connection: WritableDb | undefined;

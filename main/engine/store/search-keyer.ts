@@ -1,8 +1,10 @@
 // Starts the keyer thread (search-keyer-thread.ts) and copies in, on the engine worker's own
 // connection, the keys it stages. The thread starts with the first file committed, so a session
-// that ingests nothing never pays for it. If it fails or stops, `settle` resolves all the same: the
-// caller then keys what is still marked itself (search-index.ts, keyPendingFiles), so a row is
-// never left unsearchable, only keyed more slowly.
+// that ingests nothing never pays for it. An ingest does not wait for it: the worker copies staged
+// files in while it has no request to run (`copyOne`), and a search reads a file still waiting row
+// by row (search-terms.ts). If it fails or stops, `settle` resolves all the same: the caller then
+// keys what is still marked itself (search-index.ts, keyPendingFiles), so a row is never left
+// unsearchable, only keyed more slowly.
 
 import crypto from 'node:crypto';
 import fs from 'node:fs';
@@ -16,8 +18,12 @@ import { attachStaging, copyStagedKeys, detachStaging, stagedFilePath } from './
 /** What the keyer thread needs to open the store. */
 export type SearchKeyerSetup = { dbPath: string; nativeBinding?: string };
 
-/** How the keyer runs: how long its thread stays once idle (default IDLE_THREAD_MS). */
-export type SearchKeyerOptions = { idleMs?: number };
+/**
+ * How the keyer runs: how long its thread stays once idle (default IDLE_THREAD_MS), and what to
+ * call after each message of the thread (a file staged, all keyed, or a failure): the engine
+ * worker's cue to copy in while it has nothing else to do.
+ */
+export type SearchKeyerOptions = { idleMs?: number; onMessage?: () => void };
 
 /** To the keyer thread: files were committed with their marks (numbered), staged files were copied in (and their staging files deleted), or stop. */
 export type ToSearchKeyer = { kind: 'wake'; seq: number } | { kind: 'copied'; fileIds: number[] } | { kind: 'close' };
@@ -33,10 +39,12 @@ export type SearchKeyer = {
   /** A file was just committed with its mark: key it. */
   afterCommit(): void;
   /**
-   * Call before taking the write lock: copies in, on the worker's connection, the files the thread
-   * has staged (a short transaction each; the thread stages the next meanwhile).
+   * Copies in, on the worker's connection, the oldest file the thread has staged, if any (one short
+   * transaction; the thread stages the next meanwhile): whether it did. Call with no transaction open.
    */
-  beforeWrite(): Promise<void>;
+  copyOne(): boolean;
+  /** Whether a file committed with its mark is not keyed yet by the thread or the worker, as far as this side has heard. */
+  readonly isOwed: boolean;
   /**
    * Resolves once every file committed before this call is keyed, or the thread has stopped.
    * `keyOneYourself`, called while nothing staged waits, keys one more file on the caller's
@@ -111,16 +119,18 @@ export function createSearchKeyer(setup: SearchKeyerSetup, db: WritableDb, optio
       if (message.kind === 'staged') staged.push(message.fileId);
       else if (message.kind === 'idle') {
         keyedUpTo = Math.max(keyedUpTo, message.seq);
-        if (keyedUpTo >= woken) {
+        if (keyedUpTo >= woken && staged.length === 0) {
           // Nothing left to key: the thread no longer keeps this one alive (see afterCommit), and goes if nothing comes.
           channel.port1.unref();
           retirement = setTimeout(() => void retire(), idleMs).unref();
         }
       } else {
         stop(message.message);
+        options.onMessage?.();
         return;
       }
       notify();
+      options.onMessage?.();
     });
     worker.on('error', (error) => {
       if (isCurrent()) stop(error.message);
@@ -138,9 +148,9 @@ export function createSearchKeyer(setup: SearchKeyerSetup, db: WritableDb, optio
    * attached only meanwhile (attached, a write transaction of this connection would lock it too),
    * then deletes it. A failure stops the keyer; the caller keys the rest.
    */
-  function copyStaged(): void {
+  function copyStaged(most = Infinity): void {
     if (staged.length === 0 || failure !== undefined || thread === undefined) return;
-    const copied = staged.splice(0);
+    const copied = staged.splice(0, most);
     try {
       for (const fileId of copied) {
         const file = stagedFilePath(stagingPrefix, fileId);
@@ -170,9 +180,13 @@ export function createSearchKeyer(setup: SearchKeyerSetup, db: WritableDb, optio
       woken++;
       thread.port.postMessage({ kind: 'wake', seq: woken } satisfies ToSearchKeyer);
     },
-    beforeWrite() {
-      copyStaged();
-      return Promise.resolve();
+    copyOne() {
+      const before = staged.length;
+      copyStaged(1);
+      return staged.length < before;
+    },
+    get isOwed() {
+      return failure === undefined && (keyedUpTo < woken || staged.length > 0);
     },
     async settle(keyOneYourself) {
       const target = woken;

@@ -13,7 +13,7 @@ import type { ItemSearchHit, MatchSearchHit, SearchField, SearchGroup, SearchRes
 import { parseTypedAmountRange } from '../../../shared/typed-amount';
 import type { ReadonlyDb } from './database';
 import { ITEM_REFERENCE_SQL } from './queue-store';
-import { AMOUNT_KEY_KIND, amountKey, ledgerIdentifiers, networkIdentifiers, searchKey, type SearchIdentifier } from './search-index';
+import { AMOUNT_KEY_KIND, amountKey, ledgerIdentifiers, networkIdentifiers, pendingSearchFiles, searchKey, type SearchIdentifier } from './search-index';
 import { keyHitsParams, keyHitsSql } from './search-terms';
 
 /**
@@ -210,6 +210,8 @@ export function amountKeyRange(fromMinor: number, toMinor: number): { fromKey: s
  * the end of a record's or payment's identifiers (case-insensitive), by an item's or match's id, or by an
  * amount typed as an associate writes it (see parseTypedAmountRange: "599" spans 599.00 to
  * 599.99). Amounts compare in minor units with two decimals, as the feeds' currencies have.
+ * The rows of a file whose keys the keyer has not written yet (an ingest returns before them) are
+ * not found: the results say how many files wait, and the window says so.
  */
 export function searchEverywhere(db: ReadonlyDb, text: string, limit: number): SearchResults {
   const term = text.trim();
@@ -224,7 +226,7 @@ export function searchEverywhere(db: ReadonlyDb, text: string, limit: number): S
     if (!known || known.rank > rank) matches.set(row.matchId, { hit: { ...row, field, value }, rank });
   };
   let isCapped = false;
-  if (term === '') return groupResults(items, matches, limit, isCapped);
+  if (term === '') return groupResults(items, matches, limit, isCapped, 0);
 
   return db.transaction(() => {
     if (/^\d{1,15}$/.test(term)) {
@@ -252,16 +254,23 @@ export function searchEverywhere(db: ReadonlyDb, text: string, limit: number): S
         for (const row of db.prepare<typeof params & typeof keyed, MatchRow>(MATCHES_BY_AMOUNT_SQL).all({ ...params, ...keyed })) addMatch(row, RANK.amount, 'amount', term);
       }
     }
-    return groupResults(items, matches, limit, isCapped);
+    return groupResults(items, matches, limit, isCapped, pendingSearchFiles(db).length);
   })();
 }
 
-function groupResults(items: Map<number, Ranked<ItemSearchHit>>, matches: Map<number, Ranked<MatchSearchHit>>, limit: number, isCapped: boolean): SearchResults {
+function groupResults(
+  items: Map<number, Ranked<ItemSearchHit>>,
+  matches: Map<number, Ranked<MatchSearchHit>>,
+  limit: number,
+  isCapped: boolean,
+  filesAwaitingSearchKeys: number,
+): SearchResults {
   const itemList = [...items.values()];
   return {
     openItems: group(itemList.filter((ranked) => ranked.hit.status === 'OPEN'), (hit) => hit.itemId, limit, isCapped),
     closedItems: group(itemList.filter((ranked) => ranked.hit.status !== 'OPEN'), (hit) => hit.itemId, limit, isCapped),
     matches: group([...matches.values()], (hit) => hit.matchId, limit, isCapped),
+    filesAwaitingSearchKeys,
   };
 }
 

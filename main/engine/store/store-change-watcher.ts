@@ -7,6 +7,7 @@
 import { STORE_AREAS, type StoreArea } from '../../../shared/ipc/recon-api';
 import type { ReadonlyDb } from './database';
 import { isPostgresConnection } from './postgres/dialect';
+import { pendingSearchFiles } from './search-index';
 
 /** How often the watcher asks SQLite whether another connection committed, in ms. */
 export const STORE_WATCH_INTERVAL_MS = 750;
@@ -18,10 +19,11 @@ export const STORE_WATCH_INTERVAL_MS = 750;
 const MAX_ENTRIES_READ = 5_000;
 
 /**
- * Where the store stood at one look: the newest audit entry and the newest set of reports written
- * (and SQLite's data_version; 0 on PostgreSQL, whose notices say when to look).
+ * Where the store stood at one look: the newest audit entry, the newest set of reports written and
+ * how many files wait for their search keys (and SQLite's data_version; 0 on PostgreSQL, whose
+ * notices say when to look).
  */
-export type ChangeMarks = { dataVersion: number; auditId: number; reportRunId: number };
+export type ChangeMarks = { dataVersion: number; auditId: number; reportRunId: number; filesAwaitingSearchKeys: number };
 
 /** The store's marks now, read from the reader in one snapshot; SQLite's or PostgreSQL's. */
 export function readChangeMarks(db: ReadonlyDb): ChangeMarks {
@@ -30,6 +32,7 @@ export function readChangeMarks(db: ReadonlyDb): ChangeMarks {
     dataVersion,
     auditId: (db.prepare('SELECT COALESCE(MAX(id), 0) FROM audit_log').pluck().get() as number) ?? 0,
     reportRunId: (db.prepare('SELECT COALESCE(MAX(id), 0) FROM report_runs').pluck().get() as number) ?? 0,
+    filesAwaitingSearchKeys: pendingSearchFiles(db).length,
   }))();
 }
 
@@ -51,6 +54,9 @@ const AREAS_OF_ACTION: Record<string, readonly StoreArea[]> = {
 export function areasChangedBetween(db: ReadonlyDb, before: ChangeMarks, after: ChangeMarks): StoreArea[] {
   const areas = new Set<StoreArea>();
   if (after.reportRunId !== before.reportRunId) areas.add('reports');
+  // A file's keys copied in after its ingest (no audit entry): the window says how many still wait,
+  // and the queue's and the Matches view's searches now find its rows.
+  if (after.filesAwaitingSearchKeys !== before.filesAwaitingSearchKeys) for (const area of ['feeds', 'items', 'matches'] as const) areas.add(area);
   if (after.auditId !== before.auditId) {
     if (after.auditId - before.auditId > MAX_ENTRIES_READ || after.auditId < before.auditId) return [...STORE_AREAS];
     const actions = db

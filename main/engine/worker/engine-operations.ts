@@ -15,7 +15,7 @@ import type { FileState } from '../ingest/file-state';
 import type { Clock } from '../clock';
 import { createAuditGuard } from '../store/audit-guard';
 import { isDatabaseBusy, type WritableDb } from '../store/database';
-import { keyNewestPendingFile, keyPendingFiles } from '../store/search-index';
+import { keyNewestPendingFile, keyPendingFiles, pendingSearchFiles } from '../store/search-index';
 import type { SearchKeyer } from '../store/search-keyer';
 import type { ReportWriter } from '../reports/report-writer';
 import { leaseHolderOfThisProcess, RUNS_LEASE, SCHEDULER_LEASE, releaseLease, takeSessionLease, tryTakeLease, type HeldLease, type LeaseHolder } from '../store/leases';
@@ -79,9 +79,10 @@ export function createEngineOperations(db: WritableDb, setup: EngineSetup) {
   /** What an ingest is given to defer its files' keys to the keyer, when there is one. */
   const keying = searchKeyer === undefined ? {} : { searchKeyer };
   // Files a keyer left marked (the process stopped before it was done) are keyed before anything
-  // else, so search never misses a stored row for longer than the ingest that stored it. With a
-  // keyer (the engine worker) the worker does it as its first request instead (keySearchLeftovers),
-  // so a big leftover file never holds up the start-up the caller waits for.
+  // else without a keyer. With one (the engine worker), the thread is woken for them as the
+  // worker's first request (keySearchLeftovers) and the worker copies them in while idle, so a big
+  // leftover file never holds up the start-up the caller waits for; a search reads such a file
+  // row by row meanwhile (search-terms.ts).
   if (searchKeyer === undefined) keyLeftovers();
   const matchOneDate =
     setup.matchOneDate ?? ((date: string, onProgress?: (progress: MatchProgress) => void) => runMatchingAsOf(db, date, onProgress, now, runsLease));
@@ -126,28 +127,39 @@ export function createEngineOperations(db: WritableDb, setup: EngineSetup) {
   }
 
   /**
-   * Runs an ingest and returns once every file it stored is searchable: with a keyer, after
-   * the thread has keyed them (or, had it stopped, after this connection has). Rather than wait
-   * idle, this connection keys the newest files while the thread keys the oldest: the thread's
-   * share of an ingest is larger than the worker's (bench/README.md), and both cores then finish
-   * together.
+   * Runs an ingest and returns once every file it stored is committed, its keys still to come
+   * (the keyer thread stages them, and this connection copies them in between requests:
+   * keySearchStep). Only when the thread has stopped does this connection key them before it
+   * returns, as without a keyer.
    */
-  async function searchableWhenDone<T>(ingest: Promise<T>): Promise<T> {
+  async function ingestThenKey<T>(ingest: Promise<T>): Promise<T> {
     try {
       return await ingest;
     } finally {
-      if (searchKeyer !== undefined) {
-        await searchKeyer.settle(keyNewestLeftover);
-        if (searchKeyer.failure !== undefined && !hasWarnedOfKeyer) {
-          // Nothing is lost (this connection keys what is left), only speed: say so once, on the process's standard error.
-          hasWarnedOfKeyer = true;
-          process.emitWarning(`The search keyer thread stopped (${searchKeyer.failure}): ingest keys files on the engine worker itself.`);
-        }
-        keyLeftovers();
-      }
+      if (searchKeyer?.failure !== undefined) keyAfterKeyerStopped();
     }
   }
 
+  function keyAfterKeyerStopped(): void {
+    if (searchKeyer?.failure !== undefined && !hasWarnedOfKeyer) {
+      // Nothing is lost (this connection keys what is left), only speed: say so once, on the process's standard error.
+      hasWarnedOfKeyer = true;
+      process.emitWarning(`The search keyer thread stopped (${searchKeyer.failure}): the engine worker keys files itself.`);
+    }
+    keyLeftovers();
+  }
+
+  /**
+   * Resolves once every stored file is keyed: the thread's staged files copied in, and, rather
+   * than wait idle, the newest files keyed on this connection while the thread stages the oldest
+   * (both cores then finish together).
+   */
+  async function settleSearchKeys(): Promise<void> {
+    if (searchKeyer === undefined) return;
+    await searchKeyer.settle(keyNewestLeftover);
+    if (searchKeyer.failure !== undefined) keyAfterKeyerStopped();
+    else keyLeftovers();
+  }
 
   function businessDay(): BusinessDay {
     return businessDayOf(now(), currentRulesOrDefaults(db));
@@ -212,12 +224,12 @@ export function createEngineOperations(db: WritableDb, setup: EngineSetup) {
     auditGuard,
     /** Ingests files and folders, one file at a time, in order. */
     ingest(paths: readonly string[]): Promise<IngestOutcome[]> {
-      return searchableWhenDone(ingestPaths(db, paths, { profiles, rules: currentRuleSet(db, now).rules, actor, now, ...keying }));
+      return ingestThenKey(ingestPaths(db, paths, { profiles, rules: currentRuleSet(db, now).rules, actor, now, ...keying }));
     },
     /** Ingests one file of the inbox; its last check before it commits: the file is still as it was seen complete. */
     ingestInboxFile(file: string, complete: FileState): Promise<IngestOutcome> {
       const beforeCommit = (): void => assertFileStillComplete(file, complete);
-      return searchableWhenDone(ingestFile(db, file, { profiles, rules: currentRuleSet(db, now).rules, actor, beforeCommit, now, ...keying }));
+      return ingestThenKey(ingestFile(db, file, { profiles, rules: currentRuleSet(db, now).rules, actor, beforeCommit, now, ...keying }));
     },
     /**
      * Matches as of a closed business date (default: the last closed one), first running every
@@ -291,10 +303,31 @@ export function createEngineOperations(db: WritableDb, setup: EngineSetup) {
       const { version, rules } = currentRuleSet(db, () => at);
       return runBulkAction(db, { actor, rules, ruleSetVersion: version, now: at }, request);
     },
-    /** Keys what a stopped keyer left marked (see above): the engine worker's first request. */
+    /**
+     * Wakes the keyer thread for what a stopped process left marked (see above): the engine
+     * worker's first request. Without a keyer it was keyed as the operations were built.
+     */
     keySearchLeftovers(): void {
-      keyLeftovers();
+      if (searchKeyer !== undefined && pendingSearchFiles(db).length > 0) searchKeyer.afterCommit();
     },
+    /**
+     * One step of keying while the worker has no request to run: copies in a file the thread
+     * staged, one short transaction. It never computes keys itself here, which takes several times
+     * as long: a hand decision asked meanwhile waits for one copy at most. 'more' when there may be
+     * another step to take now, 'wait' when the thread's next message (the keyer's onMessage) is
+     * the cue, 'done' when no file waits.
+     */
+    keySearchStep(): 'more' | 'wait' | 'done' {
+      if (searchKeyer === undefined) return 'done';
+      if (searchKeyer.failure !== undefined) {
+        if (pendingSearchFiles(db).length > 0) keyAfterKeyerStopped();
+        return 'done';
+      }
+      if (searchKeyer.copyOne()) return 'more';
+      return searchKeyer.isOwed ? 'wait' : 'done';
+    },
+    /** Resolves once every file stored so far is keyed (see settleSearchKeys). */
+    settleSearchKeys,
     /** Closes the writer: the last operation. */
     close(): void {
       void searchKeyer?.close();
@@ -314,9 +347,9 @@ export async function runEngineRequest<Request extends EngineRequest>(
   request: Request,
   onProgress: (progress: EngineProgress) => void,
 ): Promise<EngineReplies[Request['kind']]> {
-  // Every request but idle and close may write: it runs only over an audit log that still
+  // Every request but idle, search-keys (the keys are an index, not a decision) and close may write: it runs only over an audit log that still
   // verifies, and the log is checked again after it, so the next one knows before it starts.
-  const isWrite = request.kind !== 'idle' && request.kind !== 'close';
+  const isWrite = request.kind !== 'idle' && request.kind !== 'close' && request.kind !== 'search-keys';
   if (isWrite) operations.auditGuard.assertWritable();
   try {
     return (await runAny(operations, request, onProgress)) as EngineReplies[Request['kind']];
@@ -357,6 +390,9 @@ async function runAny(operations: EngineOperations, request: EngineRequest, onPr
     case 'bulk-action':
       return operations.bulkAction(request.action, new Date(request.atMs));
     case 'idle':
+      return null;
+    case 'search-keys':
+      await operations.settleSearchKeys();
       return null;
     case 'close':
       operations.close();

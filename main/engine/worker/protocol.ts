@@ -48,6 +48,8 @@ export type EngineRequest =
   | { kind: 'manual-action'; action: ManualActionRequest; atMs: number }
   | { kind: 'bulk-action'; action: BulkActionRequest; atMs: number }
   | { kind: 'idle' }
+  /** Resolves once every stored file has its search keys (an ingest returns before them). */
+  | { kind: 'search-keys' }
   /** Closes the writer; the last request the worker runs. */
   | { kind: 'close' };
 
@@ -66,6 +68,7 @@ export type EngineReplies = {
   'manual-action': ManualActionResult;
   'bulk-action': BulkActionResult;
   idle: null;
+  'search-keys': null;
   close: null;
 };
 

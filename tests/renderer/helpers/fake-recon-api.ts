@@ -56,6 +56,7 @@ export function workstationStatus(store: Partial<StoreStatus> = {}, overrides: P
     inbox: { folder: '/data/inbox', isWatching: true },
     actor: 'associate.one',
     businessDay: { openDate: '2025-03-05', lastClosedDate: '2025-03-04', cutoffAt: '2025-03-06T01:00:00.000Z', timeZone: 'America/New_York', cutoff: '20:00' },
+    filesAwaitingSearchKeys: 0,
     ...overrides,
   };
 }
@@ -86,7 +87,7 @@ export class FakeReconApi {
     this.replyWith('lastManualAction', null);
     this.replyWith('matchesPage', { matches: [], total: 0, next: null });
     this.replyWith('searchOpenRecords', []);
-    this.replyWith('searchEverywhere', { openItems: { hits: [], hasMore: false }, closedItems: { hits: [], hasMore: false }, matches: { hits: [], hasMore: false } });
+    this.replyWith('searchEverywhere', { openItems: { hits: [], hasMore: false }, closedItems: { hits: [], hasMore: false }, matches: { hits: [], hasMore: false }, filesAwaitingSearchKeys: 0 });
     this.replyWith('readAudit', { entries: [], total: 0 });
     this.replyWith('readToday', todayBoard());
     this.replyWith('readRules', { version: 1, rules: DEFAULT_RULES });

@@ -28,7 +28,7 @@ describe('the search:everywhere channel', () => {
     const recon = workstation();
     expect(await recon.call('search:everywhere', { text: ' $599 ', limit: 10 })).toEqual({
       ok: true,
-      value: { openItems: { hits: [], hasMore: false }, closedItems: { hits: [], hasMore: false }, matches: { hits: [], hasMore: false } },
+      value: { openItems: { hits: [], hasMore: false }, closedItems: { hits: [], hasMore: false }, matches: { hits: [], hasMore: false }, filesAwaitingSearchKeys: 0 },
     });
     for (const argument of [{ text: '   ', limit: 10 }, { text: 'V1', limit: 101 }, { text: 'V1', limit: 10, status: 'OPEN' }]) {
       const reply = await recon.call('search:everywhere', argument as never);

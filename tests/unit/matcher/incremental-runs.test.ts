@@ -214,7 +214,7 @@ describe('a run over what changed', () => {
     const byKeys = changedScope(db, '2026-11-03', rules, changes, 'keys');
     expect([...byKeys.paymentRowIds]).toEqual([paymentRowId]);
     expect(byKeys).toEqual(changedScope(db, '2026-11-03', rules, changes, 'scan'));
-    // A Zelle file waiting for its keys (the keyer thread's mark): the keys are not asked, the payments are scanned.
+    // A Zelle file waiting for its keys (the keyer thread's mark): the lookup reads its payments too.
     db.prepare("DELETE FROM ledger_payment_keys WHERE key = 't9'").run();
     expect(changedScope(db, '2026-11-03', rules, changes, 'keys').paymentRowIds.size).toBe(0);
     const fileId = db.prepare<[], number>("SELECT file_id FROM ledger_payments WHERE payment_id = 'Z1'").pluck().get();

@@ -132,7 +132,7 @@ describe('the search keyer thread', () => {
     const expected = await keysWrittenInTransaction();
     const { db, dbPath } = newStore();
     // Every file committed with its mark and none keyed yet, as a burst of files the thread has not caught up with.
-    const marksOnly = { afterCommit: () => {}, beforeWrite: () => Promise.resolve() };
+    const marksOnly = { afterCommit: () => {} };
     await ingestPaths(db, files, { profiles: BUILTIN_PROFILES, rules: currentRuleSet(db).rules, actor: 'ana', now: NOW, searchKeyer: marksOnly });
     const marked = pendingOf(db);
     expect(marked).toHaveLength(files.length);
@@ -176,12 +176,18 @@ describe('the search keyer thread', () => {
     expect(keysOf(db)).toEqual(expected);
   });
 
-  it('makes an ingest through the engine worker return only once its files are searchable', async () => {
+  it('has the engine worker copy an ingest’s keys in once it returns, while nothing else is asked of it', async () => {
+    const expected = await keysWrittenInTransaction();
     const dbPath = path.join(tempDir('recon-keyer-'), 'recon.db');
     const services = createServices({ dbPath, actor: 'ana', now: NOW });
     toClose.push(services);
     await services.ingest(files);
-    expect(services.reader.prepare('SELECT COUNT(*) FROM search_pending_files').pluck().get()).toBe(0);
+    // Nothing more is asked: the worker, idle, copies in what the thread stages.
+    await expect.poll(() => services.reader.prepare('SELECT COUNT(*) FROM search_pending_files').pluck().get(), { interval: 50, timeout: 30_000 }).toBe(0);
+    await services.searchKeysReady();
+    const reopened = openDatabase(dbPath, { readonly: true });
+    toClose.push(reopened);
+    expect(keysOf(reopened as unknown as Db)).toEqual(expected);
     // Every payment and record of every file is keyed by its id, the last file's too.
     const unkeyed = services.reader
       .prepare(
@@ -203,7 +209,18 @@ describe('the search keyer thread', () => {
     expect(hits.openItems.hits.length + hits.closedItems.hits.length + hits.matches.hits.length).toBeGreaterThan(0);
   });
 
-  it('is done without: a keyer that cannot start leaves the ingest to key its files itself', async () => {
+  it('says through the services when every file an ingest stored has its keys (the `recon ingest` command waits for it)', async () => {
+    const expected = await keysWrittenInTransaction();
+    const dbPath = path.join(tempDir('recon-keyer-'), 'recon.db');
+    const services = createServices({ dbPath, actor: 'ana', now: NOW });
+    toClose.push(services);
+    await services.ingest(files);
+    await services.searchKeysReady();
+    expect(services.reader.prepare('SELECT COUNT(*) FROM search_pending_files').pluck().get()).toBe(0);
+    expect(keysOf(services.reader as unknown as Db)).toEqual(expected);
+  });
+
+  it('is done without: a keyer that cannot start leaves the worker to key the files itself', async () => {
     const expected = await keysWrittenInTransaction();
     const { db } = newStore();
     // Not a database: the thread fails at once, after the first file is committed with its mark.
@@ -214,20 +231,21 @@ describe('the search keyer thread', () => {
     const operations = createEngineOperations(db, { profiles: BUILTIN_PROFILES, actor: 'ana', now: NOW, searchKeyer: broken });
     const outcomes = await operations.ingest(files);
     expect(outcomes.every((outcome) => outcome.status === 'ingested')).toBe(true);
+    await operations.settleSearchKeys();
     expect(broken.failure).toBeDefined();
     expect(pendingOf(db)).toEqual([]);
     expect(keysOf(db)).toEqual(expected);
   });
 
-  it('has the engine worker key such a file as its first request, before what the caller asks', async () => {
+  it('has the engine worker wake the thread for such a file as it starts, and copy its keys in while idle', async () => {
     const expected = await keysWrittenInTransaction();
     const { db, dbPath } = await storeWithUnkeyedLastFile();
     db.close();
     toClose.splice(toClose.indexOf(db), 1);
     const services = createServices({ dbPath, actor: 'ana', now: NOW });
     toClose.push(services);
-    await services.idle();
-    expect(services.reader.prepare('SELECT COUNT(*) FROM search_pending_files').pluck().get()).toBe(0);
+    // Nothing is asked of the services: the worker's first step wakes the thread, and it copies in while idle.
+    await expect.poll(() => services.reader.prepare('SELECT COUNT(*) FROM search_pending_files').pluck().get(), { interval: 50, timeout: 30_000 }).toBe(0);
     const reopened = openDatabase(dbPath);
     toClose.push(reopened);
     expect(keysOf(reopened)).toEqual(expected);

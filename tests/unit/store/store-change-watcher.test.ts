@@ -62,6 +62,17 @@ describe('the store change watcher', () => {
     await expect.poll(() => seen, { timeout: 2_000, interval: 10 }).toEqual([['reports']]);
   });
 
+  it('says the feeds, items and matches changed when a file’s search keys come in after its ingest (no audit entry says so): searches find more', async () => {
+    const { seen, watcher, writer } = watchedStore();
+    storeFile(writer, { ledger: [ledgerInput({ paymentId: 'Z1' })] });
+    const fileId = writer.prepare<[], number>('SELECT MAX(id) FROM feed_files').pluck().get()!;
+    writer.prepare('INSERT INTO search_pending_files (file_id) VALUES (?)').run(fileId);
+    watcher.check();
+    seen.length = 0;
+    writer.prepare('DELETE FROM search_pending_files WHERE file_id = ?').run(fileId);
+    await expect.poll(() => seen, { timeout: 2_000, interval: 10 }).toEqual([['feeds', 'items', 'matches']]);
+  });
+
   it('reports nothing while nobody writes, nor a change the caller has acknowledged', async () => {
     const { seen, watcher, writer } = watchedStore();
     await new Promise((resolve) => setTimeout(resolve, INTERVAL_MS * 4));
@@ -106,8 +117,13 @@ describe('a workstation watching its store', () => {
     const files = writeDemoFeeds(generateDemo({ startDate: '2026-11-02', days: 2, perDay: 20, seed: 5 }), path.join(path.dirname(dbPath), 'demo')).files;
     const reply = await workstation.call('feeds:ingest-paths', { paths: files });
     expect(reply.ok).toBe(true);
-    // The engine worker's commit moved data_version too; the handler's own event covers it.
+    // The files' search keys come in after the ingest returns, copied by the engine worker while idle.
+    await expect.poll(() => other.prepare('SELECT COUNT(*) FROM search_pending_files').pluck().get(), { timeout: 30_000, interval: 20 }).toBe(0);
+    // The engine worker's commits moved data_version too; the handler's own event covers the ingest's,
+    // and the keys' say what a search reads changed (the window's "indexing" note goes).
     await new Promise((resolve) => setTimeout(resolve, INTERVAL_MS * 6));
-    expect(events).toEqual([{ type: 'store-changed' }]);
+    expect(events[0]).toEqual({ type: 'store-changed' });
+    expect(events.length).toBeGreaterThan(1);
+    expect(new Set(events.slice(1).map((event) => JSON.stringify(event)))).toEqual(new Set([JSON.stringify({ type: 'store-changed', areas: ['feeds', 'items', 'matches'] })]));
   });
 });

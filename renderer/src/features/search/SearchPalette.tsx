@@ -4,6 +4,7 @@ import type { ItemSearchHit, MatchSearchHit, SearchField, SearchResults } from '
 import { errorMessage, getReconApi, unwrapReply } from '../../api/recon-bridge';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { formatMoney } from '../../format/display';
+import { useReconStore } from '../../store/recon-store';
 
 /** How long the palette waits for the associate to stop typing before it asks. */
 const SEARCH_SETTLE_MS = 150;
@@ -59,11 +60,16 @@ function groupsOf(results: SearchResults, onOpenItem: (id: number) => void, onOp
   ].filter((group) => group.options.length > 0);
 }
 
-function summary(groups: Group[], text: string): string {
+function summary(groups: Group[], text: string, filesAwaitingSearchKeys: number): string {
   const count = (group: Group) =>
     group.options.length === 1 && !group.hasMore ? `1 ${group.one}` : `${group.options.length}${group.hasMore ? '+' : ''} ${group.label.toLowerCase()}`;
-  if (groups.length === 0) return `Nothing found for “${text}”.`;
-  return `${groups.map(count).join(', ')}. Up and down arrows choose, Enter opens.`;
+  const found = groups.length === 0 ? `Nothing found for “${text}”.` : `${groups.map(count).join(', ')}. Up and down arrows choose, Enter opens.`;
+  return filesAwaitingSearchKeys === 0 ? found : `${found} ${awaitingKeysNote(filesAwaitingSearchKeys)}`;
+}
+
+/** What a search cannot see yet: the files just ingested whose search keys are still being written. */
+export function awaitingKeysNote(files: number): string {
+  return `${files === 1 ? '1 file' : `${files} files`} just ingested ${files === 1 ? 'is' : 'are'} still being indexed: ${files === 1 ? 'its' : 'their'} rows are not found yet (a minute at most).`;
 }
 
 /**
@@ -84,6 +90,8 @@ export function SearchPalette({ onClose, onOpenItem, onOpenMatch }: { onClose: (
   const [activeIndex, setActiveIndex] = useState(0);
   // Bumped by every request, so a slow reply for older text never replaces a newer one.
   const generation = useRef(0);
+  // Files just ingested come into the search as their keys come in: the same text is asked again then.
+  const filesAwaitingSearchKeys = useReconStore((state) => state.status?.filesAwaitingSearchKeys ?? 0);
 
   useEffect(() => {
     inputRef.current?.focus();
@@ -111,7 +119,7 @@ export function SearchPalette({ onClose, onOpenItem, onOpenMatch }: { onClose: (
       })();
     }, SEARCH_SETTLE_MS);
     return () => clearTimeout(timer);
-  }, [text]);
+  }, [text, filesAwaitingSearchKeys]);
 
   const groups = results ? groupsOf(results.value, onOpenItem, onOpenMatch) : [];
   const options = groups.flatMap((group) => group.options);
@@ -170,7 +178,7 @@ export function SearchPalette({ onClose, onOpenItem, onOpenMatch }: { onClose: (
         onChange={(event) => setText(event.currentTarget.value)}
       />
       <p className="hint" role="status" data-testid="search-palette-status">
-        {results && results.text === text.trim() ? summary(groups, results.text) : text.trim() === '' ? 'Any part of an identifier, in any case, or an amount.' : 'Searching…'}
+        {results && results.text === text.trim() ? summary(groups, results.text, results.value.filesAwaitingSearchKeys) : text.trim() === '' ? 'Any part of an identifier, in any case, or an amount.' : 'Searching…'}
       </p>
       <ErrorAlert message={error} />
       <div id={listId} role="listbox" aria-label="Search results" className="search-palette-results">
