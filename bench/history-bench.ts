@@ -32,7 +32,7 @@ export type DaySeconds = {
   match: number;
   reports: number;
   total: number;
-  /** After the reports, until the day's files have their search keys (not in the total: a search reads a file waiting for them row by row); absent in histories built before. */
+  /** After the reports, until the day's files have their search keys (not in the total: until then no search finds their rows); absent in histories built before. */
   searchKeys?: number;
 };
 

@@ -376,7 +376,7 @@ async function runEngine(
     const reportTotal = Object.values(reportRows).reduce((sum, rows) => sum + rows, 0);
     stages.push({ ...reportStage, rows: reportTotal, rowsPerSecond: Math.round(reportTotal / reportStage.seconds) });
     // An ingest returns before its files' search keys: the rest of them, after the reports. Not a
-    // stage of the day (the total): a search reads a file still waiting for them row by row.
+    // stage of the day (the total): until then a search does not find those files' rows.
     const searchKeys = await measure(sampler, 'search keys, after the reports', 0, () => services.searchKeysReady());
     const status = services.status();
     // Before the queue's figures: they top the queue up with copies of items.
@@ -522,7 +522,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   console.log(`  reports: ${Object.entries(engine.reportRows).map(([kind, rows]) => `${kind} ${rows}`).join(', ')}`);
   console.log(
     `  search keys: the last files' keys in ${engine.searchKeys.seconds.toFixed(2)} s after the reports (${(engine.searchKeys.cpuSeconds ?? 0).toFixed(2)} CPU s, ` +
-      `peak RSS ${engine.searchKeys.peakRssMb} MB; not in the total: until then a search reads those files row by row)`,
+      `peak RSS ${engine.searchKeys.peakRssMb} MB; not in the total: until then a search does not find those files' rows)`,
   );
 
   console.log(`\nqueue page queries (${queue.openItems.toLocaleString('en-US')} open mismatch items, ${queue.addedForBench.toLocaleString('en-US')} added for the bench)`);

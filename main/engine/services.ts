@@ -106,7 +106,7 @@ export type Services = {
   /**
    * Ingests files and folders, each whole or not at all. Resolves once every file is committed;
    * on a SQLite file its search keys come after, from the keyer thread (searchKeysReady), and a
-   * search reads a file still waiting for them row by row meanwhile.
+   * search does not find a waiting file's rows meanwhile (its results say how many files wait).
    */
   ingest(paths: readonly string[]): Promise<IngestOutcome[]>;
   /** Resolves once every file stored so far has its search keys (its searches then read keys only). */

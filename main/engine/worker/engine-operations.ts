@@ -81,8 +81,8 @@ export function createEngineOperations(db: WritableDb, setup: EngineSetup) {
   // Files a keyer left marked (the process stopped before it was done) are keyed before anything
   // else without a keyer. With one (the engine worker), the thread is woken for them as the
   // worker's first request (keySearchLeftovers) and the worker copies them in while idle, so a big
-  // leftover file never holds up the start-up the caller waits for; a search reads such a file
-  // row by row meanwhile (search-terms.ts).
+  // leftover file never holds up the start-up the caller waits for; a search does not find such a
+  // file's rows meanwhile, and says how many files wait (search-store.ts).
   if (searchKeyer === undefined) keyLeftovers();
   const matchOneDate =
     setup.matchOneDate ?? ((date: string, onProgress?: (progress: MatchProgress) => void) => runMatchingAsOf(db, date, onProgress, now, runsLease));

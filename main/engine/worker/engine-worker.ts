@@ -100,8 +100,8 @@ const QUIET_BEFORE_KEYING_MS = 250;
  * for QUIET_BEFORE_KEYING_MS: an ingest returns before its keys, and a request that comes meanwhile
  * waits for one step at most (a file's copy, about half a second at 166,000 payments). Called
  * after each request, and on each message of the keyer thread. A step that fails stops the keying
- * until the next request (the marks stay: searches read those files row by row), and the process
- * says why.
+ * until the next request (the marks stay, and searches go on without those files' rows, saying
+ * so), and the process says why.
  */
 function keyWhileIdle(): void {
   if (requestsWaiting > 0 || isKeyingQueued || quietTimer !== undefined || isClosing) return;
