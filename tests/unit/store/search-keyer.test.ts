@@ -58,6 +58,14 @@ async function keysWrittenInTransaction(): Promise<string[]> {
   return keysOf(db);
 }
 
+/** The week ingested through the engine worker (createServices), which returns before the files' keys are in. */
+async function ingestedThroughWorker(): Promise<ReturnType<typeof createServices>> {
+  const services = createServices({ dbPath: path.join(tempDir('recon-keyer-'), 'recon.db'), actor: 'ana', now: NOW });
+  toClose.push(services);
+  await services.ingest(files);
+  return services;
+}
+
 /** The week ingested, then the last file as a stop between its commit and its keys leaves it: marked, none of its keys written. */
 async function storeWithUnkeyedLastFile(): Promise<{ db: Db; dbPath: string; lastFile: number }> {
   const { db, dbPath } = newStore();
@@ -178,16 +186,10 @@ describe('the search keyer thread', () => {
 
   it('has the engine worker copy an ingest’s keys in once it returns, while nothing else is asked of it', async () => {
     const expected = await keysWrittenInTransaction();
-    const dbPath = path.join(tempDir('recon-keyer-'), 'recon.db');
-    const services = createServices({ dbPath, actor: 'ana', now: NOW });
-    toClose.push(services);
-    await services.ingest(files);
+    const services = await ingestedThroughWorker();
     // Nothing more is asked: the worker, idle, copies in what the thread stages.
     await expect.poll(() => services.reader.prepare('SELECT COUNT(*) FROM search_pending_files').pluck().get(), { interval: 50, timeout: 30_000 }).toBe(0);
-    await services.searchKeysReady();
-    const reopened = openDatabase(dbPath, { readonly: true });
-    toClose.push(reopened);
-    expect(keysOf(reopened as unknown as Db)).toEqual(expected);
+    expect(keysOf(services.reader as unknown as Db)).toEqual(expected);
     // Every payment and record of every file is keyed by its id, the last file's too.
     const unkeyed = services.reader
       .prepare(
@@ -211,10 +213,7 @@ describe('the search keyer thread', () => {
 
   it('says through the services when every file an ingest stored has its keys (the `recon ingest` command waits for it)', async () => {
     const expected = await keysWrittenInTransaction();
-    const dbPath = path.join(tempDir('recon-keyer-'), 'recon.db');
-    const services = createServices({ dbPath, actor: 'ana', now: NOW });
-    toClose.push(services);
-    await services.ingest(files);
+    const services = await ingestedThroughWorker();
     await services.searchKeysReady();
     expect(services.reader.prepare('SELECT COUNT(*) FROM search_pending_files').pluck().get()).toBe(0);
     expect(keysOf(services.reader as unknown as Db)).toEqual(expected);
