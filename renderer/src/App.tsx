@@ -190,10 +190,13 @@ function Header({ onSearch }: { onSearch: () => void }) {
           <dd data-testid="header-actor">{actor ?? '…'}</dd>
         </div>
       </dl>
-      <button type="button" className="button-small header-search" aria-keyshortcuts="Control+K Meta+K" data-testid="header-search" onClick={onSearch}>
-        Search <kbd>Ctrl+K</kbd>
-      </button>
-      <SearchIndexing />
+      {/* One item of the header's row: the note beside Search takes no room while it is empty. */}
+      <div className="header-search-group">
+        <button type="button" className="button-small header-search" aria-keyshortcuts="Control+K Meta+K" data-testid="header-search" onClick={onSearch}>
+          Search <kbd>Ctrl+K</kbd>
+        </button>
+        <SearchIndexing />
+      </div>
       <UndoLastAction />
     </header>
   );
