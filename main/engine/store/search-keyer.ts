@@ -1,10 +1,10 @@
 // Starts the keyer thread (search-keyer-thread.ts) and copies in, on the engine worker's own
 // connection, the keys it stages. The thread starts with the first file committed, so a session
 // that ingests nothing never pays for it. An ingest does not wait for it: the worker copies staged
-// files in while it has no request to run (`copyOne`), and a search reads a file still waiting row
-// by row (search-terms.ts). If it fails or stops, `settle` resolves all the same: the caller then
-// keys what is still marked itself (search-index.ts, keyPendingFiles), so a row is never left
-// unsearchable, only keyed more slowly.
+// files in while it has no request to run (`copyOne`), and until then a search does not find a
+// waiting file's rows and says how many files wait (search-store.ts). If it fails or stops,
+// `settle` resolves all the same: the caller then keys what is still marked itself
+// (search-index.ts, keyPendingFiles), so a row is never left unsearchable, only keyed more slowly.
 
 import crypto from 'node:crypto';
 import fs from 'node:fs';

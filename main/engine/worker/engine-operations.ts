@@ -347,8 +347,9 @@ export async function runEngineRequest<Request extends EngineRequest>(
   request: Request,
   onProgress: (progress: EngineProgress) => void,
 ): Promise<EngineReplies[Request['kind']]> {
-  // Every request but idle, search-keys (the keys are an index, not a decision) and close may write: it runs only over an audit log that still
-  // verifies, and the log is checked again after it, so the next one knows before it starts.
+  // Every request but idle, search-keys (the keys are an index, not a decision) and close may
+  // write: it runs only over an audit log that still verifies, and the log is checked again after
+  // it, so the next one knows before it starts.
   const isWrite = request.kind !== 'idle' && request.kind !== 'close' && request.kind !== 'search-keys';
   if (isWrite) operations.auditGuard.assertWritable();
   try {
