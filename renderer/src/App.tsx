@@ -13,7 +13,7 @@ import { QueueWorkspace } from './features/queue/QueueWorkspace';
 import { SearchPalette } from './features/search/SearchPalette';
 import { StatusPanel } from './features/status/StatusPanel';
 import { TodayBoard } from './features/today/TodayBoard';
-import { formatTimestamp } from './format/display';
+import { formatTimestamp, plural } from './format/display';
 import { connectStore, useReconStore } from './store/recon-store';
 
 /** The window's sections, in the order the nav lists them. */
@@ -211,7 +211,7 @@ function SearchIndexing() {
   const files = useReconStore((state) => state.status?.filesAwaitingSearchKeys ?? 0);
   return (
     <p className="header-indexing" role="status" data-testid="header-search-indexing">
-      {files === 0 ? '' : `Indexing ${files === 1 ? '1 new file' : `${files} new files`} for search…`}
+      {files === 0 ? '' : `Indexing ${plural(files, 'new file')} for search…`}
     </p>
   );
 }

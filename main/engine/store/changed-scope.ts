@@ -18,7 +18,7 @@ import type { RuleSet } from '../../../shared/rules';
 import type { ReadonlyDb } from './database';
 import type { RunScope } from './matching-store';
 import { HELD_NETWORK_RECORD_IDS, HELD_PAYMENT_IDS } from './pairing-holds';
-import { dialectOf, pendingSearchFiles } from './search-index';
+import { dialectOf } from './search-index';
 
 /** What changed since the last run (changesSinceLastRun's `changed`). */
 export type ChangedRows = { lastRunDate: string; networkRowIds: ReadonlySet<number>; paymentRowIds: ReadonlySet<number> };
@@ -227,10 +227,9 @@ export function changedScope(db: ReadonlyDb, asOfDate: string, rules: RuleSet, c
   const byKeys = canLookUpKeys ? db.prepare<Named & { keys: string }, PaymentKeys>(PAYMENTS_BY_KEYS_SQL) : undefined;
   const ledgerFiles = byKeys ? (db.prepare<[], number>("SELECT COUNT(*) FROM feed_files WHERE side = 'LEDGER'").pluck().get() ?? 0) : 0;
   const paymentsHeld = byKeys ? (db.prepare<[], number | null>('SELECT MAX(id) FROM ledger_payments').pluck().get() ?? 0) : 0;
-  const paymentsPending =
-    byKeys && pendingSearchFiles(db).length > 0
-      ? (db.prepare<[], number>('SELECT COUNT(*) FROM search_pending_files p CROSS JOIN ledger_payments l ON l.file_id = p.file_id').pluck().get() ?? 0)
-      : 0;
+  const paymentsPending = byKeys
+    ? (db.prepare<[], number>('SELECT COUNT(*) FROM search_pending_files p CROSS JOIN ledger_payments l ON l.file_id = p.file_id').pluck().get() ?? 0)
+    : 0;
 
   while (recordQueue.length > 0 || paymentQueue.length > 0) {
     // A payment's records, in memory.

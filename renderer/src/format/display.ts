@@ -12,6 +12,11 @@ export function formatCount(count: number): string {
   return countFormat.format(count);
 }
 
+/** A count and its noun, singular or plural: "1 file", "3 records". */
+export function plural(count: number, noun: string, nouns = `${noun}s`): string {
+  return `${formatCount(count)} ${count === 1 ? noun : nouns}`;
+}
+
 /** An amount of minor units as major units with its currency: "1,234.50 USD", "-0.05 EUR", "1,000 JPY". */
 export function formatMoney(amountMinor: number, currency: string): string {
   return formatDecimalAmount(formatAmount(amountMinor, currency), currency);

@@ -3,7 +3,7 @@ import { ModalDialog } from '../../components/ModalDialog';
 import type { ItemSearchHit, MatchSearchHit, SearchField, SearchResults } from '../../../../shared/ipc/recon-api';
 import { errorMessage, getReconApi, unwrapReply } from '../../api/recon-bridge';
 import { ErrorAlert } from '../../components/ErrorAlert';
-import { formatMoney } from '../../format/display';
+import { formatMoney, plural } from '../../format/display';
 import { useReconStore } from '../../store/recon-store';
 
 /** How long the palette waits for the associate to stop typing before it asks. */
@@ -68,8 +68,8 @@ function summary(groups: Group[], text: string, filesAwaitingSearchKeys: number)
 }
 
 /** What a search cannot see yet: the files just ingested whose search keys are still being written. */
-export function awaitingKeysNote(files: number): string {
-  return `${files === 1 ? '1 file' : `${files} files`} just ingested ${files === 1 ? 'is' : 'are'} still being indexed: ${files === 1 ? 'its' : 'their'} rows are not found yet (a minute at most).`;
+function awaitingKeysNote(files: number): string {
+  return `${plural(files, 'file')} just ingested ${files === 1 ? 'is' : 'are'} still being indexed: ${files === 1 ? 'its' : 'their'} rows are not found yet (a minute at most).`;
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { TodayBoard } from '../../../../shared/ipc/recon-api';
-import { formatInZone, formatTimeInZone, plural, SOURCE_LABELS } from './today-format';
+import { plural } from '../../format/display';
+import { formatInZone, formatTimeInZone, SOURCE_LABELS } from './today-format';
 
 type FeedDay = TodayBoard['feeds'][number];
 type FeedCell = FeedDay['sources'][number];

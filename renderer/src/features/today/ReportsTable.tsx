@@ -1,6 +1,7 @@
 import { REPORT_KINDS, type ReportPreview } from '../../../../shared/ipc/recon-api';
 import { useReconStore } from '../../store/recon-store';
-import { formatInZone, formatTotals, plural, REPORT_LABELS, shortHash } from './today-format';
+import { plural } from '../../format/display';
+import { formatInZone, formatTotals, REPORT_LABELS, shortHash } from './today-format';
 
 /**
  * Each recent closed date's reports: what they would hold (rows and totals) before they are

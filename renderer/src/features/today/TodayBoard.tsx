@@ -1,13 +1,13 @@
 import { useEffect, useState } from 'react';
 import type { TodayBoard as Board } from '../../../../shared/ipc/recon-api';
 import { ErrorAlert } from '../../components/ErrorAlert';
-import { formatCount } from '../../format/display';
+import { formatCount, plural } from '../../format/display';
 import { useReconStore } from '../../store/recon-store';
 import { FeedsGrid } from './FeedsGrid';
 import { OpenItemsTable } from './OpenItemsTable';
 import { ReportsTable } from './ReportsTable';
 import { AgeBandsChart, TrendChart } from './TodayCharts';
-import { formatCountdown, formatInZone, formatTotals, plural, zoneLabel } from './today-format';
+import { formatCountdown, formatInZone, formatTotals, zoneLabel } from './today-format';
 
 /** How often the countdown is redrawn; it reads in minutes. */
 const COUNTDOWN_TICK_MS = 10_000;

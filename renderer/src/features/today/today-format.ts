@@ -2,7 +2,7 @@
 // shown in the bank's zone (the rules'), not the associate's, and always name it.
 
 import type { FeedSourceName, OpenItemCategory, ReportKind } from '../../../../shared/ipc/recon-api';
-import { formatCount, formatDecimalAmount, formatEpoch } from '../../format/display';
+import { formatDecimalAmount, formatEpoch } from '../../format/display';
 
 /** The networks and the ledger as people name them. */
 export const SOURCE_LABELS: Record<FeedSourceName, string> = { VISA: 'Visa', MASTERCARD: 'Mastercard', ZELLE: 'Zelle' };
@@ -59,11 +59,6 @@ export function formatTotals(totals: Record<string, string>): string {
 /** Amount totals as `[currency, amount]` pairs, currencies in order. */
 export function totalsInOrder(totals: Record<string, string>): [currency: string, amount: string][] {
   return Object.entries(totals).sort(([left], [right]) => (left < right ? -1 : left > right ? 1 : 0));
-}
-
-/** A count and its noun, singular or plural: "1 file", "3 records". */
-export function plural(count: number, noun: string, nouns = `${noun}s`): string {
-  return `${formatCount(count)} ${count === 1 ? noun : nouns}`;
 }
 
 /** The first 8 hex digits of a hash, enough to tell two manifests apart at a glance. */
