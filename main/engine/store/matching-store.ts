@@ -508,6 +508,10 @@ export function applyMatchOutcome(
   const networkToSettle: number[] = [];
   const paymentsMatched: number[] = [];
   const paymentsToGlobalFinance: number[] = [];
+  // The records and payments of the mismatch items the run opens: the one reference it writes that
+  // no settling proves (see assertStored).
+  const networkOfMismatches: number[] = [];
+  const paymentsOfMismatches: number[] = [];
 
   // Keyed by row id, one map per side: a run looks up every member of every match here, and
   // numbers hash without building a string per lookup.
@@ -636,6 +640,8 @@ export function applyMatchOutcome(
       continue;
     }
     close(existing, 'REDECIDED');
+    if (item.networkRowId !== undefined) networkOfMismatches.push(item.networkRowId);
+    if (item.paymentRowId !== undefined) paymentsOfMismatches.push(item.paymentRowId);
     // An associate's note belongs to the record, so it follows the record to its new item.
     const replacement = insert(item, existing?.note ?? '');
     if (existing) entry.replacedBy[String(existing.id)] = replacement;
@@ -654,9 +660,38 @@ export function applyMatchOutcome(
   updateStillOpen('network_records', 'is_settled = 1', networkToSettle, 'network record');
   updateStillOpen('ledger_payments', 'is_settled = 1, is_matched = 1', paymentsMatched, 'payment');
   updateStillOpen('ledger_payments', 'is_settled = 1, is_matched = 0', paymentsToGlobalFinance, 'payment');
+  assertStored(db, 'network_records', networkOfMismatches, 'network record');
+  assertStored(db, 'ledger_payments', paymentsOfMismatches, 'payment');
+  if (db.prepare<[number], number>('SELECT 1 FROM rule_sets WHERE version = ?').pluck().get(run.ruleSetVersion) === undefined) {
+    throw new Error(`rule set version ${run.ruleSetVersion} is not in the store`);
+  }
   entry.counts = { ...summary, networkRecords: outcome.stats.networkRecords, payments: outcome.stats.payments };
   appendAudit(db, { actor: RUN_ACTOR, action: 'match.run', subjectType: 'match_run', subjectId: String(run.id), after: entry, at: now });
   return summary;
+}
+
+/**
+ * Proves that every row id names a row of the table, some thousands per statement in id order;
+ * throws RecordNoLongerOpenError naming the first missing one. With the settling (every record and
+ * payment of a match or a global-finance item is settled, each statement counting what it changed),
+ * this proves every reference a run writes, which is why runMatchingDay can switch off SQLite's
+ * check of each row's foreign keys for the write.
+ */
+function assertStored(db: WritableDb, table: 'network_records' | 'ledger_payments', ids: readonly number[], what: string): void {
+  const sorted = distinctOf(Float64Array.from(ids).sort());
+  const count = db.prepare<[string], number>(`SELECT COUNT(*) FROM ${table} WHERE id IN (SELECT CAST(value AS INTEGER) FROM json_each(?))`).pluck();
+  for (let start = 0; start < sorted.length; start += SETTLED_PER_STATEMENT) {
+    const chunk = sorted.subarray(start, start + SETTLED_PER_STATEMENT);
+    const list = JSON.stringify(Array.from(chunk));
+    if (count.get(list) === chunk.length) continue;
+    const missing = db
+      .prepare<[string], number>(
+        `SELECT CAST(j.value AS INTEGER) FROM json_each(?) j WHERE NOT EXISTS (SELECT 1 FROM ${table} t WHERE t.id = CAST(j.value AS INTEGER)) ORDER BY j.key LIMIT 1`,
+      )
+      .pluck()
+      .get(list);
+    throw new RecordNoLongerOpenError(`${what} ${missing ?? chunk[0]} is no longer in the store`);
+  }
 }
 
 /** The latest business date a matching run was made for, or undefined before the first run. */

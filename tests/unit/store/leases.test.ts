@@ -168,4 +168,60 @@ describe('a run’s write', () => {
     expect(db.prepare('SELECT COUNT(*) FROM network_records WHERE is_settled = 1').pluck().get()).toBe(0);
     db.close();
   });
+
+  it('proves the records of the mismatches it opens are stored, since SQLite does not check them row by row', () => {
+    const [db] = twoConnections();
+    storeFile(db, { network: [networkInput({ recordId: 'V1', networkTxnId: 'T1' })] }, 'visa.csv');
+    const { version, rules } = currentRuleSet(db);
+    const outcome = matchColumns({ asOfDate: '2026-11-02', rules, ...loadMatchInput(db, '2026-11-02') });
+    expect(outcome.items.map((item) => item.category)).toEqual(['MISMATCH']);
+    db.prepare("DELETE FROM network_records WHERE record_id = 'V1'").run();
+    // As runMatchingDay writes: SQLite's check of each row's foreign keys is off.
+    db.pragma('foreign_keys = OFF');
+    const write = (ruleSetVersion: number): void =>
+      db.transaction(() => {
+        const runId = startRun(db, '2026-11-02', version);
+        applyMatchOutcome(db, outcome, { id: runId, asOfDate: '2026-11-02', ruleSetVersion });
+      })();
+    expect(() => write(version)).toThrow(RecordNoLongerOpenError);
+    expect(() => write(version)).toThrow('network record 1 is no longer in the store');
+    expect(db.prepare('SELECT COUNT(*) FROM items').pluck().get()).toBe(0);
+    const empty = { ...outcome, items: [] };
+    const writeNothing = db.transaction(() => applyMatchOutcome(db, empty, { id: startRun(db, '2026-11-02', version), asOfDate: '2026-11-02', ruleSetVersion: 99 }));
+    expect(() => writeNothing()).toThrow('rule set version 99 is not in the store');
+    db.close();
+  });
+
+  it('starts over when a record of a mismatch it opens is gone by the write, and leaves every reference whole', () => {
+    const [db, other] = twoConnections();
+    storeFile(db, { network: [networkInput({ recordId: 'V1', networkTxnId: 'T1' }), networkInput({ recordId: 'V2', networkTxnId: 'T2' })] }, 'visa.csv');
+    let isDeleted = false;
+    const run = runMatchingAsOf(db, '2026-11-02', (progress) => {
+      // Nothing writes the audit log here, so only the run's own proof can see the record is gone.
+      if (progress.stage !== 'writing' || isDeleted) return;
+      other.prepare("DELETE FROM network_records WHERE record_id = 'V2'").run();
+      isDeleted = true;
+    });
+    expect(run.run?.itemsOpened).toBe(1);
+    expect(db.prepare('SELECT n.record_id FROM items i JOIN network_records n ON n.id = i.network_record_id').pluck().all()).toEqual(['V1']);
+    expect(db.pragma('foreign_key_check')).toEqual([]);
+    expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
+    db.close();
+    other.close();
+  });
+
+  it('checks foreign keys again after its write, whether the write landed or failed', () => {
+    const [db] = twoConnections();
+    storePair(db);
+    db.exec("CREATE TRIGGER refuse_runs BEFORE INSERT ON match_runs BEGIN SELECT RAISE(ABORT, 'runs refused for the test'); END");
+    expect(() => runMatchingAsOf(db, '2026-11-02')).toThrow('runs refused for the test');
+    expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
+    db.exec('DROP TRIGGER refuse_runs');
+    expect(runMatchingAsOf(db, '2026-11-02').run?.matchesCreated).toBe(1);
+    expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
+    expect(() => db.prepare('INSERT INTO match_members (match_id, network_record_id, ledger_payment_id, pass) VALUES (1, 999, NULL, ?)').run('network_txn_id')).toThrow(
+      'FOREIGN KEY constraint failed',
+    );
+    db.close();
+  });
 });
