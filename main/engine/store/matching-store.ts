@@ -465,28 +465,15 @@ export function applyMatchOutcome(
   // undone to name the first row that was no longer open.
   const updateStillOpen = (table: keyof typeof STILL_OPEN, set: string, ids: readonly number[], what: string, values: Record<string, string> = {}): void => {
     const update = db.prepare(stillOpenUpdateSql(table, set));
-    // Distinct ids: every presentment of a FAILED payment names that payment in its own item.
-    // Sorted first, then each id after its first dropped: a Set of the 1.7M ids a run settles at
-    // 1M + 1M held about 50 MB more at the write's peak.
-    const sorted = distinctOf(Float64Array.from(ids).sort());
-    for (let start = 0; start < sorted.length; start += SETTLED_PER_STATEMENT) {
-      const chunk = sorted.subarray(start, start + SETTLED_PER_STATEMENT);
-      const list = JSON.stringify(Array.from(chunk));
+    for (const chunk of idLists(ids)) {
       db.exec('SAVEPOINT settle');
-      const changes = update.run({ ...values, ids: list }).changes;
+      const changes = update.run({ ...values, ids: chunk.list }).changes;
       if (changes === chunk.length) {
         db.exec('RELEASE settle');
         continue;
       }
       db.exec('ROLLBACK TO settle; RELEASE settle');
-      const closed = db
-        .prepare<[string], number>(
-          `SELECT CAST(j.value AS INTEGER) FROM json_each(?) j
-           WHERE NOT EXISTS (SELECT 1 FROM ${table} t WHERE t.id = CAST(j.value AS INTEGER) AND ${STILL_OPEN[table]}) ORDER BY j.key LIMIT 1`,
-        )
-        .pluck()
-        .get(list);
-      throw new RecordNoLongerOpenError(`${what} ${closed ?? chunk[0]} is no longer open`);
+      throw new RecordNoLongerOpenError(`${what} ${firstIdWithout(db, table, chunk, STILL_OPEN[table])} is no longer open`);
     }
   };
   // id, category, reason, side, record and payment row ids, candidates (JSON), amount, currency,
@@ -674,24 +661,43 @@ export function applyMatchOutcome(
  * Proves that every row id names a row of the table, some thousands per statement in id order;
  * throws RecordNoLongerOpenError naming the first missing one. With the settling (every record and
  * payment of a match or a global-finance item is settled, each statement counting what it changed),
- * this proves every reference a run writes, which is why runMatchingDay can switch off SQLite's
- * check of each row's foreign keys for the write.
+ * this proves every reference a run writes, which is why a run's write goes without SQLite's
+ * check of each row's foreign keys (matching-run.ts, withoutEachRowsForeignKeyCheck).
  */
 function assertStored(db: WritableDb, table: 'network_records' | 'ledger_payments', ids: readonly number[], what: string): void {
-  const sorted = distinctOf(Float64Array.from(ids).sort());
   const count = db.prepare<[string], number>(`SELECT COUNT(*) FROM ${table} WHERE id IN (SELECT CAST(value AS INTEGER) FROM json_each(?))`).pluck();
+  for (const chunk of idLists(ids)) {
+    if (count.get(chunk.list) !== chunk.length) throw new RecordNoLongerOpenError(`${what} ${firstIdWithout(db, table, chunk, 'TRUE')} is no longer in the store`);
+  }
+}
+
+/** A chunk of a run's ids, distinct and ascending, as a JSON list: `first` is its smallest. */
+type IdList = { list: string; length: number; first: number };
+
+/**
+ * A run's ids distinct and in ascending order, SETTLED_PER_STATEMENT per JSON list. Distinct: every
+ * presentment of a FAILED payment names that payment in its own item. Sorted first, then each id
+ * after its first dropped: a Set of the 1.7M ids a run settles at 1M + 1M held about 50 MB more at
+ * the write's peak.
+ */
+function* idLists(ids: readonly number[]): Generator<IdList> {
+  const sorted = distinctOf(Float64Array.from(ids).sort());
   for (let start = 0; start < sorted.length; start += SETTLED_PER_STATEMENT) {
     const chunk = sorted.subarray(start, start + SETTLED_PER_STATEMENT);
-    const list = JSON.stringify(Array.from(chunk));
-    if (count.get(list) === chunk.length) continue;
-    const missing = db
-      .prepare<[string], number>(
-        `SELECT CAST(j.value AS INTEGER) FROM json_each(?) j WHERE NOT EXISTS (SELECT 1 FROM ${table} t WHERE t.id = CAST(j.value AS INTEGER)) ORDER BY j.key LIMIT 1`,
-      )
-      .pluck()
-      .get(list);
-    throw new RecordNoLongerOpenError(`${what} ${missing ?? chunk[0]} is no longer in the store`);
+    yield { list: JSON.stringify(Array.from(chunk)), length: chunk.length, first: chunk[0] ?? 0 };
   }
+}
+
+/** The first id of a list whose row in the table is missing or does not meet `condition` (SQL over the row `t`). */
+function firstIdWithout(db: WritableDb, table: string, ids: IdList, condition: string): number {
+  const id = db
+    .prepare<[string], number>(
+      `SELECT CAST(j.value AS INTEGER) FROM json_each(?) j
+       WHERE NOT EXISTS (SELECT 1 FROM ${table} t WHERE t.id = CAST(j.value AS INTEGER) AND ${condition}) ORDER BY j.key LIMIT 1`,
+    )
+    .pluck()
+    .get(ids.list);
+  return id ?? ids.first;
 }
 
 /** The latest business date a matching run was made for, or undefined before the first run. */
