@@ -8,6 +8,12 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 
+/** CPU seconds (user and system, every thread of the process) since `since`, a `process.cpuUsage()` reading. */
+export function cpuSecondsSince(since: NodeJS.CpuUsage): number {
+  const used = process.cpuUsage(since);
+  return (used.user + used.system) / 1e6;
+}
+
 /** CPU ticks (user and system) of each thread of this process, by thread id; empty where /proc is not there. */
 export type ThreadTicks = Map<number, number>;
 

@@ -18,6 +18,7 @@ import { openDatabase } from '../main/engine/store/database';
 import { loadMatchInput } from '../main/engine/store/matching-store';
 import { currentRulesOrDefaults } from '../main/engine/store/rule-sets';
 import { createServices } from '../main/engine/services';
+import { cpuSecondsSince } from './cpu-budget';
 import { ensureBenchFeeds } from './generate-feeds';
 
 const rowsAt = process.argv.indexOf('--rows');
@@ -34,10 +35,6 @@ if (!fs.existsSync(dbPath)) {
   fs.renameSync(building, dbPath);
 }
 
-const cpuSeconds = (since: NodeJS.CpuUsage): number => {
-  const used = process.cpuUsage(since);
-  return (used.user + used.system) / 1e6;
-};
 const megabytes = (bytes: number): string => `${Math.round(bytes / 1024 / 1024)} MB`;
 
 if (process.argv.includes('--write')) {
@@ -52,13 +49,13 @@ if (process.argv.includes('--write')) {
     writable,
     asOfDate,
     (progress) => {
-      if (progress.stage === 'writing') readCpu = cpuSeconds(stageStarted);
+      if (progress.stage === 'writing') readCpu = cpuSecondsSince(stageStarted);
       if (progress.stage === 'loading' || progress.stage === 'writing') stageStarted = process.cpuUsage();
     },
     clock,
     { isFullRun: true },
   );
-  const writeCpu = cpuSeconds(stageStarted);
+  const writeCpu = cpuSecondsSince(stageStarted);
   const written = crypto.createHash('sha256');
   for (const sql of [
     'SELECT * FROM matches ORDER BY id',
@@ -83,11 +80,11 @@ const db = openDatabase(dbPath, { readonly: true });
 const rules = currentRulesOrDefaults(db);
 const loadStarted = process.cpuUsage();
 const input = loadMatchInput(db, asOfDate);
-const loadCpu = cpuSeconds(loadStarted);
+const loadCpu = cpuSecondsSince(loadStarted);
 const rssAfterLoad = process.memoryUsage().rss;
 const passesStarted = process.cpuUsage();
 const outcome = matchColumns({ asOfDate, rules, ...input });
-const passesCpu = cpuSeconds(passesStarted);
+const passesCpu = cpuSecondsSince(passesStarted);
 const peakRss = process.resourceUsage().maxRSS * 1024;
 // The matches as the objects they once were, so that the hash compares with earlier figures.
 const hash = crypto.createHash('sha256').update(JSON.stringify({ ...outcome, matches: Array.from(outcome.matches) })).digest('hex').slice(0, 16);

@@ -13,7 +13,7 @@ import { createServices, type Services } from '../main/engine/services';
 import { openDatabase, type WritableDb } from '../main/engine/store/database';
 import type { MatchProgress } from '../main/engine/matcher/matching-run';
 import { runDuckDbBaseline, type BaselineResult } from './duckdb-baseline';
-import { busiestThreadSeconds, cpuBudget, formatCpuBudget, threadTicks, ticksPerSecond } from './cpu-budget';
+import { busiestThreadSeconds, cpuBudget, cpuSecondsSince, formatCpuBudget, threadTicks, ticksPerSecond } from './cpu-budget';
 import { ensureBenchFeeds, type BenchFeeds } from './generate-feeds';
 import { queuePageQuery, queueRangesOf, type QueueQuery } from '../main/engine/store/queue-store';
 import { HISTORY_DEFAULTS, runHistoryBench } from './history-bench';
@@ -148,12 +148,6 @@ function startRssSampler(): { peakSince(): Promise<number>; stop(): Promise<void
       await worker.terminate();
     },
   };
-}
-
-/** CPU seconds (user and system, every thread of the process) since `since`. */
-function cpuSecondsSince(since: NodeJS.CpuUsage): number {
-  const used = process.cpuUsage(since);
-  return (used.user + used.system) / 1e6;
 }
 
 function megabytes(bytes: number): number {

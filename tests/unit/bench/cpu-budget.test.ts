@@ -1,7 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { busiestThreadSeconds, cpuBudget, formatCpuBudget, threadTicks, ticksOfStat } from '../../../bench/cpu-budget';
+import { busiestThreadSeconds, cpuBudget, cpuSecondsSince, formatCpuBudget, threadTicks, ticksOfStat } from '../../../bench/cpu-budget';
 
 const day = { cores: 2, oursCpuSeconds: 119.1, oursSeconds: 74.4, keysCpuSeconds: 11.1, endToEndTargetSeconds: 20, ratioTarget: 1.5 };
+
+describe('cpuSecondsSince', () => {
+  it('counts the CPU seconds spent since a reading', () => {
+    const since = process.cpuUsage();
+    const until = Date.now() + 50;
+    while (Date.now() < until) Math.sqrt(Math.random());
+    expect(cpuSecondsSince(since)).toBeGreaterThanOrEqual(0.03);
+    expect(cpuSecondsSince(since)).toBeLessThan(60);
+  });
+});
 
 describe('ticksOfStat', () => {
   it("adds a thread's user and system ticks, even when its command holds spaces and parentheses", () => {
